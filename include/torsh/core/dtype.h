@@ -1,0 +1,81 @@
+#pragma once
+// Scalar types, their names and PyTorch's promotion lattice.
+#include <cstdint>
+#include <string>
+
+#include "torsh/core/half.h"
+
+namespace torsh {
+
+/// The element type of a tensor (order matches c10::ScalarType where it overlaps).
+enum class ScalarType : int8_t {
+  Byte = 0,
+  Char = 1,
+  Short = 2,
+  Int = 3,
+  Long = 4,
+  Half = 5,
+  Float = 6,
+  Double = 7,
+  Bool = 11,
+  BFloat16 = 15,
+  Undefined = -1,
+};
+using Dtype = ScalarType;
+
+constexpr ScalarType kByte = ScalarType::Byte;
+constexpr ScalarType kUInt8 = ScalarType::Byte;
+constexpr ScalarType kChar = ScalarType::Char;
+constexpr ScalarType kInt8 = ScalarType::Char;
+constexpr ScalarType kShort = ScalarType::Short;
+constexpr ScalarType kInt16 = ScalarType::Short;
+constexpr ScalarType kInt = ScalarType::Int;
+constexpr ScalarType kInt32 = ScalarType::Int;
+constexpr ScalarType kLong = ScalarType::Long;
+constexpr ScalarType kInt64 = ScalarType::Long;
+constexpr ScalarType kHalf = ScalarType::Half;
+constexpr ScalarType kFloat16 = ScalarType::Half;
+constexpr ScalarType kFloat = ScalarType::Float;
+constexpr ScalarType kFloat32 = ScalarType::Float;
+constexpr ScalarType kDouble = ScalarType::Double;
+constexpr ScalarType kFloat64 = ScalarType::Double;
+constexpr ScalarType kBool = ScalarType::Bool;
+constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
+
+/// Bytes per element.
+int64_t element_size(ScalarType t);
+/// PyTorch's name without the "torch." prefix: "float32", "int64", ...
+const char* dtype_name(ScalarType t);
+/// libtorch's name: "Float", "Long", ...
+const char* scalar_type_name(ScalarType t);
+/// True for float16, bfloat16, float32, float64.
+bool is_floating_point(ScalarType t);
+/// True for the signed and unsigned integer types (not bool).
+bool is_integral(ScalarType t, bool include_bool = false);
+/// torch.promote_types.
+ScalarType promote_types(ScalarType a, ScalarType b);
+/// Whether a value of type from may be written to an output of type to (torch.can_cast).
+bool can_cast(ScalarType from, ScalarType to);
+/// The default floating dtype (float32 unless changed).
+ScalarType get_default_dtype();
+/// torch.set_default_dtype: float32 or float64.
+void set_default_dtype(ScalarType t);
+
+template <typename T>
+struct CppTypeToScalarType;
+#define TORSH_MAP_TYPE(cpp, st) \
+  template <>                   \
+  struct CppTypeToScalarType<cpp> { static constexpr ScalarType value = ScalarType::st; };
+TORSH_MAP_TYPE(uint8_t, Byte)
+TORSH_MAP_TYPE(int8_t, Char)
+TORSH_MAP_TYPE(int16_t, Short)
+TORSH_MAP_TYPE(int32_t, Int)
+TORSH_MAP_TYPE(int64_t, Long)
+TORSH_MAP_TYPE(Half, Half)
+TORSH_MAP_TYPE(float, Float)
+TORSH_MAP_TYPE(double, Double)
+TORSH_MAP_TYPE(bool, Bool)
+TORSH_MAP_TYPE(BFloat16, BFloat16)
+#undef TORSH_MAP_TYPE
+
+}  // namespace torsh

@@ -1,0 +1,180 @@
+#pragma once
+// Tensor: a cheap refcounted handle to a TensorImpl (storage, sizes, strides, offset, dtype).
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "torsh/core/device.h"
+#include "torsh/core/dtype.h"
+#include "torsh/core/error.h"
+#include "torsh/core/generator.h"
+#include "torsh/core/options.h"
+#include "torsh/core/scalar.h"
+#include "torsh/core/small_vector.h"
+#include "torsh/core/storage.h"
+
+namespace torsh {
+
+/// Opaque per-tensor autograd state, owned by TensorImpl and defined by the autograd layer.
+struct AutogradMetaInterface {
+  virtual ~AutogradMetaInterface() = default;
+};
+
+/// The state behind a Tensor: a view (sizes, strides, offset in elements) onto a Storage.
+class TensorImpl : public RefCounted {
+ public:
+  TensorImpl(Storage storage, ScalarType dtype, IntArrayRef sizes, IntArrayRef strides,
+             int64_t offset);
+  ~TensorImpl() override;
+
+  const Storage& storage() const { return storage_; }
+  ScalarType dtype() const { return dtype_; }
+  Device device() const { return Device(kCPU); }
+  IntArrayRef sizes() const { return sizes_; }
+  IntArrayRef strides() const { return strides_; }
+  int64_t dim() const { return static_cast<int64_t>(sizes_.size()); }
+  int64_t numel() const { return numel_; }
+  int64_t storage_offset() const { return offset_; }
+  bool is_contiguous() const { return contiguous_; }
+  /// Address of element 0 of this view.
+  void* data() const {
+    return static_cast<char*>(storage_->data()) + offset_ * element_size(dtype_);
+  }
+  /// Replaces sizes, strides and offset (the view machinery and resize_ use it).
+  void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
+  void set_storage(Storage s) { storage_ = std::move(s); }
+  /// A 0-dim tensor made from a C++/Python number: it promotes like a scalar.
+  bool is_wrapped_number() const { return wrapped_number_; }
+  void set_wrapped_number(bool w) { wrapped_number_ = w; }
+  AutogradMetaInterface* autograd_meta() const { return autograd_meta_; }
+  void set_autograd_meta(AutogradMetaInterface* m);
+
+ private:
+  void refresh();
+  Storage storage_;
+  SizeVec sizes_;
+  SizeVec strides_;
+  int64_t offset_ = 0;
+  int64_t numel_ = 1;
+  ScalarType dtype_;
+  bool contiguous_ = true;
+  bool wrapped_number_ = false;
+  AutogradMetaInterface* autograd_meta_ = nullptr;
+};
+
+class Tensor;
+using TensorList = std::vector<Tensor>;
+/// An optional list of dims (`int[1]? dim` in schemas).
+using OptionalIntArrayRef = std::optional<IntArrayRef>;
+
+/// A multi-dimensional strided array, PyTorch's torch::Tensor.
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(IntrusivePtr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  bool defined() const { return static_cast<bool>(impl_); }
+  TensorImpl* unsafeGetTensorImpl() const { return impl_.get(); }
+  const IntrusivePtr<TensorImpl>& impl() const { return impl_; }
+  /// True when both handles point to the same TensorImpl.
+  bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
+  size_t use_count() const { return impl_.use_count(); }
+
+  int64_t dim() const { return impl_->dim(); }
+  int64_t ndimension() const { return dim(); }
+  IntArrayRef sizes() const { return impl_->sizes(); }
+  IntArrayRef strides() const { return impl_->strides(); }
+  /// Size of dim d; negative d counts from the end.
+  int64_t size(int64_t d) const;
+  /// Stride of dim d; negative d counts from the end.
+  int64_t stride(int64_t d) const;
+  int64_t numel() const { return impl_->numel(); }
+  ScalarType scalar_type() const { return impl_->dtype(); }
+  ScalarType dtype() const { return impl_->dtype(); }
+  Device device() const { return impl_->device(); }
+  TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
+  int64_t storage_offset() const { return impl_->storage_offset(); }
+  bool is_contiguous() const { return impl_->is_contiguous(); }
+  bool is_floating_point() const { return torsh::is_floating_point(dtype()); }
+  int64_t element_size() const { return torsh::element_size(dtype()); }
+  int64_t nbytes() const { return numel() * element_size(); }
+  bool is_cpu() const { return true; }
+
+  /// Pointer to element 0 of this view.
+  void* data_ptr() const { return impl_->data(); }
+  /// Typed pointer to element 0; throws if T is not the tensor's dtype.
+  template <typename T>
+  T* data_ptr() const;
+  /// The single value of a one-element tensor.
+  Scalar item() const;
+  template <typename T>
+  T item() const {
+    return item().to<T>();
+  }
+
+  /// A contiguous tensor with the same values (this tensor when already contiguous).
+  Tensor contiguous() const;
+  /// A copy with its own storage.
+  Tensor clone() const;
+  /// Copies src into this tensor (broadcasting src, converting dtype).
+  Tensor& copy_(const Tensor& src, bool non_blocking = false);
+  /// The tensor converted to dtype (this tensor when already of that dtype unless copy).
+  Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false) const;
+  Tensor to(TensorOptions options, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false) const;
+  Tensor cpu() const { return *this; }
+  Tensor toType(ScalarType t) const { return to(t); }
+  /// Fills with value in place.
+  Tensor& fill_(const Scalar& value);
+  Tensor& zero_() { return fill_(0); }
+  /// Resizes to sizes (contiguous), reallocating storage when it is too small.
+  const Tensor& resize_(IntArrayRef sizes) const;
+  /// PyTorch's repr: "tensor([1., 2.])".
+  std::string toString() const;
+  /// The i-th slice along dim 0 (libtorch's operator[]).
+  Tensor operator[](int64_t i) const;
+
+  Tensor& operator+=(const Tensor& o);
+  Tensor& operator+=(const Scalar& o);
+  Tensor& operator-=(const Tensor& o);
+  Tensor& operator-=(const Scalar& o);
+  Tensor& operator*=(const Tensor& o);
+  Tensor& operator*=(const Scalar& o);
+  Tensor& operator/=(const Tensor& o);
+  Tensor& operator/=(const Scalar& o);
+  Tensor operator-() const;
+
+#include "torsh/generated/tensor_methods.h"
+
+ private:
+  IntrusivePtr<TensorImpl> impl_;
+};
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+namespace detail {
+/// "[2, 3]": shapes in error messages.
+std::string shape_str(IntArrayRef s);
+[[noreturn]] void dtype_mismatch(const char* op, ScalarType have, ScalarType want);
+/// Wraps dim into [0, ndim); raises IndexError in PyTorch's words otherwise.
+int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op = nullptr);
+/// Allocates a contiguous uninitialised tensor.
+Tensor empty_strided_impl(IntArrayRef sizes, ScalarType dtype);
+/// Allocates an uninitialised tensor with the given strides (in elements).
+Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype);
+/// A 0-dim tensor holding a wrapped number (promotes like a scalar).
+Tensor wrap_scalar(const Scalar& s);
+}  // namespace detail
+
+template <typename T>
+T* Tensor::data_ptr() const {
+  if (CppTypeToScalarType<T>::value != dtype()) {
+    detail::dtype_mismatch("data_ptr", dtype(), CppTypeToScalarType<T>::value);
+  }
+  return static_cast<T*>(impl_->data());
+}
+
+}  // namespace torsh

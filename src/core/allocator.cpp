@@ -1,0 +1,119 @@
+// Caching CPU allocator: freed blocks are kept in size buckets and handed out again, so large
+// temporaries do not pay fresh page faults on every op. The cache is bounded.
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "torsh/core/error.h"
+#include "torsh/core/storage.h"
+
+namespace torsh {
+namespace {
+
+constexpr size_t kAlign = 64;
+
+// Rounds to a bucket: multiples of 64 B below 4 KiB, then 8 steps per power of two, so that
+// reuse wastes at most 12.5%.
+size_t bucket_size(size_t n) {
+  if (n <= 4096) return (n + kAlign - 1) & ~(kAlign - 1);
+  size_t p = size_t(1) << (63 - __builtin_clzll(n));
+  size_t step = p / 8;
+  return (n + step - 1) / step * step;
+}
+
+struct Cache {
+  std::mutex mu;
+  std::map<size_t, std::vector<void*>> free_blocks;
+  size_t cached = 0;
+  size_t limit = size_t(2) << 30;
+
+  ~Cache() { release_all(); }
+  void release_all() {
+    std::lock_guard<std::mutex> g(mu);
+    for (auto& [sz, v] : free_blocks)
+      for (void* p : v) std::free(p);
+    free_blocks.clear();
+    cached = 0;
+  }
+};
+
+Cache& cache() {
+  static Cache* c = new Cache();  // never destroyed: storages may die during static teardown
+  return *c;
+}
+
+}  // namespace
+
+namespace allocator {
+
+void* allocate(size_t nbytes) {
+  size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
+  Cache& c = cache();
+  {
+    std::lock_guard<std::mutex> g(c.mu);
+    auto it = c.free_blocks.find(sz);
+    if (it != c.free_blocks.end() && !it->second.empty()) {
+      void* p = it->second.back();
+      it->second.pop_back();
+      c.cached -= sz;
+      return p;
+    }
+  }
+  void* p = std::aligned_alloc(kAlign, sz);
+  if (!p) {
+    empty_cache();
+    p = std::aligned_alloc(kAlign, sz);
+  }
+  TORSH_CHECK(p != nullptr, "allocate(): DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
+              nbytes, " bytes.");
+  return p;
+}
+
+void deallocate(void* p, size_t nbytes) {
+  if (!p) return;
+  size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
+  Cache& c = cache();
+  {
+    std::lock_guard<std::mutex> g(c.mu);
+    if (c.cached + sz <= c.limit) {
+      c.free_blocks[sz].push_back(p);
+      c.cached += sz;
+      return;
+    }
+  }
+  std::free(p);
+}
+
+void empty_cache() { cache().release_all(); }
+
+size_t cached_bytes() {
+  std::lock_guard<std::mutex> g(cache().mu);
+  return cache().cached;
+}
+
+void set_cache_limit(size_t bytes) {
+  {
+    std::lock_guard<std::mutex> g(cache().mu);
+    cache().limit = bytes;
+  }
+  if (cached_bytes() > bytes) empty_cache();
+}
+
+}  // namespace allocator
+
+StorageImpl::StorageImpl(size_t nbytes) : data_(allocator::allocate(nbytes)), nbytes_(nbytes) {}
+
+StorageImpl::StorageImpl(void* data, size_t nbytes, DeleterFn deleter, void* ctx)
+    : data_(data), nbytes_(nbytes), deleter_(deleter), ctx_(ctx) {}
+
+StorageImpl::~StorageImpl() {
+  if (deleter_) {
+    deleter_(ctx_);
+  } else {
+    allocator::deallocate(data_, nbytes_);
+  }
+}
+
+}  // namespace torsh

@@ -1,0 +1,210 @@
+// Tensor printing in PyTorch's format (torch/_tensor_str.py's rules, default print options).
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/dispatch.h"
+#include "torsh/core/tensor.h"
+
+namespace torsh {
+namespace {
+
+constexpr int kPrecision = 4;
+constexpr int64_t kThreshold = 1000;
+constexpr int64_t kEdgeItems = 3;
+constexpr int kLineWidth = 80;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), f, v);
+  return buf;
+}
+
+// Reads every element as double (or the raw integer), in logical order.
+struct Reader {
+  const Tensor& t;
+  double get(IntArrayRef idx) const {
+    const char* p = static_cast<const char*>(t.data_ptr());
+    int64_t off = 0;
+    for (size_t i = 0; i < idx.size(); ++i) off += idx[i] * t.strides()[i];
+    return detail::dispatch_all(t.dtype(), "print", [&](auto tag) -> double {
+      using T = decltype(tag);
+      return static_cast<double>(static_cast<detail::opmath_t<T>>(
+          reinterpret_cast<const T*>(p)[off]));
+    });
+  }
+};
+
+struct Formatter {
+  bool floating = false, is_bool = false, int_mode = true, sci_mode = false;
+  size_t max_width = 1;
+
+  std::string plain(double v) const {
+    if (is_bool) return v != 0 ? "True" : "False";
+    return std::to_string(static_cast<int64_t>(v));
+  }
+
+  void init(const std::vector<double>& vals) {
+    if (!floating) {
+      for (double v : vals) max_width = std::max(max_width, plain(v).size());
+      return;
+    }
+    std::vector<double> nz;
+    for (double v : vals)
+      if (std::isfinite(v) && v != 0) nz.push_back(v);
+    if (nz.empty()) return;
+    double mn = std::abs(nz[0]), mx = mn;
+    for (double v : nz) {
+      mn = std::min(mn, std::abs(v));
+      mx = std::max(mx, std::abs(v));
+    }
+    for (double v : nz) {
+      if (v != std::ceil(v)) {
+        int_mode = false;
+        break;
+      }
+    }
+    if (int_mode) {
+      if (mx / mn > 1000. || mx > 1.e8) {
+        sci_mode = true;
+        for (double v : nz) max_width = std::max(max_width, fmt("%.4e", v).size());
+      } else {
+        for (double v : nz) max_width = std::max(max_width, fmt("%.0f", v).size() + 1);
+      }
+    } else if (mx / mn > 1000. || mx > 1.e8 || mn < 1.e-4) {
+      sci_mode = true;
+      for (double v : nz) max_width = std::max(max_width, fmt("%.4e", v).size());
+    } else {
+      for (double v : nz) max_width = std::max(max_width, fmt("%.4f", v).size());
+    }
+  }
+
+  std::string format(double v) const {
+    std::string r;
+    if (!floating) {
+      r = plain(v);
+    } else if (std::isnan(v)) {
+      r = "nan";
+    } else if (std::isinf(v)) {
+      r = v > 0 ? "inf" : "-inf";
+    } else if (sci_mode) {
+      r = fmt("%.4e", v);
+    } else if (int_mode) {
+      r = fmt("%.0f", v) + ".";
+    } else {
+      r = fmt("%.4f", v);
+    }
+    if (r.size() < max_width) r = std::string(max_width - r.size(), ' ') + r;
+    return r;
+  }
+};
+
+// Indices of dim d to show: all, or the first and last kEdgeItems when summarising.
+std::vector<int64_t> shown(int64_t n, bool summarize) {
+  std::vector<int64_t> r;
+  if (summarize && n > 2 * kEdgeItems) {
+    for (int64_t i = 0; i < kEdgeItems; ++i) r.push_back(i);
+    for (int64_t i = n - kEdgeItems; i < n; ++i) r.push_back(i);
+  } else {
+    for (int64_t i = 0; i < n; ++i) r.push_back(i);
+  }
+  return r;
+}
+
+void collect(const Reader& rd, SizeVec& idx, int64_t d, bool summarize, std::vector<double>& out) {
+  const Tensor& t = rd.t;
+  if (d == t.dim()) {
+    out.push_back(rd.get(idx));
+    return;
+  }
+  for (int64_t i : shown(t.sizes()[d], summarize)) {
+    idx[d] = i;
+    collect(rd, idx, d + 1, summarize, out);
+  }
+}
+
+std::string render(const Reader& rd, const Formatter& f, SizeVec& idx, int64_t d, int indent,
+                   bool summarize) {
+  const Tensor& t = rd.t;
+  const int64_t nd = t.dim();
+  const int64_t n = t.sizes()[d];
+  const bool cut = summarize && n > 2 * kEdgeItems;
+  if (d == nd - 1) {
+    std::vector<std::string> data;
+    for (int64_t i : shown(n, summarize)) {
+      idx[d] = i;
+      data.push_back(f.format(rd.get(idx)));
+      if (cut && i == kEdgeItems - 1) data.push_back(" ...");
+    }
+    const size_t elem_len = f.max_width + 2;
+    const size_t per_line =
+        std::max<size_t>(1, static_cast<size_t>((kLineWidth - indent) / static_cast<int>(elem_len)));
+    std::string r = "[";
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (i > 0) r += (i % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
+      r += data[i];
+    }
+    return r + "]";
+  }
+  std::string sep = "," + std::string(static_cast<size_t>(nd - d - 1), '\n') +
+                    std::string(static_cast<size_t>(indent + 1), ' ');
+  std::string r = "[";
+  bool first = true;
+  for (int64_t i : shown(n, summarize)) {
+    idx[d] = i;
+    if (!first) r += sep;
+    first = false;
+    r += render(rd, f, idx, d + 1, indent + 1, summarize);
+    if (cut && i == kEdgeItems - 1) r += sep + "...";
+  }
+  return r + "]";
+}
+
+}  // namespace
+
+std::string Tensor::toString() const {
+  if (!defined()) return "[ Tensor (undefined) ]";
+  const std::string prefix = "tensor(";
+  const int indent = static_cast<int>(prefix.size());
+  std::vector<std::string> suffixes;
+  std::string body;
+  const ScalarType dt = dtype();
+  const bool default_dtype = dt == get_default_dtype() || dt == kLong || dt == kBool;
+  if (numel() == 0) {
+    if (dim() != 1) {
+      std::string s = "size=(";
+      for (int64_t i = 0; i < dim(); ++i) s += (i ? ", " : "") + std::to_string(sizes()[i]);
+      if (dim() == 1) s += ",";
+      suffixes.push_back(s + ")");
+    }
+    body = "[]";
+  } else {
+    const bool summarize = numel() > kThreshold;
+    Reader rd{*this};
+    Formatter f;
+    f.floating = is_floating_point();
+    f.is_bool = dt == kBool;
+    std::vector<double> vals;
+    SizeVec idx(static_cast<size_t>(dim()));
+    collect(rd, idx, 0, summarize, vals);
+    f.init(vals);
+    body = dim() == 0 ? f.format(vals[0]) : render(rd, f, idx, 0, indent, summarize);
+  }
+  if (!default_dtype) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
+  std::string s = prefix + body;
+  size_t nl = s.rfind('\n');
+  size_t last_line_len = nl == std::string::npos ? s.size() + 2 : s.size() - nl + 1;
+  for (const auto& suf : suffixes) {
+    if (last_line_len + suf.size() + 2 > static_cast<size_t>(kLineWidth)) {
+      s += ",\n" + std::string(static_cast<size_t>(indent), ' ') + suf;
+      last_line_len = static_cast<size_t>(indent) + suf.size();
+    } else {
+      s += ", " + suf;
+      last_line_len += suf.size() + 2;
+    }
+  }
+  return s + ")";
+}
+
+}  // namespace torsh

@@ -1,0 +1,297 @@
+#include "iter/tensor_iter.h"
+
+#include <algorithm>
+
+#include "cpu/parallel.h"
+#include "torsh/generated/functions.h"
+
+namespace torsh::detail {
+
+namespace {
+// PyTorch's rule: a lower-priority class (0-dim, then wrapped numbers) only matters when it
+// is of a higher category than the higher-priority class.
+ScalarType combine_categories(ScalarType higher, ScalarType lower) {
+  if (higher == ScalarType::Undefined) return lower;
+  if (is_floating_point(higher)) return higher;
+  if (higher == kBool || is_floating_point(lower)) return promote_types(higher, lower);
+  return higher;
+}
+}  // namespace
+
+SizeVec broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op) {
+  size_t n = std::max(a.size(), b.size());
+  SizeVec out(n);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    TORSH_CHECK(da == db || da == 1 || db == 1, op, "(): The size of tensor a (", da,
+                ") must match the size of tensor b (", db, ") at non-singleton dimension ", i);
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+ScalarType result_type(const Tensor* const* tensors, int n) {
+  ScalarType dim_r = ScalarType::Undefined, zero_r = ScalarType::Undefined,
+             wrapped_r = ScalarType::Undefined;
+  for (int i = 0; i < n; ++i) {
+    const Tensor& t = *tensors[i];
+    if (!t.defined()) continue;
+    ScalarType cur = t.dtype();
+    if (t.unsafeGetTensorImpl()->is_wrapped_number()) {
+      if (is_floating_point(cur)) cur = get_default_dtype();
+      wrapped_r = promote_types(wrapped_r, cur);
+    } else if (t.dim() > 0) {
+      dim_r = promote_types(dim_r, cur);
+    } else {
+      zero_r = promote_types(zero_r, cur);
+    }
+  }
+  return combine_categories(dim_r, combine_categories(zero_r, wrapped_r));
+}
+
+TensorIterConfig& TensorIterConfig::add_output(Tensor& out) {
+  outs_[nout_++] = &out;
+  return *this;
+}
+TensorIterConfig& TensorIterConfig::add_input(const Tensor& in) {
+  TORSH_CHECK(in.defined(), op_, "(): expected a defined tensor");
+  ins_[nin_++] = in;
+  return *this;
+}
+TensorIterConfig& TensorIterConfig::promote_inputs_to_common_dtype(bool v) {
+  promote_ = v;
+  return *this;
+}
+TensorIterConfig& TensorIterConfig::promote_integer_inputs_to_float(bool v) {
+  int_to_float_ = v;
+  return *this;
+}
+TensorIterConfig& TensorIterConfig::output_dtype(ScalarType t) {
+  out_dtype_ = t;
+  return *this;
+}
+TensorIterConfig& TensorIterConfig::is_reduction(bool v) {
+  reduction_ = v;
+  return *this;
+}
+TensorIterConfig& TensorIterConfig::common_dtype(ScalarType t) {
+  common_ = t;
+  return *this;
+}
+
+TensorIter TensorIterConfig::build() {
+  TensorIter it;
+  it.op_ = op_;
+  it.nout_ = nout_;
+  it.nt_ = nout_ + nin_;
+
+  // 1. Common dtype and input casts.
+  ScalarType common = common_;
+  if (common == ScalarType::Undefined) {
+    if (promote_ || int_to_float_) {
+      const Tensor* ptrs[kMaxOperands];
+      for (int i = 0; i < nin_; ++i) ptrs[i] = &ins_[i];
+      common = result_type(ptrs, nin_);
+    } else if (nin_ > 0) {
+      common = ins_[0].dtype();
+    }
+  }
+  if (int_to_float_ && is_integral(common, true)) common = get_default_dtype();
+  for (int i = 0; i < nin_; ++i) {
+    if ((promote_ || common_ != ScalarType::Undefined) && ins_[i].dtype() != common) {
+      ins_[i] = ins_[i].to(common);
+    }
+  }
+  it.common_ = common;
+
+  // 2. Broadcast shape.
+  SizeVec shape;
+  if (reduction_) {
+    shape = SizeVec(ins_[0].sizes());
+  } else {
+    for (int i = 0; i < nin_; ++i) {
+      shape = i == 0 ? SizeVec(ins_[i].sizes()) : broadcast_shapes(shape, ins_[i].sizes(), op_);
+    }
+  }
+  const size_t nd = shape.size();
+
+  // 3. Outputs: check given ones, remember which need a cast back.
+  ScalarType want = out_dtype_ != ScalarType::Undefined ? out_dtype_ : common;
+  for (int k = 0; k < nout_; ++k) {
+    Tensor* u = outs_[k];
+    it.user_outs_[k] = u;
+    if (!u->defined()) continue;
+    if (!reduction_ && !u->sizes().equals(shape)) {
+      bool aliases = false;
+      for (int i = 0; i < nin_; ++i)
+        aliases |= ins_[i].unsafeGetTensorImpl()->storage().get() ==
+                   u->unsafeGetTensorImpl()->storage().get();
+      TORSH_CHECK(!aliases, op_, "(): output with shape ", shape_str(u->sizes()),
+                  " doesn't match the broadcast shape ", shape_str(shape));
+      u->resize_(shape);
+    }
+    TORSH_CHECK(can_cast(want, u->dtype()), op_, "(): result type ", scalar_type_name(want),
+                " can't be cast to the desired output type ", scalar_type_name(u->dtype()));
+    if (u->dtype() != want) it.writeback_[k] = true;
+  }
+
+  // 4. Byte strides in the broadcast shape (0 on broadcast dims), in original dim order.
+  auto strides_of = [&](const Tensor& t) {
+    SizeVec s(nd, 0);
+    int64_t es = t.element_size();
+    size_t off = nd - static_cast<size_t>(t.dim());
+    for (size_t d = off; d < nd; ++d) {
+      int64_t sz = t.sizes()[d - off];
+      s[d] = sz == 1 ? 0 : t.strides()[d - off] * es;
+    }
+    return s;
+  };
+  for (int i = 0; i < nin_; ++i) {
+    it.ops_[nout_ + i] = ins_[i];
+    it.strides_[nout_ + i] = strides_of(ins_[i]);
+  }
+
+  // 5. Permutation, fastest dim first, decided by the inputs' strides (then outputs').
+  SizeVec perm(nd);
+  for (size_t i = 0; i < nd; ++i) perm[i] = static_cast<int64_t>(nd - 1 - i);
+  auto should_swap = [&](int64_t d0, int64_t d1) {
+    for (int k = nout_; k < it.nt_; ++k) {
+      int64_t s0 = it.strides_[k][d0], s1 = it.strides_[k][d1];
+      if (s0 == 0 || s1 == 0) continue;
+      if (s0 < s1) return -1;
+      if (s0 > s1) return 1;
+      if (shape[d0] > shape[d1]) return 1;
+    }
+    return 0;
+  };
+  for (size_t i = 1; i < nd; ++i) {
+    size_t d1 = i;
+    for (size_t d0 = i; d0-- > 0;) {
+      int c = should_swap(perm[d0], perm[d1]);
+      if (c > 0) {
+        std::swap(perm[d0], perm[d1]);
+        d1 = d0;
+      } else if (c < 0) {
+        break;
+      }
+    }
+  }
+
+  // 6. Allocate outputs in that layout; computed outputs of another dtype get temporaries.
+  for (int k = 0; k < nout_; ++k) {
+    Tensor* u = outs_[k];
+    if (u->defined() && !it.writeback_[k]) {
+      it.ops_[k] = *u;
+    } else {
+      SizeVec st(nd);
+      int64_t acc = 1;
+      for (size_t i = 0; i < nd; ++i) {
+        st[perm[i]] = acc;
+        acc *= std::max<int64_t>(shape[perm[i]], 1);
+      }
+      it.ops_[k] = u->defined() ? empty_strided_impl(u->sizes(), want)
+                                : empty_strided_impl(shape, st, want);
+    }
+    it.strides_[k] = strides_of(it.ops_[k]);
+  }
+
+  // 7. Apply the permutation and coalesce adjacent dims that are contiguous for all operands.
+  SizeVec pshape(nd);
+  SizeVec pstr[kMaxOperands];
+  for (int k = 0; k < it.nt_; ++k) pstr[k] = SizeVec(nd);
+  for (size_t i = 0; i < nd; ++i) {
+    pshape[i] = shape[perm[i]];
+    for (int k = 0; k < it.nt_; ++k) pstr[k][i] = it.strides_[k][perm[i]];
+  }
+  it.numel_ = 1;
+  for (size_t i = 0; i < nd; ++i) it.numel_ *= pshape[i];
+  SizeVec cshape;
+  SizeVec cstr[kMaxOperands];
+  for (size_t i = 0; i < nd; ++i) {
+    if (pshape[i] == 1 && nd > 1) continue;
+    bool merge = !cshape.empty();
+    for (int k = 0; merge && k < it.nt_; ++k)
+      merge = pstr[k][i] == cstr[k].back() * cshape.back();
+    if (merge) {
+      cshape.back() *= pshape[i];
+    } else {
+      cshape.push_back(pshape[i]);
+      for (int k = 0; k < it.nt_; ++k) cstr[k].push_back(pstr[k][i]);
+    }
+  }
+  if (cshape.empty() && nd > 0) {
+    cshape.push_back(1);
+    for (int k = 0; k < it.nt_; ++k) cstr[k].push_back(0);
+  }
+  it.shape_ = std::move(cshape);
+  for (int k = 0; k < it.nt_; ++k) {
+    it.strides_[k] = std::move(cstr[k]);
+    it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
+  }
+  return it;
+}
+
+bool TensorIter::is_contiguous() const {
+  if (shape_.size() > 1) return false;
+  if (shape_.empty()) return true;
+  for (int k = 0; k < nt_; ++k)
+    if (strides_[k][0] != ops_[k].element_size()) return false;
+  return true;
+}
+
+void TensorIter::serial_for_each(const Loop1d& loop, int64_t begin, int64_t end) const {
+  char* ptrs[kMaxOperands];
+  int64_t inner[kMaxOperands];
+  const int nd = ndim();
+  if (nd == 0) {
+    for (int k = 0; k < nt_; ++k) {
+      ptrs[k] = data_[k];
+      inner[k] = 0;
+    }
+    if (begin < end) loop(ptrs, inner, 1);
+    return;
+  }
+  for (int k = 0; k < nt_; ++k) inner[k] = strides_[k][0];
+  SizeVec idx(nd);
+  int64_t rem = begin;
+  for (int d = 0; d < nd; ++d) {
+    idx[d] = rem % shape_[d];
+    rem /= shape_[d];
+  }
+  int64_t pos = begin;
+  while (pos < end) {
+    for (int k = 0; k < nt_; ++k) {
+      char* p = data_[k];
+      for (int d = 0; d < nd; ++d) p += idx[d] * strides_[k][d];
+      ptrs[k] = p;
+    }
+    int64_t n = std::min(shape_[0] - idx[0], end - pos);
+    loop(ptrs, inner, n);
+    pos += n;
+    idx[0] += n;
+    for (int d = 0; d < nd - 1 && idx[d] >= shape_[d]; ++d) {
+      idx[d] = 0;
+      ++idx[d + 1];
+    }
+  }
+}
+
+void TensorIter::for_each(const Loop1d& loop, int64_t grain) const {
+  if (numel_ == 0) return;
+  parallel_for(0, numel_, grain,
+               [&](int64_t b, int64_t e) { serial_for_each(loop, b, e); });
+}
+
+void TensorIter::finish() {
+  for (int k = 0; k < nout_; ++k) {
+    Tensor* u = user_outs_[k];
+    if (!u->defined()) {
+      *u = ops_[k];
+    } else if (writeback_[k]) {
+      u->copy_(ops_[k]);
+    }
+  }
+}
+
+}  // namespace torsh::detail

@@ -1,0 +1,91 @@
+#pragma once
+// TensorIter: broadcasting, type promotion, output allocation, dimension reordering and
+// coalescing, solved once for every pointwise op and reduction.
+#include <array>
+#include <cstdint>
+#include <functional>
+
+#include "torsh/core/tensor.h"
+
+namespace torsh::detail {
+
+constexpr int kMaxOperands = 4;
+
+/// Broadcast shape of a and b with PyTorch's error wording; op names the caller.
+SizeVec broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op);
+/// torch.result_type over tensors (0-dim and wrapped numbers promote by category).
+ScalarType result_type(const Tensor* const* tensors, int n);
+
+class TensorIter;
+
+/// Builder for a TensorIter (outputs first, then inputs).
+class TensorIterConfig {
+ public:
+  explicit TensorIterConfig(const char* op) : op_(op) {}
+  /// out may be undefined: the iterator allocates it and writes it back.
+  TensorIterConfig& add_output(Tensor& out);
+  TensorIterConfig& add_input(const Tensor& in);
+  /// Casts inputs to the common dtype (computed from inputs as torch.result_type).
+  TensorIterConfig& promote_inputs_to_common_dtype(bool v = true);
+  /// Promotes integral common dtypes to the default float dtype (true division, exp, ...).
+  TensorIterConfig& promote_integer_inputs_to_float(bool v = true);
+  /// Fixes the output dtype (bool for comparisons) instead of the common dtype.
+  TensorIterConfig& output_dtype(ScalarType t);
+  /// Reduction mode: the output keeps size 1 (stride 0) where it is reduced.
+  TensorIterConfig& is_reduction(bool v = true);
+  /// Forces the computation dtype.
+  TensorIterConfig& common_dtype(ScalarType t);
+  TensorIter build();
+
+ private:
+  friend class TensorIter;
+  const char* op_;
+  Tensor* outs_[kMaxOperands] = {};
+  Tensor ins_[kMaxOperands];
+  int nout_ = 0, nin_ = 0;
+  bool promote_ = false, int_to_float_ = false, reduction_ = false;
+  ScalarType out_dtype_ = ScalarType::Undefined;
+  ScalarType common_ = ScalarType::Undefined;
+};
+
+/// Signature of the inner loop: data pointers (outputs first), byte strides of the innermost
+/// dim per operand, and the number of elements.
+using Loop1d = std::function<void(char** data, const int64_t* strides, int64_t n)>;
+
+/// A prepared iteration over broadcast operands.
+class TensorIter {
+ public:
+  int ntensors() const { return nt_; }
+  int ndim() const { return static_cast<int>(shape_.size()); }
+  int64_t numel() const { return numel_; }
+  IntArrayRef shape() const { return shape_; }
+  /// Byte stride of operand k along (reordered, coalesced) dim d.
+  int64_t stride(int k, int d) const { return strides_[k][d]; }
+  char* data(int k) const { return data_[k]; }
+  ScalarType common_dtype() const { return common_; }
+  ScalarType dtype(int k) const { return ops_[k].dtype(); }
+  const Tensor& tensor(int k) const { return ops_[k]; }
+  /// True when every operand is contiguous over the whole range (a single flat loop).
+  bool is_contiguous() const;
+  /// Runs the loop over [begin, end) of the flat iteration space (serially).
+  void serial_for_each(const Loop1d& loop, int64_t begin, int64_t end) const;
+  /// Runs the loop over the whole range, split across threads above the grain size.
+  void for_each(const Loop1d& loop, int64_t grain = 32768) const;
+  /// Copies computed outputs into the user's outputs when their dtype differed.
+  void finish();
+
+ private:
+  friend class TensorIterConfig;
+  int nt_ = 0, nout_ = 0;
+  const char* op_ = "";
+  Tensor ops_[kMaxOperands];
+  Tensor* user_outs_[kMaxOperands] = {};
+  bool writeback_[kMaxOperands] = {};
+  char* data_[kMaxOperands] = {};
+  SizeVec shape_;
+  SizeVec strides_[kMaxOperands];
+  int64_t numel_ = 0;
+  ScalarType common_ = ScalarType::Undefined;
+};
+
+}  // namespace torsh::detail

@@ -1,0 +1,230 @@
+// Creation ops: empty, zeros, ones, full, arange, linspace, eye, *_like, tensor().
+#include <cmath>
+#include <cstring>
+
+#include "core/dispatch.h"
+#include "torsh/generated/native.h"
+#include "torsh/ops.h"
+
+namespace torsh {
+namespace native {
+
+namespace {
+Tensor make(IntArrayRef size, ScalarType dtype, const TensorOptions& o) {
+  TORSH_CHECK(o.device().is_cpu(), "empty(): device ", o.device().str(),
+              " is not available in this build");
+  Tensor t = detail::empty_strided_impl(size, dtype);
+  (void)o.requires_grad();  // recorded by the autograd layer once it exists
+  return t;
+}
+ScalarType scalar_default_dtype(const Scalar& s) {
+  if (s.is_floating_point()) return get_default_dtype();
+  return s.type();
+}
+}  // namespace
+
+Tensor empty(IntArrayRef size, TensorOptions options) { return make(size, options.dtype(), options); }
+
+Tensor zeros(IntArrayRef size, TensorOptions options) {
+  Tensor t = make(size, options.dtype(), options);
+  std::memset(t.data_ptr(), 0, static_cast<size_t>(t.nbytes()));
+  return t;
+}
+
+Tensor ones(IntArrayRef size, TensorOptions options) {
+  return make(size, options.dtype(), options).fill_(1);
+}
+
+Tensor full(IntArrayRef size, const Scalar& fill_value, TensorOptions options) {
+  ScalarType dt = options.has_dtype() ? options.dtype() : scalar_default_dtype(fill_value);
+  return make(size, dt, options).fill_(fill_value);
+}
+
+Tensor arange(const Scalar& end, TensorOptions options) { return native::arange(0, end, 1, options); }
+
+Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options) {
+  return native::arange(start, end, 1, options);
+}
+
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, TensorOptions options) {
+  bool any_float = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
+  ScalarType dt = options.has_dtype() ? options.dtype() : (any_float ? get_default_dtype() : kLong);
+  double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
+  TORSH_CHECK(xstep > 0 || xstep < 0, "arange(): step must be nonzero");
+  TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "arange(): unsupported range: ", xs, " -> ",
+              xe);
+  TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
+              "arange(): upper bound and larger bound inconsistent with step sign");
+  int64_t n;
+  if (!any_float && !is_floating_point(dt)) {
+    int64_t s = start.to_long(), e = end.to_long(), st = step.to_long();
+    n = (e - s + st + (st > 0 ? -1 : 1)) / st;
+  } else {
+    n = static_cast<int64_t>(std::ceil((xe - xs) / xstep));
+  }
+  Tensor t = make({n}, dt, options);
+  detail::dispatch_all(dt, "arange", [&](auto tag) {
+    using T = decltype(tag);
+    T* p = t.data_ptr<T>();
+    if constexpr (std::is_integral_v<T>) {
+      int64_t s = start.to_long(), st = step.to_long();
+      if (any_float) {
+        for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(xs + xstep * static_cast<double>(i));
+      } else {
+        for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(s + st * i);
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        p[i] = detail::convert<T>(xs + xstep * static_cast<double>(i));
+    }
+  });
+  return t;
+}
+
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOptions options) {
+  TORSH_CHECK(steps >= 0, "linspace(): number of steps must be non-negative");
+  ScalarType dt = options.dtype();
+  Tensor t = make({steps}, dt, options);
+  if (steps == 0) return t;
+  detail::dispatch_all(dt, "linspace", [&](auto tag) {
+    using T = decltype(tag);
+    // Same arithmetic as PyTorch's CPU kernel: step in the output type (double for integers),
+    // the first half counted from start and the second half back from end.
+    using step_t = std::conditional_t<std::is_integral_v<T>, double, detail::opmath_t<T>>;
+    const step_t s = static_cast<step_t>(start.to_double());
+    const step_t e = static_cast<step_t>(end.to_double());
+    T* p = t.data_ptr<T>();
+    if (steps == 1) {
+      p[0] = detail::convert<T>(s);
+      return;
+    }
+    const step_t step = (e - s) / static_cast<step_t>(steps - 1);
+    const int64_t half = steps / 2;
+    for (int64_t i = 0; i < steps; ++i) {
+      step_t v = i < half ? s + step * static_cast<step_t>(i)
+                          : e - step * static_cast<step_t>(steps - i - 1);
+      p[i] = detail::convert<T>(v);
+    }
+  });
+  return t;
+}
+
+Tensor eye(int64_t n, TensorOptions options) { return native::eye(n, n, options); }
+
+Tensor eye(int64_t n, int64_t m, TensorOptions options) {
+  TORSH_CHECK(n >= 0, "eye(): n must be greater or equal to 0, got ", n);
+  TORSH_CHECK(m >= 0, "eye(): m must be greater or equal to 0, got ", m);
+  Tensor t = native::zeros({n, m}, options);
+  detail::dispatch_all(t.dtype(), "eye", [&](auto tag) {
+    using T = decltype(tag);
+    T* p = t.data_ptr<T>();
+    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = detail::convert<T>(1);
+  });
+  return t;
+}
+
+namespace {
+TensorOptions like_options(const Tensor& self, const TensorOptions& o) {
+  return o.has_dtype() ? o : o.dtype(self.dtype());
+}
+}  // namespace
+
+Tensor empty_like(const Tensor& self, TensorOptions options) {
+  return native::empty(self.sizes(), like_options(self, options));
+}
+Tensor zeros_like(const Tensor& self, TensorOptions options) {
+  return native::zeros(self.sizes(), like_options(self, options));
+}
+Tensor ones_like(const Tensor& self, TensorOptions options) {
+  return native::ones(self.sizes(), like_options(self, options));
+}
+Tensor full_like(const Tensor& self, const Scalar& fill_value, TensorOptions options) {
+  return native::full(self.sizes(), fill_value, like_options(self, options));
+}
+
+}  // namespace native
+
+TensorData::TensorData(std::initializer_list<TensorData> l)
+    : scalar_(0), is_scalar_(false), type_(kBool), children_(l) {
+  bool any_float = false, any_int = false;
+  for (const auto& c : children_) {
+    any_float |= c.type_ == kFloat;
+    any_int |= c.type_ == kLong;
+  }
+  type_ = any_float ? kFloat : (any_int ? kLong : kBool);
+}
+
+void TensorData::flatten(std::vector<Scalar>& values, std::vector<int64_t>& sizes,
+                         size_t depth) const {
+  if (is_scalar_) {
+    TORSH_CHECK_VALUE(depth == sizes.size(), "tensor(): expected sequence of length ",
+                      depth < sizes.size() ? sizes[depth] : 0, " at dim ", depth, " (got a number)");
+    values.push_back(scalar_);
+    return;
+  }
+  if (depth == sizes.size()) {
+    sizes.push_back(static_cast<int64_t>(children_.size()));
+  } else {
+    TORSH_CHECK_VALUE(sizes[depth] == static_cast<int64_t>(children_.size()),
+                      "tensor(): expected sequence of length ", sizes[depth], " at dim ", depth,
+                      " (got ", children_.size(), ")");
+  }
+  for (const auto& c : children_) c.flatten(values, sizes, depth + 1);
+}
+
+Tensor tensor_from_scalars(const std::vector<Scalar>& values, IntArrayRef sizes, ScalarType dtype) {
+  Tensor t = detail::empty_strided_impl(sizes, dtype);
+  TORSH_CHECK(t.numel() == static_cast<int64_t>(values.size()), "tensor(): size mismatch");
+  detail::dispatch_all(dtype, "tensor", [&](auto tag) {
+    using T = decltype(tag);
+    T* p = t.data_ptr<T>();
+    for (size_t i = 0; i < values.size(); ++i) {
+      const Scalar& s = values[i];
+      if (s.is_floating_point()) {
+        p[i] = detail::convert<T>(s.to_double());
+      } else if (s.is_boolean()) {
+        p[i] = detail::convert<T>(s.to_bool());
+      } else {
+        p[i] = detail::convert<T>(s.to_long());
+      }
+    }
+  });
+  return t;
+}
+
+Tensor tensor(const TensorData& data, TensorOptions options) {
+  std::vector<Scalar> values;
+  std::vector<int64_t> sizes;
+  data.flatten(values, sizes, 0);
+  ScalarType inferred = data.inferred_type() == kFloat ? get_default_dtype() : data.inferred_type();
+  return tensor_from_scalars(values, sizes, options.has_dtype() ? options.dtype() : inferred);
+}
+
+template <typename T>
+Tensor tensor(const std::vector<T>& values, TensorOptions options) {
+  std::vector<Scalar> sv(values.begin(), values.end());
+  ScalarType inferred = std::is_floating_point_v<T> ? get_default_dtype()
+                        : std::is_same_v<T, bool>    ? kBool
+                                                     : kLong;
+  return tensor_from_scalars(sv, {static_cast<int64_t>(values.size())},
+                             options.has_dtype() ? options.dtype() : inferred);
+}
+template Tensor tensor<float>(const std::vector<float>&, TensorOptions);
+template Tensor tensor<double>(const std::vector<double>&, TensorOptions);
+template Tensor tensor<int64_t>(const std::vector<int64_t>&, TensorOptions);
+template Tensor tensor<int>(const std::vector<int>&, TensorOptions);
+
+Tensor scalar_tensor(const Scalar& s, TensorOptions options) {
+  return tensor_from_scalars({s}, {}, options.dtype());
+}
+
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, ScalarType dtype,
+                 DeleterFn deleter, void* ctx) {
+  int64_t extent = 1;
+  for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
+  Storage st = make_intrusive<StorageImpl>(
+      data, static_cast<size_t>(std::max<int64_t>(extent, 0) * element_size(dtype)), deleter, ctx);
+  return Tensor(make_intrusive<TensorImpl>(std::move(st), dtype, sizes, strides, 0));
+}
+
+}  // namespace torsh

@@ -1,0 +1,81 @@
+// Highway kernels for exp, log, tanh and sigmoid, compiled for AVX2 and a portable baseline.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "ops/functors/simd_math.cpp"
+#define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+#include <hwy/contrib/math/math-inl.h>
+
+#include "ops/functors/simd_math.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace torsh::detail::simd {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+struct ExpOp {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const { return hn::Exp(d, v); }
+};
+struct LogOp {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const { return hn::Log(d, v); }
+};
+struct TanhOp {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const { return hn::Tanh(d, v); }
+};
+struct SigmoidOp {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const {
+    const auto one = hn::Set(d, hn::TFromD<D>(1));
+    return hn::Div(one, hn::Add(one, hn::Exp(d, hn::Neg(v))));
+  }
+};
+
+template <typename T, class Op>
+void Loop(const T* in, T* out, int64_t n, Op op) {
+  const hn::ScalableTag<T> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  int64_t i = 0;
+  for (; i + N <= n; i += N) hn::StoreU(op(d, hn::LoadU(d, in + i)), d, out + i);
+  if (i < n) {
+    HWY_ALIGN T buf[hn::MaxLanes(d)] = {};
+    for (int64_t j = 0; j < n - i; ++j) buf[j] = in[i + j];
+    hn::Store(op(d, hn::Load(d, buf)), d, buf);
+    for (int64_t j = 0; j < n - i; ++j) out[i + j] = buf[j];
+  }
+}
+
+template <typename T>
+void Dispatch(int fn, const T* in, T* out, int64_t n) {
+  switch (static_cast<UnaryFn>(fn)) {
+    case UnaryFn::Exp: return Loop(in, out, n, ExpOp());
+    case UnaryFn::Log: return Loop(in, out, n, LogOp());
+    case UnaryFn::Tanh: return Loop(in, out, n, TanhOp());
+    case UnaryFn::Sigmoid: return Loop(in, out, n, SigmoidOp());
+  }
+}
+
+void UnaryF32(int fn, const float* in, float* out, int64_t n) { Dispatch<float>(fn, in, out, n); }
+void UnaryF64(int fn, const double* in, double* out, int64_t n) {
+  Dispatch<double>(fn, in, out, n);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace torsh::detail::simd
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace torsh::detail::simd {
+HWY_EXPORT(UnaryF32);
+HWY_EXPORT(UnaryF64);
+
+void unary_f32(UnaryFn fn, const float* in, float* out, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(UnaryF32)(static_cast<int>(fn), in, out, n);
+}
+void unary_f64(UnaryFn fn, const double* in, double* out, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(UnaryF64)(static_cast<int>(fn), in, out, n);
+}
+}  // namespace torsh::detail::simd
+#endif

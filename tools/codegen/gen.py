@@ -1,0 +1,300 @@
+"""torsh code generator: reads ops/ops.yaml, writes C++ declarations and definitions, Tensor
+methods, native declarations and Python bindings into the build tree.
+
+Usage: gen.py OPS_YAML OUT_DIR"""
+import os
+import sys
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from schema import OPTION_ARGS, has_tensor_options, parse_schema  # noqa: E402
+
+CPP_TYPES = {
+    "Tensor": "const Tensor&",
+    "Tensor?": "const std::optional<Tensor>&",
+    "Tensor[]": "TensorList",
+    "Scalar": "const Scalar&",
+    "Scalar?": "const std::optional<Scalar>&",
+    "int": "int64_t",
+    "int?": "std::optional<int64_t>",
+    "int[]": "IntArrayRef",
+    "int[]?": "OptionalIntArrayRef",
+    "float": "double",
+    "float?": "std::optional<double>",
+    "bool": "bool",
+    "bool?": "std::optional<bool>",
+    "str": "std::string_view",
+    "str?": "std::optional<std::string_view>",
+    "ScalarType": "ScalarType",
+    "ScalarType?": "std::optional<ScalarType>",
+    "Generator?": "std::optional<Generator>",
+}
+
+
+def cpp_type(arg):
+    t = arg.base + ("?" if arg.optional else "")
+    if arg.alias and arg.alias.endswith("!"):
+        return "Tensor&" if not t.endswith("[]") else "TensorList"
+    return CPP_TYPES[t]
+
+
+def cpp_default(arg):
+    d = arg.default
+    if d is None:
+        return None
+    if d == "None":
+        return "std::nullopt"
+    if d in ("True", "False"):
+        return d.lower()
+    if d.startswith("["):
+        return "{" + d[1:-1] + "}"
+    if d.startswith('"') or d.startswith("'"):
+        return '"' + d[1:-1] + '"'
+    if arg.base == "ScalarType":
+        return "k" + d.split(".")[-1].capitalize()
+    return d
+
+
+def cpp_return(schema, inplace=False):
+    rets = schema.returns
+    if inplace or (rets[0].alias or "").endswith("!"):
+        return "Tensor&"
+    if len(rets) == 1:
+        return "std::vector<Tensor>" if rets[0].type == "Tensor[]" else "Tensor"
+    return "std::tuple<" + ", ".join("Tensor" for _ in rets) + ">"
+
+
+def cpp_params(schema, with_defaults, skip_self=False):
+    """C++ parameter list; dtype/layout/device/pin_memory collapse into TensorOptions."""
+    out, names = [], []
+    opts = has_tensor_options(schema)
+    for a in schema.args:
+        if skip_self and a.name == "self":
+            continue
+        if opts and a.name in OPTION_ARGS:
+            if a.name == "dtype":
+                out.append("TensorOptions options" + (" = {}" if with_defaults else ""))
+                names.append("options")
+            continue
+        p = f"{cpp_type(a)} {a.name}"
+        d = cpp_default(a)
+        if with_defaults and d is not None:
+            p += " = " + d
+        out.append(p)
+        names.append(a.name)
+    return out, names
+
+
+class Gen:
+    def __init__(self, entries):
+        self.entries = entries
+        self.decls, self.defs, self.native, self.methods, self.method_defs = [], [], [], [], []
+        self.py_groups = {}  # python name -> list of (kind, schema, entry)
+        self.py_method_groups = {}
+
+    def run(self):
+        for e in self.entries:
+            s = parse_schema(e["func"])
+            e["_schema"] = s
+            variants = e.get("variants", ["function"])
+            self.emit(e, s, variants)
+
+    def emit(self, e, s, variants):
+        ret = cpp_return(s)
+        params_d, names = cpp_params(s, True)
+        params, _ = cpp_params(s, False)
+        call_args = ", ".join(names)
+        structured = "out_impl" in e
+        native = e.get("out_impl") or e.get("impl")
+        if structured:
+            self.native.append(f"void {native}(Tensor& out, {', '.join(params)});")
+            body = f"  Tensor out;\n  native::{native}(out, {call_args});\n  return out;"
+        else:
+            self.native.append(f"{ret} {native}({', '.join(params)});")
+            body = f"  return native::{native}({call_args});"
+        if "function" in variants:
+            self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(params_d)});")
+            self.defs.append(f"{ret} {s.name}({', '.join(params)}) {{\n{body}\n}}")
+            self.py_groups.setdefault(s.name, []).append(("function", s, e))
+        if "out" in variants:
+            assert structured, s.name
+            op = ["Tensor& out"] + params
+            od = ["Tensor& out"] + params_d
+            self.decls.append(f"/// torch.{s.name}(..., out=out)\nTensor& {s.name}_out({', '.join(od)});")
+            self.defs.append(f"Tensor& {s.name}_out({', '.join(op)}) {{\n"
+                             f"  native::{native}(out, {call_args});\n  return out;\n}}")
+        has_self = any(a.name == "self" for a in s.args)
+        if "method" in variants and has_self:
+            mp_d, _ = cpp_params(s, True, skip_self=True)
+            mp, mnames = cpp_params(s, False, skip_self=True)
+            fn = s.name if "function" in variants else None
+            self.methods.append(f"{ret} {s.name}({', '.join(mp_d)}) const;")
+            this = "*this"
+            if any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
+                this = "const_cast<Tensor&>(*this)"
+            call = ", ".join([this] + mnames)
+            mbody = f"return torsh::{fn}({call});" if fn else (
+                f"Tensor out;\n  native::{native}(out, {call});\n  return out;" if structured
+                else f"return native::{native}({call});")
+            self.method_defs.append(f"{ret} Tensor::{s.name}({', '.join(mp)}) const {{\n  {mbody}\n}}")
+            self.py_method_groups.setdefault(s.name, []).append(("method", s, e))
+        if "inplace" in variants:
+            assert structured, s.name
+            mp_d, _ = cpp_params(s, True, skip_self=True)
+            mp, mnames = cpp_params(s, False, skip_self=True)
+            name = s.name + "_"
+            self.methods.append(f"Tensor& {name}({', '.join(mp_d)}) const;")
+            call = ", ".join(["self"] + mnames)
+            self.method_defs.append(
+                f"Tensor& Tensor::{name}({', '.join(mp)}) const {{\n"
+                f"  Tensor& self = const_cast<Tensor&>(*this);\n"
+                f"  native::{native}(self, {call});\n  return self;\n}}")
+            self.py_method_groups.setdefault(name, []).append(("inplace", s, e))
+
+    # ---- Python bindings -------------------------------------------------------------
+    def py_signature(self, s, kind):
+        parts, kw = [], False
+        opts = has_tensor_options(s)
+        for a in s.args:
+            if kind != "function" and a.name == "self":
+                continue
+            if a.kwonly and not kw:
+                parts.append("*")
+                kw = True
+            name = "input" if (a.name == "self" and kind == "function") else a.name
+            t = a.base + ("?" if a.optional else "")
+            if a.fixed_len:
+                t = t.replace("[]", f"[{a.fixed_len}]")
+            p = f"{t} {name}"
+            if a.default is not None:
+                p += "=" + a.default
+            parts.append(p)
+        if opts:
+            parts.append("bool requires_grad=False")
+        if kind == "function" and "out" in s_variants(s):
+            if not kw:
+                parts.append("*")
+            parts.append("Tensor? out=None")
+        return f"{s.name}({', '.join(parts)})"
+
+    def py_call(self, s, kind, e):
+        """C++ statement for one matched overload; r holds the parsed arguments."""
+        opts = has_tensor_options(s)
+        vals, i = [], 0
+        native = e.get("out_impl") or e.get("impl")
+        idx = {}
+        for a in s.args:
+            if kind != "function" and a.name == "self":
+                continue
+            idx[a.name] = i
+            i += 1
+        if opts:
+            idx["requires_grad"] = i
+            i += 1
+        for a in s.args:
+            if a.name == "self" and kind != "function":
+                vals.append("self")
+                continue
+            if opts and a.name in OPTION_ARGS:
+                if a.name == "dtype":
+                    vals.append(f"r.options({idx['dtype']}, {idx['device']}, {idx['requires_grad']})")
+                continue
+            vals.append(f"r.{accessor(a)}({idx[a.name]})")
+        args = ", ".join(vals)
+        if kind == "inplace":
+            return (f"Tensor& self_ = const_cast<Tensor&>(self);\n"
+                    f"      native::{native}(self_, {args});\n      return wrap(self_);")
+        if kind == "method":
+            return f"return wrap(self.{s.name}({', '.join(vals[1:])}));"
+        out_stmt = ""
+        if "out" in s_variants(s):
+            out_stmt = (f"if (!r.is_none({i})) {{ Tensor o = r.tensor({i}); "
+                        f"torsh::{s.name}_out(o, {args}); return wrap(o); }}\n      ")
+        return f"{out_stmt}return wrap(torsh::{s.name}({args}));"
+
+    def python(self):
+        out = ['#include "bindings.h"', "namespace torsh::python {", "using namespace torsh;"]
+        reg = []
+        for groups, kind_fn in ((self.py_groups, "fn"), (self.py_method_groups, "m")):
+            for name, items in groups.items():
+                cname = f"py_{kind_fn}_{name}"
+                sigs = ", ".join(f'Signature("{self.py_signature(s, kind)}")' for kind, s, _ in items)
+                self_param = "" if kind_fn == "fn" else "const Tensor& self, "
+                cases = "\n".join(
+                    f"    case {k}: {{\n      {self.py_call(s, kind, e)}\n    }}"
+                    for k, (kind, s, e) in enumerate(items))
+                out.append(f"""static py::object {cname}({self_param}py::args args, py::kwargs kwargs) {{
+  static const SignatureGroup sigs("{name}", {{{sigs}}});
+  ParsedArgs r;
+  switch (sigs.parse(args, kwargs, r)) {{
+{cases}
+  }}
+  throw Error("unreachable");
+}}""")
+                if kind_fn == "fn":
+                    reg.append(f'  m.def("{name}", &{cname});')
+                else:
+                    reg.append(f'  cls.def("{name}", &{cname});')
+        out.append("void register_generated(py::module_& m, py::class_<Tensor>& cls) {")
+        out.extend(reg)
+        out.append("}\n}  // namespace torsh::python")
+        return "\n".join(out)
+
+
+def s_variants(s):
+    return s._variants
+
+
+def accessor(a):
+    t = a.base
+    return {
+        "Tensor": "optional_tensor" if a.optional else "tensor",
+        "Tensor[]": "tensorlist",
+        "Scalar": "optional_scalar" if a.optional else "scalar",
+        "int": "optional_int64" if a.optional else "int64",
+        "int[]": "optional_intlist" if a.optional else "intlist",
+        "float": "optional_double" if a.optional else "to_double",
+        "bool": "optional_bool" if a.optional else "to_bool",
+        "str": "optional_string" if a.optional else "string",
+        "ScalarType": "optional_scalartype" if a.optional else "scalartype",
+        "Generator": "generator",
+    }[t]
+
+
+def main():
+    ops_yaml, out_dir = sys.argv[1], sys.argv[2]
+    with open(ops_yaml) as f:
+        entries = yaml.safe_load(f)
+    g = Gen(entries)
+    g.run()
+    for e in entries:
+        e["_schema"]._variants = e.get("variants", ["function"])
+    inc = os.path.join(out_dir, "include", "torsh", "generated")
+    os.makedirs(inc, exist_ok=True)
+    files = {
+        os.path.join(inc, "functions.h"):
+            "#pragma once\n// Generated from ops/ops.yaml by tools/codegen/gen.py. Do not edit.\n"
+            '#include <string_view>\n#include "torsh/core/tensor.h"\nnamespace torsh {\n'
+            + "\n".join(g.decls) + "\n}  // namespace torsh\n",
+        os.path.join(inc, "tensor_methods.h"):
+            "// Generated: Tensor methods, included inside class Tensor.\n" + "\n".join(g.methods) + "\n",
+        os.path.join(inc, "native.h"):
+            "#pragma once\n// Generated: the hand-written kernels' entry points.\n"
+            '#include <string_view>\n#include "torsh/core/tensor.h"\nnamespace torsh::native {\n'
+            + "\n".join(g.native) + "\n}  // namespace torsh::native\n",
+        os.path.join(out_dir, "functions.cpp"):
+            '// Generated from ops/ops.yaml.\n#include "torsh/generated/functions.h"\n'
+            '#include "torsh/generated/native.h"\nnamespace torsh {\n'
+            + "\n".join(g.defs) + "\n" + "\n".join(g.method_defs) + "\n}  // namespace torsh\n",
+        os.path.join(out_dir, "python_functions.cpp"): g.python() + "\n",
+    }
+    for path, text in files.items():
+        old = open(path).read() if os.path.exists(path) else None
+        if old != text:
+            with open(path, "w") as f:
+                f.write(text)
+
+
+if __name__ == "__main__":
+    main()
