@@ -203,8 +203,7 @@ class Gen:
             vals.append(f"r.{accessor(a)}({idx[a.name]})")
         args = ", ".join(vals)
         if kind == "inplace":
-            return (f"Tensor& self_ = const_cast<Tensor&>(self);\n"
-                    f"      native::{native}(self_, {args});\n      return wrap(self_);")
+            return (f"self.{s.name}_({', '.join(vals[1:])});\n      return self_obj;")
         if kind == "method":
             return f"return wrap(self.{s.name}({', '.join(vals[1:])}));"
         out_stmt = ""
@@ -220,12 +219,13 @@ class Gen:
             for name, items in groups.items():
                 cname = f"py_{kind_fn}_{name}"
                 sigs = ", ".join(f'Signature("{self.py_signature(s, kind)}")' for kind, s, _ in items)
-                self_param = "" if kind_fn == "fn" else "const Tensor& self, "
+                self_param = "" if kind_fn == "fn" else "py::object self_obj, "
+                self_cast = "" if kind_fn == "fn" else "  const Tensor& self = self_obj.cast<const Tensor&>();\n"
                 cases = "\n".join(
                     f"    case {k}: {{\n      {self.py_call(s, kind, e)}\n    }}"
                     for k, (kind, s, e) in enumerate(items))
                 out.append(f"""static py::object {cname}({self_param}py::args args, py::kwargs kwargs) {{
-  static const SignatureGroup sigs("{name}", {{{sigs}}});
+{self_cast}  static const SignatureGroup sigs("{name}", {{{sigs}}});
   ParsedArgs r;
   switch (sigs.parse(args, kwargs, r)) {{
 {cases}

@@ -1,0 +1,114 @@
+#pragma once
+// The hand-written core of the Python binding: argument parsing and conversions.
+#include <pybind11/pybind11.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "torsh/torsh.h"
+
+namespace py = pybind11;
+
+namespace torsh::python {
+
+/// Python's view of a dtype: torsh.float32 and friends.
+struct PyDtype {
+  ScalarType type;
+};
+
+/// One parameter of a Python signature.
+struct Param {
+  enum Kind { kTensor, kTensorList, kScalar, kInt, kIntList, kFloat, kBool, kStr, kScalarType,
+              kGenerator, kAny };
+  Kind kind = kAny;
+  std::string name;
+  std::string type_name;
+  bool optional = false;  // accepts None
+  bool kwonly = false;
+  bool has_default = false;
+  int fixed_len = 0;  // int[2]: a single int expands to this many
+  // Parsed default.
+  bool default_none = false;
+  int64_t def_int = 0;
+  double def_double = 0;
+  bool def_bool = false;
+  std::vector<int64_t> def_list;
+  Scalar def_scalar;
+  std::string def_str;
+};
+
+/// A parsed schema string: "add(Tensor input, Tensor other, *, Scalar alpha=1)".
+struct Signature {
+  explicit Signature(const std::string& text);
+  std::string name;
+  std::vector<Param> params;
+  std::string text;
+  /// Binds args/kwargs to params; strict mode refuses numbers for Tensor params.
+  bool bind(const py::args& args, const py::kwargs& kwargs, py::handle* out, bool strict) const;
+};
+
+class ParsedArgs;
+
+/// The overloads of one Python name, tried in order (strict pass, then lenient).
+class SignatureGroup {
+ public:
+  SignatureGroup(std::string name, std::vector<Signature> sigs);
+  /// Returns the index of the matching overload; raises TypeError when none matches.
+  int parse(const py::args& args, const py::kwargs& kwargs, ParsedArgs& out) const;
+
+ private:
+  std::string name_;
+  std::vector<Signature> sigs_;
+};
+
+/// Values bound to one signature, with typed accessors (defaults when absent).
+class ParsedArgs {
+ public:
+  static constexpr int kMax = 16;
+  const Signature* sig = nullptr;
+  py::handle vals[kMax];
+
+  bool is_none(int i) const { return !vals[i] || vals[i].is_none(); }
+  Tensor tensor(int i) const;
+  std::optional<Tensor> optional_tensor(int i) const;
+  std::vector<Tensor> tensorlist(int i) const;
+  Scalar scalar(int i) const;
+  std::optional<Scalar> optional_scalar(int i) const;
+  int64_t int64(int i) const;
+  std::optional<int64_t> optional_int64(int i) const;
+  IntArrayRef intlist(int i);
+  OptionalIntArrayRef optional_intlist(int i);
+  double to_double(int i) const;
+  std::optional<double> optional_double(int i) const;
+  bool to_bool(int i) const;
+  std::optional<bool> optional_bool(int i) const;
+  std::string_view string(int i);
+  std::optional<std::string_view> optional_string(int i);
+  ScalarType scalartype(int i) const;
+  std::optional<ScalarType> optional_scalartype(int i) const;
+  std::optional<Generator> generator(int i) const;
+  TensorOptions options(int dtype_i, int device_i, int requires_grad_i) const;
+
+ private:
+  std::array<std::vector<int64_t>, kMax> lists_;
+  std::array<std::string, kMax> strs_;
+};
+
+/// Converts a Python number to a Scalar keeping its category.
+Scalar to_scalar(py::handle h);
+/// True for Python int/float/bool (and numpy scalars of those kinds).
+bool is_number(py::handle h);
+/// A Tensor from a Tensor object or a Python number (as a wrapped 0-dim tensor).
+Tensor to_tensor_arg(py::handle h);
+std::vector<int64_t> to_intlist(py::handle h, int fixed_len);
+bool is_intlist(py::handle h, int fixed_len);
+
+py::object wrap(Tensor t);
+py::object wrap(const std::tuple<Tensor, Tensor>& t);
+py::object wrap(const std::vector<Tensor>& t);
+
+/// Registers the generated functions and Tensor methods.
+void register_generated(py::module_& m, py::class_<Tensor>& cls);
+
+}  // namespace torsh::python

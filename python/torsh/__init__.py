@@ -1,0 +1,53 @@
+"""torsh: a PyTorch-compatible tensor library over a small native core.
+
+`import torsh as torch` gives torch's names: tensors, dtypes, creation, math, reductions,
+views, matmul and random numbers with PyTorch's CPU streams."""
+from torsh import _C
+from torsh._C import *  # noqa: F401,F403
+from torsh._C import Tensor, Generator, dtype  # noqa: F401
+from torsh._size import Size  # noqa: F401
+
+
+class device:
+    """A device handle; torsh runs on the CPU (CUDA is reserved)."""
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in str(type):
+            type, idx = str(type).split(":")
+            index = int(idx)
+        if type not in ("cpu", "cuda"):
+            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {type}")
+        self.type, self.index = type, index
+
+    def __repr__(self):
+        idx = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{idx})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        other = device(other) if isinstance(other, str) else other
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+float32, float64, float16, bfloat16 = _C.float32, _C.float64, _C.float16, _C.bfloat16
+int64, int32, int16, int8, uint8 = _C.int64, _C.int32, _C.int16, _C.int8, _C.uint8
+bool = _C.bool  # noqa: A001 - torch.bool shadows the builtin in this namespace, as in torch
+strided = "strided"
+
+
+def is_floating_point(t):
+    return t.is_floating_point()
+
+
+def numel(t):
+    return t.numel()
+
+
+__version__ = "0.1.0"
