@@ -227,10 +227,18 @@ bool Signature::bind(const py::args& args, const py::kwargs& kwargs, py::handle*
 }
 
 SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs)
-    : name_(std::move(name)), sigs_(std::move(sigs)) {}
+    : name_(std::move(name)), sigs_(std::move(sigs)) {
+  // As in torch, only arithmetic and comparison ops take a Python number for a Tensor.
+  static const char* const kNumbersAsTensors[] = {"add", "add_", "sub", "sub_", "mul", "mul_",
+                                                  "div", "div_", "pow", "pow_", "eq", "eq_",
+                                                  "ne", "ne_", "lt", "lt_", "le", "le_", "gt",
+                                                  "gt_", "ge", "ge_"};
+  for (const char* n : kNumbersAsTensors)
+    if (name_ == n) numbers_as_tensors_ = true;
+}
 
 int SignatureGroup::parse(const py::args& args, const py::kwargs& kwargs, ParsedArgs& out) const {
-  for (int strict = 1; strict >= 0; --strict) {
+  for (int strict = 1; strict >= (numbers_as_tensors_ ? 0 : 1); --strict) {
     for (size_t k = 0; k < sigs_.size(); ++k) {
       if (sigs_[k].bind(args, kwargs, out.vals, strict == 1)) {
         out.sig = &sigs_[k];

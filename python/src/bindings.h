@@ -60,6 +60,7 @@ class SignatureGroup {
  private:
   std::string name_;
   std::vector<Signature> sigs_;
+  bool numbers_as_tensors_ = false;
 };
 
 /// Values bound to one signature, with typed accessors (defaults when absent).

@@ -43,7 +43,7 @@ void check_alpha(const char* op, ScalarType common, const Scalar& alpha) {
   TORSH_CHECK(!(is_integral(common, true) && alpha.is_floating_point()), op,
               "(): For integral input tensors, argument alpha must not be a floating point "
               "number.");
-  TORSH_CHECK(common == kBool || !alpha.is_boolean() || alpha.to_bool(), op,
+  TORSH_CHECK(common == kBool || !alpha.is_boolean(), op,
               "(): Boolean alpha only supported for Boolean results.");
 }
 
@@ -146,7 +146,7 @@ void div_mode_out(Tensor& out, const Tensor& self, const Tensor& other,
 }
 
 void pow_out(Tensor& out, const Tensor& self, const Tensor& exponent) {
-  run_binary("pow", out, self, exponent, false, true, [&](auto tag) {
+  run_binary("pow", out, self, exponent, false, false, [&](auto tag) {
     using M = opmath_t<decltype(tag)>;
     return [](M x, M y) -> M {
       if constexpr (std::is_same_v<M, bool>) {

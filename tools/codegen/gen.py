@@ -133,7 +133,8 @@ class Gen:
             this = "*this"
             if any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
                 this = "const_cast<Tensor&>(*this)"
-            call = ", ".join([this] + mnames)
+            _, all_names = cpp_params(s, False)
+            call = ", ".join(this if n == "self" else n for n in all_names)
             mbody = f"return torsh::{fn}({call});" if fn else (
                 f"Tensor out;\n  native::{native}(out, {call});\n  return out;" if structured
                 else f"return native::{native}({call});")
@@ -203,9 +204,11 @@ class Gen:
             vals.append(f"r.{accessor(a)}({idx[a.name]})")
         args = ", ".join(vals)
         if kind == "inplace":
-            return (f"self.{s.name}_({', '.join(vals[1:])});\n      return self_obj;")
+            rest = [v for v in vals if v != "self"]
+            return (f"self.{s.name}_({', '.join(rest)});\n      return self_obj;")
         if kind == "method":
-            return f"return wrap(self.{s.name}({', '.join(vals[1:])}));"
+            rest = [v for v in vals if v != "self"]
+            return f"return wrap(self.{s.name}({', '.join(rest)}));"
         out_stmt = ""
         if "out" in s_variants(s):
             out_stmt = (f"if (!r.is_none({i})) {{ Tensor o = r.tensor({i}); "

@@ -13,23 +13,40 @@ namespace torsh::detail::simd {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Highway's Exp and Log assume finite in-range inputs; the IEEE special cases are patched in.
 struct ExpOp {
   template <class D, class V>
-  HWY_INLINE V operator()(D d, V v) const { return hn::Exp(d, v); }
+  HWY_INLINE V operator()(D d, V v) const {
+    using T = hn::TFromD<D>;
+    const T hi = sizeof(T) == 4 ? T(88.72283935546875) : T(709.782712893384);
+    const T lo = sizeof(T) == 4 ? T(-103.97208404541016) : T(-745.1332191019411);
+    V r = hn::Exp(d, v);
+    r = hn::IfThenElse(hn::Gt(v, hn::Set(d, hi)), hn::Inf(d), r);
+    r = hn::IfThenElse(hn::Lt(v, hn::Set(d, lo)), hn::Zero(d), r);
+    return hn::IfThenElse(hn::IsNaN(v), v, r);
+  }
 };
 struct LogOp {
   template <class D, class V>
-  HWY_INLINE V operator()(D d, V v) const { return hn::Log(d, v); }
+  HWY_INLINE V operator()(D d, V v) const {
+    const V zero = hn::Zero(d);
+    V r = hn::Log(d, v);
+    r = hn::IfThenElse(hn::Eq(v, zero), hn::Neg(hn::Inf(d)), r);
+    r = hn::IfThenElse(hn::Eq(v, hn::Inf(d)), v, r);
+    return hn::IfThenElse(hn::Or(hn::Lt(v, zero), hn::IsNaN(v)), hn::NaN(d), r);
+  }
 };
 struct TanhOp {
   template <class D, class V>
-  HWY_INLINE V operator()(D d, V v) const { return hn::Tanh(d, v); }
+  HWY_INLINE V operator()(D d, V v) const {
+    return hn::IfThenElse(hn::IsNaN(v), v, hn::Tanh(d, v));
+  }
 };
 struct SigmoidOp {
   template <class D, class V>
   HWY_INLINE V operator()(D d, V v) const {
     const auto one = hn::Set(d, hn::TFromD<D>(1));
-    return hn::Div(one, hn::Add(one, hn::Exp(d, hn::Neg(v))));
+    return hn::Div(one, hn::Add(one, ExpOp()(d, hn::Neg(v))));
   }
 };
 

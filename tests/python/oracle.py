@@ -1,0 +1,144 @@
+"""Runs the same call in torch and torsh and compares results (shape, dtype, values, errors)."""
+import math
+
+import numpy as np
+import torch
+
+import torsh
+
+from conftest import record
+
+DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8",
+          "bool"]
+FLOATS = ["float32", "float64", "float16", "bfloat16"]
+
+
+def tol(dtype):
+    return {"float16": (1e-3, 1e-3), "bfloat16": (1e-2, 1e-2), "float32": (1e-5, 1e-6),
+            "float64": (1e-10, 1e-12)}.get(dtype, (0, 0))
+
+
+class Pair:
+    """The same value in both libraries."""
+
+    def __init__(self, t, s):
+        self.t, self.s = t, s
+
+    def __repr__(self):
+        if isinstance(self.t, torch.Tensor):
+            return f"T{tuple(self.t.shape)}:{str(self.t.dtype)[6:]}:s{self.t.stride()}"
+        return repr(self.t)
+
+
+def make(arr, dtype):
+    """Tensors from a numpy array (float64 values), converted to dtype in each library."""
+    base = np.ascontiguousarray(arr)
+    return Pair(torch.from_numpy(base.copy()).to(getattr(torch, dtype)),
+                torsh.from_numpy(base.copy()).to(getattr(torsh, dtype)))
+
+
+def values(rng, shape, dtype, domain=(-5, 5)):
+    lo, hi = domain
+    if dtype == "bool":
+        return rng.random(shape) > 0.5
+    if dtype in ("uint8",):
+        lo, hi = max(lo, 0), max(hi, 1)
+    if dtype in FLOATS:
+        return rng.uniform(lo, hi, shape)
+    return np.floor(rng.uniform(lo, hi + 1, shape))
+
+
+def layouts(rng, dtype, domain=(-5, 5)):
+    """Inputs of one dtype: 0-dim, empty, plain, transposed, stepped-slice, expanded."""
+    v = lambda shape: values(rng, shape, dtype, domain)  # noqa: E731
+    out = [("scalar0d", make(v(()), dtype)), ("empty", make(v((0, 3)), dtype)),
+           ("vec", make(v((5,)), dtype)), ("mat", make(v((3, 4)), dtype))]
+    p = make(v((4, 3)), dtype)
+    out.append(("transposed", Pair(p.t.t(), p.s.t())))
+    p = make(v((3, 8)), dtype)
+    out.append(("stepped", Pair(p.t[:, ::2], p.s[:, ::2])))
+    p = make(v((1, 4)), dtype)
+    out.append(("expanded", Pair(p.t.expand(3, 4), p.s.expand(3, 4))))
+    return out
+
+
+def to_numpy_t(x):
+    if x.dtype == torch.bfloat16:
+        x = x.float()
+    return x.detach().numpy()
+
+
+def to_numpy_s(x):
+    if x.dtype == torsh.bfloat16:
+        x = x.float()
+    return x.numpy()
+
+
+def assert_same(t_out, s_out, where):
+    if isinstance(t_out, (tuple, list)):
+        assert isinstance(s_out, (tuple, list)) and len(t_out) == len(s_out), where
+        for a, b in zip(t_out, s_out):
+            assert_same(a, b, where)
+        return
+    if not isinstance(t_out, torch.Tensor):
+        assert not isinstance(s_out, torsh.Tensor), where
+        if isinstance(t_out, float) and math.isnan(t_out):
+            assert math.isnan(s_out), where
+        else:
+            assert t_out == s_out, where
+        return
+    assert isinstance(s_out, torsh.Tensor), f"{where}: expected a Tensor, got {type(s_out)}"
+    assert tuple(t_out.shape) == tuple(s_out.shape), f"{where}: shape {tuple(s_out.shape)} vs {tuple(t_out.shape)}"
+    td, sd = str(t_out.dtype)[6:], repr(s_out.dtype)[6:]
+    assert td == sd, f"{where}: dtype {sd} vs torch {td}"
+    a, b = to_numpy_t(t_out), to_numpy_s(s_out)
+    rtol, atol = tol(td)
+    if td in ("float16", "bfloat16") and a.size:
+        # 16-bit results of reductions lose absolute, not relative, precision on cancellation.
+        finite = np.abs(a.astype(np.float64))[np.isfinite(a.astype(np.float64))]
+        atol = max(atol, rtol * (finite.max() if finite.size else 0))
+    if rtol == 0:
+        np.testing.assert_array_equal(b, a, err_msg=where)
+    else:
+        np.testing.assert_allclose(b.astype(np.float64), a.astype(np.float64), rtol=rtol,
+                                   atol=atol, equal_nan=True, err_msg=where)
+
+
+def unwrap(x, side):
+    if isinstance(x, Pair):
+        return getattr(x, side)
+    if isinstance(x, (list, tuple)):
+        return type(x)(unwrap(i, side) for i in x)
+    if isinstance(x, dict):
+        return {k: unwrap(v, side) for k, v in x.items()}
+    if x in DTYPES:
+        return getattr(torch if side == "t" else torsh, x)
+    return x
+
+
+def check(op, fn_t, fn_s, args, kwargs=None, where=""):
+    """Calls fn in both libraries; same result or the same exception type."""
+    kwargs = kwargs or {}
+    record(op)
+    where = f"{op}{where} args={args} kwargs={kwargs}"
+    try:
+        t_out = fn_t(*unwrap(args, "t"), **unwrap(kwargs, "t"))
+    except Exception as e:  # noqa: BLE001 - any torch error is the expectation
+        try:
+            s_out = fn_s(*unwrap(args, "s"), **unwrap(kwargs, "s"))
+        except Exception as e2:  # noqa: BLE001
+            assert type(e2) is type(e) or isinstance(e2, type(e)), \
+                f"{where}: torsh raised {type(e2).__name__} ({e2}), torch {type(e).__name__} ({e})"
+            return
+        if "not implemented for 'Half'" in str(e) or "not implemented for 'BFloat16'" in str(e):
+            # torch 1.13 lacks some 16-bit CPU kernels; torsh has them: compare with torch in
+            # float32, rounded to the 16-bit type once, as torsh computes.
+            low = torch.float16 if "'Half'" in str(e) else torch.bfloat16
+            up = lambda x: x.float() if isinstance(x, torch.Tensor) and x.dtype == low else x  # noqa: E731
+            ref = fn_t(*[up(a) for a in unwrap(args, "t")], **unwrap(kwargs, "t"))
+            ref = ref.to(low) if isinstance(ref, torch.Tensor) and ref.is_floating_point() else ref
+            assert_same(ref, s_out, where + " (vs torch in float32)")
+            return
+        raise AssertionError(f"{where}: torch raised {type(e).__name__}: {e}; torsh did not")
+    s_out = fn_s(*unwrap(args, "s"), **unwrap(kwargs, "s"))
+    assert_same(t_out, s_out, where)
