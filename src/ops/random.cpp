@@ -23,9 +23,11 @@ GeneratorState& state_of(const std::optional<Generator>& g) {
 }
 
 // uniform in [from, to) from the low `digits` bits of one draw (53-bit doubles use 64 bits).
+// The arithmetic is in double for float and double (PyTorch's CPU accumulation type).
 template <typename T>
 struct UniformReal {
-  using Acc = std::conditional_t<std::is_same_v<T, double>, double, float>;
+  using Acc = std::conditional_t<std::is_same_v<T, double> || std::is_same_v<T, float>, double,
+                                 float>;
   Acc from, to;
   Acc operator()(GeneratorState& g) const {
     constexpr int digits = std::is_same_v<T, double>  ? 53
@@ -50,7 +52,7 @@ double normal_double(GeneratorState& g, double mean, double std) {
   UniformReal<double> u{0.0, 1.0};
   const double u1 = u(g);
   const double u2 = u(g);
-  const double r = std::sqrt(-2.0 * std::log1p(-u2));
+  const double r = std::sqrt(-2.0 * std::log(1.0 - u2));
   const double theta = 2.0 * M_PI * u1;
   g.next_double_normal = r * std::sin(theta);
   return r * std::cos(theta) * std + mean;
