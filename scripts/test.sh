@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, runs the C++ tests, the Python
+# differential suite against torch, and the C++ tests again under ASan + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+./build/torsh_tests --gtest_brief=1
+/usr/bin/python3 -m pytest -q tests/python
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+cmake -S . -B build-asan -G Ninja -DTORSH_SANITIZE=ON -DTORSH_PYTHON=OFF -DTORSH_TESTS=ON \
+  -DTORSH_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
+cmake --build build-asan --target torsh_tests
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/torsh_tests --gtest_brief=1
