@@ -44,12 +44,72 @@ Cache& cache() {
   return *c;
 }
 
+// Small blocks (<= 4 KiB) also get a per-thread cache: no lock on the per-op hot path.
+constexpr size_t kSmallMax = 4096;
+constexpr size_t kSmallBuckets = kSmallMax / kAlign;
+constexpr int kSmallPerBucket = 32;
+
+struct SmallCache {
+  void* blocks[kSmallBuckets][kSmallPerBucket];
+  int count[kSmallBuckets] = {};
+  bool alive = true;  // blocks freed during thread teardown go to the shared cache
+  ~SmallCache() {
+    alive = false;
+    for (size_t b = 0; b < kSmallBuckets; ++b)
+      for (int i = 0; i < count[b]; ++i) std::free(blocks[b][i]);
+  }
+  void release() {
+    for (size_t b = 0; b < kSmallBuckets; ++b) {
+      for (int i = 0; i < count[b]; ++i) std::free(blocks[b][i]);
+      count[b] = 0;
+    }
+  }
+};
+thread_local SmallCache t_small;
+
 }  // namespace
+
+namespace detail {
+namespace {
+// Objects of up to 256 bytes, in 32-byte classes, at most 64 cached per class and thread.
+constexpr size_t kPoolClass = 32, kPoolClasses = 8, kPoolDepth = 64;
+struct ObjectPool {
+  void* items[kPoolClasses][kPoolDepth];
+  size_t count[kPoolClasses] = {};
+  bool alive = true;  // objects freed during thread teardown bypass the pool
+  ~ObjectPool() {
+    alive = false;
+    for (size_t c = 0; c < kPoolClasses; ++c)
+      for (size_t i = 0; i < count[c]; ++i) ::operator delete(items[c][i]);
+  }
+};
+thread_local ObjectPool t_pool;
+}  // namespace
+
+void* pool_allocate(size_t size) {
+  const size_t c = (size - 1) / kPoolClass;
+  if (c < kPoolClasses && t_pool.count[c] > 0) return t_pool.items[c][--t_pool.count[c]];
+  return ::operator new(c < kPoolClasses ? (c + 1) * kPoolClass : size);
+}
+
+void pool_deallocate(void* p, size_t size) noexcept {
+  const size_t c = (size - 1) / kPoolClass;
+  if (c < kPoolClasses && t_pool.alive && t_pool.count[c] < kPoolDepth) {
+    t_pool.items[c][t_pool.count[c]++] = p;
+    return;
+  }
+  ::operator delete(p);
+}
+}  // namespace detail
 
 namespace allocator {
 
 void* allocate(size_t nbytes) {
   size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
+  if (sz <= kSmallMax) {
+    const size_t b = sz / kAlign - 1;
+    if (t_small.count[b] > 0) return t_small.blocks[b][--t_small.count[b]];
+  }
   Cache& c = cache();
   {
     std::lock_guard<std::mutex> g(c.mu);
@@ -74,6 +134,13 @@ void* allocate(size_t nbytes) {
 void deallocate(void* p, size_t nbytes) {
   if (!p) return;
   size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
+  if (sz <= kSmallMax) {
+    const size_t b = sz / kAlign - 1;
+    if (t_small.alive && t_small.count[b] < kSmallPerBucket) {
+      t_small.blocks[b][t_small.count[b]++] = p;
+      return;
+    }
+  }
   Cache& c = cache();
   {
     std::lock_guard<std::mutex> g(c.mu);
@@ -86,7 +153,10 @@ void deallocate(void* p, size_t nbytes) {
   std::free(p);
 }
 
-void empty_cache() { cache().release_all(); }
+void empty_cache() {
+  t_small.release();
+  cache().release_all();
+}
 
 size_t cached_bytes() {
   std::lock_guard<std::mutex> g(cache().mu);

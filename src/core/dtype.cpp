@@ -20,16 +20,6 @@ int rank_of_int(ScalarType t) {
 }
 }  // namespace
 
-int64_t element_size(ScalarType t) {
-  switch (t) {
-    case kByte: case kChar: case kBool: return 1;
-    case kShort: case kHalf: case kBFloat16: return 2;
-    case kInt: case kFloat: return 4;
-    case kLong: case kDouble: return 8;
-    default: throw Error("element_size(): undefined dtype");
-  }
-}
-
 const char* dtype_name(ScalarType t) {
   switch (t) {
     case kByte: return "uint8";

@@ -80,6 +80,45 @@ TensorIterConfig& TensorIterConfig::common_dtype(ScalarType t) {
   return *this;
 }
 
+bool TensorIterConfig::try_fast_path(TensorIter& it) {
+  // Every input contiguous with one shape (0-dim inputs broadcast as scalars), outputs absent
+  // or contiguous of that shape and dtype: one flat loop, no reordering or coalescing needed.
+  if (reduction_) return false;
+  const Tensor* shaped = nullptr;
+  for (int i = 0; i < nin_; ++i) {
+    const Tensor& t = ins_[i];
+    if (t.dim() == 0) continue;
+    if (!t.is_contiguous()) return false;
+    if (!shaped) {
+      shaped = &t;
+    } else if (!t.sizes().equals(shaped->sizes())) {
+      return false;
+    }
+  }
+  const ScalarType want = out_dtype_ != ScalarType::Undefined ? out_dtype_ : it.common_;
+  IntArrayRef shape = shaped ? shaped->sizes() : IntArrayRef();
+  for (int k = 0; k < nout_; ++k) {
+    const Tensor* u = outs_[k];
+    if (u->defined() && (!u->is_contiguous() || !u->sizes().equals(shape) || u->dtype() != want))
+      return false;
+  }
+  const int64_t numel = shaped ? shaped->numel() : 1;
+  it.shape_.resize(1, numel);
+  it.numel_ = numel;
+  for (int k = 0; k < nout_; ++k) {
+    it.user_outs_[k] = outs_[k];
+    it.ops_[k] = outs_[k]->defined() ? *outs_[k] : empty_strided_impl(shape, want);
+    it.strides_[k].resize(1, element_size(want));
+  }
+  for (int i = 0; i < nin_; ++i) {
+    const int k = nout_ + i;
+    it.ops_[k] = std::move(ins_[i]);
+    it.strides_[k].resize(1, it.ops_[k].dim() == 0 && shaped ? 0 : it.ops_[k].element_size());
+  }
+  for (int k = 0; k < it.nt_; ++k) it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
+  return true;
+}
+
 TensorIter TensorIterConfig::build() {
   TensorIter it;
   it.op_ = op_;
@@ -104,6 +143,7 @@ TensorIter TensorIterConfig::build() {
     }
   }
   it.common_ = common;
+  if (try_fast_path(it)) return it;
 
   // 2. Broadcast shape.
   SizeVec shape;
@@ -253,6 +293,11 @@ void TensorIter::serial_for_each(const Loop1d& loop, int64_t begin, int64_t end)
     return;
   }
   for (int k = 0; k < nt_; ++k) inner[k] = strides_[k][0];
+  if (nd == 1) {
+    for (int k = 0; k < nt_; ++k) ptrs[k] = data_[k] + begin * inner[k];
+    if (begin < end) loop(ptrs, inner, end - begin);
+    return;
+  }
   SizeVec idx(nd);
   int64_t rem = begin;
   for (int d = 0; d < nd; ++d) {

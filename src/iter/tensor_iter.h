@@ -39,6 +39,7 @@ class TensorIterConfig {
 
  private:
   friend class TensorIter;
+  bool try_fast_path(TensorIter& it);
   const char* op_;
   Tensor* outs_[kMaxOperands] = {};
   Tensor ins_[kMaxOperands];

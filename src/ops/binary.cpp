@@ -65,8 +65,10 @@ T int_pow(T base, T exp) {
 }  // namespace
 
 void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
-  const Tensor* ops[2] = {&self, &other};
-  check_alpha("add", detail::result_type(ops, 2), alpha);
+  if (!alpha.is_integral()) {
+    const Tensor* ops[2] = {&self, &other};
+    check_alpha("add", detail::result_type(ops, 2), alpha);
+  }
   run_binary("add", out, self, other, false, true, [&](auto tag) {
     using M = opmath_t<decltype(tag)>;
     const M a = alpha.to<M>();
@@ -85,8 +87,10 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
   TORSH_CHECK(self.dtype() != kBool && other.dtype() != kBool,
               "sub(): Subtraction, the `-` operator, with a bool tensor is not supported. If you "
               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  const Tensor* ops[2] = {&self, &other};
-  check_alpha("sub", detail::result_type(ops, 2), alpha);
+  if (!alpha.is_integral()) {
+    const Tensor* ops[2] = {&self, &other};
+    check_alpha("sub", detail::result_type(ops, 2), alpha);
+  }
   run_binary("sub", out, self, other, false, false, [&](auto tag) {
     using M = opmath_t<decltype(tag)>;
     const M a = alpha.to<M>();

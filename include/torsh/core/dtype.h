@@ -42,8 +42,15 @@ constexpr ScalarType kFloat64 = ScalarType::Double;
 constexpr ScalarType kBool = ScalarType::Bool;
 constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
 
-/// Bytes per element.
-int64_t element_size(ScalarType t);
+/// Bytes per element (1 for Undefined, which no tensor has).
+constexpr int64_t element_size(ScalarType t) {
+  switch (t) {
+    case ScalarType::Short: case ScalarType::Half: case ScalarType::BFloat16: return 2;
+    case ScalarType::Int: case ScalarType::Float: return 4;
+    case ScalarType::Long: case ScalarType::Double: return 8;
+    default: return 1;
+  }
+}
 /// PyTorch's name without the "torch." prefix: "float32", "int64", ...
 const char* dtype_name(ScalarType t);
 /// libtorch's name: "Float", "Long", ...

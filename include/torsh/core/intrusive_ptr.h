@@ -58,6 +58,20 @@ class IntrusivePtr {
   T* p_ = nullptr;
 };
 
+namespace detail {
+/// Per-thread free list of fixed-size objects: TensorImpl and StorageImpl are created and
+/// destroyed on every op, and malloc/free was a third of the per-op cost.
+void* pool_allocate(size_t size);
+void pool_deallocate(void* p, size_t size) noexcept;
+}  // namespace detail
+
+/// Mixin giving a class pooled operator new/delete.
+template <typename Derived>
+struct Pooled {
+  static void* operator new(size_t size) { return detail::pool_allocate(size); }
+  static void operator delete(void* p, size_t size) noexcept { detail::pool_deallocate(p, size); }
+};
+
 template <typename T, typename... Args>
 IntrusivePtr<T> make_intrusive(Args&&... args) {
   return IntrusivePtr<T>(new T(std::forward<Args>(args)...));

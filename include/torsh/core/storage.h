@@ -11,7 +11,7 @@ namespace torsh {
 using DeleterFn = void (*)(void* ctx);
 
 /// 64-byte-aligned bytes from the caching CPU allocator, or external memory with a deleter.
-class StorageImpl : public RefCounted {
+class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
  public:
   /// Allocates nbytes from the caching allocator.
   explicit StorageImpl(size_t nbytes);

@@ -24,7 +24,7 @@ struct AutogradMetaInterface {
 };
 
 /// The state behind a Tensor: a view (sizes, strides, offset in elements) onto a Storage.
-class TensorImpl : public RefCounted {
+class TensorImpl : public RefCounted, public Pooled<TensorImpl> {
  public:
   TensorImpl(Storage storage, ScalarType dtype, IntArrayRef sizes, IntArrayRef strides,
              int64_t offset);

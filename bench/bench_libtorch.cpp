@@ -1,0 +1,19 @@
+// libtorch side of bench/: the same workloads through PyTorch's C++ API.
+#include <torch/torch.h>
+
+#include "workloads.h"
+
+struct TorchLib {
+  using Tensor = torch::Tensor;
+  static Tensor ones1() { return torch::ones({1}); }
+  static Tensor rand1d(int64_t n) { return torch::rand({n}); }
+  static Tensor rand2d(int64_t r, int64_t c) { return torch::rand({r, c}); }
+  static auto max_dim(const Tensor& t, int64_t d) { return torch::max(t, d); }
+};
+
+int main(int argc, char** argv) {
+  const char* only = argc > 1 && std::strcmp(argv[1], "all") != 0 ? argv[1] : nullptr;
+  if (const char* e = std::getenv("OMP_NUM_THREADS")) torch::set_num_threads(std::atoi(e));
+  torch::NoGradGuard no_grad;
+  bench::run_all<TorchLib>(only);
+}

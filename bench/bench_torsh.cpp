@@ -1,0 +1,19 @@
+// torsh side of bench/: prints "workload median_ns" lines. Usage: bench_torsh [filter] [nocache]
+#include <torsh/torsh.h>
+
+#include "workloads.h"
+
+struct TorshLib {
+  using Tensor = torsh::Tensor;
+  static Tensor ones1() { return torsh::ones({1}); }
+  static Tensor rand1d(int64_t n) { return torsh::rand({n}); }
+  static Tensor rand2d(int64_t r, int64_t c) { return torsh::rand({r, c}); }
+  static auto max_dim(const Tensor& t, int64_t d) { return torsh::max(t, d); }
+};
+
+int main(int argc, char** argv) {
+  const char* only = argc > 1 && std::strcmp(argv[1], "all") != 0 ? argv[1] : nullptr;
+  if (argc > 2 && std::strcmp(argv[2], "nocache") == 0) torsh::allocator::set_cache_limit(0);
+  if (const char* e = std::getenv("OMP_NUM_THREADS")) torsh::set_num_threads(std::atoi(e));
+  bench::run_all<TorshLib>(only);
+}
