@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "cpu/parallel.h"
+#include "ops/functors/simd_math.h"
 #include "iter/loops.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -173,13 +174,64 @@ Tensor mean(const Tensor& self, std::optional<ScalarType> dtype) {
 }
 
 namespace {
-// Reduces each row of a contiguous [rows, n] layout to (value, index); Better(x, best) says
-// whether x replaces best (NaN wins and the first occurrence is kept).
+// Index of the first maximum (minimum) of row[0..n); a NaN wins, first NaN first. Two passes:
+// a branch-free lane reduction for the value (vectorised), then a search for its first index.
+template <bool kMax, typename T>
+int64_t best_index(const T* row, int64_t n) {
+  using M = opmath_t<T>;
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    bool nan = false;
+    T best;
+    if constexpr (std::is_same_v<T, float>) {
+      best = detail::simd::extreme_f32(kMax, row, n, &nan);
+    } else {
+      best = detail::simd::extreme_f64(kMax, row, n, &nan);
+    }
+    for (int64_t k = 0; k < n; ++k)
+      if (nan ? row[k] != row[k] : row[k] == best) return k;
+    return 0;
+  }
+  constexpr int kLanes = 8;
+  M lanes[kLanes];
+  // probe[j] accumulates v - v: NaN once any NaN (or an infinity) was seen; pass two checks.
+  M probe[kLanes] = {};
+  bool nan = false;
+  for (int j = 0; j < kLanes; ++j) lanes[j] = static_cast<M>(row[0]);
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) {
+      const M v = static_cast<M>(row[i + j]);
+      lanes[j] = kMax ? (v > lanes[j] ? v : lanes[j]) : (v < lanes[j] ? v : lanes[j]);
+      if constexpr (std::is_floating_point_v<M>) probe[j] += v - v;
+    }
+  }
+  if constexpr (std::is_floating_point_v<M>) {
+    for (int j = 0; j < kLanes; ++j) nan |= probe[j] != probe[j];
+  }
+  M best = lanes[0];
+  for (int j = 1; j < kLanes; ++j) best = kMax ? (lanes[j] > best ? lanes[j] : best)
+                                               : (lanes[j] < best ? lanes[j] : best);
+  for (; i < n; ++i) {
+    const M v = static_cast<M>(row[i]);
+    best = kMax ? (v > best ? v : best) : (v < best ? v : best);
+    if constexpr (std::is_floating_point_v<M>) nan |= v != v;
+  }
+  if constexpr (std::is_floating_point_v<M>) {
+    if (nan) {
+      for (int64_t k = 0; k < n; ++k)
+        if (static_cast<M>(row[k]) != static_cast<M>(row[k])) return k;
+    }
+  }
+  for (int64_t k = 0; k < n; ++k)
+    if (static_cast<M>(row[k]) == best) return k;
+  return 0;
+}
+
+// Reduces each row of a contiguous [rows, n] layout to (value, index).
 template <bool kMax>
 void arg_reduce_rows(const Tensor& x, int64_t rows, int64_t n, Tensor* values, Tensor* indices) {
   detail::dispatch_all(x.dtype(), kMax ? "max" : "min", [&](auto tag) {
     using T = decltype(tag);
-    using M = opmath_t<T>;
     const T* p = x.data_ptr<T>();
     T* vp = values ? values->data_ptr<T>() : nullptr;
     int64_t* ip = indices ? indices->data_ptr<int64_t>() : nullptr;
@@ -187,22 +239,7 @@ void arg_reduce_rows(const Tensor& x, int64_t rows, int64_t n, Tensor* values, T
                          [&](int64_t b, int64_t e) {
       for (int64_t r = b; r < e; ++r) {
         const T* row = p + r * n;
-        M best = static_cast<M>(row[0]);
-        int64_t bi = 0;
-        for (int64_t i = 1; i < n; ++i) {
-          M v = static_cast<M>(row[i]);
-          bool take;
-          if constexpr (std::is_floating_point_v<M>) {
-            if (std::isnan(best)) break;
-            take = std::isnan(v) || (kMax ? v > best : v < best);
-          } else {
-            take = kMax ? v > best : v < best;
-          }
-          if (take) {
-            best = v;
-            bi = i;
-          }
-        }
+        const int64_t bi = best_index<kMax, T>(row, n);
         if (vp) vp[r] = row[bi];
         if (ip) ip[r] = bi;
       }

@@ -74,6 +74,36 @@ void Dispatch(int fn, const T* in, T* out, int64_t n) {
   }
 }
 
+template <typename T>
+T Extreme(bool is_max, const T* in, int64_t n, bool* has_nan) {
+  const hn::ScalableTag<T> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  auto acc = hn::Set(d, in[0]);
+  auto nan = hn::Zero(d);
+  int64_t i = 0;
+  for (; i + N <= n; i += N) {
+    const auto v = hn::LoadU(d, in + i);
+    acc = is_max ? hn::Max(acc, v) : hn::Min(acc, v);
+    nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v)));
+  }
+  T best = is_max ? hn::GetLane(hn::MaxOfLanes(d, acc)) : hn::GetLane(hn::MinOfLanes(d, acc));
+  bool any_nan = !hn::AllTrue(d, hn::Eq(nan, hn::Zero(d)));
+  for (; i < n; ++i) {
+    const T v = in[i];
+    if (v != v) any_nan = true;
+    best = is_max ? (v > best ? v : best) : (v < best ? v : best);
+  }
+  *has_nan = any_nan;
+  return best;
+}
+
+float ExtremeF32(bool is_max, const float* in, int64_t n, bool* has_nan) {
+  return Extreme<float>(is_max, in, n, has_nan);
+}
+double ExtremeF64(bool is_max, const double* in, int64_t n, bool* has_nan) {
+  return Extreme<double>(is_max, in, n, has_nan);
+}
+
 void UnaryF32(int fn, const float* in, float* out, int64_t n) { Dispatch<float>(fn, in, out, n); }
 void UnaryF64(int fn, const double* in, double* out, int64_t n) {
   Dispatch<double>(fn, in, out, n);
@@ -87,6 +117,15 @@ HWY_AFTER_NAMESPACE();
 namespace torsh::detail::simd {
 HWY_EXPORT(UnaryF32);
 HWY_EXPORT(UnaryF64);
+HWY_EXPORT(ExtremeF32);
+HWY_EXPORT(ExtremeF64);
+
+float extreme_f32(bool is_max, const float* in, int64_t n, bool* has_nan) {
+  return HWY_DYNAMIC_DISPATCH(ExtremeF32)(is_max, in, n, has_nan);
+}
+double extreme_f64(bool is_max, const double* in, int64_t n, bool* has_nan) {
+  return HWY_DYNAMIC_DISPATCH(ExtremeF64)(is_max, in, n, has_nan);
+}
 
 void unary_f32(UnaryFn fn, const float* in, float* out, int64_t n) {
   HWY_DYNAMIC_DISPATCH(UnaryF32)(static_cast<int>(fn), in, out, n);
