@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "iter/loops.h"
+#include "ops/functors/simd_math.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
 
@@ -22,15 +23,46 @@ detail::TensorIter binary_iter(const char* op, Tensor& out, const Tensor& a, con
       .build();
 }
 
-// Runs f on the common dtype: f receives (T a, T b) and computes in opmath.
+using detail::simd::BinaryFn;
+
+// Contiguous float/double runs (a and b dense, or b a scalar) go to the SIMD kernel.
+template <typename T>
+bool simd_binary(const detail::TensorIter& it, BinaryFn fn, double alpha) {
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if (it.ndim() != 1 || it.numel() < 64) return false;  // tiny: the plain loop is cheaper
+    constexpr int64_t es = sizeof(T);
+    if (it.stride(0, 0) != es || it.stride(1, 0) != es ||
+        (it.stride(2, 0) != es && it.stride(2, 0) != 0)) {
+      return false;
+    }
+    const bool b_scalar = it.stride(2, 0) == 0;
+    const bool stream = it.numel() * es >= detail::simd::kStreamBytes;
+    it.for_each([&](char** d, const int64_t*, int64_t n) {
+      const T* pa = reinterpret_cast<const T*>(d[1]);
+      const T* pb = reinterpret_cast<const T*>(d[2]);
+      T* po = reinterpret_cast<T*>(d[0]);
+      if constexpr (std::is_same_v<T, float>) {
+        detail::simd::binary_f32(fn, pa, pb, b_scalar, static_cast<float>(alpha), po, n, stream);
+      } else {
+        detail::simd::binary_f64(fn, pa, pb, b_scalar, alpha, po, n, stream);
+      }
+    });
+    return true;
+  }
+  return false;
+}
+
+// Runs f on the common dtype: f receives (T a, T b) and computes in opmath. With simd_fn set,
+// dense float/double layouts use the vector kernel instead.
 template <typename F>
 void run_binary(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool int_to_float,
-                bool allow_bool, F&& make) {
+                bool allow_bool, F&& make, const BinaryFn* simd_fn = nullptr, double alpha = 1) {
   auto it = binary_iter(op, out, a, b, int_to_float);
   ScalarType t = it.common_dtype();
   TORSH_CHECK(allow_bool || t != kBool, op, "(): not implemented for 'Bool'");
   detail::dispatch_all(t, op, [&](auto tag) {
     using T = decltype(tag);
+    if (simd_fn && simd_binary<T>(it, *simd_fn, alpha)) return;
     auto f = make(tag);
     detail::binary_loop<T, T>(it, [f](T x, T y) {
       return detail::convert<T>(f(static_cast<opmath_t<T>>(x), static_cast<opmath_t<T>>(y)));
@@ -46,6 +78,9 @@ void check_alpha(const char* op, ScalarType common, const Scalar& alpha) {
   TORSH_CHECK(common == kBool || !alpha.is_boolean(), op,
               "(): Boolean alpha only supported for Boolean results.");
 }
+
+constexpr BinaryFn kAdd = BinaryFn::Add, kSub = BinaryFn::Sub, kMul = BinaryFn::Mul,
+                   kDiv = BinaryFn::Div;
 
 template <typename T>
 T int_pow(T base, T exp) {
@@ -77,7 +112,7 @@ void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
     } else {
       return [a](M x, M y) -> M { return x + a * y; };
     }
-  });
+  }, &kAdd, alpha.to_double());
 }
 
 void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
@@ -95,7 +130,7 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
     using M = opmath_t<decltype(tag)>;
     const M a = alpha.to<M>();
     return [a](M x, M y) -> M { return x - a * y; };
-  });
+  }, &kSub, alpha.to_double());
 }
 
 void mul_out(Tensor& out, const Tensor& self, const Tensor& other) {
@@ -106,14 +141,14 @@ void mul_out(Tensor& out, const Tensor& self, const Tensor& other) {
     } else {
       return [](M x, M y) -> M { return x * y; };
     }
-  });
+  }, &kMul);
 }
 
 void div_out(Tensor& out, const Tensor& self, const Tensor& other) {
   run_binary("div", out, self, other, true, false, [&](auto tag) {
     using M = opmath_t<decltype(tag)>;
     return [](M x, M y) -> M { return x / y; };
-  });
+  }, &kDiv);
 }
 
 void div_mode_out(Tensor& out, const Tensor& self, const Tensor& other,

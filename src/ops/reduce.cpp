@@ -34,6 +34,17 @@ Acc pairwise_sum(const char* p, int64_t s, int64_t n) {
   return pairwise_sum<Acc, T>(p, s, half) + pairwise_sum<Acc, T>(p + half * s, s, n - half);
 }
 
+// A contiguous or strided run: float/double dense runs use the SIMD cascade sum.
+template <typename Acc, typename T>
+Acc run_sum(const char* p, int64_t s, int64_t n) {
+  if constexpr (std::is_same_v<T, float> && std::is_same_v<Acc, float>) {
+    if (s == 4) return detail::simd::sum_f32(reinterpret_cast<const float*>(p), n);
+  } else if constexpr (std::is_same_v<T, double> && std::is_same_v<Acc, double>) {
+    if (s == 8) return detail::simd::sum_f64(reinterpret_cast<const double*>(p), n);
+  }
+  return pairwise_sum<Acc, T>(p, s, n);
+}
+
 // Marks reduced dims; an empty list (or none) means all dims.
 std::vector<bool> reduced_mask(const Tensor& self, OptionalIntArrayRef dim, const char* op) {
   const int64_t nd = self.dim();
@@ -91,7 +102,7 @@ Tensor sum_keepdim(const Tensor& self, const std::vector<bool>& mask) {
         auto loop = [](char** d, const int64_t* s, int64_t n) {
           A* o = reinterpret_cast<A*>(d[0]);
           if (s[0] == 0) {
-            *o += pairwise_sum<A, T>(d[1], s[1], n);
+            *o += run_sum<A, T>(d[1], s[1], n);
           } else {
             for (int64_t i = 0; i < n; ++i)
               *reinterpret_cast<A*>(d[0] + i * s[0]) +=
@@ -110,7 +121,7 @@ Tensor sum_keepdim(const Tensor& self, const std::vector<bool>& mask) {
               A local = 0;
               it.serial_for_each(
                   [&](char** d, const int64_t* s, int64_t n) {
-                    local += pairwise_sum<A, T>(d[1], s[1], n);
+                    local += run_sum<A, T>(d[1], s[1], n);
                   },
                   t * per, std::min(numel, (t + 1) * per));
               partial[t] = local;

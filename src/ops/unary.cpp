@@ -3,6 +3,7 @@
 
 #include "iter/loops.h"
 #include "ops/functors/simd_math.h"
+#include "torsh/core/threads.h"
 #include "torsh/generated/native.h"
 
 namespace torsh::native {
@@ -29,14 +30,19 @@ void run_unary(const char* op, Tensor& out, const Tensor& self, bool to_float, b
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       if (simd_fn) {
         const UnaryFn fn = *simd_fn;
+        // Streaming stores: always for the memory-bound relu; for the transcendental ops only
+        // with several threads (measured in bench/: on one core they stall the input stream).
+        const bool stream =
+            it.numel() * static_cast<int64_t>(sizeof(T)) >= detail::simd::kStreamBytes &&
+            (fn == UnaryFn::Relu || torsh::get_num_threads() > 1);
         it.for_each([&](char** d, const int64_t* s, int64_t n) {
           if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
             if constexpr (std::is_same_v<T, float>) {
               detail::simd::unary_f32(fn, reinterpret_cast<const float*>(d[1]),
-                                      reinterpret_cast<float*>(d[0]), n);
+                                      reinterpret_cast<float*>(d[0]), n, stream);
             } else {
               detail::simd::unary_f64(fn, reinterpret_cast<const double*>(d[1]),
-                                      reinterpret_cast<double*>(d[0]), n);
+                                      reinterpret_cast<double*>(d[0]), n, stream);
             }
           } else {
             for (int64_t i = 0; i < n; ++i)
@@ -54,7 +60,7 @@ void run_unary(const char* op, Tensor& out, const Tensor& self, bool to_float, b
 }
 
 constexpr UnaryFn kExp = UnaryFn::Exp, kLog = UnaryFn::Log, kTanh = UnaryFn::Tanh,
-                  kSigmoid = UnaryFn::Sigmoid;
+                  kSigmoid = UnaryFn::Sigmoid, kRelu = UnaryFn::Relu;
 }  // namespace
 
 void neg_out(Tensor& out, const Tensor& self) {
@@ -102,7 +108,7 @@ void sigmoid_out(Tensor& out, const Tensor& self) {
 
 void relu_out(Tensor& out, const Tensor& self) {
   TORSH_CHECK(self.dtype() != kBool, "relu(): not implemented for 'Bool'");
-  run_unary("relu", out, self, false, false, nullptr, [](auto x) {
+  run_unary("relu", out, self, false, false, &kRelu, [](auto x) {
     using M = decltype(x);
     if constexpr (std::is_floating_point_v<M>) {
       if (std::isnan(x)) return x;

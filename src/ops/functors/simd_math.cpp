@@ -4,6 +4,7 @@
 #define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
+#include <hwy/cache_control.h>
 #include <hwy/contrib/math/math-inl.h>
 
 #include "ops/functors/simd_math.h"
@@ -50,28 +51,108 @@ struct SigmoidOp {
   }
 };
 
+struct ReluOp {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const {
+    return hn::IfThenZeroElse(hn::Lt(v, hn::Zero(d)), v);  // keeps NaN, as torch
+  }
+};
+
+// Elementwise driver: op(d, i, one) gives the vector for elements [i, i+N), or element i in
+// lane 0 when `one`; results are stored, or streamed once out is vector-aligned.
 template <typename T, class Op>
-void Loop(const T* in, T* out, int64_t n, Op op) {
+void Drive(T* out, int64_t n, bool stream, Op op) {
   const hn::ScalableTag<T> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   int64_t i = 0;
-  for (; i + N <= n; i += N) hn::StoreU(op(d, hn::LoadU(d, in + i)), d, out + i);
-  if (i < n) {
-    HWY_ALIGN T buf[hn::MaxLanes(d)] = {};
-    for (int64_t j = 0; j < n - i; ++j) buf[j] = in[i + j];
-    hn::Store(op(d, hn::Load(d, buf)), d, buf);
-    for (int64_t j = 0; j < n - i; ++j) out[i + j] = buf[j];
+  if (stream) {
+    while (i < n && (reinterpret_cast<uintptr_t>(out + i) % (N * sizeof(T))) != 0) {
+      out[i] = hn::GetLane(op(d, i, true));
+      ++i;
+    }
+    for (; i + N <= n; i += N) hn::Stream(op(d, i, false), d, out + i);
+    hwy::FlushStream();
+  } else {
+    for (; i + N <= n; i += N) hn::StoreU(op(d, i, false), d, out + i);
+  }
+  for (; i < n; ++i) out[i] = hn::GetLane(op(d, i, true));
+}
+
+template <typename T, class Op>
+void Loop(const T* in, T* out, int64_t n, bool stream, Op op) {
+  Drive<T>(out, n, stream, [&](auto d, int64_t i, bool one) {
+    return op(d, one ? hn::Set(d, in[i]) : hn::LoadU(d, in + i));
+  });
+}
+
+template <typename T>
+void Dispatch(int fn, const T* in, T* out, int64_t n, bool stream) {
+  switch (static_cast<UnaryFn>(fn)) {
+    case UnaryFn::Exp: return Loop(in, out, n, stream, ExpOp());
+    case UnaryFn::Log: return Loop(in, out, n, stream, LogOp());
+    case UnaryFn::Tanh: return Loop(in, out, n, stream, TanhOp());
+    case UnaryFn::Sigmoid: return Loop(in, out, n, stream, SigmoidOp());
+    case UnaryFn::Relu: return Loop(in, out, n, stream, ReluOp());
   }
 }
 
 template <typename T>
-void Dispatch(int fn, const T* in, T* out, int64_t n) {
-  switch (static_cast<UnaryFn>(fn)) {
-    case UnaryFn::Exp: return Loop(in, out, n, ExpOp());
-    case UnaryFn::Log: return Loop(in, out, n, LogOp());
-    case UnaryFn::Tanh: return Loop(in, out, n, TanhOp());
-    case UnaryFn::Sigmoid: return Loop(in, out, n, SigmoidOp());
+void Binary(int fn, const T* a, const T* b, bool b_scalar, T alpha, T* out, int64_t n,
+            bool stream) {
+  auto load_b = [&](auto d, int64_t i, bool one) {
+    return b_scalar ? hn::Set(d, b[0]) : (one ? hn::Set(d, b[i]) : hn::LoadU(d, b + i));
+  };
+  auto load_a = [&](auto d, int64_t i, bool one) {
+    return one ? hn::Set(d, a[i]) : hn::LoadU(d, a + i);
+  };
+  switch (static_cast<BinaryFn>(fn)) {
+    case BinaryFn::Add:
+      if (alpha == T(1)) {
+        return Drive<T>(out, n, stream, [&](auto d, int64_t i, bool one) {
+          return hn::Add(load_a(d, i, one), load_b(d, i, one));
+        });
+      }
+      return Drive<T>(out, n, stream, [&](auto d, int64_t i, bool one) {
+        return hn::Add(load_a(d, i, one), hn::Mul(hn::Set(d, alpha), load_b(d, i, one)));
+      });
+    case BinaryFn::Sub:
+      return Drive<T>(out, n, stream, [&](auto d, int64_t i, bool one) {
+        return hn::Sub(load_a(d, i, one), hn::Mul(hn::Set(d, alpha), load_b(d, i, one)));
+      });
+    case BinaryFn::Mul:
+      return Drive<T>(out, n, stream, [&](auto d, int64_t i, bool one) {
+        return hn::Mul(load_a(d, i, one), load_b(d, i, one));
+      });
+    case BinaryFn::Div:
+      return Drive<T>(out, n, stream, [&](auto d, int64_t i, bool one) {
+        return hn::Div(load_a(d, i, one), load_b(d, i, one));
+      });
   }
+}
+
+// Blocks of kBlock elements are summed with four vector accumulators; block sums are then
+// combined pairwise, so the error grows with log(n / kBlock).
+template <typename T>
+T Sum(const T* in, int64_t n) {
+  constexpr int64_t kBlock = 4096;
+  if (n > kBlock) {
+    const int64_t half = (n / 2 + kBlock - 1) / kBlock * kBlock;
+    return Sum(in, half) + Sum(in + half, n - half);
+  }
+  const hn::ScalableTag<T> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  auto a0 = hn::Zero(d), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
+  int64_t i = 0;
+  for (; i + 4 * N <= n; i += 4 * N) {
+    a0 = hn::Add(a0, hn::LoadU(d, in + i));
+    a1 = hn::Add(a1, hn::LoadU(d, in + i + N));
+    a2 = hn::Add(a2, hn::LoadU(d, in + i + 2 * N));
+    a3 = hn::Add(a3, hn::LoadU(d, in + i + 3 * N));
+  }
+  for (; i + N <= n; i += N) a0 = hn::Add(a0, hn::LoadU(d, in + i));
+  T tail = 0;
+  for (; i < n; ++i) tail += in[i];
+  return hn::GetLane(hn::SumOfLanes(d, hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)))) + tail;
 }
 
 template <typename T>
@@ -104,10 +185,22 @@ double ExtremeF64(bool is_max, const double* in, int64_t n, bool* has_nan) {
   return Extreme<double>(is_max, in, n, has_nan);
 }
 
-void UnaryF32(int fn, const float* in, float* out, int64_t n) { Dispatch<float>(fn, in, out, n); }
-void UnaryF64(int fn, const double* in, double* out, int64_t n) {
-  Dispatch<double>(fn, in, out, n);
+void UnaryF32(int fn, const float* in, float* out, int64_t n, bool stream) {
+  Dispatch<float>(fn, in, out, n, stream);
 }
+void UnaryF64(int fn, const double* in, double* out, int64_t n, bool stream) {
+  Dispatch<double>(fn, in, out, n, stream);
+}
+void BinaryF32(int fn, const float* a, const float* b, bool b_scalar, float alpha, float* out,
+               int64_t n, bool stream) {
+  Binary<float>(fn, a, b, b_scalar, alpha, out, n, stream);
+}
+void BinaryF64(int fn, const double* a, const double* b, bool b_scalar, double alpha,
+               double* out, int64_t n, bool stream) {
+  Binary<double>(fn, a, b, b_scalar, alpha, out, n, stream);
+}
+float SumF32(const float* in, int64_t n) { return Sum<float>(in, n); }
+double SumF64(const double* in, int64_t n) { return Sum<double>(in, n); }
 
 }  // namespace HWY_NAMESPACE
 }  // namespace torsh::detail::simd
@@ -119,6 +212,21 @@ HWY_EXPORT(UnaryF32);
 HWY_EXPORT(UnaryF64);
 HWY_EXPORT(ExtremeF32);
 HWY_EXPORT(ExtremeF64);
+HWY_EXPORT(BinaryF32);
+HWY_EXPORT(BinaryF64);
+HWY_EXPORT(SumF32);
+HWY_EXPORT(SumF64);
+
+void binary_f32(BinaryFn fn, const float* a, const float* b, bool b_scalar, float alpha,
+                float* out, int64_t n, bool stream) {
+  HWY_DYNAMIC_DISPATCH(BinaryF32)(static_cast<int>(fn), a, b, b_scalar, alpha, out, n, stream);
+}
+void binary_f64(BinaryFn fn, const double* a, const double* b, bool b_scalar, double alpha,
+                double* out, int64_t n, bool stream) {
+  HWY_DYNAMIC_DISPATCH(BinaryF64)(static_cast<int>(fn), a, b, b_scalar, alpha, out, n, stream);
+}
+float sum_f32(const float* in, int64_t n) { return HWY_DYNAMIC_DISPATCH(SumF32)(in, n); }
+double sum_f64(const double* in, int64_t n) { return HWY_DYNAMIC_DISPATCH(SumF64)(in, n); }
 
 float extreme_f32(bool is_max, const float* in, int64_t n, bool* has_nan) {
   return HWY_DYNAMIC_DISPATCH(ExtremeF32)(is_max, in, n, has_nan);
@@ -127,11 +235,11 @@ double extreme_f64(bool is_max, const double* in, int64_t n, bool* has_nan) {
   return HWY_DYNAMIC_DISPATCH(ExtremeF64)(is_max, in, n, has_nan);
 }
 
-void unary_f32(UnaryFn fn, const float* in, float* out, int64_t n) {
-  HWY_DYNAMIC_DISPATCH(UnaryF32)(static_cast<int>(fn), in, out, n);
+void unary_f32(UnaryFn fn, const float* in, float* out, int64_t n, bool stream) {
+  HWY_DYNAMIC_DISPATCH(UnaryF32)(static_cast<int>(fn), in, out, n, stream);
 }
-void unary_f64(UnaryFn fn, const double* in, double* out, int64_t n) {
-  HWY_DYNAMIC_DISPATCH(UnaryF64)(static_cast<int>(fn), in, out, n);
+void unary_f64(UnaryFn fn, const double* in, double* out, int64_t n, bool stream) {
+  HWY_DYNAMIC_DISPATCH(UnaryF64)(static_cast<int>(fn), in, out, n, stream);
 }
 }  // namespace torsh::detail::simd
 #endif

@@ -1,0 +1,74 @@
+"""Runs every workload in torsh and in PyTorch (libtorch C++ and torch Python), at 1 and 2
+threads, and prints medians and the torsh/PyTorch speedup; --write updates bench/RESULTS.md.
+
+Both sides get the same OMP_NUM_THREADS and OPENBLAS_NUM_THREADS in their own process. PyTorch's
+OpenMP spin-waiting slows its 2-thread runs on a 2-core machine, so its 2-thread figures are also
+taken with OMP_WAIT_POLICY=PASSIVE and the better of the two is compared."""
+import datetime
+import os
+import platform
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BUILD = os.path.join(ROOT, "build", "bench")
+
+
+def run(cmd, threads, extra=None):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    env.update(extra or {})
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    return {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if line.strip()}
+
+
+def fmt_ns(ns):
+    for unit, div in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= div:
+            return f"{ns / div:.2f} {unit}"
+    return f"{ns:.0f} ns"
+
+
+def main():
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rows = []
+    for threads in (1, 2):
+        t_cpp = run([os.path.join(BUILD, "bench_torsh")] + only[:1], threads)
+        l_cpp = run([os.path.join(BUILD, "bench_libtorch")] + only[:1], threads)
+        t_py = run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), "torsh"], threads)
+        l_py = run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), "torch"], threads)
+        t_nc = run([os.path.join(BUILD, "bench_torsh"), "2^24", "nocache"], threads)
+        if threads > 1:
+            passive = {"OMP_WAIT_POLICY": "PASSIVE"}
+            l_cpp2 = run([os.path.join(BUILD, "bench_libtorch")] + only[:1], threads, passive)
+            l_py2 = run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), "torch"], threads,
+                        passive)
+            l_cpp = {k: min(v, l_cpp2.get(k, v)) for k, v in l_cpp.items()}
+            l_py = {k: min(v, l_py2.get(k, v)) for k, v in l_py.items()}
+        for src_t, src_l, tag in ((t_cpp, l_cpp, "C++"), (t_py, l_py, "Python")):
+            for k, v in src_t.items():
+                if k in src_l:
+                    rows.append((threads, tag, k, v, src_l[k]))
+        for k, v in t_nc.items():
+            if k in l_cpp:
+                rows.append((threads, "C++ no cache", k, v, l_cpp[k]))
+    lines = ["| threads | API | workload | torsh | PyTorch | speedup (PyTorch time / torsh time) |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for threads, tag, k, t, l in rows:
+        lines.append(f"| {threads} | {tag} | {k} | {fmt_ns(t)} | {fmt_ns(l)} | {l / t:.2f}x |")
+    table = "\n".join(lines)
+    print(table)
+    if "--write" in sys.argv:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
+                    if ln.startswith("model name")), platform.processor())
+        torch_version = subprocess.run(["/usr/bin/python3", "-c", "import torch;print(torch.__version__)"],
+                                       capture_output=True, text=True).stdout.strip()
+        with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
+            f.write(f"# Benchmark results\n\nDate: {datetime.date.today()}  \nMachine: {cpu}, "
+                    f"{os.cpu_count()} cores  \nPyTorch: Debian torch {torch_version} (libtorch-dev "
+                    f"for C++)  \nCommand: `bash scripts/bench.sh` (medians of 7-15 samples; "
+                    f"'no cache' = torsh with its caching allocator disabled)\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
