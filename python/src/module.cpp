@@ -253,6 +253,51 @@ Tensor index_tensor(const Tensor& self, py::handle index) {
   return apply_index(self, py::tuple(expanded));
 }
 
+// ---- CPython number slots: `a + b` without pybind11's overload dispatcher -----------------
+PyTypeObject* g_tensor_type = nullptr;
+
+// The Tensor inside a torsh Tensor object (or a subclass instance), else null.
+const Tensor* peek_tensor(PyObject* o) {
+  if (!PyObject_TypeCheck(o, g_tensor_type)) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(o);
+  if (inst->simple_layout) return static_cast<const Tensor*>(inst->simple_value_holder[0]);
+  return py::handle(o).cast<const Tensor*>();
+}
+
+template <Tensor (*Fn)(const Tensor&, const Tensor&)>
+PyObject* number_slot(PyObject* a, PyObject* b) {
+  try {
+    const Tensor* ta = peek_tensor(a);
+    const Tensor* tb = peek_tensor(b);
+    if (ta && tb) return py::cast(Fn(*ta, *tb)).release().ptr();
+    if (ta && is_number(b)) return py::cast(Fn(*ta, to_tensor_arg(b))).release().ptr();
+    if (tb && is_number(a)) return py::cast(Fn(to_tensor_arg(a), *tb)).release().ptr();
+    Py_RETURN_NOTIMPLEMENTED;
+  } catch (py::error_already_set& e) {
+    e.restore();
+    return nullptr;
+  } catch (...) {
+    // Translate torsh errors through pybind11's registered translators.
+    py::detail::translate_exception(std::current_exception());
+    return nullptr;
+  }
+}
+
+Tensor add2(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor sub2(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor mul2(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor div2(const Tensor& a, const Tensor& b) { return div(a, b); }
+
+void install_number_slots(py::class_<Tensor>& cls) {
+  g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  PyNumberMethods* nb = g_tensor_type->tp_as_number;
+  nb->nb_add = number_slot<add2>;
+  nb->nb_subtract = number_slot<sub2>;
+  nb->nb_multiply = number_slot<mul2>;
+  nb->nb_true_divide = number_slot<div2>;
+  PyType_Modified(g_tensor_type);
+}
+
 }  // namespace
 
 py::object wrap(Tensor t) { return py::cast(std::move(t)); }
@@ -503,6 +548,7 @@ PYBIND11_MODULE(_C, m) {
       return py::cast(reflected ? fn(other, t) : fn(t, other));
     });
   }
+  install_number_slots(cls);
   static const Op inplace[] = {{"__iadd__", "add_"}, {"__isub__", "sub_"}, {"__imul__", "mul_"},
                                {"__itruediv__", "div_"}};
   for (const Op& op : inplace) {
