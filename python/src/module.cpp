@@ -440,6 +440,8 @@ PYBIND11_MODULE(_C, m) {
       .def("fill_", [](Tensor& t, py::handle v) { return t.fill_(to_scalar(v)); })
       .def("zero_", [](Tensor& t) { return t.zero_(); })
       .def("item", [](const Tensor& t) -> py::object {
+        TORSH_CHECK_VALUE(t.numel() == 1,
+                          "only one element tensors can be converted to Python scalars");
         Scalar s = t.item();
         if (s.is_boolean()) return py::bool_(s.to_bool());
         if (s.is_integral()) return py::int_(s.to_long());

@@ -170,7 +170,9 @@ std::string Tensor::toString() const {
   std::vector<std::string> suffixes;
   std::string body;
   const ScalarType dt = dtype();
-  const bool default_dtype = dt == get_default_dtype() || dt == kLong || dt == kBool;
+  // Empty tensors show every dtype but the default float one, as torch does.
+  const bool default_dtype =
+      dt == get_default_dtype() || (numel() > 0 && (dt == kLong || dt == kBool));
   if (numel() == 0) {
     if (dim() != 1) {
       std::string s = "size=(";

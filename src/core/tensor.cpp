@@ -148,7 +148,12 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   TORSH_CHECK(b == SizeVec(sizes()), "copy_(): source of shape ", detail::shape_str(src.sizes()),
               " cannot be broadcast to the destination shape ", detail::shape_str(sizes()));
   Tensor self = *this;
-  auto it = detail::TensorIterConfig("copy_").add_output(self).add_input(src).output_dtype(dtype()).build();
+  auto it = detail::TensorIterConfig("copy_")
+                .add_output(self)
+                .add_input(src)
+                .output_dtype(dtype())
+                .resize_outputs(false)
+                .build();
   detail::dispatch_all(dtype(), "copy_", [&](auto to_tag) {
     using To = decltype(to_tag);
     detail::dispatch_all(src.dtype(), "copy_", [&](auto from_tag) {
@@ -186,8 +191,12 @@ Tensor& Tensor::fill_(const Scalar& value) {
       return;
     }
     Tensor dummy = detail::wrap_scalar(0);
-    auto it = detail::TensorIterConfig("fill_").add_output(self).add_input(dummy)
-                  .output_dtype(dtype()).build();
+    auto it = detail::TensorIterConfig("fill_")
+                  .add_output(self)
+                  .add_input(dummy)
+                  .output_dtype(dtype())
+                  .resize_outputs(false)
+                  .build();
     it.for_each([&](char** d, const int64_t* s, int64_t n) {
       for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(d[0] + i * s[0]) = v;
     });

@@ -75,6 +75,10 @@ TensorIterConfig& TensorIterConfig::is_reduction(bool v) {
   reduction_ = v;
   return *this;
 }
+TensorIterConfig& TensorIterConfig::resize_outputs(bool v) {
+  resize_outputs_ = v;
+  return *this;
+}
 TensorIterConfig& TensorIterConfig::common_dtype(ScalarType t) {
   common_ = t;
   return *this;
@@ -152,6 +156,10 @@ TensorIter TensorIterConfig::build() {
   } else {
     for (int i = 0; i < nin_; ++i) {
       shape = i == 0 ? SizeVec(ins_[i].sizes()) : broadcast_shapes(shape, ins_[i].sizes(), op_);
+    }
+    if (!resize_outputs_) {
+      for (int k = 0; k < nout_; ++k)
+        if (outs_[k]->defined()) shape = broadcast_shapes(outs_[k]->sizes(), shape, op_);
     }
   }
   const size_t nd = shape.size();

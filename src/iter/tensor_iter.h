@@ -35,6 +35,8 @@ class TensorIterConfig {
   TensorIterConfig& is_reduction(bool v = true);
   /// Forces the computation dtype.
   TensorIterConfig& common_dtype(ScalarType t);
+  /// With false, defined outputs take part in broadcasting and are never resized (fill_, copy_).
+  TensorIterConfig& resize_outputs(bool v);
   TensorIter build();
 
  private:
@@ -44,7 +46,7 @@ class TensorIterConfig {
   Tensor* outs_[kMaxOperands] = {};
   Tensor ins_[kMaxOperands];
   int nout_ = 0, nin_ = 0;
-  bool promote_ = false, int_to_float_ = false, reduction_ = false;
+  bool promote_ = false, int_to_float_ = false, reduction_ = false, resize_outputs_ = true;
   ScalarType out_dtype_ = ScalarType::Undefined;
   ScalarType common_ = ScalarType::Undefined;
 };

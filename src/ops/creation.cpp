@@ -172,7 +172,32 @@ void TensorData::flatten(std::vector<Scalar>& values, std::vector<int64_t>& size
   for (const auto& c : children_) c.flatten(values, sizes, depth + 1);
 }
 
+namespace {
+// torch.tensor refuses values an integer target type cannot hold.
+void check_fits(const Scalar& s, ScalarType dtype) {
+  if (dtype == kBool || s.is_boolean()) return;
+  double v = s.to_double();
+  double lo, hi;
+  switch (dtype) {
+    case kByte:  // negative integers wrap, as in torch; negative floats do not fit
+      lo = s.is_floating_point() ? 0 : -255, hi = 255;
+      break;
+    case kChar: lo = -128, hi = 127; break;
+    case kShort: lo = -32768, hi = 32767; break;
+    case kInt: lo = -2147483648.0, hi = 2147483647.0; break;
+    case kLong:
+      if (s.is_integral()) return;
+      lo = -9223372036854775808.0, hi = 9223372036854775807.0;
+      break;
+    default: return;  // floating targets round (to inf if need be)
+  }
+  TORSH_CHECK(!std::isnan(v) && v >= lo && v <= hi, "tensor(): value cannot be converted to type ",
+              dtype_name(dtype), " without overflow");
+}
+}  // namespace
+
 Tensor tensor_from_scalars(const std::vector<Scalar>& values, IntArrayRef sizes, ScalarType dtype) {
+  for (const Scalar& s : values) check_fits(s, dtype);
   Tensor t = detail::empty_strided_impl(sizes, dtype);
   TORSH_CHECK(t.numel() == static_cast<int64_t>(values.size()), "tensor(): size mismatch");
   detail::dispatch_all(dtype, "tensor", [&](auto tag) {

@@ -80,6 +80,9 @@ def assert_same(t_out, s_out, where):
         for a, b in zip(t_out, s_out):
             assert_same(a, b, where)
         return
+    if isinstance(t_out, torch.dtype):
+        assert repr(t_out) == repr(s_out), f"{where}: {s_out!r} vs torch {t_out!r}"
+        return
     if not isinstance(t_out, torch.Tensor):
         assert not isinstance(s_out, torsh.Tensor), where
         if isinstance(t_out, float) and math.isnan(t_out):
