@@ -114,6 +114,18 @@ class Gen:
             self.native.append(f"{ret} {native}({', '.join(params)});")
             body = f"  return native::{native}({call_args});"
         if "function" in variants:
+            gen = [a for a in s.args if a.base == "Generator"]
+            if gen:
+                # libtorch spelling: the generator is a required argument of one overload, and
+                # another overload omits it (so randn({3}, kFloat) resolves).
+                params_d = [p.replace(" = std::nullopt", "") if p.startswith("std::optional<Generator>")
+                            else p for p in params_d]
+                no_gen_d = [p for p in params_d if not p.startswith("std::optional<Generator>")]
+                no_gen = [p for p in params if not p.startswith("std::optional<Generator>")]
+                fwd = ", ".join("std::nullopt" if n == gen[0].name else n for n in names)
+                self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(no_gen_d)});")
+                self.defs.append(f"{ret} {s.name}({', '.join(no_gen)}) {{\n"
+                                 f"  return {s.name}({fwd});\n}}")
             self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(params_d)});")
             self.defs.append(f"{ret} {s.name}({', '.join(params)}) {{\n{body}\n}}")
             self.py_groups.setdefault(s.name, []).append(("function", s, e))
