@@ -11,11 +11,11 @@ namespace torsh {
 /// A nested-initializer-list value for torsh::tensor({{1, 2}, {3, 4}}).
 class TensorData {
  public:
-  TensorData(double v) : scalar_(v), is_scalar_(true), type_(kFloat) {}  // NOLINT
-  TensorData(float v) : scalar_(v), is_scalar_(true), type_(kFloat) {}   // NOLINT
+  TensorData(double v) : scalar_(v), is_scalar_(true), type_(kFloat) {}                    // NOLINT
+  TensorData(float v) : scalar_(v), is_scalar_(true), type_(kFloat) {}                     // NOLINT
   TensorData(int v) : scalar_(static_cast<int64_t>(v)), is_scalar_(true), type_(kLong) {}  // NOLINT
-  TensorData(int64_t v) : scalar_(v), is_scalar_(true), type_(kLong) {}  // NOLINT
-  TensorData(bool v) : scalar_(v), is_scalar_(true), type_(kBool) {}    // NOLINT
+  TensorData(int64_t v) : scalar_(v), is_scalar_(true), type_(kLong) {}                    // NOLINT
+  TensorData(bool v) : scalar_(v), is_scalar_(true), type_(kBool) {}                       // NOLINT
   TensorData(std::initializer_list<TensorData> l);
   /// Flattens into values and sizes; the dtype is inferred as torch.tensor does.
   void flatten(std::vector<Scalar>& values, std::vector<int64_t>& sizes, size_t depth) const;

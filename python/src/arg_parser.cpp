@@ -35,13 +35,17 @@ Param parse_param(const std::string& text, bool kwonly) {
     type = type.substr(0, lb) + "[]";
   }
   p.type_name = type;
-  static const std::pair<const char*, Param::Kind> kinds[] = {
-      {"Tensor", Param::kTensor},   {"Tensor[]", Param::kTensorList},
-      {"Scalar", Param::kScalar},   {"int", Param::kInt},
-      {"int[]", Param::kIntList},   {"SymInt[]", Param::kIntList},
-      {"float", Param::kFloat},     {"bool", Param::kBool},
-      {"str", Param::kStr},         {"ScalarType", Param::kScalarType},
-      {"Generator", Param::kGenerator}};
+  static const std::pair<const char*, Param::Kind> kinds[] = {{"Tensor", Param::kTensor},
+                                                              {"Tensor[]", Param::kTensorList},
+                                                              {"Scalar", Param::kScalar},
+                                                              {"int", Param::kInt},
+                                                              {"int[]", Param::kIntList},
+                                                              {"SymInt[]", Param::kIntList},
+                                                              {"float", Param::kFloat},
+                                                              {"bool", Param::kBool},
+                                                              {"str", Param::kStr},
+                                                              {"ScalarType", Param::kScalarType},
+                                                              {"Generator", Param::kGenerator}};
   for (auto& [n, k] : kinds)
     if (type == n) p.kind = k;
   if (p.has_default) {
@@ -75,24 +79,32 @@ bool is_tensor(py::handle h) { return py::isinstance<Tensor>(h); }
 bool matches(const Param& p, py::handle h, bool strict) {
   if (h.is_none()) return p.optional || p.kind == Param::kAny;
   switch (p.kind) {
-    case Param::kTensor: return is_tensor(h) || (!strict && is_number(h));
+    case Param::kTensor:
+      return is_tensor(h) || (!strict && is_number(h));
     case Param::kTensorList: {
       if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) return false;
       for (auto item : h)
         if (!is_tensor(item)) return false;
       return true;
     }
-    case Param::kScalar: return is_number(h);
+    case Param::kScalar:
+      return is_number(h);
     case Param::kInt:
       return PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr());
-    case Param::kIntList: return is_intlist(h, p.fixed_len);
+    case Param::kIntList:
+      return is_intlist(h, p.fixed_len);
     case Param::kFloat:
       return PyFloat_Check(h.ptr()) || (PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()));
-    case Param::kBool: return PyBool_Check(h.ptr());
-    case Param::kStr: return PyUnicode_Check(h.ptr());
-    case Param::kScalarType: return py::isinstance<PyDtype>(h);
-    case Param::kGenerator: return py::isinstance<Generator>(h);
-    case Param::kAny: return true;
+    case Param::kBool:
+      return PyBool_Check(h.ptr());
+    case Param::kStr:
+      return PyUnicode_Check(h.ptr());
+    case Param::kScalarType:
+      return py::isinstance<PyDtype>(h);
+    case Param::kGenerator:
+      return py::isinstance<Generator>(h);
+    case Param::kAny:
+      return true;
   }
   return false;
 }
@@ -229,10 +241,9 @@ bool Signature::bind(const py::args& args, const py::kwargs& kwargs, py::handle*
 SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs)
     : name_(std::move(name)), sigs_(std::move(sigs)) {
   // As in torch, only arithmetic and comparison ops take a Python number for a Tensor.
-  static const char* const kNumbersAsTensors[] = {"add", "add_", "sub", "sub_", "mul", "mul_",
-                                                  "div", "div_", "pow", "pow_", "eq", "eq_",
-                                                  "ne", "ne_", "lt", "lt_", "le", "le_", "gt",
-                                                  "gt_", "ge", "ge_"};
+  static const char* const kNumbersAsTensors[] = {
+      "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "pow", "pow_", "eq",
+      "eq_", "ne",   "ne_", "lt",   "lt_", "le",   "le_", "gt",   "gt_", "ge",   "ge_"};
   for (const char* n : kNumbersAsTensors)
     if (name_ == n) numbers_as_tensors_ = true;
 }

@@ -19,8 +19,19 @@ struct PyDtype {
 
 /// One parameter of a Python signature.
 struct Param {
-  enum Kind { kTensor, kTensorList, kScalar, kInt, kIntList, kFloat, kBool, kStr, kScalarType,
-              kGenerator, kAny };
+  enum Kind {
+    kTensor,
+    kTensorList,
+    kScalar,
+    kInt,
+    kIntList,
+    kFloat,
+    kBool,
+    kStr,
+    kScalarType,
+    kGenerator,
+    kAny
+  };
   Kind kind = kAny;
   std::string name;
   std::string type_name;

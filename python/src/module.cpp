@@ -9,8 +9,8 @@ namespace torsh::python {
 
 namespace {
 
-const ScalarType kAllTypes[] = {kFloat, kDouble, kHalf, kBFloat16, kLong, kInt,
-                                kShort, kChar,   kByte, kBool};
+const ScalarType kAllTypes[] = {kFloat, kDouble, kHalf, kBFloat16, kLong,
+                                kInt,   kShort,  kChar, kByte,     kBool};
 
 py::object& size_type() {
   static py::object* t = new py::object(py::module_::import("torsh._size").attr("Size"));
@@ -100,22 +100,33 @@ py::object to_list(const Tensor& t, int64_t d, int64_t offset) {
     });
   }
   py::list l;
-  for (int64_t i = 0; i < t.sizes()[d]; ++i) l.append(to_list(t, d + 1, offset + i * t.strides()[d]));
+  for (int64_t i = 0; i < t.sizes()[d]; ++i)
+    l.append(to_list(t, d + 1, offset + i * t.strides()[d]));
   return l;
 }
 
 std::string numpy_format(ScalarType t) {
   switch (t) {
-    case kFloat: return "f4";
-    case kDouble: return "f8";
-    case kHalf: return "f2";
-    case kLong: return "i8";
-    case kInt: return "i4";
-    case kShort: return "i2";
-    case kChar: return "i1";
-    case kByte: return "u1";
-    case kBool: return "?";
-    default: throw TypeError(std::string("Got unsupported ScalarType ") + scalar_type_name(t));
+    case kFloat:
+      return "f4";
+    case kDouble:
+      return "f8";
+    case kHalf:
+      return "f2";
+    case kLong:
+      return "i8";
+    case kInt:
+      return "i4";
+    case kShort:
+      return "i2";
+    case kChar:
+      return "i1";
+    case kByte:
+      return "u1";
+    case kBool:
+      return "?";
+    default:
+      throw TypeError(std::string("Got unsupported ScalarType ") + scalar_type_name(t));
   }
 }
 
@@ -190,7 +201,8 @@ Tensor apply_index(const Tensor& self, py::handle index) {
       TORSH_CHECK_VALUE(PySlice_Unpack(o, &start, &stop, &step) == 0, "invalid slice");
       TORSH_CHECK_VALUE(step > 0, "step must be greater than zero");
       auto* sl = reinterpret_cast<PySliceObject*>(o);
-      std::optional<int64_t> b = sl->start == Py_None ? std::nullopt : std::optional<int64_t>(start);
+      std::optional<int64_t> b =
+          sl->start == Py_None ? std::nullopt : std::optional<int64_t>(start);
       std::optional<int64_t> e = sl->stop == Py_None ? std::nullopt : std::optional<int64_t>(stop);
       r = slice(r, dim, b, e, step);
       ++dim;
@@ -340,9 +352,10 @@ PYBIND11_MODULE(_C, m) {
                              [](const PyDtype& d) { return is_floating_point(d.type); })
       .def_property_readonly("itemsize", [](const PyDtype& d) { return element_size(d.type); })
       .def("__repr__", [](const PyDtype& d) { return std::string("torch.") + dtype_name(d.type); })
-      .def("__eq__", [](const PyDtype& a, py::handle b) {
-        return py::isinstance<PyDtype>(b) && a.type == b.cast<PyDtype>().type;
-      })
+      .def("__eq__",
+           [](const PyDtype& a, py::handle b) {
+             return py::isinstance<PyDtype>(b) && a.type == b.cast<PyDtype>().type;
+           })
       .def("__hash__", [](const PyDtype& d) { return static_cast<int>(d.type); })
       .def("__reduce__", [](const PyDtype& d) { return py::str(dtype_name(d.type)); });
   for (ScalarType t : kAllTypes) m.attr(dtype_name(t)) = PyDtype{t};
@@ -359,10 +372,11 @@ PYBIND11_MODULE(_C, m) {
              return Generator();
            }),
            py::arg("device") = "cpu")
-      .def("manual_seed", [](Generator& g, int64_t s) {
-        g.set_current_seed(static_cast<uint64_t>(s));
-        return g;
-      })
+      .def("manual_seed",
+           [](Generator& g, int64_t s) {
+             g.set_current_seed(static_cast<uint64_t>(s));
+             return g;
+           })
       .def("initial_seed", &Generator::current_seed)
       .def("seed", [](Generator& g) { return g.current_seed(); });
 
@@ -393,28 +407,32 @@ PYBIND11_MODULE(_C, m) {
       [](py::handle data, std::optional<PyDtype> dtype, py::object device, bool requires_grad) {
         (void)device;
         (void)requires_grad;
-        return tensor_from_data(data, dtype ? std::optional<ScalarType>(dtype->type)
-                                            : std::nullopt);
+        return tensor_from_data(data,
+                                dtype ? std::optional<ScalarType>(dtype->type) : std::nullopt);
       },
-      py::arg("data"), py::kw_only(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+      py::arg("data"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+      py::arg("requires_grad") = false);
   m.def("is_tensor", [](py::handle h) { return py::isinstance<Tensor>(h); });
 
   py::class_<Tensor> cls(m, "Tensor", py::dynamic_attr());
   cls.def("__repr__", &Tensor::toString)
-      .def_property_readonly("shape", [](const Tensor& t) { return size_type()(py::tuple(py::cast(t.sizes().vec()))); })
-      .def("size",
-           [](const Tensor& t, std::optional<int64_t> d) -> py::object {
-             if (d) return py::int_(t.size(*d));
-             return size_type()(py::tuple(py::cast(t.sizes().vec())));
-           },
-           py::arg("dim") = py::none())
-      .def("stride",
-           [](const Tensor& t, std::optional<int64_t> d) -> py::object {
-             if (d) return py::int_(t.stride(*d));
-             return py::tuple(py::cast(t.strides().vec()));
-           },
-           py::arg("dim") = py::none())
+      .def_property_readonly(
+          "shape",
+          [](const Tensor& t) { return size_type()(py::tuple(py::cast(t.sizes().vec()))); })
+      .def(
+          "size",
+          [](const Tensor& t, std::optional<int64_t> d) -> py::object {
+            if (d) return py::int_(t.size(*d));
+            return size_type()(py::tuple(py::cast(t.sizes().vec())));
+          },
+          py::arg("dim") = py::none())
+      .def(
+          "stride",
+          [](const Tensor& t, std::optional<int64_t> d) -> py::object {
+            if (d) return py::int_(t.stride(*d));
+            return py::tuple(py::cast(t.strides().vec()));
+          },
+          py::arg("dim") = py::none())
       .def("dim", &Tensor::dim)
       .def("ndimension", &Tensor::dim)
       .def_property_readonly("ndim", &Tensor::dim)
@@ -424,33 +442,40 @@ PYBIND11_MODULE(_C, m) {
       .def("storage_offset", &Tensor::storage_offset)
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
       .def_property_readonly("dtype", [](const Tensor& t) { return dtype_obj(t.dtype()); })
-      .def_property_readonly("device", [](const Tensor&) {
-        return py::module_::import("torsh").attr("device")("cpu");
-      })
+      .def_property_readonly(
+          "device",
+          [](const Tensor&) { return py::module_::import("torsh").attr("device")("cpu"); })
       .def_property_readonly("is_cuda", [](const Tensor&) { return false; })
       .def("is_floating_point", &Tensor::is_floating_point)
-      .def("is_contiguous", [](const Tensor& t, py::object) { return t.is_contiguous(); },
-           py::arg("memory_format") = py::none())
-      .def("contiguous", [](const Tensor& t, py::object) { return t.contiguous(); },
-           py::arg("memory_format") = py::none())
-      .def("clone", [](const Tensor& t, py::object) { return t.clone(); },
-           py::arg("memory_format") = py::none())
-      .def("copy_", [](Tensor& t, const Tensor& src, bool nb) { return t.copy_(src, nb); },
-           py::arg("src"), py::arg("non_blocking") = false)
+      .def(
+          "is_contiguous", [](const Tensor& t, py::object) { return t.is_contiguous(); },
+          py::arg("memory_format") = py::none())
+      .def(
+          "contiguous", [](const Tensor& t, py::object) { return t.contiguous(); },
+          py::arg("memory_format") = py::none())
+      .def(
+          "clone", [](const Tensor& t, py::object) { return t.clone(); },
+          py::arg("memory_format") = py::none())
+      .def(
+          "copy_", [](Tensor& t, const Tensor& src, bool nb) { return t.copy_(src, nb); },
+          py::arg("src"), py::arg("non_blocking") = false)
       .def("fill_", [](Tensor& t, py::handle v) { return t.fill_(to_scalar(v)); })
       .def("zero_", [](Tensor& t) { return t.zero_(); })
-      .def("item", [](const Tensor& t) -> py::object {
-        TORSH_CHECK_VALUE(t.numel() == 1,
-                          "only one element tensors can be converted to Python scalars");
-        Scalar s = t.item();
-        if (s.is_boolean()) return py::bool_(s.to_bool());
-        if (s.is_integral()) return py::int_(s.to_long());
-        return py::float_(s.to_double());
-      })
+      .def("item",
+           [](const Tensor& t) -> py::object {
+             TORSH_CHECK_VALUE(t.numel() == 1,
+                               "only one element tensors can be converted to Python scalars");
+             Scalar s = t.item();
+             if (s.is_boolean()) return py::bool_(s.to_bool());
+             if (s.is_integral()) return py::int_(s.to_long());
+             return py::float_(s.to_double());
+           })
       .def("tolist", [](const Tensor& t) { return to_list(t, 0, 0); })
-      .def("numpy", [](const Tensor& t, bool) { return to_numpy(t); }, py::arg("force") = false)
-      .def("__array__", [](const Tensor& t, py::object) { return to_numpy(t); },
-           py::arg("dtype") = py::none())
+      .def(
+          "numpy", [](const Tensor& t, bool) { return to_numpy(t); }, py::arg("force") = false)
+      .def(
+          "__array__", [](const Tensor& t, py::object) { return to_numpy(t); },
+          py::arg("dtype") = py::none())
       .def("to",
            [](const Tensor& t, py::args args, py::kwargs kwargs) {
              std::optional<ScalarType> dt;
@@ -462,10 +487,13 @@ PYBIND11_MODULE(_C, m) {
              if (kwargs.contains("dtype")) dt = kwargs["dtype"].cast<PyDtype>().type;
              return t.to(dt ? *dt : t.dtype(), false, copy);
            })
-      .def("type", [](const Tensor& t, std::optional<PyDtype> dt) -> py::object {
-        if (!dt) return py::str(std::string("torch.") + scalar_type_name(t.dtype()) + "Tensor");
-        return py::cast(t.to(dt->type));
-      }, py::arg("dtype") = py::none())
+      .def(
+          "type",
+          [](const Tensor& t, std::optional<PyDtype> dt) -> py::object {
+            if (!dt) return py::str(std::string("torch.") + scalar_type_name(t.dtype()) + "Tensor");
+            return py::cast(t.to(dt->type));
+          },
+          py::arg("dtype") = py::none())
       .def("float", [](const Tensor& t) { return t.to(kFloat); })
       .def("double", [](const Tensor& t) { return t.to(kDouble); })
       .def("half", [](const Tensor& t) { return t.to(kHalf); })
@@ -477,35 +505,42 @@ PYBIND11_MODULE(_C, m) {
       .def("byte", [](const Tensor& t) { return t.to(kByte); })
       .def("bool", [](const Tensor& t) { return t.to(kBool); })
       .def("cpu", [](const Tensor& t) { return t; })
-      .def_property_readonly("T", [](const Tensor& t) {
-        std::vector<int64_t> p;
-        for (int64_t i = t.dim() - 1; i >= 0; --i) p.push_back(i);
-        return t.permute(p);
-      })
-      .def("__len__", [](const Tensor& t) {
-        TORSH_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
-        return t.sizes()[0];
-      })
+      .def_property_readonly("T",
+                             [](const Tensor& t) {
+                               std::vector<int64_t> p;
+                               for (int64_t i = t.dim() - 1; i >= 0; --i) p.push_back(i);
+                               return t.permute(p);
+                             })
+      .def("__len__",
+           [](const Tensor& t) {
+             TORSH_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
+             return t.sizes()[0];
+           })
       .def("__getitem__", [](const Tensor& t, py::handle idx) { return index_tensor(t, idx); })
-      .def("__setitem__", [](const Tensor& t, py::handle idx, py::handle value) {
-        Tensor view = index_tensor(t, idx);
-        if (py::isinstance<Tensor>(value)) {
-          view.copy_(value.cast<const Tensor&>());
-        } else {
-          view.fill_(to_scalar(value));
-        }
-      })
-      .def("__bool__", [](const Tensor& t) {
-        TORSH_CHECK(t.numel() == 1, "Boolean value of Tensor with more than one value is ambiguous");
-        return t.item().to_bool();
-      })
+      .def("__setitem__",
+           [](const Tensor& t, py::handle idx, py::handle value) {
+             Tensor view = index_tensor(t, idx);
+             if (py::isinstance<Tensor>(value)) {
+               view.copy_(value.cast<const Tensor&>());
+             } else {
+               view.fill_(to_scalar(value));
+             }
+           })
+      .def("__bool__",
+           [](const Tensor& t) {
+             TORSH_CHECK(t.numel() == 1,
+                         "Boolean value of Tensor with more than one value is ambiguous");
+             return t.item().to_bool();
+           })
       .def("__float__", [](const Tensor& t) { return t.item().to_double(); })
       .def("__int__", [](const Tensor& t) { return t.item().to_long(); })
-      .def("__index__", [](const Tensor& t) {
-        TORSH_CHECK_TYPE(is_integral(t.dtype(), true) && t.numel() == 1,
-                         "only integer tensors of a single element can be converted to an index");
-        return t.item().to_long();
-      })
+      .def("__index__",
+           [](const Tensor& t) {
+             TORSH_CHECK_TYPE(
+                 is_integral(t.dtype(), true) && t.numel() == 1,
+                 "only integer tensors of a single element can be converted to an index");
+             return t.item().to_long();
+           })
       .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
       .def("__neg__", [](const Tensor& t) { return t.neg(); })
       .def("__pos__", [](const Tensor& t) { return t; })
@@ -551,8 +586,8 @@ PYBIND11_MODULE(_C, m) {
     });
   }
   install_number_slots(cls);
-  static const Op inplace[] = {{"__iadd__", "add_"}, {"__isub__", "sub_"}, {"__imul__", "mul_"},
-                               {"__itruediv__", "div_"}};
+  static const Op inplace[] = {
+      {"__iadd__", "add_"}, {"__isub__", "sub_"}, {"__imul__", "mul_"}, {"__itruediv__", "div_"}};
   for (const Op& op : inplace) {
     const char* fn = op.fn;
     cls.def(op.dunder, [fn](py::object self, py::handle o) {

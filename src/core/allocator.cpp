@@ -126,7 +126,8 @@ void* allocate(size_t nbytes) {
     empty_cache();
     p = std::aligned_alloc(kAlign, sz);
   }
-  TORSH_CHECK(p != nullptr, "allocate(): DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
+  TORSH_CHECK(p != nullptr,
+              "allocate(): DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
               nbytes, " bytes.");
   return p;
 }

@@ -13,7 +13,8 @@ Device::Device(const std::string& s) {
   } else {
     throw Error("Expected one of cpu, cuda device type at start of device string: " + s);
   }
-  if (s.find(':') != std::string::npos) index = static_cast<int8_t>(std::stoi(s.substr(s.find(':') + 1)));
+  if (s.find(':') != std::string::npos)
+    index = static_cast<int8_t>(std::stoi(s.substr(s.find(':') + 1)));
 }
 
 std::string Device::str() const {

@@ -8,27 +8,42 @@ namespace torsh::detail {
 template <typename F>
 decltype(auto) dispatch_all(ScalarType t, const char* op, F&& f) {
   switch (t) {
-    case kByte: return f(uint8_t{});
-    case kChar: return f(int8_t{});
-    case kShort: return f(int16_t{});
-    case kInt: return f(int32_t{});
-    case kLong: return f(int64_t{});
-    case kHalf: return f(Half{});
-    case kFloat: return f(float{});
-    case kDouble: return f(double{});
-    case kBool: return f(bool{});
-    case kBFloat16: return f(BFloat16{});
-    default: throw TypeError(std::string(op) + "(): unsupported dtype " + dtype_name(t));
+    case kByte:
+      return f(uint8_t{});
+    case kChar:
+      return f(int8_t{});
+    case kShort:
+      return f(int16_t{});
+    case kInt:
+      return f(int32_t{});
+    case kLong:
+      return f(int64_t{});
+    case kHalf:
+      return f(Half{});
+    case kFloat:
+      return f(float{});
+    case kDouble:
+      return f(double{});
+    case kBool:
+      return f(bool{});
+    case kBFloat16:
+      return f(BFloat16{});
+    default:
+      throw TypeError(std::string(op) + "(): unsupported dtype " + dtype_name(t));
   }
 }
 
 template <typename F>
 decltype(auto) dispatch_floating(ScalarType t, const char* op, F&& f) {
   switch (t) {
-    case kHalf: return f(Half{});
-    case kFloat: return f(float{});
-    case kDouble: return f(double{});
-    case kBFloat16: return f(BFloat16{});
+    case kHalf:
+      return f(Half{});
+    case kFloat:
+      return f(float{});
+    case kDouble:
+      return f(double{});
+    case kBFloat16:
+      return f(BFloat16{});
     default:
       throw Error(std::string(op) + "(): not implemented for '" + scalar_type_name(t) + "'");
   }

@@ -11,44 +11,71 @@ std::atomic<ScalarType> g_default_dtype{ScalarType::Float};
 
 int rank_of_int(ScalarType t) {
   switch (t) {
-    case kChar: return 1;
-    case kShort: return 2;
-    case kInt: return 3;
-    case kLong: return 4;
-    default: return 0;
+    case kChar:
+      return 1;
+    case kShort:
+      return 2;
+    case kInt:
+      return 3;
+    case kLong:
+      return 4;
+    default:
+      return 0;
   }
 }
 }  // namespace
 
 const char* dtype_name(ScalarType t) {
   switch (t) {
-    case kByte: return "uint8";
-    case kChar: return "int8";
-    case kShort: return "int16";
-    case kInt: return "int32";
-    case kLong: return "int64";
-    case kHalf: return "float16";
-    case kFloat: return "float32";
-    case kDouble: return "float64";
-    case kBool: return "bool";
-    case kBFloat16: return "bfloat16";
-    default: return "undefined";
+    case kByte:
+      return "uint8";
+    case kChar:
+      return "int8";
+    case kShort:
+      return "int16";
+    case kInt:
+      return "int32";
+    case kLong:
+      return "int64";
+    case kHalf:
+      return "float16";
+    case kFloat:
+      return "float32";
+    case kDouble:
+      return "float64";
+    case kBool:
+      return "bool";
+    case kBFloat16:
+      return "bfloat16";
+    default:
+      return "undefined";
   }
 }
 
 const char* scalar_type_name(ScalarType t) {
   switch (t) {
-    case kByte: return "Byte";
-    case kChar: return "Char";
-    case kShort: return "Short";
-    case kInt: return "Int";
-    case kLong: return "Long";
-    case kHalf: return "Half";
-    case kFloat: return "Float";
-    case kDouble: return "Double";
-    case kBool: return "Bool";
-    case kBFloat16: return "BFloat16";
-    default: return "Undefined";
+    case kByte:
+      return "Byte";
+    case kChar:
+      return "Char";
+    case kShort:
+      return "Short";
+    case kInt:
+      return "Int";
+    case kLong:
+      return "Long";
+    case kHalf:
+      return "Half";
+    case kFloat:
+      return "Float";
+    case kDouble:
+      return "Double";
+    case kBool:
+      return "Bool";
+    case kBFloat16:
+      return "BFloat16";
+    default:
+      return "Undefined";
   }
 }
 
@@ -93,7 +120,8 @@ ScalarType get_default_dtype() { return g_default_dtype.load(std::memory_order_r
 void set_default_dtype(ScalarType t) {
   TORSH_CHECK_TYPE(t == kFloat || t == kDouble,
                    "set_default_dtype(): only floating-point types are supported as the default "
-                   "type, got ", dtype_name(t));
+                   "type, got ",
+                   dtype_name(t));
   g_default_dtype.store(t);
 }
 

@@ -30,8 +30,8 @@ struct Reader {
     for (size_t i = 0; i < idx.size(); ++i) off += idx[i] * t.strides()[i];
     return detail::dispatch_all(t.dtype(), "print", [&](auto tag) -> double {
       using T = decltype(tag);
-      return static_cast<double>(static_cast<detail::opmath_t<T>>(
-          reinterpret_cast<const T*>(p)[off]));
+      return static_cast<double>(
+          static_cast<detail::opmath_t<T>>(reinterpret_cast<const T*>(p)[off]));
     });
   }
 };
@@ -138,8 +138,8 @@ std::string render(const Reader& rd, const Formatter& f, SizeVec& idx, int64_t d
       if (cut && i == kEdgeItems - 1) data.push_back(" ...");
     }
     const size_t elem_len = f.max_width + 2;
-    const size_t per_line =
-        std::max<size_t>(1, static_cast<size_t>((kLineWidth - indent) / static_cast<int>(elem_len)));
+    const size_t per_line = std::max<size_t>(
+        1, static_cast<size_t>((kLineWidth - indent) / static_cast<int>(elem_len)));
     std::string r = "[";
     for (size_t i = 0; i < data.size(); ++i) {
       if (i > 0) r += (i % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";

@@ -18,8 +18,8 @@ std::string shape_str(IntArrayRef s) {
 }
 
 void dtype_mismatch(const char* op, ScalarType have, ScalarType want) {
-  throw TypeError(str_cat(op, "(): expected scalar type ", scalar_type_name(want),
-                          " but found ", scalar_type_name(have)));
+  throw TypeError(str_cat(op, "(): expected scalar type ", scalar_type_name(want), " but found ",
+                          scalar_type_name(have)));
 }
 
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
@@ -63,9 +63,15 @@ Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
 Tensor wrap_scalar(const Scalar& s) {
   Tensor t = empty_strided_impl({}, s.type());
   switch (s.type()) {
-    case kDouble: *t.data_ptr<double>() = s.to_double(); break;
-    case kBool: *t.data_ptr<bool>() = s.to_bool(); break;
-    default: *t.data_ptr<int64_t>() = s.to_long(); break;
+    case kDouble:
+      *t.data_ptr<double>() = s.to_double();
+      break;
+    case kBool:
+      *t.data_ptr<bool>() = s.to_bool();
+      break;
+    default:
+      *t.data_ptr<int64_t>() = s.to_long();
+      break;
   }
   t.unsafeGetTensorImpl()->set_wrapped_number(true);
   return t;
@@ -74,7 +80,10 @@ Tensor wrap_scalar(const Scalar& s) {
 
 TensorImpl::TensorImpl(Storage storage, ScalarType dtype, IntArrayRef sizes, IntArrayRef strides,
                        int64_t offset)
-    : storage_(std::move(storage)), sizes_(sizes), strides_(strides), offset_(offset),
+    : storage_(std::move(storage)),
+      sizes_(sizes),
+      strides_(strides),
+      offset_(offset),
       dtype_(dtype) {
   refresh();
 }
@@ -108,13 +117,9 @@ void TensorImpl::refresh() {
   }
 }
 
-int64_t Tensor::size(int64_t d) const {
-  return sizes()[detail::wrap_dim(d, dim(), "size")];
-}
+int64_t Tensor::size(int64_t d) const { return sizes()[detail::wrap_dim(d, dim(), "size")]; }
 
-int64_t Tensor::stride(int64_t d) const {
-  return strides()[detail::wrap_dim(d, dim(), "stride")];
-}
+int64_t Tensor::stride(int64_t d) const { return strides()[detail::wrap_dim(d, dim(), "stride")]; }
 
 Scalar Tensor::item() const {
   TORSH_CHECK(numel() == 1, "item(): a Tensor with ", numel(),

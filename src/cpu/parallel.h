@@ -25,7 +25,7 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
   }
   int64_t chunks = std::min<int64_t>(nt, (n + grain - 1) / grain);
   std::exception_ptr err;
-#pragma omp parallel num_threads(static_cast<int>(chunks))
+#pragma omp parallel num_threads(static_cast <int>(chunks))
   {
     int64_t tid = omp_get_thread_num();
     int64_t per = (n + chunks - 1) / chunks;

@@ -42,9 +42,8 @@ void binary_loop(const TensorIter& it, F f) {
       for (int64_t i = 0; i < n; ++i) out[i] = f(av, b[i]);
     } else {
       for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<To*>(d[0] + i * s[0]) =
-            f(*reinterpret_cast<const T*>(d[1] + i * s[1]),
-              *reinterpret_cast<const T*>(d[2] + i * s[2]));
+        *reinterpret_cast<To*>(d[0] + i * s[0]) = f(*reinterpret_cast<const T*>(d[1] + i * s[1]),
+                                                    *reinterpret_cast<const T*>(d[2] + i * s[2]));
     }
   });
 }
@@ -55,8 +54,8 @@ void ternary_loop(const TensorIter& it, F f) {
   it.for_each([&](char** d, const int64_t* s, int64_t n) {
     for (int64_t i = 0; i < n; ++i)
       *reinterpret_cast<To*>(d[0] + i * s[0]) = f(*reinterpret_cast<const A*>(d[1] + i * s[1]),
-                                                 *reinterpret_cast<const B*>(d[2] + i * s[2]),
-                                                 *reinterpret_cast<const C*>(d[3] + i * s[3]));
+                                                  *reinterpret_cast<const B*>(d[2] + i * s[2]),
+                                                  *reinterpret_cast<const C*>(d[3] + i * s[3]));
   });
 }
 

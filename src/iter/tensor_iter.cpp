@@ -238,8 +238,8 @@ TensorIter TensorIterConfig::build() {
         st[perm[i]] = acc;
         acc *= std::max<int64_t>(shape[perm[i]], 1);
       }
-      it.ops_[k] = u->defined() ? empty_strided_impl(u->sizes(), want)
-                                : empty_strided_impl(shape, st, want);
+      it.ops_[k] =
+          u->defined() ? empty_strided_impl(u->sizes(), want) : empty_strided_impl(shape, st, want);
     }
     it.strides_[k] = strides_of(it.ops_[k]);
   }
@@ -259,8 +259,7 @@ TensorIter TensorIterConfig::build() {
   for (size_t i = 0; i < nd; ++i) {
     if (pshape[i] == 1 && nd > 1) continue;
     bool merge = !cshape.empty();
-    for (int k = 0; merge && k < it.nt_; ++k)
-      merge = pstr[k][i] == cstr[k].back() * cshape.back();
+    for (int k = 0; merge && k < it.nt_; ++k) merge = pstr[k][i] == cstr[k].back() * cshape.back();
     if (merge) {
       cshape.back() *= pshape[i];
     } else {
@@ -332,8 +331,7 @@ void TensorIter::serial_for_each(const Loop1d& loop, int64_t begin, int64_t end)
 
 void TensorIter::for_each(const Loop1d& loop, int64_t grain) const {
   if (numel_ == 0) return;
-  parallel_for(0, numel_, grain,
-               [&](int64_t b, int64_t e) { serial_for_each(loop, b, e); });
+  parallel_for(0, numel_, grain, [&](int64_t b, int64_t e) { serial_for_each(loop, b, e); });
 }
 
 void TensorIter::finish() {

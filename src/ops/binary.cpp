@@ -104,15 +104,18 @@ void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
     const Tensor* ops[2] = {&self, &other};
     check_alpha("add", detail::result_type(ops, 2), alpha);
   }
-  run_binary("add", out, self, other, false, true, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    const M a = alpha.to<M>();
-    if constexpr (std::is_same_v<M, bool>) {
-      return [a](M x, M y) -> M { return x || (a && y); };
-    } else {
-      return [a](M x, M y) -> M { return x + a * y; };
-    }
-  }, &kAdd, alpha.to_double());
+  run_binary(
+      "add", out, self, other, false, true,
+      [&](auto tag) {
+        using M = opmath_t<decltype(tag)>;
+        const M a = alpha.to<M>();
+        if constexpr (std::is_same_v<M, bool>) {
+          return [a](M x, M y) -> M { return x || (a && y); };
+        } else {
+          return [a](M x, M y) -> M { return x + a * y; };
+        }
+      },
+      &kAdd, alpha.to_double());
 }
 
 void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
@@ -126,29 +129,38 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
     const Tensor* ops[2] = {&self, &other};
     check_alpha("sub", detail::result_type(ops, 2), alpha);
   }
-  run_binary("sub", out, self, other, false, false, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    const M a = alpha.to<M>();
-    return [a](M x, M y) -> M { return x - a * y; };
-  }, &kSub, alpha.to_double());
+  run_binary(
+      "sub", out, self, other, false, false,
+      [&](auto tag) {
+        using M = opmath_t<decltype(tag)>;
+        const M a = alpha.to<M>();
+        return [a](M x, M y) -> M { return x - a * y; };
+      },
+      &kSub, alpha.to_double());
 }
 
 void mul_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  run_binary("mul", out, self, other, false, true, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    if constexpr (std::is_same_v<M, bool>) {
-      return [](M x, M y) -> M { return x && y; };
-    } else {
-      return [](M x, M y) -> M { return x * y; };
-    }
-  }, &kMul);
+  run_binary(
+      "mul", out, self, other, false, true,
+      [&](auto tag) {
+        using M = opmath_t<decltype(tag)>;
+        if constexpr (std::is_same_v<M, bool>) {
+          return [](M x, M y) -> M { return x && y; };
+        } else {
+          return [](M x, M y) -> M { return x * y; };
+        }
+      },
+      &kMul);
 }
 
 void div_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  run_binary("div", out, self, other, true, false, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    return [](M x, M y) -> M { return x / y; };
-  }, &kDiv);
+  run_binary(
+      "div", out, self, other, true, false,
+      [&](auto tag) {
+        using M = opmath_t<decltype(tag)>;
+        return [](M x, M y) -> M { return x / y; };
+      },
+      &kDiv);
 }
 
 void div_mode_out(Tensor& out, const Tensor& self, const Tensor& other,
@@ -236,9 +248,9 @@ Tensor div(const Tensor& self, const Scalar& other) {
   return torsh::div(self, detail::wrap_scalar(other));
 }
 Tensor pow(const Tensor& self, const Scalar& exponent) {
-  TORSH_CHECK(!(is_integral(self.dtype(), false) && exponent.is_integral() &&
-                exponent.to_long() < 0),
-              "pow(): Integers to negative integer powers are not allowed.");
+  TORSH_CHECK(
+      !(is_integral(self.dtype(), false) && exponent.is_integral() && exponent.to_long() < 0),
+      "pow(): Integers to negative integer powers are not allowed.");
   return torsh::pow(self, detail::wrap_scalar(exponent));
 }
 Tensor pow(const Scalar& self, const Tensor& exponent) {

@@ -52,7 +52,8 @@ void ge_out(Tensor& out, const Tensor& self, const Tensor& other) {
 Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   TORSH_CHECK(condition.dtype() == kBool,
               "where(): where expected condition to be a boolean tensor, but got a tensor with "
-              "dtype ", scalar_type_name(condition.dtype()));
+              "dtype ",
+              scalar_type_name(condition.dtype()));
   const ScalarType t = result_type(self, other);
   Tensor a = self.to(t), b = other.to(t), out;
   auto it = detail::TensorIterConfig("where")
@@ -93,11 +94,8 @@ void clamp_out(Tensor& out, const Tensor& self, const std::optional<Scalar>& min
   const Tensor* ops[3] = {&self, min ? &lo : &self, max ? &hi : &self};
   ScalarType t = detail::result_type(ops, 3);
   TORSH_CHECK(t != kBool, "clamp(): clamp is not supported for bool");
-  auto it = detail::TensorIterConfig("clamp")
-                .add_output(out)
-                .add_input(self)
-                .common_dtype(t)
-                .build();
+  auto it =
+      detail::TensorIterConfig("clamp").add_output(out).add_input(self).common_dtype(t).build();
   const bool has_lo = min.has_value(), has_hi = max.has_value();
   detail::dispatch_all(t, "clamp", [&](auto tag) {
     using T = decltype(tag);
@@ -129,8 +127,8 @@ Tensor clamp(const Tensor& self, const std::optional<Tensor>& min,
     using T = decltype(tag);
     using M = opmath_t<T>;
     detail::ternary_loop<T, T, T, T>(it, [=](T x, T l, T h) {
-      return detail::convert<T>(clamp_value<M>(static_cast<M>(x), static_cast<M>(l),
-                                               static_cast<M>(h), has_lo, has_hi));
+      return detail::convert<T>(
+          clamp_value<M>(static_cast<M>(x), static_cast<M>(l), static_cast<M>(h), has_lo, has_hi));
     });
   });
   it.finish();

@@ -23,7 +23,9 @@ ScalarType scalar_default_dtype(const Scalar& s) {
 }
 }  // namespace
 
-Tensor empty(IntArrayRef size, TensorOptions options) { return make(size, options.dtype(), options); }
+Tensor empty(IntArrayRef size, TensorOptions options) {
+  return make(size, options.dtype(), options);
+}
 
 Tensor zeros(IntArrayRef size, TensorOptions options) {
   Tensor t = make(size, options.dtype(), options);
@@ -40,7 +42,9 @@ Tensor full(IntArrayRef size, const Scalar& fill_value, TensorOptions options) {
   return make(size, dt, options).fill_(fill_value);
 }
 
-Tensor arange(const Scalar& end, TensorOptions options) { return native::arange(0, end, 1, options); }
+Tensor arange(const Scalar& end, TensorOptions options) {
+  return native::arange(0, end, 1, options);
+}
 
 Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options) {
   return native::arange(start, end, 1, options);
@@ -158,7 +162,8 @@ void TensorData::flatten(std::vector<Scalar>& values, std::vector<int64_t>& size
                          size_t depth) const {
   if (is_scalar_) {
     TORSH_CHECK_VALUE(depth == sizes.size(), "tensor(): expected sequence of length ",
-                      depth < sizes.size() ? sizes[depth] : 0, " at dim ", depth, " (got a number)");
+                      depth < sizes.size() ? sizes[depth] : 0, " at dim ", depth,
+                      " (got a number)");
     values.push_back(scalar_);
     return;
   }
@@ -182,14 +187,21 @@ void check_fits(const Scalar& s, ScalarType dtype) {
     case kByte:  // negative integers wrap, as in torch; negative floats do not fit
       lo = s.is_floating_point() ? 0 : -255, hi = 255;
       break;
-    case kChar: lo = -128, hi = 127; break;
-    case kShort: lo = -32768, hi = 32767; break;
-    case kInt: lo = -2147483648.0, hi = 2147483647.0; break;
+    case kChar:
+      lo = -128, hi = 127;
+      break;
+    case kShort:
+      lo = -32768, hi = 32767;
+      break;
+    case kInt:
+      lo = -2147483648.0, hi = 2147483647.0;
+      break;
     case kLong:
       if (s.is_integral()) return;
       lo = -9223372036854775808.0, hi = 9223372036854775807.0;
       break;
-    default: return;  // floating targets round (to inf if need be)
+    default:
+      return;  // floating targets round (to inf if need be)
   }
   TORSH_CHECK(!std::isnan(v) && v >= lo && v <= hi, "tensor(): value cannot be converted to type ",
               dtype_name(dtype), " without overflow");
@@ -229,8 +241,8 @@ template <typename T>
 Tensor tensor(const std::vector<T>& values, TensorOptions options) {
   std::vector<Scalar> sv(values.begin(), values.end());
   ScalarType inferred = std::is_floating_point_v<T> ? get_default_dtype()
-                        : std::is_same_v<T, bool>    ? kBool
-                                                     : kLong;
+                        : std::is_same_v<T, bool>   ? kBool
+                                                    : kLong;
   return tensor_from_scalars(sv, {static_cast<int64_t>(values.size())},
                              options.has_dtype() ? options.dtype() : inferred);
 }

@@ -29,8 +29,10 @@ Tensor cat(TensorList tensors, int64_t dim) {
     TORSH_CHECK(t.dim() == nd, "cat(): Tensors must have same number of dimensions: got ", nd,
                 " and ", t.dim());
     for (int64_t k = 0; k < nd; ++k) {
-      TORSH_CHECK(k == d || t.sizes()[k] == shape[k], "cat(): Sizes of tensors must match except "
-                  "in dimension ", d, ". Expected size ", shape[k], " but got size ", t.sizes()[k],
+      TORSH_CHECK(k == d || t.sizes()[k] == shape[k],
+                  "cat(): Sizes of tensors must match except "
+                  "in dimension ",
+                  d, ". Expected size ", shape[k], " but got size ", t.sizes()[k],
                   " for tensor number ", i, " in the list.");
     }
     total += t.sizes()[d];

@@ -79,17 +79,18 @@ void gemm2d(const Tensor& a, const Tensor& b, Tensor& out) {
 }
 
 void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
-  TORSH_CHECK(a.dtype() == b.dtype(), op, "(): expected m1 and m2 to have the same dtype, but got: ",
-              dtype_name(a.dtype()), " != ", dtype_name(b.dtype()));
+  TORSH_CHECK(a.dtype() == b.dtype(), op,
+              "(): expected m1 and m2 to have the same dtype, but got: ", dtype_name(a.dtype()),
+              " != ", dtype_name(b.dtype()));
 }
 }  // namespace
 
 Tensor mm(const Tensor& self, const Tensor& mat2) {
   TORSH_CHECK(self.dim() == 2, "mm(): self must be a matrix");
   TORSH_CHECK(mat2.dim() == 2, "mm(): mat2 must be a matrix");
-  TORSH_CHECK(self.sizes()[1] == mat2.sizes()[0], "mm(): mat1 and mat2 shapes cannot be multiplied (",
-              self.sizes()[0], "x", self.sizes()[1], " and ", mat2.sizes()[0], "x", mat2.sizes()[1],
-              ")");
+  TORSH_CHECK(self.sizes()[1] == mat2.sizes()[0],
+              "mm(): mat1 and mat2 shapes cannot be multiplied (", self.sizes()[0], "x",
+              self.sizes()[1], " and ", mat2.sizes()[0], "x", mat2.sizes()[1], ")");
   check_same_dtype("mm", self, mat2);
   Tensor out = torsh::empty({self.sizes()[0], mat2.sizes()[1]}, self.dtype());
   gemm2d(self, mat2, out);
@@ -99,11 +100,15 @@ Tensor mm(const Tensor& self, const Tensor& mat2) {
 Tensor bmm(const Tensor& self, const Tensor& mat2) {
   TORSH_CHECK(self.dim() == 3, "bmm(): batch1 must be a 3D tensor");
   TORSH_CHECK(mat2.dim() == 3, "bmm(): batch2 must be a 3D tensor");
-  TORSH_CHECK(self.sizes()[0] == mat2.sizes()[0], "bmm(): batch1 and batch2 must have same number "
-              "of batches, got ", self.sizes()[0], " and ", mat2.sizes()[0]);
-  TORSH_CHECK(self.sizes()[2] == mat2.sizes()[1], "bmm(): Expected size for first two dimensions "
-              "of batch2 tensor to be: [", self.sizes()[0], ", ", self.sizes()[2], "] but got: [",
-              mat2.sizes()[0], ", ", mat2.sizes()[1], "].");
+  TORSH_CHECK(self.sizes()[0] == mat2.sizes()[0],
+              "bmm(): batch1 and batch2 must have same number "
+              "of batches, got ",
+              self.sizes()[0], " and ", mat2.sizes()[0]);
+  TORSH_CHECK(self.sizes()[2] == mat2.sizes()[1],
+              "bmm(): Expected size for first two dimensions "
+              "of batch2 tensor to be: [",
+              self.sizes()[0], ", ", self.sizes()[2], "] but got: [", mat2.sizes()[0], ", ",
+              mat2.sizes()[1], "].");
   check_same_dtype("bmm", self, mat2);
   const int64_t B = self.sizes()[0];
   Tensor out = torsh::empty({B, self.sizes()[1], mat2.sizes()[2]}, self.dtype());
@@ -116,8 +121,10 @@ Tensor bmm(const Tensor& self, const Tensor& mat2) {
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   const int64_t da = a.dim(), db = b.dim();
-  TORSH_CHECK(da > 0 && db > 0, "matmul(): both arguments to matmul need to be at least 1D, but "
-              "they are ", da, "D and ", db, "D");
+  TORSH_CHECK(da > 0 && db > 0,
+              "matmul(): both arguments to matmul need to be at least 1D, but "
+              "they are ",
+              da, "D and ", db, "D");
   if (da == 1 && db == 1) {
     TORSH_CHECK(a.sizes()[0] == b.sizes()[0], "dot(): inconsistent tensor size, expected tensor [",
                 a.sizes()[0], "] and src [", b.sizes()[0],

@@ -26,8 +26,8 @@ GeneratorState& state_of(const std::optional<Generator>& g) {
 // The arithmetic is in double for float and double (PyTorch's CPU accumulation type).
 template <typename T>
 struct UniformReal {
-  using Acc = std::conditional_t<std::is_same_v<T, double> || std::is_same_v<T, float>, double,
-                                 float>;
+  using Acc =
+      std::conditional_t<std::is_same_v<T, double> || std::is_same_v<T, float>, double, float>;
   Acc from, to;
   Acc operator()(GeneratorState& g) const {
     constexpr int digits = std::is_same_v<T, double>  ? 53

@@ -10,7 +10,9 @@ namespace torsh::detail {
 namespace {
 
 inline __m256 ps(float v) { return _mm256_set1_ps(v); }
-inline __m256 bits(uint32_t v) { return _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(v))); }
+inline __m256 bits(uint32_t v) {
+  return _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(v)));
+}
 
 // Natural log for x in (0, 1]: split off the exponent, evaluate a degree-8 polynomial in the
 // mantissa (scaled into [sqrt(1/2), sqrt(2))), add back e*ln2 in two parts.
@@ -55,15 +57,15 @@ void cephes_sincos(__m256 x, __m256* s, __m256* c) {
   j = _mm256_and_si256(j, _mm256_set1_epi32(~1));
   y = _mm256_cvtepi32_ps(j);
   const __m256i j_cos = _mm256_sub_epi32(j, _mm256_set1_epi32(2));
-  const __m256 swap_sin = _mm256_castsi256_ps(
-      _mm256_slli_epi32(_mm256_and_si256(j, _mm256_set1_epi32(4)), 29));
+  const __m256 swap_sin =
+      _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_and_si256(j, _mm256_set1_epi32(4)), 29));
   const __m256 poly_mask = _mm256_castsi256_ps(
       _mm256_cmpeq_epi32(_mm256_and_si256(j, _mm256_set1_epi32(2)), _mm256_setzero_si256()));
   x = _mm256_add_ps(x, _mm256_mul_ps(y, ps(-0.78515625f)));
   x = _mm256_add_ps(x, _mm256_mul_ps(y, ps(-2.4187564849853515625e-4f)));
   x = _mm256_add_ps(x, _mm256_mul_ps(y, ps(-3.77489497744594108e-8f)));
-  const __m256 sign_cos = _mm256_castsi256_ps(_mm256_slli_epi32(
-      _mm256_andnot_si256(j_cos, _mm256_set1_epi32(4)), 29));
+  const __m256 sign_cos =
+      _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_andnot_si256(j_cos, _mm256_set1_epi32(4)), 29));
   sign_sin = _mm256_xor_ps(sign_sin, swap_sin);
   const __m256 z = _mm256_mul_ps(x, x);
   __m256 yc = ps(2.443315711809948E-005f);

@@ -3,8 +3,8 @@
 #include <limits>
 
 #include "cpu/parallel.h"
-#include "ops/functors/simd_math.h"
 #include "iter/loops.h"
+#include "ops/functors/simd_math.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
@@ -119,11 +119,9 @@ Tensor sum_keepdim(const Tensor& self, const std::vector<bool>& mask) {
           detail::parallel_for(0, nt, 1, [&](int64_t b, int64_t e) {
             for (int64_t t = b; t < e; ++t) {
               A local = 0;
-              it.serial_for_each(
-                  [&](char** d, const int64_t* s, int64_t n) {
-                    local += run_sum<A, T>(d[1], s[1], n);
-                  },
-                  t * per, std::min(numel, (t + 1) * per));
+              it.serial_for_each([&](char** d, const int64_t* s,
+                                     int64_t n) { local += run_sum<A, T>(d[1], s[1], n); },
+                                 t * per, std::min(numel, (t + 1) * per));
               partial[t] = local;
             }
           });
@@ -133,10 +131,9 @@ Tensor sum_keepdim(const Tensor& self, const std::vector<bool>& mask) {
         } else if (nd > 1 && it.stride(0, nd - 1) != 0) {
           // Split over the outermost dim, which is not reduced: threads own disjoint outputs.
           const int64_t outer = it.shape()[nd - 1], inner = numel / outer;
-          detail::parallel_for(0, outer, std::max<int64_t>(1, detail::kGrainSize / inner),
-                               [&](int64_t b, int64_t e) {
-                                 it.serial_for_each(loop, b * inner, e * inner);
-                               });
+          detail::parallel_for(
+              0, outer, std::max<int64_t>(1, detail::kGrainSize / inner),
+              [&](int64_t b, int64_t e) { it.serial_for_each(loop, b * inner, e * inner); });
         } else {
           it.serial_for_each(loop, 0, numel);
         }
@@ -169,7 +166,8 @@ Tensor mean(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
   ScalarType rt = dtype ? *dtype : self.dtype();
   TORSH_CHECK(is_floating_point(rt),
               "mean(): could not infer output dtype. Input dtype must be either a floating point "
-              "or complex dtype. Got: ", scalar_type_name(rt));
+              "or complex dtype. Got: ",
+              scalar_type_name(rt));
   Tensor in = rt != self.dtype() ? self.to(rt) : self;
   auto mask = reduced_mask(in, dim, "mean");
   int64_t count = 1;
@@ -220,8 +218,8 @@ int64_t best_index(const T* row, int64_t n) {
     for (int j = 0; j < kLanes; ++j) nan |= probe[j] != probe[j];
   }
   M best = lanes[0];
-  for (int j = 1; j < kLanes; ++j) best = kMax ? (lanes[j] > best ? lanes[j] : best)
-                                               : (lanes[j] < best ? lanes[j] : best);
+  for (int j = 1; j < kLanes; ++j)
+    best = kMax ? (lanes[j] > best ? lanes[j] : best) : (lanes[j] < best ? lanes[j] : best);
   for (; i < n; ++i) {
     const M v = static_cast<M>(row[i]);
     best = kMax ? (v > best ? v : best) : (v < best ? v : best);
@@ -246,15 +244,16 @@ void arg_reduce_rows(const Tensor& x, int64_t rows, int64_t n, Tensor* values, T
     const T* p = x.data_ptr<T>();
     T* vp = values ? values->data_ptr<T>() : nullptr;
     int64_t* ip = indices ? indices->data_ptr<int64_t>() : nullptr;
-    detail::parallel_for(0, rows, std::max<int64_t>(1, detail::kGrainSize / std::max<int64_t>(n, 1)),
+    detail::parallel_for(0, rows,
+                         std::max<int64_t>(1, detail::kGrainSize / std::max<int64_t>(n, 1)),
                          [&](int64_t b, int64_t e) {
-      for (int64_t r = b; r < e; ++r) {
-        const T* row = p + r * n;
-        const int64_t bi = best_index<kMax, T>(row, n);
-        if (vp) vp[r] = row[bi];
-        if (ip) ip[r] = bi;
-      }
-    });
+                           for (int64_t r = b; r < e; ++r) {
+                             const T* row = p + r * n;
+                             const int64_t bi = best_index<kMax, T>(row, n);
+                             if (vp) vp[r] = row[bi];
+                             if (ip) ip[r] = bi;
+                           }
+                         });
   });
 }
 
@@ -263,7 +262,8 @@ template <bool kMax>
 std::tuple<Tensor, Tensor> dim_reduce(const Tensor& self, std::optional<int64_t> dim, bool keepdim,
                                       bool want_values, const char* op) {
   if (!dim) {
-    TORSH_CHECK_INDEX(self.numel() > 0, op, "(): Expected reduction dim to be specified for "
+    TORSH_CHECK_INDEX(self.numel() > 0, op,
+                      "(): Expected reduction dim to be specified for "
                       "input.numel() == 0.");
     Tensor flat = self.contiguous().reshape({self.numel()});
     Tensor v = want_values ? torsh::empty({}, self.dtype()) : Tensor();
@@ -301,12 +301,14 @@ std::tuple<Tensor, Tensor> dim_reduce(const Tensor& self, std::optional<int64_t>
 }  // namespace
 
 Tensor max(const Tensor& self) {
-  TORSH_CHECK(self.numel() > 0, "max(): Expected reduction dim to be specified for input.numel() "
+  TORSH_CHECK(self.numel() > 0,
+              "max(): Expected reduction dim to be specified for input.numel() "
               "== 0. Specify the reduction dim with the 'dim' argument.");
   return std::get<0>(dim_reduce<true>(self, std::nullopt, false, true, "max"));
 }
 Tensor min(const Tensor& self) {
-  TORSH_CHECK(self.numel() > 0, "min(): Expected reduction dim to be specified for input.numel() "
+  TORSH_CHECK(self.numel() > 0,
+              "min(): Expected reduction dim to be specified for input.numel() "
               "== 0. Specify the reduction dim with the 'dim' argument.");
   return std::get<0>(dim_reduce<false>(self, std::nullopt, false, true, "min"));
 }

@@ -52,9 +52,8 @@ void run_unary(const char* op, Tensor& out, const Tensor& self, bool to_float, b
         return;
       }
     }
-    detail::unary_loop<T, T>(it, [&f](T x) {
-      return detail::convert<T>(f(static_cast<opmath_t<T>>(x)));
-    });
+    detail::unary_loop<T, T>(
+        it, [&f](T x) { return detail::convert<T>(f(static_cast<opmath_t<T>>(x))); });
   });
   it.finish();
 }

@@ -33,14 +33,15 @@ SizeVec infer_size(IntArrayRef shape, int64_t numel, const char* op) {
   if (numel == newsize || (infer >= 0 && newsize > 0 && numel % newsize == 0)) {
     if (infer >= 0) {
       TORSH_CHECK(newsize != 0, op, "(): cannot reshape tensor of 0 elements into shape ",
-                  shape_str(shape), " because the unspecified dimension size -1 can be any value "
+                  shape_str(shape),
+                  " because the unspecified dimension size -1 can be any value "
                   "and is ambiguous");
       res[infer] = numel / newsize;
     }
     return res;
   }
-  throw Error(detail::str_cat(op, "(): shape '", shape_str(shape), "' is invalid for input of size ",
-                              numel));
+  throw Error(detail::str_cat(op, "(): shape '", shape_str(shape),
+                              "' is invalid for input of size ", numel));
 }
 
 // Strides for viewing (sizes, strides) as new_sizes without copying, if possible.
@@ -106,8 +107,8 @@ Tensor permute(const Tensor& self, IntArrayRef dims) {
   const int64_t nd = self.dim();
   TORSH_CHECK(static_cast<int64_t>(dims.size()) == nd,
               "permute(sparse_coo): number of dimensions in the tensor input does not match the "
-              "length of the desired ordering of dimensions i.e. input.dim() = ", nd,
-              " is not equal to len(dims) = ", dims.size());
+              "length of the desired ordering of dimensions i.e. input.dim() = ",
+              nd, " is not equal to len(dims) = ", dims.size());
   SizeVec sizes(nd), strides(nd);
   std::vector<bool> seen(static_cast<size_t>(nd), false);
   for (int64_t i = 0; i < nd; ++i) {
@@ -154,8 +155,10 @@ Tensor expand(const Tensor& self, IntArrayRef size, bool /*implicit*/) {
     int64_t cur_stride = d >= 0 ? self.strides()[d] : 0;
     int64_t want = size[i];
     if (want == -1) {
-      TORSH_CHECK(d >= 0, "expand(): The expanded size of the tensor (-1) isn't allowed in a "
-                          "leading, non-existing dimension ", i);
+      TORSH_CHECK(d >= 0,
+                  "expand(): The expanded size of the tensor (-1) isn't allowed in a "
+                  "leading, non-existing dimension ",
+                  i);
       want = cur;
     }
     if (cur == want) {
@@ -164,8 +167,8 @@ Tensor expand(const Tensor& self, IntArrayRef size, bool /*implicit*/) {
     } else {
       TORSH_CHECK(cur == 1, "expand(): The expanded size of the tensor (", want,
                   ") must match the existing size (", cur, ") at non-singleton dimension ", i,
-                  ".  Target sizes: ", shape_str(size), ".  Tensor sizes: ",
-                  shape_str(self.sizes()));
+                  ".  Target sizes: ", shape_str(size),
+                  ".  Tensor sizes: ", shape_str(self.sizes()));
       sizes[i] = want;
       strides[i] = 0;
     }
@@ -173,7 +176,9 @@ Tensor expand(const Tensor& self, IntArrayRef size, bool /*implicit*/) {
   return make_view(self, sizes, strides, self.storage_offset());
 }
 
-Tensor expand_as(const Tensor& self, const Tensor& other) { return expand(self, other.sizes(), false); }
+Tensor expand_as(const Tensor& self, const Tensor& other) {
+  return expand(self, other.sizes(), false);
+}
 
 Tensor squeeze(const Tensor& self) {
   SizeVec sizes, strides;
@@ -206,7 +211,8 @@ Tensor unsqueeze(const Tensor& self, int64_t dim) {
 
 Tensor flatten(const Tensor& self, int64_t start_dim, int64_t end_dim) {
   if (self.dim() == 0) return native::reshape(self, {1});
-  int64_t s = wrap_dim(start_dim, self.dim(), "flatten"), e = wrap_dim(end_dim, self.dim(), "flatten");
+  int64_t s = wrap_dim(start_dim, self.dim(), "flatten"),
+          e = wrap_dim(end_dim, self.dim(), "flatten");
   TORSH_CHECK(s <= e, "flatten(): flatten() has invalid args: start_dim cannot come after end_dim");
   if (s == e) return make_view(self, self.sizes(), self.strides(), self.storage_offset());
   SizeVec shape;
@@ -244,8 +250,8 @@ Tensor select(const Tensor& self, int64_t dim, int64_t index) {
   int64_t d = wrap_dim(dim, self.dim(), "select");
   const int64_t n = self.sizes()[d];
   TORSH_CHECK_INDEX(index >= -n && index < n, "select(): index ", index,
-                    " out of range for tensor of size ", shape_str(self.sizes()),
-                    " at dimension ", d);
+                    " out of range for tensor of size ", shape_str(self.sizes()), " at dimension ",
+                    d);
   if (index < 0) index += n;
   SizeVec sizes(self.sizes()), strides(self.strides());
   int64_t off = self.storage_offset() + index * strides[d];
@@ -258,8 +264,10 @@ Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
   TORSH_CHECK(self.dim() > 0, "narrow(): narrow() cannot be applied to a 0-dim tensor.");
   int64_t d = wrap_dim(dim, self.dim(), "narrow");
   const int64_t n = self.sizes()[d];
-  TORSH_CHECK_INDEX(start >= -n && start <= n, "narrow(): start out of range (expected to be in "
-                    "range of [", -n, ", ", n, "], but got ", start, ")");
+  TORSH_CHECK_INDEX(start >= -n && start <= n,
+                    "narrow(): start out of range (expected to be in "
+                    "range of [",
+                    -n, ", ", n, "], but got ", start, ")");
   if (start < 0) start += n;
   TORSH_CHECK(length >= 0 && start <= n - length, "narrow(): start (", start, ") + length (",
               length, ") exceeds dimension size (", n, ").");

@@ -105,7 +105,7 @@ TEST(Promotion, CategoriesAndWrappedNumbers) {
   EXPECT_EQ((i + 1).dtype(), kInt);
   EXPECT_EQ((i + 1.5).dtype(), kFloat);
   EXPECT_EQ((ones({2}, kHalf) + 1.5).dtype(), kHalf);
-  EXPECT_EQ((i + ones({}, kLong)).dtype(), kInt);     // 0-dim int does not widen
+  EXPECT_EQ((i + ones({}, kLong)).dtype(), kInt);       // 0-dim int does not widen
   EXPECT_EQ((i + ones({}, kDouble)).dtype(), kDouble);  // 0-dim float of higher category does
   EXPECT_EQ(promote_types(kByte, kChar), kShort);
   EXPECT_EQ(promote_types(kHalf, kBFloat16), kFloat);

@@ -45,10 +45,18 @@ constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
 /// Bytes per element (1 for Undefined, which no tensor has).
 constexpr int64_t element_size(ScalarType t) {
   switch (t) {
-    case ScalarType::Short: case ScalarType::Half: case ScalarType::BFloat16: return 2;
-    case ScalarType::Int: case ScalarType::Float: return 4;
-    case ScalarType::Long: case ScalarType::Double: return 8;
-    default: return 1;
+    case ScalarType::Short:
+    case ScalarType::Half:
+    case ScalarType::BFloat16:
+      return 2;
+    case ScalarType::Int:
+    case ScalarType::Float:
+      return 4;
+    case ScalarType::Long:
+    case ScalarType::Double:
+      return 8;
+    default:
+      return 1;
   }
 }
 /// PyTorch's name without the "torch." prefix: "float32", "int64", ...
@@ -70,9 +78,11 @@ void set_default_dtype(ScalarType t);
 
 template <typename T>
 struct CppTypeToScalarType;
-#define TORSH_MAP_TYPE(cpp, st) \
-  template <>                   \
-  struct CppTypeToScalarType<cpp> { static constexpr ScalarType value = ScalarType::st; };
+#define TORSH_MAP_TYPE(cpp, st)                         \
+  template <>                                           \
+  struct CppTypeToScalarType<cpp> {                     \
+    static constexpr ScalarType value = ScalarType::st; \
+  };
 TORSH_MAP_TYPE(uint8_t, Byte)
 TORSH_MAP_TYPE(int8_t, Char)
 TORSH_MAP_TYPE(int16_t, Short)

@@ -39,11 +39,11 @@ std::string str_cat(const Args&... args) {
 }  // namespace detail
 }  // namespace torsh
 
-#define TORSH_CHECK_T(ErrType, cond, ...)                        \
-  do {                                                           \
-    if (__builtin_expect(!(cond), 0)) {                          \
+#define TORSH_CHECK_T(ErrType, cond, ...)                            \
+  do {                                                               \
+    if (__builtin_expect(!(cond), 0)) {                              \
       throw ::torsh::ErrType(::torsh::detail::str_cat(__VA_ARGS__)); \
-    }                                                            \
+    }                                                                \
   } while (0)
 /// Throws torsh::Error with the concatenated message when cond is false.
 #define TORSH_CHECK(cond, ...) TORSH_CHECK_T(Error, cond, __VA_ARGS__)

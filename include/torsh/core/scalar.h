@@ -11,7 +11,8 @@ namespace torsh {
 class Scalar {
  public:
   Scalar() : Scalar(int64_t(0)) {}
-  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   Scalar(T v) : tag_(ScalarType::Long) {  // NOLINT
     v_.i = static_cast<int64_t>(v);
   }
@@ -19,8 +20,8 @@ class Scalar {
   Scalar(T v) : tag_(ScalarType::Double) {  // NOLINT
     v_.d = static_cast<double>(v);
   }
-  Scalar(bool v) : tag_(ScalarType::Bool) { v_.i = v; }  // NOLINT
-  Scalar(Half v) : Scalar(static_cast<double>(static_cast<float>(v))) {}  // NOLINT
+  Scalar(bool v) : tag_(ScalarType::Bool) { v_.i = v; }                       // NOLINT
+  Scalar(Half v) : Scalar(static_cast<double>(static_cast<float>(v))) {}      // NOLINT
   Scalar(BFloat16 v) : Scalar(static_cast<double>(static_cast<float>(v))) {}  // NOLINT
 
   /// Long, Double or Bool: the category used for type promotion.
@@ -31,9 +32,7 @@ class Scalar {
   }
   bool is_boolean() const { return tag_ == ScalarType::Bool; }
   double to_double() const { return tag_ == ScalarType::Double ? v_.d : static_cast<double>(v_.i); }
-  int64_t to_long() const {
-    return tag_ == ScalarType::Double ? static_cast<int64_t>(v_.d) : v_.i;
-  }
+  int64_t to_long() const { return tag_ == ScalarType::Double ? static_cast<int64_t>(v_.d) : v_.i; }
   bool to_bool() const { return tag_ == ScalarType::Double ? v_.d != 0 : v_.i != 0; }
   template <typename T>
   T to() const {

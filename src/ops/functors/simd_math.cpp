@@ -2,10 +2,10 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ops/functors/simd_math.cpp"
 #define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
-#include <hwy/foreach_target.h>  // IWYU pragma: keep
-#include <hwy/highway.h>
 #include <hwy/cache_control.h>
 #include <hwy/contrib/math/math-inl.h>
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
 #include "ops/functors/simd_math.h"
 
@@ -88,11 +88,16 @@ void Loop(const T* in, T* out, int64_t n, bool stream, Op op) {
 template <typename T>
 void Dispatch(int fn, const T* in, T* out, int64_t n, bool stream) {
   switch (static_cast<UnaryFn>(fn)) {
-    case UnaryFn::Exp: return Loop(in, out, n, stream, ExpOp());
-    case UnaryFn::Log: return Loop(in, out, n, stream, LogOp());
-    case UnaryFn::Tanh: return Loop(in, out, n, stream, TanhOp());
-    case UnaryFn::Sigmoid: return Loop(in, out, n, stream, SigmoidOp());
-    case UnaryFn::Relu: return Loop(in, out, n, stream, ReluOp());
+    case UnaryFn::Exp:
+      return Loop(in, out, n, stream, ExpOp());
+    case UnaryFn::Log:
+      return Loop(in, out, n, stream, LogOp());
+    case UnaryFn::Tanh:
+      return Loop(in, out, n, stream, TanhOp());
+    case UnaryFn::Sigmoid:
+      return Loop(in, out, n, stream, SigmoidOp());
+    case UnaryFn::Relu:
+      return Loop(in, out, n, stream, ReluOp());
   }
 }
 
@@ -195,8 +200,8 @@ void BinaryF32(int fn, const float* a, const float* b, bool b_scalar, float alph
                int64_t n, bool stream) {
   Binary<float>(fn, a, b, b_scalar, alpha, out, n, stream);
 }
-void BinaryF64(int fn, const double* a, const double* b, bool b_scalar, double alpha,
-               double* out, int64_t n, bool stream) {
+void BinaryF64(int fn, const double* a, const double* b, bool b_scalar, double alpha, double* out,
+               int64_t n, bool stream) {
   Binary<double>(fn, a, b, b_scalar, alpha, out, n, stream);
 }
 float SumF32(const float* in, int64_t n) { return Sum<float>(in, n); }
@@ -217,8 +222,8 @@ HWY_EXPORT(BinaryF64);
 HWY_EXPORT(SumF32);
 HWY_EXPORT(SumF64);
 
-void binary_f32(BinaryFn fn, const float* a, const float* b, bool b_scalar, float alpha,
-                float* out, int64_t n, bool stream) {
+void binary_f32(BinaryFn fn, const float* a, const float* b, bool b_scalar, float alpha, float* out,
+                int64_t n, bool stream) {
   HWY_DYNAMIC_DISPATCH(BinaryF32)(static_cast<int>(fn), a, b, b_scalar, alpha, out, n, stream);
 }
 void binary_f64(BinaryFn fn, const double* a, const double* b, bool b_scalar, double alpha,

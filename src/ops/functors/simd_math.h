@@ -12,8 +12,8 @@ enum class BinaryFn { Add, Sub, Mul, Div };
 constexpr int64_t kStreamBytes = int64_t(4) << 20;
 
 /// out[i] = a[i] op (alpha * b[i]) (alpha only for Add/Sub); b_scalar: b[0] for every i.
-void binary_f32(BinaryFn fn, const float* a, const float* b, bool b_scalar, float alpha,
-                float* out, int64_t n, bool stream);
+void binary_f32(BinaryFn fn, const float* a, const float* b, bool b_scalar, float alpha, float* out,
+                int64_t n, bool stream);
 void binary_f64(BinaryFn fn, const double* a, const double* b, bool b_scalar, double alpha,
                 double* out, int64_t n, bool stream);
 /// Sum of in[0..n): blocks summed in vector lanes, blocks combined pairwise.
