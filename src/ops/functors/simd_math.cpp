@@ -1,11 +1,15 @@
-// Highway kernels for exp, log, tanh and sigmoid, compiled for AVX2 and a portable baseline.
+// Highway kernels (elementwise math, binary arithmetic, sums, max/min), compiled for AVX2 and a
+// portable baseline and chosen at run time.
+// Highway's per-target re-inclusion needs this exact include order.
+// clang-format off
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ops/functors/simd_math.cpp"
 #define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
-#include <hwy/cache_control.h>
-#include <hwy/contrib/math/math-inl.h>
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
+#include <hwy/cache_control.h>
+#include <hwy/contrib/math/math-inl.h>
+// clang-format on
 
 #include "ops/functors/simd_math.h"
 
