@@ -1,5 +1,8 @@
 // Caching CPU allocator: freed blocks are kept in size buckets and handed out again, so large
 // temporaries do not pay fresh page faults on every op. The cache is bounded.
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -67,6 +70,16 @@ struct SmallCache {
 };
 thread_local SmallCache t_small;
 
+// Large blocks are 2 MiB aligned and marked for transparent huge pages: a fresh 64 MiB tensor
+// then costs 32 page faults instead of 16384, and fewer TLB misses when streamed.
+constexpr size_t kHuge = size_t(2) << 20;
+void* system_alloc(size_t sz) {
+  if (sz < 8 * kHuge) return std::aligned_alloc(kAlign, sz);
+  void* p = std::aligned_alloc(kHuge, (sz + kHuge - 1) / kHuge * kHuge);
+  if (p) madvise(p, (sz + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
+  return p;
+}
+
 }  // namespace
 
 namespace detail {
@@ -121,10 +134,10 @@ void* allocate(size_t nbytes) {
       return p;
     }
   }
-  void* p = std::aligned_alloc(kAlign, sz);
+  void* p = system_alloc(sz);
   if (!p) {
     empty_cache();
-    p = std::aligned_alloc(kAlign, sz);
+    p = system_alloc(sz);
   }
   TORSH_CHECK(p != nullptr,
               "allocate(): DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
