@@ -30,11 +30,10 @@ void run_unary(const char* op, Tensor& out, const Tensor& self, bool to_float, b
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       if (simd_fn) {
         const UnaryFn fn = *simd_fn;
-        // Streaming stores: always for the memory-bound relu; for the transcendental ops only
-        // with several threads (measured in bench/: on one core they stall the input stream).
-        const bool stream =
-            it.numel() * static_cast<int64_t>(sizeof(T)) >= detail::simd::kStreamBytes &&
-            (fn == UnaryFn::Relu || torsh::get_num_threads() > 1);
+        // Streaming stores only for the memory-bound relu: for the transcendental ops they
+        // measured slower in bench/ (the loads stall behind the write-combining traffic).
+        const bool stream = fn == UnaryFn::Relu && it.numel() * static_cast<int64_t>(sizeof(T)) >=
+                                                       detail::simd::kStreamBytes;
         it.for_each([&](char** d, const int64_t* s, int64_t n) {
           if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
             if constexpr (std::is_same_v<T, float>) {
