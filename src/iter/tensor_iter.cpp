@@ -56,7 +56,7 @@ TensorIterConfig& TensorIterConfig::add_output(Tensor& out) {
 }
 TensorIterConfig& TensorIterConfig::add_input(const Tensor& in) {
   TORSH_CHECK(in.defined(), op_, "(): expected a defined tensor");
-  ins_[nin_++] = in;
+  ins_[nin_++] = &in;
   return *this;
 }
 TensorIterConfig& TensorIterConfig::promote_inputs_to_common_dtype(bool v) {
@@ -90,7 +90,7 @@ bool TensorIterConfig::try_fast_path(TensorIter& it) {
   if (reduction_) return false;
   const Tensor* shaped = nullptr;
   for (int i = 0; i < nin_; ++i) {
-    const Tensor& t = ins_[i];
+    const Tensor& t = *ins_[i];
     if (t.dim() == 0) continue;
     if (!t.is_contiguous()) return false;
     if (!shaped) {
@@ -116,10 +116,16 @@ bool TensorIterConfig::try_fast_path(TensorIter& it) {
   }
   for (int i = 0; i < nin_; ++i) {
     const int k = nout_ + i;
-    it.ops_[k] = std::move(ins_[i]);
-    it.strides_[k].resize(1, it.ops_[k].dim() == 0 && shaped ? 0 : it.ops_[k].element_size());
+    const Tensor& in = *ins_[i];
+    it.esize_[k] = in.element_size();
+    it.data_[k] = static_cast<char*>(in.data_ptr());
+    it.strides_[k].resize(1, in.dim() == 0 && shaped ? 0 : it.esize_[k]);
+    if (casted_[i].defined()) it.ops_[k] = std::move(casted_[i]);
   }
-  for (int k = 0; k < it.nt_; ++k) it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
+  for (int k = 0; k < nout_; ++k) {
+    it.esize_[k] = it.ops_[k].element_size();
+    it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
+  }
   return true;
 }
 
@@ -132,18 +138,25 @@ TensorIter TensorIterConfig::build() {
   // 1. Common dtype and input casts.
   ScalarType common = common_;
   if (common == ScalarType::Undefined) {
-    if (promote_ || int_to_float_) {
+    bool uniform = nin_ > 0;
+    for (int i = 0; i < nin_ && uniform; ++i)
+      uniform = ins_[i]->dtype() == ins_[0]->dtype() &&
+                !ins_[i]->unsafeGetTensorImpl()->is_wrapped_number();
+    if (uniform) {
+      common = ins_[0]->dtype();
+    } else if (promote_ || int_to_float_) {
       const Tensor* ptrs[kMaxOperands];
-      for (int i = 0; i < nin_; ++i) ptrs[i] = &ins_[i];
+      for (int i = 0; i < nin_; ++i) ptrs[i] = ins_[i];
       common = result_type(ptrs, nin_);
     } else if (nin_ > 0) {
-      common = ins_[0].dtype();
+      common = ins_[0]->dtype();
     }
   }
   if (int_to_float_ && is_integral(common, true)) common = get_default_dtype();
   for (int i = 0; i < nin_; ++i) {
-    if ((promote_ || common_ != ScalarType::Undefined) && ins_[i].dtype() != common) {
-      ins_[i] = ins_[i].to(common);
+    if ((promote_ || common_ != ScalarType::Undefined) && ins_[i]->dtype() != common) {
+      casted_[i] = ins_[i]->to(common);
+      ins_[i] = &casted_[i];
     }
   }
   it.common_ = common;
@@ -152,10 +165,10 @@ TensorIter TensorIterConfig::build() {
   // 2. Broadcast shape.
   SizeVec shape;
   if (reduction_) {
-    shape = SizeVec(ins_[0].sizes());
+    shape = SizeVec(ins_[0]->sizes());
   } else {
     for (int i = 0; i < nin_; ++i) {
-      shape = i == 0 ? SizeVec(ins_[i].sizes()) : broadcast_shapes(shape, ins_[i].sizes(), op_);
+      shape = i == 0 ? SizeVec(ins_[i]->sizes()) : broadcast_shapes(shape, ins_[i]->sizes(), op_);
     }
     if (!resize_outputs_) {
       for (int k = 0; k < nout_; ++k)
@@ -173,7 +186,7 @@ TensorIter TensorIterConfig::build() {
     if (!reduction_ && !u->sizes().equals(shape)) {
       bool aliases = false;
       for (int i = 0; i < nin_; ++i)
-        aliases |= ins_[i].unsafeGetTensorImpl()->storage().get() ==
+        aliases |= ins_[i]->unsafeGetTensorImpl()->storage().get() ==
                    u->unsafeGetTensorImpl()->storage().get();
       TORSH_CHECK(!aliases, op_, "(): output with shape ", shape_str(u->sizes()),
                   " doesn't match the broadcast shape ", shape_str(shape));
@@ -196,8 +209,11 @@ TensorIter TensorIterConfig::build() {
     return s;
   };
   for (int i = 0; i < nin_; ++i) {
-    it.ops_[nout_ + i] = ins_[i];
-    it.strides_[nout_ + i] = strides_of(ins_[i]);
+    const int k = nout_ + i;
+    it.esize_[k] = ins_[i]->element_size();
+    it.data_[k] = static_cast<char*>(ins_[i]->data_ptr());
+    it.strides_[k] = strides_of(*ins_[i]);
+    if (casted_[i].defined()) it.ops_[k] = std::move(casted_[i]);
   }
 
   // 5. Permutation, fastest dim first, decided by the inputs' strides (then outputs').
@@ -242,6 +258,8 @@ TensorIter TensorIterConfig::build() {
           u->defined() ? empty_strided_impl(u->sizes(), want) : empty_strided_impl(shape, st, want);
     }
     it.strides_[k] = strides_of(it.ops_[k]);
+    it.esize_[k] = it.ops_[k].element_size();
+    it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
   }
 
   // 7. Apply the permutation and coalesce adjacent dims that are contiguous for all operands.
@@ -272,10 +290,7 @@ TensorIter TensorIterConfig::build() {
     for (int k = 0; k < it.nt_; ++k) cstr[k].push_back(0);
   }
   it.shape_ = std::move(cshape);
-  for (int k = 0; k < it.nt_; ++k) {
-    it.strides_[k] = std::move(cstr[k]);
-    it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
-  }
+  for (int k = 0; k < it.nt_; ++k) it.strides_[k] = std::move(cstr[k]);
   return it;
 }
 
@@ -283,7 +298,7 @@ bool TensorIter::is_contiguous() const {
   if (shape_.size() > 1) return false;
   if (shape_.empty()) return true;
   for (int k = 0; k < nt_; ++k)
-    if (strides_[k][0] != ops_[k].element_size()) return false;
+    if (strides_[k][0] != esize_[k]) return false;
   return true;
 }
 
@@ -329,7 +344,7 @@ void TensorIter::serial_for_each(const Loop1d& loop, int64_t begin, int64_t end)
   }
 }
 
-void TensorIter::for_each(const Loop1d& loop, int64_t grain) const {
+void TensorIter::for_each_erased(const Loop1d& loop, int64_t grain) const {
   if (numel_ == 0) return;
   parallel_for(0, numel_, grain, [&](int64_t b, int64_t e) { serial_for_each(loop, b, e); });
 }

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "torsh/core/tensor.h"
+#include "torsh/core/threads.h"
 
 namespace torsh::detail {
 
@@ -24,6 +25,7 @@ class TensorIterConfig {
   explicit TensorIterConfig(const char* op) : op_(op) {}
   /// out may be undefined: the iterator allocates it and writes it back.
   TensorIterConfig& add_output(Tensor& out);
+  /// in is referenced, not copied: it must outlive build() (pass named tensors).
   TensorIterConfig& add_input(const Tensor& in);
   /// Casts inputs to the common dtype (computed from inputs as torch.result_type).
   TensorIterConfig& promote_inputs_to_common_dtype(bool v = true);
@@ -44,7 +46,8 @@ class TensorIterConfig {
   bool try_fast_path(TensorIter& it);
   const char* op_;
   Tensor* outs_[kMaxOperands] = {};
-  Tensor ins_[kMaxOperands];
+  const Tensor* ins_[kMaxOperands] = {};
+  Tensor casted_[kMaxOperands];  // inputs converted to the common dtype (moved into the iter)
   int nout_ = 0, nin_ = 0;
   bool promote_ = false, int_to_float_ = false, reduction_ = false, resize_outputs_ = true;
   ScalarType out_dtype_ = ScalarType::Undefined;
@@ -66,14 +69,28 @@ class TensorIter {
   int64_t stride(int k, int d) const { return strides_[k][d]; }
   char* data(int k) const { return data_[k]; }
   ScalarType common_dtype() const { return common_; }
-  ScalarType dtype(int k) const { return ops_[k].dtype(); }
-  const Tensor& tensor(int k) const { return ops_[k]; }
   /// True when every operand is contiguous over the whole range (a single flat loop).
   bool is_contiguous() const;
   /// Runs the loop over [begin, end) of the flat iteration space (serially).
   void serial_for_each(const Loop1d& loop, int64_t begin, int64_t end) const;
-  /// Runs the loop over the whole range, split across threads above the grain size.
-  void for_each(const Loop1d& loop, int64_t grain = 32768) const;
+  /// Runs the loop over the whole range, split across threads above the grain size. A flat
+  /// range that stays on one thread calls the loop directly (no type erasure: per-op cost).
+  template <typename F>
+  void for_each(const F& loop, int64_t grain = 32768) const {
+    if (numel_ == 0) return;
+    if (shape_.size() <= 1 && (numel_ <= grain || get_num_threads() <= 1)) {
+      char* ptrs[kMaxOperands];
+      int64_t inner[kMaxOperands];
+      for (int k = 0; k < nt_; ++k) {
+        ptrs[k] = data_[k];
+        inner[k] = shape_.empty() ? 0 : strides_[k][0];
+      }
+      loop(ptrs, inner, numel_);
+      return;
+    }
+    for_each_erased(Loop1d(std::cref(loop)), grain);
+  }
+  void for_each_erased(const Loop1d& loop, int64_t grain) const;
   /// Copies computed outputs into the user's outputs when their dtype differed.
   void finish();
 
@@ -81,7 +98,8 @@ class TensorIter {
   friend class TensorIterConfig;
   int nt_ = 0, nout_ = 0;
   const char* op_ = "";
-  Tensor ops_[kMaxOperands];
+  Tensor ops_[kMaxOperands];  // outputs, and inputs only when the iterator had to convert them
+  int64_t esize_[kMaxOperands] = {};
   Tensor* user_outs_[kMaxOperands] = {};
   bool writeback_[kMaxOperands] = {};
   char* data_[kMaxOperands] = {};
