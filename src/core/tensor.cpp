@@ -236,13 +236,13 @@ const Tensor& Tensor::resize_(IntArrayRef new_sizes) const {
 Tensor Tensor::operator[](int64_t i) const { return select(0, i); }
 
 Tensor& Tensor::operator+=(const Tensor& o) { return add_(o); }
-Tensor& Tensor::operator+=(const Scalar& o) { return add_(detail::wrap_scalar(o)); }
+Tensor& Tensor::operator+=(const Scalar& o) { return add_(o); }
 Tensor& Tensor::operator-=(const Tensor& o) { return sub_(o); }
-Tensor& Tensor::operator-=(const Scalar& o) { return sub_(detail::wrap_scalar(o)); }
+Tensor& Tensor::operator-=(const Scalar& o) { return sub_(o); }
 Tensor& Tensor::operator*=(const Tensor& o) { return mul_(o); }
-Tensor& Tensor::operator*=(const Scalar& o) { return mul_(detail::wrap_scalar(o)); }
+Tensor& Tensor::operator*=(const Scalar& o) { return mul_(o); }
 Tensor& Tensor::operator/=(const Tensor& o) { return div_(o); }
-Tensor& Tensor::operator/=(const Scalar& o) { return div_(detail::wrap_scalar(o)); }
+Tensor& Tensor::operator/=(const Scalar& o) { return div_(o); }
 Tensor Tensor::operator-() const { return neg(); }
 
 std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.toString(); }

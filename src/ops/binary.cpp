@@ -235,17 +235,17 @@ void minimum_out(Tensor& out, const Tensor& self, const Tensor& other) {
   });
 }
 
-Tensor add(const Tensor& self, const Scalar& other, const Scalar& alpha) {
-  return torsh::add(self, detail::wrap_scalar(other), alpha);
+void add_scalar_out(Tensor& out, const Tensor& self, const Scalar& other, const Scalar& alpha) {
+  native::add_out(out, self, detail::wrap_scalar(other), alpha);
 }
-Tensor sub(const Tensor& self, const Scalar& other, const Scalar& alpha) {
-  return torsh::sub(self, detail::wrap_scalar(other), alpha);
+void sub_scalar_out(Tensor& out, const Tensor& self, const Scalar& other, const Scalar& alpha) {
+  native::sub_out(out, self, detail::wrap_scalar(other), alpha);
 }
-Tensor mul(const Tensor& self, const Scalar& other) {
-  return torsh::mul(self, detail::wrap_scalar(other));
+void mul_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
+  native::mul_out(out, self, detail::wrap_scalar(other));
 }
-Tensor div(const Tensor& self, const Scalar& other) {
-  return torsh::div(self, detail::wrap_scalar(other));
+void div_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
+  native::div_out(out, self, detail::wrap_scalar(other));
 }
 Tensor pow(const Tensor& self, const Scalar& exponent) {
   TORSH_CHECK(

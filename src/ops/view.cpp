@@ -275,3 +275,21 @@ Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
 }
 
 }  // namespace torsh::native
+
+namespace torsh::native {
+
+Tensor slice_backward(const Tensor& grad_output, IntArrayRef input_sizes, int64_t dim,
+                      int64_t start, int64_t end, int64_t step) {
+  Tensor g = torsh::zeros(input_sizes, grad_output.dtype());
+  native::slice(g, dim, start, end, step).copy_(grad_output);
+  return g;
+}
+
+Tensor select_backward(const Tensor& grad_output, IntArrayRef input_sizes, int64_t dim,
+                       int64_t index) {
+  Tensor g = torsh::zeros(input_sizes, grad_output.dtype());
+  native::select(g, dim, index).copy_(grad_output);
+  return g;
+}
+
+}  // namespace torsh::native

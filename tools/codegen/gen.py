@@ -3,6 +3,7 @@ methods, native declarations and Python bindings into the build tree.
 
 Usage: gen.py OPS_YAML OUT_DIR"""
 import os
+import re
 import sys
 
 import yaml
@@ -86,9 +87,155 @@ def cpp_params(schema, with_defaults, skip_self=False):
     return out, names
 
 
+SAVE_TYPES = {
+    "Scalar": "Scalar", "Scalar?": "std::optional<Scalar>", "int": "int64_t",
+    "int?": "std::optional<int64_t>", "int[]": "std::vector<int64_t>",
+    "int[]?": "std::optional<std::vector<int64_t>>", "float": "double",
+    "float?": "std::optional<double>", "bool": "bool", "bool?": "std::optional<bool>",
+    "str?": "std::optional<std::string>", "str": "std::string",
+    "ScalarType?": "std::optional<ScalarType>",
+}
+
+
+def camel(name):
+    return "".join(p[:1].upper() + p[1:] for p in name.strip("_").split("_"))
+
+
+class Autograd:
+    """The autograd pieces of one op: its Node class and the recording code."""
+
+    def __init__(self, schema, entry):
+        self.s, self.e = schema, entry
+        self.formulas = entry.get("backward", {})
+        self.node = entry.get("node", camel(schema.name) + "Backward0")
+        # C++ class: unique per overload; name() reports PyTorch's node name.
+        self.cls = self.node + "_" + camel(schema.name) + camel(schema.overload or "")
+        rets = schema.returns
+        self.out_names = ["result"] if len(rets) == 1 else [r.name for r in rets]
+        text = " ".join(str(f) for f in self.formulas.values())
+        used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text))
+        args = {a.name: a for a in schema.args}
+        self.diff = [args[k] for k in self.formulas]  # differentiable inputs, in formula order
+        self.saved_tensors = [a for a in schema.args if a.base in ("Tensor",) and a.name in used]
+        self.saved_lists = [a for a in schema.args if a.base == "Tensor[]" and a.name in used]
+        self.saved_outputs = [n for n in self.out_names if n in used]
+        self.saved_sizes = [a for a in schema.args if a.name + "_sizes" in used]
+        self.saved_scalars = [a for a in schema.args if a.name in used and a.base not in
+                              ("Tensor", "Tensor[]", "Generator") and a.name not in OPTION_ARGS]
+
+    def node_class(self):
+        lines = [f"struct {self.cls} : Node {{"]
+        for a in self.saved_tensors:
+            lines.append(f"  SavedVariable {a.name}_;")
+        for a in self.saved_lists:
+            lines.append(f"  std::vector<SavedVariable> {a.name}_;")
+        for n in self.saved_outputs:
+            lines.append(f"  SavedVariable {n}_;")
+        for a in self.saved_sizes:
+            if a.base == "Tensor[]":
+                lines.append(f"  std::vector<std::vector<int64_t>> {a.name}_sizes;")
+            else:
+                lines.append(f"  std::vector<int64_t> {a.name}_sizes;")
+        for a in self.saved_scalars:
+            t = a.base + ("?" if a.optional else "")
+            lines.append(f"  {SAVE_TYPES[t]} {a.name};")
+        lines.append(f'  std::string name() const override {{ return "{self.node}"; }}')
+        rel = [f"{a.name}_.reset();" for a in self.saved_tensors] + \
+              [f"{n}_.reset();" for n in self.saved_outputs] + \
+              [f"for (auto& v : {a.name}_) v.reset();" for a in self.saved_lists]
+        lines.append(f"  void release_variables() override {{ {' '.join(rel)} }}")
+        lines.append("  variable_list apply(variable_list&& grads) override {")
+        lines.append("    variable_list r(next_edges_.size());")
+        lines.append("    bool any = false;")
+        lines.append("    for (const auto& g : grads) any |= g.defined();")
+        lines.append("    if (!any) return r;")
+        lines.append("    const Tensor& grad = grads[0];")
+        lines.append("    (void)grad;")
+        for a in self.saved_tensors:
+            lines.append(f'    const Tensor {a.name} = {a.name}_.unpack("{self.node}");')
+        for a in self.saved_lists:
+            lines.append(f"    std::vector<Tensor> {a.name};")
+            lines.append(f'    for (auto& v : {a.name}_) {a.name}.push_back(v.unpack("{self.node}"));')
+        for n in self.saved_outputs:
+            lines.append(f'    const Tensor {n} = {n}_.unpack("{self.node}");')
+        lines.append("    size_t pos = 0;")
+        for a in self.diff:
+            f = self.formulas[a.name]
+            if a.base == "Tensor[]":
+                lines.append(f"    {{ auto gs = {f}; for (auto& g : gs) r[pos++] = g; }}")
+            else:
+                lines.append(f"    if (next_edges_[pos].is_valid()) r[pos] = {f};")
+                lines.append("    ++pos;")
+        lines.append("    return r;")
+        lines.append("  }")
+        lines.append("};")
+        return "\n".join(lines)
+
+    def rg_expr(self, self_name="self"):
+        parts = []
+        for a in self.diff:
+            n = self_name if a.name == "self" else a.name
+            if a.base == "Tensor[]":
+                parts.append(f"autograd::any_requires_grad({n})")
+            elif a.optional:
+                parts.append(f"({n} && autograd::requires_grad(*{n}))")
+            else:
+                parts.append(f"autograd::requires_grad({n})")
+        return " || ".join(parts) if parts else "false"
+
+    def make_node(self, self_name="self", inplace=False):
+        """Statements creating `node` and recording inputs (before the op runs)."""
+        out = [f"    node = std::make_shared<autograd::generated::{self.cls}>();",
+               f'    node->forward_trace = "{self.s.name}";']
+        for a in self.diff:
+            n = self_name if a.name == "self" else a.name
+            if a.base == "Tensor[]":
+                out.append(f"    for (const auto& t : {n}) autograd::add_input(*node, t);")
+            elif a.optional:
+                out.append(f"    autograd::add_input(*node, {n} ? *{n} : Tensor());")
+            else:
+                out.append(f"    autograd::add_input(*node, {n});")
+        for a in self.saved_tensors:
+            n = self_name if a.name == "self" else a.name
+            src = f"{n}.clone()" if (inplace and a.name == "self") else n
+            if a.optional:
+                out.append(f"    if ({n}) node->{a.name}_ = autograd::SavedVariable(*{n}, false);")
+            else:
+                out.append(f"    node->{a.name}_ = autograd::SavedVariable({src}, false);")
+        for a in self.saved_lists:
+            out.append(f"    for (const auto& t : {a.name}) node->{a.name}_.emplace_back(t, false);")
+        for a in self.saved_sizes:
+            n = self_name if a.name == "self" else a.name
+            if a.base == "Tensor[]":
+                out.append(f"    for (const auto& t : {n}) node->{a.name}_sizes.push_back(t.sizes().vec());")
+            else:
+                out.append(f"    node->{a.name}_sizes = {n}.sizes().vec();")
+        for a in self.saved_scalars:
+            t = a.base + ("?" if a.optional else "")
+            if t == "int[]":
+                out.append(f"    node->{a.name} = {a.name}.vec();")
+            elif t == "int[]?":
+                out.append(f"    if ({a.name}) node->{a.name} = {a.name}->vec();")
+            elif t == "str?":
+                out.append(f"    if ({a.name}) node->{a.name} = std::string(*{a.name});")
+            else:
+                out.append(f"    node->{a.name} = {a.name};")
+        return out
+
+    def finish_node(self, outs):
+        """Statements after the op: save outputs, attach history to differentiable outputs."""
+        out = [f"    node->set_num_outputs({len(outs)});"]
+        for i, (n, expr) in enumerate(zip(self.out_names, outs)):
+            if n in self.saved_outputs:
+                out.append(f"    node->{n}_ = autograd::SavedVariable({expr}, true, node);")
+            out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});")
+        return out
+
+
 class Gen:
     def __init__(self, entries):
         self.entries = entries
+        self.nodes = []
         self.decls, self.defs, self.native, self.methods, self.method_defs = [], [], [], [], []
         self.py_groups = {}  # python name -> list of (kind, schema, entry)
         self.py_method_groups = {}
@@ -107,12 +254,48 @@ class Gen:
         call_args = ", ".join(names)
         structured = "out_impl" in e
         native = e.get("out_impl") or e.get("impl")
+        ag = Autograd(s, e) if e.get("backward") else None
+        if ag:
+            self.nodes.append(ag.node_class())
         if structured:
             self.native.append(f"void {native}(Tensor& out, {', '.join(params)});")
-            body = f"  Tensor out;\n  native::{native}(out, {call_args});\n  return out;"
+            call = f"native::{native}(out, {call_args});"
+            outs = ["out"]
+            body_ret = "  return out;"
+            decl_out = "  Tensor out;\n"
         else:
             self.native.append(f"{ret} {native}({', '.join(params)});")
-            body = f"  return native::{native}({call_args});"
+            call = f"auto res = native::{native}({call_args});"
+            n_out = len(s.returns)
+            outs = ["res"] if n_out == 1 else [f"std::get<{i}>(res)" for i in range(n_out)]
+            body_ret = "  return res;"
+            decl_out = ""
+        if e.get("composite"):
+            body = f"  return native::{native}({call_args});" if not structured else \
+                f"{decl_out}  {call}\n{body_ret}"
+        elif ag:
+            head = [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
+                    f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",
+                    "  if (rg) {"] + ag.make_node() + ["  }"]
+            if structured:
+                run = ["  Tensor out;", "  {", "    AutoGradMode guard(false);", f"    {call}", "  }"]
+            else:
+                run = ["  auto res = [&] {", "    AutoGradMode guard(false);",
+                       f"    return native::{native}({call_args});", "  }();"]
+            body = "\n".join(head + run)
+            body += "\n" + "\n".join(["  if (rg) {"] + ag.finish_node(outs) + ["  }", body_ret])
+        elif structured:
+            body = f"{decl_out}  AutoGradMode guard(false);\n  {call}\n{body_ret}"
+        elif any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
+            body = (f'  autograd::check_inplace(self, "{s.name}");\n'
+                    f"  AutoGradMode guard(false);\n  Tensor& r = native::{native}({call_args});\n"
+                    f"  r.unsafeGetTensorImpl()->storage()->bump_version();\n  return r;")
+        else:
+            body = f"  AutoGradMode guard(false);\n  return native::{native}({call_args});"
+        if "function" not in variants:
+            # Method-only ops still record autograd: the method calls this hidden function.
+            self.defs.append(f"namespace method_impl {{\n{ret} {s.name}({', '.join(params)}) {{\n"
+                             f"{body}\n}}\n}}  // namespace method_impl")
         if "function" in variants:
             gen = [a for a in s.args if a.base == "Generator"]
             if gen:
@@ -134,8 +317,14 @@ class Gen:
             op = ["Tensor& out"] + params
             od = ["Tensor& out"] + params_d
             self.decls.append(f"/// torch.{s.name}(..., out=out)\nTensor& {s.name}_out({', '.join(od)});")
-            self.defs.append(f"Tensor& {s.name}_out({', '.join(op)}) {{\n"
-                             f"  native::{native}(out, {call_args});\n  return out;\n}}")
+            rg_check = ""
+            if ag:
+                rg_check = (f"  TORSH_CHECK(!(GradMode::is_enabled() && ({ag.rg_expr()})), "
+                            f'"{s.name}(): functions with out=... arguments don\'t support automatic '
+                            f'differentiation, but one of the arguments requires grad.");\n')
+            self.defs.append(f"Tensor& {s.name}_out({', '.join(op)}) {{\n{rg_check}"
+                             f"  {{\n    AutoGradMode guard(false);\n    native::{native}(out, {call_args});\n  }}\n"
+                             f"  out.unsafeGetTensorImpl()->storage()->bump_version();\n  return out;\n}}")
         has_self = any(a.name == "self" for a in s.args)
         if "method" in variants and has_self:
             mp_d, _ = cpp_params(s, True, skip_self=True)
@@ -147,9 +336,7 @@ class Gen:
                 this = "const_cast<Tensor&>(*this)"
             _, all_names = cpp_params(s, False)
             call = ", ".join(this if n == "self" else n for n in all_names)
-            mbody = f"return torsh::{fn}({call});" if fn else (
-                f"Tensor out;\n  native::{native}(out, {call});\n  return out;" if structured
-                else f"return native::{native}({call});")
+            mbody = f"return torsh::{fn}({call});" if fn else f"return torsh::method_impl::{s.name}({call});"
             self.method_defs.append(f"{ret} Tensor::{s.name}({', '.join(mp)}) const {{\n  {mbody}\n}}")
             self.py_method_groups.setdefault(s.name, []).append(("method", s, e))
         if "inplace" in variants:
@@ -159,10 +346,25 @@ class Gen:
             name = s.name + "_"
             self.methods.append(f"Tensor& {name}({', '.join(mp_d)}) const;")
             call = ", ".join(["self"] + mnames)
-            self.method_defs.append(
-                f"Tensor& Tensor::{name}({', '.join(mp)}) const {{\n"
-                f"  Tensor& self = const_cast<Tensor&>(*this);\n"
-                f"  native::{native}(self, {call});\n  return self;\n}}")
+            lines = [f"Tensor& Tensor::{name}({', '.join(mp)}) const {{",
+                     "  Tensor& self = const_cast<Tensor&>(*this);"]
+            if ag:
+                lines += [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
+                          f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",
+                          "  if (rg) {",
+                          f'    autograd::check_inplace(self, "{name}");'] + \
+                    ag.make_node(inplace=True) + ["  }"]
+            else:
+                lines += [f'  autograd::check_inplace(self, "{name}");',
+                          "  const bool rg = false;"]
+            lines += ["  {", "    AutoGradMode guard(false);", f"    native::{native}(self, {call});",
+                      "  }", "  self.unsafeGetTensorImpl()->storage()->bump_version();"]
+            if ag:
+                lines += ["  if (rg) {"] + ag.finish_node(["self"]) + ["  }"]
+            else:
+                lines += ["  (void)rg;"]
+            lines += ["  return self;", "}"]
+            self.method_defs.append("\n".join(lines))
             self.py_method_groups.setdefault(name, []).append(("inplace", s, e))
 
     # ---- Python bindings -------------------------------------------------------------
@@ -300,7 +502,11 @@ def main():
             + "\n".join(g.native) + "\n}  // namespace torsh::native\n",
         os.path.join(out_dir, "functions.cpp"):
             '// Generated from ops/ops.yaml.\n#include "torsh/generated/functions.h"\n'
-            '#include "torsh/generated/native.h"\nnamespace torsh {\n'
+            '#include "torsh/generated/native.h"\n#include "torsh/autograd/node.h"\n'
+            '#include "torsh/core/grad_mode.h"\n#include "torsh/ops.h"\n#include "autograd/formulas.h"\n'
+            "namespace torsh::autograd::generated {\nusing namespace torsh::autograd::formulas;\n"
+            + "\n".join(g.nodes) + "\n}  // namespace torsh::autograd::generated\n"
+            "namespace torsh {\n"
             + "\n".join(g.defs) + "\n" + "\n".join(g.method_defs) + "\n}  // namespace torsh\n",
         os.path.join(out_dir, "python_functions.cpp"): g.python() + "\n",
     }

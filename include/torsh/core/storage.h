@@ -20,8 +20,13 @@ class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
   ~StorageImpl() override;
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
+  /// Version counter shared by every view of this storage: bumped by in-place writes, checked
+  /// by autograd's saved tensors.
+  uint32_t version() const { return version_; }
+  void bump_version() { ++version_; }
 
  private:
+  uint32_t version_ = 0;
   void* data_;
   size_t nbytes_;
   DeleterFn deleter_ = nullptr;

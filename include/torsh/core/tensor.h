@@ -1,6 +1,8 @@
 #pragma once
 // Tensor: a cheap refcounted handle to a TensorImpl (storage, sizes, strides, offset, dtype).
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -17,6 +19,10 @@
 #include "torsh/core/storage.h"
 
 namespace torsh {
+
+namespace autograd {
+class Node;
+}  // namespace autograd
 
 /// Opaque per-tensor autograd state, owned by TensorImpl and defined by the autograd layer.
 struct AutogradMetaInterface {
@@ -136,6 +142,34 @@ class Tensor {
   std::string toString() const;
   /// The i-th slice along dim 0 (libtorch's operator[]).
   Tensor operator[](int64_t i) const;
+
+  // ---- autograd (defined in src/autograd) ----
+  /// Whether gradients are recorded for this tensor.
+  bool requires_grad() const;
+  /// Sets requires_grad on a leaf; floating dtypes only.
+  Tensor& requires_grad_(bool requires_grad = true);
+  Tensor& set_requires_grad(bool r) { return requires_grad_(r); }
+  /// The accumulated gradient (undefined until a backward pass reaches this leaf).
+  const Tensor& grad() const;
+  Tensor& mutable_grad() const;
+  /// The node that produced this tensor, or null for leaves.
+  std::shared_ptr<autograd::Node> grad_fn() const;
+  /// True for tensors created by the user rather than by a recorded op.
+  bool is_leaf() const;
+  uint32_t output_nr() const;
+  /// The storage's version counter (bumped by in-place writes).
+  uint32_t _version() const;
+  /// Backpropagates from this tensor into the leaves' .grad (torch.Tensor.backward).
+  void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false, const std::vector<Tensor>& inputs = {}) const;
+  /// A tensor sharing data with this one, outside the graph.
+  Tensor detach() const;
+  Tensor& detach_();
+  /// Keeps .grad on a non-leaf after backward.
+  void retain_grad() const;
+  bool retains_grad() const;
+  /// Registers fn to see (and optionally replace) this tensor's gradient.
+  void register_hook(std::function<Tensor(const Tensor&)> fn) const;
 
   Tensor& operator+=(const Tensor& o);
   Tensor& operator+=(const Scalar& o);

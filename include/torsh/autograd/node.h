@@ -1,0 +1,135 @@
+#pragma once
+// Autograd graph: nodes (one per recorded op), edges to the nodes of their inputs, saved
+// tensors with version checks, and the per-tensor autograd metadata.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "torsh/core/tensor.h"
+
+namespace torsh::autograd {
+
+class Node;
+using variable_list = std::vector<Tensor>;
+
+/// Where a gradient goes: input `input_nr` of `function` (null: the input needs no gradient).
+struct Edge {
+  std::shared_ptr<Node> function;
+  uint32_t input_nr = 0;
+  bool is_valid() const { return static_cast<bool>(function); }
+};
+
+/// Shape and dtype of a forward input: the engine sums and casts gradients to them.
+struct InputMeta {
+  SizeVec sizes;
+  ScalarType dtype = ScalarType::Undefined;
+};
+
+/// One backward function of the graph (PyTorch's torch::autograd::Node).
+class Node : public std::enable_shared_from_this<Node> {
+ public:
+  Node();
+  virtual ~Node() = default;
+  /// Gradients for the forward inputs, given the gradients of the forward outputs.
+  virtual variable_list apply(variable_list&& grads) = 0;
+  /// PyTorch's class name, e.g. "MulBackward0".
+  virtual std::string name() const = 0;
+  /// Frees saved tensors after a backward pass without retain_graph.
+  virtual void release_variables() {}
+  const std::vector<Edge>& next_edges() const { return next_edges_; }
+  std::vector<Edge>& mutable_next_edges() { return next_edges_; }
+  std::vector<InputMeta>& input_meta() { return input_meta_; }
+  uint64_t sequence_nr() const { return sequence_nr_; }
+  /// Number of forward outputs this node receives gradients for.
+  uint32_t num_outputs() const { return num_outputs_; }
+  void set_num_outputs(uint32_t n) { num_outputs_ = n; }
+  /// Hooks run on the gradients this node produces for its inputs... (pre-hooks on outputs).
+  std::vector<std::function<Tensor(const Tensor&)>>& pre_hooks(uint32_t output_nr);
+  /// Name of the op that created the node, reported by anomaly mode.
+  std::string forward_trace;
+
+ protected:
+  std::vector<Edge> next_edges_;
+  std::vector<InputMeta> input_meta_;
+  uint64_t sequence_nr_;
+  uint32_t num_outputs_ = 1;
+  std::vector<std::vector<std::function<Tensor(const Tensor&)>>> pre_hooks_;
+};
+
+/// The sink of a leaf's gradients: accumulates into `.grad`.
+class AccumulateGrad : public Node {
+ public:
+  explicit AccumulateGrad(IntrusivePtr<TensorImpl> leaf);
+  variable_list apply(variable_list&& grads) override;
+  std::string name() const override { return "torch::autograd::AccumulateGrad"; }
+  const IntrusivePtr<TensorImpl>& variable() const { return leaf_; }
+
+ private:
+  IntrusivePtr<TensorImpl> leaf_;
+};
+
+/// A tensor saved for backward; unpack() checks that no in-place op changed it since.
+class SavedVariable {
+ public:
+  SavedVariable() = default;
+  /// is_output: the tensor is an output of `node` (saved without a reference cycle).
+  SavedVariable(const Tensor& t, bool is_output, const std::shared_ptr<Node>& node = nullptr);
+  Tensor unpack(const char* node_name) const;
+  void reset();
+  bool defined() const { return data_.defined(); }
+
+ private:
+  Tensor data_;  // shares storage and geometry, no autograd meta
+  uint32_t version_ = 0;
+  bool requires_grad_ = false;
+  bool is_output_ = false;
+  bool is_leaf_ = false;
+  std::weak_ptr<Node> grad_fn_weak_;
+  std::shared_ptr<Node> grad_fn_;  // inputs keep their producer alive
+  IntrusivePtr<TensorImpl> leaf_;  // leaf inputs: the original, for grad accumulation
+  bool released_ = false;
+};
+
+/// Per-tensor autograd state, allocated on first use.
+struct AutogradMeta : AutogradMetaInterface {
+  bool requires_grad = false;
+  bool retains_grad = false;
+  Tensor grad;
+  std::shared_ptr<Node> grad_fn;
+  std::weak_ptr<Node> grad_accumulator;
+  uint32_t output_nr = 0;
+  bool is_view = false;
+  std::vector<std::function<Tensor(const Tensor&)>> hooks;  // leaf hooks
+};
+
+/// The meta of t, or null if it has none.
+AutogradMeta* meta(const Tensor& t);
+/// The meta of t, created if needed.
+AutogradMeta& meta_or_create(const Tensor& t);
+/// The edge a gradient for t follows: its grad_fn output, or its leaf accumulator.
+Edge gradient_edge(const Tensor& t);
+/// True when t takes part in the graph (requires grad, leaf or not).
+bool requires_grad(const Tensor& t);
+/// Makes t an output of node (output output_nr) and marks it requiring grad.
+void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+/// Records one input of a new node: its edge and shape/dtype.
+void add_input(Node& node, const Tensor& t);
+/// Prepares an in-place op on self: errors for leaves that require grad.
+void check_inplace(const Tensor& self, const char* op);
+/// Sums grad to sizes (undoing broadcasting) and casts it to dtype.
+Tensor reduce_grad(const Tensor& grad, const InputMeta& meta);
+
+/// Anomaly mode: backward checks every node's outputs for NaN and names the forward op.
+void set_detect_anomaly(bool enabled);
+bool is_anomaly_enabled();
+
+/// Computes gradients of roots w.r.t. the graph leaves (Tensor::backward).
+void backward(const variable_list& roots, const variable_list& grad_roots, bool keep_graph,
+              bool create_graph, const variable_list& inputs = {});
+/// torch::autograd::grad: gradients of outputs w.r.t. inputs, returned instead of accumulated.
+variable_list grad(const variable_list& outputs, const variable_list& inputs,
+                   const variable_list& grad_outputs = {}, std::optional<bool> retain_graph = {},
+                   bool create_graph = false, bool allow_unused = false);
+
+}  // namespace torsh::autograd

@@ -1,0 +1,270 @@
+// Autograd: grad mode, nodes, saved variables, per-tensor metadata and the Tensor methods.
+#include <atomic>
+
+#include "torsh/autograd/node.h"
+#include "torsh/core/grad_mode.h"
+#include "torsh/generated/functions.h"
+#include "torsh/ops.h"
+
+namespace torsh {
+
+namespace {
+thread_local bool t_grad_enabled = true;
+std::atomic<uint64_t> g_sequence_nr{0};
+}  // namespace
+
+bool GradMode::is_enabled() { return t_grad_enabled; }
+void GradMode::set_enabled(bool enabled) { t_grad_enabled = enabled; }
+
+namespace autograd {
+
+Node::Node() : sequence_nr_(g_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+
+std::vector<std::function<Tensor(const Tensor&)>>& Node::pre_hooks(uint32_t output_nr) {
+  if (pre_hooks_.size() <= output_nr) pre_hooks_.resize(output_nr + 1);
+  return pre_hooks_[output_nr];
+}
+
+AutogradMeta* meta(const Tensor& t) {
+  if (!t.defined()) return nullptr;
+  return static_cast<AutogradMeta*>(t.unsafeGetTensorImpl()->autograd_meta());
+}
+
+AutogradMeta& meta_or_create(const Tensor& t) {
+  AutogradMeta* m = meta(t);
+  if (!m) {
+    m = new AutogradMeta();
+    t.unsafeGetTensorImpl()->set_autograd_meta(m);
+  }
+  return *m;
+}
+
+bool requires_grad(const Tensor& t) {
+  AutogradMeta* m = meta(t);
+  return m && (m->requires_grad || m->grad_fn);
+}
+
+Edge gradient_edge(const Tensor& t) {
+  AutogradMeta* m = meta(t);
+  if (!m) return {};
+  if (m->grad_fn) return {m->grad_fn, m->output_nr};
+  if (!m->requires_grad) return {};
+  std::shared_ptr<Node> acc = m->grad_accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t.impl());
+    m->grad_accumulator = acc;
+  }
+  return {acc, 0};
+}
+
+void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  AutogradMeta& m = meta_or_create(t);
+  m.grad_fn = node;
+  m.output_nr = output_nr;
+  m.requires_grad = true;
+}
+
+void add_input(Node& node, const Tensor& t) {
+  node.mutable_next_edges().push_back(requires_grad(t) ? gradient_edge(t) : Edge{});
+  node.input_meta().push_back({SizeVec(t.sizes()), t.dtype()});
+}
+
+void check_inplace(const Tensor& self, const char* op) {
+  AutogradMeta* m = meta(self);
+  if (!m || !GradMode::is_enabled()) return;
+  TORSH_CHECK(!(m->requires_grad && !m->grad_fn), op,
+              "(): a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
+  Tensor g = grad;
+  if (!g.sizes().equals(im.sizes)) {
+    const int64_t lead = g.dim() - static_cast<int64_t>(im.sizes.size());
+    std::vector<int64_t> dims;
+    for (int64_t i = 0; i < g.dim(); ++i) {
+      if (i < lead || (im.sizes[i - lead] == 1 && g.sizes()[i] != 1)) dims.push_back(i);
+    }
+    if (!dims.empty()) g = torsh::sum(g, dims, /*keepdim=*/true);
+    if (lead > 0 || !g.sizes().equals(im.sizes)) g = g.reshape(im.sizes);
+  }
+  if (im.dtype != ScalarType::Undefined && g.dtype() != im.dtype) g = g.to(im.dtype);
+  return g;
+}
+
+AccumulateGrad::AccumulateGrad(IntrusivePtr<TensorImpl> leaf) : leaf_(std::move(leaf)) {
+  input_meta_.push_back({SizeVec(leaf_->sizes()), leaf_->dtype()});
+}
+
+variable_list AccumulateGrad::apply(variable_list&& grads) {
+  Tensor leaf(leaf_);
+  AutogradMeta& m = meta_or_create(leaf);
+  Tensor g = grads[0];
+  if (!g.defined()) return {};
+  for (auto& hook : m.hooks) {
+    Tensor r = hook(g);
+    if (r.defined()) g = r;
+  }
+  g = reduce_grad(g, input_meta_[0]);
+  if (!m.grad.defined()) {
+    m.grad = GradMode::is_enabled() ? g : g.detach().clone();
+  } else if (GradMode::is_enabled()) {
+    m.grad = m.grad + g;
+  } else {
+    m.grad.add_(g);
+  }
+  return {};
+}
+
+SavedVariable::SavedVariable(const Tensor& t, bool is_output, const std::shared_ptr<Node>& node) {
+  if (!t.defined()) return;
+  data_ = t.detach();
+  version_ = t._version();
+  requires_grad_ = autograd::requires_grad(t);
+  is_output_ = is_output;
+  if (!requires_grad_) return;
+  AutogradMeta* m = meta(t);
+  if (is_output) {
+    grad_fn_weak_ = node;
+  } else if (m->grad_fn) {
+    grad_fn_ = m->grad_fn;
+  } else {
+    is_leaf_ = true;
+    leaf_ = t.impl();
+  }
+  (void)m;
+}
+
+void SavedVariable::reset() {
+  data_ = Tensor();
+  grad_fn_.reset();
+  leaf_.reset();
+  released_ = true;
+}
+
+Tensor SavedVariable::unpack(const char* node_name) const {
+  TORSH_CHECK(!released_,
+              "Trying to backward through the graph a second time (or directly access saved "
+              "tensors after they have already been freed). Saved intermediate values of the graph "
+              "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True "
+              "if you need to backward through the graph a second time or if you need to access "
+              "saved tensors after calling backward.");
+  if (!data_.defined()) return Tensor();
+  const uint32_t now = data_._version();
+  TORSH_CHECK(now == version_,
+              "one of the variables needed for gradient computation has been modified by an "
+              "inplace operation: [",
+              scalar_type_name(data_.dtype()), " ", detail::shape_str(data_.sizes()),
+              "], which is ", is_output_ ? "output 0 of " : "an input of ", node_name,
+              ", is at version ", now, "; expected version ", version_,
+              " instead. Hint: enable anomaly detection to find the operation that failed to "
+              "compute its gradient, with torch.autograd.set_detect_anomaly(True).");
+  if (!requires_grad_) return data_;
+  if (is_leaf_) return Tensor(leaf_);
+  // A fresh alias carrying the history, so double backward sees the graph.
+  Tensor r = data_.detach();
+  std::shared_ptr<Node> fn = is_output_ ? grad_fn_weak_.lock() : grad_fn_;
+  if (fn) set_history(r, fn, 0);
+  return r;
+}
+
+}  // namespace autograd
+
+using autograd::meta;
+using autograd::meta_or_create;
+
+bool Tensor::requires_grad() const { return autograd::requires_grad(*this); }
+
+Tensor& Tensor::requires_grad_(bool r) {
+  auto* am = meta(*this);
+  TORSH_CHECK(!(am && am->grad_fn) || r,
+              "requires_grad_(): you can only change requires_grad flags of leaf variables. If you "
+              "want to use a computed variable in a subgraph that doesn't require differentiation "
+              "use var_no_grad = var.detach().");
+  TORSH_CHECK(!r || is_floating_point(),
+              "requires_grad_(): only Tensors of floating point and complex dtype can require "
+              "gradients");
+  if (!r && !am) return *this;
+  meta_or_create(*this).requires_grad = r;
+  return *this;
+}
+
+const Tensor& Tensor::grad() const {
+  static const Tensor undefined;
+  auto* m = meta(*this);
+  return m ? m->grad : undefined;
+}
+
+Tensor& Tensor::mutable_grad() const { return meta_or_create(*this).grad; }
+
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  auto* m = meta(*this);
+  return m ? m->grad_fn : nullptr;
+}
+
+bool Tensor::is_leaf() const {
+  auto* m = meta(*this);
+  return !m || !m->grad_fn;
+}
+
+uint32_t Tensor::output_nr() const {
+  auto* m = meta(*this);
+  return m ? m->output_nr : 0;
+}
+
+uint32_t Tensor::_version() const { return impl_->storage()->version(); }
+
+Tensor Tensor::detach() const {
+  return Tensor(
+      make_intrusive<TensorImpl>(impl_->storage(), dtype(), sizes(), strides(), storage_offset()));
+}
+
+Tensor& Tensor::detach_() {
+  auto* m = meta(*this);
+  if (m) {
+    m->grad_fn.reset();
+    m->requires_grad = false;
+    m->output_nr = 0;
+  }
+  return *this;
+}
+
+void Tensor::retain_grad() const {
+  TORSH_CHECK(requires_grad(),
+              "retain_grad(): can't retain_grad on Tensor that has "
+              "requires_grad=False");
+  auto& m = meta_or_create(*this);
+  if (!m.grad_fn || m.retains_grad) return;
+  m.retains_grad = true;
+  // The hook copies the gradient flowing into this tensor's node into its .grad; it refers to
+  // the tensor without owning it (owning would make a cycle), so keep the tensor alive.
+  m.grad_fn->pre_hooks(m.output_nr).push_back([impl = impl_.get()](const Tensor& g) {
+    auto* mm = static_cast<autograd::AutogradMeta*>(impl->autograd_meta());
+    if (mm) mm->grad = mm->grad.defined() ? mm->grad + g : g.detach().clone();
+    return Tensor();
+  });
+}
+
+bool Tensor::retains_grad() const {
+  auto* m = meta(*this);
+  return m && m->retains_grad;
+}
+
+void Tensor::register_hook(std::function<Tensor(const Tensor&)> fn) const {
+  TORSH_CHECK(requires_grad(),
+              "register_hook(): cannot register a hook on a tensor that doesn't "
+              "require gradient");
+  auto& m = meta_or_create(*this);
+  if (m.grad_fn) {
+    m.grad_fn->pre_hooks(m.output_nr).push_back(std::move(fn));
+  } else {
+    m.hooks.push_back(std::move(fn));
+  }
+}
+
+void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
+                      const std::vector<Tensor>& inputs) const {
+  autograd::backward({*this}, {gradient}, retain_graph.value_or(create_graph), create_graph,
+                     inputs);
+}
+
+}  // namespace torsh

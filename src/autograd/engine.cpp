@@ -1,0 +1,221 @@
+// The backward engine: dependency counting, execution by decreasing sequence number (the most
+// recent op first, as PyTorch), gradient accumulation in input buffers, capture for grad().
+#include <cmath>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "torsh/autograd/node.h"
+#include "torsh/core/grad_mode.h"
+#include "torsh/generated/functions.h"
+#include "torsh/ops.h"
+
+namespace torsh::autograd {
+
+namespace {
+bool g_anomaly = false;
+
+struct ByRecency {
+  bool operator()(const Node* a, const Node* b) const {
+    return a->sequence_nr() < b->sequence_nr();
+  }
+};
+
+bool has_nan(const Tensor& t) {
+  if (!t.defined() || !t.is_floating_point()) return false;
+  Tensor d = t.to(kDouble).contiguous();
+  const double* p = d.data_ptr<double>();
+  for (int64_t i = 0; i < d.numel(); ++i)
+    if (std::isnan(p[i])) return true;
+  return false;
+}
+
+// Runs the graph from the root edges. With `capture` non-empty, the gradients arriving at
+// those (node, input_nr) pairs are returned instead of being accumulated into leaves.
+variable_list run(const std::vector<Edge>& roots, const variable_list& root_grads, bool keep_graph,
+                  bool create_graph, const std::vector<Edge>& capture, bool accumulate,
+                  const std::unordered_set<const Node*>* only_leaves) {
+  // Dependencies: number of edges into each node from the reachable graph.
+  std::unordered_map<Node*, int> deps;
+  std::vector<Node*> stack;
+  std::unordered_set<Node*> seen;
+  for (const Edge& e : roots) {
+    if (e.function && seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+  }
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : n->next_edges()) {
+      if (!e.function) continue;
+      ++deps[e.function.get()];
+      if (seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+    }
+  }
+  // Nodes worth executing: those on a path to a capture target or to an accumulating leaf.
+  std::unordered_map<const Node*, size_t> capture_index;
+  for (size_t i = 0; i < capture.size(); ++i) capture_index[capture[i].function.get()] = i;
+  std::unordered_map<const Node*, bool> needed;
+  std::function<bool(Node*)> need = [&](Node* n) -> bool {
+    auto it = needed.find(n);
+    if (it != needed.end()) return it->second;
+    needed[n] = false;
+    bool r = capture_index.count(n) > 0;
+    if (!r && accumulate && dynamic_cast<AccumulateGrad*>(n))
+      r = !only_leaves || only_leaves->count(n) > 0;
+    for (const Edge& e : n->next_edges())
+      if (e.function && need(e.function.get())) r = true;
+    needed[n] = r;
+    return r;
+  };
+  for (Node* n : seen) need(n);
+
+  std::unordered_map<Node*, variable_list> buffers;
+  auto add_to = [&](Node* n, uint32_t slot, const Tensor& g) {
+    auto& buf = buffers[n];
+    if (buf.size() < n->num_outputs()) buf.resize(n->num_outputs());
+    if (buf.size() <= slot) buf.resize(slot + 1);
+    buf[slot] = buf[slot].defined() ? buf[slot] + g : g;
+  };
+  std::priority_queue<Node*, std::vector<Node*>, ByRecency> ready;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (!roots[i].function) continue;
+    add_to(roots[i].function.get(), roots[i].input_nr, root_grads[i]);
+  }
+  std::unordered_set<Node*> queued;
+  for (const Edge& e : roots) {
+    Node* n = e.function.get();
+    if (n && deps[n] == 0 && queued.insert(n).second) ready.push(n);
+  }
+
+  variable_list captured(capture.size());
+  AutoGradMode mode(create_graph);
+  while (!ready.empty()) {
+    Node* n = ready.top();
+    ready.pop();
+    variable_list grads = std::move(buffers[n]);
+    buffers.erase(n);
+    grads.resize(std::max<size_t>(grads.size(), n->num_outputs()));
+    for (uint32_t k = 0; k < grads.size(); ++k) {
+      for (auto& hook : n->pre_hooks(k)) {
+        if (!grads[k].defined()) continue;
+        Tensor r = hook(grads[k]);
+        if (r.defined()) grads[k] = r;
+      }
+    }
+    if (capture_index.count(n)) {
+      // Gradients arrive already summed to the captured tensor's shape by their sender.
+      for (size_t i = 0; i < capture.size(); ++i) {
+        if (capture[i].function.get() == n && capture[i].input_nr < grads.size())
+          captured[i] = grads[capture[i].input_nr];
+      }
+    }
+    const bool is_leaf_sink = dynamic_cast<AccumulateGrad*>(n) != nullptr;
+    variable_list outs;
+    if (needed[n] && !(is_leaf_sink && (!accumulate || (only_leaves && !only_leaves->count(n))))) {
+      outs = n->apply(std::move(grads));
+      if (g_anomaly) {
+        for (size_t i = 0; i < outs.size(); ++i) {
+          TORSH_CHECK(!has_nan(outs[i]), "Function '", n->name(), "' returned nan values in its ",
+                      i, "th output.",
+                      n->forward_trace.empty() ? "" : " Forward op: ", n->forward_trace);
+        }
+      }
+      if (!keep_graph) n->release_variables();
+    }
+    const auto& edges = n->next_edges();
+    for (size_t i = 0; i < edges.size(); ++i) {
+      Node* next = edges[i].function.get();
+      if (!next) continue;
+      if (i < outs.size() && outs[i].defined()) {
+        add_to(next, edges[i].input_nr, reduce_grad(outs[i], n->input_meta()[i]));
+      }
+      if (--deps[next] == 0 && queued.insert(next).second) ready.push(next);
+    }
+  }
+  return captured;
+}
+
+std::vector<Edge> root_edges(const variable_list& roots, const char* op) {
+  std::vector<Edge> edges;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    TORSH_CHECK(requires_grad(roots[i]), op, "(): element ", i,
+                " of tensors does not require grad and does not have a grad_fn");
+    edges.push_back(gradient_edge(roots[i]));
+  }
+  return edges;
+}
+
+variable_list root_gradients(const variable_list& roots, const variable_list& given) {
+  variable_list r;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    Tensor g = i < given.size() ? given[i] : Tensor();
+    if (!g.defined()) {
+      TORSH_CHECK(roots[i].numel() == 1, "grad can be implicitly created only for scalar outputs");
+      g = torsh::ones_like(roots[i]);
+    } else {
+      TORSH_CHECK(g.sizes().equals(roots[i].sizes()), "Mismatch in shape: grad_output[", i,
+                  "] has a shape of ", detail::shape_str(g.sizes()), " and output[", i,
+                  "] has a shape of ", detail::shape_str(roots[i].sizes()), ".");
+    }
+    r.push_back(g);
+  }
+  return r;
+}
+}  // namespace
+
+void set_detect_anomaly(bool enabled) { g_anomaly = enabled; }
+bool is_anomaly_enabled() { return g_anomaly; }
+
+void backward(const variable_list& roots, const variable_list& grad_roots, bool keep_graph,
+              bool create_graph, const variable_list& inputs) {
+  auto edges = root_edges(roots, "backward");
+  auto grads = root_gradients(roots, grad_roots);
+  std::unordered_set<const Node*> leaves;
+  for (const Tensor& t : inputs) {
+    TORSH_CHECK(t.requires_grad(),
+                "backward(): One of the differentiated Tensors does not "
+                "require grad");
+    Edge e = gradient_edge(t);
+    leaves.insert(e.function.get());
+  }
+  // Non-leaf inputs: their gradient is captured and stored in .grad like retain_grad.
+  std::vector<Edge> capture;
+  std::vector<Tensor> capture_tensors;
+  for (const Tensor& t : inputs) {
+    if (!t.is_leaf()) {
+      capture.push_back(gradient_edge(t));
+      capture_tensors.push_back(t);
+    }
+  }
+  auto got = run(edges, grads, keep_graph, create_graph, capture, true,
+                 inputs.empty() ? nullptr : &leaves);
+  for (size_t i = 0; i < capture_tensors.size(); ++i) {
+    if (!got[i].defined()) continue;
+    Tensor& g = capture_tensors[i].mutable_grad();
+    g = g.defined() ? g + got[i] : got[i];
+  }
+}
+
+variable_list grad(const variable_list& outputs, const variable_list& inputs,
+                   const variable_list& grad_outputs, std::optional<bool> retain_graph,
+                   bool create_graph, bool allow_unused) {
+  auto edges = root_edges(outputs, "grad");
+  auto grads = root_gradients(outputs, grad_outputs);
+  std::vector<Edge> capture;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    TORSH_CHECK(inputs[i].requires_grad(),
+                "grad(): One of the differentiated Tensors does not "
+                "require grad");
+    capture.push_back(gradient_edge(inputs[i]));
+  }
+  auto got =
+      run(edges, grads, retain_graph.value_or(create_graph), create_graph, capture, false, nullptr);
+  for (size_t i = 0; i < got.size(); ++i) {
+    TORSH_CHECK(got[i].defined() || allow_unused,
+                "grad(): One of the differentiated Tensors appears to not have been used in the "
+                "graph. Set allow_unused=True if this is the desired behavior.");
+  }
+  return got;
+}
+
+}  // namespace torsh::autograd

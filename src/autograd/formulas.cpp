@@ -1,0 +1,176 @@
+#include "autograd/formulas.h"
+
+#include <cmath>
+#include <limits>
+
+#include "torsh/autograd/node.h"
+#include "torsh/generated/functions.h"
+#include "torsh/ops.h"
+
+namespace torsh::autograd {
+bool any_requires_grad(const std::vector<Tensor>& ts) {
+  for (const auto& t : ts)
+    if (requires_grad(t)) return true;
+  return false;
+}
+}  // namespace torsh::autograd
+
+namespace torsh::autograd::formulas {
+
+Tensor scale(const Tensor& grad, const Scalar& alpha) {
+  if (!alpha.is_floating_point() && alpha.to_long() == 1) return grad;
+  return grad * alpha;
+}
+
+Tensor div_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other) {
+  return -grad * self / (other * other);
+}
+
+Tensor div_mode_self_backward(const Tensor& grad, const Tensor& other,
+                              const std::optional<std::string>& mode) {
+  return mode ? torsh::zeros_like(grad) : grad / other;
+}
+
+Tensor div_mode_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other,
+                               const std::optional<std::string>& mode) {
+  return mode ? torsh::zeros_like(grad) : div_other_backward(grad, self, other);
+}
+
+Tensor pow_self_backward(const Tensor& grad, const Tensor& self, const Tensor& exponent) {
+  // exponent == 0 gives 0 even where self^(exponent-1) is inf or nan.
+  Tensor g = grad * exponent * torsh::pow(self, exponent - 1);
+  return torsh::where(exponent == 0.0, torsh::zeros_like(g), g);
+}
+
+Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tensor& result) {
+  // d/de b^e = b^e log b; where b == 0 and e >= 0 the limit is 0.
+  Tensor g = grad * result * torsh::log(self);
+  return torsh::where(self == 0.0, torsh::zeros_like(g), g);
+}
+
+Tensor pow_self_scalar_backward(const Tensor& grad, const Tensor& self, const Scalar& exponent) {
+  if (exponent.to_double() == 0.0) return torsh::zeros_like(grad);
+  return grad * exponent * torsh::pow(self, Scalar(exponent.to_double() - 1.0));
+}
+
+Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& result) {
+  const double b = base.to_double();
+  if (b == 0.0) return torsh::zeros_like(grad);
+  return grad * result * std::log(b);
+}
+
+Tensor masked_grad(const Tensor& grad, const Tensor& mask) {
+  return torsh::where(mask, grad, torsh::zeros_like(grad));
+}
+
+Tensor extremum_backward(const Tensor& grad, const Tensor& self, const Tensor& other, bool is_max) {
+  Tensor wins = is_max ? (self > other) : (self < other);
+  Tensor ties = self == other;
+  return torsh::where(wins, grad, torsh::where(ties, grad / 2, torsh::zeros_like(grad)));
+}
+
+Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
+                      const std::optional<Scalar>& max) {
+  Tensor mask;
+  if (min) mask = self >= *min;
+  if (max) mask = mask.defined() ? torsh::mul(mask, self <= *max) : (self <= *max);
+  return masked_grad(grad, mask);
+}
+
+Tensor sign_of(const Tensor& self) {
+  return (self > 0).to(self.dtype()) - (self < 0).to(self.dtype());
+}
+
+namespace {
+Tensor unsqueeze_reduced(const Tensor& grad, size_t ndim,
+                         const std::optional<std::vector<int64_t>>& dims, bool keepdim) {
+  if (keepdim || ndim == 0) return grad;
+  std::vector<bool> reduced(ndim, !dims || dims->empty());
+  if (dims) {
+    for (int64_t d : *dims) reduced[d < 0 ? d + static_cast<int64_t>(ndim) : d] = true;
+  }
+  Tensor g = grad;
+  for (size_t i = 0; i < ndim; ++i)
+    if (reduced[i]) g = g.unsqueeze(static_cast<int64_t>(i));
+  return g;
+}
+}  // namespace
+
+Tensor sum_backward(const Tensor& grad, const std::vector<int64_t>& sizes,
+                    const std::optional<std::vector<int64_t>>& dims, bool keepdim) {
+  return unsqueeze_reduced(grad, sizes.size(), dims, keepdim).expand(sizes);
+}
+
+Tensor mean_backward(const Tensor& grad, const std::vector<int64_t>& sizes,
+                     const std::optional<std::vector<int64_t>>& dims, bool keepdim) {
+  int64_t count = 1;
+  std::vector<bool> reduced(sizes.size(), !dims || dims->empty());
+  if (dims) {
+    for (int64_t d : *dims) reduced[d < 0 ? d + static_cast<int64_t>(sizes.size()) : d] = true;
+  }
+  for (size_t i = 0; i < sizes.size(); ++i)
+    if (reduced[i]) count *= sizes[i];
+  return sum_backward(grad, sizes, dims, keepdim) / static_cast<double>(count);
+}
+
+Tensor evenly_distribute_backward(const Tensor& grad, const Tensor& self, const Tensor& result) {
+  Tensor mask = (self == result);
+  if (self.is_floating_point() && std::isnan(result.item<double>())) mask = self != self;
+  Tensor count = mask.sum().to(grad.dtype());
+  return masked_grad(grad.expand(self.sizes().vec()), mask) / count;
+}
+
+Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& indices,
+                                const std::vector<int64_t>& sizes, bool keepdim) {
+  if (sizes.empty()) return grad;
+  const int64_t nd = static_cast<int64_t>(sizes.size());
+  const int64_t d = dim < 0 ? dim + nd : dim;
+  Tensor g = keepdim ? grad : grad.unsqueeze(d);
+  Tensor idx = keepdim ? indices : indices.unsqueeze(d);
+  // One-hot along dim: positions equal to the selected index receive the gradient.
+  std::vector<int64_t> shape(static_cast<size_t>(nd), 1);
+  shape[d] = sizes[d];
+  Tensor positions = torsh::arange(sizes[d]).view(shape);
+  Tensor hit = positions == idx;
+  return masked_grad(g.expand(sizes), hit);
+}
+
+Tensor permute_backward(const Tensor& grad, const std::vector<int64_t>& dims) {
+  const int64_t nd = static_cast<int64_t>(dims.size());
+  std::vector<int64_t> inv(dims.size());
+  for (int64_t i = 0; i < nd; ++i) inv[dims[i] < 0 ? dims[i] + nd : dims[i]] = i;
+  return grad.permute(inv);
+}
+
+std::vector<Tensor> cat_backward(const Tensor& grad, int64_t dim,
+                                 const std::vector<std::vector<int64_t>>& sizes) {
+  std::vector<Tensor> r;
+  int64_t nd = 0;
+  for (const auto& s : sizes) nd = std::max<int64_t>(nd, static_cast<int64_t>(s.size()));
+  const int64_t d = dim < 0 ? dim + nd : dim;
+  int64_t off = 0;
+  for (const auto& s : sizes) {
+    if (s.size() == 1 && s[0] == 0) {  // skipped legacy empty input
+      r.push_back(torsh::zeros(s, grad.dtype()));
+      continue;
+    }
+    r.push_back(grad.narrow(d, off, s[d]));
+    off += s[d];
+  }
+  return r;
+}
+
+std::vector<Tensor> stack_backward(const Tensor& grad, int64_t dim, size_t n) {
+  const int64_t d = dim < 0 ? dim + grad.dim() : dim;
+  std::vector<Tensor> r;
+  for (size_t i = 0; i < n; ++i) r.push_back(grad.select(d, static_cast<int64_t>(i)));
+  return r;
+}
+
+Tensor slice_backward_of(const Tensor& grad, const std::vector<int64_t>& sizes, int64_t dim,
+                         std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) {
+  return torsh::slice_backward(grad, sizes, dim, start.value_or(0),
+                               end.value_or(std::numeric_limits<int64_t>::max()), step);
+}
+
+}  // namespace torsh::autograd::formulas

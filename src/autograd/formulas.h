@@ -1,0 +1,49 @@
+#pragma once
+// Backward formulas too long for a line of ops.yaml, written with torsh ops so that they are
+// differentiable themselves (double backward).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "torsh/core/tensor.h"
+
+namespace torsh::autograd {
+/// True when any tensor of the list takes part in the graph.
+bool any_requires_grad(const std::vector<Tensor>& ts);
+}  // namespace torsh::autograd
+
+namespace torsh::autograd::formulas {
+
+Tensor scale(const Tensor& grad, const Scalar& alpha);
+Tensor div_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other);
+Tensor div_mode_self_backward(const Tensor& grad, const Tensor& other,
+                              const std::optional<std::string>& mode);
+Tensor div_mode_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other,
+                               const std::optional<std::string>& mode);
+Tensor pow_self_backward(const Tensor& grad, const Tensor& self, const Tensor& exponent);
+Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tensor& result);
+Tensor pow_self_scalar_backward(const Tensor& grad, const Tensor& self, const Scalar& exponent);
+Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& result);
+/// maximum/minimum: the larger (smaller) side gets grad, ties split it in half.
+Tensor extremum_backward(const Tensor& grad, const Tensor& self, const Tensor& other, bool is_max);
+Tensor masked_grad(const Tensor& grad, const Tensor& mask);
+Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
+                      const std::optional<Scalar>& max);
+Tensor sign_of(const Tensor& self);
+Tensor sum_backward(const Tensor& grad, const std::vector<int64_t>& sizes,
+                    const std::optional<std::vector<int64_t>>& dims, bool keepdim);
+Tensor mean_backward(const Tensor& grad, const std::vector<int64_t>& sizes,
+                     const std::optional<std::vector<int64_t>>& dims, bool keepdim);
+/// max()/min() over everything: the gradient is shared evenly by the tied elements.
+Tensor evenly_distribute_backward(const Tensor& grad, const Tensor& self, const Tensor& result);
+/// max/min along dim: the gradient goes to the selected index.
+Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& indices,
+                                const std::vector<int64_t>& sizes, bool keepdim);
+Tensor permute_backward(const Tensor& grad, const std::vector<int64_t>& dims);
+std::vector<Tensor> cat_backward(const Tensor& grad, int64_t dim,
+                                 const std::vector<std::vector<int64_t>>& sizes);
+std::vector<Tensor> stack_backward(const Tensor& grad, int64_t dim, size_t n);
+Tensor slice_backward_of(const Tensor& grad, const std::vector<int64_t>& sizes, int64_t dim,
+                         std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
+
+}  // namespace torsh::autograd::formulas
