@@ -120,6 +120,9 @@ py::object wrap(Tensor t);
 py::object wrap(const std::tuple<Tensor, Tensor>& t);
 py::object wrap(const std::vector<Tensor>& t);
 
+/// Registers autograd: Tensor attributes, grad mode, backward/grad, Python Functions.
+void register_autograd(py::module_& m, py::class_<Tensor>& cls);
+
 /// Registers the generated functions and Tensor methods.
 void register_generated(py::module_& m, py::class_<Tensor>& cls);
 

@@ -406,9 +406,10 @@ PYBIND11_MODULE(_C, m) {
       "tensor",
       [](py::handle data, std::optional<PyDtype> dtype, py::object device, bool requires_grad) {
         (void)device;
-        (void)requires_grad;
-        return tensor_from_data(data,
-                                dtype ? std::optional<ScalarType>(dtype->type) : std::nullopt);
+        Tensor t =
+            tensor_from_data(data, dtype ? std::optional<ScalarType>(dtype->type) : std::nullopt);
+        if (requires_grad) t.requires_grad_(true);
+        return t;
       },
       py::arg("data"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
       py::arg("requires_grad") = false);
@@ -596,4 +597,5 @@ PYBIND11_MODULE(_C, m) {
     });
   }
   register_generated(m, cls);
+  register_autograd(m, cls);
 }

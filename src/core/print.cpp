@@ -194,6 +194,14 @@ std::string Tensor::toString() const {
     body = dim() == 0 ? f.format(vals[0]) : render(rd, f, idx, 0, indent, summarize);
   }
   if (!default_dtype) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
+  if (const auto* m = impl_->autograd_meta()) {
+    const std::string fn = m->grad_fn_name();
+    if (!fn.empty()) {
+      suffixes.push_back("grad_fn=<" + fn + ">");
+    } else if (m->leaf_requires_grad()) {
+      suffixes.push_back("requires_grad=True");
+    }
+  }
   std::string s = prefix + body;
   size_t nl = s.rfind('\n');
   size_t last_line_len = nl == std::string::npos ? s.size() + 2 : s.size() - nl + 1;

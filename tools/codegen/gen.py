@@ -290,6 +290,9 @@ class Gen:
             body = (f'  autograd::check_inplace(self, "{s.name}");\n'
                     f"  AutoGradMode guard(false);\n  Tensor& r = native::{native}({call_args});\n"
                     f"  r.unsafeGetTensorImpl()->storage()->bump_version();\n  return r;")
+        elif has_tensor_options(s):
+            body = (f"  AutoGradMode guard(false);\n  Tensor r = native::{native}({call_args});\n"
+                    f"  if (options.requires_grad()) r.requires_grad_(true);\n  return r;")
         else:
             body = f"  AutoGradMode guard(false);\n  return native::{native}({call_args});"
         if "function" not in variants:

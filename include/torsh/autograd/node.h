@@ -101,6 +101,8 @@ struct AutogradMeta : AutogradMetaInterface {
   uint32_t output_nr = 0;
   bool is_view = false;
   std::vector<std::function<Tensor(const Tensor&)>> hooks;  // leaf hooks
+  std::string grad_fn_name() const override { return grad_fn ? grad_fn->name() : ""; }
+  bool leaf_requires_grad() const override { return requires_grad && !grad_fn; }
 };
 
 /// The meta of t, or null if it has none.

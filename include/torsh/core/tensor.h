@@ -27,6 +27,10 @@ class Node;
 /// Opaque per-tensor autograd state, owned by TensorImpl and defined by the autograd layer.
 struct AutogradMetaInterface {
   virtual ~AutogradMetaInterface() = default;
+  /// Name of the node that produced the tensor ("" for leaves), for printing.
+  virtual std::string grad_fn_name() const = 0;
+  /// Whether the tensor is a leaf that requires grad, for printing.
+  virtual bool leaf_requires_grad() const = 0;
 };
 
 /// The state behind a Tensor: a view (sizes, strides, offset in elements) onto a Storage.

@@ -1,0 +1,181 @@
+// Python view of autograd: Tensor attributes, grad mode, backward/grad, nodes, and custom
+// Python Functions (torsh.autograd.Function).
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "torsh/autograd/node.h"
+#include "torsh/core/grad_mode.h"
+
+namespace torsh::python {
+
+namespace {
+using autograd::Node;
+
+std::vector<Tensor> tensor_list(py::handle h) {
+  std::vector<Tensor> r;
+  if (h.is_none()) return r;
+  if (py::isinstance<Tensor>(h)) return {h.cast<Tensor>()};
+  for (auto item : h) r.push_back(item.is_none() ? Tensor() : item.cast<Tensor>());
+  return r;
+}
+
+py::object grad_or_none(const Tensor& t) { return t.defined() ? py::cast(t) : py::none(); }
+
+// A node whose backward is a Python callable: grads (tuple) -> tuple of input grads.
+class PyFunctionNode : public Node {
+ public:
+  PyFunctionNode(py::object backward, std::string name)
+      : backward_(std::move(backward)), name_(std::move(name)) {}
+  ~PyFunctionNode() override {
+    py::gil_scoped_acquire gil;
+    backward_ = py::object();
+  }
+  autograd::variable_list apply(autograd::variable_list&& grads) override {
+    py::gil_scoped_acquire gil;
+    py::tuple args(grads.size());
+    for (size_t i = 0; i < grads.size(); ++i) {
+      args[i] = grads[i].defined() ? py::cast(grads[i]) : py::none();
+    }
+    py::object res = backward_(*args);
+    py::tuple outs = py::isinstance<py::tuple>(res) ? res.cast<py::tuple>() : py::make_tuple(res);
+    TORSH_CHECK(outs.size() >= next_edges_.size(), "function ", name_,
+                " returned an incorrect number of gradients (expected ", next_edges_.size(),
+                ", got ", outs.size(), ")");
+    autograd::variable_list r;
+    for (size_t i = 0; i < next_edges_.size(); ++i) {
+      r.push_back(outs[i].is_none() ? Tensor() : outs[i].cast<Tensor>());
+    }
+    return r;
+  }
+  std::string name() const override { return name_; }
+
+ private:
+  py::object backward_;
+  std::string name_;
+};
+}  // namespace
+
+void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
+  py::class_<Node, std::shared_ptr<Node>>(m, "Node")
+      .def("name", &Node::name)
+      .def_property_readonly("next_functions",
+                             [](Node& n) {
+                               py::list l;
+                               for (const auto& e : n.next_edges()) {
+                                 l.append(py::make_tuple(
+                                     e.function ? py::cast(e.function) : py::none(), e.input_nr));
+                               }
+                               return py::tuple(l);
+                             })
+      .def("__repr__", [](Node& n) {
+        char buf[32];
+        std::snprintf(buf, sizeof(buf), "%p", static_cast<void*>(&n));
+        return "<" + n.name() + " object at " + buf + ">";
+      });
+
+  cls.def_property(
+         "requires_grad", [](const Tensor& t) { return t.requires_grad(); },
+         [](Tensor& t, bool r) { t.requires_grad_(r); })
+      .def(
+          "requires_grad_",
+          [](py::object self, bool r) {
+            self.cast<Tensor&>().requires_grad_(r);
+            return self;
+          },
+          py::arg("requires_grad") = true)
+      .def_property(
+          "grad", [](const Tensor& t) { return grad_or_none(t.grad()); },
+          [](Tensor& t, py::handle g) {
+            t.mutable_grad() = g.is_none() ? Tensor() : g.cast<Tensor>();
+          })
+      .def_property_readonly("grad_fn",
+                             [](const Tensor& t) -> py::object {
+                               auto fn = t.grad_fn();
+                               return fn ? py::cast(fn) : py::none();
+                             })
+      .def_property_readonly("is_leaf", &Tensor::is_leaf)
+      .def_property_readonly("output_nr", &Tensor::output_nr)
+      .def_property_readonly("_version", &Tensor::_version)
+      .def_property_readonly("retains_grad", &Tensor::retains_grad)
+      .def("retain_grad", &Tensor::retain_grad)
+      .def("detach", &Tensor::detach)
+      .def("detach_",
+           [](py::object self) {
+             self.cast<Tensor&>().detach_();
+             return self;
+           })
+      .def("register_hook",
+           [](const Tensor& t, py::function fn) {
+             t.register_hook([fn](const Tensor& g) -> Tensor {
+               py::gil_scoped_acquire gil;
+               py::object r = fn(g);
+               return r.is_none() ? Tensor() : r.cast<Tensor>();
+             });
+           })
+      .def(
+          "backward",
+          [](const Tensor& t, py::object gradient, py::object retain_graph, bool create_graph,
+             py::object inputs) {
+            Tensor g = gradient.is_none() ? Tensor() : to_tensor_arg(gradient);
+            std::optional<bool> keep;
+            if (!retain_graph.is_none()) keep = retain_graph.cast<bool>();
+            py::gil_scoped_release nogil;
+            t.backward(g, keep, create_graph, tensor_list(inputs));
+          },
+          py::arg("gradient") = py::none(), py::arg("retain_graph") = py::none(),
+          py::arg("create_graph") = false, py::arg("inputs") = py::none());
+
+  m.def("is_grad_enabled", &GradMode::is_enabled);
+  m.def("_set_grad_enabled", &GradMode::set_enabled);
+  m.def("_set_detect_anomaly", &autograd::set_detect_anomaly);
+  m.def("_is_anomaly_enabled", &autograd::is_anomaly_enabled);
+  m.def(
+      "_autograd_grad",
+      [](py::handle outputs, py::handle inputs, py::handle grad_outputs, py::object retain_graph,
+         bool create_graph, bool allow_unused) {
+        auto outs = tensor_list(outputs);
+        auto ins = tensor_list(inputs);
+        auto gos = tensor_list(grad_outputs);
+        std::optional<bool> keep;
+        if (!retain_graph.is_none()) keep = retain_graph.cast<bool>();
+        autograd::variable_list r;
+        {
+          py::gil_scoped_release nogil;
+          r = autograd::grad(outs, ins, gos, keep, create_graph, allow_unused);
+        }
+        py::tuple t(r.size());
+        for (size_t i = 0; i < r.size(); ++i) t[i] = grad_or_none(r[i]);
+        return t;
+      });
+  m.def(
+      "_autograd_backward",
+      [](py::handle tensors, py::handle grads, py::object retain_graph, bool create_graph,
+         py::handle inputs) {
+        auto ts = tensor_list(tensors);
+        auto gs = tensor_list(grads);
+        bool keep = retain_graph.is_none() ? create_graph : retain_graph.cast<bool>();
+        py::gil_scoped_release nogil;
+        autograd::backward(ts, gs, keep, create_graph, tensor_list(inputs));
+      });
+  // Connects the outputs of a Python Function's forward to a node running its backward.
+  m.def("_attach_function", [](py::object backward, std::string name, py::list inputs,
+                               py::list outputs) {
+    auto node = std::make_shared<PyFunctionNode>(std::move(backward), std::move(name));
+    for (auto in : inputs) {
+      if (py::isinstance<Tensor>(in)) {
+        autograd::add_input(*node, in.cast<const Tensor&>());
+      } else {
+        node->mutable_next_edges().push_back({});
+        node->input_meta().push_back({});
+      }
+    }
+    node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const Tensor& t = outputs[i].cast<const Tensor&>();
+      if (t.is_floating_point()) autograd::set_history(t, node, static_cast<uint32_t>(i));
+    }
+  });
+}
+
+}  // namespace torsh::python

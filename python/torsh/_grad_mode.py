@@ -1,0 +1,67 @@
+"""Grad-mode context managers, usable as decorators: no_grad, enable_grad, set_grad_enabled,
+inference_mode."""
+import functools
+
+from torsh import _C
+
+
+class _GradModeContext:
+    _enter_mode = None
+
+    def __init__(self, mode=None):
+        self._mode = self._enter_mode if mode is None else mode
+
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(self._mode)
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self._prev)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradModeContext):
+    """Disables gradient recording inside the block (or the decorated function)."""
+    _enter_mode = False
+
+    def __init__(self):
+        super().__init__(False)
+
+
+class enable_grad(_GradModeContext):
+    """Enables gradient recording inside the block, also within no_grad."""
+    _enter_mode = True
+
+    def __init__(self):
+        super().__init__(True)
+
+
+class inference_mode(_GradModeContext):
+    """Like no_grad (tensors are not marked as inference tensors yet)."""
+
+    def __init__(self, mode=True):
+        super().__init__(not mode)
+
+
+class set_grad_enabled(_GradModeContext):
+    """Sets grad mode to `mode`; works as a function call, a context manager or a decorator."""
+
+    def __init__(self, mode):
+        self._prev = _C.is_grad_enabled()
+        self._mode = bool(mode)
+        _C._set_grad_enabled(self._mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self._prev)
+        return False

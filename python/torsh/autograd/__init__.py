@@ -1,0 +1,49 @@
+"""torsh.autograd: grad, backward, custom Functions, anomaly detection and gradcheck."""
+from torsh import _C
+from torsh._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
+from torsh.autograd.function import Function, FunctionCtx  # noqa: F401
+from torsh.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: F401
+
+
+def _as_tuple(x):
+    if x is None:
+        return ()
+    if isinstance(x, (list, tuple)):
+        return tuple(x)
+    return (x,)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=False):
+    """Gradients of outputs with respect to inputs (returned, not accumulated into .grad)."""
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    grad_outputs = _as_tuple(grad_outputs)
+    return _C._autograd_grad(list(outputs), list(inputs), list(grad_outputs), retain_graph,
+                             create_graph, allow_unused)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulates gradients of tensors into the leaves' .grad."""
+    _C._autograd_backward(list(_as_tuple(tensors)), list(_as_tuple(grad_tensors)), retain_graph,
+                          create_graph, list(_as_tuple(inputs)))
+
+
+def set_detect_anomaly(mode):
+    """Anomaly mode: backward raises as soon as a node returns NaN, naming the forward op."""
+    _C._set_detect_anomaly(bool(mode))
+
+
+class detect_anomaly:
+    """Context manager enabling anomaly detection."""
+
+    def __init__(self, check_nan=True):
+        self.check_nan = check_nan
+
+    def __enter__(self):
+        self._prev = _C._is_anomaly_enabled()
+        _C._set_detect_anomaly(self.check_nan)
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_detect_anomaly(self._prev)
+        return False
