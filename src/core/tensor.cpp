@@ -5,6 +5,7 @@
 #include "core/dispatch.h"
 #include "iter/loops.h"
 #include "torsh/generated/functions.h"
+#include "torsh/generated/native.h"
 
 namespace torsh {
 
@@ -135,15 +136,26 @@ Tensor Tensor::contiguous() const {
   return clone();
 }
 
-Tensor Tensor::clone() const {
-  Tensor out = detail::empty_strided_impl(sizes(), dtype());
-  out.copy_(*this);
+Tensor Tensor::clone() const { return torsh::clone(*this); }
+
+namespace native {
+Tensor clone_impl(const Tensor& self) {
+  Tensor out = detail::empty_strided_impl(self.sizes(), self.dtype());
+  out.copy_(self);
   return out;
 }
+
+Tensor to_copy(const Tensor& self, ScalarType dtype) {
+  Tensor out = detail::empty_strided_impl(self.sizes(), dtype);
+  out.copy_(self);
+  return out;
+}
+}  // namespace native
 
 Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   TORSH_CHECK(src.defined(), "copy_(): source tensor is undefined");
   if (is_same(src)) return *this;
+  impl_->storage()->bump_version();
   if (src.dtype() == dtype() && src.sizes().equals(sizes()) && is_contiguous() &&
       src.is_contiguous()) {
     std::memmove(data_ptr(), src.data_ptr(), static_cast<size_t>(nbytes()));
@@ -171,9 +183,7 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
 
 Tensor Tensor::to(ScalarType t, bool /*non_blocking*/, bool copy) const {
   if (t == dtype() && !copy) return *this;
-  Tensor out = detail::empty_strided_impl(sizes(), t);
-  out.copy_(*this);
-  return out;
+  return torsh::_to_copy(*this, t);
 }
 
 Tensor Tensor::to(TensorOptions o, bool non_blocking, bool copy) const {
@@ -186,6 +196,7 @@ Tensor Tensor::to(Device d, ScalarType t, bool non_blocking, bool copy) const {
 }
 
 Tensor& Tensor::fill_(const Scalar& value) {
+  impl_->storage()->bump_version();
   detail::dispatch_all(dtype(), "fill_", [&](auto tag) {
     using T = decltype(tag);
     const T v = value.to<T>();

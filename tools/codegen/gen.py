@@ -226,9 +226,11 @@ class Autograd:
         """Statements after the op: save outputs, attach history to differentiable outputs."""
         out = [f"    node->set_num_outputs({len(outs)});"]
         for i, (n, expr) in enumerate(zip(self.out_names, outs)):
+            out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});")
+        # Outputs are saved after they got their history, so double backward sees it.
+        for n, expr in zip(self.out_names, outs):
             if n in self.saved_outputs:
                 out.append(f"    node->{n}_ = autograd::SavedVariable({expr}, true, node);")
-            out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});")
         return out
 
 

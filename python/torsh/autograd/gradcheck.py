@@ -29,12 +29,11 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
             xf = xd.reshape(-1)
             for k in range(x.numel()):
                 orig = xf[k].item()
+                # func may itself differentiate (gradgradcheck), so no no_grad here.
                 xf[k] = orig + eps
-                with torsh.no_grad():
-                    plus = _flat_outputs(func, inputs)[o_i].reshape(-1).to(torsh.float64).clone()
+                plus = _flat_outputs(func, inputs)[o_i].detach().reshape(-1).to(torsh.float64)
                 xf[k] = orig - eps
-                with torsh.no_grad():
-                    minus = _flat_outputs(func, inputs)[o_i].reshape(-1).to(torsh.float64).clone()
+                minus = _flat_outputs(func, inputs)[o_i].detach().reshape(-1).to(torsh.float64)
                 xf[k] = orig
                 numerical[k] = (plus - minus) / (2 * eps)
             # Analytical: one vector-Jacobian product per output element.
