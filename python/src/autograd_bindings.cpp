@@ -59,15 +59,15 @@ class PyFunctionNode : public Node {
 void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
       .def("name", &Node::name)
-      .def_property_readonly("next_functions",
-                             [](Node& n) {
-                               py::list l;
-                               for (const auto& e : n.next_edges()) {
-                                 l.append(py::make_tuple(
-                                     e.function ? py::cast(e.function) : py::none(), e.input_nr));
-                               }
-                               return py::tuple(l);
-                             })
+      .def_property_readonly(
+          "next_functions",
+          [](Node& n) {
+            py::list l;
+            for (const auto& e : n.next_edges()) {
+              l.append(py::make_tuple(e.function ? py::cast(e.function) : py::none(), e.input_nr));
+            }
+            return py::tuple(l);
+          })
       .def("__repr__", [](Node& n) {
         char buf[32];
         std::snprintf(buf, sizeof(buf), "%p", static_cast<void*>(&n));
@@ -130,52 +130,48 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
   m.def("_set_grad_enabled", &GradMode::set_enabled);
   m.def("_set_detect_anomaly", &autograd::set_detect_anomaly);
   m.def("_is_anomaly_enabled", &autograd::is_anomaly_enabled);
-  m.def(
-      "_autograd_grad",
-      [](py::handle outputs, py::handle inputs, py::handle grad_outputs, py::object retain_graph,
-         bool create_graph, bool allow_unused) {
-        auto outs = tensor_list(outputs);
-        auto ins = tensor_list(inputs);
-        auto gos = tensor_list(grad_outputs);
-        std::optional<bool> keep;
-        if (!retain_graph.is_none()) keep = retain_graph.cast<bool>();
-        autograd::variable_list r;
-        {
-          py::gil_scoped_release nogil;
-          r = autograd::grad(outs, ins, gos, keep, create_graph, allow_unused);
-        }
-        py::tuple t(r.size());
-        for (size_t i = 0; i < r.size(); ++i) t[i] = grad_or_none(r[i]);
-        return t;
-      });
-  m.def(
-      "_autograd_backward",
-      [](py::handle tensors, py::handle grads, py::object retain_graph, bool create_graph,
-         py::handle inputs) {
-        auto ts = tensor_list(tensors);
-        auto gs = tensor_list(grads);
-        bool keep = retain_graph.is_none() ? create_graph : retain_graph.cast<bool>();
-        py::gil_scoped_release nogil;
-        autograd::backward(ts, gs, keep, create_graph, tensor_list(inputs));
-      });
-  // Connects the outputs of a Python Function's forward to a node running its backward.
-  m.def("_attach_function", [](py::object backward, std::string name, py::list inputs,
-                               py::list outputs) {
-    auto node = std::make_shared<PyFunctionNode>(std::move(backward), std::move(name));
-    for (auto in : inputs) {
-      if (py::isinstance<Tensor>(in)) {
-        autograd::add_input(*node, in.cast<const Tensor&>());
-      } else {
-        node->mutable_next_edges().push_back({});
-        node->input_meta().push_back({});
-      }
+  m.def("_autograd_grad", [](py::handle outputs, py::handle inputs, py::handle grad_outputs,
+                             py::object retain_graph, bool create_graph, bool allow_unused) {
+    auto outs = tensor_list(outputs);
+    auto ins = tensor_list(inputs);
+    auto gos = tensor_list(grad_outputs);
+    std::optional<bool> keep;
+    if (!retain_graph.is_none()) keep = retain_graph.cast<bool>();
+    autograd::variable_list r;
+    {
+      py::gil_scoped_release nogil;
+      r = autograd::grad(outs, ins, gos, keep, create_graph, allow_unused);
     }
-    node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
-    for (size_t i = 0; i < outputs.size(); ++i) {
-      const Tensor& t = outputs[i].cast<const Tensor&>();
-      if (t.is_floating_point()) autograd::set_history(t, node, static_cast<uint32_t>(i));
-    }
+    py::tuple t(r.size());
+    for (size_t i = 0; i < r.size(); ++i) t[i] = grad_or_none(r[i]);
+    return t;
   });
+  m.def("_autograd_backward", [](py::handle tensors, py::handle grads, py::object retain_graph,
+                                 bool create_graph, py::handle inputs) {
+    auto ts = tensor_list(tensors);
+    auto gs = tensor_list(grads);
+    bool keep = retain_graph.is_none() ? create_graph : retain_graph.cast<bool>();
+    py::gil_scoped_release nogil;
+    autograd::backward(ts, gs, keep, create_graph, tensor_list(inputs));
+  });
+  // Connects the outputs of a Python Function's forward to a node running its backward.
+  m.def("_attach_function",
+        [](py::object backward, std::string name, py::list inputs, py::list outputs) {
+          auto node = std::make_shared<PyFunctionNode>(std::move(backward), std::move(name));
+          for (auto in : inputs) {
+            if (py::isinstance<Tensor>(in)) {
+              autograd::add_input(*node, in.cast<const Tensor&>());
+            } else {
+              node->mutable_next_edges().push_back({});
+              node->input_meta().push_back({});
+            }
+          }
+          node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
+          for (size_t i = 0; i < outputs.size(); ++i) {
+            const Tensor& t = outputs[i].cast<const Tensor&>();
+            if (t.is_floating_point()) autograd::set_history(t, node, static_cast<uint32_t>(i));
+          }
+        });
 }
 
 }  // namespace torsh::python

@@ -99,9 +99,15 @@ Tensor view(const Tensor& self, IntArrayRef size) {
 Tensor reshape(const Tensor& self, IntArrayRef shape) {
   SizeVec s = infer_size(shape, self.numel(), "reshape");
   auto st = compute_stride(self.sizes(), self.strides(), s);
-  if (st) return make_view(self, s, *st, self.storage_offset());
-  return view(self.clone(), s);
+  if (st) return torsh::_reshape_alias(self, s, *st);
+  return torsh::_unsafe_view(torsh::clone(self), s);
 }
+
+Tensor reshape_alias(const Tensor& self, IntArrayRef size, IntArrayRef stride) {
+  return make_view(self, size, stride, self.storage_offset());
+}
+
+Tensor unsafe_view(const Tensor& self, IntArrayRef size) { return native::view(self, size); }
 
 Tensor permute(const Tensor& self, IntArrayRef dims) {
   const int64_t nd = self.dim();
@@ -210,11 +216,11 @@ Tensor unsqueeze(const Tensor& self, int64_t dim) {
 }
 
 Tensor flatten(const Tensor& self, int64_t start_dim, int64_t end_dim) {
-  if (self.dim() == 0) return native::reshape(self, {1});
+  if (self.dim() == 0) return torsh::reshape(self, {1});
   int64_t s = wrap_dim(start_dim, self.dim(), "flatten"),
           e = wrap_dim(end_dim, self.dim(), "flatten");
   TORSH_CHECK(s <= e, "flatten(): flatten() has invalid args: start_dim cannot come after end_dim");
-  if (s == e) return make_view(self, self.sizes(), self.strides(), self.storage_offset());
+  if (s == e) return self;  // torch returns the input itself
   SizeVec shape;
   int64_t prod = 1;
   for (int64_t i = 0; i < self.dim(); ++i) {
@@ -225,7 +231,7 @@ Tensor flatten(const Tensor& self, int64_t start_dim, int64_t end_dim) {
       if (i == e) shape.push_back(prod);
     }
   }
-  return native::reshape(self, shape);
+  return torsh::reshape(self, shape);
 }
 
 Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start,

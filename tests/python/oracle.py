@@ -145,3 +145,67 @@ def check(op, fn_t, fn_s, args, kwargs=None, where=""):
         raise AssertionError(f"{where}: torch raised {type(e).__name__}: {e}; torsh did not")
     s_out = fn_s(*unwrap(args, "s"), **unwrap(kwargs, "s"))
     assert_same(t_out, s_out, where)
+
+
+def _leafify(x, side, rng_weights):
+    """Copies float tensor args into fresh leaves requiring grad (same values in both libs)."""
+    if isinstance(x, Pair):
+        t = getattr(x, side)
+        if t.dtype in (torch.float32, torch.float64, torsh.float32, torsh.float64):
+            return t.detach().clone().requires_grad_(True), True
+        return t, False
+    if isinstance(x, (list, tuple)):
+        items = [_leafify(i, side, rng_weights) for i in x]
+        return type(x)(i for i, _ in items), any(f for _, f in items)
+    return unwrap(x, side), False
+
+
+def _leaves(x):
+    if isinstance(x, (list, tuple)):
+        return [leaf for i in x for leaf in _leaves(i)]
+    return [x] if hasattr(x, "requires_grad") and x.requires_grad and x.is_leaf else []
+
+
+def check_grad(op, fn_t, fn_s, args, kwargs=None, where="", check_name=True):
+    """Gradients of a weighted sum of the outputs, w.r.t. every float input, against
+    torch.autograd.grad; and the grad_fn name of the output."""
+    kwargs = kwargs or {}
+    targs = [_leafify(a, "t", None)[0] for a in args]
+    sargs = [_leafify(a, "s", None)[0] for a in args]
+    tl, sl = _leaves(targs), _leaves(sargs)
+    if not tl:
+        return
+    try:
+        t_out = fn_t(*targs, **unwrap(kwargs, "t"))
+    except Exception:  # noqa: BLE001 - invalid samples are checked by check()
+        return
+    s_out = fn_s(*sargs, **unwrap(kwargs, "s"))
+    t_outs = t_out if isinstance(t_out, (tuple, list)) else (t_out,)
+    s_outs = s_out if isinstance(s_out, (tuple, list)) else (s_out,)
+    t_diff = [o for o in t_outs if isinstance(o, torch.Tensor) and o.requires_grad]
+    s_diff = [o for o in s_outs if isinstance(o, torsh.Tensor) and o.requires_grad]
+    where = f"grad of {op}{where} args={args} kwargs={kwargs}"
+    assert len(t_diff) == len(s_diff), f"{where}: {len(s_diff)} differentiable outputs vs {len(t_diff)}"
+    if not t_diff:
+        return
+    record(op + ".grad")
+    tn = type(t_diff[0].grad_fn).__name__ if t_diff[0].grad_fn is not None else None
+    sn = s_diff[0].grad_fn.name() if s_diff[0].grad_fn is not None else None
+    # Composite ops record their parts; torch's decomposition (and so the name) may differ.
+    assert sn == tn or not check_name, f"{where}: grad_fn {sn} vs torch {tn}"
+    rng = np.random.default_rng(3)
+    weights = [rng.uniform(0.5, 1.5, tuple(o.shape)) for o in t_diff]
+    t_w = [torch.from_numpy(w).to(o.dtype) for w, o in zip(weights, t_diff)]
+    s_w = [torsh.from_numpy(w).to(o.dtype) for w, o in zip(weights, s_diff)]
+    try:
+        t_grads = torch.autograd.grad(t_diff, tl, t_w, allow_unused=True)
+    except RuntimeError as e:
+        assert "not implemented for 'Half'" in str(e) or "'BFloat16'" in str(e), str(e)
+        return  # torch 1.13 lacks this 16-bit backward kernel; nothing to compare with
+    s_grads = torsh.autograd.grad(s_diff, sl, s_w, allow_unused=True)
+    for i, (a, b) in enumerate(zip(t_grads, s_grads)):
+        if a is None:
+            assert b is None or float(b.abs().sum()) == 0, f"{where}: input {i} grad should be None"
+            continue
+        assert b is not None, f"{where}: input {i} got no gradient"
+        assert_same(a, b, f"{where} input {i}")

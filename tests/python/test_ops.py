@@ -10,7 +10,7 @@ import yaml
 
 import torsh
 from conftest import ROOT
-from oracle import DTYPES, FLOATS, Pair, check, layouts, make, values
+from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from schema import parse_schema
 
 with open(os.path.join(ROOT, "ops", "ops.yaml")) as f:
@@ -374,6 +374,8 @@ def test_op(entry):
                 check(name, ft, fs, args[:2], {**kwargs, "keepdim": args[2]}, suffix + label)
                 continue
             check(name, ft, fs, args, kwargs, suffix + label)
+            if not suffix and ("backward" in entry or entry.get("composite")):
+                check_grad(name, ft, fs, args, kwargs, label, not entry.get("composite"))
 
 
 def unwrap_t(v):

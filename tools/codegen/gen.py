@@ -316,7 +316,8 @@ class Gen:
                                  f"  return {s.name}({fwd});\n}}")
             self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(params_d)});")
             self.defs.append(f"{ret} {s.name}({', '.join(params)}) {{\n{body}\n}}")
-            self.py_groups.setdefault(s.name, []).append(("function", s, e))
+            if e.get("python", True):
+                self.py_groups.setdefault(s.name, []).append(("function", s, e))
         if "out" in variants:
             assert structured, s.name
             op = ["Tensor& out"] + params
@@ -343,7 +344,8 @@ class Gen:
             call = ", ".join(this if n == "self" else n for n in all_names)
             mbody = f"return torsh::{fn}({call});" if fn else f"return torsh::method_impl::{s.name}({call});"
             self.method_defs.append(f"{ret} Tensor::{s.name}({', '.join(mp)}) const {{\n  {mbody}\n}}")
-            self.py_method_groups.setdefault(s.name, []).append(("method", s, e))
+            if e.get("python", True):
+                self.py_method_groups.setdefault(s.name, []).append(("method", s, e))
         if "inplace" in variants:
             assert structured, s.name
             mp_d, _ = cpp_params(s, True, skip_self=True)
@@ -370,7 +372,8 @@ class Gen:
                 lines += ["  (void)rg;"]
             lines += ["  return self;", "}"]
             self.method_defs.append("\n".join(lines))
-            self.py_method_groups.setdefault(name, []).append(("inplace", s, e))
+            if e.get("python", True):
+                self.py_method_groups.setdefault(name, []).append(("inplace", s, e))
 
     # ---- Python bindings -------------------------------------------------------------
     def py_signature(self, s, kind):
