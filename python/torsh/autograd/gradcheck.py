@@ -13,52 +13,68 @@ def _flat_outputs(func, inputs):
     return [o for o in outs if isinstance(o, torsh.Tensor) and o.is_floating_point()]
 
 
+def _analytical(outs, inputs, idx):
+    """jac[(o, i)]: rows = elements of input i, columns = elements of output o."""
+    jac = {}
+    for o_i, out in enumerate(outs):
+        n_out = out.numel()
+        for i in idx:
+            jac[(o_i, i)] = torsh.zeros(inputs[i].numel(), n_out, dtype=torsh.float64)
+        for j in range(n_out):
+            go = torsh.zeros(n_out, dtype=out.dtype)
+            go[j] = 1
+            gs = torsh.autograd.grad([out], [inputs[i] for i in idx], [go.reshape(tuple(out.shape))],
+                                     retain_graph=True, allow_unused=True)
+            for i, g in zip(idx, gs):
+                if g is not None:
+                    jac[(o_i, i)][:, j] = g.reshape(-1).to(torsh.float64)
+    return jac
+
+
+def _numerical(func, inputs, idx, n_outs, eps):
+    jac = {}
+    for i in idx:
+        x = inputs[i]
+        xf = x.detach().reshape(-1)
+        cols = []
+        for k in range(x.numel()):
+            orig = xf[k].item()
+            xf[k] = orig + eps  # func may itself differentiate (gradgradcheck): no no_grad
+            plus = [o.detach().reshape(-1).to(torsh.float64).clone()
+                    for o in _flat_outputs(func, inputs)]
+            xf[k] = orig - eps
+            minus = [o.detach().reshape(-1).to(torsh.float64).clone()
+                     for o in _flat_outputs(func, inputs)]
+            xf[k] = orig
+            cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+        for o_i in range(n_outs):
+            jac[(o_i, i)] = torsh.stack([c[o_i] for c in cols]) if cols else None
+    return jac
+
+
 def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """True when the analytical Jacobian of func at inputs matches the numerical one."""
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     idx = _inputs_needing_grad(inputs)
     outs = _flat_outputs(func, inputs)
-    for o_i, out in enumerate(outs):
-        flat_out = out.reshape(-1)
-        n_out = flat_out.numel()
-        for i in idx:
-            x = inputs[i]
-            # Numerical: perturb each element of x, in place on a detached view.
-            numerical = torsh.zeros(x.numel(), n_out, dtype=torsh.float64)
-            xd = x.detach()
-            xf = xd.reshape(-1)
-            for k in range(x.numel()):
-                orig = xf[k].item()
-                # func may itself differentiate (gradgradcheck), so no no_grad here.
-                xf[k] = orig + eps
-                plus = _flat_outputs(func, inputs)[o_i].detach().reshape(-1).to(torsh.float64)
-                xf[k] = orig - eps
-                minus = _flat_outputs(func, inputs)[o_i].detach().reshape(-1).to(torsh.float64)
-                xf[k] = orig
-                numerical[k] = (plus - minus) / (2 * eps)
-            # Analytical: one vector-Jacobian product per output element.
-            analytical = torsh.zeros(x.numel(), n_out, dtype=torsh.float64)
-            for j in range(n_out):
-                go = torsh.zeros(n_out, dtype=out.dtype)
-                go[j] = 1
-                g = torsh.autograd.grad([out], [x], [go.reshape(out.shape)], retain_graph=True,
-                                        allow_unused=True)[0]
-                if g is not None:
-                    analytical[:, j] = g.reshape(-1).to(torsh.float64)
-            diff = (analytical - numerical).abs()
-            bound = atol + rtol * numerical.abs()
-            if not bool((diff <= bound).to(torsh.int64).sum().item() == diff.numel()):
-                if raise_exception:
-                    raise RuntimeError(
-                        f"Jacobian mismatch for output {o_i} with respect to input {i},\n"
-                        f"numerical:{numerical}\nanalytical:{analytical}\n")
-                return False
+    analytical = _analytical(outs, inputs, idx)  # before any perturbation of the inputs
+    numerical = _numerical(func, inputs, idx, len(outs), eps)
+    for key, a in analytical.items():
+        n = numerical[key]
+        if n is None:
+            continue
+        ok = ((a - n).abs() <= atol + rtol * n.abs()).to(torsh.int64).sum().item() == n.numel()
+        if not ok:
+            if raise_exception:
+                raise RuntimeError(f"Jacobian mismatch for output {key[0]} with respect to input "
+                                   f"{key[1]},\nnumerical:{n}\nanalytical:{a}\n")
+            return False
     return True
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
                   raise_exception=True):
-    """gradcheck of the function inputs -> gradients (second derivatives)."""
+    """gradcheck of the map (inputs, grad_outputs) -> gradients: second derivatives."""
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     idx = _inputs_needing_grad(inputs)
     outs = _flat_outputs(func, inputs)

@@ -1,0 +1,266 @@
+"""Autograd against torch: engine semantics, in-place rules, hooks, grad modes, custom
+Functions, and finite-difference gradcheck / gradgradcheck of every differentiable op."""
+import numpy as np
+import pytest
+import torch
+
+import torsh
+from conftest import record
+
+
+def both(fn):
+    """Runs fn(lib) for torch and torsh; returns both results."""
+    return fn(torch), fn(torsh)
+
+
+def same(a, b, tol=1e-10):
+    record("autograd")
+    if a is None or b is None:
+        assert a is None and b is None, (a, b)
+        return
+    np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=tol, atol=tol)
+
+
+def leaf(m, values):
+    return m.tensor(values, dtype=m.float64, requires_grad=True)
+
+
+def test_diamond_and_shared_subgraph():
+    def f(m):
+        x = leaf(m, [0.5, -1.0, 2.0])
+        a = x.exp()
+        b = a * x
+        y = (a + b * a).sum()
+        y.backward()
+        return x.grad
+    same(*both(f))
+
+
+def test_multiple_outputs_and_unused_inputs():
+    def f(m):
+        x = leaf(m, [[1.0, 5.0, 2.0], [0.5, 0.1, 3.0]])
+        u = leaf(m, [1.0])
+        v, i = x.max(dim=1)
+        g = m.autograd.grad((v * v).sum(), [x, u], allow_unused=True)
+        return g
+    a, b = both(f)
+    same(a[0], b[0])
+    assert a[1] is None and b[1] is None
+    with pytest.raises(RuntimeError):
+        x = leaf(torsh, [1.0])
+        u = leaf(torsh, [1.0])
+        torsh.autograd.grad((x * 2).sum(), [x, u])
+
+
+def test_retain_graph_and_second_backward_error():
+    for m in (torch, torsh):
+        x = leaf(m, [1.0, 2.0])
+        y = (x.exp() * x).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        with pytest.raises(RuntimeError, match="second time"):
+            y.backward()
+
+
+def test_leaf_accumulation_across_backward_calls():
+    def f(m):
+        x = leaf(m, [1.0, 2.0])
+        (x * x).sum().backward()
+        (x * 3).sum().backward()
+        return x.grad
+    same(*both(f))
+
+
+def test_inplace_version_errors_match():
+    for m in (torch, torsh):
+        x = leaf(m, [1.0, 2.0])
+        e = x.exp()
+        y = e.sum() * 1.0
+        z = (e * 2).sum()
+        e.mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            (y + z).backward()
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+            x.add_(1)
+
+
+def test_inplace_ops_record_history():
+    def f(m):
+        x = leaf(m, [0.5, -1.0, 2.0])
+        y = x * 1.0
+        y.mul_(x)
+        y.add_(x, alpha=2)
+        y.exp_()
+        y.sum().backward()
+        return x.grad, type(y.grad_fn).__name__ if m is torch else y.grad_fn.name()
+    (ga, na), (gb, nb) = both(f)
+    same(ga, gb)
+    assert na == nb
+
+
+def test_hooks_order_and_replacement():
+    log = {}
+    for m in (torch, torsh):
+        calls = []
+        x = leaf(m, [1.0, 2.0])
+        y = x * 2
+        y.register_hook(lambda g: calls.append("first") or g * 10)
+        y.register_hook(lambda g: calls.append("second"))
+        x.register_hook(lambda g: calls.append("leaf"))
+        y.sum().backward()
+        log[m.__name__] = (calls, x.grad.tolist())
+    assert log["torsh"] == log["torch"]
+
+
+def test_retain_grad_and_is_leaf():
+    def f(m):
+        x = leaf(m, [1.0, 2.0])
+        y = x * x
+        y.retain_grad()
+        y.sum().backward()
+        return y.grad, (x.is_leaf, y.is_leaf, y.requires_grad, x.grad_fn is None)
+    (ga, ia), (gb, ib) = both(f)
+    same(ga, gb)
+    assert ia == ib
+
+
+def test_grad_modes():
+    for m in (torch, torsh):
+        x = leaf(m, [1.0])
+        with m.no_grad():
+            assert not (x * 2).requires_grad
+            with m.enable_grad():
+                assert (x * 2).requires_grad
+        with m.set_grad_enabled(False):
+            assert not (x * 2).requires_grad
+        assert (x * 2).requires_grad
+
+        @m.no_grad()
+        def g(t):
+            return t * 2
+        assert not g(x).requires_grad
+        assert m.is_grad_enabled()
+
+
+def test_detach_shares_data_and_stops_gradient():
+    def f(m):
+        x = leaf(m, [1.0, 2.0])
+        d = x.detach()
+        y = (x * d).sum()
+        y.backward()
+        return x.grad, d.requires_grad
+    (ga, ra), (gb, rb) = both(f)
+    same(ga, gb)
+    assert ra == rb
+
+
+def test_higher_order_gradients():
+    def f(m):
+        x = leaf(m, [0.3, -0.7])
+        y = (x.tanh() * x.exp()).sum()
+        (g,) = m.autograd.grad(y, x, create_graph=True)
+        (h,) = m.autograd.grad(g.sum(), x, create_graph=True)
+        (k,) = m.autograd.grad(h.sum(), x)
+        return g, h, k
+    for a, b in zip(*both(f)):
+        same(a, b)
+
+
+def test_custom_function():
+    def f(m):
+        class Cube(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, scale):
+                ctx.save_for_backward(a)
+                ctx.scale = scale
+                return a * a * a * scale
+
+            @staticmethod
+            def backward(ctx, g):
+                (a,) = ctx.saved_tensors
+                return 3 * a * a * ctx.scale * g, None
+        x = leaf(m, [1.0, -2.0])
+        Cube.apply(x, 2.0).sum().backward()
+        return x.grad
+    same(*both(f))
+
+
+def test_anomaly_mode_names_the_op():
+    x = leaf(torsh, [-1.0, 4.0])
+    with torsh.autograd.detect_anomaly():
+        y = x.sqrt().sum()
+        with pytest.raises(RuntimeError, match="SqrtBackward0"):
+            y.backward()
+
+
+def test_backward_errors_match():
+    for m in (torch, torsh):
+        x = leaf(m, [1.0, 2.0])
+        with pytest.raises(RuntimeError):
+            (x * 2).backward()  # not a scalar
+        with pytest.raises(RuntimeError):
+            m.tensor([1.0]).backward()  # no grad_fn
+        with pytest.raises(RuntimeError):
+            m.tensor([1, 2]).requires_grad_()  # integer tensors cannot require grad
+
+
+R = np.random.default_rng(11)
+
+
+def t64(*shape, lo=-2.0, hi=2.0):
+    return torsh.from_numpy(R.uniform(lo, hi, shape)).requires_grad_()
+
+
+GRADCHECK = {
+    "add": lambda: (lambda a, b: torsh.add(a, b, alpha=2), (t64(2, 3), t64(3))),
+    "sub": lambda: (lambda a, b: torsh.sub(a, b, alpha=0.5), (t64(2, 3), t64(2, 1))),
+    "mul": lambda: (torsh.mul, (t64(2, 3), t64(3))),
+    "div": lambda: (torsh.div, (t64(2, 3), t64(3, lo=0.5, hi=2))),
+    "pow": lambda: (torsh.pow, (t64(3, lo=0.5, hi=2), t64(3))),
+    "pow_scalar": lambda: (lambda a: a ** 3, (t64(4),)),
+    "rpow": lambda: (lambda a: 2.0 ** a, (t64(4),)),
+    "maximum": lambda: (torsh.maximum, (t64(5), t64(5))),
+    "minimum": lambda: (torsh.minimum, (t64(5), t64(5))),
+    "where": lambda: (lambda a, b: torsh.where(a > 0, a, b), (t64(5), t64(5))),
+    "clamp": lambda: (lambda a: a.clamp(-0.5, 0.7), (t64(6),)),
+    "neg": lambda: (torsh.neg, (t64(3),)),
+    "abs": lambda: (torsh.abs, (t64(3),)),
+    "exp": lambda: (torsh.exp, (t64(3),)),
+    "log": lambda: (torsh.log, (t64(3, lo=0.5, hi=3),)),
+    "sqrt": lambda: (torsh.sqrt, (t64(3, lo=0.5, hi=3),)),
+    "tanh": lambda: (torsh.tanh, (t64(3),)),
+    "sigmoid": lambda: (torsh.sigmoid, (t64(3),)),
+    "relu": lambda: (torsh.relu, (t64(5),)),
+    "sum": lambda: (lambda a: a.sum(), (t64(2, 3),)),
+    "sum_dim": lambda: (lambda a: a.sum((0, 2), keepdim=True), (t64(2, 3, 2),)),
+    "mean": lambda: (lambda a: a.mean(1), (t64(2, 3),)),
+    "max": lambda: (lambda a: a.max(), (t64(2, 3),)),
+    "max_dim": lambda: (lambda a: a.max(1)[0], (t64(2, 3),)),
+    "min_dim": lambda: (lambda a: a.min(0, keepdim=True)[0], (t64(2, 3),)),
+    "views": lambda: (lambda a: a.view(3, 2).t().permute(1, 0).transpose(0, 1).unsqueeze(0)
+                      .squeeze(0).reshape(6).flatten(), (t64(2, 3),)),
+    "expand": lambda: (lambda a: a.expand(2, 3) * 1.0, (t64(1, 3),)),
+    "index": lambda: (lambda a: a[1, ::2] + a[:, 1].sum() + a.narrow(1, 0, 2).sum(), (t64(2, 3),)),
+    "cat_stack": lambda: (lambda a, b: torsh.cat([a, b], 0).sum(0) + torsh.stack([a, a * b], 1)
+                          .sum(), (t64(2, 3), t64(1, 3))),
+    "mm": lambda: (torsh.mm, (t64(2, 3), t64(3, 2))),
+    "bmm": lambda: (torsh.bmm, (t64(2, 2, 3), t64(2, 3, 2))),
+    "matmul": lambda: (torsh.matmul, (t64(2, 2, 3), t64(3))),
+    "clone": lambda: (lambda a: a.clone() * a.contiguous(), (t64(3),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADCHECK))
+def test_gradcheck(name):
+    fn, inputs = GRADCHECK[name]()
+    record("gradcheck")
+    assert torsh.autograd.gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
+
+
+@pytest.mark.parametrize("name", sorted(set(GRADCHECK) - {"max", "relu", "abs", "clamp",
+                                                          "maximum", "minimum", "where",
+                                                          "max_dim", "min_dim"}))
+def test_gradgradcheck(name):
+    fn, inputs = GRADCHECK[name]()
+    record("gradgradcheck")
+    assert torsh.autograd.gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
