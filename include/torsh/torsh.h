@@ -1,6 +1,9 @@
 #pragma once
 // torsh: the umbrella header.
+#include "torsh/autograd/function.h"
+#include "torsh/autograd/node.h"
 #include "torsh/core/device.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/core/dtype.h"
 #include "torsh/core/error.h"
 #include "torsh/core/generator.h"

@@ -234,7 +234,9 @@ Tensor tensor(const TensorData& data, TensorOptions options) {
   std::vector<int64_t> sizes;
   data.flatten(values, sizes, 0);
   ScalarType inferred = data.inferred_type() == kFloat ? get_default_dtype() : data.inferred_type();
-  return tensor_from_scalars(values, sizes, options.has_dtype() ? options.dtype() : inferred);
+  Tensor t = tensor_from_scalars(values, sizes, options.has_dtype() ? options.dtype() : inferred);
+  if (options.requires_grad()) t.requires_grad_(true);
+  return t;
 }
 
 template <typename T>

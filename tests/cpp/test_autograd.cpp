@@ -77,3 +77,34 @@ TEST(Autograd, GradWithCreateGraphGivesSecondDerivative) {
   auto g2 = autograd::grad({g[0]}, {x});
   EXPECT_NEAR(g2[0].item<double>(), 18.0, 1e-12);
 }
+
+namespace {
+struct MulConst : public autograd::Function<MulConst> {
+  static Tensor forward(autograd::AutogradContext* ctx, Tensor x, double c) {
+    ctx->saved_data["c"] = c;
+    ctx->save_for_backward({x});
+    return x * c;
+  }
+  static autograd::variable_list backward(autograd::AutogradContext* ctx,
+                                          autograd::variable_list grads) {
+    return {grads[0] * ctx->saved_data["c"].toDouble(), Tensor()};
+  }
+};
+}  // namespace
+
+TEST(Autograd, CustomFunctionAndCheckpoint) {
+  Tensor x = tensor({1.0, -2.0}, kDouble).requires_grad_();
+  Tensor y = MulConst::apply(x, 3.0);
+  y.sum().backward();
+  EXPECT_TRUE(allclose(x.grad(), full({2}, 3.0, kDouble)));
+
+  Tensor a = tensor({0.3, 0.7}, kDouble).requires_grad_();
+  auto fn = [](const autograd::variable_list& in) {
+    return autograd::variable_list{(in[0].exp() * in[0]).tanh()};
+  };
+  Tensor plain = fn({a})[0].sum();
+  auto expected = autograd::grad({plain}, {a});
+  Tensor ck = utils::checkpoint(fn, {a})[0].sum();
+  auto got = autograd::grad({ck}, {a});
+  EXPECT_TRUE(allclose(got[0], expected[0], 1e-12, 1e-12));
+}

@@ -1,0 +1,58 @@
+// One program, two builds: against libtorch and against torsh's compat header (only the include
+// path differs). tests/python/test_libtorch_parity.py compares what they print.
+#include <torch/torch.h>
+
+#include <cstdio>
+
+struct ScaledCube : public torch::autograd::Function<ScaledCube> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor x,
+                               double scale) {
+    ctx->save_for_backward({x});
+    ctx->saved_data["scale"] = scale;
+    return x * x * x * scale;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    double scale = ctx->saved_data["scale"].toDouble();
+    return {grads[0] * saved[0] * saved[0] * 3 * scale, torch::Tensor()};
+  }
+};
+
+static void print(const char* label, const torch::Tensor& t) {
+  torch::Tensor c = t.contiguous().to(torch::kFloat64);
+  std::printf("%s:", label);
+  for (int64_t i = 0; i < c.numel(); ++i) std::printf(" %.10g", c.data_ptr<double>()[i]);
+  std::printf("\n");
+}
+
+int main() {
+  torch::manual_seed(7);
+  torch::Tensor x = torch::randn({2, 3}, torch::kFloat64).requires_grad_(true);
+  torch::Tensor w = torch::rand({3, 2}, torch::kFloat64).requires_grad_(true);
+  print("x", x);
+  print("w", w);
+
+  torch::Tensor h = torch::tanh(torch::matmul(x, w));
+  torch::Tensor y = (h * h).sum() + ScaledCube::apply(x, 0.5).sum();
+  print("y", y);
+
+  auto g = torch::autograd::grad({y}, {x, w}, {}, {}, /*create_graph=*/true);
+  print("dy/dx", g[0]);
+  print("dy/dw", g[1]);
+  auto gg = torch::autograd::grad(std::vector<torch::Tensor>{g[0].sum()}, {x});
+  print("d2y/dx2 (row sums)", gg[0]);
+
+  torch::Tensor frozen;
+  {
+    torch::NoGradGuard no_grad;
+    frozen = x * 2;
+  }
+  std::printf("no_grad requires_grad: %d\n", static_cast<int>(frozen.requires_grad()));
+  torch::Tensor d = w.detach();
+  torch::Tensor z = (x.matmul(d)).exp().mean();
+  z.backward();
+  print("x.grad", x.grad());
+  std::printf("w.grad defined: %d\n", static_cast<int>(w.grad().defined()));
+  return 0;
+}
