@@ -8,6 +8,7 @@ struct TorchLib {
   static Tensor ones1() { return torch::ones({1}); }
   static Tensor rand1d(int64_t n) { return torch::rand({n}); }
   static Tensor rand2d(int64_t r, int64_t c) { return torch::rand({r, c}); }
+  using EnableGrad = torch::AutoGradMode;
   static auto max_dim(const Tensor& t, int64_t d) { return torch::max(t, d); }
 };
 

@@ -8,6 +8,7 @@ struct TorshLib {
   static Tensor ones1() { return torsh::ones({1}); }
   static Tensor rand1d(int64_t n) { return torsh::rand({n}); }
   static Tensor rand2d(int64_t r, int64_t c) { return torsh::rand({r, c}); }
+  using EnableGrad = torsh::AutoGradMode;
   static auto max_dim(const Tensor& t, int64_t d) { return torsh::max(t, d); }
 };
 

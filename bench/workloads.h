@@ -31,6 +31,32 @@ void run_all(const char* only) {
       run("max_lastdim_4096x4096", 5, 9, [&] { auto r = Lib::max_dim(m, 1); });
     }
   }
+  {
+    // Autograd: engine overhead on a chain of 1000 small ops, and an MLP step's backward.
+    typename Lib::EnableGrad enable(true);
+    T x = Lib::ones1().requires_grad_();
+    if (want("autograd_chain_1000")) {
+      run("autograd_chain_1000", 20, 9, [&] {
+        T y = x;
+        for (int i = 0; i < 500; ++i) y = (y * 1.0001) + 0.5;
+        y.sum().backward();
+      });
+    }
+    T in = Lib::rand2d(128, 784);
+    T w1 = (Lib::rand2d(512, 784) * 0.05).requires_grad_(),
+      b1 = (Lib::rand1d(512)).requires_grad_();
+    T w2 = (Lib::rand2d(256, 512) * 0.05).requires_grad_(),
+      b2 = (Lib::rand1d(256)).requires_grad_();
+    T w3 = (Lib::rand2d(10, 256) * 0.05).requires_grad_(), b3 = (Lib::rand1d(10)).requires_grad_();
+    if (want("mlp_784_512_256_10_fwd_bwd")) {
+      run("mlp_784_512_256_10_fwd_bwd", 10, 9, [&] {
+        T h1 = (in.mm(w1.t()) + b1).relu();
+        T h2 = (h1.mm(w2.t()) + b2).relu();
+        T out = h2.mm(w3.t()) + b3;
+        out.sum().backward();
+      });
+    }
+  }
   for (int64_t s : {256, 1024, 2048}) {
     T a = Lib::rand2d(s, s), b = Lib::rand2d(s, s);
     char name[64];

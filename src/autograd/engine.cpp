@@ -1,5 +1,6 @@
 // The backward engine: dependency counting, execution by decreasing sequence number (the most
 // recent op first, as PyTorch), gradient accumulation in input buffers, capture for grad().
+#include <atomic>
 #include <cmath>
 #include <queue>
 #include <unordered_map>
@@ -30,61 +31,89 @@ bool has_nan(const Tensor& t) {
   return false;
 }
 
+std::atomic<uint64_t> g_run_id{1};
+
 // Runs the graph from the root edges. With `capture` non-empty, the gradients arriving at
-// those (node, input_nr) pairs are returned instead of being accumulated into leaves.
+// those (node, input_nr) pairs are returned instead of being accumulated into leaves. The
+// per-run state (dependency counts, input buffers) lives in the nodes, stamped with a run id.
 variable_list run(const std::vector<Edge>& roots, const variable_list& root_grads, bool keep_graph,
                   bool create_graph, const std::vector<Edge>& capture, bool accumulate,
                   const std::unordered_set<const Node*>* only_leaves) {
-  // Dependencies: number of edges into each node from the reachable graph.
-  std::unordered_map<Node*, int> deps;
+  const uint64_t id = g_run_id.fetch_add(1);
+  auto touch = [id](Node* n) {
+    if (n->run_id == id) return false;
+    n->run_id = id;
+    n->dependencies = 0;
+    n->needed = -1;
+    n->queued = false;
+    n->buffer.clear();
+    return true;
+  };
+  std::vector<Node*> order;  // every reachable node, in discovery order
   std::vector<Node*> stack;
-  std::unordered_set<Node*> seen;
   for (const Edge& e : roots) {
-    if (e.function && seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+    if (e.function && touch(e.function.get())) stack.push_back(e.function.get());
   }
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
+    order.push_back(n);
     for (const Edge& e : n->next_edges()) {
-      if (!e.function) continue;
-      ++deps[e.function.get()];
-      if (seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+      Node* next = e.function.get();
+      if (!next) continue;
+      if (touch(next)) stack.push_back(next);
+      ++next->dependencies;
     }
   }
-  // Nodes worth executing: those on a path to a capture target or to an accumulating leaf.
-  std::unordered_map<const Node*, size_t> capture_index;
-  for (size_t i = 0; i < capture.size(); ++i) capture_index[capture[i].function.get()] = i;
-  std::unordered_map<const Node*, bool> needed;
-  std::function<bool(Node*)> need = [&](Node* n) -> bool {
-    auto it = needed.find(n);
-    if (it != needed.end()) return it->second;
-    needed[n] = false;
-    bool r = capture_index.count(n) > 0;
-    if (!r && accumulate && dynamic_cast<AccumulateGrad*>(n))
-      r = !only_leaves || only_leaves->count(n) > 0;
-    for (const Edge& e : n->next_edges())
-      if (e.function && need(e.function.get())) r = true;
-    needed[n] = r;
-    return r;
+  // Which nodes lead to a capture target or to an accumulating leaf. Plain backward() with
+  // no `inputs` needs every node (each one leads to the leaves that made it).
+  const bool filter = !capture.empty() || !accumulate || only_leaves;
+  auto is_target = [&](Node* n) {
+    for (const Edge& c : capture)
+      if (c.function.get() == n) return true;
+    if (accumulate && dynamic_cast<AccumulateGrad*>(n))
+      return !only_leaves || only_leaves->count(n) > 0;
+    return false;
   };
-  for (Node* n : seen) need(n);
+  if (filter) {
+    // Producers are mostly discovered after their consumers, so a reverse sweep settles most
+    // graphs in one pass; the loop repeats until nothing changes.
+    bool changed = true;
+    for (Node* n : order) n->needed = is_target(n) ? 1 : 0;
+    while (changed) {
+      changed = false;
+      for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        Node* n = *it;
+        if (n->needed) continue;
+        for (const Edge& e : n->next_edges()) {
+          if (e.function && e.function->needed) {
+            n->needed = 1;
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  } else {
+    for (Node* n : order) n->needed = 1;
+  }
 
-  std::unordered_map<Node*, variable_list> buffers;
-  auto add_to = [&](Node* n, uint32_t slot, const Tensor& g) {
-    auto& buf = buffers[n];
-    if (buf.size() < n->num_outputs()) buf.resize(n->num_outputs());
-    if (buf.size() <= slot) buf.resize(slot + 1);
+  auto add_to = [](Node* n, uint32_t slot, const Tensor& g) {
+    auto& buf = n->buffer;
+    if (buf.size() < std::max<size_t>(n->num_outputs(), slot + 1))
+      buf.resize(std::max<size_t>(n->num_outputs(), slot + 1));
     buf[slot] = buf[slot].defined() ? buf[slot] + g : g;
   };
   std::priority_queue<Node*, std::vector<Node*>, ByRecency> ready;
   for (size_t i = 0; i < roots.size(); ++i) {
-    if (!roots[i].function) continue;
-    add_to(roots[i].function.get(), roots[i].input_nr, root_grads[i]);
+    if (roots[i].function) add_to(roots[i].function.get(), roots[i].input_nr, root_grads[i]);
   }
-  std::unordered_set<Node*> queued;
   for (const Edge& e : roots) {
     Node* n = e.function.get();
-    if (n && deps[n] == 0 && queued.insert(n).second) ready.push(n);
+    if (n && n->dependencies == 0 && !n->queued) {
+      n->queued = true;
+      ready.push(n);
+    }
   }
 
   variable_list captured(capture.size());
@@ -92,8 +121,8 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
   while (!ready.empty()) {
     Node* n = ready.top();
     ready.pop();
-    variable_list grads = std::move(buffers[n]);
-    buffers.erase(n);
+    variable_list grads = std::move(n->buffer);
+    n->buffer.clear();
     grads.resize(std::max<size_t>(grads.size(), n->num_outputs()));
     for (uint32_t k = 0; k < grads.size(); ++k) {
       for (auto& hook : n->pre_hooks(k)) {
@@ -102,16 +131,14 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
         if (r.defined()) grads[k] = r;
       }
     }
-    if (capture_index.count(n)) {
-      // Gradients arrive already summed to the captured tensor's shape by their sender.
-      for (size_t i = 0; i < capture.size(); ++i) {
-        if (capture[i].function.get() == n && capture[i].input_nr < grads.size())
-          captured[i] = grads[capture[i].input_nr];
-      }
+    // Gradients arrive already summed to the captured tensor's shape by their sender.
+    for (size_t i = 0; i < capture.size(); ++i) {
+      if (capture[i].function.get() == n && capture[i].input_nr < grads.size())
+        captured[i] = grads[capture[i].input_nr];
     }
     const bool is_leaf_sink = dynamic_cast<AccumulateGrad*>(n) != nullptr;
     variable_list outs;
-    if (needed[n] && !(is_leaf_sink && (!accumulate || (only_leaves && !only_leaves->count(n))))) {
+    if (n->needed && !(is_leaf_sink && (!accumulate || (only_leaves && !only_leaves->count(n))))) {
       outs = n->apply(std::move(grads));
       if (g_anomaly) {
         for (size_t i = 0; i < outs.size(); ++i) {
@@ -126,10 +153,13 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
     for (size_t i = 0; i < edges.size(); ++i) {
       Node* next = edges[i].function.get();
       if (!next) continue;
-      if (i < outs.size() && outs[i].defined()) {
+      if (i < outs.size() && outs[i].defined() && next->needed) {
         add_to(next, edges[i].input_nr, reduce_grad(outs[i], n->input_meta()[i]));
       }
-      if (--deps[next] == 0 && queued.insert(next).second) ready.push(next);
+      if (--next->dependencies == 0 && !next->queued) {
+        next->queued = true;
+        ready.push(next);
+      }
     }
   }
   return captured;

@@ -49,6 +49,14 @@ class Node : public std::enable_shared_from_this<Node> {
   /// Name of the op that created the node, reported by anomaly mode.
   std::string forward_trace;
 
+  // Per-run engine state, valid while `run_id` matches the running backward pass (a graph is
+  // backpropagated by one thread at a time).
+  uint64_t run_id = 0;
+  int dependencies = 0;
+  int needed = -1;  // -1 unknown, 0 no, 1 yes
+  bool queued = false;
+  variable_list buffer;
+
  protected:
   std::vector<Edge> next_edges_;
   std::vector<InputMeta> input_meta_;
