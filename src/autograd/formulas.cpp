@@ -135,6 +135,24 @@ Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& i
   return masked_grad(g.expand(sizes), hit);
 }
 
+namespace {
+bool column_major(const std::vector<int64_t>& strides) {
+  return strides.size() == 2 && strides[0] == 1 && strides[1] != 1;
+}
+}  // namespace
+
+Tensor mm_mat1_backward(const Tensor& grad, const Tensor& mat2,
+                        const std::vector<int64_t>& self_strides) {
+  if (column_major(self_strides)) return mat2.mm(grad.t()).t();
+  return grad.mm(mat2.t());
+}
+
+Tensor mm_mat2_backward(const Tensor& grad, const Tensor& self,
+                        const std::vector<int64_t>& mat2_strides) {
+  if (column_major(mat2_strides)) return grad.t().mm(self).t();
+  return self.t().mm(grad);
+}
+
 Tensor permute_backward(const Tensor& grad, const std::vector<int64_t>& dims) {
   const int64_t nd = static_cast<int64_t>(dims.size());
   std::vector<int64_t> inv(dims.size());

@@ -39,6 +39,12 @@ Tensor evenly_distribute_backward(const Tensor& grad, const Tensor& self, const 
 /// max/min along dim: the gradient goes to the selected index.
 Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& indices,
                                 const std::vector<int64_t>& sizes, bool keepdim);
+/// mm's gradients, laid out like the forward operand (a transposed weight gets a gradient
+/// that is contiguous once transposed back, as PyTorch does).
+Tensor mm_mat1_backward(const Tensor& grad, const Tensor& mat2,
+                        const std::vector<int64_t>& self_strides);
+Tensor mm_mat2_backward(const Tensor& grad, const Tensor& self,
+                        const std::vector<int64_t>& mat2_strides);
 Tensor permute_backward(const Tensor& grad, const std::vector<int64_t>& dims);
 std::vector<Tensor> cat_backward(const Tensor& grad, int64_t dim,
                                  const std::vector<std::vector<int64_t>>& sizes);

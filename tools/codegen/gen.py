@@ -120,6 +120,7 @@ class Autograd:
         self.saved_lists = [a for a in schema.args if a.base == "Tensor[]" and a.name in used]
         self.saved_outputs = [n for n in self.out_names if n in used]
         self.saved_sizes = [a for a in schema.args if a.name + "_sizes" in used]
+        self.saved_strides = [a for a in schema.args if a.name + "_strides" in used]
         self.saved_scalars = [a for a in schema.args if a.name in used and a.base not in
                               ("Tensor", "Tensor[]", "Generator") and a.name not in OPTION_ARGS]
 
@@ -136,6 +137,8 @@ class Autograd:
                 lines.append(f"  std::vector<std::vector<int64_t>> {a.name}_sizes;")
             else:
                 lines.append(f"  std::vector<int64_t> {a.name}_sizes;")
+        for a in self.saved_strides:
+            lines.append(f"  std::vector<int64_t> {a.name}_strides;")
         for a in self.saved_scalars:
             t = a.base + ("?" if a.optional else "")
             lines.append(f"  {SAVE_TYPES[t]} {a.name};")
@@ -210,6 +213,9 @@ class Autograd:
                 out.append(f"    for (const auto& t : {n}) node->{a.name}_sizes.push_back(t.sizes().vec());")
             else:
                 out.append(f"    node->{a.name}_sizes = {n}.sizes().vec();")
+        for a in self.saved_strides:
+            n = self_name if a.name == "self" else a.name
+            out.append(f"    node->{a.name}_strides = {n}.strides().vec();")
         for a in self.saved_scalars:
             t = a.base + ("?" if a.optional else "")
             if t == "int[]":
