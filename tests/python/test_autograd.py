@@ -264,3 +264,23 @@ def test_gradgradcheck(name):
     fn, inputs = GRADCHECK[name]()
     record("gradgradcheck")
     assert torsh.autograd.gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
+
+
+def test_checkpoint_matches_plain_backward():
+    from torsh.utils.checkpoint import checkpoint
+
+    def block(a, b):
+        return (a.mm(b).tanh() * a.sum()).exp()
+
+    def f(m, use_ckpt):
+        a = leaf(m, [[0.1, 0.2], [0.3, -0.4]])
+        b = leaf(m, [[0.5, -0.6], [0.7, 0.8]])
+        out = checkpoint(block, a, b) if use_ckpt else block(a, b)
+        out.sum().backward()
+        return a.grad, b.grad
+    plain = f(torsh, False)
+    ckpt = f(torsh, True)
+    same(plain[0], ckpt[0])
+    same(plain[1], ckpt[1])
+    ref = f(torch, False)
+    same(ref[0], ckpt[0])
