@@ -74,6 +74,11 @@ void check_inplace(const Tensor& self, const char* op) {
   if (!m || !GradMode::is_enabled()) return;
   TORSH_CHECK(!(m->requires_grad && !m->grad_fn), op,
               "(): a leaf Variable that requires grad is being used in an in-place operation.");
+  // PyTorch rebases the base tensor's history here (CopySlices); torsh does not yet, and
+  // refuses rather than compute wrong gradients.
+  TORSH_CHECK(!(m->is_view && m->grad_fn), op,
+              "(): in-place operations on a view of a tensor that requires grad are not "
+              "supported yet; apply the op out of place or to a clone");
 }
 
 Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {

@@ -4,6 +4,7 @@
 
 #include "core/dispatch.h"
 #include "iter/loops.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
@@ -155,6 +156,9 @@ Tensor to_copy(const Tensor& self, ScalarType dtype) {
 Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   TORSH_CHECK(src.defined(), "copy_(): source tensor is undefined");
   if (is_same(src)) return *this;
+  TORSH_CHECK(!(GradMode::is_enabled() && (requires_grad() || src.requires_grad())),
+              "copy_(): copying into or from a tensor that requires grad is not recorded by "
+              "autograd yet; use torch.no_grad() or out-of-place ops");
   impl_->storage()->bump_version();
   if (src.dtype() == dtype() && src.sizes().equals(sizes()) && is_contiguous() &&
       src.is_contiguous()) {
@@ -196,6 +200,9 @@ Tensor Tensor::to(Device d, ScalarType t, bool non_blocking, bool copy) const {
 }
 
 Tensor& Tensor::fill_(const Scalar& value) {
+  TORSH_CHECK(!(GradMode::is_enabled() && requires_grad()),
+              "fill_(): filling a tensor that requires grad is not recorded by autograd yet; use "
+              "torch.no_grad() or out-of-place ops");
   impl_->storage()->bump_version();
   detail::dispatch_all(dtype(), "fill_", [&](auto tag) {
     using T = decltype(tag);

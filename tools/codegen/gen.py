@@ -233,6 +233,8 @@ class Autograd:
         out = [f"    node->set_num_outputs({len(outs)});"]
         for i, (n, expr) in enumerate(zip(self.out_names, outs)):
             out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});")
+        if self.s.returns[0].alias == "a":
+            out.append(f"    autograd::meta_or_create({outs[0]}).is_view = true;")
         # Outputs are saved after they got their history, so double backward sees it.
         for n, expr in zip(self.out_names, outs):
             if n in self.saved_outputs:
