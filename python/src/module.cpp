@@ -458,10 +458,22 @@ PYBIND11_MODULE(_C, m) {
           "clone", [](const Tensor& t, py::object) { return t.clone(); },
           py::arg("memory_format") = py::none())
       .def(
-          "copy_", [](Tensor& t, const Tensor& src, bool nb) { return t.copy_(src, nb); },
+          "copy_",
+          [](py::object self, const Tensor& src, bool) {
+            self.cast<Tensor&>()._assign_(src);
+            return self;
+          },
           py::arg("src"), py::arg("non_blocking") = false)
-      .def("fill_", [](Tensor& t, py::handle v) { return t.fill_(to_scalar(v)); })
-      .def("zero_", [](Tensor& t) { return t.zero_(); })
+      .def("fill_",
+           [](py::object self, py::handle v) {
+             self.cast<Tensor&>()._assign_(to_scalar(v));
+             return self;
+           })
+      .def("zero_",
+           [](py::object self) {
+             self.cast<Tensor&>()._assign_(Scalar(0));
+             return self;
+           })
       .def("item",
            [](const Tensor& t) -> py::object {
              TORSH_CHECK_VALUE(t.numel() == 1,
@@ -522,9 +534,9 @@ PYBIND11_MODULE(_C, m) {
            [](const Tensor& t, py::handle idx, py::handle value) {
              Tensor view = index_tensor(t, idx);
              if (py::isinstance<Tensor>(value)) {
-               view.copy_(value.cast<const Tensor&>());
+               view._assign_(value.cast<const Tensor&>());
              } else {
-               view.fill_(to_scalar(value));
+               view._assign_(to_scalar(value));
              }
            })
       .def("__bool__",

@@ -74,11 +74,106 @@ void check_inplace(const Tensor& self, const char* op) {
   if (!m || !GradMode::is_enabled()) return;
   TORSH_CHECK(!(m->requires_grad && !m->grad_fn), op,
               "(): a leaf Variable that requires grad is being used in an in-place operation.");
-  // PyTorch rebases the base tensor's history here (CopySlices); torsh does not yet, and
-  // refuses rather than compute wrong gradients.
-  TORSH_CHECK(!(m->is_view && m->grad_fn), op,
-              "(): in-place operations on a view of a tensor that requires grad are not "
-              "supported yet; apply the op out of place or to a clone");
+  // Views of tensors in the graph are rebased (see rebase_view) when their base is contiguous;
+  // other layouts are refused rather than differentiated wrongly.
+  if (m->is_view && m->base.defined() && requires_grad(m->base)) {
+    TORSH_CHECK(m->base.is_contiguous(), op,
+                "(): in-place operations on a view of a non-contiguous tensor that requires grad "
+                "are not supported yet");
+    AutogradMeta* bm = meta(m->base);
+    TORSH_CHECK(!(bm->requires_grad && !bm->grad_fn), op,
+                "(): a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.");
+  }
+}
+
+void mark_view(const Tensor& out, const Tensor& in) {
+  AutogradMeta& m = meta_or_create(out);
+  m.is_view = true;
+  AutogradMeta* im = meta(in);
+  m.base = (im && im->is_view && im->base.defined()) ? im->base : in;
+}
+
+namespace {
+// Geometry of a view relative to its (contiguous) base's storage offset.
+struct ViewGeometry {
+  SizeVec sizes, strides;
+  int64_t offset = 0;
+};
+
+Tensor view_of(const Tensor& t, const ViewGeometry& g) {
+  return Tensor(make_intrusive<TensorImpl>(t.unsafeGetTensorImpl()->storage(), t.dtype(), g.sizes,
+                                           g.strides, t.storage_offset() + g.offset));
+}
+
+// Gradient of base after an in-place op `fn` wrote into the view region: the region's
+// gradient comes from fn, the rest passes through. Also routes fn's other inputs' gradients.
+class CopySlices : public Node {
+ public:
+  CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<Node> fn)
+      : view_(std::move(view)), fn_(std::move(fn)) {
+    add_input(*this, base);
+    const auto& fe = fn_->next_edges();
+    for (size_t i = 1; i < fe.size(); ++i) {
+      next_edges_.push_back(fe[i]);
+      input_meta_.push_back(fn_->input_meta()[i]);
+    }
+  }
+  variable_list apply(variable_list&& grads) override {
+    AutoGradMode no_grad(false);  // double backward through CopySlices is not supported
+    variable_list r(next_edges_.size());
+    if (!grads[0].defined()) return r;
+    Tensor result = grads[0].contiguous().clone();
+    Tensor region = view_of(result, view_);
+    variable_list fg = fn_->apply({region.clone()});
+    if (!fg.empty() && fg[0].defined()) {
+      region.copy_(reduce_grad(fg[0], fn_->input_meta()[0]));
+    } else {
+      region.zero_();
+    }
+    r[0] = result;
+    for (size_t i = 1; i < fg.size() && i < r.size(); ++i) r[i] = fg[i];
+    return r;
+  }
+  std::string name() const override { return "CopySlices"; }
+  void release_variables() override { fn_->release_variables(); }
+
+ private:
+  ViewGeometry view_;
+  std::shared_ptr<Node> fn_;
+};
+
+// The view re-derived from its rebased base: its gradient lands in the view region.
+class AsStridedBackward : public Node {
+ public:
+  AsStridedBackward(const Tensor& base, ViewGeometry view) : view_(std::move(view)) {
+    add_input(*this, base);
+  }
+  variable_list apply(variable_list&& grads) override {
+    AutoGradMode no_grad(false);
+    if (!grads[0].defined()) return {Tensor()};
+    Tensor result = torsh::zeros(input_meta_[0].sizes, grads[0].dtype());
+    view_of(result, view_).copy_(grads[0]);
+    return {result};
+  }
+  std::string name() const override { return "AsStridedBackward0"; }
+
+ private:
+  ViewGeometry view_;
+};
+}  // namespace
+
+bool rebase_view(const Tensor& self, const std::shared_ptr<Node>& fn) {
+  AutogradMeta* m = meta(self);
+  if (!m || !m->is_view || !m->base.defined() || !m->base.is_contiguous()) return false;
+  const Tensor& base = m->base;
+  ViewGeometry g{SizeVec(self.sizes()), SizeVec(self.strides()),
+                 self.storage_offset() - base.storage_offset()};
+  auto cs = std::make_shared<CopySlices>(base, g, fn);
+  set_history(base, cs, 0);
+  auto view_fn = std::make_shared<AsStridedBackward>(base, g);
+  set_history(self, view_fn, 0);
+  return true;
 }
 
 Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {

@@ -266,3 +266,14 @@ Tensor Tensor::operator-() const { return neg(); }
 std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.toString(); }
 
 }  // namespace torsh
+
+namespace torsh::native {
+void assign_out(Tensor& out, const Tensor& self, const Tensor& src) {
+  (void)self;  // in-place only: out is self
+  out.copy_(src);
+}
+void assign_scalar_out(Tensor& out, const Tensor& self, const Scalar& value) {
+  (void)self;
+  out.fill_(value);
+}
+}  // namespace torsh::native

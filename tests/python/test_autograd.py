@@ -284,3 +284,58 @@ def test_checkpoint_matches_plain_backward():
     same(plain[1], ckpt[1])
     ref = f(torch, False)
     same(ref[0], ckpt[0])
+
+
+def _name(m, t):
+    return t.grad_fn.name() if m is torsh else type(t.grad_fn).__name__
+
+
+@pytest.mark.parametrize("case", ["mul_slice", "setitem", "copy", "buffer", "chain_views",
+                                  "transposed_view"])
+def test_inplace_on_views_rebases_like_torch(case):
+    def f(m):
+        x = leaf(m, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        w = leaf(m, [0.5, -1.5, 2.0])
+        if case == "mul_slice":
+            y = x * 2
+            y[0].mul_(w)
+            out = (y * y).sum()
+        elif case == "setitem":
+            y = x * 1.5
+            y[:, 1] = w[:2] * 3
+            y[1, 0] = 7.0
+            out = (y * x).sum()
+        elif case == "copy":
+            y = m.zeros(2, 3, dtype=m.float64)
+            y.copy_(x * w)
+            out = (y.tanh()).sum()
+        elif case == "buffer":
+            y = m.zeros(4, dtype=m.float64)
+            y[1:].add_(w)
+            out = (y * y).sum()
+        elif case == "chain_views":
+            y = x + 0
+            v = y[1][1:]
+            v.sub_(w[:2], alpha=2)
+            out = (y ** 2).sum()
+        else:
+            y = x + 0
+            y.t()[0].mul_(w[:2])
+            out = (y * y).sum()
+        gx, gw = m.autograd.grad(out, [x, w], allow_unused=True)
+        return gx, gw, _name(m, y)
+    (ax, aw, an), (bx, bw, bn) = both(f)
+    same(ax, bx)
+    same(aw, bw)
+    assert an == bn
+
+
+def test_inplace_on_view_errors_match_torch():
+    for m in (torch, torsh):
+        x = leaf(m, [1.0, 2.0, 3.0])
+        with pytest.raises(RuntimeError):
+            x[0].mul_(2)  # a view of a leaf that requires grad
+        y = x.exp()
+        y[0] = 1.0  # exp saved its output: backward must notice
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()

@@ -234,7 +234,7 @@ class Autograd:
         for i, (n, expr) in enumerate(zip(self.out_names, outs)):
             out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});")
         if self.s.returns[0].alias == "a":
-            out.append(f"    autograd::meta_or_create({outs[0]}).is_view = true;")
+            out.append(f"    autograd::mark_view({outs[0]}, self);")
         # Outputs are saved after they got their history, so double backward sees it.
         for n, expr in zip(self.out_names, outs):
             if n in self.saved_outputs:
@@ -293,7 +293,12 @@ class Gen:
                 run = ["  auto res = [&] {", "    AutoGradMode guard(false);",
                        f"    return native::{native}({call_args});", "  }();"]
             body = "\n".join(head + run)
-            body += "\n" + "\n".join(["  if (rg) {"] + ag.finish_node(outs) + ["  }", body_ret])
+            tail = ["  if (rg) {"] + ag.finish_node(outs) + ["  }"]
+            if s.returns[0].alias == "a":
+                # Views are tracked even without history, so an in-place op on them later can
+                # rebase their base (buf[0:2].add_(x) makes buf depend on x).
+                tail += [f"  else if (GradMode::is_enabled()) autograd::mark_view({outs[0]}, self);"]
+            body += "\n" + "\n".join(tail + [body_ret])
         elif structured:
             body = f"{decl_out}  AutoGradMode guard(false);\n  {call}\n{body_ret}"
         elif any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
@@ -375,7 +380,12 @@ class Gen:
             lines += ["  {", "    AutoGradMode guard(false);", f"    native::{native}(self, {call});",
                       "  }", "  self.unsafeGetTensorImpl()->storage()->bump_version();"]
             if ag:
-                lines += ["  if (rg) {"] + ag.finish_node(["self"]) + ["  }"]
+                fin = ag.finish_node(["self"])
+                hist = [l for l in fin if "set_history" in l]
+                rest = [l for l in fin if "set_history" not in l]
+                lines += ["  if (rg) {",
+                          "    if (!autograd::rebase_view(self, node)) {"] + \
+                    ["  " + l for l in hist] + ["    }"] + rest + ["  }"]
             else:
                 lines += ["  (void)rg;"]
             lines += ["  return self;", "}"]

@@ -108,6 +108,8 @@ struct AutogradMeta : AutogradMetaInterface {
   std::weak_ptr<Node> grad_accumulator;
   uint32_t output_nr = 0;
   bool is_view = false;
+  /// For views: the tensor whose storage they view (the root of a chain of views).
+  Tensor base;
   std::vector<std::function<Tensor(const Tensor&)>> hooks;  // leaf hooks
   std::string grad_fn_name() const override { return grad_fn ? grad_fn->name() : ""; }
   bool leaf_requires_grad() const override { return requires_grad && !grad_fn; }
@@ -127,6 +129,12 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
 void add_input(Node& node, const Tensor& t);
 /// Prepares an in-place op on self: errors for leaves that require grad.
 void check_inplace(const Tensor& self, const char* op);
+/// Marks out as a view of in (records the root base for in-place rebasing).
+void mark_view(const Tensor& out, const Tensor& in);
+/// After an in-place op recorded as `fn` on a view: the base's history goes through a
+/// CopySlices node and the view is re-derived from the base (PyTorch's rebase_history).
+/// Returns false (and does nothing) when self is not a view of a tensor in the graph.
+bool rebase_view(const Tensor& self, const std::shared_ptr<Node>& fn);
 /// Sums grad to sizes (undoing broadcasting) and casts it to dtype.
 Tensor reduce_grad(const Tensor& grad, const InputMeta& meta);
 
