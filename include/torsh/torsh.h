@@ -1,6 +1,7 @@
 #pragma once
 // torsh: the umbrella header.
 #include "torsh/autograd/function.h"
+#include "torsh/autograd/gradcheck.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/device.h"
 #include "torsh/core/grad_mode.h"

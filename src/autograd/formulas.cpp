@@ -77,6 +77,33 @@ Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optiona
   return masked_grad(grad, mask);
 }
 
+Tensor clamp_tensor_backward(const Tensor& grad, const Tensor& self, const Tensor& min,
+                             const Tensor& max, int which) {
+  // Which operand the result came from: max where self > max or min > max, else min where
+  // self < min, else self.
+  Tensor from_max, from_min;
+  if (max.defined()) {
+    from_max = self > max;
+    if (min.defined()) from_max = torsh::maximum(from_max, min > max);
+  }
+  if (min.defined()) {
+    from_min = self < min;
+    if (from_max.defined()) from_min = torsh::mul(from_min, from_max == false);
+  }
+  Tensor pick;
+  if (which == 1) {
+    pick = from_min;
+  } else if (which == 2) {
+    pick = from_max;
+  } else {
+    Tensor taken = from_min.defined() && from_max.defined() ? torsh::maximum(from_min, from_max)
+                   : from_min.defined()                     ? from_min
+                                                            : from_max;
+    pick = taken == false;
+  }
+  return masked_grad(grad, pick);
+}
+
 Tensor sign_of(const Tensor& self) {
   return (self > 0).to(self.dtype()) - (self < 0).to(self.dtype());
 }

@@ -30,6 +30,10 @@ Tensor masked_grad(const Tensor& grad, const Tensor& mask);
 Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
                       const std::optional<Scalar>& max);
 Tensor sign_of(const Tensor& self);
+/// clamp with tensor bounds: which = 0 (self), 1 (min) or 2 (max) receives grad where it
+/// determined the result (max wins where min > max).
+Tensor clamp_tensor_backward(const Tensor& grad, const Tensor& self, const Tensor& min,
+                             const Tensor& max, int which);
 Tensor sum_backward(const Tensor& grad, const std::vector<int64_t>& sizes,
                     const std::optional<std::vector<int64_t>>& dims, bool keepdim);
 Tensor mean_backward(const Tensor& grad, const std::vector<int64_t>& sizes,

@@ -108,3 +108,30 @@ TEST(Autograd, CustomFunctionAndCheckpoint) {
   auto got = autograd::grad({ck}, {a});
   EXPECT_TRUE(allclose(got[0], expected[0], 1e-12, 1e-12));
 }
+
+#include "torsh/autograd/gradcheck.h"
+
+TEST(Autograd, GradcheckAndGradgradcheckInCpp) {
+  manual_seed(3);
+  Tensor a = rand({2, 3}, kDouble).requires_grad_();
+  Tensor b = rand({3, 2}, kDouble).requires_grad_();
+  auto fn = [](const autograd::variable_list& in) {
+    return autograd::variable_list{(in[0].mm(in[1]).tanh() * in[0].sum()).sigmoid()};
+  };
+  EXPECT_TRUE(autograd::gradcheck(fn, {a, b}));
+  EXPECT_TRUE(autograd::gradgradcheck(fn, {a, b}));
+  // A wrong formula is caught: a function whose "backward" is off by a factor.
+  struct Wrong : public autograd::Function<Wrong> {
+    static Tensor forward(autograd::AutogradContext*, Tensor x) { return x * x; }
+    static autograd::variable_list backward(autograd::AutogradContext*, autograd::variable_list g) {
+      return {g[0] * 3};
+    }
+  };
+  Tensor x = rand({3}, kDouble).requires_grad_();
+  EXPECT_THROW(autograd::gradcheck(
+                   [](const autograd::variable_list& in) {
+                     return autograd::variable_list{Wrong::apply(in[0])};
+                   },
+                   {x}),
+               Error);
+}
