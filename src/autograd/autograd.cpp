@@ -77,9 +77,6 @@ void check_inplace(const Tensor& self, const char* op) {
   // Views of tensors in the graph are rebased (see rebase_view) when their base is contiguous;
   // other layouts are refused rather than differentiated wrongly.
   if (m->is_view && m->base.defined() && requires_grad(m->base)) {
-    TORSH_CHECK(m->base.is_contiguous(), op,
-                "(): in-place operations on a view of a non-contiguous tensor that requires grad "
-                "are not supported yet");
     AutogradMeta* bm = meta(m->base);
     TORSH_CHECK(!(bm->requires_grad && !bm->grad_fn), op,
                 "(): a view of a leaf Variable that requires grad is being used in an in-place "
@@ -95,11 +92,17 @@ void mark_view(const Tensor& out, const Tensor& in) {
 }
 
 namespace {
-// Geometry of a view relative to its (contiguous) base's storage offset.
+// Geometry of a view relative to its base's storage offset, and the base's own layout: a
+// gradient buffer laid out like the base lets the view geometry address it directly.
 struct ViewGeometry {
   SizeVec sizes, strides;
   int64_t offset = 0;
+  SizeVec base_sizes, base_strides;
 };
+
+Tensor like_base(const ViewGeometry& g, ScalarType dtype) {
+  return detail::empty_strided_impl(g.base_sizes, g.base_strides, dtype);
+}
 
 Tensor view_of(const Tensor& t, const ViewGeometry& g) {
   return Tensor(make_intrusive<TensorImpl>(t.unsafeGetTensorImpl()->storage(), t.dtype(), g.sizes,
@@ -123,7 +126,8 @@ class CopySlices : public Node {
     AutoGradMode no_grad(false);  // double backward through CopySlices is not supported
     variable_list r(next_edges_.size());
     if (!grads[0].defined()) return r;
-    Tensor result = grads[0].contiguous().clone();
+    Tensor result = like_base(view_, grads[0].dtype());
+    result.copy_(grads[0]);
     Tensor region = view_of(result, view_);
     variable_list fg = fn_->apply({region.clone()});
     if (!fg.empty() && fg[0].defined()) {
@@ -152,7 +156,8 @@ class AsStridedBackward : public Node {
   variable_list apply(variable_list&& grads) override {
     AutoGradMode no_grad(false);
     if (!grads[0].defined()) return {Tensor()};
-    Tensor result = torsh::zeros(input_meta_[0].sizes, grads[0].dtype());
+    Tensor result = like_base(view_, grads[0].dtype());
+    result.zero_();
     view_of(result, view_).copy_(grads[0]);
     return {result};
   }
@@ -165,10 +170,11 @@ class AsStridedBackward : public Node {
 
 bool rebase_view(const Tensor& self, const std::shared_ptr<Node>& fn) {
   AutogradMeta* m = meta(self);
-  if (!m || !m->is_view || !m->base.defined() || !m->base.is_contiguous()) return false;
+  if (!m || !m->is_view || !m->base.defined()) return false;
   const Tensor& base = m->base;
   ViewGeometry g{SizeVec(self.sizes()), SizeVec(self.strides()),
-                 self.storage_offset() - base.storage_offset()};
+                 self.storage_offset() - base.storage_offset(), SizeVec(base.sizes()),
+                 SizeVec(base.strides())};
   auto cs = std::make_shared<CopySlices>(base, g, fn);
   set_history(base, cs, 0);
   auto view_fn = std::make_shared<AsStridedBackward>(base, g);

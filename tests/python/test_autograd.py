@@ -314,7 +314,7 @@ def _name(m, t):
 
 
 @pytest.mark.parametrize("case", ["mul_slice", "setitem", "copy", "buffer", "chain_views",
-                                  "transposed_view"])
+                                  "transposed_view", "transposed_base"])
 def test_inplace_on_views_rebases_like_torch(case):
     def f(m):
         x = leaf(m, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
@@ -341,10 +341,15 @@ def test_inplace_on_views_rebases_like_torch(case):
             v = y[1][1:]
             v.sub_(w[:2], alpha=2)
             out = (y ** 2).sum()
-        else:
+        elif case == "transposed_view":
             y = x + 0
             y.t()[0].mul_(w[:2])
             out = (y * y).sum()
+        else:
+            y = x.t() * 1.0  # a non-contiguous base (its layout follows x.t())
+            y[1].mul_(w[:2])
+            y[:, 0] = w * 2
+            out = (y.exp() * y).sum()
         gx, gw = m.autograd.grad(out, [x, w], allow_unused=True)
         return gx, gw, _name(m, y)
     (ax, aw, an), (bx, bw, bn) = both(f)
