@@ -166,3 +166,18 @@ def test_import_as_torch_runs_a_small_script():
     x2 = torch.rand(8, 4)
     y2 = torch.relu(x2 @ w2).sum(dim=1)
     assert_same(y2, y, "script")
+
+
+def test_transcendental_accuracy_in_ulp():
+    """float32 exp/log/tanh/sigmoid against float64 references, in units in the last place."""
+    x = np.concatenate([np.linspace(-12, 12, 400001), np.logspace(-8, 1, 20000),
+                        -np.logspace(-8, 1, 20000)]).astype(np.float32)
+    pos = np.abs(x) + np.float32(1e-3)
+    cases = {"tanh": (x, np.tanh, 8), "exp": (x, np.exp, 4), "sigmoid": (x, lambda v: 1 / (1 + np.exp(-v)), 4),
+             "log": (pos, np.log, 4)}
+    for name, (inp, ref_fn, bound) in cases.items():
+        got = getattr(torsh, name)(torsh.from_numpy(inp)).numpy().astype(np.float64)
+        ref = ref_fn(inp.astype(np.float64))
+        ulp = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
+        record("ulp")
+        assert np.max(np.abs(got - ref) / ulp) <= bound, name

@@ -41,10 +41,31 @@ struct LogOp {
     return hn::IfThenElse(hn::Or(hn::Lt(v, zero), hn::IsNaN(v)), hn::NaN(d), r);
   }
 };
+// float: tanh(x) = x P(x^2) / Q(x^2) on |x| <= 9, +-1 beyond: a (4,4) rational fit derived by
+// tools/approx/fit_tanh.py (relative error 2.2e-8, Q >= 1 so no poles; <= 6 ulp in float32).
+// One division and no exp: 2.6x faster than Highway's Expm1-based Tanh, kept for double.
 struct TanhOp {
   template <class D, class V>
   HWY_INLINE V operator()(D d, V v) const {
-    return hn::IfThenElse(hn::IsNaN(v), v, hn::Tanh(d, v));
+    using T = hn::TFromD<D>;
+    if constexpr (sizeof(T) == 4) {
+      const V x = hn::Min(hn::Max(v, hn::Set(d, T(-9))), hn::Set(d, T(9)));
+      const V z = hn::Mul(x, x);
+      V p = hn::Set(d, T(1.3442254226665688e-08f));
+      p = hn::MulAdd(p, z, hn::Set(d, T(2.0679556586829146e-05f)));
+      p = hn::MulAdd(p, z, hn::Set(d, T(0.003500195518729129f)));
+      p = hn::MulAdd(p, z, hn::Set(d, T(0.13385015752256646f)));
+      p = hn::MulAdd(p, z, hn::Set(d, T(0.9999999925689654f)));
+      V q = hn::Set(d, T(7.814534432549326e-07f));
+      q = hn::MulAdd(q, z, hn::Set(d, T(0.0003292939548699729f)));
+      q = hn::MulAdd(q, z, hn::Set(d, T(0.025894852406201128f)));
+      q = hn::MulAdd(q, z, hn::Set(d, T(0.46718336925552806f)));
+      q = hn::MulAdd(q, z, hn::Set(d, T(1)));
+      const V r = hn::Mul(x, hn::Div(p, q));
+      return hn::IfThenElse(hn::IsNaN(v), v, r);
+    } else {
+      return hn::IfThenElse(hn::IsNaN(v), v, hn::Tanh(d, v));
+    }
   }
 };
 struct SigmoidOp {
