@@ -11,8 +11,6 @@
 namespace torsh {
 
 namespace detail {
-void throw_error(const std::string& msg) { throw Error(msg); }
-
 std::string shape_str(IntArrayRef s) {
   std::string r = "[";
   for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);

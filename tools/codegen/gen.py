@@ -174,32 +174,29 @@ class Autograd:
         lines.append("};")
         return "\n".join(lines)
 
-    def rg_expr(self, self_name="self"):
-        parts = []
+    def _per_input(self, list_fmt, optional_fmt, plain_fmt):
+        """One formatted piece per differentiable input, by kind (list, optional, plain)."""
+        out = []
         for a in self.diff:
-            n = self_name if a.name == "self" else a.name
-            if a.base == "Tensor[]":
-                parts.append(f"autograd::any_requires_grad({n})")
-            elif a.optional:
-                parts.append(f"({n} && autograd::requires_grad(*{n}))")
-            else:
-                parts.append(f"autograd::requires_grad({n})")
+            fmt = list_fmt if a.base == "Tensor[]" else optional_fmt if a.optional else plain_fmt
+            out.append(fmt.format(n=a.name))
+        return out
+
+    def rg_expr(self):
+        parts = self._per_input("autograd::any_requires_grad({n})",
+                                "({n} && autograd::requires_grad(*{n}))",
+                                "autograd::requires_grad({n})")
         return " || ".join(parts) if parts else "false"
 
-    def make_node(self, self_name="self", inplace=False):
+    def make_node(self, inplace=False):
         """Statements creating `node` and recording inputs (before the op runs)."""
         out = [f"    node = std::make_shared<autograd::generated::{self.cls}>();",
                f'    node->forward_trace = "{self.s.name}";']
-        for a in self.diff:
-            n = self_name if a.name == "self" else a.name
-            if a.base == "Tensor[]":
-                out.append(f"    for (const auto& t : {n}) autograd::add_input(*node, t);")
-            elif a.optional:
-                out.append(f"    autograd::add_input(*node, {n} ? *{n} : Tensor());")
-            else:
-                out.append(f"    autograd::add_input(*node, {n});")
+        out += self._per_input("    for (const auto& t : {n}) autograd::add_input(*node, t);",
+                               "    autograd::add_input(*node, {n} ? *{n} : Tensor());",
+                               "    autograd::add_input(*node, {n});")
         for a in self.saved_tensors:
-            n = self_name if a.name == "self" else a.name
+            n = a.name
             src = f"{n}.clone()" if (inplace and a.name == "self") else n
             if a.optional:
                 out.append(f"    if ({n}) node->{a.name}_ = autograd::SavedVariable(*{n}, false);")
@@ -208,13 +205,13 @@ class Autograd:
         for a in self.saved_lists:
             out.append(f"    for (const auto& t : {a.name}) node->{a.name}_.emplace_back(t, false);")
         for a in self.saved_sizes:
-            n = self_name if a.name == "self" else a.name
+            n = a.name
             if a.base == "Tensor[]":
                 out.append(f"    for (const auto& t : {n}) node->{a.name}_sizes.push_back(t.sizes().vec());")
             else:
                 out.append(f"    node->{a.name}_sizes = {n}.sizes().vec();")
         for a in self.saved_strides:
-            n = self_name if a.name == "self" else a.name
+            n = a.name
             out.append(f"    node->{a.name}_strides = {n}.strides().vec();")
         for a in self.saved_scalars:
             t = a.base + ("?" if a.optional else "")

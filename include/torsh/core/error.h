@@ -35,7 +35,6 @@ std::string str_cat(const Args&... args) {
   (os << ... << args);
   return os.str();
 }
-[[noreturn]] void throw_error(const std::string& msg);
 }  // namespace detail
 }  // namespace torsh
 
