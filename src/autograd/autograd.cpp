@@ -341,9 +341,13 @@ void Tensor::retain_grad() const {
   auto& m = meta_or_create(*this);
   if (!m.grad_fn || m.retains_grad) return;
   m.retains_grad = true;
-  // The hook copies the gradient flowing into this tensor's node into its .grad; it refers to
-  // the tensor without owning it (owning would make a cycle), so keep the tensor alive.
-  m.grad_fn->pre_hooks(m.output_nr).push_back([impl = impl_.get()](const Tensor& g) {
+  // The hook copies the gradient flowing into this tensor's node into its .grad. It must not
+  // own the tensor (that would be a cycle through the node), so it holds a weak token that
+  // dies with the tensor's metadata.
+  if (!m.alive_token) m.alive_token = std::make_shared<int>(0);
+  std::weak_ptr<int> alive = m.alive_token;
+  m.grad_fn->pre_hooks(m.output_nr).push_back([impl = impl_.get(), alive](const Tensor& g) {
+    if (alive.expired()) return Tensor();
     auto* mm = static_cast<autograd::AutogradMeta*>(impl->autograd_meta());
     if (mm) mm->grad = mm->grad.defined() ? mm->grad + g : g.detach().clone();
     return Tensor();

@@ -135,3 +135,15 @@ TEST(Autograd, GradcheckAndGradgradcheckInCpp) {
                    {x}),
                Error);
 }
+
+TEST(Autograd, RetainGradOnATensorThatDiesBeforeBackward) {
+  Tensor x = tensor({1.0, 2.0}).requires_grad_();
+  Tensor y;
+  {
+    Tensor h = x * 2;
+    h.retain_grad();
+    y = (h * h).sum();
+  }  // h is gone; the hook must not touch it
+  y.backward();
+  EXPECT_TRUE(allclose(x.grad(), tensor({8.0, 16.0})));
+}

@@ -110,6 +110,8 @@ struct AutogradMeta : AutogradMetaInterface {
   bool is_view = false;
   /// For views: the tensor whose storage they view (the root of a chain of views).
   Tensor base;
+  /// Expires with this metadata: lets graph hooks refer to the tensor without owning it.
+  std::shared_ptr<int> alive_token;                         // created by retain_grad
   std::vector<std::function<Tensor(const Tensor&)>> hooks;  // leaf hooks
   std::string grad_fn_name() const override { return grad_fn ? grad_fn->name() : ""; }
   bool leaf_requires_grad() const override { return requires_grad && !grad_fn; }
