@@ -315,6 +315,23 @@ def samples_like(meta, rng):
         yield (x,), {"dtype": "float64"}, f"[{dt}->f64]"
 
 
+def samples_index_select(meta, rng):
+    for dt in ["float32", "float64", "int64", "bool", "float16"]:
+        x = make(values(rng, (3, 4, 2), dt), dt)
+        for dim in [0, 1, -1]:
+            n = x.t.shape[dim]
+            for idx in [[0], [n - 1, 0, n - 1], [-1, 1]]:
+                yield (x, dim, make(np.array(idx), "int64")), {}, f"[{dt} dim={dim} {idx}]"
+        yield (x, 1, make(np.array([1, 2]), "int32")), {}, f"[{dt} int32 index]"
+    x = make(values(rng, (3, 4), "float32"), "float32")
+    yield (x, 0, make(np.array([3]), "int64")), {}, "[out of range]"
+    yield (x, 2, make(np.array([0]), "int64")), {}, "[bad dim]"
+    yield (x, 0, make(np.array([[0, 1]]), "int64")), {}, "[2-D index]"
+    yield (x, 0, make(np.array([0.0]), "float32")), {}, "[float index]"
+    tr = Pair(x.t.t(), x.s.t())
+    yield (tr, 0, make(np.array([2, 0]), "int64")), {}, "[transposed]"
+
+
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
 SAMPLERS = {k[len("samples_"):]: v for k, v in globals().items() if k.startswith("samples_")}
 
