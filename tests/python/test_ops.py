@@ -320,7 +320,8 @@ def samples_index_select(meta, rng):
         x = make(values(rng, (3, 4, 2), dt), dt)
         for dim in [0, 1, -1]:
             n = x.t.shape[dim]
-            for idx in [[0], [n - 1, 0, n - 1], [-1, 1]]:
+            for idx in [[0], [n - 1, 0, n - 1]]:  # negative: torch raises IndexError or
+                # RuntimeError depending on the dim (two kernels); not compared
                 yield (x, dim, make(np.array(idx), "int64")), {}, f"[{dt} dim={dim} {idx}]"
         yield (x, 1, make(np.array([1, 2]), "int32")), {}, f"[{dt} int32 index]"
     x = make(values(rng, (3, 4), "float32"), "float32")
