@@ -10,9 +10,8 @@ namespace {
 std::vector<int64_t> index_values(const Tensor& index, int64_t size, const char* op) {
   TORSH_CHECK_INDEX(index.dim() <= 1, op, "(): Index is supposed to be a vector, got ", index.dim(),
                     "-D");
-  TORSH_CHECK_TYPE(index.dtype() == kLong || index.dtype() == kInt, op,
-                   "(): Expected dtype int32/int64 for index but got ",
-                   scalar_type_name(index.dtype()));
+  TORSH_CHECK(index.dtype() == kLong || index.dtype() == kInt, op,
+              "(): Expected dtype int32 or int64 for index, got ", scalar_type_name(index.dtype()));
   Tensor c = index.to(kLong).contiguous();
   const int64_t* p = c.data_ptr<int64_t>();
   std::vector<int64_t> r(p, p + c.numel());
