@@ -181,3 +181,64 @@ def test_transcendental_accuracy_in_ulp():
         ulp = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
         record("ulp")
         assert np.max(np.abs(got - ref) / ulp) <= bound, name
+
+
+ADVANCED = ["long", "list", "neg", "2d_long", "mask_full", "mask_dim1", "mask_prefix", "after_slice",
+            "with_int", "ellipsis", "int32", "empty_list", "bool_list", "out_of_range", "bad_mask",
+            "two_tensors"]
+
+
+def adv_index(m, case, x):
+    t = lambda v, **k: m.tensor(v, **k)  # noqa: E731
+    return {
+        "long": lambda: (t([1, 0, 1]),),
+        "list": lambda: ([2, 0],),
+        "neg": lambda: (t([-1, 0]),),
+        "2d_long": lambda: (t([[0, 1], [1, 1]]),),
+        "mask_full": lambda: (x > 10,),
+        "mask_dim1": lambda: ((slice(None), t([True, False, True])),),
+        "mask_prefix": lambda: (t([[True, False, True], [False, False, True]]),),
+        "after_slice": lambda: ((slice(None), slice(1, None), t([3, 0])),),
+        "with_int": lambda: ((1, t([2, 2])),),
+        "ellipsis": lambda: ((Ellipsis, t([0, 3])),),
+        "int32": lambda: (t([1, 0], dtype=m.int32),),
+        "empty_list": lambda: ([],),
+        "bool_list": lambda: ([True, False],),
+        "out_of_range": lambda: (t([2]),),
+        "bad_mask": lambda: (t([True, False, True]),),
+        "two_tensors": lambda: ((t([0, 1]), t([1, 2])),),
+    }[case]()[0]
+
+
+@pytest.mark.parametrize("case", ADVANCED)
+def test_advanced_indexing_matches_torch(case):
+    base = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+
+    def get(m):
+        x = m.from_numpy(base.copy())
+        return x[adv_index(m, case, x)]
+
+    def put(m):
+        x = m.from_numpy(base.copy())
+        x[adv_index(m, case, x)] = -1.0
+        return x
+
+    if case == "two_tensors":  # torsh supports one tensor index for now
+        with pytest.raises(IndexError):
+            get(torsh)
+        return
+    check("advanced __getitem__", lambda: get(torch), lambda: get(torsh), ())
+    check("advanced __setitem__", lambda: put(torch), lambda: put(torsh), ())
+
+
+def test_advanced_indexing_gradients():
+    def f(m):
+        x = m.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+        y = x[m.tensor([2, 0, 2])] * 2
+        z = y[y > 10].sum() + x[:, [1, 1]].sum()
+        w = x * 1.0
+        w[w < 3] = 0.0
+        (z + w.sum()).backward()
+        return x.grad
+    a, b = f(torch), f(torsh)
+    np.testing.assert_allclose(b.numpy(), a.numpy())
