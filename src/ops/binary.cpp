@@ -71,7 +71,11 @@ void run_binary(const char* op, Tensor& out, const Tensor& a, const Tensor& b, b
   it.finish();
 }
 
-void check_alpha(const char* op, ScalarType common, const Scalar& alpha) {
+// alpha's category must fit the result (only non-integral alphas need the promotion check).
+void check_alpha(const char* op, const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  if (alpha.is_integral()) return;
+  const Tensor* ops[2] = {&self, &other};
+  const ScalarType common = detail::result_type(ops, 2);
   TORSH_CHECK(!(is_integral(common, true) && alpha.is_floating_point()), op,
               "(): For integral input tensors, argument alpha must not be a floating point "
               "number.");
@@ -100,10 +104,7 @@ T int_pow(T base, T exp) {
 }  // namespace
 
 void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
-  if (!alpha.is_integral()) {
-    const Tensor* ops[2] = {&self, &other};
-    check_alpha("add", detail::result_type(ops, 2), alpha);
-  }
+  check_alpha("add", self, other, alpha);
   run_binary(
       "add", out, self, other, false, true,
       [&](auto tag) {
@@ -125,10 +126,7 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
   TORSH_CHECK(self.dtype() != kBool && other.dtype() != kBool,
               "sub(): Subtraction, the `-` operator, with a bool tensor is not supported. If you "
               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  if (!alpha.is_integral()) {
-    const Tensor* ops[2] = {&self, &other};
-    check_alpha("sub", detail::result_type(ops, 2), alpha);
-  }
+  check_alpha("sub", self, other, alpha);
   run_binary(
       "sub", out, self, other, false, false,
       [&](auto tag) {
@@ -211,28 +209,28 @@ void pow_out(Tensor& out, const Tensor& self, const Tensor& exponent) {
   });
 }
 
-void maximum_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  run_binary("maximum", out, self, other, false, true, [&](auto tag) {
+namespace {
+// maximum/minimum: NaN in either operand propagates.
+template <bool kMax>
+void extremum_out(const char* op, Tensor& out, const Tensor& self, const Tensor& other) {
+  run_binary(op, out, self, other, false, true, [&](auto tag) {
     using M = opmath_t<decltype(tag)>;
     return [](M x, M y) -> M {
       if constexpr (std::is_floating_point_v<M>) {
         if (std::isnan(x) || std::isnan(y)) return x + y;
       }
-      return x > y ? x : y;
+      return (kMax ? x > y : x < y) ? x : y;
     };
   });
 }
+}  // namespace
+
+void maximum_out(Tensor& out, const Tensor& self, const Tensor& other) {
+  extremum_out<true>("maximum", out, self, other);
+}
 
 void minimum_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  run_binary("minimum", out, self, other, false, true, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    return [](M x, M y) -> M {
-      if constexpr (std::is_floating_point_v<M>) {
-        if (std::isnan(x) || std::isnan(y)) return x + y;
-      }
-      return x < y ? x : y;
-    };
-  });
+  extremum_out<false>("minimum", out, self, other);
 }
 
 void add_scalar_out(Tensor& out, const Tensor& self, const Scalar& other, const Scalar& alpha) {
