@@ -209,20 +209,6 @@ Tensor apply_index(const Tensor& self, py::handle index) {
     } else if (it.is_none()) {
       r = r.unsqueeze(dim);
       ++dim;
-    } else if (o == Py_Ellipsis) {
-      dim += r.dim() - dim - (specified - 0);
-      int64_t remaining = 0;
-      bool after = false;
-      for (auto j : items) {
-        if (j.ptr() == it.ptr()) {
-          after = true;
-          continue;
-        }
-        if (after && !j.is_none() && j.ptr() != Py_Ellipsis &&
-            !(PyLong_Check(j.ptr()) && !PyBool_Check(j.ptr()) && false))
-          ++remaining;
-      }
-      (void)remaining;
     } else if (PyBool_Check(o)) {
       r = r.unsqueeze(dim);
       if (o == Py_False) r = slice(r, dim, 0, 0, 1);

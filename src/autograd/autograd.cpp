@@ -204,7 +204,7 @@ AccumulateGrad::AccumulateGrad(IntrusivePtr<TensorImpl> leaf) : leaf_(std::move(
 variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor leaf(leaf_);
   AutogradMeta& m = meta_or_create(leaf);
-  Tensor g = grads[0];
+  Tensor g = std::move(grads[0]);
   if (!g.defined()) return {};
   for (auto& hook : m.hooks) {
     Tensor r = hook(g);
@@ -212,7 +212,11 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   }
   g = reduce_grad(g, input_meta_[0]);
   if (!m.grad.defined()) {
-    m.grad = GradMode::is_enabled() ? g : g.detach().clone();
+    // Steal the incoming buffer when nothing else can see it (as torch does); else copy.
+    const bool private_buffer = g.use_count() == 1 && g.is_contiguous() &&
+                                g.unsafeGetTensorImpl()->storage().use_count() == 1 &&
+                                meta(g) == nullptr;
+    m.grad = GradMode::is_enabled() ? g : (private_buffer ? g : g.detach().clone());
   } else if (GradMode::is_enabled()) {
     m.grad = m.grad + g;
   } else {

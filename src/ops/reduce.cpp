@@ -188,48 +188,43 @@ namespace {
 template <bool kMax, typename T>
 int64_t best_index(const T* row, int64_t n) {
   using M = opmath_t<T>;
-  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-    bool nan = false;
-    T best;
-    if constexpr (std::is_same_v<T, float>) {
-      best = detail::simd::extreme_f32(kMax, row, n, &nan);
-    } else {
-      best = detail::simd::extreme_f64(kMax, row, n, &nan);
-    }
-    for (int64_t k = 0; k < n; ++k)
-      if (nan ? row[k] != row[k] : row[k] == best) return k;
-    return 0;
-  }
-  constexpr int kLanes = 8;
-  M lanes[kLanes];
-  // probe[j] accumulates v - v: NaN once any NaN (or an infinity) was seen; pass two checks.
-  M probe[kLanes] = {};
   bool nan = false;
-  for (int j = 0; j < kLanes; ++j) lanes[j] = static_cast<M>(row[0]);
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int j = 0; j < kLanes; ++j) {
-      const M v = static_cast<M>(row[i + j]);
-      lanes[j] = kMax ? (v > lanes[j] ? v : lanes[j]) : (v < lanes[j] ? v : lanes[j]);
-      if constexpr (std::is_floating_point_v<M>) probe[j] += v - v;
+  M best;
+  if constexpr (std::is_same_v<T, float>) {
+    best = detail::simd::extreme_f32(kMax, row, n, &nan);
+  } else if constexpr (std::is_same_v<T, double>) {
+    best = detail::simd::extreme_f64(kMax, row, n, &nan);
+  } else {
+    constexpr int kLanes = 8;
+    M lanes[kLanes];
+    // probe[j] accumulates v - v: NaN once any NaN (or an infinity) was seen; the search
+    // below then checks for a real NaN.
+    M probe[kLanes] = {};
+    for (int j = 0; j < kLanes; ++j) lanes[j] = static_cast<M>(row[0]);
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+      for (int j = 0; j < kLanes; ++j) {
+        const M v = static_cast<M>(row[i + j]);
+        lanes[j] = kMax ? (v > lanes[j] ? v : lanes[j]) : (v < lanes[j] ? v : lanes[j]);
+        if constexpr (std::is_floating_point_v<M>) probe[j] += v - v;
+      }
+    }
+    if constexpr (std::is_floating_point_v<M>) {
+      for (int j = 0; j < kLanes; ++j) nan |= probe[j] != probe[j];
+    }
+    best = lanes[0];
+    for (int j = 1; j < kLanes; ++j)
+      best = kMax ? (lanes[j] > best ? lanes[j] : best) : (lanes[j] < best ? lanes[j] : best);
+    for (; i < n; ++i) {
+      const M v = static_cast<M>(row[i]);
+      best = kMax ? (v > best ? v : best) : (v < best ? v : best);
+      if constexpr (std::is_floating_point_v<M>) nan |= v != v;
     }
   }
-  if constexpr (std::is_floating_point_v<M>) {
-    for (int j = 0; j < kLanes; ++j) nan |= probe[j] != probe[j];
-  }
-  M best = lanes[0];
-  for (int j = 1; j < kLanes; ++j)
-    best = kMax ? (lanes[j] > best ? lanes[j] : best) : (lanes[j] < best ? lanes[j] : best);
-  for (; i < n; ++i) {
-    const M v = static_cast<M>(row[i]);
-    best = kMax ? (v > best ? v : best) : (v < best ? v : best);
-    if constexpr (std::is_floating_point_v<M>) nan |= v != v;
-  }
-  if constexpr (std::is_floating_point_v<M>) {
-    if (nan) {
-      for (int64_t k = 0; k < n; ++k)
-        if (static_cast<M>(row[k]) != static_cast<M>(row[k])) return k;
-    }
+  // Second pass: the first NaN when there may be one, else the first occurrence of best.
+  if (nan) {
+    for (int64_t k = 0; k < n; ++k)
+      if (static_cast<M>(row[k]) != static_cast<M>(row[k])) return k;
   }
   for (int64_t k = 0; k < n; ++k)
     if (static_cast<M>(row[k]) == best) return k;
