@@ -63,6 +63,10 @@ TensorIterConfig& TensorIterConfig::promote_inputs_to_common_dtype(bool v) {
   promote_ = v;
   return *this;
 }
+TensorIterConfig& TensorIterConfig::cast_in_loop(bool v) {
+  cast_in_loop_ = v;
+  return *this;
+}
 TensorIterConfig& TensorIterConfig::promote_integer_inputs_to_float(bool v) {
   int_to_float_ = v;
   return *this;
@@ -103,7 +107,8 @@ bool TensorIterConfig::try_fast_path(TensorIter& it) {
   IntArrayRef shape = shaped ? shaped->sizes() : IntArrayRef();
   for (int k = 0; k < nout_; ++k) {
     const Tensor* u = outs_[k];
-    if (u->defined() && (!u->is_contiguous() || !u->sizes().equals(shape) || u->dtype() != want))
+    if (u->defined() && (!u->is_contiguous() || !u->sizes().equals(shape) ||
+                         (u->dtype() != want && !(cast_in_loop_ && can_cast(want, u->dtype())))))
       return false;
   }
   const int64_t numel = shaped ? shaped->numel() : 1;
@@ -112,18 +117,20 @@ bool TensorIterConfig::try_fast_path(TensorIter& it) {
   for (int k = 0; k < nout_; ++k) {
     it.user_outs_[k] = outs_[k];
     it.ops_[k] = outs_[k]->defined() ? *outs_[k] : empty_strided_impl(shape, want);
-    it.strides_[k].resize(1, element_size(want));
+    it.strides_[k].resize(1, it.ops_[k].element_size());
   }
   for (int i = 0; i < nin_; ++i) {
     const int k = nout_ + i;
     const Tensor& in = *ins_[i];
     it.esize_[k] = in.element_size();
+    it.dtypes_[k] = in.dtype();
     it.data_[k] = static_cast<char*>(in.data_ptr());
     it.strides_[k].resize(1, in.dim() == 0 && shaped ? 0 : it.esize_[k]);
     if (casted_[i].defined()) it.ops_[k] = std::move(casted_[i]);
   }
   for (int k = 0; k < nout_; ++k) {
     it.esize_[k] = it.ops_[k].element_size();
+    it.dtypes_[k] = it.ops_[k].dtype();
     it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
   }
   return true;
@@ -154,7 +161,8 @@ TensorIter TensorIterConfig::build() {
   }
   if (int_to_float_ && is_integral(common, true)) common = get_default_dtype();
   for (int i = 0; i < nin_; ++i) {
-    if ((promote_ || common_ != ScalarType::Undefined) && ins_[i]->dtype() != common) {
+    if ((promote_ || common_ != ScalarType::Undefined) && !cast_in_loop_ &&
+        ins_[i]->dtype() != common) {
       casted_[i] = ins_[i]->to(common);
       ins_[i] = &casted_[i];
     }
@@ -194,7 +202,7 @@ TensorIter TensorIterConfig::build() {
     }
     TORSH_CHECK(can_cast(want, u->dtype()), op_, "(): result type ", scalar_type_name(want),
                 " can't be cast to the desired output type ", scalar_type_name(u->dtype()));
-    if (u->dtype() != want) it.writeback_[k] = true;
+    if (u->dtype() != want && !cast_in_loop_) it.writeback_[k] = true;
   }
 
   // 4. Byte strides in the broadcast shape (0 on broadcast dims), in original dim order.
@@ -211,6 +219,7 @@ TensorIter TensorIterConfig::build() {
   for (int i = 0; i < nin_; ++i) {
     const int k = nout_ + i;
     it.esize_[k] = ins_[i]->element_size();
+    it.dtypes_[k] = ins_[i]->dtype();
     it.data_[k] = static_cast<char*>(ins_[i]->data_ptr());
     it.strides_[k] = strides_of(*ins_[i]);
     if (casted_[i].defined()) it.ops_[k] = std::move(casted_[i]);
@@ -259,6 +268,7 @@ TensorIter TensorIterConfig::build() {
     }
     it.strides_[k] = strides_of(it.ops_[k]);
     it.esize_[k] = it.ops_[k].element_size();
+    it.dtypes_[k] = it.ops_[k].dtype();
     it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
   }
 

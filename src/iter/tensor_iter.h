@@ -29,6 +29,9 @@ class TensorIterConfig {
   TensorIterConfig& add_input(const Tensor& in);
   /// Casts inputs to the common dtype (computed from inputs as torch.result_type).
   TensorIterConfig& promote_inputs_to_common_dtype(bool v = true);
+  /// With promotion: inputs keep their dtypes and outputs are written in theirs; the loop
+  /// converts per block (no converted copies). Loops read TensorIter::dtype(k).
+  TensorIterConfig& cast_in_loop(bool v = true);
   /// Promotes integral common dtypes to the default float dtype (true division, exp, ...).
   TensorIterConfig& promote_integer_inputs_to_float(bool v = true);
   /// Fixes the output dtype (bool for comparisons) instead of the common dtype.
@@ -49,7 +52,7 @@ class TensorIterConfig {
   const Tensor* ins_[kMaxOperands] = {};
   Tensor casted_[kMaxOperands];  // inputs converted to the common dtype (moved into the iter)
   int nout_ = 0, nin_ = 0;
-  bool promote_ = false, int_to_float_ = false, reduction_ = false, resize_outputs_ = true;
+  bool promote_ = false, cast_in_loop_ = false, int_to_float_ = false, reduction_ = false, resize_outputs_ = true;
   ScalarType out_dtype_ = ScalarType::Undefined;
   ScalarType common_ = ScalarType::Undefined;
 };
@@ -69,6 +72,8 @@ class TensorIter {
   int64_t stride(int k, int d) const { return strides_[k][d]; }
   char* data(int k) const { return data_[k]; }
   ScalarType common_dtype() const { return common_; }
+  /// Element dtype of operand k (differs from the common dtype only with cast_in_loop).
+  ScalarType dtype(int k) const { return dtypes_[k]; }
   /// True when every operand is contiguous over the whole range (a single flat loop).
   bool is_contiguous() const;
   /// Runs the loop over [begin, end) of the flat iteration space (serially).
@@ -100,6 +105,7 @@ class TensorIter {
   const char* op_ = "";
   Tensor ops_[kMaxOperands];  // outputs, and inputs only when the iterator had to convert them
   int64_t esize_[kMaxOperands] = {};
+  ScalarType dtypes_[kMaxOperands] = {};
   Tensor* user_outs_[kMaxOperands] = {};
   bool writeback_[kMaxOperands] = {};
   char* data_[kMaxOperands] = {};

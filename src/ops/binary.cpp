@@ -2,7 +2,8 @@
 #include <cmath>
 
 #include "iter/loops.h"
-#include "ops/functors/simd_math.h"
+#include "ops/functors/kernels.h"
+#include "torsh/generated/kernels.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
 
@@ -23,52 +24,29 @@ detail::TensorIter binary_iter(const char* op, Tensor& out, const Tensor& a, con
       .build();
 }
 
-using detail::simd::BinaryFn;
-
-// Contiguous float/double runs (a and b dense, or b a scalar) go to the SIMD kernel.
-template <typename T>
-bool simd_binary(const detail::TensorIter& it, BinaryFn fn, double alpha) {
-  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-    if (it.ndim() != 1 || it.numel() < 64) return false;  // tiny: the plain loop is cheaper
-    constexpr int64_t es = sizeof(T);
-    if (it.stride(0, 0) != es || it.stride(1, 0) != es ||
-        (it.stride(2, 0) != es && it.stride(2, 0) != 0)) {
-      return false;
-    }
-    const bool b_scalar = it.stride(2, 0) == 0;
-    const bool stream = it.numel() * es >= detail::simd::kStreamBytes;
-    it.for_each([&](char** d, const int64_t*, int64_t n) {
-      const T* pa = reinterpret_cast<const T*>(d[1]);
-      const T* pb = reinterpret_cast<const T*>(d[2]);
-      T* po = reinterpret_cast<T*>(d[0]);
-      if constexpr (std::is_same_v<T, float>) {
-        detail::simd::binary_f32(fn, pa, pb, b_scalar, static_cast<float>(alpha), po, n, stream);
-      } else {
-        detail::simd::binary_f64(fn, pa, pb, b_scalar, alpha, po, n, stream);
-      }
-    });
-    return true;
-  }
-  return false;
-}
-
-// Runs f on the common dtype: f receives (T a, T b) and computes in opmath. With simd_fn set,
-// dense float/double layouts use the vector kernel instead.
+// Runs f on the common dtype: f receives (T a, T b) and computes in opmath (ops without a
+// functor kernel: rounding division, pow).
 template <typename F>
 void run_binary(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool int_to_float,
-                bool allow_bool, F&& make, const BinaryFn* simd_fn = nullptr, double alpha = 1) {
+                bool allow_bool, F&& make) {
   auto it = binary_iter(op, out, a, b, int_to_float);
   ScalarType t = it.common_dtype();
   TORSH_CHECK(allow_bool || t != kBool, op, "(): not implemented for 'Bool'");
   detail::dispatch_all(t, op, [&](auto tag) {
     using T = decltype(tag);
-    if (simd_fn && simd_binary<T>(it, *simd_fn, alpha)) return;
     auto f = make(tag);
     detail::binary_loop<T, T>(it, [f](T x, T y) {
       return detail::convert<T>(f(static_cast<opmath_t<T>>(x), static_cast<opmath_t<T>>(y)));
     });
   });
   it.finish();
+}
+
+detail::KernelArgs alpha_args(const Scalar& alpha) {
+  detail::KernelArgs a;
+  a.f0 = alpha.to_double();
+  a.i0 = alpha.to_long();
+  return a;
 }
 
 // alpha's category must fit the result (only non-integral alphas need the promotion check).
@@ -82,9 +60,6 @@ void check_alpha(const char* op, const Tensor& self, const Tensor& other, const 
   TORSH_CHECK(common == kBool || !alpha.is_boolean(), op,
               "(): Boolean alpha only supported for Boolean results.");
 }
-
-constexpr BinaryFn kAdd = BinaryFn::Add, kSub = BinaryFn::Sub, kMul = BinaryFn::Mul,
-                   kDiv = BinaryFn::Div;
 
 template <typename T>
 T int_pow(T base, T exp) {
@@ -105,18 +80,7 @@ T int_pow(T base, T exp) {
 
 void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
   check_alpha("add", self, other, alpha);
-  run_binary(
-      "add", out, self, other, false, true,
-      [&](auto tag) {
-        using M = opmath_t<decltype(tag)>;
-        const M a = alpha.to<M>();
-        if constexpr (std::is_same_v<M, bool>) {
-          return [a](M x, M y) -> M { return x || (a && y); };
-        } else {
-          return [a](M x, M y) -> M { return x + a * y; };
-        }
-      },
-      &kAdd, alpha.to_double());
+  detail::binary_op("add", out, self, other, false, detail::kernels::Binary_Add, alpha_args(alpha));
 }
 
 void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
@@ -127,38 +91,15 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
               "sub(): Subtraction, the `-` operator, with a bool tensor is not supported. If you "
               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   check_alpha("sub", self, other, alpha);
-  run_binary(
-      "sub", out, self, other, false, false,
-      [&](auto tag) {
-        using M = opmath_t<decltype(tag)>;
-        const M a = alpha.to<M>();
-        return [a](M x, M y) -> M { return x - a * y; };
-      },
-      &kSub, alpha.to_double());
+  detail::binary_op("sub", out, self, other, false, detail::kernels::Binary_Sub, alpha_args(alpha));
 }
 
 void mul_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  run_binary(
-      "mul", out, self, other, false, true,
-      [&](auto tag) {
-        using M = opmath_t<decltype(tag)>;
-        if constexpr (std::is_same_v<M, bool>) {
-          return [](M x, M y) -> M { return x && y; };
-        } else {
-          return [](M x, M y) -> M { return x * y; };
-        }
-      },
-      &kMul);
+  detail::binary_op("mul", out, self, other, false, detail::kernels::Binary_Mul);
 }
 
 void div_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  run_binary(
-      "div", out, self, other, true, false,
-      [&](auto tag) {
-        using M = opmath_t<decltype(tag)>;
-        return [](M x, M y) -> M { return x / y; };
-      },
-      &kDiv);
+  detail::binary_op("div", out, self, other, true, detail::kernels::Binary_Div);
 }
 
 void div_mode_out(Tensor& out, const Tensor& self, const Tensor& other,
@@ -209,28 +150,12 @@ void pow_out(Tensor& out, const Tensor& self, const Tensor& exponent) {
   });
 }
 
-namespace {
-// maximum/minimum: NaN in either operand propagates.
-template <bool kMax>
-void extremum_out(const char* op, Tensor& out, const Tensor& self, const Tensor& other) {
-  run_binary(op, out, self, other, false, true, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    return [](M x, M y) -> M {
-      if constexpr (std::is_floating_point_v<M>) {
-        if (std::isnan(x) || std::isnan(y)) return x + y;
-      }
-      return (kMax ? x > y : x < y) ? x : y;
-    };
-  });
-}
-}  // namespace
-
 void maximum_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  extremum_out<true>("maximum", out, self, other);
+  detail::binary_op("maximum", out, self, other, false, detail::kernels::Binary_Maximum);
 }
 
 void minimum_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  extremum_out<false>("minimum", out, self, other);
+  detail::binary_op("minimum", out, self, other, false, detail::kernels::Binary_Minimum);
 }
 
 void add_scalar_out(Tensor& out, const Tensor& self, const Scalar& other, const Scalar& alpha) {

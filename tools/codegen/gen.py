@@ -239,9 +239,38 @@ class Autograd:
         return out
 
 
+ENTRY_KEYS = {"func", "variants", "out_impl", "impl", "kernel", "backward", "node", "test",
+              "python", "composite"}
+VARIANTS = {"function", "method", "inplace", "out"}
+# kernel kind -> (runner in src/ops/functors/loops-inl.h, integer inputs computed in float)
+KERNEL_KINDS = {"unary": ("Unary", False), "unary_float": ("Unary", True),
+                "binary": ("Binary", False), "binary_float": ("Binary", True)}
+
+
+def check_entry(e):
+    """Refuses what the generator would otherwise ignore: unknown keys, variants, kernels."""
+    where = e.get("func", "<entry without func>")
+    unknown = set(e) - ENTRY_KEYS
+    if unknown:
+        sys.exit(f"ops.yaml: {where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(ENTRY_KEYS)}")
+    bad = set(e.get("variants", [])) - VARIANTS
+    if bad:
+        sys.exit(f"ops.yaml: {where}: unknown variant(s) {sorted(bad)}")
+    if "kernel" in e:
+        m = re.fullmatch(r"(\w+)\((\w+)\)", str(e["kernel"]))
+        if not m or m.group(1) not in KERNEL_KINDS:
+            sys.exit(f"ops.yaml: {where}: kernel must be one of {sorted(KERNEL_KINDS)}(Functor)")
+        if "impl" in e:
+            sys.exit(f"ops.yaml: {where}: kernel and impl exclude each other")
+    elif "out_impl" not in e and "impl" not in e:
+        sys.exit(f"ops.yaml: {where}: needs kernel, out_impl or impl")
+
+
 class Gen:
     def __init__(self, entries):
         self.entries = entries
+        self.kernels = []  # (runner, functor), in table order, unique
+        self.kernel_ops = []  # generated native out functions of `kernel:` entries
         self.nodes = []
         self.decls, self.defs, self.native, self.methods, self.method_defs = [], [], [], [], []
         self.py_groups = {}  # python name -> list of (kind, schema, entry)
@@ -249,6 +278,7 @@ class Gen:
 
     def run(self):
         for e in self.entries:
+            check_entry(e)
             s = parse_schema(e["func"])
             e["_schema"] = s
             variants = e.get("variants", ["function"])
@@ -259,8 +289,9 @@ class Gen:
         params_d, names = cpp_params(s, True)
         params, _ = cpp_params(s, False)
         call_args = ", ".join(names)
-        structured = "out_impl" in e
-        native = e.get("out_impl") or e.get("impl")
+        structured = "out_impl" in e or "kernel" in e
+        kernel_native = self.kernel_op(e, s) if "kernel" in e else None
+        native = e.get("out_impl") or e.get("impl") or kernel_native
         ag = Autograd(s, e) if e.get("backward") else None
         if ag:
             self.nodes.append(ag.node_class())
@@ -389,6 +420,38 @@ class Gen:
             self.method_defs.append("\n".join(lines))
             if e.get("python", True):
                 self.py_method_groups.setdefault(name, []).append(("inplace", s, e))
+
+    def kernel_op(self, e, s):
+        """Registers the entry's functor kernel; writes its native out function unless an
+        out_impl (which calls the kernel itself, after its own checks) is given."""
+        kind, functor = re.fullmatch(r"(\w+)\((\w+)\)", e["kernel"]).groups()
+        runner, to_float = KERNEL_KINDS[kind]
+        if (runner, functor) not in self.kernels:
+            self.kernels.append((runner, functor))
+        if "out_impl" in e:
+            return None
+        name = s.name + ("_" + s.overload if s.overload else "") + "_out"
+        tensors = [a.name for a in s.args if a.base == "Tensor"]
+        want = 1 if runner == "Unary" else 2
+        if len(tensors) != want or len(s.args) != want:
+            sys.exit(f"ops.yaml: {e['func']}: a {kind} kernel takes exactly {want} tensor(s)")
+        params = ", ".join(f"const Tensor& {t}" for t in tensors)
+        fn = f"detail::kernels::{runner}_{functor}"
+        call = (f'detail::unary_op("{s.name}", out, {tensors[0]}, {str(to_float).lower()}, {fn})'
+                if runner == "Unary" else
+                f'detail::binary_op("{s.name}", out, {tensors[0]}, {tensors[1]}, '
+                f'{str(to_float).lower()}, {fn})')
+        self.kernel_ops.append(f"void {name}(Tensor& out, {params}) {{\n  {call};\n}}")
+        return name
+
+    def kernels_header(self):
+        decls = "\n".join(f"void {r}_{f}(const TensorIter& it, const KernelArgs& args);"
+                          for r, f in self.kernels)
+        xs = " \\\n".join(f"  X({r}, {f})" for r, f in self.kernels)
+        return ("#pragma once\n// Generated: the functor kernels named by the op table's kernel: keys.\n"
+                "namespace torsh::detail {\nclass TensorIter;\nstruct KernelArgs;\n"
+                f"namespace kernels {{\n{decls}\n}}  // namespace kernels\n}}  // namespace torsh::detail\n"
+                f"#define TORSH_FOR_EACH_KERNEL(X) \\\n{xs}\n")
 
     # ---- Python bindings -------------------------------------------------------------
     def py_signature(self, s, kind):
@@ -532,6 +595,12 @@ def main():
             "namespace torsh {\n"
             + "\n".join(g.defs) + "\n" + "\n".join(g.method_defs) + "\n}  // namespace torsh\n",
         os.path.join(out_dir, "python_functions.cpp"): g.python() + "\n",
+        os.path.join(inc, "kernels.h"): g.kernels_header(),
+        os.path.join(out_dir, "kernel_ops.cpp"):
+            '// Generated: native out functions of the table\'s kernel: entries.\n'
+            '#include "ops/functors/kernels.h"\n#include "torsh/generated/kernels.h"\n'
+            '#include "torsh/generated/native.h"\nnamespace torsh::native {\n'
+            + "\n".join(g.kernel_ops) + "\n}  // namespace torsh::native\n",
     }
     for path, text in files.items():
         old = open(path).read() if os.path.exists(path) else None

@@ -1,0 +1,52 @@
+// Instantiates every functor kernel named in the op table for each Highway target (AVX2 and a
+// portable baseline) and exports one runtime-dispatched entry point per kernel.
+// Highway's per-target re-inclusion needs this exact include order.
+// clang-format off
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "ops/functors/kernels.cpp"
+#define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+#include <hwy/cache_control.h>
+#include <hwy/contrib/math/math-inl.h>
+// clang-format on
+
+#include <cmath>
+#include <cstring>
+
+#include "core/dispatch.h"
+#include "ops/functors/kernels.h"
+#include "torsh/generated/kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace torsh::detail::kernels {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// The loops first, then the functors they run (clang-format must not sort these).
+// clang-format off
+#include "ops/functors/loops-inl.h"  // NOLINT(build/include)
+#include "ops/functors/unary-inl.h"  // NOLINT(build/include)
+#include "ops/functors/binary-inl.h"  // NOLINT(build/include)
+// clang-format on
+
+#define TORSH_KERNEL(runner, Op) \
+  void runner##_##Op(const TensorIter& it, const KernelArgs& a) { Run##runner<Op>(it, a); }
+TORSH_FOR_EACH_KERNEL(TORSH_KERNEL)
+#undef TORSH_KERNEL
+
+}  // namespace HWY_NAMESPACE
+}  // namespace torsh::detail::kernels
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace torsh::detail::kernels {
+#define TORSH_KERNEL(runner, Op)                                  \
+  HWY_EXPORT(runner##_##Op);                                      \
+  void runner##_##Op(const TensorIter& it, const KernelArgs& a) { \
+    HWY_DYNAMIC_DISPATCH(runner##_##Op)(it, a);                   \
+  }
+TORSH_FOR_EACH_KERNEL(TORSH_KERNEL)
+#undef TORSH_KERNEL
+}  // namespace torsh::detail::kernels
+#endif

@@ -1,0 +1,95 @@
+"""Functor kernels: the same values give the same bits whatever the layout, for every pointwise
+op of the table; gradcheck/gradgradcheck of every differentiable unary/binary op come from the
+table too (`test: {gradcheck: false}` opts out, with a reason beside it)."""
+import os
+
+import numpy as np
+import pytest
+import yaml
+
+import torsh
+from conftest import ROOT, record
+from schema import parse_schema
+
+with open(os.path.join(ROOT, "ops", "ops.yaml")) as f:
+    TABLE = yaml.safe_load(f)
+
+POINTWISE = [e for e in TABLE if e.get("test", {}).get("kind") in ("unary", "binary")]
+DIFFERENTIABLE = [e for e in POINTWISE if "backward" in e and e["test"].get("gradcheck", True)]
+
+
+def name_of(e):
+    return parse_schema(e["func"]).name
+
+
+def domain_of(e):
+    meta = e["test"]
+    if meta.get("kind") == "binary":
+        return (0.5, 3) if meta.get("pow") else (-5, 5)
+    return tuple(meta.get("domain", (-5, 5)))
+
+
+def layouts(base):
+    """The same 2-d values as contiguous, transposed and stepped tensors."""
+    rows, cols = base.shape
+    yield "contiguous", base.contiguous()
+    yield "transposed", base.t().contiguous().t()
+    wide = torsh.zeros(rows, 2 * cols, dtype=base.dtype)
+    wide[:, ::2] = base
+    yield "stepped", wide[:, ::2]
+
+
+def bits(t):
+    return t.contiguous().view(-1).numpy().tobytes() if t.dtype not in (
+        torsh.float16, torsh.bfloat16) else t.float().contiguous().view(-1).numpy().tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("entry", POINTWISE, ids=name_of)
+def test_same_bits_on_every_layout(entry, dtype):
+    name = name_of(entry)
+    lo, hi = domain_of(entry)
+    rng = np.random.default_rng(7)
+    vals = rng.uniform(lo, hi, (37, 19))
+    vals[0, :4] = [np.nan, np.inf, -np.inf, 0.0]
+    if entry["test"].get("nonzero_rhs"):
+        vals[vals == 0] = 1
+    dt = getattr(torsh, dtype)
+    x = torsh.from_numpy(vals).to(dt)
+    y = torsh.from_numpy(rng.uniform(max(lo, 0.5) if entry["test"].get("nonzero_rhs") else lo,
+                                     hi, (37, 19))).to(dt)
+    f = getattr(torsh, name)
+    args = (lambda a, b: f(a)) if entry["test"]["kind"] == "unary" else f
+    ref = bits(args(x, y))
+    for label, xl in layouts(x):
+        for label2, yl in layouts(y):
+            got = args(xl, yl)
+            record(name + " layouts")
+            assert bits(got) == ref, f"{name}({label}, {label2}) differs from contiguous"
+    # a broadcast row and a stride-0 expanded input give the bits of the materialised row
+    row = x[3:4]
+    exp = row.expand(37, 19)
+    assert bits(args(exp, y)) == bits(args(exp.contiguous(), y)), f"{name}(expanded)"
+
+
+def gradcheck_inputs(e):
+    lo, hi = domain_of(e)
+    lo, hi = max(lo, -3.0), min(hi, 3.0)
+    torsh.manual_seed(0)
+
+    def t(*shape):
+        return (torsh.rand(*shape, dtype=torsh.float64) * (hi - lo) + lo).requires_grad_(True)
+
+    if e["test"]["kind"] == "unary":
+        return (t(3, 2),)
+    return (t(2, 3), t(3))
+
+
+@pytest.mark.parametrize("entry", DIFFERENTIABLE, ids=name_of)
+def test_table_gradcheck(entry):
+    fn = getattr(torsh, name_of(entry))
+    inputs = gradcheck_inputs(entry)
+    record("gradcheck " + name_of(entry))
+    assert torsh.autograd.gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
+    if entry["test"].get("gradgradcheck", True):
+        assert torsh.autograd.gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
