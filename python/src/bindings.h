@@ -120,6 +120,31 @@ py::object wrap(Tensor t);
 py::object wrap(const std::tuple<Tensor, Tensor>& t);
 py::object wrap(const std::vector<Tensor>& t);
 
+/// The torsh dtype object for t (torsh.float32, ...).
+py::object dtype_obj(ScalarType t);
+
+// ---- conversions.cpp: Python data and numpy <-> tensors ----
+/// torch.tensor(data): nested sequences of numbers/tensors, numpy arrays or tensors (copied).
+Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype);
+/// Tensor.tolist(): nested lists of Python numbers (a number for a 0-dim tensor).
+py::object to_list(const Tensor& t);
+/// torch.from_numpy(arr) for a numpy array: shares the array's memory.
+Tensor from_numpy(py::handle arr);
+/// Tensor.numpy(): a numpy array sharing the tensor's memory.
+py::object to_numpy(const Tensor& t);
+
+// ---- indexing.cpp: subscripts ----
+/// self[index]: ints, slices, None, Ellipsis, bools and one tensor (or list) index.
+Tensor getitem(const Tensor& self, py::handle index);
+/// self[index] = value (a tensor or a number).
+void setitem(const Tensor& self, py::handle index, py::handle value);
+
+// ---- tensor_type.cpp and operators.cpp: the Tensor class ----
+/// Registers the Tensor class's attributes and methods (not the operators).
+void register_tensor_type(py::class_<Tensor>& cls);
+/// Registers the operators: CPython number slots, reflected and in-place dunders, comparisons.
+void register_operators(py::class_<Tensor>& cls);
+
 /// Registers autograd: Tensor attributes, grad mode, backward/grad, Python Functions.
 void register_autograd(py::module_& m, py::class_<Tensor>& cls);
 

@@ -1,0 +1,183 @@
+// Python values and numpy arrays <-> tensors: torch.tensor(data), tolist, numpy, from_numpy.
+#include <pybind11/numpy.h>
+
+#include "bindings.h"
+#include "core/dispatch.h"
+
+namespace torsh::python {
+
+namespace {
+
+void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType& kind,
+           std::vector<Scalar>& values) {
+  if (py::isinstance<Tensor>(obj)) {
+    const Tensor& t = obj.cast<const Tensor&>();
+    TORSH_CHECK_VALUE(t.numel() == 1 || t.dim() == 0 || true, "tensor(): bad element");
+    Tensor c = t.contiguous();
+    if (depth == sizes.size()) {
+      for (int64_t s : t.sizes()) sizes.push_back(s);
+    }
+    kind = kind == ScalarType::Undefined ? t.dtype() : promote_types(kind, t.dtype());
+    for (int64_t i = 0; i < c.numel(); ++i) values.push_back(c.reshape({-1}).select(0, i).item());
+    return;
+  }
+  if (is_number(obj)) {
+    TORSH_CHECK_VALUE(depth == sizes.size(), "tensor(): expected sequence of length ",
+                      depth < sizes.size() ? sizes[depth] : 0, " at dim ", depth,
+                      " (got a number)");
+    Scalar s = to_scalar(obj);
+    ScalarType k = s.is_floating_point() ? get_default_dtype() : s.type();
+    kind = kind == ScalarType::Undefined ? k : promote_types(kind, k);
+    values.push_back(s);
+    return;
+  }
+  TORSH_CHECK_TYPE(py::isinstance<py::sequence>(obj) && !py::isinstance<py::str>(obj),
+                   "tensor(): Could not infer dtype of ",
+                   std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
+  py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
+  const int64_t n = static_cast<int64_t>(seq.size());
+  if (depth == sizes.size()) {
+    sizes.push_back(n);
+  } else {
+    TORSH_CHECK_VALUE(sizes[depth] == n, "expected sequence of length ", sizes[depth], " at dim ",
+                      depth, " (got ", n, ")");
+  }
+  for (auto item : seq) infer(item, sizes, depth + 1, kind, values);
+}
+
+}  // namespace
+
+Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
+  if (py::isinstance<py::array>(data)) {
+    Tensor t = from_numpy(py::reinterpret_borrow<py::array>(data)).clone();
+    return dtype ? t.to(*dtype) : t;
+  }
+  if (py::isinstance<Tensor>(data)) {
+    Tensor t = data.cast<Tensor>().clone();
+    return dtype ? t.to(*dtype) : t;
+  }
+  std::vector<int64_t> sizes;
+  std::vector<Scalar> values;
+  ScalarType kind = ScalarType::Undefined;
+  infer(data, sizes, 0, kind, values);
+  if (kind == ScalarType::Undefined) kind = get_default_dtype();  // torch.tensor([])
+  return tensor_from_scalars(values, sizes, dtype ? *dtype : kind);
+}
+
+namespace {
+py::object list_at(const Tensor& t, int64_t d, int64_t offset) {
+  const char* base = static_cast<const char*>(t.data_ptr());
+  if (d == t.dim()) {
+    return detail::dispatch_all(t.dtype(), "tolist", [&](auto tag) -> py::object {
+      using T = decltype(tag);
+      T v = reinterpret_cast<const T*>(base)[offset];
+      if constexpr (std::is_same_v<T, bool>) {
+        return py::bool_(v);
+      } else if constexpr (std::is_integral_v<T>) {
+        return py::int_(static_cast<int64_t>(v));
+      } else {
+        return py::float_(static_cast<double>(static_cast<float>(v)));
+      }
+    });
+  }
+  py::list l;
+  for (int64_t i = 0; i < t.sizes()[d]; ++i)
+    l.append(list_at(t, d + 1, offset + i * t.strides()[d]));
+  return l;
+}
+
+std::string numpy_format(ScalarType t) {
+  switch (t) {
+    case kFloat:
+      return "f4";
+    case kDouble:
+      return "f8";
+    case kHalf:
+      return "f2";
+    case kLong:
+      return "i8";
+    case kInt:
+      return "i4";
+    case kShort:
+      return "i2";
+    case kChar:
+      return "i1";
+    case kByte:
+      return "u1";
+    case kBool:
+      return "?";
+    default:
+      throw TypeError(std::string("Got unsupported ScalarType ") + scalar_type_name(t));
+  }
+}
+
+ScalarType from_numpy_dtype(const py::dtype& dt) {
+  const char k = dt.kind();
+  const auto sz = dt.itemsize();
+  if (k == 'f' && sz == 4) return kFloat;
+  if (k == 'f' && sz == 8) return kDouble;
+  if (k == 'f' && sz == 2) return kHalf;
+  if (k == 'i' && sz == 8) return kLong;
+  if (k == 'i' && sz == 4) return kInt;
+  if (k == 'i' && sz == 2) return kShort;
+  if (k == 'i' && sz == 1) return kChar;
+  if (k == 'u' && sz == 1) return kByte;
+  if (k == 'b') return kBool;
+  throw TypeError("can't convert np.ndarray of type " + std::string(py::str(dt.attr("name"))) +
+                  ". The only supported types are: float64, float32, float16, int64, int32, "
+                  "int16, int8, uint8, and bool.");
+}
+
+void release_pyobject(void* ctx) {
+  py::gil_scoped_acquire gil;
+  Py_DECREF(static_cast<PyObject*>(ctx));
+}
+
+}  // namespace
+
+py::object to_list(const Tensor& t) { return list_at(t, 0, 0); }
+
+Tensor from_numpy(py::handle h) {
+  auto arr = py::reinterpret_borrow<py::array>(h);
+  ScalarType t = from_numpy_dtype(arr.dtype());
+  const int64_t es = element_size(t);
+  std::vector<int64_t> sizes, strides;
+  for (py::ssize_t i = 0; i < arr.ndim(); ++i) {
+    sizes.push_back(arr.shape(i));
+    TORSH_CHECK_VALUE(arr.strides(i) % es == 0 && arr.strides(i) >= 0,
+                      "from_numpy(): given numpy array strides not a multiple of the element byte "
+                      "size, or negative. Copy the numpy array to reallocate the memory.");
+    strides.push_back(arr.strides(i) / es);
+  }
+  PyObject* owner = arr.ptr();
+  Py_INCREF(owner);
+  return from_blob(const_cast<void*>(arr.data()), sizes, strides, t, release_pyobject, owner);
+}
+
+py::object to_numpy(const Tensor& t) {
+  std::vector<py::ssize_t> shape, strides;
+  for (int64_t i = 0; i < t.dim(); ++i) {
+    shape.push_back(t.sizes()[i]);
+    strides.push_back(t.strides()[i] * t.element_size());
+  }
+  // The capsule keeps the storage alive as long as the array lives: zero-copy.
+  auto* keep = new Tensor(t);
+  py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
+  return py::array(py::dtype(numpy_format(t.dtype())), shape, strides, t.data_ptr(), owner);
+}
+
+py::object wrap(Tensor t) { return py::cast(std::move(t)); }
+
+py::object wrap(const std::tuple<Tensor, Tensor>& t) {
+  static py::object* cls = new py::object(
+      py::module_::import("collections").attr("namedtuple")("return_types", "values indices"));
+  return (*cls)(std::get<0>(t), std::get<1>(t));
+}
+
+py::object wrap(const std::vector<Tensor>& ts) {
+  py::list l;
+  for (const auto& t : ts) l.append(py::cast(t));
+  return py::tuple(l);
+}
+
+}  // namespace torsh::python
