@@ -37,6 +37,7 @@ Param parse_param(const std::string& text, bool kwonly) {
   p.type_name = type;
   static const std::pair<const char*, Param::Kind> kinds[] = {{"Tensor", Param::kTensor},
                                                               {"Tensor[]", Param::kTensorList},
+                                                              {"Tensor?[]", Param::kOptTensorList},
                                                               {"Scalar", Param::kScalar},
                                                               {"int", Param::kInt},
                                                               {"int[]", Param::kIntList},
@@ -85,6 +86,12 @@ bool matches(const Param& p, py::handle h, bool strict) {
       if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) return false;
       for (auto item : h)
         if (!is_tensor(item)) return false;
+      return true;
+    }
+    case Param::kOptTensorList: {
+      if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) return false;
+      for (auto item : h)
+        if (!is_tensor(item) && !item.is_none()) return false;
       return true;
     }
     case Param::kScalar:
@@ -284,6 +291,17 @@ std::optional<Tensor> ParsedArgs::optional_tensor(int i) const {
 std::vector<Tensor> ParsedArgs::tensorlist(int i) const {
   std::vector<Tensor> r;
   for (auto item : vals[i]) r.push_back(item.cast<Tensor>());
+  return r;
+}
+OptionalTensorList ParsedArgs::optional_tensorlist(int i) const {
+  OptionalTensorList r;
+  for (auto item : vals[i]) {
+    if (item.is_none()) {
+      r.emplace_back(std::nullopt);
+    } else {
+      r.emplace_back(item.cast<Tensor>());
+    }
+  }
   return r;
 }
 Scalar ParsedArgs::scalar(int i) const {

@@ -22,6 +22,7 @@ struct Param {
   enum Kind {
     kTensor,
     kTensorList,
+    kOptTensorList,
     kScalar,
     kInt,
     kIntList,
@@ -85,6 +86,7 @@ class ParsedArgs {
   Tensor tensor(int i) const;
   std::optional<Tensor> optional_tensor(int i) const;
   std::vector<Tensor> tensorlist(int i) const;
+  OptionalTensorList optional_tensorlist(int i) const;
   Scalar scalar(int i) const;
   std::optional<Scalar> optional_scalar(int i) const;
   int64_t int64(int i) const;

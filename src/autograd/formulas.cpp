@@ -218,4 +218,10 @@ Tensor slice_backward_of(const Tensor& grad, const std::vector<int64_t>& sizes, 
                                end.value_or(std::numeric_limits<int64_t>::max()), step);
 }
 
+Tensor index_put_self_backward(const Tensor& grad, const OptionalTensorList& indices,
+                               bool accumulate) {
+  if (accumulate) return grad;
+  return torsh::index_put(grad, indices, torsh::zeros({}, grad.options()), false);
+}
+
 }  // namespace torsh::autograd::formulas

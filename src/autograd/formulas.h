@@ -30,6 +30,9 @@ Tensor masked_grad(const Tensor& grad, const Tensor& mask);
 Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
                       const std::optional<Scalar>& max);
 Tensor sign_of(const Tensor& self);
+/// index_put: grad flows to self except where values overwrote it (all of it with accumulate).
+Tensor index_put_self_backward(const Tensor& grad, const OptionalTensorList& indices,
+                               bool accumulate);
 /// clamp with tensor bounds: which = 0 (self), 1 (min) or 2 (max) receives grad where it
 /// determined the result (max wins where min > max).
 Tensor clamp_tensor_backward(const Tensor& grad, const Tensor& self, const Tensor& min,

@@ -10,7 +10,7 @@
 
 namespace torsh::detail {
 
-constexpr int kMaxOperands = 4;
+constexpr int kMaxOperands = 8;
 
 /// Broadcast shape of a and b with PyTorch's error wording; op names the caller.
 SizeVec broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op);

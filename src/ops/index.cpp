@@ -1,40 +1,272 @@
-// Indexing with tensors: index_select (and its backward, an accumulating scatter), nonzero.
+// Indexing with tensors: index (advanced indexing), index_put_ (with accumulate), index_select,
+// nonzero. index and index_put_ run as one TensorIter loop over restrided operands (torch's
+// approach): self viewed with stride 0 on the indexed dims, each index tensor viewed in the
+// result's shape; the loop adds index * stride of each indexed dim to the element's address.
+#include <cstring>
+
 #include "core/dispatch.h"
+#include "iter/tensor_iter.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
 namespace torsh::native {
 
 namespace {
-// The entries of a 0-d or 1-d int32/int64 index tensor, checked against size.
-std::vector<int64_t> index_values(const Tensor& index, int64_t size, const char* op) {
-  TORSH_CHECK_INDEX(index.dim() <= 1, op, "(): Index is supposed to be a vector, got ", index.dim(),
-                    "-D");
-  TORSH_CHECK(index.dtype() == kLong || index.dtype() == kInt, op,
-              "(): Expected dtype int32 or int64 for index, got ", scalar_type_name(index.dtype()));
-  Tensor c = index.to(kLong).contiguous();
-  const int64_t* p = c.data_ptr<int64_t>();
-  std::vector<int64_t> r(p, p + c.numel());
-  for (int64_t v : r) {
-    TORSH_CHECK_INDEX(v >= 0 && v < size, op, "(): index out of range in self (index ", v,
-                      ", size ", size, ")");
+using detail::shape_str;
+
+Tensor restride(const Tensor& t, IntArrayRef sizes, IntArrayRef strides) {
+  return Tensor(make_intrusive<TensorImpl>(t.unsafeGetTensorImpl()->storage(), t.dtype(), sizes,
+                                           strides, t.storage_offset()));
+}
+
+// The operands of one advanced-indexing call.
+struct AdvancedIndex {
+  Tensor src;                           // self in the result's shape, stride 0 on indexed dims
+  std::vector<Tensor> indices;          // int64, in the result's shape
+  std::vector<int64_t> sizes, strides;  // size and byte stride of each indexed dim of self
+  SizeVec shape;                        // the result's shape
+};
+
+// Replaces bool/uint8 masks by the long index tensors of their true positions (one per mask dim).
+std::vector<std::optional<Tensor>> expand_masks(const Tensor& self, const OptionalTensorList& in,
+                                                const char* op) {
+  std::vector<std::optional<Tensor>> out;
+  int64_t dim = 0;
+  for (const auto& i : in) {
+    if (!i || !i->defined()) {
+      out.emplace_back(std::nullopt);
+      ++dim;
+      continue;
+    }
+    const Tensor& t = *i;
+    if (t.dtype() == kBool || t.dtype() == kByte) {
+      TORSH_CHECK_INDEX(dim + t.dim() <= self.dim(), op,
+                        "(): too many indices for tensor of dimension ", self.dim());
+      for (int64_t k = 0; k < t.dim(); ++k) {
+        TORSH_CHECK_INDEX(t.sizes()[k] == self.sizes()[dim + k], "The shape of the mask ",
+                          shape_str(t.sizes()), " at index ", k,
+                          " does not match the shape of the indexed tensor ",
+                          shape_str(self.sizes()), " at index ", dim + k);
+      }
+      Tensor nz = torsh::nonzero(t);
+      for (int64_t k = 0; k < t.dim(); ++k) out.emplace_back(nz.select(1, k));
+      dim += t.dim();
+    } else {
+      TORSH_CHECK_INDEX(t.dtype() == kLong,
+                        "tensors used as indices must be long, byte or bool tensors");
+      out.emplace_back(t);
+      ++dim;
+    }
+  }
+  TORSH_CHECK_INDEX(dim <= self.dim(), op, "(): too many indices for tensor of dimension ",
+                    self.dim(), " (got ", dim, ")");
+  return out;
+}
+
+AdvancedIndex make_index(const Tensor& self, const OptionalTensorList& given, const char* op) {
+  const auto list = expand_masks(self, given, op);
+  // Broadcast the index tensors together.
+  SizeVec bshape;
+  bool first = true;
+  std::vector<int64_t> dims;
+  for (size_t d = 0; d < list.size(); ++d) {
+    if (!list[d]) continue;
+    dims.push_back(static_cast<int64_t>(d));
+    if (first) {
+      bshape = SizeVec(list[d]->sizes());
+      first = false;
+      continue;
+    }
+    try {
+      bshape = detail::broadcast_shapes(bshape, list[d]->sizes(), op);
+    } catch (const Error&) {
+      std::string shapes;
+      for (const auto& t : list)
+        if (t) shapes += (shapes.empty() ? "" : ", ") + shape_str(t->sizes());
+      throw IndexError(
+          "shape mismatch: indexing tensors could not be broadcast together with "
+          "shapes " +
+          shapes);
+    }
+  }
+  TORSH_CHECK(!dims.empty(), op, "(): at least one index tensor is required");
+  TORSH_CHECK(dims.size() <= 5, op, "(): at most 5 index tensors per call are supported, got ",
+              dims.size());
+  bool adjacent = true;
+  for (size_t k = 1; k < dims.size(); ++k) adjacent &= dims[k] == dims[k - 1] + 1;
+  // Result dims: the broadcast dims replace the indexed ones in place when those are adjacent,
+  // and go first otherwise (torch's rule).
+  const int64_t nd = self.dim(), nb = static_cast<int64_t>(bshape.size());
+  const int64_t at = adjacent ? dims.front() : 0;
+  AdvancedIndex r;
+  SizeVec src_strides;
+  std::vector<int64_t> kept;  // dims of self kept in the result, in order
+  for (int64_t d = 0; d < nd; ++d)
+    if (d >= static_cast<int64_t>(list.size()) || !list[d]) kept.push_back(d);
+  auto put_kept = [&](int64_t from, int64_t to) {
+    for (int64_t d : kept) {
+      if (d < from || d >= to) continue;
+      r.shape.push_back(self.sizes()[d]);
+      src_strides.push_back(self.strides()[d]);
+    }
+  };
+  put_kept(0, at);
+  const int64_t bpos = static_cast<int64_t>(r.shape.size());
+  for (int64_t b = 0; b < nb; ++b) {
+    r.shape.push_back(bshape[b]);
+    src_strides.push_back(0);
+  }
+  put_kept(at, nd);
+  r.src = restride(self, r.shape, src_strides);
+  const int64_t es = self.element_size();
+  for (int64_t d : dims) {
+    Tensor idx = list[d]->expand(bshape.vec());
+    SizeVec st(r.shape.size(), 0);
+    for (int64_t b = 0; b < nb; ++b) st[bpos + b] = idx.strides()[b];
+    r.indices.push_back(restride(idx, r.shape, st));
+    r.sizes.push_back(self.sizes()[d]);
+    r.strides.push_back(self.strides()[d] * es);
   }
   return r;
 }
+
+// Byte offset of the element the index operands at ptrs[first..] select.
+int64_t offset_of(char* const* ptrs, const int64_t* s, int64_t j, int first,
+                  const AdvancedIndex& ai) {
+  int64_t off = 0;
+  for (size_t k = 0; k < ai.sizes.size(); ++k) {
+    const int kk = first + static_cast<int>(k);
+    int64_t v = *reinterpret_cast<const int64_t*>(ptrs[kk] + j * s[kk]);
+    const int64_t size = ai.sizes[k];
+    TORSH_CHECK_INDEX(v >= -size && v < size, "index ", v, " is out of bounds for dimension ", k,
+                      " with size ", size);
+    if (v < 0) v += size;
+    off += v * ai.strides[k];
+  }
+  return off;
+}
+
+// Runs f(ptrs, strides, j, offset) for each element.
+template <typename F>
+void for_each_indexed(const detail::TensorIter& it, const AdvancedIndex& ai, int first, bool serial,
+                      const F& f) {
+  auto loop = [&](char** d, const int64_t* s, int64_t n) {
+    for (int64_t j = 0; j < n; ++j) f(d, s, j, offset_of(d, s, j, first, ai));
+  };
+  if (serial) {
+    it.serial_for_each(loop, 0, it.numel());
+  } else {
+    it.for_each(loop, 4096);
+  }
+}
+
+template <int64_t kSize>
+void copy_elem(char* dst, const char* src) {
+  std::memcpy(dst, src, kSize);
+}
+using CopyFn = void (*)(char*, const char*);
+CopyFn copy_for(int64_t es) {
+  switch (es) {
+    case 1:
+      return copy_elem<1>;
+    case 2:
+      return copy_elem<2>;
+    case 4:
+      return copy_elem<4>;
+    default:
+      return copy_elem<8>;
+  }
+}
 }  // namespace
+
+Tensor index(const Tensor& self, const OptionalTensorList& indices) {
+  AdvancedIndex ai = make_index(self, indices, "index");
+  Tensor out;
+  detail::TensorIterConfig cfg("index");
+  cfg.add_output(out).add_input(ai.src).output_dtype(self.dtype());
+  for (const auto& t : ai.indices) cfg.add_input(t);
+  auto it = cfg.build();
+  const CopyFn copy = copy_for(self.element_size());
+  for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
+    copy(d[0] + j * s[0], d[1] + j * s[1] + off);
+  });
+  it.finish();
+  return out;
+}
+
+void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& indices,
+                   const Tensor& values, bool accumulate) {
+  if (!out.defined()) out = self.clone();
+  TORSH_CHECK(values.dtype() == out.dtype(),
+              "index_put_(): Index put requires the source and destination dtypes match, got ",
+              scalar_type_name(out.dtype()), " for the destination and ",
+              scalar_type_name(values.dtype()), " for the source.");
+  AdvancedIndex ai = make_index(out, indices, "index_put_");
+  // Values that share memory with the destination are read from a copy.
+  const bool shares =
+      values.unsafeGetTensorImpl()->storage().get() == out.unsafeGetTensorImpl()->storage().get();
+  Tensor src = shares ? values.clone() : values;
+  SizeVec vshape;
+  try {
+    vshape = detail::broadcast_shapes(ai.shape, src.sizes(), "index_put_");
+  } catch (const Error&) {
+    vshape.clear();
+  }
+  TORSH_CHECK(vshape.size() == ai.shape.size() && IntArrayRef(vshape).equals(ai.shape),
+              "shape mismatch: value tensor of shape ", shape_str(values.sizes()),
+              " cannot be broadcast to indexing result of shape ", shape_str(ai.shape));
+  Tensor v = src.expand(ai.shape.vec());
+  detail::TensorIterConfig cfg("index_put_");
+  cfg.add_input(ai.src).add_input(v);
+  for (const auto& t : ai.indices) cfg.add_input(t);
+  auto it = cfg.build();
+  if (!accumulate) {
+    const CopyFn copy = copy_for(out.element_size());
+    for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
+      copy(d[0] + j * s[0] + off, d[1] + j * s[1]);
+    });
+    return;
+  }
+  // Repeated indices add up: one thread, in order.
+  detail::dispatch_all(out.dtype(), "index_put_", [&](auto tag) {
+    using T = decltype(tag);
+    for_each_indexed(it, ai, 2, true, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
+      T* dst = reinterpret_cast<T*>(d[0] + j * s[0] + off);
+      const T add = *reinterpret_cast<const T*>(d[1] + j * s[1]);
+      if constexpr (std::is_same_v<T, bool>) {
+        *dst = *dst || add;
+      } else {
+        *dst = detail::convert<T>(static_cast<detail::opmath_t<T>>(*dst) +
+                                  static_cast<detail::opmath_t<T>>(add));
+      }
+    });
+  });
+}
 
 Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   const int64_t d = detail::wrap_dim(dim, self.dim(), "index_select");
-  const int64_t n = self.dim() == 0 ? 1 : self.sizes()[d];
-  auto idx = index_values(index, n, "index_select");
-  if (self.dim() == 0) return self.clone();
-  std::vector<int64_t> shape = self.sizes().vec();
-  shape[d] = static_cast<int64_t>(idx.size());
-  Tensor out = torsh::empty(shape, self.dtype());
-  for (size_t i = 0; i < idx.size(); ++i) {
-    out.select(d, static_cast<int64_t>(i)).copy_(self.select(d, idx[i]));
+  TORSH_CHECK_INDEX(index.dim() <= 1, "index_select(): Index is supposed to be a vector, got ",
+                    index.dim(), "-D");
+  TORSH_CHECK(index.dtype() == kLong || index.dtype() == kInt,
+              "index_select(): Expected dtype int32 or int64 for index, got ",
+              scalar_type_name(index.dtype()));
+  {
+    const int64_t size = self.dim() == 0 ? 1 : self.sizes()[d];
+    Tensor c = index.to(kLong).contiguous();
+    const int64_t* p = c.data_ptr<int64_t>();
+    for (int64_t i = 0; i < c.numel(); ++i)
+      TORSH_CHECK_INDEX(p[i] >= 0 && p[i] < size,
+                        "index_select(): index out of range in self (index ", p[i], ", size ", size,
+                        ")");
   }
-  return out;
+  if (self.dim() == 0) {
+    TORSH_CHECK_INDEX(index.numel() == 1, "index_select(): index out of range in self");
+    OptionalTensorList li{index.to(kLong).reshape({1})};
+    return torsh::index(self.reshape({1}), li).reshape({});
+  }
+  OptionalTensorList li(static_cast<size_t>(d));
+  li.emplace_back(index.to(kLong).reshape({-1}));
+  return torsh::index(self, li);
 }
 
 Tensor index_select_backward(const Tensor& grad, IntArrayRef self_sizes, int64_t dim,
@@ -42,12 +274,9 @@ Tensor index_select_backward(const Tensor& grad, IntArrayRef self_sizes, int64_t
   Tensor out = torsh::zeros(self_sizes, grad.dtype());
   if (self_sizes.empty()) return out.add_(grad.reshape({}));
   const int64_t d = detail::wrap_dim(dim, static_cast<int64_t>(self_sizes.size()));
-  auto idx = index_values(index, self_sizes[d], "index_select_backward");
-  for (size_t i = 0; i < idx.size(); ++i) {
-    Tensor dst = out.select(d, idx[i]);
-    dst.add_(grad.select(d, static_cast<int64_t>(i)));  // repeated indices accumulate
-  }
-  return out;
+  OptionalTensorList li(static_cast<size_t>(d));
+  li.emplace_back(index.to(kLong).reshape({-1}));
+  return out.index_put_(li, grad, true);
 }
 
 Tensor nonzero(const Tensor& self) {

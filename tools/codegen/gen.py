@@ -15,6 +15,7 @@ CPP_TYPES = {
     "Tensor": "const Tensor&",
     "Tensor?": "const std::optional<Tensor>&",
     "Tensor[]": "TensorList",
+    "Tensor?[]": "const OptionalTensorList&",
     "Scalar": "const Scalar&",
     "Scalar?": "const std::optional<Scalar>&",
     "int": "int64_t",
@@ -93,7 +94,7 @@ SAVE_TYPES = {
     "int[]?": "std::optional<std::vector<int64_t>>", "float": "double",
     "float?": "std::optional<double>", "bool": "bool", "bool?": "std::optional<bool>",
     "str?": "std::optional<std::string>", "str": "std::string",
-    "ScalarType?": "std::optional<ScalarType>",
+    "ScalarType?": "std::optional<ScalarType>", "Tensor?[]": "OptionalTensorList",
 }
 
 
@@ -554,6 +555,7 @@ def accessor(a):
     return {
         "Tensor": "optional_tensor" if a.optional else "tensor",
         "Tensor[]": "tensorlist",
+        "Tensor?[]": "optional_tensorlist",
         "Scalar": "optional_scalar" if a.optional else "scalar",
         "int": "optional_int64" if a.optional else "int64",
         "int[]": "optional_intlist" if a.optional else "intlist",

@@ -76,6 +76,8 @@ class TensorImpl : public RefCounted, public Pooled<TensorImpl> {
 };
 
 class Tensor;
+/// Index tensors of index/index_put_: one per leading dim, nullopt for a dim taken whole.
+using OptionalTensorList = std::vector<std::optional<Tensor>>;
 using TensorList = std::vector<Tensor>;
 /// An optional list of dims (`int[1]? dim` in schemas).
 using OptionalIntArrayRef = std::optional<IntArrayRef>;
