@@ -245,6 +245,9 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output, const std::shared_
 }
 
 void SavedVariable::reset() {
+  // Never saved (an undefined tensor, or a value no computed gradient needs): stays empty
+  // rather than reporting a freed graph, as torch.
+  if (!data_.defined()) return;
   data_ = Tensor();
   grad_fn_.reset();
   leaf_.reset();
