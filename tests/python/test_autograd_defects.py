@@ -1,5 +1,5 @@
 """Regression tests against torch for autograd defects: values saved for gradients that are never
-computed (false "modified by an inplace operation" errors)."""
+computed (false "modified by an inplace operation" errors) and the CPU generator state API."""
 
 import numpy as np
 import pytest
@@ -7,6 +7,8 @@ import torch
 
 import torsh
 from conftest import record
+
+LIBS = (torch, torsh)
 
 
 def arr(shape, seed):
@@ -178,3 +180,62 @@ def test_saves_only_what_computed_gradients_need(fn):
 def test_brief_example_runs_in_both():
     # The case from the defect report must work (torch does), not merely match.
     assert same_outcome(_setitem_chain) == "ok"
+
+
+# ---- generator state --------------------------------------------------------------------------
+
+def _draws(m):
+    m.manual_seed(1234)
+    m.rand(3)
+    m.randn(5)  # leaves a cached normal sample
+    m.randn(3, dtype=m.float64)
+
+
+def test_get_rng_state_matches_torch_bytes():
+    record("rng_state")
+    for m in LIBS:
+        _draws(m)
+    st, ss = torch.get_rng_state(), torsh.get_rng_state()
+    assert ss.dtype == torsh.uint8 and tuple(ss.shape) == tuple(st.shape)
+    np.testing.assert_array_equal(ss.numpy(), st.numpy())
+    g_t, g_s = torch.Generator().manual_seed(5), torsh.Generator().manual_seed(5)
+    np.testing.assert_array_equal(g_s.get_state().numpy(), g_t.get_state().numpy())
+
+
+def test_set_rng_state_replays_like_torch():
+    record("rng_state")
+    _draws(torch)
+    state = torch.get_rng_state()
+    expect = (torch.randn(7), torch.rand(4, dtype=torch.float64))
+    for m in LIBS:
+        m.manual_seed(99)
+        m.randn(11)
+    torsh.set_rng_state(torsh.from_numpy(state.numpy().copy()))
+    torch.set_rng_state(state)
+    assert torsh.initial_seed() == torch.initial_seed()
+    got = (torsh.randn(7), torsh.rand(4, dtype=torsh.float64))
+    again = (torch.randn(7), torch.rand(4, dtype=torch.float64))
+    for e, a, g in zip(expect, again, got):
+        np.testing.assert_array_equal(g.numpy(), e.numpy())
+        np.testing.assert_array_equal(g.numpy(), a.numpy())
+    # Generator objects: get_state / set_state round trip.
+    g = torsh.Generator().manual_seed(3)
+    s = g.get_state()
+    first = torsh.rand(4, generator=g)
+    g.set_state(s)
+    np.testing.assert_array_equal(torsh.rand(4, generator=g).numpy(), first.numpy())
+
+
+@pytest.mark.parametrize("bad", ["float", "short", "garbage"])
+def test_set_rng_state_rejects_bad_states_like_torch(bad):
+    def f(m):
+        s = m.get_rng_state()
+        if bad == "float":
+            s = s.to(m.float32)
+        elif bad == "short":
+            s = s[:100].clone()
+        else:
+            s = s.clone()
+            s[8:12] = 0  # left = 0: not a valid mt19937 state
+        m.set_rng_state(s)
+    same_outcome(f)
