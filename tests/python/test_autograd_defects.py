@@ -1,5 +1,6 @@
 """Regression tests against torch for autograd defects: values saved for gradients that are never
-computed (false "modified by an inplace operation" errors) and the CPU generator state API."""
+computed (false "modified by an inplace operation" errors), the CPU generator state API and
+saved tensor hooks."""
 
 import numpy as np
 import pytest
@@ -238,4 +239,53 @@ def test_set_rng_state_rejects_bad_states_like_torch(bad):
             s = s.clone()
             s[8:12] = 0  # left = 0: not a valid mt19937 state
         m.set_rng_state(s)
+    same_outcome(f)
+
+
+# ---- saved tensor hooks -----------------------------------------------------------------------
+
+def test_saved_tensors_hooks_like_torch():
+    # Tensors go through pack/unpack (here: to numpy and back); gradients, first and second
+    # order, match torch, and the same tensors are packed.
+    def f(m):
+        shapes = []
+
+        def pack(x):
+            shapes.append(tuple(x.shape))
+            return x.detach().numpy().copy()
+
+        def unpack(a):
+            return m.from_numpy(a)
+        x = t(m, arr((3,), 53), True)
+        w = t(m, arr((3,), 54), True)
+        with m.autograd.graph.saved_tensors_hooks(pack, unpack):
+            y = ((x * w).exp() * x).sum()
+        gx, = m.autograd.grad(y, x, create_graph=True)
+        (gx * gx).sum().backward()
+        return x.grad, w.grad, m.tensor(sorted(shapes), dtype=m.float64)
+    assert same_outcome(f) == "ok"
+
+
+def test_saved_tensors_hooks_skip_version_checks_like_torch():
+    # With hooks, a packed tensor is not version-checked: what unpack returns is used.
+    def f(m):
+        a = t(m, arr((4,), 55), True)
+        b = t(m, arr((4,), 56), True)
+        with m.autograd.graph.saved_tensors_hooks(lambda x: x, lambda x: x):
+            a2 = a * 1.0
+            y = (a2 * b).sum()
+        with m.no_grad():
+            a2.mul_(2.0)
+        y.backward()
+        return a.grad, b.grad
+    assert same_outcome(f) == "ok"
+
+
+def test_saved_tensors_unpack_hook_must_return_a_tensor():
+    def f(m):
+        a = t(m, arr((4,), 57), True)
+        with m.autograd.graph.saved_tensors_hooks(lambda x: x, lambda x: 3):
+            y = (a * a).sum()
+        y.backward()
+        return a.grad
     same_outcome(f)
