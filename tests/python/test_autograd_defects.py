@@ -1,12 +1,15 @@
 """Regression tests against torch for autograd defects: values saved for gradients that are never
-computed (false "modified by an inplace operation" errors), the CPU generator state API and
-saved tensor hooks."""
+computed (false "modified by an inplace operation" errors), activation checkpointing (captured
+tensors, both modes, RNG state) and the CPU generator state API."""
+import warnings
 
 import numpy as np
 import pytest
 import torch
+import torch.utils.checkpoint
 
 import torsh
+import torsh.utils.checkpoint
 from conftest import record
 
 LIBS = (torch, torsh)
@@ -239,6 +242,186 @@ def test_set_rng_state_rejects_bad_states_like_torch(bad):
             s = s.clone()
             s[8:12] = 0  # left = 0: not a valid mt19937 state
         m.set_rng_state(s)
+    same_outcome(f)
+
+
+# ---- checkpoint -------------------------------------------------------------------------------
+
+def ckpt(m):
+    return m.utils.checkpoint.checkpoint
+
+
+def _captured(reentrant, kind, outside=False):
+    def f(m):
+        x = t(m, arr((3, 3), 30), True)
+        p = t(m, arr((3, 3), 31), True)
+        w = p if kind == "leaf" else p.exp()
+        out = ckpt(m)(lambda a: (a @ w).tanh() @ w, x, use_reentrant=reentrant)
+        loss = out.sum()
+        if outside:
+            loss = loss + (w * w).sum()
+        loss.backward()
+        return x.grad, p.grad
+    return f
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+@pytest.mark.parametrize("kind,outside", [("leaf", False), ("leaf", True), ("nonleaf", False),
+                                          ("nonleaf", True)])
+def test_checkpoint_gives_captured_tensors_gradients(reentrant, kind, outside):
+    kt = same_outcome(_captured(reentrant, kind, outside))
+    if kind == "leaf" or not outside or not reentrant:
+        assert kt == "ok"
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_input_sharing_a_captured_parameter(reentrant):
+    # The checkpointed input depends on w, which the function also captures: w's gradient
+    # arrives both through the recomputation and through the outer graph.
+    def f(m):
+        x = t(m, arr((2, 3), 32), True)
+        w = t(m, arr((3, 3), 33), True)
+        h = (x @ w).tanh()
+        out = ckpt(m)(lambda a: (a @ w).sigmoid() * a, h, use_reentrant=reentrant)
+        (out.sum() + h.sum()).backward()
+        return x.grad, w.grad
+    assert same_outcome(f) == "ok"
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_matches_plain_gradients(reentrant):
+    def f(m, use):
+        x = t(m, arr((3, 4), 34), True)
+        w = t(m, arr((4, 4), 35), True)
+        b = t(m, arr((4,), 36), True)
+        fn = lambda a, bias: ((a @ w + bias).tanh() @ w).exp()  # noqa: E731
+        out = ckpt(m)(fn, x, b, use_reentrant=reentrant) if use else fn(x, b)
+        out.sum().backward()
+        return x.grad, w.grad, b.grad
+    plain = f(torsh, False)
+    got = f(torsh, True)
+    for a, b in zip(plain, got):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-12, atol=1e-12)
+    same_outcome(lambda m: f(m, True))
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+@pytest.mark.parametrize("preserve", [True, False])
+def test_checkpoint_rng_state_like_torch(reentrant, preserve):
+    # A random op inside the checkpoint: recomputation sees the forward's random numbers when
+    # preserve_rng_state=True, and the generator continues after backward as in torch.
+    def f(m):
+        m.manual_seed(2024)
+        x = t(m, arr((4, 5), 37), True)
+        w = t(m, arr((5, 5), 38), True)
+
+        def fn(a):
+            keep = m.rand(a.shape, dtype=m.float64)
+            return ((a @ w) * keep).tanh() @ w
+        out = ckpt(m)(fn, x, use_reentrant=reentrant, preserve_rng_state=preserve)
+        m.rand(3)  # the generator moves on between forward and backward
+        out.sum().backward()
+        after = m.rand(6, dtype=m.float64)
+        return x.grad, w.grad, after
+    same_outcome(f, tol=1e-12)
+
+
+def test_checkpoint_preserved_rng_matches_plain_run():
+    def f(use):
+        torsh.manual_seed(7)
+        x = t(torsh, arr((3, 3), 39), True)
+
+        def fn(a):
+            return (a * torsh.rand(a.shape, dtype=torsh.float64)).exp()
+        out = ckpt(torsh)(fn, x) if use else fn(x)
+        out.sum().backward()
+        return x.grad
+    np.testing.assert_allclose(f(True).numpy(), f(False).numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_with_autograd_grad_like_torch(reentrant):
+    # torch refuses .grad() through a reentrant checkpoint; the non-reentrant one supports it.
+    def f(m):
+        x = t(m, arr((3,), 40), True)
+        w = t(m, arr((3,), 41), True)
+        out = ckpt(m)(lambda a: (a * w).exp(), x, use_reentrant=reentrant)
+        return m.autograd.grad(out.sum(), [x, w])
+    same_outcome(f)
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_backward_with_inputs_like_torch(reentrant):
+    def f(m):
+        x = t(m, arr((3,), 42), True)
+        w = t(m, arr((3,), 43), True)
+        out = ckpt(m)(lambda a: (a * w).tanh(), x, use_reentrant=reentrant)
+        out.sum().backward(inputs=[w])
+        return x.grad, w.grad
+    same_outcome(f)
+
+
+def test_checkpoint_non_reentrant_double_backward():
+    def f(m):
+        x = t(m, arr((4,), 44), True)
+        w = t(m, arr((4,), 45), True)
+        out = ckpt(m)(lambda a: (a * w).exp() * a, x, use_reentrant=False)
+        gx, = m.autograd.grad(out.sum(), x, create_graph=True)
+        (gx * gx).sum().backward()
+        return x.grad, w.grad
+    assert same_outcome(f) == "ok"
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_kwargs_and_non_tensor_args_like_torch(reentrant):
+    def f(m):
+        x = t(m, arr((3,), 46), True)
+        out = ckpt(m)(lambda a, k, scale=1.0: (a * k * scale).exp(), x, 3, scale=0.5,
+                      use_reentrant=reentrant)
+        out.sum().backward()
+        return x.grad
+    same_outcome(f)
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_no_input_requires_grad_like_torch(reentrant):
+    # Reentrant: the output does not require grad (torch warns), so backward raises.
+    # Non-reentrant: the captured w still gets its gradient.
+    def f(m):
+        x = t(m, arr((3,), 47))
+        w = t(m, arr((3,), 48), True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = ckpt(m)(lambda a: (a * w).exp(), x, use_reentrant=reentrant)
+        out.sum().backward()
+        return w.grad
+    same_outcome(f)
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_tuple_output_one_unused(reentrant):
+    def f(m):
+        x = t(m, arr((3,), 49), True)
+        w = t(m, arr((3,), 50), True)
+        a, b = ckpt(m)(lambda v: ((v * w).exp(), (v + w).tanh()), x, use_reentrant=reentrant)
+        a.sum().backward()
+        return x.grad, w.grad
+    same_outcome(f)
+
+
+@pytest.mark.parametrize("outer,inner", [(True, True), (False, False), (False, True),
+                                         (True, False)])
+def test_nested_checkpoints_like_torch(outer, inner):
+    def f(m):
+        x = t(m, arr((2, 3), 51), True)
+        w = t(m, arr((3, 3), 52), True)
+
+        def block(a):
+            h = ckpt(m)(lambda b: (b @ w).tanh(), a, use_reentrant=inner)
+            return (h @ w).sigmoid() * h
+        out = ckpt(m)(block, x, use_reentrant=outer)
+        out.sum().backward()
+        return x.grad, w.grad
     same_outcome(f)
 
 
