@@ -22,6 +22,33 @@ std::vector<Tensor> tensor_list(py::handle h) {
 
 py::object grad_or_none(const Tensor& t) { return t.defined() ? py::cast(t) : py::none(); }
 
+// A Python object C++ may own and drop without holding the GIL.
+std::shared_ptr<py::object> py_owned(py::object o) {
+  return std::shared_ptr<py::object>(new py::object(std::move(o)), [](py::object* p) {
+    py::gil_scoped_acquire gil;
+    delete p;
+  });
+}
+
+// Saved-tensor hooks calling Python functions (torch.autograd.graph.saved_tensors_hooks).
+autograd::SavedTensorHooks py_saved_tensor_hooks(py::function pack, py::function unpack) {
+  autograd::SavedTensorHooks h;
+  h.pack = [fn = py_owned(std::move(pack))](const Tensor& t) -> autograd::PackedTensor {
+    py::gil_scoped_acquire gil;
+    return py_owned((*fn)(t));
+  };
+  h.unpack = [fn = py_owned(std::move(unpack))](const autograd::PackedTensor& p) -> Tensor {
+    py::gil_scoped_acquire gil;
+    py::object r = (*fn)(*static_cast<py::object*>(p.get()));
+    TORSH_CHECK_TYPE(py::isinstance<Tensor>(r),
+                     "Output of saved tensor unpack_hook expected to be a Tensor but got result "
+                     "of type ",
+                     py::str(py::type::of(r).attr("__name__")).cast<std::string>());
+    return r.cast<Tensor>();
+  };
+  return h;
+}
+
 // A node whose backward is a Python callable: grads (tuple) -> tuple of input grads.
 class PyFunctionNode : public Node {
  public:
@@ -120,8 +147,9 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
             Tensor g = gradient.is_none() ? Tensor() : to_tensor_arg(gradient);
             std::optional<bool> keep;
             if (!retain_graph.is_none()) keep = retain_graph.cast<bool>();
+            auto ins = tensor_list(inputs);  // Python objects are read under the GIL
             py::gil_scoped_release nogil;
-            t.backward(g, keep, create_graph, tensor_list(inputs));
+            t.backward(g, keep, create_graph, ins);
           },
           py::arg("gradient") = py::none(), py::arg("retain_graph") = py::none(),
           py::arg("create_graph") = false, py::arg("inputs") = py::none());
@@ -130,6 +158,11 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
   m.def("_set_grad_enabled", &GradMode::set_enabled);
   m.def("_set_detect_anomaly", &autograd::set_detect_anomaly);
   m.def("_is_anomaly_enabled", &autograd::is_anomaly_enabled);
+  m.def("_is_checkpoint_valid", &autograd::is_checkpoint_valid);
+  m.def("_push_saved_tensors_hooks", [](py::function pack, py::function unpack) {
+    autograd::push_saved_tensor_hooks(py_saved_tensor_hooks(std::move(pack), std::move(unpack)));
+  });
+  m.def("_pop_saved_tensors_hooks", &autograd::pop_saved_tensor_hooks);
   m.def("_autograd_grad", [](py::handle outputs, py::handle inputs, py::handle grad_outputs,
                              py::object retain_graph, bool create_graph, bool allow_unused) {
     auto outs = tensor_list(outputs);
@@ -151,8 +184,9 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
     auto ts = tensor_list(tensors);
     auto gs = tensor_list(grads);
     bool keep = retain_graph.is_none() ? create_graph : retain_graph.cast<bool>();
+    auto ins = tensor_list(inputs);
     py::gil_scoped_release nogil;
-    autograd::backward(ts, gs, keep, create_graph, tensor_list(inputs));
+    autograd::backward(ts, gs, keep, create_graph, ins);
   });
   // Connects the outputs of a Python Function's forward to a node running its backward.
   m.def("_attach_function",

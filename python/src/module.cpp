@@ -74,13 +74,24 @@ PYBIND11_MODULE(_C, m) {
              return g;
            })
       .def("initial_seed", &Generator::current_seed)
-      .def("seed", [](Generator& g) { return g.current_seed(); });
+      .def("seed", [](Generator& g) { return g.current_seed(); })
+      .def("get_state", &Generator::get_state)
+      .def(
+          "set_state",
+          [](Generator& g, const Tensor& state) {
+            g.set_state(state);
+            return g;
+          },
+          py::arg("new_state"));
 
   m.def("manual_seed", [](int64_t s) {
     manual_seed(static_cast<uint64_t>(s));
     return default_generator();
   });
   m.def("initial_seed", [] { return default_generator().current_seed(); });
+  m.def("get_rng_state", [] { return get_rng_state(); });
+  m.def(
+      "set_rng_state", [](const Tensor& state) { set_rng_state(state); }, py::arg("new_state"));
   m.def("default_generator", [] { return default_generator(); });
   m.def("set_num_threads", &set_num_threads);
   m.def("get_num_threads", &get_num_threads);

@@ -8,6 +8,7 @@ from torsh._C import Tensor, Generator, dtype  # noqa: F401
 from torsh._size import Size  # noqa: F401
 from torsh._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 from torsh import autograd  # noqa: F401,E402
+from torsh import random  # noqa: F401,E402
 
 
 class device:

@@ -1,5 +1,6 @@
 // Autograd: grad mode, nodes, saved variables, per-tensor metadata and the Tensor methods.
 #include <atomic>
+#include <string>
 
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
@@ -225,27 +226,56 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   return {};
 }
 
+namespace {
+thread_local std::vector<std::shared_ptr<const SavedTensorHooks>> t_saved_hooks;
+}  // namespace
+
+void push_saved_tensor_hooks(SavedTensorHooks hooks) {
+  t_saved_hooks.push_back(std::make_shared<const SavedTensorHooks>(std::move(hooks)));
+}
+
+void pop_saved_tensor_hooks() {
+  TORSH_CHECK(!t_saved_hooks.empty(), "pop_saved_tensor_hooks(): no hooks are installed");
+  t_saved_hooks.pop_back();
+}
+
 SavedVariable::SavedVariable(const Tensor& t, bool is_output, const std::shared_ptr<Node>& node) {
   if (!t.defined()) return;
-  data_ = t.detach();
+  saved_ = true;
   version_ = t._version();
   requires_grad_ = autograd::requires_grad(t);
   is_output_ = is_output;
-  if (!requires_grad_) return;
-  AutogradMeta* m = meta(t);
-  if (is_output) {
-    grad_fn_weak_ = node;
-  } else if (m->grad_fn) {
-    grad_fn_ = m->grad_fn;
-  } else {
-    is_leaf_ = true;
-    leaf_ = t.impl();
+  if (requires_grad_) {
+    AutogradMeta* m = meta(t);
+    output_nr_ = m->output_nr;
+    if (is_output) {
+      grad_fn_weak_ = node;
+    } else if (m->grad_fn) {
+      grad_fn_ = m->grad_fn;
+    } else {
+      is_leaf_ = true;
+      leaf_ = t.impl();
+    }
   }
-  (void)m;
+  if (!t_saved_hooks.empty()) {
+    hooks_ = t_saved_hooks.back();
+    // A leaf's unpacked values accumulate through its accumulator, kept alive here.
+    if (is_leaf_) grad_fn_ = gradient_edge(t).function;
+    AutoGradMode no_grad(false);
+    // An output is handed over without its history: keeping it would tie the node to itself.
+    packed_ = hooks_->pack(is_output ? t.detach() : t);
+    return;
+  }
+  data_ = t.detach();
 }
 
 void SavedVariable::reset() {
+  // Never saved (an undefined tensor, or a value no computed gradient needs): stays empty
+  // rather than reporting a freed graph, as torch.
+  if (!saved_) return;
   data_ = Tensor();
+  packed_.reset();
+  hooks_.reset();
   grad_fn_.reset();
   leaf_.reset();
   released_ = true;
@@ -258,23 +288,40 @@ Tensor SavedVariable::unpack(const char* node_name) const {
               "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True "
               "if you need to backward through the graph a second time or if you need to access "
               "saved tensors after calling backward.");
-  if (!data_.defined()) return Tensor();
-  const uint32_t now = data_._version();
-  TORSH_CHECK(now == version_,
-              "one of the variables needed for gradient computation has been modified by an "
-              "inplace operation: [",
-              scalar_type_name(data_.dtype()), " ", detail::shape_str(data_.sizes()),
-              "], which is ", is_output_ ? "output 0 of " : "an input of ", node_name,
-              ", is at version ", now, "; expected version ", version_,
-              " instead. Hint: enable anomaly detection to find the operation that failed to "
-              "compute its gradient, with torch.autograd.set_detect_anomaly(True).");
-  if (!requires_grad_) return data_;
-  if (is_leaf_) return Tensor(leaf_);
+  if (!saved_) return Tensor();
+  Tensor data;
+  if (hooks_) {
+    data = hooks_->unpack(packed_);
+    TORSH_CHECK(data.defined(), "unpack hook of a saved tensor of ", node_name,
+                " returned no tensor");
+    data = data.detach();
+  } else {
+    const uint32_t now = data_._version();
+    TORSH_CHECK(now == version_,
+                "one of the variables needed for gradient computation has been modified by an "
+                "inplace operation: [",
+                scalar_type_name(data_.dtype()), " ", detail::shape_str(data_.sizes()),
+                "], which is ",
+                is_output_ ? "output " + std::to_string(output_nr_) + " of " : "an input of ",
+                node_name, ", is at version ", now, "; expected version ", version_,
+                " instead. Hint: enable anomaly detection to find the operation that failed to "
+                "compute its gradient, with torch.autograd.set_detect_anomaly(True).");
+    if (!requires_grad_) return data_;
+    if (is_leaf_) return Tensor(leaf_);
+    data = data_.detach();
+  }
+  if (!requires_grad_) return data;
+  if (is_leaf_) {
+    // The unpacked values, accumulating into the saved leaf (as torch's saved leaves do).
+    AutogradMeta& m = meta_or_create(data);
+    m.requires_grad = true;
+    m.grad_accumulator = grad_fn_;
+    return data;
+  }
   // A fresh alias carrying the history, so double backward sees the graph.
-  Tensor r = data_.detach();
   std::shared_ptr<Node> fn = is_output_ ? grad_fn_weak_.lock() : grad_fn_;
-  if (fn) set_history(r, fn, 0);
-  return r;
+  if (fn) set_history(data, fn, output_nr_);
+  return data;
 }
 
 }  // namespace autograd

@@ -33,6 +33,55 @@ bool has_nan(const Tensor& t) {
 
 std::atomic<uint64_t> g_run_id{1};
 
+// Backward passes running on this thread, innermost last. A node's backward may start another
+// pass (a reentrant checkpoint), whose graph can share nodes with the outer one.
+struct ActiveRun {
+  uint64_t id;
+  bool can_checkpoint;
+};
+thread_local std::vector<ActiveRun> t_runs;
+
+// Marks a pass active for its lifetime and, on exit, gives the shared nodes back the outer
+// pass's state that the inner pass overwrote.
+class RunScope {
+ public:
+  RunScope(uint64_t id, bool can_checkpoint) { t_runs.push_back({id, can_checkpoint}); }
+  ~RunScope() {
+    for (auto it = stash_.rbegin(); it != stash_.rend(); ++it) {
+      Node* n = it->node;
+      n->run_id = it->run_id;
+      n->dependencies = it->dependencies;
+      n->needed = it->needed;
+      n->queued = it->queued;
+      n->buffer = std::move(it->buffer);
+    }
+    t_runs.pop_back();
+  }
+  RunScope(const RunScope&) = delete;
+  RunScope& operator=(const RunScope&) = delete;
+  // Keeps n's state if an enclosing pass on this thread is using it.
+  void save_if_outer(Node* n) {
+    if (t_runs.size() < 2 || n->run_id == 0) return;
+    for (size_t i = 0; i + 1 < t_runs.size(); ++i) {
+      if (t_runs[i].id == n->run_id) {
+        stash_.push_back({n, n->run_id, n->dependencies, n->needed, n->queued, n->buffer});
+        return;
+      }
+    }
+  }
+
+ private:
+  struct Saved {
+    Node* node;
+    uint64_t run_id;
+    int dependencies;
+    int needed;
+    bool queued;
+    variable_list buffer;
+  };
+  std::vector<Saved> stash_;
+};
+
 // Runs the graph from the root edges. With `capture` non-empty, the gradients arriving at
 // those (node, input_nr) pairs are returned instead of being accumulated into leaves. The
 // per-run state (dependency counts, input buffers) lives in the nodes, stamped with a run id.
@@ -40,8 +89,11 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
                   bool create_graph, const std::vector<Edge>& capture, bool accumulate,
                   const std::unordered_set<const Node*>* only_leaves) {
   const uint64_t id = g_run_id.fetch_add(1);
-  auto touch = [id](Node* n) {
+  // torch's GraphTask::can_checkpoint: every reachable node runs and leaves accumulate.
+  RunScope scope(id, capture.empty() && accumulate && !only_leaves);
+  auto touch = [id, &scope](Node* n) {
     if (n->run_id == id) return false;
+    scope.save_if_outer(n);
     n->run_id = id;
     n->dependencies = 0;
     n->needed = -1;
@@ -192,6 +244,8 @@ variable_list root_gradients(const variable_list& roots, const variable_list& gi
   return r;
 }
 }  // namespace
+
+bool is_checkpoint_valid() { return t_runs.empty() || t_runs.back().can_checkpoint; }
 
 void set_detect_anomaly(bool enabled) { g_anomaly = enabled; }
 bool is_anomaly_enabled() { return g_anomaly; }

@@ -113,8 +113,10 @@ class Autograd:
         self.cls = self.node + "_" + camel(schema.name) + camel(schema.overload or "")
         rets = schema.returns
         self.out_names = ["result"] if len(rets) == 1 else [r.name for r in rets]
-        text = " ".join(str(f) for f in self.formulas.values())
-        used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text))
+        ident = r"[A-Za-z_][A-Za-z_0-9]*"
+        # Names each input's formula uses: a value is saved only for the formulas that will run.
+        self.uses = {k: set(re.findall(ident, str(f))) for k, f in self.formulas.items()}
+        used = set().union(*self.uses.values()) if self.uses else set()
         args = {a.name: a for a in schema.args}
         self.diff = [args[k] for k in self.formulas]  # differentiable inputs, in formula order
         self.saved_tensors = [a for a in schema.args if a.base in ("Tensor",) and a.name in used]
@@ -189,6 +191,29 @@ class Autograd:
                                 "autograd::requires_grad({n})")
         return " || ".join(parts) if parts else "false"
 
+    def _edge_valid(self, a):
+        """C++ test (after add_input) that input a requires grad: its formula will run."""
+        if a.base == "Tensor[]":
+            return f"autograd::any_requires_grad({a.name})"  # list inputs are never written
+        off = [f"{b.name}.size()" if b.base == "Tensor[]" else "1"
+               for b in self.diff[:self.diff.index(a)]]
+        n_lists = sum(1 for x in off if x != "1")
+        pos = " + ".join([str(len(off) - n_lists)] + [x for x in off if x != "1"])
+        return f"node->next_edges()[{pos}].is_valid()"
+
+    def _needed(self, name):
+        """C++ condition under which the value `name` is saved (None: always, as every
+        formula uses it): some input whose formula uses it requires grad (torch's
+        should_compute_output). A node exists only if some input requires grad."""
+        users = [a for a in self.diff if name in self.uses[a.name]]
+        if len(users) == len(self.diff):
+            return None
+        return " || ".join(self._edge_valid(a) for a in users)
+
+    def _guarded(self, name, stmt):
+        cond = self._needed(name)
+        return [f"    {stmt}" if cond is None else f"    if ({cond}) {stmt}"]
+
     def make_node(self, inplace=False):
         """Statements creating `node` and recording inputs (before the op runs)."""
         out = [f"    node = std::make_shared<autograd::generated::{self.cls}>();",
@@ -200,30 +225,35 @@ class Autograd:
             n = a.name
             src = f"{n}.clone()" if (inplace and a.name == "self") else n
             if a.optional:
-                out.append(f"    if ({n}) node->{a.name}_ = autograd::SavedVariable(*{n}, false);")
+                st = f"if ({n}) node->{n}_ = autograd::SavedVariable(*{n}, false);"
             else:
-                out.append(f"    node->{a.name}_ = autograd::SavedVariable({src}, false);")
+                st = f"node->{n}_ = autograd::SavedVariable({src}, false);"
+            out += self._guarded(n, st)
         for a in self.saved_lists:
-            out.append(f"    for (const auto& t : {a.name}) node->{a.name}_.emplace_back(t, false);")
+            n = a.name
+            out += self._guarded(n, f"for (const auto& t : {n}) node->{n}_.emplace_back(t, false);")
         for a in self.saved_sizes:
             n = a.name
             if a.base == "Tensor[]":
-                out.append(f"    for (const auto& t : {n}) node->{a.name}_sizes.push_back(t.sizes().vec());")
+                st = f"for (const auto& t : {n}) node->{n}_sizes.push_back(t.sizes().vec());"
             else:
-                out.append(f"    node->{a.name}_sizes = {n}.sizes().vec();")
+                st = f"node->{n}_sizes = {n}.sizes().vec();"
+            out += self._guarded(n + "_sizes", st)
         for a in self.saved_strides:
             n = a.name
-            out.append(f"    node->{a.name}_strides = {n}.strides().vec();")
+            out += self._guarded(n + "_strides", f"node->{n}_strides = {n}.strides().vec();")
         for a in self.saved_scalars:
             t = a.base + ("?" if a.optional else "")
+            n = a.name
             if t == "int[]":
-                out.append(f"    node->{a.name} = {a.name}.vec();")
+                st = f"node->{n} = {n}.vec();"
             elif t == "int[]?":
-                out.append(f"    if ({a.name}) node->{a.name} = {a.name}->vec();")
+                st = f"if ({n}) node->{n} = {n}->vec();"
             elif t == "str?":
-                out.append(f"    if ({a.name}) node->{a.name} = std::string(*{a.name});")
+                st = f"if ({n}) node->{n} = std::string(*{n});"
             else:
-                out.append(f"    node->{a.name} = {a.name};")
+                st = f"node->{n} = {n};"
+            out += self._guarded(n, st)
         return out
 
     def finish_node(self, outs):
@@ -233,7 +263,9 @@ class Autograd:
             out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});")
         if self.s.returns[0].alias == "a":
             out.append(f"    autograd::mark_view({outs[0]}, self);")
-        # Outputs are saved after they got their history, so double backward sees it.
+        # Outputs are saved after they got their history, so double backward sees it. They are
+        # saved whenever the node exists, as torch does (its should_compute_output guards cover
+        # saved inputs only), so writing into an output raises where torch raises.
         for n, expr in zip(self.out_names, outs):
             if n in self.saved_outputs:
                 out.append(f"    node->{n}_ = autograd::SavedVariable({expr}, true, node);")

@@ -148,9 +148,15 @@ struct Function {
 };
 
 /// Runs fn without keeping its intermediates; backward recomputes them (activation
-/// checkpointing, torch.utils.checkpoint).
+/// checkpointing, torch.utils.checkpoint.checkpoint). Gradients reach the inputs and the
+/// tensors fn captures. use_reentrant=false (the default here) records fn's graph with its
+/// saved tensors swapped for slots that the first unpack in backward refills by rerunning fn;
+/// it works with autograd::grad and double backward. use_reentrant=true runs fn without a
+/// graph and reruns it in backward under a nested backward() (not with autograd::grad, as
+/// torch). preserve_rng_state: the rerun draws the forward's random numbers.
 variable_list checkpoint(const std::function<variable_list(const variable_list&)>& fn,
-                         const variable_list& inputs);
+                         const variable_list& inputs, bool use_reentrant = false,
+                         bool preserve_rng_state = true);
 
 }  // namespace torsh::autograd
 

@@ -77,7 +77,36 @@ class AccumulateGrad : public Node {
   IntrusivePtr<TensorImpl> leaf_;
 };
 
-/// A tensor saved for backward; unpack() checks that no in-place op changed it since.
+/// What a pack hook made of a saved tensor: handed back to the matching unpack hook.
+using PackedTensor = std::shared_ptr<void>;
+
+/// Hooks applied to every tensor saved for backward while they are installed
+/// (torch.autograd.graph.saved_tensors_hooks): pack runs when the tensor is saved, under no
+/// grad; unpack runs when backward needs it and must give back a tensor with its values.
+struct SavedTensorHooks {
+  std::function<PackedTensor(const Tensor&)> pack;
+  std::function<Tensor(const PackedTensor&)> unpack;
+};
+
+/// Installs hooks for tensors saved on this thread, on top of (and hiding) earlier ones.
+void push_saved_tensor_hooks(SavedTensorHooks hooks);
+/// Removes the hooks installed last.
+void pop_saved_tensor_hooks();
+
+/// Scoped push_saved_tensor_hooks / pop_saved_tensor_hooks.
+class SavedTensorHooksGuard {
+ public:
+  explicit SavedTensorHooksGuard(SavedTensorHooks hooks) {
+    push_saved_tensor_hooks(std::move(hooks));
+  }
+  ~SavedTensorHooksGuard() { pop_saved_tensor_hooks(); }
+  SavedTensorHooksGuard(const SavedTensorHooksGuard&) = delete;
+  SavedTensorHooksGuard& operator=(const SavedTensorHooksGuard&) = delete;
+};
+
+/// A tensor saved for backward; unpack() checks that no in-place op changed it since. With
+/// saved-tensor hooks installed, it keeps what the pack hook returned instead of the tensor
+/// (and, as torch, cannot check versions).
 class SavedVariable {
  public:
   SavedVariable() = default;
@@ -85,17 +114,21 @@ class SavedVariable {
   SavedVariable(const Tensor& t, bool is_output, const std::shared_ptr<Node>& node = nullptr);
   Tensor unpack(const char* node_name) const;
   void reset();
-  bool defined() const { return data_.defined(); }
+  bool defined() const { return saved_; }
 
  private:
   Tensor data_;  // shares storage and geometry, no autograd meta
   uint32_t version_ = 0;
+  uint32_t output_nr_ = 0;
+  bool saved_ = false;  // a defined tensor was saved (an undefined one unpacks as undefined)
   bool requires_grad_ = false;
   bool is_output_ = false;
   bool is_leaf_ = false;
   std::weak_ptr<Node> grad_fn_weak_;
   std::shared_ptr<Node> grad_fn_;  // inputs keep their producer alive
   IntrusivePtr<TensorImpl> leaf_;  // leaf inputs: the original, for grad accumulation
+  std::shared_ptr<const SavedTensorHooks> hooks_;
+  PackedTensor packed_;
   bool released_ = false;
 };
 
@@ -143,6 +176,10 @@ Tensor reduce_grad(const Tensor& grad, const InputMeta& meta);
 /// Anomaly mode: backward checks every node's outputs for NaN and names the forward op.
 void set_detect_anomaly(bool enabled);
 bool is_anomaly_enabled();
+
+/// False while a backward pass that cannot run a reentrant checkpoint is running on this
+/// thread: autograd::grad, or backward with `inputs` (torch.autograd._is_checkpoint_valid).
+bool is_checkpoint_valid();
 
 /// Computes gradients of roots w.r.t. the graph leaves (Tensor::backward).
 void backward(const variable_list& roots, const variable_list& grad_roots, bool keep_graph,

@@ -3,6 +3,11 @@ from torsh import _C
 from torsh._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 from torsh.autograd.function import Function, FunctionCtx  # noqa: F401
 from torsh.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: F401
+from torsh.autograd import graph  # noqa: F401
+
+# False while a backward pass that cannot run a reentrant checkpoint is running (grad(), or
+# backward with inputs).
+_is_checkpoint_valid = _C._is_checkpoint_valid
 
 
 def _as_tuple(x):
