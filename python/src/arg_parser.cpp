@@ -346,11 +346,7 @@ std::optional<Generator> ParsedArgs::generator(int i) const {
 TensorOptions ParsedArgs::options(int dtype_i, int device_i, int requires_grad_i) const {
   TensorOptions o;
   if (!is_none(dtype_i)) o = o.dtype(scalartype(dtype_i));
-  if (!is_none(device_i)) {
-    py::handle d = vals[device_i];
-    std::string s = py::str(PyUnicode_Check(d.ptr()) ? d : d.attr("type"));
-    o = o.device(Device(s));
-  }
+  if (!is_none(device_i)) o = o.device(placement_device(vals[device_i]));
   if (!is_none(requires_grad_i)) o = o.requires_grad(to_bool(requires_grad_i));
   return o;
 }

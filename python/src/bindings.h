@@ -123,6 +123,16 @@ py::object wrap(const std::vector<Tensor>& t);
 /// The torsh dtype object for t (torsh.float32, ...).
 py::object dtype_obj(ScalarType t);
 
+// ---- device.cpp: torsh.device and device arguments ----
+/// A device from a torsh.device, a string ("cuda:1") or an int (a CUDA index), as torch.
+Device to_device(py::handle h);
+/// Raises unless tensors can be placed on d: AssertionError for CUDA, as torch's CPU build.
+void check_placement(Device d);
+/// to_device(h), checked for placement: the device of a tensor being created or moved.
+Device placement_device(py::handle h);
+/// Registers torsh.device.
+void register_device(py::module_& m);
+
 // ---- conversions.cpp: Python data and numpy <-> tensors ----
 /// torch.tensor(data): nested sequences of numbers/tensors, numpy arrays or tensors (copied).
 Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype);

@@ -1,0 +1,148 @@
+"""The binding layer against torch: devices, tolist/item/number conversions, numpy(), out=
+identity and operators with numpy operands. Each case runs in both libraries and compares the
+result (value, type, dtype) or the exception (type, and message where torch's is ours too)."""
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+import torsh
+from conftest import record
+
+
+def outcome(fn, message=True):
+    """('ok', value) or (exception type name, message): comparable across libraries."""
+    try:
+        return ("ok", fn())
+    except Exception as e:  # noqa: BLE001 - the exception is the result being compared
+        return (type(e).__name__, str(e) if message else "")
+
+
+def lib_of(name):
+    return torch if name == "torch" else torsh
+
+
+def describe(x):
+    """A library-neutral summary of a result: tensors by device, dtype, shape and values."""
+    if isinstance(x, (torch.Tensor, torsh.Tensor)):
+        vals = x.tolist() if x.dtype not in (torch.bfloat16, torsh.bfloat16) else x.float().tolist()
+        return ("Tensor", repr(x.device), repr(x.dtype), tuple(x.shape), repr(vals))
+    if isinstance(x, (torch.device, torsh.device)):
+        return ("device", repr(x), str(x), x.type, x.index)
+    if isinstance(x, np.ndarray):
+        return ("ndarray", x.dtype.str, x.shape, repr(x.tolist()))
+    return (type(x).__name__, repr(x))
+
+
+def compare(fn, message=True):
+    """Calls fn(lib) for torch and torsh; same described result or same exception."""
+    record("bindings")
+    t = outcome(lambda: describe(fn(torch)), message)
+    s = outcome(lambda: describe(fn(torsh)), message)
+    assert s == t, f"torsh {s} vs torch {t}"
+
+
+# ---- devices ------------------------------------------------------------------------------------
+DEVICE_STRINGS = ["cpu", "cpu:0", "cpu:1", "cuda", "cuda:0", "cuda:1", "cuda:12", "mps", "meta",
+                  "xla:2", "privateuseone", "banana", "CPU", "Cuda", "cuda:", "cpu:-1", "cpu:01",
+                  "cuda:a", "cuda:1:2", " cpu", "cpu ", ":0", "", "cuda:+1", "cuda-1", "cu da"]
+
+
+@pytest.mark.parametrize("s", DEVICE_STRINGS)
+def test_device_from_string(s):
+    compare(lambda m: m.device(s))
+
+
+@pytest.mark.parametrize("args,kwargs", [
+    (("cuda", 1), {}), (("cpu", 0), {}), (("cpu", -1), {}), (("cuda:1", 0), {}), ((0,), {}),
+    ((3,), {}), ((-1,), {}), ((), {"type": "cuda"}), ((), {"type": "cuda", "index": 2}),
+    (("banana", 0), {}), (("cpu", None), {})])
+def test_device_constructor_forms(args, kwargs):
+    compare(lambda m: m.device(*args, **kwargs))
+
+
+@pytest.mark.parametrize("args", [(None,), (1.5,), ("cpu", 1.5), ("cpu", "1"), (), (True,)])
+def test_device_constructor_type_errors(args):
+    compare(lambda m: m.device(*args), message=False)
+
+
+def test_device_objects():
+    compare(lambda m: m.device(m.device("cuda:1")))
+    for a, b in [("cpu", "cpu"), ("cpu", "cpu:0"), ("cuda:1", "cuda:1"), ("cuda", "cpu")]:
+        compare(lambda m: m.device(a) == m.device(b))
+        compare(lambda m: m.device(a) != m.device(b))
+        compare(lambda m: hash(m.device(a)) == hash(m.device(b)))
+    compare(lambda m: m.device("cpu") == "cpu")
+    compare(lambda m: pickle.loads(pickle.dumps(m.device("cuda:3"))))
+    compare(lambda m: {m.device("cpu"): 1}[m.device("cpu")])
+    compare(lambda m: m.ones(2).device)
+    compare(lambda m: m.ones(2).is_cuda)
+    compare(lambda m: m.cuda.is_available())
+    compare(lambda m: m.cuda.device_count())
+    compare(lambda m: m.cuda.is_initialized())
+
+
+def device_arg(m, d):
+    return m.device(d[1]) if isinstance(d, tuple) else d
+
+
+TARGETS = ["cpu", "cpu:0", "cuda", "cuda:1", "banana", "cuda:x", ("device", "cpu"),
+           ("device", "cuda:0"), 0]
+
+
+@pytest.mark.parametrize("d", TARGETS, ids=str)
+def test_tensor_to_device(d):
+    compare(lambda m: m.arange(3.0).to(device_arg(m, d)))
+    compare(lambda m: m.arange(3.0).to(device=device_arg(m, d)))
+    compare(lambda m: m.arange(3.0).to(device_arg(m, d), m.float64))
+    compare(lambda m: m.arange(3.0).to(device_arg(m, d), dtype=m.int32, copy=True))
+
+
+@pytest.mark.parametrize("d", TARGETS + ["mps", "xla"], ids=str)
+def test_tensor_to_unsupported_backend(d):
+    compare(lambda m: m.ones(2).to(d if isinstance(d, str) else device_arg(m, d)))
+
+
+def test_tensor_to_other_forms():
+    compare(lambda m: m.arange(3.0).to(m.float64))
+    compare(lambda m: m.arange(3.0).to(dtype=m.int64))
+    compare(lambda m: m.arange(3.0).to(m.ones(1, dtype=m.int8)))
+    compare(lambda m: m.arange(3.0).to("cpu", m.float16, False, True))
+    compare(lambda m: m.arange(3.0).to("cpu", "cpu"), message=False)
+    compare(lambda m: m.arange(3.0).to("cpu", 1.5), message=False)
+    compare(lambda m: m.arange(3.0).to("cpu", copy=1), message=False)
+    compare(lambda m: m.arange(3.0).to(m.float64, bogus=1), message=False)
+
+
+@pytest.mark.parametrize("call", [
+    lambda t, m: t.to("cpu"), lambda t, m: t.to(m.float32), lambda t, m: t.to(t),
+    lambda t, m: t.to(), lambda t, m: t.to("cpu", copy=True), lambda t, m: t.cpu(),
+    lambda t, m: t.float(), lambda t, m: t.double(), lambda t, m: t.to(m.device("cpu"))])
+def test_noop_conversions_return_self(call):
+    compare(lambda m: (lambda t: call(t, m) is t)(m.ones(2)))
+
+
+@pytest.mark.parametrize("d", [None, "cpu", "cpu:0", "cuda", "cuda:1", "banana", ("device", "cuda"),
+                               ("device", "cpu"), 0, -1], ids=str)
+def test_creation_on_device(d):
+    compare(lambda m: m.zeros(2, device=device_arg(m, d)))
+    compare(lambda m: m.ones(2, 3, dtype=m.int32, device=device_arg(m, d)))
+    compare(lambda m: m.full((2,), 7, device=device_arg(m, d)))
+    compare(lambda m: m.arange(4, device=device_arg(m, d)))
+    compare(lambda m: m.eye(2, device=device_arg(m, d)))
+    compare(lambda m: m.empty(2, device=device_arg(m, d)).shape)
+    compare(lambda m: m.randn(2, device=device_arg(m, d)).shape)
+    compare(lambda m: m.tensor([1.5, 2.0], device=device_arg(m, d)))
+    compare(lambda m: m.zeros_like(m.ones(2), device=device_arg(m, d)))
+
+
+def test_cuda_and_cpu_methods():
+    compare(lambda m: m.ones(2).cuda())
+    compare(lambda m: m.ones(2).cuda(0))
+    compare(lambda m: m.ones(2).cuda("banana"))
+    compare(lambda m: m.ones(2).cuda(device="cuda:1"))
+    compare(lambda m: m.ones(2).cpu())
+    compare(lambda m: m.Generator(device="cuda"))
+    compare(lambda m: m.Generator(device="banana"))
+    compare(lambda m: m.Generator(device="cpu").initial_seed())
