@@ -140,8 +140,9 @@ Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype);
 py::object to_list(const Tensor& t);
 /// torch.from_numpy(arr) for a numpy array: shares the array's memory.
 Tensor from_numpy(py::handle arr);
-/// Tensor.numpy(): a numpy array sharing the tensor's memory.
-py::object to_numpy(const Tensor& t);
+/// Tensor.numpy(force): a numpy array sharing the tensor's memory; refuses, as torch, a tensor
+/// that requires grad while grad mode is on, unless force (which detaches it).
+py::object to_numpy(const Tensor& t, bool force = false);
 
 // ---- indexing.cpp: subscripts ----
 /// self[index]: ints, slices, None, Ellipsis, bools and one tensor (or list) index.

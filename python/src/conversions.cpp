@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "core/dispatch.h"
+#include "torsh/core/grad_mode.h"
 
 namespace torsh::python {
 
@@ -154,7 +155,11 @@ Tensor from_numpy(py::handle h) {
   return from_blob(const_cast<void*>(arr.data()), sizes, strides, t, release_pyobject, owner);
 }
 
-py::object to_numpy(const Tensor& t) {
+py::object to_numpy(const Tensor& self, bool force) {
+  TORSH_CHECK(force || !(GradMode::is_enabled() && self.requires_grad()),
+              "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+              "instead.");
+  const Tensor t = force ? self.detach() : self;
   std::vector<py::ssize_t> shape, strides;
   for (int64_t i = 0; i < t.dim(); ++i) {
     shape.push_back(t.sizes()[i]);

@@ -145,7 +145,8 @@ void register_tensor_type(py::class_<Tensor>& cls) {
            })
       .def("tolist", [](const Tensor& t) { return to_list(t); })
       .def(
-          "numpy", [](const Tensor& t, bool) { return to_numpy(t); }, py::arg("force") = false)
+          "numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); },
+          py::arg("force") = false)
       .def(
           "__array__", [](const Tensor& t, py::object) { return to_numpy(t); },
           py::arg("dtype") = py::none())

@@ -146,3 +146,20 @@ def test_cuda_and_cpu_methods():
     compare(lambda m: m.Generator(device="cuda"))
     compare(lambda m: m.Generator(device="banana"))
     compare(lambda m: m.Generator(device="cpu").initial_seed())
+
+
+# ---- numpy --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("make_input", [
+    lambda m: m.ones(3, requires_grad=True), lambda m: m.ones(3, requires_grad=True) * 2,
+    lambda m: m.ones(3, requires_grad=True).detach(), lambda m: m.ones(2, 2)],
+    ids=["leaf", "nonleaf", "detached", "plain"])
+def test_numpy_requires_grad(make_input):
+    compare(lambda m: make_input(m).numpy())
+    compare(lambda m: np.asarray(make_input(m)))
+    compare(lambda m: make_input(m).detach().numpy())
+    compare(lambda m: make_input(m).numpy(force=True))
+
+    def under_no_grad(m):
+        with m.no_grad():
+            return make_input(m).numpy()
+    compare(under_no_grad)
