@@ -136,8 +136,10 @@ void register_device(py::module_& m);
 // ---- conversions.cpp: Python data and numpy <-> tensors ----
 /// torch.tensor(data): nested sequences of numbers/tensors, numpy arrays or tensors (copied).
 Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype);
-/// Tensor.tolist(): nested lists of Python numbers (a number for a 0-dim tensor).
+/// Tensor.tolist(): nested lists of Python numbers (a number for a 0-dim tensor), exact.
 py::object to_list(const Tensor& t);
+/// Tensor.item(): the single value as a Python bool, int or float, exact.
+py::object to_number(const Tensor& t);
 /// torch.from_numpy(arr) for a numpy array: shares the array's memory.
 Tensor from_numpy(py::handle arr);
 /// Tensor.numpy(force): a numpy array sharing the tensor's memory; refuses, as torch, a tensor

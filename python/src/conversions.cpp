@@ -76,8 +76,10 @@ py::object list_at(const Tensor& t, int64_t d, int64_t offset) {
         return py::bool_(v);
       } else if constexpr (std::is_integral_v<T>) {
         return py::int_(static_cast<int64_t>(v));
+      } else if constexpr (std::is_same_v<T, double>) {
+        return py::float_(v);
       } else {
-        return py::float_(static_cast<double>(static_cast<float>(v)));
+        return py::float_(static_cast<double>(static_cast<float>(v)));  // float, half, bfloat16
       }
     });
   }
@@ -137,6 +139,11 @@ void release_pyobject(void* ctx) {
 }  // namespace
 
 py::object to_list(const Tensor& t) { return list_at(t, 0, 0); }
+
+py::object to_number(const Tensor& t) {
+  TORSH_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+  return list_at(t, t.dim(), 0);
+}
 
 Tensor from_numpy(py::handle h) {
   auto arr = py::reinterpret_borrow<py::array>(h);

@@ -134,15 +134,7 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              self.cast<Tensor&>()._assign_(Scalar(0));
              return self;
            })
-      .def("item",
-           [](const Tensor& t) -> py::object {
-             TORSH_CHECK_VALUE(t.numel() == 1,
-                               "only one element tensors can be converted to Python scalars");
-             Scalar s = t.item();
-             if (s.is_boolean()) return py::bool_(s.to_bool());
-             if (s.is_integral()) return py::int_(s.to_long());
-             return py::float_(s.to_double());
-           })
+      .def("item", &to_number)
       .def("tolist", [](const Tensor& t) { return to_list(t); })
       .def(
           "numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); },
@@ -183,12 +175,20 @@ void register_tensor_type(py::class_<Tensor>& cls) {
       .def("__setitem__", &setitem)
       .def("__bool__",
            [](const Tensor& t) {
+             TORSH_CHECK(t.numel() > 0, "Boolean value of Tensor with no values is ambiguous");
              TORSH_CHECK(t.numel() == 1,
                          "Boolean value of Tensor with more than one value is ambiguous");
              return t.item().to_bool();
            })
-      .def("__float__", [](const Tensor& t) { return t.item().to_double(); })
-      .def("__int__", [](const Tensor& t) { return t.item().to_long(); })
+      .def("__float__", [](const Tensor& t) { return py::float_(to_number(t)); })
+      // int() of a floating tensor truncates its value as Python's int(float) does (exactly, and
+      // raising for nan and inf).
+      .def("__int__",
+           [](const Tensor& t) {
+             PyObject* r = PyNumber_Long(to_number(t).ptr());
+             if (!r) throw py::error_already_set();
+             return py::reinterpret_steal<py::object>(r);
+           })
       .def("__index__",
            [](const Tensor& t) {
              TORSH_CHECK_TYPE(

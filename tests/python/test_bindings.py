@@ -1,6 +1,7 @@
 """The binding layer against torch: devices, tolist/item/number conversions, numpy(), out=
 identity and operators with numpy operands. Each case runs in both libraries and compares the
 result (value, type, dtype) or the exception (type, and message where torch's is ours too)."""
+import operator
 import pickle
 
 import numpy as np
@@ -9,6 +10,7 @@ import torch
 
 import torsh
 from conftest import record
+from oracle import DTYPES
 
 
 def outcome(fn, message=True):
@@ -146,6 +148,69 @@ def test_cuda_and_cpu_methods():
     compare(lambda m: m.Generator(device="cuda"))
     compare(lambda m: m.Generator(device="banana"))
     compare(lambda m: m.Generator(device="cpu").initial_seed())
+
+
+# ---- numbers out of tensors ---------------------------------------------------------------------
+INT_RANGES = {"int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
+              "int64": (-2**63, 2**63 - 1), "uint8": (0, 255)}
+
+
+def sample(dt, shape, rng):
+    """The same tensor in both libraries, built from a numpy array of dt's own type (exact)."""
+    if dt == "bool":
+        arr = rng.random(shape) > 0.5
+    elif dt in INT_RANGES:
+        lo, hi = INT_RANGES[dt]
+        arr = rng.integers(lo, hi, shape, dtype=getattr(np, dt), endpoint=True)
+    else:
+        arr = rng.uniform(-100, 100, shape) * 10.0 ** rng.integers(-8, 8, shape)
+    return arr
+
+
+def pair(arr, dt):
+    arr = np.asarray(arr)
+    src = arr if dt in INT_RANGES or dt == "bool" else arr.astype(np.float64)
+    return (torch.from_numpy(src.copy()).to(getattr(torch, dt)),
+            torsh.from_numpy(src.copy()).to(getattr(torsh, dt)))
+
+
+def edge_values(dt):
+    if dt in INT_RANGES:
+        lo, hi = INT_RANGES[dt]
+        extra = [2**53 + 1, -(2**53) - 3, 2**62 + 7] if dt == "int64" else []
+        return np.array([lo, hi, 0, 1, -1 if lo < 0 else 2] + extra, dtype=getattr(np, dt))
+    if dt == "bool":
+        return np.array([True, False])
+    return np.array([0.1, 1 / 3, -2.5, 1e-7, 65504.0, 3e38, 1e300, 5e-324, 0.0, -0.0, np.inf,
+                     -np.inf, np.nan])
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_tolist_and_item_exact(dt):
+    rng = np.random.default_rng(1)
+    cases = [edge_values(dt), sample(dt, (), rng), sample(dt, (3,), rng), sample(dt, (2, 3), rng),
+             sample(dt, (0,), rng), sample(dt, (2, 0), rng), sample(dt, (2, 1, 3), rng)]
+    for arr in cases:
+        t, s = pair(arr, dt)
+        for view in (lambda x: x, lambda x: x.t() if x.dim() == 2 else x,
+                     lambda x: x[::2] if x.dim() else x):
+            record("tolist")
+            assert repr(view(s).tolist()) == repr(view(t).tolist()), f"{dt} {arr!r}"
+        for i in range(t.numel()):
+            record("item")
+            assert repr(s.reshape(-1)[i].item()) == repr(t.reshape(-1)[i].item()), dt
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("conv", [int, float, bool, operator.index, lambda x: x.item()],
+                         ids=["int", "float", "bool", "index", "item"])
+def test_python_number_conversions(dt, conv):
+    for arr in list(edge_values(dt)[:, None]) + [edge_values(dt)[:1].reshape(()),
+                                                 edge_values(dt)[:2], edge_values(dt)[:0],
+                                                 edge_values(dt)[:1].reshape(1, 1)]:
+        t, s = pair(np.asarray(arr), dt)
+        record("conversions")
+        assert outcome(lambda: repr(conv(s))) == outcome(lambda: repr(conv(t))), f"{dt} {arr!r}"
 
 
 # ---- numpy --------------------------------------------------------------------------------------
