@@ -228,3 +228,15 @@ def test_numpy_requires_grad(make_input):
         with m.no_grad():
             return make_input(m).numpy()
     compare(under_no_grad)
+
+
+# ---- out= returns the object passed ------------------------------------------------------------
+@pytest.mark.parametrize("name,args", [("add", 2), ("sub", 2), ("mul", 2), ("div", 2),
+                                       ("maximum", 2), ("exp", 1), ("neg", 1), ("abs", 1)])
+def test_out_returns_the_same_object(name, args):
+    def run(m):
+        a = m.arange(1.0, 4.0)
+        o = m.empty(0)
+        r = getattr(m, name)(*([a] * args), out=o)
+        return (r is o, o)
+    compare(run)
