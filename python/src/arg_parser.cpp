@@ -133,7 +133,11 @@ Scalar to_scalar(py::handle h) {
   }
   if (PyFloat_Check(o)) return Scalar(PyFloat_AS_DOUBLE(o));
   if (is_tensor(h)) return h.cast<const Tensor&>().item();
-  if (PyObject_HasAttrString(o, "__index__")) {
+  // As torch: numpy integers are integers; any other number (numpy bools and floats included)
+  // is a double.
+  static PyObject* np_integer =
+      py::object(py::module_::import("numpy").attr("integer")).release().ptr();
+  if (PyObject_IsInstance(o, np_integer) == 1) {
     return Scalar(static_cast<int64_t>(py::reinterpret_steal<py::int_>(PyNumber_Index(o))));
   }
   return Scalar(h.cast<double>());

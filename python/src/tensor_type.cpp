@@ -142,6 +142,17 @@ void register_tensor_type(py::class_<Tensor>& cls) {
       .def(
           "__array__", [](const Tensor& t, py::object) { return to_numpy(t); },
           py::arg("dtype") = py::none())
+      // numpy's results on tensors (np.sin(t), t + array) come back as tensors; bool arrays as
+      // uint8, as torch does.
+      .def(
+          "__array_wrap__",
+          [](const Tensor&, py::handle array, py::handle) {
+            py::object a = py::reinterpret_borrow<py::object>(array);
+            if (py::str(a.attr("dtype").attr("kind")).cast<std::string>() == "b")
+              a = a.attr("astype")("uint8");
+            return from_numpy(a);
+          },
+          py::arg("array"), py::arg("context") = py::none())
       .def("to", &tensor_to)
       .def(
           "type",

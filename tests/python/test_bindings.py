@@ -240,3 +240,37 @@ def test_out_returns_the_same_object(name, args):
         r = getattr(m, name)(*([a] * args), out=o)
         return (r is o, o)
     compare(run)
+
+
+# ---- operators with numpy operands --------------------------------------------------------------
+NP_SCALARS = [np.float32(2.5), np.float64(2.5), np.float16(1.5), np.int64(3), np.int32(3),
+              np.uint8(3), np.int8(-2), np.bool_(True), 2.5, 3, -2, True]
+BINARY = [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.lt,
+          operator.le, operator.gt, operator.ge, operator.eq, operator.ne]
+
+
+@pytest.mark.parametrize("scalar", NP_SCALARS, ids=lambda v: f"{type(v).__name__}({v})")
+@pytest.mark.parametrize("dt", ["float32", "float64", "int64", "int32", "uint8", "bool"])
+def test_numpy_scalar_operands(scalar, dt):
+    for op in BINARY:
+        compare(lambda m: op(scalar, m.arange(1, 4).to(getattr(m, dt))), message=False)
+        compare(lambda m: op(m.arange(1, 4).to(getattr(m, dt)), scalar), message=False)
+
+
+@pytest.mark.parametrize("op", BINARY + [operator.matmul], ids=lambda o: o.__name__)
+def test_numpy_array_operands(op):
+    arr = np.arange(1.0, 4.0)
+    compare(lambda m: op(m.arange(1.0, 4.0), arr), message=False)
+    compare(lambda m: op(arr, m.arange(1.0, 4.0)), message=False)
+    compare(lambda m: op(arr.astype(np.int32), m.arange(1, 4)), message=False)
+
+
+def test_array_priority():
+    assert torsh.Tensor.__array_priority__ == torch.Tensor.__array_priority__
+
+
+@pytest.mark.parametrize("ufunc", [np.sin, np.negative, lambda x: np.greater(x, 1.5),
+                                   lambda x: np.add(x, np.ones(3, dtype=np.int64))],
+                         ids=["sin", "negative", "greater", "add"])
+def test_numpy_ufuncs_give_tensors(ufunc):
+    compare(lambda m: ufunc(m.arange(1.0, 4.0)))
