@@ -140,7 +140,11 @@ Scalar to_scalar(py::handle h) {
   }
   if (PyFloat_Check(o)) return Scalar(PyFloat_AS_DOUBLE(o));
   if (is_tensor(h)) return h.cast<const Tensor&>().item();
-  if (PyObject_HasAttrString(o, "__index__")) {
+  // As torch: numpy integers are integers; any other number (numpy bools and floats included)
+  // is a double.
+  static PyObject* np_integer =
+      py::object(py::module_::import("numpy").attr("integer")).release().ptr();
+  if (PyObject_IsInstance(o, np_integer) == 1) {
     return Scalar(static_cast<int64_t>(py::reinterpret_steal<py::int_>(PyNumber_Index(o))));
   }
   return Scalar(h.cast<double>());
@@ -364,11 +368,7 @@ std::optional<Generator> ParsedArgs::generator(int i) const {
 TensorOptions ParsedArgs::options(int dtype_i, int device_i, int requires_grad_i) const {
   TensorOptions o;
   if (!is_none(dtype_i)) o = o.dtype(scalartype(dtype_i));
-  if (!is_none(device_i)) {
-    py::handle d = vals[device_i];
-    std::string s = py::str(PyUnicode_Check(d.ptr()) ? d : d.attr("type"));
-    o = o.device(Device(s));
-  }
+  if (!is_none(device_i)) o = o.device(placement_device(vals[device_i]));
   if (!is_none(requires_grad_i)) o = o.requires_grad(to_bool(requires_grad_i));
   return o;
 }

@@ -125,15 +125,28 @@ py::object wrap(const std::vector<Tensor>& t);
 /// The torsh dtype object for t (torsh.float32, ...).
 py::object dtype_obj(ScalarType t);
 
+// ---- device.cpp: torsh.device and device arguments ----
+/// A device from a torsh.device, a string ("cuda:1") or an int (a CUDA index), as torch.
+Device to_device(py::handle h);
+/// Raises unless tensors can be placed on d: AssertionError for CUDA, as torch's CPU build.
+void check_placement(Device d);
+/// to_device(h), checked for placement: the device of a tensor being created or moved.
+Device placement_device(py::handle h);
+/// Registers torsh.device.
+void register_device(py::module_& m);
+
 // ---- conversions.cpp: Python data and numpy <-> tensors ----
 /// torch.tensor(data): nested sequences of numbers/tensors, numpy arrays or tensors (copied).
 Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype);
-/// Tensor.tolist(): nested lists of Python numbers (a number for a 0-dim tensor).
+/// Tensor.tolist(): nested lists of Python numbers (a number for a 0-dim tensor), exact.
 py::object to_list(const Tensor& t);
+/// Tensor.item(): the single value as a Python bool, int or float, exact.
+py::object to_number(const Tensor& t);
 /// torch.from_numpy(arr) for a numpy array: shares the array's memory.
 Tensor from_numpy(py::handle arr);
-/// Tensor.numpy(): a numpy array sharing the tensor's memory.
-py::object to_numpy(const Tensor& t);
+/// Tensor.numpy(force): a numpy array sharing the tensor's memory; refuses, as torch, a tensor
+/// that requires grad while grad mode is on, unless force (which detaches it).
+py::object to_numpy(const Tensor& t, bool force = false);
 
 // ---- indexing.cpp: subscripts ----
 /// self[index]: ints, slices, None, Ellipsis, bools and one tensor (or list) index.

@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "core/dispatch.h"
+#include "torsh/core/grad_mode.h"
 
 namespace torsh::python {
 
@@ -75,8 +76,10 @@ py::object list_at(const Tensor& t, int64_t d, int64_t offset) {
         return py::bool_(v);
       } else if constexpr (std::is_integral_v<T>) {
         return py::int_(static_cast<int64_t>(v));
+      } else if constexpr (std::is_same_v<T, double>) {
+        return py::float_(v);
       } else {
-        return py::float_(static_cast<double>(static_cast<float>(v)));
+        return py::float_(static_cast<double>(static_cast<float>(v)));  // float, half, bfloat16
       }
     });
   }
@@ -137,6 +140,11 @@ void release_pyobject(void* ctx) {
 
 py::object to_list(const Tensor& t) { return list_at(t, 0, 0); }
 
+py::object to_number(const Tensor& t) {
+  TORSH_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+  return list_at(t, t.dim(), 0);
+}
+
 Tensor from_numpy(py::handle h) {
   auto arr = py::reinterpret_borrow<py::array>(h);
   ScalarType t = from_numpy_dtype(arr.dtype());
@@ -154,7 +162,11 @@ Tensor from_numpy(py::handle h) {
   return from_blob(const_cast<void*>(arr.data()), sizes, strides, t, release_pyobject, owner);
 }
 
-py::object to_numpy(const Tensor& t) {
+py::object to_numpy(const Tensor& self, bool force) {
+  TORSH_CHECK(force || !(GradMode::is_enabled() && self.requires_grad()),
+              "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+              "instead.");
+  const Tensor t = force ? self.detach() : self;
   std::vector<py::ssize_t> shape, strides;
   for (int64_t i = 0; i < t.dim(); ++i) {
     shape.push_back(t.sizes()[i]);

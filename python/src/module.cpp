@@ -3,6 +3,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cctype>
+
 #include "bindings.h"
 
 namespace torsh::python {
@@ -62,9 +64,14 @@ PYBIND11_MODULE(_C, m) {
   m.attr("int") = m.attr("int32");
   m.attr("short") = m.attr("int16");
 
+  register_device(m);
   py::class_<Generator>(m, "Generator")
-      .def(py::init([](py::object device) {
-             (void)device;
+      .def(py::init([](py::handle device) {
+             const Device d = to_device(device);
+             std::string type = device_type_name(d.type);
+             for (char& c : type) c = static_cast<char>(std::toupper(c));
+             TORSH_CHECK(d.is_cpu(), "Device type ", type,
+                         " is not supported for torch.Generator() api.");
              return Generator();
            }),
            py::arg("device") = "cpu")
@@ -112,7 +119,7 @@ PYBIND11_MODULE(_C, m) {
   m.def(
       "tensor",
       [](py::handle data, std::optional<PyDtype> dtype, py::object device, bool requires_grad) {
-        (void)device;
+        if (!device.is_none()) placement_device(device);
         Tensor t =
             tensor_from_data(data, dtype ? std::optional<ScalarType>(dtype->type) : std::nullopt);
         if (requires_grad) t.requires_grad_(true);

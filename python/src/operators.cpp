@@ -1,10 +1,17 @@
 // The Tensor operators. Arithmetic runs through CPython number slots (`a + b` without pybind11's
-// overload dispatcher); its dunders forward to the same slot functions.
+// overload dispatcher); its dunders forward to the same slot functions. As torch's, the operators
+// take tensors and numbers and decline anything else (NotImplemented): numpy then computes
+// `t + array` itself and wraps the result back into a tensor (__array_wrap__), while numpy
+// scalars and arrays on the left defer to the tensor (__array_priority__).
+#include <pybind11/numpy.h>
+
 #include "bindings.h"
 
 namespace torsh::python {
 
 namespace {
+
+using BinFn = Tensor (*)(const Tensor&, const Tensor&);
 
 PyTypeObject* g_tensor_type = nullptr;
 
@@ -16,14 +23,30 @@ const Tensor* peek_tensor(PyObject* o) {
   return py::handle(o).cast<const Tensor*>();
 }
 
-template <Tensor (*Fn)(const Tensor&, const Tensor&)>
+Tensor reciprocal_of(const Tensor& t) { return div(detail::wrap_scalar(Scalar(1)), t); }
+
+// `number op self`: Fn(number, self); torch computes `number / self` as
+// self.reciprocal() * number, and so does Reflect for div (same rounding as torch).
+template <BinFn Fn>
+Tensor reflect(const Tensor& self, const Tensor& number) {
+  return Fn(number, self);
+}
+Tensor reflect_div(const Tensor& self, const Tensor& number) {
+  return mul(reciprocal_of(self), number);
+}
+
+// kDivision: `x / self` for any other x is self.reciprocal() * x, which numpy arrays answer.
+template <BinFn Fn, BinFn Reflect, bool kDivision = false>
 PyObject* number_slot(PyObject* a, PyObject* b) {
   try {
     const Tensor* ta = peek_tensor(a);
     const Tensor* tb = peek_tensor(b);
     if (ta && tb) return py::cast(Fn(*ta, *tb)).release().ptr();
     if (ta && is_number(b)) return py::cast(Fn(*ta, to_tensor_arg(b))).release().ptr();
-    if (tb && is_number(a)) return py::cast(Fn(to_tensor_arg(a), *tb)).release().ptr();
+    if (tb && is_number(a)) return py::cast(Reflect(*tb, to_tensor_arg(a))).release().ptr();
+    if (kDivision && tb && py::isinstance<py::array>(a)) {
+      return PyNumber_Multiply(py::cast(reciprocal_of(*tb)).ptr(), a);
+    }
     Py_RETURN_NOTIMPLEMENTED;
   } catch (py::error_already_set& e) {
     e.restore();
@@ -48,10 +71,11 @@ struct SlotOp {
   binaryfunc fn;
 };
 const SlotOp kSlotOps[] = {
-    {"__add__", "__radd__", &PyNumberMethods::nb_add, number_slot<add2>},
-    {"__sub__", "__rsub__", &PyNumberMethods::nb_subtract, number_slot<sub2>},
-    {"__mul__", "__rmul__", &PyNumberMethods::nb_multiply, number_slot<mul2>},
-    {"__truediv__", "__rtruediv__", &PyNumberMethods::nb_true_divide, number_slot<div2>}};
+    {"__add__", "__radd__", &PyNumberMethods::nb_add, number_slot<add2, reflect<add2>>},
+    {"__sub__", "__rsub__", &PyNumberMethods::nb_subtract, number_slot<sub2, reflect<sub2>>},
+    {"__mul__", "__rmul__", &PyNumberMethods::nb_multiply, number_slot<mul2, reflect<mul2>>},
+    {"__truediv__", "__rtruediv__", &PyNumberMethods::nb_true_divide,
+     number_slot<div2, reflect_div, true>}};
 
 py::object call_slot(binaryfunc fn, py::handle a, py::handle b) {
   PyObject* r = fn(a.ptr(), b.ptr());
@@ -59,22 +83,20 @@ py::object call_slot(binaryfunc fn, py::handle a, py::handle b) {
   return py::reinterpret_steal<py::object>(r);
 }
 
-// Operators without a number slot of ours: called through pybind11 as methods.
-using BinFn = Tensor (*)(const Tensor&, const Tensor&);
-struct MethodOp {
+py::object not_implemented() { return py::reinterpret_borrow<py::object>(Py_NotImplemented); }
+
+// Comparisons: called through pybind11 as methods (rich comparison is not a number slot).
+struct CompareOp {
   const char* dunder;
   BinFn fn;
-  bool reflected;
 };
-const MethodOp kMethodOps[] = {
-    {"__pow__", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, false},
-    {"__rpow__", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, true},
-    {"__eq__", [](const Tensor& a, const Tensor& b) { return eq(a, b); }, false},
-    {"__ne__", [](const Tensor& a, const Tensor& b) { return ne(a, b); }, false},
-    {"__lt__", [](const Tensor& a, const Tensor& b) { return lt(a, b); }, false},
-    {"__le__", [](const Tensor& a, const Tensor& b) { return le(a, b); }, false},
-    {"__gt__", [](const Tensor& a, const Tensor& b) { return gt(a, b); }, false},
-    {"__ge__", [](const Tensor& a, const Tensor& b) { return ge(a, b); }, false}};
+const CompareOp kCompareOps[] = {
+    {"__eq__", [](const Tensor& a, const Tensor& b) { return eq(a, b); }},
+    {"__ne__", [](const Tensor& a, const Tensor& b) { return ne(a, b); }},
+    {"__lt__", [](const Tensor& a, const Tensor& b) { return lt(a, b); }},
+    {"__le__", [](const Tensor& a, const Tensor& b) { return le(a, b); }},
+    {"__gt__", [](const Tensor& a, const Tensor& b) { return gt(a, b); }},
+    {"__ge__", [](const Tensor& a, const Tensor& b) { return ge(a, b); }}};
 
 struct InplaceOp {
   const char* dunder;
@@ -91,17 +113,34 @@ void register_operators(py::class_<Tensor>& cls) {
     cls.def(op.dunder, [fn](py::handle self, py::handle o) { return call_slot(fn, self, o); });
     cls.def(op.reflected, [fn](py::handle self, py::handle o) { return call_slot(fn, o, self); });
   }
-  for (const MethodOp& op : kMethodOps) {
+  for (const CompareOp& op : kCompareOps) {
     BinFn fn = op.fn;
-    bool reflected = op.reflected;
-    cls.def(op.dunder, [fn, reflected](const Tensor& t, py::handle o) -> py::object {
-      if (!py::isinstance<Tensor>(o) && !is_number(o)) {
-        return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-      }
-      Tensor other = to_tensor_arg(o);
-      return py::cast(reflected ? fn(other, t) : fn(t, other));
+    cls.def(op.dunder, [fn](const Tensor& t, py::handle o) -> py::object {
+      if (!py::isinstance<Tensor>(o) && !is_number(o)) return not_implemented();
+      return py::cast(fn(t, to_tensor_arg(o)));
     });
   }
+  // A number exponent or base takes pow's Scalar overloads, as in torch (which refuse negative
+  // integer powers of integers).
+  cls.def("__pow__",
+          [](const Tensor& t, py::handle o) -> py::object {
+            if (is_number(o)) return py::cast(pow(t, to_scalar(o)));
+            if (!py::isinstance<Tensor>(o)) return not_implemented();
+            return py::cast(pow(t, o.cast<const Tensor&>()));
+          })
+      .def("__rpow__",
+           [](const Tensor& t, py::handle o) -> py::object {
+             if (!is_number(o)) return not_implemented();
+             return py::cast(pow(to_scalar(o), t));
+           })
+      .def("__matmul__",
+           [](const Tensor& a, py::handle b) -> py::object {
+             if (!py::isinstance<Tensor>(b)) return not_implemented();
+             return py::cast(matmul(a, b.cast<const Tensor&>()));
+           })
+      .def("__neg__", [](const Tensor& t) { return t.neg(); })
+      .def("__pos__", [](const Tensor& t) { return t; })
+      .def("__abs__", [](const Tensor& t) { return t.abs(); });
   for (const InplaceOp& op : kInplaceOps) {
     const char* method = op.method;
     cls.def(op.dunder, [method](py::object self, py::handle o) {
@@ -109,10 +148,7 @@ void register_operators(py::class_<Tensor>& cls) {
       return self;
     });
   }
-  cls.def("__neg__", [](const Tensor& t) { return t.neg(); })
-      .def("__pos__", [](const Tensor& t) { return t; })
-      .def("__abs__", [](const Tensor& t) { return t.abs(); })
-      .def("__matmul__", [](const Tensor& a, const Tensor& b) { return matmul(a, b); });
+  cls.attr("__array_priority__") = 1000;
   // Defining the dunders pointed the slots at CPython's generic dunder callers: point them at
   // ours directly.
   g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());

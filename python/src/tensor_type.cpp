@@ -13,6 +13,70 @@ py::object make_size(IntArrayRef sizes) {
   return (*t)(py::tuple(py::cast(sizes.vec())));
 }
 
+// self when r is self's tensor (torch returns the same object from a no-op to()/float()/...).
+py::object same_or_wrap(py::handle self, const Tensor& r) {
+  if (r.is_same(self.cast<const Tensor&>())) return py::reinterpret_borrow<py::object>(self);
+  return py::cast(r);
+}
+
+bool is_device_like(py::handle h) {
+  return h.is_none() || PyUnicode_Check(h.ptr()) || py::isinstance<Device>(h) ||
+         (PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()));
+}
+
+// Tensor.to's three forms, as torch: (device=None, dtype=None, non_blocking=False, copy=False),
+// (dtype, non_blocking=False, copy=False) and (tensor, non_blocking=False, copy=False); each
+// takes memory_format=, which a strided-only build ignores.
+py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kwargs) {
+  enum Form { kDeviceForm, kDtypeForm, kTensorForm };
+  const size_t n = args.size();
+  Form form = kDeviceForm;
+  py::handle dev, dt, other, non_blocking, copy;
+  size_t i = 0;
+  if (n > 0 && py::isinstance<Tensor>(args[0])) {
+    form = kTensorForm;
+    other = args[i++];
+  } else if (n > 0 && py::isinstance<PyDtype>(args[0])) {
+    form = kDtypeForm;
+    dt = args[i++];
+  } else if (n > 0) {
+    dev = args[i++];
+    if (n > 1) dt = args[i++];
+  }
+  if (i < n) non_blocking = args[i++];
+  if (i < n) copy = args[i++];
+  bool ok = i == n;
+  for (auto kv : kwargs) {
+    const std::string key = py::str(kv.first);
+    py::handle* slot = key == "device" && form == kDeviceForm  ? &dev
+                       : key == "dtype" && form == kDeviceForm ? &dt
+                       : key == "non_blocking"                 ? &non_blocking
+                       : key == "copy"                         ? &copy
+                                                               : nullptr;
+    if (key == "memory_format") continue;
+    ok = ok && slot && !*slot;
+    if (ok) *slot = kv.second;
+  }
+  ok = ok && (!dev || is_device_like(dev)) && (!dt || dt.is_none() || py::isinstance<PyDtype>(dt));
+  for (py::handle b : {non_blocking, copy}) ok = ok && (!b || PyBool_Check(b.ptr()));
+  TORSH_CHECK_TYPE(ok,
+                   "to() received an invalid combination of arguments - expected one of: "
+                   "(Device device=None, dtype dtype=None, bool non_blocking=False, bool "
+                   "copy=False), (dtype dtype, bool non_blocking=False, bool copy=False), (Tensor "
+                   "other, bool non_blocking=False, bool copy=False)");
+  const Tensor& t = self.cast<const Tensor&>();
+  Device device = t.device();
+  ScalarType dtype = t.dtype();
+  if (other) {
+    device = other.cast<const Tensor&>().device();
+    dtype = other.cast<const Tensor&>().dtype();
+  }
+  if (dev && !dev.is_none()) device = placement_device(dev);
+  if (dt && !dt.is_none()) dtype = dt.cast<PyDtype>().type;
+  return same_or_wrap(self,
+                      t.to(device, dtype, non_blocking.ptr() == Py_True, copy.ptr() == Py_True));
+}
+
 }  // namespace
 
 void register_tensor_type(py::class_<Tensor>& cls) {
@@ -41,9 +105,7 @@ void register_tensor_type(py::class_<Tensor>& cls) {
       .def("storage_offset", &Tensor::storage_offset)
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
       .def_property_readonly("dtype", [](const Tensor& t) { return dtype_obj(t.dtype()); })
-      .def_property_readonly(
-          "device",
-          [](const Tensor&) { return py::module_::import("torsh").attr("device")("cpu"); })
+      .def_property_readonly("device", [](const Tensor& t) { return t.device(); })
       .def_property_readonly("is_cuda", [](const Tensor&) { return false; })
       .def("is_floating_point", &Tensor::is_floating_point)
       .def(
@@ -72,32 +134,26 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              self.cast<Tensor&>()._assign_(Scalar(0));
              return self;
            })
-      .def("item",
-           [](const Tensor& t) -> py::object {
-             TORSH_CHECK_VALUE(t.numel() == 1,
-                               "only one element tensors can be converted to Python scalars");
-             Scalar s = t.item();
-             if (s.is_boolean()) return py::bool_(s.to_bool());
-             if (s.is_integral()) return py::int_(s.to_long());
-             return py::float_(s.to_double());
-           })
+      .def("item", &to_number)
       .def("tolist", [](const Tensor& t) { return to_list(t); })
       .def(
-          "numpy", [](const Tensor& t, bool) { return to_numpy(t); }, py::arg("force") = false)
+          "numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); },
+          py::arg("force") = false)
       .def(
           "__array__", [](const Tensor& t, py::object) { return to_numpy(t); },
           py::arg("dtype") = py::none())
-      .def("to",
-           [](const Tensor& t, py::args args, py::kwargs kwargs) {
-             std::optional<ScalarType> dt;
-             bool copy = kwargs.contains("copy") && kwargs["copy"].cast<bool>();
-             for (auto a : args) {
-               if (py::isinstance<PyDtype>(a)) dt = a.cast<PyDtype>().type;
-               if (py::isinstance<Tensor>(a)) dt = a.cast<const Tensor&>().dtype();
-             }
-             if (kwargs.contains("dtype")) dt = kwargs["dtype"].cast<PyDtype>().type;
-             return t.to(dt ? *dt : t.dtype(), false, copy);
-           })
+      // numpy's results on tensors (np.sin(t), t + array) come back as tensors; bool arrays as
+      // uint8, as torch does.
+      .def(
+          "__array_wrap__",
+          [](const Tensor&, py::handle array, py::handle) {
+            py::object a = py::reinterpret_borrow<py::object>(array);
+            if (py::str(a.attr("dtype").attr("kind")).cast<std::string>() == "b")
+              a = a.attr("astype")("uint8");
+            return from_numpy(a);
+          },
+          py::arg("array"), py::arg("context") = py::none())
+      .def("to", &tensor_to)
       .def(
           "type",
           [](const Tensor& t, std::optional<PyDtype> dt) -> py::object {
@@ -105,17 +161,16 @@ void register_tensor_type(py::class_<Tensor>& cls) {
             return py::cast(t.to(dt->type));
           },
           py::arg("dtype") = py::none())
-      .def("float", [](const Tensor& t) { return t.to(kFloat); })
-      .def("double", [](const Tensor& t) { return t.to(kDouble); })
-      .def("half", [](const Tensor& t) { return t.to(kHalf); })
-      .def("bfloat16", [](const Tensor& t) { return t.to(kBFloat16); })
-      .def("long", [](const Tensor& t) { return t.to(kLong); })
-      .def("int", [](const Tensor& t) { return t.to(kInt); })
-      .def("short", [](const Tensor& t) { return t.to(kShort); })
-      .def("char", [](const Tensor& t) { return t.to(kChar); })
-      .def("byte", [](const Tensor& t) { return t.to(kByte); })
-      .def("bool", [](const Tensor& t) { return t.to(kBool); })
-      .def("cpu", [](const Tensor& t) { return t; })
+      .def("cpu", [](py::object self) { return self; })
+      .def(
+          "cuda",
+          [](const Tensor&, py::object device, bool) {
+            TORSH_CHECK(device.is_none() || to_device(device).is_cuda(),
+                        "Invalid device, must be cuda device");
+            check_placement(Device(kCUDA));
+            return py::none();  // not reached: this build has no CUDA
+          },
+          py::arg("device") = py::none(), py::arg("non_blocking") = false)
       .def_property_readonly("T",
                              [](const Tensor& t) {
                                std::vector<int64_t> p;
@@ -131,12 +186,20 @@ void register_tensor_type(py::class_<Tensor>& cls) {
       .def("__setitem__", &setitem)
       .def("__bool__",
            [](const Tensor& t) {
+             TORSH_CHECK(t.numel() > 0, "Boolean value of Tensor with no values is ambiguous");
              TORSH_CHECK(t.numel() == 1,
                          "Boolean value of Tensor with more than one value is ambiguous");
              return t.item().to_bool();
            })
-      .def("__float__", [](const Tensor& t) { return t.item().to_double(); })
-      .def("__int__", [](const Tensor& t) { return t.item().to_long(); })
+      .def("__float__", [](const Tensor& t) { return py::float_(to_number(t)); })
+      // int() of a floating tensor truncates its value as Python's int(float) does (exactly, and
+      // raising for nan and inf).
+      .def("__int__",
+           [](const Tensor& t) {
+             PyObject* r = PyNumber_Long(to_number(t).ptr());
+             if (!r) throw py::error_already_set();
+             return py::reinterpret_steal<py::object>(r);
+           })
       .def("__index__",
            [](const Tensor& t) {
              TORSH_CHECK_TYPE(
@@ -145,6 +208,16 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              return t.item().to_long();
            })
       .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); });
+  static const std::pair<const char*, ScalarType> casts[] = {
+      {"float", kFloat}, {"double", kDouble}, {"half", kHalf},   {"bfloat16", kBFloat16},
+      {"long", kLong},   {"int", kInt},       {"short", kShort}, {"char", kChar},
+      {"byte", kByte},   {"bool", kBool}};
+  for (const auto& [name, type] : casts) {
+    ScalarType to = type;
+    cls.def(name, [to](py::handle self) {
+      return same_or_wrap(self, self.cast<const Tensor&>().to(to));
+    });
+  }
 }
 
 }  // namespace torsh::python

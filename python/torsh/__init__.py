@@ -4,39 +4,11 @@
 views, matmul and random numbers with PyTorch's CPU streams."""
 from torsh import _C
 from torsh._C import *  # noqa: F401,F403
-from torsh._C import Tensor, Generator, dtype  # noqa: F401
+from torsh._C import Tensor, Generator, device, dtype  # noqa: F401
 from torsh._size import Size  # noqa: F401
 from torsh._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
-from torsh import autograd  # noqa: F401,E402
+from torsh import autograd, cuda  # noqa: F401,E402
 from torsh import random  # noqa: F401,E402
-
-
-class device:
-    """A device handle; torsh runs on the CPU (CUDA is reserved)."""
-
-    def __init__(self, type="cpu", index=None):
-        if isinstance(type, device):
-            type, index = type.type, type.index
-        if ":" in str(type):
-            type, idx = str(type).split(":")
-            index = int(idx)
-        if type not in ("cpu", "cuda"):
-            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {type}")
-        self.type, self.index = type, index
-
-    def __repr__(self):
-        idx = "" if self.index is None else f", index={self.index}"
-        return f"device(type='{self.type}'{idx})"
-
-    def __str__(self):
-        return self.type if self.index is None else f"{self.type}:{self.index}"
-
-    def __eq__(self, other):
-        other = device(other) if isinstance(other, str) else other
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
-
-    def __hash__(self):
-        return hash((self.type, self.index))
 
 
 float32, float64, float16, bfloat16 = _C.float32, _C.float64, _C.float16, _C.bfloat16

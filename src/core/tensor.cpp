@@ -189,11 +189,12 @@ Tensor Tensor::to(ScalarType t, bool /*non_blocking*/, bool copy) const {
 }
 
 Tensor Tensor::to(TensorOptions o, bool non_blocking, bool copy) const {
+  check_device_available(o.device());
   return to(o.has_dtype() ? o.dtype() : dtype(), non_blocking, copy);
 }
 
 Tensor Tensor::to(Device d, ScalarType t, bool non_blocking, bool copy) const {
-  TORSH_CHECK(d.is_cpu(), "to(): device ", d.str(), " is not available in this build");
+  check_device_available(d);
   return to(t, non_blocking, copy);
 }
 

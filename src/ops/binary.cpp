@@ -172,7 +172,7 @@ void div_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
 }
 Tensor pow(const Tensor& self, const Scalar& exponent) {
   TORSH_CHECK(
-      !(is_integral(self.dtype(), false) && exponent.is_integral() && exponent.to_long() < 0),
+      !(is_integral(self.dtype(), true) && exponent.is_integral() && exponent.to_long() < 0),
       "pow(): Integers to negative integer powers are not allowed.");
   return torsh::pow(self, detail::wrap_scalar(exponent));
 }

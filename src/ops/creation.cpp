@@ -11,8 +11,7 @@ namespace native {
 
 namespace {
 Tensor make(IntArrayRef size, ScalarType dtype, const TensorOptions& o) {
-  TORSH_CHECK(o.device().is_cpu(), "empty(): device ", o.device().str(),
-              " is not available in this build");
+  check_device_available(o.device());
   Tensor t = detail::empty_strided_impl(size, dtype);
   (void)o.requires_grad();  // recorded by the autograd layer once it exists
   return t;
@@ -232,6 +231,7 @@ Tensor tensor_from_scalars(const std::vector<Scalar>& values, IntArrayRef sizes,
 Tensor tensor(const TensorData& data, TensorOptions options) {
   std::vector<Scalar> values;
   std::vector<int64_t> sizes;
+  check_device_available(options.device());
   data.flatten(values, sizes, 0);
   ScalarType inferred = data.inferred_type() == kFloat ? get_default_dtype() : data.inferred_type();
   Tensor t = tensor_from_scalars(values, sizes, options.has_dtype() ? options.dtype() : inferred);
@@ -241,6 +241,7 @@ Tensor tensor(const TensorData& data, TensorOptions options) {
 
 template <typename T>
 Tensor tensor(const std::vector<T>& values, TensorOptions options) {
+  check_device_available(options.device());
   std::vector<Scalar> sv(values.begin(), values.end());
   ScalarType inferred = std::is_floating_point_v<T> ? get_default_dtype()
                         : std::is_same_v<T, bool>   ? kBool
@@ -254,6 +255,7 @@ template Tensor tensor<int64_t>(const std::vector<int64_t>&, TensorOptions);
 template Tensor tensor<int>(const std::vector<int>&, TensorOptions);
 
 Tensor scalar_tensor(const Scalar& s, TensorOptions options) {
+  check_device_available(options.device());
   return tensor_from_scalars({s}, {}, options.dtype());
 }
 

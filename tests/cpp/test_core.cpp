@@ -118,6 +118,49 @@ TEST(Errors, InPlaceCannotChangeDtypeOrShape) {
   EXPECT_THROW(small.add_(ones({2, 3})), Error);
 }
 
+TEST(Devices, ParseLikeTorch) {
+  EXPECT_EQ(Device("cpu"), Device(kCPU));
+  EXPECT_EQ(Device("cuda:1"), Device(kCUDA, 1));
+  EXPECT_EQ(Device("cpu:0").index, 0);
+  EXPECT_EQ(Device("mps").type, kMPS);
+  EXPECT_EQ(Device("cuda:12").str(), "cuda:12");
+  EXPECT_EQ(Device("privateuseone").str(), "privateuseone");
+  for (const char* bad : {"banana", "CPU", "", "cpu:", "cpu:-1", "cpu:01", "cuda:a", "cuda:1:2",
+                          " cpu", "cpu ", ":0", "cuda:+1"}) {
+    EXPECT_THROW(Device{std::string(bad)}, Error) << bad;
+  }
+  try {
+    Device d("banana");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("device type at start of device string: banana"),
+              std::string::npos);
+  }
+}
+
+// A CPU-only build refuses CUDA instead of silently keeping tensors on the CPU.
+TEST(Devices, CudaIsRefusedNotIgnored) {
+  Tensor t = ones({2});
+  EXPECT_THROW(t.to(kCUDA), Error);
+  EXPECT_THROW(t.to(Device(kCUDA)), Error);
+  EXPECT_THROW(t.to(Device("cuda:0"), kDouble), Error);
+  EXPECT_THROW(t.to(TensorOptions(kDouble).device(kCUDA)), Error);
+  EXPECT_THROW(t.cuda(), Error);
+  EXPECT_THROW(t.to(kMPS), Error);
+  EXPECT_THROW(zeros({2}, device(kCUDA)), Error);
+  EXPECT_THROW(randn({2}, device(kCUDA)), Error);
+  EXPECT_THROW(tensor({1.0, 2.0}, device(kCUDA)), Error);
+  EXPECT_THROW(scalar_tensor(1, device(kCUDA)), Error);
+  try {
+    (void)t.to(kCUDA);
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "Torch not compiled with CUDA enabled");
+  }
+  EXPECT_EQ(t.to(kCPU).dtype(), kFloat);
+  EXPECT_EQ(t.to(Device("cpu:0"), kDouble).dtype(), kDouble);
+  EXPECT_EQ(zeros({2}, device(Device("cpu"))).numel(), 2);
+}
+
 TEST(Printing, MatchesTorchFormat) {
   EXPECT_EQ(tensor({{1.0, 2.0}, {3.0, 4.0}}).toString(), "tensor([[1., 2.],\n        [3., 4.]])");
   EXPECT_EQ(arange(3).toString(), "tensor([0, 1, 2])");

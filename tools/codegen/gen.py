@@ -544,8 +544,10 @@ class Gen:
             return f"return wrap(self.{s.name}({', '.join(rest)}));"
         out_stmt = ""
         if "out" in s_variants(s):
+            # torch returns the very object passed as out=, not a new wrapper of its tensor.
             out_stmt = (f"if (!r.is_none({i})) {{ Tensor o = r.tensor({i}); "
-                        f"torsh::{s.name}_out(o, {args}); return wrap(o); }}\n      ")
+                        f"torsh::{s.name}_out(o, {args}); "
+                        f"return py::reinterpret_borrow<py::object>(r.vals[{i}]); }}\n      ")
         return f"{out_stmt}return wrap(torsh::{s.name}({args}));"
 
     def python(self):

@@ -138,6 +138,8 @@ class Tensor {
   Tensor to(TensorOptions options, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false) const;
   Tensor cpu() const { return *this; }
+  /// libtorch's cuda(): throws torsh::Error in this CPU-only build.
+  Tensor cuda() const { return to(Device(kCUDA), dtype()); }
   Tensor toType(ScalarType t) const { return to(t); }
   /// Fills with value in place.
   Tensor& fill_(const Scalar& value);

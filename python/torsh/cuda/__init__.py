@@ -1,0 +1,34 @@
+"""torsh.cuda: this build has no CUDA. The queries answer as torch's CPU-only build does, and
+whatever needs a CUDA device raises its AssertionError."""
+
+
+def is_available():
+    return False
+
+
+def device_count():
+    return 0
+
+
+def is_initialized():
+    return False
+
+
+def _lazy_init():
+    raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+def current_device():
+    _lazy_init()
+
+
+def synchronize(device=None):
+    _lazy_init()
+
+
+def manual_seed(seed):
+    """Seeds CUDA generators when there are any; none here (as torch without CUDA)."""
+
+
+def manual_seed_all(seed):
+    """Seeds every CUDA generator; none here."""
