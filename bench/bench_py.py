@@ -28,6 +28,54 @@ def main():
     a, b = lib.ones(1), lib.ones(1)
     run("py_overhead_add_1elem", lambda: a + b, 20000)
     run("py_overhead_add_scalar_1elem", lambda: a + 1.0, 20000)
+    # Per-call overhead of other calls on 1-element tensors (DESIGN §7: each under half of torch).
+    m1 = lib.ones(1, 1)
+    run("py_overhead_exp_fn", lambda: lib.exp(a), 20000)
+    run("py_overhead_exp_method", lambda: a.exp(), 20000)
+    run("py_overhead_sum", lambda: a.sum(), 20000)
+    run("py_overhead_sum_dim", lambda: a.sum(0), 20000)
+    run("py_overhead_view", lambda: a.view(-1), 20000)
+    run("py_overhead_getitem_int", lambda: a[0], 20000)
+    run("py_overhead_cat", lambda: lib.cat([a, b]), 20000)
+    run("py_overhead_zeros", lambda: lib.zeros(4), 20000)
+    run("py_overhead_add_alpha", lambda: a.add(b, alpha=2), 20000)
+    run("py_overhead_add_", lambda: a.add_(b), 20000)
+    run("py_overhead_matmul_1x1", lambda: lib.matmul(m1, m1), 20000)
+    w = lib.ones(1, requires_grad=True)
+
+    def chain():
+        h = w
+        for _ in range(10):
+            h = h * 1.0 + 0.0
+        h.sum().backward()
+    run("py_overhead_chain10_autograd", chain, 2000)
+    # Indexing on 2^22 elements: a masked fill and an accumulating index update.
+    n = 1 << 22
+    big = lib.rand(n)
+    mask = big < 0.5
+    idx = lib.randint(0, n, (n // 4,))
+    vals = lib.rand(n // 4)
+
+    def mask_fill():
+        big[mask] = 0.0
+    run("py_index_mask_fill_2^22", mask_fill, 3, 7)
+
+    def idx_add():
+        big[idx] += vals
+    run("py_index_idx_add_2^22", idx_add, 3, 7)
+    wg = lib.rand(n, requires_grad=True)
+
+    def mask_fill_grad():
+        y = wg * 1.0
+        y[mask] = 0.0
+        y.sum().backward()
+    run("py_index_mask_fill_grad_2^22", mask_fill_grad, 2, 5)
+
+    def idx_add_grad():
+        y = wg * 1.0
+        y[idx] += vals
+        y.sum().backward()
+    run("py_index_idx_add_grad_2^22", idx_add_grad, 2, 5)
     x = lib.rand(1 << 24)
     y = lib.rand(1 << 24)
     run("py_add_2^24", lambda: x + y, 10, 9)

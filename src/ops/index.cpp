@@ -130,28 +130,39 @@ AdvancedIndex make_index(const Tensor& self, const OptionalTensorList& given, co
   return r;
 }
 
-// Byte offset of the element the index operands at ptrs[first..] select.
-int64_t offset_of(char* const* ptrs, const int64_t* s, int64_t j, int first,
-                  const AdvancedIndex& ai) {
-  int64_t off = 0;
-  for (size_t k = 0; k < ai.sizes.size(); ++k) {
-    const int kk = first + static_cast<int>(k);
-    int64_t v = *reinterpret_cast<const int64_t*>(ptrs[kk] + j * s[kk]);
-    const int64_t size = ai.sizes[k];
-    TORSH_CHECK_INDEX(v >= -size && v < size, "index ", v, " is out of bounds for dimension ", k,
-                      " with size ", size);
-    if (v < 0) v += size;
-    off += v * ai.strides[k];
-  }
-  return off;
-}
-
-// Runs f(ptrs, strides, j, offset) for each element.
+// Runs f(dst_or_src_ptr_k, j, offset) over every element: offset is the byte offset the index
+// operands (operands first.. of the iterator) select, bounds-checked and with negatives wrapped.
+// One index tensor (the common case) has its own loop with everything hoisted.
 template <typename F>
 void for_each_indexed(const detail::TensorIter& it, const AdvancedIndex& ai, int first, bool serial,
                       const F& f) {
+  const int nk = static_cast<int>(ai.sizes.size());
+  auto bad = [&](int64_t v, int k) {
+    throw IndexError("index " + std::to_string(v) + " is out of bounds for dimension " +
+                     std::to_string(k) + " with size " + std::to_string(ai.sizes[k]));
+  };
   auto loop = [&](char** d, const int64_t* s, int64_t n) {
-    for (int64_t j = 0; j < n; ++j) f(d, s, j, offset_of(d, s, j, first, ai));
+    if (nk == 1) {
+      const int64_t size = ai.sizes[0], stride = ai.strides[0], is = s[first];
+      const char* ip = d[first];
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t v = *reinterpret_cast<const int64_t*>(ip + j * is);
+        if (static_cast<uint64_t>(v + size) >= static_cast<uint64_t>(2 * size)) bad(v, 0);
+        v += v < 0 ? size : 0;
+        f(d, s, j, v * stride);
+      }
+      return;
+    }
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t off = 0;
+      for (int k = 0; k < nk; ++k) {
+        int64_t v = *reinterpret_cast<const int64_t*>(d[first + k] + j * s[first + k]);
+        const int64_t size = ai.sizes[k];
+        if (v < -size || v >= size) bad(v, k);
+        off += (v < 0 ? v + size : v) * ai.strides[k];
+      }
+      f(d, s, j, off);
+    }
   };
   if (serial) {
     it.serial_for_each(loop, 0, it.numel());
@@ -160,21 +171,18 @@ void for_each_indexed(const detail::TensorIter& it, const AdvancedIndex& ai, int
   }
 }
 
-template <int64_t kSize>
-void copy_elem(char* dst, const char* src) {
-  std::memcpy(dst, src, kSize);
-}
-using CopyFn = void (*)(char*, const char*);
-CopyFn copy_for(int64_t es) {
+// Calls f(U{}) with an unsigned integer type of the element size (copies move bits only).
+template <typename F>
+void dispatch_bits(int64_t es, const F& f) {
   switch (es) {
     case 1:
-      return copy_elem<1>;
+      return f(uint8_t{});
     case 2:
-      return copy_elem<2>;
+      return f(uint16_t{});
     case 4:
-      return copy_elem<4>;
+      return f(uint32_t{});
     default:
-      return copy_elem<8>;
+      return f(uint64_t{});
   }
 }
 }  // namespace
@@ -186,9 +194,11 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
   cfg.add_output(out).add_input(ai.src).output_dtype(self.dtype());
   for (const auto& t : ai.indices) cfg.add_input(t);
   auto it = cfg.build();
-  const CopyFn copy = copy_for(self.element_size());
-  for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
-    copy(d[0] + j * s[0], d[1] + j * s[1] + off);
+  dispatch_bits(self.element_size(), [&](auto tag) {
+    using U = decltype(tag);
+    for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
+      *reinterpret_cast<U*>(d[0] + j * s[0]) = *reinterpret_cast<const U*>(d[1] + j * s[1] + off);
+    });
   });
   it.finish();
   return out;
@@ -221,9 +231,11 @@ void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& in
   for (const auto& t : ai.indices) cfg.add_input(t);
   auto it = cfg.build();
   if (!accumulate) {
-    const CopyFn copy = copy_for(out.element_size());
-    for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
-      copy(d[0] + j * s[0] + off, d[1] + j * s[1]);
+    dispatch_bits(out.element_size(), [&](auto tag) {
+      using U = decltype(tag);
+      for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
+        *reinterpret_cast<U*>(d[0] + j * s[0] + off) = *reinterpret_cast<const U*>(d[1] + j * s[1]);
+      });
     });
     return;
   }
@@ -281,26 +293,34 @@ Tensor index_select_backward(const Tensor& grad, IntArrayRef self_sizes, int64_t
 
 Tensor nonzero(const Tensor& self) {
   Tensor c = self.contiguous();
-  const int64_t nd = self.dim();
-  std::vector<int64_t> coords;
+  const int64_t nd = self.dim(), numel = c.numel();
+  // Flat positions of the nonzeros, written branch-free into a buffer one longer than needed.
+  Tensor flat_t;
   int64_t count = 0;
   detail::dispatch_all(self.dtype(), "nonzero", [&](auto tag) {
     using T = decltype(tag);
     const T* p = c.data_ptr<T>();
-    std::vector<int64_t> pos(static_cast<size_t>(nd), 0);
-    for (int64_t i = 0; i < c.numel(); ++i) {
-      if (static_cast<detail::opmath_t<T>>(p[i]) != 0) {
-        coords.insert(coords.end(), pos.begin(), pos.end());
-        ++count;
-      }
-      for (int64_t k = nd - 1; k >= 0; --k) {
-        if (++pos[k] < self.sizes()[k]) break;
-        pos[k] = 0;
-      }
+    for (int64_t i = 0; i < numel; ++i) count += static_cast<detail::opmath_t<T>>(p[i]) != 0;
+    flat_t = torsh::empty({count + 1}, kLong);
+    int64_t* flat = flat_t.data_ptr<int64_t>();
+    int64_t j = 0;
+    for (int64_t i = 0; i < numel; ++i) {
+      flat[j] = i;
+      j += static_cast<detail::opmath_t<T>>(p[i]) != 0;
     }
   });
+  const int64_t* flat = flat_t.data_ptr<int64_t>();
+  if (nd == 1) return flat_t.narrow(0, 0, count).view({count, 1});
   Tensor out = torsh::empty({count, nd}, kLong);
-  std::copy(coords.begin(), coords.end(), out.data_ptr<int64_t>());
+  int64_t* o = out.data_ptr<int64_t>();
+  for (int64_t j = 0; j < count; ++j) {
+    int64_t rem = flat[j];
+    for (int64_t k = nd - 1; k >= 0; --k) {
+      const int64_t size = self.sizes()[k];
+      o[j * nd + k] = rem % size;
+      rem /= size;
+    }
+  }
   return out;
 }
 
