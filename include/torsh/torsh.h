@@ -8,6 +8,7 @@
 #include "torsh/core/error.h"
 #include "torsh/core/generator.h"
 #include "torsh/core/grad_mode.h"
+#include "torsh/core/indexing.h"
 #include "torsh/core/options.h"
 #include "torsh/core/scalar.h"
 #include "torsh/core/tensor.h"

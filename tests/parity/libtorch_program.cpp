@@ -54,5 +54,19 @@ int main() {
   z.backward();
   print("x.grad", x.grad());
   std::printf("w.grad defined: %d\n", static_cast<int>(w.grad().defined()));
+
+  using namespace torch::indexing;
+  torch::Tensor m = torch::arange(24, torch::kFloat64).reshape({2, 3, 4});
+  torch::Tensor i = torch::tensor({1, 0}, torch::dtype(torch::kLong));
+  torch::Tensor j = torch::tensor({3, 1}, torch::dtype(torch::kLong));
+  print("index basic", m.index({Slice(), Slice(1, None), 0}));
+  print("index ellipsis none", m.index({Ellipsis, None, Slice(None, None, 2)}));
+  print("index two tensors", m.index({i, Ellipsis, j}));
+  print("index adjacent", m.index({Slice(), i.index({Slice(0, 1)}), j}));
+  print("index mask", m.index({m > 17}));
+  m.index_put_({Slice(), 1, i}, -1.0);
+  m.index_put_({m < 3}, 100.0);
+  m.index_put_({0, Slice(), j}, torch::tensor({7.0, 8.0}, torch::dtype(torch::kFloat64)));
+  print("after index_put_", m);
   return 0;
 }

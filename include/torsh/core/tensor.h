@@ -2,6 +2,7 @@
 // Tensor: a cheap refcounted handle to a TensorImpl (storage, sizes, strides, offset, dtype).
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -76,6 +77,9 @@ class TensorImpl : public RefCounted, public Pooled<TensorImpl> {
 };
 
 class Tensor;
+namespace indexing {
+class TensorIndex;
+}
 /// Index tensors of index/index_put_: one per leading dim, nullopt for a dim taken whole.
 using OptionalTensorList = std::vector<std::optional<Tensor>>;
 using TensorList = std::vector<Tensor>;
@@ -143,6 +147,14 @@ class Tensor {
   Tensor toType(ScalarType t) const { return to(t); }
   /// Fills with value in place.
   Tensor& fill_(const Scalar& value);
+  /// t.index({Slice(), 0, idx}): libtorch's C++ subscript (torsh/core/indexing.h).
+  Tensor index(std::initializer_list<indexing::TensorIndex> items) const;
+  Tensor index(const std::vector<indexing::TensorIndex>& items) const;
+  /// t.index_put_({...}, value): assignment through a subscript.
+  const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> items,
+                           const Tensor& value) const;
+  const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> items,
+                           const Scalar& value) const;
   Tensor& zero_() { return fill_(0); }
   /// Resizes to sizes (contiguous), reallocating storage when it is too small.
   const Tensor& resize_(IntArrayRef sizes) const;

@@ -1,0 +1,139 @@
+// Subscripts (Python's t[...] and libtorch's t.index({...})): basic entries give a view first
+// (ints select, as torch), then all tensor entries go to one index / index_put_ call, which
+// places the broadcast index dims.
+#include "torsh/core/indexing.h"
+#include "torsh/generated/functions.h"
+
+namespace torsh::indexing {
+
+namespace {
+bool is_mask(const Tensor& t) { return t.dtype() == kBool || t.dtype() == kByte; }
+}  // namespace
+
+Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& items) {
+  using K = TensorIndex::Kind;
+  int64_t consumed = 0, ellipses = 0;
+  for (const auto& it : items) {
+    switch (it.kind()) {
+      case K::kEllipsis:
+        ++ellipses;
+        break;
+      case K::kTensor:
+        TORSH_CHECK_INDEX(is_mask(it.tensor()) || it.tensor().dtype() == kLong,
+                          "tensors used as indices must be long, byte or bool tensors");
+        consumed += is_mask(it.tensor()) ? it.tensor().dim() : 1;
+        break;
+      case K::kInteger:
+      case K::kSlice:
+        ++consumed;
+        break;
+      default:
+        break;
+    }
+  }
+  TORSH_CHECK_INDEX(ellipses <= 1, "an index can only have a single ellipsis ('...')");
+  TORSH_CHECK_INDEX(consumed <= self.dim(), "too many indices for tensor of dimension ",
+                    self.dim());
+  Subscript p;
+  Tensor r = self;
+  int64_t dim = 0;
+  auto whole = [&](int64_t n) {
+    for (int64_t k = 0; k < n; ++k) p.indices.emplace_back(std::nullopt);
+    dim += n;
+  };
+  for (const auto& it : items) {
+    switch (it.kind()) {
+      case K::kTensor: {
+        Tensor t = it.tensor();
+        if (t.dim() == 0 && t.dtype() == kLong) {
+          r = r.select(dim, t.item().to_long());  // a 0-dim long index acts as an int
+          break;
+        }
+        const bool mask = is_mask(t);
+        if (mask && t.dim() == 0) {
+          // A 0-dim mask adds a dim of size 1 that is kept (true) or emptied (false).
+          r = r.unsqueeze(dim);
+          t = t.item().to_bool() ? zeros({1}, kLong) : empty({0}, kLong);
+          p.indices.emplace_back(t);
+          ++dim;
+        } else {
+          p.indices.emplace_back(t);
+          dim += mask ? t.dim() : 1;
+        }
+        p.advanced = true;
+        break;
+      }
+      case K::kEllipsis:
+        whole(self.dim() - consumed);
+        break;
+      case K::kInteger:
+        r = r.select(dim, it.integer());
+        break;
+      case K::kSlice: {
+        const Slice& s = it.slice();
+        TORSH_CHECK_VALUE(s.step > 0, "step must be greater than zero");
+        r = slice(r, dim, s.start, s.stop, s.step);
+        whole(1);
+        break;
+      }
+      case K::kNone:
+        r = r.unsqueeze(dim);
+        whole(1);
+        break;
+      case K::kBoolean:
+        r = r.unsqueeze(dim);
+        if (!it.boolean()) r = slice(r, dim, 0, 0, 1);
+        whole(1);
+        break;
+    }
+  }
+  p.view = r;
+  return p;
+}
+
+void assign_subscript(const Tensor& self, const std::vector<TensorIndex>& items,
+                      const Tensor& value) {
+  Subscript p = apply_subscript(self, items);
+  if (!p.advanced) {
+    p.view._assign_(value);
+    return;
+  }
+  Tensor v = value;
+  // Leading size-1 dims of the value are dropped before broadcasting, as torch does.
+  while (v.dim() > 0 && v.sizes()[0] == 1) v = v.squeeze(0);
+  p.view.index_put_(p.indices, v);
+}
+
+void assign_subscript(const Tensor& self, const std::vector<TensorIndex>& items,
+                      const Scalar& value) {
+  Subscript p = apply_subscript(self, items);
+  if (!p.advanced) {
+    p.view._assign_(value);
+    return;
+  }
+  p.view.index_put_(p.indices, full({}, value, self.dtype()));
+}
+
+}  // namespace torsh::indexing
+
+namespace torsh {
+
+Tensor Tensor::index(const std::vector<indexing::TensorIndex>& items) const {
+  indexing::Subscript p = indexing::apply_subscript(*this, items);
+  return p.advanced ? torsh::index(p.view, p.indices) : p.view;
+}
+Tensor Tensor::index(std::initializer_list<indexing::TensorIndex> items) const {
+  return index(std::vector<indexing::TensorIndex>(items));
+}
+const Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> items,
+                                 const Tensor& value) const {
+  indexing::assign_subscript(*this, std::vector<indexing::TensorIndex>(items), value);
+  return *this;
+}
+const Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> items,
+                                 const Scalar& value) const {
+  indexing::assign_subscript(*this, std::vector<indexing::TensorIndex>(items), value);
+  return *this;
+}
+
+}  // namespace torsh
