@@ -187,16 +187,17 @@ void set_cache_limit(size_t bytes) {
 
 }  // namespace allocator
 
-StorageImpl::StorageImpl(size_t nbytes) : data_(allocator::allocate(nbytes)), nbytes_(nbytes) {}
+StorageImpl::StorageImpl(size_t nbytes)
+    : owned_(true), data_(allocator::allocate(nbytes)), nbytes_(nbytes) {}
 
 StorageImpl::StorageImpl(void* data, size_t nbytes, DeleterFn deleter, void* ctx)
     : data_(data), nbytes_(nbytes), deleter_(deleter), ctx_(ctx) {}
 
 StorageImpl::~StorageImpl() {
-  if (deleter_) {
-    deleter_(ctx_);
-  } else {
+  if (owned_) {
     allocator::deallocate(data_, nbytes_);
+  } else if (deleter_) {
+    deleter_(ctx_);
   }
 }
 

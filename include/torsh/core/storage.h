@@ -10,16 +10,19 @@ namespace torsh {
 /// Frees external memory (e.g. a numpy array's) when a Storage that wraps it dies.
 using DeleterFn = void (*)(void* ctx);
 
-/// 64-byte-aligned bytes from the caching CPU allocator, or external memory with a deleter.
+/// 64-byte-aligned bytes from the caching CPU allocator, or external memory torsh never owns.
 class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
  public:
-  /// Allocates nbytes from the caching allocator.
+  /// Allocates nbytes from the caching allocator; they return to it when the storage dies.
   explicit StorageImpl(size_t nbytes);
-  /// Wraps external memory; deleter(ctx) runs when the storage dies.
+  /// Wraps external memory. When the storage dies, deleter(ctx) runs if given, and nothing
+  /// else: the memory never enters the allocator (libtorch's from_blob semantics).
   StorageImpl(void* data, size_t nbytes, DeleterFn deleter, void* ctx);
   ~StorageImpl() override;
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
+  /// Whether the bytes came from (and go back to) torsh's allocator.
+  bool owned() const { return owned_; }
   /// Version counter shared by every view of this storage: bumped by in-place writes, checked
   /// by autograd's saved tensors.
   uint32_t version() const { return version_; }
@@ -27,6 +30,7 @@ class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
 
  private:
   uint32_t version_ = 0;
+  bool owned_ = false;
   void* data_;
   size_t nbytes_;
   DeleterFn deleter_ = nullptr;

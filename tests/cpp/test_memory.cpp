@@ -1,0 +1,113 @@
+// Memory ownership: from_blob never hands foreign memory to the allocator.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "torsh/torsh.h"
+
+using namespace torsh;
+
+namespace {
+
+std::vector<float> pattern(int64_t n) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = 0.5f * static_cast<float>(i) + 1;
+  return v;
+}
+
+// Allocates enough tensors of n floats to drain every cache level (a thread's small-block
+// cache holds 32 per size class) and checks that none is served the caller's buffer.
+void expect_never_reused(const void* buf, int64_t n) {
+  std::vector<Tensor> keep;
+  for (int i = 0; i < 40; ++i) {
+    keep.push_back(zeros({n}));
+    EXPECT_NE(keep.back().data_ptr(), buf) << "allocation " << i << " got the caller's buffer";
+    keep.push_back(ones({n}) + 1);
+    EXPECT_NE(keep.back().data_ptr(), buf) << "op output " << i << " got the caller's buffer";
+  }
+}
+
+}  // namespace
+
+// One size per allocator path: 4 KiB (per-thread small-block cache) and 4 MiB (shared cache).
+class FromBlob : public ::testing::TestWithParam<int64_t> {};
+
+TEST_P(FromBlob, WithoutDeleterTheMemoryIsNeverFreedNorReused) {
+  const int64_t n = GetParam();
+  std::vector<float> buf = pattern(n);
+  const std::vector<float> expected = buf;
+  {
+    Tensor t = from_blob(buf.data(), {n});
+    EXPECT_EQ(t.data_ptr(), buf.data());
+    EXPECT_EQ(t.dtype(), kFloat);
+    Tensor view = t.view({2, n / 2}).select(0, 1);
+    EXPECT_EQ(view[0].item<float>(), expected[static_cast<size_t>(n / 2)]);
+  }
+  expect_never_reused(buf.data(), n);
+  EXPECT_EQ(buf, expected);
+}
+
+TEST_P(FromBlob, DeleterRunsExactlyOnceWhenTheLastViewDies) {
+  const int64_t n = GetParam();
+  std::vector<float> buf = pattern(n);
+  const std::vector<float> expected = buf;
+  int calls = 0;
+  void* seen = nullptr;
+  {
+    Tensor t = from_blob(buf.data(), {n}, [&](void* p) {
+      ++calls;
+      seen = p;
+    });
+    Tensor view = t.narrow(0, 0, n / 2);
+    t = Tensor();
+    EXPECT_EQ(calls, 0) << "the deleter ran while a view was alive";
+    EXPECT_EQ(view[n / 2 - 1].item<float>(), expected[static_cast<size_t>(n / 2 - 1)]);
+  }
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(seen, buf.data());
+  expect_never_reused(buf.data(), n);
+  EXPECT_EQ(buf, expected);
+}
+
+TEST_P(FromBlob, StridedAndCDeleterOverloadsNeverOwnTheMemory) {
+  const int64_t n = GetParam();
+  std::vector<float> buf = pattern(n);
+  const std::vector<float> expected = buf;
+  const int64_t rows = 4, cols = n / 4;
+  {
+    // Column-major view: element (i, j) is buf[i + rows * j].
+    Tensor t = from_blob(buf.data(), {rows, cols}, {1, rows});
+    EXPECT_FALSE(t.is_contiguous());
+    EXPECT_EQ(t[3][2].item<float>(), expected[3 + 4 * 2]);
+  }
+  int calls = 0;
+  {
+    Tensor t = from_blob(
+        buf.data(), {rows, cols}, {1, rows}, [&](void*) { ++calls; }, kFloat);
+    Tensor c = t.contiguous();
+  }
+  EXPECT_EQ(calls, 1);
+  int c_calls = 0;
+  {
+    Tensor t = from_blob(
+        buf.data(), {n}, {1}, kFloat, [](void* ctx) { ++*static_cast<int*>(ctx); }, &c_calls);
+  }
+  EXPECT_EQ(c_calls, 1);
+  expect_never_reused(buf.data(), n);
+  EXPECT_EQ(buf, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(SmallAndLarge, FromBlob, ::testing::Values(1024, int64_t(1) << 20));
+
+TEST(FromBlobOptions, DtypeAndRequiresGrad) {
+  std::vector<double> buf = {1.5, -2.0, 4.0};
+  Tensor t = from_blob(buf.data(), {3}, dtype(kDouble).requires_grad(true));
+  EXPECT_EQ(t.dtype(), kDouble);
+  EXPECT_TRUE(t.requires_grad());
+  EXPECT_TRUE(t.is_leaf());
+  EXPECT_EQ(t[1].item<double>(), buf[1]);
+  std::vector<int64_t> empty;
+  Tensor e = from_blob(empty.data(), {0, 3}, kLong);
+  EXPECT_EQ(e.numel(), 0);
+}
