@@ -1,7 +1,10 @@
-// Memory ownership: from_blob never hands foreign memory to the allocator.
+// Memory ownership: from_blob never hands foreign memory to the allocator; in-place methods
+// work on const tensors (libtorch's constness).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "torsh/torsh.h"
@@ -110,4 +113,50 @@ TEST(FromBlobOptions, DtypeAndRequiresGrad) {
   std::vector<int64_t> empty;
   Tensor e = from_blob(empty.data(), {0, 3}, kLong);
   EXPECT_EQ(e.numel(), 0);
+}
+
+// libtorch declares in-place methods const (they change the data, not the handle), so they
+// work through grad()'s const reference; operator+= and friends are non-const there and here.
+static_assert(std::is_same_v<decltype(std::declval<const Tensor&>().zero_()), Tensor&>);
+static_assert(std::is_same_v<decltype(std::declval<const Tensor&>().fill_(1)), Tensor&>);
+static_assert(std::is_same_v<decltype(std::declval<const Tensor&>().copy_(Tensor())), Tensor&>);
+static_assert(std::is_same_v<decltype(std::declval<const Tensor&>().detach_()), Tensor&>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const Tensor&>().requires_grad_()), const Tensor&>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const Tensor&>().set_requires_grad(true)), const Tensor&>);
+static_assert(std::is_same_v<decltype(std::declval<const Tensor&>().resize_({2})), const Tensor&>);
+
+TEST(ConstInPlace, GradZeroAfterBackward) {
+  Tensor w = rand({3}, dtype(kDouble).requires_grad(true));
+  (w * w).sum().backward();
+  const Tensor expected = w.detach() * 2;
+  EXPECT_TRUE(equal(w.grad(), expected));
+  w.grad().zero_();
+  EXPECT_TRUE(equal(w.grad(), zeros_like(expected)));
+  w.grad().fill_(0.25);
+  EXPECT_TRUE(equal(w.grad(), full_like(expected, 0.25)));
+  w.grad().copy_(expected);
+  w.grad().add_(1);
+  EXPECT_TRUE(equal(w.grad(), expected + 1));
+  // The next backward accumulates into the same (const-reference-modified) gradient.
+  (w * w).sum().backward();
+  EXPECT_TRUE(allclose(w.grad(), expected * 2 + 1));
+}
+
+TEST(ConstInPlace, FlagsAndResizeOnConstTensors) {
+  const Tensor a = ones({2, 2});
+  a.requires_grad_();
+  EXPECT_TRUE(a.requires_grad());
+  a.set_requires_grad(false);
+  EXPECT_FALSE(a.requires_grad());
+  const Tensor leaf = ones({2}).requires_grad_();
+  const Tensor y = leaf * 3;
+  EXPECT_FALSE(y.is_leaf());
+  y.detach_();
+  EXPECT_TRUE(y.is_leaf());
+  EXPECT_FALSE(y.requires_grad());
+  const Tensor r = arange(6);
+  r.resize_({2, 2});
+  EXPECT_EQ(r.sizes().vec(), (std::vector<int64_t>{2, 2}));
 }

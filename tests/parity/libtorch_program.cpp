@@ -56,6 +56,17 @@ int main() {
   print("x.grad", x.grad());
   std::printf("w.grad defined: %d\n", static_cast<int>(w.grad().defined()));
 
+  // In-place methods are const: they work through grad()'s const reference.
+  x.grad().mul_(3);
+  print("x.grad after mul_", x.grad());
+  const torch::Tensor& xg = x.grad();
+  xg.fill_(0.25);
+  print("x.grad after fill_", x.grad());
+  xg.copy_(x.detach());
+  print("x.grad after copy_", x.grad());
+  x.grad().zero_();
+  print("x.grad after zero_", x.grad());
+
   // from_blob never owns the caller's memory: without a deleter it is never freed nor reused
   // by later allocations; a deleter runs exactly once, when the last view dies.
   std::vector<float> buf(1024);
