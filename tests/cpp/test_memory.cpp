@@ -1,5 +1,6 @@
-// Memory ownership: from_blob never hands foreign memory to the allocator; in-place methods
-// work on const tensors (libtorch's constness).
+// Memory ownership and the caching allocator's bound: from_blob never hands foreign memory to
+// the allocator; the cache holds at most max(floor, ratio * live) bytes; in-place methods work
+// on const tensors (libtorch's constness).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,17 @@
 using namespace torsh;
 
 namespace {
+
+constexpr size_t kMiB = size_t(1) << 20;
+
+// Restores the default cache policy when a test changes it.
+struct PolicyGuard {
+  ~PolicyGuard() {
+    allocator::set_cache_ratio(1.0, 32 * kMiB);
+    allocator::set_cache_limit(size_t(2) << 30);
+    allocator::empty_cache();
+  }
+};
 
 std::vector<float> pattern(int64_t n) {
   std::vector<float> v(static_cast<size_t>(n));
@@ -113,6 +125,65 @@ TEST(FromBlobOptions, DtypeAndRequiresGrad) {
   std::vector<int64_t> empty;
   Tensor e = from_blob(empty.data(), {0, 3}, kLong);
   EXPECT_EQ(e.numel(), 0);
+}
+
+TEST(Allocator, FreedBlocksBeyondTheBoundGoBackToTheSystem) {
+  PolicyGuard restore;
+  allocator::empty_cache();
+  allocator::set_cache_ratio(1.0, 32 * kMiB);
+  const size_t live0 = allocator::live_bytes();
+  ASSERT_EQ(live0, 0u) << "a tensor over 4 KiB outlived an earlier test";
+  void* big = allocator::allocate(64 * kMiB);
+  EXPECT_EQ(allocator::live_bytes(), 64 * kMiB);
+  allocator::deallocate(big, 64 * kMiB);  // nothing live: bound = floor < 64 MiB
+  EXPECT_EQ(allocator::live_bytes(), 0u);
+  EXPECT_EQ(allocator::cached_bytes(), 0u);
+  void* small = allocator::allocate(8 * kMiB);
+  allocator::deallocate(small, 8 * kMiB);  // within the floor: kept
+  EXPECT_EQ(allocator::cached_bytes(), 8 * kMiB);
+  allocator::set_cache_ratio(1.0, 0);  // lowering the bound trims at once
+  EXPECT_EQ(allocator::cached_bytes(), 0u);
+}
+
+TEST(Allocator, BoundFollowsLiveBytesAndEvictsLeastRecentlyFreed) {
+  PolicyGuard restore;
+  allocator::empty_cache();
+  allocator::set_cache_ratio(1.0, 0);
+  ASSERT_EQ(allocator::live_bytes(), 0u);
+  const size_t keep_sz = 4 * kMiB, x_sz = 2 * kMiB, y_sz = 5 * kMiB / 2, z_sz = 3 * kMiB;
+  void* keep = allocator::allocate(keep_sz);
+  void* x = allocator::allocate(x_sz);
+  void* y = allocator::allocate(y_sz);
+  void* z = allocator::allocate(z_sz);
+  allocator::deallocate(x, x_sz);
+  EXPECT_EQ(allocator::cached_bytes(), x_sz);
+  allocator::deallocate(y, y_sz);
+  EXPECT_EQ(allocator::cached_bytes(), x_sz + y_sz);
+  // Now live is keep_sz: z fits only after x and y (freed earlier) are evicted.
+  allocator::deallocate(z, z_sz);
+  EXPECT_EQ(allocator::live_bytes(), keep_sz);
+  EXPECT_EQ(allocator::cached_bytes(), z_sz);
+  void* z2 = allocator::allocate(z_sz);
+  EXPECT_EQ(z2, z);
+  EXPECT_EQ(allocator::cached_bytes(), 0u);
+  allocator::deallocate(z2, z_sz);
+  allocator::deallocate(keep, keep_sz);  // nothing live, floor 0: everything goes back
+  EXPECT_EQ(allocator::cached_bytes(), 0u);
+  EXPECT_EQ(allocator::live_bytes(), 0u);
+}
+
+TEST(Allocator, RecurringShapesOfALoopHitTheCache) {
+  allocator::empty_cache();
+  Tensor x = ones({int64_t(1) << 24});  // 64 MiB live: a 64 MiB temporary may stay cached
+  void* first = nullptr;
+  for (int step = 0; step < 4; ++step) {
+    Tensor y = x + 1;
+    if (step == 0) first = y.data_ptr();
+    EXPECT_EQ(y.data_ptr(), first) << "step " << step << " missed the cache";
+  }
+  EXPECT_GE(allocator::cached_bytes(), size_t(64) * kMiB);
+  x = Tensor();  // the last live tensor: the cached block goes back too
+  EXPECT_LT(allocator::cached_bytes(), size_t(64) * kMiB);
 }
 
 // libtorch declares in-place methods const (they change the data, not the handle), so they
