@@ -1,4 +1,5 @@
-// torsh side of bench/: prints "workload median_ns" lines. Usage: bench_torsh [filter] [nocache]
+// torsh side of bench/: prints "workload median_ns" lines (and "rss_<phase>_MiB value").
+// Usage: bench_torsh [filter] [nocache]
 #include <torsh/torsh.h>
 
 #include "workloads.h"

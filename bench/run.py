@@ -25,14 +25,34 @@ def run_once(cmd, threads, extra=None):
     return {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if line.strip()}
 
 
+RSS = {}  # (API, library) -> {phase: MiB}: memory held after use, from the 1-thread runs
+
+
 def run(cmd, threads, extra=None):
     """Best of ROUNDS process runs (each itself a median): the machine is shared and drifts,
-    and the two sides are run alternately by the caller."""
+    and the two sides are run alternately by the caller. RSS lines ("...rss_<phase>_MiB") are
+    set aside in RSS (the last round's)."""
     best = {}
     for _ in range(ROUNDS):
         for k, v in run_once(cmd, threads, extra).items():
+            if "rss_" in k:
+                if threads == 1 and extra is None:
+                    api = "Python" if k.startswith("py_") else "C++"
+                    ours = os.path.basename(cmd[0]) == "bench_torsh" or cmd[-1] == "torsh"
+                    lib = "torsh" if ours else "PyTorch"
+                    RSS.setdefault((api, lib), {})[k.split("rss_", 1)[1][:-len("_MiB")]] = v
+                continue
             best[k] = min(v, best.get(k, v))
     return best
+
+
+def rss_table():
+    lines = ["| API | library | RSS before | at peak | after freeing all |",
+             "| --- | --- | --- | --- | --- |"]
+    for (api, lib), r in sorted(RSS.items()):
+        lines.append(f"| {api} | {lib} | {r.get('before', 0):.0f} MiB | {r.get('peak', 0):.0f} MiB | "
+                     f"{r.get('after_free', 0):.0f} MiB |")
+    return "\n".join(lines)
 
 
 def fmt_ns(ns):
@@ -71,6 +91,11 @@ def main():
         lines.append(f"| {threads} | {tag} | {k} | {fmt_ns(t)} | {fmt_ns(l)} | {l / t:.2f}x |")
     table = "\n".join(lines)
     print(table)
+    rss = ""
+    if RSS:
+        rss = ("\n\nMemory held after use (1 GiB in 23 tensors, then all freed; "
+               "/proc/self/statm, 1 thread):\n\n" + rss_table())
+        print(rss)
     if "--write" in sys.argv:
         cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
                     if ln.startswith("model name")), platform.processor())
@@ -81,7 +106,7 @@ def main():
                     f"{os.cpu_count()} cores  \nPyTorch: Debian torch {torch_version} (libtorch-dev "
                     f"for C++)  \nCommand: `bash scripts/bench.sh` (per workload: best of {ROUNDS} "
                     f"process runs, each the median of 7-15 samples; "
-                    f"'no cache' = torsh with its caching allocator disabled)\n\n{table}\n")
+                    f"'no cache' = torsh with its caching allocator disabled)\n\n{table}{rss}\n")
 
 
 if __name__ == "__main__":

@@ -1,17 +1,54 @@
 #pragma once
 // The workload list, written once against a libtorch-like API: NS is torsh or torch.
 // Each library's binary includes this with its own namespace alias.
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
+
+#include <unistd.h>
 
 #include "timer.h"
 
 namespace bench {
 
+/// Resident set size of this process in MiB (/proc/self/statm).
+inline double rss_mib() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
+}
+
+/// Memory held after use: RSS before, at the peak and after freeing 1 GiB held in tensors of
+/// 256, 128, 64 and 4 MiB (half of them op outputs). Prints "rss_<phase>_MiB value" lines.
+template <typename Lib>
+void rss_after_free() {
+  using T = typename Lib::Tensor;
+  const double before = rss_mib();
+  double peak = 0;
+  {
+    std::vector<T> keep;
+    for (auto [n, k] : {std::pair<int64_t, int>{int64_t(1) << 26, 2},
+                        {int64_t(1) << 25, 2},
+                        {int64_t(1) << 24, 3},
+                        {int64_t(1) << 20, 16}}) {
+      for (int i = 0; i < k; ++i) keep.push_back(i % 2 == 0 ? Lib::rand1d(n) : Lib::rand1d(n) + 1);
+    }
+    peak = rss_mib();
+  }
+  std::printf("rss_before_MiB %.1f\nrss_peak_MiB %.1f\nrss_after_free_MiB %.1f\n", before, peak,
+              rss_mib());
+  std::fflush(stdout);
+}
+
 template <typename Lib>
 void run_all(const char* only) {
   auto want = [&](const char* n) { return !only || std::strstr(n, only) != nullptr; };
   using T = typename Lib::Tensor;
+  if (want("rss_after_free")) rss_after_free<Lib>();  // first: a clean process to measure
   {
     T a = Lib::ones1(), b = Lib::ones1();
     if (want("overhead_add_1elem")) run("overhead_add_1elem", 20000, 15, [&] { T c = a + b; });

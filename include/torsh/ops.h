@@ -1,5 +1,6 @@
 #pragma once
 // Hand-written entry points next to the generated ones: tensor() from values, operators.
+#include <functional>
 #include <initializer_list>
 #include <vector>
 
@@ -37,7 +38,21 @@ Tensor tensor(const std::vector<T>& values, TensorOptions options = {});
 Tensor tensor_from_scalars(const std::vector<Scalar>& values, IntArrayRef sizes, ScalarType dtype);
 /// torch.scalar_tensor.
 Tensor scalar_tensor(const Scalar& s, TensorOptions options = {});
-/// A tensor viewing external memory without copying; deleter(ctx) runs when it is freed.
+/// A contiguous tensor viewing external memory without copying (libtorch's from_blob). torsh
+/// never frees or reuses the memory: the caller keeps it alive while the tensor (or a view) is.
+Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options = {});
+/// from_blob with explicit strides (in elements).
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides,
+                 const TensorOptions& options = {});
+/// from_blob whose deleter(data) runs exactly once, when the last tensor viewing the memory
+/// dies; torsh does nothing else with the memory.
+Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>& deleter,
+                 const TensorOptions& options = {});
+/// from_blob with strides and a deleter.
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides,
+                 const std::function<void(void*)>& deleter, const TensorOptions& options = {});
+/// from_blob with a C deleter: deleter(ctx), if given, runs once when the storage dies (numpy
+/// interop uses it to drop the array's reference).
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, ScalarType dtype,
                  DeleterFn deleter = nullptr, void* ctx = nullptr);
 /// torch.result_type(a, b).

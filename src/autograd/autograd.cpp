@@ -331,7 +331,7 @@ using autograd::meta_or_create;
 
 bool Tensor::requires_grad() const { return autograd::requires_grad(*this); }
 
-Tensor& Tensor::requires_grad_(bool r) {
+const Tensor& Tensor::requires_grad_(bool r) const {
   auto* am = meta(*this);
   TORSH_CHECK(!(am && am->grad_fn) || r,
               "requires_grad_(): you can only change requires_grad flags of leaf variables. If you "
@@ -375,14 +375,14 @@ Tensor Tensor::detach() const {
       make_intrusive<TensorImpl>(impl_->storage(), dtype(), sizes(), strides(), storage_offset()));
 }
 
-Tensor& Tensor::detach_() {
+Tensor& Tensor::detach_() const {
   auto* m = meta(*this);
   if (m) {
     m->grad_fn.reset();
     m->requires_grad = false;
     m->output_nr = 0;
   }
-  return *this;
+  return const_cast<Tensor&>(*this);
 }
 
 void Tensor::retain_grad() const {

@@ -1,9 +1,17 @@
-// Caching CPU allocator: freed blocks are kept in size buckets and handed out again, so large
-// temporaries do not pay fresh page faults on every op. The cache is bounded.
+// Caching CPU allocator: freed blocks are kept and handed out again, so a training step's
+// recurring temporaries do not pay fresh page faults on every op. What the cache may hold is
+// bounded relative to the memory in use (the policy is documented in storage.h and
+// docs/memory.md), so freeing a large tensor gives its pages back to the OS as torch does.
 #include <sys/mman.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <new>
@@ -12,10 +20,21 @@
 #include "torsh/core/error.h"
 #include "torsh/core/storage.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TORSH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TORSH_ASAN 1
+#endif
+#endif
+
 namespace torsh {
 namespace {
 
 constexpr size_t kAlign = 64;
+constexpr size_t kPage = 4096;
+constexpr size_t kHuge = size_t(2) << 20;
+constexpr size_t kMiB = size_t(1) << 20;
 
 // Rounds to a bucket: multiples of 64 B below 4 KiB, then 8 steps per power of two, so that
 // reuse wastes at most 12.5%.
@@ -26,19 +45,137 @@ size_t bucket_size(size_t n) {
   return (n + step - 1) / step * step;
 }
 
-struct Cache {
-  std::mutex mu;
-  std::map<size_t, std::vector<void*>> free_blocks;
-  size_t cached = 0;
-  size_t limit = size_t(2) << 30;
+size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
 
-  ~Cache() { release_all(); }
-  void release_all() {
-    std::lock_guard<std::mutex> g(mu);
-    for (auto& [sz, v] : free_blocks)
-      for (void* p : v) std::free(p);
-    free_blocks.clear();
-    cached = 0;
+// Blocks of 1 MiB and more are mapped directly, so that releasing one returns its pages to the
+// OS at once (glibc keeps heap memory below its dynamic mmap threshold, up to 32 MiB). Blocks
+// of 16 MiB and more are 2 MiB aligned and marked for transparent huge pages: a fresh 64 MiB
+// tensor then costs 32 page faults instead of 16384, and fewer TLB misses when streamed.
+// Under AddressSanitizer every block comes from malloc, so ASan sees them all.
+#ifdef TORSH_ASAN
+constexpr size_t kMapMin = SIZE_MAX;
+#else
+constexpr size_t kMapMin = kMiB;
+#endif
+constexpr size_t kHugeMin = 8 * kHuge;
+
+size_t mapped_size(size_t sz) { return round_up(sz, sz >= kHugeMin ? kHuge : kPage); }
+
+void* system_alloc(size_t sz) {
+  if (sz < kMapMin) return std::aligned_alloc(kAlign, sz);
+  const size_t len = mapped_size(sz);
+  const size_t span = sz >= kHugeMin ? len + kHuge : len;
+  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) return nullptr;
+  if (sz < kHugeMin) return raw;
+  char* r = static_cast<char*>(raw);
+  char* p = reinterpret_cast<char*>(round_up(reinterpret_cast<uintptr_t>(r), kHuge));
+  if (p > r) munmap(r, static_cast<size_t>(p - r));
+  if (r + span > p + len) munmap(p + len, static_cast<size_t>(r + span - (p + len)));
+  madvise(p, len, MADV_HUGEPAGE);
+  return p;
+}
+
+void system_free(void* p, size_t sz) {
+  if (sz < kMapMin) {
+    std::free(p);
+  } else {
+    munmap(p, mapped_size(sz));
+  }
+}
+
+// A size from the environment: bytes, or a number with a K, M or G suffix ("64M").
+size_t env_size(const char* name, size_t dflt) {
+  const char* e = std::getenv(name);
+  if (!e || !*e) return dflt;
+  char* end = nullptr;
+  const double v = std::strtod(e, &end);
+  double mult = 1;
+  static const char kUnits[] = "kmg";
+  const char* unit = end != e && *end
+                         ? std::strchr(kUnits, std::tolower(static_cast<unsigned char>(*end)))
+                         : nullptr;
+  if (unit) {
+    mult = std::ldexp(1.0, 10 * static_cast<int>(unit - kUnits + 1));  // 2^10, 2^20, 2^30
+    ++end;
+  }
+  if (end == e || *end != '\0' || !(v >= 0)) {
+    std::fprintf(stderr, "torsh: ignoring %s=%s (expected bytes, e.g. 64M)\n", name, e);
+    return dflt;
+  }
+  const double bytes = v * mult;
+  return bytes >= static_cast<double>(SIZE_MAX) ? SIZE_MAX : static_cast<size_t>(bytes);
+}
+
+double env_ratio(const char* name, double dflt) {
+  const char* e = std::getenv(name);
+  if (!e || !*e) return dflt;
+  char* end = nullptr;
+  const double v = std::strtod(e, &end);
+  if (end == e || *end != '\0' || !(v >= 0)) {
+    std::fprintf(stderr, "torsh: ignoring %s=%s (expected a number >= 0)\n", name, e);
+    return dflt;
+  }
+  return v;
+}
+
+// The shared cache (small blocks reach it only when their thread's cache is full or empty).
+// `live` counts the blocks over 4 KiB handed out; the cache holds at most bound() bytes,
+// evicting the least recently freed blocks first.
+struct Block {
+  void* p;
+  size_t size;
+};
+
+struct Cache {
+  struct Freed {
+    void* p;
+    uint64_t stamp;  // when it was freed: eviction takes the smallest
+  };
+  std::mutex mu;
+  // Per bucket, least recently freed first. Empty buckets stay, so that a loop's take/put pair
+  // allocates nothing; there are at most 8 buckets per power of two.
+  std::map<size_t, std::deque<Freed>> free_blocks;
+  uint64_t clock = 0;
+  size_t cached = 0;
+  size_t live = 0;
+  size_t limit = env_size("TORSH_CACHE_LIMIT", size_t(2) << 30);
+  double ratio = env_ratio("TORSH_CACHE_RATIO", 1.0);
+  size_t floor = env_size("TORSH_CACHE_FLOOR", 32 * kMiB);
+
+  size_t bound() const {
+    const double rel = ratio * static_cast<double>(live);
+    const size_t relb = rel >= static_cast<double>(SIZE_MAX) ? SIZE_MAX : static_cast<size_t>(rel);
+    return std::min(limit, std::max(floor, relb));
+  }
+  // Takes the most recently freed block of bucket sz (warmest in cache), or null.
+  void* take(size_t sz) {
+    auto it = free_blocks.find(sz);
+    if (it == free_blocks.end() || it->second.empty()) return nullptr;
+    void* p = it->second.back().p;
+    it->second.pop_back();
+    cached -= sz;
+    return p;
+  }
+  void put(void* p, size_t sz) {
+    free_blocks[sz].push_back({p, clock++});
+    cached += sz;
+  }
+  // Moves the least recently freed blocks to `out` until cached + incoming <= target. The scan
+  // over buckets is short, and each eviction is followed by a munmap/free costing far more.
+  void evict(size_t target, size_t incoming, std::vector<Block>& out) {
+    while (cached > 0 && cached + incoming > target) {
+      auto oldest = free_blocks.end();
+      for (auto it = free_blocks.begin(); it != free_blocks.end(); ++it) {
+        if (!it->second.empty() && (oldest == free_blocks.end() ||
+                                    it->second.front().stamp < oldest->second.front().stamp)) {
+          oldest = it;
+        }
+      }
+      out.push_back({oldest->second.front().p, oldest->first});
+      oldest->second.pop_front();
+      cached -= oldest->first;
+    }
   }
 };
 
@@ -47,7 +184,23 @@ Cache& cache() {
   return *c;
 }
 
-// Small blocks (<= 4 KiB) also get a per-thread cache: no lock on the per-op hot path.
+void release(const std::vector<Block>& blocks) {
+  for (const Block& b : blocks) system_free(b.p, b.size);
+}
+
+// Evicts until the cache is within its bound (after the bound changed).
+void trim() {
+  std::vector<Block> out;
+  {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> g(c.mu);
+    c.evict(c.bound(), 0, out);
+  }
+  release(out);
+}
+
+// Small blocks (<= 4 KiB) get a per-thread cache: no lock on the per-op hot path. They are
+// not counted as live; a block that finds its thread's cache full goes to the shared cache.
 constexpr size_t kSmallMax = 4096;
 constexpr size_t kSmallBuckets = kSmallMax / kAlign;
 constexpr int kSmallPerBucket = 32;
@@ -58,8 +211,7 @@ struct SmallCache {
   bool alive = true;  // blocks freed during thread teardown go to the shared cache
   ~SmallCache() {
     alive = false;
-    for (size_t b = 0; b < kSmallBuckets; ++b)
-      for (int i = 0; i < count[b]; ++i) std::free(blocks[b][i]);
+    release();
   }
   void release() {
     for (size_t b = 0; b < kSmallBuckets; ++b) {
@@ -69,16 +221,6 @@ struct SmallCache {
   }
 };
 thread_local SmallCache t_small;
-
-// Large blocks are 2 MiB aligned and marked for transparent huge pages: a fresh 64 MiB tensor
-// then costs 32 page faults instead of 16384, and fewer TLB misses when streamed.
-constexpr size_t kHuge = size_t(2) << 20;
-void* system_alloc(size_t sz) {
-  if (sz < 8 * kHuge) return std::aligned_alloc(kAlign, sz);
-  void* p = std::aligned_alloc(kHuge, (sz + kHuge - 1) / kHuge * kHuge);
-  if (p) madvise(p, (sz + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
-  return p;
-}
 
 }  // namespace
 
@@ -118,26 +260,26 @@ void pool_deallocate(void* p, size_t size) noexcept {
 namespace allocator {
 
 void* allocate(size_t nbytes) {
-  size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
-  if (sz <= kSmallMax) {
+  const size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
+  const bool small = sz <= kSmallMax;
+  if (small) {
     const size_t b = sz / kAlign - 1;
     if (t_small.count[b] > 0) return t_small.blocks[b][--t_small.count[b]];
   }
   Cache& c = cache();
   {
     std::lock_guard<std::mutex> g(c.mu);
-    auto it = c.free_blocks.find(sz);
-    if (it != c.free_blocks.end() && !it->second.empty()) {
-      void* p = it->second.back();
-      it->second.pop_back();
-      c.cached -= sz;
-      return p;
-    }
+    if (!small) c.live += sz;
+    if (void* p = c.take(sz)) return p;
   }
   void* p = system_alloc(sz);
   if (!p) {
     empty_cache();
     p = system_alloc(sz);
+  }
+  if (!p && !small) {
+    std::lock_guard<std::mutex> g(c.mu);
+    c.live -= sz;
   }
   TORSH_CHECK(p != nullptr,
               "allocate(): DefaultCPUAllocator: can't allocate memory: you tried to allocate ",
@@ -147,8 +289,9 @@ void* allocate(size_t nbytes) {
 
 void deallocate(void* p, size_t nbytes) {
   if (!p) return;
-  size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
-  if (sz <= kSmallMax) {
+  const size_t sz = bucket_size(nbytes == 0 ? 1 : nbytes);
+  const bool small = sz <= kSmallMax;
+  if (small) {
     const size_t b = sz / kAlign - 1;
     if (t_small.alive && t_small.count[b] < kSmallPerBucket) {
       t_small.blocks[b][t_small.count[b]++] = p;
@@ -156,20 +299,29 @@ void deallocate(void* p, size_t nbytes) {
     }
   }
   Cache& c = cache();
+  std::vector<Block> out;
+  bool kept = false;
   {
     std::lock_guard<std::mutex> g(c.mu);
-    if (c.cached + sz <= c.limit) {
-      c.free_blocks[sz].push_back(p);
-      c.cached += sz;
-      return;
-    }
+    if (!small) c.live -= sz;
+    const size_t bound = c.bound();
+    kept = sz <= bound;
+    c.evict(bound, kept ? sz : 0, out);
+    if (kept) c.put(p, sz);
   }
-  std::free(p);
+  release(out);
+  if (!kept) system_free(p, sz);
 }
 
 void empty_cache() {
   t_small.release();
-  cache().release_all();
+  std::vector<Block> out;
+  {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> g(c.mu);
+    c.evict(0, 0, out);
+  }
+  release(out);
 }
 
 size_t cached_bytes() {
@@ -177,26 +329,42 @@ size_t cached_bytes() {
   return cache().cached;
 }
 
+size_t live_bytes() {
+  std::lock_guard<std::mutex> g(cache().mu);
+  return cache().live;
+}
+
 void set_cache_limit(size_t bytes) {
   {
     std::lock_guard<std::mutex> g(cache().mu);
     cache().limit = bytes;
   }
-  if (cached_bytes() > bytes) empty_cache();
+  trim();
+}
+
+void set_cache_ratio(double ratio, size_t floor_bytes) {
+  TORSH_CHECK_VALUE(ratio >= 0, "set_cache_ratio(): ratio must be >= 0, got ", ratio);
+  {
+    std::lock_guard<std::mutex> g(cache().mu);
+    cache().ratio = ratio;
+    cache().floor = floor_bytes;
+  }
+  trim();
 }
 
 }  // namespace allocator
 
-StorageImpl::StorageImpl(size_t nbytes) : data_(allocator::allocate(nbytes)), nbytes_(nbytes) {}
+StorageImpl::StorageImpl(size_t nbytes)
+    : owned_(true), data_(allocator::allocate(nbytes)), nbytes_(nbytes) {}
 
 StorageImpl::StorageImpl(void* data, size_t nbytes, DeleterFn deleter, void* ctx)
     : data_(data), nbytes_(nbytes), deleter_(deleter), ctx_(ctx) {}
 
 StorageImpl::~StorageImpl() {
-  if (deleter_) {
-    deleter_(ctx_);
-  } else {
+  if (owned_) {
     allocator::deallocate(data_, nbytes_);
+  } else if (deleter_) {
+    deleter_(ctx_);
   }
 }
 

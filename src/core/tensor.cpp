@@ -151,9 +151,9 @@ Tensor to_copy(const Tensor& self, ScalarType dtype) {
 }
 }  // namespace native
 
-Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
+Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
   TORSH_CHECK(src.defined(), "copy_(): source tensor is undefined");
-  if (is_same(src)) return *this;
+  if (is_same(src)) return const_cast<Tensor&>(*this);
   TORSH_CHECK(!(GradMode::is_enabled() && (requires_grad() || src.requires_grad())),
               "copy_(): copying into or from a tensor that requires grad is not recorded by "
               "autograd yet; use torch.no_grad() or out-of-place ops");
@@ -161,7 +161,7 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   if (src.dtype() == dtype() && src.sizes().equals(sizes()) && is_contiguous() &&
       src.is_contiguous()) {
     std::memmove(data_ptr(), src.data_ptr(), static_cast<size_t>(nbytes()));
-    return *this;
+    return const_cast<Tensor&>(*this);
   }
   SizeVec b = detail::broadcast_shapes(sizes(), src.sizes(), "copy_");
   TORSH_CHECK(b == SizeVec(sizes()), "copy_(): source of shape ", detail::shape_str(src.sizes()),
@@ -180,7 +180,7 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
       detail::unary_loop<To, From>(it, [](From v) { return detail::convert<To>(v); });
     });
   });
-  return *this;
+  return const_cast<Tensor&>(*this);
 }
 
 Tensor Tensor::to(ScalarType t, bool /*non_blocking*/, bool copy) const {
@@ -198,7 +198,7 @@ Tensor Tensor::to(Device d, ScalarType t, bool non_blocking, bool copy) const {
   return to(t, non_blocking, copy);
 }
 
-Tensor& Tensor::fill_(const Scalar& value) {
+Tensor& Tensor::fill_(const Scalar& value) const {
   TORSH_CHECK(!(GradMode::is_enabled() && requires_grad()),
               "fill_(): filling a tensor that requires grad is not recorded by autograd yet; use "
               "torch.no_grad() or out-of-place ops");
@@ -223,7 +223,7 @@ Tensor& Tensor::fill_(const Scalar& value) {
       for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(d[0] + i * s[0]) = v;
     });
   });
-  return *this;
+  return const_cast<Tensor&>(*this);
 }
 
 const Tensor& Tensor::resize_(IntArrayRef new_sizes) const {

@@ -1,6 +1,8 @@
 // Creation ops: empty, zeros, ones, full, arange, linspace, eye, *_like, tensor().
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <memory>
 
 #include "core/dispatch.h"
 #include "torsh/generated/native.h"
@@ -259,13 +261,76 @@ Tensor scalar_tensor(const Scalar& s, TensorOptions options) {
   return tensor_from_scalars({s}, {}, options.dtype());
 }
 
+namespace {
+// Bytes spanned by a view of these sizes and strides; 0 for an empty tensor.
+size_t blob_nbytes(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype) {
+  TORSH_CHECK(sizes.size() == strides.size(), "from_blob(): got ", sizes.size(), " sizes but ",
+              strides.size(), " strides");
+  int64_t extent = 1;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    TORSH_CHECK(sizes[i] >= 0, "from_blob(): negative dimension ", sizes[i]);
+    if (sizes[i] == 0) extent = 0;
+    if (extent > 0) extent += (sizes[i] - 1) * strides[i];
+  }
+  return static_cast<size_t>(std::max<int64_t>(extent, 0) * element_size(dtype));
+}
+}  // namespace
+
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, ScalarType dtype,
                  DeleterFn deleter, void* ctx) {
-  int64_t extent = 1;
-  for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
-  Storage st = make_intrusive<StorageImpl>(
-      data, static_cast<size_t>(std::max<int64_t>(extent, 0) * element_size(dtype)), deleter, ctx);
+  Storage st = make_intrusive<StorageImpl>(data, blob_nbytes(sizes, strides, dtype), deleter, ctx);
   return Tensor(make_intrusive<TensorImpl>(std::move(st), dtype, sizes, strides, 0));
+}
+
+namespace {
+SizeVec contiguous_strides(IntArrayRef sizes) {
+  SizeVec strides(sizes.size());
+  int64_t acc = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    strides[i] = acc;
+    acc *= std::max<int64_t>(sizes[i], 1);
+  }
+  return strides;
+}
+
+// Owns a std::function deleter until the storage dies, then calls it with the data pointer.
+struct BlobDeleter {
+  std::function<void(void*)> fn;
+  void* data;
+  static void call(void* ctx) {
+    std::unique_ptr<BlobDeleter> d(static_cast<BlobDeleter*>(ctx));
+    d->fn(d->data);
+  }
+};
+
+Tensor blob(void* data, IntArrayRef sizes, IntArrayRef strides,
+            const std::function<void(void*)>* deleter, const TensorOptions& options) {
+  TORSH_CHECK(options.device().is_cpu(), "from_blob(): device ", options.device().str(),
+              " is not available in this build");
+  blob_nbytes(sizes, strides, options.dtype());  // argument errors throw before d exists
+  auto* d = deleter && *deleter ? new BlobDeleter{*deleter, data} : nullptr;
+  Tensor t = from_blob(data, sizes, strides, options.dtype(), d ? &BlobDeleter::call : nullptr, d);
+  if (options.requires_grad()) t.requires_grad_(true);
+  return t;
+}
+}  // namespace
+
+Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options) {
+  return blob(data, sizes, contiguous_strides(sizes), nullptr, options);
+}
+
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const TensorOptions& options) {
+  return blob(data, sizes, strides, nullptr, options);
+}
+
+Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>& deleter,
+                 const TensorOptions& options) {
+  return blob(data, sizes, contiguous_strides(sizes), &deleter, options);
+}
+
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides,
+                 const std::function<void(void*)>& deleter, const TensorOptions& options) {
+  return blob(data, sizes, strides, &deleter, options);
 }
 
 }  // namespace torsh

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <vector>
 
 struct ScaledCube : public torch::autograd::Function<ScaledCube> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor x,
@@ -54,6 +55,38 @@ int main() {
   z.backward();
   print("x.grad", x.grad());
   std::printf("w.grad defined: %d\n", static_cast<int>(w.grad().defined()));
+
+  // In-place methods are const: they work through grad()'s const reference.
+  x.grad().mul_(3);
+  print("x.grad after mul_", x.grad());
+  const torch::Tensor& xg = x.grad();
+  xg.fill_(0.25);
+  print("x.grad after fill_", x.grad());
+  xg.copy_(x.detach());
+  print("x.grad after copy_", x.grad());
+  x.grad().zero_();
+  print("x.grad after zero_", x.grad());
+
+  // from_blob never owns the caller's memory: without a deleter it is never freed nor reused
+  // by later allocations; a deleter runs exactly once, when the last view dies.
+  std::vector<float> buf(1024);
+  for (size_t i = 0; i < buf.size(); ++i) buf[i] = 0.5f * static_cast<float>(i) - 7;
+  { torch::from_blob(buf.data(), {1024}).mul_(2); }
+  std::vector<torch::Tensor> later;
+  for (int i = 0; i < 40; ++i) later.push_back(torch::zeros({1024}));
+  int calls = 0;
+  {
+    torch::Tensor b = torch::from_blob(
+        buf.data(), {32, 32}, {1, 32}, [&](void* p) { calls += p == buf.data() ? 1 : 100; },
+        torch::kFloat);
+    torch::Tensor v = b.select(0, 3);
+    b = torch::Tensor();
+    std::printf("deleter calls while a view lives: %d\n", calls);
+    print("view of a strided blob", v.narrow(0, 0, 5));
+  }
+  std::printf("deleter calls: %d\n", calls);
+  print("buffer after its tensors died",
+        torch::from_blob(buf.data(), {1024}).to(torch::kFloat64).sum());
 
   using namespace torch::indexing;
   torch::Tensor m = torch::arange(24, torch::kFloat64).reshape({2, 3, 4});

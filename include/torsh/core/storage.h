@@ -10,16 +10,19 @@ namespace torsh {
 /// Frees external memory (e.g. a numpy array's) when a Storage that wraps it dies.
 using DeleterFn = void (*)(void* ctx);
 
-/// 64-byte-aligned bytes from the caching CPU allocator, or external memory with a deleter.
+/// 64-byte-aligned bytes from the caching CPU allocator, or external memory torsh never owns.
 class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
  public:
-  /// Allocates nbytes from the caching allocator.
+  /// Allocates nbytes from the caching allocator; they return to it when the storage dies.
   explicit StorageImpl(size_t nbytes);
-  /// Wraps external memory; deleter(ctx) runs when the storage dies.
+  /// Wraps external memory. When the storage dies, deleter(ctx) runs if given, and nothing
+  /// else: the memory never enters the allocator (libtorch's from_blob semantics).
   StorageImpl(void* data, size_t nbytes, DeleterFn deleter, void* ctx);
   ~StorageImpl() override;
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
+  /// Whether the bytes came from (and go back to) torsh's allocator.
+  bool owned() const { return owned_; }
   /// Version counter shared by every view of this storage: bumped by in-place writes, checked
   /// by autograd's saved tensors.
   uint32_t version() const { return version_; }
@@ -27,6 +30,7 @@ class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
 
  private:
   uint32_t version_ = 0;
+  bool owned_ = false;
   void* data_;
   size_t nbytes_;
   DeleterFn deleter_ = nullptr;
@@ -34,18 +38,37 @@ class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
 };
 using Storage = IntrusivePtr<StorageImpl>;
 
-/// CPU allocator: size-bucketed cache of freed blocks, bounded in total cached bytes.
+/// CPU allocator with a bounded cache of freed blocks (docs/memory.md).
+///
+/// Policy: blocks of up to 4 KiB are cached per thread (at most 32 per 64-byte size class).
+/// Other freed blocks (larger ones, or small ones finding their thread's cache full) go to one
+/// shared cache that holds at most
+///     min(limit, max(floor, ratio * live_bytes()))
+/// bytes, where live_bytes() counts the blocks over 4 KiB currently in use. A free that would
+/// exceed the bound first returns the least recently freed blocks to the OS (a block larger
+/// than the bound itself goes straight back). Blocks of 1 MiB and more are mmap'd, so their
+/// pages return to the OS when released. Defaults: ratio 1, floor 32 MiB, limit 2 GiB; the
+/// environment variables TORSH_CACHE_RATIO, TORSH_CACHE_FLOOR and TORSH_CACHE_LIMIT (bytes,
+/// or with a K/M/G suffix) set them at start-up. So after every tensor is freed at most the
+/// floor stays cached, while a loop whose temporaries are no larger than what it keeps alive
+/// reuses them without page faults.
 namespace allocator {
 /// Returns a 64-byte-aligned block of at least nbytes.
 void* allocate(size_t nbytes);
-/// Returns the block to the cache (or to the system when the cache is full).
+/// Returns the block to the cache, or to the system when the cache's bound does not allow it.
 void deallocate(void* p, size_t nbytes);
-/// Frees every cached block (torch.cuda.empty_cache's CPU counterpart).
+/// Frees every cached block (torch.cuda.empty_cache's CPU counterpart): the shared cache and
+/// the calling thread's small-block cache.
 void empty_cache();
-/// Bytes currently held in the cache, free for reuse.
+/// Bytes currently held in the shared cache, free for reuse.
 size_t cached_bytes();
-/// Sets the bound on cached bytes (default 2 GiB).
+/// Bytes of blocks over 4 KiB currently handed out: the live term of the cache bound.
+size_t live_bytes();
+/// Sets the absolute bound on cached bytes (TORSH_CACHE_LIMIT; default 2 GiB).
 void set_cache_limit(size_t bytes);
+/// Sets the relative bound: at most max(floor_bytes, ratio * live_bytes()) cached
+/// (TORSH_CACHE_RATIO, TORSH_CACHE_FLOOR; defaults 1 and 32 MiB).
+void set_cache_ratio(double ratio, size_t floor_bytes);
 }  // namespace allocator
 
 /// Frees every cached block of the CPU allocator.

@@ -135,8 +135,9 @@ class Tensor {
   Tensor contiguous() const;
   /// A copy with its own storage.
   Tensor clone() const;
-  /// Copies src into this tensor (broadcasting src, converting dtype).
-  Tensor& copy_(const Tensor& src, bool non_blocking = false);
+  /// Copies src into this tensor (broadcasting src, converting dtype). In-place methods are
+  /// const, as in libtorch: they change the data, not the handle (so `w.grad().zero_()` works).
+  Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
   /// The tensor converted to dtype (this tensor when already of that dtype unless copy).
   Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false) const;
   Tensor to(TensorOptions options, bool non_blocking = false, bool copy = false) const;
@@ -146,7 +147,9 @@ class Tensor {
   Tensor cuda() const { return to(Device(kCUDA), dtype()); }
   Tensor toType(ScalarType t) const { return to(t); }
   /// Fills with value in place.
-  Tensor& fill_(const Scalar& value);
+  Tensor& fill_(const Scalar& value) const;
+  /// Fills with zeros in place.
+  Tensor& zero_() const { return fill_(0); }
   /// t.index({Slice(), 0, idx}): libtorch's C++ subscript (torsh/core/indexing.h).
   Tensor index(std::initializer_list<indexing::TensorIndex> items) const;
   Tensor index(const std::vector<indexing::TensorIndex>& items) const;
@@ -155,7 +158,6 @@ class Tensor {
                            const Tensor& value) const;
   const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> items,
                            const Scalar& value) const;
-  Tensor& zero_() { return fill_(0); }
   /// Resizes to sizes (contiguous), reallocating storage when it is too small.
   const Tensor& resize_(IntArrayRef sizes) const;
   /// PyTorch's repr: "tensor([1., 2.])".
@@ -167,8 +169,8 @@ class Tensor {
   /// Whether gradients are recorded for this tensor.
   bool requires_grad() const;
   /// Sets requires_grad on a leaf; floating dtypes only.
-  Tensor& requires_grad_(bool requires_grad = true);
-  Tensor& set_requires_grad(bool r) { return requires_grad_(r); }
+  const Tensor& requires_grad_(bool requires_grad = true) const;
+  const Tensor& set_requires_grad(bool r) const { return requires_grad_(r); }
   /// The accumulated gradient (undefined until a backward pass reaches this leaf).
   const Tensor& grad() const;
   Tensor& mutable_grad() const;
@@ -184,7 +186,8 @@ class Tensor {
                 bool create_graph = false, const std::vector<Tensor>& inputs = {}) const;
   /// A tensor sharing data with this one, outside the graph.
   Tensor detach() const;
-  Tensor& detach_();
+  /// Detaches this tensor from the graph in place (it becomes a leaf).
+  Tensor& detach_() const;
   /// Keeps .grad on a non-leaf after backward.
   void retain_grad() const;
   bool retains_grad() const;
