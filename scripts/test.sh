@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/check_layering.sh
 bash scripts/build.sh
 ./build/torsh_tests --gtest_brief=1
 /usr/bin/python3 -m pytest -q tests/python

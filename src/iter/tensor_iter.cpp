@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "cpu/parallel.h"
-#include "torsh/generated/functions.h"
 
 namespace torsh::detail {
 
