@@ -52,7 +52,8 @@ class TensorIterConfig {
   const Tensor* ins_[kMaxOperands] = {};
   Tensor casted_[kMaxOperands];  // inputs converted to the common dtype (moved into the iter)
   int nout_ = 0, nin_ = 0;
-  bool promote_ = false, cast_in_loop_ = false, int_to_float_ = false, reduction_ = false, resize_outputs_ = true;
+  bool promote_ = false, cast_in_loop_ = false, int_to_float_ = false, reduction_ = false,
+       resize_outputs_ = true;
   ScalarType out_dtype_ = ScalarType::Undefined;
   ScalarType common_ = ScalarType::Undefined;
 };
