@@ -75,6 +75,10 @@ TensorIterConfig& TensorIterConfig::is_reduction(bool v) {
   reduction_ = v;
   return *this;
 }
+TensorIterConfig& TensorIterConfig::track_reduced_index(bool v) {
+  track_index_ = v;
+  return *this;
+}
 TensorIterConfig& TensorIterConfig::resize_outputs(bool v) {
   resize_outputs_ = v;
   return *this;
@@ -182,6 +186,11 @@ TensorIter TensorIterConfig::build() {
   for (int k = 0; k < nout_; ++k) {
     Tensor* u = outs_[k];
     it.user_outs_[k] = u;
+    if (reduction_) {
+      TORSH_CHECK(u->defined() && u->sizes().equals(shape), op_,
+                  "(): a reduction's outputs are given, expanded to the input's shape");
+      continue;
+    }
     if (!u->defined()) continue;
     if (!reduction_ && !u->sizes().equals(shape)) {
       bool aliases = false;
@@ -262,35 +271,54 @@ TensorIter TensorIterConfig::build() {
     it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
   }
 
+  // Reductions also track the row-major index over the reduced dims (an extra stride row,
+  // coalesced with the operands).
+  const bool track = reduction_ && track_index_;
+  const int nrows = it.nt_ + (track ? 1 : 0);
+  SizeVec rows[kMaxOperands + 1];
+  for (int k = 0; k < it.nt_; ++k) rows[k] = std::move(it.strides_[k]);
+  if (track) {
+    SizeVec idx(nd, 0);
+    int64_t acc = 1;
+    for (size_t d = nd; d-- > 0;) {
+      if (rows[0][d] == 0 && shape[d] != 1) {
+        idx[d] = acc;
+        acc *= shape[d];
+      }
+    }
+    rows[it.nt_] = std::move(idx);
+  }
+
   // 7. Apply the permutation and coalesce adjacent dims that are contiguous for all operands.
   SizeVec pshape(nd);
-  SizeVec pstr[kMaxOperands];
-  for (int k = 0; k < it.nt_; ++k) pstr[k] = SizeVec(nd);
+  SizeVec pstr[kMaxOperands + 1];
+  for (int k = 0; k < nrows; ++k) pstr[k] = SizeVec(nd);
   for (size_t i = 0; i < nd; ++i) {
     pshape[i] = shape[perm[i]];
-    for (int k = 0; k < it.nt_; ++k) pstr[k][i] = it.strides_[k][perm[i]];
+    for (int k = 0; k < nrows; ++k) pstr[k][i] = rows[k][perm[i]];
   }
   it.numel_ = 1;
   for (size_t i = 0; i < nd; ++i) it.numel_ *= pshape[i];
   SizeVec cshape;
-  SizeVec cstr[kMaxOperands];
+  SizeVec cstr[kMaxOperands + 1];
   for (size_t i = 0; i < nd; ++i) {
     if (pshape[i] == 1 && nd > 1) continue;
     bool merge = !cshape.empty();
-    for (int k = 0; merge && k < it.nt_; ++k) merge = pstr[k][i] == cstr[k].back() * cshape.back();
+    for (int k = 0; merge && k < nrows; ++k) merge = pstr[k][i] == cstr[k].back() * cshape.back();
     if (merge) {
       cshape.back() *= pshape[i];
     } else {
       cshape.push_back(pshape[i]);
-      for (int k = 0; k < it.nt_; ++k) cstr[k].push_back(pstr[k][i]);
+      for (int k = 0; k < nrows; ++k) cstr[k].push_back(pstr[k][i]);
     }
   }
   if (cshape.empty() && nd > 0) {
     cshape.push_back(1);
-    for (int k = 0; k < it.nt_; ++k) cstr[k].push_back(0);
+    for (int k = 0; k < nrows; ++k) cstr[k].push_back(0);
   }
   it.shape_ = std::move(cshape);
   for (int k = 0; k < it.nt_; ++k) it.strides_[k] = std::move(cstr[k]);
+  if (track) it.index_strides_ = std::move(cstr[it.nt_]);
   return it;
 }
 
