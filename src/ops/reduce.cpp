@@ -1,4 +1,4 @@
-// Value reductions on the reduction engine (iter/reduce.h): sum, mean.
+// Value reductions on the reduction engine (iter/reduce.h): sum, mean, prod, any, all.
 #include "iter/reduce.h"
 
 #include "ops/functors/reduce_simd.h"
@@ -98,6 +98,23 @@ Tensor sum_or_prod(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
   return finish(out, mask, in, keepdim, rt);
 }
 
+// any/all: bool results (uint8 for uint8 inputs, as torch 1.13).
+template <bool kAll>
+Tensor any_or_all(const Tensor& self, std::optional<int64_t> dim, bool keepdim, const char* op) {
+  std::vector<int64_t> d;
+  if (dim) d.push_back(*dim);
+  auto mask = detail::reduced_mask(self, dim ? OptionalIntArrayRef(d) : std::nullopt, op);
+  Tensor out;
+  detail::dispatch_all(self.dtype(), op, [&](auto tag) {
+    using T = decltype(tag);
+    using O = std::conditional_t<std::is_same_v<T, uint8_t>, uint8_t, bool>;
+    out = keepdim_output(self, mask, CppTypeToScalarType<O>::value);
+    auto it = detail::reduction_iter(op, self, &out, 1, false);
+    auto combine = [](bool a, bool b) { return kAll ? (a && b) : (a || b); };
+    detail::reduce_kernel<T, bool, O>(it, kAll, combine, [](bool a) { return O(a); });
+  });
+  return finish(out, mask, self, keepdim, out.dtype());
+}
 }  // namespace
 
 Tensor sum(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
@@ -136,5 +153,22 @@ Tensor mean(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
 Tensor mean(const Tensor& self, std::optional<ScalarType> dtype) {
   return native::mean(self, std::nullopt, false, dtype);
 }
+
+Tensor prod(const Tensor& self, int64_t dim, bool keepdim, std::optional<ScalarType> dtype) {
+  return sum_or_prod<true>(self, IntArrayRef(dim), keepdim, dtype, "prod");
+}
+
+Tensor prod(const Tensor& self, std::optional<ScalarType> dtype) {
+  return sum_or_prod<true>(self, std::nullopt, false, dtype, "prod");
+}
+
+Tensor any(const Tensor& self, int64_t dim, bool keepdim) {
+  return any_or_all<false>(self, dim, keepdim, "any");
+}
+Tensor any(const Tensor& self) { return any_or_all<false>(self, std::nullopt, false, "any"); }
+Tensor all(const Tensor& self, int64_t dim, bool keepdim) {
+  return any_or_all<true>(self, dim, keepdim, "all");
+}
+Tensor all(const Tensor& self) { return any_or_all<true>(self, std::nullopt, false, "all"); }
 
 }  // namespace torsh::native
