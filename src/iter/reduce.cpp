@@ -24,21 +24,17 @@ SizeVec keepdim_shape(const Tensor& self, const std::vector<bool>& mask) {
   return s;
 }
 
-Tensor drop_reduced(const Tensor& t, const std::vector<bool>& mask, int64_t ndim) {
+void drop_reduced_(Tensor& t, const std::vector<bool>& mask, int64_t ndim) {
   SizeVec s;
   for (int64_t i = 0; i < ndim; ++i)
     if (!mask[i]) s.push_back(t.sizes()[i]);
-  return t.view(s);
+  t.resize_(s);
 }
 
 TensorIter reduction_iter(const char* op, const Tensor& in, Tensor* outs, int nout,
                           bool track_index) {
-  Tensor views[kMaxOperands];
   TensorIterConfig cfg(op);
-  for (int k = 0; k < nout; ++k) {
-    views[k] = outs[k].expand(in.sizes());
-    cfg.add_output(views[k]);
-  }
+  for (int k = 0; k < nout; ++k) cfg.add_output(outs[k]);
   return cfg.add_input(in).is_reduction().track_reduced_index(track_index).build();
 }
 

@@ -25,8 +25,8 @@ namespace torsh::detail {
 std::vector<bool> reduced_mask(const Tensor& self, OptionalIntArrayRef dim, const char* op);
 /// self's shape with size 1 on the reduced dims.
 SizeVec keepdim_shape(const Tensor& self, const std::vector<bool>& mask);
-/// A keepdim result viewed without its reduced dims.
-Tensor drop_reduced(const Tensor& t, const std::vector<bool>& mask, int64_t ndim);
+/// Drops the reduced (size-1) dims of a fresh contiguous keepdim result, in place.
+void drop_reduced_(Tensor& t, const std::vector<bool>& mask, int64_t ndim);
 /// The reduction iterator over `in`: outs[k] are keepdim-shaped and keep their dtypes;
 /// track_index: argmax-style ops need the logical index of each element.
 TensorIter reduction_iter(const char* op, const Tensor& in, Tensor* outs, int nout,
@@ -99,6 +99,9 @@ class AccArray {
 /// No vectorised fast path.
 struct NoSimd {};
 
+/// Runs and rows shorter than this skip the vectorised paths (a call per run costs more).
+constexpr int64_t kShortRun = 32;
+
 // ---- value reductions: acc = combine(acc, Acc(x)) from init; out = project(acc) -------------
 
 template <typename In, typename Acc, typename Out, class Combine, class Project, class Simd,
@@ -148,6 +151,10 @@ struct ValueReduce {
   }
 
   Acc run(Acc a, const char* p, int64_t s, int64_t n, int64_t, int64_t) const {
+    if (n < kShortRun) {
+      for (int64_t i = 0; i < n; ++i) a = combine(a, load(p + i * s));
+      return a;
+    }
     if constexpr (kSimdRun) {
       if (s == static_cast<int64_t>(sizeof(In)))
         return combine(a, Simd::run(reinterpret_cast<const In*>(p), n));
@@ -172,8 +179,10 @@ struct ValueReduce {
     Acc* a = b.a.data();
     if (s == static_cast<int64_t>(sizeof(In))) {
       if constexpr (kSimdRows) {
-        Simd::rows(a, reinterpret_cast<const In*>(row), w);
-        return;
+        if (w >= kShortRun) {
+          Simd::rows(a, reinterpret_cast<const In*>(row), w);
+          return;
+        }
       }
       const In* x = reinterpret_cast<const In*>(row);
       for (int64_t j = 0; j < w; ++j) a[j] = combine(a[j], convert<Acc>(x[j]));
@@ -242,7 +251,7 @@ struct ArgReduce {
   AccT run(AccT a, const char* p, int64_t s, int64_t n, int64_t idx0, int64_t xs) const {
     int64_t k = 0;
     if constexpr (kSimdRun) {
-      if (s == static_cast<int64_t>(sizeof(In))) {
+      if (n >= kShortRun && s == static_cast<int64_t>(sizeof(In))) {
         k = Simd::run(reinterpret_cast<const In*>(p), n);
         return combine(a, {load(p + k * s), idx0 + k * xs});
       }
@@ -267,7 +276,7 @@ struct ArgReduce {
   // ordered: rows arrive in increasing index order, so ties keep the earlier row.
   void rows(Buf& b, const char* row, int64_t s, int64_t w, int64_t idx, bool ordered) const {
     if constexpr (kSimdRows) {
-      if (ordered && s == static_cast<int64_t>(sizeof(In))) {
+      if (ordered && w >= kShortRun && s == static_cast<int64_t>(sizeof(In))) {
         Simd::rows(b.v.data(), b.i.data(), reinterpret_cast<const In*>(row), w, idx);
         return;
       }
@@ -289,7 +298,7 @@ struct ArgReduce {
 namespace reduce_impl {
 
 constexpr int kFanIn = 16;  // cascade: each level sums up to 16 partials of the level below
-constexpr int64_t kTileBytes = 32 << 10;
+constexpr int64_t kTileBytes = 64 << 10;
 
 // Partials of one output, combined in a fan-in-16 cascade (kCascade) or in sequence.
 template <class K>
@@ -320,6 +329,7 @@ template <class K>
 typename K::AccT reduce_one(const ReduceLayout& L, const K& k, const char* base, int64_t rb,
                             int64_t re) {
   const int64_t n0 = L.rsize[0], s0 = L.rin[0], x0 = L.ridx[0];
+  if (L.rsize.size() == 1) return k.run(k.init(), base + rb * s0, s0, re - rb, rb * x0, x0);
   DimWalker<2> w(L.rsize, {&L.rin, &L.ridx}, 1);
   int64_t i = rb % n0;
   w.seek(rb / n0);
@@ -351,11 +361,16 @@ void reduce_rows(const ReduceLayout& L, const K& k, typename K::Buf& out, const 
   const bool ordered = L.rsize.size() == 1;
   DimWalker<2> rw(L.rsize, {&L.rin, &L.ridx});
   rw.seek(rb);
-  if constexpr (!K::kCascade) {
+  auto plain = [&] {
     k.rows_first(out, base + rw.off[0], s, w, rw.off[1], ordered);
     rw.next();
     for (int64_t r = rb + 1; r < re; ++r, rw.next())
       k.rows(out, base + rw.off[0], s, w, rw.off[1], ordered);
+  };
+  if constexpr (!K::kCascade) {
+    plain();
+  } else if (re - rb <= kFanIn) {
+    plain();
   } else {
     struct Level {
       Buf buf;
@@ -415,11 +430,19 @@ void reduce_tile(const ReduceLayout& L, const K& k, typename K::Buf& buf, int64_
 template <class K>
 void store_tile(const ReduceLayout& L, const K& k, const typename K::Buf& buf, int64_t ob,
                 int64_t oe) {
+  static_assert(ReduceLayout::kMaxOut == 3);
   char* outs[ReduceLayout::kMaxOut];
-  DimWalker<ReduceLayout::kMaxOut> ow(L.ksize,
-                                      {&L.kout[0], &L.kout[ReduceLayout::kMaxOut > 1 ? 1 : 0],
-                                       &L.kout[ReduceLayout::kMaxOut > 2 ? 2 : 0]});
+  DimWalker<ReduceLayout::kMaxOut> ow(L.ksize, {&L.kout[0], &L.kout[1], &L.kout[2]});
   ow.seek(ob);
+  if (!L.inner || L.ksize.size() <= 1) {  // the tile lies along the fastest kept dim
+    int64_t step[ReduceLayout::kMaxOut] = {};
+    for (int j = 0; j < L.nout && !L.ksize.empty(); ++j) step[j] = L.kout[j][0];
+    for (int64_t o = ob; o < oe; ++o) {
+      for (int j = 0; j < L.nout; ++j) outs[j] = L.out[j] + ow.off[j] + (o - ob) * step[j];
+      k.store(buf.get(o - ob), outs);
+    }
+    return;
+  }
   for (int64_t o = ob; o < oe; ++o, ow.next()) {
     for (int j = 0; j < L.nout; ++j) outs[j] = L.out[j] + ow.off[j];
     k.store(buf.get(o - ob), outs);

@@ -33,8 +33,8 @@ class TensorIterConfig {
   TensorIterConfig& promote_integer_inputs_to_float(bool v = true);
   /// Fixes the output dtype (bool for comparisons) instead of the common dtype.
   TensorIterConfig& output_dtype(ScalarType t);
-  /// Reduction mode: outputs are given expanded to the input's shape (stride 0 where reduced)
-  /// and keep their own dtypes (the reduction kernel writes each one); see iter/reduce.h.
+  /// Reduction mode: outputs are given in the keepdim shape (size 1 where reduced, so stride 0
+  /// there) and keep their own dtypes (the reduction kernel writes each one); see iter/reduce.h.
   TensorIterConfig& is_reduction(bool v = true);
   /// Reduction mode: also track the flat index over the reduced dims (TensorIter::index_stride);
   /// dims then coalesce only where that index is linear too.
@@ -48,6 +48,7 @@ class TensorIterConfig {
  private:
   friend class TensorIter;
   bool try_fast_path(TensorIter& it);
+  bool try_reduction_fast_path(TensorIter& it);
   const char* op_;
   Tensor* outs_[kMaxOperands] = {};
   const Tensor* ins_[kMaxOperands] = {};

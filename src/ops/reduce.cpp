@@ -71,7 +71,8 @@ Tensor keepdim_output(const Tensor& in, const std::vector<bool>& mask, ScalarTyp
 Tensor finish(const Tensor& out, const std::vector<bool>& mask, const Tensor& in, bool keepdim,
               ScalarType result) {
   Tensor r = out.dtype() == result ? out : out.to(result);
-  return keepdim ? r : detail::drop_reduced(r, mask, in.dim());
+  if (!keepdim) detail::drop_reduced_(r, mask, in.dim());
+  return r;
 }
 
 // sum and prod: torch's dtype rules (integers -> int64 unless dtype= is given).
@@ -147,7 +148,8 @@ Tensor mean(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
     detail::reduce_kernel<T, A, T, SumSimd<T>>(it, A(0), Plus(),
                                                [n](A a) { return convert<T>(a / n); });
   });
-  return keepdim ? out : detail::drop_reduced(out, mask, in.dim());
+  if (!keepdim) detail::drop_reduced_(out, mask, in.dim());
+  return out;
 }
 
 Tensor mean(const Tensor& self, std::optional<ScalarType> dtype) {

@@ -77,10 +77,9 @@ Tensor extreme_all(const Tensor& self, const char* op) {
   TORSH_CHECK(self.numel() > 0, op,
               "(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
               "reduction dim with the 'dim' argument.");
-  Tensor out = detail::empty_strided_impl(IntArrayRef(), self.dtype());
   std::vector<bool> mask(static_cast<size_t>(std::max<int64_t>(self.dim(), 1)), true);
-  Tensor keep = out.view(detail::keepdim_shape(self, mask));
-  auto it = detail::reduction_iter(op, self, &keep, 1, false);
+  Tensor out = detail::empty_strided_impl(detail::keepdim_shape(self, mask), self.dtype());
+  auto it = detail::reduction_iter(op, self, &out, 1, false);
   detail::dispatch_all(self.dtype(), op, [&](auto tag) {
     using T = decltype(tag);
     using M = opmath_t<T>;
@@ -88,6 +87,7 @@ Tensor extreme_all(const Tensor& self, const char* op) {
         it, extreme_identity<kMax, M>(), Extreme<kMax>(),
         [](M a) { return detail::convert<T>(a); });
   });
+  detail::drop_reduced_(out, mask, self.dim());
   return out;
 }
 
@@ -117,8 +117,7 @@ std::tuple<Tensor, Tensor> arg_reduce(const Tensor& self, std::optional<int64_t>
     using T = decltype(tag);
     detail::arg_reduce_kernel<T, kMax, ArgSimd<kMax, T>>(it);
   });
-  for (int k = 0; k < nout && !keepdim; ++k)
-    outs[k] = detail::drop_reduced(outs[k], mask, self.dim());
+  for (int k = 0; k < nout && !keepdim; ++k) detail::drop_reduced_(outs[k], mask, self.dim());
   return want_values ? std::make_tuple(outs[0], outs[1]) : std::make_tuple(Tensor(), outs[0]);
 }
 }  // namespace
