@@ -10,6 +10,7 @@ struct TorchLib {
   static Tensor rand2d(int64_t r, int64_t c) { return torch::rand({r, c}); }
   using EnableGrad = torch::AutoGradMode;
   static auto max_dim(const Tensor& t, int64_t d) { return torch::max(t, d); }
+  static Tensor sum_dim(const Tensor& t, int64_t d) { return t.sum(std::vector<int64_t>{d}); }
 };
 
 int main(int argc, char** argv) {

@@ -11,6 +11,7 @@ struct TorshLib {
   static Tensor rand2d(int64_t r, int64_t c) { return torsh::rand({r, c}); }
   using EnableGrad = torsh::AutoGradMode;
   static auto max_dim(const Tensor& t, int64_t d) { return torsh::max(t, d); }
+  static Tensor sum_dim(const Tensor& t, int64_t d) { return t.sum(std::vector<int64_t>{d}); }
 };
 
 int main(int argc, char** argv) {

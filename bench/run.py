@@ -1,5 +1,7 @@
 """Runs every workload in torsh and in PyTorch (libtorch C++ and torch Python), at 1 and 2
 threads, and prints medians and the torsh/PyTorch speedup; --write updates bench/RESULTS.md.
+Positional arguments filter the C++ workloads by substring (several allowed, e.g. `sum_ max_`);
+--cpp-only skips the Python and no-cache runs.
 
 Both sides get the same OMP_NUM_THREADS and OPENBLAS_NUM_THREADS in their own process. PyTorch's
 OpenMP spin-waiting slows its 2-thread runs on a 2-core machine, so its 2-thread figures are also
@@ -65,17 +67,30 @@ def fmt_ns(ns):
 def main():
     only = [a for a in sys.argv[1:] if not a.startswith("--")]
     rows = []
+    cpp_only = "--cpp-only" in sys.argv
+
+    def cpp(binary, threads, extra=None):
+        out = {}
+        for f in only or [None]:
+            out.update(run([os.path.join(BUILD, binary)] + ([f] if f else []), threads, extra))
+        return out
+
+    def py(lib, threads, extra=None):
+        if cpp_only:
+            return {}
+        return run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), lib], threads, extra)
+
     for threads in (1, 2):
-        t_cpp = run([os.path.join(BUILD, "bench_torsh")] + only[:1], threads)
-        l_cpp = run([os.path.join(BUILD, "bench_libtorch")] + only[:1], threads)
-        t_py = run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), "torsh"], threads)
-        l_py = run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), "torch"], threads)
-        t_nc = run([os.path.join(BUILD, "bench_torsh"), "2^24", "nocache"], threads)
+        t_cpp = cpp("bench_torsh", threads)
+        l_cpp = cpp("bench_libtorch", threads)
+        t_py = py("torsh", threads)
+        l_py = py("torch", threads)
+        t_nc = {} if cpp_only else run([os.path.join(BUILD, "bench_torsh"), "2^24", "nocache"],
+                                       threads)
         if threads > 1:
             passive = {"OMP_WAIT_POLICY": "PASSIVE"}
-            l_cpp2 = run([os.path.join(BUILD, "bench_libtorch")] + only[:1], threads, passive)
-            l_py2 = run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), "torch"], threads,
-                        passive)
+            l_cpp2 = cpp("bench_libtorch", threads, passive)
+            l_py2 = py("torch", threads, passive)
             l_cpp = {k: min(v, l_cpp2.get(k, v)) for k, v in l_cpp.items()}
             l_py = {k: min(v, l_py2.get(k, v)) for k, v in l_py.items()}
         for src_t, src_l, tag in ((t_cpp, l_cpp, "C++"), (t_py, l_py, "Python")):

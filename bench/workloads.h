@@ -67,6 +67,15 @@ void run_all(const char* only) {
     if (want("max_lastdim_4096x4096")) {
       run("max_lastdim_4096x4096", 5, 9, [&] { auto r = Lib::max_dim(m, 1); });
     }
+    if (want("max_dim0_4096x4096")) {
+      run("max_dim0_4096x4096", 5, 9, [&] { auto r = Lib::max_dim(m, 0); });
+    }
+    if (want("sum_dim0_4096x4096")) {
+      run("sum_dim0_4096x4096", 5, 9, [&] { T r = Lib::sum_dim(m, 0); });
+    }
+    if (want("sum_dim1_4096x4096")) {
+      run("sum_dim1_4096x4096", 5, 9, [&] { T r = Lib::sum_dim(m, 1); });
+    }
   }
   {
     // Autograd: engine overhead on a chain of 1000 small ops, and an MLP step's backward.

@@ -162,6 +162,30 @@ Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& i
   return masked_grad(g.expand(sizes), hit);
 }
 
+Tensor prod_backward(const Tensor& grad, const Tensor& self, std::optional<int64_t> dim,
+                     bool keepdim) {
+  if (self.dim() == 0) return grad;
+  Tensor g = grad;
+  Tensor zero = self == 0;
+  Tensor safe = torsh::where(zero, torsh::ones_like(self), self);
+  Tensor zeros_in, p;
+  if (dim) {
+    const int64_t d = *dim < 0 ? *dim + self.dim() : *dim;
+    if (!keepdim) g = g.unsqueeze(d);
+    zeros_in = zero.sum(std::vector<int64_t>{d}, true);
+    p = torsh::prod(safe, d, true);
+  } else {
+    zeros_in = zero.sum();
+    p = torsh::prod(safe);
+  }
+  // The product of the other elements, without dividing by zero: p / x in a slice with no
+  // zero; p at the only zero of a slice (0 elsewhere); 0 everywhere in a slice with two zeros.
+  Tensor none = torsh::zeros_like(self);
+  Tensor at_zero = torsh::where(zeros_in == 1, p.expand(self.sizes().vec()), none);
+  Tensor others = torsh::where(zeros_in == 0, p / safe, torsh::where(zero, at_zero, none));
+  return g * others;
+}
+
 namespace {
 bool column_major(const std::vector<int64_t>& strides) {
   return strides.size() == 2 && strides[0] == 1 && strides[1] != 1;

@@ -46,6 +46,10 @@ Tensor evenly_distribute_backward(const Tensor& grad, const Tensor& self, const 
 /// max/min along dim: the gradient goes to the selected index.
 Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& indices,
                                 const std::vector<int64_t>& sizes, bool keepdim);
+/// prod (over dim, or everything): grad times the product of the other elements, exact
+/// when the slice holds zeros.
+Tensor prod_backward(const Tensor& grad, const Tensor& self, std::optional<int64_t> dim,
+                     bool keepdim);
 /// mm's gradients, laid out like the forward operand (a transposed weight gets a gradient
 /// that is contiguous once transposed back, as PyTorch does).
 Tensor mm_mat1_backward(const Tensor& grad, const Tensor& mat2,

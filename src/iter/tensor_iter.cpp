@@ -78,6 +78,10 @@ TensorIterConfig& TensorIterConfig::is_reduction(bool v) {
   reduction_ = v;
   return *this;
 }
+TensorIterConfig& TensorIterConfig::track_reduced_index(bool v) {
+  track_index_ = v;
+  return *this;
+}
 TensorIterConfig& TensorIterConfig::resize_outputs(bool v) {
   resize_outputs_ = v;
   return *this;
@@ -87,10 +91,61 @@ TensorIterConfig& TensorIterConfig::common_dtype(ScalarType t) {
   return *this;
 }
 
+bool TensorIterConfig::try_reduction_fast_path(TensorIter& it) {
+  // A contiguous input and contiguous keepdim outputs: walking the dims from the fastest, each
+  // maximal run of reduced (or of kept) dims coalesces into one dim.
+  const Tensor& in = *ins_[0];
+  if (nin_ != 1 || casted_[0].defined() || !in.is_contiguous()) return false;
+  const int64_t nd = in.dim();
+  for (int k = 0; k < nout_; ++k) {
+    const Tensor* u = outs_[k];
+    if (!u->defined() || u->dim() != nd || !u->is_contiguous()) return false;
+    for (int64_t d = 0; d < nd; ++d)
+      if (u->sizes()[d] != 1 && u->sizes()[d] != in.sizes()[d]) return false;
+  }
+  const int nt = it.nt_;
+  int64_t acc[kMaxOperands];
+  for (int k = 0; k < nout_; ++k) {
+    it.user_outs_[k] = outs_[k];
+    it.ops_[k] = *outs_[k];
+    it.esize_[k] = outs_[k]->element_size();
+    it.data_[k] = static_cast<char*>(outs_[k]->data_ptr());
+    acc[k] = it.esize_[k];
+  }
+  it.esize_[nout_] = in.element_size();
+  it.data_[nout_] = static_cast<char*>(in.data_ptr());
+  acc[nout_] = it.esize_[nout_];
+  int64_t idx = 1;
+  int last = -1;  // status of the previous dim kept: 1 reduced, 0 kept
+  for (int64_t d = nd - 1; d >= 0; --d) {
+    const int64_t n = in.sizes()[d];
+    if (n == 1) continue;
+    const int reduced = outs_[0]->sizes()[d] == 1 ? 1 : 0;
+    if (reduced == last) {
+      it.shape_.back() *= n;
+    } else {
+      it.shape_.push_back(n);
+      for (int k = 0; k < nt; ++k) it.strides_[k].push_back(k < nout_ && reduced ? 0 : acc[k]);
+      if (track_index_) it.index_strides_.push_back(reduced ? idx : 0);
+    }
+    for (int k = 0; k < nt; ++k)
+      if (k >= nout_ || !reduced) acc[k] *= n;
+    if (reduced) idx *= n;
+    last = reduced;
+  }
+  if (it.shape_.empty() && nd > 0) {
+    it.shape_.push_back(1);
+    for (int k = 0; k < nt; ++k) it.strides_[k].push_back(0);
+    if (track_index_) it.index_strides_.push_back(0);
+  }
+  it.numel_ = in.numel();
+  return true;
+}
+
 bool TensorIterConfig::try_fast_path(TensorIter& it) {
   // Every input contiguous with one shape (0-dim inputs broadcast as scalars), outputs absent
   // or contiguous of that shape and dtype: one flat loop, no reordering or coalescing needed.
-  if (reduction_) return false;
+  if (reduction_) return try_reduction_fast_path(it);
   const Tensor* shaped = nullptr;
   for (int i = 0; i < nin_; ++i) {
     const Tensor& t = *ins_[i];
@@ -189,6 +244,13 @@ TensorIter TensorIterConfig::build() {
   for (int k = 0; k < nout_; ++k) {
     Tensor* u = outs_[k];
     it.user_outs_[k] = u;
+    if (reduction_) {
+      bool keepdim = u->defined() && static_cast<size_t>(u->dim()) == nd;
+      for (size_t d = 0; keepdim && d < nd; ++d)
+        keepdim = u->sizes()[d] == shape[d] || u->sizes()[d] == 1;
+      TORSH_CHECK(keepdim, op_, "(): a reduction's outputs are given in the keepdim shape");
+      continue;
+    }
     if (!u->defined()) continue;
     if (!reduction_ && !u->sizes().equals(shape)) {
       bool aliases = false;
@@ -271,35 +333,53 @@ TensorIter TensorIterConfig::build() {
     it.data_[k] = static_cast<char*>(it.ops_[k].data_ptr());
   }
 
+  // Reductions may also track the row-major index over the reduced dims: an extra stride row,
+  // permuted and coalesced with the operands.
+  const bool track = reduction_ && track_index_;
+  const int nrows = it.nt_ + (track ? 1 : 0);
+  SizeVec* rows[kMaxOperands + 1];
+  for (int k = 0; k < it.nt_; ++k) rows[k] = &it.strides_[k];
+  if (track) {
+    it.index_strides_ = SizeVec(nd, 0);
+    int64_t acc = 1;
+    for (size_t d = nd; d-- > 0;) {
+      if (it.strides_[0][d] == 0 && shape[d] != 1) {
+        it.index_strides_[d] = acc;
+        acc *= shape[d];
+      }
+    }
+    rows[it.nt_] = &it.index_strides_;
+  }
+
   // 7. Apply the permutation and coalesce adjacent dims that are contiguous for all operands.
   SizeVec pshape(nd);
-  SizeVec pstr[kMaxOperands];
-  for (int k = 0; k < it.nt_; ++k) pstr[k] = SizeVec(nd);
+  SizeVec pstr[kMaxOperands + 1];
+  for (int k = 0; k < nrows; ++k) pstr[k] = SizeVec(nd);
   for (size_t i = 0; i < nd; ++i) {
     pshape[i] = shape[perm[i]];
-    for (int k = 0; k < it.nt_; ++k) pstr[k][i] = it.strides_[k][perm[i]];
+    for (int k = 0; k < nrows; ++k) pstr[k][i] = (*rows[k])[perm[i]];
   }
   it.numel_ = 1;
   for (size_t i = 0; i < nd; ++i) it.numel_ *= pshape[i];
   SizeVec cshape;
-  SizeVec cstr[kMaxOperands];
+  SizeVec cstr[kMaxOperands + 1];
   for (size_t i = 0; i < nd; ++i) {
     if (pshape[i] == 1 && nd > 1) continue;
     bool merge = !cshape.empty();
-    for (int k = 0; merge && k < it.nt_; ++k) merge = pstr[k][i] == cstr[k].back() * cshape.back();
+    for (int k = 0; merge && k < nrows; ++k) merge = pstr[k][i] == cstr[k].back() * cshape.back();
     if (merge) {
       cshape.back() *= pshape[i];
     } else {
       cshape.push_back(pshape[i]);
-      for (int k = 0; k < it.nt_; ++k) cstr[k].push_back(pstr[k][i]);
+      for (int k = 0; k < nrows; ++k) cstr[k].push_back(pstr[k][i]);
     }
   }
   if (cshape.empty() && nd > 0) {
     cshape.push_back(1);
-    for (int k = 0; k < it.nt_; ++k) cstr[k].push_back(0);
+    for (int k = 0; k < nrows; ++k) cstr[k].push_back(0);
   }
   it.shape_ = std::move(cshape);
-  for (int k = 0; k < it.nt_; ++k) it.strides_[k] = std::move(cstr[k]);
+  for (int k = 0; k < nrows; ++k) *rows[k] = std::move(cstr[k]);
   return it;
 }
 

@@ -36,8 +36,12 @@ class TensorIterConfig {
   TensorIterConfig& promote_integer_inputs_to_float(bool v = true);
   /// Fixes the output dtype (bool for comparisons) instead of the common dtype.
   TensorIterConfig& output_dtype(ScalarType t);
-  /// Reduction mode: the output keeps size 1 (stride 0) where it is reduced.
+  /// Reduction mode: outputs are given in the keepdim shape (size 1 where reduced, so stride 0
+  /// there) and keep their own dtypes (the reduction kernel writes each one); see iter/reduce.h.
   TensorIterConfig& is_reduction(bool v = true);
+  /// Reduction mode: also track the flat index over the reduced dims (TensorIter::index_stride);
+  /// dims then coalesce only where that index is linear too.
+  TensorIterConfig& track_reduced_index(bool v = true);
   /// Forces the computation dtype.
   TensorIterConfig& common_dtype(ScalarType t);
   /// With false, defined outputs take part in broadcasting and are never resized (fill_, copy_).
@@ -47,6 +51,7 @@ class TensorIterConfig {
  private:
   friend class TensorIter;
   bool try_fast_path(TensorIter& it);
+  bool try_reduction_fast_path(TensorIter& it);
   const char* op_;
   Tensor* outs_[kMaxOperands] = {};
   const Tensor* ins_[kMaxOperands] = {};
@@ -54,6 +59,7 @@ class TensorIterConfig {
   int nout_ = 0, nin_ = 0;
   bool promote_ = false, cast_in_loop_ = false, int_to_float_ = false, reduction_ = false,
        resize_outputs_ = true;
+  bool track_index_ = false;
   ScalarType out_dtype_ = ScalarType::Undefined;
   ScalarType common_ = ScalarType::Undefined;
 };
@@ -66,11 +72,15 @@ using Loop1d = std::function<void(char** data, const int64_t* strides, int64_t n
 class TensorIter {
  public:
   int ntensors() const { return nt_; }
+  int noutputs() const { return nout_; }
   int ndim() const { return static_cast<int>(shape_.size()); }
   int64_t numel() const { return numel_; }
   IntArrayRef shape() const { return shape_; }
   /// Byte stride of operand k along (reordered, coalesced) dim d.
   int64_t stride(int k, int d) const { return strides_[k][d]; }
+  /// With track_reduced_index: stride along dim d of the flat row-major index over the reduced
+  /// dims (0 on kept dims), so argmax reports logical indices whatever the memory order.
+  int64_t index_stride(int d) const { return index_strides_.empty() ? 0 : index_strides_[d]; }
   char* data(int k) const { return data_[k]; }
   ScalarType common_dtype() const { return common_; }
   /// Element dtype of operand k (differs from the common dtype only with cast_in_loop).
@@ -112,6 +122,7 @@ class TensorIter {
   char* data_[kMaxOperands] = {};
   SizeVec shape_;
   SizeVec strides_[kMaxOperands];
+  SizeVec index_strides_;
   int64_t numel_ = 0;
   ScalarType common_ = ScalarType::Undefined;
 };

@@ -116,11 +116,73 @@ def samples_clamp(meta, rng):
     yield (make(values(rng, (3,), "float32"), "float32"),), {}, "[none]"
 
 
+def view_pair(p, f):
+    return Pair(f(p.t), f(p.s))
+
+
+def reduce_layouts(rng, dt, meta):
+    """Reduction inputs beyond layouts(): 3-D permuted and stepped, expanded, and sizes large
+    enough for the vectorised, blocked and threaded paths. Long float sums get positive values
+    (no cancellation; below 16-bit overflow); long products (moderate) get +-1 and rare 2, 1/2,
+    whose products are exact in any order. Yields (label, input, dims to reduce)."""
+    v = lambda shape, dom=(-5, 5): values(rng, shape, dt, dom)  # noqa: E731
+
+    def big(shape):
+        if meta.get("moderate"):
+            pick = [1, -1, 2, 0.5] if dt in FLOATS else [1, -1, 2, 1]
+            return make(rng.choice(pick, shape, p=[0.499, 0.499, 0.001, 0.001]), dt)
+        if dt in FLOATS:
+            return make(v(shape, (0.5, 1.5) if dt in ("float32", "float64") else (0.1, 0.5)), dt)
+        return make(v(shape), dt)
+
+    yield "3d permuted", view_pair(make(v((4, 3, 5)), dt), lambda t: t.permute(2, 0, 1)), \
+        [0, 1, -1, (0, 2)]
+    yield "3d stepped", view_pair(make(v((4, 6, 5)), dt), lambda t: t[:, ::2, 1:]), \
+        [0, 1, 2, (1, 2)]
+    yield "3d expanded", view_pair(make(v((4, 1, 5)), dt), lambda t: t.expand(4, 3, 5)), \
+        [0, 1, (0, 1)]
+    # Above the threading grain, below 65504 elements (torch's 16-bit mean divides in 16 bits).
+    yield "big", big((240, 257)), [0, 1, -1]
+    yield "big transposed", view_pair(big((257, 240)), lambda t: t.t()), [0, 1]
+    yield "big stepped", view_pair(big((240, 771)), lambda t: t[:, ::3]), [0, 1]
+    yield "wide", big((3, 20000)), [0, 1]
+    yield "tall", big((20000, 3)), [0, 1]
+    yield "long", big((60001,)), [0]
+
+
+def special_inputs(rng, dt, meta):
+    """NaNs (first NaN must win in max/argmax), ties (first index wins), zeros (prod, any).
+    Positive values: long float sums without cancellation compare within float rounding."""
+    if dt in FLOATS:
+        x = rng.uniform(0.5, 1.5, (240, 257))
+        x[5, 100] = x[200, 3] = x[200, 250] = x[7, 100] = np.nan
+        yield "nan", make(x, dt)
+        yield "nan transposed", view_pair(make(x.T.copy(), dt), lambda t: t.t())
+        y = rng.uniform(0.5, 1.5, (5000,))
+        y[4000] = y[4500] = np.nan
+        yield "nan long", make(y, dt)
+        ties = np.round(rng.uniform(0.5, 3.5, (257, 240))) / 4  # sums below 16-bit overflow
+        yield "ties transposed", view_pair(make(ties, dt), lambda t: t.t())
+        yield "ties long", make(np.round(rng.uniform(0.5, 3.5, (5000,))) / 4, dt)
+    if meta.get("zeros"):
+        z = values(rng, (4, 5), dt)
+        z[1, 2] = 0
+        z[3, 0] = z[3, 4] = 0
+        z[:, 3] = np.where(z[:, 3] == 0, 1, z[:, 3])
+        yield "zeros", make(z, dt)
+        yield "zeros transposed", view_pair(make(z.T.copy(), dt), lambda t: t.t())
+        yield "all zero", make(np.zeros((3, 4)), dt)
+
+
 def samples_reduce_all(meta, rng):
     for dt in dtypes_for(meta):
         for label, x in layouts(rng, dt):
             if meta.get("nonempty") and x.t.numel() == 0:
                 continue
+            yield (x,), {}, f"[{dt},{label}]"
+        for label, x, _ in reduce_layouts(rng, dt, meta):
+            yield (x,), {}, f"[{dt},{label}]"
+        for label, x in special_inputs(rng, dt, meta):
             yield (x,), {}, f"[{dt},{label}]"
     if meta.get("nonempty"):
         yield (make(values(rng, (0, 3), "float32"), "float32"),), {}, "[empty]"
@@ -137,6 +199,16 @@ def samples_reduce_dims(meta, rng):
         for label, y in layouts(rng, dt):
             if y.t.dim() >= 1:
                 yield (y, 0), {}, f"[{dt},{label}]"
+                yield (y, -1, True), {}, f"[{dt},{label} dim=-1 keepdim]"
+        for label, y, dims in reduce_layouts(rng, dt, meta):
+            for i, d in enumerate(dims):
+                yield (y, d, i % 2 == 1), {}, f"[{dt},{label} dim={d}]"
+        for label, y in special_inputs(rng, dt, meta):
+            yield (y, 0), {}, f"[{dt},{label} dim=0]"
+            yield (y, -1), {}, f"[{dt},{label} dim=-1]"
+        e = make(values(rng, (2, 0, 3), dt), dt)
+        for dims in [1, 0, (0, 2), (0, 1)]:
+            yield (e, dims, True), {}, f"[{dt},zero-size dim={dims}]"
     x = make(values(rng, (2, 3), "float32"), "float32")
     yield (x, 2), {}, "[dim out of range]"
     yield (x, (0, 0)), {}, "[repeated dim]"
@@ -153,11 +225,22 @@ def samples_reduce_dim(meta, rng):
         for label, y in layouts(rng, dt):
             if y.t.numel() > 0 and y.t.dim() > 0:
                 yield (y, -1), {}, f"[{dt},{label}]"
+                yield (y, 0, True), {}, f"[{dt},{label} dim=0 keepdim]"
+        for label, y, dims in reduce_layouts(rng, dt, meta):
+            for i, d in enumerate(dims):
+                if isinstance(d, int):
+                    yield (y, d, i % 2 == 1), {}, f"[{dt},{label} dim={d}]"
+        for label, y in special_inputs(rng, dt, meta):
+            yield (y, 0), {}, f"[{dt},{label} dim=0]"
+            yield (y, -1), {}, f"[{dt},{label} dim=-1]"
+        e = make(values(rng, (0, 3), dt), dt)
+        yield (e, 1), {}, f"[{dt},empty output]"
     nan = np.array([[1.0, np.nan, 3.0], [2.0, 5.0, 1.0]])
     yield (make(nan, "float32"), 1), {}, "[nan]"
     yield (make(values(rng, (2, 3), "float32"), "float32"), 3), {}, "[dim out of range]"
     yield (make(values(rng, (2, 0), "float32"), "float32"), 1), {}, "[empty dim]"
     yield (make(values(rng, (), "float32"), "float32"), 0), {}, "[0-dim]"
+    yield (make(values(rng, (), "float32"), "float32"), -1, True), {}, "[0-dim keepdim]"
 
 
 def samples_view(meta, rng):
@@ -367,6 +450,17 @@ def factory_samples(name):
             yield ((2,), True), {}
 
 
+def contiguous_16bit(ft):
+    """torch 1.13 accumulates reductions of non-contiguous 16-bit inputs in 16 bits (and of
+    contiguous ones in float); torsh accumulates in float for every layout, so the reference is
+    torch on a contiguous copy of the same values."""
+    def f(x, *a, **k):
+        if isinstance(x, torch.Tensor) and x.dtype in (torch.float16, torch.bfloat16):
+            x = x.contiguous()
+        return ft(x, *a, **k)
+    return f
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
 def test_op(entry):
     schema = parse_schema(entry["func"])
@@ -383,6 +477,8 @@ def test_op(entry):
         callers.append(("", fn(torch, name), fn(torsh, name)))
     if "method" in variants:
         callers.append((".method", method(name), method(name)))
+    if meta["kind"].startswith("reduce"):
+        callers = [(suffix, contiguous_16bit(ft), fs) for suffix, ft, fs in callers]
     for args, kwargs, label in SAMPLERS[meta["kind"]](meta, rng):
         for suffix, ft, fs in callers:
             if suffix and not isinstance(args[0], Pair):
