@@ -35,7 +35,7 @@ TensorIter reduction_iter(const char* op, const Tensor& in, Tensor* outs, int no
 /// A reduction iterator split into kept dims (one output element per position) and reduced
 /// dims, each list fastest first, with byte strides and the reduced dims' index strides.
 struct ReduceLayout {
-  static constexpr int kMaxOut = kMaxOperands - 1;
+  static constexpr int kMaxOut = 3;  // values, indices and one more (fits kMaxOperands)
   int nout = 0;
   char* out[kMaxOut] = {};
   const char* in = nullptr;
