@@ -1,7 +1,8 @@
 """Runs every workload in torsh and in PyTorch (libtorch C++ and torch Python), at 1 and 2
 threads, and prints medians and the torsh/PyTorch speedup; --write updates bench/RESULTS.md.
 Positional arguments filter the C++ workloads by substring (several allowed, e.g. `sum_ max_`);
---cpp-only skips the Python and no-cache runs.
+--cpp-only skips the Python and no-cache runs; --baseline=PATH also runs another bench_torsh
+binary (built from an earlier commit) and adds its times as a "before" column.
 
 Both sides get the same OMP_NUM_THREADS and OPENBLAS_NUM_THREADS in their own process. PyTorch's
 OpenMP spin-waiting slows its 2-thread runs on a 2-core machine, so its 2-thread figures are also
@@ -68,6 +69,7 @@ def main():
     only = [a for a in sys.argv[1:] if not a.startswith("--")]
     rows = []
     cpp_only = "--cpp-only" in sys.argv
+    baseline = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--baseline=")), None)
 
     def cpp(binary, threads, extra=None):
         out = {}
@@ -80,7 +82,10 @@ def main():
             return {}
         return run(["/usr/bin/python3", os.path.join(HERE, "bench_py.py"), lib], threads, extra)
 
+    before = {}
     for threads in (1, 2):
+        if baseline:
+            before.update({(threads, k): v for k, v in cpp(baseline, threads).items()})
         t_cpp = cpp("bench_torsh", threads)
         l_cpp = cpp("bench_libtorch", threads)
         t_py = py("torsh", threads)
@@ -102,8 +107,17 @@ def main():
                 rows.append((threads, "C++ no cache", k, v, l_cpp[k]))
     lines = ["| threads | API | workload | torsh | PyTorch | speedup (PyTorch time / torsh time) |",
              "| --- | --- | --- | --- | --- | --- |"]
+    if baseline:
+        lines = ["| threads | API | workload | torsh before | torsh | PyTorch | torsh before / torsh "
+                 "| speedup (PyTorch time / torsh time) |", "| --- " * 8 + "|"]
     for threads, tag, k, t, l in rows:
-        lines.append(f"| {threads} | {tag} | {k} | {fmt_ns(t)} | {fmt_ns(l)} | {l / t:.2f}x |")
+        b = before.get((threads, k)) if tag == "C++" else None
+        if baseline:
+            old = f"{fmt_ns(b)} | {fmt_ns(t)} | {fmt_ns(l)} | {b / t:.2f}x" if b else \
+                f"- | {fmt_ns(t)} | {fmt_ns(l)} | -"
+            lines.append(f"| {threads} | {tag} | {k} | {old} | {l / t:.2f}x |")
+        else:
+            lines.append(f"| {threads} | {tag} | {k} | {fmt_ns(t)} | {fmt_ns(l)} | {l / t:.2f}x |")
     table = "\n".join(lines)
     print(table)
     rss = ""

@@ -165,24 +165,25 @@ Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& i
 Tensor prod_backward(const Tensor& grad, const Tensor& self, std::optional<int64_t> dim,
                      bool keepdim) {
   if (self.dim() == 0) return grad;
-  Tensor g = grad;
+  // d prod / d x_j = the product of the other elements. With Z the zeros of a slice and p the
+  // product of its non-zero elements: p / x_j * prod(Z) off Z, p * prod(Z without j) on Z. Each
+  // term keeps its dependence on the zeros, so the formula is differentiable (double backward).
   Tensor zero = self == 0;
-  Tensor safe = torsh::where(zero, torsh::ones_like(self), self);
-  Tensor zeros_in, p;
-  if (dim) {
+  Tensor ones = torsh::ones_like(self), none = torsh::zeros_like(self);
+  Tensor safe = torsh::where(zero, ones, self);
+  Tensor of_zeros = torsh::where(zero, self, ones);
+  auto reduce = [&](const Tensor& t, bool product) {
+    if (!dim) return product ? torsh::prod(t) : t.sum();
     const int64_t d = *dim < 0 ? *dim + self.dim() : *dim;
-    if (!keepdim) g = g.unsqueeze(d);
-    zeros_in = zero.sum(std::vector<int64_t>{d}, true);
-    p = torsh::prod(safe, d, true);
-  } else {
-    zeros_in = zero.sum();
-    p = torsh::prod(safe);
-  }
-  // The product of the other elements, without dividing by zero: p / x in a slice with no
-  // zero; p at the only zero of a slice (0 elsewhere); 0 everywhere in a slice with two zeros.
-  Tensor none = torsh::zeros_like(self);
-  Tensor at_zero = torsh::where(zeros_in == 1, p.expand(self.sizes().vec()), none);
-  Tensor others = torsh::where(zeros_in == 0, p / safe, torsh::where(zero, at_zero, none));
+    return product ? torsh::prod(t, d, true) : t.sum(std::vector<int64_t>{d}, true);
+  };
+  Tensor p = reduce(safe, true), q = reduce(of_zeros, true), count = reduce(zero, false);
+  // prod(Z without j) for j in Z: 1 with one zero, the other zero with two, 0 beyond.
+  Tensor zsum = reduce(torsh::where(zero, self, none), false);
+  Tensor rest = torsh::where(count == 1, ones, torsh::where(count == 2, zsum - self, none));
+  Tensor others = torsh::where(zero, p * rest, p / safe * q);
+  Tensor g = grad;
+  if (dim && !keepdim) g = g.unsqueeze(*dim < 0 ? *dim + self.dim() : *dim);
   return g * others;
 }
 

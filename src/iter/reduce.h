@@ -108,6 +108,8 @@ template <typename In, typename Acc, typename Out, class Combine, class Project,
           bool kCascadeV>
 struct ValueReduce {
   static constexpr bool kCascade = kCascadeV;
+  static constexpr bool kFoldable = true;  // partials of interleaved rows combine freely
+  static constexpr int64_t kInSize = sizeof(In);
   static constexpr bool kSimdRun = requires(const In* p) { Simd::run(p, int64_t{}); };
   static constexpr bool kSimdRows = requires(Acc * a, const In* p) { Simd::rows(a, p, int64_t{}); };
   using AccT = Acc;
@@ -128,6 +130,17 @@ struct ValueReduce {
   static Acc load(const char* p) { return convert<Acc>(*reinterpret_cast<const In*>(p)); }
   void store(Acc a, char* const* outs) const {
     *reinterpret_cast<Out*>(outs[0]) = static_cast<Out>(project_(a));
+  }
+  // Outputs out[0..n) at byte stride os from b[0..n) (vectorisable when dense).
+  void store_run(const Buf& b, int64_t n, char* out, int64_t os) const {
+    const Acc* a = b.a.data();
+    if (os == static_cast<int64_t>(sizeof(Out))) {
+      Out* o = reinterpret_cast<Out*>(out);
+      for (int64_t j = 0; j < n; ++j) o[j] = static_cast<Out>(project_(a[j]));
+    } else {
+      for (int64_t j = 0; j < n; ++j)
+        *reinterpret_cast<Out*>(out + j * os) = static_cast<Out>(project_(a[j]));
+    }
   }
 
   // Pairwise over blocks of 8 independent lanes: float error grows with log(n).
@@ -208,6 +221,8 @@ template <typename In, bool kMax, class Simd>
 struct ArgReduce {
   using M = opmath_t<In>;
   static constexpr bool kCascade = false;
+  static constexpr bool kFoldable = false;  // indices are per row
+  static constexpr int64_t kInSize = sizeof(In);
   static constexpr bool kSimdRun = requires(const In* p) { Simd::run(p, int64_t{}); };
   static constexpr bool kSimdRows = requires(M * v, int64_t* i, const In* p) {
     Simd::rows(v, i, p, int64_t{}, int64_t{});
@@ -230,10 +245,12 @@ struct ArgReduce {
   bool with_values;  // outputs: [values,] indices
 
   static bool better(M x, M y) {
+    const bool b = kMax ? x > y : x < y;
     if constexpr (std::is_floating_point_v<M>) {
-      if (x != x) return y == y;
+      return b | ((x != x) & (y == y));
+    } else {
+      return b;
     }
-    return kMax ? x > y : x < y;
   }
   static M load(const char* p) { return static_cast<M>(*reinterpret_cast<const In*>(p)); }
   AccT init() const { return {M(), -1}; }
@@ -257,6 +274,22 @@ struct ArgReduce {
       }
     }
     M best = load(p);
+    if (n < kShortRun) {
+      // Short runs: the extreme first (max/min instructions, no branch to mispredict on random
+      // data), then its first index, or the first NaN's.
+      bool nan = false;
+      for (int64_t i = 1; i < n; ++i) {
+        const M v = load(p + i * s);
+        best = kMax ? (v > best ? v : best) : (v < best ? v : best);
+        if constexpr (std::is_floating_point_v<M>) nan |= v != v;
+      }
+      if constexpr (std::is_floating_point_v<M>) nan |= best != best;
+      for (int64_t i = n - 1; i >= 0; --i) {  // backwards, with selects: ends at the first hit
+        const M v = load(p + i * s);
+        k = (nan ? v != v : v == best) ? i : k;
+      }
+      return combine(a, {load(p + k * s), idx0 + k * xs});
+    }
     for (int64_t i = 1; i < n; ++i) {
       const M v = load(p + i * s);
       if (better(v, best)) {
@@ -298,17 +331,16 @@ struct ArgReduce {
 namespace reduce_impl {
 
 constexpr int kFanIn = 16;  // cascade: each level sums up to 16 partials of the level below
-constexpr int64_t kTileBytes = 64 << 10;
+constexpr int64_t kTileBytes = 64 << 10;  // accumulators of a row tile (outer layout)
+constexpr int64_t kTileInner = 64;        // outputs of a tile (inner layout)
 
 // Partials of one output, combined in a fan-in-16 cascade (kCascade) or in sequence.
 template <class K>
 struct Cascade {
   using Acc = typename K::AccT;
-  const K& k;
   Acc lv[12] = {};
   int cnt[12] = {};
-  explicit Cascade(const K& kk) : k(kk) {}
-  void add(Acc a) {
+  void add(const K& k, Acc a) {
     for (int l = 0;; ++l) {
       lv[l] = cnt[l] == 0 ? a : k.combine(lv[l], a);
       if (++cnt[l] < kFanIn || l == 11) return;
@@ -316,7 +348,7 @@ struct Cascade {
       a = lv[l];
     }
   }
-  Acc total() const {
+  Acc total(const K& k) const {
     Acc t = k.init();
     for (int l = 11; l >= 0; --l)
       if (cnt[l] > 0) t = k.combine(t, lv[l]);
@@ -333,13 +365,13 @@ typename K::AccT reduce_one(const ReduceLayout& L, const K& k, const char* base,
   DimWalker<2> w(L.rsize, {&L.rin, &L.ridx}, 1);
   int64_t i = rb % n0;
   w.seek(rb / n0);
-  Cascade<K> cas(k);
+  Cascade<K> cas;
   typename K::AccT acc = k.init();
   for (int64_t r = rb; r < re;) {
     const int64_t len = std::min(n0 - i, re - r);
     const char* p = base + w.off[0] + i * s0;
     if constexpr (K::kCascade) {
-      cas.add(k.run(k.init(), p, s0, len, w.off[1] + i * x0, x0));
+      cas.add(k, k.run(k.init(), p, s0, len, w.off[1] + i * x0, x0));
     } else {
       acc = k.run(acc, p, s0, len, w.off[1] + i * x0, x0);
     }
@@ -347,29 +379,53 @@ typename K::AccT reduce_one(const ReduceLayout& L, const K& k, const char* base,
     i = 0;
     w.next();
   }
-  if constexpr (K::kCascade) acc = cas.total();
+  if constexpr (K::kCascade) acc = cas.total(k);
   return acc;
 }
 
-// Outputs base[0..w) along the kept fastest dim (outer layout): rows at reduced positions
-// [rb, re) accumulated into out, cascaded in fan-in-16 levels for floats.
+// Outputs [ob, oe) (inner layout, at most kTileInner) over all their reduced positions, in
+// memory order: for each position of the outer reduced dims, the runs of every output.
 template <class K>
-void reduce_rows(const ReduceLayout& L, const K& k, typename K::Buf& out, const char* base,
-                 int64_t w, int64_t rb, int64_t re) {
+void reduce_runs_in_order(const ReduceLayout& L, const K& k, typename K::Buf& buf, int64_t ob,
+                          int64_t oe) {
+  using Acc = typename K::AccT;
+  const int64_t n = oe - ob, n0 = L.rsize[0], s0 = L.rin[0], x0 = L.ridx[0];
+  const char* base[kTileInner];
+  DimWalker<1> kw(L.ksize, {&L.kin});
+  kw.seek(ob);
+  for (int64_t j = 0; j < n; ++j, kw.next()) base[j] = L.in + kw.off[0];
+  DimWalker<2> w(L.rsize, {&L.rin, &L.ridx}, 1);
+  const int64_t m = L.nred / n0;
+  if constexpr (K::kCascade) {
+    Cascade<K> cas[kTileInner];
+    for (int64_t q = 0; q < m; ++q, w.next())
+      for (int64_t j = 0; j < n; ++j)
+        cas[j].add(k, k.run(k.init(), base[j] + w.off[0], s0, n0, w.off[1], x0));
+    for (int64_t j = 0; j < n; ++j) buf.set(j, cas[j].total(k));
+  } else {
+    Acc acc[kTileInner];
+    for (int64_t j = 0; j < n; ++j) acc[j] = k.init();
+    for (int64_t q = 0; q < m; ++q, w.next())
+      for (int64_t j = 0; j < n; ++j)
+        acc[j] = k.run(acc[j], base[j] + w.off[0], s0, n0, w.off[1], x0);
+    for (int64_t j = 0; j < n; ++j) buf.set(j, acc[j]);
+  }
+}
+
+// Rows given by a cursor (ptr()/idx() of the current row, next()) accumulated into out[0..w),
+// cascaded in fan-in-16 levels for floats.
+template <class K, class Cursor>
+void accumulate_rows(const K& k, typename K::Buf& out, int64_t w, int64_t s, int64_t nrows,
+                     Cursor& c, bool ordered) {
   using Buf = typename K::Buf;
-  const int64_t s = L.kin[0];
-  const bool ordered = L.rsize.size() == 1;
-  DimWalker<2> rw(L.rsize, {&L.rin, &L.ridx});
-  rw.seek(rb);
   auto plain = [&] {
-    k.rows_first(out, base + rw.off[0], s, w, rw.off[1], ordered);
-    rw.next();
-    for (int64_t r = rb + 1; r < re; ++r, rw.next())
-      k.rows(out, base + rw.off[0], s, w, rw.off[1], ordered);
+    k.rows_first(out, c.ptr(), s, w, c.idx(), ordered);
+    c.next();
+    for (int64_t r = 1; r < nrows; ++r, c.next()) k.rows(out, c.ptr(), s, w, c.idx(), ordered);
   };
   if constexpr (!K::kCascade) {
     plain();
-  } else if (re - rb <= kFanIn) {
+  } else if (nrows <= kFanIn) {
     plain();
   } else {
     struct Level {
@@ -380,11 +436,11 @@ void reduce_rows(const ReduceLayout& L, const K& k, typename K::Buf& out, const 
     up.reserve(16);
     Buf l0(w);
     int c0 = 0;
-    for (int64_t r = rb; r < re; ++r, rw.next()) {
+    for (int64_t r = 0; r < nrows; ++r, c.next()) {
       if (c0 == 0) {
-        k.rows_first(l0, base + rw.off[0], s, w, rw.off[1], ordered);
+        k.rows_first(l0, c.ptr(), s, w, c.idx(), ordered);
       } else {
-        k.rows(l0, base + rw.off[0], s, w, rw.off[1], ordered);
+        k.rows(l0, c.ptr(), s, w, c.idx(), ordered);
       }
       if (++c0 < kFanIn) continue;
       c0 = 0;
@@ -409,12 +465,74 @@ void reduce_rows(const ReduceLayout& L, const K& k, typename K::Buf& out, const 
   }
 }
 
+// Rows at a constant stride (a single reduced dim).
+struct StrideCursor {
+  const char* p;
+  int64_t i, ps, is;
+  const char* ptr() const { return p; }
+  int64_t idx() const { return i; }
+  void next() {
+    p += ps;
+    i += is;
+  }
+};
+// Rows anywhere in the reduced dims.
+struct WalkCursor {
+  const char* base;
+  DimWalker<2> w;
+  const char* ptr() const { return base + w.off[0]; }
+  int64_t idx() const { return w.off[1]; }
+  void next() { w.next(); }
+};
+
+// Outputs base[0..w) along the kept fastest dim (outer layout): rows at reduced positions
+// [rb, re). Narrow contiguous rows of a foldable reduction are read G at a time as one wide
+// row (G*w partials, vectorised), then the G partials of each output are combined.
+template <class K>
+void reduce_rows(const ReduceLayout& L, const K& k, typename K::Buf& out, const char* base,
+                 int64_t w, int64_t rb, int64_t re) {
+  const int64_t s = L.kin[0];
+  if (L.rsize.size() == 1) {
+    const int64_t rs = L.rin[0], xs = L.ridx[0];
+    if constexpr (K::kFoldable) {
+      const int64_t g = 2 * kShortRun / w, n = re - rb, q = n / std::max<int64_t>(g, 1);
+      if (w < kShortRun && s == K::kInSize && rs == w * s && q >= 2) {
+        typename K::Buf wide(g * w);
+        StrideCursor c{base + rb * rs, 0, g * rs, 0};
+        accumulate_rows(k, wide, g * w, s, q, c, true);
+        for (int64_t j = 0; j < w; ++j) {
+          auto a = wide.get(j);
+          for (int64_t h = 1; h < g; ++h) a = k.combine(a, wide.get(h * w + j));
+          out.set(j, a);
+        }
+        if (n > q * g) {
+          typename K::Buf rest(w);
+          StrideCursor rc{base + (rb + q * g) * rs, 0, rs, 0};
+          accumulate_rows(k, rest, w, s, n - q * g, rc, true);
+          for (int64_t j = 0; j < w; ++j) out.set(j, k.combine(out.get(j), rest.get(j)));
+        }
+        return;
+      }
+    }
+    StrideCursor c{base + rb * rs, rb * xs, rs, xs};
+    accumulate_rows(k, out, w, s, re - rb, c, true);
+    return;
+  }
+  WalkCursor c{base, DimWalker<2>(L.rsize, {&L.rin, &L.ridx})};
+  c.w.seek(rb);
+  accumulate_rows(k, out, w, s, re - rb, c, false);
+}
+
 // Partials of outputs [ob, oe) over reduced positions [rb, re) into buf[0..oe-ob); in the outer
 // layout the span stays inside one row of outputs.
 template <class K>
 void reduce_tile(const ReduceLayout& L, const K& k, typename K::Buf& buf, int64_t ob, int64_t oe,
                  int64_t rb, int64_t re) {
   if (L.inner) {
+    if (L.rsize.size() > 1 && rb == 0 && re == L.nred && oe - ob <= kTileInner) {
+      reduce_runs_in_order(L, k, buf, ob, oe);
+      return;
+    }
     DimWalker<1> kw(L.ksize, {&L.kin});
     kw.seek(ob);
     for (int64_t o = ob; o < oe; ++o, kw.next())
@@ -437,6 +555,12 @@ void store_tile(const ReduceLayout& L, const K& k, const typename K::Buf& buf, i
   if (!L.inner || L.ksize.size() <= 1) {  // the tile lies along the fastest kept dim
     int64_t step[ReduceLayout::kMaxOut] = {};
     for (int j = 0; j < L.nout && !L.ksize.empty(); ++j) step[j] = L.kout[j][0];
+    if constexpr (requires { k.store_run(buf, int64_t{}, outs[0], int64_t{}); }) {
+      if (L.nout == 1) {
+        k.store_run(buf, oe - ob, L.out[0] + ow.off[0], step[0]);
+        return;
+      }
+    }
     for (int64_t o = ob; o < oe; ++o) {
       for (int j = 0; j < L.nout; ++j) outs[j] = L.out[j] + ow.off[j] + (o - ob) * step[j];
       k.store(buf.get(o - ob), outs);
@@ -468,8 +592,8 @@ void run_reduction(const ReduceLayout& L, const K& k) {
   using namespace reduce_impl;
   using Buf = typename K::Buf;
   if (L.nkept == 0) return;
-  const int64_t tile = L.inner ? AccArray<int>::kInline
-                               : std::max<int64_t>(64, kTileBytes / sizeof(typename K::AccT));
+  const int64_t tile =
+      L.inner ? kTileInner : std::max<int64_t>(64, kTileBytes / sizeof(typename K::AccT));
   if (L.nred == 0) {
     for_each_tile(L, 0, L.nkept, tile, [&](int64_t ob, int64_t oe) {
       Buf buf(oe - ob);

@@ -257,7 +257,18 @@ GRADCHECK = {
                                                                  t64(5, lo=0.5, hi=2))),
     "setitem": lambda: (lambda a, b: _setitem(a, b), (t64(2, 3), t64(3))),
     "inplace_view": lambda: (lambda a, b: _inplace_view(a, b), (t64(2, 3), t64(3))),
+    "prod": lambda: (lambda a: a.prod(), (t64(2, 3),)),
+    "prod_dim": lambda: (lambda a: a.prod(1, keepdim=True) + a.prod(-2), (t64(2, 3),)),
+    "prod_zeros": lambda: (lambda a: a.prod(0) + a.prod(1).sum() + a.prod(), (_with_zeros(),)),
 }
+
+
+def _with_zeros():
+    """A column with one zero, a column with two: prod's gradient without dividing by zero."""
+    x = R.uniform(-2.0, 2.0, (3, 4))
+    x[1, 1] = 0.0
+    x[0, 2] = x[2, 2] = 0.0
+    return torsh.from_numpy(x).requires_grad_()
 
 
 def _setitem(a, b):
