@@ -39,7 +39,7 @@ struct ReduceLayout {
   int nout = 0;
   char* out[kMaxOut] = {};
   const char* in = nullptr;
-  SizeVec ksize, kin, kout[kMaxOut];
+  SizeVec ksize, kin, kout[kMaxOut];  // kout[k] only for k < nout
   SizeVec rsize, rin, ridx;  // never empty: a reduction over nothing is one run of length 1
   int64_t nkept = 1, nred = 1;
   bool inner = true;  // the fastest dim is reduced: each output reduces runs along it
@@ -582,7 +582,9 @@ void store_tile(const ReduceLayout& L, const K& k, const typename K::Buf& buf, i
                 int64_t oe) {
   static_assert(ReduceLayout::kMaxOut == 3);
   char* outs[ReduceLayout::kMaxOut];
-  DimWalker<ReduceLayout::kMaxOut> ow(L.ksize, {&L.kout[0], &L.kout[1], &L.kout[2]});
+  // Unused outputs walk output 0's strides (never read).
+  DimWalker<ReduceLayout::kMaxOut> ow(
+      L.ksize, {&L.kout[0], &L.kout[L.nout > 1 ? 1 : 0], &L.kout[L.nout > 2 ? 2 : 0]});
   ow.seek(ob);
   if (!L.inner || L.ksize.size() <= 1) {  // the tile lies along the fastest kept dim
     int64_t step[ReduceLayout::kMaxOut] = {};
