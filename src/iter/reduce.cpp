@@ -55,8 +55,7 @@ ReduceLayout reduce_layout(const TensorIter& it) {
       if (d == 0) L.inner = false;
       L.ksize.push_back(n);
       L.kin.push_back(it.stride(L.nout, d));
-      for (int k = 0; k < ReduceLayout::kMaxOut; ++k)
-        L.kout[k].push_back(k < L.nout ? it.stride(k, d) : 0);
+      for (int k = 0; k < L.nout; ++k) L.kout[k].push_back(it.stride(k, d));
       L.nkept *= n;
     }
   }

@@ -39,7 +39,7 @@ struct ReduceLayout {
   int nout = 0;
   char* out[kMaxOut] = {};
   const char* in = nullptr;
-  SizeVec ksize, kin, kout[kMaxOut];
+  SizeVec ksize, kin, kout[kMaxOut];  // kout[k] only for k < nout
   SizeVec rsize, rin, ridx;  // never empty: a reduction over nothing is one run of length 1
   int64_t nkept = 1, nred = 1;
   bool inner = true;  // the fastest dim is reduced: each output reduces runs along it
@@ -112,6 +112,9 @@ struct ValueReduce {
   static constexpr int64_t kInSize = sizeof(In);
   static constexpr bool kSimdRun = requires(const In* p) { Simd::run(p, int64_t{}); };
   static constexpr bool kSimdRows = requires(Acc * a, const In* p) { Simd::rows(a, p, int64_t{}); };
+  static constexpr bool kSimdRuns = requires(Acc * a, const In* p) {
+    Simd::runs(p, int64_t{}, int64_t{}, int64_t{}, a);
+  };
   using AccT = Acc;
   struct Buf {
     AccArray<Acc> a;
@@ -185,6 +188,20 @@ struct ValueReduce {
     }
   }
 
+  // b[j0 + r] = the run of n elements at p + r * ps (byte stride), r < count, when a vectorised
+  // path takes several runs at once; false otherwise.
+  bool runs(Buf& b, int64_t j0, const char* p, int64_t s, int64_t n, int64_t ps,
+            int64_t count) const {
+    if constexpr (kSimdRuns) {
+      constexpr int64_t e = sizeof(In);
+      if (s == e && n >= kShortRun && ps % e == 0) {
+        Simd::runs(reinterpret_cast<const In*>(p), n, ps / e, count, b.a.data() + j0);
+        for (int64_t j = j0; j < j0 + count; ++j) b.a[j] = combine(init_, b.a[j]);
+        return true;
+      }
+    }
+    return false;
+  }
   void fill_init(Buf& b, int64_t w) const {
     for (int64_t j = 0; j < w; ++j) b.a[j] = init_;
   }
@@ -533,6 +550,21 @@ void reduce_tile(const ReduceLayout& L, const K& k, typename K::Buf& buf, int64_
       reduce_runs_in_order(L, k, buf, ob, oe);
       return;
     }
+    if constexpr (requires { k.runs(buf, ob, L.in, ob, ob, ob, ob); }) {
+      // Whole runs of outputs consecutive along the fastest kept dim: several at once.
+      if (L.rsize.size() == 1 && rb == 0 && re == L.nred && !L.ksize.empty()) {
+        const int64_t k0 = L.ksize[0];
+        DimWalker<1> kw(L.ksize, {&L.kin});
+        bool done = true;
+        for (int64_t o = ob; o < oe && done;) {
+          const int64_t e = std::min(oe, (o / k0 + 1) * k0);
+          kw.seek(o);
+          done = k.runs(buf, o - ob, L.in + kw.off[0], L.rin[0], L.nred, L.kin[0], e - o);
+          o = e;
+        }
+        if (done) return;
+      }
+    }
     DimWalker<1> kw(L.ksize, {&L.kin});
     kw.seek(ob);
     for (int64_t o = ob; o < oe; ++o, kw.next())
@@ -550,7 +582,9 @@ void store_tile(const ReduceLayout& L, const K& k, const typename K::Buf& buf, i
                 int64_t oe) {
   static_assert(ReduceLayout::kMaxOut == 3);
   char* outs[ReduceLayout::kMaxOut];
-  DimWalker<ReduceLayout::kMaxOut> ow(L.ksize, {&L.kout[0], &L.kout[1], &L.kout[2]});
+  // Unused outputs walk output 0's strides (never read).
+  DimWalker<ReduceLayout::kMaxOut> ow(
+      L.ksize, {&L.kout[0], &L.kout[L.nout > 1 ? 1 : 0], &L.kout[L.nout > 2 ? 2 : 0]});
   ow.seek(ob);
   if (!L.inner || L.ksize.size() <= 1) {  // the tile lies along the fastest kept dim
     int64_t step[ReduceLayout::kMaxOut] = {};

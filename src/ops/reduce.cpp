@@ -25,6 +25,9 @@ struct SumSimd : detail::NoSimd {};
 template <>
 struct SumSimd<float> {
   static float run(const float* p, int64_t n) { return detail::reduce_simd::sum_f32(p, n); }
+  static void runs(const float* p, int64_t n, int64_t stride, int64_t count, float* out) {
+    detail::reduce_simd::sum_runs_f32(p, n, stride, count, out);
+  }
   static void rows(float* a, const float* r, int64_t w) {
     detail::reduce_simd::sum_rows_f32(a, r, w);
   }
@@ -32,6 +35,9 @@ struct SumSimd<float> {
 template <>
 struct SumSimd<double> {
   static double run(const double* p, int64_t n) { return detail::reduce_simd::sum_f64(p, n); }
+  static void runs(const double* p, int64_t n, int64_t stride, int64_t count, double* out) {
+    detail::reduce_simd::sum_runs_f64(p, n, stride, count, out);
+  }
   static void rows(double* a, const double* r, int64_t w) {
     detail::reduce_simd::sum_rows_f64(a, r, w);
   }

@@ -166,6 +166,9 @@ def special_inputs(rng, dt, meta):
         ties = np.round(rng.uniform(0.5, 3.5, (257, 240))) / 4  # sums below 16-bit overflow
         yield "ties transposed", view_pair(make(ties, dt), lambda t: t.t())
         yield "ties long", make(np.round(rng.uniform(0.5, 3.5, (5000,))) / 4, dt)
+        if dt in ("float32", "float64") and not meta.get("moderate"):
+            # beyond the caches: the multi-stream sum kernel
+            yield "very long", make(rng.uniform(0.5, 1.5, (300001,)), dt)
     if meta.get("zeros"):
         z = values(rng, (4, 5), dt)
         z[1, 2] = 0

@@ -118,7 +118,7 @@ class SizeVec {
     size_ = n;
   }
   void release() {
-    std::free(heap_);
+    if (heap_) std::free(heap_);  // inline vectors skip the call (iterators hold a dozen)
     heap_ = nullptr;
     size_ = 0;
   }

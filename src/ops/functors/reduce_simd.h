@@ -8,6 +8,9 @@ namespace torsh::detail::reduce_simd {
 /// Sum of p[0..n): blocks summed in vector lanes, blocks combined pairwise.
 float sum_f32(const float* p, int64_t n);
 double sum_f64(const double* p, int64_t n);
+/// out[r] = sum of p[r * stride + 0..n) for r < count (several runs in flight at once).
+void sum_runs_f32(const float* p, int64_t n, int64_t stride, int64_t count, float* out);
+void sum_runs_f64(const double* p, int64_t n, int64_t stride, int64_t count, double* out);
 /// acc[j] += row[j] for j < w.
 void sum_rows_f32(float* acc, const float* row, int64_t w);
 void sum_rows_f64(double* acc, const double* row, int64_t w);
