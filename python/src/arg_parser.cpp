@@ -25,6 +25,7 @@ Param parse_param(const std::string& text, bool kwonly) {
   auto sp = decl.rfind(' ');
   std::string type = decl.substr(0, sp);
   p.name = decl.substr(sp + 1);
+  p.py_name = PyUnicode_InternFromString(p.name.c_str());  // kept for the process's life
   if (!type.empty() && type.back() == '?') {
     p.optional = true;
     type.pop_back();
@@ -75,7 +76,7 @@ Param parse_param(const std::string& text, bool kwonly) {
   return p;
 }
 
-bool is_tensor(py::handle h) { return py::isinstance<Tensor>(h); }
+bool is_tensor(py::handle h) { return peek_tensor(h.ptr()) != nullptr; }
 
 bool matches(const Param& p, py::handle h, bool strict) {
   if (h.is_none()) return p.optional || p.kind == Param::kAny;
@@ -135,7 +136,7 @@ Scalar to_scalar(py::handle h) {
   if (PyLong_Check(o)) {
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-    if (overflow) throw ValueError("Overflow when unpacking long");
+    if (overflow) throw Error("Overflow when unpacking long");
     return Scalar(static_cast<int64_t>(v));
   }
   if (PyFloat_Check(o)) return Scalar(PyFloat_AS_DOUBLE(o));
@@ -151,7 +152,7 @@ Scalar to_scalar(py::handle h) {
 }
 
 Tensor to_tensor_arg(py::handle h) {
-  if (is_tensor(h)) return h.cast<Tensor>();
+  if (const Tensor* t = peek_tensor(h.ptr())) return *t;
   return detail::wrap_scalar(to_scalar(h));
 }
 
@@ -164,12 +165,34 @@ bool is_intlist(py::handle h, int fixed_len) {
   return true;
 }
 
+int64_t to_int64(PyObject* o) {
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+  if (overflow) throw Error("Overflow when unpacking long");
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return static_cast<int64_t>(v);
+}
+
+double as_double(PyObject* o) {
+  double v = PyFloat_AsDouble(o);
+  if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
+}
+
 std::vector<int64_t> to_intlist(py::handle h, int fixed_len) {
-  if (PyLong_Check(h.ptr())) {
-    return std::vector<int64_t>(static_cast<size_t>(std::max(fixed_len, 1)), h.cast<int64_t>());
+  PyObject* o = h.ptr();
+  if (PyLong_Check(o)) {
+    return std::vector<int64_t>(static_cast<size_t>(std::max(fixed_len, 1)), to_int64(o));
   }
   std::vector<int64_t> r;
-  for (auto item : h) r.push_back(item.cast<int64_t>());
+  if (PyTuple_Check(o) || PyList_Check(o)) {
+    const Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+    PyObject** items = PySequence_Fast_ITEMS(o);
+    r.reserve(static_cast<size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) r.push_back(to_int64(items[i]));
+    return r;
+  }
+  for (auto item : h) r.push_back(to_int64(item.ptr()));
   return r;
 }
 
@@ -202,42 +225,45 @@ Signature::Signature(const std::string& t) : text(t) {
   flush();
 }
 
-bool Signature::bind(const py::args& args, const py::kwargs& kwargs, py::handle* out,
-                     bool strict) const {
+bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, bool strict) const {
   const size_t np = params.size();
-  const size_t nargs = args.size();
+  const auto nargs = static_cast<size_t>(c.nargs);
   for (size_t i = 0; i < np; ++i) out[i] = py::handle();
   size_t ai = 0;
   for (size_t i = 0; i < np && ai < nargs; ++i) {
     if (params[i].kwonly) return false;
-    if (i == 0 && params[0].kind == Param::kIntList && PyLong_Check(args[0].ptr()) &&
-        !PyBool_Check(args[0].ptr()) && (nargs > 1 ? true : params[0].fixed_len == 0)) {
+    PyObject* a0 = c.args[0];
+    if (i == 0 && params[0].kind == Param::kIntList && PyLong_Check(a0) && !PyBool_Check(a0) &&
+        (nargs > 1 ? true : params[0].fixed_len == 0)) {
       // Gather leading ints into the list when the rest of the call still binds.
       size_t k = 0;
-      while (k < nargs && PyLong_Check(args[k].ptr()) && !PyBool_Check(args[k].ptr())) ++k;
+      while (k < nargs && PyLong_Check(c.args[k]) && !PyBool_Check(c.args[k])) ++k;
       if (k == nargs) {
-        out[0] = args;
+        packed = py::reinterpret_steal<py::object>(PyTuple_New(static_cast<Py_ssize_t>(k)));
+        for (size_t j = 0; j < k; ++j) {
+          Py_INCREF(c.args[j]);
+          PyTuple_SET_ITEM(packed.ptr(), static_cast<Py_ssize_t>(j), c.args[j]);
+        }
+        out[0] = packed;
         ai = k;
         continue;
       }
     }
-    out[i] = args[ai++];
+    out[i] = c.args[ai++];
   }
   if (ai < nargs) return false;
-  if (kwargs) {
-    for (auto item : kwargs) {
-      std::string key = py::str(item.first);
-      bool found = false;
-      for (size_t i = 0; i < np; ++i) {
-        if (params[i].name == key) {
-          if (out[i]) return false;
-          out[i] = item.second;
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
+  const Py_ssize_t nkw = c.kwnames ? PyTuple_GET_SIZE(c.kwnames) : 0;
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    PyObject* key = PyTuple_GET_ITEM(c.kwnames, k);
+    size_t i = 0;
+    while (i < np && params[i].py_name != key) ++i;  // call sites intern their keywords
+    if (i == np) {
+      i = 0;
+      while (i < np && PyUnicode_Compare(params[i].py_name, key) != 0) ++i;
+      if (i == np) return false;
     }
+    if (out[i]) return false;
+    out[i] = c.args[c.nargs + k];
   }
   for (size_t i = 0; i < np; ++i) {
     if (!out[i]) {
@@ -249,32 +275,25 @@ bool Signature::bind(const py::args& args, const py::kwargs& kwargs, py::handle*
   return true;
 }
 
-SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs)
-    : name_(std::move(name)), sigs_(std::move(sigs)) {
-  // As in torch, only arithmetic and comparison ops take a Python number for a Tensor.
-  static const char* const kNumbersAsTensors[] = {
-      "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "pow", "pow_", "eq",
-      "eq_", "ne",   "ne_", "lt",   "lt_", "le",   "le_", "gt",   "gt_", "ge",   "ge_"};
-  for (const char* n : kNumbersAsTensors)
-    if (name_ == n) numbers_as_tensors_ = true;
-}
+SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs,
+                               bool numbers_as_tensors)
+    : name_(std::move(name)), sigs_(std::move(sigs)), numbers_as_tensors_(numbers_as_tensors) {}
 
-int SignatureGroup::parse(const py::args& args, const py::kwargs& kwargs, ParsedArgs& out) const {
+int SignatureGroup::parse(const CallArgs& c, ParsedArgs& out) const {
   for (int strict = 1; strict >= (numbers_as_tensors_ ? 0 : 1); --strict) {
     for (size_t k = 0; k < sigs_.size(); ++k) {
-      if (sigs_[k].bind(args, kwargs, out.vals, strict == 1)) {
+      if (sigs_[k].bind(c, out.vals, out.packed_, strict == 1)) {
         out.sig = &sigs_[k];
         return static_cast<int>(k);
       }
     }
   }
   std::string got = "(";
-  for (size_t i = 0; i < args.size(); ++i) got += (i ? ", " : "") + py_type_name(args[i]);
-  if (kwargs) {
-    for (auto item : kwargs) {
-      got += (got.size() > 1 ? ", " : "") + std::string(py::str(item.first)) + "=" +
-             py_type_name(item.second);
-    }
+  for (Py_ssize_t i = 0; i < c.nargs; ++i) got += (i ? ", " : "") + py_type_name(c.args[i]);
+  const Py_ssize_t nkw = c.kwnames ? PyTuple_GET_SIZE(c.kwnames) : 0;
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    got += (got.size() > 1 ? ", " : "") + std::string(py::str(PyTuple_GET_ITEM(c.kwnames, k))) +
+           "=" + py_type_name(c.args[c.nargs + k]);
   }
   got += ")";
   std::string msg = name_ + "() received an invalid combination of arguments - got " + got +
@@ -294,7 +313,7 @@ std::optional<Tensor> ParsedArgs::optional_tensor(int i) const {
 }
 std::vector<Tensor> ParsedArgs::tensorlist(int i) const {
   std::vector<Tensor> r;
-  for (auto item : vals[i]) r.push_back(item.cast<Tensor>());
+  for (auto item : vals[i]) r.push_back(*peek_tensor(item.ptr()));  // bind checked each item
   return r;
 }
 OptionalTensorList ParsedArgs::optional_tensorlist(int i) const {
@@ -303,7 +322,7 @@ OptionalTensorList ParsedArgs::optional_tensorlist(int i) const {
     if (item.is_none()) {
       r.emplace_back(std::nullopt);
     } else {
-      r.emplace_back(item.cast<Tensor>());
+      r.emplace_back(*peek_tensor(item.ptr()));
     }
   }
   return r;
@@ -318,15 +337,49 @@ std::optional<Scalar> ParsedArgs::optional_scalar(int i) const {
 }
 int64_t ParsedArgs::int64(int i) const {
   if (is_none(i)) return sig->params[i].def_int;
-  return vals[i].cast<int64_t>();
+  return to_int64(vals[i].ptr());
 }
 std::optional<int64_t> ParsedArgs::optional_int64(int i) const {
   if (is_none(i)) return std::nullopt;
-  return vals[i].cast<int64_t>();
+  return to_int64(vals[i].ptr());
 }
+namespace {
+// An element of an int list: as torch, one beyond int64 makes the argument a TypeError.
+int64_t list_item(PyObject* o, const Signature* sig, const Param& p, size_t pos) {
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+  if (overflow) {
+    throw TypeError(sig->name + "(): argument '" + p.name +
+                    "' must be tuple of ints, but found element of type int at pos " +
+                    std::to_string(pos + 1));
+  }
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return static_cast<int64_t>(v);
+}
+}  // namespace
+
 IntArrayRef ParsedArgs::intlist(int i) {
-  lists_[i] = is_none(i) ? sig->params[i].def_list : to_intlist(vals[i], sig->params[i].fixed_len);
-  return lists_[i];
+  const Param& p = sig->params[i];
+  if (is_none(i)) return p.def_list;
+  PyObject* o = vals[i].ptr();
+  const bool single = PyLong_Check(o);
+  const bool seq = PyTuple_Check(o) || PyList_Check(o);
+  const size_t n = single ? static_cast<size_t>(std::max(p.fixed_len, 1))
+                   : seq  ? static_cast<size_t>(PySequence_Fast_GET_SIZE(o))
+                          : 0;
+  if ((single || seq) && n <= kInts - ints_used_) {
+    int64_t* out = ints_ + ints_used_;
+    if (single) {
+      std::fill(out, out + n, to_int64(o));
+    } else {
+      PyObject** items = PySequence_Fast_ITEMS(o);
+      for (size_t k = 0; k < n; ++k) out[k] = list_item(items[k], sig, p, k);
+    }
+    ints_used_ += n;
+    return IntArrayRef(out, n);
+  }
+  lists_.push_back(to_intlist(vals[i], p.fixed_len));
+  return lists_.back();
 }
 OptionalIntArrayRef ParsedArgs::optional_intlist(int i) {
   if (is_none(i)) return std::nullopt;
@@ -334,11 +387,11 @@ OptionalIntArrayRef ParsedArgs::optional_intlist(int i) {
 }
 double ParsedArgs::to_double(int i) const {
   if (is_none(i)) return sig->params[i].def_double;
-  return vals[i].cast<double>();
+  return as_double(vals[i].ptr());
 }
 std::optional<double> ParsedArgs::optional_double(int i) const {
   if (is_none(i)) return std::nullopt;
-  return vals[i].cast<double>();
+  return as_double(vals[i].ptr());
 }
 bool ParsedArgs::to_bool(int i) const {
   if (is_none(i)) return sig->params[i].def_bool;
@@ -349,8 +402,12 @@ std::optional<bool> ParsedArgs::optional_bool(int i) const {
   return vals[i].ptr() == Py_True;
 }
 std::string_view ParsedArgs::string(int i) {
-  strs_[i] = is_none(i) ? sig->params[i].def_str : vals[i].cast<std::string>();
-  return strs_[i];
+  if (is_none(i)) return sig->params[i].def_str;
+  // The str object outlives the call, and with it its UTF-8 buffer.
+  Py_ssize_t n = 0;
+  const char* d = PyUnicode_AsUTF8AndSize(vals[i].ptr(), &n);
+  if (!d) throw py::error_already_set();
+  return std::string_view(d, static_cast<size_t>(n));
 }
 std::optional<std::string_view> ParsedArgs::optional_string(int i) {
   if (is_none(i)) return std::nullopt;

@@ -17,6 +17,14 @@ struct PyDtype {
   ScalarType type;
 };
 
+/// A call's arguments as CPython's vectorcall passes them: nargs positional values, then one
+/// value per name in kwnames (a tuple of str, or null).
+struct CallArgs {
+  PyObject* const* args;
+  Py_ssize_t nargs;
+  PyObject* kwnames;
+};
+
 /// One parameter of a Python signature.
 struct Param {
   enum Kind {
@@ -35,6 +43,7 @@ struct Param {
   };
   Kind kind = kAny;
   std::string name;
+  PyObject* py_name = nullptr;  // interned name, compared with keyword names by identity first
   std::string type_name;
   bool optional = false;  // accepts None
   bool kwonly = false;
@@ -56,8 +65,9 @@ struct Signature {
   std::string name;
   std::vector<Param> params;
   std::string text;
-  /// Binds args/kwargs to params; strict mode refuses numbers for Tensor params.
-  bool bind(const py::args& args, const py::kwargs& kwargs, py::handle* out, bool strict) const;
+  /// Binds the call's values to params; strict mode refuses numbers for Tensor params. Leading
+  /// ints for a first int[] parameter (`zeros(2, 3)`) are packed into a tuple kept in packed.
+  bool bind(const CallArgs& c, py::handle* out, py::object& packed, bool strict) const;
 };
 
 class ParsedArgs;
@@ -65,9 +75,11 @@ class ParsedArgs;
 /// The overloads of one Python name, tried in order (strict pass, then lenient).
 class SignatureGroup {
  public:
-  SignatureGroup(std::string name, std::vector<Signature> sigs);
+  /// numbers_as_tensors: a Python number may stand for a Tensor argument (the table's
+  /// `python: {numbers_as_tensors: true}`; torch allows it for arithmetic and comparisons).
+  SignatureGroup(std::string name, std::vector<Signature> sigs, bool numbers_as_tensors = false);
   /// Returns the index of the matching overload; raises TypeError when none matches.
-  int parse(const py::args& args, const py::kwargs& kwargs, ParsedArgs& out) const;
+  int parse(const CallArgs& c, ParsedArgs& out) const;
 
  private:
   std::string name_;
@@ -105,9 +117,45 @@ class ParsedArgs {
   TensorOptions options(int dtype_i, int device_i, int requires_grad_i) const;
 
  private:
-  std::array<std::vector<int64_t>, kMax> lists_;
-  std::array<std::string, kMax> strs_;
+  friend class SignatureGroup;
+  // Int lists live in ints_ (no allocation, no initialisation) while they fit, else in lists_.
+  static constexpr size_t kInts = 32;
+  int64_t ints_[kInts];
+  size_t ints_used_ = 0;
+  std::vector<std::vector<int64_t>> lists_;
+  py::object packed_;  // leading ints packed into a tuple for an int[] parameter
 };
+
+/// The Tensor inside a torsh Tensor object (or a subclass instance), else null: no pybind11
+/// caster on the hot path.
+const Tensor* peek_tensor(PyObject* o);
+/// Sets the torsh Tensor type that peek_tensor recognises.
+void set_tensor_type(PyObject* type);
+/// Sets the Python error for the exception being handled (call inside a catch block): torsh
+/// errors map to RuntimeError, IndexError, TypeError or ValueError as in torch.
+void set_python_error();
+/// A generated op's Python entry point body: (self or null, the call's arguments) -> result.
+using OpImpl = py::object (*)(PyObject* self, const CallArgs& c);
+/// A METH_FASTCALL | METH_KEYWORDS entry point running Impl and turning exceptions into Python
+/// errors.
+template <OpImpl Impl>
+PyObject* fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  try {
+    return Impl(self, CallArgs{args, nargs, kwnames}).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+/// Adds each entry of defs (null-terminated) to m as a builtin function.
+void add_functions(py::module_& m, PyMethodDef* defs);
+/// Adds each entry of defs (null-terminated) to the Tensor class as a method.
+void add_methods(py::handle cls, PyMethodDef* defs);
+/// Creates the named-tuple type of desc ("torsh.return_types.<op>") and adds it to
+/// return_types (the module torsh.return_types), which holds the reference.
+PyTypeObject* make_return_type(py::module_& return_types, PyStructSequence_Desc* desc);
+/// A named tuple of tensors of a type from make_return_type (torch's torch.return_types.<op>).
+py::object wrap_named(PyTypeObject* type, std::initializer_list<Tensor> items);
 
 /// Converts a Python number to a Scalar keeping its category.
 Scalar to_scalar(py::handle h);
@@ -116,6 +164,10 @@ bool is_number(py::handle h);
 /// A Tensor from a Tensor object or a Python number (as a wrapped 0-dim tensor).
 Tensor to_tensor_arg(py::handle h);
 std::vector<int64_t> to_intlist(py::handle h, int fixed_len);
+/// A Python int as int64; RuntimeError "Overflow when unpacking long" beyond its range, as torch.
+int64_t to_int64(PyObject* o);
+/// A Python float or int as double (OverflowError for ints beyond a double's range).
+double as_double(PyObject* o);
 bool is_intlist(py::handle h, int fixed_len);
 
 py::object wrap(Tensor t);
@@ -153,6 +205,9 @@ py::object to_numpy(const Tensor& t, bool force = false);
 Tensor getitem(const Tensor& self, py::handle index);
 /// self[index] = value (a tensor or a number).
 void setitem(const Tensor& self, py::handle index, py::handle value);
+/// Points the Tensor type's mapping slots at getitem/setitem directly (after the dunders are
+/// defined).
+void install_subscript_slots(py::handle cls);
 
 // ---- tensor_type.cpp and operators.cpp: the Tensor class ----
 /// Registers the Tensor class's attributes and methods (not the operators).

@@ -178,12 +178,8 @@ py::object to_numpy(const Tensor& self, bool force) {
   return py::array(py::dtype(numpy_format(t.dtype())), shape, strides, t.data_ptr(), owner);
 }
 
-py::object wrap(Tensor t) { return py::cast(std::move(t)); }
-
 py::object wrap(const std::tuple<Tensor, Tensor>& t) {
-  static py::object* cls = new py::object(
-      py::module_::import("collections").attr("namedtuple")("return_types", "values indices"));
-  return (*cls)(std::get<0>(t), std::get<1>(t));
+  return py::make_tuple(std::get<0>(t), std::get<1>(t));
 }
 
 py::object wrap(const std::vector<Tensor>& ts) {

@@ -69,7 +69,13 @@ std::vector<indexing::TensorIndex> to_items(py::handle index) {
 
 }  // namespace
 
-Tensor getitem(const Tensor& self, py::handle index) { return self.index(to_items(index)); }
+Tensor getitem(const Tensor& self, py::handle index) {
+  PyObject* o = index.ptr();
+  if (PyLong_CheckExact(o) && self.dim() > 0) {
+    return self.index({indexing::TensorIndex(to_int64(o))});
+  }
+  return self.index(to_items(index));
+}
 
 void setitem(const Tensor& self, py::handle index, py::handle value) {
   if (py::isinstance<Tensor>(value)) {
@@ -77,6 +83,37 @@ void setitem(const Tensor& self, py::handle index, py::handle value) {
   } else {
     indexing::assign_subscript(self, to_items(index), to_scalar(value));
   }
+}
+
+namespace {
+// The mapping slots, called by CPython directly for `t[i]` and `t[i] = v` (the dunders pybind11
+// defines stay for explicit calls).
+PyObject* subscript_slot(PyObject* self, PyObject* index) {
+  try {
+    return wrap(getitem(*peek_tensor(self), index)).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+int assign_subscript_slot(PyObject* self, PyObject* index, PyObject* value) {
+  try {
+    if (!value) throw TypeError("'Tensor' object does not support item deletion");
+    setitem(*peek_tensor(self), index, value);
+    return 0;
+  } catch (...) {
+    set_python_error();
+    return -1;
+  }
+}
+}  // namespace
+
+void install_subscript_slots(py::handle cls) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  type->tp_as_mapping->mp_subscript = subscript_slot;
+  type->tp_as_mapping->mp_ass_subscript = assign_subscript_slot;
+  PyType_Modified(type);
 }
 
 }  // namespace torsh::python

@@ -34,14 +34,8 @@ PYBIND11_MODULE(_C, m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
-    } catch (const torsh::IndexError& e) {
-      PyErr_SetString(PyExc_IndexError, e.what());
-    } catch (const torsh::TypeError& e) {
-      PyErr_SetString(PyExc_TypeError, e.what());
-    } catch (const torsh::ValueError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const torsh::Error& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
+    } catch (...) {
+      set_python_error();
     }
   });
 
@@ -130,6 +124,7 @@ PYBIND11_MODULE(_C, m) {
   m.def("is_tensor", [](py::handle h) { return py::isinstance<Tensor>(h); });
 
   py::class_<Tensor> cls(m, "Tensor", py::dynamic_attr());
+  set_tensor_type(cls.ptr());
   register_tensor_type(cls);
   register_operators(cls);
   register_generated(m, cls);

@@ -13,16 +13,6 @@ namespace {
 
 using BinFn = Tensor (*)(const Tensor&, const Tensor&);
 
-PyTypeObject* g_tensor_type = nullptr;
-
-// The Tensor inside a torsh Tensor object (or a subclass instance), else null.
-const Tensor* peek_tensor(PyObject* o) {
-  if (!PyObject_TypeCheck(o, g_tensor_type)) return nullptr;
-  auto* inst = reinterpret_cast<py::detail::instance*>(o);
-  if (inst->simple_layout) return static_cast<const Tensor*>(inst->simple_value_holder[0]);
-  return py::handle(o).cast<const Tensor*>();
-}
-
 Tensor reciprocal_of(const Tensor& t) { return div(detail::wrap_scalar(Scalar(1)), t); }
 
 // `number op self`: Fn(number, self); torch computes `number / self` as
@@ -41,19 +31,15 @@ PyObject* number_slot(PyObject* a, PyObject* b) {
   try {
     const Tensor* ta = peek_tensor(a);
     const Tensor* tb = peek_tensor(b);
-    if (ta && tb) return py::cast(Fn(*ta, *tb)).release().ptr();
-    if (ta && is_number(b)) return py::cast(Fn(*ta, to_tensor_arg(b))).release().ptr();
-    if (tb && is_number(a)) return py::cast(Reflect(*tb, to_tensor_arg(a))).release().ptr();
+    if (ta && tb) return wrap(Fn(*ta, *tb)).release().ptr();
+    if (ta && is_number(b)) return wrap(Fn(*ta, to_tensor_arg(b))).release().ptr();
+    if (tb && is_number(a)) return wrap(Reflect(*tb, to_tensor_arg(a))).release().ptr();
     if (kDivision && tb && py::isinstance<py::array>(a)) {
       return PyNumber_Multiply(py::cast(reciprocal_of(*tb)).ptr(), a);
     }
     Py_RETURN_NOTIMPLEMENTED;
-  } catch (py::error_already_set& e) {
-    e.restore();
-    return nullptr;
   } catch (...) {
-    // Translate torsh errors through pybind11's registered translators.
-    py::detail::translate_exception(std::current_exception());
+    set_python_error();
     return nullptr;
   }
 }
@@ -117,7 +103,7 @@ void register_operators(py::class_<Tensor>& cls) {
     BinFn fn = op.fn;
     cls.def(op.dunder, [fn](const Tensor& t, py::handle o) -> py::object {
       if (!py::isinstance<Tensor>(o) && !is_number(o)) return not_implemented();
-      return py::cast(fn(t, to_tensor_arg(o)));
+      return wrap(fn(t, to_tensor_arg(o)));
     });
   }
   // A number exponent or base takes pow's Scalar overloads, as in torch (which refuse negative
@@ -151,9 +137,9 @@ void register_operators(py::class_<Tensor>& cls) {
   cls.attr("__array_priority__") = 1000;
   // Defining the dunders pointed the slots at CPython's generic dunder callers: point them at
   // ours directly.
-  g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
-  for (const SlotOp& op : kSlotOps) g_tensor_type->tp_as_number->*op.slot = op.fn;
-  PyType_Modified(g_tensor_type);
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  for (const SlotOp& op : kSlotOps) type->tp_as_number->*op.slot = op.fn;
+  PyType_Modified(type);
 }
 
 }  // namespace torsh::python

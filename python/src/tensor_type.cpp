@@ -218,6 +218,7 @@ void register_tensor_type(py::class_<Tensor>& cls) {
       return same_or_wrap(self, self.cast<const Tensor&>().to(to));
     });
   }
+  install_subscript_slots(cls);
 }
 
 }  // namespace torsh::python

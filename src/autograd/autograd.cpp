@@ -2,6 +2,7 @@
 #include <atomic>
 #include <string>
 
+#include "core/tls.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
@@ -10,7 +11,7 @@
 namespace torsh {
 
 namespace {
-thread_local bool t_grad_enabled = true;
+TORSH_TLS_FAST thread_local bool t_grad_enabled = true;
 std::atomic<uint64_t> g_sequence_nr{0};
 }  // namespace
 

@@ -243,6 +243,14 @@ Tensor slice_backward_of(const Tensor& grad, const std::vector<int64_t>& sizes, 
                                end.value_or(std::numeric_limits<int64_t>::max()), step);
 }
 
+Tensor narrow_backward(const Tensor& grad, const std::vector<int64_t>& sizes, int64_t dim,
+                       int64_t start, int64_t length) {
+  // narrow has already checked dim and start; a negative start counts from the end, as torch.
+  const int64_t d = detail::wrap_dim(dim, static_cast<int64_t>(sizes.size()), "narrow");
+  const int64_t s = start < 0 ? start + sizes[static_cast<size_t>(d)] : start;
+  return torsh::slice_backward(grad, sizes, d, s, s + length, 1);
+}
+
 Tensor index_put_self_backward(const Tensor& grad, const OptionalTensorList& indices,
                                bool accumulate) {
   if (accumulate) return grad;

@@ -60,6 +60,9 @@ Tensor permute_backward(const Tensor& grad, const std::vector<int64_t>& dims);
 std::vector<Tensor> cat_backward(const Tensor& grad, int64_t dim,
                                  const std::vector<std::vector<int64_t>>& sizes);
 std::vector<Tensor> stack_backward(const Tensor& grad, int64_t dim, size_t n);
+/// narrow's backward: grad placed at [start, start + length) of dim (negative start wraps).
+Tensor narrow_backward(const Tensor& grad, const std::vector<int64_t>& sizes, int64_t dim,
+                       int64_t start, int64_t length);
 Tensor slice_backward_of(const Tensor& grad, const std::vector<int64_t>& sizes, int64_t dim,
                          std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
 

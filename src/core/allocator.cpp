@@ -17,6 +17,7 @@
 #include <new>
 #include <vector>
 
+#include "core/tls.h"
 #include "torsh/core/error.h"
 #include "torsh/core/storage.h"
 
@@ -209,6 +210,8 @@ struct SmallCache {
   void* blocks[kSmallBuckets][kSmallPerBucket];
   int count[kSmallBuckets] = {};
   bool alive = true;  // blocks freed during thread teardown go to the shared cache
+  SmallCache() = default;
+  explicit SmallCache(bool live) : alive(live) {}
   ~SmallCache() {
     alive = false;
     release();
@@ -220,7 +223,37 @@ struct SmallCache {
     }
   }
 };
-thread_local SmallCache t_small;
+// The hot paths reach the thread's caches through a plain pointer with the initial-exec TLS
+// model: one load, where a thread_local object with a destructor costs a call to
+// __tls_get_addr and an initialisation guard per access (in the Python module's shared object).
+// The caches themselves live on the heap, so the module's TLS stays a few bytes (initial-exec
+// TLS comes from the small static block glibc reserves for dlopen). At thread exit the pointer
+// moves to a dead cache that takes nothing and gives nothing.
+template <class Cache>
+struct ThreadCache {
+  static inline Cache dead{false};  // not alive, empty
+  static inline TORSH_TLS_FAST thread_local Cache* ptr = nullptr;
+  struct Owner {
+    Cache* cache = nullptr;
+    ~Owner() {
+      ptr = &dead;
+      delete cache;
+    }
+  };
+  static Cache& get() {
+    Cache* c = ptr;
+    if (__builtin_expect(c == nullptr, 0)) c = create();
+    return *c;
+  }
+  static Cache* create() {
+    static thread_local Owner owner;
+    if (!owner.cache) owner.cache = new Cache();
+    ptr = owner.cache;
+    return ptr;
+  }
+};
+
+SmallCache& small_cache() { return ThreadCache<SmallCache>::get(); }
 
 }  // namespace
 
@@ -232,25 +265,31 @@ struct ObjectPool {
   void* items[kPoolClasses][kPoolDepth];
   size_t count[kPoolClasses] = {};
   bool alive = true;  // objects freed during thread teardown bypass the pool
+  ObjectPool() = default;
+  explicit ObjectPool(bool live) : alive(live) {}
   ~ObjectPool() {
     alive = false;
-    for (size_t c = 0; c < kPoolClasses; ++c)
+    for (size_t c = 0; c < kPoolClasses; ++c) {
       for (size_t i = 0; i < count[c]; ++i) ::operator delete(items[c][i]);
+      count[c] = 0;
+    }
   }
 };
-thread_local ObjectPool t_pool;
+ObjectPool& object_pool() { return ThreadCache<ObjectPool>::get(); }
 }  // namespace
 
 void* pool_allocate(size_t size) {
   const size_t c = (size - 1) / kPoolClass;
-  if (c < kPoolClasses && t_pool.count[c] > 0) return t_pool.items[c][--t_pool.count[c]];
+  ObjectPool& pool = object_pool();
+  if (c < kPoolClasses && pool.count[c] > 0) return pool.items[c][--pool.count[c]];
   return ::operator new(c < kPoolClasses ? (c + 1) * kPoolClass : size);
 }
 
 void pool_deallocate(void* p, size_t size) noexcept {
   const size_t c = (size - 1) / kPoolClass;
-  if (c < kPoolClasses && t_pool.alive && t_pool.count[c] < kPoolDepth) {
-    t_pool.items[c][t_pool.count[c]++] = p;
+  ObjectPool& pool = object_pool();
+  if (c < kPoolClasses && pool.alive && pool.count[c] < kPoolDepth) {
+    pool.items[c][pool.count[c]++] = p;
     return;
   }
   ::operator delete(p);
@@ -264,7 +303,8 @@ void* allocate(size_t nbytes) {
   const bool small = sz <= kSmallMax;
   if (small) {
     const size_t b = sz / kAlign - 1;
-    if (t_small.count[b] > 0) return t_small.blocks[b][--t_small.count[b]];
+    SmallCache& sc = small_cache();
+    if (sc.count[b] > 0) return sc.blocks[b][--sc.count[b]];
   }
   Cache& c = cache();
   {
@@ -293,8 +333,9 @@ void deallocate(void* p, size_t nbytes) {
   const bool small = sz <= kSmallMax;
   if (small) {
     const size_t b = sz / kAlign - 1;
-    if (t_small.alive && t_small.count[b] < kSmallPerBucket) {
-      t_small.blocks[b][t_small.count[b]++] = p;
+    SmallCache& sc = small_cache();
+    if (sc.alive && sc.count[b] < kSmallPerBucket) {
+      sc.blocks[b][sc.count[b]++] = p;
       return;
     }
   }
@@ -314,7 +355,7 @@ void deallocate(void* p, size_t nbytes) {
 }
 
 void empty_cache() {
-  t_small.release();
+  small_cache().release();
   std::vector<Block> out;
   {
     Cache& c = cache();

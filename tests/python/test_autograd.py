@@ -211,54 +211,24 @@ def t64(*shape, lo=-2.0, hi=2.0):
     return torsh.from_numpy(R.uniform(lo, hi, shape)).requires_grad_()
 
 
+# Programs of several ops and overloads outside the table's samples; every differentiable op of
+# the table is gradchecked on its own samples in test_gradcheck.py.
 GRADCHECK = {
-    "add": lambda: (lambda a, b: torsh.add(a, b, alpha=2), (t64(2, 3), t64(3))),
-    "sub": lambda: (lambda a, b: torsh.sub(a, b, alpha=0.5), (t64(2, 3), t64(2, 1))),
-    "mul": lambda: (torsh.mul, (t64(2, 3), t64(3))),
-    "div": lambda: (torsh.div, (t64(2, 3), t64(3, lo=0.5, hi=2))),
-    "pow": lambda: (torsh.pow, (t64(3, lo=0.5, hi=2), t64(3))),
     "pow_scalar": lambda: (lambda a: a ** 3, (t64(4),)),
     "rpow": lambda: (lambda a: 2.0 ** a, (t64(4),)),
-    "maximum": lambda: (torsh.maximum, (t64(5), t64(5))),
-    "minimum": lambda: (torsh.minimum, (t64(5), t64(5))),
-    "where": lambda: (lambda a, b: torsh.where(a > 0, a, b), (t64(5), t64(5))),
-    "clamp": lambda: (lambda a: a.clamp(-0.5, 0.7), (t64(6),)),
-    "neg": lambda: (torsh.neg, (t64(3),)),
-    "abs": lambda: (torsh.abs, (t64(3),)),
-    "exp": lambda: (torsh.exp, (t64(3),)),
-    "log": lambda: (torsh.log, (t64(3, lo=0.5, hi=3),)),
-    "sqrt": lambda: (torsh.sqrt, (t64(3, lo=0.5, hi=3),)),
-    "tanh": lambda: (torsh.tanh, (t64(3),)),
-    "sigmoid": lambda: (torsh.sigmoid, (t64(3),)),
-    "relu": lambda: (torsh.relu, (t64(5),)),
-    "sum": lambda: (lambda a: a.sum(), (t64(2, 3),)),
-    "sum_dim": lambda: (lambda a: a.sum((0, 2), keepdim=True), (t64(2, 3, 2),)),
-    "mean": lambda: (lambda a: a.mean(1), (t64(2, 3),)),
-    "max": lambda: (lambda a: a.max(), (t64(2, 3),)),
-    "max_dim": lambda: (lambda a: a.max(1)[0], (t64(2, 3),)),
-    "min_dim": lambda: (lambda a: a.min(0, keepdim=True)[0], (t64(2, 3),)),
     "views": lambda: (lambda a: a.view(3, 2).t().permute(1, 0).transpose(0, 1).unsqueeze(0)
                       .squeeze(0).reshape(6).flatten(), (t64(2, 3),)),
     "expand": lambda: (lambda a: a.expand(2, 3) * 1.0, (t64(1, 3),)),
     "index": lambda: (lambda a: a[1, ::2] + a[:, 1].sum() + a.narrow(1, 0, 2).sum(), (t64(2, 3),)),
     "cat_stack": lambda: (lambda a, b: torsh.cat([a, b], 0).sum(0) + torsh.stack([a, a * b], 1)
                           .sum(), (t64(2, 3), t64(1, 3))),
-    "mm": lambda: (torsh.mm, (t64(2, 3), t64(3, 2))),
-    "bmm": lambda: (torsh.bmm, (t64(2, 2, 3), t64(2, 3, 2))),
     "matmul": lambda: (torsh.matmul, (t64(2, 2, 3), t64(3))),
     "clone": lambda: (lambda a: a.clone() * a.contiguous(), (t64(3),)),
-    "min": lambda: (lambda a: a.min(), (t64(2, 3),)),
-    "mean_all": lambda: (lambda a: a.mean(), (t64(2, 3),)),
-    "squeeze_dim": lambda: (lambda a: a.squeeze(1).squeeze() * 1.0, (t64(2, 1, 3),)),
     "expand_as": lambda: (lambda a, b: a.expand_as(b) * b, (t64(1, 3), t64(2, 3))),
-    "div_floor": lambda: (lambda a, b: torsh.div(a, b, rounding_mode="floor") + a * b,
-                          (t64(3), t64(3, lo=0.5, hi=2))),
     "clamp_tensor": lambda: (lambda a, lo, hi: a.clamp(lo, hi), (t64(5), t64(5, lo=-2, hi=-0.5),
                                                                  t64(5, lo=0.5, hi=2))),
     "setitem": lambda: (lambda a, b: _setitem(a, b), (t64(2, 3), t64(3))),
     "inplace_view": lambda: (lambda a, b: _inplace_view(a, b), (t64(2, 3), t64(3))),
-    "prod": lambda: (lambda a: a.prod(), (t64(2, 3),)),
-    "prod_dim": lambda: (lambda a: a.prod(1, keepdim=True) + a.prod(-2), (t64(2, 3),)),
     "prod_zeros": lambda: (lambda a: a.prod(0) + a.prod(1).sum() + a.prod(), (_with_zeros(),)),
 }
 
@@ -290,10 +260,8 @@ def test_gradcheck(name):
     assert torsh.autograd.gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
 
 
-@pytest.mark.parametrize("name", sorted(set(GRADCHECK) - {"max", "min", "relu", "div_floor", "clamp_tensor", "setitem",
-                                                          "inplace_view", "abs", "clamp",
-                                                          "maximum", "minimum", "where",
-                                                          "max_dim", "min_dim"}))
+# In-place ops on views (CopySlices) have no double backward yet: a listed gap (docs/autograd.md).
+@pytest.mark.parametrize("name", sorted(set(GRADCHECK) - {"setitem", "inplace_view"}))
 def test_gradgradcheck(name):
     fn, inputs = GRADCHECK[name]()
     record("gradgradcheck")

@@ -274,3 +274,93 @@ def test_array_priority():
                          ids=["sin", "negative", "greater", "add"])
 def test_numpy_ufuncs_give_tensors(ufunc):
     compare(lambda m: ufunc(m.arange(1.0, 4.0)))
+
+
+# ---- generated entry points: named tuples, keywords, numbers, errors --------------------------
+def _both(fn):
+    return fn(torch), fn(torsh)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.max(x, 1), lambda m, x: x.max(dim=0, keepdim=True), lambda m, x: m.min(x, -1),
+    lambda m, x: x.min(1)])
+def test_named_tuple_returns(call):
+    vals = np.array([[3.0, 1.0, 2.0], [0.5, 4.0, 4.0]])
+    rt, rs = _both(lambda m: call(m, m.tensor(vals)))
+    assert type(rs).__name__ == type(rt).__name__
+    assert type(rs).__module__ == "torsh.return_types"
+    assert isinstance(rs, tuple) and len(rs) == len(rt) == 2
+    assert rs._fields if hasattr(rt, "_fields") else True  # torch 1.13's structseq has no _fields
+    for field in ("values", "indices"):
+        assert getattr(rs, field).tolist() == getattr(rt, field).tolist()
+    values, indices = rs  # unpacks like a tuple
+    assert values.tolist() == rt[0].tolist() and indices.tolist() == rt[1].tolist()
+    assert isinstance(rs, torsh.return_types.max if "max" in type(rs).__name__
+                      else torsh.return_types.min)
+    assert pickle.loads(pickle.dumps(type(rs))) is type(rs)  # importable by its name
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: m.add(a, 2), lambda m, a: a.add(2.5, alpha=2), lambda m, a: m.eq(a, 1),
+    lambda m, a: a.mul_(3), lambda m, a: m.pow(a, 2), lambda m, a: a.lt(0.5)])
+def test_numbers_as_tensors(call):
+    rt, rs = _both(lambda m: call(m, m.tensor([1.0, 2.0])))
+    assert rs.tolist() == rt.tolist() and str(rs.dtype)[6:] == str(rt.dtype)[6:]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: m.exp(a, 1),  # extra positional
+    lambda m, a: m.exp(a, foo=1),  # unknown keyword
+    lambda m, a: a.sum(dim=0, dim2=1),
+    lambda m, a: m.exp(input=a, input2=a),
+    lambda m, a: a.view("x"),
+    lambda m, a: m.cat(a),
+    lambda m, a: a.add(a, alpha=1, alpha2=2)])
+def test_bad_arguments_raise_type_error(call):
+    for m in (torch, torsh):
+        with pytest.raises(TypeError):
+            call(m, m.ones(2))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: a.sum(input=a) if m is None else m.sum(input=a),
+    lambda m, a: m.exp(input=a), lambda m, a: m.cat(tensors=[a, a], dim=0),
+    lambda m, a: m.zeros(size=(2, 3)), lambda m, a: m.zeros(2, 3, dtype=m.float64),
+    lambda m, a: a.view(-1), lambda m, a: a.view((2, 1)), lambda m, a: a.view([1, 2]),
+    lambda m, a: m.transpose(a.view(1, 2), dim0=0, dim1=1)])
+def test_keyword_and_list_forms(call):
+    rt, rs = _both(lambda m: call(m, m.ones(2)))
+    assert rs.tolist() == rt.tolist() and tuple(rs.shape) == tuple(rt.shape)
+    assert str(rs.dtype)[6:] == str(rt.dtype)[6:]
+
+
+@pytest.mark.parametrize("call", [lambda m, a: a.add(2 ** 64), lambda m, a: a.sum(2 ** 70),
+                                  lambda m, a: a.narrow(0, 2 ** 64, 1)])
+def test_int_overflow_raises_runtime_error(call):
+    for m in (torch, torsh):
+        with pytest.raises(RuntimeError, match="Overflow when unpacking long"):
+            call(m, m.ones(2))
+
+
+@pytest.mark.parametrize("call", [lambda m, a: a.view(2 ** 64), lambda m, a: m.zeros(2 ** 63),
+                                  lambda m, a: a.view(1, 2 ** 64), lambda m, a: a.permute([0, 2 ** 65])])
+def test_int_list_overflow_raises_type_error(call):
+    for m in (torch, torsh):
+        with pytest.raises(TypeError):
+            call(m, m.ones(2))
+
+
+def test_subscript_slots():
+    for m in (torch, torsh):
+        a = m.arange(6.0).view(2, 3)
+        assert a[1].tolist() == [3.0, 4.0, 5.0] and a[-1, 0].item() == 3.0
+        a[0] = 7.0
+        assert a.__getitem__(0).tolist() == [7.0, 7.0, 7.0]
+        a.__setitem__((1, 1), 9.0)
+        assert a[1, 1].item() == 9.0
+        with pytest.raises(IndexError):
+            a[2]
+        with pytest.raises(IndexError):
+            m.tensor(1.0)[0]
+        with pytest.raises(TypeError):
+            del a[0]

@@ -1,6 +1,5 @@
 """Functor kernels: the same values give the same bits whatever the layout, for every pointwise
-op of the table; gradcheck/gradgradcheck of every differentiable unary/binary op come from the
-table too (`test: {gradcheck: false}` opts out, with a reason beside it)."""
+op of the table (gradcheck of every differentiable op of the table: test_gradcheck.py)."""
 import os
 
 import numpy as np
@@ -15,7 +14,6 @@ with open(os.path.join(ROOT, "ops", "ops.yaml")) as f:
     TABLE = yaml.safe_load(f)
 
 POINTWISE = [e for e in TABLE if e.get("test", {}).get("kind") in ("unary", "binary")]
-DIFFERENTIABLE = [e for e in POINTWISE if "backward" in e and e["test"].get("gradcheck", True)]
 
 
 def name_of(e):
@@ -70,26 +68,3 @@ def test_same_bits_on_every_layout(entry, dtype):
     row = x[3:4]
     exp = row.expand(37, 19)
     assert bits(args(exp, y)) == bits(args(exp.contiguous(), y)), f"{name}(expanded)"
-
-
-def gradcheck_inputs(e):
-    lo, hi = domain_of(e)
-    lo, hi = max(lo, -3.0), min(hi, 3.0)
-    torsh.manual_seed(0)
-
-    def t(*shape):
-        return (torsh.rand(*shape, dtype=torsh.float64) * (hi - lo) + lo).requires_grad_(True)
-
-    if e["test"]["kind"] == "unary":
-        return (t(3, 2),)
-    return (t(2, 3), t(3))
-
-
-@pytest.mark.parametrize("entry", DIFFERENTIABLE, ids=name_of)
-def test_table_gradcheck(entry):
-    fn = getattr(torsh, name_of(entry))
-    inputs = gradcheck_inputs(entry)
-    record("gradcheck " + name_of(entry))
-    assert torsh.autograd.gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
-    if entry["test"].get("gradgradcheck", True):
-        assert torsh.autograd.gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)

@@ -327,9 +327,10 @@ def samples_select(meta, rng):
 
 
 def samples_narrow(meta, rng):
-    x = make(values(rng, (4, 5), "int64"), "int64")
-    for d, s, n in [(0, 1, 2), (1, 0, 5), (1, -2, 2), (0, 3, 2), (2, 0, 1)]:
-        yield (x, d, s, n), {}, f"[{d},{s},{n}]"
+    for dt in ["float32", "int64"]:
+        x = make(values(rng, (4, 5), dt), dt)
+        for d, s, n in [(0, 1, 2), (1, 0, 5), (1, -2, 2), (0, 3, 2), (2, 0, 1)]:
+            yield (x, d, s, n), {}, f"[{dt},{d},{s},{n}]"
 
 
 def samples_cat(meta, rng):

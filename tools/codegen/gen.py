@@ -10,6 +10,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from schema import OPTION_ARGS, has_tensor_options, parse_schema  # noqa: E402
+from pybind import PyBindings, python_options  # noqa: E402
 
 CPP_TYPES = {
     "Tensor": "const Tensor&",
@@ -306,8 +307,7 @@ class Gen:
         self.kernel_ops = []  # generated native out functions of `kernel:` entries
         self.nodes = []
         self.decls, self.defs, self.native, self.methods, self.method_defs = [], [], [], [], []
-        self.py_groups = {}  # python name -> list of (kind, schema, entry)
-        self.py_method_groups = {}
+        self.py = PyBindings()
 
     def run(self):
         for e in self.entries:
@@ -390,8 +390,8 @@ class Gen:
                                  f"  return {s.name}({fwd});\n}}")
             self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(params_d)});")
             self.defs.append(f"{ret} {s.name}({', '.join(params)}) {{\n{body}\n}}")
-            if e.get("python", True):
-                self.py_groups.setdefault(s.name, []).append(("function", s, e))
+            if python_options(e) is not None:
+                self.py.add("function", s.name, s, e)
         if "out" in variants:
             assert structured, s.name
             op = ["Tensor& out"] + params
@@ -418,8 +418,8 @@ class Gen:
             call = ", ".join(this if n == "self" else n for n in all_names)
             mbody = f"return torsh::{fn}({call});" if fn else f"return torsh::method_impl::{s.name}({call});"
             self.method_defs.append(f"{ret} Tensor::{s.name}({', '.join(mp)}) const {{\n  {mbody}\n}}")
-            if e.get("python", True):
-                self.py_method_groups.setdefault(s.name, []).append(("method", s, e))
+            if python_options(e) is not None:
+                self.py.add("method", s.name, s, e)
         if "inplace" in variants:
             assert structured, s.name
             mp_d, _ = cpp_params(s, True, skip_self=True)
@@ -451,8 +451,8 @@ class Gen:
                 lines += ["  (void)rg;"]
             lines += ["  return self;", "}"]
             self.method_defs.append("\n".join(lines))
-            if e.get("python", True):
-                self.py_method_groups.setdefault(name, []).append(("inplace", s, e))
+            if python_options(e) is not None:
+                self.py.add("inplace", name, s, e)
 
     def kernel_op(self, e, s):
         """Registers the entry's functor kernel; writes its native out function unless an
@@ -486,119 +486,9 @@ class Gen:
                 f"namespace kernels {{\n{decls}\n}}  // namespace kernels\n}}  // namespace torsh::detail\n"
                 f"#define TORSH_FOR_EACH_KERNEL(X) \\\n{xs}\n")
 
-    # ---- Python bindings -------------------------------------------------------------
-    def py_signature(self, s, kind):
-        parts, kw = [], False
-        opts = has_tensor_options(s)
-        for a in s.args:
-            if kind != "function" and a.name == "self":
-                continue
-            if a.kwonly and not kw:
-                parts.append("*")
-                kw = True
-            name = "input" if (a.name == "self" and kind == "function") else a.name
-            t = a.base + ("?" if a.optional else "")
-            if a.fixed_len:
-                t = t.replace("[]", f"[{a.fixed_len}]")
-            p = f"{t} {name}"
-            if a.default is not None:
-                p += "=" + a.default
-            parts.append(p)
-        if opts:
-            parts.append("bool requires_grad=False")
-        if kind == "function" and "out" in s_variants(s):
-            if not kw:
-                parts.append("*")
-            parts.append("Tensor? out=None")
-        return f"{s.name}({', '.join(parts)})"
-
-    def py_call(self, s, kind, e):
-        """C++ statement for one matched overload; r holds the parsed arguments."""
-        opts = has_tensor_options(s)
-        vals, i = [], 0
-        native = e.get("out_impl") or e.get("impl")
-        idx = {}
-        for a in s.args:
-            if kind != "function" and a.name == "self":
-                continue
-            idx[a.name] = i
-            i += 1
-        if opts:
-            idx["requires_grad"] = i
-            i += 1
-        for a in s.args:
-            if a.name == "self" and kind != "function":
-                vals.append("self")
-                continue
-            if opts and a.name in OPTION_ARGS:
-                if a.name == "dtype":
-                    vals.append(f"r.options({idx['dtype']}, {idx['device']}, {idx['requires_grad']})")
-                continue
-            vals.append(f"r.{accessor(a)}({idx[a.name]})")
-        args = ", ".join(vals)
-        if kind == "inplace":
-            rest = [v for v in vals if v != "self"]
-            return (f"self.{s.name}_({', '.join(rest)});\n      return self_obj;")
-        if kind == "method":
-            rest = [v for v in vals if v != "self"]
-            return f"return wrap(self.{s.name}({', '.join(rest)}));"
-        out_stmt = ""
-        if "out" in s_variants(s):
-            # torch returns the very object passed as out=, not a new wrapper of its tensor.
-            out_stmt = (f"if (!r.is_none({i})) {{ Tensor o = r.tensor({i}); "
-                        f"torsh::{s.name}_out(o, {args}); "
-                        f"return py::reinterpret_borrow<py::object>(r.vals[{i}]); }}\n      ")
-        return f"{out_stmt}return wrap(torsh::{s.name}({args}));"
-
-    def python(self):
-        out = ['#include "bindings.h"', "namespace torsh::python {", "using namespace torsh;"]
-        reg = []
-        for groups, kind_fn in ((self.py_groups, "fn"), (self.py_method_groups, "m")):
-            for name, items in groups.items():
-                cname = f"py_{kind_fn}_{name}"
-                sigs = ", ".join(f'Signature("{self.py_signature(s, kind)}")' for kind, s, _ in items)
-                self_param = "" if kind_fn == "fn" else "py::object self_obj, "
-                self_cast = "" if kind_fn == "fn" else "  const Tensor& self = self_obj.cast<const Tensor&>();\n"
-                cases = "\n".join(
-                    f"    case {k}: {{\n      {self.py_call(s, kind, e)}\n    }}"
-                    for k, (kind, s, e) in enumerate(items))
-                out.append(f"""static py::object {cname}({self_param}py::args args, py::kwargs kwargs) {{
-{self_cast}  static const SignatureGroup sigs("{name}", {{{sigs}}});
-  ParsedArgs r;
-  switch (sigs.parse(args, kwargs, r)) {{
-{cases}
-  }}
-  throw Error("unreachable");
-}}""")
-                if kind_fn == "fn":
-                    reg.append(f'  m.def("{name}", &{cname});')
-                else:
-                    reg.append(f'  cls.def("{name}", &{cname});')
-        out.append("void register_generated(py::module_& m, py::class_<Tensor>& cls) {")
-        out.extend(reg)
-        out.append("}\n}  // namespace torsh::python")
-        return "\n".join(out)
-
 
 def s_variants(s):
     return s._variants
-
-
-def accessor(a):
-    t = a.base
-    return {
-        "Tensor": "optional_tensor" if a.optional else "tensor",
-        "Tensor[]": "tensorlist",
-        "Tensor?[]": "optional_tensorlist",
-        "Scalar": "optional_scalar" if a.optional else "scalar",
-        "int": "optional_int64" if a.optional else "int64",
-        "int[]": "optional_intlist" if a.optional else "intlist",
-        "float": "optional_double" if a.optional else "to_double",
-        "bool": "optional_bool" if a.optional else "to_bool",
-        "str": "optional_string" if a.optional else "string",
-        "ScalarType": "optional_scalartype" if a.optional else "scalartype",
-        "Generator": "generator",
-    }[t]
 
 
 def main():
@@ -630,7 +520,7 @@ def main():
             + "\n".join(g.nodes) + "\n}  // namespace torsh::autograd::generated\n"
             "namespace torsh {\n"
             + "\n".join(g.defs) + "\n" + "\n".join(g.method_defs) + "\n}  // namespace torsh\n",
-        os.path.join(out_dir, "python_functions.cpp"): g.python() + "\n",
+        os.path.join(out_dir, "python_functions.cpp"): g.py.source(),
         os.path.join(inc, "kernels.h"): g.kernels_header(),
         os.path.join(out_dir, "kernel_ops.cpp"):
             '// Generated: native out functions of the table\'s kernel: entries.\n'

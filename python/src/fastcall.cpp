@@ -1,0 +1,98 @@
+// The generated ops' entry points: CPython vectorcall (METH_FASTCALL | METH_KEYWORDS) functions
+// and methods registered without pybind11's overload dispatcher, the Tensor peek that avoids its
+// type caster, errors, and torch's named tuples of tensors (torch.return_types).
+#include "bindings.h"
+
+namespace torsh::python {
+
+namespace {
+PyTypeObject* g_tensor_type = nullptr;
+}  // namespace
+
+void set_tensor_type(PyObject* type) { g_tensor_type = reinterpret_cast<PyTypeObject*>(type); }
+
+const Tensor* peek_tensor(PyObject* o) {
+  if (!g_tensor_type || !PyObject_TypeCheck(o, g_tensor_type)) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(o);
+  if (inst->simple_layout) return static_cast<const Tensor*>(inst->simple_value_holder[0]);
+  return py::handle(o).cast<const Tensor*>();
+}
+
+py::object wrap(Tensor t) {
+  // pybind11's cast looks the type up by name and registers each instance in a hash table (for
+  // finding it again from its C++ pointer, which nothing here needs); a new Tensor object is
+  // built directly instead: its own copy of the Tensor in a unique_ptr holder, as pybind11 does.
+  PyTypeObject* type = g_tensor_type;
+  PyObject* self = type->tp_alloc(type, 0);
+  if (!self) throw py::error_already_set();
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  inst->allocate_layout();
+  if (!inst->simple_layout) {
+    Py_DECREF(self);
+    return py::cast(std::move(t));
+  }
+  auto* value = new Tensor(std::move(t));
+  inst->simple_value_holder[0] = value;
+  new (&inst->simple_value_holder[1]) std::unique_ptr<Tensor>(value);
+  inst->simple_holder_constructed = true;
+  inst->owned = true;
+  return py::reinterpret_steal<py::object>(self);
+}
+
+void set_python_error() {
+  try {
+    throw;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const torsh::IndexError& e) {
+    PyErr_SetString(PyExc_IndexError, e.what());
+  } catch (const torsh::TypeError& e) {
+    PyErr_SetString(PyExc_TypeError, e.what());
+  } catch (const torsh::ValueError& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const torsh::Error& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  } catch (...) {
+    // pybind11's own exceptions (cast_error, builtin exceptions) and std exceptions.
+    py::detail::translate_exception(std::current_exception());
+  }
+}
+
+void add_functions(py::module_& m, PyMethodDef* defs) {
+  py::object module_name = m.attr("__name__");
+  for (PyMethodDef* d = defs; d->ml_name; ++d) {
+    PyObject* f = PyCFunction_NewEx(d, nullptr, module_name.ptr());
+    if (!f || PyObject_SetAttrString(m.ptr(), d->ml_name, f) != 0) throw py::error_already_set();
+    Py_DECREF(f);
+  }
+}
+
+void add_methods(py::handle cls, PyMethodDef* defs) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  for (PyMethodDef* d = defs; d->ml_name; ++d) {
+    PyObject* m = PyDescr_NewMethod(type, d);
+    if (!m || PyObject_SetAttrString(cls.ptr(), d->ml_name, m) != 0) {
+      throw py::error_already_set();
+    }
+    Py_DECREF(m);
+  }
+}
+
+PyTypeObject* make_return_type(py::module_& return_types, PyStructSequence_Desc* desc) {
+  PyTypeObject* type = PyStructSequence_NewType(desc);
+  if (!type) throw py::error_already_set();
+  std::string full = desc->name;
+  return_types.attr(full.substr(full.rfind('.') + 1).c_str()) =
+      py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(type));
+  return type;
+}
+
+py::object wrap_named(PyTypeObject* type, std::initializer_list<Tensor> items) {
+  py::object r = py::reinterpret_steal<py::object>(PyStructSequence_New(type));
+  if (!r) throw py::error_already_set();
+  Py_ssize_t i = 0;
+  for (const Tensor& t : items) PyStructSequence_SetItem(r.ptr(), i++, wrap(t).release().ptr());
+  return r;
+}
+
+}  // namespace torsh::python
