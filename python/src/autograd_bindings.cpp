@@ -3,6 +3,8 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <unordered_map>
+
 #include "bindings.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
@@ -83,18 +85,77 @@ class PyFunctionNode : public Node {
 };
 }  // namespace
 
+namespace {
+PyObject* g_node_type = nullptr;
+
+// The Python class of a node: a subclass of torsh.Node named as torch names it
+// (type(y.grad_fn).__name__ == "MulBackward0"), created once per name.
+PyTypeObject* node_class(const std::string& name) {
+  static std::unordered_map<std::string, py::object> classes;
+  auto it = classes.find(name);
+  if (it == classes.end()) {
+    py::dict ns;
+    ns["__slots__"] = py::tuple();
+    ns["__module__"] = "torsh.autograd.graph";
+    py::object cls = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(&PyType_Type))(
+        name, py::make_tuple(py::handle(g_node_type)), ns);
+    it = classes.emplace(name, std::move(cls)).first;
+  }
+  return reinterpret_cast<PyTypeObject*>(it->second.ptr());
+}
+
+py::object wrap_node(const std::shared_ptr<Node>& fn) {
+  if (!fn) return py::none();
+  const auto* tinfo = py::detail::get_type_info(typeid(Node));
+  // The same node gives the same object while one is alive, as torch.
+  if (py::handle h = py::detail::find_registered_python_instance(fn.get(), tinfo)) {
+    return py::reinterpret_borrow<py::object>(h);
+  }
+  std::string name = fn->name();
+  PyTypeObject* type =
+      node_class(name.substr(name.rfind(':') + 1));  // torch's class names are bare
+  PyObject* self = type->tp_alloc(type, 0);
+  if (!self) throw py::error_already_set();
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  inst->allocate_layout();
+  if (!inst->simple_layout) {
+    Py_DECREF(self);
+    return py::cast(fn);
+  }
+  inst->simple_value_holder[0] = fn.get();
+  new (&inst->simple_value_holder[1]) std::shared_ptr<Node>(fn);
+  inst->simple_holder_constructed = true;
+  inst->owned = true;
+  py::detail::register_instance(inst, fn.get(), tinfo);
+  inst->simple_instance_registered = true;
+  return py::reinterpret_steal<py::object>(self);
+}
+}  // namespace
+
 void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
-  py::class_<Node, std::shared_ptr<Node>>(m, "Node")
-      .def("name", &Node::name)
-      .def_property_readonly(
-          "next_functions",
-          [](Node& n) {
-            py::list l;
-            for (const auto& e : n.next_edges()) {
-              l.append(py::make_tuple(e.function ? py::cast(e.function) : py::none(), e.input_nr));
-            }
-            return py::tuple(l);
-          })
+  py::class_<Node, std::shared_ptr<Node>> node_cls(m, "Node");
+  g_node_type = node_cls.ptr();
+  // torch's name(): its hand-written nodes carry their C++ namespace
+  // ("torch::autograd::CopySlices"); the generated ones are bare ("MulBackward0").
+  node_cls
+      .def("name",
+           [](const Node& n) {
+             static const char* const kNamespaced[] = {"AccumulateGrad", "CopySlices",
+                                                       "CopyBackwards",  "GraphRoot",
+                                                       "Error",          "UndefinedGrad"};
+             std::string name = n.name();
+             for (const char* k : kNamespaced)
+               if (name == k) return "torch::autograd::" + name;
+             return name;
+           })
+      .def_property_readonly("next_functions",
+                             [](Node& n) {
+                               py::list l;
+                               for (const auto& e : n.next_edges()) {
+                                 l.append(py::make_tuple(wrap_node(e.function), e.input_nr));
+                               }
+                               return py::tuple(l);
+                             })
       .def("__repr__", [](Node& n) {
         char buf[32];
         std::snprintf(buf, sizeof(buf), "%p", static_cast<void*>(&n));
@@ -116,11 +177,7 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
           [](Tensor& t, py::handle g) {
             t.mutable_grad() = g.is_none() ? Tensor() : g.cast<Tensor>();
           })
-      .def_property_readonly("grad_fn",
-                             [](const Tensor& t) -> py::object {
-                               auto fn = t.grad_fn();
-                               return fn ? py::cast(fn) : py::none();
-                             })
+      .def_property_readonly("grad_fn", [](const Tensor& t) { return wrap_node(t.grad_fn()); })
       .def_property_readonly("is_leaf", &Tensor::is_leaf)
       .def_property_readonly("output_nr", &Tensor::output_nr)
       .def_property_readonly("_version", &Tensor::_version)

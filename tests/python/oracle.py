@@ -190,7 +190,7 @@ def check_grad(op, fn_t, fn_s, args, kwargs=None, where="", check_name=True):
         return
     record(op + ".grad")
     tn = type(t_diff[0].grad_fn).__name__ if t_diff[0].grad_fn is not None else None
-    sn = s_diff[0].grad_fn.name() if s_diff[0].grad_fn is not None else None
+    sn = type(s_diff[0].grad_fn).__name__ if s_diff[0].grad_fn is not None else None
     # Composite ops record their parts; torch's decomposition (and so the name) may differ.
     assert sn == tn or not check_name, f"{where}: grad_fn {sn} vs torch {tn}"
     rng = np.random.default_rng(3)
