@@ -300,17 +300,35 @@ def check_entry(e):
         sys.exit(f"ops.yaml: {where}: needs kernel, out_impl or impl")
 
 
+class Op:
+    """One table entry being emitted: its schema, variants and C++ signature pieces."""
+
+    def __init__(self, e, s, variants):
+        self.e, self.s, self.variants = e, s, variants
+        self.ret = cpp_return(s)
+        self.params_d, self.names = cpp_params(s, True)
+        self.params, _ = cpp_params(s, False)
+        self.call_args = ", ".join(self.names)
+        self.structured = "out_impl" in e or "kernel" in e
+        self.native = None
+        self.ag = None
+
+
 class Gen:
     def __init__(self, entries):
         self.entries = entries
         self.kernels = []  # (runner, functor), in table order, unique
         self.kernel_ops = []  # generated native out functions of `kernel:` entries
-        self.nodes = []
-        self.decls, self.defs, self.native, self.methods, self.method_defs = [], [], [], [], []
+        self.decls, self.native, self.methods = [], [], []
+        # Definitions per op family (the table's `# ---- family ----` sections), one generated
+        # source file each.
+        self.nodes, self.defs, self.method_defs = {}, {}, {}
+        self.family = None
         self.py = PyBindings()
 
-    def run(self):
-        for e in self.entries:
+    def run(self, families):
+        for e, family in zip(self.entries, families):
+            self.family = family
             check_entry(e)
             s = parse_schema(e["func"])
             e["_schema"] = s
@@ -318,141 +336,155 @@ class Gen:
             self.emit(e, s, variants)
 
     def emit(self, e, s, variants):
-        ret = cpp_return(s)
-        params_d, names = cpp_params(s, True)
-        params, _ = cpp_params(s, False)
-        call_args = ", ".join(names)
-        structured = "out_impl" in e or "kernel" in e
+        """One entry: its autograd node, then each variant it asks for."""
+        op = Op(e, s, variants)
         kernel_native = self.kernel_op(e, s) if "kernel" in e else None
-        native = e.get("out_impl") or e.get("impl") or kernel_native
-        ag = Autograd(s, e) if e.get("backward") else None
-        if ag:
-            self.nodes.append(ag.node_class())
-        if structured:
-            self.native.append(f"void {native}(Tensor& out, {', '.join(params)});")
+        op.native = e.get("out_impl") or e.get("impl") or kernel_native
+        op.ag = Autograd(s, e) if e.get("backward") else None
+        if op.ag:
+            self.nodes.setdefault(self.family, []).append(op.ag.node_class())
+        body = self.function_body(op)
+        if "function" in variants:
+            self.emit_function(op, body)
+        else:
+            # Method-only ops still record autograd: the method calls this hidden function.
+            self.defs.setdefault(self.family, []).append(
+                f"namespace method_impl {{\n{op.ret} {s.name}({', '.join(op.params)}) {{\n"
+                f"{body}\n}}\n}}  // namespace method_impl")
+        if "out" in variants:
+            self.emit_out(op)
+        if "method" in variants and any(a.name == "self" for a in s.args):
+            self.emit_method(op)
+        if "inplace" in variants:
+            self.emit_inplace(op)
+
+    def function_body(self, op):
+        """The body of the op's C++ function: autograd recording around the native call."""
+        s, e, ag, native, call_args = op.s, op.e, op.ag, op.native, op.call_args
+        if op.structured:
+            self.native.append(f"void {native}(Tensor& out, {', '.join(op.params)});")
             call = f"native::{native}(out, {call_args});"
             outs = ["out"]
             body_ret = "  return out;"
             decl_out = "  Tensor out;\n"
         else:
-            self.native.append(f"{ret} {native}({', '.join(params)});")
+            self.native.append(f"{op.ret} {native}({', '.join(op.params)});")
             call = f"auto res = native::{native}({call_args});"
             n_out = len(s.returns)
             outs = ["res"] if n_out == 1 else [f"std::get<{i}>(res)" for i in range(n_out)]
             body_ret = "  return res;"
             decl_out = ""
         if e.get("composite"):
-            body = f"  return native::{native}({call_args});" if not structured else \
+            return f"  return native::{native}({call_args});" if not op.structured else \
                 f"{decl_out}  {call}\n{body_ret}"
-        elif ag:
+        if ag:
             head = [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
                     f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",
                     "  if (rg) {"] + ag.make_node() + ["  }"]
-            if structured:
+            if op.structured:
                 run = ["  Tensor out;", "  {", "    AutoGradMode guard(false);", f"    {call}", "  }"]
             else:
                 run = ["  auto res = [&] {", "    AutoGradMode guard(false);",
                        f"    return native::{native}({call_args});", "  }();"]
-            body = "\n".join(head + run)
             tail = ["  if (rg) {"] + ag.finish_node(outs) + ["  }"]
             if s.returns[0].alias == "a":
                 # Views are tracked even without history, so an in-place op on them later can
                 # rebase their base (buf[0:2].add_(x) makes buf depend on x).
                 tail += [f"  else if (GradMode::is_enabled()) autograd::mark_view({outs[0]}, self);"]
-            body += "\n" + "\n".join(tail + [body_ret])
-        elif structured:
-            body = f"{decl_out}  AutoGradMode guard(false);\n  {call}\n{body_ret}"
-        elif any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
-            body = (f'  autograd::check_inplace(self, "{s.name}");\n'
+            return "\n".join(head + run) + "\n" + "\n".join(tail + [body_ret])
+        if op.structured:
+            return f"{decl_out}  AutoGradMode guard(false);\n  {call}\n{body_ret}"
+        if any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
+            return (f'  autograd::check_inplace(self, "{s.name}");\n'
                     f"  AutoGradMode guard(false);\n  Tensor& r = native::{native}({call_args});\n"
                     f"  r.unsafeGetTensorImpl()->storage()->bump_version();\n  return r;")
-        elif has_tensor_options(s):
-            body = (f"  AutoGradMode guard(false);\n  Tensor r = native::{native}({call_args});\n"
+        if has_tensor_options(s):
+            return (f"  AutoGradMode guard(false);\n  Tensor r = native::{native}({call_args});\n"
                     f"  if (options.requires_grad()) r.requires_grad_(true);\n  return r;")
+        return f"  AutoGradMode guard(false);\n  return native::{native}({call_args});"
+
+    def emit_function(self, op, body):
+        s, ret, params, params_d = op.s, op.ret, op.params, op.params_d
+        defs = self.defs.setdefault(self.family, [])
+        gen = [a for a in s.args if a.base == "Generator"]
+        if gen:
+            # libtorch spelling: the generator is a required argument of one overload, and
+            # another overload omits it (so randn({3}, kFloat) resolves).
+            params_d = [p.replace(" = std::nullopt", "") if p.startswith("std::optional<Generator>")
+                        else p for p in params_d]
+            no_gen_d = [p for p in params_d if not p.startswith("std::optional<Generator>")]
+            no_gen = [p for p in params if not p.startswith("std::optional<Generator>")]
+            fwd = ", ".join("std::nullopt" if n == gen[0].name else n for n in op.names)
+            self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(no_gen_d)});")
+            defs.append(f"{ret} {s.name}({', '.join(no_gen)}) {{\n  return {s.name}({fwd});\n}}")
+        self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(params_d)});")
+        defs.append(f"{ret} {s.name}({', '.join(params)}) {{\n{body}\n}}")
+        if python_options(op.e) is not None:
+            self.py.add("function", s.name, s, op.e)
+
+    def emit_out(self, op):
+        s, ag = op.s, op.ag
+        assert op.structured, s.name
+        od = ["Tensor& out"] + op.params_d
+        self.decls.append(f"/// torch.{s.name}(..., out=out)\nTensor& {s.name}_out({', '.join(od)});")
+        rg_check = ""
+        if ag:
+            rg_check = (f"  TORSH_CHECK(!(GradMode::is_enabled() && ({ag.rg_expr()})), "
+                        f'"{s.name}(): functions with out=... arguments don\'t support automatic '
+                        f'differentiation, but one of the arguments requires grad.");\n')
+        self.defs.setdefault(self.family, []).append(
+            f"Tensor& {s.name}_out({', '.join(['Tensor& out'] + op.params)}) {{\n{rg_check}"
+            f"  {{\n    AutoGradMode guard(false);\n    native::{op.native}(out, {op.call_args});\n  }}\n"
+            f"  out.unsafeGetTensorImpl()->storage()->bump_version();\n  return out;\n}}")
+
+    def emit_method(self, op):
+        s, variants = op.s, op.variants
+        mp_d, _ = cpp_params(s, True, skip_self=True)
+        mp, _ = cpp_params(s, False, skip_self=True)
+        fn = s.name if "function" in variants else None
+        self.methods.append(f"{op.ret} {s.name}({', '.join(mp_d)}) const;")
+        this = "*this"
+        if any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
+            this = "const_cast<Tensor&>(*this)"
+        call = ", ".join(this if n == "self" else n for n in op.names)
+        mbody = f"return torsh::{fn}({call});" if fn else f"return torsh::method_impl::{s.name}({call});"
+        self.method_defs.setdefault(self.family, []).append(
+            f"{op.ret} Tensor::{s.name}({', '.join(mp)}) const {{\n  {mbody}\n}}")
+        if python_options(op.e) is not None:
+            self.py.add("method", s.name, s, op.e)
+
+    def emit_inplace(self, op):
+        s, ag = op.s, op.ag
+        assert op.structured, s.name
+        mp_d, _ = cpp_params(s, True, skip_self=True)
+        mp, mnames = cpp_params(s, False, skip_self=True)
+        name = s.name + "_"
+        self.methods.append(f"Tensor& {name}({', '.join(mp_d)}) const;")
+        call = ", ".join(["self"] + mnames)
+        lines = [f"Tensor& Tensor::{name}({', '.join(mp)}) const {{",
+                 "  Tensor& self = const_cast<Tensor&>(*this);"]
+        if ag:
+            lines += [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
+                      f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",
+                      "  if (rg) {",
+                      f'    autograd::check_inplace(self, "{name}");'] + \
+                ag.make_node(inplace=True) + ["  }"]
         else:
-            body = f"  AutoGradMode guard(false);\n  return native::{native}({call_args});"
-        if "function" not in variants:
-            # Method-only ops still record autograd: the method calls this hidden function.
-            self.defs.append(f"namespace method_impl {{\n{ret} {s.name}({', '.join(params)}) {{\n"
-                             f"{body}\n}}\n}}  // namespace method_impl")
-        if "function" in variants:
-            gen = [a for a in s.args if a.base == "Generator"]
-            if gen:
-                # libtorch spelling: the generator is a required argument of one overload, and
-                # another overload omits it (so randn({3}, kFloat) resolves).
-                params_d = [p.replace(" = std::nullopt", "") if p.startswith("std::optional<Generator>")
-                            else p for p in params_d]
-                no_gen_d = [p for p in params_d if not p.startswith("std::optional<Generator>")]
-                no_gen = [p for p in params if not p.startswith("std::optional<Generator>")]
-                fwd = ", ".join("std::nullopt" if n == gen[0].name else n for n in names)
-                self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(no_gen_d)});")
-                self.defs.append(f"{ret} {s.name}({', '.join(no_gen)}) {{\n"
-                                 f"  return {s.name}({fwd});\n}}")
-            self.decls.append(f"/// torch.{s.name}\n{ret} {s.name}({', '.join(params_d)});")
-            self.defs.append(f"{ret} {s.name}({', '.join(params)}) {{\n{body}\n}}")
-            if python_options(e) is not None:
-                self.py.add("function", s.name, s, e)
-        if "out" in variants:
-            assert structured, s.name
-            op = ["Tensor& out"] + params
-            od = ["Tensor& out"] + params_d
-            self.decls.append(f"/// torch.{s.name}(..., out=out)\nTensor& {s.name}_out({', '.join(od)});")
-            rg_check = ""
-            if ag:
-                rg_check = (f"  TORSH_CHECK(!(GradMode::is_enabled() && ({ag.rg_expr()})), "
-                            f'"{s.name}(): functions with out=... arguments don\'t support automatic '
-                            f'differentiation, but one of the arguments requires grad.");\n')
-            self.defs.append(f"Tensor& {s.name}_out({', '.join(op)}) {{\n{rg_check}"
-                             f"  {{\n    AutoGradMode guard(false);\n    native::{native}(out, {call_args});\n  }}\n"
-                             f"  out.unsafeGetTensorImpl()->storage()->bump_version();\n  return out;\n}}")
-        has_self = any(a.name == "self" for a in s.args)
-        if "method" in variants and has_self:
-            mp_d, _ = cpp_params(s, True, skip_self=True)
-            mp, mnames = cpp_params(s, False, skip_self=True)
-            fn = s.name if "function" in variants else None
-            self.methods.append(f"{ret} {s.name}({', '.join(mp_d)}) const;")
-            this = "*this"
-            if any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
-                this = "const_cast<Tensor&>(*this)"
-            _, all_names = cpp_params(s, False)
-            call = ", ".join(this if n == "self" else n for n in all_names)
-            mbody = f"return torsh::{fn}({call});" if fn else f"return torsh::method_impl::{s.name}({call});"
-            self.method_defs.append(f"{ret} Tensor::{s.name}({', '.join(mp)}) const {{\n  {mbody}\n}}")
-            if python_options(e) is not None:
-                self.py.add("method", s.name, s, e)
-        if "inplace" in variants:
-            assert structured, s.name
-            mp_d, _ = cpp_params(s, True, skip_self=True)
-            mp, mnames = cpp_params(s, False, skip_self=True)
-            name = s.name + "_"
-            self.methods.append(f"Tensor& {name}({', '.join(mp_d)}) const;")
-            call = ", ".join(["self"] + mnames)
-            lines = [f"Tensor& Tensor::{name}({', '.join(mp)}) const {{",
-                     "  Tensor& self = const_cast<Tensor&>(*this);"]
-            if ag:
-                lines += [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
-                          f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",
-                          "  if (rg) {",
-                          f'    autograd::check_inplace(self, "{name}");'] + \
-                    ag.make_node(inplace=True) + ["  }"]
-            else:
-                lines += [f'  autograd::check_inplace(self, "{name}");',
-                          "  const bool rg = false;"]
-            lines += ["  {", "    AutoGradMode guard(false);", f"    native::{native}(self, {call});",
-                      "  }", "  self.unsafeGetTensorImpl()->storage()->bump_version();"]
-            if ag:
-                fin = ag.finish_node(["self"])
-                hist = [l for l in fin if "set_history" in l]
-                rest = [l for l in fin if "set_history" not in l]
-                lines += ["  if (rg) {",
-                          "    if (!autograd::rebase_view(self, node)) {"] + \
-                    ["  " + l for l in hist] + ["    }"] + rest + ["  }"]
-            else:
-                lines += ["  (void)rg;"]
-            lines += ["  return self;", "}"]
-            self.method_defs.append("\n".join(lines))
-            if python_options(e) is not None:
-                self.py.add("inplace", name, s, e)
+            lines += [f'  autograd::check_inplace(self, "{name}");', "  const bool rg = false;"]
+        lines += ["  {", "    AutoGradMode guard(false);", f"    native::{op.native}(self, {call});",
+                  "  }", "  self.unsafeGetTensorImpl()->storage()->bump_version();"]
+        if ag:
+            fin = ag.finish_node(["self"])
+            hist = [ln for ln in fin if "set_history" in ln]
+            rest = [ln for ln in fin if "set_history" not in ln]
+            lines += ["  if (rg) {", "    if (!autograd::rebase_view(self, node)) {"] + \
+                ["  " + ln for ln in hist] + ["    }"] + rest + ["  }"]
+        else:
+            lines += ["  (void)rg;"]
+        lines += ["  return self;", "}"]
+        self.method_defs.setdefault(self.family, []).append("\n".join(lines))
+        if python_options(op.e) is not None:
+            self.py.add("inplace", name, s, op.e)
 
     def kernel_op(self, e, s):
         """Registers the entry's functor kernel; writes its native out function unless an
@@ -491,12 +523,28 @@ def s_variants(s):
     return s._variants
 
 
+def families_of(text, n):
+    """The family of each entry: the slug of the `# ---- name ----` section above it."""
+    fams, cur = [], "misc"
+    for line in text.splitlines():
+        m = re.match(r"# ---- (.+?) -+\s*$", line)
+        if m:
+            cur = re.sub(r"[^a-z0-9]+", "_", m.group(1).split("(")[0].strip().lower()).strip("_")
+        elif line.startswith("- func:"):
+            fams.append(cur)
+    if len(fams) != n:
+        sys.exit(f"ops.yaml: {len(fams)} lines start with '- func:' but there are {n} entries; "
+                 "every entry must begin with its func")
+    return fams
+
+
 def main():
     ops_yaml, out_dir = sys.argv[1], sys.argv[2]
     with open(ops_yaml) as f:
-        entries = yaml.safe_load(f)
+        text = f.read()
+    entries = yaml.safe_load(text)
     g = Gen(entries)
-    g.run()
+    g.run(families_of(text, len(entries)))
     for e in entries:
         e["_schema"]._variants = e.get("variants", ["function"])
     inc = os.path.join(out_dir, "include", "torsh", "generated")
@@ -512,14 +560,6 @@ def main():
             "#pragma once\n// Generated: the hand-written kernels' entry points.\n"
             '#include <string_view>\n#include "torsh/core/tensor.h"\nnamespace torsh::native {\n'
             + "\n".join(g.native) + "\n}  // namespace torsh::native\n",
-        os.path.join(out_dir, "functions.cpp"):
-            '// Generated from ops/ops.yaml.\n#include "torsh/generated/functions.h"\n'
-            '#include "torsh/generated/native.h"\n#include "torsh/autograd/node.h"\n'
-            '#include "torsh/core/grad_mode.h"\n#include "torsh/ops.h"\n#include "autograd/formulas.h"\n'
-            "namespace torsh::autograd::generated {\nusing namespace torsh::autograd::formulas;\n"
-            + "\n".join(g.nodes) + "\n}  // namespace torsh::autograd::generated\n"
-            "namespace torsh {\n"
-            + "\n".join(g.defs) + "\n" + "\n".join(g.method_defs) + "\n}  // namespace torsh\n",
         os.path.join(out_dir, "python_functions.cpp"): g.py.source(),
         os.path.join(inc, "kernels.h"): g.kernels_header(),
         os.path.join(out_dir, "kernel_ops.cpp"):
@@ -528,6 +568,23 @@ def main():
             '#include "torsh/generated/native.h"\nnamespace torsh::native {\n'
             + "\n".join(g.kernel_ops) + "\n}  // namespace torsh::native\n",
     }
+    family_sources = []
+    for fam in dict.fromkeys(list(g.nodes) + list(g.defs) + list(g.method_defs)):
+        path = os.path.join(out_dir, f"functions_{fam}.cpp")
+        family_sources.append(path)
+        files[path] = (
+            f"// Generated from ops/ops.yaml (family: {fam}). Do not edit.\n"
+            '#include "torsh/generated/functions.h"\n'
+            '#include "torsh/generated/native.h"\n#include "torsh/autograd/node.h"\n'
+            '#include "torsh/core/grad_mode.h"\n#include "torsh/ops.h"\n#include "autograd/formulas.h"\n'
+            "namespace torsh::autograd::generated {\nusing namespace torsh::autograd::formulas;\n"
+            + "\n".join(g.nodes.get(fam, [])) + "\n}  // namespace torsh::autograd::generated\n"
+            "namespace torsh {\n" + "\n".join(g.defs.get(fam, [])) + "\n"
+            + "\n".join(g.method_defs.get(fam, [])) + "\n}  // namespace torsh\n")
+    # CMake reads the list at configure time (ops.yaml is a configure dependency).
+    files[os.path.join(out_dir, "sources.cmake")] = (
+        "# Generated: the op families' sources.\nset(TORSH_GEN_FAMILY_SOURCES\n"
+        + "".join(f"  ${{GEN_DIR}}/{os.path.basename(p)}\n" for p in family_sources) + ")\n")
     for path, text in files.items():
         old = open(path).read() if os.path.exists(path) else None
         if old != text:
