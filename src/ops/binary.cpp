@@ -80,7 +80,8 @@ T int_pow(T base, T exp) {
 
 void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
   check_alpha("add", self, other, alpha);
-  detail::binary_op("add", out, self, other, false, detail::kernels::Binary_Add, alpha_args(alpha));
+  detail::binary_op("add", out, self, other, false, detail::KernelId::Binary_Add,
+                    alpha_args(alpha));
 }
 
 void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
@@ -91,15 +92,16 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
               "sub(): Subtraction, the `-` operator, with a bool tensor is not supported. If you "
               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   check_alpha("sub", self, other, alpha);
-  detail::binary_op("sub", out, self, other, false, detail::kernels::Binary_Sub, alpha_args(alpha));
+  detail::binary_op("sub", out, self, other, false, detail::KernelId::Binary_Sub,
+                    alpha_args(alpha));
 }
 
 void mul_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  detail::binary_op("mul", out, self, other, false, detail::kernels::Binary_Mul);
+  detail::binary_op("mul", out, self, other, false, detail::KernelId::Binary_Mul);
 }
 
 void div_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  detail::binary_op("div", out, self, other, true, detail::kernels::Binary_Div);
+  detail::binary_op("div", out, self, other, true, detail::KernelId::Binary_Div);
 }
 
 void div_mode_out(Tensor& out, const Tensor& self, const Tensor& other,
@@ -151,11 +153,11 @@ void pow_out(Tensor& out, const Tensor& self, const Tensor& exponent) {
 }
 
 void maximum_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  detail::binary_op("maximum", out, self, other, false, detail::kernels::Binary_Maximum);
+  detail::binary_op("maximum", out, self, other, false, detail::KernelId::Binary_Maximum);
 }
 
 void minimum_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  detail::binary_op("minimum", out, self, other, false, detail::kernels::Binary_Minimum);
+  detail::binary_op("minimum", out, self, other, false, detail::KernelId::Binary_Minimum);
 }
 
 void add_scalar_out(Tensor& out, const Tensor& self, const Scalar& other, const Scalar& alpha) {

@@ -2,9 +2,40 @@
 // allocation; inputs converted per block in the loop), run the kernel, hand the output back.
 #include "ops/functors/kernels.h"
 
+#include <cctype>
+#include <string>
+
 namespace torsh::detail {
 
-void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelFn kernel) {
+namespace {
+constexpr int kDeviceTypes = 2;  // CPU and CUDA have kernel slots
+KernelFn g_kernels[static_cast<int>(KernelId::kCount)][kDeviceTypes] = {};
+}  // namespace
+
+void register_cpu_kernels();  // kernels.cpp
+
+void register_kernel(KernelId id, DeviceType d, KernelFn fn) {
+  const int di = static_cast<int>(d);
+  TORSH_CHECK(di >= 0 && di < kDeviceTypes, "register_kernel(): no kernel slots for device '",
+              device_type_name(d), "'");
+  g_kernels[static_cast<int>(id)][di] = fn;
+}
+
+KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
+  static const bool cpu_registered = (register_cpu_kernels(), true);
+  (void)cpu_registered;
+  const int di = static_cast<int>(d);
+  KernelFn fn = di >= 0 && di < kDeviceTypes ? g_kernels[static_cast<int>(id)][di] : nullptr;
+  if (!fn) {
+    std::string backend = device_type_name(d);
+    for (char& c : backend) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    throw Error("Could not run 'aten::" + std::string(op) + "' with arguments from the '" +
+                backend + "' backend.");
+  }
+  return fn;
+}
+
+void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel) {
   auto it = TensorIterConfig(op)
                 .add_output(out)
                 .add_input(self)
@@ -14,12 +45,12 @@ void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, Ke
                 .build();
   KernelArgs args;
   args.op = op;
-  kernel(it, args);
+  kernel_for(kernel, self.device().type, op)(it, args);
   it.finish();
 }
 
 void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool to_float,
-               KernelFn kernel, const KernelArgs& args) {
+               KernelId kernel, const KernelArgs& args) {
   auto it = TensorIterConfig(op)
                 .add_output(out)
                 .add_input(a)
@@ -30,7 +61,7 @@ void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bo
                 .build();
   KernelArgs named = args;
   named.op = op;
-  kernel(it, named);
+  kernel_for(kernel, a.device().type, op)(it, named);
   it.finish();
 }
 

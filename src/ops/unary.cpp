@@ -10,7 +10,7 @@ void neg_out(Tensor& out, const Tensor& self) {
   TORSH_CHECK(self.dtype() != kBool,
               "neg(): Negation, the `-` operator, on a bool tensor is not supported. If you are "
               "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  detail::unary_op("neg", out, self, false, detail::kernels::Unary_Neg);
+  detail::unary_op("neg", out, self, false, detail::KernelId::Unary_Neg);
 }
 
 }  // namespace torsh::native

@@ -501,7 +501,7 @@ class Gen:
         if len(tensors) != want or len(s.args) != want:
             sys.exit(f"ops.yaml: {e['func']}: a {kind} kernel takes exactly {want} tensor(s)")
         params = ", ".join(f"const Tensor& {t}" for t in tensors)
-        fn = f"detail::kernels::{runner}_{functor}"
+        fn = f"detail::KernelId::{runner}_{functor}"
         call = (f'detail::unary_op("{s.name}", out, {tensors[0]}, {str(to_float).lower()}, {fn})'
                 if runner == "Unary" else
                 f'detail::binary_op("{s.name}", out, {tensors[0]}, {tensors[1]}, '

@@ -4,6 +4,8 @@
 #include <cstdint>
 
 #include "iter/tensor_iter.h"
+#include "torsh/core/device.h"
+#include "torsh/generated/kernels.h"
 
 namespace torsh::detail {
 
@@ -17,16 +19,32 @@ struct KernelArgs {
 /// A kernel entry point: runs over a built iterator (outputs first).
 using KernelFn = void (*)(const TensorIter&, const KernelArgs&);
 
+/// The table's functor kernels, one id each (Unary_Exp, Binary_Add, ...).
+enum class KernelId : int {
+#define TORSH_KERNEL_ID(runner, functor) runner##_##functor,
+  TORSH_FOR_EACH_KERNEL(TORSH_KERNEL_ID)
+#undef TORSH_KERNEL_ID
+      kCount
+};
+
+/// Registers fn as kernel id's implementation on device type d. Each backend registers its
+/// kernels in one place (the CPU's: register_cpu_kernels in kernels.cpp); the generated API and
+/// the ops call kernels by id only, so a new backend adds kernels without touching them.
+void register_kernel(KernelId id, DeviceType d, KernelFn fn);
+/// The kernel registered for id on d; raises, as torch, when d has none ("Could not run
+/// 'aten::exp' with arguments from the 'CUDA' backend").
+KernelFn kernel_for(KernelId id, DeviceType d, const char* op);
+
 /// Outputs at least this many bytes are written with streaming stores by memory-bound functors
 /// (they do not fit in cache, and streaming skips the read-for-ownership of the destination).
 constexpr int64_t kStreamBytes = int64_t(4) << 20;
 
 /// out = kernel(self); integer and bool inputs are computed in the default float dtype when
 /// to_float. Inputs are converted per block inside the loop, never copied.
-void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelFn kernel);
+void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel);
 
 /// out = kernel(a, b) over the broadcast shape with torch's type promotion.
 void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool to_float,
-               KernelFn kernel, const KernelArgs& args = {});
+               KernelId kernel, const KernelArgs& args = {});
 
 }  // namespace torsh::detail
