@@ -162,23 +162,15 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
         return "<" + n.name() + " object at " + buf + ">";
       });
 
-  cls.def_property(
-         "requires_grad", [](const Tensor& t) { return t.requires_grad(); },
-         [](Tensor& t, bool r) { t.requires_grad_(r); })
-      .def(
-          "requires_grad_",
-          [](py::object self, bool r) {
-            self.cast<Tensor&>().requires_grad_(r);
-            return self;
-          },
-          py::arg("requires_grad") = true)
-      .def_property(
-          "grad", [](const Tensor& t) { return grad_or_none(t.grad()); },
-          [](Tensor& t, py::handle g) {
-            t.mutable_grad() = g.is_none() ? Tensor() : g.cast<Tensor>();
-          })
+  // requires_grad, grad and is_leaf: fast_attrs.cpp.
+  cls.def(
+         "requires_grad_",
+         [](py::object self, bool r) {
+           self.cast<Tensor&>().requires_grad_(r);
+           return self;
+         },
+         py::arg("requires_grad") = true)
       .def_property_readonly("grad_fn", [](const Tensor& t) { return wrap_node(t.grad_fn()); })
-      .def_property_readonly("is_leaf", &Tensor::is_leaf)
       .def_property_readonly("output_nr", &Tensor::output_nr)
       .def_property_readonly("_version", &Tensor::_version)
       .def_property_readonly("retains_grad", &Tensor::retains_grad)

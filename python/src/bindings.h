@@ -215,6 +215,14 @@ void register_tensor_type(py::class_<Tensor>& cls);
 /// Registers the operators: CPython number slots, reflected and in-place dunders, comparisons.
 void register_operators(py::class_<Tensor>& cls);
 
+/// Installs the hot Tensor attributes and small methods (shape, size, dim, dtype,
+/// requires_grad, grad, is_leaf, contiguous, numel) as plain CPython getters and methods, over
+/// their pybind11 definitions (fast_attrs.cpp).
+void install_fast_attributes(py::handle cls);
+/// Accepts a memory_format= value torsh supports (None, contiguous_format, preserve_format);
+/// TypeError for a non-format, RuntimeError for the channels-last formats (never ignored).
+void check_memory_format(const char* op, PyObject* fmt);
+
 /// Registers autograd: Tensor attributes, grad mode, backward/grad, Python Functions.
 void register_autograd(py::module_& m, py::class_<Tensor>& cls);
 

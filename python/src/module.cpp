@@ -129,4 +129,5 @@ PYBIND11_MODULE(_C, m) {
   register_operators(cls);
   register_generated(m, cls);
   register_autograd(m, cls);
+  install_fast_attributes(cls);
 }

@@ -91,6 +91,49 @@ struct InplaceOp {
 const InplaceOp kInplaceOps[] = {
     {"__iadd__", "add_"}, {"__isub__", "sub_"}, {"__imul__", "mul_"}, {"__itruediv__", "div_"}};
 
+// Comparisons as the type's rich-comparison slot (CPython swaps the operands and the operator
+// for `number < t` itself); indexed by Py_LT, Py_LE, Py_EQ, Py_NE, Py_GT, Py_GE.
+const BinFn kRichCompare[] = {[](const Tensor& a, const Tensor& b) { return lt(a, b); },
+                              [](const Tensor& a, const Tensor& b) { return le(a, b); },
+                              [](const Tensor& a, const Tensor& b) { return eq(a, b); },
+                              [](const Tensor& a, const Tensor& b) { return ne(a, b); },
+                              [](const Tensor& a, const Tensor& b) { return gt(a, b); },
+                              [](const Tensor& a, const Tensor& b) { return ge(a, b); }};
+
+PyObject* richcompare_slot(PyObject* a, PyObject* b, int op) {
+  try {
+    const Tensor* ta = peek_tensor(a);
+    if (!ta || op < 0 || op > 5) Py_RETURN_NOTIMPLEMENTED;
+    if (const Tensor* tb = peek_tensor(b)) return wrap(kRichCompare[op](*ta, *tb)).release().ptr();
+    if (!is_number(b)) Py_RETURN_NOTIMPLEMENTED;
+    return wrap(kRichCompare[op](*ta, to_tensor_arg(b))).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyObject* matmul_slot(PyObject* a, PyObject* b) {
+  try {
+    const Tensor* ta = peek_tensor(a);
+    const Tensor* tb = peek_tensor(b);
+    if (!ta || !tb) Py_RETURN_NOTIMPLEMENTED;
+    return wrap(matmul(*ta, *tb)).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyObject* negative_slot(PyObject* a) {
+  try {
+    return wrap(peek_tensor(a)->neg()).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 void register_operators(py::class_<Tensor>& cls) {
@@ -139,6 +182,9 @@ void register_operators(py::class_<Tensor>& cls) {
   // ours directly.
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
   for (const SlotOp& op : kSlotOps) type->tp_as_number->*op.slot = op.fn;
+  type->tp_as_number->nb_matrix_multiply = matmul_slot;
+  type->tp_as_number->nb_negative = negative_slot;
+  type->tp_richcompare = richcompare_slot;
   PyType_Modified(type);
 }
 

@@ -8,11 +8,6 @@ namespace torsh::python {
 
 namespace {
 
-py::object make_size(IntArrayRef sizes) {
-  static py::object* t = new py::object(py::module_::import("torsh._size").attr("Size"));
-  return (*t)(py::tuple(py::cast(sizes.vec())));
-}
-
 // self when r is self's tensor (torch returns the same object from a no-op to()/float()/...).
 py::object same_or_wrap(py::handle self, const Tensor& r) {
   if (r.is_same(self.cast<const Tensor&>())) return py::reinterpret_borrow<py::object>(self);
@@ -26,7 +21,7 @@ bool is_device_like(py::handle h) {
 
 // Tensor.to's three forms, as torch: (device=None, dtype=None, non_blocking=False, copy=False),
 // (dtype, non_blocking=False, copy=False) and (tensor, non_blocking=False, copy=False); each
-// takes memory_format=, which a strided-only build ignores.
+// takes memory_format= (contiguous_format or preserve_format: tensors are strided).
 py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kwargs) {
   enum Form { kDeviceForm, kDtypeForm, kTensorForm };
   const size_t n = args.size();
@@ -53,7 +48,10 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
                        : key == "non_blocking"                 ? &non_blocking
                        : key == "copy"                         ? &copy
                                                                : nullptr;
-    if (key == "memory_format") continue;
+    if (key == "memory_format") {
+      check_memory_format("to", kv.second.ptr());
+      continue;
+    }
     ok = ok && slot && !*slot;
     if (ok) *slot = kv.second;
   }
@@ -80,15 +78,8 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
 }  // namespace
 
 void register_tensor_type(py::class_<Tensor>& cls) {
+  // shape, size, dim, ndim, numel, dtype and contiguous: fast_attrs.cpp.
   cls.def("__repr__", &Tensor::toString)
-      .def_property_readonly("shape", [](const Tensor& t) { return make_size(t.sizes()); })
-      .def(
-          "size",
-          [](const Tensor& t, std::optional<int64_t> d) -> py::object {
-            if (d) return py::int_(t.size(*d));
-            return make_size(t.sizes());
-          },
-          py::arg("dim") = py::none())
       .def(
           "stride",
           [](const Tensor& t, std::optional<int64_t> d) -> py::object {
@@ -96,26 +87,25 @@ void register_tensor_type(py::class_<Tensor>& cls) {
             return py::tuple(py::cast(t.strides().vec()));
           },
           py::arg("dim") = py::none())
-      .def("dim", &Tensor::dim)
-      .def("ndimension", &Tensor::dim)
-      .def_property_readonly("ndim", &Tensor::dim)
-      .def("numel", &Tensor::numel)
-      .def("nelement", &Tensor::numel)
       .def("element_size", &Tensor::element_size)
       .def("storage_offset", &Tensor::storage_offset)
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
-      .def_property_readonly("dtype", [](const Tensor& t) { return dtype_obj(t.dtype()); })
       .def_property_readonly("device", [](const Tensor& t) { return t.device(); })
       .def_property_readonly("is_cuda", [](const Tensor&) { return false; })
       .def("is_floating_point", &Tensor::is_floating_point)
       .def(
-          "is_contiguous", [](const Tensor& t, py::object) { return t.is_contiguous(); },
+          "is_contiguous",
+          [](const Tensor& t, py::handle fmt) {
+            check_memory_format("is_contiguous", fmt.ptr());
+            return t.is_contiguous();
+          },
           py::arg("memory_format") = py::none())
       .def(
-          "contiguous", [](const Tensor& t, py::object) { return t.contiguous(); },
-          py::arg("memory_format") = py::none())
-      .def(
-          "clone", [](const Tensor& t, py::object) { return t.clone(); },
+          "clone",
+          [](const Tensor& t, py::handle fmt) {
+            check_memory_format("clone", fmt.ptr());
+            return t.clone();
+          },
           py::arg("memory_format") = py::none())
       .def(
           "copy_",

@@ -18,6 +18,26 @@ from torsh import random  # noqa: F401,E402
 float32, float64, float16, bfloat16 = _C.float32, _C.float64, _C.float16, _C.bfloat16
 int64, int32, int16, int8, uint8 = _C.int64, _C.int32, _C.int16, _C.int8, _C.uint8
 bool = _C.bool  # noqa: A001 - torch.bool shadows the builtin in this namespace, as in torch
+
+
+class memory_format:
+    """torch.memory_format: torsh tensors are strided; only the contiguous formats are
+    supported, and the channels-last ones raise where they are passed."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return "torch." + self._name
+
+    def __reduce__(self):
+        return self._name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
 strided = "strided"
 
 

@@ -364,3 +364,62 @@ def test_subscript_slots():
             m.tensor(1.0)[0]
         with pytest.raises(TypeError):
             del a[0]
+
+
+# ---- hot attributes (python/src/fast_attrs.cpp) and operator slots ------------------------------
+def _outcome(fn):
+    try:
+        r = fn()
+    except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+        return type(e).__name__
+    if isinstance(r, (torch.Tensor, torsh.Tensor)):
+        return ("tensor", r.tolist(), str(r.dtype)[6:])
+    if isinstance(r, (torch.dtype, torsh.dtype)):
+        return str(r)
+    return ("value", r if not isinstance(r, tuple) else tuple(r), type(r).__name__)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: a.shape, lambda m, a: a.size(), lambda m, a: a.size(1), lambda m, a: a.size(-2),
+    lambda m, a: a.size(dim=0), lambda m, a: a.size(2), lambda m, a: a.size(0.5),
+    lambda m, a: a.size(0, 1), lambda m, a: m.tensor(1.0).size(0), lambda m, a: m.tensor(1.0).size(),
+    lambda m, a: a.dim(), lambda m, a: a.ndim, lambda m, a: a.ndimension(), lambda m, a: a.numel(),
+    lambda m, a: a.nelement(), lambda m, a: a.dtype, lambda m, a: a.is_leaf,
+    lambda m, a: a.requires_grad, lambda m, a: a.grad, lambda m, a: a.contiguous() is a,
+    lambda m, a: a.t().contiguous() is a, lambda m, a: a.t().contiguous().is_contiguous(),
+    lambda m, a: a.contiguous(memory_format=m.contiguous_format) is a,
+    lambda m, a: a.shape[1:], lambda m, a: a.size()[0]])
+def test_hot_attributes_like_torch(call):
+    assert _outcome(lambda: call(torsh, torsh.ones(2, 3))) == \
+        _outcome(lambda: call(torch, torch.ones(2, 3)))
+
+
+@pytest.mark.parametrize("value", [True, False, 1, None, "x", 1.0])
+def test_requires_grad_setter(value):
+    def f(m):
+        a = m.ones(2)
+        a.requires_grad = value
+        return a.requires_grad
+    assert _outcome(lambda: f(torsh)) == _outcome(lambda: f(torch))
+
+
+@pytest.mark.parametrize("grad", [lambda m: m.ones(2), lambda m: m.ones(3), lambda m: 3,
+                                  lambda m: None, lambda m: m.ones(2, dtype=m.float64)])
+def test_grad_setter(grad):
+    def f(m):
+        a = m.zeros(2, requires_grad=True)
+        a.grad = grad(m)
+        g = a.grad
+        del a.grad
+        return (None if g is None else g.tolist()), a.grad
+    assert _outcome(lambda: f(torsh)) == _outcome(lambda: f(torch))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: a == a, lambda m, a: a < 1.5, lambda m, a: 1.5 < a, lambda m, a: a >= 2,
+    lambda m, a: a != 1, lambda m, a: 2 == a, lambda m, a: a == None,  # noqa: E711
+    lambda m, a: a != "x", lambda m, a: a @ a, lambda m, a: -a, lambda m, a: a @ 1,
+    lambda m, a: np.float64(1.5) < a, lambda m, a: a <= m.tensor([2, 1])])
+def test_comparison_and_matmul_slots(call):
+    assert _outcome(lambda: call(torsh, torsh.tensor([1.0, 2.0]))) == \
+        _outcome(lambda: call(torch, torch.tensor([1.0, 2.0])))

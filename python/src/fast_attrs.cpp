@@ -1,0 +1,188 @@
+// The Tensor attributes and small methods a training loop reads on every step (shape, size(),
+// dim(), dtype, requires_grad, grad, is_leaf, contiguous(), numel()) as plain CPython getters and
+// vectorcall methods: pybind11's property and method dispatch costs more than the work.
+// Installed over the pybind11 definitions of the same names, with torch's semantics and errors.
+#include "bindings.h"
+#include "torsh/core/grad_mode.h"
+
+namespace torsh::python {
+
+namespace {
+
+const Tensor& self_of(PyObject* self) { return *peek_tensor(self); }
+
+// torch.Size of sizes: the tuple subclass filled directly (no Python-level constructor call).
+PyObject* make_size(IntArrayRef sizes) {
+  static PyTypeObject* size_type = reinterpret_cast<PyTypeObject*>(
+      py::object(py::module_::import("torsh._size").attr("Size")).release().ptr());
+  const auto n = static_cast<Py_ssize_t>(sizes.size());
+  PyObject* r = size_type->tp_alloc(size_type, n);
+  if (!r) return nullptr;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* v = PyLong_FromLongLong(sizes[static_cast<size_t>(i)]);
+    if (!v) {
+      Py_DECREF(r);
+      return nullptr;
+    }
+    PyTuple_SET_ITEM(r, i, v);
+  }
+  return r;
+}
+
+template <typename F>
+PyObject* guarded(F&& f) {
+  try {
+    return f();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyObject* get_shape(PyObject* self, void*) { return make_size(self_of(self).sizes()); }
+PyObject* get_ndim(PyObject* self, void*) { return PyLong_FromLongLong(self_of(self).dim()); }
+PyObject* get_dtype(PyObject* self, void*) {
+  return guarded([&] { return dtype_obj(self_of(self).dtype()).release().ptr(); });
+}
+PyObject* get_is_leaf(PyObject* self, void*) { return PyBool_FromLong(self_of(self).is_leaf()); }
+PyObject* get_requires_grad(PyObject* self, void*) {
+  return PyBool_FromLong(self_of(self).requires_grad());
+}
+int set_requires_grad(PyObject* self, PyObject* value, void*) {
+  try {
+    TORSH_CHECK(value && PyBool_Check(value), "requires_grad must be a bool");
+    self_of(self).requires_grad_(value == Py_True);
+    return 0;
+  } catch (...) {
+    set_python_error();
+    return -1;
+  }
+}
+PyObject* get_grad(PyObject* self, void*) {
+  return guarded([&]() -> PyObject* {
+    const Tensor& g = self_of(self).grad();
+    if (!g.defined()) Py_RETURN_NONE;
+    return wrap(g).release().ptr();
+  });
+}
+int set_grad(PyObject* self, PyObject* value, void*) {
+  try {
+    Tensor& t = const_cast<Tensor&>(self_of(self));
+    if (!value || value == Py_None) {
+      t.mutable_grad() = Tensor();
+      return 0;
+    }
+    const Tensor* g = peek_tensor(value);
+    if (!g) {
+      throw TypeError(std::string("assigned grad expected to be a Tensor or None but got grad "
+                                  "of type") +
+                      Py_TYPE(value)->tp_name);
+    }
+    TORSH_CHECK(g->dtype() == t.dtype(), "assigned grad has data of a different type");
+    TORSH_CHECK(g->sizes().equals(t.sizes()), "assigned grad has data of a different size");
+    t.mutable_grad() = *g;
+    return 0;
+  } catch (...) {
+    set_python_error();
+    return -1;
+  }
+}
+
+PyGetSetDef kGetSets[] = {{"shape", get_shape, nullptr, nullptr, nullptr},
+                          {"ndim", get_ndim, nullptr, nullptr, nullptr},
+                          {"dtype", get_dtype, nullptr, nullptr, nullptr},
+                          {"is_leaf", get_is_leaf, nullptr, nullptr, nullptr},
+                          {"requires_grad", get_requires_grad, set_requires_grad, nullptr, nullptr},
+                          {"grad", get_grad, set_grad, nullptr, nullptr},
+                          {nullptr, nullptr, nullptr, nullptr, nullptr}};
+
+// One optional argument, by position or by keyword `name`; null when absent. Raises TypeError
+// for anything else, naming the method as torch does.
+PyObject* one_optional(const char* method, const char* name, PyObject* const* args,
+                       Py_ssize_t nargs, PyObject* kwnames) {
+  const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  if (nargs + nkw > 1 ||
+      (nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), name) != 0)) {
+    throw TypeError(std::string(method) + "() received an invalid combination of arguments");
+  }
+  return nargs + nkw == 1 ? args[0] : nullptr;
+}
+
+PyObject* m_size(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return guarded([&]() -> PyObject* {
+    const Tensor& t = self_of(self);
+    PyObject* dim = one_optional("size", "dim", args, nargs, kwnames);
+    if (!dim || dim == Py_None) return make_size(t.sizes());
+    TORSH_CHECK_TYPE(PyLong_Check(dim) && !PyBool_Check(dim),
+                     "size() received an invalid combination of arguments - got (",
+                     Py_TYPE(dim)->tp_name, ")");
+    const int64_t want = to_int64(dim);
+    TORSH_CHECK_INDEX(t.dim() > 0, "Dimension specified as ", want,
+                      " but tensor has no dimensions");
+    const int64_t d = detail::wrap_dim(want, t.dim(), "size");
+    return PyLong_FromLongLong(t.sizes()[static_cast<size_t>(d)]);
+  });
+}
+
+PyObject* m_dim(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_of(self).dim()); }
+PyObject* m_numel(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_of(self).numel()); }
+
+// contiguous(memory_format=torch.contiguous_format): self itself when already contiguous.
+PyObject* m_contiguous(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return guarded([&]() -> PyObject* {
+    PyObject* fmt = one_optional("contiguous", "memory_format", args, nargs, kwnames);
+    check_memory_format("contiguous", fmt);
+    const Tensor& t = self_of(self);
+    if (t.is_contiguous()) {
+      Py_INCREF(self);
+      return self;
+    }
+    return wrap(t.contiguous()).release().ptr();
+  });
+}
+
+#define TORSH_FASTCALL(fn) \
+  reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fn)), METH_FASTCALL | METH_KEYWORDS
+#define TORSH_NOARGS(fn) \
+  reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fn)), METH_NOARGS
+
+PyMethodDef kMethods[] = {{"size", TORSH_FASTCALL(m_size), nullptr},
+                          {"dim", TORSH_NOARGS(m_dim), nullptr},
+                          {"ndimension", TORSH_NOARGS(m_dim), nullptr},
+                          {"numel", TORSH_NOARGS(m_numel), nullptr},
+                          {"nelement", TORSH_NOARGS(m_numel), nullptr},
+                          {"contiguous", TORSH_FASTCALL(m_contiguous), nullptr},
+                          {nullptr, nullptr, 0, nullptr}};
+
+#undef TORSH_FASTCALL
+#undef TORSH_NOARGS
+
+}  // namespace
+
+void check_memory_format(const char* op, PyObject* fmt) {
+  if (!fmt || fmt == Py_None) return;
+  static PyObject* torsh_module = py::module_::import("torsh").release().ptr();
+  static PyObject* format_type = PyObject_GetAttrString(torsh_module, "memory_format");
+  static PyObject* contiguous = PyObject_GetAttrString(torsh_module, "contiguous_format");
+  static PyObject* preserve = PyObject_GetAttrString(torsh_module, "preserve_format");
+  if (PyObject_IsInstance(fmt, format_type) != 1) {
+    throw TypeError(std::string(op) +
+                    "(): argument 'memory_format' must be torch.memory_format, not " +
+                    Py_TYPE(fmt)->tp_name);
+  }
+  TORSH_CHECK(fmt == contiguous || fmt == preserve, op, "(): memory format ",
+              py::repr(fmt).cast<std::string>(),
+              " is not supported: torsh tensors are strided (contiguous_format only)");
+}
+
+void install_fast_attributes(py::handle cls) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  for (PyGetSetDef* g = kGetSets; g->name; ++g) {
+    PyObject* d = PyDescr_NewGetSet(type, g);
+    if (!d || PyObject_SetAttrString(cls.ptr(), g->name, d) != 0) throw py::error_already_set();
+    Py_DECREF(d);
+  }
+  add_methods(cls, kMethods);
+}
+
+}  // namespace torsh::python
