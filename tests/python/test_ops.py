@@ -10,7 +10,9 @@ import yaml
 
 import torsh
 from conftest import ROOT
+import samples_index
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
+from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
 
 with open(os.path.join(ROOT, "ops", "ops.yaml")) as f:
@@ -430,7 +432,8 @@ def samples_index_select(meta, rng):
 
 
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
-SAMPLERS = {k[len("samples_"):]: v for k, v in globals().items() if k.startswith("samples_")}
+SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items()]
+            if k.startswith("samples_")}
 
 FACTORY_ARGS = {
     "zeros": lambda size: (size,), "ones": lambda size: (size,),
@@ -537,6 +540,8 @@ def test_inplace_and_out(entry):
         kwargs = {"rounding_mode": "floor"} if meta.get("rounding_mode") else {}
         if kind == "clamp":
             kwargs = {"min": -1, "max": 1}
+        if kind in INDEX_FAMILY:
+            extra, kwargs = index_family_operands(kind, rng, dt)
 
         def inplace(lib):
             def f(a, *rest, **kw):
