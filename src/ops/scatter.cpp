@@ -69,7 +69,7 @@ enum class Bounds {
 // self, >= 1): self_element is self's element at index's position with the index value on
 // `dim`; other_element is `other`'s element at index's position (other: gather's output,
 // scatter's src; pass index itself when there is none).
-template <typename F>
+template <int64_t ES, typename F>
 void dim_loop(const char* op, Bounds bounds, const Tensor& self, int64_t dim, const Tensor& index,
               const Tensor& other, const F& f) {
   if (index.numel() == 0) return;
@@ -88,34 +88,58 @@ void dim_loop(const char* op, Bounds bounds, const Tensor& self, int64_t dim, co
   const int64_t idx_d = index.strides()[dim] * static_cast<int64_t>(sizeof(int64_t));
   const int64_t oth_d = other.strides()[dim] * other.element_size();
   const int64_t lo = bounds == Bounds::kIndexFill ? -size : 0;
-  auto offset = [=](const char* ip) {
-    int64_t v = *reinterpret_cast<const int64_t*>(ip);
-    if (v < lo || v >= size) out_of_bounds(bounds, v, dim, size);
-    return (v < 0 ? v + size : v) * self_d;
+  // One unsigned compare per value; the throw is out of line.
+  auto check = [=](int64_t v) {
+    if (__builtin_expect(static_cast<uint64_t>(v - lo) >= static_cast<uint64_t>(size - lo), 0))
+      out_of_bounds(bounds, v, dim, size);
   };
-  auto loop = [&](char** d, const int64_t* s, int64_t n) {
-    if (std::abs(s[2]) <= std::abs(oth_d)) {
-      // `dim` is the slower one: stream the other dims for each position along dim.
-      for (int64_t k = 0; k < m; ++k) {
-        const char* ip = d[1] + k * idx_d;
-        char* op = d[2] + k * oth_d;
-        if (s[1] == 0) {
-          const int64_t off = offset(ip);
-          for (int64_t i = 0; i < n; ++i) f(d[0] + i * s[0] + off, op + i * s[2]);
+  constexpr int64_t IS = sizeof(int64_t);
+  auto run = [&](auto wrap_tag) {
+    auto offset = [=](const char* ip) {
+      const int64_t v = *reinterpret_cast<const int64_t*>(ip);
+      check(v);
+      if constexpr (decltype(wrap_tag)::value) return (v + ((v >> 63) & size)) * self_d;
+      return v * self_d;
+    };
+    auto loop = [&](char** d, const int64_t* s, int64_t n) {
+      if (std::abs(s[2]) <= std::abs(oth_d)) {
+        // `dim` is the slower one: stream the other dims for each position along dim.
+        for (int64_t k = 0; k < m; ++k) {
+          const char* ip = d[1] + k * idx_d;
+          char* op = d[2] + k * oth_d;
+          if (s[1] == 0) {
+            char* dp = d[0] + offset(ip);
+            if (s[0] == ES && s[2] == ES) {  // dense rows: constant strides vectorise
+              for (int64_t i = 0; i < n; ++i) f(dp + i * ES, op + i * ES);
+            } else {
+              for (int64_t i = 0; i < n; ++i) f(dp + i * s[0], op + i * s[2]);
+            }
+          } else {
+            for (int64_t i = 0; i < n; ++i)
+              f(d[0] + i * s[0] + offset(ip + i * s[1]), op + i * s[2]);
+          }
+        }
+        return;
+      }
+      for (int64_t i = 0; i < n; ++i) {
+        char* sp = d[0] + i * s[0];
+        const char* ip = d[1] + i * s[1];
+        char* op = d[2] + i * s[2];
+        if (idx_d == IS && oth_d == ES) {
+          #pragma GCC unroll 4
+          for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * IS), op + k * ES);
         } else {
-          for (int64_t i = 0; i < n; ++i) f(d[0] + i * s[0] + offset(ip + i * s[1]), op + i * s[2]);
+          for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * idx_d), op + k * oth_d);
         }
       }
-      return;
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      char* sp = d[0] + i * s[0];
-      const char* ip = d[1] + i * s[1];
-      char* op = d[2] + i * s[2];
-      for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * idx_d), op + k * oth_d);
-    }
+    };
+    it.for_each(loop, std::max<int64_t>(1, kGrainSizeIndex / std::max<int64_t>(m, 1)));
   };
-  it.for_each(loop, std::max<int64_t>(1, kGrainSizeIndex / std::max<int64_t>(m, 1)));
+  if (bounds == Bounds::kIndexFill) {
+    run(std::true_type{});
+  } else {
+    run(std::false_type{});
+  }
 }
 
 // Calls f(U{}) with an unsigned integer type of the element size (copies move bits only).
@@ -174,10 +198,10 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
       using T = decltype(tag);
       const T v = convert<T>(value->to<opmath_t<T>>());
       if (r == Reduce::kNone) {
-        dim_loop(op, bounds, o1, dim, i1, s1,
-                 [v](char* a, const char*) { *reinterpret_cast<T*>(a) = v; });
+        dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1,
+                            [v](char* a, const char*) { *reinterpret_cast<T*>(a) = v; });
       } else {
-        dim_loop(op, bounds, o1, dim, i1, s1, [v, r](char* a, const char*) {
+        dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [v, r](char* a, const char*) {
           *reinterpret_cast<T*>(a) = reduce_one(r, *reinterpret_cast<T*>(a), v);
         });
       }
@@ -187,7 +211,7 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
   if (r == Reduce::kNone) {
     dispatch_bits(out.element_size(), [&](auto tag) {
       using U = decltype(tag);
-      dim_loop(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
+      dim_loop<sizeof(U)>(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
         *reinterpret_cast<U*>(a) = *reinterpret_cast<const U*>(b);
       });
     });
@@ -196,12 +220,12 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
   detail::dispatch_all(out.dtype(), op, [&](auto tag) {
     using T = decltype(tag);
     if (r == Reduce::kSum || r == Reduce::kMean) {
-      dim_loop(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
+      dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
         *reinterpret_cast<T*>(a) =
             reduce_one(Reduce::kSum, *reinterpret_cast<T*>(a), *reinterpret_cast<const T*>(b));
       });
     } else {
-      dim_loop(op, bounds, o1, dim, i1, s1, [r](char* a, const char* b) {
+      dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [r](char* a, const char* b) {
         *reinterpret_cast<T*>(a) =
             reduce_one(r, *reinterpret_cast<T*>(a), *reinterpret_cast<const T*>(b));
       });
@@ -333,8 +357,9 @@ void gather_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& inde
   Tensor s1 = as_1d(self), i1 = as_1d(index), o1 = as_1d(out);
   dispatch_bits(self.element_size(), [&](auto tag) {
     using U = decltype(tag);
-    dim_loop("gather", Bounds::kScatterGather, s1, d, i1, o1,
-             [](char* a, char* b) { *reinterpret_cast<U*>(b) = *reinterpret_cast<const U*>(a); });
+    dim_loop<sizeof(U)>("gather", Bounds::kScatterGather, s1, d, i1, o1, [](char* a, char* b) {
+      *reinterpret_cast<U*>(b) = *reinterpret_cast<const U*>(a);
+    });
   });
 }
 
@@ -464,15 +489,16 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
     using T = decltype(tag);
     using M = opmath_t<T>;
     const M a = alpha.to<M>();
-    dim_loop("index_add_", Bounds::kIndexAdd, o1, d, is.index, is.src, [a](char* p, const char* q) {
-      T* dst = reinterpret_cast<T*>(p);
-      const T v = *reinterpret_cast<const T*>(q);
-      if constexpr (std::is_same_v<T, bool>) {
-        *dst = *dst || (v && a);
-      } else {
-        *dst = convert<T>(static_cast<M>(*dst) + static_cast<M>(v) * a);
-      }
-    });
+    dim_loop<sizeof(T)>("index_add_", Bounds::kIndexAdd, o1, d, is.index, is.src,
+                        [a](char* p, const char* q) {
+                          T* dst = reinterpret_cast<T*>(p);
+                          const T v = *reinterpret_cast<const T*>(q);
+                          if constexpr (std::is_same_v<T, bool>) {
+                            *dst = *dst || (v && a);
+                          } else {
+                            *dst = convert<T>(static_cast<M>(*dst) + static_cast<M>(v) * a);
+                          }
+                        });
   });
 }
 
@@ -518,7 +544,7 @@ void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& 
   IndexSource is = index_source("index_copy_", o1, d, idx, src);
   dispatch_bits(out.element_size(), [&](auto tag) {
     using U = decltype(tag);
-    dim_loop(
+    dim_loop<sizeof(U)>(
         "index_copy_", Bounds::kIndexCopy, o1, d, is.index, is.src,
         [](char* p, const char* q) { *reinterpret_cast<U*>(p) = *reinterpret_cast<const U*>(q); });
   });
@@ -541,8 +567,8 @@ void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const T
   detail::dispatch_all(out.dtype(), "index_fill_", [&](auto tag) {
     using T = decltype(tag);
     const T v = convert<T>(value.to<opmath_t<T>>());
-    dim_loop("index_fill_", Bounds::kIndexFill, o1, d, ir, ir,
-             [v](char* p, const char*) { *reinterpret_cast<T*>(p) = v; });
+    dim_loop<sizeof(T)>("index_fill_", Bounds::kIndexFill, o1, d, ir, ir,
+                        [v](char* p, const char*) { *reinterpret_cast<T*>(p) = v; });
   });
 }
 
