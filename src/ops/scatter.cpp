@@ -90,7 +90,8 @@ void dim_loop(const char* op, Bounds bounds, const Tensor& self, int64_t dim, co
   const int64_t lo = bounds == Bounds::kIndexFill ? -size : 0;
   // One unsigned compare per value; the throw is out of line.
   auto check = [=](int64_t v) {
-    if (__builtin_expect(static_cast<uint64_t>(v - lo) >= static_cast<uint64_t>(size - lo), 0))
+    const uint64_t u = static_cast<uint64_t>(v) - static_cast<uint64_t>(lo);
+    if (__builtin_expect(u >= static_cast<uint64_t>(size - lo), 0))
       out_of_bounds(bounds, v, dim, size);
   };
   constexpr int64_t IS = sizeof(int64_t);
@@ -126,7 +127,7 @@ void dim_loop(const char* op, Bounds bounds, const Tensor& self, int64_t dim, co
         const char* ip = d[1] + i * s[1];
         char* op = d[2] + i * s[2];
         if (idx_d == IS && oth_d == ES) {
-          #pragma GCC unroll 4
+#pragma GCC unroll 4
           for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * IS), op + k * ES);
         } else {
           for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * idx_d), op + k * oth_d);
@@ -234,12 +235,21 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
 }
 
 // out = copy of self (allocated when undefined; resized for out=; untouched when in-place).
-void prepare_out(Tensor& out, const Tensor& self) {
+// Writing through an expanded (stride-0) self is refused, as in torch; fills may (same value).
+void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
   if (!out.defined()) {
     out = self.clone();
     return;
   }
-  if (out.is_same(self)) return;
+  if (out.is_same(self)) {
+    for (int64_t d = 0; d < out.dim(); ++d) {
+      TORSH_CHECK(overlap_ok || out.strides()[d] != 0 || out.sizes()[d] <= 1,
+                  "unsupported operation: more than one element of the written-to tensor refers "
+                  "to a single memory location. Please clone() the tensor before performing the "
+                  "operation.");
+    }
+    return;
+  }
   TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
               scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
               " instead");
@@ -555,7 +565,7 @@ void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const T
   TORSH_CHECK_INDEX(index.dtype() == kLong, "index_fill_(): Expected dtype int64 for index.");
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_fill");
   TORSH_CHECK(index.dim() <= 1, "index_fill_(): Index has to be a vector/scalar");
-  prepare_out(out, self);
+  prepare_out(out, self, true);
   Tensor o1 = as_1d(out);
   Tensor idx = (shares_storage(index, out) ? index.clone() : index).reshape({-1});
   const int64_t n = idx.numel();

@@ -75,7 +75,7 @@ TEST(Scatter, IndexAddInPlaceWithAlpha) {
 }
 
 TEST(Scatter, IndexFillWrapsNegativeIndices) {
-  Tensor out = torsh::zeros({2, 4}).index_fill(1, torsh::tensor({-1, 1}), Scalar(3.0));
+  Tensor out = torsh::zeros({2, 4}).index_fill(1, torsh::tensor({-1, 1}), 3);
   auto ov = values(out);
   for (int64_t i = 0; i < 2; ++i)
     for (int64_t j = 0; j < 4; ++j) EXPECT_EQ(ov[i * 4 + j], (j == 3 || j == 1) ? 3.0f : 0.0f);
@@ -87,4 +87,13 @@ TEST(Scatter, OutOfBoundsIndicesRaise) {
   EXPECT_THROW(self.index_add(0, torsh::tensor({2}), torsh::ones({1, 3})), IndexError);
   EXPECT_THROW(self.index_fill(1, torsh::tensor({-4}), Scalar(1.0)), IndexError);
   EXPECT_THROW(self.scatter(0, torsh::tensor({{0, 1}}), torsh::ones({1, 2}, kDouble)), Error);
+}
+
+TEST(Scatter, ScatterValueAndGatherRoundTrip) {
+  // libtorch spellings: a plain number selects the Scalar overloads.
+  Tensor idx = torsh::tensor({{2, 0}, {1, 3}});
+  Tensor out = torsh::zeros({2, 4}).scatter(1, idx, 1);
+  Tensor back = out.gather(1, idx);
+  EXPECT_EQ(values(back), std::vector<float>(4, 1.0f));
+  EXPECT_FLOAT_EQ(out.sum().item<float>(), 4.0f);
 }

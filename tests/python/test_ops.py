@@ -576,3 +576,17 @@ def test_inplace_and_out(entry):
         xi = make(values(rng, (3, 4), "int64"), "int64")
         check(name + "_", lambda a, b: getattr(a.clone(), name + "_")(b),
               lambda a, b: getattr(a.clone(), name + "_")(b), [xi, 2.5], {}, "[int self, float]")
+
+
+@pytest.mark.parametrize("name,args", [
+    ("scatter_", (1, [[0], [1]], 1.0)), ("scatter_add_", (1, [[0], [1]], "src")),
+    ("index_add_", (0, [0], "src")), ("index_copy_", (0, [0], "src")), ("index_fill_", (1, [0], 2.0))])
+def test_index_family_inplace_on_expanded(name, args):
+    """Writing through an expanded self raises as in torch (index_fill_ is allowed there)."""
+    def f(lib):
+        x = lib.zeros(1, 3).expand(2, 3)
+        dim, idx, last = args
+        src = lib.ones(2, 1) if name == "scatter_add_" else lib.ones(1, 3)
+        getattr(x, name)(dim, lib.tensor(idx), src if last == "src" else last)
+        return x
+    check(name, lambda: f(torch), lambda: f(torsh), [])
