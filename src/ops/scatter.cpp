@@ -158,6 +158,51 @@ void dispatch_bits(int64_t es, const F& f) {
   }
 }
 
+// torch's checked scalar conversion (c10::checked_convert): a value outside T's range raises;
+// negatives within -max..-1 wrap into unsigned types; infinities and NaN go to floats.
+template <typename T>
+void check_fits(const Scalar& v) {
+  if constexpr (!std::is_same_v<T, bool>) {
+    using L = std::numeric_limits<T>;
+    const char* name = std::is_same_v<T, uint8_t>    ? "uint8_t"
+                       : std::is_same_v<T, int8_t>   ? "int8_t"
+                       : std::is_same_v<T, int16_t>  ? "int16_t"
+                       : std::is_same_v<T, int32_t>  ? "int"
+                       : std::is_same_v<T, int64_t>  ? "int64_t"
+                       : std::is_same_v<T, Half>     ? "at::Half"
+                       : std::is_same_v<T, BFloat16> ? "at::BFloat16"
+                       : std::is_same_v<T, float>    ? "float"
+                                                     : "double";
+    bool bad = false;
+    if (v.is_boolean()) return;
+    if constexpr (std::is_integral_v<T>) {
+      const double hi = static_cast<double>(L::max()), lo = static_cast<double>(L::lowest());
+      if (v.is_integral()) {
+        const int64_t x = v.to_long();
+        if constexpr (std::is_same_v<T, int64_t>) {
+          (void)x;
+        } else if constexpr (std::is_unsigned_v<T>) {
+          bad = x > static_cast<int64_t>(L::max()) || x < -static_cast<int64_t>(L::max());
+        } else {
+          bad = x < static_cast<int64_t>(L::lowest()) || x > static_cast<int64_t>(L::max());
+        }
+      } else {
+        const double d = v.to_double();
+        bad = std::is_unsigned_v<T> ? (d > hi || (d < 0 && -d > hi)) : (d < lo || d > hi);
+      }
+    } else {
+      const double d = v.to_double();
+      const double hi = std::is_same_v<T, Half>       ? 65504.0
+                        : std::is_same_v<T, BFloat16> ? 3.3895313892515355e38
+                                                      : static_cast<double>(L::max());
+      if constexpr (!std::is_same_v<T, double>) bad = !std::isinf(d) && (d < -hi || d > hi);
+    }
+    TORSH_CHECK(!bad, "value cannot be converted to type ", name, " without overflow");
+  } else {
+    (void)v;
+  }
+}
+
 enum class Reduce { kNone, kSum, kProd, kMean, kMax, kMin };
 
 template <typename T>
@@ -197,6 +242,7 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
   if (value) {
     detail::dispatch_all(out.dtype(), op, [&](auto tag) {
       using T = decltype(tag);
+      check_fits<T>(*value);
       const T v = convert<T>(value->to<opmath_t<T>>());
       if (r == Reduce::kNone) {
         dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1,
@@ -576,6 +622,7 @@ void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const T
   Tensor ir = restride(idx, shape, istr);
   detail::dispatch_all(out.dtype(), "index_fill_", [&](auto tag) {
     using T = decltype(tag);
+    check_fits<T>(value);
     const T v = convert<T>(value.to<opmath_t<T>>());
     dim_loop<sizeof(T)>("index_fill_", Bounds::kIndexFill, o1, d, ir, ir,
                         [v](char* p, const char*) { *reinterpret_cast<T*>(p) = v; });

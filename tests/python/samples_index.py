@@ -96,6 +96,17 @@ def samples_scatter_value(meta, rng):
                 yield (x, dim, i, v), {}, f"[{dt} dim={dim} value={v}]"
     for args, label in scatter_layouts(rng, value=-1.5):
         yield args, {}, label
+    yield from value_overflow_samples(rng)
+
+
+def value_overflow_samples(rng, tensor_value=False):
+    """Values outside the dtype's range raise (checked conversion); -max..-1 wrap into uint8."""
+    for dt, v in [("uint8", 300), ("uint8", -255), ("uint8", -256), ("uint8", 255.5),
+                  ("int8", -129), ("int16", 40000), ("int32", 2.0 ** 31), ("float16", 1e6),
+                  ("float16", float("inf")), ("bfloat16", 1e39), ("float32", 1e39), ("bool", 5)]:
+        x = make(values(rng, (3, 4), dt), dt)
+        i = make(np.array([[0.0, 2.0]]), "int64") if not tensor_value else make(np.array([1.0]), "int64")
+        yield (x, 1, i, v), {}, f"[{dt} value={v}]"
 
 
 def samples_scatter_reduce_arg(meta, rng):
@@ -204,6 +215,8 @@ def samples_index_fill(meta, rng, tensor_value=False):
     yield (scalar(rng.uniform(-5, 5), "float32"), 0, make(np.array([0.0]), "int64"), v), {}, "[0-dim]"
     if tensor_value:
         yield (x, 1, make(np.array([0.0]), "int64"), make(np.array([1.5]), "float32")), {}, "[1-d value]"
+    else:
+        yield from value_overflow_samples(rng, tensor_value=True)
 
 
 def samples_index_fill_tensor(meta, rng):
