@@ -11,6 +11,11 @@ struct TorchLib {
   using EnableGrad = torch::AutoGradMode;
   static auto max_dim(const Tensor& t, int64_t d) { return torch::max(t, d); }
   static Tensor sum_dim(const Tensor& t, int64_t d) { return t.sum(std::vector<int64_t>{d}); }
+  /// r x c (c = 0: a vector of r) int64 indices in [0, hi).
+  static Tensor rand_index(int64_t r, int64_t c, int64_t hi) {
+    Tensor u = c > 0 ? torch::rand({r, c}) : torch::rand({r});
+    return (u * static_cast<double>(hi)).to(torch::kLong);
+  }
 };
 
 int main(int argc, char** argv) {

@@ -96,6 +96,13 @@ def main():
         y[idx] += vals
         y.sum().backward()
     run("py_index_idx_add_grad_2^22", idx_add_grad, 2, 5)
+    # gather/scatter_add along the last dim and index_add of 2048 rows, on 2^22 elements.
+    src = lib.rand(2048, 2048)
+    gidx = (lib.rand(2048, 2048) * 2048).long()
+    rows = (lib.rand(2048) * 2048).long()
+    run("py_gather_2^22", lambda: src.gather(1, gidx), 5, 9)
+    run("py_scatter_add_2^22", lambda: src.scatter_add(1, gidx, src), 5, 9)
+    run("py_index_add_2^22", lambda: src.index_add(0, rows, src), 5, 9)
     x = lib.rand(1 << 24)
     y = lib.rand(1 << 24)
     run("py_add_2^24", lambda: x + y, 10, 9)

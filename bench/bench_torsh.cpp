@@ -12,6 +12,11 @@ struct TorshLib {
   using EnableGrad = torsh::AutoGradMode;
   static auto max_dim(const Tensor& t, int64_t d) { return torsh::max(t, d); }
   static Tensor sum_dim(const Tensor& t, int64_t d) { return t.sum(std::vector<int64_t>{d}); }
+  /// r x c (c = 0: a vector of r) int64 indices in [0, hi).
+  static Tensor rand_index(int64_t r, int64_t c, int64_t hi) {
+    Tensor u = c > 0 ? torsh::rand({r, c}) : torsh::rand({r});
+    return (u * static_cast<double>(hi)).to(torsh::kLong);
+  }
 };
 
 int main(int argc, char** argv) {

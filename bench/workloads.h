@@ -109,6 +109,19 @@ void run_all(const char* only) {
     std::snprintf(name, sizeof(name), "matmul_%ld", static_cast<long>(s));
     if (want(name)) run(name, s >= 2048 ? 2 : (s >= 1024 ? 5 : 50), 7, [&] { T c = a.matmul(b); });
   }
+  {
+    // Index kernels on 2^22 elements: gather and scatter_add along the last dim (random
+    // indices), index_add of 2048 random rows.
+    T src = Lib::rand2d(2048, 2048), idx = Lib::rand_index(2048, 2048, 2048);
+    T rows = Lib::rand_index(2048, 0, 2048);
+    if (want("gather_2^22")) run("gather_2^22", 5, 9, [&] { T r = src.gather(1, idx); });
+    if (want("scatter_add_2^22")) {
+      run("scatter_add_2^22", 5, 9, [&] { T r = src.scatter_add(1, idx, src); });
+    }
+    if (want("index_add_2^22")) {
+      run("index_add_2^22", 5, 9, [&] { T r = src.index_add(0, rows, src); });
+    }
+  }
 }
 
 }  // namespace bench

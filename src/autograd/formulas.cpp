@@ -257,4 +257,57 @@ Tensor index_put_self_backward(const Tensor& grad, const OptionalTensorList& ind
   return torsh::index_put(grad, indices, torsh::zeros({}, grad.options()), false);
 }
 
+Tensor not_implemented_backward(const char* op) {
+  throw Error(std::string("derivative for aten::") + op + " is not implemented");
+}
+
+Tensor scatter_reduce_backward(const Tensor& grad, const Tensor& self, int64_t dim,
+                               const Tensor& index, const Tensor& src, const std::string& reduce,
+                               bool include_self, const Tensor& result, int which) {
+  auto replace = [](const Tensor& mask, const Tensor& x, const Scalar& v) {
+    return torsh::where(mask, torsh::full(IntArrayRef(), v, x.dtype()), x);
+  };
+  Tensor gself, gsrc;
+  if (reduce == "sum") {
+    gself = grad;
+    gsrc = grad.gather(dim, index);
+  } else if (reduce == "mean") {
+    Tensor n = include_self ? torsh::ones_like(grad) : torsh::zeros_like(grad);
+    n = n.scatter_add(dim, index, torsh::ones_like(src));
+    n = replace(n == Scalar(0), n, Scalar(1));
+    gself = grad / n;
+    gsrc = grad.gather(dim, index) / n.gather(dim, index);
+  } else if (reduce == "amax" || reduce == "amin") {
+    // Tied elements (in self and src) share the gradient evenly.
+    Tensor value = result.gather(dim, index);
+    Tensor self_is = self == result, src_is = src == value;
+    Tensor count = self_is.to(self.dtype()).scatter_add(dim, index, src_is.to(self.dtype()));
+    Tensor share = grad / count;
+    gself = self_is.to(grad.dtype()) * share;
+    gsrc = src_is.to(grad.dtype()) * share.gather(dim, index);
+  } else {
+    // prod: the product of the others, exact where self or src holds a (single) zero.
+    Tensor masked_self = replace(self == Scalar(0), self, Scalar(1));
+    gself = grad * masked_self.scatter_reduce(dim, index, src, reduce, include_self) / masked_self;
+    Tensor src_zero = src == Scalar(0);
+    Tensor zeros_per = torsh::zeros_like(self)
+                           .scatter_add(dim, index, src_zero.to(self.dtype()))
+                           .gather(dim, index);
+    Tensor single = torsh::where(src_zero, zeros_per == Scalar(1), src_zero);
+    Tensor masked_src_result =
+        self.scatter_reduce(dim, index, replace(single, src, Scalar(1)), reduce, include_self);
+    gsrc = torsh::where(single, (grad * masked_src_result).gather(dim, index),
+                        (grad * result).gather(dim, index) / replace(src_zero, src, Scalar(1)));
+  }
+  if (which == 0) return include_self ? gself : gself.scatter(dim, index, Scalar(0));
+  return gsrc;
+}
+
+Tensor index_source_backward(const Tensor& grad, int64_t dim, const Tensor& index,
+                             const std::vector<int64_t>& source_sizes, const Scalar& alpha) {
+  Tensor g = grad.dim() > 0 ? grad.index_select(dim, index.reshape({-1})) : grad;
+  if (!source_sizes.empty()) g = g.expand(source_sizes);
+  return scale(g, alpha);
+}
+
 }  // namespace torsh::autograd::formulas

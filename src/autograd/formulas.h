@@ -65,5 +65,16 @@ Tensor narrow_backward(const Tensor& grad, const std::vector<int64_t>& sizes, in
                        int64_t start, int64_t length);
 Tensor slice_backward_of(const Tensor& grad, const std::vector<int64_t>& sizes, int64_t dim,
                          std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
+/// Raises torch's error for ops without a derivative (scatter with reduce=).
+Tensor not_implemented_backward(const char* op);
+/// scatter_reduce: gradient of self (which = 0) or src (which = 1), as torch 1.13 for sum,
+/// mean, amax/amin (ties share the gradient) and prod.
+Tensor scatter_reduce_backward(const Tensor& grad, const Tensor& self, int64_t dim,
+                               const Tensor& index, const Tensor& src, const std::string& reduce,
+                               bool include_self, const Tensor& result, int which);
+/// index_add/index_copy: the source's gradient, grad's slices at index (times alpha),
+/// expanded to the source's shape as torch does (a broadcast source raises, as in torch).
+Tensor index_source_backward(const Tensor& grad, int64_t dim, const Tensor& index,
+                             const std::vector<int64_t>& source_sizes, const Scalar& alpha);
 
 }  // namespace torsh::autograd::formulas

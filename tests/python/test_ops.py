@@ -10,7 +10,9 @@ import yaml
 
 import torsh
 from conftest import ROOT
+import samples_index
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
+from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
 
 with open(os.path.join(ROOT, "ops", "ops.yaml")) as f:
@@ -431,7 +433,8 @@ def samples_index_select(meta, rng):
 
 
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
-SAMPLERS = {k[len("samples_"):]: v for k, v in globals().items() if k.startswith("samples_")}
+SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items()]
+            if k.startswith("samples_")}
 
 FACTORY_ARGS = {
     "zeros": lambda size: (size,), "ones": lambda size: (size,),
@@ -538,6 +541,8 @@ def test_inplace_and_out(entry):
         kwargs = {"rounding_mode": "floor"} if meta.get("rounding_mode") else {}
         if kind == "clamp":
             kwargs = {"min": -1, "max": 1}
+        if kind in INDEX_FAMILY:
+            extra, kwargs = index_family_operands(kind, rng, dt)
 
         def inplace(lib):
             def f(a, *rest, **kw):
@@ -572,3 +577,17 @@ def test_inplace_and_out(entry):
         xi = make(values(rng, (3, 4), "int64"), "int64")
         check(name + "_", lambda a, b: getattr(a.clone(), name + "_")(b),
               lambda a, b: getattr(a.clone(), name + "_")(b), [xi, 2.5], {}, "[int self, float]")
+
+
+@pytest.mark.parametrize("name,args", [
+    ("scatter_", (1, [[0], [1]], 1.0)), ("scatter_add_", (1, [[0], [1]], "src")),
+    ("index_add_", (0, [0], "src")), ("index_copy_", (0, [0], "src")), ("index_fill_", (1, [0], 2.0))])
+def test_index_family_inplace_on_expanded(name, args):
+    """Writing through an expanded self raises as in torch (index_fill_ is allowed there)."""
+    def f(lib):
+        x = lib.zeros(1, 3).expand(2, 3)
+        dim, idx, last = args
+        src = lib.ones(2, 1) if name == "scatter_add_" else lib.ones(1, 3)
+        getattr(x, name)(dim, lib.tensor(idx), src if last == "src" else last)
+        return x
+    check(name, lambda: f(torch), lambda: f(torsh), [])

@@ -1,0 +1,642 @@
+// gather, scatter (value, src, reduce), scatter_add, scatter_reduce, index_add, index_copy,
+// index_fill: one TensorIter loop over restrided operands (torch's approach). The index tensor's
+// shape drives the iteration with `dim` squashed to 1; the indexed tensor is viewed with stride
+// 0 on `dim`, and each iteration element walks the index along `dim` itself. Iteration elements
+// then never write the same slice, so the loop runs in parallel without races, and repeated
+// indices along `dim` are applied in order (the last write wins, sums add up in order).
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "core/dispatch.h"
+#include "iter/tensor_iter.h"
+#include "torsh/generated/functions.h"
+#include "torsh/generated/native.h"
+
+namespace torsh::native {
+
+namespace {
+using detail::convert;
+using detail::opmath_t;
+using detail::shape_str;
+
+// Index elements per thread chunk (each walks the whole index along dim).
+constexpr int64_t kGrainSizeIndex = 16384;
+
+Tensor restride(const Tensor& t, IntArrayRef sizes, IntArrayRef strides) {
+  return Tensor(make_intrusive<TensorImpl>(t.unsafeGetTensorImpl()->storage(), t.dtype(), sizes,
+                                           strides, t.storage_offset()));
+}
+
+// 0-dim tensors act as shape [1] (torch's ensure_nonempty_dim).
+Tensor as_1d(const Tensor& t) {
+  if (t.dim() > 0) return t;
+  const int64_t one[1] = {1};
+  return restride(t, IntArrayRef(one, 1), IntArrayRef(one, 1));
+}
+int64_t nonempty_dim(const Tensor& t) { return t.dim() == 0 ? 1 : t.dim(); }
+int64_t nonempty_size(const Tensor& t, int64_t d) { return t.dim() == 0 ? 1 : t.sizes()[d]; }
+
+bool shares_storage(const Tensor& a, const Tensor& b) {
+  return a.unsafeGetTensorImpl()->storage().get() == b.unsafeGetTensorImpl()->storage().get();
+}
+
+// How an index value is checked, and what is raised when it is out of range.
+enum class Bounds {
+  kScatterGather,  // RuntimeError "index v is out of bounds for dimension d with size s"
+  kIndexAdd,       // IndexError "index out of range in self"
+  kIndexCopy,      // IndexError "index_copy_(): index v is out of bounds ..."
+  kIndexFill,      // negatives wrap; IndexError "index v is out of bounds ..."
+};
+
+[[noreturn]] void out_of_bounds(Bounds b, int64_t v, int64_t dim, int64_t size) {
+  std::string msg = "index " + std::to_string(v) + " is out of bounds for dimension " +
+                    std::to_string(dim) + " with size " + std::to_string(size);
+  switch (b) {
+    case Bounds::kScatterGather:
+      throw Error(msg);
+    case Bounds::kIndexAdd:
+      throw IndexError("index out of range in self");
+    case Bounds::kIndexCopy:
+      throw IndexError("index_copy_(): " + msg);
+    case Bounds::kIndexFill:
+      throw IndexError(msg);
+  }
+  throw Error(msg);
+}
+
+// Calls f(self_element, other_element) for every element of `index` (int64, same ndim as
+// self, >= 1): self_element is self's element at index's position with the index value on
+// `dim`; other_element is `other`'s element at index's position (other: gather's output,
+// scatter's src; pass index itself when there is none).
+template <int64_t ES, typename F>
+void dim_loop(const char* op, Bounds bounds, const Tensor& self, int64_t dim, const Tensor& index,
+              const Tensor& other, const F& f) {
+  if (index.numel() == 0) return;
+  SizeVec shape(index.sizes());
+  const int64_t m = shape[dim];
+  shape[dim] = 1;
+  SizeVec ss(self.strides());
+  ss[dim] = 0;
+  Tensor self_r = restride(self, shape, ss);
+  Tensor idx_r = restride(index, shape, index.strides());
+  Tensor other_r = restride(other, shape, other.strides());
+  auto it =
+      detail::TensorIterConfig(op).add_input(self_r).add_input(idx_r).add_input(other_r).build();
+  const int64_t size = self.sizes()[dim];
+  const int64_t self_d = self.strides()[dim] * self.element_size();
+  const int64_t idx_d = index.strides()[dim] * static_cast<int64_t>(sizeof(int64_t));
+  const int64_t oth_d = other.strides()[dim] * other.element_size();
+  const int64_t lo = bounds == Bounds::kIndexFill ? -size : 0;
+  // One unsigned compare per value; the throw is out of line.
+  auto check = [=](int64_t v) {
+    const uint64_t u = static_cast<uint64_t>(v) - static_cast<uint64_t>(lo);
+    if (__builtin_expect(u >= static_cast<uint64_t>(size - lo), 0))
+      out_of_bounds(bounds, v, dim, size);
+  };
+  constexpr int64_t IS = sizeof(int64_t);
+  auto run = [&](auto wrap_tag) {
+    auto offset = [=](const char* ip) {
+      const int64_t v = *reinterpret_cast<const int64_t*>(ip);
+      check(v);
+      if constexpr (decltype(wrap_tag)::value) return (v + ((v >> 63) & size)) * self_d;
+      return v * self_d;
+    };
+    auto loop = [&](char** d, const int64_t* s, int64_t n) {
+      if (std::abs(s[2]) <= std::abs(oth_d)) {
+        // `dim` is the slower one: stream the other dims for each position along dim.
+        for (int64_t k = 0; k < m; ++k) {
+          const char* ip = d[1] + k * idx_d;
+          char* op = d[2] + k * oth_d;
+          if (s[1] == 0) {
+            char* dp = d[0] + offset(ip);
+            if (s[0] == ES && s[2] == ES) {  // dense rows: constant strides vectorise
+              for (int64_t i = 0; i < n; ++i) f(dp + i * ES, op + i * ES);
+            } else {
+              for (int64_t i = 0; i < n; ++i) f(dp + i * s[0], op + i * s[2]);
+            }
+          } else {
+            for (int64_t i = 0; i < n; ++i)
+              f(d[0] + i * s[0] + offset(ip + i * s[1]), op + i * s[2]);
+          }
+        }
+        return;
+      }
+      for (int64_t i = 0; i < n; ++i) {
+        char* sp = d[0] + i * s[0];
+        const char* ip = d[1] + i * s[1];
+        char* op = d[2] + i * s[2];
+        if (idx_d == IS && oth_d == ES) {
+#pragma GCC unroll 4
+          for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * IS), op + k * ES);
+        } else {
+          for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * idx_d), op + k * oth_d);
+        }
+      }
+    };
+    it.for_each(loop, std::max<int64_t>(1, kGrainSizeIndex / std::max<int64_t>(m, 1)));
+  };
+  if (bounds == Bounds::kIndexFill) {
+    run(std::true_type{});
+  } else {
+    run(std::false_type{});
+  }
+}
+
+// Calls f(U{}) with an unsigned integer type of the element size (copies move bits only).
+template <typename F>
+void dispatch_bits(int64_t es, const F& f) {
+  switch (es) {
+    case 1:
+      return f(uint8_t{});
+    case 2:
+      return f(uint16_t{});
+    case 4:
+      return f(uint32_t{});
+    default:
+      return f(uint64_t{});
+  }
+}
+
+// torch's checked scalar conversion (c10::checked_convert): a value outside T's range raises;
+// negatives within -max..-1 wrap into unsigned types; infinities and NaN go to floats.
+template <typename T>
+void check_fits(const Scalar& v) {
+  if constexpr (!std::is_same_v<T, bool>) {
+    using L = std::numeric_limits<T>;
+    const char* name = std::is_same_v<T, uint8_t>    ? "uint8_t"
+                       : std::is_same_v<T, int8_t>   ? "int8_t"
+                       : std::is_same_v<T, int16_t>  ? "int16_t"
+                       : std::is_same_v<T, int32_t>  ? "int"
+                       : std::is_same_v<T, int64_t>  ? "int64_t"
+                       : std::is_same_v<T, Half>     ? "at::Half"
+                       : std::is_same_v<T, BFloat16> ? "at::BFloat16"
+                       : std::is_same_v<T, float>    ? "float"
+                                                     : "double";
+    bool bad = false;
+    if (v.is_boolean()) return;
+    if constexpr (std::is_integral_v<T>) {
+      const double hi = static_cast<double>(L::max()), lo = static_cast<double>(L::lowest());
+      if (v.is_integral()) {
+        const int64_t x = v.to_long();
+        if constexpr (std::is_same_v<T, int64_t>) {
+          (void)x;
+        } else if constexpr (std::is_unsigned_v<T>) {
+          bad = x > static_cast<int64_t>(L::max()) || x < -static_cast<int64_t>(L::max());
+        } else {
+          bad = x < static_cast<int64_t>(L::lowest()) || x > static_cast<int64_t>(L::max());
+        }
+      } else {
+        const double d = v.to_double();
+        bad = std::is_unsigned_v<T> ? (d > hi || (d < 0 && -d > hi)) : (d < lo || d > hi);
+      }
+    } else {
+      const double d = v.to_double();
+      const double hi = std::is_same_v<T, Half>       ? 65504.0
+                        : std::is_same_v<T, BFloat16> ? 3.3895313892515355e38
+                                                      : static_cast<double>(L::max());
+      if constexpr (!std::is_same_v<T, double>) bad = !std::isinf(d) && (d < -hi || d > hi);
+    }
+    TORSH_CHECK(!bad, "value cannot be converted to type ", name, " without overflow");
+  } else {
+    (void)v;
+  }
+}
+
+enum class Reduce { kNone, kSum, kProd, kMean, kMax, kMin };
+
+template <typename T>
+T reduce_one(Reduce r, T a, T b) {
+  using M = opmath_t<T>;
+  if constexpr (std::is_same_v<T, bool>) {
+    return (r == Reduce::kProd || r == Reduce::kMin) ? (a && b) : (a || b);
+  } else {
+    const M x = static_cast<M>(a), y = static_cast<M>(b);
+    switch (r) {
+      case Reduce::kProd:
+        return convert<T>(x * y);
+      case Reduce::kMax:
+        if constexpr (std::is_floating_point_v<M>) {
+          if (std::isnan(y)) return b;
+        }
+        return x < y ? b : a;
+      case Reduce::kMin:
+        if constexpr (std::is_floating_point_v<M>) {
+          if (std::isnan(y)) return b;
+        }
+        return y < x ? b : a;
+      default:
+        return convert<T>(x + y);
+    }
+  }
+}
+
+// Scatters src (or value) into out (which already holds self) along dim.
+void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index, const Tensor* src,
+                  const Scalar* value, Reduce r, Bounds bounds = Bounds::kScatterGather) {
+  if (index.numel() == 0) return;
+  // Operands that share the written memory are read from copies.
+  Tensor idx = shares_storage(index, out) ? index.clone() : index;
+  Tensor s = src ? (shares_storage(*src, out) ? src->clone() : *src) : Tensor();
+  Tensor o1 = as_1d(out), i1 = as_1d(idx), s1 = src ? as_1d(s) : i1;
+  if (value) {
+    detail::dispatch_all(out.dtype(), op, [&](auto tag) {
+      using T = decltype(tag);
+      check_fits<T>(*value);
+      const T v = convert<T>(value->to<opmath_t<T>>());
+      if (r == Reduce::kNone) {
+        dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1,
+                            [v](char* a, const char*) { *reinterpret_cast<T*>(a) = v; });
+      } else {
+        dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [v, r](char* a, const char*) {
+          *reinterpret_cast<T*>(a) = reduce_one(r, *reinterpret_cast<T*>(a), v);
+        });
+      }
+    });
+    return;
+  }
+  if (r == Reduce::kNone) {
+    dispatch_bits(out.element_size(), [&](auto tag) {
+      using U = decltype(tag);
+      dim_loop<sizeof(U)>(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
+        *reinterpret_cast<U*>(a) = *reinterpret_cast<const U*>(b);
+      });
+    });
+    return;
+  }
+  detail::dispatch_all(out.dtype(), op, [&](auto tag) {
+    using T = decltype(tag);
+    if (r == Reduce::kSum || r == Reduce::kMean) {
+      dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
+        *reinterpret_cast<T*>(a) =
+            reduce_one(Reduce::kSum, *reinterpret_cast<T*>(a), *reinterpret_cast<const T*>(b));
+      });
+    } else {
+      dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [r](char* a, const char* b) {
+        *reinterpret_cast<T*>(a) =
+            reduce_one(r, *reinterpret_cast<T*>(a), *reinterpret_cast<const T*>(b));
+      });
+    }
+  });
+}
+
+// out = copy of self (allocated when undefined; resized for out=; untouched when in-place).
+// Writing through an expanded (stride-0) self is refused, as in torch; fills may (same value).
+void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
+  if (!out.defined()) {
+    out = self.clone();
+    return;
+  }
+  if (out.is_same(self)) {
+    for (int64_t d = 0; d < out.dim(); ++d) {
+      TORSH_CHECK(overlap_ok || out.strides()[d] != 0 || out.sizes()[d] <= 1,
+                  "unsupported operation: more than one element of the written-to tensor refers "
+                  "to a single memory location. Please clone() the tensor before performing the "
+                  "operation.");
+    }
+    return;
+  }
+  TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
+              scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
+              " instead");
+  out.resize_(self.sizes());
+  out.copy_(self);
+}
+
+void check_index_long(const Tensor& index, const char* op) {
+  TORSH_CHECK(index.dtype() == kLong, op, "(): Expected dtype int64 for index");
+}
+
+void check_scatter(const char* op, const Tensor& self, int64_t dim, const Tensor& index,
+                   const Tensor* src) {
+  check_index_long(index, "scatter");
+  if (src) {
+    TORSH_CHECK(src->dtype() == self.dtype(), op,
+                "(): Expected self.dtype to be equal to src.dtype");
+  }
+  if (index.numel() == 0) return;
+  TORSH_CHECK(nonempty_dim(self) == nonempty_dim(index),
+              "Index tensor must have the same number of dimensions as self tensor");
+  if (src) {
+    TORSH_CHECK(nonempty_dim(*src) == nonempty_dim(index),
+                "Index tensor must have the same number of dimensions as src tensor");
+  }
+  bool wrong = false;
+  for (int64_t d = 0; d < nonempty_dim(self); ++d) {
+    const int64_t n = nonempty_size(index, d);
+    if (d != dim && n > nonempty_size(self, d)) wrong = true;
+    if (src && n > nonempty_size(*src, d)) wrong = true;
+  }
+  if (wrong) {
+    std::string msg = "Expected index " + shape_str(index.sizes()) + " to be smaller than self " +
+                      shape_str(self.sizes()) + " apart from dimension " + std::to_string(dim);
+    if (src) msg += " and to be smaller size than src " + shape_str(src->sizes());
+    throw Error(std::string(op) + "(): " + msg);
+  }
+}
+
+Reduce parse_scatter_reduce(std::string_view r) {
+  if (r == "add") return Reduce::kSum;
+  if (r == "multiply") return Reduce::kProd;
+  throw Error("scatter(): reduce argument must be either add or multiply.");
+}
+
+// The (self-shaped) source of index_add/index_copy: source with dims laid out like self,
+// broadcast to self's slice shape, and the index viewed in that shape (stride only on dim).
+struct IndexSource {
+  Tensor src, index;
+};
+IndexSource index_source(const char* op, const Tensor& self1, int64_t dim, const Tensor& index,
+                         const Tensor& source) {
+  const int64_t nd = self1.dim();
+  const int64_t n = index.numel();
+  SizeVec slice_self, slice_src;
+  for (int64_t d = 0; d < nd; ++d)
+    if (d != dim) slice_self.push_back(self1.sizes()[d]);
+  for (int64_t d = 0; d < source.dim(); ++d)
+    if (d != dim) slice_src.push_back(source.sizes()[d]);
+  SizeVec b = detail::broadcast_shapes(slice_self, slice_src, op);
+  TORSH_CHECK(IntArrayRef(b).equals(slice_self), op, "(): output with shape ",
+              shape_str(slice_self), " doesn't match the broadcast shape ", shape_str(b));
+  // source as [n, 1.., slice_src] with self's ndim, then expanded and dim moved into place.
+  SizeVec lead{n};
+  for (size_t k = slice_src.size(); k < slice_self.size(); ++k) lead.push_back(1);
+  for (int64_t s : slice_src) lead.push_back(s);
+  Tensor s = source.dim() == 0 ? source.reshape({1}) : source;
+  if (dim != 0 && s.dim() > 1) {
+    std::vector<int64_t> perm{dim};
+    for (int64_t d = 0; d < s.dim(); ++d)
+      if (d != dim) perm.push_back(d);
+    s = s.permute(perm);
+  }
+  SizeVec full{n};
+  for (int64_t x : slice_self) full.push_back(x);
+  s = s.reshape(lead.vec()).expand(full.vec());
+  std::vector<int64_t> back;
+  for (int64_t d = 1; d <= dim; ++d) back.push_back(d);
+  back.insert(back.begin() + dim, 0);
+  for (int64_t d = dim + 1; d < nd; ++d) back.push_back(d);
+  s = s.permute(back);
+  Tensor idx = (index.dtype() == kLong ? index : index.to(kLong)).reshape({-1});
+  SizeVec istr(nd, 0);
+  istr[dim] = idx.strides()[0];
+  return {s, restride(idx, s.sizes(), istr)};
+}
+}  // namespace
+
+void gather_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index, bool) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "gather");
+  check_index_long(index, "gather");
+  TORSH_CHECK(nonempty_dim(self) == nonempty_dim(index),
+              "gather(): Index tensor must have the same number of dimensions as input tensor");
+  for (int64_t k = 0; k < nonempty_dim(self); ++k) {
+    TORSH_CHECK(k == d || nonempty_size(index, k) <= nonempty_size(self, k),
+                "gather(): Size does not match at dimension ", k, " expected index ",
+                shape_str(index.sizes()), " to be smaller than self ", shape_str(self.sizes()),
+                " apart from dimension ", d);
+  }
+  if (!out.defined()) {
+    out = torsh::empty(index.sizes(), self.dtype());
+  } else {
+    TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
+                scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
+                " instead");
+    if (shares_storage(out, self) || shares_storage(out, index)) {
+      Tensor tmp;
+      native::gather_out(tmp, self, dim, index, false);
+      out.resize_(index.sizes());
+      out.copy_(tmp);
+      return;
+    }
+    out.resize_(index.sizes());
+  }
+  Tensor s1 = as_1d(self), i1 = as_1d(index), o1 = as_1d(out);
+  dispatch_bits(self.element_size(), [&](auto tag) {
+    using U = decltype(tag);
+    dim_loop<sizeof(U)>("gather", Bounds::kScatterGather, s1, d, i1, o1, [](char* a, char* b) {
+      *reinterpret_cast<U*>(b) = *reinterpret_cast<const U*>(a);
+    });
+  });
+}
+
+void scatter_src_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                     const Tensor& src) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "scatter");
+  check_scatter("scatter", self, d, index, &src);
+  prepare_out(out, self);
+  scatter_into("scatter", out, d, index, &src, nullptr, Reduce::kNone);
+}
+
+void scatter_value_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                       const Scalar& value) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "scatter");
+  check_scatter("scatter", self, d, index, nullptr);
+  prepare_out(out, self);
+  scatter_into("scatter", out, d, index, nullptr, &value, Reduce::kNone);
+}
+
+void scatter_src_reduce_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                            const Tensor& src, std::string_view reduce) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "scatter");
+  check_scatter("scatter", self, d, index, &src);
+  const Reduce r = parse_scatter_reduce(reduce);
+  prepare_out(out, self);
+  scatter_into("scatter", out, d, index, &src, nullptr, r);
+}
+
+void scatter_value_reduce_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                              const Scalar& value, std::string_view reduce) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "scatter");
+  check_scatter("scatter", self, d, index, nullptr);
+  const Reduce r = parse_scatter_reduce(reduce);
+  prepare_out(out, self);
+  scatter_into("scatter", out, d, index, nullptr, &value, r);
+}
+
+void scatter_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                     const Tensor& src) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "scatter_add");
+  check_scatter("scatter", self, d, index, &src);
+  prepare_out(out, self);
+  scatter_into("scatter_add", out, d, index, &src, nullptr, Reduce::kSum);
+}
+
+void scatter_reduce_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                        const Tensor& src, std::string_view reduce, bool include_self) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "scatter_reduce");
+  Reduce r;
+  if (reduce == "sum") {
+    r = Reduce::kSum;
+  } else if (reduce == "prod") {
+    r = Reduce::kProd;
+  } else if (reduce == "mean") {
+    r = Reduce::kMean;
+  } else if (reduce == "amax") {
+    r = Reduce::kMax;
+  } else if (reduce == "amin") {
+    r = Reduce::kMin;
+  } else {
+    throw Error("scatter_reduce(): reduce argument must be either sum, prod, mean, amax or amin.");
+  }
+  check_scatter("scatter_reduce", self, d, index, &src);
+  TORSH_CHECK(!(r == Reduce::kMean && self.dtype() == kBool),
+              "scatter_reduce(): \"scatter_gather_tensor_cpu_reduce_mean\" not implemented for "
+              "'Bool'");
+  prepare_out(out, self);
+  if (index.numel() == 0) return;
+  if (!include_self) {
+    // Positions that receive values start from the reduction's identity.
+    Scalar init(int64_t(0));
+    detail::dispatch_all(out.dtype(), "scatter_reduce", [&](auto tag) {
+      using T = decltype(tag);
+      if (r == Reduce::kProd) init = Scalar(int64_t(1));
+      if constexpr (std::is_same_v<T, bool>) {
+        if (r == Reduce::kMin) init = Scalar(true);
+      } else if constexpr (std::numeric_limits<opmath_t<T>>::has_infinity) {
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        if (r == Reduce::kMax) init = Scalar(-inf);
+        if (r == Reduce::kMin) init = Scalar(inf);
+      } else {
+        using L = std::numeric_limits<T>;
+        if (r == Reduce::kMax) init = Scalar(static_cast<int64_t>(L::lowest()));
+        if (r == Reduce::kMin) init = Scalar(static_cast<int64_t>(L::max()));
+      }
+    });
+    scatter_into("scatter_reduce", out, d, index, nullptr, &init, Reduce::kNone);
+  }
+  scatter_into("scatter_reduce", out, d, index, &src, nullptr, r);
+  if (r == Reduce::kMean) {
+    Tensor count = include_self ? torsh::ones_like(out) : torsh::zeros_like(out);
+    Tensor one = torsh::ones_like(src);
+    scatter_into("scatter_reduce", count, d, index, &one, nullptr, Reduce::kSum);
+    count = torsh::clamp(count, Scalar(int64_t(1)));  // untouched positions divide by 1
+    if (out.is_floating_point()) {
+      out.div_(count);
+    } else {
+      out.div_(count, "floor");
+    }
+  }
+}
+
+void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                   const Tensor& source, const Scalar& alpha) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_add");
+  TORSH_CHECK_INDEX(index.dim() <= 1,
+                    "index_add_(): Index is supposed to be a vector, but got dim: ", index.dim(),
+                    " with type: ", scalar_type_name(index.dtype()),
+                    " and size: ", shape_str(index.sizes()));
+  TORSH_CHECK(index.dtype() == kLong || index.dtype() == kInt,
+              "index_add_(): Expected dtype int32/int64 for index but got: ",
+              scalar_type_name(index.dtype()));
+  TORSH_CHECK(self.dtype() == source.dtype(), "index_add_(): self (",
+              scalar_type_name(self.dtype()), ") and source (", scalar_type_name(source.dtype()),
+              ") must have the same scalar type");
+  TORSH_CHECK(d == 0 || d < source.dim(), "index_add_(): Indexing dim ", d,
+              " is out of bounds of the source tensor with dim ", source.dim());
+  const int64_t ns = source.dim() == 0 ? 1 : source.sizes()[d];
+  TORSH_CHECK(index.numel() == ns, "index_add_(): Number of indices (", index.numel(),
+              ") should be equal to source.size(dim): (", ns, "), for dim: ", d);
+  prepare_out(out, self);
+  Tensor o1 = as_1d(out);
+  IndexSource is = index_source("index_add_", o1, d, index, source);
+  if (shares_storage(is.src, out)) is.src = is.src.clone();
+  if (shares_storage(is.index, out)) is = index_source("index_add_", o1, d, index.clone(), source);
+  detail::dispatch_all(out.dtype(), "index_add_", [&](auto tag) {
+    using T = decltype(tag);
+    using M = opmath_t<T>;
+    const M a = alpha.to<M>();
+    dim_loop<sizeof(T)>("index_add_", Bounds::kIndexAdd, o1, d, is.index, is.src,
+                        [a](char* p, const char* q) {
+                          T* dst = reinterpret_cast<T*>(p);
+                          const T v = *reinterpret_cast<const T*>(q);
+                          if constexpr (std::is_same_v<T, bool>) {
+                            *dst = *dst || (v && a);
+                          } else {
+                            *dst = convert<T>(static_cast<M>(*dst) + static_cast<M>(v) * a);
+                          }
+                        });
+  });
+}
+
+void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                    const Tensor& source) {
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_copy");
+  TORSH_CHECK_INDEX(index.dim() < 2, "index_copy_(): Index should have dimension 1 or 0 (got ",
+                    index.dim(), ")");
+  const int64_t n = index.numel();
+  if (source.dim() == 0) {
+    TORSH_CHECK_INDEX(n == 1,
+                      "index_copy_(): When source is scalar, index should have one "
+                      "element (got ",
+                      n, ")");
+  } else {
+    TORSH_CHECK_INDEX(source.dim() == self.dim() || self.dim() == 0,
+                      "index_copy_(): When source and destination are not scalars, their "
+                      "dimensionality must match. Source dimensionality (",
+                      source.dim(), "), destination dimensionality (", self.dim(), ")");
+  }
+  TORSH_CHECK(index.dtype() == kLong, "index_copy_(): Expected a long tensor for index, but got ",
+              scalar_type_name(index.dtype()));
+  TORSH_CHECK(self.dtype() == source.dtype(),
+              "index_copy_(): self and source expected to have the same dtype, but got (self) ",
+              scalar_type_name(self.dtype()), " and (source) ", scalar_type_name(source.dtype()));
+  SizeVec a, b;
+  for (int64_t k = 0; k < self.dim(); ++k)
+    if (k != d) a.push_back(self.sizes()[k]);
+  for (int64_t k = 0; k < source.dim(); ++k)
+    if (k != d) b.push_back(source.sizes()[k]);
+  TORSH_CHECK(IntArrayRef(a).equals(b),
+              "index_copy_(): Source/destination tensor must have same slice shapes. "
+              "Destination slice shape: ",
+              shape_str(a), " at dimension ", d, " and source slice shape: ", shape_str(b),
+              " at dimension 0.");
+  TORSH_CHECK_INDEX(source.dim() == 0 || n == source.sizes()[d],
+                    "index_copy_(): Number of indices (", n,
+                    ") should be equal to source.size(dim) (", source.sizes()[d], ")");
+  prepare_out(out, self);
+  Tensor o1 = as_1d(out);
+  Tensor idx = shares_storage(index, out) ? index.clone() : index;
+  Tensor src = shares_storage(source, out) ? source.clone() : source;
+  IndexSource is = index_source("index_copy_", o1, d, idx, src);
+  dispatch_bits(out.element_size(), [&](auto tag) {
+    using U = decltype(tag);
+    dim_loop<sizeof(U)>(
+        "index_copy_", Bounds::kIndexCopy, o1, d, is.index, is.src,
+        [](char* p, const char* q) { *reinterpret_cast<U*>(p) = *reinterpret_cast<const U*>(q); });
+  });
+}
+
+void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                           const Scalar& value) {
+  TORSH_CHECK_INDEX(index.dtype() == kLong, "index_fill_(): Expected dtype int64 for index.");
+  const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_fill");
+  TORSH_CHECK(index.dim() <= 1, "index_fill_(): Index has to be a vector/scalar");
+  prepare_out(out, self, true);
+  Tensor o1 = as_1d(out);
+  Tensor idx = (shares_storage(index, out) ? index.clone() : index).reshape({-1});
+  const int64_t n = idx.numel();
+  if (n == 0) return;
+  SizeVec shape(o1.sizes()), istr(o1.dim(), 0);
+  shape[d] = n;
+  istr[d] = idx.strides()[0];
+  Tensor ir = restride(idx, shape, istr);
+  detail::dispatch_all(out.dtype(), "index_fill_", [&](auto tag) {
+    using T = decltype(tag);
+    check_fits<T>(value);
+    const T v = convert<T>(value.to<opmath_t<T>>());
+    dim_loop<sizeof(T)>("index_fill_", Bounds::kIndexFill, o1, d, ir, ir,
+                        [v](char* p, const char*) { *reinterpret_cast<T*>(p) = v; });
+  });
+}
+
+void index_fill_tensor_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
+                           const Tensor& value) {
+  TORSH_CHECK(value.dim() == 0,
+              "index_fill_(): index_fill_ only supports a 0-dimensional value tensor, but got "
+              "tensor with ",
+              value.dim(), " dimension(s).");
+  Scalar v = value.item();
+  index_fill_scalar_out(out, self, dim, index, v);
+}
+
+}  // namespace torsh::native
