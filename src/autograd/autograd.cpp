@@ -188,6 +188,15 @@ Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
   Tensor g = grad;
   if (!g.sizes().equals(im.sizes)) {
     const int64_t lead = g.dim() - static_cast<int64_t>(im.sizes.size());
+    // As torch: the input's shape must broadcast to the gradient's, which is then summed back.
+    bool expandable = lead >= 0;
+    for (int64_t i = 0; expandable && i < static_cast<int64_t>(im.sizes.size()); ++i) {
+      const int64_t want = im.sizes[static_cast<size_t>(i)];
+      expandable = want == 1 || want == g.sizes()[static_cast<size_t>(i + lead)];
+    }
+    TORSH_CHECK(expandable, "Function returned an invalid gradient - got ",
+                detail::shape_str(g.sizes()), " but expected shape compatible with ",
+                detail::shape_str(IntArrayRef(im.sizes.data(), im.sizes.size())));
     std::vector<int64_t> dims;
     for (int64_t i = 0; i < g.dim(); ++i) {
       if (i < lead || (im.sizes[i - lead] == 1 && g.sizes()[i] != 1)) dims.push_back(i);
