@@ -114,21 +114,8 @@ py::object wrap_node(const std::shared_ptr<Node>& fn) {
   std::string name = fn->name();
   PyTypeObject* type =
       node_class(name.substr(name.rfind(':') + 1));  // torch's class names are bare
-  PyObject* self = type->tp_alloc(type, 0);
-  if (!self) throw py::error_already_set();
-  auto* inst = reinterpret_cast<py::detail::instance*>(self);
-  inst->allocate_layout();
-  if (!inst->simple_layout) {
-    Py_DECREF(self);
-    return py::cast(fn);
-  }
-  inst->simple_value_holder[0] = fn.get();
-  new (&inst->simple_value_holder[1]) std::shared_ptr<Node>(fn);
-  inst->simple_holder_constructed = true;
-  inst->owned = true;
-  py::detail::register_instance(inst, fn.get(), tinfo);
-  inst->simple_instance_registered = true;
-  return py::reinterpret_steal<py::object>(self);
+  PyObject* self = new_instance(type, fn.get(), fn, /*registered=*/true);
+  return self ? py::reinterpret_steal<py::object>(self) : py::cast(fn);
 }
 }  // namespace
 

@@ -131,6 +131,32 @@ class ParsedArgs {
 const Tensor* peek_tensor(PyObject* o);
 /// Sets the torsh Tensor type that peek_tensor recognises.
 void set_tensor_type(PyObject* type);
+/// A new instance of the pybind11 class type (or a Python subclass of it) owning value through
+/// holder, built directly: no lookup of the type by name, and no entry in pybind11's instance
+/// registry unless registered (needed only to find the object again from its C++ pointer).
+/// Returns null when the type's layout is not pybind11's simple one (the caller falls back).
+template <typename Holder>
+PyObject* new_instance(PyTypeObject* type, void* value, Holder&& holder, bool registered) {
+  PyObject* self = type->tp_alloc(type, 0);
+  if (!self) throw py::error_already_set();
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  inst->allocate_layout();
+  if (!inst->simple_layout) {
+    Py_DECREF(self);
+    return nullptr;
+  }
+  inst->simple_value_holder[0] = value;
+  using Element = typename std::decay_t<Holder>::element_type;
+  new (&inst->simple_value_holder[1]) std::decay_t<Holder>(std::forward<Holder>(holder));
+  inst->simple_holder_constructed = true;
+  inst->owned = true;
+  if (registered) {
+    py::detail::register_instance(inst, value, py::detail::get_type_info(typeid(Element)));
+    inst->simple_instance_registered = true;
+  }
+  return self;
+}
+
 /// Sets the Python error for the exception being handled (call inside a catch block): torsh
 /// errors map to RuntimeError, IndexError, TypeError or ValueError as in torch.
 void set_python_error();

@@ -19,24 +19,14 @@ const Tensor* peek_tensor(PyObject* o) {
 }
 
 py::object wrap(Tensor t) {
-  // pybind11's cast looks the type up by name and registers each instance in a hash table (for
-  // finding it again from its C++ pointer, which nothing here needs); a new Tensor object is
-  // built directly instead: its own copy of the Tensor in a unique_ptr holder, as pybind11 does.
-  PyTypeObject* type = g_tensor_type;
-  PyObject* self = type->tp_alloc(type, 0);
-  if (!self) throw py::error_already_set();
-  auto* inst = reinterpret_cast<py::detail::instance*>(self);
-  inst->allocate_layout();
-  if (!inst->simple_layout) {
-    Py_DECREF(self);
-    return py::cast(std::move(t));
+  // pybind11's cast looks the type up by name and registers each instance in a hash table;
+  // a Tensor object owns its own copy of the Tensor and is never looked up by pointer.
+  auto value = std::make_unique<Tensor>(std::move(t));
+  Tensor* raw = value.get();
+  if (PyObject* self = new_instance(g_tensor_type, raw, std::move(value), false)) {
+    return py::reinterpret_steal<py::object>(self);
   }
-  auto* value = new Tensor(std::move(t));
-  inst->simple_value_holder[0] = value;
-  new (&inst->simple_value_holder[1]) std::unique_ptr<Tensor>(value);
-  inst->simple_holder_constructed = true;
-  inst->owned = true;
-  return py::reinterpret_steal<py::object>(self);
+  return py::cast(std::move(*raw));
 }
 
 void set_python_error() {

@@ -1,9 +1,26 @@
 #pragma once
 // One dispatch helper per dtype category: calls f(T{}) with the C++ type of a ScalarType.
+#include <cstdint>
+
 #include "torsh/core/dtype.h"
 #include "torsh/core/error.h"
 
 namespace torsh::detail {
+
+/// Calls f(U{}) with an unsigned integer type of the element size (copies move bits only).
+template <typename F>
+void dispatch_bits(int64_t es, const F& f) {
+  switch (es) {
+    case 1:
+      return f(uint8_t{});
+    case 2:
+      return f(uint16_t{});
+    case 4:
+      return f(uint32_t{});
+    default:
+      return f(uint64_t{});
+  }
+}
 
 template <typename F>
 decltype(auto) dispatch_all(ScalarType t, const char* op, F&& f) {

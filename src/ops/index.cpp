@@ -171,20 +171,6 @@ void for_each_indexed(const detail::TensorIter& it, const AdvancedIndex& ai, int
   }
 }
 
-// Calls f(U{}) with an unsigned integer type of the element size (copies move bits only).
-template <typename F>
-void dispatch_bits(int64_t es, const F& f) {
-  switch (es) {
-    case 1:
-      return f(uint8_t{});
-    case 2:
-      return f(uint16_t{});
-    case 4:
-      return f(uint32_t{});
-    default:
-      return f(uint64_t{});
-  }
-}
 }  // namespace
 
 Tensor index(const Tensor& self, const OptionalTensorList& indices) {
@@ -194,7 +180,7 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
   cfg.add_output(out).add_input(ai.src).output_dtype(self.dtype());
   for (const auto& t : ai.indices) cfg.add_input(t);
   auto it = cfg.build();
-  dispatch_bits(self.element_size(), [&](auto tag) {
+  detail::dispatch_bits(self.element_size(), [&](auto tag) {
     using U = decltype(tag);
     for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
       *reinterpret_cast<U*>(d[0] + j * s[0]) = *reinterpret_cast<const U*>(d[1] + j * s[1] + off);
@@ -231,7 +217,7 @@ void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& in
   for (const auto& t : ai.indices) cfg.add_input(t);
   auto it = cfg.build();
   if (!accumulate) {
-    dispatch_bits(out.element_size(), [&](auto tag) {
+    detail::dispatch_bits(out.element_size(), [&](auto tag) {
       using U = decltype(tag);
       for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
         *reinterpret_cast<U*>(d[0] + j * s[0] + off) = *reinterpret_cast<const U*>(d[1] + j * s[1]);

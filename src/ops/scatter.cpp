@@ -143,21 +143,6 @@ void dim_loop(const char* op, Bounds bounds, const Tensor& self, int64_t dim, co
   }
 }
 
-// Calls f(U{}) with an unsigned integer type of the element size (copies move bits only).
-template <typename F>
-void dispatch_bits(int64_t es, const F& f) {
-  switch (es) {
-    case 1:
-      return f(uint8_t{});
-    case 2:
-      return f(uint16_t{});
-    case 4:
-      return f(uint32_t{});
-    default:
-      return f(uint64_t{});
-  }
-}
-
 // torch's checked scalar conversion (c10::checked_convert): a value outside T's range raises;
 // negatives within -max..-1 wrap into unsigned types; infinities and NaN go to floats.
 template <typename T>
@@ -256,7 +241,7 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
     return;
   }
   if (r == Reduce::kNone) {
-    dispatch_bits(out.element_size(), [&](auto tag) {
+    detail::dispatch_bits(out.element_size(), [&](auto tag) {
       using U = decltype(tag);
       dim_loop<sizeof(U)>(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
         *reinterpret_cast<U*>(a) = *reinterpret_cast<const U*>(b);
@@ -411,7 +396,7 @@ void gather_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& inde
     out.resize_(index.sizes());
   }
   Tensor s1 = as_1d(self), i1 = as_1d(index), o1 = as_1d(out);
-  dispatch_bits(self.element_size(), [&](auto tag) {
+  detail::dispatch_bits(self.element_size(), [&](auto tag) {
     using U = decltype(tag);
     dim_loop<sizeof(U)>("gather", Bounds::kScatterGather, s1, d, i1, o1, [](char* a, char* b) {
       *reinterpret_cast<U*>(b) = *reinterpret_cast<const U*>(a);
@@ -598,7 +583,7 @@ void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& 
   Tensor idx = shares_storage(index, out) ? index.clone() : index;
   Tensor src = shares_storage(source, out) ? source.clone() : source;
   IndexSource is = index_source("index_copy_", o1, d, idx, src);
-  dispatch_bits(out.element_size(), [&](auto tag) {
+  detail::dispatch_bits(out.element_size(), [&](auto tag) {
     using U = decltype(tag);
     dim_loop<sizeof(U)>(
         "index_copy_", Bounds::kIndexCopy, o1, d, is.index, is.src,
