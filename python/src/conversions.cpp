@@ -9,6 +9,9 @@ namespace torsh::python {
 
 namespace {
 
+// PyTorch's limit on nesting in torch.tensor(data); deeper lists raise instead of recursing on.
+constexpr size_t kMaxDataDims = 128;
+
 void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType& kind,
            std::vector<Scalar>& values) {
   if (py::isinstance<Tensor>(obj)) {
@@ -38,6 +41,8 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
   py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
   const int64_t n = static_cast<int64_t>(seq.size());
   if (depth == sizes.size()) {
+    TORSH_CHECK_VALUE(sizes.size() < kMaxDataDims, "too many dimensions '",
+                      std::string(py::str(py::type::handle_of(obj).attr("__name__"))), "'");
     sizes.push_back(n);
   } else {
     TORSH_CHECK_VALUE(sizes[depth] == n, "expected sequence of length ", sizes[depth], " at dim ",
@@ -116,6 +121,12 @@ std::string numpy_format(ScalarType t) {
 
 ScalarType from_numpy_dtype(const py::dtype& dt) {
   const char k = dt.kind();
+  // '=' native, '|' not applicable; '<' or '>' name an order, native only if it is ours.
+  const char order = py::str(dt.attr("byteorder")).cast<std::string>()[0];
+  const char native = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? '<' : '>';
+  TORSH_CHECK_VALUE(order == '=' || order == '|' || order == native,
+                    "given numpy array has byte order different from the native byte order. "
+                    "Conversion between byte orders is currently not supported.");
   const auto sz = dt.itemsize();
   if (k == 'f' && sz == 4) return kFloat;
   if (k == 'f' && sz == 8) return kDouble;

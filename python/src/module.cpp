@@ -10,6 +10,23 @@
 namespace torsh::python {
 
 namespace {
+// A seed as PyTorch takes it: any int in [-2^63, 2^64), negatives wrapping to uint64.
+uint64_t seed_from_python(py::handle s) {
+  py::int_ v = py::reinterpret_steal<py::int_>(PyNumber_Index(s.ptr()));
+  if (!v) throw py::error_already_set();
+  unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
+  if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+    PyErr_Clear();
+    long long i = PyLong_AsLongLong(v.ptr());
+    if (i == -1 && PyErr_Occurred()) {
+      PyErr_Clear();
+      throw Error("manual_seed(): Overflow when unpacking long");
+    }
+    u = static_cast<unsigned long long>(i);
+  }
+  return static_cast<uint64_t>(u);
+}
+
 const ScalarType kAllTypes[] = {kFloat, kDouble, kHalf, kBFloat16, kLong,
                                 kInt,   kShort,  kChar, kByte,     kBool};
 }  // namespace
@@ -70,8 +87,8 @@ PYBIND11_MODULE(_C, m) {
            }),
            py::arg("device") = "cpu")
       .def("manual_seed",
-           [](Generator& g, int64_t s) {
-             g.set_current_seed(static_cast<uint64_t>(s));
+           [](Generator& g, py::handle s) {
+             g.set_current_seed(seed_from_python(s));
              return g;
            })
       .def("initial_seed", &Generator::current_seed)
@@ -85,8 +102,8 @@ PYBIND11_MODULE(_C, m) {
           },
           py::arg("new_state"));
 
-  m.def("manual_seed", [](int64_t s) {
-    manual_seed(static_cast<uint64_t>(s));
+  m.def("manual_seed", [](py::handle s) {
+    manual_seed(seed_from_python(s));
     return default_generator();
   });
   m.def("initial_seed", [] { return default_generator().current_seed(); });

@@ -50,3 +50,19 @@ def numel(t):
 
 
 __version__ = "0.1.0"
+
+
+_nonzero = _C.nonzero
+
+
+def nonzero(input, *, as_tuple=False):
+    """torch.nonzero: the indices of the nonzero elements, as one [n, ndim] tensor or, with
+    as_tuple=True, one index tensor per dim (torch.where(input))."""
+    return _C.where(input) if as_tuple else _nonzero(input)
+
+
+def _tensor_nonzero(self, *, as_tuple=False):
+    return _C.where(self) if as_tuple else _nonzero(self)
+
+
+Tensor.nonzero = _tensor_nonzero

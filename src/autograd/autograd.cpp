@@ -68,7 +68,9 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
 
 void add_input(Node& node, const Tensor& t) {
   node.mutable_next_edges().push_back(requires_grad(t) ? gradient_edge(t) : Edge{});
-  node.input_meta().push_back({SizeVec(t.sizes()), t.dtype()});
+  // An absent optional operand (clamp(x, None, hi)) has no edge and no shape.
+  node.input_meta().push_back(t.defined() ? InputMeta{SizeVec(t.sizes()), t.dtype()}
+                                          : InputMeta{SizeVec(), kFloat});
 }
 
 void check_inplace(const Tensor& self, const char* op) {
@@ -387,6 +389,7 @@ Tensor Tensor::detach() const {
 
 Tensor& Tensor::detach_() const {
   auto* m = meta(*this);
+  TORSH_CHECK(!(m && m->is_view), "detach_(): Can't detach views in-place. Use detach() instead.");
   if (m) {
     m->grad_fn.reset();
     m->requires_grad = false;

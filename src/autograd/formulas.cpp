@@ -42,10 +42,12 @@ Tensor pow_self_backward(const Tensor& grad, const Tensor& self, const Tensor& e
   return torsh::where(exponent == 0.0, torsh::zeros_like(g), g);
 }
 
-Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tensor& result) {
-  // d/de b^e = b^e log b; where b == 0 and e >= 0 the limit is 0.
-  Tensor g = grad * result * torsh::log(self);
-  return torsh::where(self == 0.0, torsh::zeros_like(g), g);
+Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tensor& exponent,
+                             const Tensor& result) {
+  // d/de b^e = b^e log b, as PyTorch: grad * (result * log b), 0 where b == 0 and e >= 0.
+  Tensor g = result * torsh::log(self);  // an integer base takes a float32 log, as in PyTorch
+  g = torsh::where(torsh::mul(self == 0.0, exponent >= 0), torsh::zeros_like(g), g);
+  return grad * g;
 }
 
 Tensor pow_self_scalar_backward(const Tensor& grad, const Tensor& self, const Scalar& exponent) {
@@ -53,10 +55,11 @@ Tensor pow_self_scalar_backward(const Tensor& grad, const Tensor& self, const Sc
   return grad * exponent * torsh::pow(self, Scalar(exponent.to_double() - 1.0));
 }
 
-Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& result) {
-  const double b = base.to_double();
-  if (b == 0.0) return torsh::zeros_like(grad);
-  return grad * result * std::log(b);
+Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& exponent,
+                                const Tensor& result) {
+  Tensor g = result * std::log(base.to_double());
+  if (base.to_double() == 0.0) g = torsh::where(exponent >= 0, torsh::zeros_like(g), g);
+  return grad * g;
 }
 
 Tensor masked_grad(const Tensor& grad, const Tensor& mask) {
@@ -64,9 +67,11 @@ Tensor masked_grad(const Tensor& grad, const Tensor& mask) {
 }
 
 Tensor extremum_backward(const Tensor& grad, const Tensor& self, const Tensor& other, bool is_max) {
-  Tensor wins = is_max ? (self > other) : (self < other);
-  Tensor ties = self == other;
-  return torsh::where(wins, grad, torsh::where(ties, grad / 2, torsh::zeros_like(grad)));
+  // PyTorch's formula: ties share the gradient, the losing side gets 0, and a NaN on either
+  // side (no comparison holds) passes the gradient to both.
+  Tensor loses = is_max ? (self < other) : (self > other);
+  Tensor g = torsh::where(self == other, grad / 2, grad);
+  return torsh::where(loses, torsh::zeros_like(g), g);
 }
 
 Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
@@ -131,9 +136,14 @@ Tensor sum_backward(const Tensor& grad, const std::vector<int64_t>& sizes,
 Tensor mean_backward(const Tensor& grad, const std::vector<int64_t>& sizes,
                      const std::optional<std::vector<int64_t>>& dims, bool keepdim) {
   int64_t count = 1;
+  const auto nd = static_cast<int64_t>(sizes.size());
   std::vector<bool> reduced(sizes.size(), !dims || dims->empty());
   if (dims) {
-    for (int64_t d : *dims) reduced[d < 0 ? d + static_cast<int64_t>(sizes.size()) : d] = true;
+    // A 0-dim input reduced over dim 0 or -1 has no dim to count.
+    for (int64_t d : *dims) {
+      const int64_t w = detail::wrap_dim(d, nd, "mean");
+      if (w < nd) reduced[static_cast<size_t>(w)] = true;
+    }
   }
   for (size_t i = 0; i < sizes.size(); ++i)
     if (reduced[i]) count *= sizes[i];

@@ -21,9 +21,11 @@ Tensor div_mode_self_backward(const Tensor& grad, const Tensor& other,
 Tensor div_mode_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other,
                                const std::optional<std::string>& mode);
 Tensor pow_self_backward(const Tensor& grad, const Tensor& self, const Tensor& exponent);
-Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tensor& result);
+Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tensor& exponent,
+                             const Tensor& result);
 Tensor pow_self_scalar_backward(const Tensor& grad, const Tensor& self, const Scalar& exponent);
-Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& result);
+Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& exponent,
+                                const Tensor& result);
 /// maximum/minimum: the larger (smaller) side gets grad, ties split it in half.
 Tensor extremum_backward(const Tensor& grad, const Tensor& self, const Tensor& other, bool is_max);
 Tensor masked_grad(const Tensor& grad, const Tensor& mask);

@@ -29,13 +29,32 @@ int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   return dim < 0 ? dim + n : dim;
 }
 
+namespace {
+// Product of sizes as PyTorch's safe_multiply_u64: an overflow anywhere in the running product
+// counts even if a later size is 0, and the result must fit in int64.
+bool mul_sizes_overflows(IntArrayRef sizes, uint64_t itemsize, uint64_t* out) {
+  uint64_t n = 1;
+  bool overflow = false;
+  for (int64_t s : sizes) overflow |= __builtin_mul_overflow(n, static_cast<uint64_t>(s), &n);
+  overflow |= __builtin_mul_overflow(n, itemsize, &n);
+  overflow |= n > static_cast<uint64_t>(INT64_MAX);
+  *out = n;
+  return overflow;
+}
+
+void check_sizes_nonnegative(IntArrayRef sizes, const char* op) {
+  for (int64_t s : sizes)
+    TORSH_CHECK(s >= 0, op, "(): Trying to create tensor with negative dimension ", s, ": ",
+                shape_str(sizes));
+}
+}  // namespace
+
 Tensor empty_strided_impl(IntArrayRef sizes, ScalarType dtype) {
-  int64_t n = 1;
-  for (int64_t s : sizes) {
-    TORSH_CHECK(s >= 0, "empty(): Trying to create tensor with negative dimension ", s);
-    n *= s;
-  }
-  Storage st = make_intrusive<StorageImpl>(static_cast<size_t>(n * element_size(dtype)));
+  check_sizes_nonnegative(sizes, "empty");
+  uint64_t nbytes = 0;
+  TORSH_CHECK(!mul_sizes_overflows(sizes, element_size(dtype), &nbytes),
+              "empty(): Storage size calculation overflowed with sizes=", shape_str(sizes));
+  Storage st = make_intrusive<StorageImpl>(static_cast<size_t>(nbytes));
   SizeVec strides(sizes.size());
   int64_t acc = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
@@ -46,14 +65,27 @@ Tensor empty_strided_impl(IntArrayRef sizes, ScalarType dtype) {
 }
 
 Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype) {
-  int64_t extent = 1;
-  bool empty = false;
+  TORSH_CHECK(sizes.size() == strides.size(), "empty_strided(): mismatch in length of strides (",
+              strides.size(), ") and shape (", sizes.size(), ")");
+  check_sizes_nonnegative(sizes, "empty_strided");
+  // Bytes spanned: itemsize * (1 + sum((size - 1) * stride)), every step checked (a negative
+  // stride overflows, as in PyTorch).
+  uint64_t extent = 1;
+  bool overflow = false, empty = false;
   for (size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] == 0) empty = true;
-    extent += (sizes[i] - 1) * strides[i];
+    uint64_t span = 0;
+    overflow |= __builtin_mul_overflow(static_cast<uint64_t>(std::max<int64_t>(sizes[i] - 1, 0)),
+                                       static_cast<uint64_t>(strides[i]), &span);
+    overflow |= __builtin_add_overflow(extent, span, &extent);
   }
+  overflow |= __builtin_mul_overflow(extent, static_cast<uint64_t>(element_size(dtype)), &extent);
+  overflow |= extent > static_cast<uint64_t>(INT64_MAX);
+  TORSH_CHECK(!overflow,
+              "empty_strided(): Storage size calculation overflowed with sizes=", shape_str(sizes),
+              " and strides=", shape_str(strides));
   if (empty) extent = 0;
-  Storage st = make_intrusive<StorageImpl>(static_cast<size_t>(extent * element_size(dtype)));
+  Storage st = make_intrusive<StorageImpl>(static_cast<size_t>(extent));
   return Tensor(make_intrusive<TensorImpl>(std::move(st), dtype, sizes, strides, 0));
 }
 
@@ -100,8 +132,12 @@ void TensorImpl::set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t of
 }
 
 void TensorImpl::refresh() {
-  numel_ = 1;
-  for (int64_t s : sizes_) numel_ *= s;
+  uint64_t n = 1;
+  bool overflow = false;
+  for (int64_t s : sizes_) overflow |= __builtin_mul_overflow(n, static_cast<uint64_t>(s), &n);
+  TORSH_CHECK(!overflow && n <= static_cast<uint64_t>(INT64_MAX),
+              "numel: integer multiplication overflow with sizes=", detail::shape_str(sizes_));
+  numel_ = static_cast<int64_t>(n);
   contiguous_ = true;
   int64_t expected = 1;
   for (size_t i = sizes_.size(); i-- > 0;) {
@@ -143,13 +179,18 @@ Tensor Tensor::to(Device d, ScalarType t, bool non_blocking, bool copy) const {
 }
 
 const Tensor& Tensor::resize_(IntArrayRef new_sizes) const {
-  int64_t n = 1;
-  for (int64_t s : new_sizes) {
+  for (int64_t s : new_sizes)
     TORSH_CHECK(s >= 0, "resize_(): Trying to create tensor with negative dimension ", s);
-    n *= s;
-  }
+  uint64_t nbytes = 0;
+  const int64_t item = element_size();
+  TORSH_CHECK(
+      !detail::mul_sizes_overflows(new_sizes, item, &nbytes) &&
+          !__builtin_add_overflow(nbytes, static_cast<uint64_t>(storage_offset() * item),
+                                  &nbytes) &&
+          nbytes <= static_cast<uint64_t>(INT64_MAX),
+      "resize_(): Storage size calculation overflowed with sizes=", detail::shape_str(new_sizes));
   TensorImpl* impl = impl_.get();
-  size_t need = static_cast<size_t>((n + impl->storage_offset()) * element_size());
+  const size_t need = static_cast<size_t>(nbytes);
   if (need > impl->storage()->nbytes()) {
     Storage st = make_intrusive<StorageImpl>(need);
     size_t keep = std::min(need, impl->storage()->nbytes());

@@ -22,7 +22,7 @@ std::atomic<int> g_threads{initial_threads()};
 }  // namespace
 
 void set_num_threads(int n) {
-  TORSH_CHECK_VALUE(n > 0, "set_num_threads(): expected a positive number of threads, got ", n);
+  TORSH_CHECK(n > 0, "set_num_threads(): set_num_threads expects a positive integer, got ", n);
   g_threads.store(n);
   omp_set_num_threads(n);
   openblas_set_num_threads(n);

@@ -49,6 +49,54 @@ ScalarType result_type(const Tensor* const* tensors, int n) {
   return combine_categories(dim_r, combine_categories(zero_r, wrapped_r));
 }
 
+bool is_non_overlapping_and_dense(const Tensor& t) {
+  if (t.is_contiguous()) return true;
+  const int64_t nd = t.dim();
+  IntArrayRef sz = t.sizes(), st = t.strides();
+  if (nd == 1) return sz[0] < 2 || st[0] == 1;
+  SizeVec perm(static_cast<size_t>(nd));
+  for (int64_t i = 0; i < nd; ++i) perm[i] = i;
+  // Dims of size < 2 go last (they end the check); the others by increasing stride.
+  std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) {
+    if (sz[a] < 2) return false;
+    if (sz[b] < 2) return true;
+    return st[a] < st[b];
+  });
+  int64_t want = 1;
+  for (int64_t d : perm) {
+    if (sz[d] < 2) return true;
+    if (st[d] != want) return false;
+    want *= sz[d];
+  }
+  return true;
+}
+
+void assert_no_internal_overlap(const Tensor& out) {
+  if (out.numel() < 2 || is_non_overlapping_and_dense(out)) return;
+  for (int64_t d = 0; d < out.dim(); ++d) {
+    TORSH_CHECK(!(out.strides()[d] == 0 && out.sizes()[d] > 1),
+                "unsupported operation: more than one element of the written-to tensor refers to "
+                "a single memory location. Please clone() the tensor before performing the "
+                "operation.");
+  }
+}
+
+void assert_no_partial_overlap(const Tensor& out, const Tensor& in) {
+  if (out.is_same(in) || out.numel() == 0 || in.numel() == 0) return;
+  if (out.unsafeGetTensorImpl()->storage().get() != in.unsafeGetTensorImpl()->storage().get())
+    return;
+  if (!is_non_overlapping_and_dense(out) || !is_non_overlapping_and_dense(in)) return;
+  const char* a0 = static_cast<const char*>(out.data_ptr());
+  const char* a1 = a0 + out.nbytes();
+  const char* b0 = static_cast<const char*>(in.data_ptr());
+  const char* b1 = b0 + in.nbytes();
+  const bool full = a0 == b0 && a1 == b1 && out.strides().equals(in.strides());
+  TORSH_CHECK(full || !(a0 < b1 && b0 < a1),
+              "unsupported operation: some elements of the input tensor and the written-to tensor "
+              "refer to a single memory location. Please clone() the tensor before performing "
+              "the operation.");
+}
+
 TensorIterConfig& TensorIterConfig::add_output(Tensor& out) {
   outs_[nout_++] = &out;
   return *this;
@@ -80,6 +128,10 @@ TensorIterConfig& TensorIterConfig::is_reduction(bool v) {
 }
 TensorIterConfig& TensorIterConfig::track_reduced_index(bool v) {
   track_index_ = v;
+  return *this;
+}
+TensorIterConfig& TensorIterConfig::check_mem_overlap(bool v) {
+  check_overlap_ = v;
   return *this;
 }
 TensorIterConfig& TensorIterConfig::resize_outputs(bool v) {
@@ -195,6 +247,16 @@ TensorIter TensorIterConfig::build() {
   it.op_ = op_;
   it.nout_ = nout_;
   it.nt_ = nout_ + nin_;
+
+  // 0. Written-to tensors given by the caller: no element written twice, no input partly
+  // aliasing them (reductions write each output element once per reduced range by design).
+  if (check_overlap_ && !reduction_) {
+    for (int k = 0; k < nout_; ++k) {
+      if (!outs_[k]->defined()) continue;
+      assert_no_internal_overlap(*outs_[k]);
+      for (int i = 0; i < nin_; ++i) assert_no_partial_overlap(*outs_[k], *ins_[i]);
+    }
+  }
 
   // 1. Common dtype and input casts.
   ScalarType common = common_;
@@ -322,7 +384,8 @@ TensorIter TensorIterConfig::build() {
       int64_t acc = 1;
       for (size_t i = 0; i < nd; ++i) {
         st[perm[i]] = acc;
-        acc *= std::max<int64_t>(shape[perm[i]], 1);
+        TORSH_CHECK(!__builtin_mul_overflow(acc, std::max<int64_t>(shape[perm[i]], 1), &acc), op_,
+                    "(): Storage size calculation overflowed with sizes=", shape_str(shape));
       }
       it.ops_[k] =
           u->defined() ? empty_strided_impl(u->sizes(), want) : empty_strided_impl(shape, st, want);

@@ -17,6 +17,16 @@ SizeVec broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op);
 /// torch.result_type over tensors (0-dim and wrapped numbers promote by category).
 ScalarType result_type(const Tensor* const* tensors, int n);
 
+/// True when the elements of t fill a memory block without gaps or repeats (PyTorch's
+/// is_non_overlapping_and_dense, any dim order).
+bool is_non_overlapping_and_dense(const Tensor& t);
+/// Refuses a written-to tensor in which several elements share memory (a stride-0 dim), with
+/// PyTorch's message.
+void assert_no_internal_overlap(const Tensor& out);
+/// Refuses an input that shares some, but not all, of its memory with the written-to tensor
+/// (the same memory with the same layout is allowed), with PyTorch's message.
+void assert_no_partial_overlap(const Tensor& out, const Tensor& in);
+
 class TensorIter;
 
 /// Builder for a TensorIter (outputs first, then inputs).
@@ -46,6 +56,8 @@ class TensorIterConfig {
   TensorIterConfig& common_dtype(ScalarType t);
   /// With false, defined outputs take part in broadcasting and are never resized (fill_, copy_).
   TensorIterConfig& resize_outputs(bool v);
+  /// With false, outputs may overlap themselves or the inputs (fill_ of an expanded tensor).
+  TensorIterConfig& check_mem_overlap(bool v);
   TensorIter build();
 
  private:
@@ -59,7 +71,7 @@ class TensorIterConfig {
   int nout_ = 0, nin_ = 0;
   bool promote_ = false, cast_in_loop_ = false, int_to_float_ = false, reduction_ = false,
        resize_outputs_ = true;
-  bool track_index_ = false;
+  bool track_index_ = false, check_overlap_ = true;
   ScalarType out_dtype_ = ScalarType::Undefined;
   ScalarType common_ = ScalarType::Undefined;
 };

@@ -1,5 +1,6 @@
 // Comparison ops (eq ne lt le gt ge), where, clamp.
 #include <cmath>
+#include <limits>
 
 #include "iter/loops.h"
 #include "torsh/generated/native.h"
@@ -71,6 +72,26 @@ Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   return out;
 }
 
+Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other) {
+  return torsh::where(condition, detail::wrap_scalar(self), other);
+}
+Tensor where(const Tensor& condition, const Tensor& self, const Scalar& other) {
+  return torsh::where(condition, self, detail::wrap_scalar(other));
+}
+Tensor where(const Tensor& condition, const Scalar& self, const Scalar& other) {
+  return torsh::where(condition, detail::wrap_scalar(self), detail::wrap_scalar(other));
+}
+std::vector<Tensor> where(const Tensor& condition) {
+  // torch.where(condition) is nonzero(condition, as_tuple=True): one index tensor per dim.
+  Tensor nz = torsh::nonzero(condition.dim() == 0 ? condition.unsqueeze(0) : condition);
+  std::vector<Tensor> r;
+  const int64_t nd = std::max<int64_t>(condition.dim(), 1);
+  for (int64_t d = 0; d < nd; ++d) r.push_back(nz.select(1, d));
+  return r;
+}
+Tensor max(const Tensor& self, const Tensor& other) { return torsh::maximum(self, other); }
+Tensor min(const Tensor& self, const Tensor& other) { return torsh::minimum(self, other); }
+
 namespace {
 // clamp(x, lo, hi) with NaN in x propagated and lo > hi giving hi, as PyTorch.
 template <typename M>
@@ -94,14 +115,25 @@ void clamp_out(Tensor& out, const Tensor& self, const std::optional<Scalar>& min
   const Tensor* ops[3] = {&self, min ? &lo : &self, max ? &hi : &self};
   ScalarType t = detail::result_type(ops, 3);
   TORSH_CHECK(t != kBool, "clamp(): clamp is not supported for bool");
+  TORSH_CHECK(!out.defined() || out.dtype() == t, "clamp(): Found dtype ",
+              scalar_type_name(out.dtype()), " but expected ", scalar_type_name(t));
   auto it =
       detail::TensorIterConfig("clamp").add_output(out).add_input(self).common_dtype(t).build();
-  const bool has_lo = min.has_value(), has_hi = max.has_value();
+  // A NaN number as a bound is ignored, as in PyTorch's scalar kernel (std::max(x, NaN) is x);
+  // NaN in a tensor bound propagates (see the Tensor overload).
+  const bool nan_lo = min && std::isnan(min->to_double());
+  const bool nan_hi = max && std::isnan(max->to_double());
+  const bool all_nan = min && max && (nan_lo || nan_hi);  // PyTorch then fills with NaN
+  const bool has_lo = min && !nan_lo;
+  const bool has_hi = max && !nan_hi;
   detail::dispatch_all(t, "clamp", [&](auto tag) {
     using T = decltype(tag);
     using M = opmath_t<T>;
     const M lv = has_lo ? min->to<M>() : M(0), hv = has_hi ? max->to<M>() : M(0);
     detail::unary_loop<T, T>(it, [=](T x) {
+      if constexpr (std::is_floating_point_v<M>) {
+        if (all_nan) return detail::convert<T>(std::numeric_limits<M>::quiet_NaN());
+      }
       return detail::convert<T>(clamp_value<M>(static_cast<M>(x), lv, hv, has_lo, has_hi));
     });
   });
@@ -163,19 +195,28 @@ Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, detail::wrap_
 
 namespace torsh {
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  TORSH_CHECK(a.dtype() == b.dtype(), "allclose(): ", scalar_type_name(a.dtype()),
+              " did not match ", scalar_type_name(b.dtype()));
   SizeVec shape = detail::broadcast_shapes(a.sizes(), b.sizes(), "allclose");
-  Tensor x = a.expand(shape.vec()).to(kDouble).contiguous();
-  Tensor y = b.expand(shape.vec()).to(kDouble).contiguous();
-  const double* px = x.data_ptr<double>();
-  const double* py = y.data_ptr<double>();
-  for (int64_t i = 0; i < x.numel(); ++i) {
-    if (std::isnan(px[i]) || std::isnan(py[i])) {
-      if (!(equal_nan && std::isnan(px[i]) && std::isnan(py[i]))) return false;
-      continue;
+  // As PyTorch's isclose: equal, or a finite |a - b| within atol + |rtol * b|, computed in the
+  // inputs' dtype (integers in the default float dtype).
+  const ScalarType ct = is_floating_point(a.dtype()) ? a.dtype() : get_default_dtype();
+  Tensor x = a.expand(shape.vec()).to(ct).contiguous();
+  Tensor y = b.expand(shape.vec()).to(ct).contiguous();
+  return detail::dispatch_floating(ct, "allclose", [&](auto tag) {
+    using T = decltype(tag);
+    using M = detail::opmath_t<T>;
+    const T* px = x.data_ptr<T>();
+    const T* py = y.data_ptr<T>();
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      const M xi = static_cast<M>(px[i]), yi = static_cast<M>(py[i]);
+      if (xi == yi || (equal_nan && std::isnan(xi) && std::isnan(yi))) continue;
+      if (rtol == 0 && atol == 0) return false;
+      const M allowed = static_cast<M>(atol) + std::abs(static_cast<M>(rtol) * yi);
+      const M actual = std::abs(xi - yi);
+      if (!(std::isfinite(actual) && actual <= allowed)) return false;
     }
-    if (px[i] == py[i]) continue;
-    if (!(std::abs(px[i] - py[i]) <= atol + rtol * std::abs(py[i]))) return false;
-  }
-  return true;
+    return true;
+  });
 }
 }  // namespace torsh

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 
 #include "core/dispatch.h"
@@ -54,30 +55,40 @@ Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options) {
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, TensorOptions options) {
   bool any_float = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
   ScalarType dt = options.has_dtype() ? options.dtype() : (any_float ? get_default_dtype() : kLong);
+  // As PyTorch: integer results take start, end and step truncated to int64 for the checks and
+  // the values; the length is computed in int64 for int64 results and from the doubles otherwise.
+  const bool integral = !is_floating_point(dt);
+  const int64_t is = start.to_long(), ie = end.to_long(), istep = step.to_long();
   double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
+  if (integral) {
+    TORSH_CHECK(istep != 0, "arange(): step must be nonzero");
+    TORSH_CHECK((istep > 0 && ie >= is) || (istep < 0 && ie <= is),
+                "arange(): upper bound and larger bound inconsistent with step sign");
+  }
   TORSH_CHECK(xstep > 0 || xstep < 0, "arange(): step must be nonzero");
   TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "arange(): unsupported range: ", xs, " -> ",
               xe);
   TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
               "arange(): upper bound and larger bound inconsistent with step sign");
-  int64_t n;
-  if (!any_float && !is_floating_point(dt)) {
-    int64_t s = start.to_long(), e = end.to_long(), st = step.to_long();
-    n = (e - s + st + (st > 0 ? -1 : 1)) / st;
+  double size_d;
+  if (dt == kLong) {
+    // end - start wraps as in PyTorch's int64 arithmetic.
+    const auto span = static_cast<int64_t>(static_cast<uint64_t>(ie) - static_cast<uint64_t>(is));
+    size_d = std::ceil(static_cast<double>(span) / static_cast<double>(istep));
   } else {
-    n = static_cast<int64_t>(std::ceil((xe - xs) / xstep));
+    size_d = std::ceil((xe - xs) / xstep);
   }
+  TORSH_CHECK(size_d >= 0 && size_d <= static_cast<double>(std::numeric_limits<int64_t>::max()),
+              "arange(): invalid size, possible overflow?");
+  const auto n = static_cast<int64_t>(size_d);
   Tensor t = make({n}, dt, options);
   detail::dispatch_all(dt, "arange", [&](auto tag) {
     using T = decltype(tag);
     T* p = t.data_ptr<T>();
     if constexpr (std::is_integral_v<T>) {
-      int64_t s = start.to_long(), st = step.to_long();
-      if (any_float) {
-        for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(xs + xstep * static_cast<double>(i));
-      } else {
-        for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(s + st * i);
-      }
+      for (int64_t i = 0; i < n; ++i)
+        p[i] = static_cast<T>(static_cast<int64_t>(
+            static_cast<uint64_t>(is) + static_cast<uint64_t>(istep) * static_cast<uint64_t>(i)));
     } else {
       for (int64_t i = 0; i < n; ++i)
         p[i] = detail::convert<T>(xs + xstep * static_cast<double>(i));
@@ -105,11 +116,22 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOpt
     }
     const step_t step = (e - s) / static_cast<step_t>(steps - 1);
     const int64_t half = steps / 2;
-    for (int64_t i = 0; i < steps; ++i) {
-      step_t v = i < half ? s + step * static_cast<step_t>(i)
-                          : e - step * static_cast<step_t>(steps - i - 1);
-      p[i] = detail::convert<T>(v);
+    auto at = [&](int64_t i) {
+      return i < half ? s + step * static_cast<step_t>(i)
+                      : e - step * static_cast<step_t>(steps - i - 1);
+    };
+    // PyTorch's AVX2 kernel: pairs of 32-byte vectors, each an arange from its first element
+    // (so the first half's rule can run past the midpoint, and inf steps give its NaNs), then
+    // a scalar tail.
+    constexpr int64_t V = 32 / static_cast<int64_t>(sizeof(T));
+    int64_t i = 0;
+    for (; i + 2 * V <= steps; i += V) {
+      const T base = detail::convert<T>(at(i));
+      p[i] = base;
+      for (int64_t k = 1; k < V; ++k)
+        p[i + k] = detail::convert<T>(static_cast<step_t>(base) + static_cast<step_t>(k) * step);
     }
+    for (; i < steps; ++i) p[i] = detail::convert<T>(at(i));
   });
   return t;
 }

@@ -36,6 +36,10 @@ KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
 }
 
 void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel) {
+  // PyTorch's unary ops that keep the input dtype write only into outputs of that dtype; the
+  // float ones (exp, sin, ...) cast into any output the result can be cast to.
+  TORSH_CHECK(to_float || !out.defined() || out.dtype() == self.dtype(), op, "(): Found dtype ",
+              scalar_type_name(out.dtype()), " but expected ", scalar_type_name(self.dtype()));
   auto it = TensorIterConfig(op)
                 .add_output(out)
                 .add_input(self)

@@ -5,6 +5,7 @@
 
 #include "core/dispatch.h"
 #include "core/generator_state.h"
+#include "iter/tensor_iter.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
@@ -75,13 +76,56 @@ bool cpu_has_avx2() {
   return has;
 }
 
+// PyTorch's serial kernel visits elements in memory order: dims sorted by increasing stride
+// (its TensorIterator's insertion sort; equal strides put the smaller dim first).
+SizeVec memory_order(const Tensor& t) {
+  const int64_t nd = t.dim();
+  IntArrayRef sz = t.sizes(), st = t.strides();
+  SizeVec perm(static_cast<size_t>(nd));
+  for (int64_t i = 0; i < nd; ++i) perm[i] = nd - 1 - i;
+  auto should_swap = [&](int64_t d0, int64_t d1) {
+    if (st[d0] == 0 || st[d1] == 0) return 0;
+    if (st[d0] != st[d1]) return st[d0] < st[d1] ? -1 : 1;
+    return sz[d0] > sz[d1] ? 1 : 0;
+  };
+  for (int64_t i = 1; i < nd; ++i) {
+    int64_t d1 = i;
+    for (int64_t d0 = i - 1; d0 >= 0; --d0) {
+      const int c = should_swap(perm[d0], perm[d1]);
+      if (c > 0) {
+        std::swap(perm[d0], perm[d1]);
+        d1 = d0;
+      } else if (c < 0) {
+        break;
+      }
+    }
+  }
+  return perm;
+}
+
 template <typename T, typename F>
 void fill_serial(Tensor& self, F&& f) {
-  // Elements are drawn in the tensor's logical (row-major) order, as PyTorch's serial kernel.
-  Tensor c = self.is_contiguous() ? self : torsh::empty(self.sizes().vec(), self.dtype());
-  T* p = c.data_ptr<T>();
-  for (int64_t i = 0, n = c.numel(); i < n; ++i) p[i] = f();
-  if (!c.is_same(self)) self.copy_(c);
+  T* p = self.data_ptr<T>();
+  const int64_t n = self.numel();
+  if (self.is_contiguous()) {
+    for (int64_t i = 0; i < n; ++i) p[i] = f();
+    return;
+  }
+  detail::assert_no_internal_overlap(self);
+  const SizeVec perm = memory_order(self);
+  const size_t nd = perm.size();
+  SizeVec idx(nd, 0);
+  int64_t off = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    p[off] = f();
+    for (size_t k = 0; k < nd; ++k) {
+      const int64_t d = perm[k];
+      off += self.strides()[d];
+      if (++idx[k] < self.sizes()[d]) break;
+      off -= self.strides()[d] * idx[k];
+      idx[k] = 0;
+    }
+  }
 }
 }  // namespace
 
@@ -145,12 +189,71 @@ Tensor& bernoulli_(Tensor& self, double p, std::optional<Generator> generator) {
   return self;
 }
 
-Tensor& random_(Tensor& self, int64_t from, std::optional<int64_t> to,
-                std::optional<Generator> generator) {
-  TORSH_CHECK(to.has_value(), "random_(): the unbounded form is not supported yet; pass `to`");
-  TORSH_CHECK(from < *to, "random_(): expects 'from' to be less than 'to', but got from=", from,
-              " >= to=", *to);
-  const uint64_t range = static_cast<uint64_t>(*to) - static_cast<uint64_t>(from);
+namespace {
+template <typename T>
+constexpr int float_digits() {
+  return std::is_same_v<T, double>  ? 53
+         : std::is_same_v<T, float> ? 24
+         : std::is_same_v<T, Half>  ? 11
+                                    : 8;
+}
+
+// An int64 rounded to T and back, as static_cast<scalar_t> in PyTorch (half types via float).
+template <typename T>
+int64_t round_trip(int64_t v) {
+  if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+    return static_cast<int64_t>(static_cast<T>(v));
+  } else {
+    return static_cast<int64_t>(static_cast<float>(T(static_cast<float>(v))));
+  }
+}
+
+// PyTorch's update_from / update_to: bounds of a floating range move to values the dtype holds.
+template <typename T>
+int64_t update_from(int64_t from) {
+  const int64_t from_plus_1 = round_trip<T>(from + 1);
+  if (from_plus_1 < from) {
+    int64_t v = std::abs(from + 1);
+    int n = 0;
+    while (v >>= 1) ++n;
+    from = from_plus_1 + (int64_t(1) << (n - float_digits<T>() + 1));
+  }
+  return from;
+}
+template <typename T>
+int64_t update_to(int64_t to) {
+  const int64_t to_minus_1 = round_trip<T>(to - 1);
+  if (to_minus_1 >= to) {
+    int64_t v = std::abs(to - 1);
+    int n = 0;
+    while (v >>= 1) ++n;
+    to = to_minus_1 - (int64_t(1) << (n - float_digits<T>() + 1));
+  }
+  return to;
+}
+
+// Integer results must hold both ends of the range (floating ones only warn in PyTorch).
+void check_from_to_in_range(int64_t from, int64_t to_inc, ScalarType t) {
+  if (t == kHalf) {
+    TORSH_CHECK(from >= -65504 && from <= 65504, "random_(): from is out of bounds for Half");
+    TORSH_CHECK(to_inc >= -65504 && to_inc <= 65504, "random_(): to - 1 is out of bounds for Half");
+  }
+  if (is_floating_point(t) || t == kLong) return;
+  detail::dispatch_all(t, "random_", [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_integral_v<T>) {
+      const int64_t lo = std::is_same_v<T, bool> ? 0 : std::numeric_limits<T>::lowest();
+      const int64_t hi = std::is_same_v<T, bool> ? 1 : std::numeric_limits<T>::max();
+      TORSH_CHECK(from >= lo && from <= hi, "random_(): from is out of bounds for ",
+                  scalar_type_name(t));
+      TORSH_CHECK(to_inc >= lo && to_inc <= hi, "random_(): to - 1 is out of bounds for ",
+                  scalar_type_name(t));
+    }
+  });
+}
+
+// Draws val % range + base into every element (range 0 means all 2^64 values).
+void random_range(Tensor& self, uint64_t range, int64_t base, std::optional<Generator> generator) {
   GeneratorState& g = state_of(generator);
   std::lock_guard<std::mutex> lock(g.mu);
   detail::dispatch_all(self.dtype(), "random_", [&](auto tag) {
@@ -158,8 +261,88 @@ Tensor& random_(Tensor& self, int64_t from, std::optional<int64_t> to,
     constexpr bool wide = std::is_same_v<T, int64_t> || std::is_same_v<T, double> ||
                           std::is_same_v<T, float> || std::is_same_v<T, BFloat16>;
     fill_serial<T>(self, [&] {
+      if (range == 0) return detail::convert<T>(static_cast<int64_t>(g.random64()));
       const uint64_t v = (wide && range >= (uint64_t(1) << 32)) ? g.random64() : g.random();
-      return detail::convert<T>(static_cast<int64_t>(v % range) + from);
+      return detail::convert<T>(static_cast<int64_t>(v % range + static_cast<uint64_t>(base)));
+    });
+  });
+}
+}  // namespace
+
+Tensor& random_(Tensor& self, int64_t from, std::optional<int64_t> to,
+                std::optional<Generator> generator) {
+  const ScalarType t = self.dtype();
+  if (to) {
+    TORSH_CHECK(from < *to, "random_(): expects 'from' to be less than 'to', but got from=", from,
+                " >= to=", *to);
+    int64_t hi = *to;
+    if (is_floating_point(t)) {
+      detail::dispatch_floating(t, "random_", [&](auto tag) {
+        using T = decltype(tag);
+        from = update_from<T>(from);
+        hi = update_to<T>(hi);
+      });
+      TORSH_CHECK(from < hi,
+                  "random_(): expects 'from' casted to dtype to be less than 'to' casted to dtype, "
+                  "but got from=",
+                  from, " >= to=", hi);
+    }
+    check_from_to_in_range(from, hi - 1, t);
+    if (self.numel() == 0) return self;
+    random_range(self, static_cast<uint64_t>(hi) - static_cast<uint64_t>(from), from, generator);
+    return self;
+  }
+  // [from, the largest integer the dtype holds exactly]
+  int64_t to_inc = 0;
+  if (is_floating_point(t)) {
+    detail::dispatch_floating(t, "random_", [&](auto tag) {
+      using T = decltype(tag);
+      to_inc = float_digits<T>() >= 63 ? std::numeric_limits<int64_t>::max()
+                                       : int64_t(1) << float_digits<T>();
+      from = update_from<T>(from);
+    });
+    TORSH_CHECK(from < to_inc,
+                "random_(): expects 'from' casted to dtype to be less than or equal to 'to_inc' "
+                "casted to dtype, but got from=",
+                from, " > to_inc=", to_inc);
+  } else {
+    detail::dispatch_all(t, "random_", [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_same_v<T, bool>) {
+        to_inc = 1;
+      } else if constexpr (std::is_integral_v<T>) {
+        to_inc = static_cast<int64_t>(std::numeric_limits<T>::max());
+      }
+    });
+  }
+  check_from_to_in_range(from, to_inc, t);
+  if (self.numel() == 0) return self;
+  random_range(self, static_cast<uint64_t>(to_inc) - static_cast<uint64_t>(from) + 1, from,
+               generator);
+  return self;
+}
+
+Tensor& random_(Tensor& self, int64_t to, std::optional<Generator> generator) {
+  return native::random_(self, 0, to, generator);
+}
+
+Tensor& random_(Tensor& self, std::optional<Generator> generator) {
+  // PyTorch's uniform_int: the raw draw reduced modulo (max exact integer + 1) of the dtype.
+  GeneratorState& g = state_of(generator);
+  std::lock_guard<std::mutex> lock(g.mu);
+  detail::dispatch_all(self.dtype(), "random_", [&](auto tag) {
+    using T = decltype(tag);
+    fill_serial<T>(self, [&]() -> T {
+      if constexpr (std::is_same_v<T, bool>) {
+        return (g.random() & 1) != 0;
+      } else if constexpr (std::is_integral_v<T>) {
+        const uint64_t v = std::is_same_v<T, int64_t> ? g.random64() : g.random();
+        return static_cast<T>(v % (static_cast<uint64_t>(std::numeric_limits<T>::max()) + 1));
+      } else {
+        const uint64_t v = std::is_same_v<T, double> ? g.random64() : g.random();
+        return detail::convert<T>(
+            static_cast<int64_t>(v % ((uint64_t(1) << float_digits<T>()) + 1)));
+      }
     });
   });
   return self;
