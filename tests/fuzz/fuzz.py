@@ -27,6 +27,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
 import gen  # noqa: E402
+import known_differences  # noqa: E402
 import repro  # noqa: E402
 import surface  # noqa: E402
 
@@ -107,8 +108,12 @@ def run_batch(calls, timeout, failures):
         cid, status, side, tail = failure
         if cid is None:
             raise SystemExit(f"fuzz: the child process failed to start:\n{tail}")
+        call = next(c for c in pending if c["id"] == cid)
+        known = known_differences.known_crash(call)
         if side == "torch":
             results[cid] = ("KNOWN", f"torch itself failed ({status}); torsh ran")
+        elif known:
+            results[cid] = ("KNOWN-" + status, known)
         else:
             results[cid] = (status, tail.strip().splitlines()[-1][:200] if tail.strip() else "")
             failures.append((cid, status, tail))
@@ -167,6 +172,9 @@ def main():
             r = run_batch(b, a.timeout, failures)
             with lock:
                 results.update(r)
+                if a.calls > 5 * a.batch:
+                    print(f"fuzz: {len(results)}/{a.calls} calls, {time.time() - t0:.0f}s, "
+                          f"{len(failures)} crashes/hangs", file=sys.stderr, flush=True)
 
     threads = [threading.Thread(target=worker) for _ in range(max(1, a.jobs))]
     for t in threads:
@@ -197,7 +205,7 @@ def main():
         with open(a.json, "w") as f:
             json.dump([{"call": by_id[c], "cls": cls, "detail": d}
                        for c, (cls, d) in sorted(results.items()) if cls != "MATCH"], f)
-    for cid, status, tail in failures:
+    for cid, status, tail in sorted(failures):
         call = by_id[cid]
         print(f"\n{status} in call {cid} ({call['op']} {call['kind']}):\n{tail[-1500:]}")
         if status == "CRASH" and crashes_alone(call, a.timeout):
@@ -209,7 +217,8 @@ def main():
     print(f"fuzz: {n} calls, MATCH {counts['MATCH']}, VALUE {counts['VALUE']}, "
           f"DTYPE-SHAPE {counts['DTYPE-SHAPE']}, EXCEPTION {counts['EXCEPTION']} "
           f"({exc_pct:.1f}%), KNOWN {counts['KNOWN']}, CRASH {counts['CRASH']}, "
-          f"HANG {counts['HANG']}")
+          f"HANG {counts['HANG']} (known: crash {counts['KNOWN-CRASH']}, "
+          f"hang {counts['KNOWN-HANG']})")
     if a.ci and (counts["CRASH"] or counts["HANG"]):
         return 1
     return 0
