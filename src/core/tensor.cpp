@@ -100,14 +100,24 @@ void TensorImpl::set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t of
 }
 
 void TensorImpl::refresh() {
+  // A 0 anywhere makes the tensor empty whatever the other dims, which may then be huge (the
+  // product wraps harmlessly); overflowing non-empty shapes are refused where they are made.
   numel_ = 1;
-  for (int64_t s : sizes_) numel_ *= s;
+  bool empty = false;
+  for (int64_t s : sizes_) {
+    empty |= s == 0;
+    __builtin_mul_overflow(numel_, s, &numel_);
+  }
   contiguous_ = true;
+  if (empty) {
+    numel_ = 0;
+    return;  // an empty tensor is contiguous, as in torch
+  }
   int64_t expected = 1;
   for (size_t i = sizes_.size(); i-- > 0;) {
     if (sizes_[i] == 1) continue;
     if (strides_[i] != expected) {
-      contiguous_ = numel_ == 0;
+      contiguous_ = false;
       break;
     }
     expected *= sizes_[i];

@@ -147,7 +147,10 @@ void for_each_indexed(const detail::TensorIter& it, const AdvancedIndex& ai, int
       const char* ip = d[first];
       for (int64_t j = 0; j < n; ++j) {
         int64_t v = *reinterpret_cast<const int64_t*>(ip + j * is);
-        if (static_cast<uint64_t>(v + size) >= static_cast<uint64_t>(2 * size)) bad(v, 0);
+        // One unsigned compare for -size <= v < size (added in uint64_t: no overflow).
+        if (static_cast<uint64_t>(v) + static_cast<uint64_t>(size) >=
+            static_cast<uint64_t>(2 * size))
+          bad(v, 0);
         v += v < 0 ? size : 0;
         f(d, s, j, v * stride);
       }

@@ -13,10 +13,17 @@ RULES = [
     ("alloc-failure", None, "EXCEPTION", "MemoryError",
      "an allocation beyond the fuzzer's address-space limit raises MemoryError in torsh (the "
      "C++ std::bad_alloc), RuntimeError in torch (its allocator's own message)"),
-    ("half-kernels", None, "EXCEPTION", "not implemented for 'Half'",
-     "torch 1.13 has no CPU float16 kernel for many ops (exp, sin, clamp, bernoulli_, ...); "
-     "torsh computes float16 in float and rounds once, as torch does on GPU and in later "
-     "releases"),
+    ("torch-missing-kernel", None, "EXCEPTION", "not implemented for '",
+     "torch 1.13 has no CPU kernel for some op/dtype pairs (float16 exp, sin, clamp, "
+     "bernoulli_...; bfloat16 prod and eye; bool arange, linspace, randperm, matmul) and raises "
+     "'\"op\" not implemented for ...'; torsh computes them (float16/bfloat16 in float, rounded "
+     "once, as torch does on GPU and in later releases)"),
+    ("torch-internal-assert", None, "EXCEPTION", "INTERNAL ASSERT FAILED",
+     "torch 1.13 fails its own internal assert (e.g. isDifferentiableType for an integer "
+     "result of a grad-requiring input); torsh returns the result"),
+    ("torch-log1p-overflow", {"log1p"}, "VALUE", "inf",
+     "torch 1.13's vectorised float32 log1p returns inf for x above ~1e38 (x + 1 overflows "
+     "inside it); torsh returns the true value (about 88.6)"),
 ]
 
 

@@ -15,15 +15,24 @@ namespace {
 
 TensorData leaf(FuzzedDataProvider& p) {
   switch (p.ConsumeIntegralInRange<int>(0, 9)) {
-    case 0: return TensorData(p.ConsumeBool());
-    case 1: return TensorData(p.ConsumeIntegral<int64_t>());
-    case 2: return TensorData(static_cast<int>(p.ConsumeIntegralInRange<int>(-9, 9)));
-    case 3: return TensorData(p.ConsumeFloatingPoint<double>());
-    case 4: return TensorData(std::numeric_limits<double>::quiet_NaN());
-    case 5: return TensorData(p.ConsumeBool() ? INFINITY : -INFINITY);
-    case 6: return TensorData(p.ConsumeFloatingPoint<float>());
-    case 7: return TensorData(1e300);
-    default: return TensorData(p.ConsumeFloatingPointInRange<double>(-10, 10));
+    case 0:
+      return TensorData(p.ConsumeBool());
+    case 1:
+      return TensorData(p.ConsumeIntegral<int64_t>());
+    case 2:
+      return TensorData(static_cast<int>(p.ConsumeIntegralInRange<int>(-9, 9)));
+    case 3:
+      return TensorData(p.ConsumeFloatingPoint<double>());
+    case 4:
+      return TensorData(std::numeric_limits<double>::quiet_NaN());
+    case 5:
+      return TensorData(p.ConsumeBool() ? INFINITY : -INFINITY);
+    case 6:
+      return TensorData(p.ConsumeFloatingPoint<float>());
+    case 7:
+      return TensorData(1e300);
+    default:
+      return TensorData(p.ConsumeFloatingPointInRange<double>(-10, 10));
   }
 }
 
@@ -41,11 +50,16 @@ TensorData nested(FuzzedDataProvider& p, int depth) {
     return nested(q, depth + 1);
   };
   switch (n) {
-    case 0: return TensorData(std::initializer_list<TensorData>{});
-    case 1: return TensorData{child()};
-    case 2: return TensorData{child(), child()};
-    case 3: return TensorData{child(), child(), child()};
-    default: return TensorData{child(), child(), child(), child()};
+    case 0:
+      return TensorData(std::initializer_list<TensorData>{});
+    case 1:
+      return TensorData{child()};
+    case 2:
+      return TensorData{child(), child()};
+    case 3:
+      return TensorData{child(), child(), child()};
+    default:
+      return TensorData{child(), child(), child(), child()};
   }
 }
 

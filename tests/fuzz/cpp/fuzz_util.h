@@ -18,12 +18,18 @@ inline int64_t small_int(FuzzedDataProvider& p, int64_t lo, int64_t hi) {
   uint8_t mode = p.ConsumeIntegral<uint8_t>();
   if (mode < 235) return p.ConsumeIntegralInRange<int64_t>(lo, hi);
   switch (mode % 6) {
-    case 0: return std::numeric_limits<int64_t>::max();
-    case 1: return std::numeric_limits<int64_t>::min();
-    case 2: return int64_t{1} << 32;
-    case 3: return -(int64_t{1} << 31);
-    case 4: return int64_t{1} << 62;
-    default: return p.ConsumeIntegral<int64_t>();
+    case 0:
+      return std::numeric_limits<int64_t>::max();
+    case 1:
+      return std::numeric_limits<int64_t>::min();
+    case 2:
+      return int64_t{1} << 32;
+    case 3:
+      return -(int64_t{1} << 31);
+    case 4:
+      return int64_t{1} << 62;
+    default:
+      return p.ConsumeIntegral<int64_t>();
   }
 }
 
@@ -39,8 +45,8 @@ inline std::vector<int64_t> int_list(FuzzedDataProvider& p, size_t max_len, int6
 /// One of torsh's dtypes.
 inline torsh::ScalarType pick_dtype(FuzzedDataProvider& p) {
   static const torsh::ScalarType kTypes[] = {
-      torsh::kFloat,  torsh::kDouble, torsh::kLong,  torsh::kInt,      torsh::kShort,
-      torsh::kInt8,   torsh::kUInt8,  torsh::kBool,  torsh::kFloat16, torsh::kBFloat16};
+      torsh::kFloat, torsh::kDouble, torsh::kLong, torsh::kInt,     torsh::kShort,
+      torsh::kInt8,  torsh::kUInt8,  torsh::kBool, torsh::kFloat16, torsh::kBFloat16};
   return kTypes[p.ConsumeIntegralInRange<size_t>(0, std::size(kTypes) - 1)];
 }
 
