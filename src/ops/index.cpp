@@ -125,7 +125,9 @@ AdvancedIndex make_index(const Tensor& self, const OptionalTensorList& given, co
     for (int64_t b = 0; b < nb; ++b) st[bpos + b] = idx.strides()[b];
     r.indices.push_back(restride(idx, r.shape, st));
     r.sizes.push_back(self.sizes()[d]);
-    r.strides.push_back(self.strides()[d] * es);
+    int64_t bytes;  // a size-1 dim may carry a wrapped stride (slice with a huge step)
+    __builtin_mul_overflow(self.strides()[d], es, &bytes);
+    r.strides.push_back(bytes);
   }
   return r;
 }

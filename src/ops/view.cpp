@@ -252,8 +252,9 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start,
   e = std::clamp<int64_t>(e, b, n);
   SizeVec sizes(self.sizes()), strides(self.strides());
   sizes[d] = e == b ? 0 : (e - b - 1) / step + 1;  // no overflow for a huge step
-  // With one element or none the stride is never used: it stays (a huge step would overflow).
-  if (sizes[d] > 1) strides[d] *= step;
+  // stride * step as torch (a dim left with one element keeps it too); a huge step, which
+  // leaves at most one element, wraps instead of overflowing.
+  __builtin_mul_overflow(strides[d], step, &strides[d]);
   return make_view(self, sizes, strides, self.storage_offset() + b * self.strides()[d]);
 }
 
