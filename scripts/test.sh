@@ -8,6 +8,8 @@ bash scripts/check_layering.sh
 bash scripts/build.sh
 ./build/torsh_tests --gtest_brief=1
 /usr/bin/python3 -m pytest -q tests/python
+# A short fixed-seed differential fuzz pass: fails on any crash or hang (docs/fuzzing.md).
+/usr/bin/python3 tests/fuzz/fuzz.py --seed 1 --calls 2500 --ci --groups 10
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S . -B build-asan -G Ninja -DTORSH_SANITIZE=ON -DTORSH_PYTHON=OFF -DTORSH_TESTS=ON \
   -DTORSH_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null

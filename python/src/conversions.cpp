@@ -59,7 +59,8 @@ Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
     return dtype ? t.to(*dtype) : t;
   }
   if (py::isinstance<Tensor>(data)) {
-    Tensor t = data.cast<Tensor>().clone();
+    // A copy outside the graph, as torch.tensor(t) (sourceTensor.clone().detach()).
+    Tensor t = data.cast<Tensor>().detach().clone();
     return dtype ? t.to(*dtype) : t;
   }
   std::vector<int64_t> sizes;

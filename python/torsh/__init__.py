@@ -41,12 +41,19 @@ channels_last_3d = memory_format("channels_last_3d")
 strided = "strided"
 
 
+def _tensor_arg(fn, t):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(t).__name__}")
+    return t
+
+
 def is_floating_point(t):
-    return t.is_floating_point()
+    return _tensor_arg("is_floating_point", t).is_floating_point()
 
 
 def numel(t):
-    return t.numel()
+    return _tensor_arg("numel", t).numel()
 
 
 __version__ = "0.1.0"

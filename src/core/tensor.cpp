@@ -132,18 +132,24 @@ void TensorImpl::set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t of
 }
 
 void TensorImpl::refresh() {
+  // A 0 anywhere makes the tensor empty whatever the other dims, which may then be huge; the
+  // element count of a non-empty shape must fit in int64.
   uint64_t n = 1;
-  bool overflow = false;
-  for (int64_t s : sizes_) overflow |= __builtin_mul_overflow(n, static_cast<uint64_t>(s), &n);
-  TORSH_CHECK(!overflow && n <= static_cast<uint64_t>(INT64_MAX),
+  bool overflow = false, empty = false;
+  for (int64_t s : sizes_) {
+    empty |= s == 0;
+    overflow |= __builtin_mul_overflow(n, static_cast<uint64_t>(s), &n);
+  }
+  TORSH_CHECK(empty || (!overflow && n <= static_cast<uint64_t>(INT64_MAX)),
               "numel: integer multiplication overflow with sizes=", detail::shape_str(sizes_));
-  numel_ = static_cast<int64_t>(n);
+  numel_ = empty ? 0 : static_cast<int64_t>(n);
   contiguous_ = true;
+  if (empty) return;  // an empty tensor is contiguous, as in torch
   int64_t expected = 1;
   for (size_t i = sizes_.size(); i-- > 0;) {
     if (sizes_[i] == 1) continue;
     if (strides_[i] != expected) {
-      contiguous_ = numel_ == 0;
+      contiguous_ = false;
       break;
     }
     expected *= sizes_[i];

@@ -233,8 +233,14 @@ void check_fits(const Scalar& s, ScalarType dtype) {
 
 Tensor tensor_from_scalars(const std::vector<Scalar>& values, IntArrayRef sizes, ScalarType dtype) {
   for (const Scalar& s : values) check_fits(s, dtype);
+  // Sizes are checked against the values before anything is allocated.
+  int64_t n = 1;
+  for (int64_t d : sizes) {
+    TORSH_CHECK(d >= 0 && !__builtin_mul_overflow(n, d, &n), "tensor(): invalid size ", d);
+  }
+  TORSH_CHECK(n == static_cast<int64_t>(values.size()), "tensor(): size mismatch: ", n,
+              " elements for ", values.size(), " values");
   Tensor t = detail::empty_strided_impl(sizes, dtype);
-  TORSH_CHECK(t.numel() == static_cast<int64_t>(values.size()), "tensor(): size mismatch");
   detail::dispatch_all(dtype, "tensor", [&](auto tag) {
     using T = decltype(tag);
     T* p = t.data_ptr<T>();

@@ -125,7 +125,9 @@ AdvancedIndex make_index(const Tensor& self, const OptionalTensorList& given, co
     for (int64_t b = 0; b < nb; ++b) st[bpos + b] = idx.strides()[b];
     r.indices.push_back(restride(idx, r.shape, st));
     r.sizes.push_back(self.sizes()[d]);
-    r.strides.push_back(self.strides()[d] * es);
+    int64_t bytes;  // a size-1 dim may carry a wrapped stride (slice with a huge step)
+    __builtin_mul_overflow(self.strides()[d], es, &bytes);
+    r.strides.push_back(bytes);
   }
   return r;
 }
@@ -147,7 +149,10 @@ void for_each_indexed(const detail::TensorIter& it, const AdvancedIndex& ai, int
       const char* ip = d[first];
       for (int64_t j = 0; j < n; ++j) {
         int64_t v = *reinterpret_cast<const int64_t*>(ip + j * is);
-        if (static_cast<uint64_t>(v + size) >= static_cast<uint64_t>(2 * size)) bad(v, 0);
+        // One unsigned compare for -size <= v < size (added in uint64_t: no overflow).
+        if (static_cast<uint64_t>(v) + static_cast<uint64_t>(size) >=
+            static_cast<uint64_t>(2 * size))
+          bad(v, 0);
         v += v < 0 ? size : 0;
         f(d, s, j, v * stride);
       }

@@ -1,6 +1,9 @@
 // mm, bmm, matmul: float and double through OpenBLAS GEMM; other dtypes by a plain loop.
 #include <cblas.h>
 
+#include <cstdint>
+#include <type_traits>
+
 #include "core/dispatch.h"
 #include "cpu/parallel.h"
 #include "torsh/generated/functions.h"
@@ -67,6 +70,12 @@ void gemm2d(const Tensor& a, const Tensor& b, Tensor& out) {
           for (int64_t j = 0; j < N; ++j) {
             if constexpr (std::is_same_v<Acc, bool>) {
               row[j] = row[j] || (av && static_cast<bool>(pb[k * N + j]));
+            } else if constexpr (std::is_integral_v<Acc>) {
+              // Integer products wrap around as in torch (in uint64_t arithmetic: no UB, and no
+              // promotion of narrow unsigned types back to int).
+              row[j] = static_cast<Acc>(static_cast<uint64_t>(row[j]) +
+                                        static_cast<uint64_t>(av) *
+                                            static_cast<uint64_t>(pb[k * N + j]));
             } else {
               row[j] += av * static_cast<Acc>(pb[k * N + j]);
             }

@@ -81,9 +81,12 @@ Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& it
         whole(1);
         break;
       case K::kBoolean:
+        // As torch: a new dim of size 1 indexed by [0] (true) or [] (false), an advanced index
+        // that broadcasts with the other tensor entries (x[False, True] has one new dim).
         r = r.unsqueeze(dim);
-        if (!it.boolean()) r = slice(r, dim, 0, 0, 1);
-        whole(1);
+        p.indices.emplace_back(it.boolean() ? zeros({1}, kLong) : empty({0}, kLong));
+        ++dim;
+        p.advanced = true;
         break;
     }
   }

@@ -27,7 +27,10 @@ SizeVec infer_size(IntArrayRef shape, int64_t numel, const char* op) {
       infer = static_cast<int>(i);
     } else {
       TORSH_CHECK(shape[i] >= 0, op, "(): invalid shape dimension ", shape[i]);
-      newsize *= shape[i];
+      // The running product must not overflow (torch's numel check: [2^32, 2^32, 0] is
+      // refused, [2^32, 0, 2^32] is not).
+      TORSH_CHECK(!__builtin_mul_overflow(newsize, shape[i], &newsize), op, "(): shape '",
+                  shape_str(shape), "' is invalid: numel: integer multiplication overflow");
     }
   }
   if (numel == newsize || (infer >= 0 && newsize > 0 && numel % newsize == 0)) {
@@ -58,7 +61,9 @@ std::optional<SizeVec> compute_stride(IntArrayRef old_sizes, IntArrayRef old_str
     int64_t acc = 1;
     for (size_t i = new_sizes.size(); i-- > 0;) {
       out[i] = acc;
-      acc *= std::max<int64_t>(new_sizes[i], 1);
+      // Strides of an empty tensor are never used to address memory; huge sizes wrap (as in
+      // torch) instead of overflowing.
+      __builtin_mul_overflow(acc, std::max<int64_t>(new_sizes[i], 1), &acc);
     }
     return out;
   }
@@ -246,8 +251,10 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start,
   b = std::clamp<int64_t>(b, 0, n);
   e = std::clamp<int64_t>(e, b, n);
   SizeVec sizes(self.sizes()), strides(self.strides());
-  sizes[d] = (e - b + step - 1) / step;
-  strides[d] *= step;
+  sizes[d] = e == b ? 0 : (e - b - 1) / step + 1;  // no overflow for a huge step
+  // stride * step as torch (a dim left with one element keeps it too); a huge step, which
+  // leaves at most one element, wraps instead of overflowing.
+  __builtin_mul_overflow(strides[d], step, &strides[d]);
   return make_view(self, sizes, strides, self.storage_offset() + b * self.strides()[d]);
 }
 

@@ -35,6 +35,13 @@ CASES = {
     "out_of_range": lambda m, x: (T(m, [0, 2]), T(m, [0, 0])),
     "bad_broadcast": lambda m, x: (T(m, [0, 1]), T(m, [0, 1, 2])),
     "too_many": lambda m, x: (T(m, [0]), T(m, [0]), T(m, [0]), T(m, [0])),
+    # Python bools are advanced indices over a new dim: they broadcast with each other and with
+    # index tensors (found by tests/fuzz).
+    "bools": lambda m, x: (False, True),
+    "bool_true": lambda m, x: True,
+    "bool_and_list": lambda m, x: ([], False),
+    "bool_between": lambda m, x: (slice(None), True, [0, 1]),
+    "bool_int": lambda m, x: (1, True, slice(None), T(m, [2, 0])),
 }
 
 
@@ -150,3 +157,12 @@ def test_gradcheck_index_and_index_put():
     assert torsh.autograd.gradcheck(lambda a, b: a.index_put((i, j), b, accumulate=True), (x, v))
     assert torsh.autograd.gradcheck(lambda a, b: a.index_put((i, j), b), (x, v))
     assert torsh.autograd.gradgradcheck(lambda a: (a[i, j] ** 2), (x,))
+
+
+def test_tensor_of_a_tensor_is_detached():
+    # torch.tensor(t) copies outside the graph (found by tests/fuzz).
+    for m in (torch, torsh):
+        src = m.ones(2, requires_grad=True)
+        r = m.tensor(src)
+        assert not r.requires_grad and r.is_leaf and r.grad_fn is None
+        assert m.tensor(src, requires_grad=True).requires_grad
