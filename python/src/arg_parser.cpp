@@ -108,7 +108,7 @@ bool matches(const Param& p, py::handle h, bool strict) {
     case Param::kStr:
       return PyUnicode_Check(h.ptr());
     case Param::kScalarType:
-      return py::isinstance<PyDtype>(h);
+      return is_dtype(h);
     case Param::kGenerator:
       return py::isinstance<Generator>(h);
     case Param::kAny:
@@ -163,6 +163,22 @@ bool is_intlist(py::handle h, int fixed_len) {
   for (auto item : h)
     if (!PyLong_Check(item.ptr()) || PyBool_Check(item.ptr())) return false;
   return true;
+}
+
+bool is_dtype(py::handle h) {
+  PyObject* o = h.ptr();
+  return o == reinterpret_cast<PyObject*>(&PyFloat_Type) ||
+         o == reinterpret_cast<PyObject*>(&PyLong_Type) ||
+         o == reinterpret_cast<PyObject*>(&PyBool_Type) || py::isinstance<PyDtype>(h);
+}
+
+ScalarType to_dtype(py::handle h) {
+  PyObject* o = h.ptr();
+  // As torch: Python's float, int and bool stand for float64, int64 and bool.
+  if (o == reinterpret_cast<PyObject*>(&PyFloat_Type)) return kDouble;
+  if (o == reinterpret_cast<PyObject*>(&PyLong_Type)) return kLong;
+  if (o == reinterpret_cast<PyObject*>(&PyBool_Type)) return kBool;
+  return h.cast<PyDtype>().type;
 }
 
 int64_t to_int64(PyObject* o) {
@@ -413,7 +429,7 @@ std::optional<std::string_view> ParsedArgs::optional_string(int i) {
   if (is_none(i)) return std::nullopt;
   return string(i);
 }
-ScalarType ParsedArgs::scalartype(int i) const { return vals[i].cast<PyDtype>().type; }
+ScalarType ParsedArgs::scalartype(int i) const { return to_dtype(vals[i]); }
 std::optional<ScalarType> ParsedArgs::optional_scalartype(int i) const {
   if (is_none(i)) return std::nullopt;
   return scalartype(i);

@@ -190,6 +190,10 @@ bool is_number(py::handle h);
 /// A Tensor from a Tensor object or a Python number (as a wrapped 0-dim tensor).
 Tensor to_tensor_arg(py::handle h);
 std::vector<int64_t> to_intlist(py::handle h, int fixed_len);
+/// True for a torsh dtype and for Python's float, int and bool (torch accepts them as dtypes).
+bool is_dtype(py::handle h);
+/// The ScalarType of a dtype argument (float -> float64, int -> int64, bool -> bool).
+ScalarType to_dtype(py::handle h);
 /// A Python int as int64; RuntimeError "Overflow when unpacking long" beyond its range, as torch.
 int64_t to_int64(PyObject* o);
 /// A Python float or int as double (OverflowError for ints beyond a double's range).

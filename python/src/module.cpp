@@ -129,10 +129,13 @@ PYBIND11_MODULE(_C, m) {
   m.def("from_numpy", [](py::array a) { return from_numpy(a); });
   m.def(
       "tensor",
-      [](py::handle data, std::optional<PyDtype> dtype, py::object device, bool requires_grad) {
+      [](py::handle data, py::handle dtype, py::object device, bool requires_grad) {
+        TORSH_CHECK_TYPE(dtype.is_none() || is_dtype(dtype),
+                         "tensor(): argument 'dtype' must be torch.dtype, not ",
+                         Py_TYPE(dtype.ptr())->tp_name);
         if (!device.is_none()) placement_device(device);
-        Tensor t =
-            tensor_from_data(data, dtype ? std::optional<ScalarType>(dtype->type) : std::nullopt);
+        Tensor t = tensor_from_data(
+            data, dtype.is_none() ? std::nullopt : std::optional<ScalarType>(to_dtype(dtype)));
         if (requires_grad) t.requires_grad_(true);
         return t;
       },

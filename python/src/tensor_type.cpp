@@ -31,7 +31,7 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
   if (n > 0 && py::isinstance<Tensor>(args[0])) {
     form = kTensorForm;
     other = args[i++];
-  } else if (n > 0 && py::isinstance<PyDtype>(args[0])) {
+  } else if (n > 0 && is_dtype(args[0])) {
     form = kDtypeForm;
     dt = args[i++];
   } else if (n > 0) {
@@ -55,7 +55,7 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
     ok = ok && slot && !*slot;
     if (ok) *slot = kv.second;
   }
-  ok = ok && (!dev || is_device_like(dev)) && (!dt || dt.is_none() || py::isinstance<PyDtype>(dt));
+  ok = ok && (!dev || is_device_like(dev)) && (!dt || dt.is_none() || is_dtype(dt));
   for (py::handle b : {non_blocking, copy}) ok = ok && (!b || PyBool_Check(b.ptr()));
   TORSH_CHECK_TYPE(ok,
                    "to() received an invalid combination of arguments - expected one of: "
@@ -70,7 +70,7 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
     dtype = other.cast<const Tensor&>().dtype();
   }
   if (dev && !dev.is_none()) device = placement_device(dev);
-  if (dt && !dt.is_none()) dtype = dt.cast<PyDtype>().type;
+  if (dt && !dt.is_none()) dtype = to_dtype(dt);
   return same_or_wrap(self,
                       t.to(device, dtype, non_blocking.ptr() == Py_True, copy.ptr() == Py_True));
 }

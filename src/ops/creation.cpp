@@ -55,6 +55,7 @@ Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options) {
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, TensorOptions options) {
   bool any_float = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
   ScalarType dt = options.has_dtype() ? options.dtype() : (any_float ? get_default_dtype() : kLong);
+  TORSH_CHECK(dt != kBool, "\"arange_cpu\" not implemented for 'Bool'");  // as torch
   // As PyTorch: integer results take start, end and step truncated to int64 for the checks and
   // the values; the length is computed in int64 for int64 results and from the doubles otherwise.
   const bool integral = !is_floating_point(dt);

@@ -423,3 +423,15 @@ def test_grad_setter(grad):
 def test_comparison_and_matmul_slots(call):
     assert _outcome(lambda: call(torsh, torsh.tensor([1.0, 2.0]))) == \
         _outcome(lambda: call(torch, torch.tensor([1.0, 2.0])))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: a.to(float), lambda m, a: a.to(int), lambda m, a: a.to(bool),
+    lambda m, a: a.to(dtype=float), lambda m, a: m.zeros(2, dtype=float), lambda m, a: m.ones(2, dtype=int),
+    lambda m, a: m.tensor([1, 2], dtype=float), lambda m, a: m.tensor([1.5], dtype=int),
+    lambda m, a: m.arange(3, dtype=bool), lambda m, a: a.sum(dtype=float), lambda m, a: a.to("x"),
+    lambda m, a: m.tensor([1], dtype=str), lambda m, a: a.random_(2 ** 63),
+    lambda m, a: m.manual_seed(2 ** 64)])
+def test_python_types_as_dtypes(call):
+    assert _outcome(lambda: call(torsh, torsh.tensor([1.5, 0.0]))) == \
+        _outcome(lambda: call(torch, torch.tensor([1.5, 0.0])))
