@@ -90,9 +90,10 @@ bool matches(const Param& p, py::handle h, bool strict) {
       return true;
     }
     case Param::kOptTensorList: {
+      // torch's Python API takes tensors only here (None is for subscripts, not index_put).
       if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) return false;
       for (auto item : h)
-        if (!is_tensor(item) && !item.is_none()) return false;
+        if (!is_tensor(item)) return false;
       return true;
     }
     case Param::kScalar:

@@ -2,6 +2,8 @@
 // dim(), dtype, requires_grad, grad, is_leaf, contiguous(), numel()) as plain CPython getters and
 // vectorcall methods: pybind11's property and method dispatch costs more than the work.
 // Installed over the pybind11 definitions of the same names, with torch's semantics and errors.
+#include <pybind11/stl.h>
+
 #include "bindings.h"
 #include "torsh/core/grad_mode.h"
 
@@ -108,20 +110,34 @@ PyObject* one_optional(const char* method, const char* name, PyObject* const* ar
   return nargs + nkw == 1 ? args[0] : nullptr;
 }
 
-PyObject* m_size(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+// size(dim=None) and stride(dim=None): all values (a torch.Size, or a tuple of strides), or the
+// value of one dim.
+PyObject* per_dim(const char* method, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                  PyObject* kwnames, bool sizes) {
   return guarded([&]() -> PyObject* {
     const Tensor& t = self_of(self);
-    PyObject* dim = one_optional("size", "dim", args, nargs, kwnames);
-    if (!dim || dim == Py_None) return make_size(t.sizes());
-    TORSH_CHECK_TYPE(PyLong_Check(dim) && !PyBool_Check(dim),
-                     "size() received an invalid combination of arguments - got (",
+    IntArrayRef values = sizes ? t.sizes() : t.strides();
+    PyObject* dim = one_optional(method, "dim", args, nargs, kwnames);
+    if (!dim || dim == Py_None) {
+      if (sizes) return make_size(values);
+      return py::tuple(py::cast(values.vec())).release().ptr();
+    }
+    TORSH_CHECK_TYPE(PyLong_Check(dim) && !PyBool_Check(dim), method,
+                     "() received an invalid combination of arguments - got (",
                      Py_TYPE(dim)->tp_name, ")");
     const int64_t want = to_int64(dim);
     TORSH_CHECK_INDEX(t.dim() > 0, "Dimension specified as ", want,
                       " but tensor has no dimensions");
-    const int64_t d = detail::wrap_dim(want, t.dim(), "size");
-    return PyLong_FromLongLong(t.sizes()[static_cast<size_t>(d)]);
+    const int64_t d = detail::wrap_dim(want, t.dim(), method);
+    return PyLong_FromLongLong(values[static_cast<size_t>(d)]);
   });
+}
+
+PyObject* m_size(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return per_dim("size", self, args, nargs, kwnames, true);
+}
+PyObject* m_stride(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return per_dim("stride", self, args, nargs, kwnames, false);
 }
 
 PyObject* m_dim(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_of(self).dim()); }
@@ -147,6 +163,7 @@ PyObject* m_contiguous(PyObject* self, PyObject* const* args, Py_ssize_t nargs, 
   reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fn)), METH_NOARGS
 
 PyMethodDef kMethods[] = {{"size", TORSH_FASTCALL(m_size), nullptr},
+                          {"stride", TORSH_FASTCALL(m_stride), nullptr},
                           {"dim", TORSH_NOARGS(m_dim), nullptr},
                           {"ndimension", TORSH_NOARGS(m_dim), nullptr},
                           {"numel", TORSH_NOARGS(m_numel), nullptr},

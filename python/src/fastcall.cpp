@@ -34,6 +34,9 @@ void set_python_error() {
     throw;
   } catch (py::error_already_set& e) {
     e.restore();
+  } catch (const py::cast_error& e) {
+    // A Python value of the wrong type reached a conversion: torch reports these as TypeError.
+    PyErr_SetString(PyExc_TypeError, e.what());
   } catch (const torsh::IndexError& e) {
     PyErr_SetString(PyExc_IndexError, e.what());
   } catch (const torsh::TypeError& e) {

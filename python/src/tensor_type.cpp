@@ -80,13 +80,6 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
 void register_tensor_type(py::class_<Tensor>& cls) {
   // shape, size, dim, ndim, numel, dtype and contiguous: fast_attrs.cpp.
   cls.def("__repr__", &Tensor::toString)
-      .def(
-          "stride",
-          [](const Tensor& t, std::optional<int64_t> d) -> py::object {
-            if (d) return py::int_(t.stride(*d));
-            return py::tuple(py::cast(t.strides().vec()));
-          },
-          py::arg("dim") = py::none())
       .def("element_size", &Tensor::element_size)
       .def("storage_offset", &Tensor::storage_offset)
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
@@ -109,8 +102,16 @@ void register_tensor_type(py::class_<Tensor>& cls) {
           py::arg("memory_format") = py::none())
       .def(
           "copy_",
-          [](py::object self, const Tensor& src, bool) {
-            self.cast<Tensor&>()._assign_(src);
+          [](py::object self, py::handle src, bool) {
+            // A Python number is copied in as torch does (filled, converted to self's dtype).
+            if (const Tensor* t = peek_tensor(src.ptr())) {
+              self.cast<Tensor&>()._assign_(*t);
+            } else if (is_number(src)) {
+              self.cast<Tensor&>()._assign_(to_scalar(src));
+            } else {
+              throw TypeError(std::string("copy_(): argument 'src' must be Tensor, not ") +
+                              Py_TYPE(src.ptr())->tp_name);
+            }
             return self;
           },
           py::arg("src"), py::arg("non_blocking") = false)

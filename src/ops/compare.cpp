@@ -51,6 +51,8 @@ void ge_out(Tensor& out, const Tensor& self, const Tensor& other) {
 }
 
 Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
+  // torch 1.13 still takes a uint8 condition (deprecated): nonzero is true.
+  if (condition.dtype() == kByte) return native::where(condition.to(kBool), self, other);
   TORSH_CHECK(condition.dtype() == kBool,
               "where(): where expected condition to be a boolean tensor, but got a tensor with "
               "dtype ",

@@ -435,3 +435,17 @@ def test_comparison_and_matmul_slots(call):
 def test_python_types_as_dtypes(call):
     assert _outcome(lambda: call(torsh, torsh.tensor([1.5, 0.0]))) == \
         _outcome(lambda: call(torch, torch.tensor([1.5, 0.0])))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: a.copy_(3), lambda m, a: a.copy_(2.5, True), lambda m, a: a.copy_("x"),
+    lambda m, a: a.fill_([1, 2]), lambda m, a: a.fill_(None), lambda m, a: m.result_type(a, "x"),
+    lambda m, a: m.where(m.tensor([1, 0], dtype=m.uint8), a, a + 1),
+    lambda m, a: a.stride(), lambda m, a: a.stride(-1), lambda m, a: a.stride(a),
+    lambda m, a: a.view(1, 2).stride(dim=0), lambda m, a: a.stride(3),
+    lambda m, a: m.index_put(a, (None,), m.tensor(1.0)),
+    lambda m, a: m.index_put(a, (m.tensor([0]), None), m.tensor(1.0)),
+    lambda m, a: m.index_put(a, [m.tensor([1])], m.tensor(5.0))])
+def test_argument_kinds_like_torch(call):
+    assert _outcome(lambda: call(torsh, torsh.tensor([1.5, 0.0]))) == \
+        _outcome(lambda: call(torch, torch.tensor([1.5, 0.0])))
