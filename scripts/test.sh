@@ -14,4 +14,5 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S . -B build-asan -G Ninja -DTORSH_SANITIZE=ON -DTORSH_PYTHON=OFF -DTORSH_TESTS=ON \
   -DTORSH_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
 cmake --build build-asan --target torsh_tests
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/torsh_tests --gtest_brief=1
+# allocator_may_return_null: tests of out-of-memory errors request terabytes on purpose.
+ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./build-asan/torsh_tests --gtest_brief=1

@@ -1,4 +1,5 @@
 #include "torsh/core/tensor.h"
+#include "core/strides.h"
 
 #include <cstring>
 
@@ -55,13 +56,8 @@ Tensor empty_strided_impl(IntArrayRef sizes, ScalarType dtype) {
   TORSH_CHECK(!mul_sizes_overflows(sizes, element_size(dtype), &nbytes),
               "empty(): Storage size calculation overflowed with sizes=", shape_str(sizes));
   Storage st = make_intrusive<StorageImpl>(static_cast<size_t>(nbytes));
-  SizeVec strides(sizes.size());
-  int64_t acc = 1;
-  for (size_t i = sizes.size(); i-- > 0;) {
-    strides[i] = acc;
-    acc *= std::max<int64_t>(sizes[i], 1);
-  }
-  return Tensor(make_intrusive<TensorImpl>(std::move(st), dtype, sizes, strides, 0));
+  return Tensor(
+      make_intrusive<TensorImpl>(std::move(st), dtype, sizes, contiguous_strides(sizes), 0));
 }
 
 Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype) {
@@ -203,13 +199,7 @@ const Tensor& Tensor::resize_(IntArrayRef new_sizes) const {
     if (keep) std::memcpy(st->data(), impl->storage()->data(), keep);
     impl->set_storage(std::move(st));
   }
-  SizeVec strides(new_sizes.size());
-  int64_t acc = 1;
-  for (size_t i = new_sizes.size(); i-- > 0;) {
-    strides[i] = acc;
-    acc *= std::max<int64_t>(new_sizes[i], 1);
-  }
-  impl->set_geometry(new_sizes, strides, impl->storage_offset());
+  impl->set_geometry(new_sizes, detail::contiguous_strides(new_sizes), impl->storage_offset());
   return *this;
 }
 

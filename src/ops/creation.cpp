@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/dispatch.h"
+#include "core/strides.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
 
@@ -312,16 +313,6 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, ScalarType 
 }
 
 namespace {
-SizeVec contiguous_strides(IntArrayRef sizes) {
-  SizeVec strides(sizes.size());
-  int64_t acc = 1;
-  for (size_t i = sizes.size(); i-- > 0;) {
-    strides[i] = acc;
-    acc *= std::max<int64_t>(sizes[i], 1);
-  }
-  return strides;
-}
-
 // Owns a std::function deleter until the storage dies, then calls it with the data pointer.
 struct BlobDeleter {
   std::function<void(void*)> fn;
@@ -345,7 +336,7 @@ Tensor blob(void* data, IntArrayRef sizes, IntArrayRef strides,
 }  // namespace
 
 Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options) {
-  return blob(data, sizes, contiguous_strides(sizes), nullptr, options);
+  return blob(data, sizes, detail::contiguous_strides(sizes), nullptr, options);
 }
 
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const TensorOptions& options) {
@@ -354,7 +345,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
 
 Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>& deleter,
                  const TensorOptions& options) {
-  return blob(data, sizes, contiguous_strides(sizes), &deleter, options);
+  return blob(data, sizes, detail::contiguous_strides(sizes), &deleter, options);
 }
 
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides,
