@@ -182,12 +182,22 @@ ScalarType to_dtype(py::handle h) {
   return h.cast<PyDtype>().type;
 }
 
-int64_t to_int64(PyObject* o) {
+namespace {
+// o as int64; false when it is beyond int64's range (other conversion errors raise).
+bool fits_int64(PyObject* o, int64_t* out) {
   int overflow = 0;
   long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-  if (overflow) throw Error("Overflow when unpacking long");
+  if (overflow) return false;
   if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-  return static_cast<int64_t>(v);
+  *out = static_cast<int64_t>(v);
+  return true;
+}
+}  // namespace
+
+int64_t to_int64(PyObject* o) {
+  int64_t v = 0;
+  if (!fits_int64(o, &v)) throw Error("Overflow when unpacking long");
+  return v;
 }
 
 double as_double(PyObject* o) {
@@ -363,15 +373,13 @@ std::optional<int64_t> ParsedArgs::optional_int64(int i) const {
 namespace {
 // An element of an int list: as torch, one beyond int64 makes the argument a TypeError.
 int64_t list_item(PyObject* o, const Signature* sig, const Param& p, size_t pos) {
-  int overflow = 0;
-  long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-  if (overflow) {
+  int64_t v = 0;
+  if (!fits_int64(o, &v)) {
     throw TypeError(sig->name + "(): argument '" + p.name +
                     "' must be tuple of ints, but found element of type int at pos " +
                     std::to_string(pos + 1));
   }
-  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-  return static_cast<int64_t>(v);
+  return v;
 }
 }  // namespace
 

@@ -22,7 +22,7 @@ std::vector<Tensor> tensor_list(py::handle h) {
   return r;
 }
 
-py::object grad_or_none(const Tensor& t) { return t.defined() ? py::cast(t) : py::none(); }
+py::object grad_or_none(const Tensor& t) { return t.defined() ? wrap(t) : py::none(); }
 
 // A Python object C++ may own and drop without holding the GIL.
 std::shared_ptr<py::object> py_owned(py::object o) {
@@ -64,7 +64,7 @@ class PyFunctionNode : public Node {
     py::gil_scoped_acquire gil;
     py::tuple args(grads.size());
     for (size_t i = 0; i < grads.size(); ++i) {
-      args[i] = grads[i].defined() ? py::cast(grads[i]) : py::none();
+      args[i] = grad_or_none(grads[i]);
     }
     py::object res = backward_(*args);
     py::tuple outs = py::isinstance<py::tuple>(res) ? res.cast<py::tuple>() : py::make_tuple(res);

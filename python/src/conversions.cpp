@@ -191,12 +191,12 @@ py::object to_numpy(const Tensor& self, bool force) {
 }
 
 py::object wrap(const std::tuple<Tensor, Tensor>& t) {
-  return py::make_tuple(std::get<0>(t), std::get<1>(t));
+  return py::make_tuple(wrap(std::get<0>(t)), wrap(std::get<1>(t)));
 }
 
 py::object wrap(const std::vector<Tensor>& ts) {
   py::list l;
-  for (const auto& t : ts) l.append(py::cast(t));
+  for (const auto& t : ts) l.append(wrap(t));
   return py::tuple(l);
 }
 

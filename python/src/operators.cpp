@@ -35,7 +35,7 @@ PyObject* number_slot(PyObject* a, PyObject* b) {
     if (ta && is_number(b)) return wrap(Fn(*ta, to_tensor_arg(b))).release().ptr();
     if (tb && is_number(a)) return wrap(Reflect(*tb, to_tensor_arg(a))).release().ptr();
     if (kDivision && tb && py::isinstance<py::array>(a)) {
-      return PyNumber_Multiply(py::cast(reciprocal_of(*tb)).ptr(), a);
+      return PyNumber_Multiply(wrap(reciprocal_of(*tb)).ptr(), a);
     }
     Py_RETURN_NOTIMPLEMENTED;
   } catch (...) {
@@ -153,14 +153,14 @@ void register_operators(py::class_<Tensor>& cls) {
   // integer powers of integers).
   cls.def("__pow__",
           [](const Tensor& t, py::handle o) -> py::object {
-            if (is_number(o)) return py::cast(pow(t, to_scalar(o)));
+            if (is_number(o)) return wrap(pow(t, to_scalar(o)));
             if (!py::isinstance<Tensor>(o)) return not_implemented();
             return py::cast(pow(t, o.cast<const Tensor&>()));
           })
       .def("__rpow__",
            [](const Tensor& t, py::handle o) -> py::object {
              if (!is_number(o)) return not_implemented();
-             return py::cast(pow(to_scalar(o), t));
+             return wrap(pow(to_scalar(o), t));
            })
       .def("__matmul__",
            [](const Tensor& a, py::handle b) -> py::object {

@@ -11,7 +11,7 @@ namespace {
 // self when r is self's tensor (torch returns the same object from a no-op to()/float()/...).
 py::object same_or_wrap(py::handle self, const Tensor& r) {
   if (r.is_same(self.cast<const Tensor&>())) return py::reinterpret_borrow<py::object>(self);
-  return py::cast(r);
+  return wrap(r);
 }
 
 bool is_device_like(py::handle h) {
@@ -149,7 +149,7 @@ void register_tensor_type(py::class_<Tensor>& cls) {
           "type",
           [](const Tensor& t, std::optional<PyDtype> dt) -> py::object {
             if (!dt) return py::str(std::string("torch.") + scalar_type_name(t.dtype()) + "Tensor");
-            return py::cast(t.to(dt->type));
+            return wrap(t.to(dt->type));
           },
           py::arg("dtype") = py::none())
       .def("cpu", [](py::object self) { return self; })
