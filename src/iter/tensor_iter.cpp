@@ -161,10 +161,12 @@ bool TensorIterConfig::try_reduction_fast_path(TensorIter& it) {
     it.user_outs_[k] = outs_[k];
     it.ops_[k] = *outs_[k];
     it.esize_[k] = outs_[k]->element_size();
+    it.dtypes_[k] = outs_[k]->dtype();
     it.data_[k] = static_cast<char*>(outs_[k]->data_ptr());
     acc[k] = it.esize_[k];
   }
   it.esize_[nout_] = in.element_size();
+  it.dtypes_[nout_] = in.dtype();
   it.data_[nout_] = static_cast<char*>(in.data_ptr());
   acc[nout_] = it.esize_[nout_];
   int64_t idx = 1;

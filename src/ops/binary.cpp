@@ -1,8 +1,6 @@
 // Binary arithmetic: add, sub, mul, div (with rounding modes), pow, maximum, minimum.
-#include <cmath>
-
-#include "iter/loops.h"
 #include "ops/functors/kernels.h"
+#include "ops/stubs.h"
 #include "torsh/generated/kernels.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -11,35 +9,14 @@ namespace torsh {
 namespace native {
 
 namespace {
-using detail::opmath_t;
-
-detail::TensorIter binary_iter(const char* op, Tensor& out, const Tensor& a, const Tensor& b,
-                               bool int_to_float = false) {
+// The iterator of the ops without a functor kernel: inputs converted to the common dtype.
+detail::TensorIter binary_iter(const char* op, Tensor& out, const Tensor& a, const Tensor& b) {
   return detail::TensorIterConfig(op)
       .add_output(out)
       .add_input(a)
       .add_input(b)
       .promote_inputs_to_common_dtype()
-      .promote_integer_inputs_to_float(int_to_float)
       .build();
-}
-
-// Runs f on the common dtype: f receives (T a, T b) and computes in opmath (ops without a
-// functor kernel: rounding division, pow).
-template <typename F>
-void run_binary(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool int_to_float,
-                bool allow_bool, F&& make) {
-  auto it = binary_iter(op, out, a, b, int_to_float);
-  ScalarType t = it.common_dtype();
-  TORSH_CHECK(allow_bool || t != kBool, op, "(): not implemented for 'Bool'");
-  detail::dispatch_all(t, op, [&](auto tag) {
-    using T = decltype(tag);
-    auto f = make(tag);
-    detail::binary_loop<T, T>(it, [f](T x, T y) {
-      return detail::convert<T>(f(static_cast<opmath_t<T>>(x), static_cast<opmath_t<T>>(y)));
-    });
-  });
-  it.finish();
 }
 
 detail::KernelArgs alpha_args(const Scalar& alpha) {
@@ -61,21 +38,6 @@ void check_alpha(const char* op, const Tensor& self, const Tensor& other, const 
               "(): Boolean alpha only supported for Boolean results.");
 }
 
-template <typename T>
-T int_pow(T base, T exp) {
-  if (exp < 0) {
-    if (base == 1) return 1;
-    if (base == -1) return (exp % 2 == 0) ? 1 : -1;
-    return 0;
-  }
-  T result = 1;
-  while (exp) {
-    if (exp & 1) result = static_cast<T>(result * base);
-    exp = static_cast<T>(exp >> 1);
-    base = static_cast<T>(base * base);
-  }
-  return result;
-}
 }  // namespace
 
 void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
@@ -107,49 +69,21 @@ void div_out(Tensor& out, const Tensor& self, const Tensor& other) {
 void div_mode_out(Tensor& out, const Tensor& self, const Tensor& other,
                   std::optional<std::string_view> rounding_mode) {
   if (!rounding_mode) return native::div_out(out, self, other);
-  bool trunc = *rounding_mode == "trunc", floor_mode = *rounding_mode == "floor";
+  const bool trunc = *rounding_mode == "trunc", floor_mode = *rounding_mode == "floor";
   TORSH_CHECK(trunc || floor_mode,
               "div(): expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
               *rounding_mode, "'");
-  run_binary("div", out, self, other, false, false, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    return [trunc](M a, M b) -> M {
-      if constexpr (std::is_same_v<M, bool>) {
-        return a;
-      } else if constexpr (std::is_integral_v<M>) {
-        TORSH_CHECK(b != 0, "ZeroDivisionError");
-        M q = static_cast<M>(a / b);
-        if (!trunc && (a % b != 0) && ((a < 0) != (b < 0))) q = static_cast<M>(q - 1);
-        return q;
-      } else {
-        if (trunc) return std::trunc(a / b);
-        if (b == 0) return a / b;
-        // Floor division through fmod, so that results are exact where a/b rounds up.
-        M mod = std::fmod(a, b);
-        M div = (a - mod) / b;
-        if (mod != 0 && ((b < 0) != (mod < 0))) div -= M(1);
-        if (div == 0) return std::copysign(M(0), a / b);
-        M fl = std::floor(div);
-        if (div - fl > M(0.5)) fl += M(1);
-        return fl;
-      }
-    };
-  });
+  auto it = binary_iter("div", out, self, other);
+  TORSH_CHECK(it.common_dtype() != kBool, "div(): not implemented for 'Bool'");
+  detail::div_mode_stub(self.device().type, "div")(it, trunc);
+  it.finish();
 }
 
 void pow_out(Tensor& out, const Tensor& self, const Tensor& exponent) {
-  run_binary("pow", out, self, exponent, false, false, [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
-    return [](M x, M y) -> M {
-      if constexpr (std::is_same_v<M, bool>) {
-        return x || !y;
-      } else if constexpr (std::is_integral_v<M>) {
-        return int_pow<M>(x, y);
-      } else {
-        return std::pow(x, y);
-      }
-    };
-  });
+  auto it = binary_iter("pow", out, self, exponent);
+  TORSH_CHECK(it.common_dtype() != kBool, "pow(): not implemented for 'Bool'");
+  detail::pow_stub(self.device().type, "pow")(it);
+  it.finish();
 }
 
 void maximum_out(Tensor& out, const Tensor& self, const Tensor& other) {

@@ -1,8 +1,8 @@
-// Comparison ops (eq ne lt le gt ge), where, clamp.
+// Comparison ops (eq ne lt le gt ge), where, clamp, allclose: checks, dtype rules and iterators;
+// kernels per device (the CPU's in cpu/pointwise_kernels.cpp).
 #include <cmath>
-#include <limits>
 
-#include "iter/loops.h"
+#include "ops/stubs.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
 
@@ -10,10 +10,7 @@ namespace torsh {
 namespace native {
 
 namespace {
-using detail::opmath_t;
-
-template <typename Cmp>
-void compare(const char* op, Tensor& out, const Tensor& a, const Tensor& b, Cmp cmp) {
+void compare(const char* op, Tensor& out, const Tensor& a, const Tensor& b, detail::CompareOp cmp) {
   auto it = detail::TensorIterConfig(op)
                 .add_output(out)
                 .add_input(a)
@@ -21,33 +18,28 @@ void compare(const char* op, Tensor& out, const Tensor& a, const Tensor& b, Cmp 
                 .promote_inputs_to_common_dtype()
                 .output_dtype(kBool)
                 .build();
-  detail::dispatch_all(it.common_dtype(), op, [&](auto tag) {
-    using T = decltype(tag);
-    detail::binary_loop<bool, T>(it, [cmp](T x, T y) {
-      return cmp(static_cast<opmath_t<T>>(x), static_cast<opmath_t<T>>(y));
-    });
-  });
+  detail::compare_stub(a.device().type, op)(it, cmp);
   it.finish();
 }
 }  // namespace
 
 void eq_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("eq", out, self, other, [](auto x, auto y) { return x == y; });
+  compare("eq", out, self, other, detail::CompareOp::kEq);
 }
 void ne_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("ne", out, self, other, [](auto x, auto y) { return x != y; });
+  compare("ne", out, self, other, detail::CompareOp::kNe);
 }
 void lt_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("lt", out, self, other, [](auto x, auto y) { return x < y; });
+  compare("lt", out, self, other, detail::CompareOp::kLt);
 }
 void le_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("le", out, self, other, [](auto x, auto y) { return x <= y; });
+  compare("le", out, self, other, detail::CompareOp::kLe);
 }
 void gt_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("gt", out, self, other, [](auto x, auto y) { return x > y; });
+  compare("gt", out, self, other, detail::CompareOp::kGt);
 }
 void ge_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("ge", out, self, other, [](auto x, auto y) { return x >= y; });
+  compare("ge", out, self, other, detail::CompareOp::kGe);
 }
 
 Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
@@ -66,10 +58,7 @@ Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
                 .add_input(b)
                 .output_dtype(t)
                 .build();
-  detail::dispatch_all(t, "where", [&](auto tag) {
-    using T = decltype(tag);
-    detail::ternary_loop<T, bool, T, T>(it, [](bool c, T x, T y) { return c ? x : y; });
-  });
+  detail::where_stub(self.device().type, "where")(it);
   it.finish();
   return out;
 }
@@ -94,21 +83,6 @@ std::vector<Tensor> where(const Tensor& condition) {
 Tensor max(const Tensor& self, const Tensor& other) { return torsh::maximum(self, other); }
 Tensor min(const Tensor& self, const Tensor& other) { return torsh::minimum(self, other); }
 
-namespace {
-// clamp(x, lo, hi) with NaN in x propagated and lo > hi giving hi, as PyTorch.
-template <typename M>
-M clamp_value(M x, M lo, M hi, bool has_lo, bool has_hi) {
-  if constexpr (std::is_floating_point_v<M>) {
-    if (std::isnan(x)) return x;
-    if (has_lo && std::isnan(lo)) return lo;
-    if (has_hi && std::isnan(hi)) return hi;
-  }
-  if (has_lo && x < lo) x = lo;
-  if (has_hi && x > hi) x = hi;
-  return x;
-}
-}  // namespace
-
 void clamp_out(Tensor& out, const Tensor& self, const std::optional<Scalar>& min,
                const std::optional<Scalar>& max) {
   TORSH_CHECK(min || max, "clamp(): At least one of 'min' or 'max' must not be None");
@@ -128,17 +102,8 @@ void clamp_out(Tensor& out, const Tensor& self, const std::optional<Scalar>& min
   const bool all_nan = min && max && (nan_lo || nan_hi);  // PyTorch then fills with NaN
   const bool has_lo = min && !nan_lo;
   const bool has_hi = max && !nan_hi;
-  detail::dispatch_all(t, "clamp", [&](auto tag) {
-    using T = decltype(tag);
-    using M = opmath_t<T>;
-    const M lv = has_lo ? min->to<M>() : M(0), hv = has_hi ? max->to<M>() : M(0);
-    detail::unary_loop<T, T>(it, [=](T x) {
-      if constexpr (std::is_floating_point_v<M>) {
-        if (all_nan) return detail::convert<T>(std::numeric_limits<M>::quiet_NaN());
-      }
-      return detail::convert<T>(clamp_value<M>(static_cast<M>(x), lv, hv, has_lo, has_hi));
-    });
-  });
+  detail::clamp_scalar_stub(self.device().type, "clamp")(
+      it, min ? *min : Scalar(0), max ? *max : Scalar(0), has_lo, has_hi, all_nan);
   it.finish();
 }
 
@@ -157,14 +122,7 @@ Tensor clamp(const Tensor& self, const std::optional<Tensor>& min,
                 .promote_inputs_to_common_dtype()
                 .build();
   TORSH_CHECK(it.common_dtype() != kBool, "clamp(): clamp is not supported for bool");
-  detail::dispatch_all(it.common_dtype(), "clamp", [&](auto tag) {
-    using T = decltype(tag);
-    using M = opmath_t<T>;
-    detail::ternary_loop<T, T, T, T>(it, [=](T x, T l, T h) {
-      return detail::convert<T>(
-          clamp_value<M>(static_cast<M>(x), static_cast<M>(l), static_cast<M>(h), has_lo, has_hi));
-    });
-  });
+  detail::clamp_tensor_stub(self.device().type, "clamp")(it, has_lo, has_hi);
   it.finish();
   return out;
 }
@@ -205,20 +163,6 @@ bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool e
   const ScalarType ct = is_floating_point(a.dtype()) ? a.dtype() : get_default_dtype();
   Tensor x = a.expand(shape.vec()).to(ct).contiguous();
   Tensor y = b.expand(shape.vec()).to(ct).contiguous();
-  return detail::dispatch_floating(ct, "allclose", [&](auto tag) {
-    using T = decltype(tag);
-    using M = detail::opmath_t<T>;
-    const T* px = x.data_ptr<T>();
-    const T* py = y.data_ptr<T>();
-    for (int64_t i = 0; i < x.numel(); ++i) {
-      const M xi = static_cast<M>(px[i]), yi = static_cast<M>(py[i]);
-      if (xi == yi || (equal_nan && std::isnan(xi) && std::isnan(yi))) continue;
-      if (rtol == 0 && atol == 0) return false;
-      const M allowed = static_cast<M>(atol) + std::abs(static_cast<M>(rtol) * yi);
-      const M actual = std::abs(xi - yi);
-      if (!(std::isfinite(actual) && actual <= allowed)) return false;
-    }
-    return true;
-  });
+  return detail::allclose_stub(a.device().type, "allclose")(x, y, rtol, atol, equal_nan);
 }
 }  // namespace torsh

@@ -1,12 +1,13 @@
-// Copy, fill, clone and cast kernels (the Tensor methods copy_, fill_, clone, to(dtype) and the
-// ops clone, _to_copy, _assign): kernels live in src/ops, the core only declares the methods.
+// Copy, fill, clone and cast (the Tensor methods copy_, fill_, clone, to(dtype) and the ops clone,
+// _to_copy, _assign): checks here, kernels per device (the CPU's in cpu/copy_kernels.cpp); the
+// core only declares the methods.
 #include <cfloat>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "core/dispatch.h"
-#include "iter/loops.h"
+#include "iter/tensor_iter.h"  // overlap checks, broadcast_shapes
+#include "ops/stubs.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -38,29 +39,12 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
   detail::assert_no_internal_overlap(*this);
   detail::assert_no_partial_overlap(*this, src);
   impl_->storage()->bump_version();
-  if (src.dtype() == dtype() && src.sizes().equals(sizes()) && is_contiguous() &&
-      src.is_contiguous()) {
-    std::memmove(data_ptr(), src.data_ptr(), static_cast<size_t>(nbytes()));
-    return const_cast<Tensor&>(*this);
+  if (!src.sizes().equals(sizes())) {
+    SizeVec b = detail::broadcast_shapes(sizes(), src.sizes(), "copy_");
+    TORSH_CHECK(b == SizeVec(sizes()), "copy_(): source of shape ", detail::shape_str(src.sizes()),
+                " cannot be broadcast to the destination shape ", detail::shape_str(sizes()));
   }
-  SizeVec b = detail::broadcast_shapes(sizes(), src.sizes(), "copy_");
-  TORSH_CHECK(b == SizeVec(sizes()), "copy_(): source of shape ", detail::shape_str(src.sizes()),
-              " cannot be broadcast to the destination shape ", detail::shape_str(sizes()));
-  Tensor self = *this;
-  auto it = detail::TensorIterConfig("copy_")
-                .add_output(self)
-                .add_input(src)
-                .output_dtype(dtype())
-                .resize_outputs(false)
-                .check_mem_overlap(false)
-                .build();
-  detail::dispatch_all(dtype(), "copy_", [&](auto to_tag) {
-    using To = decltype(to_tag);
-    detail::dispatch_all(src.dtype(), "copy_", [&](auto from_tag) {
-      using From = decltype(from_tag);
-      detail::unary_loop<To, From>(it, [](From v) { return detail::convert<To>(v); });
-    });
-  });
+  detail::copy_stub(device().type, "copy_")(*this, src);
   return const_cast<Tensor&>(*this);
 }
 
@@ -110,28 +94,9 @@ Tensor& Tensor::fill_(const Scalar& value) const {
               "fill_(): filling a tensor that requires grad is not recorded by autograd yet; use "
               "torch.no_grad() or out-of-place ops");
   impl_->storage()->bump_version();
-  detail::dispatch_all(dtype(), "fill_", [&](auto tag) {
-    using T = decltype(tag);
-    check_fill_value<T>(value, dtype());
-    const T v = value.to<T>();
-    Tensor self = *this;
-    if (is_contiguous()) {
-      T* p = data_ptr<T>();
-      for (int64_t i = 0, n = numel(); i < n; ++i) p[i] = v;
-      return;
-    }
-    Tensor dummy = detail::wrap_scalar(0);
-    auto it = detail::TensorIterConfig("fill_")
-                  .add_output(self)
-                  .add_input(dummy)
-                  .output_dtype(dtype())
-                  .resize_outputs(false)
-                  .check_mem_overlap(false)
-                  .build();
-    it.for_each([&](char** d, const int64_t* s, int64_t n) {
-      for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(d[0] + i * s[0]) = v;
-    });
-  });
+  detail::dispatch_all(dtype(), "fill_",
+                       [&](auto tag) { check_fill_value<decltype(tag)>(value, dtype()); });
+  detail::fill_stub(device().type, "fill_")(*this, value);
   return const_cast<Tensor&>(*this);
 }
 

@@ -1,11 +1,13 @@
 // Indexing with tensors: index (advanced indexing), index_put_ (with accumulate), index_select,
 // nonzero. index and index_put_ run as one TensorIter loop over restrided operands (torch's
 // approach): self viewed with stride 0 on the indexed dims, each index tensor viewed in the
-// result's shape; the loop adds index * stride of each indexed dim to the element's address.
+// result's shape; the kernel (per device, the CPU's in cpu/index_kernels.cpp) adds index *
+// stride of each indexed dim to the element's address.
 #include <cstring>
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"
+#include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
@@ -132,48 +134,8 @@ AdvancedIndex make_index(const Tensor& self, const OptionalTensorList& given, co
   return r;
 }
 
-// Runs f(dst_or_src_ptr_k, j, offset) over every element: offset is the byte offset the index
-// operands (operands first.. of the iterator) select, bounds-checked and with negatives wrapped.
-// One index tensor (the common case) has its own loop with everything hoisted.
-template <typename F>
-void for_each_indexed(const detail::TensorIter& it, const AdvancedIndex& ai, int first, bool serial,
-                      const F& f) {
-  const int nk = static_cast<int>(ai.sizes.size());
-  auto bad = [&](int64_t v, int k) {
-    throw IndexError("index " + std::to_string(v) + " is out of bounds for dimension " +
-                     std::to_string(k) + " with size " + std::to_string(ai.sizes[k]));
-  };
-  auto loop = [&](char** d, const int64_t* s, int64_t n) {
-    if (nk == 1) {
-      const int64_t size = ai.sizes[0], stride = ai.strides[0], is = s[first];
-      const char* ip = d[first];
-      for (int64_t j = 0; j < n; ++j) {
-        int64_t v = *reinterpret_cast<const int64_t*>(ip + j * is);
-        // One unsigned compare for -size <= v < size (added in uint64_t: no overflow).
-        if (static_cast<uint64_t>(v) + static_cast<uint64_t>(size) >=
-            static_cast<uint64_t>(2 * size))
-          bad(v, 0);
-        v += v < 0 ? size : 0;
-        f(d, s, j, v * stride);
-      }
-      return;
-    }
-    for (int64_t j = 0; j < n; ++j) {
-      int64_t off = 0;
-      for (int k = 0; k < nk; ++k) {
-        int64_t v = *reinterpret_cast<const int64_t*>(d[first + k] + j * s[first + k]);
-        const int64_t size = ai.sizes[k];
-        if (v < -size || v >= size) bad(v, k);
-        off += (v < 0 ? v + size : v) * ai.strides[k];
-      }
-      f(d, s, j, off);
-    }
-  };
-  if (serial) {
-    it.serial_for_each(loop, 0, it.numel());
-  } else {
-    it.for_each(loop, 4096);
-  }
+detail::IndexedDims indexed_dims(const AdvancedIndex& ai) {
+  return {ai.sizes.data(), ai.strides.data(), static_cast<int>(ai.sizes.size())};
 }
 
 }  // namespace
@@ -185,12 +147,7 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
   cfg.add_output(out).add_input(ai.src).output_dtype(self.dtype());
   for (const auto& t : ai.indices) cfg.add_input(t);
   auto it = cfg.build();
-  detail::dispatch_bits(self.element_size(), [&](auto tag) {
-    using U = decltype(tag);
-    for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
-      *reinterpret_cast<U*>(d[0] + j * s[0]) = *reinterpret_cast<const U*>(d[1] + j * s[1] + off);
-    });
-  });
+  detail::index_stub(self.device().type, "index")(it, indexed_dims(ai));
   it.finish();
   return out;
 }
@@ -221,29 +178,7 @@ void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& in
   cfg.add_input(ai.src).add_input(v);
   for (const auto& t : ai.indices) cfg.add_input(t);
   auto it = cfg.build();
-  if (!accumulate) {
-    detail::dispatch_bits(out.element_size(), [&](auto tag) {
-      using U = decltype(tag);
-      for_each_indexed(it, ai, 2, false, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
-        *reinterpret_cast<U*>(d[0] + j * s[0] + off) = *reinterpret_cast<const U*>(d[1] + j * s[1]);
-      });
-    });
-    return;
-  }
-  // Repeated indices add up: one thread, in order.
-  detail::dispatch_all(out.dtype(), "index_put_", [&](auto tag) {
-    using T = decltype(tag);
-    for_each_indexed(it, ai, 2, true, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
-      T* dst = reinterpret_cast<T*>(d[0] + j * s[0] + off);
-      const T add = *reinterpret_cast<const T*>(d[1] + j * s[1]);
-      if constexpr (std::is_same_v<T, bool>) {
-        *dst = *dst || add;
-      } else {
-        *dst = detail::convert<T>(static_cast<detail::opmath_t<T>>(*dst) +
-                                  static_cast<detail::opmath_t<T>>(add));
-      }
-    });
-  });
+  detail::index_put_stub(out.device().type, "index_put_")(it, indexed_dims(ai), accumulate);
 }
 
 Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
@@ -283,36 +218,7 @@ Tensor index_select_backward(const Tensor& grad, IntArrayRef self_sizes, int64_t
 }
 
 Tensor nonzero(const Tensor& self) {
-  Tensor c = self.contiguous();
-  const int64_t nd = self.dim(), numel = c.numel();
-  // Flat positions of the nonzeros, written branch-free into a buffer one longer than needed.
-  Tensor flat_t;
-  int64_t count = 0;
-  detail::dispatch_all(self.dtype(), "nonzero", [&](auto tag) {
-    using T = decltype(tag);
-    const T* p = c.data_ptr<T>();
-    for (int64_t i = 0; i < numel; ++i) count += static_cast<detail::opmath_t<T>>(p[i]) != 0;
-    flat_t = torsh::empty({count + 1}, kLong);
-    int64_t* flat = flat_t.data_ptr<int64_t>();
-    int64_t j = 0;
-    for (int64_t i = 0; i < numel; ++i) {
-      flat[j] = i;
-      j += static_cast<detail::opmath_t<T>>(p[i]) != 0;
-    }
-  });
-  const int64_t* flat = flat_t.data_ptr<int64_t>();
-  if (nd == 1) return flat_t.narrow(0, 0, count).view({count, 1});
-  Tensor out = torsh::empty({count, nd}, kLong);
-  int64_t* o = out.data_ptr<int64_t>();
-  for (int64_t j = 0; j < count; ++j) {
-    int64_t rem = flat[j];
-    for (int64_t k = nd - 1; k >= 0; --k) {
-      const int64_t size = self.sizes()[k];
-      o[j * nd + k] = rem % size;
-      rem /= size;
-    }
-  }
-  return out;
+  return detail::nonzero_stub(self.device().type, "nonzero")(self);
 }
 
 }  // namespace torsh::native

@@ -2,36 +2,23 @@
 // allocation; inputs converted per block in the loop), run the kernel, hand the output back.
 #include "ops/functors/kernels.h"
 
-#include <cctype>
-#include <string>
+#include "ops/stub.h"
 
 namespace torsh::detail {
 
 namespace {
-constexpr int kDeviceTypes = 2;  // CPU and CUDA have kernel slots
-KernelFn g_kernels[static_cast<int>(KernelId::kCount)][kDeviceTypes] = {};
+KernelFn g_kernels[static_cast<int>(KernelId::kCount)][kKernelDevices] = {};
 }  // namespace
 
-void register_cpu_kernels();  // kernels.cpp
-
 void register_kernel(KernelId id, DeviceType d, KernelFn fn) {
-  const int di = static_cast<int>(d);
-  TORSH_CHECK(di >= 0 && di < kDeviceTypes, "register_kernel(): no kernel slots for device '",
-              device_type_name(d), "'");
-  g_kernels[static_cast<int>(id)][di] = fn;
+  g_kernels[static_cast<int>(id)][kernel_slot(d)] = fn;
 }
 
 KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
-  static const bool cpu_registered = (register_cpu_kernels(), true);
-  (void)cpu_registered;
+  ensure_kernels_registered();
   const int di = static_cast<int>(d);
-  KernelFn fn = di >= 0 && di < kDeviceTypes ? g_kernels[static_cast<int>(id)][di] : nullptr;
-  if (!fn) {
-    std::string backend = device_type_name(d);
-    for (char& c : backend) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    throw Error("Could not run 'aten::" + std::string(op) + "' with arguments from the '" +
-                backend + "' backend.");
-  }
+  KernelFn fn = di >= 0 && di < kKernelDevices ? g_kernels[static_cast<int>(id)][di] : nullptr;
+  if (!fn) throw_no_kernel(op, d);
   return fn;
 }
 

@@ -1,69 +1,13 @@
-// Value reductions on the reduction engine (iter/reduce.h): sum, mean, prod, any, all.
+// Value reductions: sum, mean, prod, any, all (dtype rules, outputs and the reduction iterator;
+// the kernels are per device, the CPU's in cpu/reduce_kernels.cpp).
 #include "iter/reduce.h"
-
-#include "ops/functors/reduce_simd.h"
+#include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
 namespace torsh::native {
 
 namespace {
-using detail::convert;
-
-// Accumulation type: float for the 16-bit floats, double for double, int64 for integers.
-template <typename T>
-using acc_t = std::conditional_t<std::is_same_v<T, double>, double,
-                                 std::conditional_t<std::is_integral_v<T>, int64_t, float>>;
-
-// Floats keep their dtype; integers (and bool) give int64, as torch.
-template <typename T>
-using sum_out_t = std::conditional_t<std::is_integral_v<T>, int64_t, T>;
-
-// Vectorised sums of float/double runs and rows; other types use the engine's scalar loops.
-template <typename T>
-struct SumSimd : detail::NoSimd {};
-template <>
-struct SumSimd<float> {
-  static float run(const float* p, int64_t n) { return detail::reduce_simd::sum_f32(p, n); }
-  static void runs(const float* p, int64_t n, int64_t stride, int64_t count, float* out) {
-    detail::reduce_simd::sum_runs_f32(p, n, stride, count, out);
-  }
-  static void rows(float* a, const float* r, int64_t w) {
-    detail::reduce_simd::sum_rows_f32(a, r, w);
-  }
-};
-template <>
-struct SumSimd<double> {
-  static double run(const double* p, int64_t n) { return detail::reduce_simd::sum_f64(p, n); }
-  static void runs(const double* p, int64_t n, int64_t stride, int64_t count, double* out) {
-    detail::reduce_simd::sum_runs_f64(p, n, stride, count, out);
-  }
-  static void rows(double* a, const double* r, int64_t w) {
-    detail::reduce_simd::sum_rows_f64(a, r, w);
-  }
-};
-
-struct Plus {
-  template <typename A>
-  A operator()(A a, A b) const {
-    if constexpr (std::is_integral_v<A>) {  // wraps on overflow like torch, without UB
-      return static_cast<A>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
-    } else {
-      return a + b;
-    }
-  }
-};
-struct Times {
-  template <typename A>
-  A operator()(A a, A b) const {
-    if constexpr (std::is_integral_v<A>) {
-      return static_cast<A>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
-    } else {
-      return a * b;
-    }
-  }
-};
-
 // self cast to the requested dtype (torch casts the input too); a view when nothing changes.
 Tensor cast_input(const Tensor& self, std::optional<ScalarType> dtype) {
   return dtype && *dtype != self.dtype() ? self.to(*dtype) : self;
@@ -88,38 +32,23 @@ Tensor sum_or_prod(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
   Tensor in = cast_input(self, dtype);
   auto mask = detail::reduced_mask(in, dim, op);
   const ScalarType rt = dtype ? *dtype : (is_integral(self.dtype(), true) ? kLong : self.dtype());
-  Tensor out;
-  detail::dispatch_all(in.dtype(), op, [&](auto tag) {
-    using T = decltype(tag);
-    using A = acc_t<T>;
-    using O = sum_out_t<T>;
-    out = keepdim_output(in, mask, CppTypeToScalarType<O>::value);
-    auto it = detail::reduction_iter(op, in, &out, 1, false);
-    auto project = [](A a) { return convert<O>(a); };
-    if constexpr (kProd) {
-      detail::reduce_kernel<T, A, O>(it, A(1), Times(), project);
-    } else {
-      detail::reduce_kernel<T, A, O, SumSimd<T>>(it, A(0), Plus(), project);
-    }
-  });
+  const ScalarType ot = is_integral(in.dtype(), true) ? kLong : in.dtype();
+  Tensor out = keepdim_output(in, mask, ot);
+  auto it = detail::reduction_iter(op, in, &out, 1, false);
+  (kProd ? detail::prod_stub : detail::sum_stub)(in.device().type, op)(it);
   return finish(out, mask, in, keepdim, rt);
 }
 
-// any/all: bool results (uint8 for uint8 inputs, as torch 1.13).
+// any/all.
 template <bool kAll>
 Tensor any_or_all(const Tensor& self, std::optional<int64_t> dim, bool keepdim, const char* op) {
   std::vector<int64_t> d;
   if (dim) d.push_back(*dim);
   auto mask = detail::reduced_mask(self, dim ? OptionalIntArrayRef(d) : std::nullopt, op);
-  Tensor out;
-  detail::dispatch_all(self.dtype(), op, [&](auto tag) {
-    using T = decltype(tag);
-    using O = std::conditional_t<std::is_same_v<T, uint8_t>, uint8_t, bool>;
-    out = keepdim_output(self, mask, CppTypeToScalarType<O>::value);
-    auto it = detail::reduction_iter(op, self, &out, 1, false);
-    auto combine = [](bool a, bool b) { return kAll ? (a && b) : (a || b); };
-    detail::reduce_kernel<T, bool, O>(it, kAll, combine, [](bool a) { return O(a); });
-  });
+  // Bool results (uint8 for uint8 inputs, as torch 1.13).
+  Tensor out = keepdim_output(self, mask, self.dtype() == kByte ? kByte : kBool);
+  auto it = detail::reduction_iter(op, self, &out, 1, false);
+  (kAll ? detail::all_stub : detail::any_stub)(self.device().type, op)(it);
   return finish(out, mask, self, keepdim, out.dtype());
 }
 }  // namespace
@@ -147,13 +76,7 @@ Tensor mean(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
     if (mask[i]) count *= in.sizes()[i];
   Tensor out = keepdim_output(in, mask, rt);
   auto it = detail::reduction_iter("mean", in, &out, 1, false);
-  detail::dispatch_floating(rt, "mean", [&](auto tag) {
-    using T = decltype(tag);
-    using A = acc_t<T>;
-    const A n = static_cast<A>(count);
-    detail::reduce_kernel<T, A, T, SumSimd<T>>(it, A(0), Plus(),
-                                               [n](A a) { return convert<T>(a / n); });
-  });
+  detail::mean_stub(in.device().type, "mean")(it, count);
   if (!keepdim) detail::drop_reduced_(out, mask, in.dim());
   return out;
 }

@@ -50,13 +50,4 @@ TORSH_FOR_EACH_KERNEL(TORSH_KERNEL)
 #undef TORSH_KERNEL
 }  // namespace torsh::detail::kernels
 
-namespace torsh::detail {
-// The CPU backend's functor kernels, registered in one place (kernel_for runs this once).
-void register_cpu_kernels() {
-#define TORSH_REGISTER(runner, Op) \
-  register_kernel(KernelId::runner##_##Op, kCPU, &kernels::runner##_##Op);
-  TORSH_FOR_EACH_KERNEL(TORSH_REGISTER)
-#undef TORSH_REGISTER
-}
-}  // namespace torsh::detail
 #endif

@@ -1,0 +1,37 @@
+#pragma once
+// The CPU backend's kernels for the slots of ops/stubs.h (registered in cpu/register.cpp).
+#include "ops/stubs.h"
+
+namespace torsh::detail::cpu {
+
+// reduce_kernels.cpp
+void sum_kernel(const TensorIter& it);
+void prod_kernel(const TensorIter& it);
+void mean_kernel(const TensorIter& it, int64_t count);
+void any_kernel(const TensorIter& it);
+void all_kernel(const TensorIter& it);
+void max_all_kernel(const TensorIter& it);
+void min_all_kernel(const TensorIter& it);
+void argmax_kernel(const TensorIter& it);
+void argmin_kernel(const TensorIter& it);
+
+// copy_kernels.cpp
+void copy_kernel(const Tensor& dst, const Tensor& src);
+void fill_kernel(const Tensor& self, const Scalar& value);
+
+// pointwise_kernels.cpp
+void div_mode_kernel(const TensorIter& it, bool trunc);
+void pow_kernel(const TensorIter& it);
+void compare_kernel(const TensorIter& it, CompareOp op);
+void where_kernel(const TensorIter& it);
+void clamp_scalar_kernel(const TensorIter& it, const Scalar& lo, const Scalar& hi, bool has_lo,
+                         bool has_hi, bool all_nan);
+void clamp_tensor_kernel(const TensorIter& it, bool has_lo, bool has_hi);
+bool allclose_kernel(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan);
+
+// index_kernels.cpp
+void index_kernel(const TensorIter& it, const IndexedDims& dims);
+void index_put_kernel(const TensorIter& it, const IndexedDims& dims, bool accumulate);
+Tensor nonzero_kernel(const Tensor& self);
+
+}  // namespace torsh::detail::cpu

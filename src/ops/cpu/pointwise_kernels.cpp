@@ -1,0 +1,174 @@
+// The CPU's pointwise kernels of the ops that have no table functor yet: div with a rounding
+// mode, pow, the comparisons, where, clamp (Scalar and Tensor bounds) and allclose.
+#include <cmath>
+#include <limits>
+
+#include "iter/loops.h"
+#include "ops/cpu/kernels.h"
+
+namespace torsh::detail::cpu {
+
+namespace {
+// Runs f(a, b) in opmath over (out, a, b) of the common dtype.
+template <typename Make>
+void binary_opmath(const TensorIter& it, const char* op, Make&& make) {
+  dispatch_all(it.common_dtype(), op, [&](auto tag) {
+    using T = decltype(tag);
+    auto f = make(tag);
+    binary_loop<T, T>(it, [f](T x, T y) {
+      return convert<T>(f(static_cast<opmath_t<T>>(x), static_cast<opmath_t<T>>(y)));
+    });
+  });
+}
+
+template <typename T>
+T int_pow(T base, T exp) {
+  if (exp < 0) {
+    if (base == 1) return 1;
+    if (base == -1) return (exp % 2 == 0) ? 1 : -1;
+    return 0;
+  }
+  T result = 1;
+  while (exp) {
+    if (exp & 1) result = static_cast<T>(result * base);
+    exp = static_cast<T>(exp >> 1);
+    base = static_cast<T>(base * base);
+  }
+  return result;
+}
+
+// clamp(x, lo, hi) with NaN in x propagated and lo > hi giving hi, as PyTorch.
+template <typename M>
+M clamp_value(M x, M lo, M hi, bool has_lo, bool has_hi) {
+  if constexpr (std::is_floating_point_v<M>) {
+    if (std::isnan(x)) return x;
+    if (has_lo && std::isnan(lo)) return lo;
+    if (has_hi && std::isnan(hi)) return hi;
+  }
+  if (has_lo && x < lo) x = lo;
+  if (has_hi && x > hi) x = hi;
+  return x;
+}
+
+template <typename Cmp>
+void compare_with(const TensorIter& it, const char* op, Cmp cmp) {
+  dispatch_all(it.common_dtype(), op, [&](auto tag) {
+    using T = decltype(tag);
+    binary_loop<bool, T>(it, [cmp](T x, T y) {
+      return cmp(static_cast<opmath_t<T>>(x), static_cast<opmath_t<T>>(y));
+    });
+  });
+}
+}  // namespace
+
+void div_mode_kernel(const TensorIter& it, bool trunc) {
+  binary_opmath(it, "div", [&](auto tag) {
+    using M = opmath_t<decltype(tag)>;
+    return [trunc](M a, M b) -> M {
+      if constexpr (std::is_same_v<M, bool>) {
+        return a;
+      } else if constexpr (std::is_integral_v<M>) {
+        TORSH_CHECK(b != 0, "ZeroDivisionError");
+        M q = static_cast<M>(a / b);
+        if (!trunc && (a % b != 0) && ((a < 0) != (b < 0))) q = static_cast<M>(q - 1);
+        return q;
+      } else {
+        if (trunc) return std::trunc(a / b);
+        if (b == 0) return a / b;
+        // Floor division through fmod, so that results are exact where a/b rounds up.
+        M mod = std::fmod(a, b);
+        M div = (a - mod) / b;
+        if (mod != 0 && ((b < 0) != (mod < 0))) div -= M(1);
+        if (div == 0) return std::copysign(M(0), a / b);
+        M fl = std::floor(div);
+        if (div - fl > M(0.5)) fl += M(1);
+        return fl;
+      }
+    };
+  });
+}
+
+void pow_kernel(const TensorIter& it) {
+  binary_opmath(it, "pow", [&](auto tag) {
+    using M = opmath_t<decltype(tag)>;
+    return [](M x, M y) -> M {
+      if constexpr (std::is_same_v<M, bool>) {
+        return x || !y;
+      } else if constexpr (std::is_integral_v<M>) {
+        return int_pow<M>(x, y);
+      } else {
+        return std::pow(x, y);
+      }
+    };
+  });
+}
+
+void compare_kernel(const TensorIter& it, CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq:
+      return compare_with(it, "eq", [](auto x, auto y) { return x == y; });
+    case CompareOp::kNe:
+      return compare_with(it, "ne", [](auto x, auto y) { return x != y; });
+    case CompareOp::kLt:
+      return compare_with(it, "lt", [](auto x, auto y) { return x < y; });
+    case CompareOp::kLe:
+      return compare_with(it, "le", [](auto x, auto y) { return x <= y; });
+    case CompareOp::kGt:
+      return compare_with(it, "gt", [](auto x, auto y) { return x > y; });
+    case CompareOp::kGe:
+      return compare_with(it, "ge", [](auto x, auto y) { return x >= y; });
+  }
+}
+
+void where_kernel(const TensorIter& it) {
+  dispatch_all(it.dtype(0), "where", [&](auto tag) {
+    using T = decltype(tag);
+    ternary_loop<T, bool, T, T>(it, [](bool c, T x, T y) { return c ? x : y; });
+  });
+}
+
+void clamp_scalar_kernel(const TensorIter& it, const Scalar& lo, const Scalar& hi, bool has_lo,
+                         bool has_hi, bool all_nan) {
+  dispatch_all(it.common_dtype(), "clamp", [&](auto tag) {
+    using T = decltype(tag);
+    using M = opmath_t<T>;
+    const M lv = has_lo ? lo.to<M>() : M(0), hv = has_hi ? hi.to<M>() : M(0);
+    unary_loop<T, T>(it, [=](T x) {
+      if constexpr (std::is_floating_point_v<M>) {
+        if (all_nan) return convert<T>(std::numeric_limits<M>::quiet_NaN());
+      }
+      return convert<T>(clamp_value<M>(static_cast<M>(x), lv, hv, has_lo, has_hi));
+    });
+  });
+}
+
+void clamp_tensor_kernel(const TensorIter& it, bool has_lo, bool has_hi) {
+  dispatch_all(it.common_dtype(), "clamp", [&](auto tag) {
+    using T = decltype(tag);
+    using M = opmath_t<T>;
+    ternary_loop<T, T, T, T>(it, [=](T x, T l, T h) {
+      return convert<T>(
+          clamp_value<M>(static_cast<M>(x), static_cast<M>(l), static_cast<M>(h), has_lo, has_hi));
+    });
+  });
+}
+
+bool allclose_kernel(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  return dispatch_floating(a.dtype(), "allclose", [&](auto tag) {
+    using T = decltype(tag);
+    using M = opmath_t<T>;
+    const T* px = a.data_ptr<T>();
+    const T* py = b.data_ptr<T>();
+    for (int64_t i = 0; i < a.numel(); ++i) {
+      const M xi = static_cast<M>(px[i]), yi = static_cast<M>(py[i]);
+      if (xi == yi || (equal_nan && std::isnan(xi) && std::isnan(yi))) continue;
+      if (rtol == 0 && atol == 0) return false;
+      const M allowed = static_cast<M>(atol) + std::abs(static_cast<M>(rtol) * yi);
+      const M actual = std::abs(xi - yi);
+      if (!(std::isfinite(actual) && actual <= allowed)) return false;
+    }
+    return true;
+  });
+}
+
+}  // namespace torsh::detail::cpu

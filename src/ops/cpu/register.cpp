@@ -1,0 +1,41 @@
+// The CPU backend's kernels, registered in one place: every slot of ops/stubs.h and every
+// functor kernel of the op table (kernel_for). A new backend writes its own register function
+// and adds it to ensure_kernels_registered (ops/stubs.cpp).
+#include "ops/cpu/kernels.h"
+#include "ops/functors/kernels.h"
+
+namespace torsh::detail {
+
+void register_cpu_kernels() {
+#define TORSH_REGISTER(runner, Op) \
+  register_kernel(KernelId::runner##_##Op, kCPU, &kernels::runner##_##Op);
+  TORSH_FOR_EACH_KERNEL(TORSH_REGISTER)
+#undef TORSH_REGISTER
+
+  sum_stub.set(kCPU, &cpu::sum_kernel);
+  prod_stub.set(kCPU, &cpu::prod_kernel);
+  mean_stub.set(kCPU, &cpu::mean_kernel);
+  any_stub.set(kCPU, &cpu::any_kernel);
+  all_stub.set(kCPU, &cpu::all_kernel);
+  max_all_stub.set(kCPU, &cpu::max_all_kernel);
+  min_all_stub.set(kCPU, &cpu::min_all_kernel);
+  argmax_stub.set(kCPU, &cpu::argmax_kernel);
+  argmin_stub.set(kCPU, &cpu::argmin_kernel);
+
+  copy_stub.set(kCPU, &cpu::copy_kernel);
+  fill_stub.set(kCPU, &cpu::fill_kernel);
+
+  div_mode_stub.set(kCPU, &cpu::div_mode_kernel);
+  pow_stub.set(kCPU, &cpu::pow_kernel);
+  compare_stub.set(kCPU, &cpu::compare_kernel);
+  where_stub.set(kCPU, &cpu::where_kernel);
+  clamp_scalar_stub.set(kCPU, &cpu::clamp_scalar_kernel);
+  clamp_tensor_stub.set(kCPU, &cpu::clamp_tensor_kernel);
+  allclose_stub.set(kCPU, &cpu::allclose_kernel);
+
+  index_stub.set(kCPU, &cpu::index_kernel);
+  index_put_stub.set(kCPU, &cpu::index_put_kernel);
+  nonzero_stub.set(kCPU, &cpu::nonzero_kernel);
+}
+
+}  // namespace torsh::detail

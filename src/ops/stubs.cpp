@@ -1,0 +1,45 @@
+// The kernel slots (ops/stubs.h), the registration of every backend, and the lookup errors.
+#include "ops/stubs.h"
+
+#include <cctype>
+#include <string>
+
+namespace torsh::detail {
+
+KernelStub<ReduceKernel> sum_stub, prod_stub, any_stub, all_stub, max_all_stub, min_all_stub,
+    argmax_stub, argmin_stub;
+KernelStub<MeanKernel> mean_stub;
+KernelStub<CopyKernel> copy_stub;
+KernelStub<FillKernel> fill_stub;
+KernelStub<PointwiseKernel> pow_stub, where_stub;
+KernelStub<DivModeKernel> div_mode_stub;
+KernelStub<CompareKernel> compare_stub;
+KernelStub<ClampScalarKernel> clamp_scalar_stub;
+KernelStub<ClampTensorKernel> clamp_tensor_stub;
+KernelStub<AllcloseKernel> allclose_stub;
+KernelStub<IndexKernel> index_stub;
+KernelStub<IndexPutKernel> index_put_stub;
+KernelStub<NonzeroKernel> nonzero_stub;
+
+void register_cpu_kernels();  // cpu/register.cpp
+
+void ensure_kernels_registered() {
+  static const bool done = (register_cpu_kernels(), true);
+  (void)done;
+}
+
+int kernel_slot(DeviceType d) {
+  const int i = static_cast<int>(d);
+  TORSH_CHECK(i >= 0 && i < kKernelDevices, "register_kernel(): no kernel slots for device '",
+              device_type_name(d), "'");
+  return i;
+}
+
+void throw_no_kernel(const char* op, DeviceType d) {
+  std::string backend = device_type_name(d);
+  for (char& c : backend) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  throw Error("Could not run 'aten::" + std::string(op) + "' with arguments from the '" + backend +
+              "' backend.");
+}
+
+}  // namespace torsh::detail

@@ -1,0 +1,75 @@
+#pragma once
+// The kernel slots of the ops that are not table functors: one KernelStub per kernel, with the
+// signature every backend implements. The ops (src/ops/*.cpp) do the device-independent work and
+// call the slot of the input's device; the CPU kernels live in src/ops/cpu/ and are registered in
+// src/ops/cpu/register.cpp.
+#include <cstdint>
+
+#include "iter/tensor_iter.h"
+#include "ops/stub.h"
+#include "torsh/core/scalar.h"
+
+namespace torsh::detail {
+
+// ---- reductions: an iterator in reduction mode (iter/reduce.h); dtypes from the iterator ------
+/// sum, prod, any, all, max/min of everything; argmax/argmin write (values,) indices.
+using ReduceKernel = void (*)(const TensorIter& it);
+/// mean: the sum divided by count.
+using MeanKernel = void (*)(const TensorIter& it, int64_t count);
+extern KernelStub<ReduceKernel> sum_stub, prod_stub, any_stub, all_stub, max_all_stub, min_all_stub,
+    argmax_stub, argmin_stub;
+extern KernelStub<MeanKernel> mean_stub;
+
+// ---- copy and fill ----------------------------------------------------------------------------
+/// dst = src converted to dst's dtype; src's shape broadcasts to dst's (checked), no partial
+/// overlap (checked).
+using CopyKernel = void (*)(const Tensor& dst, const Tensor& src);
+/// Every element of self = value (already checked against self's dtype).
+using FillKernel = void (*)(const Tensor& self, const Scalar& value);
+extern KernelStub<CopyKernel> copy_stub;
+extern KernelStub<FillKernel> fill_stub;
+
+// ---- pointwise ops without a table functor ----------------------------------------------------
+/// Binary ops over (out, a, b) of the iterator's common dtype.
+using PointwiseKernel = void (*)(const TensorIter& it);
+/// div with rounding_mode: trunc (true) or floor (false).
+using DivModeKernel = void (*)(const TensorIter& it, bool trunc);
+enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
+/// out (bool) = a op b, compared in the common dtype.
+using CompareKernel = void (*)(const TensorIter& it, CompareOp op);
+/// clamp(x, lo, hi) with Scalar bounds (has_lo/has_hi: which bounds apply; all_nan: a NaN bound
+/// with both given, the result is NaN).
+using ClampScalarKernel = void (*)(const TensorIter& it, const Scalar& lo, const Scalar& hi,
+                                   bool has_lo, bool has_hi, bool all_nan);
+/// clamp(x, lo, hi) over (out, x, lo, hi) of the common dtype.
+using ClampTensorKernel = void (*)(const TensorIter& it, bool has_lo, bool has_hi);
+/// allclose of two contiguous tensors of the same floating dtype and shape.
+using AllcloseKernel = bool (*)(const Tensor& a, const Tensor& b, double rtol, double atol,
+                                bool equal_nan);
+extern KernelStub<PointwiseKernel> pow_stub, where_stub;
+extern KernelStub<DivModeKernel> div_mode_stub;
+extern KernelStub<CompareKernel> compare_stub;
+extern KernelStub<ClampScalarKernel> clamp_scalar_stub;
+extern KernelStub<ClampTensorKernel> clamp_tensor_stub;
+extern KernelStub<AllcloseKernel> allclose_stub;
+
+// ---- advanced indexing (index.cpp): operands restrided to the result's shape ------------------
+/// The indexed dims of self: their sizes and byte strides (index values are bounds-checked and
+/// negatives wrapped by the kernel).
+struct IndexedDims {
+  const int64_t* sizes;
+  const int64_t* strides;
+  int n;
+};
+/// out (operand 0) = src (operand 1) at the offsets the index operands (2..) select.
+using IndexKernel = void (*)(const TensorIter& it, const IndexedDims& dims);
+/// dst (operand 0, self restrided) at the selected offsets = (or += with accumulate) values
+/// (operand 1); index operands from 2.
+using IndexPutKernel = void (*)(const TensorIter& it, const IndexedDims& dims, bool accumulate);
+/// The int64 [count, max(dim, 1)] coordinates of self's nonzero elements, in row-major order.
+using NonzeroKernel = Tensor (*)(const Tensor& self);
+extern KernelStub<IndexKernel> index_stub;
+extern KernelStub<IndexPutKernel> index_put_stub;
+extern KernelStub<NonzeroKernel> nonzero_stub;
+
+}  // namespace torsh::detail
