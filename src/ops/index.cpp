@@ -7,6 +7,7 @@
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"
+#include "ops/restride.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -14,12 +15,8 @@
 namespace torsh::native {
 
 namespace {
+using detail::restride;
 using detail::shape_str;
-
-Tensor restride(const Tensor& t, IntArrayRef sizes, IntArrayRef strides) {
-  return Tensor(make_intrusive<TensorImpl>(t.unsafeGetTensorImpl()->storage(), t.dtype(), sizes,
-                                           strides, t.storage_offset()));
-}
 
 // The operands of one advanced-indexing call.
 struct AdvancedIndex {

@@ -1,6 +1,6 @@
-// cat and stack.
-#include <cstring>
-
+// cat and stack: checks and the result's shape; the copy is a per-device kernel (the CPU's in
+// cpu/copy_kernels.cpp).
+#include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -41,28 +41,7 @@ Tensor cat(TensorList tensors, int64_t dim) {
   }
   shape[d] = total;
   Tensor out = torsh::empty(shape.vec(), dt);
-  // Contiguous inputs of the result's dtype are copied as blocks: outer rows of n * inner
-  // elements each (no view and no iterator per input).
-  int64_t outer = 1, inner = 1;
-  for (int64_t k = 0; k < d; ++k) outer *= shape[k];
-  for (int64_t k = d + 1; k < nd; ++k) inner *= shape[k];
-  const auto es = static_cast<int64_t>(out.element_size());
-  auto* dst = static_cast<char*>(out.data_ptr());
-  int64_t off = 0;
-  for (const Tensor& t : tensors) {
-    if (skip(t)) continue;
-    const int64_t n = t.sizes()[d];
-    if (n > 0 && t.is_contiguous() && t.dtype() == dt) {
-      const auto* src = static_cast<const char*>(t.data_ptr());
-      const int64_t row = n * inner * es;
-      for (int64_t o = 0; o < outer; ++o) {
-        std::memcpy(dst + (o * total + off) * inner * es, src + o * row, static_cast<size_t>(row));
-      }
-    } else if (n > 0) {
-      torsh::narrow(out, d, off, n).copy_(t);
-    }
-    off += n;
-  }
+  detail::cat_stub(out.device().type, "cat")(out, tensors, d);
   return out;
 }
 

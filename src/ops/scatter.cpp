@@ -1,32 +1,24 @@
 // gather, scatter (value, src, reduce), scatter_add, scatter_reduce, index_add, index_copy,
-// index_fill: one TensorIter loop over restrided operands (torch's approach). The index tensor's
-// shape drives the iteration with `dim` squashed to 1; the indexed tensor is viewed with stride
-// 0 on `dim`, and each iteration element walks the index along `dim` itself. Iteration elements
-// then never write the same slice, so the loop runs in parallel without races, and repeated
-// indices along `dim` are applied in order (the last write wins, sums add up in order).
+// index_fill: checks, outputs and operands (0-dim as 1-d, index_add/index_copy's source laid out
+// like self); the kernels are per device (the CPU's, one TensorIter loop over restrided operands,
+// in cpu/scatter_kernels.cpp).
 #include <cmath>
 #include <limits>
 #include <sstream>
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"
+#include "ops/restride.h"
+#include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
 namespace torsh::native {
 
 namespace {
-using detail::convert;
 using detail::opmath_t;
+using detail::restride;
 using detail::shape_str;
-
-// Index elements per thread chunk (each walks the whole index along dim).
-constexpr int64_t kGrainSizeIndex = 16384;
-
-Tensor restride(const Tensor& t, IntArrayRef sizes, IntArrayRef strides) {
-  return Tensor(make_intrusive<TensorImpl>(t.unsafeGetTensorImpl()->storage(), t.dtype(), sizes,
-                                           strides, t.storage_offset()));
-}
 
 // 0-dim tensors act as shape [1] (torch's ensure_nonempty_dim).
 Tensor as_1d(const Tensor& t) {
@@ -39,108 +31,6 @@ int64_t nonempty_size(const Tensor& t, int64_t d) { return t.dim() == 0 ? 1 : t.
 
 bool shares_storage(const Tensor& a, const Tensor& b) {
   return a.unsafeGetTensorImpl()->storage().get() == b.unsafeGetTensorImpl()->storage().get();
-}
-
-// How an index value is checked, and what is raised when it is out of range.
-enum class Bounds {
-  kScatterGather,  // RuntimeError "index v is out of bounds for dimension d with size s"
-  kIndexAdd,       // IndexError "index out of range in self"
-  kIndexCopy,      // IndexError "index_copy_(): index v is out of bounds ..."
-  kIndexFill,      // negatives wrap; IndexError "index v is out of bounds ..."
-};
-
-[[noreturn]] void out_of_bounds(Bounds b, int64_t v, int64_t dim, int64_t size) {
-  std::string msg = "index " + std::to_string(v) + " is out of bounds for dimension " +
-                    std::to_string(dim) + " with size " + std::to_string(size);
-  switch (b) {
-    case Bounds::kScatterGather:
-      throw Error(msg);
-    case Bounds::kIndexAdd:
-      throw IndexError("index out of range in self");
-    case Bounds::kIndexCopy:
-      throw IndexError("index_copy_(): " + msg);
-    case Bounds::kIndexFill:
-      throw IndexError(msg);
-  }
-  throw Error(msg);
-}
-
-// Calls f(self_element, other_element) for every element of `index` (int64, same ndim as
-// self, >= 1): self_element is self's element at index's position with the index value on
-// `dim`; other_element is `other`'s element at index's position (other: gather's output,
-// scatter's src; pass index itself when there is none).
-template <int64_t ES, typename F>
-void dim_loop(const char* op, Bounds bounds, const Tensor& self, int64_t dim, const Tensor& index,
-              const Tensor& other, const F& f) {
-  if (index.numel() == 0) return;
-  SizeVec shape(index.sizes());
-  const int64_t m = shape[dim];
-  shape[dim] = 1;
-  SizeVec ss(self.strides());
-  ss[dim] = 0;
-  Tensor self_r = restride(self, shape, ss);
-  Tensor idx_r = restride(index, shape, index.strides());
-  Tensor other_r = restride(other, shape, other.strides());
-  auto it =
-      detail::TensorIterConfig(op).add_input(self_r).add_input(idx_r).add_input(other_r).build();
-  const int64_t size = self.sizes()[dim];
-  const int64_t self_d = self.strides()[dim] * self.element_size();
-  const int64_t idx_d = index.strides()[dim] * static_cast<int64_t>(sizeof(int64_t));
-  const int64_t oth_d = other.strides()[dim] * other.element_size();
-  const int64_t lo = bounds == Bounds::kIndexFill ? -size : 0;
-  // One unsigned compare per value; the throw is out of line.
-  auto check = [=](int64_t v) {
-    const uint64_t u = static_cast<uint64_t>(v) - static_cast<uint64_t>(lo);
-    if (__builtin_expect(u >= static_cast<uint64_t>(size - lo), 0))
-      out_of_bounds(bounds, v, dim, size);
-  };
-  constexpr int64_t IS = sizeof(int64_t);
-  auto run = [&](auto wrap_tag) {
-    auto offset = [=](const char* ip) {
-      const int64_t v = *reinterpret_cast<const int64_t*>(ip);
-      check(v);
-      if constexpr (decltype(wrap_tag)::value) return (v + ((v >> 63) & size)) * self_d;
-      return v * self_d;
-    };
-    auto loop = [&](char** d, const int64_t* s, int64_t n) {
-      if (std::abs(s[2]) <= std::abs(oth_d)) {
-        // `dim` is the slower one: stream the other dims for each position along dim.
-        for (int64_t k = 0; k < m; ++k) {
-          const char* ip = d[1] + k * idx_d;
-          char* op = d[2] + k * oth_d;
-          if (s[1] == 0) {
-            char* dp = d[0] + offset(ip);
-            if (s[0] == ES && s[2] == ES) {  // dense rows: constant strides vectorise
-              for (int64_t i = 0; i < n; ++i) f(dp + i * ES, op + i * ES);
-            } else {
-              for (int64_t i = 0; i < n; ++i) f(dp + i * s[0], op + i * s[2]);
-            }
-          } else {
-            for (int64_t i = 0; i < n; ++i)
-              f(d[0] + i * s[0] + offset(ip + i * s[1]), op + i * s[2]);
-          }
-        }
-        return;
-      }
-      for (int64_t i = 0; i < n; ++i) {
-        char* sp = d[0] + i * s[0];
-        const char* ip = d[1] + i * s[1];
-        char* op = d[2] + i * s[2];
-        if (idx_d == IS && oth_d == ES) {
-#pragma GCC unroll 4
-          for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * IS), op + k * ES);
-        } else {
-          for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * idx_d), op + k * oth_d);
-        }
-      }
-    };
-    it.for_each(loop, std::max<int64_t>(1, kGrainSizeIndex / std::max<int64_t>(m, 1)));
-  };
-  if (bounds == Bounds::kIndexFill) {
-    run(std::true_type{});
-  } else {
-    run(std::false_type{});
-  }
 }
 
 // torch's checked scalar conversion (c10::checked_convert): a value outside T's range raises;
@@ -188,33 +78,8 @@ void check_fits(const Scalar& v) {
   }
 }
 
-enum class Reduce { kNone, kSum, kProd, kMean, kMax, kMin };
-
-template <typename T>
-T reduce_one(Reduce r, T a, T b) {
-  using M = opmath_t<T>;
-  if constexpr (std::is_same_v<T, bool>) {
-    return (r == Reduce::kProd || r == Reduce::kMin) ? (a && b) : (a || b);
-  } else {
-    const M x = static_cast<M>(a), y = static_cast<M>(b);
-    switch (r) {
-      case Reduce::kProd:
-        return convert<T>(x * y);
-      case Reduce::kMax:
-        if constexpr (std::is_floating_point_v<M>) {
-          if (std::isnan(y)) return b;
-        }
-        return x < y ? b : a;
-      case Reduce::kMin:
-        if constexpr (std::is_floating_point_v<M>) {
-          if (std::isnan(y)) return b;
-        }
-        return y < x ? b : a;
-      default:
-        return convert<T>(x + y);
-    }
-  }
-}
+using Reduce = detail::ScatterReduce;
+using Bounds = detail::IndexBounds;
 
 // Scatters src (or value) into out (which already holds self) along dim.
 void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index, const Tensor* src,
@@ -224,45 +89,13 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
   Tensor idx = shares_storage(index, out) ? index.clone() : index;
   Tensor s = src ? (shares_storage(*src, out) ? src->clone() : *src) : Tensor();
   Tensor o1 = as_1d(out), i1 = as_1d(idx), s1 = src ? as_1d(s) : i1;
+  const DeviceType dev = out.device().type;
   if (value) {
-    detail::dispatch_all(out.dtype(), op, [&](auto tag) {
-      using T = decltype(tag);
-      check_fits<T>(*value);
-      const T v = convert<T>(value->to<opmath_t<T>>());
-      if (r == Reduce::kNone) {
-        dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1,
-                            [v](char* a, const char*) { *reinterpret_cast<T*>(a) = v; });
-      } else {
-        dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [v, r](char* a, const char*) {
-          *reinterpret_cast<T*>(a) = reduce_one(r, *reinterpret_cast<T*>(a), v);
-        });
-      }
-    });
+    detail::dispatch_all(out.dtype(), op, [&](auto tag) { check_fits<decltype(tag)>(*value); });
+    detail::scatter_fill_stub(dev, op)(op, o1, dim, i1, *value, r, bounds);
     return;
   }
-  if (r == Reduce::kNone) {
-    detail::dispatch_bits(out.element_size(), [&](auto tag) {
-      using U = decltype(tag);
-      dim_loop<sizeof(U)>(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
-        *reinterpret_cast<U*>(a) = *reinterpret_cast<const U*>(b);
-      });
-    });
-    return;
-  }
-  detail::dispatch_all(out.dtype(), op, [&](auto tag) {
-    using T = decltype(tag);
-    if (r == Reduce::kSum || r == Reduce::kMean) {
-      dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [](char* a, const char* b) {
-        *reinterpret_cast<T*>(a) =
-            reduce_one(Reduce::kSum, *reinterpret_cast<T*>(a), *reinterpret_cast<const T*>(b));
-      });
-    } else {
-      dim_loop<sizeof(T)>(op, bounds, o1, dim, i1, s1, [r](char* a, const char* b) {
-        *reinterpret_cast<T*>(a) =
-            reduce_one(r, *reinterpret_cast<T*>(a), *reinterpret_cast<const T*>(b));
-      });
-    }
-  });
+  detail::scatter_stub(dev, op)(op, o1, dim, i1, s1, r, bounds);
 }
 
 // out = copy of self (allocated when undefined; resized for out=; untouched when in-place).
@@ -396,12 +229,7 @@ void gather_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& inde
     out.resize_(index.sizes());
   }
   Tensor s1 = as_1d(self), i1 = as_1d(index), o1 = as_1d(out);
-  detail::dispatch_bits(self.element_size(), [&](auto tag) {
-    using U = decltype(tag);
-    dim_loop<sizeof(U)>("gather", Bounds::kScatterGather, s1, d, i1, o1, [](char* a, char* b) {
-      *reinterpret_cast<U*>(b) = *reinterpret_cast<const U*>(a);
-    });
-  });
+  detail::gather_stub(self.device().type, "gather")(s1, d, i1, o1);
 }
 
 void scatter_src_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
@@ -526,21 +354,7 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
   IndexSource is = index_source("index_add_", o1, d, index, source);
   if (shares_storage(is.src, out)) is.src = is.src.clone();
   if (shares_storage(is.index, out)) is = index_source("index_add_", o1, d, index.clone(), source);
-  detail::dispatch_all(out.dtype(), "index_add_", [&](auto tag) {
-    using T = decltype(tag);
-    using M = opmath_t<T>;
-    const M a = alpha.to<M>();
-    dim_loop<sizeof(T)>("index_add_", Bounds::kIndexAdd, o1, d, is.index, is.src,
-                        [a](char* p, const char* q) {
-                          T* dst = reinterpret_cast<T*>(p);
-                          const T v = *reinterpret_cast<const T*>(q);
-                          if constexpr (std::is_same_v<T, bool>) {
-                            *dst = *dst || (v && a);
-                          } else {
-                            *dst = convert<T>(static_cast<M>(*dst) + static_cast<M>(v) * a);
-                          }
-                        });
-  });
+  detail::index_add_stub(out.device().type, "index_add_")(o1, d, is.index, is.src, alpha);
 }
 
 void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
@@ -583,12 +397,8 @@ void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& 
   Tensor idx = shares_storage(index, out) ? index.clone() : index;
   Tensor src = shares_storage(source, out) ? source.clone() : source;
   IndexSource is = index_source("index_copy_", o1, d, idx, src);
-  detail::dispatch_bits(out.element_size(), [&](auto tag) {
-    using U = decltype(tag);
-    dim_loop<sizeof(U)>(
-        "index_copy_", Bounds::kIndexCopy, o1, d, is.index, is.src,
-        [](char* p, const char* q) { *reinterpret_cast<U*>(p) = *reinterpret_cast<const U*>(q); });
-  });
+  detail::scatter_stub(out.device().type, "index_copy_")("index_copy_", o1, d, is.index, is.src,
+                                                         Reduce::kNone, Bounds::kIndexCopy);
 }
 
 void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
@@ -605,13 +415,10 @@ void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const T
   shape[d] = n;
   istr[d] = idx.strides()[0];
   Tensor ir = restride(idx, shape, istr);
-  detail::dispatch_all(out.dtype(), "index_fill_", [&](auto tag) {
-    using T = decltype(tag);
-    check_fits<T>(value);
-    const T v = convert<T>(value.to<opmath_t<T>>());
-    dim_loop<sizeof(T)>("index_fill_", Bounds::kIndexFill, o1, d, ir, ir,
-                        [v](char* p, const char*) { *reinterpret_cast<T*>(p) = v; });
-  });
+  detail::dispatch_all(out.dtype(), "index_fill_",
+                       [&](auto tag) { check_fits<decltype(tag)>(value); });
+  detail::scatter_fill_stub(out.device().type, "index_fill_")("index_fill_", o1, d, ir, value,
+                                                              Reduce::kNone, Bounds::kIndexFill);
 }
 
 void index_fill_tensor_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,

@@ -11,6 +11,7 @@ KernelStub<ReduceKernel> sum_stub, prod_stub, any_stub, all_stub, max_all_stub, 
 KernelStub<MeanKernel> mean_stub;
 KernelStub<CopyKernel> copy_stub;
 KernelStub<FillKernel> fill_stub;
+KernelStub<CatKernel> cat_stub;
 KernelStub<PointwiseKernel> pow_stub, where_stub;
 KernelStub<DivModeKernel> div_mode_stub;
 KernelStub<CompareKernel> compare_stub;
@@ -20,6 +21,11 @@ KernelStub<AllcloseKernel> allclose_stub;
 KernelStub<IndexKernel> index_stub;
 KernelStub<IndexPutKernel> index_put_stub;
 KernelStub<NonzeroKernel> nonzero_stub;
+KernelStub<GatherKernel> gather_stub;
+KernelStub<ScatterKernel> scatter_stub;
+KernelStub<ScatterFillKernel> scatter_fill_stub;
+KernelStub<IndexAddKernel> index_add_stub;
+KernelStub<MmKernel> mm_stub;
 
 void register_cpu_kernels();  // cpu/register.cpp
 

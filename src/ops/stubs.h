@@ -26,8 +26,12 @@ extern KernelStub<MeanKernel> mean_stub;
 using CopyKernel = void (*)(const Tensor& dst, const Tensor& src);
 /// Every element of self = value (already checked against self's dtype).
 using FillKernel = void (*)(const Tensor& self, const Scalar& value);
+/// out = the inputs concatenated along dim (shapes checked, out allocated in the result dtype;
+/// inputs of another ndim, torch's legacy 1-d empty ones, are skipped).
+using CatKernel = void (*)(const Tensor& out, const TensorList& inputs, int64_t dim);
 extern KernelStub<CopyKernel> copy_stub;
 extern KernelStub<FillKernel> fill_stub;
+extern KernelStub<CatKernel> cat_stub;
 
 // ---- pointwise ops without a table functor ----------------------------------------------------
 /// Binary ops over (out, a, b) of the iterator's common dtype.
@@ -71,5 +75,37 @@ using NonzeroKernel = Tensor (*)(const Tensor& self);
 extern KernelStub<IndexKernel> index_stub;
 extern KernelStub<IndexPutKernel> index_put_stub;
 extern KernelStub<NonzeroKernel> nonzero_stub;
+
+// ---- gather/scatter family (scatter.cpp): 0-dim operands viewed as 1-d ------------------------
+enum class ScatterReduce { kNone, kSum, kProd, kMean, kMax, kMin };
+/// How an index value is checked, and what is raised when it is out of range.
+enum class IndexBounds {
+  kScatterGather,  // RuntimeError "index v is out of bounds for dimension d with size s"
+  kIndexAdd,       // IndexError "index out of range in self"
+  kIndexCopy,      // IndexError "index_copy_(): index v is out of bounds ..."
+  kIndexFill,      // negatives wrap; IndexError "index v is out of bounds ..."
+};
+/// out[i][j] = self[index[i][j]][j] (dim 0; likewise on any dim); out has index's shape.
+using GatherKernel = void (*)(const Tensor& self, int64_t dim, const Tensor& index,
+                              const Tensor& out);
+/// out[index[i][j]][j] = (or reduced with) src[i][j]; index_copy passes its laid-out source.
+using ScatterKernel = void (*)(const char* op, const Tensor& out, int64_t dim, const Tensor& index,
+                               const Tensor& src, ScatterReduce r, IndexBounds bounds);
+/// The same with one value (already checked against out's dtype) for every element.
+using ScatterFillKernel = void (*)(const char* op, const Tensor& out, int64_t dim,
+                                   const Tensor& index, const Scalar& value, ScatterReduce r,
+                                   IndexBounds bounds);
+/// out[index[i]] += alpha * src[i] along dim (index restrided to src's shape).
+using IndexAddKernel = void (*)(const Tensor& out, int64_t dim, const Tensor& index,
+                                const Tensor& src, const Scalar& alpha);
+extern KernelStub<GatherKernel> gather_stub;
+extern KernelStub<ScatterKernel> scatter_stub;
+extern KernelStub<ScatterFillKernel> scatter_fill_stub;
+extern KernelStub<IndexAddKernel> index_add_stub;
+
+// ---- matrix product ---------------------------------------------------------------------------
+/// out[M,N] = a[M,K] @ b[K,N] for 2-D operands of one dtype; out is contiguous (M, N, K may be 0).
+using MmKernel = void (*)(const Tensor& a, const Tensor& b, const Tensor& out);
+extern KernelStub<MmKernel> mm_stub;
 
 }  // namespace torsh::detail

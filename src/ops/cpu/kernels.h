@@ -18,6 +18,7 @@ void argmin_kernel(const TensorIter& it);
 // copy_kernels.cpp
 void copy_kernel(const Tensor& dst, const Tensor& src);
 void fill_kernel(const Tensor& self, const Scalar& value);
+void cat_kernel(const Tensor& out, const TensorList& inputs, int64_t dim);
 
 // pointwise_kernels.cpp
 void div_mode_kernel(const TensorIter& it, bool trunc);
@@ -33,5 +34,17 @@ bool allclose_kernel(const Tensor& a, const Tensor& b, double rtol, double atol,
 void index_kernel(const TensorIter& it, const IndexedDims& dims);
 void index_put_kernel(const TensorIter& it, const IndexedDims& dims, bool accumulate);
 Tensor nonzero_kernel(const Tensor& self);
+
+// scatter_kernels.cpp
+void gather_kernel(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& out);
+void scatter_kernel(const char* op, const Tensor& out, int64_t dim, const Tensor& index,
+                    const Tensor& src, ScatterReduce r, IndexBounds bounds);
+void scatter_fill_kernel(const char* op, const Tensor& out, int64_t dim, const Tensor& index,
+                         const Scalar& value, ScatterReduce r, IndexBounds bounds);
+void index_add_kernel(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src,
+                      const Scalar& alpha);
+
+// matmul_kernels.cpp
+void mm_kernel(const Tensor& a, const Tensor& b, const Tensor& out);
 
 }  // namespace torsh::detail::cpu

@@ -24,6 +24,7 @@ void register_cpu_kernels() {
 
   copy_stub.set(kCPU, &cpu::copy_kernel);
   fill_stub.set(kCPU, &cpu::fill_kernel);
+  cat_stub.set(kCPU, &cpu::cat_kernel);
 
   div_mode_stub.set(kCPU, &cpu::div_mode_kernel);
   pow_stub.set(kCPU, &cpu::pow_kernel);
@@ -36,6 +37,13 @@ void register_cpu_kernels() {
   index_stub.set(kCPU, &cpu::index_kernel);
   index_put_stub.set(kCPU, &cpu::index_put_kernel);
   nonzero_stub.set(kCPU, &cpu::nonzero_kernel);
+
+  gather_stub.set(kCPU, &cpu::gather_kernel);
+  scatter_stub.set(kCPU, &cpu::scatter_kernel);
+  scatter_fill_stub.set(kCPU, &cpu::scatter_fill_kernel);
+  index_add_stub.set(kCPU, &cpu::index_add_kernel);
+
+  mm_stub.set(kCPU, &cpu::mm_kernel);
 }
 
 }  // namespace torsh::detail
