@@ -99,11 +99,11 @@ bool matches(const Param& p, py::handle h, bool strict) {
     case Param::kScalar:
       return is_number(h);
     case Param::kInt:
-      return PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr());
+      return is_int_arg(h.ptr());
     case Param::kIntList:
       return is_intlist(h, p.fixed_len);
-    case Param::kFloat:
-      return PyFloat_Check(h.ptr()) || (PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()));
+    case Param::kFloat:  // torch takes a bool as a float (not as an int)
+      return PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr());
     case Param::kBool:
       return PyBool_Check(h.ptr());
     case Param::kStr:
@@ -194,7 +194,14 @@ bool fits_int64(PyObject* o, int64_t* out) {
 }
 }  // namespace
 
+bool is_int_arg(PyObject* o) {
+  if (PyLong_Check(o)) return !PyBool_Check(o);
+  const Tensor* t = peek_tensor(o);
+  return t && t->dim() == 0 && is_integral(t->dtype(), false);
+}
+
 int64_t to_int64(PyObject* o) {
+  if (const Tensor* t = peek_tensor(o)) return t->item().to_long();
   int64_t v = 0;
   if (!fits_int64(o, &v)) throw Error("Overflow when unpacking long");
   return v;

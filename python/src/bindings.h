@@ -196,6 +196,9 @@ bool is_dtype(py::handle h);
 ScalarType to_dtype(py::handle h);
 /// A Python int as int64; RuntimeError "Overflow when unpacking long" beyond its range, as torch.
 int64_t to_int64(PyObject* o);
+/// Whether o is taken as an int argument: a Python int (not a bool) or, as torch, a 0-dim
+/// integer tensor.
+bool is_int_arg(PyObject* o);
 /// A Python float or int as double (OverflowError for ints beyond a double's range).
 double as_double(PyObject* o);
 bool is_intlist(py::handle h, int fixed_len);

@@ -3,6 +3,7 @@
 
 #include "iter/loops.h"
 #include "ops/functors/kernels.h"
+#include "ops/scalar_check.h"
 #include "torsh/generated/kernels.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -49,16 +50,18 @@ detail::KernelArgs alpha_args(const Scalar& alpha) {
   return a;
 }
 
-// alpha's category must fit the result (only non-integral alphas need the promotion check).
+// alpha's category must fit the result, and its value the result dtype (torch's checked
+// conversion).
 void check_alpha(const char* op, const Tensor& self, const Tensor& other, const Scalar& alpha) {
-  if (alpha.is_integral()) return;
   const Tensor* ops[2] = {&self, &other};
   const ScalarType common = detail::result_type(ops, 2);
+  if (alpha.is_integral()) return detail::check_scalar_fits(alpha, common);
   TORSH_CHECK(!(is_integral(common, true) && alpha.is_floating_point()), op,
               "(): For integral input tensors, argument alpha must not be a floating point "
               "number.");
   TORSH_CHECK(common == kBool || !alpha.is_boolean(), op,
               "(): Boolean alpha only supported for Boolean results.");
+  detail::check_scalar_fits(alpha, common);
 }
 
 template <typename T>
@@ -176,7 +179,12 @@ Tensor pow(const Tensor& self, const Scalar& exponent) {
   TORSH_CHECK(
       !(is_integral(self.dtype(), true) && exponent.is_integral() && exponent.to_long() < 0),
       "pow(): Integers to negative integer powers are not allowed.");
-  return torsh::pow(self, detail::wrap_scalar(exponent));
+  Tensor e = detail::wrap_scalar(exponent);
+  // torch converts the exponent to an integer or 16-bit result's dtype (checked); float and
+  // double results take it as a double.
+  const ScalarType t = torsh::result_type(self, e);
+  if (t != kFloat && t != kDouble) detail::check_scalar_fits(exponent, t);
+  return torsh::pow(self, e);
 }
 Tensor pow(const Scalar& self, const Tensor& exponent) {
   return torsh::pow(detail::wrap_scalar(self), exponent);
