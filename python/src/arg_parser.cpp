@@ -78,11 +78,13 @@ Param parse_param(const std::string& text, bool kwonly) {
 
 bool is_tensor(py::handle h) { return peek_tensor(h.ptr()) != nullptr; }
 
-bool matches(const Param& p, py::handle h, bool strict) {
+// strict: numbers do not stand for tensors, nor 0-dim integer tensors for ints (pass 2 takes
+// the latter, pass 3 both), so that an overload taking the tensor as a tensor wins, as in torch.
+bool matches(const Param& p, py::handle h, int strict) {
   if (h.is_none()) return p.optional || p.kind == Param::kAny;
   switch (p.kind) {
     case Param::kTensor:
-      return is_tensor(h) || (!strict && is_number(h));
+      return is_tensor(h) || (strict == 0 && is_number(h));
     case Param::kTensorList: {
       if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) return false;
       for (auto item : h)
@@ -99,7 +101,7 @@ bool matches(const Param& p, py::handle h, bool strict) {
     case Param::kScalar:
       return is_number(h);
     case Param::kInt:
-      return is_int_arg(h.ptr());
+      return strict == 2 ? PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()) : is_int_arg(h.ptr());
     case Param::kIntList:
       return is_intlist(h, p.fixed_len);
     case Param::kFloat:  // torch takes a bool as a float (not as an int)
@@ -259,7 +261,7 @@ Signature::Signature(const std::string& t) : text(t) {
   flush();
 }
 
-bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, bool strict) const {
+bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, int strict) const {
   const size_t np = params.size();
   const auto nargs = static_cast<size_t>(c.nargs);
   for (size_t i = 0; i < np; ++i) out[i] = py::handle();
@@ -314,9 +316,9 @@ SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs,
     : name_(std::move(name)), sigs_(std::move(sigs)), numbers_as_tensors_(numbers_as_tensors) {}
 
 int SignatureGroup::parse(const CallArgs& c, ParsedArgs& out) const {
-  for (int strict = 1; strict >= (numbers_as_tensors_ ? 0 : 1); --strict) {
+  for (int strict = 2; strict >= (numbers_as_tensors_ ? 0 : 1); --strict) {
     for (size_t k = 0; k < sigs_.size(); ++k) {
-      if (sigs_[k].bind(c, out.vals, out.packed_, strict == 1)) {
+      if (sigs_[k].bind(c, out.vals, out.packed_, strict)) {
         out.sig = &sigs_[k];
         return static_cast<int>(k);
       }

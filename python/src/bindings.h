@@ -65,9 +65,10 @@ struct Signature {
   std::string name;
   std::vector<Param> params;
   std::string text;
-  /// Binds the call's values to params; strict mode refuses numbers for Tensor params. Leading
-  /// ints for a first int[] parameter (`zeros(2, 3)`) are packed into a tuple kept in packed.
-  bool bind(const CallArgs& c, py::handle* out, py::object& packed, bool strict) const;
+  /// Binds the call's values to params; strict 2 takes only ints for int params, 1 also 0-dim
+  /// integer tensors, 0 also numbers for Tensor params. Leading ints for a first int[]
+  /// parameter (`zeros(2, 3)`) are packed into a tuple kept in packed.
+  bool bind(const CallArgs& c, py::handle* out, py::object& packed, int strict) const;
 };
 
 class ParsedArgs;

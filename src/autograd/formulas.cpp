@@ -23,7 +23,7 @@ Tensor scale(const Tensor& grad, const Scalar& alpha) {
 }
 
 Tensor div_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other) {
-  return -grad * self / (other * other);
+  return -grad * ((self / other) / other);  // as torch: no overflow in other * other
 }
 
 Tensor div_mode_self_backward(const Tensor& grad, const Tensor& other,

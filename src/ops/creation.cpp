@@ -61,6 +61,9 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
   // As PyTorch: integer results take start, end and step truncated to int64 for the checks and
   // the values; the length is computed in int64 for int64 results and from the doubles otherwise.
   const bool integral = !is_floating_point(dt);
+  if (integral) {  // torch reads the bounds and step as int64 (checked) for integer results
+    for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kLong);
+  }
   const int64_t is = start.to_long(), ie = end.to_long(), istep = step.to_long();
   double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
   if (integral) {

@@ -197,3 +197,68 @@ def test_index_put_check_order(fn):
 ])
 def test_argument_kinds(fn):
     same(fn)
+
+
+def test_int_overload_after_tensor_overload():
+    # a 0-dim integer tensor is `other` for max/min, not a dim
+    same(lambda L: L.tensor([[1, 5], [7, 2]]).max(L.tensor(3)))
+    same(lambda L: L.tensor([1, 5, 7], dtype=L.int16).min(L.tensor(-9)))
+
+
+# ---- subscripts: check order -------------------------------------------------------------------
+
+@pytest.mark.parametrize("idx", [
+    (slice(-1, None, -1), 0, slice(None, None, 0)), (0, slice(None, None, 0)),
+    (slice(None, None, 0), 5), (0, 0, slice(None, None, 0)), slice(None, None, 0),
+    (slice(None, None, 0),), slice(None, None, -1), "abc", "ab", (0, "a"), (None, "x"), 1.5,
+])
+def test_subscript_check_order(idx):
+    same(lambda L: L.zeros(2, 3)[idx])
+
+
+@pytest.mark.parametrize("idx,value", [
+    (slice(3, -2, -1), 1), ((slice(None, -1, 0), 0), 2 ** 31), ((0, slice(None, None, 0)), 1.0),
+    ((None, -1), float("nan")),
+])
+def test_setitem_check_order(idx, value):
+    def f(L):
+        x = L.zeros(2, dtype=L.int16) if value != 1 else L.tensor(1.0)
+        x[idx] = value
+        return x
+    same(f)
+
+
+# ---- uniform_ bounds, arange's int64 conversion, div's gradient, 16-bit out= ------------------
+
+@pytest.mark.parametrize("args", [(0, float("inf")), (float("-inf"), 0), (float("nan"), 1),
+                                  (-3e38, 3e38), (0, 1e39), (2.0, 1.0)])
+def test_uniform_bounds(args):
+    same(lambda L: L.zeros(3).uniform_(*args).shape)
+    same(lambda L: L.zeros(3, dtype=L.float16).uniform_(*[a / 1e34 for a in args]).shape)
+
+
+def test_arange_integer_bounds_checked():
+    same(lambda L: L.arange(0, 1e300, dtype=L.int32))
+    same(lambda L: L.arange(float("inf"), dtype=L.int64))
+
+
+def test_div_divisor_gradient_does_not_overflow():
+    def f(L):
+        a = L.tensor([3e38, 1.0], requires_grad=True)
+        b = L.tensor([2.5, 0.5], requires_grad=True)
+        (a / b).sum().backward()
+        return b.grad
+    same(f)
+
+
+@pytest.mark.parametrize("op", ["log", "sigmoid", "exp"])
+@pytest.mark.parametrize("dt,out", [("bfloat16", "float64"), ("bfloat16", "float32")])  # no f16 log in torch
+def test_16bit_result_rounded_before_wider_out(op, dt, out):
+    def f(L):
+        x = L.linspace(0.1, 3.0, 37).to(getattr(L, dt))
+        o = L.zeros(37, dtype=getattr(L, out))
+        getattr(L, op)(x, out=o)
+        return o
+    same(f)
+    same(lambda L: L.div(L.arange(1, 8), L.linspace(0.3, 2.0, 7).half(),
+                         out=L.zeros(7, dtype=L.float32)))
