@@ -78,11 +78,13 @@ Param parse_param(const std::string& text, bool kwonly) {
 
 bool is_tensor(py::handle h) { return peek_tensor(h.ptr()) != nullptr; }
 
-bool matches(const Param& p, py::handle h, bool strict) {
+// strict: numbers do not stand for tensors, nor 0-dim integer tensors for ints (pass 2 takes
+// the latter, pass 3 both), so that an overload taking the tensor as a tensor wins, as in torch.
+bool matches(const Param& p, py::handle h, int strict) {
   if (h.is_none()) return p.optional || p.kind == Param::kAny;
   switch (p.kind) {
     case Param::kTensor:
-      return is_tensor(h) || (!strict && is_number(h));
+      return is_tensor(h) || (strict == 0 && is_number(h));
     case Param::kTensorList: {
       if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) return false;
       for (auto item : h)
@@ -99,11 +101,11 @@ bool matches(const Param& p, py::handle h, bool strict) {
     case Param::kScalar:
       return is_number(h);
     case Param::kInt:
-      return PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr());
+      return strict == 2 ? PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()) : is_int_arg(h.ptr());
     case Param::kIntList:
       return is_intlist(h, p.fixed_len);
-    case Param::kFloat:
-      return PyFloat_Check(h.ptr()) || (PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()));
+    case Param::kFloat:  // torch takes a bool as a float (not as an int)
+      return PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr());
     case Param::kBool:
       return PyBool_Check(h.ptr());
     case Param::kStr:
@@ -194,7 +196,14 @@ bool fits_int64(PyObject* o, int64_t* out) {
 }
 }  // namespace
 
+bool is_int_arg(PyObject* o) {
+  if (PyLong_Check(o)) return !PyBool_Check(o);
+  const Tensor* t = peek_tensor(o);
+  return t && t->dim() == 0 && is_integral(t->dtype(), false);
+}
+
 int64_t to_int64(PyObject* o) {
+  if (const Tensor* t = peek_tensor(o)) return t->item().to_long();
   int64_t v = 0;
   if (!fits_int64(o, &v)) throw Error("Overflow when unpacking long");
   return v;
@@ -252,7 +261,7 @@ Signature::Signature(const std::string& t) : text(t) {
   flush();
 }
 
-bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, bool strict) const {
+bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, int strict) const {
   const size_t np = params.size();
   const auto nargs = static_cast<size_t>(c.nargs);
   for (size_t i = 0; i < np; ++i) out[i] = py::handle();
@@ -307,9 +316,9 @@ SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs,
     : name_(std::move(name)), sigs_(std::move(sigs)), numbers_as_tensors_(numbers_as_tensors) {}
 
 int SignatureGroup::parse(const CallArgs& c, ParsedArgs& out) const {
-  for (int strict = 1; strict >= (numbers_as_tensors_ ? 0 : 1); --strict) {
+  for (int strict = 2; strict >= (numbers_as_tensors_ ? 0 : 1); --strict) {
     for (size_t k = 0; k < sigs_.size(); ++k) {
-      if (sigs_[k].bind(c, out.vals, out.packed_, strict == 1)) {
+      if (sigs_[k].bind(c, out.vals, out.packed_, strict)) {
         out.sig = &sigs_[k];
         return static_cast<int>(k);
       }

@@ -65,9 +65,10 @@ struct Signature {
   std::string name;
   std::vector<Param> params;
   std::string text;
-  /// Binds the call's values to params; strict mode refuses numbers for Tensor params. Leading
-  /// ints for a first int[] parameter (`zeros(2, 3)`) are packed into a tuple kept in packed.
-  bool bind(const CallArgs& c, py::handle* out, py::object& packed, bool strict) const;
+  /// Binds the call's values to params; strict 2 takes only ints for int params, 1 also 0-dim
+  /// integer tensors, 0 also numbers for Tensor params. Leading ints for a first int[]
+  /// parameter (`zeros(2, 3)`) are packed into a tuple kept in packed.
+  bool bind(const CallArgs& c, py::handle* out, py::object& packed, int strict) const;
 };
 
 class ParsedArgs;
@@ -196,6 +197,9 @@ bool is_dtype(py::handle h);
 ScalarType to_dtype(py::handle h);
 /// A Python int as int64; RuntimeError "Overflow when unpacking long" beyond its range, as torch.
 int64_t to_int64(PyObject* o);
+/// Whether o is taken as an int argument: a Python int (not a bool) or, as torch, a 0-dim
+/// integer tensor.
+bool is_int_arg(PyObject* o);
 /// A Python float or int as double (OverflowError for ints beyond a double's range).
 double as_double(PyObject* o);
 bool is_intlist(py::handle h, int fixed_len);

@@ -122,7 +122,7 @@ PyObject* per_dim(const char* method, PyObject* self, PyObject* const* args, Py_
       if (sizes) return make_size(values);
       return py::tuple(py::cast(values.vec())).release().ptr();
     }
-    TORSH_CHECK_TYPE(PyLong_Check(dim) && !PyBool_Check(dim), method,
+    TORSH_CHECK_TYPE(is_int_arg(dim), method,
                      "() received an invalid combination of arguments - got (",
                      Py_TYPE(dim)->tp_name, ")");
     const int64_t want = to_int64(dim);

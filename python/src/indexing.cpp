@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 
 #include "bindings.h"
+#include "ops/scalar_check.h"
 
 namespace torsh::python {
 
@@ -32,12 +33,33 @@ Tensor to_tensor_index(py::handle h) {
   return t.dtype() == kBool ? t : t.to(kLong);
 }
 
-// A Python subscript as the C++ API's entries (torsh/core/indexing.h).
-std::vector<indexing::TensorIndex> to_items(py::handle index) {
+// A Python subscript as the C++ API's entries (torsh/core/indexing.h), for a tensor of ndim
+// dims.
+std::vector<indexing::TensorIndex> to_items(py::handle index, int64_t ndim) {
+  // torch reads a str as a sequence of one-character indices.
   py::tuple items = py::isinstance<py::tuple>(index) ? py::reinterpret_borrow<py::tuple>(index)
-                                                     : py::make_tuple(index);
+                    : PyUnicode_Check(index.ptr())
+                        ? py::tuple(py::reinterpret_borrow<py::object>(index))
+                        : py::make_tuple(index);
   std::vector<indexing::TensorIndex> out;
   out.reserve(items.size());
+  const char* bad = nullptr;  // a str or bytes item: TypeError once the dims are counted
+  int64_t count = 0;
+  for (py::handle it : items) {
+    PyObject* o = it.ptr();
+    const bool mask = py::isinstance<Tensor>(it) && (it.cast<const Tensor&>().dtype() == kBool ||
+                                                     it.cast<const Tensor&>().dtype() == kByte);
+    if (mask) {
+      count += it.cast<const Tensor&>().dim();
+    } else if (o != Py_Ellipsis && o != Py_None && !PyBool_Check(o)) {
+      ++count;
+    }
+    if (!bad && (PyUnicode_Check(o) || PyBytes_Check(o))) bad = Py_TYPE(o)->tp_name;
+  }
+  if (bad) {
+    TORSH_CHECK_INDEX(count <= ndim, "too many indices for tensor of dimension ", ndim);
+    throw TypeError(std::string("new(): invalid data type '") + bad + "'");
+  }
   for (py::handle it : items) {
     PyObject* o = it.ptr();
     if (is_tensor_like(it)) {
@@ -52,8 +74,15 @@ std::vector<indexing::TensorIndex> to_items(py::handle index) {
       out.emplace_back(py::reinterpret_borrow<py::object>(it).cast<int64_t>());
     } else if (PySlice_Check(o)) {
       Py_ssize_t start, stop, step;
-      TORSH_CHECK_VALUE(PySlice_Unpack(o, &start, &stop, &step) == 0, "invalid slice");
       auto* sl = reinterpret_cast<PySliceObject*>(o);
+      if (PySlice_Unpack(o, &start, &stop, &step) != 0) {
+        // A zero step is refused in its turn (after the count of indexed dims, as torch).
+        if (!PyErr_ExceptionMatches(PyExc_ValueError) || PyObject_Not(sl->step) != 1) {
+          throw py::error_already_set();
+        }
+        PyErr_Clear();
+        step = 0;
+      }
       out.emplace_back(
           indexing::Slice(sl->start == Py_None ? std::nullopt : std::optional<int64_t>(start),
                           sl->stop == Py_None ? std::nullopt : std::optional<int64_t>(stop), step));
@@ -67,6 +96,16 @@ std::vector<indexing::TensorIndex> to_items(py::handle index) {
   return out;
 }
 
+// torch checks a lone slice's step before anything else (a tuple's after counting its dims).
+void check_lone_slice(py::handle index) {
+  if (!PySlice_Check(index.ptr())) return;
+  PyObject* step = reinterpret_cast<PySliceObject*>(index.ptr())->step;
+  if (step == Py_None) return;
+  Py_ssize_t start, stop, st;
+  if (PySlice_Unpack(index.ptr(), &start, &stop, &st) != 0) throw py::error_already_set();
+  TORSH_CHECK_VALUE(st > 0, "step must be greater than zero");
+}
+
 }  // namespace
 
 Tensor getitem(const Tensor& self, py::handle index) {
@@ -74,14 +113,20 @@ Tensor getitem(const Tensor& self, py::handle index) {
   if (PyLong_CheckExact(o) && self.dim() > 0) {
     return self.index({indexing::TensorIndex(to_int64(o))});
   }
-  return self.index(to_items(index));
+  check_lone_slice(index);
+  return self.index(to_items(index, self.dim()));
 }
 
 void setitem(const Tensor& self, py::handle index, py::handle value) {
+  // torch converts a number value to self's dtype (checked) before reading the subscript.
+  if (!py::isinstance<Tensor>(value) && is_number(value)) {
+    detail::check_scalar_fits(to_scalar(value), self.dtype());
+  }
+  check_lone_slice(index);
   if (py::isinstance<Tensor>(value)) {
-    indexing::assign_subscript(self, to_items(index), value.cast<const Tensor&>());
+    indexing::assign_subscript(self, to_items(index, self.dim()), value.cast<const Tensor&>());
   } else {
-    indexing::assign_subscript(self, to_items(index), to_scalar(value));
+    indexing::assign_subscript(self, to_items(index, self.dim()), to_scalar(value));
   }
 }
 

@@ -102,21 +102,32 @@ void register_tensor_type(py::class_<Tensor>& cls) {
           py::arg("memory_format") = py::none())
       .def(
           "copy_",
-          [](py::object self, py::handle src, bool) {
-            // A Python number is copied in as torch does (filled, converted to self's dtype).
+          [](py::object self, py::handle src, py::handle non_blocking) {
+            // torch's parser takes only a bool here (not an int, not None).
+            if (!PyBool_Check(non_blocking.ptr())) {
+              throw TypeError(std::string("copy_(): argument 'non_blocking' (position 2) must be "
+                                          "bool, not ") +
+                              Py_TYPE(non_blocking.ptr())->tp_name);
+            }
+            // A Python number is copied in as torch does: as a 0-dim tensor (an unchecked cast,
+            // and the overlap check of a tensor copy).
             if (const Tensor* t = peek_tensor(src.ptr())) {
               self.cast<Tensor&>()._assign_(*t);
             } else if (is_number(src)) {
-              self.cast<Tensor&>()._assign_(to_scalar(src));
+              self.cast<Tensor&>()._assign_(detail::wrap_scalar(to_scalar(src)));
             } else {
               throw TypeError(std::string("copy_(): argument 'src' must be Tensor, not ") +
                               Py_TYPE(src.ptr())->tp_name);
             }
             return self;
           },
-          py::arg("src"), py::arg("non_blocking") = false)
+          py::arg("src"), py::arg("non_blocking") = py::bool_(false))
       .def("fill_",
            [](py::object self, py::handle v) {
+             const Tensor* t = peek_tensor(v.ptr());
+             TORSH_CHECK(!t || t->dim() == 0,
+                         "fill_ only supports 0-dimension value tensor but got tensor with ",
+                         t ? t->dim() : 0, " dimensions.");
              self.cast<Tensor&>()._assign_(to_scalar(v));
              return self;
            })

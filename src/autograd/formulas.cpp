@@ -23,7 +23,7 @@ Tensor scale(const Tensor& grad, const Scalar& alpha) {
 }
 
 Tensor div_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other) {
-  return -grad * self / (other * other);
+  return -grad * ((self / other) / other);  // as torch: no overflow in other * other
 }
 
 Tensor div_mode_self_backward(const Tensor& grad, const Tensor& other,
@@ -84,27 +84,20 @@ Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optiona
 
 Tensor clamp_tensor_backward(const Tensor& grad, const Tensor& self, const Tensor& min,
                              const Tensor& max, int which) {
-  // Which operand the result came from: max where self > max or min > max, else min where
-  // self < min, else self.
-  Tensor from_max, from_min;
-  if (max.defined()) {
-    from_max = self > max;
-    if (min.defined()) from_max = torsh::maximum(from_max, min > max);
-  }
-  if (min.defined()) {
-    from_min = self < min;
-    if (from_max.defined()) from_min = torsh::mul(from_min, from_max == false);
-  }
+  // PyTorch's masks (clamp_backward and clamp_backward_min_max): self gets the gradient where
+  // min <= self <= max, min where self < min < max, max where self > max or max < min. A NaN
+  // anywhere, or self outside min == max, passes the gradient to no one.
   Tensor pick;
-  if (which == 1) {
-    pick = from_min;
-  } else if (which == 2) {
-    pick = from_max;
+  if (min.defined() && max.defined()) {
+    if (which == 0) pick = torsh::mul(self >= min, self <= max);
+    if (which == 1) pick = torsh::mul(self < min, min < max);
+    if (which == 2) pick = torsh::maximum(self > max, max < min);
+  } else if (min.defined()) {
+    pick = which == 0 ? (self >= min) : (self < min);
+  } else if (max.defined()) {
+    pick = which == 0 ? (self <= max) : (self > max);
   } else {
-    Tensor taken = from_min.defined() && from_max.defined() ? torsh::maximum(from_min, from_max)
-                   : from_min.defined()                     ? from_min
-                                                            : from_max;
-    pick = taken == false;
+    return grad;
   }
   return masked_grad(grad, pick);
 }

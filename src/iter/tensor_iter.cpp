@@ -196,6 +196,12 @@ bool TensorIterConfig::try_reduction_fast_path(TensorIter& it) {
   return true;
 }
 
+bool TensorIterConfig::casts_in_loop(ScalarType want, ScalarType out) const {
+  // A 16-bit result is computed in float: torch rounds it to the 16-bit type before casting to
+  // a different out= dtype, so it goes through a temporary of that type.
+  return cast_in_loop_ && can_cast(want, out) && want != kHalf && want != kBFloat16;
+}
+
 bool TensorIterConfig::try_fast_path(TensorIter& it) {
   // Every input contiguous with one shape (0-dim inputs broadcast as scalars), outputs absent
   // or contiguous of that shape and dtype: one flat loop, no reordering or coalescing needed.
@@ -216,7 +222,7 @@ bool TensorIterConfig::try_fast_path(TensorIter& it) {
   for (int k = 0; k < nout_; ++k) {
     const Tensor* u = outs_[k];
     if (u->defined() && (!u->is_contiguous() || !u->sizes().equals(shape) ||
-                         (u->dtype() != want && !(cast_in_loop_ && can_cast(want, u->dtype())))))
+                         (u->dtype() != want && !casts_in_loop(want, u->dtype()))))
       return false;
   }
   const int64_t numel = shaped ? shaped->numel() : 1;
@@ -327,7 +333,7 @@ TensorIter TensorIterConfig::build() {
     }
     TORSH_CHECK(can_cast(want, u->dtype()), op_, "(): result type ", scalar_type_name(want),
                 " can't be cast to the desired output type ", scalar_type_name(u->dtype()));
-    if (u->dtype() != want && !cast_in_loop_) it.writeback_[k] = true;
+    if (u->dtype() != want && !casts_in_loop(want, u->dtype())) it.writeback_[k] = true;
   }
 
   // 4. Byte strides in the broadcast shape (0 on broadcast dims), in original dim order.

@@ -63,6 +63,7 @@ class TensorIterConfig {
  private:
   friend class TensorIter;
   bool try_fast_path(TensorIter& it);
+  bool casts_in_loop(ScalarType want, ScalarType out) const;
   bool try_reduction_fast_path(TensorIter& it);
   const char* op_;
   Tensor* outs_[kMaxOperands] = {};

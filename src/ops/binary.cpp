@@ -1,5 +1,6 @@
 // Binary arithmetic: add, sub, mul, div (with rounding modes), pow, maximum, minimum.
 #include "ops/functors/kernels.h"
+#include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/generated/kernels.h"
 #include "torsh/generated/native.h"
@@ -19,31 +20,42 @@ detail::TensorIter binary_iter(const char* op, Tensor& out, const Tensor& a, con
       .build();
 }
 
-detail::KernelArgs alpha_args(const Scalar& alpha) {
+// alpha as the kernel takes it: torch converts it to the result dtype, so a 16-bit result
+// multiplies by alpha rounded to 16 bits.
+detail::KernelArgs alpha_args(const Scalar& alpha, ScalarType common) {
   detail::KernelArgs a;
   a.f0 = alpha.to_double();
+  if (common == kHalf) a.f0 = static_cast<double>(static_cast<float>(alpha.to<Half>()));
+  if (common == kBFloat16) a.f0 = static_cast<double>(static_cast<float>(alpha.to<BFloat16>()));
   a.i0 = alpha.to_long();
   return a;
 }
 
-// alpha's category must fit the result (only non-integral alphas need the promotion check).
-void check_alpha(const char* op, const Tensor& self, const Tensor& other, const Scalar& alpha) {
-  if (alpha.is_integral()) return;
+// alpha's category must fit the result, and its value the result dtype (torch's checked
+// conversion). Returns the result dtype.
+ScalarType check_alpha(const char* op, const Tensor& self, const Tensor& other,
+                       const Scalar& alpha) {
   const Tensor* ops[2] = {&self, &other};
   const ScalarType common = detail::result_type(ops, 2);
+  if (alpha.is_integral()) {
+    detail::check_scalar_fits(alpha, common);
+    return common;
+  }
   TORSH_CHECK(!(is_integral(common, true) && alpha.is_floating_point()), op,
               "(): For integral input tensors, argument alpha must not be a floating point "
               "number.");
   TORSH_CHECK(common == kBool || !alpha.is_boolean(), op,
               "(): Boolean alpha only supported for Boolean results.");
+  detail::check_scalar_fits(alpha, common);
+  return common;
 }
 
 }  // namespace
 
 void add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
-  check_alpha("add", self, other, alpha);
+  const ScalarType common = check_alpha("add", self, other, alpha);
   detail::binary_op("add", out, self, other, false, detail::KernelId::Binary_Add,
-                    alpha_args(alpha));
+                    alpha_args(alpha, common));
 }
 
 void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) {
@@ -53,9 +65,9 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
   TORSH_CHECK(self.dtype() != kBool && other.dtype() != kBool,
               "sub(): Subtraction, the `-` operator, with a bool tensor is not supported. If you "
               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  check_alpha("sub", self, other, alpha);
+  const ScalarType common = check_alpha("sub", self, other, alpha);
   detail::binary_op("sub", out, self, other, false, detail::KernelId::Binary_Sub,
-                    alpha_args(alpha));
+                    alpha_args(alpha, common));
 }
 
 void mul_out(Tensor& out, const Tensor& self, const Tensor& other) {
@@ -110,7 +122,12 @@ Tensor pow(const Tensor& self, const Scalar& exponent) {
   TORSH_CHECK(
       !(is_integral(self.dtype(), true) && exponent.is_integral() && exponent.to_long() < 0),
       "pow(): Integers to negative integer powers are not allowed.");
-  return torsh::pow(self, detail::wrap_scalar(exponent));
+  Tensor e = detail::wrap_scalar(exponent);
+  // torch converts the exponent to an integer or 16-bit result's dtype (checked); float and
+  // double results take it as a double.
+  const ScalarType t = torsh::result_type(self, e);
+  if (t != kFloat && t != kDouble) detail::check_scalar_fits(exponent, t);
+  return torsh::pow(self, e);
 }
 Tensor pow(const Scalar& self, const Tensor& exponent) {
   return torsh::pow(detail::wrap_scalar(self), exponent);

@@ -2,6 +2,7 @@
 // kernels per device (the CPU's in cpu/pointwise_kernels.cpp).
 #include <cmath>
 
+#include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -63,14 +64,23 @@ Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   return out;
 }
 
+// A number operand becomes a tensor of the result dtype, with torch's checked conversion.
 Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other) {
-  return torsh::where(condition, detail::wrap_scalar(self), other);
+  Tensor s = detail::wrap_scalar(self);
+  detail::check_scalar_fits(self, torsh::result_type(s, other));
+  return torsh::where(condition, s, other);
 }
 Tensor where(const Tensor& condition, const Tensor& self, const Scalar& other) {
-  return torsh::where(condition, self, detail::wrap_scalar(other));
+  Tensor o = detail::wrap_scalar(other);
+  detail::check_scalar_fits(other, torsh::result_type(self, o));
+  return torsh::where(condition, self, o);
 }
 Tensor where(const Tensor& condition, const Scalar& self, const Scalar& other) {
-  return torsh::where(condition, detail::wrap_scalar(self), detail::wrap_scalar(other));
+  Tensor s = detail::wrap_scalar(self), o = detail::wrap_scalar(other);
+  const ScalarType t = torsh::result_type(s, o);
+  detail::check_scalar_fits(self, t);
+  detail::check_scalar_fits(other, t);
+  return torsh::where(condition, s, o);
 }
 std::vector<Tensor> where(const Tensor& condition) {
   // torch.where(condition) is nonzero(condition, as_tuple=True): one index tensor per dim.
@@ -93,6 +103,8 @@ void clamp_out(Tensor& out, const Tensor& self, const std::optional<Scalar>& min
   TORSH_CHECK(t != kBool, "clamp(): clamp is not supported for bool");
   TORSH_CHECK(!out.defined() || out.dtype() == t, "clamp(): Found dtype ",
               scalar_type_name(out.dtype()), " but expected ", scalar_type_name(t));
+  if (min) detail::check_scalar_fits(*min, t);
+  if (max) detail::check_scalar_fits(*max, t);
   auto it =
       detail::TensorIterConfig("clamp").add_output(out).add_input(self).common_dtype(t).build();
   // A NaN number as a bound is ignored, as in PyTorch's scalar kernel (std::max(x, NaN) is x);
@@ -121,7 +133,9 @@ Tensor clamp(const Tensor& self, const std::optional<Tensor>& min,
                 .add_input(hi)
                 .promote_inputs_to_common_dtype()
                 .build();
-  TORSH_CHECK(it.common_dtype() != kBool, "clamp(): clamp is not supported for bool");
+  // torch runs a one-bound clamp as maximum/minimum, which take bool.
+  TORSH_CHECK(it.common_dtype() != kBool || !(has_lo && has_hi),
+              "clamp(): clamp is not supported for bool");
   detail::clamp_tensor_stub(self.device().type, "clamp")(it, has_lo, has_hi);
   it.finish();
   return out;

@@ -1,12 +1,11 @@
 // Copy, fill, clone and cast (the Tensor methods copy_, fill_, clone, to(dtype) and the ops clone,
 // _to_copy, _assign): checks here, kernels per device (the CPU's in cpu/copy_kernels.cpp); the
 // core only declares the methods.
-#include <cfloat>
 #include <cmath>
-#include <limits>
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"  // overlap checks, broadcast_shapes
+#include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
@@ -53,49 +52,12 @@ Tensor Tensor::to(ScalarType t, bool /*non_blocking*/, bool copy) const {
   return torsh::_to_copy(*this, t);
 }
 
-namespace {
-// PyTorch's checked conversion of a fill value: out of the dtype's range raises (negative ints
-// wrap into unsigned types; inf and NaN go into floating types).
-template <typename T>
-void check_fill_value(const Scalar& v, ScalarType t) {
-  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, double>) {
-    return;
-  } else {
-    if (v.is_boolean()) return;
-    bool overflow;
-    if constexpr (std::is_integral_v<T>) {
-      using L = std::numeric_limits<T>;
-      const double lo = static_cast<double>(L::lowest()), hi = static_cast<double>(L::max());
-      if (v.is_floating_point()) {
-        overflow = v.to_double() < lo || v.to_double() > hi;
-      } else if constexpr (std::is_unsigned_v<T>) {
-        const int64_t i = v.to_long();
-        overflow = i > static_cast<int64_t>(L::max()) ||
-                   (i < 0 && -static_cast<uint64_t>(i) > static_cast<uint64_t>(L::max()));
-      } else {
-        overflow = v.to_long() < static_cast<int64_t>(L::lowest()) ||
-                   v.to_long() > static_cast<int64_t>(L::max());
-      }
-    } else {
-      const double hi = std::is_same_v<T, float>  ? static_cast<double>(FLT_MAX)
-                        : std::is_same_v<T, Half> ? 65504.0
-                                                  : 3.3895313892515355e38;  // bfloat16
-      const double d = v.to_double();
-      overflow = std::isfinite(d) && (d < -hi || d > hi);
-    }
-    TORSH_CHECK(!overflow, "fill_(): value cannot be converted to type ", scalar_type_name(t),
-                " without overflow");
-  }
-}
-}  // namespace
-
 Tensor& Tensor::fill_(const Scalar& value) const {
   TORSH_CHECK(!(GradMode::is_enabled() && requires_grad()),
               "fill_(): filling a tensor that requires grad is not recorded by autograd yet; use "
               "torch.no_grad() or out-of-place ops");
   impl_->storage()->bump_version();
-  detail::dispatch_all(dtype(), "fill_",
-                       [&](auto tag) { check_fill_value<decltype(tag)>(value, dtype()); });
+  detail::check_scalar_fits(value, dtype());
   detail::fill_stub(device().type, "fill_")(*this, value);
   return const_cast<Tensor&>(*this);
 }

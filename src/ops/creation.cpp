@@ -7,6 +7,7 @@
 
 #include "core/dispatch.h"
 #include "core/strides.h"
+#include "ops/scalar_check.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
 
@@ -60,6 +61,9 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
   // As PyTorch: integer results take start, end and step truncated to int64 for the checks and
   // the values; the length is computed in int64 for int64 results and from the doubles otherwise.
   const bool integral = !is_floating_point(dt);
+  if (integral) {  // torch reads the bounds and step as int64 (checked) for integer results
+    for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kLong);
+  }
   const int64_t is = start.to_long(), ie = end.to_long(), istep = step.to_long();
   double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
   if (integral) {
@@ -70,7 +74,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
   TORSH_CHECK(xstep > 0 || xstep < 0, "arange(): step must be nonzero");
   TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "arange(): unsupported range: ", xs, " -> ",
               xe);
-  TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
+  TORSH_CHECK(integral || (xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
               "arange(): upper bound and larger bound inconsistent with step sign");
   double size_d;
   if (dt == kLong) {
@@ -104,13 +108,16 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOpt
   ScalarType dt = options.dtype();
   Tensor t = make({steps}, dt, options);
   if (steps == 0) return t;
+  detail::check_scalar_fits(start, dt);
+  if (steps > 1) detail::check_scalar_fits(end, dt);
   detail::dispatch_all(dt, "linspace", [&](auto tag) {
     using T = decltype(tag);
-    // Same arithmetic as PyTorch's CPU kernel: step in the output type (double for integers),
+    // Same arithmetic as PyTorch's CPU kernel: start and end converted to the output type
+    // (integers truncate, -1 wraps into uint8), step in the output type (double for integers),
     // the first half counted from start and the second half back from end.
     using step_t = std::conditional_t<std::is_integral_v<T>, double, detail::opmath_t<T>>;
-    const step_t s = static_cast<step_t>(start.to_double());
-    const step_t e = static_cast<step_t>(end.to_double());
+    const step_t s = static_cast<step_t>(start.to<T>());
+    const step_t e = static_cast<step_t>(end.to<T>());
     T* p = t.data_ptr<T>();
     if (steps == 1) {
       p[0] = detail::convert<T>(s);
@@ -119,19 +126,23 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOpt
     const step_t step = (e - s) / static_cast<step_t>(steps - 1);
     const int64_t half = steps / 2;
     auto at = [&](int64_t i) {
-      return i < half ? s + step * static_cast<step_t>(i)
-                      : e - step * static_cast<step_t>(steps - i - 1);
+      // Fused as torch's AVX2 build compiles it (an int16 linspace(5, -3, 7) hits a case).
+      return i < half ? std::fma(step, static_cast<step_t>(i), s)
+                      : std::fma(-step, static_cast<step_t>(steps - i - 1), e);
     };
     // PyTorch's AVX2 kernel: pairs of 32-byte vectors, each an arange from its first element
     // (so the first half's rule can run past the midpoint, and inf steps give its NaNs), then
     // a scalar tail.
     constexpr int64_t V = 32 / static_cast<int64_t>(sizeof(T));
     int64_t i = 0;
-    for (; i + 2 * V <= steps; i += V) {
-      const T base = detail::convert<T>(at(i));
-      p[i] = base;
-      for (int64_t k = 1; k < V; ++k)
-        p[i + k] = detail::convert<T>(static_cast<step_t>(base) + static_cast<step_t>(k) * step);
+    for (; i + 2 * V <= steps; i += 2 * V) {
+      for (int64_t v = i; v < i + 2 * V; v += V) {
+        const T base = detail::convert<T>(at(v));
+        p[v] = base;
+        for (int64_t k = 1; k < V; ++k)
+          p[v + k] =
+              detail::convert<T>(std::fma(static_cast<step_t>(k), step, static_cast<step_t>(base)));
+      }
     }
     for (; i < steps; ++i) p[i] = detail::convert<T>(at(i));
   });

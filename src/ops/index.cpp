@@ -128,6 +128,12 @@ AdvancedIndex make_index(const Tensor& self, const OptionalTensorList& given, co
     __builtin_mul_overflow(self.strides()[d], es, &bytes);
     r.strides.push_back(bytes);
   }
+  // An indexed dim of size 0 with a non-empty index: out of bounds whatever the values (torch
+  // raises this before checking the values' dtype and shape).
+  bool empty_dim = false, empty_index = false;
+  for (int64_t n : r.sizes) empty_dim |= n == 0;
+  for (int64_t n : bshape) empty_index |= n == 0;
+  TORSH_CHECK_INDEX(!empty_dim || empty_index, "index is out of bounds for dimension with size 0");
   return r;
 }
 
@@ -152,11 +158,11 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
 void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& indices,
                    const Tensor& values, bool accumulate) {
   if (!out.defined()) out = self.clone();
+  AdvancedIndex ai = make_index(out, indices, "index_put_");
   TORSH_CHECK(values.dtype() == out.dtype(),
               "index_put_(): Index put requires the source and destination dtypes match, got ",
               scalar_type_name(out.dtype()), " for the destination and ",
               scalar_type_name(values.dtype()), " for the source.");
-  AdvancedIndex ai = make_index(out, indices, "index_put_");
   // Values that share memory with the destination are read from a copy.
   const bool shares =
       values.unsafeGetTensorImpl()->storage().get() == out.unsafeGetTensorImpl()->storage().get();
@@ -185,17 +191,29 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   TORSH_CHECK(index.dtype() == kLong || index.dtype() == kInt,
               "index_select(): Expected dtype int32 or int64 for index, got ",
               scalar_type_name(index.dtype()));
+  const int64_t n = index.numel();
+  // torch 1.13 returns a 0-dim value (or uninitialised memory) here; later releases raise.
+  TORSH_CHECK_INDEX(self.dim() > 0 || n == 1,
+                    "index_select(): Index to scalar can have only 1 value, got ", n, " value(s)");
+  // torch 1.13's error type for an index out of range depends on its kernel: RuntimeError on
+  // an empty multi-dim self and in the dim-1 fast path, IndexError otherwise.
+  const bool runtime_error = self.dim() > 1 && (self.numel() == 0 || d == 1);
+  if (self.dim() > 1 && self.numel() == 0 && n > 0) {
+    TORSH_CHECK(self.sizes()[d] > 0, "index_select(): self indexing axis dim should be positive");
+  }
   {
     const int64_t size = self.dim() == 0 ? 1 : self.sizes()[d];
     Tensor c = index.to(kLong).contiguous();
     const int64_t* p = c.data_ptr<int64_t>();
-    for (int64_t i = 0; i < c.numel(); ++i)
-      TORSH_CHECK_INDEX(p[i] >= 0 && p[i] < size,
-                        "index_select(): index out of range in self (index ", p[i], ", size ", size,
-                        ")");
+    for (int64_t i = 0; i < n; ++i) {
+      if (p[i] >= 0 && p[i] < size) continue;
+      std::string msg = "index_select(): index out of range in self (index " +
+                        std::to_string(p[i]) + ", size " + std::to_string(size) + ")";
+      if (runtime_error) throw Error(msg);
+      throw IndexError(msg);
+    }
   }
   if (self.dim() == 0) {
-    TORSH_CHECK_INDEX(index.numel() == 1, "index_select(): index out of range in self");
     OptionalTensorList li{index.to(kLong).reshape({1})};
     return torsh::index(self.reshape({1}), li).reshape({});
   }

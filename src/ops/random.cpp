@@ -130,6 +130,26 @@ void fill_serial(Tensor& self, F&& f) {
 }  // namespace
 
 Tensor& uniform_(Tensor& self, double from, double to, std::optional<Generator> generator) {
+  // torch's checks: both bounds finite values of the dtype, and to - from within its range.
+  if (is_floating_point(self.dtype())) {
+    const ScalarType t = self.dtype();
+    const double hi = t == kHalf       ? 65504.0
+                      : t == kBFloat16 ? 3.3895313892515355e38
+                      : t == kFloat    ? 3.4028234663852886e38
+                                       : std::numeric_limits<double>::max();
+    const char* name = t == kHalf       ? "c10::Half"
+                       : t == kBFloat16 ? "c10::BFloat16"
+                       : t == kFloat    ? "float"
+                                        : "double";
+    TORSH_CHECK(from >= -hi && from <= hi, "from is out of bounds for ", name);
+    TORSH_CHECK(to >= -hi && to <= hi, "to is out of bounds for ", name);
+    TORSH_CHECK(from <= to,
+                "uniform_(): expects to return a [from, to) range, but found from=", from,
+                " > to=", to);
+    TORSH_CHECK(to - from <= hi, "uniform_ expects to-from <= std::numeric_limits<",
+                scalar_type_name(t), ">::max(), but found to=", to, " and from=", from,
+                " which result in to-from to exceed the limit");
+  }
   TORSH_CHECK(from <= to, "uniform_(): expects to return a [from, to) range, but found from=", from,
               " > to=", to);
   GeneratorState& g = state_of(generator);

@@ -9,6 +9,7 @@
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"
 #include "ops/restride.h"
+#include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -33,51 +34,6 @@ bool shares_storage(const Tensor& a, const Tensor& b) {
   return a.unsafeGetTensorImpl()->storage().get() == b.unsafeGetTensorImpl()->storage().get();
 }
 
-// torch's checked scalar conversion (c10::checked_convert): a value outside T's range raises;
-// negatives within -max..-1 wrap into unsigned types; infinities and NaN go to floats.
-template <typename T>
-void check_fits(const Scalar& v) {
-  if constexpr (!std::is_same_v<T, bool>) {
-    using L = std::numeric_limits<T>;
-    const char* name = std::is_same_v<T, uint8_t>    ? "uint8_t"
-                       : std::is_same_v<T, int8_t>   ? "int8_t"
-                       : std::is_same_v<T, int16_t>  ? "int16_t"
-                       : std::is_same_v<T, int32_t>  ? "int"
-                       : std::is_same_v<T, int64_t>  ? "int64_t"
-                       : std::is_same_v<T, Half>     ? "at::Half"
-                       : std::is_same_v<T, BFloat16> ? "at::BFloat16"
-                       : std::is_same_v<T, float>    ? "float"
-                                                     : "double";
-    bool bad = false;
-    if (v.is_boolean()) return;
-    if constexpr (std::is_integral_v<T>) {
-      const double hi = static_cast<double>(L::max()), lo = static_cast<double>(L::lowest());
-      if (v.is_integral()) {
-        const int64_t x = v.to_long();
-        if constexpr (std::is_same_v<T, int64_t>) {
-          (void)x;
-        } else if constexpr (std::is_unsigned_v<T>) {
-          bad = x > static_cast<int64_t>(L::max()) || x < -static_cast<int64_t>(L::max());
-        } else {
-          bad = x < static_cast<int64_t>(L::lowest()) || x > static_cast<int64_t>(L::max());
-        }
-      } else {
-        const double d = v.to_double();
-        bad = std::is_unsigned_v<T> ? (d > hi || (d < 0 && -d > hi)) : (d < lo || d > hi);
-      }
-    } else {
-      const double d = v.to_double();
-      const double hi = std::is_same_v<T, Half>       ? 65504.0
-                        : std::is_same_v<T, BFloat16> ? 3.3895313892515355e38
-                                                      : static_cast<double>(L::max());
-      if constexpr (!std::is_same_v<T, double>) bad = !std::isinf(d) && (d < -hi || d > hi);
-    }
-    TORSH_CHECK(!bad, "value cannot be converted to type ", name, " without overflow");
-  } else {
-    (void)v;
-  }
-}
-
 using Reduce = detail::ScatterReduce;
 using Bounds = detail::IndexBounds;
 
@@ -91,11 +47,20 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
   Tensor o1 = as_1d(out), i1 = as_1d(idx), s1 = src ? as_1d(s) : i1;
   const DeviceType dev = out.device().type;
   if (value) {
-    detail::dispatch_all(out.dtype(), op, [&](auto tag) { check_fits<decltype(tag)>(*value); });
+    detail::check_scalar_fits(*value, out.dtype());
     detail::scatter_fill_stub(dev, op)(op, o1, dim, i1, *value, r, bounds);
     return;
   }
   detail::scatter_stub(dev, op)(op, o1, dim, i1, s1, r, bounds);
+}
+
+void check_no_internal_overlap(const Tensor& out) {
+  for (int64_t d = 0; d < out.dim(); ++d) {
+    TORSH_CHECK(out.strides()[d] != 0 || out.sizes()[d] <= 1,
+                "unsupported operation: more than one element of the written-to tensor refers "
+                "to a single memory location. Please clone() the tensor before performing the "
+                "operation.");
+  }
 }
 
 // out = copy of self (allocated when undefined; resized for out=; untouched when in-place).
@@ -106,12 +71,7 @@ void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
     return;
   }
   if (out.is_same(self)) {
-    for (int64_t d = 0; d < out.dim(); ++d) {
-      TORSH_CHECK(overlap_ok || out.strides()[d] != 0 || out.sizes()[d] <= 1,
-                  "unsupported operation: more than one element of the written-to tensor refers "
-                  "to a single memory location. Please clone() the tensor before performing the "
-                  "operation.");
-    }
+    if (!overlap_ok) check_no_internal_overlap(out);
     return;
   }
   TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
@@ -121,8 +81,10 @@ void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
   out.copy_(self);
 }
 
+// An empty index may have any dtype, as in torch.
 void check_index_long(const Tensor& index, const char* op) {
-  TORSH_CHECK(index.dtype() == kLong, op, "(): Expected dtype int64 for index");
+  TORSH_CHECK(index.numel() == 0 || index.dtype() == kLong, op,
+              "(): Expected dtype int64 for index");
 }
 
 void check_scatter(const char* op, const Tensor& self, int64_t dim, const Tensor& index,
@@ -204,10 +166,14 @@ IndexSource index_source(const char* op, const Tensor& self1, int64_t dim, const
 
 void gather_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index, bool) {
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "gather");
+  // torch checks out= first, and nothing about an empty index.
+  TORSH_CHECK(!out.defined() || out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
+              scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
+              " instead");
   check_index_long(index, "gather");
-  TORSH_CHECK(nonempty_dim(self) == nonempty_dim(index),
+  TORSH_CHECK(index.numel() == 0 || nonempty_dim(self) == nonempty_dim(index),
               "gather(): Index tensor must have the same number of dimensions as input tensor");
-  for (int64_t k = 0; k < nonempty_dim(self); ++k) {
+  for (int64_t k = 0; k < nonempty_dim(self) && index.numel() != 0; ++k) {
     TORSH_CHECK(k == d || nonempty_size(index, k) <= nonempty_size(self, k),
                 "gather(): Size does not match at dimension ", k, " expected index ",
                 shape_str(index.sizes()), " to be smaller than self ", shape_str(self.sizes()),
@@ -216,9 +182,6 @@ void gather_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& inde
   if (!out.defined()) {
     out = torsh::empty(index.sizes(), self.dtype());
   } else {
-    TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
-                scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
-                " instead");
     if (shares_storage(out, self) || shares_storage(out, index)) {
       Tensor tmp;
       native::gather_out(tmp, self, dim, index, false);
@@ -347,6 +310,15 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
   TORSH_CHECK(d == 0 || d < source.dim(), "index_add_(): Indexing dim ", d,
               " is out of bounds of the source tensor with dim ", source.dim());
   const int64_t ns = source.dim() == 0 ? 1 : source.sizes()[d];
+  if (source.dim() == 0) {
+    // torch 1.13 raises IndexError for a 0-dim source unless index has one element and self
+    // at most one dim (its message asks the 0-dim source for a size; its loop selects from it).
+    TORSH_CHECK_INDEX(index.numel() == 1, "index_add_(): Number of indices (", index.numel(),
+                      ") should be equal to source.size(dim): (1), for dim: ", d);
+    TORSH_CHECK_INDEX(self.dim() <= 1,
+                      "index_add_(): a 0-dim source needs a self of at most one dim, got ",
+                      self.dim());
+  }
   TORSH_CHECK(index.numel() == ns, "index_add_(): Number of indices (", index.numel(),
               ") should be equal to source.size(dim): (", ns, "), for dim: ", d);
   prepare_out(out, self);
@@ -360,6 +332,11 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
 void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
                     const Tensor& source) {
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_copy");
+  // torch checks out= (its dtype, or in place its internal overlap) first.
+  if (out.is_same(self)) check_no_internal_overlap(out);
+  TORSH_CHECK(!out.defined() || out.is_same(self) || out.dtype() == self.dtype(),
+              "Expected out tensor to have dtype ", scalar_type_name(self.dtype()), ", but got ",
+              scalar_type_name(out.dtype()), " instead");
   TORSH_CHECK_INDEX(index.dim() < 2, "index_copy_(): Index should have dimension 1 or 0 (got ",
                     index.dim(), ")");
   const int64_t n = index.numel();
@@ -406,6 +383,7 @@ void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const T
   TORSH_CHECK_INDEX(index.dtype() == kLong, "index_fill_(): Expected dtype int64 for index.");
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_fill");
   TORSH_CHECK(index.dim() <= 1, "index_fill_(): Index has to be a vector/scalar");
+  detail::check_scalar_fits(value, self.dtype());
   prepare_out(out, self, true);
   Tensor o1 = as_1d(out);
   Tensor idx = (shares_storage(index, out) ? index.clone() : index).reshape({-1});
@@ -415,8 +393,6 @@ void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const T
   shape[d] = n;
   istr[d] = idx.strides()[0];
   Tensor ir = restride(idx, shape, istr);
-  detail::dispatch_all(out.dtype(), "index_fill_",
-                       [&](auto tag) { check_fits<decltype(tag)>(value); });
   detail::scatter_fill_stub(out.device().type, "index_fill_")("index_fill_", o1, d, ir, value,
                                                               Reduce::kNone, Bounds::kIndexFill);
 }

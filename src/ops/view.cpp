@@ -221,9 +221,9 @@ Tensor unsqueeze(const Tensor& self, int64_t dim) {
 }
 
 Tensor flatten(const Tensor& self, int64_t start_dim, int64_t end_dim) {
-  if (self.dim() == 0) return torsh::reshape(self, {1});
   int64_t s = wrap_dim(start_dim, self.dim(), "flatten"),
           e = wrap_dim(end_dim, self.dim(), "flatten");
+  if (self.dim() == 0) return torsh::reshape(self, {1});
   TORSH_CHECK(s <= e, "flatten(): flatten() has invalid args: start_dim cannot come after end_dim");
   if (s == e) return self;  // torch returns the input itself
   SizeVec shape;

@@ -1,0 +1,264 @@
+"""Reliability regressions from the differential fuzzer's last issue-7 mismatches: each case runs
+the same call in torch and torsh and asserts the same outcome (exception type, or values, dtype
+and shape), with test_reliability.py's helper."""
+import pytest
+import torch
+
+import torsh
+from test_reliability import same
+
+LIBS = (torch, torsh)
+
+
+# ---- clamp's gradient: torch's masks (NaN bounds, min == max, min > max) ----------------------
+
+def _clamp_grads(L, lo, hi):
+    nan = float("nan")
+    vals = [0.0, 1.0, 2.0, nan]
+    rows = [(s, a, b) for s in vals for a in vals for b in vals]
+    x = L.tensor([r[0] for r in rows], dtype=L.float64, requires_grad=True)
+    mn = L.tensor([r[1] for r in rows], dtype=L.float64, requires_grad=True)
+    mx = L.tensor([r[2] for r in rows], dtype=L.float64, requires_grad=True)
+    L.clamp(x, mn if lo else None, mx if hi else None).sum().backward()
+    return (x.grad,) + ((mn.grad,) if lo else ()) + ((mx.grad,) if hi else ())
+
+
+@pytest.mark.parametrize("lo,hi", [(True, True), (True, False), (False, True)])
+def test_clamp_tensor_bounds_gradient_masks(lo, hi):
+    same(lambda L: _clamp_grads(L, lo, hi))
+
+
+def test_clamp_bool_with_one_tensor_bound():
+    b = [True, False]
+    same(lambda L: L.tensor(b).clamp(L.tensor(False)))
+    same(lambda L: L.tensor(b).clamp(max=L.tensor([False, True])))
+    same(lambda L: L.tensor(b).clamp(L.tensor(False), L.tensor(True)))
+
+
+# ---- Scalar arguments converted to the op's dtype with torch's overflow check -----------------
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.full((2,), float("nan"), dtype=L.int64),
+    lambda L: L.full((2,), -1.0, dtype=L.uint8),
+    lambda L: L.full((2,), -1, dtype=L.uint8),
+    lambda L: L.full((2,), 65505, dtype=L.float16),
+    lambda L: L.full((2,), 5, dtype=L.bool),
+    lambda L: L.full_like(L.tensor(-3), float("nan")),
+    lambda L: L.zeros(2, dtype=L.int8).fill_(300),
+    lambda L: L.where(L.tensor([True]), 1e300, 2),
+    lambda L: L.where(L.tensor([True]), L.zeros(1, dtype=L.uint8), -2 ** 63),
+    lambda L: L.where(L.tensor([], dtype=L.bool), L.zeros(0, dtype=L.int8), 300),
+    lambda L: L.tensor(0).clamp(1e300),
+    lambda L: L.tensor([1, 2], dtype=L.int32).clamp(2 ** 62),
+    lambda L: L.zeros(0, dtype=L.int8).clamp(None, 300),
+    lambda L: L.zeros(0, 1, dtype=L.float16).add(L.zeros(0, 1, dtype=L.float16), alpha=2 ** 31),
+    lambda L: L.tensor(5, dtype=L.int32).sub(L.tensor(-1, dtype=L.int32), alpha=-2 ** 63),
+    lambda L: L.zeros(2, dtype=L.uint8).add(L.ones(2, dtype=L.uint8), alpha=-1),
+    lambda L: L.zeros(1, dtype=L.float16).add(L.zeros(1), alpha=1e6),
+    lambda L: L.zeros(0, dtype=L.int32).pow(2 ** 40),
+    lambda L: L.tensor([10], dtype=L.uint8).pow(2 ** 62),
+    lambda L: L.tensor([1.5], dtype=L.float16).pow(3e38),
+    lambda L: L.tensor([1.5]).pow(1e39),
+    lambda L: L.zeros(2, dtype=L.int8).pow(2.5),
+    lambda L: L.tensor([-10], dtype=L.int32).index_fill_(0, L.tensor([2]), float("nan")),
+    lambda L: L.tensor([[-5, 1]]).index_fill(1, L.tensor([], dtype=L.int64), 1e300),
+    lambda L: L.zeros(2, dtype=L.int8).scatter(0, L.tensor([0]), 300),
+])
+def test_checked_scalar_conversion(fn):
+    same(fn)
+
+
+# ---- linspace: start/end converted to the dtype first, torch's (fused) arithmetic -------------
+
+@pytest.mark.parametrize("args", [
+    (5, -3.862, 7, "int16"), (-3.473, False, 6, "int64"), (-4, 3.769, 6, "int64"),
+    (-1, 0.132, 5, "uint8"), (5, -3, 7, "int64"), (0, 100, 40, "int32"), (-7.9, 300.2, 33, "int16"),
+    (float("nan"), 2 ** 31, 7, "float16"), (1e300, 2, 6, "float32"), (1e300, 3.54, 2, "int64"),
+    (2, float("nan"), 3, "uint8"), (3e38, -2, 5, "uint8"), (1e300, 0, 1, "int8"),
+    (0, 1e300, 1, "int8"), (1e300, 1e300, 0, "int8"), (-1, 254.9, 70, "uint8"),
+    (3, -1000.5, 9, "int64"), (0.1, -7.3, 37, "float32"),
+])
+def test_linspace_integer_and_checked(args):
+    start, end, steps, dt = args
+    same(lambda L: L.linspace(start, end, steps, dtype=getattr(L, dt)))
+
+
+def test_arange_integer_bounds_truncated_first():
+    same(lambda L: L.arange(float("-1e-310"), dtype=L.int32))
+    same(lambda L: L.arange(0.5, -0.5, dtype=L.int64))
+
+
+# ---- copy_ from a number and its non_blocking argument ----------------------------------------
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.zeros(1).copy_(-2, 1),
+    lambda L: L.zeros(1).copy_(2, None),
+    lambda L: L.zeros(1, requires_grad=True).copy_(0, 0),
+    lambda L: L.zeros(1).copy_(2, True),
+    lambda L: L.zeros(7, 1, 0, 5, dtype=L.int64).copy_(float("-inf")),
+    lambda L: L.zeros(2, dtype=L.int8).copy_(300),
+    lambda L: L.tensor([1.0]).expand(3).copy_(-1),
+])
+def test_copy_from_number(fn):
+    same(fn)
+
+
+def test_fill_takes_only_a_0dim_tensor():
+    same(lambda L: L.zeros(1, 1).fill_(L.tensor([[8]], dtype=L.uint8)))
+    same(lambda L: L.zeros(2).fill_(L.tensor(8, dtype=L.uint8)))
+
+
+# ---- index_select / index_add / index_copy / index_put / gather / scatter error types ---------
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.zeros(0, 3).t().index_select(-1, L.tensor([1, 1, -3])),
+    lambda L: L.zeros(0, 3).index_select(1, L.tensor([5])),
+    lambda L: L.zeros(3, 0).index_select(0, L.tensor([5])),
+    lambda L: L.zeros(2, 0, 3).index_select(0, L.tensor([5])),
+    lambda L: L.zeros(2, 0, 3).index_select(0, L.tensor([], dtype=L.int64)),
+    lambda L: L.arange(15).reshape(5, 3).index_select(-1, L.tensor([-2, -1])),
+    lambda L: L.arange(15).reshape(5, 3).index_select(0, L.tensor([7])),
+    lambda L: L.arange(24.0).reshape(2, 3, 4).index_select(2, L.tensor([5])),
+    lambda L: L.arange(24.0).reshape(2, 3, 4).index_select(1, L.tensor([5])),
+    lambda L: L.arange(6.0).index_select(0, L.tensor([7])),
+    lambda L: L.tensor(3.0).index_select(0, L.tensor([1])),
+    lambda L: L.tensor(3.0).index_select(0, L.tensor([0])),
+])
+def test_index_select_error_types(fn):
+    same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.zeros(3).index_add(0, L.tensor([1]), L.tensor(2.0)),
+    lambda L: L.zeros(3).index_add(0, L.tensor([1, 2]), L.tensor(2.0)),
+    lambda L: L.zeros(3).index_add(0, L.tensor([], dtype=L.int64), L.tensor(2.0)),
+    lambda L: L.tensor(1.0).index_add(0, L.tensor([0]), L.tensor(2.0)),
+    lambda L: L.zeros(2, 3).index_add(0, L.tensor([0]), L.tensor(2.0)),
+    lambda L: L.zeros(2, 3).index_add(1, L.tensor([0]), L.tensor(2.0)),
+    lambda L: L.zeros(2, 3).index_add(0, L.tensor([0, 1]), L.zeros(1, 3)),
+])
+def test_index_add_zero_dim_source(fn):
+    same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.index_copy(L.zeros(3, 4), -1, L.tensor([0, 1]), L.zeros(3, 4),
+                           out=L.zeros(3, 4, dtype=L.bfloat16)),
+    lambda L: L.zeros(1, 5, 1).expand(2, 5, 3).index_copy_(-1, L.tensor([0]), L.zeros(2, 5, 3)),
+    lambda L: L.gather(L.zeros(3, 4), 1, L.tensor([0, 1]), out=L.zeros(3, 4, dtype=L.bfloat16)),
+    lambda L: L.zeros(1, 3, 2).gather(1, L.tensor([], dtype=L.int64)),
+    lambda L: L.zeros(1, 2).gather(1, L.tensor([], dtype=L.bool)),
+    lambda L: L.gather(L.zeros(1, 2), 1, L.tensor([], dtype=L.int64), out=L.tensor(1.0)),
+    lambda L: L.zeros(2, 1).scatter(-1, L.tensor([], dtype=L.int32), L.zeros(2, 1)),
+    lambda L: L.zeros(3).scatter_add(-1, L.tensor([]), L.zeros(3)),
+    lambda L: L.zeros(3).scatter_add(-1, L.tensor([]), L.zeros(3, dtype=L.float64)),
+])
+def test_out_dtype_and_empty_index_checks(fn):
+    same(fn)
+
+
+def test_scatter_with_empty_index_backward():
+    def f(L):
+        x = L.zeros(2, 3, requires_grad=True)
+        src = L.tensor(-3.0, requires_grad=True)
+        x.scatter(0, L.tensor([], dtype=L.int64), src).sum().backward()
+        return x.grad, src.grad
+    same(f)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.tensor(True).index_put([L.tensor([], dtype=L.int64)], L.tensor(0.5)),
+    lambda L: L.zeros(0).index_put([L.tensor([0, 0, 0])], L.zeros(0)),
+    lambda L: L.zeros(0, 2, 1, dtype=L.int64).index_put_([L.tensor([0, 0])],
+                                                         L.zeros(0, 2, 1, dtype=L.int64), True),
+    lambda L: L.zeros(3).index_put([L.tensor([0])], L.zeros(1, dtype=L.float64)),
+    lambda L: L.zeros(0, 3)[L.tensor([0])],
+    lambda L: L.zeros(0, 3)[L.tensor([], dtype=L.int64)],
+])
+def test_index_put_check_order(fn):
+    same(fn)
+
+
+# ---- argument parsing: bool as float, 0-dim integer tensors as ints, flatten of a 0-dim -------
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.zeros(3).bernoulli_(True),
+    lambda L: L.zeros(3).normal_(False, 1.0).shape,
+    lambda L: L.zeros(3, 4).size(L.tensor(1)),
+    lambda L: L.zeros(3, 4).size(L.tensor(2 ** 63 - 1)),
+    lambda L: L.zeros(3, 4).stride(L.tensor(0, dtype=L.uint8)),
+    lambda L: L.zeros(3, 4).size(L.tensor(1.0)),
+    lambda L: L.zeros(3, 4).size(L.tensor(True)),
+    lambda L: L.zeros(3, 4).select(L.tensor(0), 1),
+    lambda L: L.zeros(3, 4).sum(L.tensor(1)),
+    lambda L: L.tensor(0).flatten(1),
+    lambda L: L.tensor(0).flatten(-2),
+    lambda L: L.tensor(0).flatten(-1, 0),
+])
+def test_argument_kinds(fn):
+    same(fn)
+
+
+def test_int_overload_after_tensor_overload():
+    # a 0-dim integer tensor is `other` for max/min, not a dim
+    same(lambda L: L.tensor([[1, 5], [7, 2]]).max(L.tensor(3)))
+    same(lambda L: L.tensor([1, 5, 7], dtype=L.int16).min(L.tensor(-9)))
+
+
+# ---- subscripts: check order -------------------------------------------------------------------
+
+@pytest.mark.parametrize("idx", [
+    (slice(-1, None, -1), 0, slice(None, None, 0)), (0, slice(None, None, 0)),
+    (slice(None, None, 0), 5), (0, 0, slice(None, None, 0)), slice(None, None, 0),
+    (slice(None, None, 0),), slice(None, None, -1), "abc", "ab", (0, "a"), (None, "x"), 1.5,
+])
+def test_subscript_check_order(idx):
+    same(lambda L: L.zeros(2, 3)[idx])
+
+
+@pytest.mark.parametrize("idx,value", [
+    (slice(3, -2, -1), 1), ((slice(None, -1, 0), 0), 2 ** 31), ((0, slice(None, None, 0)), 1.0),
+    ((None, -1), float("nan")),
+])
+def test_setitem_check_order(idx, value):
+    def f(L):
+        x = L.zeros(2, dtype=L.int16) if value != 1 else L.tensor(1.0)
+        x[idx] = value
+        return x
+    same(f)
+
+
+# ---- uniform_ bounds, arange's int64 conversion, div's gradient, 16-bit out= ------------------
+
+@pytest.mark.parametrize("args", [(0, float("inf")), (float("-inf"), 0), (float("nan"), 1),
+                                  (-3e38, 3e38), (0, 1e39), (2.0, 1.0)])
+def test_uniform_bounds(args):
+    same(lambda L: L.zeros(3).uniform_(*args).shape)
+    same(lambda L: L.zeros(3, dtype=L.float16).uniform_(*[a / 1e34 for a in args]).shape)
+
+
+def test_arange_integer_bounds_checked():
+    same(lambda L: L.arange(0, 1e300, dtype=L.int32))
+    same(lambda L: L.arange(float("inf"), dtype=L.int64))
+
+
+def test_div_divisor_gradient_does_not_overflow():
+    def f(L):
+        a = L.tensor([3e38, 1.0], requires_grad=True)
+        b = L.tensor([2.5, 0.5], requires_grad=True)
+        (a / b).sum().backward()
+        return b.grad
+    same(f)
+
+
+@pytest.mark.parametrize("op", ["log", "sigmoid", "exp"])
+@pytest.mark.parametrize("dt,out", [("bfloat16", "float64"), ("bfloat16", "float32")])  # no f16 log in torch
+def test_16bit_result_rounded_before_wider_out(op, dt, out):
+    def f(L):
+        x = L.linspace(0.1, 3.0, 37).to(getattr(L, dt))
+        o = L.zeros(37, dtype=getattr(L, out))
+        getattr(L, op)(x, out=o)
+        return o
+    same(f)
+    same(lambda L: L.div(L.arange(1, 8), L.linspace(0.3, 2.0, 7).half(),
+                         out=L.zeros(7, dtype=L.float32)))
