@@ -231,6 +231,8 @@ int64_t round_trip(int64_t v) {
 // PyTorch's update_from / update_to: bounds of a floating range move to values the dtype holds.
 template <typename T>
 int64_t update_from(int64_t from) {
+  // from + 1 would overflow (torch 1.13 then loops forever); the range check refuses it.
+  if (from == std::numeric_limits<int64_t>::max()) return from;
   const int64_t from_plus_1 = round_trip<T>(from + 1);
   if (from_plus_1 < from) {
     int64_t v = std::abs(from + 1);
@@ -242,6 +244,7 @@ int64_t update_from(int64_t from) {
 }
 template <typename T>
 int64_t update_to(int64_t to) {
+  if (to == std::numeric_limits<int64_t>::min()) return to;  // to - 1 would overflow
   const int64_t to_minus_1 = round_trip<T>(to - 1);
   if (to_minus_1 >= to) {
     int64_t v = std::abs(to - 1);

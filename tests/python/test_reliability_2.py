@@ -262,3 +262,14 @@ def test_16bit_result_rounded_before_wider_out(op, dt, out):
     same(f)
     same(lambda L: L.div(L.arange(1, 8), L.linspace(0.3, 2.0, 7).half(),
                          out=L.zeros(7, dtype=L.float32)))
+
+
+def test_random_from_int64_max_raises_instead_of_hanging():
+    # torch 1.13 loops forever here (from + 1 overflows in its update_from); the range check
+    # that torch applies to every other too-large `from` must refuse it.
+    x = torsh.zeros(3, dtype=torsh.float64)
+    with pytest.raises(RuntimeError, match="random_"):
+        x.random_(2**63 - 1, None)
+    ref = torch.zeros(3, dtype=torch.float64)
+    with pytest.raises(RuntimeError):
+        ref.random_(2**62, None)  # torch's error for a `from` beyond the dtype's exact range
