@@ -49,8 +49,7 @@ bool scalar_fits(const Scalar& v, ScalarType t) {
     return d >= r.lo && d <= r.hi;
   }
   const double d = v.to_double();
-  if (std::isinf(d)) return is_floating_point(t);
-  if (std::isnan(d)) return is_floating_point(t);
+  if (!std::isfinite(d)) return is_floating_point(t);  // inf and NaN go into floats only
   return d >= r.lo && d <= r.hi;
 }
 
