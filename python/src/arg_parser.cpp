@@ -261,7 +261,8 @@ Signature::Signature(const std::string& t) : text(t) {
   flush();
 }
 
-bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, int strict) const {
+bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, int strict,
+                     bool input_strict) const {
   const size_t np = params.size();
   const auto nargs = static_cast<size_t>(c.nargs);
   for (size_t i = 0; i < np; ++i) out[i] = py::handle();
@@ -306,19 +307,20 @@ bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, int
       if (!params[i].has_default && !params[i].optional) return false;
       continue;
     }
-    if (!matches(params[i], out[i], strict)) return false;
+    const bool strict_input = input_strict && params[i].name == "input";
+    if (!matches(params[i], out[i], strict_input ? std::max(strict, 1) : strict)) return false;
   }
   return true;
 }
 
-SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs,
-                               bool numbers_as_tensors)
-    : name_(std::move(name)), sigs_(std::move(sigs)), numbers_as_tensors_(numbers_as_tensors) {}
+SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs, Numbers numbers)
+    : name_(std::move(name)), sigs_(std::move(sigs)), numbers_(numbers) {}
 
 int SignatureGroup::parse(const CallArgs& c, ParsedArgs& out) const {
-  for (int strict = 2; strict >= (numbers_as_tensors_ ? 0 : 1); --strict) {
+  const bool input_strict = numbers_ == Numbers::kNotInput;
+  for (int strict = 2; strict >= (numbers_ != Numbers::kNo ? 0 : 1); --strict) {
     for (size_t k = 0; k < sigs_.size(); ++k) {
-      if (sigs_[k].bind(c, out.vals, out.packed_, strict)) {
+      if (sigs_[k].bind(c, out.vals, out.packed_, strict, input_strict)) {
         out.sig = &sigs_[k];
         return static_cast<int>(k);
       }
@@ -383,9 +385,14 @@ namespace {
 // An element of an int list: as torch, one beyond int64 makes the argument a TypeError.
 int64_t list_item(PyObject* o, const Signature* sig, const Param& p, size_t pos) {
   int64_t v = 0;
-  if (!fits_int64(o, &v)) {
-    throw TypeError(sig->name + "(): argument '" + p.name +
-                    "' must be tuple of ints, but found element of type int at pos " +
+  const bool fits = fits_int64(o, &v);
+  // torch 1.13 parses sizes and shapes as SymInts, which keep the values below -2**62 for
+  // symbols: such an int is refused there as a wrong type.
+  constexpr int64_t kSymIntMin = -(int64_t(1) << 62);
+  const bool symint = p.name == "size" || p.name == "shape";
+  if (!fits || (v < kSymIntMin && symint)) {
+    throw TypeError(sig->name + "(): argument '" + p.name + "' must be tuple of " +
+                    (symint ? "SymInts" : "ints") + ", but found element of type int at pos " +
                     std::to_string(pos + 1));
   }
   return v;

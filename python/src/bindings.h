@@ -66,9 +66,11 @@ struct Signature {
   std::vector<Param> params;
   std::string text;
   /// Binds the call's values to params; strict 2 takes only ints for int params, 1 also 0-dim
-  /// integer tensors, 0 also numbers for Tensor params. Leading ints for a first int[]
-  /// parameter (`zeros(2, 3)`) are packed into a tuple kept in packed.
-  bool bind(const CallArgs& c, py::handle* out, py::object& packed, int strict) const;
+  /// integer tensors, 0 also numbers for Tensor params (except `input` when input_strict).
+  /// Leading ints for a first int[] parameter (`zeros(2, 3)`) are packed into a tuple kept in
+  /// packed.
+  bool bind(const CallArgs& c, py::handle* out, py::object& packed, int strict,
+            bool input_strict = false) const;
 };
 
 class ParsedArgs;
@@ -76,16 +78,19 @@ class ParsedArgs;
 /// The overloads of one Python name, tried in order (strict pass, then lenient).
 class SignatureGroup {
  public:
-  /// numbers_as_tensors: a Python number may stand for a Tensor argument (the table's
-  /// `python: {numbers_as_tensors: true}`; torch allows it for arithmetic and comparisons).
-  SignatureGroup(std::string name, std::vector<Signature> sigs, bool numbers_as_tensors = false);
+  /// Whether a Python number may stand for a Tensor argument (the table's
+  /// `python: {numbers_as_tensors: ...}`): torch allows it for any operand of arithmetic
+  /// (`torch.add(1, 2)`) and, through its Scalar overloads, for the second operand of
+  /// comparisons (`torch.eq(t, 0)`, not `torch.eq(0, t)`).
+  enum class Numbers { kNo, kAll, kNotInput };
+  SignatureGroup(std::string name, std::vector<Signature> sigs, Numbers numbers = Numbers::kNo);
   /// Returns the index of the matching overload; raises TypeError when none matches.
   int parse(const CallArgs& c, ParsedArgs& out) const;
 
  private:
   std::string name_;
   std::vector<Signature> sigs_;
-  bool numbers_as_tensors_ = false;
+  Numbers numbers_ = Numbers::kNo;
 };
 
 /// Values bound to one signature, with typed accessors (defaults when absent).

@@ -38,7 +38,7 @@ Tensor div_mode_other_backward(const Tensor& grad, const Tensor& self, const Ten
 
 Tensor pow_self_backward(const Tensor& grad, const Tensor& self, const Tensor& exponent) {
   // exponent == 0 gives 0 even where self^(exponent-1) is inf or nan.
-  Tensor g = grad * exponent * torsh::pow(self, exponent - 1);
+  Tensor g = grad * (exponent * torsh::pow(self, exponent - 1));  // torch's order of rounding
   return torsh::where(exponent == 0.0, torsh::zeros_like(g), g);
 }
 
@@ -51,8 +51,11 @@ Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tenso
 }
 
 Tensor pow_self_scalar_backward(const Tensor& grad, const Tensor& self, const Scalar& exponent) {
-  if (exponent.to_double() == 0.0) return torsh::zeros_like(grad);
-  return grad * exponent * torsh::pow(self, Scalar(exponent.to_double() - 1.0));
+  // As torch: a zero exponent gives zeros, but a bool one (False) is never "equal to 0.0" there
+  // and takes the formula (0 * self^-1: NaN at 0). The exponent is used as a double.
+  const double e = exponent.to_double();
+  if (e == 0.0 && !exponent.is_boolean()) return torsh::zeros_like(grad);
+  return grad * (torsh::pow(self, Scalar(e - 1.0)) * Scalar(e));
 }
 
 Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& exponent,

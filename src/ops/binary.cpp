@@ -118,7 +118,7 @@ void mul_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
 void div_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
   native::div_out(out, self, detail::wrap_scalar(other));
 }
-Tensor pow(const Tensor& self, const Scalar& exponent) {
+void pow_scalar_out(Tensor& out, const Tensor& self, const Scalar& exponent) {
   TORSH_CHECK(
       !(is_integral(self.dtype(), true) && exponent.is_integral() && exponent.to_long() < 0),
       "pow(): Integers to negative integer powers are not allowed.");
@@ -127,7 +127,7 @@ Tensor pow(const Tensor& self, const Scalar& exponent) {
   // double results take it as a double.
   const ScalarType t = torsh::result_type(self, e);
   if (t != kFloat && t != kDouble) detail::check_scalar_fits(exponent, t);
-  return torsh::pow(self, e);
+  native::pow_out(out, self, e);
 }
 Tensor pow(const Scalar& self, const Tensor& exponent) {
   return torsh::pow(detail::wrap_scalar(self), exponent);

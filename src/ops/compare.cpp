@@ -145,11 +145,7 @@ Tensor clamp(const Tensor& self, const std::optional<Tensor>& min,
 
 bool equal(const Tensor& a, const Tensor& b) {
   if (!a.sizes().equals(b.sizes())) return false;
-  Tensor e = torsh::eq(a, b).contiguous();
-  const bool* p = e.data_ptr<bool>();
-  for (int64_t i = 0; i < e.numel(); ++i)
-    if (!p[i]) return false;
-  return true;
+  return torsh::eq(a, b).all().item<bool>();
 }
 
 Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }

@@ -8,6 +8,7 @@
 #include "core/dispatch.h"
 #include "core/strides.h"
 #include "ops/scalar_check.h"
+#include "ops/stubs.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
 
@@ -33,7 +34,7 @@ Tensor empty(IntArrayRef size, TensorOptions options) {
 
 Tensor zeros(IntArrayRef size, TensorOptions options) {
   Tensor t = make(size, options.dtype(), options);
-  std::memset(t.data_ptr(), 0, static_cast<size_t>(t.nbytes()));
+  detail::fill_stub(t.device().type, "zeros")(t, 0);
   return t;
 }
 
@@ -78,9 +79,15 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
               "arange(): upper bound and larger bound inconsistent with step sign");
   double size_d;
   if (dt == kLong) {
-    // end - start wraps as in PyTorch's int64 arithmetic.
-    const auto span = static_cast<int64_t>(static_cast<uint64_t>(ie) - static_cast<uint64_t>(is));
-    size_d = std::ceil(static_cast<double>(span) / static_cast<double>(istep));
+    // PyTorch's int64 formula, (end - start + step - sign(step)) / step in int64 arithmetic
+    // (wrapping where it overflows, as its build does), then truncating division.
+    const uint64_t sgn = static_cast<uint64_t>((istep > 0) - (istep < 0));
+    const auto num = static_cast<int64_t>(static_cast<uint64_t>(ie) - static_cast<uint64_t>(is) +
+                                          static_cast<uint64_t>(istep) - sgn);
+    // INT64_MIN / -1 overflows; its quotient (2**63) is too large for a size either way.
+    size_d = num == std::numeric_limits<int64_t>::min() && istep == -1
+                 ? 9223372036854775808.0
+                 : static_cast<double>(num / istep);
   } else {
     size_d = std::ceil((xe - xs) / xstep);
   }
@@ -88,18 +95,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
               "arange(): invalid size, possible overflow?");
   const auto n = static_cast<int64_t>(size_d);
   Tensor t = make({n}, dt, options);
-  detail::dispatch_all(dt, "arange", [&](auto tag) {
-    using T = decltype(tag);
-    T* p = t.data_ptr<T>();
-    if constexpr (std::is_integral_v<T>) {
-      for (int64_t i = 0; i < n; ++i)
-        p[i] = static_cast<T>(static_cast<int64_t>(
-            static_cast<uint64_t>(is) + static_cast<uint64_t>(istep) * static_cast<uint64_t>(i)));
-    } else {
-      for (int64_t i = 0; i < n; ++i)
-        p[i] = detail::convert<T>(xs + xstep * static_cast<double>(i));
-    }
-  });
+  if (n > 0) detail::arange_stub(t.device().type, "arange")(t, start, step);
   return t;
 }
 
@@ -110,42 +106,7 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOpt
   if (steps == 0) return t;
   detail::check_scalar_fits(start, dt);
   if (steps > 1) detail::check_scalar_fits(end, dt);
-  detail::dispatch_all(dt, "linspace", [&](auto tag) {
-    using T = decltype(tag);
-    // Same arithmetic as PyTorch's CPU kernel: start and end converted to the output type
-    // (integers truncate, -1 wraps into uint8), step in the output type (double for integers),
-    // the first half counted from start and the second half back from end.
-    using step_t = std::conditional_t<std::is_integral_v<T>, double, detail::opmath_t<T>>;
-    const step_t s = static_cast<step_t>(start.to<T>());
-    const step_t e = static_cast<step_t>(end.to<T>());
-    T* p = t.data_ptr<T>();
-    if (steps == 1) {
-      p[0] = detail::convert<T>(s);
-      return;
-    }
-    const step_t step = (e - s) / static_cast<step_t>(steps - 1);
-    const int64_t half = steps / 2;
-    auto at = [&](int64_t i) {
-      // Fused as torch's AVX2 build compiles it (an int16 linspace(5, -3, 7) hits a case).
-      return i < half ? std::fma(step, static_cast<step_t>(i), s)
-                      : std::fma(-step, static_cast<step_t>(steps - i - 1), e);
-    };
-    // PyTorch's AVX2 kernel: pairs of 32-byte vectors, each an arange from its first element
-    // (so the first half's rule can run past the midpoint, and inf steps give its NaNs), then
-    // a scalar tail.
-    constexpr int64_t V = 32 / static_cast<int64_t>(sizeof(T));
-    int64_t i = 0;
-    for (; i + 2 * V <= steps; i += 2 * V) {
-      for (int64_t v = i; v < i + 2 * V; v += V) {
-        const T base = detail::convert<T>(at(v));
-        p[v] = base;
-        for (int64_t k = 1; k < V; ++k)
-          p[v + k] =
-              detail::convert<T>(std::fma(static_cast<step_t>(k), step, static_cast<step_t>(base)));
-      }
-    }
-    for (; i < steps; ++i) p[i] = detail::convert<T>(at(i));
-  });
+  detail::linspace_stub(t.device().type, "linspace")(t, start, end);
   return t;
 }
 
@@ -155,11 +116,8 @@ Tensor eye(int64_t n, int64_t m, TensorOptions options) {
   TORSH_CHECK(n >= 0, "eye(): n must be greater or equal to 0, got ", n);
   TORSH_CHECK(m >= 0, "eye(): m must be greater or equal to 0, got ", m);
   Tensor t = native::zeros({n, m}, options);
-  detail::dispatch_all(t.dtype(), "eye", [&](auto tag) {
-    using T = decltype(tag);
-    T* p = t.data_ptr<T>();
-    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = detail::convert<T>(1);
-  });
+  const int64_t k = std::min(n, m);
+  if (k > 0) native::slice(t.view({-1}), 0, 0, (k - 1) * (m + 1) + 1, m + 1).fill_(1);  // diagonal
   return t;
 }
 

@@ -201,14 +201,13 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   if (self.dim() > 1 && self.numel() == 0 && n > 0) {
     TORSH_CHECK(self.sizes()[d] > 0, "index_select(): self indexing axis dim should be positive");
   }
-  {
+  if (n > 0) {  // the smallest and largest index (device reductions) against the dim's size
     const int64_t size = self.dim() == 0 ? 1 : self.sizes()[d];
-    Tensor c = index.to(kLong).contiguous();
-    const int64_t* p = c.data_ptr<int64_t>();
-    for (int64_t i = 0; i < n; ++i) {
-      if (p[i] >= 0 && p[i] < size) continue;
-      std::string msg = "index_select(): index out of range in self (index " +
-                        std::to_string(p[i]) + ", size " + std::to_string(size) + ")";
+    const int64_t lo = index.min().item<int64_t>(), hi = index.max().item<int64_t>();
+    if (lo < 0 || hi >= size) {
+      const std::string msg = "index_select(): index out of range in self (index " +
+                              std::to_string(lo < 0 ? lo : hi) + ", size " + std::to_string(size) +
+                              ")";
       if (runtime_error) throw Error(msg);
       throw IndexError(msg);
     }

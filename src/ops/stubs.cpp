@@ -26,6 +26,13 @@ KernelStub<ScatterKernel> scatter_stub;
 KernelStub<ScatterFillKernel> scatter_fill_stub;
 KernelStub<IndexAddKernel> index_add_stub;
 KernelStub<MmKernel> mm_stub;
+KernelStub<ArangeKernel> arange_stub;
+KernelStub<LinspaceKernel> linspace_stub;
+KernelStub<UniformKernel> uniform_stub;
+KernelStub<NormalKernel> normal_stub;
+KernelStub<BernoulliKernel> bernoulli_stub;
+KernelStub<RandomRangeKernel> random_range_stub;
+KernelStub<RandpermKernel> randperm_stub;
 
 void register_cpu_kernels();  // cpu/register.cpp
 

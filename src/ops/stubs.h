@@ -103,6 +103,36 @@ extern KernelStub<ScatterKernel> scatter_stub;
 extern KernelStub<ScatterFillKernel> scatter_fill_stub;
 extern KernelStub<IndexAddKernel> index_add_stub;
 
+// ---- creation fills (creation.cpp): out is a fresh contiguous 1-d tensor --------------------
+/// out[i] = start + i * step: integer dtypes in wrapping int64 arithmetic on the int64 values,
+/// floating ones in double.
+using ArangeKernel = void (*)(const Tensor& out, const Scalar& start, const Scalar& step);
+/// out = numel() points from start to end (both already checked against out's dtype), with
+/// PyTorch's CPU arithmetic.
+using LinspaceKernel = void (*)(const Tensor& out, const Scalar& start, const Scalar& end);
+extern KernelStub<ArangeKernel> arange_stub;
+extern KernelStub<LinspaceKernel> linspace_stub;
+
+// ---- random fills (random.cpp): arguments checked, self without internal overlap, and the
+// generator's lock held by the caller -----------------------------------------------------------
+struct GeneratorState;
+/// Uniform in [from, to) (self floating).
+using UniformKernel = void (*)(const Tensor& self, double from, double to, GeneratorState& g);
+/// Normal with this mean and std (self floating).
+using NormalKernel = void (*)(const Tensor& self, double mean, double std, GeneratorState& g);
+/// 1 with probability p, else 0.
+using BernoulliKernel = void (*)(const Tensor& self, double p, GeneratorState& g);
+/// draw % range + base (range 0: every 64-bit value).
+using RandomRangeKernel = void (*)(const Tensor& self, uint64_t range, int64_t base,
+                                   GeneratorState& g);
+/// out (1-d) = a random permutation of 0 .. numel() - 1.
+using RandpermKernel = void (*)(const Tensor& out, GeneratorState& g);
+extern KernelStub<UniformKernel> uniform_stub;
+extern KernelStub<NormalKernel> normal_stub;
+extern KernelStub<BernoulliKernel> bernoulli_stub;
+extern KernelStub<RandomRangeKernel> random_range_stub;
+extern KernelStub<RandpermKernel> randperm_stub;
+
 // ---- matrix product ---------------------------------------------------------------------------
 /// out[M,N] = a[M,K] @ b[K,N] for 2-D operands of one dtype; out is contiguous (M, N, K may be 0).
 using MmKernel = void (*)(const Tensor& a, const Tensor& b, const Tensor& out);

@@ -45,8 +45,37 @@ def _missing_kernel(call, detail):
 
 def _log1p_overflow(call, detail):
     x = call["args"][0]
-    return (isinstance(x, dict) and "T" in x and x["T"]["dtype"] == "float32" and
-            bool((_data(x["T"]) > 1e38).any()))
+    limit = {"float32": 1e38, "bfloat16": 1e38, "float64": 1e307}
+    return (isinstance(x, dict) and "T" in x and x["T"]["dtype"] in limit and
+            bool((_data(x["T"]) > limit[x["T"]["dtype"]]).any()))
+
+
+def _prod_grad_special(call, detail):
+    # the gradient of prod where the input holds a zero or a non-finite value
+    import numpy as np
+    x = call["args"][0]
+    if not (detail.startswith("grad") and isinstance(x, dict) and "T" in x):
+        return False
+    d = _data(x["T"])
+    return bool((d == 0).any() or (~np.isfinite(d)).any())
+
+
+def _int_sum_cancellation(call, detail):
+    # an integer input holding values beyond 2**24 summed in a floating dtype
+    x = call["args"][0]
+    return (isinstance(x, dict) and "T" in x and x["T"]["dtype"].startswith(("int", "uint")) and
+            bool((abs(_data(x["T"])) >= 2.0 ** 24).any()))
+
+
+def _int_requires_grad(call, detail):
+    x = call["args"][0]
+    return (detail.startswith("result: requires_grad True vs False") and isinstance(x, dict) and
+            "T" in x and not x["T"]["dtype"].startswith(("float", "bfloat")))
+
+
+def _empty_clone_strides(call, detail):
+    x = call["args"][0]
+    return isinstance(x, dict) and "T" in x and 0 in x["T"]["shape"]
 
 
 def _pow_exponent(call, detail):
@@ -113,8 +142,27 @@ RULES = [
      "torch 1.13 fails its own internal assert (e.g. isDifferentiableType for an integer "
      "result of a grad-requiring input); torsh returns the result"),
     ("torch-log1p-overflow", {"log1p"}, "VALUE", _log1p_overflow,
-     "torch 1.13's vectorised float32 log1p returns inf for x above ~1e38 (x + 1 overflows "
-     "inside it); torsh returns the true value (about 88.6)"),
+     "torch 1.13's vectorised log1p returns inf for x above ~1e38 in float32 and bfloat16 and "
+     "above ~2e307 in float64 (x + 1 overflows inside it); torsh returns the true value (about "
+     "88.6 and 709.2)"),
+    ("torch-prod-grad-zeros", {"prod"}, "VALUE", _prod_grad_special,
+     "prod's gradient where the input holds zeros or non-finite values: torch 1.13 returns "
+     "zeros for a whole-tensor product with two or more zeros (outside create_graph) and "
+     "otherwise takes exclusive cumulative products; torsh computes the product of the other "
+     "elements from the product of the non-zeros and the zeros, which differs where that product "
+     "overflows or holds inf/NaN"),
+    ("float-sum-order", {"sum", "mean"}, "VALUE", _int_sum_cancellation,
+     "a floating sum of an integer tensor holding values beyond 2**24 (e.g. int64 extremes that "
+     "cancel next to small values) depends on the summation order, which differs between "
+     "torch's and torsh's reduction kernels"),
+    ("torch-int-requires-grad", {"fill_", "copy_"}, "DTYPE-SHAPE", _int_requires_grad,
+     "torch 1.13 marks an integer or bool tensor as requiring grad after fill_/copy_ from a "
+     "tensor that requires grad (its backward then fails an internal assert); torsh leaves it "
+     "not requiring grad, as integer tensors cannot require gradients"),
+    ("clone-strides", {"stride"}, "VALUE", _empty_clone_strides,
+     "clone() returns contiguous strides in torsh; torch preserves the strides of a "
+     "non-overlapping dense tensor (an empty one from numpy keeps its 0 strides). No "
+     "memory_format machinery yet: docs/migration.md lists it"),
     ("torch-pow-exponent-path", {"pow", "__pow__"}, "VALUE", _pow_exponent,
      "torch 1.13's float32 pow(tensor, number) uses the exponent rounded to float32 in its "
      "vectorised loop and unrounded (double) in its scalar tail, so one tensor mixes both "

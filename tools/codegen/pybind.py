@@ -38,6 +38,9 @@ def python_options(e):
     if not isinstance(p, dict) or set(p) - PYTHON_KEYS:
         raise SystemExit(f"ops.yaml: {e['func']}: python: must be false or a map with keys "
                          f"{sorted(PYTHON_KEYS)}")
+    if p.get("numbers_as_tensors", True) not in (True, "other"):
+        raise SystemExit(f"ops.yaml: {e['func']}: python.numbers_as_tensors must be true (any "
+                         "Tensor operand) or other (all but the first)")
     return p
 
 
@@ -125,13 +128,16 @@ class PyBindings:
 
     def _entry_point(self, cname, name, items, is_method):
         sigs = ", ".join(f'Signature("{signature(s, kind)}")' for kind, s, _ in items)
-        numbers = any(python_options(e).get("numbers_as_tensors") for _, _, e in items)
+        modes = {python_options(e).get("numbers_as_tensors") for _, _, e in items} - {None}
+        if len(modes) > 1:
+            raise SystemExit(f"{name}: overloads disagree on python.numbers_as_tensors: {modes}")
+        numbers = {True: "kAll", "other": "kNotInput", None: "kNo"}[next(iter(modes), None)]
         self_cast = ("  const Tensor& self = *peek_tensor(self_obj);\n" if is_method else
                      "  (void)self_obj;\n")
         cases = "\n".join(f"    case {k}: {{\n      {self.call(s, kind, e)}\n    }}"
                           for k, (kind, s, e) in enumerate(items))
         return f"""py::object {cname}(PyObject* self_obj, const CallArgs& c) {{
-{self_cast}  static const SignatureGroup sigs("{name}", {{{sigs}}}, {str(numbers).lower()});
+{self_cast}  static const SignatureGroup sigs("{name}", {{{sigs}}}, SignatureGroup::Numbers::{numbers});
   ParsedArgs r;
   switch (sigs.parse(c, r)) {{
 {cases}

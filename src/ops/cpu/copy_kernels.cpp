@@ -35,6 +35,11 @@ void fill_kernel(const Tensor& self, const Scalar& value) {
     const T v = value.to<T>();
     if (self.is_contiguous()) {
       T* p = self.data_ptr<T>();
+      const T zero{};
+      if (std::memcmp(&v, &zero, sizeof(T)) == 0) {  // all-zero bits (not -0.0)
+        std::memset(static_cast<void*>(p), 0, static_cast<size_t>(self.nbytes()));
+        return;
+      }
       for (int64_t i = 0, n = self.numel(); i < n; ++i) p[i] = v;
       return;
     }

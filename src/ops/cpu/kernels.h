@@ -47,4 +47,15 @@ void index_add_kernel(const Tensor& out, int64_t dim, const Tensor& index, const
 // matmul_kernels.cpp
 void mm_kernel(const Tensor& a, const Tensor& b, const Tensor& out);
 
+// creation_kernels.cpp
+void arange_kernel(const Tensor& out, const Scalar& start, const Scalar& step);
+void linspace_kernel(const Tensor& out, const Scalar& start, const Scalar& end);
+
+// random_kernels.cpp
+void uniform_kernel(const Tensor& self, double from, double to, GeneratorState& g);
+void normal_kernel(const Tensor& self, double mean, double std, GeneratorState& g);
+void bernoulli_kernel(const Tensor& self, double p, GeneratorState& g);
+void random_range_kernel(const Tensor& self, uint64_t range, int64_t base, GeneratorState& g);
+void randperm_kernel(const Tensor& out, GeneratorState& g);
+
 }  // namespace torsh::detail::cpu

@@ -63,7 +63,8 @@ void compare_with(const TensorIter& it, const char* op, Cmp cmp) {
 
 void div_mode_kernel(const TensorIter& it, bool trunc) {
   binary_opmath(it, "div", [&](auto tag) {
-    using M = opmath_t<decltype(tag)>;
+    using T = decltype(tag);
+    using M = opmath_t<T>;
     return [trunc](M a, M b) -> M {
       if constexpr (std::is_same_v<M, bool>) {
         return a;
@@ -73,15 +74,18 @@ void div_mode_kernel(const TensorIter& it, bool trunc) {
         if (!trunc && (a % b != 0) && ((a < 0) != (b < 0))) q = static_cast<M>(q - 1);
         return q;
       } else {
-        if (trunc) return std::trunc(a / b);
+        // float16/bfloat16 round every step to their type, as torch's kernels do (the quotient
+        // is rounded before it is truncated); float and double are unchanged by r.
+        auto r = [](M v) { return static_cast<M>(static_cast<T>(v)); };
+        if (trunc) return std::trunc(r(a / b));
         if (b == 0) return a / b;
         // Floor division through fmod, so that results are exact where a/b rounds up.
-        M mod = std::fmod(a, b);
-        M div = (a - mod) / b;
-        if (mod != 0 && ((b < 0) != (mod < 0))) div -= M(1);
-        if (div == 0) return std::copysign(M(0), a / b);
+        M mod = r(std::fmod(a, b));
+        M div = r(r(a - mod) / b);
+        if (mod != 0 && ((b < 0) != (mod < 0))) div = r(div - M(1));
+        if (div == 0) return std::copysign(M(0), r(a / b));
         M fl = std::floor(div);
-        if (div - fl > M(0.5)) fl += M(1);
+        if (r(div - fl) > M(0.5)) fl = r(fl + M(1));
         return fl;
       }
     };

@@ -44,6 +44,15 @@ void register_cpu_kernels() {
   index_add_stub.set(kCPU, &cpu::index_add_kernel);
 
   mm_stub.set(kCPU, &cpu::mm_kernel);
+
+  arange_stub.set(kCPU, &cpu::arange_kernel);
+  linspace_stub.set(kCPU, &cpu::linspace_kernel);
+
+  uniform_stub.set(kCPU, &cpu::uniform_kernel);
+  normal_stub.set(kCPU, &cpu::normal_kernel);
+  bernoulli_stub.set(kCPU, &cpu::bernoulli_kernel);
+  random_range_stub.set(kCPU, &cpu::random_range_kernel);
+  randperm_stub.set(kCPU, &cpu::randperm_kernel);
 }
 
 }  // namespace torsh::detail

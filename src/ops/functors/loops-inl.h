@@ -59,9 +59,28 @@ HWY_INLINE void Narrow16(DF, ScalarType t, hn::Vec<DF> v, char* p) {
   hn::StoreU(hn::DemoteTo(du16, hn::BitCast(di, r)), du16, reinterpret_cast<uint16_t*>(p));
 }
 
-/// buf[0..m) = the m elements at p (byte stride s, dtype t), converted to C.
+/// Rounds buf[0..m) to the 16-bit type t and back: an input of another dtype is converted to a
+/// half/bfloat16 common dtype before the op computes in float, as torch does.
+HWY_INLINE void Round16(float* buf, ScalarType t, int64_t m) {
+  if (t == kHalf) {
+    for (int64_t j = 0; j < m; ++j) buf[j] = float(Half(buf[j]));
+  } else {
+    for (int64_t j = 0; j < m; ++j) buf[j] = float(BFloat16(buf[j]));
+  }
+}
+
+/// buf[0..m) = the m elements at p (byte stride s, dtype t), converted to C; through the
+/// common dtype `via` when that is a 16-bit type other than t.
 template <typename C>
-HWY_INLINE void LoadBlock(C* buf, const char* p, int64_t s, ScalarType t, int64_t m) {
+HWY_INLINE void LoadBlock(C* buf, const char* p, int64_t s, ScalarType t, int64_t m,
+                          ScalarType via) {
+  if constexpr (std::is_same_v<C, float>) {
+    if (via != t && (via == kHalf || via == kBFloat16)) {
+      LoadBlock(buf, p, s, t, m, t);
+      Round16(buf, via, m);
+      return;
+    }
+  }
   if (t == kComputeType<C> && s == static_cast<int64_t>(sizeof(C))) {
     std::memcpy(buf, p, static_cast<size_t>(m) * sizeof(C));
     return;
@@ -189,7 +208,7 @@ void UnaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const Sc
   if constexpr (kVectorType<C>) lanes = static_cast<int64_t>(hn::Lanes(hn::ScalableTag<C>()));
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t m = std::min(kBlock, n - b);
-    LoadBlock(buf, data[1] + b * s[1], s[1], t[1], m);
+    LoadBlock(buf, data[1] + b * s[1], s[1], t[1], m, t[2]);
     UnaryBlock(op, buf, buf, PadBlock(buf, m, lanes));
     StoreBlock(data[0] + b * s[0], s[0], t[0], buf, m);
   }
@@ -260,8 +279,8 @@ void BinaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const S
   if constexpr (kVectorType<C>) lanes = static_cast<int64_t>(hn::Lanes(hn::ScalableTag<C>()));
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t m = std::min(kBlock, n - b);
-    LoadBlock(ba, data[1] + b * s[1], s[1], t[1], m);
-    LoadBlock(bb, data[2] + b * s[2], s[2], t[2], m);
+    LoadBlock(ba, data[1] + b * s[1], s[1], t[1], m, t[3]);
+    LoadBlock(bb, data[2] + b * s[2], s[2], t[2], m, t[3]);
     const int64_t padded = PadBlock(ba, m, lanes);
     PadBlock(bb, m, lanes);
     BinaryBlock(op, ba, bb, ba, padded);
@@ -291,7 +310,8 @@ HWY_INLINE bool UseStream(const TensorIter& it) {
 
 template <class Op>
 void RunUnary(const TensorIter& it, const KernelArgs& args) {
-  const ScalarType dt[2] = {it.dtype(0), it.dtype(1)};
+  // operand dtypes, then the common dtype
+  const ScalarType dt[3] = {it.dtype(0), it.dtype(1), it.common_dtype()};
   const bool stream = UseStream<Op>(it);
   DispatchCompute(it.common_dtype(), args.op, [&](auto tag) {
     using C = decltype(tag);
@@ -309,7 +329,8 @@ void RunUnary(const TensorIter& it, const KernelArgs& args) {
 
 template <class Op>
 void RunBinary(const TensorIter& it, const KernelArgs& args) {
-  const ScalarType dt[3] = {it.dtype(0), it.dtype(1), it.dtype(2)};
+  // operand dtypes, then the common dtype
+  const ScalarType dt[4] = {it.dtype(0), it.dtype(1), it.dtype(2), it.common_dtype()};
   const bool stream = UseStream<Op>(it);
   DispatchCompute(it.common_dtype(), args.op, [&](auto tag) {
     using C = decltype(tag);

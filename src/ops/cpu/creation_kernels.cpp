@@ -1,0 +1,67 @@
+// The CPU fills of arange and linspace, with PyTorch's CPU arithmetic (so the same arguments give
+// the same bits).
+#include <cmath>
+#include <type_traits>
+
+#include "core/dispatch.h"
+#include "ops/cpu/kernels.h"
+
+namespace torsh::detail::cpu {
+
+void arange_kernel(const Tensor& out, const Scalar& start, const Scalar& step) {
+  const int64_t n = out.numel();
+  dispatch_all(out.dtype(), "arange", [&](auto tag) {
+    using T = decltype(tag);
+    T* p = out.data_ptr<T>();
+    if constexpr (std::is_integral_v<T>) {
+      const auto is = static_cast<uint64_t>(start.to_long());
+      const auto istep = static_cast<uint64_t>(step.to_long());
+      for (int64_t i = 0; i < n; ++i)
+        p[i] = static_cast<T>(static_cast<int64_t>(is + istep * static_cast<uint64_t>(i)));
+    } else {
+      const double xs = start.to_double(), xstep = step.to_double();
+      for (int64_t i = 0; i < n; ++i) p[i] = convert<T>(xs + xstep * static_cast<double>(i));
+    }
+  });
+}
+
+void linspace_kernel(const Tensor& out, const Scalar& start, const Scalar& end) {
+  const int64_t steps = out.numel();
+  dispatch_all(out.dtype(), "linspace", [&](auto tag) {
+    using T = decltype(tag);
+    // Same arithmetic as PyTorch's CPU kernel: start and end converted to the output type
+    // (integers truncate, -1 wraps into uint8), step in the output type (double for integers),
+    // the first half counted from start and the second half back from end.
+    using step_t = std::conditional_t<std::is_integral_v<T>, double, opmath_t<T>>;
+    const step_t s = static_cast<step_t>(start.to<T>());
+    const step_t e = static_cast<step_t>(end.to<T>());
+    T* p = out.data_ptr<T>();
+    if (steps == 1) {
+      p[0] = convert<T>(s);
+      return;
+    }
+    const step_t step = (e - s) / static_cast<step_t>(steps - 1);
+    const int64_t half = steps / 2;
+    auto at = [&](int64_t i) {
+      // Fused as torch's AVX2 build compiles it (an int16 linspace(5, -3, 7) hits a case).
+      return i < half ? std::fma(step, static_cast<step_t>(i), s)
+                      : std::fma(-step, static_cast<step_t>(steps - i - 1), e);
+    };
+    // PyTorch's AVX2 kernel: pairs of 32-byte vectors, each an arange from its first element
+    // (so the first half's rule can run past the midpoint, and inf steps give its NaNs), then
+    // a scalar tail.
+    constexpr int64_t V = 32 / static_cast<int64_t>(sizeof(T));
+    int64_t i = 0;
+    for (; i + 2 * V <= steps; i += 2 * V) {
+      for (int64_t v = i; v < i + 2 * V; v += V) {
+        const T base = convert<T>(at(v));
+        p[v] = base;
+        for (int64_t k = 1; k < V; ++k)
+          p[v + k] = convert<T>(std::fma(static_cast<step_t>(k), step, static_cast<step_t>(base)));
+      }
+    }
+    for (; i < steps; ++i) p[i] = convert<T>(at(i));
+  });
+}
+
+}  // namespace torsh::detail::cpu
