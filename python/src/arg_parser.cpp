@@ -78,6 +78,12 @@ Param parse_param(const std::string& text, bool kwonly) {
 
 bool is_tensor(py::handle h) { return peek_tensor(h.ptr()) != nullptr; }
 
+// A 0-dim tensor that does not require grad: torch's parser takes it for a number parameter.
+bool is_scalar_tensor(py::handle h) {
+  const Tensor* t = peek_tensor(h.ptr());
+  return t && t->dim() == 0 && !t->requires_grad();
+}
+
 // strict: numbers do not stand for tensors, nor 0-dim integer tensors for ints (pass 2 takes
 // the latter, pass 3 both), so that an overload taking the tensor as a tensor wins, as in torch.
 bool matches(const Param& p, py::handle h, int strict) {
@@ -98,14 +104,14 @@ bool matches(const Param& p, py::handle h, int strict) {
         if (!is_tensor(item)) return false;
       return true;
     }
-    case Param::kScalar:
-      return is_number(h);
+    case Param::kScalar:  // torch also takes a 0-dim tensor that does not require grad
+      return is_number(h) || (strict < 2 && is_scalar_tensor(h));
     case Param::kInt:
       return strict == 2 ? PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()) : is_int_arg(h.ptr());
     case Param::kIntList:
       return is_intlist(h, p.fixed_len);
-    case Param::kFloat:  // torch takes a bool as a float (not as an int)
-      return PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr());
+    case Param::kFloat:  // torch takes a bool as a float (not as an int), and a 0-dim tensor
+      return PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr()) || (strict < 2 && is_scalar_tensor(h));
     case Param::kBool:
       return PyBool_Check(h.ptr());
     case Param::kStr:
@@ -390,6 +396,12 @@ int64_t list_item(PyObject* o, const Signature* sig, const Param& p, size_t pos)
   // symbols: such an int is refused there as a wrong type.
   constexpr int64_t kSymIntMin = -(int64_t(1) << 62);
   const bool symint = p.name == "size" || p.name == "shape";
+  // rand, randn and randint take int[] sizes in torch 1.13, converted to SymInts later.
+  const bool late = sig->name.rfind("rand", 0) == 0;
+  if (fits && v < kSymIntMin && symint && late) {
+    throw Error("IntArrayRef contains an int that cannot be represented as a SymInt: " +
+                std::to_string(v));
+  }
   if (!fits || (v < kSymIntMin && symint)) {
     throw TypeError(sig->name + "(): argument '" + p.name + "' must be tuple of " +
                     (symint ? "SymInts" : "ints") + ", but found element of type int at pos " +

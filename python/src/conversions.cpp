@@ -35,9 +35,11 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
     values.push_back(s);
     return;
   }
-  TORSH_CHECK_TYPE(py::isinstance<py::sequence>(obj) && !py::isinstance<py::str>(obj),
-                   "tensor(): Could not infer dtype of ",
-                   std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
+  // As torch: str and bytes are a TypeError, any other non-sequence a RuntimeError.
+  const std::string type_name = py::str(py::type::handle_of(obj).attr("__name__"));
+  TORSH_CHECK_TYPE(!PyUnicode_Check(obj.ptr()) && !PyBytes_Check(obj.ptr()),
+                   "tensor(): new(): invalid data type '", type_name, "'");
+  TORSH_CHECK(py::isinstance<py::sequence>(obj), "tensor(): Could not infer dtype of ", type_name);
   py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
   const int64_t n = static_cast<int64_t>(seq.size());
   if (depth == sizes.size()) {

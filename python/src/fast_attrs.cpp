@@ -118,7 +118,9 @@ PyObject* per_dim(const char* method, PyObject* self, PyObject* const* args, Py_
     const Tensor& t = self_of(self);
     IntArrayRef values = sizes ? t.sizes() : t.strides();
     PyObject* dim = one_optional(method, "dim", args, nargs, kwnames);
-    if (!dim || dim == Py_None) {
+    // An explicit None binds torch's named-dim (Dimname) overload, which refuses it.
+    TORSH_CHECK(dim != Py_None, "Please look up dimensions by name, got: name = None.");
+    if (!dim) {
       if (sizes) return make_size(values);
       return py::tuple(py::cast(values.vec())).release().ptr();
     }
@@ -146,6 +148,8 @@ PyObject* m_numel(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_o
 // contiguous(memory_format=torch.contiguous_format): self itself when already contiguous.
 PyObject* m_contiguous(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   return guarded([&]() -> PyObject* {
+    TORSH_CHECK_TYPE(nargs == 0, "contiguous() takes 0 positional arguments but ", nargs,
+                     nargs == 1 ? " was given" : " were given");  // memory_format is keyword-only
     PyObject* fmt = one_optional("contiguous", "memory_format", args, nargs, kwnames);
     check_memory_format("contiguous", fmt);
     const Tensor& t = self_of(self);

@@ -20,13 +20,7 @@ bool is_int_like(py::handle h) {
 }
 
 Tensor to_tensor_index(py::handle h) {
-  if (py::isinstance<Tensor>(h)) {
-    Tensor t = h.cast<Tensor>();
-    TORSH_CHECK_INDEX(
-        t.dtype() == kBool || t.dtype() == kByte || t.dtype() == kLong || t.dtype() == kInt,
-        "tensors used as indices must be long, byte or bool tensors");
-    return t;
-  }
+  if (py::isinstance<Tensor>(h)) return h.cast<Tensor>();  // dtype checked in its turn
   Tensor t = tensor_from_data(h, std::nullopt);
   TORSH_CHECK_INDEX(t.dtype() == kBool || is_integral(t.dtype(), false) || t.numel() == 0,
                     "tensors used as indices must be long, byte or bool tensors");

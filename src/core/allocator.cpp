@@ -401,6 +401,16 @@ StorageImpl::StorageImpl(size_t nbytes)
 StorageImpl::StorageImpl(void* data, size_t nbytes, DeleterFn deleter, void* ctx)
     : data_(data), nbytes_(nbytes), deleter_(deleter), ctx_(ctx) {}
 
+void StorageImpl::grow(size_t nbytes) {
+  if (nbytes <= nbytes_) return;
+  TORSH_CHECK(owned_, "Trying to resize storage that is not resizable");
+  void* p = allocator::allocate(nbytes);
+  std::memcpy(p, data_, nbytes_);
+  allocator::deallocate(data_, nbytes_);
+  data_ = p;
+  nbytes_ = nbytes;
+}
+
 StorageImpl::~StorageImpl() {
   if (owned_) {
     allocator::deallocate(data_, nbytes_);

@@ -193,12 +193,7 @@ const Tensor& Tensor::resize_(IntArrayRef new_sizes) const {
       "resize_(): Storage size calculation overflowed with sizes=", detail::shape_str(new_sizes));
   TensorImpl* impl = impl_.get();
   const size_t need = static_cast<size_t>(nbytes);
-  if (need > impl->storage()->nbytes()) {
-    Storage st = make_intrusive<StorageImpl>(need);
-    size_t keep = std::min(need, impl->storage()->nbytes());
-    if (keep) std::memcpy(st->data(), impl->storage()->data(), keep);
-    impl->set_storage(std::move(st));
-  }
+  impl->storage()->grow(need);  // in place: views of the storage see the new bytes
   impl->set_geometry(new_sizes, detail::contiguous_strides(new_sizes), impl->storage_offset());
   return *this;
 }

@@ -322,6 +322,15 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
   TORSH_CHECK(index.numel() == ns, "index_add_(): Number of indices (", index.numel(),
               ") should be equal to source.size(dim): (", ns, "), for dim: ", d);
   prepare_out(out, self);
+  TORSH_CHECK(self.dim() > 1 || source.dim() <= 1, "index_add_(): source.dim() (", source.dim(),
+              ") must one or zero for given self.dim() (", self.dim(), ")");
+  if (out.numel() == 0 && index.numel() > 0) {
+    // The kernel checks indices as it adds; torch checks them even where no slice is added to.
+    const int64_t size = self.dim() == 0 ? 1 : self.sizes()[d];
+    const int64_t lo = index.min().item<int64_t>(), hi = index.max().item<int64_t>();
+    TORSH_CHECK_INDEX(lo >= 0 && hi < size, "index out of range in self");
+  }
+  detail::check_scalar_fits(alpha, out.dtype());  // torch's checked conversion of alpha
   Tensor o1 = as_1d(out);
   IndexSource is = index_source("index_add_", o1, d, index, source);
   if (shares_storage(is.src, out)) is.src = is.src.clone();

@@ -1,6 +1,8 @@
 // Subscripts (Python's t[...] and libtorch's t.index({...})): basic entries give a view first
 // (ints select, as torch), then all tensor entries go to one index / index_put_ call, which
 // places the broadcast index dims.
+#include "ops/scalar_check.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/core/indexing.h"
 #include "torsh/generated/functions.h"
 
@@ -12,15 +14,10 @@ bool is_mask(const Tensor& t) { return t.dtype() == kBool || t.dtype() == kByte;
 
 Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& items) {
   using K = TensorIndex::Kind;
-  int64_t consumed = 0, ellipses = 0;
+  int64_t consumed = 0;  // dims the entries other than ellipses take
   for (const auto& it : items) {
     switch (it.kind()) {
-      case K::kEllipsis:
-        ++ellipses;
-        break;
       case K::kTensor:
-        TORSH_CHECK_INDEX(is_mask(it.tensor()) || it.tensor().dtype() == kLong,
-                          "tensors used as indices must be long, byte or bool tensors");
         consumed += is_mask(it.tensor()) ? it.tensor().dim() : 1;
         break;
       case K::kInteger:
@@ -31,7 +28,6 @@ Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& it
         break;
     }
   }
-  TORSH_CHECK_INDEX(ellipses <= 1, "an index can only have a single ellipsis ('...')");
   TORSH_CHECK_INDEX(consumed <= self.dim(), "too many indices for tensor of dimension ",
                     self.dim());
   Subscript p;
@@ -45,8 +41,8 @@ Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& it
     switch (it.kind()) {
       case K::kTensor: {
         Tensor t = it.tensor();
-        if (t.dim() == 0 && t.dtype() == kLong) {
-          r = r.select(dim, t.item().to_long());  // a 0-dim long index acts as an int
+        if (t.dim() == 0 && is_integral(t.dtype(), false) && t.dtype() != kByte) {
+          r = r.select(dim, t.item().to_long());  // a 0-dim integer index acts as an int
           break;
         }
         const bool mask = is_mask(t);
@@ -63,7 +59,7 @@ Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& it
         p.advanced = true;
         break;
       }
-      case K::kEllipsis:
+      case K::kEllipsis:  // torch accepts several, each taking the dims left over
         whole(self.dim() - consumed);
         break;
       case K::kInteger:
@@ -90,21 +86,55 @@ Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& it
         break;
     }
   }
+  // As torch, the index tensors' dtypes are checked after the basic entries (a bad slice step
+  // is reported first).
+  for (const auto& t : p.indices) {
+    TORSH_CHECK_INDEX(!t || is_mask(*t) || t->dtype() == kLong,
+                      "tensors used as indices must be long, byte or bool tensors");
+  }
+  // Whole dims after the last index tensor are not indices (several ellipses may add them).
+  while (!p.indices.empty() && !p.indices.back()) p.indices.pop_back();
   p.view = r;
   return p;
 }
 
+namespace {
+// The value without its leading size-1 dims (torch drops them before broadcasting).
+Tensor strip_leading_ones(Tensor v) {
+  while (v.dim() > 0 && v.sizes()[0] == 1) v = v.squeeze(0);
+  return v;
+}
+
+// torch's copy_to for basic subscripts: a copy when the shapes match; a fill for a 0-dim value
+// (its value converted with the overflow check, and no check of the destination for internal
+// overlap); else a broadcast copy of the value without its leading size-1 dims.
+void copy_to(const Tensor& dst, const Tensor& value) {
+  if (dst.sizes().equals(value.sizes())) {
+    dst._assign_(value);
+  } else if (value.dim() == 0 && !(GradMode::is_enabled() && value.requires_grad())) {
+    const Scalar v = value.item();
+    detail::check_scalar_fits(v, dst.dtype());
+    dst._assign_(v);
+  } else {
+    dst._assign_(strip_leading_ones(value));
+  }
+}
+}  // namespace
+
 void assign_subscript(const Tensor& self, const std::vector<TensorIndex>& items,
                       const Tensor& value) {
-  Subscript p = apply_subscript(self, items);
-  if (!p.advanced) {
-    p.view._assign_(value);
+  if (items.size() == 1 && items[0].kind() == TensorIndex::Kind::kBoolean) {
+    // A lone bool is basic indexing in torch's setitem: a new dim of size 1, written (true) or
+    // left alone (false), with the value converted to self's dtype.
+    if (items[0].boolean()) copy_to(self.unsqueeze(0), value);
     return;
   }
-  Tensor v = value;
-  // Leading size-1 dims of the value are dropped before broadcasting, as torch does.
-  while (v.dim() > 0 && v.sizes()[0] == 1) v = v.squeeze(0);
-  p.view.index_put_(p.indices, v);
+  Subscript p = apply_subscript(self, items);
+  if (!p.advanced) {
+    copy_to(p.view, value);
+    return;
+  }
+  p.view.index_put_(p.indices, strip_leading_ones(value));
 }
 
 void assign_subscript(const Tensor& self, const std::vector<TensorIndex>& items,

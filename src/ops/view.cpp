@@ -277,11 +277,13 @@ Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
   TORSH_CHECK(self.dim() > 0, "narrow(): narrow() cannot be applied to a 0-dim tensor.");
   int64_t d = wrap_dim(dim, self.dim(), "narrow");
   const int64_t n = self.sizes()[d];
-  TORSH_CHECK_INDEX(start >= -n && start <= n,
-                    "narrow(): start out of range (expected to be in "
-                    "range of [",
-                    -n, ", ", n, "], but got ", start, ")");
-  if (start < 0) start += n;
+  if (start != n) {  // the end is a valid start; others wrap as a dim of n would (n >= 1)
+    const int64_t m = std::max<int64_t>(n, 1);
+    TORSH_CHECK_INDEX(start >= -m && start < m,
+                      "narrow(): Dimension out of range (expected to be in range of [", -m, ", ",
+                      m - 1, "], but got ", start, ")");
+    if (start < 0) start += m;
+  }
   TORSH_CHECK(length >= 0 && start <= n - length, "narrow(): start (", start, ") + length (",
               length, ") exceeds dimension size (", n, ").");
   return native::slice(self, d, start, start + length, 1);

@@ -433,3 +433,78 @@ def test_16bit_ops_round_other_operands_to_the_common_dtype(dt):
     # torch converts a number or an integer tensor to the float16/bfloat16 common dtype before
     # computing in float, so x * 3.3 multiplies by 3.30078125 in float16
     same(lambda L: _mixed16(L, getattr(L, dt)))
+
+
+# ---- subscripts: torch's copy_to for basic entries, several ellipses, check order -------------
+
+def _setitem(L, dt, index, value, shape=(3,)):
+    x = L.zeros(*shape, dtype=getattr(L, dt))
+    x[index] = value(L) if callable(value) else value
+    return x
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: _setitem(L, "uint8", 0, lambda L: L.tensor(300)),
+    lambda L: _setitem(L, "uint8", slice(1, None), lambda L: L.tensor(300)),
+    lambda L: _setitem(L, "int32", True, lambda L: L.tensor([1.5, 2.5, 3.5])),
+    lambda L: _setitem(L, "int32", False, lambda L: L.tensor([1.5, 2.5, 3.5])),
+    lambda L: _setitem(L, "bool", -1, lambda L: L.tensor([True]), (1,)),
+    lambda L: _setitem(L, "float32", 0, lambda L: L.ones(1, 1, 3), (2, 3)),
+    lambda L: _setitem(L, "int32", None, lambda L: L.ones(2, 3), (2, 3)),
+    lambda L: _setitem(L, "uint8", (0, 1), 300, (2, 3)),
+])
+def test_setitem_basic_entries_follow_torch_copy_to(fn):
+    same(fn)
+
+
+def test_setitem_zero_dim_value_fills_expanded_memory():
+    def run(L):
+        x = L.zeros(1, 1, 3).expand(1, 3, 3)
+        x[-1] = L.tensor(2.0)
+        return x
+    same(run)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.tensor([[-5, 5, -1]], dtype=L.int16).t()[([-1, -3, 2], ..., ...)],
+    lambda L: L.arange(6.).reshape(2, 3)[..., 1, ...],
+    lambda L: L.arange(6.).reshape(2, 3)[::-1, L.tensor([0.])],
+    lambda L: L.arange(6.).reshape(2, 3)[L.tensor([0.]), ::-1],
+    lambda L: L.arange(6.).reshape(2, 3)[L.tensor(1, dtype=L.int32)],
+    lambda L: L.arange(6.).reshape(2, 3)[L.tensor([1], dtype=L.int32)],
+])
+def test_subscript_ellipses_and_check_order(fn):
+    same(fn)
+
+
+# ---- argument checks of the 2026-11-26 run ------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.ones(0, 5).narrow(0, -1, 0),
+    lambda L: L.ones(0, 5).narrow(0, -1, -1),
+    lambda L: L.ones(0, 5).narrow(0, -2, 0),
+    lambda L: L.ones(3, 5).narrow(0, -4, 1),
+    lambda L: L.ones(3, 5).narrow(0, 3, 0),
+    lambda L: L.zeros(2, 0, 2, dtype=L.bool).index_add_(0, L.tensor([0, 5]), L.zeros(2, 0, 2,
+                                                                                 dtype=L.bool)),
+    lambda L: L.index_add(L.tensor(1, dtype=L.uint8), 0, L.tensor([0]), L.tensor(4, dtype=L.uint8),
+                          alpha=-3.78),
+    lambda L: L.ones(2).stride(None),
+    lambda L: L.ones(2).size(None),
+    lambda L: L.ones(2).size(dim=None),
+    lambda L: L.ones(2).contiguous(L.contiguous_format),
+    lambda L: L.tensor(None),
+    lambda L: L.tensor([1, None]),
+    lambda L: L.tensor({1: 2}),
+    lambda L: L.tensor("abc"),
+    lambda L: L.tensor(b"ab"),
+    lambda L: L.clamp(L.tensor([1.3, 0.7, 2.0], dtype=L.float64), L.tensor(-3.3,
+                                                                          dtype=L.float64), 1.5),
+])
+def test_argument_checks_as_torch(fn):
+    same(fn)
+
+
+def test_resize_of_memory_torsh_does_not_own_raises():
+    import numpy as np
+    same(lambda L: L.add(L.ones(3, dtype=L.float64), 1, out=L.from_numpy(np.zeros(0))))

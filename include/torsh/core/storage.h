@@ -21,6 +21,9 @@ class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
   ~StorageImpl() override;
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
+  /// Reallocates to at least nbytes, keeping the contents; every view sees the new bytes.
+  /// External memory cannot grow: raises "Trying to resize storage that is not resizable".
+  void grow(size_t nbytes);
   /// Whether the bytes came from (and go back to) torsh's allocator.
   bool owned() const { return owned_; }
   /// Version counter shared by every view of this storage: bumped by in-place writes, checked
