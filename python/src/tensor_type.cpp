@@ -92,14 +92,14 @@ void register_tensor_type(py::class_<Tensor>& cls) {
             check_memory_format("is_contiguous", fmt.ptr());
             return t.is_contiguous();
           },
-          py::arg("memory_format") = py::none())
+          py::kw_only(), py::arg("memory_format") = py::none())
       .def(
           "clone",
           [](const Tensor& t, py::handle fmt) {
             check_memory_format("clone", fmt.ptr());
             return t.clone();
           },
-          py::arg("memory_format") = py::none())
+          py::kw_only(), py::arg("memory_format") = py::none())
       .def(
           "copy_",
           [](py::object self, py::handle src, py::handle non_blocking) {

@@ -9,6 +9,7 @@ std::vector<bool> reduced_mask(const Tensor& self, OptionalIntArrayRef dim, cons
     std::fill(mask.begin(), mask.end(), true);
     return mask;
   }
+  for (int64_t d : *dim) wrap_dim(d, nd, op);  // as torch: every dim's range before repeats
   for (int64_t d : *dim) {
     const int64_t w = wrap_dim(d, nd, op);
     TORSH_CHECK(!mask[w], op, "(): dim ", w, " appears multiple times in the list of dims");

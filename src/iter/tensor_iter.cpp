@@ -284,6 +284,10 @@ TensorIter TensorIterConfig::build() {
     }
   }
   if (int_to_float_ && is_integral(common, true)) common = get_default_dtype();
+  // The caller's input storages: an output sharing one is written in place and never resized
+  // (the inputs may be replaced by converted copies below).
+  const void* in_storage[kMaxOperands];
+  for (int i = 0; i < nin_; ++i) in_storage[i] = ins_[i]->unsafeGetTensorImpl()->storage().get();
   for (int i = 0; i < nin_; ++i) {
     if ((promote_ || common_ != ScalarType::Undefined) && !cast_in_loop_ &&
         ins_[i]->dtype() != common) {
@@ -325,8 +329,7 @@ TensorIter TensorIterConfig::build() {
     if (!reduction_ && !u->sizes().equals(shape)) {
       bool aliases = false;
       for (int i = 0; i < nin_; ++i)
-        aliases |= ins_[i]->unsafeGetTensorImpl()->storage().get() ==
-                   u->unsafeGetTensorImpl()->storage().get();
+        aliases |= in_storage[i] == u->unsafeGetTensorImpl()->storage().get();
       TORSH_CHECK(!aliases, op_, "(): output with shape ", shape_str(u->sizes()),
                   " doesn't match the broadcast shape ", shape_str(shape));
       u->resize_(shape);

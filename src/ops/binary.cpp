@@ -127,6 +127,9 @@ void pow_scalar_out(Tensor& out, const Tensor& self, const Scalar& exponent) {
   // double results take it as a double.
   const ScalarType t = torsh::result_type(self, e);
   if (t != kFloat && t != kDouble) detail::check_scalar_fits(exponent, t);
+  // torch's pow.Tensor_Scalar writes only an output of the result dtype (in place included).
+  TORSH_CHECK(!out.defined() || out.dtype() == t, "Found dtype ", scalar_type_name(out.dtype()),
+              " but expected ", scalar_type_name(t));
   native::pow_out(out, self, e);
 }
 Tensor pow(const Scalar& self, const Tensor& exponent) {

@@ -1,6 +1,5 @@
 // Creation ops: empty, zeros, ones, full, arange, linspace, eye, *_like, tensor().
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>

@@ -8,6 +8,7 @@
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"
 #include "ops/restride.h"
+#include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -158,6 +159,20 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
 void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& indices,
                    const Tensor& values, bool accumulate) {
   if (!out.defined()) out = self.clone();
+  // torch fills through masked_fill_ (the value converted, with its overflow check) when one
+  // bool mask is the only index tensor and the value has one element.
+  int masks = 0, others = 0;
+  for (const auto& t : indices) {
+    if (!t || !t->defined()) continue;
+    (t->dtype() == kBool || t->dtype() == kByte ? masks : others) += 1;
+  }
+  if (!accumulate && masks == 1 && others == 0 && values.numel() == 1 &&
+      values.dtype() != out.dtype()) {
+    const Scalar v = values.reshape({}).item();
+    detail::check_scalar_fits(v, out.dtype());
+    index_put_out(out, out, indices, values.to(out.dtype()), false);
+    return;
+  }
   AdvancedIndex ai = make_index(out, indices, "index_put_");
   TORSH_CHECK(values.dtype() == out.dtype(),
               "index_put_(): Index put requires the source and destination dtypes match, got ",

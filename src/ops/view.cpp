@@ -165,13 +165,14 @@ Tensor expand(const Tensor& self, IntArrayRef size, bool /*implicit*/) {
     int64_t cur = d >= 0 ? self.sizes()[d] : 1;
     int64_t cur_stride = d >= 0 ? self.strides()[d] : 0;
     int64_t want = size[i];
-    if (want == -1) {
-      TORSH_CHECK(d >= 0,
-                  "expand(): The expanded size of the tensor (-1) isn't allowed in a "
-                  "leading, non-existing dimension ",
-                  i);
-      want = cur;
-    }
+    // -1 keeps an existing size; no other negative size is a size (torch 1.13 lets some through
+    // into tensors of negative sizes; torsh refuses them all).
+    TORSH_CHECK(want >= 0 || d >= 0, "expand(): The expanded size of the tensor (", want,
+                ") isn't allowed in a leading, non-existing dimension ", i);
+    TORSH_CHECK(want >= -1, "expand(): The expanded size of the tensor (", want,
+                ") must match the existing size (", cur, ") at non-singleton dimension ", i,
+                ".  Target sizes: ", shape_str(size), ".  Tensor sizes: ", shape_str(self.sizes()));
+    if (want == -1) want = cur;
     if (cur == want) {
       sizes[i] = want;
       strides[i] = cur_stride;

@@ -508,3 +508,46 @@ def test_argument_checks_as_torch(fn):
 def test_resize_of_memory_torsh_does_not_own_raises():
     import numpy as np
     same(lambda L: L.add(L.ones(3, dtype=L.float64), 1, out=L.from_numpy(np.zeros(0))))
+
+
+# ---- the 100,000-call run of seed 4242017 -------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.ones(3, 2, 1, dtype=L.bfloat16).le_(L.ones(3, 2, 0)),
+    lambda L: L.ones(1).gt_(L.ones(2, dtype=L.float64)),
+    lambda L: L.ones((), dtype=L.int32).eq_(L.ones(2)),
+    lambda L: L.ones(3, 1).add_(L.ones(3, 2, dtype=L.float64)),
+    lambda L: L.ones(7, 0, 2).expand([-2147483649, 7, 0, 2]),
+    lambda L: L.ones(2, 3).expand(-2, 3),
+    lambda L: L.ones(1, 3).expand(-3, 3),
+    lambda L: L.ones(2, 3).expand(-1, 3),
+    lambda L: L.pow(L.ones(3), 2, out=L.empty(3, dtype=L.float64)),
+    lambda L: L.pow(L.ones(3, dtype=L.float16), 2.5, out=L.empty(3)),
+    lambda L: L.pow(L.ones(3, dtype=L.int32), 2, out=L.empty(3, dtype=L.int32)),
+    lambda L: L.ones(2, 3, 4, 5, 6).sum((3, 3, 5)),
+    lambda L: L.ones(2).is_contiguous(L.contiguous_format),
+    lambda L: L.ones(2).clone(L.contiguous_format),
+])
+def test_inplace_shapes_expand_sizes_out_dtypes(fn):
+    same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: _setitem(L, "float16", (L.tensor([False]),), lambda L: L.tensor([-0.129])),
+    lambda L: _setitem(L, "float16", L.tensor([True, False, True]), lambda L: L.tensor(2.5,
+                                                                             dtype=L.float64)),
+    lambda L: _setitem(L, "uint8", L.tensor([True, False, True]), lambda L: L.tensor(300)),
+    lambda L: _setitem(L, "float16", L.tensor([True, False, True]), lambda L: L.tensor([1.0, 2.0])),
+    lambda L: _setitem(L, "int32", (L.tensor([True, False, True]),), lambda L: L.tensor([[7.9]])),
+])
+def test_setitem_with_one_mask_converts_a_one_element_value(fn):
+    same(fn)
+
+
+def test_copy_into_an_integer_view_does_not_require_grad():
+    def run(L):
+        t = L.tensor([[[5]]], dtype=L.int32).transpose(-1, -2)
+        src = L.tensor(1.19, requires_grad=True)
+        r = t.copy_(src)
+        return r, r.requires_grad, r.grad_fn is None
+    same(run)

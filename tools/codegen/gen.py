@@ -477,7 +477,9 @@ class Gen:
             fin = ag.finish_node(["self"])
             hist = [ln for ln in fin if "set_history" in ln]
             rest = [ln for ln in fin if "set_history" not in ln]
-            lines += ["  if (rg) {", "    if (!autograd::rebase_view(self, node)) {"] + \
+            # An integer or bool result never joins the graph, a view's base included.
+            lines += ["  if (rg) {",
+                      "    if (self.is_floating_point() && !autograd::rebase_view(self, node)) {"] + \
                 ["  " + ln for ln in hist] + ["    }"] + rest + ["  }"]
         else:
             lines += ["  (void)rg;"]

@@ -87,15 +87,15 @@ template <typename T>
 void normal_fill_16(T* data, T mean, T std) {
   if constexpr (std::is_same_v<T, BFloat16> || std::is_same_v<T, Half>) {
     normal_fill_16_reduced(data, mean, std);
-    return;
-  }
-  for (int j = 0; j < 8; ++j) {
-    const T u1 = 1 - data[j];
-    const T u2 = data[j + 8];
-    const T radius = std::sqrt(-2 * std::log(u1));
-    const T theta = static_cast<T>(2.0f * M_PI) * u2;
-    data[j] = radius * std::cos(theta) * std + mean;
-    data[j + 8] = radius * std::sin(theta) * std + mean;
+  } else {
+    for (int j = 0; j < 8; ++j) {
+      const T u1 = 1 - data[j];
+      const T u2 = data[j + 8];
+      const T radius = std::sqrt(-2 * std::log(u1));
+      const T theta = static_cast<T>(2.0 * M_PI * static_cast<double>(u2));  // in double
+      data[j] = radius * std::cos(theta) * std + mean;
+      data[j + 8] = radius * std::sin(theta) * std + mean;
+    }
   }
 }
 
