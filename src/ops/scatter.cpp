@@ -54,14 +54,8 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
   detail::scatter_stub(dev, op)(op, o1, dim, i1, s1, r, bounds);
 }
 
-void check_no_internal_overlap(const Tensor& out) {
-  for (int64_t d = 0; d < out.dim(); ++d) {
-    TORSH_CHECK(out.strides()[d] != 0 || out.sizes()[d] <= 1,
-                "unsupported operation: more than one element of the written-to tensor refers "
-                "to a single memory location. Please clone() the tensor before performing the "
-                "operation.");
-  }
-}
+// torch's internal-overlap check (an empty tensor has none).
+void check_no_internal_overlap(const Tensor& out) { detail::assert_no_internal_overlap(out); }
 
 // out = copy of self (allocated when undefined; resized for out=; untouched when in-place).
 // Writing through an expanded (stride-0) self is refused, as in torch; fills may (same value).
@@ -296,6 +290,9 @@ void scatter_reduce_out(Tensor& out, const Tensor& self, int64_t dim, const Tens
 
 void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
                    const Tensor& source, const Scalar& alpha) {
+  TORSH_CHECK(!out.defined() || out.is_same(self) || out.dtype() == self.dtype(),
+              "Expected out tensor to have dtype ", scalar_type_name(self.dtype()), ", but got ",
+              scalar_type_name(out.dtype()), " instead");  // torch checks out= first
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_add");
   TORSH_CHECK_INDEX(index.dim() <= 1,
                     "index_add_(): Index is supposed to be a vector, but got dim: ", index.dim(),
@@ -341,8 +338,10 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
 void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
                     const Tensor& source) {
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_copy");
-  // torch checks out= (its dtype, or in place its internal overlap) first.
-  if (out.is_same(self)) check_no_internal_overlap(out);
+  // torch checks out= (its dtype, its internal overlap when it needs no resize, or in place
+  // self's) first.
+  if (out.defined() && (out.is_same(self) || out.sizes().equals(self.sizes())))
+    check_no_internal_overlap(out);
   TORSH_CHECK(!out.defined() || out.is_same(self) || out.dtype() == self.dtype(),
               "Expected out tensor to have dtype ", scalar_type_name(self.dtype()), ", but got ",
               scalar_type_name(out.dtype()), " instead");

@@ -101,6 +101,47 @@ Tensor view(const Tensor& self, IntArrayRef size) {
   return make_view(self, shape, *st, self.storage_offset());
 }
 
+Tensor view_dtype(const Tensor& self, ScalarType dtype) {
+  if (self.dtype() == dtype) return self.detach();  // not differentiable, even as a no-op
+  const int64_t from = self.element_size(), to = element_size(dtype);
+  const char* a = scalar_type_name(self.dtype());
+  const char* b = scalar_type_name(dtype);
+  SizeVec sizes(self.sizes()), strides(self.strides());
+  int64_t offset = self.storage_offset();
+  if (from != to) {
+    // The last dim (stride 1) holds from/to times more, or to/from times fewer, elements.
+    const int64_t nd = self.dim();
+    TORSH_CHECK(nd > 0, "view(): self.dim() cannot be 0 to view ", a, " as ", b,
+                " (different element sizes)");
+    if (from > to) {
+      const int64_t r = from / to;
+      TORSH_CHECK(strides[nd - 1] == 1, "view(): self.stride(-1) must be 1 to view ", a, " as ", b,
+                  " (different element sizes), but got ", strides[nd - 1]);
+      for (int64_t d = 0; d < nd - 1; ++d) strides[d] *= r;
+      sizes[nd - 1] *= r;
+      offset *= r;
+    } else {
+      const int64_t r = to / from;
+      TORSH_CHECK(sizes[nd - 1] % r == 0, "view(): self.size(-1) must be divisible by ", r,
+                  " to view ", a, " as ", b, " (different element sizes), but got ", sizes[nd - 1]);
+      TORSH_CHECK(offset % r == 0, "view(): self.storage_offset() must be divisible by ", r,
+                  " to view ", a, " as ", b, " (different element sizes), but got ", offset);
+      TORSH_CHECK(strides[nd - 1] == 1, "view(): self.stride(-1) must be 1 to view ", a, " as ", b,
+                  " (different element sizes), but got ", strides[nd - 1]);
+      for (int64_t d = 0; d < nd - 1; ++d) {
+        TORSH_CHECK(strides[d] % r == 0, "view(): self.stride(", d, ") must be divisible by ", r,
+                    " to view ", a, " as ", b, " (different element sizes), but got ", strides[d]);
+        strides[d] /= r;
+      }
+      sizes[nd - 1] /= r;
+      offset /= r;
+    }
+  }
+  auto impl = make_intrusive<TensorImpl>(self.unsafeGetTensorImpl()->storage(), dtype, sizes,
+                                         strides, offset);
+  return Tensor(std::move(impl));
+}
+
 Tensor reshape(const Tensor& self, IntArrayRef shape) {
   SizeVec s = infer_size(shape, self.numel(), "reshape");
   auto st = compute_stride(self.sizes(), self.strides(), s);

@@ -551,3 +551,36 @@ def test_copy_into_an_integer_view_does_not_require_grad():
         r = t.copy_(src)
         return r, r.requires_grad, r.grad_fn is None
     same(run)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.arange(6.).reshape(2, 3).view(L.int32),
+    lambda L: L.arange(6.).reshape(2, 3).view(L.float16),
+    lambda L: L.arange(6.).reshape(2, 3)[:, :2].contiguous().view(L.float64),
+    lambda L: L.arange(6.).reshape(2, 3).view(L.float64),
+    lambda L: L.arange(6.).reshape(2, 3).t().view(L.float16),
+    lambda L: L.arange(6.).reshape(2, 3).t().view(L.int32).stride(),
+    lambda L: L.arange(6.).reshape(2, 3)[:, 1:].view(L.float64),
+    lambda L: L.ones(3, requires_grad=True).view(L.float32).requires_grad,
+    lambda L: L.ones(3, requires_grad=True).view(L.int32),
+    lambda L: L.tensor(1.0).view(L.float16),
+    lambda L: L.tensor(1.0).view(L.int32),
+    lambda L: L.arange(6.).reshape(2, 3).view(L.int16)[0, :4],
+])
+def test_view_as_another_dtype(fn):
+    same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.zeros(1, 0, 1, dtype=L.uint8).expand(1, 0, 2).index_copy_(
+        1, L.tensor([0]), L.zeros(1, 0, 2, dtype=L.uint8)),
+    lambda L: L.zeros(0, 1, dtype=L.int64).expand(0, 7).scatter_(-2, L.tensor([], dtype=L.int64),
+                                                                  L.tensor([-3, -6, 2])),
+    lambda L: L.index_copy(L.ones(4, dtype=L.float64), -1, L.tensor([], dtype=L.int64),
+                           L.zeros(0, 2, 1, dtype=L.bool),
+                           out=L.ones(1, dtype=L.float64).expand(4)),
+    lambda L: L.index_add(L.ones(3, 2, 5, dtype=L.int16), 0, L.tensor([0]),
+                          L.tensor(0, dtype=L.int16), alpha=0, out=L.tensor(9.0)),
+])
+def test_overlap_and_out_checks_in_torch_order(fn):
+    same(fn)
