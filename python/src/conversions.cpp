@@ -16,7 +16,6 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
            std::vector<Scalar>& values) {
   if (py::isinstance<Tensor>(obj)) {
     const Tensor& t = obj.cast<const Tensor&>();
-    TORSH_CHECK_VALUE(t.numel() == 1 || t.dim() == 0 || true, "tensor(): bad element");
     Tensor c = t.contiguous();
     if (depth == sizes.size()) {
       for (int64_t s : t.sizes()) sizes.push_back(s);
@@ -37,8 +36,13 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
   }
   // As torch: str and bytes are a TypeError, any other non-sequence a RuntimeError.
   const std::string type_name = py::str(py::type::handle_of(obj).attr("__name__"));
-  TORSH_CHECK_TYPE(!PyUnicode_Check(obj.ptr()) && !PyBytes_Check(obj.ptr()),
-                   "tensor(): new(): invalid data type '", type_name, "'");
+  const bool text = PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr());
+  // torch reads a str met while it still infers the shape (before any value) as one more dim
+  // (ValueError), and one met among the values, or bytes, as a value of no dtype (TypeError).
+  TORSH_CHECK_VALUE(
+      !PyUnicode_Check(obj.ptr()) || depth == 0 || depth < sizes.size() || !values.empty(),
+      "too many dimensions '", type_name, "'");
+  TORSH_CHECK_TYPE(!text, "tensor(): new(): invalid data type '", type_name, "'");
   TORSH_CHECK(py::isinstance<py::sequence>(obj), "tensor(): Could not infer dtype of ", type_name);
   py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
   const int64_t n = static_cast<int64_t>(seq.size());

@@ -159,8 +159,12 @@ void register_operators(py::class_<Tensor>& cls) {
           })
       .def("__rpow__",
            [](const Tensor& t, py::handle o) -> py::object {
+             // As torch's Tensor.__rpow__: tensor(other, dtype=result_type(other, self)) ** self
+             // (the number converted with torch.tensor's overflow check).
              if (!is_number(o)) return not_implemented();
-             return wrap(pow(to_scalar(o), t));
+             const Scalar s = to_scalar(o);
+             const ScalarType dt = result_type(detail::wrap_scalar(s), t);
+             return wrap(pow(tensor_from_scalars({s}, {}, dt), t));
            })
       .def("__matmul__",
            [](const Tensor& a, py::handle b) -> py::object {

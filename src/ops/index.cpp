@@ -162,16 +162,23 @@ void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& in
   // torch fills through masked_fill_ (the value converted, with its overflow check) when one
   // bool mask is the only index tensor and the value has one element.
   int masks = 0, others = 0;
+  const Tensor* mask = nullptr;
   for (const auto& t : indices) {
     if (!t || !t->defined()) continue;
-    (t->dtype() == kBool || t->dtype() == kByte ? masks : others) += 1;
+    const bool m = t->dtype() == kBool || t->dtype() == kByte;
+    (m ? masks : others) += 1;
+    if (m) mask = &*t;
   }
-  if (!accumulate && masks == 1 && others == 0 && values.numel() == 1 &&
-      values.dtype() != out.dtype()) {
-    const Scalar v = values.reshape({}).item();
-    detail::check_scalar_fits(v, out.dtype());
-    index_put_out(out, out, indices, values.to(out.dtype()), false);
-    return;
+  if (!accumulate && masks == 1 && others == 0 && values.numel() == 1) {
+    const bool binary =
+        mask->dtype() == kBool || !torsh::gt(*mask, detail::wrap_scalar(1)).any().item().to_bool();
+    TORSH_CHECK(binary, "Mask tensor can take 0 and 1 values only");
+    if (values.dtype() != out.dtype()) {
+      const Scalar v = values.reshape({}).item();
+      detail::check_scalar_fits(v, out.dtype());
+      index_put_out(out, out, indices, values.to(out.dtype()), false);
+      return;
+    }
   }
   AdvancedIndex ai = make_index(out, indices, "index_put_");
   TORSH_CHECK(values.dtype() == out.dtype(),

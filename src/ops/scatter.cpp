@@ -290,9 +290,6 @@ void scatter_reduce_out(Tensor& out, const Tensor& self, int64_t dim, const Tens
 
 void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
                    const Tensor& source, const Scalar& alpha) {
-  TORSH_CHECK(!out.defined() || out.is_same(self) || out.dtype() == self.dtype(),
-              "Expected out tensor to have dtype ", scalar_type_name(self.dtype()), ", but got ",
-              scalar_type_name(out.dtype()), " instead");  // torch checks out= first
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_add");
   TORSH_CHECK_INDEX(index.dim() <= 1,
                     "index_add_(): Index is supposed to be a vector, but got dim: ", index.dim(),
@@ -312,12 +309,16 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
     // at most one dim (its message asks the 0-dim source for a size; its loop selects from it).
     TORSH_CHECK_INDEX(index.numel() == 1, "index_add_(): Number of indices (", index.numel(),
                       ") should be equal to source.size(dim): (1), for dim: ", d);
-    TORSH_CHECK_INDEX(self.dim() <= 1,
-                      "index_add_(): a 0-dim source needs a self of at most one dim, got ",
-                      self.dim());
   }
   TORSH_CHECK(index.numel() == ns, "index_add_(): Number of indices (", index.numel(),
               ") should be equal to source.size(dim): (", ns, "), for dim: ", d);
+  // torch checks out='s dtype after its argument checks, before the kernel's own.
+  TORSH_CHECK(!out.defined() || out.is_same(self) || out.dtype() == self.dtype(),
+              "Expected out tensor to have dtype ", scalar_type_name(self.dtype()), ", but got ",
+              scalar_type_name(out.dtype()), " instead");
+  TORSH_CHECK_INDEX(source.dim() > 0 || self.dim() <= 1,
+                    "index_add_(): a 0-dim source needs a self of at most one dim, got ",
+                    self.dim());
   prepare_out(out, self);
   TORSH_CHECK(self.dim() > 1 || source.dim() <= 1, "index_add_(): source.dim() (", source.dim(),
               ") must one or zero for given self.dim() (", self.dim(), ")");

@@ -584,3 +584,37 @@ def test_view_as_another_dtype(fn):
 ])
 def test_overlap_and_out_checks_in_torch_order(fn):
     same(fn)
+
+
+# ---- the final 100,000-call run (seed 8675309) ------------------------------------------------
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.index_add(L.tensor(-5, dtype=L.int16), -1, L.tensor([], dtype=L.int64),
+                          L.tensor(-1, dtype=L.int16), out=L.tensor(1.0)),
+    lambda L: L.index_add(L.ones(2, dtype=L.int16), 3, L.tensor([0]), L.ones(1, dtype=L.int16),
+                          out=L.tensor(1.0)),
+    lambda L: L.index_add(L.ones(2, dtype=L.int16), 0, L.tensor([], dtype=L.int64),
+                          L.ones(0, dtype=L.int16), out=L.tensor(1.0)),
+    lambda L: L.tensor(["x"]),
+    lambda L: L.tensor([["x"]]),
+    lambda L: L.tensor([1, "x"]),
+    lambda L: L.tensor([[], "x"]),
+    lambda L: L.tensor([b"x"]),
+    lambda L: L.tensor([1, 2], dtype=L.int8).__rpow__(300),
+    lambda L: L.tensor([1, 2], dtype=L.int32).__rpow__(2 ** 31),
+    lambda L: L.tensor([1, 2], dtype=L.uint8).__rpow__(-1),
+    lambda L: L.tensor([1.5, 2.0]).__rpow__(2),
+    lambda L: L.zeros(3).index_put_((L.tensor([2, 0, 1], dtype=L.uint8),), L.tensor(1.0)),
+    lambda L: L.zeros(3).index_put_((L.tensor([1, 0, 1], dtype=L.uint8),), L.tensor(1.0)),
+])
+def test_final_run_findings(fn):
+    same(fn)
+
+
+def test_rpow_gradient_node_is_torchs():
+    def run(L):
+        x = L.tensor([1.5, 2.0], requires_grad=True)
+        y = 2 ** x
+        y.sum().backward()
+        return type(y.grad_fn).__name__, x.grad
+    same(run)
