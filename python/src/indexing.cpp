@@ -21,7 +21,13 @@ bool is_int_like(py::handle h) {
 
 Tensor to_tensor_index(py::handle h) {
   if (py::isinstance<Tensor>(h)) return h.cast<Tensor>();  // dtype checked in its turn
-  Tensor t = tensor_from_data(h, std::nullopt);
+  Tensor t;
+  try {
+    t = tensor_from_data(h, std::nullopt);
+  } catch (const ValueError& e) {  // a str read as one more dim: a wrong index type here
+    if (std::string(e.what()).find("'str'") == std::string::npos) throw;
+    throw TypeError("new(): invalid data type 'str'");
+  }
   TORSH_CHECK_INDEX(t.dtype() == kBool || is_integral(t.dtype(), false) || t.numel() == 0,
                     "tensors used as indices must be long, byte or bool tensors");
   return t.dtype() == kBool ? t : t.to(kLong);
@@ -63,7 +69,13 @@ std::vector<indexing::TensorIndex> to_items(py::handle index, int64_t ndim) {
     } else if (it.is_none()) {
       out.emplace_back(indexing::None);
     } else if (PyBool_Check(o)) {
-      out.emplace_back(o == Py_True);
+      // A bare bool is torch's basic-indexing fast path; inside a tuple it is a 0-dim bool
+      // index tensor (so x[(False,)] = v is an index_put_, with its dtype check).
+      if (PyTuple_Check(index.ptr())) {
+        out.emplace_back(scalar_tensor(o == Py_True, TensorOptions().dtype(kBool)));
+      } else {
+        out.emplace_back(o == Py_True);
+      }
     } else if (is_int_like(it)) {
       out.emplace_back(py::reinterpret_borrow<py::object>(it).cast<int64_t>());
     } else if (PySlice_Check(o)) {

@@ -33,12 +33,18 @@ detail::KernelArgs alpha_args(const Scalar& alpha, ScalarType common) {
 
 // alpha's category must fit the result, and its value the result dtype (torch's checked
 // conversion). Returns the result dtype.
-ScalarType check_alpha(const char* op, const Tensor& self, const Tensor& other,
-                       const Scalar& alpha) {
+ScalarType check_alpha(const char* op, const Tensor& self, const Tensor& other, const Scalar& alpha,
+                       bool negated = false) {
   const Tensor* ops[2] = {&self, &other};
   const ScalarType common = detail::result_type(ops, 2);
+  // sub converts -alpha (negated as an int64, wrapping, as torch) to the result dtype.
+  const Scalar value =
+      !negated || alpha.is_boolean() ? alpha
+      : alpha.is_integral()
+          ? Scalar(static_cast<int64_t>(0 - static_cast<uint64_t>(alpha.to_long())))
+          : Scalar(-alpha.to_double());
   if (alpha.is_integral()) {
-    detail::check_scalar_fits(alpha, common);
+    detail::check_scalar_fits(value, common);
     return common;
   }
   TORSH_CHECK(!(is_integral(common, true) && alpha.is_floating_point()), op,
@@ -46,7 +52,7 @@ ScalarType check_alpha(const char* op, const Tensor& self, const Tensor& other,
               "number.");
   TORSH_CHECK(common == kBool || !alpha.is_boolean(), op,
               "(): Boolean alpha only supported for Boolean results.");
-  detail::check_scalar_fits(alpha, common);
+  detail::check_scalar_fits(value, common);
   return common;
 }
 
@@ -65,7 +71,7 @@ void sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar&
   TORSH_CHECK(self.dtype() != kBool && other.dtype() != kBool,
               "sub(): Subtraction, the `-` operator, with a bool tensor is not supported. If you "
               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  const ScalarType common = check_alpha("sub", self, other, alpha);
+  const ScalarType common = check_alpha("sub", self, other, alpha, true);
   detail::binary_op("sub", out, self, other, false, detail::KernelId::Binary_Sub,
                     alpha_args(alpha, common));
 }

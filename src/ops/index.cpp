@@ -170,6 +170,7 @@ void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& in
     if (m) mask = &*t;
   }
   if (!accumulate && masks == 1 && others == 0 && values.numel() == 1) {
+    make_index(out, indices, "index_put_");  // the mask's shape first, as torch
     const bool binary =
         mask->dtype() == kBool || !torsh::gt(*mask, detail::wrap_scalar(1)).any().item().to_bool();
     TORSH_CHECK(binary, "Mask tensor can take 0 and 1 values only");

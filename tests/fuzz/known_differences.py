@@ -179,6 +179,13 @@ def _negative_expand(call, detail):
     return any(v < -1 for v in items)
 
 
+def _bf16_nan_bits(call, detail):
+    import numpy as np
+    x = call["args"][0]
+    return (isinstance(x, dict) and "T" in x and x["T"]["dtype"] == "bfloat16" and
+            bool(np.isnan(_data(x["T"])).any()))
+
+
 def _sub_alpha_min(call, detail):
     return call["kwargs"].get("alpha") == -2 ** 63
 
@@ -251,6 +258,9 @@ RULES = [
     ("torch-expand-negative-size", {"expand"}, "EXCEPTION", _negative_expand,
      "torch 1.13's expand lets some negative sizes other than -1 through (a 0-dim or empty "
      "tensor expanded to [0, -3] has a dim of size -3); torsh refuses every such size"),
+    ("bf16-nan-bits", {"view"}, "VALUE", _bf16_nan_bits,
+     "torch 1.13's vectorised float-to-bfloat16 conversion writes NaN as 0xffff, its scalar one "
+     "as 0x7fc0 (torsh's everywhere); both are NaN, told apart only through view(dtype)"),
     ("torch-pow-exponent-path", {"pow", "__pow__"}, "VALUE", _pow_exponent,
      "torch 1.13's float32 pow(tensor, number) uses the exponent rounded to float32 in its "
      "vectorised loop and unrounded (double) in its scalar tail, so one tensor mixes both "
@@ -341,9 +351,20 @@ def _grad(call):
     return any(isinstance(v, dict) and v["T"]["grad"] for v in _all_values(call))
 
 
+def _huge_random_fill(call):
+    sizes = [v for v in _all_values(call) if isinstance(v, int) and not isinstance(v, bool)]
+    n = 1
+    for v in sizes:
+        n *= max(v, 1)
+    return call["op"] in {"randn", "rand", "randint", "normal_", "uniform_"} and n >= 2 ** 30
+
+
 KNOWN_CRASHES = [
-    # (id, predicate(call), why): none open. The issue-7 size-overflow and clamp/mean-with-grad
-    # crashes are fixed; their calls now count as crashes again if they ever come back.
+    # (id, predicate(call), why). The issue-7 size-overflow and clamp/mean-with-grad crashes
+    # are fixed; their calls count as crashes again if they ever come back.
+    ("slow-huge-fill", _huge_random_fill,
+     "not a hang: 2**30 or more random values take over the 20 s limit in both libraries "
+     "(randn([2**31, 1], dtype=float16): torch 75 s, torsh 70 s)"),
 ]
 
 

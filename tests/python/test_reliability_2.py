@@ -618,3 +618,17 @@ def test_rpow_gradient_node_is_torchs():
         y.sum().backward()
         return type(y.grad_fn).__name__, x.grad
     same(run)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: _setitem(L, "int64", (False,), lambda L: L.tensor(0.9), ()),
+    lambda L: _setitem(L, "int64", False, lambda L: L.tensor(0.9), ()),
+    lambda L: L.tensor([-9, -1])[["x"]],
+    lambda L: L.zeros(()).index_put_((L.tensor([2], dtype=L.uint8),), L.tensor(1.0)),
+    lambda L: L.sub(L.tensor([[-10]], dtype=L.int32).expand(7, 1), L.tensor(9, dtype=L.int32),
+                    alpha=2 ** 31),
+    lambda L: L.sub(L.tensor([1], dtype=L.int8), L.tensor([1], dtype=L.int8), alpha=128),
+    lambda L: L.sub(L.tensor([1], dtype=L.int8), L.tensor([1], dtype=L.int8), alpha=-128),
+])
+def test_last_run_findings(fn):
+    same(fn)
