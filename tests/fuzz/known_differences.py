@@ -51,13 +51,26 @@ def _log1p_overflow(call, detail):
 
 
 def _prod_grad_special(call, detail):
-    # the gradient of prod where the input holds a zero or a non-finite value
+    # the gradient of prod where the input holds a zero or a non-finite value, or is 16-bit
     import numpy as np
     x = call["args"][0]
     if not (detail.startswith("grad") and isinstance(x, dict) and "T" in x):
         return False
     d = _data(x["T"])
-    return bool((d == 0).any() or (~np.isfinite(d)).any())
+    return bool((d == 0).any() or (~np.isfinite(d)).any() or x["T"]["dtype"] in FLOAT16)
+
+
+def _product_overflow_order(call, detail):
+    # a product whose partial products overflow next to zeros, inf or NaN: inf * 0 is NaN in
+    # one order and 0 in another
+    import numpy as np
+    x = call["args"][0]
+    if not (detail.startswith("result") and isinstance(x, dict) and "T" in x):
+        return False
+    d = _data(x["T"])
+    big = {"float64": 1e154, "float32": 1e19}.get(x["T"]["dtype"], 1e2)
+    special = (d == 0).any() or (~np.isfinite(d)).any()
+    return bool(special and (np.abs(d[np.isfinite(d)]) > big).any())
 
 
 EPS = {"float16": 2.0 ** -11, "bfloat16": 2.0 ** -8, "float32": 2.0 ** -24, "float64": 2.0 ** -53}
@@ -224,7 +237,11 @@ RULES = [
      "zeros for a whole-tensor product with two or more zeros (outside create_graph) and "
      "otherwise takes exclusive cumulative products; torsh computes the product of the other "
      "elements from the product of the non-zeros and the zeros, which differs where that product "
-     "overflows or holds inf/NaN"),
+     "overflows or holds inf/NaN, and by rounding in float16/bfloat16"),
+    ("float-product-order", {"prod"}, "VALUE", _product_overflow_order,
+     "a product whose partial products overflow next to zeros, inf or NaN depends on the order "
+     "of multiplication (inf * 0 is NaN in one order, 0 in another), which differs between "
+     "torch's and torsh's reduction kernels"),
     ("float-sum-order", {"sum", "mean"}, "VALUE", _ill_conditioned_sum,
      "a floating sum whose terms cancel (1e308 and -1e308, or int64 extremes, next to small "
      "values) depends on the summation order, which differs between torch's and torsh's "
