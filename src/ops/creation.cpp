@@ -71,10 +71,15 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
     TORSH_CHECK((istep > 0 && ie >= is) || (istep < 0 && ie <= is),
                 "arange(): upper bound and larger bound inconsistent with step sign");
   }
-  TORSH_CHECK(xstep > 0 || xstep < 0, "arange(): step must be nonzero");
-  TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "arange(): unsupported range: ", xs, " -> ",
-              xe);
-  TORSH_CHECK(integral || (xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
+  // torch checks the bounds and step in the dtype's CPU accumulate type, float for float16
+  // and bfloat16 results (a double below float's range is 0 there); the size uses doubles.
+  const bool half = dt == kHalf || dt == kBFloat16;
+  auto acc = [half](double v) { return half ? static_cast<double>(static_cast<float>(v)) : v; };
+  const double as = acc(xs), ae = acc(xe), astep = acc(xstep);
+  TORSH_CHECK(astep > 0 || astep < 0, "arange(): step must be nonzero");
+  TORSH_CHECK(std::isfinite(as) && std::isfinite(ae), "arange(): unsupported range: ", as, " -> ",
+              ae);
+  TORSH_CHECK(integral || (astep > 0 && ae >= as) || (astep < 0 && ae <= as),
               "arange(): upper bound and larger bound inconsistent with step sign");
   double size_d;
   if (dt == kLong) {

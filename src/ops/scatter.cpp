@@ -71,6 +71,7 @@ void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
   TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
               scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
               " instead");
+  if (!overlap_ok && out.sizes().equals(self.sizes())) check_no_internal_overlap(out);
   out.resize_(self.sizes());
   out.copy_(self);
 }
@@ -329,6 +330,7 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
     TORSH_CHECK_INDEX(lo >= 0 && hi < size, "index out of range in self");
   }
   detail::check_scalar_fits(alpha, out.dtype());  // torch's checked conversion of alpha
+  if (index.numel() == 0) return;  // nothing to add (torch checks no slice shapes then)
   Tensor o1 = as_1d(out);
   IndexSource is = index_source("index_add_", o1, d, index, source);
   if (shares_storage(is.src, out)) is.src = is.src.clone();

@@ -287,10 +287,17 @@ RULES = [
      "torch 1.13's index_select of a 0-dim tensor with an index of more or fewer than one "
      "element returns a 0-dim tensor (its first value, or uninitialised memory; with several "
      "elements it writes past its 1-element result); torsh raises IndexError as later releases"),
-    ("torch-index-fill-empty-dim", {"index_fill"}, "EXCEPTION", _index_fill_empty_dim,
-     "torch 1.13's index_fill on a dim of size 0 fails restriding self before checking the "
+    ("torch-index-fill-empty-dim", {"index_fill", "index_copy"}, "EXCEPTION", _index_fill_empty_dim,
+     "torch 1.13's index_fill and index_copy on a dim of size 0 fail restriding self before "
+     "checking the "
      "index (RuntimeError 'setStorage: ... out of bounds for storage of size 0'); torsh raises "
      "the IndexError of the out-of-range index"),
+    ("torch-index-fill-0dim-grad", {"index_fill"}, "VALUE",
+     lambda call, detail: detail.startswith("grad") and isinstance(call["args"][0], dict) and
+     "T" in call["args"][0] and call["args"][0]["T"]["shape"] == [],
+     "torch 1.13's index_fill backward for a tensor value runs index_select on a 0-dim "
+     "gradient, whose 0-dim bug (torch-index-select-0dim) returns a value even for an empty "
+     "index; torsh's value gradient is the sum over the filled positions (0 for none)"),
     ("torch-index-fill-backward", {"index_fill"}, "EXCEPTION",
      lambda call, detail: detail.startswith("backward: torch (") and
      detail.endswith("vs torsh None") and any(m in detail for m in (

@@ -632,3 +632,21 @@ def test_rpow_gradient_node_is_torchs():
 ])
 def test_last_run_findings(fn):
     same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L: L.arange(False, False, float("-1e-310"), dtype=L.bfloat16),
+    lambda L: L.arange(0, 1, 1e-310, dtype=L.float16),
+    lambda L: L.arange(0, 1e-300, 1e-310, dtype=L.float64).numel(),
+    lambda L: L.tensor([[[4.0, 2.0, 9.0, 7.0, 5.0], [7.0, -8.0, -2.0, 10.0, -5.0]]]).index_add_(
+        -1, L.tensor([], dtype=L.int64), L.zeros(7, 3, 0), alpha=3e38),
+    lambda L: L.scatter_add(L.zeros(3, 2), 0, L.tensor([[0, 1]]), L.ones(1, 2),
+                            out=L.zeros(1, 2).expand(3, 2)),
+])
+def test_closing_run_findings(fn):
+    same(fn)
+
+
+def test_arange_float16_bounds_in_float():
+    same(lambda L: L.arange(float("-1e-310"), dtype=L.float16))
+    same(lambda L: L.arange(float("-1e-310"), dtype=L.float32))
