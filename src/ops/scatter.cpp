@@ -54,9 +54,6 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
   detail::scatter_stub(dev, op)(op, o1, dim, i1, s1, r, bounds);
 }
 
-// torch's internal-overlap check (an empty tensor has none).
-void check_no_internal_overlap(const Tensor& out) { detail::assert_no_internal_overlap(out); }
-
 // out = copy of self (allocated when undefined; resized for out=; untouched when in-place).
 // Writing through an expanded (stride-0) self is refused, as in torch; fills may (same value).
 void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
@@ -65,13 +62,13 @@ void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
     return;
   }
   if (out.is_same(self)) {
-    if (!overlap_ok) check_no_internal_overlap(out);
+    if (!overlap_ok) detail::assert_no_internal_overlap(out);
     return;
   }
   TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
               scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
               " instead");
-  if (!overlap_ok && out.sizes().equals(self.sizes())) check_no_internal_overlap(out);
+  if (!overlap_ok && out.sizes().equals(self.sizes())) detail::assert_no_internal_overlap(out);
   out.resize_(self.sizes());
   out.copy_(self);
 }
@@ -344,7 +341,7 @@ void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& 
   // torch checks out= (its dtype, its internal overlap when it needs no resize, or in place
   // self's) first.
   if (out.defined() && (out.is_same(self) || out.sizes().equals(self.sizes())))
-    check_no_internal_overlap(out);
+    detail::assert_no_internal_overlap(out);
   TORSH_CHECK(!out.defined() || out.is_same(self) || out.dtype() == self.dtype(),
               "Expected out tensor to have dtype ", scalar_type_name(self.dtype()), ", but got ",
               scalar_type_name(out.dtype()), " instead");
