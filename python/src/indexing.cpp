@@ -19,6 +19,9 @@ bool is_int_like(py::handle h) {
          !is_tensor_like(h);
 }
 
+// A list or array index becomes a bool or uint8 mask when its data is bool or uint8, and an
+// int64 index otherwise: floats are truncated (checked for overflow) as torch's indexing
+// conversion does, so x[[1.5, 0]] is x[[1, 0]].
 Tensor to_tensor_index(py::handle h) {
   if (py::isinstance<Tensor>(h)) return h.cast<Tensor>();  // dtype checked in its turn
   Tensor t;
@@ -28,16 +31,44 @@ Tensor to_tensor_index(py::handle h) {
     if (std::string(e.what()).find("'str'") == std::string::npos) throw;
     throw TypeError("new(): invalid data type 'str'");
   }
-  TORSH_CHECK_INDEX(t.dtype() == kBool || is_integral(t.dtype(), false) || t.numel() == 0,
-                    "tensors used as indices must be long, byte or bool tensors");
-  return t.dtype() == kBool ? t : t.to(kLong);
+  if (t.dtype() == kBool || t.dtype() == kByte || t.dtype() == kLong) return t;
+  if (!is_floating_point(t.dtype())) return t.to(kLong);
+  return tensor_from_data(h, kLong);
+}
+
+// numpy's rule, kept by torch: a short non-tuple sequence holding a sequence, slice, tensor,
+// Ellipsis or None is read as a tuple of indices (x[[[1], [0]]] is x[[1], [0]]).
+bool sequence_as_tuple(py::handle index) {
+  PyObject* o = index.ptr();
+  if (PyTuple_Check(o)) return true;
+  if (py::isinstance<Tensor>(index) || PyUnicode_Check(o) || !PySequence_Check(o)) return false;
+  const Py_ssize_t n = PySequence_Size(o);
+  if (n < 0) {
+    PyErr_Clear();
+    return false;
+  }
+  if (n >= 32) return false;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* item = PySequence_GetItem(o, i);
+    if (!item) {
+      PyErr_Clear();
+      return false;
+    }
+    const bool yes = py::isinstance<Tensor>(item) || PySequence_Check(item) ||
+                     PySlice_Check(item) || item == Py_Ellipsis || item == Py_None;
+    Py_DECREF(item);
+    if (yes) return true;
+  }
+  return false;
 }
 
 // A Python subscript as the C++ API's entries (torsh/core/indexing.h), for a tensor of ndim
 // dims.
 std::vector<indexing::TensorIndex> to_items(py::handle index, int64_t ndim) {
   // torch reads a str as a sequence of one-character indices.
+  const bool as_tuple = sequence_as_tuple(index);
   py::tuple items = py::isinstance<py::tuple>(index) ? py::reinterpret_borrow<py::tuple>(index)
+                    : as_tuple ? py::tuple(py::reinterpret_borrow<py::object>(index))
                     : PyUnicode_Check(index.ptr())
                         ? py::tuple(py::reinterpret_borrow<py::object>(index))
                         : py::make_tuple(index);
@@ -71,7 +102,7 @@ std::vector<indexing::TensorIndex> to_items(py::handle index, int64_t ndim) {
     } else if (PyBool_Check(o)) {
       // A bare bool is torch's basic-indexing fast path; inside a tuple it is a 0-dim bool
       // index tensor (so x[(False,)] = v is an index_put_, with its dtype check).
-      if (PyTuple_Check(index.ptr())) {
+      if (as_tuple) {
         out.emplace_back(scalar_tensor(o == Py_True, TensorOptions().dtype(kBool)));
       } else {
         out.emplace_back(o == Py_True);

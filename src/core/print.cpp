@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/dispatch.h"
@@ -21,17 +22,28 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-// Reads every element as double (or the raw integer), in logical order.
+// One element: as double, and exactly as int64 for integer and bool dtypes (an int64 beyond
+// 2**53 prints its own digits).
+struct Value {
+  double d = 0;
+  int64_t i = 0;
+};
+
+// Reads every element, in logical order.
 struct Reader {
   const Tensor& t;
-  double get(IntArrayRef idx) const {
+  Value get(IntArrayRef idx) const {
     const char* p = static_cast<const char*>(t.data_ptr());
     int64_t off = 0;
     for (size_t i = 0; i < idx.size(); ++i) off += idx[i] * t.strides()[i];
-    return detail::dispatch_all(t.dtype(), "print", [&](auto tag) -> double {
+    return detail::dispatch_all(t.dtype(), "print", [&](auto tag) -> Value {
       using T = decltype(tag);
-      return static_cast<double>(
-          static_cast<detail::opmath_t<T>>(reinterpret_cast<const T*>(p)[off]));
+      const auto v = static_cast<detail::opmath_t<T>>(reinterpret_cast<const T*>(p)[off]);
+      if constexpr (std::is_integral_v<decltype(v)>) {
+        return {static_cast<double>(v), static_cast<int64_t>(v)};
+      } else {
+        return {static_cast<double>(v), 0};
+      }
     });
   }
 };
@@ -40,19 +52,19 @@ struct Formatter {
   bool floating = false, is_bool = false, int_mode = true, sci_mode = false;
   size_t max_width = 1;
 
-  std::string plain(double v) const {
-    if (is_bool) return v != 0 ? "True" : "False";
-    return std::to_string(static_cast<int64_t>(v));
+  std::string plain(Value v) const {
+    if (is_bool) return v.i != 0 ? "True" : "False";
+    return std::to_string(v.i);
   }
 
-  void init(const std::vector<double>& vals) {
+  void init(const std::vector<Value>& vals) {
     if (!floating) {
-      for (double v : vals) max_width = std::max(max_width, plain(v).size());
+      for (Value v : vals) max_width = std::max(max_width, plain(v).size());
       return;
     }
     std::vector<double> nz;
-    for (double v : vals)
-      if (std::isfinite(v) && v != 0) nz.push_back(v);
+    for (Value v : vals)
+      if (std::isfinite(v.d) && v.d != 0) nz.push_back(v.d);
     if (nz.empty()) return;
     double mn = std::abs(nz[0]), mx = mn;
     for (double v : nz) {
@@ -80,10 +92,11 @@ struct Formatter {
     }
   }
 
-  std::string format(double v) const {
+  std::string format(Value value) const {
     std::string r;
+    const double v = value.d;
     if (!floating) {
-      r = plain(v);
+      r = plain(value);
     } else if (std::isnan(v)) {
       r = "nan";
     } else if (std::isinf(v)) {
@@ -112,7 +125,7 @@ std::vector<int64_t> shown(int64_t n, bool summarize) {
   return r;
 }
 
-void collect(const Reader& rd, SizeVec& idx, int64_t d, bool summarize, std::vector<double>& out) {
+void collect(const Reader& rd, SizeVec& idx, int64_t d, bool summarize, std::vector<Value>& out) {
   const Tensor& t = rd.t;
   if (d == t.dim()) {
     out.push_back(rd.get(idx));
@@ -187,7 +200,7 @@ std::string Tensor::toString() const {
     Formatter f;
     f.floating = is_floating_point();
     f.is_bool = dt == kBool;
-    std::vector<double> vals;
+    std::vector<Value> vals;
     SizeVec idx(static_cast<size_t>(dim()));
     collect(rd, idx, 0, summarize, vals);
     f.init(vals);

@@ -138,8 +138,17 @@ void pow_scalar_out(Tensor& out, const Tensor& self, const Scalar& exponent) {
               " but expected ", scalar_type_name(t));
   native::pow_out(out, self, e);
 }
-Tensor pow(const Scalar& self, const Tensor& exponent) {
-  return torsh::pow(detail::wrap_scalar(self), exponent);
+void pow_scalar_self_out(Tensor& out, const Scalar& self, const Tensor& exponent) {
+  // torch's pow.Scalar: a base of 1 (a number, not True) fills the result with ones; any other
+  // base is pow of the wrapped number (out= cast rules of pow.Tensor_Tensor).
+  const bool one =
+      !self.is_boolean() && (self.is_integral() ? self.to_long() == 1 : self.to_double() == 1.0);
+  if (one && out.defined()) {
+    out.resize_(exponent.sizes());
+    out.fill_(1);
+    return;
+  }
+  native::pow_out(out, detail::wrap_scalar(self), exponent);
 }
 
 }  // namespace native

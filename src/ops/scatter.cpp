@@ -118,18 +118,25 @@ Reduce parse_scatter_reduce(std::string_view r) {
 struct IndexSource {
   Tensor src, index;
 };
-IndexSource index_source(const char* op, const Tensor& self1, int64_t dim, const Tensor& index,
-                         const Tensor& source) {
-  const int64_t nd = self1.dim();
-  const int64_t n = index.numel();
+// Checks that source's slices (dim removed) broadcast to self's; returns both slice shapes.
+std::pair<SizeVec, SizeVec> check_slices(const char* op, const Tensor& self1, int64_t dim,
+                                         const Tensor& source) {
   SizeVec slice_self, slice_src;
-  for (int64_t d = 0; d < nd; ++d)
+  for (int64_t d = 0; d < self1.dim(); ++d)
     if (d != dim) slice_self.push_back(self1.sizes()[d]);
   for (int64_t d = 0; d < source.dim(); ++d)
     if (d != dim) slice_src.push_back(source.sizes()[d]);
   SizeVec b = detail::broadcast_shapes(slice_self, slice_src, op);
   TORSH_CHECK(IntArrayRef(b).equals(slice_self), op, "(): output with shape ",
               shape_str(slice_self), " doesn't match the broadcast shape ", shape_str(b));
+  return {slice_self, slice_src};
+}
+
+IndexSource index_source(const char* op, const Tensor& self1, int64_t dim, const Tensor& index,
+                         const Tensor& source) {
+  const int64_t nd = self1.dim();
+  const int64_t n = index.numel();
+  const auto [slice_self, slice_src] = check_slices(op, self1, dim, source);
   // source as [n, 1.., slice_src] with self's ndim, then expanded and dim moved into place.
   SizeVec lead{n};
   for (size_t k = slice_src.size(); k < slice_self.size(); ++k) lead.push_back(1);
@@ -320,6 +327,13 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
   prepare_out(out, self);
   TORSH_CHECK(self.dim() > 1 || source.dim() <= 1, "index_add_(): source.dim() (", source.dim(),
               ") must one or zero for given self.dim() (", self.dim(), ")");
+  if (self.dim() > 1 && index.numel() > 0) {
+    // torch adds slice by slice: it selects self's first slice (refused when dim d is empty)
+    // and checks the slice shapes before any index.
+    TORSH_CHECK_INDEX(self.sizes()[d] > 0, "select(): index 0 out of range for tensor of size ",
+                      shape_str(self.sizes()), " at dimension ", d);
+    check_slices("index_add_", self, d, source);
+  }
   if (out.numel() == 0 && index.numel() > 0) {
     // The kernel checks indices as it adds; torch checks them even where no slice is added to.
     const int64_t size = self.dim() == 0 ? 1 : self.sizes()[d];

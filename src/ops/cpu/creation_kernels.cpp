@@ -36,8 +36,8 @@ void linspace_kernel(const Tensor& out, const Scalar& start, const Scalar& end) 
     const step_t s = static_cast<step_t>(start.to<T>());
     const step_t e = static_cast<step_t>(end.to<T>());
     T* p = out.data_ptr<T>();
-    if (steps == 1) {
-      p[0] = convert<T>(s);
+    if (steps == 1) {  // torch fills with start itself (an int64 start kept exactly)
+      p[0] = start.to<T>();
       return;
     }
     const step_t step = (e - s) / static_cast<step_t>(steps - 1);
