@@ -68,9 +68,11 @@ def _product_overflow_order(call, detail):
     if not (detail.startswith("result") and isinstance(x, dict) and "T" in x):
         return False
     d = _data(x["T"])
-    big = {"float64": 1e154, "float32": 1e19}.get(x["T"]["dtype"], 1e2)
     special = (d == 0).any() or (~np.isfinite(d)).any()
-    return bool(special and (np.abs(d[np.isfinite(d)]) > big).any())
+    # the partial products can overflow when the factors above 1 multiply past the dtype's max
+    logmax = {"float64": 709.7, "float16": 11.09}.get(x["T"]["dtype"], 88.7)
+    a = np.abs(d[np.isfinite(d)].astype(np.float64))
+    return bool(special and np.log(a[a > 1]).sum() > logmax)
 
 
 EPS = {"float16": 2.0 ** -11, "bfloat16": 2.0 ** -8, "float32": 2.0 ** -24, "float64": 2.0 ** -53}
@@ -210,8 +212,15 @@ def _alpha_16bit(call, detail):
 
 
 def _nonfinite_matmul(call, detail):
+    # inf in the inputs, or products that overflow: whether inf - inf (NaN) arises depends on
+    # the summation order
     import numpy as np
-    return any(np.isinf(_data(t)).any() for t in _specs(call)[:2])
+    specs = _specs(call)[:2]
+    if any(np.isinf(_data(t)).any() for t in specs):
+        return True
+    big = [np.abs(_data(t)).max(initial=0.0) for t in specs]
+    limit = {"float64": 1e307, "float16": 6e4}.get(specs[0]["dtype"] if specs else "", 3e38)
+    return len(big) == 2 and float(big[0]) * float(big[1]) > limit / 64
 
 
 RULES = [
@@ -324,8 +333,9 @@ RULES = [
      "before adding, its vectorised loop does not; torsh rounds once (the difference is one "
      "16-bit ulp, visible when out= is float32 or float64)"),
     ("matmul-nonfinite-order", MATMUL_OPS, "VALUE", _nonfinite_matmul,
-     "with inf in the inputs, whether an inf - inf (NaN) arises depends on the BLAS kernel's "
-     "summation order, which differs between torch's and torsh's batched paths"),
+     "with inf in the inputs, or products that overflow to inf, whether an inf - inf (NaN) "
+     "arises depends on the BLAS kernel's summation order, which differs between torch's and "
+     "torsh's batched paths"),
 ]
 
 
@@ -375,7 +385,14 @@ def _grad(call):
     return any(isinstance(v, dict) and v["T"]["grad"] for v in _all_values(call))
 
 
-def _huge_random_fill(call):
+def _huge_fill(call):
+    if call["op"] in {"arange", "linspace"}:
+        nums = [_num(v) for v in call["args"]]
+        nums = [v for v in nums if v is not None]
+        if call["op"] == "linspace":
+            return len(nums) >= 3 and nums[2] >= 2 ** 30
+        start, end, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums + [1.0])[:3]
+        return len(nums) >= 1 and step != 0 and abs((end - start) / step) >= 2 ** 30
     sizes = [v for v in _all_values(call) if isinstance(v, int) and not isinstance(v, bool)]
     n = 1
     for v in sizes:
@@ -386,9 +403,11 @@ def _huge_random_fill(call):
 KNOWN_CRASHES = [
     # (id, predicate(call), why). The issue-7 size-overflow and clamp/mean-with-grad crashes
     # are fixed; their calls count as crashes again if they ever come back.
-    ("slow-huge-fill", _huge_random_fill,
-     "not a hang: 2**30 or more random values take over the 20 s limit in both libraries "
-     "(randn([2**31, 1], dtype=float16): torch 75 s, torsh 70 s)"),
+    ("slow-huge-fill", _huge_fill,
+     "not a hang: 2**30 or more random values, or an arange/linspace of 2**30 or more "
+     "elements, can take over the 20 s limit in both libraries on a loaded 2-core machine "
+     "(randn([2**31, 1], dtype=float16): torch 75 s, torsh 70 s; arange(2**30, "
+     "dtype=float16): torch 8 s)"),
 ]
 
 
