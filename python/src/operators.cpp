@@ -48,6 +48,13 @@ Tensor add2(const Tensor& a, const Tensor& b) { return add(a, b); }
 Tensor sub2(const Tensor& a, const Tensor& b) { return sub(a, b); }
 Tensor mul2(const Tensor& a, const Tensor& b) { return mul(a, b); }
 Tensor div2(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor mod2(const Tensor& a, const Tensor& b) { return remainder(a, b); }
+Tensor floordiv2(const Tensor& a, const Tensor& b) { return floor_divide(a, b); }
+Tensor and2(const Tensor& a, const Tensor& b) { return bitwise_and(a, b); }
+Tensor or2(const Tensor& a, const Tensor& b) { return bitwise_or(a, b); }
+Tensor xor2(const Tensor& a, const Tensor& b) { return bitwise_xor(a, b); }
+Tensor lshift2(const Tensor& a, const Tensor& b) { return bitwise_left_shift(a, b); }
+Tensor rshift2(const Tensor& a, const Tensor& b) { return bitwise_right_shift(a, b); }
 
 // An operator with a number slot: the slot serves `a op b` and both dunders.
 struct SlotOp {
@@ -61,7 +68,17 @@ const SlotOp kSlotOps[] = {
     {"__sub__", "__rsub__", &PyNumberMethods::nb_subtract, number_slot<sub2, reflect<sub2>>},
     {"__mul__", "__rmul__", &PyNumberMethods::nb_multiply, number_slot<mul2, reflect<mul2>>},
     {"__truediv__", "__rtruediv__", &PyNumberMethods::nb_true_divide,
-     number_slot<div2, reflect_div, true>}};
+     number_slot<div2, reflect_div, true>},
+    {"__mod__", "__rmod__", &PyNumberMethods::nb_remainder, number_slot<mod2, reflect<mod2>>},
+    {"__floordiv__", "__rfloordiv__", &PyNumberMethods::nb_floor_divide,
+     number_slot<floordiv2, reflect<floordiv2>>},
+    {"__and__", "__rand__", &PyNumberMethods::nb_and, number_slot<and2, reflect<and2>>},
+    {"__or__", "__ror__", &PyNumberMethods::nb_or, number_slot<or2, reflect<or2>>},
+    {"__xor__", "__rxor__", &PyNumberMethods::nb_xor, number_slot<xor2, reflect<xor2>>},
+    {"__lshift__", "__rlshift__", &PyNumberMethods::nb_lshift,
+     number_slot<lshift2, reflect<lshift2>>},
+    {"__rshift__", "__rrshift__", &PyNumberMethods::nb_rshift,
+     number_slot<rshift2, reflect<rshift2>>}};
 
 py::object call_slot(binaryfunc fn, py::handle a, py::handle b) {
   PyObject* r = fn(a.ptr(), b.ptr());
@@ -88,8 +105,17 @@ struct InplaceOp {
   const char* dunder;
   const char* method;
 };
-const InplaceOp kInplaceOps[] = {
-    {"__iadd__", "add_"}, {"__isub__", "sub_"}, {"__imul__", "mul_"}, {"__itruediv__", "div_"}};
+const InplaceOp kInplaceOps[] = {{"__iadd__", "add_"},
+                                 {"__isub__", "sub_"},
+                                 {"__imul__", "mul_"},
+                                 {"__itruediv__", "div_"},
+                                 {"__imod__", "remainder_"},
+                                 {"__ifloordiv__", "floor_divide_"},
+                                 {"__iand__", "bitwise_and_"},
+                                 {"__ior__", "bitwise_or_"},
+                                 {"__ixor__", "bitwise_xor_"},
+                                 {"__ilshift__", "bitwise_left_shift_"},
+                                 {"__irshift__", "bitwise_right_shift_"}};
 
 // Comparisons as the type's rich-comparison slot (CPython swaps the operands and the operator
 // for `number < t` itself); indexed by Py_LT, Py_LE, Py_EQ, Py_NE, Py_GT, Py_GE.
@@ -134,6 +160,15 @@ PyObject* negative_slot(PyObject* a) {
   }
 }
 
+PyObject* invert_slot(PyObject* a) {
+  try {
+    return wrap(peek_tensor(a)->bitwise_not()).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 void register_operators(py::class_<Tensor>& cls) {
@@ -172,6 +207,7 @@ void register_operators(py::class_<Tensor>& cls) {
              return py::cast(matmul(a, b.cast<const Tensor&>()));
            })
       .def("__neg__", [](const Tensor& t) { return t.neg(); })
+      .def("__invert__", [](const Tensor& t) { return t.bitwise_not(); })
       .def("__pos__", [](const Tensor& t) { return t; })
       .def("__abs__", [](const Tensor& t) { return t.abs(); });
   for (const InplaceOp& op : kInplaceOps) {
@@ -188,6 +224,7 @@ void register_operators(py::class_<Tensor>& cls) {
   for (const SlotOp& op : kSlotOps) type->tp_as_number->*op.slot = op.fn;
   type->tp_as_number->nb_matrix_multiply = matmul_slot;
   type->tp_as_number->nb_negative = negative_slot;
+  type->tp_as_number->nb_invert = invert_slot;
   type->tp_richcompare = richcompare_slot;
   PyType_Modified(type);
 }

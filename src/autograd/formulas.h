@@ -79,4 +79,12 @@ Tensor scatter_reduce_backward(const Tensor& grad, const Tensor& self, int64_t d
 Tensor index_source_backward(const Tensor& grad, int64_t dim, const Tensor& index,
                              const std::vector<int64_t>& source_sizes, const Scalar& alpha);
 
+// Pointwise math (formulas_math.cpp).
+/// sinc'(x) = (cos(pi x) pi x - sin(pi x)) / (pi x^2), 0 at 0.
+Tensor sinc_backward(const Tensor& grad, const Tensor& self);
+/// grad / (x (1 - x)), 0 outside [eps, 1 - eps] when eps is given (NaN outside [0, 1] without).
+Tensor logit_backward(const Tensor& grad, const Tensor& self, std::optional<double> eps);
+/// grad * result / self, 0 where self is 0.
+Tensor copysign_backward(const Tensor& grad, const Tensor& self, const Tensor& result);
+
 }  // namespace torsh::autograd::formulas

@@ -22,7 +22,8 @@ KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
   return fn;
 }
 
-void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel) {
+void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel,
+              const KernelArgs& call_args) {
   // PyTorch's unary ops that keep the input dtype write only into outputs of that dtype; the
   // float ones (exp, sin, ...) cast into any output the result can be cast to.
   TORSH_CHECK(to_float || !out.defined() || out.dtype() == self.dtype(), op, "(): Found dtype ",
@@ -34,7 +35,7 @@ void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, Ke
                 .promote_integer_inputs_to_float(to_float)
                 .cast_in_loop()
                 .build();
-  KernelArgs args;
+  KernelArgs args = call_args;
   args.op = op;
   kernel_for(kernel, self.device().type, op)(it, args);
   it.finish();
@@ -53,6 +54,36 @@ void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bo
   KernelArgs named = args;
   named.op = op;
   kernel_for(kernel, a.device().type, op)(it, named);
+  it.finish();
+}
+
+void unary_bool_op(const char* op, Tensor& out, const Tensor& self, KernelId kernel) {
+  auto it = TensorIterConfig(op)
+                .add_output(out)
+                .add_input(self)
+                .promote_inputs_to_common_dtype()
+                .output_dtype(kBool)
+                .cast_in_loop()
+                .build();
+  KernelArgs args;
+  args.op = op;
+  kernel_for(kernel, self.device().type, op)(it, args);
+  it.finish();
+}
+
+void binary_bool_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b,
+                    KernelId kernel) {
+  auto it = TensorIterConfig(op)
+                .add_output(out)
+                .add_input(a)
+                .add_input(b)
+                .promote_inputs_to_common_dtype()
+                .output_dtype(kBool)
+                .cast_in_loop()
+                .build();
+  KernelArgs args;
+  args.op = op;
+  kernel_for(kernel, a.device().type, op)(it, args);
   it.finish();
 }
 

@@ -11,6 +11,7 @@ import yaml
 import torsh
 from conftest import ROOT
 import samples_index
+import samples_math
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
@@ -433,7 +434,8 @@ def samples_index_select(meta, rng):
 
 
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
-SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items()]
+SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items(),
+                                                   *vars(samples_math).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
@@ -510,7 +512,8 @@ def test_op(entry):
                 check(name, ft, fs, args[:2], {**kwargs, "keepdim": args[2]}, suffix + label)
                 continue
             check(name, ft, fs, args, kwargs, suffix + label)
-            if not suffix and ("backward" in entry or entry.get("composite")):
+            if not suffix and ("backward" in entry or entry.get("composite")) and \
+                    meta.get("torch_grad", True):
                 check_grad(name, ft, fs, args, kwargs, label, not entry.get("composite"))
 
 
@@ -541,6 +544,8 @@ def test_inplace_and_out(entry):
         kwargs = {"rounding_mode": "floor"} if meta.get("rounding_mode") else {}
         if kind == "clamp":
             kwargs = {"min": -1, "max": 1}
+        if kind == "clamp_one":
+            extra = [1]
         if kind in INDEX_FAMILY:
             extra, kwargs = index_family_operands(kind, rng, dt)
 

@@ -276,9 +276,11 @@ class Autograd:
 ENTRY_KEYS = {"func", "variants", "out_impl", "impl", "kernel", "backward", "node", "test",
               "python", "composite"}
 VARIANTS = {"function", "method", "inplace", "out"}
-# kernel kind -> (runner in src/ops/functors/loops-inl.h, integer inputs computed in float)
+# kernel kind -> (runner in src/ops/functors/loops-inl.h, integer inputs computed in float,
+# or "bool": a predicate whose result is stored as bool)
 KERNEL_KINDS = {"unary": ("Unary", False), "unary_float": ("Unary", True),
-                "binary": ("Binary", False), "binary_float": ("Binary", True)}
+                "unary_bool": ("Unary", "bool"), "binary": ("Binary", False),
+                "binary_float": ("Binary", True), "binary_bool": ("Binary", "bool")}
 
 
 def check_entry(e):
@@ -504,10 +506,13 @@ class Gen:
             sys.exit(f"ops.yaml: {e['func']}: a {kind} kernel takes exactly {want} tensor(s)")
         params = ", ".join(f"const Tensor& {t}" for t in tensors)
         fn = f"detail::KernelId::{runner}_{functor}"
-        call = (f'detail::unary_op("{s.name}", out, {tensors[0]}, {str(to_float).lower()}, {fn})'
-                if runner == "Unary" else
-                f'detail::binary_op("{s.name}", out, {tensors[0]}, {tensors[1]}, '
-                f'{str(to_float).lower()}, {fn})')
+        if to_float == "bool":
+            call = (f'detail::{runner.lower()}_bool_op("{s.name}", out, {", ".join(tensors)}, {fn})')
+        elif runner == "Unary":
+            call = f'detail::unary_op("{s.name}", out, {tensors[0]}, {str(to_float).lower()}, {fn})'
+        else:
+            call = (f'detail::binary_op("{s.name}", out, {tensors[0]}, {tensors[1]}, '
+                    f'{str(to_float).lower()}, {fn})')
         self.kernel_ops.append(f"void {name}(Tensor& out, {params}) {{\n  {call};\n}}")
         return name
 

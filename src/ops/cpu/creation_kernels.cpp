@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "core/dispatch.h"
+#include "cpu/parallel.h"
 #include "ops/cpu/kernels.h"
 
 namespace torsh::detail::cpu {
@@ -13,15 +14,18 @@ void arange_kernel(const Tensor& out, const Scalar& start, const Scalar& step) {
   dispatch_all(out.dtype(), "arange", [&](auto tag) {
     using T = decltype(tag);
     T* p = out.data_ptr<T>();
-    if constexpr (std::is_integral_v<T>) {
-      const auto is = static_cast<uint64_t>(start.to_long());
-      const auto istep = static_cast<uint64_t>(step.to_long());
-      for (int64_t i = 0; i < n; ++i)
-        p[i] = static_cast<T>(static_cast<int64_t>(is + istep * static_cast<uint64_t>(i)));
-    } else {
-      const double xs = start.to_double(), xstep = step.to_double();
-      for (int64_t i = 0; i < n; ++i) p[i] = convert<T>(xs + xstep * static_cast<double>(i));
-    }
+    // Each element is a function of its index alone, so the fill splits across threads.
+    parallel_for(0, n, 32768, [&](int64_t b, int64_t e) {
+      if constexpr (std::is_integral_v<T>) {
+        const auto is = static_cast<uint64_t>(start.to_long());
+        const auto istep = static_cast<uint64_t>(step.to_long());
+        for (int64_t i = b; i < e; ++i)
+          p[i] = static_cast<T>(static_cast<int64_t>(is + istep * static_cast<uint64_t>(i)));
+      } else {
+        const double xs = start.to_double(), xstep = step.to_double();
+        for (int64_t i = b; i < e; ++i) p[i] = convert<T>(xs + xstep * static_cast<double>(i));
+      }
+    });
   });
 }
 

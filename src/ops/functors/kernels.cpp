@@ -12,7 +12,10 @@
 // clang-format on
 
 #include <cmath>
+#include <concepts>
 #include <cstring>
+#include <limits>
+#include <numeric>
 
 #include "core/dispatch.h"
 #include "ops/functors/kernels.h"
@@ -28,6 +31,8 @@ namespace hn = hwy::HWY_NAMESPACE;
 #include "ops/functors/loops-inl.h"  // NOLINT(build/include)
 #include "ops/functors/unary-inl.h"  // NOLINT(build/include)
 #include "ops/functors/binary-inl.h"  // NOLINT(build/include)
+#include "ops/functors/math-inl.h"  // NOLINT(build/include)
+#include "ops/functors/binary_math-inl.h"  // NOLINT(build/include)
 // clang-format on
 
 #define TORSH_KERNEL(runner, Op) \

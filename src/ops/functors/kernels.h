@@ -14,6 +14,8 @@ struct KernelArgs {
   const char* op = "";
   double f0 = 1;   // alpha (add/sub), as a double
   int64_t i0 = 1;  // the same, for integer and bool computations
+  double f1 = 0;   // more per-call values (nan_to_num's posinf and neginf)
+  double f2 = 0;
 };
 
 /// A kernel entry point: runs over a built iterator (outputs first).
@@ -41,7 +43,15 @@ constexpr int64_t kStreamBytes = int64_t(4) << 20;
 
 /// out = kernel(self); integer and bool inputs are computed in the default float dtype when
 /// to_float. Inputs are converted per block inside the loop, never copied.
-void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel);
+void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel,
+              const KernelArgs& args = {});
+
+/// out = kernel(self) as bool (predicates: isnan, signbit, logical_not): computed in self's
+/// dtype, the functor's 1/0 stored as bool (or cast into out='s dtype).
+void unary_bool_op(const char* op, Tensor& out, const Tensor& self, KernelId kernel);
+
+/// out = kernel(a, b) as bool, computed in the promoted dtype (logical_and/or/xor).
+void binary_bool_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, KernelId kernel);
 
 /// out = kernel(a, b) over the broadcast shape with torch's type promotion.
 void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool to_float,

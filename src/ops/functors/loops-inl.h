@@ -144,10 +144,21 @@ HWY_INLINE int64_t PadBlock(C* buf, int64_t m, int64_t lanes) {
 template <typename C>
 constexpr bool kVectorType = std::is_same_v<C, float> || std::is_same_v<C, double>;
 
+/// The functor has a Highway vector path for C lanes (else its scalar operator() runs per
+/// element, on every layout alike: libm-only math such as erf, lgamma, atan2).
+template <class Op, typename C>
+concept VecUnary = kVectorType<C> && requires(const Op& op, hn::ScalableTag<C> d) {
+  op(d, hn::Zero(d));
+};
+template <class Op, typename C>
+concept VecBinary = kVectorType<C> && requires(const Op& op, hn::ScalableTag<C> d) {
+  op(d, hn::Zero(d), hn::Zero(d));
+};
+
 /// out[j] = op(a[j]) on a block held in C (in place allowed).
 template <class Op, typename C>
 HWY_INLINE void UnaryBlock(const Op& op, const C* a, C* out, int64_t m) {
-  if constexpr (kVectorType<C>) {
+  if constexpr (VecUnary<Op, C>) {
     const hn::ScalableTag<C> d;
     const int64_t N = static_cast<int64_t>(hn::Lanes(d));
     for (int64_t j = 0; j < m; j += N) hn::Store(op(d, hn::Load(d, a + j)), d, out + j);
@@ -159,7 +170,7 @@ HWY_INLINE void UnaryBlock(const Op& op, const C* a, C* out, int64_t m) {
 /// out[j] = op(a[j], b[j]) on blocks held in C.
 template <class Op, typename C>
 HWY_INLINE void BinaryBlock(const Op& op, const C* a, const C* b, C* out, int64_t m) {
-  if constexpr (kVectorType<C>) {
+  if constexpr (VecBinary<Op, C>) {
     const hn::ScalableTag<C> d;
     const int64_t N = static_cast<int64_t>(hn::Lanes(d));
     for (int64_t j = 0; j < m; j += N)
@@ -174,7 +185,7 @@ template <class Op, typename C>
 void UnaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const ScalarType* t,
                 bool stream) {
   constexpr int64_t es = sizeof(C);
-  if constexpr (kVectorType<C>) {
+  if constexpr (VecUnary<Op, C>) {
     if (t[0] == kComputeType<C> && t[1] == kComputeType<C> && s[0] == es && s[1] == es) {
       const hn::ScalableTag<C> d;
       const int64_t N = static_cast<int64_t>(hn::Lanes(d));
@@ -205,7 +216,7 @@ void UnaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const Sc
   }
   HWY_ALIGN C buf[kBlock];
   int64_t lanes = 1;
-  if constexpr (kVectorType<C>) lanes = static_cast<int64_t>(hn::Lanes(hn::ScalableTag<C>()));
+  if constexpr (VecUnary<Op, C>) lanes = static_cast<int64_t>(hn::Lanes(hn::ScalableTag<C>()));
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t m = std::min(kBlock, n - b);
     LoadBlock(buf, data[1] + b * s[1], s[1], t[1], m, t[2]);
@@ -261,7 +272,7 @@ template <class Op, typename C>
 void BinaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const ScalarType* t,
                  bool stream) {
   constexpr int64_t es = sizeof(C);
-  if constexpr (kVectorType<C>) {
+  if constexpr (VecBinary<Op, C>) {
     const bool same = t[0] == kComputeType<C> && t[1] == kComputeType<C> && t[2] == kComputeType<C>;
     if (same && s[0] == es && (s[1] == es || s[1] == 0) && (s[2] == es || s[2] == 0)) {
       C* out = reinterpret_cast<C*>(data[0]);
@@ -276,7 +287,7 @@ void BinaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const S
   HWY_ALIGN C ba[kBlock];
   HWY_ALIGN C bb[kBlock];
   int64_t lanes = 1;
-  if constexpr (kVectorType<C>) lanes = static_cast<int64_t>(hn::Lanes(hn::ScalableTag<C>()));
+  if constexpr (VecBinary<Op, C>) lanes = static_cast<int64_t>(hn::Lanes(hn::ScalableTag<C>()));
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t m = std::min(kBlock, n - b);
     LoadBlock(ba, data[1] + b * s[1], s[1], t[1], m, t[3]);
@@ -315,7 +326,7 @@ void RunUnary(const TensorIter& it, const KernelArgs& args) {
   const bool stream = UseStream<Op>(it);
   DispatchCompute(it.common_dtype(), args.op, [&](auto tag) {
     using C = decltype(tag);
-    if constexpr (kVectorType<C> || std::is_invocable_v<const Op&, C>) {
+    if constexpr (VecUnary<Op, C> || std::is_invocable_v<const Op&, C>) {
       const Op op = MakeOp<Op>(args);
       it.for_each([&](char** d, const int64_t* s, int64_t n) {
         UnaryPiece<Op, C>(op, d, s, n, dt, stream);
@@ -334,7 +345,7 @@ void RunBinary(const TensorIter& it, const KernelArgs& args) {
   const bool stream = UseStream<Op>(it);
   DispatchCompute(it.common_dtype(), args.op, [&](auto tag) {
     using C = decltype(tag);
-    if constexpr (kVectorType<C> || std::is_invocable_v<const Op&, C, C>) {
+    if constexpr (VecBinary<Op, C> || std::is_invocable_v<const Op&, C, C>) {
       const Op op = MakeOp<Op>(args);
       it.for_each([&](char** d, const int64_t* s, int64_t n) {
         BinaryPiece<Op, C>(op, d, s, n, dt, stream);

@@ -121,12 +121,16 @@ struct Sin {
   }
 };
 
+// Below 2^-12 (float) or 2^-27 (double) cos(x) rounds to 1; Highway's is an ulp below there.
 struct Cos {
   template <class D, class V>
   HWY_INLINE V operator()(D d, V v) const {
     using T = hn::TFromD<D>;
     const auto out = hn::Not(hn::Le(hn::Abs(v), hn::Set(d, T(39000))));
-    return ScalarWhere(d, out, v, hn::Cos(d, v), [](T x) { return std::cos(x); });
+    const T tiny = sizeof(T) == 4 ? T(1.0 / 4096) : T(7.450580596923828e-09);
+    const V r = hn::IfThenElse(hn::Lt(hn::Abs(v), hn::Set(d, tiny)), hn::Set(d, T(1)),
+                               hn::Cos(d, v));
+    return ScalarWhere(d, out, v, r, [](T x) { return std::cos(x); });
   }
 };
 

@@ -1,0 +1,215 @@
+// Pointwise math ops with checks or arguments of their own (round with decimals, polygamma,
+// nan_to_num, logit, heaviside, floor_divide, clamp_min/max), and the composites written with
+// other ops (square, float_power, lerp, addcmul, addcdiv, isclose). The functors are in
+// functors/math-inl.h and functors/binary_math-inl.h.
+#include <cmath>
+#include <limits>
+
+#include "ops/functors/kernels.h"
+#include "ops/scalar_check.h"
+#include "torsh/generated/kernels.h"
+#include "torsh/generated/native.h"
+#include "torsh/ops.h"
+
+namespace torsh::native {
+
+namespace {
+// torch's float-only kernels name the dtype they lack ("round_cpu" not implemented for 'Long').
+void check_floating(const char* op, const Tensor& t) {
+  TORSH_CHECK(t.is_floating_point(), op, "(): not implemented for '", scalar_type_name(t.dtype()),
+              "'");
+}
+
+Tensor scalar_like(double v) { return detail::wrap_scalar(Scalar(v)); }
+}  // namespace
+
+void round_decimals_out(Tensor& out, const Tensor& self, int64_t decimals) {
+  check_floating("round", self);
+  detail::KernelArgs args;
+  args.f0 = static_cast<double>(decimals);
+  detail::unary_op("round", out, self, false, detail::KernelId::Unary_RoundDecimals, args);
+}
+
+void polygamma_out(Tensor& out, int64_t n, const Tensor& self) {
+  TORSH_CHECK(n >= 0, "polygamma(n, x) does not support negative n.");
+  detail::KernelArgs args;
+  args.i0 = n;
+  detail::unary_op("polygamma", out, self, true, detail::KernelId::Unary_Polygamma, args);
+}
+
+void nan_to_num_out(Tensor& out, const Tensor& self, std::optional<double> nan,
+                    std::optional<double> posinf, std::optional<double> neginf) {
+  detail::KernelArgs args;
+  // Defaults: 0 for NaN, the dtype's largest and lowest finite values for the infinities.
+  double hi = std::numeric_limits<double>::max();
+  if (self.dtype() == kFloat) hi = std::numeric_limits<float>::max();
+  if (self.dtype() == kHalf) hi = 65504.0;
+  if (self.dtype() == kBFloat16) hi = 3.3895313892515355e38;
+  args.f0 = nan.value_or(0.0);
+  args.f1 = posinf.value_or(hi);
+  args.f2 = neginf.value_or(-hi);
+  detail::unary_op("nan_to_num", out, self, false, detail::KernelId::Unary_NanToNum, args);
+}
+
+void logit_out(Tensor& out, const Tensor& self, std::optional<double> eps) {
+  // log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] when eps is given.
+  const Tensor x = self.is_floating_point() ? self : self.to(get_default_dtype());
+  Tensor z = eps && *eps >= 0 ? torsh::clamp(x, Scalar(*eps), Scalar(1.0 - *eps)) : x;
+  Tensor r = torsh::log(torsh::div(z, torsh::sub(scalar_like(1.0).to(z.dtype()), z)));
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  TORSH_CHECK(out.is_floating_point(), "logit(): result type ", scalar_type_name(r.dtype()),
+              " can't be cast to the desired output type ", scalar_type_name(out.dtype()));
+  out.resize_(r.sizes());
+  out.copy_(r);
+}
+
+Tensor positive(const Tensor& self) {
+  TORSH_CHECK(self.dtype() != kBool,
+              "positive(): The `+` operator, on a bool tensor is not supported.");
+  return self;
+}
+
+void square_out(Tensor& out, const Tensor& self) { native::pow_scalar_out(out, self, Scalar(2)); }
+
+Tensor isreal(const Tensor& self) { return torsh::ones_like(self, TensorOptions().dtype(kBool)); }
+
+void floor_divide_out(Tensor& out, const Tensor& self, const Tensor& other) {
+  native::div_mode_out(out, self, other, "floor");
+}
+
+Tensor float_power(const Tensor& self, const Tensor& exponent) {
+  return torsh::pow(self.to(kDouble), exponent.to(kDouble));
+}
+
+void heaviside_out(Tensor& out, const Tensor& self, const Tensor& values) {
+  TORSH_CHECK(self.dtype() == values.dtype(),
+              "heaviside(): heaviside is not yet implemented for tensors with different dtypes.");
+  detail::binary_op("heaviside", out, self, values, false, detail::KernelId::Binary_Heaviside);
+}
+
+void remainder_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
+  detail::binary_op("remainder", out, self, detail::wrap_scalar(other), false,
+                    detail::KernelId::Binary_Remainder);
+}
+void fmod_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
+  detail::binary_op("fmod", out, self, detail::wrap_scalar(other), false,
+                    detail::KernelId::Binary_Fmod);
+}
+void xlogy_scalar_other_out(Tensor& out, const Tensor& self, const Scalar& other) {
+  detail::binary_op("xlogy", out, self, detail::wrap_scalar(other), true,
+                    detail::KernelId::Binary_Xlogy);
+}
+void xlogy_scalar_self_out(Tensor& out, const Scalar& self, const Tensor& other) {
+  detail::binary_op("xlogy", out, detail::wrap_scalar(self), other, true,
+                    detail::KernelId::Binary_Xlogy);
+}
+
+void copysign_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
+  detail::binary_op("copysign", out, self, detail::wrap_scalar(other), true,
+                    detail::KernelId::Binary_Copysign);
+}
+
+// clamp_min/clamp_max: maximum/minimum with the bound (a NaN bound gives NaN, unlike clamp).
+void clamp_min_out(Tensor& out, const Tensor& self, const Scalar& min) {
+  const Tensor bound = detail::wrap_scalar(min);
+  TORSH_CHECK(torsh::result_type(self, bound) != kBool, "clamp_min(): not implemented for 'Bool'");
+  native::maximum_out(out, self, bound);
+}
+void clamp_max_out(Tensor& out, const Tensor& self, const Scalar& max) {
+  const Tensor bound = detail::wrap_scalar(max);
+  TORSH_CHECK(torsh::result_type(self, bound) != kBool, "clamp_max(): not implemented for 'Bool'");
+  native::minimum_out(out, self, bound);
+}
+
+void sinh_out(Tensor& out, const Tensor& self) {
+  detail::KernelArgs args;
+  args.f1 = self.dtype() == kBFloat16 ? 1 : 0;
+  detail::unary_op("sinh", out, self, true, detail::KernelId::Unary_Sinh, args);
+}
+void cosh_out(Tensor& out, const Tensor& self) {
+  detail::KernelArgs args;
+  args.f1 = self.dtype() == kBFloat16 ? 1 : 0;
+  detail::unary_op("cosh", out, self, true, detail::KernelId::Unary_Cosh, args);
+}
+Tensor clamp_min_tensor(const Tensor& self, const Tensor& min) {
+  return torsh::clamp(self, std::optional<Tensor>(min), std::optional<Tensor>());
+}
+Tensor clamp_max_tensor(const Tensor& self, const Tensor& max) {
+  return torsh::clamp(self, std::optional<Tensor>(), std::optional<Tensor>(max));
+}
+
+// torch's formula: weight below 1/2 counts from self, otherwise back from end.
+Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
+  TORSH_CHECK(self.dtype() == end.dtype(), "lerp(): expected dtype ",
+              scalar_type_name(self.dtype()), " for `end` but got dtype ",
+              scalar_type_name(end.dtype()));
+  TORSH_CHECK(self.dtype() == weight.dtype(), "lerp(): expected dtype ",
+              scalar_type_name(self.dtype()), " for `weight` but got dtype ",
+              scalar_type_name(weight.dtype()));
+  check_floating("lerp", self);
+  const Tensor diff = torsh::sub(end, self);
+  const Tensor low = torsh::add(self, torsh::mul(weight, diff));
+  const Tensor high = torsh::sub(end, torsh::mul(diff, torsh::sub(scalar_like(1.0), weight)));
+  return torsh::where(torsh::lt(torsh::abs(weight), scalar_like(0.5)), low, high);
+}
+
+Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
+  TORSH_CHECK(self.dtype() == end.dtype(), "lerp(): expected dtype ",
+              scalar_type_name(self.dtype()), " for `end` but got dtype ",
+              scalar_type_name(end.dtype()));
+  check_floating("lerp", self);
+  const double w = weight.to_double();
+  const Tensor diff = torsh::sub(end, self);
+  if (std::abs(w) < 0.5) return torsh::add(self, torsh::mul(diff, scalar_like(w)));
+  return torsh::sub(end, torsh::mul(diff, scalar_like(1.0 - w)));
+}
+
+// self + value * tensor1 * tensor2, the product taken left to right as torch's kernel.
+Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
+               const Scalar& value) {
+  // torch converts value to an integer for integer inputs (2.5 acts as 2).
+  const Tensor* ops[3] = {&self, &tensor1, &tensor2};
+  const ScalarType t = detail::result_type(ops, 3);
+  TORSH_CHECK(t != kBool, "addcmul(): \"addcmul_cpu_out\" not implemented for 'Bool'");
+  const Scalar v = is_floating_point(t) ? value : Scalar(value.to_long());
+  return torsh::add(self, torsh::mul(torsh::mul(tensor1, detail::wrap_scalar(v)), tensor2));
+}
+
+Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
+               const Scalar& value) {
+  TORSH_CHECK(tensor1.is_floating_point() || tensor2.is_floating_point(),
+              "addcdiv(): Integer division with addcdiv is no longer supported, and in a future "
+              "release addcdiv will perform a true division of tensor1 and tensor2. The "
+              "historic addcdiv behavior can be implemented as (input + value * "
+              "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input "
+              "+ value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is "
+              "just the latter implementation: (input + value * tensor1 / tensor2), for all "
+              "dtypes.");
+  return torsh::add(self, torsh::div(torsh::mul(tensor1, detail::wrap_scalar(value)), tensor2));
+}
+
+// torch's isclose: equal, or a finite |self - other| within atol + |rtol * other| (bool inputs
+// read in the default float dtype).
+Tensor isclose(const Tensor& self, const Tensor& other, double rtol, double atol, bool equal_nan) {
+  TORSH_CHECK(self.dtype() == other.dtype(), "isclose(): ", scalar_type_name(self.dtype()),
+              " did not match ", scalar_type_name(other.dtype()));
+  TORSH_CHECK(rtol >= 0, "isclose(): rtol must be greater than or equal to zero, but got ", rtol);
+  TORSH_CHECK(atol >= 0, "isclose(): atol must be greater than or equal to zero, but got ", atol);
+  Tensor close = torsh::eq(self, other);
+  if (equal_nan && self.is_floating_point()) {
+    close = torsh::logical_or(close, torsh::logical_and(self.isnan(), other.isnan()));
+  }
+  if (rtol == 0 && atol == 0) return close;
+  const Tensor a = self.dtype() == kBool ? self.to(get_default_dtype()) : self;
+  const Tensor b = other.dtype() == kBool ? other.to(get_default_dtype()) : other;
+  const Tensor allowed =
+      torsh::add(torsh::abs(torsh::mul(b, scalar_like(rtol))), scalar_like(atol));
+  const Tensor actual = torsh::abs(torsh::sub(a, b));
+  return torsh::logical_or(close,
+                           torsh::logical_and(actual.isfinite(), torsh::le(actual, allowed)));
+}
+
+}  // namespace torsh::native
