@@ -128,8 +128,8 @@ struct Cos {
     using T = hn::TFromD<D>;
     const auto out = hn::Not(hn::Le(hn::Abs(v), hn::Set(d, T(39000))));
     const T tiny = sizeof(T) == 4 ? T(1.0 / 4096) : T(7.450580596923828e-09);
-    const V r = hn::IfThenElse(hn::Lt(hn::Abs(v), hn::Set(d, tiny)), hn::Set(d, T(1)),
-                               hn::Cos(d, v));
+    const V r =
+        hn::IfThenElse(hn::Lt(hn::Abs(v), hn::Set(d, tiny)), hn::Set(d, T(1)), hn::Cos(d, v));
     return ScalarWhere(d, out, v, r, [](T x) { return std::cos(x); });
   }
 };
