@@ -79,4 +79,9 @@ Tensor scatter_reduce_backward(const Tensor& grad, const Tensor& self, int64_t d
 Tensor index_source_backward(const Tensor& grad, int64_t dim, const Tensor& index,
                              const std::vector<int64_t>& source_sizes, const Scalar& alpha);
 
+// ---- shape ops (formulas_shape.cpp) ----
+/// roll's backward: grad rolled back by the negated shifts.
+Tensor roll_backward(const Tensor& grad, const std::vector<int64_t>& shifts,
+                     const std::vector<int64_t>& dims);
+
 }  // namespace torsh::autograd::formulas

@@ -11,6 +11,7 @@ import yaml
 import torsh
 from conftest import ROOT
 import samples_index
+import samples_shape
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
@@ -433,7 +434,8 @@ def samples_index_select(meta, rng):
 
 
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
-SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items()]
+SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items(),
+                                                   *vars(samples_shape).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
