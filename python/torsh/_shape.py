@@ -33,6 +33,45 @@ def broadcast_shapes(*shapes):
     return Size(result)
 
 
+def _tensors_arg(tensors):
+    """torch's variadic form: f(a, b) and f([a, b]) (a single tensor stays a tensor)."""
+    return tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+
+
+def _atleast(fn):
+    def f(*tensors):
+        if len(tensors) == 1 and not isinstance(tensors[0], (list, tuple)):
+            return fn(tensors[0])
+        return fn(list(_tensors_arg(tensors)))
+    f.__name__ = fn.__name__
+    f.__doc__ = f"torch.{fn.__name__}(*tensors): a tensor, or a tuple for several."
+    return f
+
+
+atleast_1d = _atleast(_C.atleast_1d)
+atleast_2d = _atleast(_C.atleast_2d)
+atleast_3d = _atleast(_C.atleast_3d)
+
+
+def meshgrid(*tensors, indexing=None):
+    """torch.meshgrid: expanded views; indexing 'ij' (the default, with torch's warning) or 'xy'."""
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    return _C.meshgrid(list(_tensors_arg(tensors)), indexing=indexing)
+
+
+def cartesian_prod(*tensors):
+    """torch.cartesian_prod(*tensors): the rows of the cartesian product."""
+    return _C.cartesian_prod(list(tensors))
+
+
+def block_diag(*tensors):
+    """torch.block_diag(*tensors): the tensors as the blocks of a block-diagonal matrix."""
+    return _C.block_diag(list(tensors))
+
+
 _warned_T = [False]
 
 

@@ -1,5 +1,6 @@
 // cat and stack: checks and the result's shape; the copy is a per-device kernel (the CPU's in
 // cpu/copy_kernels.cpp).
+#include "ops/shape.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -43,6 +44,10 @@ Tensor cat(TensorList tensors, int64_t dim) {
   Tensor out = torsh::empty(shape.vec(), dt);
   detail::cat_stub(out.device().type, "cat")(out, tensors, d);
   return out;
+}
+
+void cat_out(Tensor& out, TensorList tensors, int64_t dim) {
+  detail_shape::assign_out(out, native::cat(tensors, dim), "cat");
 }
 
 Tensor stack(TensorList tensors, int64_t dim) {

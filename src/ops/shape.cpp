@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "ops/restride.h"
+#include "ops/shape.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
@@ -367,3 +368,18 @@ Tensor unflatten(const Tensor& self, int64_t dim, IntArrayRef sizes) {
 Tensor ravel(const Tensor& self) { return self.reshape({-1}); }
 
 }  // namespace torsh::native
+
+namespace torsh::native::detail_shape {
+
+void assign_out(Tensor& out, const Tensor& r, const char* op) {
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  TORSH_CHECK(can_cast(r.dtype(), out.dtype()), op, "(): result type ", scalar_type_name(r.dtype()),
+              " can't be cast to the desired output type ", scalar_type_name(out.dtype()));
+  out.resize_(r.sizes());
+  out.copy_(r);
+}
+
+}  // namespace torsh::native::detail_shape

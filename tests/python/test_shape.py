@@ -51,6 +51,25 @@ VIEWS_AND_COPIES = {
     "diagflat": lambda x: x.diagflat(),
     "diagonal_scatter": lambda x: x[0].diagonal_scatter(x[0].diagonal()),
     "trace": lambda x: x[0].trace(),
+    "unfold": lambda x: x.unfold(2, 2, 1),
+    "as_strided": lambda x: x.as_strided((2, 2), (1, 4), 1),
+    "atleast_3d": lambda x: torch_or_torsh(x).atleast_3d(x[0]),
+    "atleast_1d list": lambda x: torch_or_torsh(x).atleast_1d([x[0, 0], x[1]]),
+    "meshgrid": lambda x: torch_or_torsh(x).meshgrid(x[0, 0], x[1, 1], indexing="xy"),
+    "repeat": lambda x: x.repeat(1, 1, 1),
+    "tile": lambda x: x.tile((1,)),
+    "repeat_interleave": lambda x: x.repeat_interleave(1, 0),
+    "hstack": lambda x: torch_or_torsh(x).hstack([x]),
+    "vstack": lambda x: torch_or_torsh(x).vstack([x[0]]),
+    "dstack": lambda x: torch_or_torsh(x).dstack([x]),
+    "column_stack": lambda x: torch_or_torsh(x).column_stack([x[0]]),
+    "concat": lambda x: torch_or_torsh(x).concat([x]),
+    "cartesian_prod": lambda x: torch_or_torsh(x).cartesian_prod(x[0, 0], x[0, 1]),
+    "combinations": lambda x: torch_or_torsh(x).combinations(x[0, 0]),
+    "block_diag": lambda x: torch_or_torsh(x).block_diag(x[0]),
+    "narrow_copy": lambda x: x.narrow_copy(1, 0, 2),
+    "select_scatter": lambda x: x.select_scatter(x[0], 0, 1),
+    "slice_scatter": lambda x: x.slice_scatter(x[:1], 0, start=0, end=1, step=1),
 }
 
 
@@ -135,3 +154,50 @@ def test_tri_inplace_on_views(name):
         return t
     x = make(values(np.random.default_rng(2), (5, 6), "float64"), "float64")
     check(name + "_", f, f, [x])
+
+
+STACKS = ["cat", "concat", "concatenate", "hstack", "vstack", "row_stack", "dstack",
+          "column_stack"]
+
+
+@pytest.mark.parametrize("name", STACKS)
+def test_stack_out(name):
+    """out= of the cat family: resized, written, returned; a dtype it cannot hold raises."""
+    rng = np.random.default_rng(3)
+    a = make(values(rng, (2, 3), "float32"), "float32")
+    b = make(values(rng, (2, 3), "int64"), "int64")
+    for out_dt, ins in [("float32", [a, a]), ("float64", [a, b]), ("int64", [b, b]),
+                        ("int64", [a, b])]:
+        def f(lib):
+            def g(*ts):
+                o = lib.empty(0, dtype=getattr(lib, out_dt))
+                r = getattr(lib, name)(list(ts), out=o)
+                assert r is o
+                return o
+            return g
+        check(name + "(out=)", f(torch), f(torsh), ins, {}, f"[{out_dt}]")
+
+
+def test_narrow_copy_out():
+    x = make(values(np.random.default_rng(4), (4, 5), "float32"), "float32")
+
+    def f(lib):
+        def g(t):
+            o = lib.empty(0)
+            assert lib.narrow_copy(t, 1, 1, 3, out=o) is o
+            return o
+        return g
+    check("narrow_copy(out=)", f(torch), f(torsh), [x])
+
+
+def test_meshgrid_indexing_warning():
+    """Without indexing=, torch warns and uses "ij"."""
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        g = torsh.meshgrid(torsh.arange(3), torsh.arange(2))
+    assert len(w) == 1 and "indexing" in str(w[0].message)
+    assert tuple(g[0].shape) == (3, 2)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        torsh.meshgrid(torsh.arange(3), indexing="xy")
+    assert not w
