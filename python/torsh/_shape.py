@@ -7,6 +7,14 @@ from torsh._C import Tensor
 from torsh._size import Size
 
 
+_split = _C.split
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """torch.split: views of tensor in pieces of one size, or of the listed sizes."""
+    return _split(tensor, split_size_or_sections, dim)
+
+
 def broadcast_tensors(*tensors):
     """torch.broadcast_tensors(*tensors): views of the tensors expanded to their common shape."""
     return _C.broadcast_tensors(tensors)

@@ -65,4 +65,8 @@ Tensor stack(TensorList tensors, int64_t dim) {
   return native::cat(parts, d);
 }
 
+void stack_out(Tensor& out, TensorList tensors, int64_t dim) {
+  detail_shape::assign_out(out, native::stack(tensors, dim), "stack");
+}
+
 }  // namespace torsh::native

@@ -189,17 +189,18 @@ Tensor flip(const Tensor& self, IntArrayRef dims) {
   }
   Tensor out = torsh::empty(self.sizes(), self.dtype());
   if (self.numel() == 0) return out;
-  // The input read backwards along the flipped dims: a view with negative strides.
-  SizeVec strides(self.strides());
-  int64_t offset = self.storage_offset();
+  // The output written backwards along the flipped dims (a view with negative strides), so that
+  // the copy walks the input in its own memory order.
+  SizeVec strides(out.strides());
+  int64_t offset = 0;
   for (int64_t d = 0; d < nd; ++d) {
     if (!flipped[d]) continue;
     offset += (self.sizes()[d] - 1) * strides[d];
     strides[d] = -strides[d];
   }
-  Tensor src(make_intrusive<TensorImpl>(self.unsafeGetTensorImpl()->storage(), self.dtype(),
+  Tensor dst(make_intrusive<TensorImpl>(out.unsafeGetTensorImpl()->storage(), self.dtype(),
                                         self.sizes(), strides, offset));
-  out.copy_(src);
+  dst.copy_(self);
   return out;
 }
 

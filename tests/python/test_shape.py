@@ -156,7 +156,7 @@ def test_tri_inplace_on_views(name):
     check(name + "_", f, f, [x])
 
 
-STACKS = ["cat", "concat", "concatenate", "hstack", "vstack", "row_stack", "dstack",
+STACKS = ["cat", "stack", "concat", "concatenate", "hstack", "vstack", "row_stack", "dstack",
           "column_stack"]
 
 
@@ -201,3 +201,12 @@ def test_meshgrid_indexing_warning():
         warnings.simplefilter("always")
         torsh.meshgrid(torsh.arange(3), indexing="xy")
     assert not w
+
+
+def test_split_keywords():
+    """torch.split's Python argument names (split_size_or_sections), Tensor.split's (split_size)."""
+    x = make(values(np.random.default_rng(5), (5, 4), "float32"), "float32")
+    check("split", lambda t: torch.split(t, split_size_or_sections=[2, 3], dim=0),
+          lambda t: torsh.split(t, split_size_or_sections=[2, 3], dim=0), [x])
+    check("split", lambda t: t.split(split_size=3, dim=1), lambda t: t.split(split_size=3, dim=1),
+          [x])
