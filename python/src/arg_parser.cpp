@@ -277,8 +277,9 @@ bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, int
     if (params[i].kwonly) return false;
     PyObject* a0 = c.args[0];
     if (i == 0 && params[0].kind == Param::kIntList && PyLong_Check(a0) && !PyBool_Check(a0) &&
-        (nargs > 1 ? true : params[0].fixed_len == 0)) {
-      // Gather leading ints into the list when the rest of the call still binds.
+        (nargs > 1 ? true : params[0].fixed_len == 0) && (np == 1 || params[1].kwonly)) {
+      // Gather leading ints into the list when it is the only positional parameter (torch's
+      // rule: `x.view(2, 3)`, not `x.roll(1, 0)`) and the rest of the call still binds.
       size_t k = 0;
       while (k < nargs && PyLong_Check(c.args[k]) && !PyBool_Check(c.args[k])) ++k;
       if (k == nargs) {

@@ -87,4 +87,18 @@ Tensor logit_backward(const Tensor& grad, const Tensor& self, std::optional<doub
 /// grad * result / self, 0 where self is 0.
 Tensor copysign_backward(const Tensor& grad, const Tensor& self, const Tensor& result);
 
+// ---- shape ops (formulas_shape.cpp) ----
+/// roll's backward: grad rolled back by the negated shifts.
+Tensor roll_backward(const Tensor& grad, const std::vector<int64_t>& shifts,
+                     const std::vector<int64_t>& dims);
+/// repeat's backward: grad summed over the repeated blocks, in self's shape.
+Tensor repeat_backward(const Tensor& grad, const std::vector<int64_t>& repeats,
+                       const std::vector<int64_t>& self_sizes);
+/// as_strided's backward: grad accumulated into a buffer spanning both geometries (overlapping
+/// output elements add up), read back with self's geometry (each element shared by k aliases
+/// of self gets 1/k of it, as torch).
+Tensor as_strided_backward(const Tensor& grad, const Tensor& self, const std::vector<int64_t>& size,
+                           const std::vector<int64_t>& stride,
+                           std::optional<int64_t> storage_offset);
+
 }  // namespace torsh::autograd::formulas

@@ -1,5 +1,6 @@
 // cat and stack: checks and the result's shape; the copy is a per-device kernel (the CPU's in
 // cpu/copy_kernels.cpp).
+#include "ops/shape.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -45,6 +46,10 @@ Tensor cat(TensorList tensors, int64_t dim) {
   return out;
 }
 
+void cat_out(Tensor& out, TensorList tensors, int64_t dim) {
+  detail_shape::assign_out(out, native::cat(tensors, dim), "cat");
+}
+
 Tensor stack(TensorList tensors, int64_t dim) {
   TORSH_CHECK(!tensors.empty(), "stack(): stack expects a non-empty TensorList");
   const int64_t d = detail::wrap_dim(dim, tensors[0].dim() + 1, "stack");
@@ -58,6 +63,10 @@ Tensor stack(TensorList tensors, int64_t dim) {
     parts.push_back(tensors[i].unsqueeze(d));
   }
   return native::cat(parts, d);
+}
+
+void stack_out(Tensor& out, TensorList tensors, int64_t dim) {
+  detail_shape::assign_out(out, native::stack(tensors, dim), "stack");
 }
 
 }  // namespace torsh::native

@@ -12,6 +12,7 @@ KernelStub<MeanKernel> mean_stub;
 KernelStub<CopyKernel> copy_stub;
 KernelStub<FillKernel> fill_stub;
 KernelStub<CatKernel> cat_stub;
+KernelStub<TriKernel> tri_stub;
 KernelStub<PointwiseKernel> pow_stub, where_stub;
 KernelStub<DivModeKernel> div_mode_stub;
 KernelStub<CompareKernel> compare_stub;

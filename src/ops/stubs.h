@@ -32,6 +32,10 @@ using CatKernel = void (*)(const Tensor& out, const TensorList& inputs, int64_t 
 extern KernelStub<CopyKernel> copy_stub;
 extern KernelStub<FillKernel> fill_stub;
 extern KernelStub<CatKernel> cat_stub;
+/// Zeroes the elements of self (at least 2-d) above (upper=false: tril) or below (upper=true:
+/// triu) its k-th diagonal, in every matrix of the batch.
+using TriKernel = void (*)(const Tensor& self, int64_t k, bool upper);
+extern KernelStub<TriKernel> tri_stub;
 
 // ---- pointwise ops without a table functor ----------------------------------------------------
 /// Binary ops over (out, a, b) of the iterator's common dtype.

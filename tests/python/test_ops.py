@@ -12,6 +12,7 @@ import torsh
 from conftest import ROOT
 import samples_index
 import samples_math
+import samples_shape
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
@@ -435,7 +436,8 @@ def samples_index_select(meta, rng):
 
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
 SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items(),
-                                                   *vars(samples_math).items()]
+                                                   *vars(samples_math).items(),
+                                                   *vars(samples_shape).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {

@@ -20,6 +20,9 @@ void copy_kernel(const Tensor& dst, const Tensor& src);
 void fill_kernel(const Tensor& self, const Scalar& value);
 void cat_kernel(const Tensor& out, const TensorList& inputs, int64_t dim);
 
+// shape_kernels.cpp
+void tri_kernel(const Tensor& self, int64_t k, bool upper);
+
 // pointwise_kernels.cpp
 void div_mode_kernel(const TensorIter& it, bool trunc);
 void pow_kernel(const TensorIter& it);

@@ -25,6 +25,7 @@ void register_cpu_kernels() {
   copy_stub.set(kCPU, &cpu::copy_kernel);
   fill_stub.set(kCPU, &cpu::fill_kernel);
   cat_stub.set(kCPU, &cpu::cat_kernel);
+  tri_stub.set(kCPU, &cpu::tri_kernel);
 
   div_mode_stub.set(kCPU, &cpu::div_mode_kernel);
   pow_stub.set(kCPU, &cpu::pow_kernel);

@@ -1,0 +1,232 @@
+// Repeating and stacking: repeat (one copy from an expanded view), tile, repeat_interleave,
+// the *stack family, atleast_nd, meshgrid, cartesian_prod, combinations, block_diag.
+// Composites call the differentiable torsh:: ops.
+#include <algorithm>
+#include <functional>
+
+#include "ops/shape.h"
+#include "torsh/generated/functions.h"
+#include "torsh/generated/native.h"
+#include "torsh/ops.h"
+
+namespace torsh::native {
+
+namespace {
+using detail::shape_str;
+using detail::wrap_dim;
+using detail_shape::assign_out;
+
+Tensor long_tensor(const std::vector<int64_t>& v) { return torsh::tensor(v, TensorOptions(kLong)); }
+}  // namespace
+
+Tensor repeat(const Tensor& self, IntArrayRef repeats) {
+  const int64_t n = static_cast<int64_t>(repeats.size());
+  TORSH_CHECK(n >= self.dim(),
+              "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+              "of tensor");
+  std::vector<int64_t> padded(static_cast<size_t>(n - self.dim()), 1);
+  padded.insert(padded.end(), self.sizes().begin(), self.sizes().end());
+  std::vector<int64_t> shape, inter, expanded;
+  for (int64_t i = 0; i < n; ++i) {
+    TORSH_CHECK(repeats[i] >= 0, "Trying to create tensor with negative dimension ", repeats[i],
+                ": ", shape_str(repeats));
+    shape.push_back(padded[i] * repeats[i]);
+    inter.push_back(1);
+    inter.push_back(padded[i]);
+    expanded.push_back(repeats[i]);
+    expanded.push_back(padded[i]);
+  }
+  Tensor out = torsh::empty(shape, self.dtype());
+  if (out.numel() == 0) return out;
+  // out viewed as [r0, s0, r1, s1, ...] takes self expanded along the r dims: one copy.
+  out.view(expanded).copy_(self.reshape(inter).expand(expanded));
+  return out;
+}
+
+Tensor tile(const Tensor& self, IntArrayRef dims) {
+  std::vector<int64_t> reps(dims.begin(), dims.end());
+  if (static_cast<int64_t>(reps.size()) < self.dim())
+    reps.insert(reps.begin(), static_cast<size_t>(self.dim()) - reps.size(), 1);
+  return self.repeat(reps);
+}
+
+Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> output_size) {
+  TORSH_CHECK(repeats.dim() == 1, "repeat_interleave only accept 1D vector as repeat");
+  TORSH_CHECK(repeats.dtype() == kLong || repeats.dtype() == kInt,
+              "repeats has to be Long or Int tensor");
+  Tensor r = repeats.reshape({-1}).to(kLong).contiguous();
+  const int64_t* p = static_cast<const int64_t*>(r.data_ptr());
+  std::vector<int64_t> idx;
+  for (int64_t i = 0; i < r.numel(); ++i) {
+    TORSH_CHECK(p[i] >= 0, "repeats can not be negative");
+    idx.insert(idx.end(), static_cast<size_t>(p[i]), i);
+  }
+  TORSH_CHECK(!output_size || *output_size == static_cast<int64_t>(idx.size()),
+              "allocated size does not match required size");
+  return long_tensor(idx).to(repeats.dtype());
+}
+
+Tensor repeat_interleave(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim,
+                         std::optional<int64_t> output_size) {
+  Tensor input = dim ? self : self.reshape({-1});
+  const int64_t d = dim ? wrap_dim(*dim, self.dim(), "repeat_interleave") : 0;
+  Tensor reps = repeats;
+  TORSH_CHECK(reps.dim() <= 1, "repeat_interleave only accept 1D vector as repeat");
+  const int64_t n = input.dim() == 0 ? 1 : input.sizes()[d];
+  if (reps.dim() == 0 || reps.numel() == 1) {
+    reps = reps.reshape({1}).expand({n});
+  } else {
+    TORSH_CHECK(reps.sizes()[0] == n, "repeats must have the same size as input along dim");
+  }
+  Tensor idx = torsh::repeat_interleave(reps, output_size);
+  return torsh::index_select(input, d, idx.to(kLong));
+}
+
+Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int64_t> dim,
+                         std::optional<int64_t> output_size) {
+  return native::repeat_interleave(self, long_tensor({repeats}).reshape({}), dim, output_size);
+}
+
+Tensor atleast_1d(const Tensor& self) { return self.dim() == 0 ? self.reshape({1}) : self; }
+Tensor atleast_2d(const Tensor& self) {
+  if (self.dim() == 0) return self.reshape({1, 1});
+  return self.dim() == 1 ? self.unsqueeze(0) : self;
+}
+Tensor atleast_3d(const Tensor& self) {
+  if (self.dim() == 0) return self.reshape({1, 1, 1});
+  if (self.dim() == 1) return self.unsqueeze(0).unsqueeze(-1);
+  return self.dim() == 2 ? self.unsqueeze(-1) : self;
+}
+
+namespace {
+std::vector<Tensor> each(TensorList ts, Tensor (*f)(const Tensor&)) {
+  std::vector<Tensor> out;
+  for (const Tensor& t : ts) out.push_back(f(t));
+  return out;
+}
+}  // namespace
+
+std::vector<Tensor> atleast_1d(TensorList tensors) { return each(tensors, &torsh::atleast_1d); }
+std::vector<Tensor> atleast_2d(TensorList tensors) { return each(tensors, &torsh::atleast_2d); }
+std::vector<Tensor> atleast_3d(TensorList tensors) { return each(tensors, &torsh::atleast_3d); }
+
+void concat_out(Tensor& out, TensorList tensors, int64_t dim) {
+  assign_out(out, torsh::cat(tensors, dim), "cat");
+}
+
+void hstack_out(Tensor& out, TensorList tensors) {
+  TORSH_CHECK(!tensors.empty(), "hstack expects a non-empty TensorList");
+  auto rep = each(tensors, &torsh::atleast_1d);
+  assign_out(out, torsh::cat(rep, rep[0].dim() == 1 ? 0 : 1), "hstack");
+}
+
+void vstack_out(Tensor& out, TensorList tensors) {
+  TORSH_CHECK(!tensors.empty(), "vstack expects a non-empty TensorList");
+  assign_out(out, torsh::cat(each(tensors, &torsh::atleast_2d), 0), "vstack");
+}
+
+void dstack_out(Tensor& out, TensorList tensors) {
+  TORSH_CHECK(!tensors.empty(), "dstack expects a non-empty TensorList");
+  assign_out(out, torsh::cat(each(tensors, &torsh::atleast_3d), 2), "dstack");
+}
+
+void column_stack_out(Tensor& out, TensorList tensors) {
+  TORSH_CHECK(!tensors.empty(), "column_stack expects a non-empty TensorList");
+  std::vector<Tensor> cols;
+  for (const Tensor& t : tensors) cols.push_back(t.dim() <= 1 ? t.reshape({t.numel(), 1}) : t);
+  assign_out(out, torsh::cat(cols, 1), "column_stack");
+}
+
+std::vector<Tensor> meshgrid(TensorList tensors, std::string_view indexing) {
+  TORSH_CHECK(!tensors.empty(), "meshgrid expects a non-empty TensorList");
+  for (size_t i = 0; i + 1 < tensors.size(); ++i) {
+    TORSH_CHECK(tensors[i].dtype() == tensors[i + 1].dtype(),
+                "torch.meshgrid: Expected all tensors in the tensor list to have the same dtype");
+  }
+  for (const Tensor& t : tensors) {
+    TORSH_CHECK(
+        t.dim() <= 1,
+        "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ", t.toString());
+  }
+  TORSH_CHECK(indexing == "ij" || indexing == "xy",
+              "torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: ", indexing);
+  std::vector<Tensor> ins(tensors.begin(), tensors.end());
+  const bool xy = indexing == "xy" && ins.size() >= 2;  // the "ij" grids, first two dims swapped
+  std::vector<int64_t> shape;
+  for (const Tensor& t : ins) shape.push_back(t.numel());
+  std::vector<Tensor> out;
+  for (size_t i = 0; i < ins.size(); ++i) {
+    std::vector<int64_t> view(ins.size(), 1);
+    view[i] = -1;
+    out.push_back(ins[i].view(view).expand(shape));
+  }
+  if (xy) {
+    for (auto& g : out) g = g.transpose(0, 1);
+  }
+  return out;
+}
+
+std::vector<Tensor> meshgrid(TensorList tensors) { return native::meshgrid(tensors, "ij"); }
+
+Tensor cartesian_prod(TensorList tensors) {
+  for (const Tensor& t : tensors) {
+    TORSH_CHECK(t.dim() == 1, "Expect a 1D vector, but got shape ", shape_str(t.sizes()));
+  }
+  if (tensors.size() == 1) return tensors[0];
+  auto grids = native::meshgrid(tensors, "ij");
+  for (auto& g : grids) g = g.flatten();
+  return torsh::stack(grids, 1);
+}
+
+Tensor combinations(const Tensor& self, int64_t r, bool with_replacement) {
+  TORSH_CHECK(self.dim() == 1, "Expect a 1D vector, but got shape ", shape_str(self.sizes()));
+  TORSH_CHECK(r >= 0, "Expect a non-negative number, but got ", r);
+  if (r == 0) return torsh::empty({0}, self.dtype());
+  const int64_t n = self.numel();
+  // Index tuples in lexicographic order: strictly increasing, or non-decreasing with
+  // replacement.
+  std::vector<std::vector<int64_t>> cols(static_cast<size_t>(r));
+  std::vector<int64_t> cur(static_cast<size_t>(r));
+  std::function<void(int64_t, int64_t)> rec = [&](int64_t pos, int64_t lo) {
+    if (pos == r) {
+      for (int64_t k = 0; k < r; ++k) cols[k].push_back(cur[k]);
+      return;
+    }
+    for (int64_t i = lo; i < n; ++i) {
+      cur[pos] = i;
+      rec(pos + 1, with_replacement ? i : i + 1);
+    }
+  };
+  rec(0, 0);
+  std::vector<Tensor> parts;
+  for (const auto& c : cols) parts.push_back(torsh::index_select(self, 0, long_tensor(c)));
+  return torsh::stack(parts, 1);
+}
+
+Tensor block_diag(TensorList tensors) {
+  if (tensors.empty()) return torsh::empty({1, 0});
+  ScalarType dt = tensors[0].dtype();
+  std::vector<Tensor> blocks;
+  int64_t cols = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& t = tensors[i];
+    TORSH_CHECK(t.dim() <= 2,
+                "torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                "Input ",
+                i, " has ", t.dim(), " dimensions");
+    dt = promote_types(dt, t.dtype());
+    blocks.push_back(t.dim() == 2 ? t : t.reshape({1, -1}));
+    cols += blocks.back().sizes()[1];
+  }
+  std::vector<Tensor> rows;
+  int64_t before = 0;
+  for (const Tensor& b : blocks) {
+    const int64_t h = b.sizes()[0], w = b.sizes()[1];
+    rows.push_back(torsh::cat(
+        {torsh::zeros({h, before}, dt), b.to(dt), torsh::zeros({h, cols - before - w}, dt)}, 1));
+    before += w;
+  }
+  return torsh::cat(rows, 0);
+}
+
+}  // namespace torsh::native

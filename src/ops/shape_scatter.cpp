@@ -1,0 +1,148 @@
+// unfold (a view of sliding windows) and its backward, narrow_copy, select_scatter,
+// slice_scatter, tril_indices and triu_indices.
+#include <algorithm>
+
+#include "ops/shape.h"
+#include "torsh/generated/functions.h"
+#include "torsh/generated/native.h"
+#include "torsh/ops.h"
+
+namespace torsh::native {
+
+namespace {
+using detail::shape_str;
+using detail::wrap_dim;
+}  // namespace
+
+Tensor unfold(const Tensor& self, int64_t dimension, int64_t size, int64_t step) {
+  const int64_t nd = self.dim();
+  const int64_t d = wrap_dim(dimension, nd, "unfold");
+  const int64_t n = nd == 0 ? 1 : self.sizes()[d];
+  TORSH_CHECK(size <= n, "maximum size for tensor at dimension ", d, " is ", n, " but size is ",
+              size);
+  TORSH_CHECK(step > 0, "step is ", step, " but must be > 0");
+  SizeVec sizes, strides;
+  if (nd == 0) {
+    sizes.push_back(size);
+    strides.push_back(1);
+  } else {
+    sizes = SizeVec(self.sizes());
+    strides = SizeVec(self.strides());
+    sizes[d] = (n - size) / step + 1;
+    strides[d] = self.strides()[d] * step;
+    sizes.push_back(size);
+    strides.push_back(self.strides()[d]);
+  }
+  return Tensor(make_intrusive<TensorImpl>(self.unsafeGetTensorImpl()->storage(), self.dtype(),
+                                           sizes, strides, self.storage_offset()));
+}
+
+Tensor unfold_backward(const Tensor& grad_in, IntArrayRef input_sizes, int64_t dim, int64_t size,
+                       int64_t step) {
+  Tensor g = torsh::zeros(input_sizes, grad_in.dtype());
+  if (g.numel() == 0 || grad_in.numel() == 0) return g;
+  if (input_sizes.empty()) return grad_in.sum().reshape({});  // a 0-dim input's one window
+  const int64_t d = wrap_dim(dim, static_cast<int64_t>(input_sizes.size()), "unfold_backward");
+  // Window i of grad_in (dim d of it, the window's elements last) adds into g[i*step, +size).
+  for (int64_t i = 0; i < grad_in.sizes()[d]; ++i) {
+    Tensor w = native::narrow(g, d, i * step, size);
+    w.add_(grad_in.select(d, i).movedim(-1, d));
+  }
+  return g;
+}
+
+void narrow_copy_out(Tensor& out, const Tensor& self, int64_t dim, int64_t start, int64_t length) {
+  // torch checks a too-large dim with an internal assert (a RuntimeError), unlike narrow.
+  TORSH_CHECK(dim < self.dim(), "narrow_copy(): Expected dim < self.dim() (", self.dim(),
+              "), but got ", dim);
+  detail_shape::assign_out(out, native::narrow(self, dim, start, length).clone(), "narrow_copy");
+}
+
+Tensor select_scatter(const Tensor& self, const Tensor& src, int64_t dim, int64_t index) {
+  Tensor out = self.clone();
+  Tensor slice = native::select(out, dim, index);
+  TORSH_CHECK(slice.sizes().equals(src.sizes()),
+              "expected src to have a size equal to the slice of self. src size = ",
+              shape_str(src.sizes()), ", slice size = ", shape_str(slice.sizes()));
+  slice.copy_(src);
+  return out;
+}
+
+Tensor slice_scatter(const Tensor& self, const Tensor& src, int64_t dim,
+                     std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) {
+  TORSH_CHECK(step > 0, "slice_scatter(): slice step must be positive");
+  Tensor out = self.clone();
+  Tensor slice = native::slice(out, dim, start, end, step);
+  TORSH_CHECK(slice.sizes().equals(src.sizes()),
+              "expected src to have a size equal to the slice of self. src size = ",
+              shape_str(src.sizes()), ", slice size = ", shape_str(slice.sizes()));
+  slice.copy_(src);
+  return out;
+}
+
+namespace {
+// The [2, count] coordinates (row-major) of the lower (upper=false) or upper triangle.
+Tensor tri_indices(int64_t row, int64_t col, int64_t offset, TensorOptions options, bool upper) {
+  const char* op = upper ? "triu_indices" : "tril_indices";
+  TORSH_CHECK(row >= 0, "row must be non-negative, got", row);
+  TORSH_CHECK(col >= 0, "col must be non-negative, got", col);
+  const ScalarType dt = options.has_dtype() ? options.dtype() : kLong;
+  TORSH_CHECK(dt == kLong || dt == kInt, "\"", op, "\" not implemented for '", scalar_type_name(dt),
+              "'");
+  std::vector<int64_t> rs, cs;
+  for (int64_t i = 0; i < row; ++i) {
+    for (int64_t j = 0; j < col; ++j) {
+      if (upper ? j - i >= offset : j - i <= offset) {
+        rs.push_back(i);
+        cs.push_back(j);
+      }
+    }
+  }
+  const int64_t n = static_cast<int64_t>(rs.size());
+  rs.insert(rs.end(), cs.begin(), cs.end());
+  return torsh::tensor(rs, TensorOptions(kLong)).reshape({2, n}).to(dt);
+}
+}  // namespace
+
+Tensor tril_indices(int64_t row, int64_t col, int64_t offset, TensorOptions options) {
+  return tri_indices(row, col, offset, options, false);
+}
+
+Tensor triu_indices(int64_t row, int64_t col, int64_t offset, TensorOptions options) {
+  return tri_indices(row, col, offset, options, true);
+}
+
+}  // namespace torsh::native
+
+namespace torsh::native {
+
+Tensor as_strided(const Tensor& self, IntArrayRef size, IntArrayRef stride,
+                  std::optional<int64_t> storage_offset) {
+  TORSH_CHECK(size.size() == stride.size(), "mismatch in length of strides and shape");
+  for (int64_t s : stride) {
+    TORSH_CHECK(s >= 0,
+                "as_strided: Negative strides are not supported at the moment, got "
+                "strides: ",
+                detail::shape_str(stride));
+  }
+  const int64_t off = storage_offset.value_or(self.storage_offset());
+  TORSH_CHECK(off >= 0, "Tensor: invalid storage offset ", off);
+  int64_t last = off, empty = 0;
+  for (size_t i = 0; i < size.size(); ++i) {
+    TORSH_CHECK(size[i] >= 0, "Trying to create tensor with negative dimension ", size[i], ": ",
+                detail::shape_str(size));
+    if (size[i] == 0) empty = 1;
+    last += (size[i] - 1) * stride[i];
+  }
+  const int64_t es = self.element_size();
+  const int64_t have = static_cast<int64_t>(self.unsafeGetTensorImpl()->storage()->nbytes());
+  const int64_t need = empty ? 0 : (last + 1) * es;
+  TORSH_CHECK(need <= have, "setStorage: sizes ", detail::shape_str(size), ", strides ",
+              detail::shape_str(stride), ", storage offset ", off, ", and itemsize ", es,
+              " requiring a storage size of ", need, " are out of bounds for storage of size ",
+              have);
+  return Tensor(make_intrusive<TensorImpl>(self.unsafeGetTensorImpl()->storage(), self.dtype(),
+                                           size, stride, off));
+}
+
+}  // namespace torsh::native
