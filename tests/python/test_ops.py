@@ -11,6 +11,7 @@ import yaml
 import torsh
 from conftest import ROOT
 import samples_index
+import samples_reduce2
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
@@ -433,7 +434,8 @@ def samples_index_select(meta, rng):
 
 
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
-SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items()]
+SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items(),
+                                                      *vars(samples_reduce2).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
@@ -543,6 +545,8 @@ def test_inplace_and_out(entry):
             kwargs = {"min": -1, "max": 1}
         if kind in INDEX_FAMILY:
             extra, kwargs = index_family_operands(kind, rng, dt)
+        if kind == "cumulative":
+            extra = [1]  # dim
 
         def inplace(lib):
             def f(a, *rest, **kw):
