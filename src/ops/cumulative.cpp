@@ -1,6 +1,9 @@
 // Cumulative ops along one dim: cumsum, cumprod, logcumsumexp (scans) and cummax, cummin
 // (running extremes with indices): dtype rules, outputs, checks; the kernels are per device, the
 // CPU's in cpu/cumulative_kernels.cpp.
+#include <algorithm>
+#include <vector>
+
 #include "ops/stubs_cumulative.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -76,6 +79,40 @@ std::tuple<Tensor, Tensor> cummax(const Tensor& self, int64_t dim) {
 }
 std::tuple<Tensor, Tensor> cummin(const Tensor& self, int64_t dim) {
   return cum_extreme(self, dim, false);
+}
+
+void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
+              const std::optional<Tensor>& prepend, const std::optional<Tensor>& append) {
+  // Written with differentiable ops (torch's composite): narrowed differences, n times.
+  TORSH_CHECK(self.dim() >= 1, "diff expects input to be at least one-dimensional");
+  for (const auto* t : {&prepend, &append}) {
+    TORSH_CHECK(!t->has_value() || (*t)->dim() == self.dim(),
+                "diff expects prepend or append to be the same dimension as input");
+  }
+  const int64_t d = detail::wrap_dim(dim, self.dim(), "diff");
+  Tensor r = self;
+  if (n == 0) {
+    r = self.clone();
+  } else if (prepend || append) {
+    std::vector<Tensor> parts;
+    if (prepend) parts.push_back(*prepend);
+    parts.push_back(self);
+    if (append) parts.push_back(*append);
+    r = torsh::cat(parts, d);
+  }
+  const int64_t steps = std::min(n, r.sizes()[d]);
+  for (int64_t i = 0, len = r.sizes()[d] - 1; i < steps; ++i, --len) {
+    Tensor hi = r.narrow(d, 1, len), lo = r.narrow(d, 0, len);
+    r = r.dtype() == kBool ? torsh::ne(hi, lo) : torsh::sub(hi, lo);
+  }
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  TORSH_CHECK(out.dtype() == r.dtype(), "diff(): expected out= of dtype ",
+              scalar_type_name(r.dtype()), ", got ", scalar_type_name(out.dtype()));
+  out.resize_(r.sizes());
+  out.copy_(r);
 }
 
 }  // namespace torsh::native

@@ -134,3 +134,26 @@ def samples_cumulative(meta, rng):
     x = make(values(rng, (2, 3), "float32"), "float32")
     yield (x, 2), {}, "[dim out of range]"
     yield (x,), {}, "[no dim]"
+
+
+def samples_diff(meta, rng):
+    """diff(input, n, dim, prepend, append): every layout, n beyond the size, bool (xor),
+    prepend/append with promotion, bad inputs."""
+    for dt in FLOATS + ["int64", "int32", "uint8", "bool"]:
+        x = make(values(rng, (3, 5), dt), dt)
+        for n, d in [(1, -1), (2, 1), (1, 0), (0, -1), (5, 1), (-1, 0)]:
+            yield (x, n, d), {}, f"[{dt} n={n} dim={d}]"
+        for label, y in layouts(rng, dt):
+            yield (y,), {}, f"[{dt},{label}]"
+            if y.t.dim() >= 1:
+                yield (y, 1, 0), {}, f"[{dt},{label} dim=0]"
+        p = make(values(rng, (3, 2), dt), dt)
+        yield (x,), {"prepend": p, "append": p}, f"[{dt} prepend+append]"
+        yield (x, 2), {"append": p}, f"[{dt} append n=2]"
+        yield (x, 0), {"prepend": p}, f"[{dt} prepend n=0]"
+    x = make(values(rng, (3, 4), "float32"), "float32")
+    yield (x, 1, 1), {"prepend": make(values(rng, (3, 1), "int64"), "int64")}, "[promote]"
+    yield (x,), {"prepend": make(values(rng, (4,), "float32"), "float32")}, "[bad prepend dims]"
+    yield (make(values(rng, (), "float32"), "float32"),), {}, "[0-dim]"
+    yield (x, 1, 2), {}, "[dim out of range]"
+    yield (x, 1, 0), {"append": make(values(rng, (2, 3), "float32"), "float32")}, "[bad append]"
