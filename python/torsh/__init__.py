@@ -76,3 +76,8 @@ def _tensor_nonzero(self, *, as_tuple=False):
 
 
 Tensor.nonzero = _tensor_nonzero
+
+from torsh._norm import norm, _tensor_norm  # noqa: E402  (torch.norm's Python front end)
+
+Tensor.norm = _tensor_norm
+from torsh import linalg  # noqa: F401,E402

@@ -13,6 +13,7 @@ from conftest import ROOT
 import samples_index
 import samples_math
 import samples_shape
+import samples_reduce2
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
@@ -437,7 +438,8 @@ def samples_index_select(meta, rng):
 SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
 SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items(),
                                                    *vars(samples_math).items(),
-                                                   *vars(samples_shape).items()]
+                                                   *vars(samples_shape).items(),
+                                                   *vars(samples_reduce2).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
@@ -550,6 +552,8 @@ def test_inplace_and_out(entry):
             extra = [1]
         if kind in INDEX_FAMILY:
             extra, kwargs = index_family_operands(kind, rng, dt)
+        if kind == "cumulative":
+            extra = [1]  # dim
 
         def inplace(lib):
             def f(a, *rest, **kw):

@@ -3,6 +3,8 @@
 // and adds it to ensure_kernels_registered (ops/stubs.cpp).
 #include "ops/cpu/kernels.h"
 #include "ops/functors/kernels.h"
+#include "ops/stubs_cumulative.h"
+#include "ops/stubs_stats.h"
 
 namespace torsh::detail {
 
@@ -21,6 +23,8 @@ void register_cpu_kernels() {
   min_all_stub.set(kCPU, &cpu::min_all_kernel);
   argmax_stub.set(kCPU, &cpu::argmax_kernel);
   argmin_stub.set(kCPU, &cpu::argmin_kernel);
+  cpu::register_stats_kernels();
+  cpu::register_cumulative_kernels();
 
   copy_stub.set(kCPU, &cpu::copy_kernel);
   fill_stub.set(kCPU, &cpu::fill_kernel);

@@ -1,0 +1,81 @@
+"""torch.linalg: the norms (vector_norm, matrix_norm for 'fro' and ord 1, -1, inf, -inf).
+The SVD-based norms (matrix 'nuc', 2, -2) are left for the linalg ops and raise."""
+import math
+
+from torsh import _C
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """torch.linalg.vector_norm: the ord-norm of x over dim (every dim when None)."""
+    if isinstance(dim, int):
+        dim = [dim]
+    kw = {}
+    if dtype is not None:
+        kw["dtype"] = dtype
+    if out is not None:
+        kw["out"] = out
+    return _C.linalg_vector_norm(x, ord, dim, keepdim, **kw)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    """torch.linalg.matrix_norm: 'fro' or ord in (1, -1, inf, -inf) over the two dims."""
+    if not isinstance(A, _C.Tensor):
+        raise TypeError(f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type(A).__name__}")
+    if isinstance(ord, str):
+        if ord not in ("fro", "nuc"):
+            raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    else:
+        if abs(ord) not in (1.0, 2.0, math.inf):
+            raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    if A.dim() < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                           "dimensions.")
+    dim = list(dim)
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {tuple(dim)}")
+    nd = A.dim()
+    for d in dim:
+        if d < -nd or d >= nd:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, "
+                             f"{nd - 1}], but got {d})")
+    dim = [d + nd if d < 0 else d for d in dim]
+    if dim[0] == dim[1]:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, "
+                           f"{dim[1]})")
+    if not A.is_floating_point():
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor "
+                           f"as input. Got {str(A.dtype)[6:].capitalize()}")
+    if ord == "nuc" or (not isinstance(ord, str) and abs(ord) == 2.0):
+        raise RuntimeError(f"linalg.matrix_norm: ord={ord!r} needs the singular values (SVD), "
+                           "not implemented in torsh yet")
+    if ord == "fro":
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype, out=out)
+    if abs(ord) == math.inf:
+        dim = [dim[1], dim[0]]
+    d0, d1 = dim
+    if not keepdim and d0 < d1:
+        d1 -= 1
+    s = vector_norm(A, 1.0, [d0], keepdim, dtype=dtype)
+    kw = {} if out is None else {"out": out}
+    return _C.amax(s, d1, keepdim, **kw) if ord > 0 else _C.amin(s, d1, keepdim, **kw)
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+    """torch.linalg.norm: a vector norm (ord a number or None, dim an int or None on 1-D) or a
+    matrix norm (ord a string, or dim a 2-tuple, or 2-D input with ord given)."""
+    if dim is not None:
+        dim = [dim] if isinstance(dim, int) else list(dim)
+        if len(dim) not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                               f"Got {dim}")
+    elif ord is not None and A.dim() not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be "
+                           f"1D or 2D. Got {A.dim()}D.")
+    if ord is not None and ((dim is not None and len(dim) == 2) or
+                            (dim is None and A.dim() == 2)):
+        return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype,
+                           out=out)
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.norm: ord={ord!r} needs a 2-D input or a 2-tuple dim")
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)

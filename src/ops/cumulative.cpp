@@ -1,0 +1,118 @@
+// Cumulative ops along one dim: cumsum, cumprod, logcumsumexp (scans) and cummax, cummin
+// (running extremes with indices): dtype rules, outputs, checks; the kernels are per device, the
+// CPU's in cpu/cumulative_kernels.cpp.
+#include <algorithm>
+#include <vector>
+
+#include "ops/stubs_cumulative.h"
+#include "torsh/generated/functions.h"
+#include "torsh/generated/native.h"
+
+namespace torsh::detail {
+KernelStub<ScanKernel> scan_stub;
+KernelStub<CumExtremeKernel> cum_extreme_stub;
+}  // namespace torsh::detail
+
+namespace torsh::native {
+
+namespace {
+bool shares_memory(const Tensor& a, const Tensor& b) {
+  return a.defined() && b.defined() &&
+         a.unsafeGetTensorImpl()->storage().get() == b.unsafeGetTensorImpl()->storage().get();
+}
+
+// out = scan of self along dim, computed in out's dtype when out is given (torch casts the
+// input to the result's dtype), else in dtype, else int64 for integers and bool.
+void scan_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<ScalarType> dtype,
+              detail::ScanOp op, const char* name) {
+  const int64_t d = detail::wrap_dim(dim, self.dim(), name);
+  if (out.defined() && dtype) {
+    TORSH_CHECK(*dtype == out.dtype(), "Expected out tensor to have dtype ",
+                scalar_type_name(*dtype), ", but got ", scalar_type_name(out.dtype()), " instead");
+  }
+  const ScalarType rt = out.defined() ? out.dtype()
+                        : dtype       ? *dtype
+                        : is_integral(self.dtype(), true) && op != detail::ScanOp::kLogSumExp
+                            ? kLong
+                            : self.dtype();
+  TORSH_CHECK(rt != kBool, "\"", name, "_out_cpu\" not implemented for 'Bool'");
+  if (op == detail::ScanOp::kLogSumExp) {
+    TORSH_CHECK(is_floating_point(rt), "\"logcumsumexp_out_cpu\" not implemented for '",
+                scalar_type_name(rt), "'");
+  }
+  Tensor in = self.dtype() == rt ? self : self.to(rt);
+  if (!out.defined()) {
+    out = torsh::empty(self.sizes(), TensorOptions().dtype(rt));
+  } else if (shares_memory(out, in) && !out.is_same(in)) {
+    Tensor tmp;
+    scan_out(tmp, in, d, std::nullopt, op, name);
+    out.resize_(self.sizes());
+    out.copy_(tmp);
+    return;
+  } else if (!out.is_same(in)) {
+    out.resize_(self.sizes());
+  }
+  detail::scan_stub(self.device().type, name)(out, in, d, op);
+}
+
+std::tuple<Tensor, Tensor> cum_extreme(const Tensor& self, int64_t dim, bool is_max) {
+  const char* name = is_max ? "cummax" : "cummin";
+  const int64_t d = detail::wrap_dim(dim, self.dim(), name);
+  Tensor values = torsh::empty(self.sizes(), TensorOptions().dtype(self.dtype()));
+  Tensor indices = torsh::empty(self.sizes(), TensorOptions().dtype(kLong));
+  detail::cum_extreme_stub(self.device().type, name)(values, indices, self, d, is_max);
+  return {values, indices};
+}
+}  // namespace
+
+void cumsum_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
+  scan_out(out, self, dim, dtype, detail::ScanOp::kSum, "cumsum");
+}
+void cumprod_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
+  scan_out(out, self, dim, dtype, detail::ScanOp::kProd, "cumprod");
+}
+void logcumsumexp_out(Tensor& out, const Tensor& self, int64_t dim) {
+  scan_out(out, self, dim, std::nullopt, detail::ScanOp::kLogSumExp, "logcumsumexp");
+}
+std::tuple<Tensor, Tensor> cummax(const Tensor& self, int64_t dim) {
+  return cum_extreme(self, dim, true);
+}
+std::tuple<Tensor, Tensor> cummin(const Tensor& self, int64_t dim) {
+  return cum_extreme(self, dim, false);
+}
+
+void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
+              const std::optional<Tensor>& prepend, const std::optional<Tensor>& append) {
+  // Written with differentiable ops (torch's composite): narrowed differences, n times.
+  TORSH_CHECK(self.dim() >= 1, "diff expects input to be at least one-dimensional");
+  for (const auto* t : {&prepend, &append}) {
+    TORSH_CHECK(!t->has_value() || (*t)->dim() == self.dim(),
+                "diff expects prepend or append to be the same dimension as input");
+  }
+  const int64_t d = detail::wrap_dim(dim, self.dim(), "diff");
+  Tensor r = self;
+  if (n == 0) {
+    r = self.clone();
+  } else if (prepend || append) {
+    std::vector<Tensor> parts;
+    if (prepend) parts.push_back(*prepend);
+    parts.push_back(self);
+    if (append) parts.push_back(*append);
+    r = torsh::cat(parts, d);
+  }
+  const int64_t steps = std::min(n, r.sizes()[d]);
+  for (int64_t i = 0, len = r.sizes()[d] - 1; i < steps; ++i, --len) {
+    Tensor hi = r.narrow(d, 1, len), lo = r.narrow(d, 0, len);
+    r = r.dtype() == kBool ? torsh::ne(hi, lo) : torsh::sub(hi, lo);
+  }
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  TORSH_CHECK(out.dtype() == r.dtype(), "diff(): expected out= of dtype ",
+              scalar_type_name(r.dtype()), ", got ", scalar_type_name(out.dtype()));
+  out.resize_(r.sizes());
+  out.copy_(r);
+}
+
+}  // namespace torsh::native
