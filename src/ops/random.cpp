@@ -175,6 +175,14 @@ Tensor& random_(Tensor& self, int64_t from, std::optional<int64_t> to,
     random_range(self, static_cast<uint64_t>(hi) - static_cast<uint64_t>(from), from, generator);
     return self;
   }
+  if (from == std::numeric_limits<int64_t>::min()) {
+    // torch's full 64-bit range: the raw draw as an int64, converted (unchecked)
+    TORSH_CHECK(t == kLong || t == kDouble || t == kFloat || t == kBFloat16,
+                "random_(): random_full_64_bits_range_kernel_cpu handles only int64, double, "
+                "float and bfloat16");
+    if (self.numel() > 0) random_range(self, 0, 0, generator);
+    return self;
+  }
   // [from, the largest integer the dtype holds exactly]
   int64_t to_inc = 0;
   if (is_floating_point(t)) {

@@ -340,6 +340,12 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
     const int64_t lo = index.min().item<int64_t>(), hi = index.max().item<int64_t>();
     TORSH_CHECK_INDEX(lo >= 0 && hi < size, "index out of range in self");
   }
+  if (self.dim() > 1 && index.numel() > 0) {
+    // torch adds slice by slice, checking each index before its add converts alpha: a bad
+    // first index is reported before a bad alpha.
+    const int64_t first = index.reshape({-1})[0].item<int64_t>();
+    TORSH_CHECK_INDEX(first >= 0 && first < self.sizes()[d], "index out of range in self");
+  }
   detail::check_scalar_fits(alpha, out.dtype());  // torch's checked conversion of alpha
   if (index.numel() == 0) return;  // nothing to add (torch checks no slice shapes then)
   Tensor o1 = as_1d(out);

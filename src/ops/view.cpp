@@ -226,6 +226,12 @@ Tensor expand(const Tensor& self, IntArrayRef size, bool /*implicit*/) {
       strides[i] = 0;
     }
   }
+  // torch multiplies the sizes in order with an overflow check, a zero size notwithstanding.
+  int64_t numel = 1;
+  for (int64_t s : sizes) {
+    TORSH_CHECK(!__builtin_mul_overflow(numel, s, &numel),
+                "expand(): numel: integer multiplication overflow");
+  }
   return make_view(self, sizes, strides, self.storage_offset());
 }
 

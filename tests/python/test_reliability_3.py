@@ -96,3 +96,25 @@ def test_linspace_one_step_keeps_int64_start():
 def test_int64_repr_exact(vals):
     assert repr(torsh.tensor(vals)) == repr(torch.tensor(vals))
     assert str(torsh.tensor(vals[0])) == str(torch.tensor(vals[0]))
+
+
+# ---- fuzz seed 27182818 -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16", "int64", "int32", "int16", "float16", "bool"])
+def test_random_full_64bit_range(dtype):
+    """random_(-2**63) without `to`: the raw 64-bit draw as an int64, converted, for every dtype."""
+    def f(L):
+        L.manual_seed(3)
+        return L.zeros(3, 1, 5, dtype=getattr(L, dtype))[::2].random_(-2**63, None)
+    same(f)
+
+
+@pytest.mark.parametrize("index", [[-2, 2, 0], [0, 2, 9], [0, 2, 1]])
+def test_index_add_first_index_before_alpha(index):
+    same(lambda L: L.zeros(4, 1, 5, dtype=L.int32).index_add_(
+        2, L.tensor(index), L.ones(4, 1, 3, dtype=L.int32), alpha=float("inf")))
+
+
+def test_expand_numel_overflow_with_zero_size():
+    same(lambda L: L.zeros(10, 0, 1, 5, 1, dtype=L.int64)[::2].expand(
+        [2**62, 5, 0, 1, 5, 1]).shape)
