@@ -1,6 +1,7 @@
 // unfold (a view of sliding windows) and its backward, narrow_copy, select_scatter,
 // slice_scatter, tril_indices and triu_indices.
 #include <algorithm>
+#include <limits>
 
 #include "ops/shape.h"
 #include "torsh/generated/functions.h"
@@ -89,18 +90,37 @@ Tensor tri_indices(int64_t row, int64_t col, int64_t offset, TensorOptions optio
   const ScalarType dt = options.has_dtype() ? options.dtype() : kLong;
   TORSH_CHECK(dt == kLong || dt == kInt, "\"", op, "\" not implemented for '", scalar_type_name(dt),
               "'");
-  std::vector<int64_t> rs, cs;
-  for (int64_t i = 0; i < row; ++i) {
-    for (int64_t j = 0; j < col; ++j) {
-      if (upper ? j - i >= offset : j - i <= offset) {
-        rs.push_back(i);
-        cs.push_back(j);
-      }
+  // Row i holds clamp(i + offset + 1, 0, col) entries (lower) or clamp(col - offset - i, 0,
+  // col) (upper): the total is a sum of a clamped run of consecutive integers, computed in closed
+  // form, so a huge request fails in the allocator (as torch) instead of looping over its rows.
+  using i128 = __int128;
+  const auto prefix = [col](i128 x) -> i128 {  // sum of clamp(t, 0, col) for t <= x
+    if (x <= 0) return 0;
+    if (x <= col) return x * (x + 1) / 2;
+    return i128(col) * (col + 1) / 2 + (x - col) * col;
+  };
+  const i128 first = upper ? i128(col) - offset - (row - 1) : i128(offset) + 1;
+  const i128 last = upper ? i128(col) - offset : i128(offset) + row;
+  const i128 total = row == 0 ? 0 : prefix(last) - prefix(first - 1);
+  TORSH_CHECK(total <= std::numeric_limits<int64_t>::max() / 2, op,
+              "(): the result's size overflows: ", row, " x ", col);
+  const auto n = static_cast<int64_t>(total);
+  Tensor out = torsh::empty({2, n}, TensorOptions(kLong));
+  int64_t* rs = out.data_ptr<int64_t>();
+  int64_t* cs = rs + n;
+  // only rows with entries are visited (at most n of them)
+  const i128 i0 = upper ? 0 : std::max<i128>(0, -i128(offset));
+  const i128 i1 = upper ? std::min<i128>(row, i128(col) - offset) : i128(row);
+  int64_t k = 0;
+  for (i128 i = i0; i < i1; ++i) {
+    const i128 lo = upper ? std::max<i128>(0, i + offset) : 0;
+    const i128 hi = upper ? i128(col) : std::min<i128>(col, i + offset + 1);
+    for (i128 j = lo; j < hi; ++j, ++k) {
+      rs[k] = static_cast<int64_t>(i);
+      cs[k] = static_cast<int64_t>(j);
     }
   }
-  const int64_t n = static_cast<int64_t>(rs.size());
-  rs.insert(rs.end(), cs.begin(), cs.end());
-  return torsh::tensor(rs, TensorOptions(kLong)).reshape({2, n}).to(dt);
+  return out.to(dt);
 }
 }  // namespace
 

@@ -118,3 +118,11 @@ def test_index_add_first_index_before_alpha(index):
 def test_expand_numel_overflow_with_zero_size():
     same(lambda L: L.zeros(10, 0, 1, 5, 1, dtype=L.int64)[::2].expand(
         [2**62, 5, 0, 1, 5, 1]).shape)
+
+
+@pytest.mark.parametrize("fn", ["tril_indices", "triu_indices"])
+@pytest.mark.parametrize("args", [(4, 3, 1), (3, 5, -2), (5, 5, 10), (2**40, 7, 2**40),
+                                  (2**40, 7, -2**41)])
+def test_tri_indices_huge_sizes_fail_fast(fn, args):
+    """Huge requests fail in the allocator (or are empty) at once, as torch, never loop."""
+    same(lambda L: getattr(L, fn)(*args).shape)
