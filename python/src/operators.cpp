@@ -151,18 +151,11 @@ PyObject* matmul_slot(PyObject* a, PyObject* b) {
   }
 }
 
-PyObject* negative_slot(PyObject* a) {
+// `-t` and `~t` as number slots.
+template <Tensor (Tensor::*Fn)() const>
+PyObject* unary_slot(PyObject* a) {
   try {
-    return wrap(peek_tensor(a)->neg()).release().ptr();
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
-}
-
-PyObject* invert_slot(PyObject* a) {
-  try {
-    return wrap(peek_tensor(a)->bitwise_not()).release().ptr();
+    return wrap((peek_tensor(a)->*Fn)()).release().ptr();
   } catch (...) {
     set_python_error();
     return nullptr;
@@ -223,8 +216,8 @@ void register_operators(py::class_<Tensor>& cls) {
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
   for (const SlotOp& op : kSlotOps) type->tp_as_number->*op.slot = op.fn;
   type->tp_as_number->nb_matrix_multiply = matmul_slot;
-  type->tp_as_number->nb_negative = negative_slot;
-  type->tp_as_number->nb_invert = invert_slot;
+  type->tp_as_number->nb_negative = unary_slot<&Tensor::neg>;
+  type->tp_as_number->nb_invert = unary_slot<&Tensor::bitwise_not>;
   type->tp_richcompare = richcompare_slot;
   PyType_Modified(type);
 }

@@ -1,5 +1,7 @@
 // Entry points of the functor kernels: build the iterator (promotion, broadcasting, output
 // allocation; inputs converted per block in the loop), run the kernel, hand the output back.
+#include <initializer_list>
+
 #include "ops/functors/kernels.h"
 
 #include "ops/stub.h"
@@ -22,8 +24,27 @@ KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
   return fn;
 }
 
+namespace {
+// Runs kernel over a built iterator with the call's arguments, then hands the output back.
+void run(const char* op, TensorIter& it, DeviceType d, KernelId kernel, KernelArgs args) {
+  args.op = op;
+  kernel_for(kernel, d, op)(it, args);
+  it.finish();
+}
+
+// A predicate over the promoted inputs, stored as bool (or cast into out='s dtype).
+void bool_op(const char* op, Tensor& out, std::initializer_list<const Tensor*> inputs,
+             KernelId kernel) {
+  TensorIterConfig config(op);
+  config.add_output(out);
+  for (const Tensor* t : inputs) config.add_input(*t);
+  auto it = config.promote_inputs_to_common_dtype().output_dtype(kBool).cast_in_loop().build();
+  run(op, it, (*inputs.begin())->device().type, kernel, {});
+}
+}  // namespace
+
 void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel,
-              const KernelArgs& call_args) {
+              const KernelArgs& args) {
   // PyTorch's unary ops that keep the input dtype write only into outputs of that dtype; the
   // float ones (exp, sin, ...) cast into any output the result can be cast to.
   TORSH_CHECK(to_float || !out.defined() || out.dtype() == self.dtype(), op, "(): Found dtype ",
@@ -35,10 +56,7 @@ void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, Ke
                 .promote_integer_inputs_to_float(to_float)
                 .cast_in_loop()
                 .build();
-  KernelArgs args = call_args;
-  args.op = op;
-  kernel_for(kernel, self.device().type, op)(it, args);
-  it.finish();
+  run(op, it, self.device().type, kernel, args);
 }
 
 void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool to_float,
@@ -51,40 +69,16 @@ void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bo
                 .promote_integer_inputs_to_float(to_float)
                 .cast_in_loop()
                 .build();
-  KernelArgs named = args;
-  named.op = op;
-  kernel_for(kernel, a.device().type, op)(it, named);
-  it.finish();
+  run(op, it, a.device().type, kernel, args);
 }
 
 void unary_bool_op(const char* op, Tensor& out, const Tensor& self, KernelId kernel) {
-  auto it = TensorIterConfig(op)
-                .add_output(out)
-                .add_input(self)
-                .promote_inputs_to_common_dtype()
-                .output_dtype(kBool)
-                .cast_in_loop()
-                .build();
-  KernelArgs args;
-  args.op = op;
-  kernel_for(kernel, self.device().type, op)(it, args);
-  it.finish();
+  bool_op(op, out, {&self}, kernel);
 }
 
 void binary_bool_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b,
                     KernelId kernel) {
-  auto it = TensorIterConfig(op)
-                .add_output(out)
-                .add_input(a)
-                .add_input(b)
-                .promote_inputs_to_common_dtype()
-                .output_dtype(kBool)
-                .cast_in_loop()
-                .build();
-  KernelArgs args;
-  args.op = op;
-  kernel_for(kernel, a.device().type, op)(it, args);
-  it.finish();
+  bool_op(op, out, {&a, &b}, kernel);
 }
 
 }  // namespace torsh::detail
