@@ -43,6 +43,8 @@ void set_python_error() {
     PyErr_SetString(PyExc_TypeError, e.what());
   } catch (const torsh::ValueError& e) {
     PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const torsh::NotImplementedError& e) {
+    PyErr_SetString(PyExc_NotImplementedError, e.what());
   } catch (const torsh::Error& e) {
     PyErr_SetString(PyExc_RuntimeError, e.what());
   } catch (...) {

@@ -151,11 +151,19 @@ PyObject* matmul_slot(PyObject* a, PyObject* b) {
   }
 }
 
+Tensor neg_op(const Tensor& t) { return t.neg(); }
+// torch's `~` refuses floating tensors with a TypeError before reaching bitwise_not.
+Tensor invert_op(const Tensor& t) {
+  TORSH_CHECK_TYPE(!t.is_floating_point(),
+                   "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
+  return t.bitwise_not();
+}
+
 // `-t` and `~t` as number slots.
-template <Tensor (Tensor::*Fn)() const>
+template <Tensor (*Fn)(const Tensor&)>
 PyObject* unary_slot(PyObject* a) {
   try {
-    return wrap((peek_tensor(a)->*Fn)()).release().ptr();
+    return wrap(Fn(*peek_tensor(a))).release().ptr();
   } catch (...) {
     set_python_error();
     return nullptr;
@@ -200,7 +208,7 @@ void register_operators(py::class_<Tensor>& cls) {
              return py::cast(matmul(a, b.cast<const Tensor&>()));
            })
       .def("__neg__", [](const Tensor& t) { return t.neg(); })
-      .def("__invert__", [](const Tensor& t) { return t.bitwise_not(); })
+      .def("__invert__", &invert_op)
       .def("__pos__", [](const Tensor& t) { return t; })
       .def("__abs__", [](const Tensor& t) { return t.abs(); });
   for (const InplaceOp& op : kInplaceOps) {
@@ -216,8 +224,8 @@ void register_operators(py::class_<Tensor>& cls) {
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
   for (const SlotOp& op : kSlotOps) type->tp_as_number->*op.slot = op.fn;
   type->tp_as_number->nb_matrix_multiply = matmul_slot;
-  type->tp_as_number->nb_negative = unary_slot<&Tensor::neg>;
-  type->tp_as_number->nb_invert = unary_slot<&Tensor::bitwise_not>;
+  type->tp_as_number->nb_negative = unary_slot<&neg_op>;
+  type->tp_as_number->nb_invert = unary_slot<&invert_op>;
   type->tp_richcompare = richcompare_slot;
   PyType_Modified(type);
 }

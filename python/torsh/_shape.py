@@ -96,6 +96,8 @@ def _T(self):
 
 
 def _mT(self):
+    if self.dim() == 0:  # torch 1.13 returns a 0-dim tensor's alias
+        return self.permute([])
     if self.dim() < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {self.dim()}-D tensor.")
@@ -112,6 +114,8 @@ def _H(self):
 
 
 def _mH(self):
+    if self.dim() == 0:  # torch 1.13 returns a 0-dim tensor's alias
+        return self.permute([])
     if self.dim() < 2:
         raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
                            f"Got {self.dim()}-D tensor.")

@@ -267,6 +267,10 @@ Tensor not_implemented_backward(const char* op) {
   throw Error(std::string("derivative for aten::") + op + " is not implemented");
 }
 
+Tensor not_implemented_formula(const char* op) {
+  throw NotImplementedError(std::string("the derivative for '") + op + "' is not implemented.");
+}
+
 Tensor scatter_reduce_backward(const Tensor& grad, const Tensor& self, int64_t dim,
                                const Tensor& index, const Tensor& src, const std::string& reduce,
                                bool include_self, const Tensor& result, int which) {

@@ -70,6 +70,8 @@ Tensor slice_backward_of(const Tensor& grad, const std::vector<int64_t>& sizes, 
                          std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
 /// Raises torch's error for ops without a derivative (scatter with reduce=).
 Tensor not_implemented_backward(const char* op);
+/// torch's `not_implemented("op")` derivative: NotImplementedError when backward reaches it.
+Tensor not_implemented_formula(const char* op);
 /// scatter_reduce: gradient of self (which = 0) or src (which = 1), as torch 1.13 for sum,
 /// mean, amax/amin (ties share the gradient) and prod.
 Tensor scatter_reduce_backward(const Tensor& grad, const Tensor& self, int64_t dim,

@@ -21,7 +21,23 @@ void check_floating(const char* op, const Tensor& t) {
 }
 
 Tensor scalar_like(double v) { return detail::wrap_scalar(Scalar(v)); }
+
+// signbit, isposinf and isneginf write only bool outputs (logical_not writes any dtype).
+void bool_only_out(const char* op, Tensor& out, const Tensor& self, detail::KernelId kernel) {
+  TORSH_CHECK(!out.defined() || out.dtype() == kBool, op, " does not support non-boolean outputs.");
+  detail::unary_bool_op(op, out, self, kernel);
+}
 }  // namespace
+
+void isposinf_out(Tensor& out, const Tensor& self) {
+  bool_only_out("isposinf", out, self, detail::KernelId::Unary_Isposinf);
+}
+void isneginf_out(Tensor& out, const Tensor& self) {
+  bool_only_out("isneginf", out, self, detail::KernelId::Unary_Isneginf);
+}
+void signbit_out(Tensor& out, const Tensor& self) {
+  bool_only_out("signbit", out, self, detail::KernelId::Unary_Signbit);
+}
 
 void round_decimals_out(Tensor& out, const Tensor& self, int64_t decimals) {
   check_floating("round", self);
@@ -113,15 +129,25 @@ void copysign_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
 }
 
 // clamp_min/clamp_max: maximum/minimum with the bound (a NaN bound gives NaN, unlike clamp).
+namespace {
+// clamp_min/clamp_max with a number: torch's clamp rules (the out dtype is the result dtype, the
+// bound must fit it), run as maximum/minimum with the bound.
+Tensor clamp_one_bound(const char* op, const Tensor& out, const Tensor& self, const Scalar& b) {
+  const Tensor bound = detail::wrap_scalar(b);
+  const ScalarType t = torsh::result_type(self, bound);
+  TORSH_CHECK(t != kBool, op, "(): not implemented for 'Bool'");
+  TORSH_CHECK(!out.defined() || out.dtype() == t, op, "(): Found dtype ",
+              scalar_type_name(out.dtype()), " but expected ", scalar_type_name(t));
+  detail::check_scalar_fits(b, t);
+  return bound;
+}
+}  // namespace
+
 void clamp_min_out(Tensor& out, const Tensor& self, const Scalar& min) {
-  const Tensor bound = detail::wrap_scalar(min);
-  TORSH_CHECK(torsh::result_type(self, bound) != kBool, "clamp_min(): not implemented for 'Bool'");
-  native::maximum_out(out, self, bound);
+  native::maximum_out(out, self, clamp_one_bound("clamp_min", out, self, min));
 }
 void clamp_max_out(Tensor& out, const Tensor& self, const Scalar& max) {
-  const Tensor bound = detail::wrap_scalar(max);
-  TORSH_CHECK(torsh::result_type(self, bound) != kBool, "clamp_max(): not implemented for 'Bool'");
-  native::minimum_out(out, self, bound);
+  native::minimum_out(out, self, clamp_one_bound("clamp_max", out, self, max));
 }
 
 void sinh_out(Tensor& out, const Tensor& self) {
@@ -139,6 +165,11 @@ Tensor clamp_min_tensor(const Tensor& self, const Tensor& min) {
 }
 Tensor clamp_max_tensor(const Tensor& self, const Tensor& max) {
   return torsh::clamp(self, std::optional<Tensor>(), std::optional<Tensor>(max));
+}
+
+Tensor clip_tensor(const Tensor& self, const std::optional<Tensor>& min,
+                   const std::optional<Tensor>& max) {
+  return torsh::clamp(self, min, max);
 }
 
 // torch's formula: weight below 1/2 counts from self, otherwise back from end.
@@ -168,6 +199,10 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
 }
 
 // self + value * tensor1 * tensor2, the product taken left to right as torch's kernel.
+// addcmul/addcdiv compute self + value * tensor1 (* or /) tensor2 in the common dtype of the
+// three tensors, float for float16/bfloat16 (rounded once at the end), as torch's kernels.
+static ScalarType compute_type(ScalarType t) { return t == kHalf || t == kBFloat16 ? kFloat : t; }
+
 Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
                const Scalar& value) {
   // torch converts value to an integer for integer inputs (2.5 acts as 2).
@@ -175,7 +210,10 @@ Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
   const ScalarType t = detail::result_type(ops, 3);
   TORSH_CHECK(t != kBool, "addcmul(): \"addcmul_cpu_out\" not implemented for 'Bool'");
   const Scalar v = is_floating_point(t) ? value : Scalar(value.to_long());
-  return torsh::add(self, torsh::mul(torsh::mul(tensor1, detail::wrap_scalar(v)), tensor2));
+  const ScalarType c = compute_type(t);
+  return torsh::add(self.to(c),
+                    torsh::mul(torsh::mul(tensor1.to(c), detail::wrap_scalar(v)), tensor2.to(c)))
+      .to(t);
 }
 
 Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
@@ -188,7 +226,12 @@ Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
               "+ value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is "
               "just the latter implementation: (input + value * tensor1 / tensor2), for all "
               "dtypes.");
-  return torsh::add(self, torsh::div(torsh::mul(tensor1, detail::wrap_scalar(value)), tensor2));
+  const Tensor* ops[3] = {&self, &tensor1, &tensor2};
+  const ScalarType t = detail::result_type(ops, 3);
+  const ScalarType c = compute_type(t);
+  return torsh::add(self.to(c), torsh::div(torsh::mul(tensor1.to(c), detail::wrap_scalar(value)),
+                                           tensor2.to(c)))
+      .to(t);
 }
 
 // torch's isclose: equal, or a finite |self - other| within atol + |rtol * other| (bool inputs

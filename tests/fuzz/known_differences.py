@@ -223,6 +223,15 @@ def _nonfinite_matmul(call, detail):
     return len(big) == 2 and float(big[0]) * float(big[1]) > limit / 64
 
 
+def _polygamma_wide_n(call, detail):
+    n = _num(_arg(call, 0, "n"))
+    return n is not None and not -2 ** 31 <= n < 2 ** 31
+
+
+def _slice_scatter_keywords(call, detail):
+    return bool({"start", "end"} & set(call["kwargs"]))
+
+
 RULES = [
     # (id, ops (None: any), class (None: any), detail substring or predicate(call, detail),
     #  reason)
@@ -336,6 +345,15 @@ RULES = [
      "with inf in the inputs, or products that overflow to inf, whether an inf - inf (NaN) "
      "arises depends on the BLAS kernel's summation order, which differs between torch's and "
      "torsh's batched paths"),
+    ("torch-sgn-backward", {"sgn"}, "VALUE", lambda call, detail: detail.startswith("grad"),
+     "torch 1.13's real sgn backward computes grad/|x| - (grad/x)*sgn(x), which is not 0 for "
+     "every gradient; torsh returns 0, the derivative of sgn (docs/bit_identical.md)"),
+    ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
+     "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
+     "NaN); torsh uses n as given"),
+    ("torch-slice-scatter-keywords", {"slice_scatter"}, None, _slice_scatter_keywords,
+     "torch 1.13 misreads slice_scatter's start/end passed as keywords (start=1, end=3 scatters "
+     "one element, [1:2]); torsh reads them as positional ones (docs/bit_identical.md)"),
 ]
 
 

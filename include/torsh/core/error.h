@@ -1,6 +1,6 @@
 #pragma once
 // Errors: torsh::Error and its subclasses map to Python's RuntimeError, IndexError,
-// TypeError and ValueError.
+// TypeError, ValueError and NotImplementedError.
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -24,6 +24,12 @@ class TypeError : public Error {
 };
 /// An argument with an invalid value; maps to Python's ValueError.
 class ValueError : public Error {
+ public:
+  using Error::Error;
+};
+/// A feature torch also leaves unimplemented (a missing derivative); maps to Python's
+/// NotImplementedError.
+class NotImplementedError : public Error {
  public:
   using Error::Error;
 };

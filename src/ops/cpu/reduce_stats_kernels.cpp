@@ -16,10 +16,10 @@ namespace {
 
 ScalarType input_dtype(const TensorIter& it) { return it.dtype(it.noutputs()); }
 
-// double for float and double inputs (as torch's CPU Welford), float for 16-bit ones.
+// double for every input dtype, as torch's CPU Welford (so 16-bit and float32 values near
+// their max do not overflow the squared deviations).
 template <typename T>
-using welford_t =
-    std::conditional_t<std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, float, double>;
+using welford_t = double;
 
 template <typename A>
 struct Welford {

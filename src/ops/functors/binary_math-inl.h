@@ -198,8 +198,9 @@ struct Logical {
   HWY_INLINE V operator()(D d, V a, V b) const {
     const V zero = hn::Zero(d);
     const V one = hn::Set(d, hn::TFromD<D>(1));
-    const V x = hn::IfThenElseZero(hn::Ne(a, zero), one);
-    const V y = hn::IfThenElseZero(hn::Ne(b, zero), one);
+    // NaN is true, as in C: not Ne (x86's ordered compare calls NaN equal to nothing).
+    const V x = hn::IfThenZeroElse(hn::Eq(a, zero), one);
+    const V y = hn::IfThenZeroElse(hn::Eq(b, zero), one);
     if constexpr (kOp == 0) return hn::Mul(x, y);
     if constexpr (kOp == 1) return hn::Max(x, y);
     return hn::Abs(hn::Sub(x, y));
