@@ -25,6 +25,12 @@ Tensor logit_backward(const Tensor& grad, const Tensor& self, std::optional<doub
   return torsh::where(outside, torsh::zeros_like(g), g);
 }
 
+// torch's formula: xlogy(grad, other), 0 where self is 0 and other is not positive.
+Tensor xlogy_self_backward(const Tensor& grad, const Tensor& self, const Tensor& other) {
+  const Tensor g = torsh::xlogy(grad, other);
+  return torsh::where((self == 0).logical_and(other <= 0), torsh::zeros_like(g), g);
+}
+
 Tensor copysign_backward(const Tensor& grad, const Tensor& self, const Tensor& result) {
   return torsh::where(self == 0, torsh::zeros_like(grad), grad * result / self);
 }

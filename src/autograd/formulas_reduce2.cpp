@@ -146,7 +146,7 @@ Tensor norm_backward(const Tensor& grad, const Tensor& self, const std::optional
   const double pv = p ? p->to_double() : 2.0;
   Tensor g = restore_reduced_dims(grad, self.dim(), dim, keepdim);
   Tensor n = restore_reduced_dims(result, self.dim(), dim, keepdim);
-  if (pv == 0.0) return torsh::zeros_like(self);
+  if (pv == 0.0) return Tensor();  // torch: no gradient at all (the input's grad stays None)
   if (pv == 1.0) return sign_of(self) * g;
   if (pv == 2.0) return self * zero_where(g / n, n == 0.0);
   Tensor a = self.abs();

@@ -70,7 +70,13 @@ void nan_to_num_out(Tensor& out, const Tensor& self, std::optional<double> nan,
 void logit_out(Tensor& out, const Tensor& self, std::optional<double> eps) {
   // log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] when eps is given.
   const Tensor x = self.is_floating_point() ? self : self.to(get_default_dtype());
-  Tensor z = eps && *eps >= 0 ? torsh::clamp(x, Scalar(*eps), Scalar(1.0 - *eps)) : x;
+  Tensor z = x;
+  if (eps && *eps >= 0 && *eps <= 0.5) {
+    z = torsh::clamp(x, Scalar(*eps), Scalar(1.0 - *eps));
+  } else if (eps && *eps > 0.5) {  // torch's x < lo ? lo : x > hi ? hi : x, with lo > hi
+    const Tensor lo = scalar_like(*eps).to(x.dtype()), hi = scalar_like(1.0 - *eps).to(x.dtype());
+    z = torsh::where(torsh::lt(x, lo), lo, torsh::where(torsh::gt(x, hi), hi, x));
+  }
   Tensor r = torsh::log(torsh::div(z, torsh::sub(scalar_like(1.0).to(z.dtype()), z)));
   if (!out.defined()) {
     out = r;
@@ -104,6 +110,13 @@ void heaviside_out(Tensor& out, const Tensor& self, const Tensor& values) {
   TORSH_CHECK(self.dtype() == values.dtype(),
               "heaviside(): heaviside is not yet implemented for tensors with different dtypes.");
   detail::binary_op("heaviside", out, self, values, false, detail::KernelId::Binary_Heaviside);
+}
+
+void nextafter_out(Tensor& out, const Tensor& self, const Tensor& other) {
+  const ScalarType t = torsh::result_type(self, other);
+  detail::KernelArgs args;
+  args.f1 = t == kHalf ? 1 : t == kBFloat16 ? 2 : 0;
+  detail::binary_op("nextafter", out, self, other, false, detail::KernelId::Binary_Nextafter, args);
 }
 
 void remainder_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
@@ -172,7 +185,8 @@ Tensor clip_tensor(const Tensor& self, const std::optional<Tensor>& min,
   return torsh::clamp(self, min, max);
 }
 
-// torch's formula: weight below 1/2 counts from self, otherwise back from end.
+// torch 1.13's formula: weight below 1/2 (negative ones too) counts from self, otherwise back
+// from end.
 Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
   TORSH_CHECK(self.dtype() == end.dtype(), "lerp(): expected dtype ",
               scalar_type_name(self.dtype()), " for `end` but got dtype ",
@@ -184,7 +198,7 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
   const Tensor diff = torsh::sub(end, self);
   const Tensor low = torsh::add(self, torsh::mul(weight, diff));
   const Tensor high = torsh::sub(end, torsh::mul(diff, torsh::sub(scalar_like(1.0), weight)));
-  return torsh::where(torsh::lt(torsh::abs(weight), scalar_like(0.5)), low, high);
+  return torsh::where(torsh::lt(weight, scalar_like(0.5)), low, high);
 }
 
 Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
@@ -194,7 +208,7 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
   check_floating("lerp", self);
   const double w = weight.to_double();
   const Tensor diff = torsh::sub(end, self);
-  if (std::abs(w) < 0.5) return torsh::add(self, torsh::mul(diff, scalar_like(w)));
+  if (w < 0.5) return torsh::add(self, torsh::mul(diff, scalar_like(w)));
   return torsh::sub(end, torsh::mul(diff, scalar_like(1.0 - w)));
 }
 

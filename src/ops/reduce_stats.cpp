@@ -248,18 +248,25 @@ namespace {
 // The p-norm over dims (all when empty) in dtype (the input cast to it) or the input's dtype.
 Tensor norm_impl(const Tensor& self, const std::optional<Scalar>& p, OptionalIntArrayRef dim,
                  bool keepdim, std::optional<ScalarType> dtype, const char* op) {
-  TORSH_CHECK(is_floating_point(self.dtype()), op,
+  const bool vector_norm = op[0] == 'l';
+  // torch.norm with a dtype converts any input to it first; linalg.vector_norm does not.
+  TORSH_CHECK(is_floating_point(self.dtype()) || (dtype && !vector_norm), op,
               "(): input dtype should be either floating point or complex. Got ",
               scalar_type_name(self.dtype()), " instead.");
+  TORSH_CHECK(!p || !p->is_boolean(), "norm_kernel_tensor_iterator_impl expects norm to be ",
+              "integer or float");
   if (dtype) {
     TORSH_CHECK(is_floating_point(*dtype), op,
                 "(): the desired output dtype should be either floating point or complex. Got ",
                 scalar_type_name(*dtype), " instead.");
   }
   Tensor in = dtype && *dtype != self.dtype() ? self.to(*dtype) : self;
-  const double pv = p ? p->to_double() : 2.0;
+  // p in the accumulation type, as torch's kernels take it: float unless the input is double
+  // (so 1e-310 is 0 and 2**31 rounds in float).
+  const double p_given = p ? p->to_double() : 2.0;
+  const double pv =
+      in.dtype() == kDouble ? p_given : static_cast<double>(static_cast<float>(p_given));
   auto mask = detail::reduced_mask(in, dim, op);
-  const bool vector_norm = op[0] == 'l';
   if (in.numel() == 0 && vector_norm && (pv < 0 || pv == INFINITY)) {
     // max/min (and negative powers) of nothing have no identity.
     TORSH_CHECK(dim && !dim->empty(), op, " cannot compute the ", pv,

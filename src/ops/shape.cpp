@@ -1,6 +1,7 @@
 // Shape ops beyond the basic views: splits (views of self), flip and roll (copies), rot90,
 // movedim, broadcasting helpers, unflatten. Composites call the differentiable torsh:: ops.
 #include <algorithm>
+#include <new>
 #include <numeric>
 
 #include "ops/restride.h"
@@ -114,6 +115,9 @@ std::vector<Tensor> tensor_split(const Tensor& self, int64_t sections, int64_t d
   const int64_t n = self.sizes()[d];
   const int64_t base = n / sections, extra = n % sections;
   std::vector<Tensor> out;
+  // All sections at once, as torch: a huge count fails in the allocator instead of looping.
+  if (static_cast<uint64_t>(sections) > out.max_size()) throw std::bad_alloc();
+  out.reserve(static_cast<size_t>(sections));
   int64_t start = 0;
   for (int64_t i = 0; i < sections; ++i) {
     const int64_t len = i < extra ? base + 1 : base;

@@ -183,7 +183,8 @@ def _floor_subnormal_divisor(call, detail):
     # div(..., rounding_mode='floor') with a float32 subnormal divisor
     import numpy as np
     b = _arg(call, 1, "other")
-    if call["kwargs"].get("rounding_mode") != "floor" or not (isinstance(b, dict) and "T" in b):
+    floor = call["kwargs"].get("rounding_mode") == "floor" or call["op"] in {"remainder", "__mod__"}
+    if not floor or not (isinstance(b, dict) and "T" in b):
         return False
     d = np.abs(_data(b["T"]))
     return b["T"]["dtype"] == "float32" and bool(((d > 0) & (d < 1.1754944e-38)).any())
@@ -230,6 +231,41 @@ def _polygamma_wide_n(call, detail):
 
 def _slice_scatter_keywords(call, detail):
     return bool({"start", "end"} & set(call["kwargs"]))
+
+
+def _nonsquare_trace(call, detail):
+    x = _arg(call, 0, "self")
+    return isinstance(x, dict) and "T" in x and len(set(x["T"]["shape"])) > 1
+
+
+def _int_atan2_operand(call, detail):
+    return any(t["dtype"].startswith(("int", "uint")) or t["dtype"] == "bool" for t in _specs(call))
+
+
+def _norm_16bit_root(call, detail):
+    p = _num(_arg(call, 1, "p"))
+    x = _arg(call, 0, "self")
+    dt = call["kwargs"].get("dtype")
+    return (isinstance(x, dict) and "T" in x and (x["T"]["dtype"] in FLOAT16 and dt is None)
+            and p is not None and p not in (0.0, 1.0, 2.0) and abs(p) != float("inf"))
+
+
+def _floor_quotient_overflow(call, detail):
+    # a floor division whose quotient overflows the dtype (finite operands)
+    import numpy as np
+    specs = [v["T"] if isinstance(v, dict) and "T" in v else None for v in call["args"][:2]]
+    if specs[0] is None or call["op"] in {"div", "divide"} and \
+            call["kwargs"].get("rounding_mode") != "floor":
+        return False
+    a = _data(specs[0])
+    b = _data(specs[1]) if specs[1] is not None else _num(call["args"][1])
+    if b is None:
+        return False
+    big = {"float16": 65504.0, "bfloat16": 3.39e38, "float32": 3.4e38}.get(specs[0]["dtype"], 1.7e308)
+    with np.errstate(all="ignore"):
+        q = np.abs(np.asarray(a) / np.asarray(b))
+        fin = np.isfinite(a) & np.isfinite(b) & (np.asarray(b) != 0)
+    return bool(((q >= big) & fin).any())
 
 
 RULES = [
@@ -287,9 +323,11 @@ RULES = [
      detail.endswith("vs torsh None"),
      "torsh has no sparse tensors: gather(..., sparse_grad=True) gives the same gradient values "
      "as a dense tensor, where torch gives a sparse one"),
-    ("torch-fmod-subnormal", {"div", "divide"}, "VALUE", _floor_subnormal_divisor,
-     "torch 1.13's vectorised float32 fmod (inside floor division) returns NaN for a subnormal "
-     "divisor, its scalar tail the true remainder; torsh computes the remainder everywhere"),
+    ("torch-fmod-subnormal", {"div", "divide", "remainder", "__mod__"}, "VALUE",
+     _floor_subnormal_divisor,
+     "torch 1.13's vectorised float32 fmod (inside floor division and remainder) returns NaN "
+     "for a subnormal divisor, its scalar tail the true remainder; torsh computes the "
+     "remainder everywhere"),
     ("torch-expand-negative-size", {"expand"}, "EXCEPTION", _negative_expand,
      "torch 1.13's expand lets some negative sizes other than -1 through (a 0-dim or empty "
      "tensor expanded to [0, -3] has a dim of size -3); torsh refuses every such size"),
@@ -348,6 +386,20 @@ RULES = [
     ("torch-sgn-backward", {"sgn"}, "VALUE", lambda call, detail: detail.startswith("grad"),
      "torch 1.13's real sgn backward computes grad/|x| - (grad/x)*sgn(x), which is not 0 for "
      "every gradient; torsh returns 0, the derivative of sgn (docs/bit_identical.md)"),
+    ("torch-trace-backward-nonsquare", {"trace"}, "VALUE", _nonsquare_trace,
+     "torch 1.13's trace backward fills every (cols + 1)-th element of the flattened input, so "
+     "a tall matrix gets gradient off the diagonal (a 5x3 input: (4, 0)); torsh fills the "
+     "diagonal"),
+    ("torch-atan2-int-grad", {"atan2", "arctan2"}, "VALUE", _int_atan2_operand,
+     "torch 1.13's atan2 backward squares an integer operand in its own dtype (uint8 200 * 200 "
+     "wraps); torsh squares it in the result's floating dtype"),
+    ("torch-16bit-norm-rounding", {"norm"}, "VALUE", _norm_16bit_root,
+     "torch 1.13 rounds a float16/bfloat16 p-norm's sum of powers to 16 bits before the root "
+     "(the error grows by 1/p); torsh rounds once, at the end"),
+    ("torch-floor-divide-overflow", {"floor_divide", "__floordiv__", "div", "divide"}, "VALUE",
+     _floor_quotient_overflow,
+     "where a floor division's quotient of finite operands overflows, torch 1.13's vectorised "
+     "loop returns NaN (floor(inf) - inf), its scalar loop and torsh inf"),
     ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
      "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
      "NaN); torsh uses n as given"),

@@ -1,6 +1,7 @@
 """Reliability regressions from the fresh fuzz run of seed 777001 (the ops added for the breadth
 issue): each case runs the same call in torch and torsh and asserts the same outcome (exception
 type, or values, dtype and shape), with test_reliability.py's helper."""
+import numpy as np
 import pytest
 import torch
 
@@ -86,3 +87,93 @@ def test_clamp_one_bound_out_dtype_and_overflow(op):
 def test_matrix_transpose_properties_of_scalars(prop, shape):
     same(lambda L: getattr(L.arange(6.0)[:max(1, len(shape) and 6)].reshape(shape) if shape
                            else L.tensor(1.5), prop))
+
+
+# ---- fuzz seed 777002 ---------------------------------------------------------------------------
+
+INF = float("inf")
+NEXT_FROM = [INF, 2.6094, -2.6094, 0.0, -0.0, 1.0, -INF, 65504.0, float("nan"), 3.0, 6e-8]
+NEXT_TO = [0.0, 0.0, 5.0, -1.0, 1.0, INF, 0.0, INF, 1.0, 3.0, 0.0]
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float32", "float64"])
+def test_nextafter_steps_one_unit_of_the_dtype(dtype):
+    same(lambda L: L.nextafter(L.tensor(NEXT_FROM, dtype=getattr(L, dtype)),
+                               L.tensor(NEXT_TO, dtype=getattr(L, dtype))))
+
+
+def test_nextafter_float16_against_numpy():
+    """torch 1.13 has no float16 nextafter: numpy's is the reference."""
+    a, b = np.array(NEXT_FROM, np.float16), np.array(NEXT_TO, np.float16)
+    got = torsh.nextafter(torsh.tensor(NEXT_FROM, dtype=torsh.float16),
+                          torsh.tensor(NEXT_TO, dtype=torsh.float16))
+    np.testing.assert_array_equal(got.numpy(), np.nextafter(a, b))
+
+
+@pytest.mark.parametrize("w", [-1.363, 0.3, 0.5, 1.7])
+def test_lerp_negative_weight_counts_from_self(w):
+    inf = float("inf")
+    same(lambda L: L.lerp(L.tensor([2.0, -3e38, 1.0] * 14), L.tensor([inf, inf, -inf] * 14), w))
+    same(lambda L: L.lerp(L.tensor([2.0, -3e38, 1.0]), L.tensor([inf, inf, -inf]),
+                          L.full((3,), w)))
+
+
+@pytest.mark.parametrize("eps", [0.83, 0.5, 0.2, None])
+def test_logit_eps_above_half(eps):
+    same(lambda L: L.logit(L.tensor([0.1, 0.9, 0.5, 0.83, 0.17]), eps))
+
+
+@pytest.mark.parametrize("other", [1.349, 0.0, -1.0, 0.5])
+def test_xlogy_self_gradient_at_zero(other):
+    def f(L):
+        x = L.tensor([0.0, 1.0, -0.0, 2.0], requires_grad=True)
+        L.xlogy(x, other).backward(L.tensor([1.0, 1.0, 0.5, 2.0]))
+        y = L.tensor([0.0, 1.0], requires_grad=True)
+        L.xlogy(y, L.tensor([other, other])).sum().backward()
+        return x.grad, y.grad
+    same(f)
+
+
+def test_norm_p_in_accumulation_type_and_checks():
+    same(lambda L: L.norm(L.tensor([2.3, 2.5, 0.99], dtype=L.float64), -1e-310, [0], True,
+                          dtype=L.float32))
+    same(lambda L: L.tensor([1.5, 0.0, 2.0], dtype=L.float16).norm(-1e-310))
+    same(lambda L: L.norm(L.tensor([3, 4]), 2, [0], dtype=L.float32))
+    same(lambda L: L.norm(L.tensor([3, 4])))
+    same(lambda L: L.norm(L.tensor([3.0, 4.0]), False))
+
+
+def test_norm_zero_has_no_gradient():
+    def f(L):
+        x = L.tensor([[1.0, 0.0]], requires_grad=True)
+        x.norm(0).backward()
+        return x.grad
+    same(f)
+
+
+@pytest.mark.parametrize("correction", [-1, 0, 1])
+def test_var_of_empty_is_nan(correction):
+    same(lambda L: L.var(L.zeros(1, 0), [], correction=correction))
+    same(lambda L: L.var_mean(L.zeros(2, 0), 1, correction=correction))
+
+
+def test_addc_gradients_take_torch_formulas():
+    def f(L, op):
+        a = L.tensor([0.5, 1.0, 2.0], requires_grad=True)
+        b = L.tensor([1e200, -3.0, 2.5], dtype=L.float64, requires_grad=True)
+        c = L.tensor([1e200, 0.7, -1.3], dtype=L.float64, requires_grad=True)
+        getattr(L, op)(a, b, c, value=-3).sum().backward()
+        return a.grad, b.grad, c.grad
+    same(lambda L: f(L, "addcmul"))
+    same(lambda L: f(L, "addcdiv"))
+
+
+def test_integer_floor_division_of_min_by_minus_one_wraps():
+    """torch dies of SIGFPE here; torsh wraps as two's complement negation does."""
+    lo = -2**63
+    t = torsh.tensor([lo, 2**63 - 1, 0, -1])
+    assert (t // -1).tolist() == [lo, -(2**63 - 1), 0, 1]
+    assert torsh.div(t, -1, rounding_mode="trunc").tolist() == [lo, -(2**63 - 1), 0, 1]
+    s = torsh.tensor([-2**31, 2**31 - 1, 0, -1], dtype=torsh.int32)
+    assert (s // -1).tolist() == [-2**31, -(2**31 - 1), 0, 1]
+

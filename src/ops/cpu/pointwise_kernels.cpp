@@ -70,6 +70,10 @@ void div_mode_kernel(const TensorIter& it, bool trunc) {
         return a;
       } else if constexpr (std::is_integral_v<M>) {
         TORSH_CHECK(b != 0, "ZeroDivisionError");
+        if constexpr (std::is_signed_v<M>) {
+          // MIN / -1 overflows (x86 traps): wrap to MIN, as two's complement negation does
+          if (b == M(-1)) return static_cast<M>(M(0) - static_cast<std::make_unsigned_t<M>>(a));
+        }
         M q = static_cast<M>(a / b);
         if (!trunc && (a % b != 0) && ((a < 0) != (b < 0))) q = static_cast<M>(q - 1);
         return q;

@@ -69,7 +69,8 @@ struct VarOp {
   }
   void store(Acc a, char* const* outs) const {
     const A div = a.n > correction ? a.n - correction : A(0);
-    A v = a.m2 / div;
+    // An empty reduction is NaN whatever the correction, as torch.
+    A v = a.n == 0 ? std::numeric_limits<A>::quiet_NaN() : a.m2 / div;
     if (take_sqrt) v = std::sqrt(v);
     *reinterpret_cast<T*>(outs[0]) = static_cast<T>(v);
     if (with_mean) {

@@ -59,8 +59,36 @@ struct Fmod {
   };
 TORSH_LIBM2(Atan2, atan2)
 TORSH_LIBM2(Hypot, hypot)
-TORSH_LIBM2(Nextafter, nextafter)
 #undef TORSH_LIBM2
+
+/// The next representable value after a towards b in the op's dtype: float16/bfloat16 operands
+/// (computed in float; `f1` 1 for float16, 2 for bfloat16) step by one unit of their own type.
+struct Nextafter {
+  int kind;
+  explicit Nextafter(const KernelArgs& a) : kind(static_cast<int>(a.f1)) {}
+  template <std::floating_point T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, float>) {
+      if (kind != 0 && !(a != a || b != b || a == b)) return step16(a, b);
+    }
+    return std::nextafter(a, b);
+  }
+  // a is a float16/bfloat16 value held in float; the result is one unit of that type away.
+  float step16(float a, float b) const {
+    const bool up = b > a;
+    if (a == 0.0f) {  // the smallest subnormal with b's direction
+      const float tiny = kind == 1 ? detail::half_bits_to_float(1) : detail::bits_f32(1u << 16);
+      return up ? tiny : -tiny;
+    }
+    const bool away = up == (a > 0);  // away from zero: the magnitude's bits grow
+    if (kind == 1) {
+      const uint16_t h = detail::float_to_half_bits(a);
+      return detail::half_bits_to_float(static_cast<uint16_t>(away ? h + 1 : h - 1));
+    }
+    const uint32_t u = detail::f32_bits(a) >> 16;
+    return detail::bits_f32((away ? u + 1 : u - 1) << 16);
+  }
+};
 
 /// |a| with b's sign.
 struct Copysign {
