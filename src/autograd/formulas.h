@@ -86,6 +86,11 @@ Tensor index_source_backward(const Tensor& grad, int64_t dim, const Tensor& inde
 /// sinc'(x) = (cos(pi x) pi x - sin(pi x)) / (pi x^2), 0 at 0.
 Tensor sinc_backward(const Tensor& grad, const Tensor& self);
 /// grad / (x (1 - x)), 0 outside [eps, 1 - eps] when eps is given (NaN outside [0, 1] without).
+Tensor masked_fill_backward(const Tensor& grad, const Tensor& mask);
+Tensor masked_fill_value_backward(const Tensor& grad, const Tensor& mask);
+Tensor masked_select_backward(const Tensor& grad, const Tensor& self, const Tensor& mask);
+Tensor masked_scatter_source_backward(const Tensor& grad, const Tensor& mask, const Tensor& source);
+Tensor take_backward(const Tensor& grad, const Tensor& self, const Tensor& index);
 Tensor xlogy_self_backward(const Tensor& grad, const Tensor& self, const Tensor& other);
 Tensor logit_backward(const Tensor& grad, const Tensor& self, std::optional<double> eps);
 /// grad * result / self, 0 where self is 0.

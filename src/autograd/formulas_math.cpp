@@ -36,3 +36,48 @@ Tensor copysign_backward(const Tensor& grad, const Tensor& self, const Tensor& r
 }
 
 }  // namespace torsh::autograd::formulas
+
+namespace torsh::autograd::formulas {
+
+// ---- masked and flat-index ops (src/ops/masked.cpp) --------------------------------------------
+namespace {
+Tensor as_bool(const Tensor& mask) { return mask.dtype() == kBool ? mask : mask != 0; }
+}  // namespace
+
+Tensor masked_fill_backward(const Tensor& grad, const Tensor& mask) {
+  return torsh::where(as_bool(mask), torsh::zeros({}, grad.options()), grad);
+}
+
+// grad's elements where mask (broadcast to grad) is true, in order (0-dim read as 1 element).
+static Tensor picked_by(const Tensor& grad, const Tensor& mask) {
+  const Tensor g = grad.dim() == 0 ? grad.reshape({1}) : grad;
+  OptionalTensorList li{as_bool(mask).expand(grad.sizes()).reshape(g.sizes())};
+  return torsh::index(g, li);
+}
+
+Tensor masked_fill_value_backward(const Tensor& grad, const Tensor& mask) {
+  return picked_by(grad, mask).sum();  // torch's grad.masked_select(mask).sum()
+}
+
+Tensor masked_select_backward(const Tensor& grad, const Tensor& self, const Tensor& mask) {
+  const auto shape = torsh::broadcast_shapes(self.sizes(), mask.sizes());
+  std::vector<int64_t> work(shape.begin(), shape.end());
+  if (work.empty()) work.push_back(1);
+  OptionalTensorList li{as_bool(mask).expand(shape).reshape(work)};
+  return torsh::index_put(torsh::zeros(work, grad.options()), li, grad, false).reshape(shape);
+}
+
+Tensor masked_scatter_source_backward(const Tensor& grad, const Tensor& mask,
+                                      const Tensor& source) {
+  const Tensor picked = picked_by(grad, mask);
+  const int64_t pad = source.numel() - picked.numel();
+  const Tensor flat =
+      pad > 0 ? torsh::cat({picked, torsh::zeros({pad}, grad.options())}, 0) : picked;
+  return flat.reshape(source.sizes());
+}
+
+Tensor take_backward(const Tensor& grad, const Tensor& self, const Tensor& index) {
+  return torsh::put(torsh::zeros(self.sizes(), grad.options()), index, grad, true);
+}
+
+}  // namespace torsh::autograd::formulas

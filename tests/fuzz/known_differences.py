@@ -268,6 +268,14 @@ def _floor_quotient_overflow(call, detail):
     return bool(((q >= big) & fin).any())
 
 
+def _masked_scatter_memory_order(call, detail):
+    x = _arg(call, 0, "self")
+    strided = isinstance(x, dict) and "T" in x and x["T"]["layout"] not in ("contig", "offset")
+    if call["op"] == "masked_select":
+        return strided and detail.startswith("grad")
+    return strided and call["kind"] == "inplace"
+
+
 RULES = [
     # (id, ops (None: any), class (None: any), detail substring or predicate(call, detail),
     #  reason)
@@ -400,6 +408,11 @@ RULES = [
      _floor_quotient_overflow,
      "where a floor division's quotient of finite operands overflows, torch 1.13's vectorised "
      "loop returns NaN (floor(inf) - inf), its scalar loop and torsh inf"),
+    ("torch-masked-scatter-memory-order", {"masked_scatter", "masked_select"}, "VALUE",
+     _masked_scatter_memory_order,
+     "torch 1.13's in-place masked_scatter_ fills a non-contiguous self in memory order (and "
+     "masked_select's backward uses it, permuting the gradient of a strided input); torsh fills "
+     "logical order, as torch's out-of-place masked_scatter"),
     ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
      "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
      "NaN); torsh uses n as given"),

@@ -14,8 +14,10 @@ import samples_index
 import samples_math
 import samples_shape
 import samples_reduce2
+import samples_masked
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
+from samples_masked import MASKED_FAMILY, masked_operands
 from schema import parse_schema
 
 with open(os.path.join(ROOT, "ops", "ops.yaml")) as f:
@@ -439,7 +441,8 @@ SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
 SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items(),
                                                    *vars(samples_math).items(),
                                                    *vars(samples_shape).items(),
-                                                   *vars(samples_reduce2).items()]
+                                                   *vars(samples_reduce2).items(),
+                                                   *vars(samples_masked).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
@@ -552,6 +555,8 @@ def test_inplace_and_out(entry):
             extra = [1]
         if kind in INDEX_FAMILY:
             extra, kwargs = index_family_operands(kind, rng, dt)
+        if kind in MASKED_FAMILY:
+            extra, kwargs = masked_operands(kind, rng, dt)
         if kind == "cumulative":
             extra = [1]  # dim
 

@@ -177,3 +177,34 @@ def test_integer_floor_division_of_min_by_minus_one_wraps():
     s = torsh.tensor([-2**31, 2**31 - 1, 0, -1], dtype=torsh.int32)
     assert (s // -1).tolist() == [-2**31, -(2**31 - 1), 0, 1]
 
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "int64"])
+def test_masks_other_than_bool_and_uint8_are_refused(dtype):
+    """torch 1.13 reads such masks as raw bytes (a float mask of ones fills nothing); torsh
+    refuses them, as later torch releases (docs/bit_identical.md)."""
+    x = torsh.zeros(2, 3)
+    m = torsh.ones(2, 3, dtype=getattr(torsh, dtype))
+    with pytest.raises(RuntimeError, match="only supports boolean masks"):
+        x.masked_fill(m, 1.0)
+    with pytest.raises(RuntimeError, match="only supports boolean masks"):
+        x.masked_scatter(m, torsh.ones(6))
+
+
+def test_masked_scatter_and_select_grad_follow_logical_order():
+    """torch 1.13's in-place masked_scatter_ (and so masked_select's backward) fills a
+    non-contiguous self in memory order; torsh fills it in logical (row-major) order, as torch's
+    out-of-place masked_scatter does (docs/bit_identical.md)."""
+    m = np.array([[1, 1, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]], bool)
+    src = np.arange(1.0, 6.0)
+    want = np.zeros((4, 3))
+    want[m] = src
+    x = torsh.zeros(3, 4, dtype=torsh.float64).t()
+    x.masked_scatter_(torsh.from_numpy(m), torsh.from_numpy(src))
+    np.testing.assert_array_equal(x.numpy(), want)
+    ref = torch.zeros(3, 4, dtype=torch.float64).t().masked_scatter(torch.from_numpy(m),
+                                                                    torch.from_numpy(src))
+    np.testing.assert_array_equal(ref.numpy(), want)
+    y = torsh.zeros(3, 4, dtype=torsh.float64, requires_grad=True)
+    y.t().masked_select(torsh.from_numpy(m)).backward(torsh.from_numpy(src))
+    np.testing.assert_array_equal(y.grad.t().numpy(), want)
