@@ -1,0 +1,312 @@
+// The CPU's sorting and selection kernel: every line of the input along dim is copied into a
+// buffer of (key, index) pairs and sorted or selected there, lines in parallel. The algorithms
+// and comparators are torch's (std::sort / std::stable_sort, partial_sort or nth_element for
+// topk, a median-of-three quickselect for kthvalue, nth_element for median, sort and scan for
+// mode), so ties and NaNs come out in torch's order.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <utility>
+#include <vector>
+
+#include "core/dispatch.h"
+#include "cpu/parallel.h"
+#include "ops/stubs_sort.h"
+
+namespace torsh::detail {
+KernelStub<SelectKernel> select_stub;
+}  // namespace torsh::detail
+
+namespace torsh::detail::cpu {
+
+namespace {
+
+template <typename K>
+inline bool is_nan(K v) {
+  if constexpr (std::is_floating_point_v<K>) {
+    return v != v;
+  } else {
+    (void)v;
+    return false;
+  }
+}
+
+// Ascending with NaN as the largest value; descending with NaN first (torch's comparators).
+template <typename K>
+struct Asc {
+  bool operator()(K a, K b) const { return (!is_nan(a) && is_nan(b)) || a < b; }
+};
+template <typename K>
+struct Desc {
+  bool operator()(K a, K b) const { return (is_nan(a) && !is_nan(b)) || a > b; }
+};
+template <class C>
+struct ByKey {
+  C c;
+  template <class P>
+  bool operator()(const P& a, const P& b) const {
+    return c(a.first, b.first);
+  }
+};
+
+// One line: its input (n elements, stride xs) and outputs (stride vs / is).
+template <typename T>
+struct Line {
+  const T* x;
+  int64_t xs, n;
+  T* v;
+  int64_t vs;
+  int64_t* ix;
+  int64_t is;
+};
+
+// Calls f(line, scratch) for every line of self along dim (scratch: an S per chunk of lines).
+template <typename T, class S, class F>
+void for_each_line(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim,
+                   const F& f) {
+  const int64_t nd = self.dim();
+  const int64_t n = self.sizes()[dim];
+  int64_t lines = 1;
+  for (int64_t d = 0; d < nd; ++d) {
+    if (d != dim) lines *= self.sizes()[d];
+  }
+  if (lines == 0 || n == 0 || values.numel() == 0) return;
+  const T* xb = static_cast<const T*>(self.data_ptr());
+  T* vb = static_cast<T*>(values.data_ptr());
+  int64_t* ib = static_cast<int64_t*>(indices.data_ptr());
+  const int64_t grain = std::max<int64_t>(1, kGrainSize / n);
+  parallel_for(0, lines, grain, [&](int64_t b, int64_t e) {
+    S scratch;
+    for (int64_t l = b; l < e; ++l) {
+      int64_t rem = l, xo = 0, vo = 0, io = 0;
+      for (int64_t d = nd - 1; d >= 0; --d) {
+        if (d == dim) continue;
+        const int64_t s = self.sizes()[d], p = rem % s;
+        rem /= s;
+        xo += p * self.strides()[d];
+        vo += p * values.strides()[d];
+        io += p * indices.strides()[d];
+      }
+      f(Line<T>{xb + xo, self.strides()[dim], n, vb + vo, values.strides()[dim], ib + io,
+                indices.strides()[dim]},
+        scratch);
+    }
+  });
+}
+
+template <typename T, typename K, typename P>
+void fill_pairs(std::vector<P>& buf, const Line<T>& ln, int64_t count) {
+  buf.resize(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) {
+    buf[i] = P(static_cast<K>(ln.x[i * ln.xs]), static_cast<typename P::second_type>(i));
+  }
+}
+
+template <typename T, typename P>
+void write_pairs(const std::vector<P>& buf, const Line<T>& ln, int64_t count) {
+  for (int64_t i = 0; i < count; ++i) {
+    ln.v[i * ln.vs] = convert<T>(buf[i].first);
+    ln.ix[i * ln.is] = static_cast<int64_t>(buf[i].second);
+  }
+}
+
+template <typename T, typename K, typename I, class C>
+void sort_lines(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim,
+                bool stable) {
+  using P = std::pair<K, I>;
+  for_each_line<T, std::vector<P>>(values, indices, self, dim,
+                                   [&](const Line<T>& ln, std::vector<P>& buf) {
+                                     fill_pairs<T, K>(buf, ln, ln.n);
+                                     if (stable) {
+                                       std::stable_sort(buf.begin(), buf.end(), ByKey<C>{});
+                                     } else {
+                                       std::sort(buf.begin(), buf.end(), ByKey<C>{});
+                                     }
+                                     write_pairs(buf, ln, ln.n);
+                                   });
+}
+
+// topk as torch: a heap over the first k (partial_sort) when k * 64 <= n, else nth_element and
+// a sort of the k - 1 before the k-th when sorted. The heap pass reads the line in place:
+// pop_heap over k + 1 slots is partial_sort's own replacement step.
+template <typename T, typename K, typename I, class C>
+void topk_lines(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim,
+                int64_t k, bool sorted) {
+  using P = std::pair<K, I>;
+  const ByKey<C> comp{};
+  const C kc{};
+  for_each_line<T, std::vector<P>>(
+      values, indices, self, dim, [&](const Line<T>& ln, std::vector<P>& buf) {
+        if (k * 64 <= ln.n) {
+          fill_pairs<T, K>(buf, ln, k);
+          buf.emplace_back();
+          std::make_heap(buf.begin(), buf.begin() + k, comp);
+          for (int64_t i = k; i < ln.n; ++i) {
+            const K key = static_cast<K>(ln.x[i * ln.xs]);
+            if (kc(key, buf[0].first)) {
+              buf[k] = P(key, static_cast<I>(i));
+              std::pop_heap(buf.begin(), buf.begin() + k + 1, comp);
+            }
+          }
+          std::sort_heap(buf.begin(), buf.begin() + k, comp);
+        } else {
+          fill_pairs<T, K>(buf, ln, ln.n);
+          std::nth_element(buf.begin(), buf.begin() + k - 1, buf.end(), comp);
+          if (sorted) std::sort(buf.begin(), buf.begin() + k - 1, comp);
+        }
+        write_pairs(buf, ln, k);
+      });
+}
+
+// The k-th smallest (0-based) of buf moved to buf[k]: median-of-three quickselect with NaN as the
+// largest value (torch's kthvalue; the element moves decide which index wins among ties).
+template <typename P>
+void quick_select(std::vector<P>& a, int64_t k) {
+  auto gt = [&](int64_t i, int64_t j) {
+    const auto x = a[i].first, y = a[j].first;
+    return (is_nan(x) && !is_nan(y)) || x > y;
+  };
+  auto gt_piv = [](auto x, auto y) { return (is_nan(x) && !is_nan(y)) || x > y; };
+  int64_t lo = 0, hi = static_cast<int64_t>(a.size()) - 1;
+  while (true) {
+    if (hi <= lo) return;
+    if (hi == lo + 1) {
+      if (gt(lo, hi)) std::swap(a[lo], a[hi]);
+      return;
+    }
+    const int64_t mid = lo + (hi - lo) / 2;
+    std::swap(a[mid], a[lo + 1]);
+    if (gt(lo + 1, hi)) std::swap(a[lo + 1], a[hi]);
+    if (gt(lo, hi)) std::swap(a[lo], a[hi]);
+    if (gt(lo + 1, lo)) std::swap(a[lo + 1], a[lo]);
+    int64_t i = lo + 1, j = hi;
+    const auto piv = a[lo].first;
+    while (true) {
+      do {
+        ++i;
+      } while (gt_piv(piv, a[i].first));
+      do {
+        --j;
+      } while (gt_piv(a[j].first, piv));
+      if (j < i) break;
+      std::swap(a[i], a[j]);
+    }
+    std::swap(a[lo], a[j]);
+    if (j <= k) lo = i;
+    if (j >= k) hi = j - 1;
+  }
+}
+
+template <typename T, typename K>
+void reduce_lines(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim,
+                  SelectOp op, int64_t k) {
+  using P = std::pair<K, int64_t>;
+  struct Scratch {
+    std::vector<P> buf;
+    std::vector<K> keys;
+    std::vector<int64_t> order;
+  };
+  for_each_line<T, Scratch>(values, indices, self, dim, [&](const Line<T>& ln, Scratch& sc) {
+    const int64_t n = ln.n;
+    K val{};
+    int64_t idx = 0;
+    if (op == SelectOp::kKthvalue) {
+      auto& buf = sc.buf;
+      fill_pairs<T, K>(buf, ln, n);
+      quick_select(buf, k - 1);
+      val = buf[k - 1].first;
+      idx = buf[k - 1].second;
+    } else if (op == SelectOp::kMode) {
+      auto& buf = sc.buf;
+      fill_pairs<T, K>(buf, ln, n);
+      std::sort(buf.begin(), buf.end(), [](const P& a, const P& b) { return a.first < b.first; });
+      // The most frequent value (the smallest among equally frequent ones) and the index that
+      // sorts last among its copies.
+      int64_t run = 0, best = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        ++run;
+        if (i == n - 1 || buf[i].first != buf[i + 1].first) {
+          if (run > best) {
+            val = buf[i].first;
+            idx = buf[i].second;
+            best = run;
+          }
+          run = 0;
+        }
+      }
+    } else {
+      auto& keys = sc.keys;
+      auto& order = sc.order;
+      keys.resize(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) keys[i] = static_cast<K>(ln.x[i * ln.xs]);
+      const bool ignore_nan = op == SelectOp::kNanmedian;
+      int64_t nans = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        if (!is_nan(keys[i])) continue;
+        if (!ignore_nan) {  // median: the first NaN
+          nans = -1;
+          idx = i;
+          break;
+        }
+        ++nans;
+      }
+      if (nans < 0) {
+        val = keys[idx];
+      } else {
+        order.resize(static_cast<size_t>(n));
+        std::iota(order.begin(), order.end(), int64_t(0));
+        const auto nth = order.begin() + (n - nans - 1) / 2;
+        std::nth_element(order.begin(), nth, order.end(), [&](int64_t i, int64_t j) {
+          // Equal keys in index order, so the index is the lower median's first copy.
+          return keys[i] < keys[j] || (keys[i] == keys[j] && i < j) ||
+                 (is_nan(keys[j]) && !is_nan(keys[i]));
+        });
+        idx = *nth;
+        val = keys[idx];
+      }
+    }
+    ln.v[0] = convert<T>(val);
+    ln.ix[0] = idx;
+  });
+}
+
+template <typename T, typename I>
+void run_sorting(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim,
+                 SelectOp op, const SelectArgs& a) {
+  using K = opmath_t<T>;
+  if (op == SelectOp::kSort) {
+    if (a.descending) {
+      sort_lines<T, K, I, Desc<K>>(values, indices, self, dim, a.stable);
+    } else {
+      sort_lines<T, K, I, Asc<K>>(values, indices, self, dim, a.stable);
+    }
+  } else if (a.descending) {
+    topk_lines<T, K, I, Desc<K>>(values, indices, self, dim, a.k, a.sorted);
+  } else {
+    topk_lines<T, K, I, Asc<K>>(values, indices, self, dim, a.k, a.sorted);
+  }
+}
+
+void select_kernel(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim,
+                   SelectOp op, const SelectArgs& a) {
+  dispatch_all(self.dtype(), "sort", [&](auto tag) {
+    using T = decltype(tag);
+    if (op == SelectOp::kSort || op == SelectOp::kTopk) {
+      // 32-bit indices while they fit: half the bytes moved per swap.
+      if (self.sizes()[dim] <= std::numeric_limits<int32_t>::max()) {
+        run_sorting<T, int32_t>(values, indices, self, dim, op, a);
+      } else {
+        run_sorting<T, int64_t>(values, indices, self, dim, op, a);
+      }
+    } else {
+      reduce_lines<T, opmath_t<T>>(values, indices, self, dim, op, a.k);
+    }
+  });
+}
+
+}  // namespace
+
+void register_sort_kernels() { select_stub.set(kCPU, &select_kernel); }
+
+}  // namespace torsh::detail::cpu
