@@ -30,6 +30,15 @@ def _inputs(rng, dtypes=DTYPES):
     for dt in ["float32", "float64", "float16", "bfloat16"]:
         yield f"{dt} special", make(SPECIAL, dt), [0, 1]
     yield "float32 long", make(rng.uniform(-5, 5, (2, 700)), "float32"), [1, 0]
+    # Long float32 lines (the radix path): one NaN, -0.0 and infinities without ties; then with
+    # ties (-0.0 and 0.0, two NaNs) for the unstable fallback.
+    one = rng.uniform(-5, 5, (3, 200))
+    one[:, 3], one[:, 10], one[:, 20], one[:, 30] = NAN, -0.0, INF, -INF
+    yield "float32 long special", make(one, "float32"), [1]
+    two = one.copy()
+    two[:, 40], two[:, 50] = NAN, 0.0
+    yield "float32 long special ties", make(two, "float32"), [1]
+    yield "float32 long tiled", make(np.tile(SPECIAL, (1, 10)), "float32"), [1]
     yield "bool long", make(rng.random((2, 100)) > 0.5, "bool"), [1]
 
 

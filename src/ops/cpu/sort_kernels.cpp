@@ -5,6 +5,7 @@
 // mode), so ties and NaNs come out in torch's order.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -40,6 +41,16 @@ struct Asc {
 template <typename K>
 struct Desc {
   bool operator()(K a, K b) const { return (is_nan(a) && !is_nan(b)) || a > b; }
+};
+// The same orders for lines without NaN (every comparison agrees, so the algorithms take the same
+// steps), without the NaN tests.
+template <typename K>
+struct AscPlain {
+  bool operator()(K a, K b) const { return a < b; }
+};
+template <typename K>
+struct DescPlain {
+  bool operator()(K a, K b) const { return a > b; }
 };
 template <class C>
 struct ByKey {
@@ -95,12 +106,17 @@ void for_each_line(const Tensor& values, const Tensor& indices, const Tensor& se
   });
 }
 
+// buf = the first count (key, index) pairs of the line; true when a key is NaN.
 template <typename T, typename K, typename P>
-void fill_pairs(std::vector<P>& buf, const Line<T>& ln, int64_t count) {
+bool fill_pairs(std::vector<P>& buf, const Line<T>& ln, int64_t count) {
   buf.resize(static_cast<size_t>(count));
+  bool nan = false;
   for (int64_t i = 0; i < count; ++i) {
-    buf[i] = P(static_cast<K>(ln.x[i * ln.xs]), static_cast<typename P::second_type>(i));
+    const K key = static_cast<K>(ln.x[i * ln.xs]);
+    nan |= is_nan(key);
+    buf[i] = P(key, static_cast<typename P::second_type>(i));
   }
+  return nan;
 }
 
 template <typename T, typename P>
@@ -111,20 +127,96 @@ void write_pairs(const std::vector<P>& buf, const Line<T>& ln, int64_t count) {
   }
 }
 
-template <typename T, typename K, typename I, class C>
+template <class C, class P>
+void sort_pairs(std::vector<P>& buf, bool stable) {
+  if (stable) {
+    std::stable_sort(buf.begin(), buf.end(), ByKey<C>{});
+  } else {
+    std::sort(buf.begin(), buf.end(), ByKey<C>{});
+  }
+}
+
+// float32 as an unsigned key of the same order (descending: reversed), -0.0 equal to 0.0 and
+// every NaN one key above +inf.
+inline uint32_t float_key(float f, bool descending) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  if (f != f) {
+    u = 0xFFFFFFFFu;
+  } else if (f == 0.0f) {
+    u = 0x80000000u;
+  } else {
+    u = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+  }
+  return descending ? ~u : u;
+}
+
+// A float32 line sorted by an LSD radix sort of (key, index) words: the stable order. Returns
+// false, writing nothing, when stable is false and two keys tie: torch's unstable order of ties
+// is std::sort's, which the caller then runs.
+bool radix_sort_line(const Line<float>& ln, bool descending, bool stable, std::vector<uint64_t>& a,
+                     std::vector<uint64_t>& b) {
+  const int64_t n = ln.n;
+  a.resize(static_cast<size_t>(n));
+  b.resize(static_cast<size_t>(n));
+  uint32_t h0[2048] = {}, h1[2048] = {}, h2[1024] = {};
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t key = float_key(ln.x[i * ln.xs], descending);
+    a[i] = (uint64_t(key) << 32) | uint64_t(i);
+    ++h0[key & 2047];
+    ++h1[(key >> 11) & 2047];
+    ++h2[key >> 22];
+  }
+  auto pass = [n](const std::vector<uint64_t>& src, std::vector<uint64_t>& dst, uint32_t* h,
+                  int buckets, int shift) {
+    uint32_t sum = 0;
+    for (int d = 0; d < buckets; ++d) {
+      const uint32_t c = h[d];
+      h[d] = sum;
+      sum += c;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const uint64_t w = src[i];
+      dst[h[(w >> shift) & uint64_t(buckets - 1)]++] = w;
+    }
+  };
+  pass(a, b, h0, 2048, 32);
+  pass(b, a, h1, 2048, 43);
+  pass(a, b, h2, 1024, 54);
+  if (!stable) {
+    for (int64_t i = 1; i < n; ++i) {
+      if ((b[i] >> 32) == (b[i - 1] >> 32)) return false;
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t idx = static_cast<int64_t>(b[i] & 0xFFFFFFFFu);
+    ln.v[i * ln.vs] = ln.x[idx * ln.xs];
+    ln.ix[i * ln.is] = idx;
+  }
+  return true;
+}
+
+template <typename T, typename K, typename I, class C, class CPlain>
 void sort_lines(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim,
                 bool stable) {
   using P = std::pair<K, I>;
-  for_each_line<T, std::vector<P>>(values, indices, self, dim,
-                                   [&](const Line<T>& ln, std::vector<P>& buf) {
-                                     fill_pairs<T, K>(buf, ln, ln.n);
-                                     if (stable) {
-                                       std::stable_sort(buf.begin(), buf.end(), ByKey<C>{});
-                                     } else {
-                                       std::sort(buf.begin(), buf.end(), ByKey<C>{});
-                                     }
-                                     write_pairs(buf, ln, ln.n);
-                                   });
+  struct Scratch {
+    std::vector<P> buf;
+    std::vector<uint64_t> a, b;
+  };
+  auto line = [&](const Line<T>& ln, Scratch& sc) {
+    if constexpr (std::is_same_v<T, float> && std::is_same_v<I, int32_t>) {
+      constexpr bool kDesc = std::is_same_v<C, Desc<K>>;
+      if (ln.n >= 64 && radix_sort_line(ln, kDesc, stable, sc.a, sc.b)) return;
+    }
+    if (fill_pairs<T, K>(sc.buf, ln, ln.n)) {
+      sort_pairs<C>(sc.buf, stable);
+    } else {
+      sort_pairs<CPlain>(sc.buf, stable);
+    }
+    write_pairs(sc.buf, ln, ln.n);
+  };
+  for_each_line<T, Scratch>(values, indices, self, dim, line);
 }
 
 // topk as torch: a heap over the first k (partial_sort) when k * 64 <= n, else nth_element and
@@ -277,9 +369,9 @@ void run_sorting(const Tensor& values, const Tensor& indices, const Tensor& self
   using K = opmath_t<T>;
   if (op == SelectOp::kSort) {
     if (a.descending) {
-      sort_lines<T, K, I, Desc<K>>(values, indices, self, dim, a.stable);
+      sort_lines<T, K, I, Desc<K>, DescPlain<K>>(values, indices, self, dim, a.stable);
     } else {
-      sort_lines<T, K, I, Asc<K>>(values, indices, self, dim, a.stable);
+      sort_lines<T, K, I, Asc<K>, AscPlain<K>>(values, indices, self, dim, a.stable);
     }
   } else if (a.descending) {
     topk_lines<T, K, I, Desc<K>>(values, indices, self, dim, a.k, a.sorted);
