@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "iter/tensor_iter.h"
 #include "ops/stubs_sort.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
@@ -35,12 +36,17 @@ void check_not_bool(const Tensor& self, const char* kernel) {
   TORSH_CHECK(self.dtype() != kBool, "\"", kernel, "\" not implemented for 'Bool'");
 }
 
-// A reduction along dim to one (value, index): torch's checks for an empty dim, keepdim.
+// A reduction along dim to one (value, index): torch's checks for an empty dim, keepdim;
+// bool_kernel: the kernel name of torch's error for bool inputs (nullptr: bool allowed).
 std::tuple<Tensor, Tensor> select_reduce(const Tensor& self, int64_t dim, bool keepdim, SelectOp op,
-                                         int64_t k, const char* name) {
+                                         int64_t k, const char* name, const char* bool_kernel) {
   const int64_t d = detail::wrap_dim(dim, self.dim(), name);
   const int64_t n = self.dim() == 0 ? 1 : self.sizes()[d];
   TORSH_CHECK_INDEX(n > 0, name, "(): Expected reduction dim ", d, " to have non-zero size.");
+  // torch's kthvalue copies a 0-dim input without its kernel (no dtype check).
+  if (bool_kernel && (op != SelectOp::kKthvalue || self.dim() > 0)) {
+    check_not_bool(self, bool_kernel);
+  }
   if (op == SelectOp::kKthvalue) {
     TORSH_CHECK(k >= 1 && k <= n, "kthvalue(): selected number k out of range for dimension ", d);
   }
@@ -57,17 +63,24 @@ std::tuple<Tensor, Tensor> select_reduce(const Tensor& self, int64_t dim, bool k
   return {values, indices};
 }
 
-// median()/nanmedian() of every element: the lower median (NaN for an empty input).
+// median()/nanmedian() of every element: the lower median. An empty input gives torch's NaN
+// converted to the dtype as x86 converts it (the integer minimum through int32 or int64 bits).
 Tensor median_all(const Tensor& self, bool ignore_nan) {
   const char* name = ignore_nan ? "nanmedian" : "median";
-  check_not_bool(self, "median_cpu");
   if (self.numel() == 0) {
-    return torsh::full({}, std::numeric_limits<double>::quiet_NaN(),
-                       TensorOptions().dtype(self.dtype()));
+    const ScalarType t = self.dtype();
+    const TensorOptions opts = TensorOptions().dtype(t);
+    if (is_floating_point(t))
+      return torsh::full({}, std::numeric_limits<double>::quiet_NaN(), opts);
+    if (t == kBool) return torsh::full({}, true, opts);
+    if (t == kLong) return torsh::full({}, std::numeric_limits<int64_t>::min(), opts);
+    if (t == kInt) return torsh::full({}, std::numeric_limits<int32_t>::min(), opts);
+    return torsh::zeros({}, opts);
   }
+  check_not_bool(self, "median_cpu");
   Tensor flat = self.reshape({-1});
-  auto r =
-      select_reduce(flat, 0, false, ignore_nan ? SelectOp::kNanmedian : SelectOp::kMedian, 0, name);
+  auto r = select_reduce(flat, 0, false, ignore_nan ? SelectOp::kNanmedian : SelectOp::kMedian, 0,
+                         name, nullptr);
   return std::get<0>(r);
 }
 
@@ -103,6 +116,7 @@ void msort_out(Tensor& out, const Tensor& self) {
   }
   TORSH_CHECK(out.dtype() == r.dtype(), "msort(): expected out tensor to have dtype ",
               scalar_type_name(r.dtype()), ", but got ", scalar_type_name(out.dtype()), " instead");
+  if (out.sizes().vec() == r.sizes().vec()) detail::assert_no_internal_overlap(out);
   out.resize_(r.sizes());
   out.copy_(r);
 }
@@ -112,6 +126,9 @@ std::tuple<Tensor, Tensor> topk(const Tensor& self, int64_t k, int64_t dim, bool
   const int64_t d = detail::wrap_dim(dim, self.dim(), "topk");
   const int64_t n = self.dim() == 0 ? 1 : self.sizes()[d];
   TORSH_CHECK(k >= 0 && k <= n, "selected index k out of range");
+  if (self.dim() == 0) {  // torch copies a 0-dim input whatever k (0 or 1) and dtype
+    return {self.clone(), torsh::zeros({}, TensorOptions().dtype(kLong))};
+  }
   check_not_bool(self, "topk_cpu");
   SelectArgs a;
   a.k = k;
@@ -121,21 +138,18 @@ std::tuple<Tensor, Tensor> topk(const Tensor& self, int64_t k, int64_t dim, bool
 }
 
 std::tuple<Tensor, Tensor> kthvalue(const Tensor& self, int64_t k, int64_t dim, bool keepdim) {
-  check_not_bool(self, "kthvalue_cpu");
-  return select_reduce(self, dim, keepdim, SelectOp::kKthvalue, k, "kthvalue");
+  return select_reduce(self, dim, keepdim, SelectOp::kKthvalue, k, "kthvalue", "kthvalue_cpu");
 }
 Tensor median(const Tensor& self) { return median_all(self, false); }
 Tensor nanmedian(const Tensor& self) { return median_all(self, true); }
 std::tuple<Tensor, Tensor> median(const Tensor& self, int64_t dim, bool keepdim) {
-  check_not_bool(self, "median_out");
-  return select_reduce(self, dim, keepdim, SelectOp::kMedian, 0, "median");
+  return select_reduce(self, dim, keepdim, SelectOp::kMedian, 0, "median", "median_out");
 }
 std::tuple<Tensor, Tensor> nanmedian(const Tensor& self, int64_t dim, bool keepdim) {
-  check_not_bool(self, "nanmedian_out");
-  return select_reduce(self, dim, keepdim, SelectOp::kNanmedian, 0, "nanmedian");
+  return select_reduce(self, dim, keepdim, SelectOp::kNanmedian, 0, "nanmedian", "median_out");
 }
 std::tuple<Tensor, Tensor> mode(const Tensor& self, int64_t dim, bool keepdim) {
-  return select_reduce(self, dim, keepdim, SelectOp::kMode, 0, "mode");
+  return select_reduce(self, dim, keepdim, SelectOp::kMode, 0, "mode", nullptr);
 }
 
 namespace {
@@ -231,6 +245,7 @@ void quantile_into(Tensor& out, const Tensor& r, const char* name) {
   }
   TORSH_CHECK(out.dtype() == r.dtype(), name,
               "() out tensor must be same dtype as the input tensor");
+  if (out.sizes().vec() == r.sizes().vec()) detail::assert_no_internal_overlap(out);
   out.resize_(r.sizes());
   out.copy_(r);
 }
