@@ -179,6 +179,7 @@ Tensor quantile_impl(const Tensor& self, const Tensor& q, std::optional<int64_t>
               "() input tensor must be either float or double dtype");
   TORSH_CHECK(self.dtype() == q.dtype(), name,
               "() q tensor must be same dtype as the input tensor");
+  const int64_t d = dim ? detail::wrap_dim(*dim, self.dim(), name) : 0;  // before q's values
   const TensorOptions qopts = TensorOptions().dtype(q.dtype());
   {
     AutoGradMode guard(false);
@@ -189,7 +190,6 @@ Tensor quantile_impl(const Tensor& self, const Tensor& q, std::optional<int64_t>
   std::vector<int64_t> out_shape;
   Tensor sorted;
   if (dim) {
-    const int64_t d = detail::wrap_dim(*dim, self.dim(), name);
     if (self.dim() > 0) {
       out_shape = self.sizes().vec();
       if (keepdim) {

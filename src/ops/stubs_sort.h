@@ -20,6 +20,13 @@ struct SelectArgs {
 using SelectKernel = void (*)(const Tensor& values, const Tensor& indices, const Tensor& self,
                               int64_t dim, SelectOp op, const SelectArgs& args);
 extern KernelStub<SelectKernel> select_stub;
+/// out (int64 or int32, input's shape) = for each element of input (contiguous), the position
+/// of the first boundary >= it (right: > it) in its row of boundaries (contiguous, input's dtype;
+/// 1-d, or one row per input row along the last dim), read through sorter (int64, boundaries'
+/// shape) when it is defined.
+using SearchKernel = void (*)(const Tensor& out, const Tensor& input, const Tensor& boundaries,
+                              const Tensor& sorter, bool right);
+extern KernelStub<SearchKernel> search_stub;
 
 namespace cpu {
 /// Registers the CPU kernel of the slot above (called by register_cpu_kernels).

@@ -342,6 +342,9 @@ RULES = [
      "torch 1.13's median/nanmedian along a dim reads the line as if its stride were 1 when "
      "the input is expanded (stride 0), returning values and indices of unrelated memory; torsh "
      "returns the median of the line"),
+    ("torch-sorter-unchecked", {"searchsorted"}, "EXCEPTION", "sorter index out of range",
+     "torch 1.13 does not check searchsorted's sorter values and reads outside the boundaries "
+     "for an index out of range; torsh raises RuntimeError, as later torch releases"),
     ("matmul-nonfinite-order", MATMUL_OPS, "VALUE", _nonfinite_matmul,
      "with inf in the inputs, or products that overflow to inf, whether an inf - inf (NaN) "
      "arises depends on the BLAS kernel's summation order, which differs between torch's and "

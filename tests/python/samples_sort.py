@@ -226,3 +226,103 @@ def samples_quantile(meta, rng):
         yield (x, make(np.array([0.5, 1.5]), "float32")), {}, "[q > 1]"
         yield (x, make(np.array([[0.5]]), "float32")), {}, "[2-d q]"
         yield (x, make(np.array([0.5]), "float64")), {}, "[q of another dtype]"
+
+
+def _sorted(rng, shape, dt):
+    v = np.sort(values(rng, shape, dt, (-5, 5)), axis=-1)
+    return make(v, dt)
+
+
+def _search_values(rng, dt, shape):
+    """Values of dt: random, equal to boundary values (ties), below and above every boundary."""
+    if dt == "bool":
+        return make(values(rng, shape, dt), dt)
+    v = np.floor(rng.uniform(-7, 7, shape)) if dt not in FLOATS else \
+        np.where(rng.random(shape) < 0.4, np.floor(rng.uniform(-6, 6, shape)),
+                 rng.uniform(-7, 7, shape))
+    return make(v, dt)
+
+
+def samples_searchsorted(meta, rng):
+    """searchsorted(sorted_sequence, values): 1-d and batched boundaries, ties, NaN, right/side,
+    out_int32, sorter, mixed dtypes, every layout of the values; (Scalar overload: Python
+    numbers)."""
+    scalar = meta.get("scalar")
+    dts = [d for d in DTYPES if d != "bool"]
+    for dt in dts:
+        b1 = _sorted(rng, (7,), dt)
+        bn = _sorted(rng, (2, 3, 6), dt)
+        for kw in [{}, {"right": True}, {"side": "right"}, {"side": "left"}, {"out_int32": True},
+                   {"right": True, "side": "right", "out_int32": True}]:
+            if scalar:
+                for v in [0, 2, -1.5, 3.25, 100]:
+                    yield (b1, v), kw, f"[{dt} scalar {v} {kw}]"
+                continue
+            yield (b1, _search_values(rng, dt, (3, 4))), kw, f"[{dt} 1-d {kw}]"
+            yield (bn, _search_values(rng, dt, (2, 3, 5))), kw, f"[{dt} batched {kw}]"
+        if scalar:
+            continue
+        for label, y in layouts(rng, dt):
+            yield (b1, y), {}, f"[{dt},{label} values]"
+            if y.t.dim() >= 1:
+                yield (b1, y), {"right": True}, f"[{dt},{label} values right]"
+        st = _sorted(rng, (3, 8), dt)
+        yield (Pair(st.t[:, ::2], st.s[:, ::2]), _search_values(rng, dt, (3, 5))), {}, \
+            f"[{dt} stepped boundaries]"
+        raw = make(values(rng, (2, 6), dt), dt)
+        order = Pair(raw.t.argsort(-1), raw.s.argsort(-1))
+        for right in [False, True]:
+            yield (raw, _search_values(rng, dt, (2, 4))), {"sorter": order, "right": right}, \
+                f"[{dt} sorter right={right}]"
+    if scalar:
+        b = _sorted(rng, (5,), "int64")
+        yield (b, True), {}, "[bool scalar]"
+        yield (make(np.array([1.0, 2.0, NAN]), "float32"), NAN), {}, "[NaN scalar]"
+        yield (make(np.array([[1.0, 2.0]]), "float32"), 1.5), {}, "[2-d boundaries, scalar]"
+        return
+    special = make(np.array([-INF, -1.0, 0.0, 0.0, 2.0, INF, NAN]), "float32")
+    vals = make(np.array([NAN, -INF, INF, -0.0, 0.0, 2.0, 5.0]), "float32")
+    for kw in [{}, {"right": True}]:
+        yield (special, vals), kw, f"[special {kw}]"
+    yield (_sorted(rng, (6,), "int64"), _search_values(rng, "float64", (4,))), {}, "[int/float]"
+    yield (_sorted(rng, (6,), "float32"), _search_values(rng, "int32", (4,))), {}, "[float/int]"
+    yield (_sorted(rng, (6,), "int16"), make(values(rng, (4,), "bool"), "bool")), {}, "[bool values]"
+    yield (_sorted(rng, (6,), "float32"), make(np.array(2.5), "float64")), {}, "[0-dim float64]"
+    yield (_sorted(rng, (6,), "int32"), make(np.array(3.0), "int64")), {}, "[0-dim int64]"
+    yield (_sorted(rng, (2, 0), "float32"), _search_values(rng, "float32", (2, 3))), {}, \
+        "[empty boundaries]"
+    b = _sorted(rng, (6,), "float32")
+    v = _search_values(rng, "float32", (4,))
+    yield (b, v), {"side": "middle"}, "[bad side]"
+    yield (b, v), {"side": "left", "right": True}, "[side and right opposite]"
+    yield (_sorted(rng, (2, 6), "float32"), _search_values(rng, "float32", (3, 4))), {}, \
+        "[batch dims differ]"
+    yield (_sorted(rng, (2, 6), "float32"), make(np.array(1.0), "float32")), {}, "[0-dim values]"
+    yield (make(np.array(1.0), "float32"), v), {}, "[0-dim boundaries]"
+    yield (make(values(rng, (4,), "bool"), "bool"), make(values(rng, (3,), "bool"), "bool")), \
+        {}, "[bool]"
+    yield (b, v), {"sorter": make(np.array([0, 1, 2, 3, 4, 5]), "int32")}, "[int32 sorter]"
+    yield (b, v), {"sorter": make(np.array([0, 1, 2]), "int64")}, "[short sorter]"
+
+
+def samples_bucketize(meta, rng):
+    """bucketize(values, boundaries): 1-d boundaries only; (Scalar overload: Python numbers)."""
+    scalar = meta.get("scalar")
+    for dt in [d for d in DTYPES if d != "bool"]:
+        b = _sorted(rng, (7,), dt)
+        for kw in [{}, {"right": True}, {"out_int32": True}]:
+            if scalar:
+                for v in [0, 2, -1.5, 3.25]:
+                    yield (v, b), kw, f"[{dt} scalar {v} {kw}]"
+                continue
+            yield (_search_values(rng, dt, (3, 4)), b), kw, f"[{dt} {kw}]"
+        if not scalar:
+            for label, y in layouts(rng, dt):
+                yield (y, b), {}, f"[{dt},{label}]"
+    b2 = _sorted(rng, (2, 3), "float32")
+    if scalar:
+        yield (1.0, b2), {}, "[2-d boundaries]"
+        return
+    yield (_search_values(rng, "float32", (2, 4)), b2), {}, "[2-d boundaries]"
+    yield (make(np.array([NAN, 1.0, INF]), "float64"),
+           make(np.array([-1.0, 1.0, 1.0, NAN]), "float64")), {"right": True}, "[NaN]"

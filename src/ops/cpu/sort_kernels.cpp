@@ -17,6 +17,7 @@
 
 namespace torsh::detail {
 KernelStub<SelectKernel> select_stub;
+KernelStub<SearchKernel> search_stub;
 }  // namespace torsh::detail
 
 namespace torsh::detail::cpu {
@@ -397,8 +398,56 @@ void select_kernel(const Tensor& values, const Tensor& indices, const Tensor& se
   });
 }
 
+// torch's binary search: the first position whose boundary is not below the value (right: not
+// at or below), NaN comparing false both ways.
+template <typename T, typename O>
+void search_rows(const Tensor& out, const Tensor& input, const Tensor& boundaries,
+                 const Tensor& sorter, bool right) {
+  const T* x = static_cast<const T*>(input.data_ptr());
+  const T* bd = static_cast<const T*>(boundaries.data_ptr());
+  const int64_t* so = sorter.defined() ? static_cast<const int64_t*>(sorter.data_ptr()) : nullptr;
+  O* o = static_cast<O*>(out.data_ptr());
+  const int64_t nb = boundaries.sizes().back();
+  const int64_t row_len = input.dim() == 0 ? 1 : input.sizes().back();
+  const bool one_row = boundaries.dim() == 1;
+  parallel_for(0, input.numel(), kGrainSize / 16, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const int64_t base = one_row ? 0 : (i / row_len) * nb;
+      const auto v = static_cast<opmath_t<T>>(x[i]);
+      int64_t lo = 0, hi = nb;
+      while (lo < hi) {
+        const int64_t mid = lo + ((hi - lo) >> 1);
+        const auto m = static_cast<opmath_t<T>>(so ? bd[base + so[base + mid]] : bd[base + mid]);
+        if (right ? !(m > v) : !(m >= v)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      o[i] = static_cast<O>(lo);
+    }
+  });
+}
+
+void search_kernel(const Tensor& out, const Tensor& input, const Tensor& boundaries,
+                   const Tensor& sorter, bool right) {
+  dispatch_all(input.dtype(), "searchsorted", [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_same_v<T, bool>) {
+      if (out.dtype() == kInt) {
+        search_rows<T, int32_t>(out, input, boundaries, sorter, right);
+      } else {
+        search_rows<T, int64_t>(out, input, boundaries, sorter, right);
+      }
+    }
+  });
+}
+
 }  // namespace
 
-void register_sort_kernels() { select_stub.set(kCPU, &select_kernel); }
+void register_sort_kernels() {
+  select_stub.set(kCPU, &select_kernel);
+  search_stub.set(kCPU, &search_kernel);
+}
 
 }  // namespace torsh::detail::cpu
