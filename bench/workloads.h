@@ -122,6 +122,16 @@ void run_all(const char* only) {
       run("index_add_2^22", 5, 9, [&] { T r = src.index_add(0, rows, src); });
     }
   }
+  {
+    // Sorting and selection along the last dim of [1024, 4096] (uniform floats).
+    T s = Lib::rand2d(1024, 4096);
+    if (want("sort_lastdim_1024x4096")) {
+      run("sort_lastdim_1024x4096", 2, 9, [&] { auto r = s.sort(-1); });
+    }
+    if (want("topk10_lastdim_1024x4096")) {
+      run("topk10_lastdim_1024x4096", 5, 9, [&] { auto r = s.topk(10, -1); });
+    }
+  }
 }
 
 }  // namespace bench

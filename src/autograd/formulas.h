@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "autograd/formulas_reduce2.h"
+#include "autograd/formulas_sort.h"
 #include "torsh/core/tensor.h"
 
 namespace torsh::autograd {

@@ -212,6 +212,12 @@ def _alpha_16bit(call, detail):
     return a is not None and abs(a) != 1 and bool(floats) and all(f in FLOAT16 for f in floats)
 
 
+def _median_expanded(call, detail):
+    # median/nanmedian along a dim of an expanded (stride-0) input
+    x = call["args"][0] if call["args"] else None
+    return isinstance(x, dict) and "T" in x and x["T"]["layout"] == "expand"
+
+
 def _nonfinite_matmul(call, detail):
     # inf in the inputs, or products that overflow: whether inf - inf (NaN) arises depends on
     # the summation order
@@ -387,6 +393,13 @@ RULES = [
      "for float16/bfloat16 operands torch 1.13's scalar loop rounds alpha * other to 16 bits "
      "before adding, its vectorised loop does not; torsh rounds once (the difference is one "
      "16-bit ulp, visible when out= is float32 or float64)"),
+    ("torch-median-stride0", {"median", "nanmedian"}, "VALUE", _median_expanded,
+     "torch 1.13's median/nanmedian along a dim reads the line as if its stride were 1 when "
+     "the input is expanded (stride 0), returning values and indices of unrelated memory; torsh "
+     "returns the median of the line"),
+    ("torch-sorter-unchecked", {"searchsorted"}, "EXCEPTION", "sorter index out of range",
+     "torch 1.13 does not check searchsorted's sorter values and reads outside the boundaries "
+     "for an index out of range; torsh raises RuntimeError, as later torch releases"),
     ("matmul-nonfinite-order", MATMUL_OPS, "VALUE", _nonfinite_matmul,
      "with inf in the inputs, or products that overflow to inf, whether an inf - inf (NaN) "
      "arises depends on the BLAS kernel's summation order, which differs between torch's and "

@@ -15,6 +15,7 @@ import samples_math
 import samples_shape
 import samples_reduce2
 import samples_masked
+import samples_sort
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from samples_masked import MASKED_FAMILY, masked_operands
@@ -442,7 +443,8 @@ SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(sample
                                                    *vars(samples_math).items(),
                                                    *vars(samples_shape).items(),
                                                    *vars(samples_reduce2).items(),
-                                                   *vars(samples_masked).items()]
+                                                   *vars(samples_masked).items(),
+                                                   *vars(samples_sort).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {

@@ -4,6 +4,7 @@
 #include "ops/cpu/kernels.h"
 #include "ops/functors/kernels.h"
 #include "ops/stubs_cumulative.h"
+#include "ops/stubs_sort.h"
 #include "ops/stubs_stats.h"
 
 namespace torsh::detail {
@@ -25,6 +26,7 @@ void register_cpu_kernels() {
   argmin_stub.set(kCPU, &cpu::argmin_kernel);
   cpu::register_stats_kernels();
   cpu::register_cumulative_kernels();
+  cpu::register_sort_kernels();
 
   copy_stub.set(kCPU, &cpu::copy_kernel);
   fill_stub.set(kCPU, &cpu::fill_kernel);
