@@ -69,7 +69,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     // Fold the batch into rows: [..., n, k] @ [k, m].
     Tensor bb = db == 1 ? b.unsqueeze(1) : b;
     SizeVec out_shape(a.sizes());
-    Tensor folded = a.reshape({-1, a.sizes()[da - 1]});
+    // Rows counted explicitly: reshape cannot infer -1 when the last dim is 0 ([5, 5, 0] @ [0, 5]).
+    int64_t rows = 1;
+    for (int64_t d = 0; d + 1 < da; ++d) rows *= a.sizes()[d];
+    Tensor folded = a.reshape({rows, a.sizes()[da - 1]});
     Tensor r = torsh::mm(folded, bb);
     if (db == 1) {
       out_shape.erase(out_shape.size() - 1);

@@ -9,7 +9,7 @@ the difference is deliberate (or out of scope), not a place to park bugs."""
 VALUE_FREE = {"empty", "empty_like", "new_empty"}
 
 FLOAT16 = {"float16", "bfloat16"}
-MATMUL_OPS = {"mm", "bmm", "matmul", "__matmul__"}
+MATMUL_OPS = {"mm", "bmm", "matmul", "__matmul__", "inner", "tensordot", "einsum"}
 
 
 def _num(v):

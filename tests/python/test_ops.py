@@ -14,6 +14,7 @@ import samples_index
 import samples_math
 import samples_shape
 import samples_reduce2
+import samples_linalg
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from schema import parse_schema
@@ -439,7 +440,8 @@ SEED = int(os.environ.get("TORSH_TEST_SEED", "0"))
 SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(samples_index).items(),
                                                    *vars(samples_math).items(),
                                                    *vars(samples_shape).items(),
-                                                   *vars(samples_reduce2).items()]
+                                                   *vars(samples_reduce2).items(),
+                                                   *vars(samples_linalg).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
@@ -568,7 +570,7 @@ def test_inplace_and_out(entry):
             try:
                 ref_dtype = str(getattr(torch, name)(*[unwrap_t(v) for v in [x] + extra],
                                                      **kwargs).dtype)[6:]
-            except RuntimeError:
+            except (RuntimeError, TypeError):
                 ref_dtype = "float64"  # the call itself is invalid; errors are compared below
 
             def with_out(lib):
