@@ -42,7 +42,7 @@ std::vector<Term> parse_terms(std::string_view s, size_t offset, bool output) {
       TORSH_CHECK(!terms.back().ellipsis, "einsum(): found '.' for ",
                   output ? "output" : "operand " + std::to_string(op),
                   " for which an ellipsis was already found");
-      TORSH_CHECK(i + 2 < s.size() + 0 && s[i + 1] == '.' && s[i + 2] == '.',
+      TORSH_CHECK(i + 2 < s.size() && s[i + 1] == '.' && s[i + 2] == '.',
                   "einsum(): found '.' for ", output ? "output" : "operand " + std::to_string(op),
                   " that is not part of any ellipsis");
       terms.back().ellipsis = true;
@@ -276,8 +276,7 @@ Tensor einsum(std::string_view equation, TensorList tensors) {
     acc = contract(std::move(acc), ops[i], needed);
   }
   sum_unneeded(acc, [&](int l) { return in_out[l]; });
-  // Output labels that only broadcast (size 1 everywhere they appear) may be missing: none are,
-  // every output label is kept by the contraction; permute into the output's order.
+  // Every output label survived the contractions: permute into the output's order.
   std::vector<int64_t> perm;
   for (int l : out) perm.push_back(dim_of(acc, l));
   return acc.t.permute(perm);

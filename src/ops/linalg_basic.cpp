@@ -378,8 +378,9 @@ void kron_out(Tensor& out, const Tensor& self, const Tensor& other) {
     rb.insert(rb.end(), {1, sb});
     rs.push_back(sa * sb);
   }
-  // view, not reshape, as torch 1.13 (_unsafe_view): inputs that no view can regroup raise.
-  write_out(out, torsh::mul(self.view(ra), other.view(rb)).view(rs), Tensor(), "kron",
+  // reshape where torch 1.13 views (_unsafe_view): torch raises for inputs whose product no view
+  // can regroup (docs/bit_identical.md); torsh copies.
+  write_out(out, torsh::mul(self.reshape(ra), other.reshape(rb)).reshape(rs), Tensor(), "kron",
             OutRule::kCast);
 }
 
