@@ -16,6 +16,9 @@ struct TorchLib {
     Tensor u = c > 0 ? torch::rand({r, c}) : torch::rand({r});
     return (u * static_cast<double>(hi)).to(torch::kLong);
   }
+  static Tensor einsum(const char* eq, const Tensor& a, const Tensor& b) {
+    return torch::einsum(eq, {a, b});
+  }
 };
 
 int main(int argc, char** argv) {

@@ -111,6 +111,10 @@ def main():
     run("py_add_2^24", lambda: x + y, 10, 9)
     m = lib.rand(256, 256)
     run("py_matmul_256", lambda: m @ m, 50, 9)
+    ea, eb = lib.rand(64, 128, 128), lib.rand(64, 128, 128)
+    run("py_einsum_bij_bjk_64x128x128", lambda: lib.einsum("bij,bjk->bik", ea, eb), 10, 9)
+    q, k = lib.rand(8, 8, 256, 64), lib.rand(8, 8, 256, 64)
+    run("py_einsum_bhqd_bhkd_8x8x256x64", lambda: lib.einsum("bhqd,bhkd->bhqk", q, k), 10, 9)
 
 
 if __name__ == "__main__":

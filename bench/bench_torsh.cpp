@@ -17,6 +17,9 @@ struct TorshLib {
     Tensor u = c > 0 ? torsh::rand({r, c}) : torsh::rand({r});
     return (u * static_cast<double>(hi)).to(torsh::kLong);
   }
+  static Tensor einsum(const char* eq, const Tensor& a, const Tensor& b) {
+    return torsh::einsum(eq, {a, b});
+  }
 };
 
 int main(int argc, char** argv) {

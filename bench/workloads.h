@@ -132,6 +132,20 @@ void run_all(const char* only) {
       run("topk10_lastdim_1024x4096", 5, 9, [&] { auto r = s.topk(10, -1); });
     }
   }
+  {
+    // einsum mapped to bmm: a batched matmul and attention scores (q @ k^T per head).
+    T a = Lib::rand1d(64 * 128 * 128).reshape({64, 128, 128});
+    T b = Lib::rand1d(64 * 128 * 128).reshape({64, 128, 128});
+    if (want("einsum_bij_bjk_64x128x128")) {
+      run("einsum_bij_bjk_64x128x128", 10, 9, [&] { T r = Lib::einsum("bij,bjk->bik", a, b); });
+    }
+    T q = Lib::rand1d(8 * 8 * 256 * 64).reshape({8, 8, 256, 64});
+    T k = Lib::rand1d(8 * 8 * 256 * 64).reshape({8, 8, 256, 64});
+    if (want("einsum_bhqd_bhkd_8x8x256x64")) {
+      run("einsum_bhqd_bhkd_8x8x256x64", 10, 9,
+          [&] { T r = Lib::einsum("bhqd,bhkd->bhqk", q, k); });
+    }
+  }
 }
 
 }  // namespace bench

@@ -79,3 +79,18 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.norm: ord={ord!r} needs a 2-D input or a 2-tuple dim")
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+
+
+def multi_dot(tensors, *, out=None):
+    """torch.linalg.multi_dot: the product of the tensors in the cheapest order (the first may
+    be 1-D, a row; the last 1-D, a column)."""
+    if out is None:
+        return _C.linalg_multi_dot(list(tensors))
+    return _C.linalg_multi_dot(list(tensors), out=out)
+
+
+def cross(input, other, *, dim=-1, out=None):
+    """torch.linalg.cross: the cross product along dim (of size 3), inputs broadcast."""
+    if out is None:
+        return _C.linalg_cross(input, other, dim=dim)
+    return _C.linalg_cross(input, other, dim=dim, out=out)

@@ -1,7 +1,9 @@
 // mm, bmm, matmul: checks, shapes and batching; the 2-D product is a per-device kernel (the
 // CPU's in cpu/matmul_kernels.cpp: OpenBLAS GEMM for float and double, a plain loop otherwise).
+#include <algorithm>
 #include <cstdint>
 
+#include "cpu/parallel.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -45,7 +47,13 @@ Tensor bmm(const Tensor& self, const Tensor& mat2) {
   const int64_t B = self.sizes()[0];
   Tensor out = torsh::empty({B, self.sizes()[1], mat2.sizes()[2]}, self.dtype());
   const auto kernel = detail::mm_stub(self.device().type, "bmm");
-  for (int64_t i = 0; i < B; ++i) kernel(self.select(0, i), mat2.select(0, i), out.select(0, i));
+  // Many products of moderate size: whole products per thread (GEMM runs single-threaded inside
+  // a parallel region), no fork and join per product; few or large ones: GEMM's own threads.
+  const int64_t flops = self.sizes()[1] * self.sizes()[2] * mat2.sizes()[2];
+  const int64_t grain = B >= 2 * get_num_threads() && flops <= (int64_t(1) << 24) ? 1 : B;
+  detail::parallel_for(0, B, std::max<int64_t>(grain, 1), [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) kernel(self.select(0, i), mat2.select(0, i), out.select(0, i));
+  });
   return out;
 }
 
@@ -69,7 +77,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     // Fold the batch into rows: [..., n, k] @ [k, m].
     Tensor bb = db == 1 ? b.unsqueeze(1) : b;
     SizeVec out_shape(a.sizes());
-    Tensor folded = a.reshape({-1, a.sizes()[da - 1]});
+    // Rows counted explicitly: reshape cannot infer -1 when the last dim is 0 ([5, 5, 0] @ [0, 5]).
+    int64_t rows = 1;
+    for (int64_t d = 0; d + 1 < da; ++d) rows *= a.sizes()[d];
+    Tensor folded = a.reshape({rows, a.sizes()[da - 1]});
     Tensor r = torsh::mm(folded, bb);
     if (db == 1) {
       out_shape.erase(out_shape.size() - 1);

@@ -9,7 +9,7 @@ the difference is deliberate (or out of scope), not a place to park bugs."""
 VALUE_FREE = {"empty", "empty_like", "new_empty"}
 
 FLOAT16 = {"float16", "bfloat16"}
-MATMUL_OPS = {"mm", "bmm", "matmul", "__matmul__"}
+MATMUL_OPS = {"mm", "bmm", "matmul", "__matmul__", "inner", "tensordot", "einsum"}
 
 
 def _num(v):
@@ -380,6 +380,10 @@ RULES = [
      "doesn't match the broadcast shape" in detail and detail.endswith("vs torsh None"),
      "torch 1.13's clamp backward combines its masks in place (logical_and_), which fails when "
      "min/max broadcast to a larger shape than self; torsh returns the gradients"),
+    ("torch-kron-view", {"kron"}, "EXCEPTION",
+     lambda call, detail: detail.startswith("only torch raised RuntimeError: view size is not"),
+     "torch 1.13's kron views its product (_unsafe_view) and raises for layouts no view can "
+     "regroup (a transposed input beside another); torsh reshapes and returns the product"),
     ("torch-empty-matmul-dtype", MATMUL_OPS, "EXCEPTION", _empty_matmul,
      "torch 1.13 skips mm/bmm's same-dtype check when an operand is empty and returns zeros; "
      "torsh raises as later releases"),

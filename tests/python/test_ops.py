@@ -16,6 +16,7 @@ import samples_shape
 import samples_reduce2
 import samples_masked
 import samples_sort
+import samples_linalg
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from samples_masked import MASKED_FAMILY, masked_operands
@@ -445,6 +446,7 @@ SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(sample
                                                    *vars(samples_reduce2).items(),
                                                    *vars(samples_masked).items(),
                                                    *vars(samples_sort).items()]
+                                                   *vars(samples_linalg).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
@@ -575,7 +577,7 @@ def test_inplace_and_out(entry):
             try:
                 ref_dtype = str(getattr(torch, name)(*[unwrap_t(v) for v in [x] + extra],
                                                      **kwargs).dtype)[6:]
-            except RuntimeError:
+            except (RuntimeError, TypeError):
                 ref_dtype = "float64"  # the call itself is invalid; errors are compared below
 
             def with_out(lib):
