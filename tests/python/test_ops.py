@@ -445,7 +445,7 @@ SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(sample
                                                    *vars(samples_shape).items(),
                                                    *vars(samples_reduce2).items(),
                                                    *vars(samples_masked).items(),
-                                                   *vars(samples_sort).items()]
+                                                   *vars(samples_sort).items(),
                                                    *vars(samples_linalg).items()]
             if k.startswith("samples_")}
 
