@@ -33,6 +33,18 @@ void write_out(Tensor& out, const Tensor& r) {
   out.copy_(r);
 }
 
+// An out= of a new shape: resized to r's (as torch), of r's dtype.
+void write_resized(Tensor& out, const Tensor& r, const char* op) {
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  TORSH_CHECK(out.dtype() == r.dtype(), op, "(): expected out= of dtype ",
+              scalar_type_name(r.dtype()), ", got ", scalar_type_name(out.dtype()));
+  out.resize_(r.sizes());
+  out.copy_(r);
+}
+
 void masked_fill_impl(Tensor& out, const Tensor& self, const Tensor& mask, const Tensor& value) {
   const Tensor m = bool_mask(mask, "masked_fill_");
   write_out(out, torsh::where(m, value.to(self.dtype()), self));
@@ -75,15 +87,7 @@ void masked_select_out(Tensor& out, const Tensor& self, const Tensor& mask) {
   auto shape = torsh::broadcast_shapes(self.sizes(), m.sizes());
   if (shape.empty()) shape.push_back(1);  // 0-dim operands: as one-element vectors
   OptionalTensorList li{m.expand(shape)};
-  const Tensor r = torsh::index(self.expand(shape), li);
-  if (!out.defined()) {
-    out = r;
-    return;
-  }
-  TORSH_CHECK(out.dtype() == self.dtype(), "masked_select(): expected out= of dtype ",
-              scalar_type_name(self.dtype()), ", got ", scalar_type_name(out.dtype()));
-  out.resize_(r.sizes());
-  out.copy_(r);
+  write_resized(out, torsh::index(self.expand(shape), li), "masked_select");
 }
 
 void masked_scatter_out(Tensor& out, const Tensor& self, const Tensor& mask, const Tensor& source) {
@@ -109,15 +113,8 @@ void take_out(Tensor& out, const Tensor& self, const Tensor& index) {
   TORSH_CHECK_INDEX(self.numel() > 0 || index.numel() == 0,
                     "take(): tried to take from an empty tensor");
   const Tensor idx = flat_index(index, self.numel(), "take");
-  const Tensor r = torsh::index_select(self.reshape({-1}), 0, idx).reshape(index.sizes());
-  if (!out.defined()) {
-    out = r;
-    return;
-  }
-  TORSH_CHECK(out.dtype() == self.dtype(), "take(): expected out= of dtype ",
-              scalar_type_name(self.dtype()), ", got ", scalar_type_name(out.dtype()));
-  out.resize_(r.sizes());
-  out.copy_(r);
+  write_resized(out, torsh::index_select(self.reshape({-1}), 0, idx).reshape(index.sizes()),
+                "take");
 }
 
 void put_out(Tensor& out, const Tensor& self, const Tensor& index, const Tensor& source,

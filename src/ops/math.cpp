@@ -70,13 +70,9 @@ void nan_to_num_out(Tensor& out, const Tensor& self, std::optional<double> nan,
 void logit_out(Tensor& out, const Tensor& self, std::optional<double> eps) {
   // log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] when eps is given.
   const Tensor x = self.is_floating_point() ? self : self.to(get_default_dtype());
-  Tensor z = x;
-  if (eps && *eps >= 0 && *eps <= 0.5) {
-    z = torsh::clamp(x, Scalar(*eps), Scalar(1.0 - *eps));
-  } else if (eps && *eps > 0.5) {  // torch's x < lo ? lo : x > hi ? hi : x, with lo > hi
-    const Tensor lo = scalar_like(*eps).to(x.dtype()), hi = scalar_like(1.0 - *eps).to(x.dtype());
-    z = torsh::where(torsh::lt(x, lo), lo, torsh::where(torsh::gt(x, hi), hi, x));
-  }
+  // eps above 1/2 (lo > hi) clamps everything to hi, as torch's vector loop (its scalar tail
+  // differs; docs/fuzzing.md torch-logit-eps-above-half).
+  Tensor z = eps && *eps >= 0 ? torsh::clamp(x, Scalar(*eps), Scalar(1.0 - *eps)) : x;
   Tensor r = torsh::log(torsh::div(z, torsh::sub(scalar_like(1.0).to(z.dtype()), z)));
   if (!out.defined()) {
     out = r;
@@ -260,8 +256,10 @@ Tensor isclose(const Tensor& self, const Tensor& other, double rtol, double atol
     close = torsh::logical_or(close, torsh::logical_and(self.isnan(), other.isnan()));
   }
   if (rtol == 0 && atol == 0) return close;
-  const Tensor a = self.dtype() == kBool ? self.to(get_default_dtype()) : self;
-  const Tensor b = other.dtype() == kBool ? other.to(get_default_dtype()) : other;
+  // Integer and bool inputs are compared in the default float dtype (an int16 difference such
+  // as 32767 - -32768 must not wrap), as torch.
+  const Tensor a = self.is_floating_point() ? self : self.to(get_default_dtype());
+  const Tensor b = other.is_floating_point() ? other : other.to(get_default_dtype());
   const Tensor allowed =
       torsh::add(torsh::abs(torsh::mul(b, scalar_like(rtol))), scalar_like(atol));
   const Tensor actual = torsh::abs(torsh::sub(a, b));

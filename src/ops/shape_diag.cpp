@@ -3,6 +3,7 @@
 // trace).
 #include <algorithm>
 
+#include "iter/tensor_iter.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -25,6 +26,7 @@ void tri_out(Tensor& out, const Tensor& self, int64_t k, bool upper) {
                 " instead");
     Tensor src = self.clone();  // out may overlap self
     out.resize_(self.sizes());
+    detail::assert_no_internal_overlap(out);  // an expanded out= refuses, as torch's copy
     out.copy_(src);
   }
   if (out.numel() == 0) return;

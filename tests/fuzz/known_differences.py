@@ -183,11 +183,12 @@ def _floor_subnormal_divisor(call, detail):
     # div(..., rounding_mode='floor') with a float32 subnormal divisor
     import numpy as np
     b = _arg(call, 1, "other")
-    floor = call["kwargs"].get("rounding_mode") == "floor" or call["op"] in {"remainder", "__mod__"}
+    floor = call["kwargs"].get("rounding_mode") == "floor" or call["op"] in {"remainder", "__mod__",
+                                                                              "fmod"}
     if not floor or not (isinstance(b, dict) and "T" in b):
         return False
     d = np.abs(_data(b["T"]))
-    return b["T"]["dtype"] == "float32" and bool(((d > 0) & (d < 1.1754944e-38)).any())
+    return b["T"]["dtype"] in ("float32", "bfloat16") and bool(((d > 0) & (d < 1.1754944e-38)).any())
 
 
 def _negative_expand(call, detail):
@@ -282,6 +283,11 @@ def _masked_scatter_memory_order(call, detail):
     return strided and call["kind"] == "inplace"
 
 
+def _logit_wide_eps(call, detail):
+    eps = _num(_arg(call, 1, "eps"))
+    return eps is not None and eps > 0.5
+
+
 RULES = [
     # (id, ops (None: any), class (None: any), detail substring or predicate(call, detail),
     #  reason)
@@ -337,7 +343,7 @@ RULES = [
      detail.endswith("vs torsh None"),
      "torsh has no sparse tensors: gather(..., sparse_grad=True) gives the same gradient values "
      "as a dense tensor, where torch gives a sparse one"),
-    ("torch-fmod-subnormal", {"div", "divide", "remainder", "__mod__"}, "VALUE",
+    ("torch-fmod-subnormal", {"div", "divide", "remainder", "__mod__", "fmod"}, "VALUE",
      _floor_subnormal_divisor,
      "torch 1.13's vectorised float32 fmod (inside floor division and remainder) returns NaN "
      "for a subnormal divisor, its scalar tail the true remainder; torsh computes the "
@@ -430,6 +436,10 @@ RULES = [
      "torch 1.13's in-place masked_scatter_ fills a non-contiguous self in memory order (and "
      "masked_select's backward uses it, permuting the gradient of a strided input); torsh fills "
      "logical order, as torch's out-of-place masked_scatter"),
+    ("torch-logit-eps-above-half", {"logit"}, "VALUE", _logit_wide_eps,
+     "with eps above 1/2 (lower bound above the upper) torch 1.13's vector loop clamps every "
+     "value to 1 - eps and its scalar tail takes x < eps ? eps : x > 1 - eps ? 1 - eps : x; "
+     "torsh clamps everywhere, as the vector loop"),
     ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
      "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
      "NaN); torsh uses n as given"),

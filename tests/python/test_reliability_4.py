@@ -119,8 +119,9 @@ def test_lerp_negative_weight_counts_from_self(w):
 
 
 @pytest.mark.parametrize("eps", [0.83, 0.5, 0.2, None])
-def test_logit_eps_above_half(eps):
-    same(lambda L: L.logit(L.tensor([0.1, 0.9, 0.5, 0.83, 0.17]), eps))
+def test_logit_eps(eps):
+    """32 elements: torch's vector loop (its scalar tail treats eps above 1/2 differently)."""
+    same(lambda L: L.logit(L.tensor([0.1, 0.9, 0.5, 0.83, 0.17, -1.0, 2.0, 0.6] * 4), eps))
 
 
 @pytest.mark.parametrize("other", [1.349, 0.0, -1.0, 0.5])
@@ -208,3 +209,21 @@ def test_masked_scatter_and_select_grad_follow_logical_order():
     y = torsh.zeros(3, 4, dtype=torsh.float64, requires_grad=True)
     y.t().masked_select(torsh.from_numpy(m)).backward(torsh.from_numpy(src))
     np.testing.assert_array_equal(y.grad.t().numpy(), want)
+
+
+@pytest.mark.parametrize("dtype", ["int16", "uint8", "int64", "bool"])
+def test_isclose_integers_do_not_wrap(dtype):
+    vals = {"int16": ([32767, -1, 8, 0], [-32768, 32767, 10, 5]),
+            "uint8": ([8, 0, 255, 3], [10, 5, 0, 3]),
+            "int64": ([2**62, -1, 8, 0], [-2**62, 2**62, 10, 5]),
+            "bool": ([True, False, True, False], [True, True, False, False])}[dtype]
+    for kw in ({}, {"rtol": 1.596}, {"atol": 2.0}):
+        same(lambda L: L.isclose(L.tensor(vals[0], dtype=getattr(L, dtype)),
+                                 L.tensor(vals[1], dtype=getattr(L, dtype)), **kw))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8"])
+def test_lcm_narrows_like_torch(dtype):
+    same(lambda L: L.lcm(L.tensor([32767 if dtype != "int8" else 127, 6, -4, 0, 255 if dtype == "uint8" else 9],
+                                  dtype=getattr(L, dtype)),
+                         L.tensor([-6 if dtype != "uint8" else 6, 4, 6, 3, 7], dtype=getattr(L, dtype))))

@@ -172,6 +172,10 @@ struct Lcm {
   T operator()(T a, T b) const {
     const T g = Gcd()(a, b);
     if (g == 0) return T(0);
+    if constexpr (sizeof(T) < 4) {  // C's promotion to int, as torch: |a / g * b| then narrowed
+      const int32_t l = static_cast<int32_t>(a / g) * static_cast<int32_t>(b);
+      return static_cast<T>(l < 0 ? -l : l);
+    }
     using U = std::make_unsigned_t<T>;
     const T l = static_cast<T>(static_cast<U>(a / g) * static_cast<U>(b));
     return Negative(l) ? static_cast<T>(U(0) - static_cast<U>(l)) : l;
