@@ -288,6 +288,12 @@ def _logit_wide_eps(call, detail):
     return eps is not None and eps > 0.5
 
 
+def _aminmax_0dim_keepdim(call, detail):
+    x = _arg(call, 0, "self")
+    return (isinstance(x, dict) and "T" in x and x["T"]["shape"] == []
+            and call["kwargs"].get("keepdim") is True)
+
+
 RULES = [
     # (id, ops (None: any), class (None: any), detail substring or predicate(call, detail),
     #  reason)
@@ -440,6 +446,9 @@ RULES = [
      "with eps above 1/2 (lower bound above the upper) torch 1.13's vector loop clamps every "
      "value to 1 - eps and its scalar tail takes x < eps ? eps : x > 1 - eps ? 1 - eps : x; "
      "torsh clamps everywhere, as the vector loop"),
+    ("torch-aminmax-0dim-keepdim", {"aminmax"}, "DTYPE-SHAPE", _aminmax_0dim_keepdim,
+     "torch 1.13's aminmax of a 0-dim tensor with keepdim=True resizes its results to shape [1] "
+     "(with its 'output was resized' warning); torsh keeps the 0-dim shape, as amax and max do"),
     ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
      "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
      "NaN); torsh uses n as given"),
