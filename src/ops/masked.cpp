@@ -19,7 +19,10 @@ Tensor bool_mask(const Tensor& mask, const char* op) {
   TORSH_CHECK(mask.dtype() == kBool || mask.dtype() == kByte, op,
               " only supports boolean masks, but got mask with dtype ",
               scalar_type_name(mask.dtype()));
-  return mask.dtype() == kBool ? mask : torsh::ne(mask, detail::wrap_scalar(Scalar(0)));
+  if (mask.dtype() == kBool) return mask;
+  TORSH_CHECK(mask.numel() == 0 || mask.max().item<int64_t>() <= 1,
+              "Mask tensor can take 0 and 1 values only");
+  return torsh::ne(mask, detail::wrap_scalar(Scalar(0)));
 }
 
 // Writes r into out (allocating it when undefined); an in-place call (out is self) cannot grow.

@@ -294,6 +294,11 @@ def _aminmax_0dim_keepdim(call, detail):
             and call["kwargs"].get("keepdim") is True)
 
 
+def _non_bool_mask(call, detail):
+    m = _arg(call, 1, "mask")
+    return isinstance(m, dict) and "T" in m and m["T"]["dtype"] not in ("bool", "uint8")
+
+
 RULES = [
     # (id, ops (None: any), class (None: any), detail substring or predicate(call, detail),
     #  reason)
@@ -449,6 +454,9 @@ RULES = [
     ("torch-aminmax-0dim-keepdim", {"aminmax"}, "DTYPE-SHAPE", _aminmax_0dim_keepdim,
      "torch 1.13's aminmax of a 0-dim tensor with keepdim=True resizes its results to shape [1] "
      "(with its 'output was resized' warning); torsh keeps the 0-dim shape, as amax and max do"),
+    ("masks-bool-or-uint8", {"masked_fill", "masked_scatter"}, "EXCEPTION", _non_bool_mask,
+     "torch 1.13 reads a mask that is neither bool nor uint8 as raw bytes (a float mask of ones "
+     "fills nothing); torsh raises, as later releases (docs/bit_identical.md)"),
     ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
      "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
      "NaN); torsh uses n as given"),

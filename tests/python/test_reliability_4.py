@@ -227,3 +227,20 @@ def test_lcm_narrows_like_torch(dtype):
     same(lambda L: L.lcm(L.tensor([32767 if dtype != "int8" else 127, 6, -4, 0, 255 if dtype == "uint8" else 9],
                                   dtype=getattr(L, dtype)),
                          L.tensor([-6 if dtype != "uint8" else 6, 4, 6, 3, 7], dtype=getattr(L, dtype))))
+
+
+def test_lerp_gradients_take_torch_formulas():
+    """An inf weight: torch's formulas give inf gradients; a where over both branches gave NaN."""
+    def f(L):
+        x = L.tensor([1.5], dtype=L.float64, requires_grad=True)
+        e = L.tensor([-2.4, 0.9, 3.4], dtype=L.float64, requires_grad=True)
+        w = L.tensor([float("inf"), 1.1, 0.1], dtype=L.float64, requires_grad=True)
+        x.expand(3).lerp(e, w).backward(L.tensor([0.5, -1.0, 2.0], dtype=L.float64))
+        return x.grad, e.grad, w.grad
+    same(f)
+
+
+def test_uint8_masks_hold_only_zero_and_one():
+    m = [1, 2, 0]
+    same(lambda L: L.zeros(3).masked_select(L.tensor(m, dtype=L.uint8)))
+    same(lambda L: L.zeros(3).masked_select(L.tensor([1, 0, 1], dtype=L.uint8)))
