@@ -3,6 +3,7 @@
 // a long index over the flattened tensor) and where(); the checks and messages are torch's.
 #include <string>
 
+#include "ops/index_checks.h"
 #include "ops/scalar_check.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -175,16 +176,7 @@ Tensor index_reduce(const Tensor& self, int64_t dim, const Tensor& index, const 
   TORSH_CHECK(r == "prod" || r == "mean" || r == "amax" || r == "amin",
               "index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got ", r,
               ".");
-  TORSH_CHECK_INDEX(index.dim() <= 1,
-                    "index_reduce_(): Index is supposed to be a vector, but got dim: ", index.dim(),
-                    " with type: ", scalar_type_name(index.dtype()),
-                    " and size: ", shape_str(index.sizes()));
-  TORSH_CHECK(index.dtype() == kLong || index.dtype() == kInt,
-              "index_reduce_(): Expected dtype int32/int64 for index but got: ",
-              scalar_type_name(index.dtype()));
-  TORSH_CHECK(self.dtype() == source.dtype(), "index_reduce_(): self (",
-              scalar_type_name(self.dtype()), ") and source (", scalar_type_name(source.dtype()),
-              ") must have the same scalar type");
+  detail::check_index_source("index_reduce_", self, index, source);
   if (self.dim() == 0) {
     return torsh::index_reduce(self.reshape({1}), dim, index, source.reshape({-1}), reduce,
                                include_self)

@@ -8,11 +8,29 @@
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"
+#include "ops/index_checks.h"
 #include "ops/restride.h"
 #include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
+
+namespace torsh::detail {
+
+void check_index_source(const char* op, const Tensor& self, const Tensor& index,
+                        const Tensor& source) {
+  TORSH_CHECK_INDEX(
+      index.dim() <= 1, op, "(): Index is supposed to be a vector, but got dim: ", index.dim(),
+      " with type: ", scalar_type_name(index.dtype()), " and size: ", shape_str(index.sizes()));
+  TORSH_CHECK(
+      index.dtype() == kLong || index.dtype() == kInt, op,
+      "(): Expected dtype int32/int64 for index but got: ", scalar_type_name(index.dtype()));
+  TORSH_CHECK(self.dtype() == source.dtype(), op, "(): self (", scalar_type_name(self.dtype()),
+              ") and source (", scalar_type_name(source.dtype()),
+              ") must have the same scalar type");
+}
+
+}  // namespace torsh::detail
 
 namespace torsh::native {
 
@@ -296,16 +314,7 @@ void scatter_reduce_out(Tensor& out, const Tensor& self, int64_t dim, const Tens
 void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& index,
                    const Tensor& source, const Scalar& alpha) {
   const int64_t d = detail::wrap_dim(dim, nonempty_dim(self), "index_add");
-  TORSH_CHECK_INDEX(index.dim() <= 1,
-                    "index_add_(): Index is supposed to be a vector, but got dim: ", index.dim(),
-                    " with type: ", scalar_type_name(index.dtype()),
-                    " and size: ", shape_str(index.sizes()));
-  TORSH_CHECK(index.dtype() == kLong || index.dtype() == kInt,
-              "index_add_(): Expected dtype int32/int64 for index but got: ",
-              scalar_type_name(index.dtype()));
-  TORSH_CHECK(self.dtype() == source.dtype(), "index_add_(): self (",
-              scalar_type_name(self.dtype()), ") and source (", scalar_type_name(source.dtype()),
-              ") must have the same scalar type");
+  detail::check_index_source("index_add_", self, index, source);
   TORSH_CHECK(d == 0 || d < source.dim(), "index_add_(): Indexing dim ", d,
               " is out of bounds of the source tensor with dim ", source.dim());
   const int64_t ns = source.dim() == 0 ? 1 : source.sizes()[d];

@@ -216,3 +216,13 @@ def check_grad(op, fn_t, fn_s, args, kwargs=None, where="", check_name=True):
             continue
         assert b is not None, f"{where}: input {i} got no gradient"
         assert_same(a, b, f"{where} input {i}")
+
+
+def inplace(name):
+    """x.name_(...) on a clone of x, checking that it returns self (for check())."""
+    def f(a, *rest, **kw):
+        a = a.clone()
+        r = getattr(a, name + "_")(*rest, **kw)
+        assert r is a, "in-place op must return self"
+        return a
+    return f

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import torsh
-from oracle import Pair, check, check_grad, make
+from oracle import Pair, check, check_grad, inplace, make
 
 RNG = np.random.default_rng(11)
 
@@ -31,15 +31,6 @@ ADD_FAMILY = {
 }
 
 
-def inplace(lib, name):
-    def f(a, *rest, **kw):
-        a = a.clone()
-        r = getattr(a, name + "_")(*rest, **kw)
-        assert r is a, "in-place op must return self"
-        return a
-    return f
-
-
 def with_out(lib, name, dtype, fn=None):
     def f(*a, **kw):
         o = lib.empty(0, dtype=getattr(lib, dtype))
@@ -59,16 +50,16 @@ def test_add_family_inplace_and_out(name, dt):
             continue  # torch's small baddbmm with beta=0 is flaky (test_baddbmm_beta0_ignores_self)
         if dt.startswith("int") and name == "addr" and kw.get("beta") == 0.5:
             continue  # addr refuses float scalars with integer tensors (checked below)
-        check(name + "_", inplace(torch, name), inplace(torsh, name), args, kw, f"[{dt}]")
+        check(name + "_", inplace(name), inplace(name), args, kw, f"[{dt}]")
         for odt in [dt, "float64" if dt != "float64" else "float32"]:
             check(name + "(out=)", with_out(torch, name, odt), with_out(torsh, name, odt), args,
                   kw, f"[{dt}->{odt}]")
     # in-place into a self that would need broadcasting, and into a self of another dtype
     small = t(shapes[0][1:] if len(shapes[0]) > 1 else (1,), dt)
-    check(name + "_", inplace(torch, name), inplace(torsh, name), [small] + args[1:], {},
+    check(name + "_", inplace(name), inplace(name), [small] + args[1:], {},
           "[broadcast self]")
     other = "float64" if dt != "float64" else "float32"
-    check(name + "_", inplace(torch, name), inplace(torsh, name), [t(shapes[0], other)] + args[1:],
+    check(name + "_", inplace(name), inplace(name), [t(shapes[0], other)] + args[1:],
           {}, "[self dtype]")
     if dt.startswith("int"):
         check(name, getattr(torch, name), getattr(torsh, name), args, {"alpha": 0.5},
