@@ -32,7 +32,9 @@ Tensor xlogy_self_backward(const Tensor& grad, const Tensor& self, const Tensor&
 }
 
 Tensor copysign_backward(const Tensor& grad, const Tensor& self, const Tensor& result) {
-  return torsh::where(self == 0, torsh::zeros_like(grad), grad * result / self);
+  // torch's order: the ratio first (grad * result could overflow), zeroed where self is 0.
+  Tensor ratio = result / self;
+  return grad * torsh::where(self == 0, torsh::zeros_like(ratio), ratio);
 }
 
 }  // namespace torsh::autograd::formulas

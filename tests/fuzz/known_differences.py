@@ -299,6 +299,16 @@ def _non_bool_mask(call, detail):
     return isinstance(m, dict) and "T" in m and m["T"]["dtype"] not in ("bool", "uint8")
 
 
+def _constant_var(call, detail):
+    # var/std (and their _mean forms) of an input whose values are all equal
+    import numpy as np
+    x = _arg(call, 0, "self")
+    if not (isinstance(x, dict) and "T" in x and x["T"]["dtype"] in ("float32", "float64")):
+        return False
+    d = _data(x["T"])
+    return d.size > 0 and bool(np.isfinite(d).all()) and float(np.ptp(d)) == 0.0
+
+
 RULES = [
     # (id, ops (None: any), class (None: any), detail substring or predicate(call, detail),
     #  reason)
@@ -457,6 +467,11 @@ RULES = [
     ("masks-bool-or-uint8", {"masked_fill", "masked_scatter"}, "EXCEPTION", _non_bool_mask,
      "torch 1.13 reads a mask that is neither bool nor uint8 as raw bytes (a float mask of ones "
      "fills nothing); torsh raises, as later releases (docs/bit_identical.md)"),
+    ("torch-var-float-mean", {"var", "std", "var_mean", "std_mean"}, "VALUE", _constant_var,
+     "torch 1.13 takes a full float32/float64 reduction's mean in the input's dtype, so the "
+     "variance of equal values is a rounding residue (1e-7 relative, with a gradient of order "
+     "1 through std); torsh accumulates in double and gives 0 (gradient 0, as torch's where "
+     "its result is 0)"),
     ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
      "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
      "NaN); torsh uses n as given"),

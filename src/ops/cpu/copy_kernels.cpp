@@ -12,6 +12,17 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
     std::memmove(dst.data_ptr(), src.data_ptr(), static_cast<size_t>(dst.nbytes()));
     return;
   }
+  bool one_element = src.numel() > 0;
+  for (int64_t d = 0; d < src.dim(); ++d)
+    one_element &= src.strides()[d] == 0 || src.sizes()[d] == 1;
+  if (src.dtype() == dst.dtype() && dst.numel() > 1 && one_element) {
+    // One element broadcast over dst (repeat or expand of a scalar): a fill of its value,
+    // read before writing, as exact as a copy (same dtype).
+    Tensor one = src;
+    while (one.dim() > 0) one = one.select(0, 0);
+    fill_kernel(dst, one.item());
+    return;
+  }
   Tensor out = dst;
   auto it = TensorIterConfig("copy_")
                 .add_output(out)

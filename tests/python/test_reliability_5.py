@@ -1,0 +1,90 @@
+"""Reliability regressions from the fresh fuzz run of seed 112611: each case runs the same call in
+torch and torsh and asserts the same outcome (exception type, or values, dtype and shape), with
+test_reliability.py's helper."""
+import math
+
+import pytest
+import torch
+
+import torsh
+from test_reliability import same
+
+INF, NAN = float("inf"), float("nan")
+
+
+def test_square_gradient_overflows_as_torch():
+    """torch's pow backward doubles self before scaling by grad: 2 * -1e308 is -inf even when
+    the incoming gradient is below 1."""
+    def f(L):
+        x = L.tensor([2.5, -1e308, 1e-40, INF], dtype=L.float64, requires_grad=True)
+        x.square().backward(L.tensor([0.9, 0.885, -3.0, 0.5], dtype=L.float64))
+        return x.grad
+    same(f)
+
+
+def test_copysign_gradient_ratio_first():
+    """torch scales grad by result / self (zeroed where self is 0): no overflow of grad * result
+    and a signed zero where self is zero."""
+    def f(L):
+        a = L.tensor([3e38, -0.0, 0.0, 2.0, NAN], requires_grad=True)
+        b = L.tensor([-3.0, 1.0, -1.0, -7.0, 1.0], dtype=L.bfloat16, requires_grad=True)
+        L.copysign(a, b).backward(L.tensor([-1.6, -2.0, 3.0, 1.0, 1.0]))
+        return a.grad, b.grad, [math.copysign(1.0, v) for v in a.grad.tolist()]
+    same(f)
+
+
+@pytest.mark.parametrize("p", [5, 3, 1.5, float("-inf"), float("inf"), 0.5])
+def test_norm_dtype_gradient_in_result_dtype(p):
+    """norm(..., dtype=) differentiates in the result's dtype (torch casts self first): a float16
+    -60000 raised to p - 1 overflows float16 but not float32, and the inf norms' equality test
+    compares values of the result's dtype."""
+    def f(L):
+        x = L.tensor([[-60000.0, 2.0234375], [0.6083984375, -3.951171875]], dtype=L.float16)
+        x.requires_grad_(True)
+        r = x.norm(p, [0], True, dtype=L.float32)
+        r.backward(L.tensor([[0.5, -1.25]]))
+        if not math.isinf(p):  # 16-bit p-norms round differently (docs/fuzzing.md)
+            return r.detach(), x.grad
+        y = L.tensor([[0.574, -1.4966, 1.908], [0.911, 0.645, 2.023]], requires_grad=True)
+        s = y.norm(p, [0], True, dtype=L.bfloat16)
+        s.sum().backward()
+        return r.detach(), x.grad, s.detach(), y.grad
+    same(f)
+
+
+@pytest.mark.parametrize("p", [None, 3, -4, float("inf")])
+@pytest.mark.parametrize("dtype,out_dtype", [(None, "float64"), ("float16", "float64"),
+                                             ("float16", "float32"), ("float64", "float16"),
+                                             (None, "float16")])
+def test_norm_out_computes_in_out_dtype(p, dtype, out_dtype):
+    """torch.norm(out=) computes in out's dtype whatever dtype= says: no float32 overflow of
+    3e38 ** 2 into a float64 out, no float16 rounding into a float32 out."""
+    def f(L):
+        x = L.tensor([[-2.5282537937164307, 6.391958713531494, 3e38, -3e38]])
+        out = L.empty(0, dtype=getattr(L, out_dtype))
+        kw = {} if dtype is None else {"dtype": getattr(L, dtype)}
+        r = L.norm(x, p, [-1], True, out=out, **kw)
+        return r, out
+    same(f)
+
+
+def test_norm_out_of_integer_input_needs_dtype():
+    same(lambda L: L.norm(L.tensor([3, 4]), 2, [0], out=L.empty(0, dtype=L.float32)))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "float16", "bfloat16", "int64", "float64", "uint8"])
+def test_copy_of_one_broadcast_element(dtype):
+    """A copy whose source is one element broadcast (repeat of a 0-dim tensor, expand) fills:
+    same values for every dtype, into strided and transposed destinations, and from an element
+    of the destination itself."""
+    def f(L):
+        dt = getattr(L, dtype)
+        big = 2 ** 62 + 1 if dtype == "int64" else 1
+        one = L.tensor(big, dtype=dt)
+        r1 = one.repeat([3, 2])
+        dst = L.zeros(4, 6, dtype=dt)[:, ::2].t()
+        dst.copy_(one.reshape(1, 1).expand(3, 4))
+        own = L.arange(6).to(dt).reshape(2, 3)
+        own.copy_(own[1, 2].expand(2, 3))
+        return r1, dst, own
+    same(f)
