@@ -191,6 +191,7 @@ const Tensor& Tensor::resize_(IntArrayRef new_sizes) const {
                                   &nbytes) &&
           nbytes <= static_cast<uint64_t>(INT64_MAX),
       "resize_(): Storage size calculation overflowed with sizes=", detail::shape_str(new_sizes));
+  if (sizes().equals(new_sizes)) return *this;  // torch: the same sizes keep the strides
   TensorImpl* impl = impl_.get();
   const size_t need = static_cast<size_t>(nbytes);
   impl->storage()->grow(need);  // in place: views of the storage see the new bytes

@@ -283,6 +283,12 @@ def _masked_scatter_memory_order(call, detail):
     return strided and call["kind"] == "inplace"
 
 
+def _tri_strided_out(call, detail):
+    out = call["kwargs"].get("out")
+    return (call["kind"] == "out" and isinstance(out, dict) and "T" in out and
+            out["T"]["layout"] not in ("contig", "offset"))
+
+
 def _logit_wide_eps(call, detail):
     eps = _num(_arg(call, 1, "eps"))
     return eps is not None and eps > 0.5
@@ -457,6 +463,10 @@ RULES = [
      "torch 1.13's in-place masked_scatter_ fills a non-contiguous self in memory order (and "
      "masked_select's backward uses it, permuting the gradient of a strided input); torsh fills "
      "logical order, as torch's out-of-place masked_scatter"),
+    ("torch-tri-strided-out", {"tril", "triu"}, "VALUE", _tri_strided_out,
+     "torch 1.13's tril/triu into a non-contiguous out= of the right shape write only its first "
+     "numel elements' worth of batches in memory order (the rest keep their old values); torsh "
+     "writes every element"),
     ("torch-logit-eps-above-half", {"logit"}, "VALUE", _logit_wide_eps,
      "with eps above 1/2 (lower bound above the upper) torch 1.13's vector loop clamps every "
      "value to 1 - eps and its scalar tail takes x < eps ? eps : x > 1 - eps ? 1 - eps : x; "

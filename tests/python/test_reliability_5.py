@@ -88,3 +88,17 @@ def test_copy_of_one_broadcast_element(dtype):
         own.copy_(own[1, 2].expand(2, 3))
         return r1, dst, own
     same(f)
+
+
+@pytest.mark.parametrize("op", ["tril", "triu"])
+def test_tri_out_of_the_right_shape_keeps_its_strides(op):
+    """An out= of the result's shape is written through its own strides (torch's resize_ keeps
+    the strides when the sizes do not change); an expanded one is refused."""
+    def f(L):
+        x = L.arange(20.0).reshape(5, 2, 2)
+        out = L.full((5, 2, 2), 7.0).transpose(1, 2)
+        r = getattr(L, op)(x, out=out)
+        return r, out, out.stride(), r.data_ptr() == out.data_ptr()
+    same(f)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        getattr(torsh, op)(torsh.ones(2, 3, 3), out=torsh.zeros(1, 3, 3).expand(2, 3, 3))
