@@ -85,11 +85,19 @@ void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
               const std::optional<Tensor>& prepend, const std::optional<Tensor>& append) {
   // Written with differentiable ops (torch's composite): narrowed differences, n times.
   TORSH_CHECK(self.dim() >= 1, "diff expects input to be at least one-dimensional");
-  for (const auto* t : {&prepend, &append}) {
-    TORSH_CHECK(!t->has_value() || (*t)->dim() == self.dim(),
-                "diff expects prepend or append to be the same dimension as input");
-  }
   const int64_t d = detail::wrap_dim(dim, self.dim(), "diff");
+  for (const auto* t : {&prepend, &append}) {
+    if (!t->has_value()) continue;
+    TORSH_CHECK((*t)->dim() == self.dim(),
+                "diff expects prepend or append to be the same dimension as input");
+    for (int64_t i = 0; i < self.dim(); ++i) {
+      TORSH_CHECK(i == d || (*t)->sizes()[i] == self.sizes()[i],
+                  "diff expects the shape of tensor to prepend or append to match that of input "
+                  "except along the differencing dimension; input.size(",
+                  i, ") = ", self.sizes()[i], ", but got tensor.size(", i,
+                  ") = ", (*t)->sizes()[i]);
+    }
+  }
   Tensor r = self;
   if (n == 0) {
     r = self.clone();
@@ -100,6 +108,18 @@ void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
     if (append) parts.push_back(*append);
     r = torsh::cat(parts, d);
   }
+  if (out.defined()) {
+    // torch's out= form narrows once more than the function: a negative n asks for more than
+    // the dim holds, and an empty dim cannot start a narrow at 1.
+    const int64_t size = r.sizes()[d];
+    TORSH_CHECK(n >= 0, "diff(): start (0) + length (", size - n, ") exceeds dimension size (",
+                size, ").");
+    TORSH_CHECK_INDEX(n == 0 || size > 0,
+                      "diff(): Dimension out of range (expected to be in range of [-1, 0], but "
+                      "got 1)");
+    TORSH_CHECK(n != 0 || out.dtype() == self.dtype(), "diff(): expected scalar_type ",
+                scalar_type_name(self.dtype()), " but found ", scalar_type_name(out.dtype()));
+  }
   const int64_t steps = std::min(n, r.sizes()[d]);
   for (int64_t i = 0, len = r.sizes()[d] - 1; i < steps; ++i, --len) {
     Tensor hi = r.narrow(d, 1, len), lo = r.narrow(d, 0, len);
@@ -109,8 +129,8 @@ void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
     out = r;
     return;
   }
-  TORSH_CHECK(out.dtype() == r.dtype(), "diff(): expected out= of dtype ",
-              scalar_type_name(r.dtype()), ", got ", scalar_type_name(out.dtype()));
+  TORSH_CHECK(can_cast(r.dtype(), out.dtype()), "diff(): result type ", scalar_type_name(r.dtype()),
+              " can't be cast to the desired output type ", scalar_type_name(out.dtype()));
   out.resize_(r.sizes());
   out.copy_(r);
 }

@@ -334,8 +334,10 @@ Tensor view_as(const Tensor& self, const Tensor& other) { return self.view(other
 Tensor reshape_as(const Tensor& self, const Tensor& other) { return self.reshape(other.sizes()); }
 
 Tensor unflatten(const Tensor& self, int64_t dim, IntArrayRef sizes) {
-  const int64_t d = wrap_dim(dim, self.dim(), "unflatten");
   TORSH_CHECK(!sizes.empty(), "unflatten: sizes must be non-empty");
+  TORSH_CHECK_INDEX(self.dim() > 0, "Dimension specified as ", dim,
+                    " but tensor has no dimensions");  // torch does not wrap a scalar here
+  const int64_t d = wrap_dim(dim, self.dim(), "unflatten");
   SizeVec shape(self.sizes());
   const int64_t n = self.dim() == 0 ? 1 : shape[d];
   // The new dims must view exactly the old one (a -1 is inferred).

@@ -17,13 +17,14 @@ using detail::wrap_dim;
 // out = self with the other triangle zeroed; out may be self (in-place).
 void tri_out(Tensor& out, const Tensor& self, int64_t k, bool upper) {
   const char* op = upper ? "triu" : "tril";
-  wrap_dim(-2, self.dim(), op);  // torch's IndexError for fewer than 2 dims
+  TORSH_CHECK(!out.defined() || out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
+              scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
+              " instead");
+  // torch's IndexError for fewer than 2 dims, except for an empty input (returned as is).
+  if (self.numel() > 0 || self.dim() == 0) wrap_dim(-2, self.dim(), op);
   if (!out.defined()) {
     out = self.clone();
   } else if (!out.is_same(self)) {
-    TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
-                scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
-                " instead");
     Tensor src = self.clone();  // out may overlap self
     out.resize_(self.sizes());
     detail::assert_no_internal_overlap(out);  // an expanded out= refuses, as torch's copy
@@ -103,6 +104,14 @@ Tensor diagflat(const Tensor& self, int64_t offset) {
 void diag_out(Tensor& out, const Tensor& self, int64_t diagonal) {
   TORSH_CHECK(self.dim() == 1 || self.dim() == 2, "diag(): Supports 1D or 2D tensors. Got ",
               self.dim(), "D");
+  if (self.dim() == 2) {
+    // torch 1.13 sizes the diagonal as min(rows, cols - k) (or min(rows + k, cols)) and
+    // refuses a negative length with its numel overflow error.
+    const int64_t r0 = self.sizes()[0], c0 = self.sizes()[1];
+    const int64_t len = diagonal >= 0 ? std::min(r0, c0 - diagonal) : std::min(r0 + diagonal, c0);
+    TORSH_CHECK(len >= 0, "diag(): numel: integer multiplication overflow (diagonal ", diagonal,
+                " of a matrix of shape ", shape_str(self.sizes()), ")");
+  }
   Tensor r = self.dim() == 1 ? torsh::diag_embed(self, diagonal, 0, 1)
                              : torsh::diagonal(self, diagonal, 0, 1).clone();
   if (!out.defined()) {

@@ -51,32 +51,55 @@ Tensor tile(const Tensor& self, IntArrayRef dims) {
 }
 
 Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> output_size) {
-  TORSH_CHECK(repeats.dim() == 1, "repeat_interleave only accept 1D vector as repeat");
+  // torch 1.13's checks in its order: the index dtypes, one dim, an empty repeats returns
+  // before output_size is looked at, negative counts only without output_size, then the total.
   TORSH_CHECK(repeats.dtype() == kLong || repeats.dtype() == kInt,
-              "repeats has to be Long or Int tensor");
-  Tensor r = repeats.reshape({-1}).to(kLong).contiguous();
+              "\"repeat_interleave_cpu\" not implemented for '", scalar_type_name(repeats.dtype()),
+              "'");
+  TORSH_CHECK(repeats.dim() == 1, "repeat_interleave only accept 1D vector as repeat");
+  if (repeats.numel() == 0) return torsh::empty({0}, TensorOptions(repeats.dtype()));
+  Tensor r = repeats.to(kLong).contiguous();
   const int64_t* p = static_cast<const int64_t*>(r.data_ptr());
-  std::vector<int64_t> idx;
-  for (int64_t i = 0; i < r.numel(); ++i) {
-    TORSH_CHECK(p[i] >= 0, "repeats can not be negative");
-    idx.insert(idx.end(), static_cast<size_t>(p[i]), i);
+  const int64_t n = r.numel();
+  int64_t total = 0;
+  bool negative = false, overflow = false;
+  for (int64_t i = 0; i < n; ++i) {
+    negative |= p[i] < 0;
+    overflow |= __builtin_add_overflow(total, p[i], &total);
   }
-  TORSH_CHECK(!output_size || *output_size == static_cast<int64_t>(idx.size()),
-              "allocated size does not match required size");
-  return long_tensor(idx).to(repeats.dtype());
+  TORSH_CHECK(output_size || !negative, "repeats can not be negative");
+  TORSH_CHECK(!overflow, "repeat_interleave(): the total of repeats overflows int64");
+  const int64_t size = output_size ? *output_size : total;
+  TORSH_CHECK(size >= 0, "Trying to create tensor with negative dimension ", size, ": [", size,
+              "]");
+  Tensor out = torsh::empty({size}, TensorOptions(kLong));
+  TORSH_CHECK(size == total && !negative, "allocated size does not match required size");
+  int64_t* o = static_cast<int64_t*>(out.data_ptr());
+  for (int64_t i = 0, at = 0; i < n; ++i) {
+    std::fill(o + at, o + at + p[i], i);
+    at += p[i];
+  }
+  return out.to(repeats.dtype());
 }
 
 Tensor repeat_interleave(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim,
                          std::optional<int64_t> output_size) {
   Tensor input = dim ? self : self.reshape({-1});
-  const int64_t d = dim ? wrap_dim(*dim, self.dim(), "repeat_interleave") : 0;
+  // torch reads input.size(dim): no wrapping of a 0-dim input, and only where repeats is used.
+  auto size_along = [&]() {
+    TORSH_CHECK_INDEX(input.dim() > 0, "Dimension specified as ", *dim,
+                      " but tensor has no dimensions");
+    return input.sizes()[wrap_dim(*dim, input.dim(), "repeat_interleave")];
+  };
+  const int64_t d = dim ? *dim : 0;
   Tensor reps = repeats;
-  TORSH_CHECK(reps.dim() <= 1, "repeat_interleave only accept 1D vector as repeat");
-  const int64_t n = input.dim() == 0 ? 1 : input.sizes()[d];
-  if (reps.dim() == 0 || reps.numel() == 1) {
-    reps = reps.reshape({1}).expand({n});
+  if (reps.dim() == 0 || (reps.dim() == 1 && reps.sizes()[0] == 1)) {
+    reps = reps.reshape({1}).expand({dim ? size_along() : input.sizes()[0]});
+  } else if (reps.dim() == 1) {
+    TORSH_CHECK(reps.sizes()[0] == (dim ? size_along() : input.sizes()[0]),
+                "repeats must have the same size as input along dim");
   } else {
-    TORSH_CHECK(reps.sizes()[0] == n, "repeats must have the same size as input along dim");
+    TORSH_CHECK(false, "repeats must be 0-dim or 1-dim tensor");
   }
   Tensor idx = torsh::repeat_interleave(reps, output_size);
   return torsh::index_select(input, d, idx.to(kLong));

@@ -53,9 +53,22 @@ Tensor unfold_backward(const Tensor& grad_in, IntArrayRef input_sizes, int64_t d
 }
 
 void narrow_copy_out(Tensor& out, const Tensor& self, int64_t dim, int64_t start, int64_t length) {
-  // torch checks a too-large dim with an internal assert (a RuntimeError), unlike narrow.
-  TORSH_CHECK(dim < self.dim(), "narrow_copy(): Expected dim < self.dim() (", self.dim(),
-              "), but got ", dim);
+  // torch 1.13's own checks, in its order (unlike narrow's): a too-large dim is an internal
+  // assert (RuntimeError), a negative start wraps like a dim, and the range check is one
+  // RuntimeError.
+  TORSH_CHECK(self.dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");
+  TORSH_CHECK(!out.defined() || out.dtype() == self.dtype(),
+              "narrow_copy(): Expected self.dtype() == output.dtype() to be true, but got false.");
+  if (dim < 0) {
+    dim = detail::wrap_dim(dim, self.dim(), "narrow_copy");
+  } else {
+    TORSH_CHECK(dim < self.dim(), "narrow_copy(): Expected dim < self.dim() (", self.dim(),
+                "), but got ", dim);
+  }
+  const int64_t size = self.sizes()[dim];
+  if (start != size && start < 0) start = detail::wrap_dim(start, size, "narrow_copy");
+  TORSH_CHECK(length >= 0 && start <= size - length, "narrow_copy(): start (", start,
+              ") + length (", length, ") exceeds dimension size (", size, ").");
   detail_shape::assign_out(out, native::narrow(self, dim, start, length).clone(), "narrow_copy");
 }
 
@@ -71,6 +84,9 @@ Tensor select_scatter(const Tensor& self, const Tensor& src, int64_t dim, int64_
 
 Tensor slice_scatter(const Tensor& self, const Tensor& src, int64_t dim,
                      std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) {
+  // torch's order: a 0-dim self and the dim (IndexError) before the step (RuntimeError).
+  TORSH_CHECK_INDEX(self.dim() > 0, "slice(): slice() cannot be applied to a 0-dim tensor.");
+  wrap_dim(dim, self.dim(), "slice_scatter");
   TORSH_CHECK(step > 0, "slice_scatter(): slice step must be positive");
   Tensor out = self.clone();
   Tensor slice = native::slice(out, dim, start, end, step);

@@ -289,7 +289,7 @@ Tensor flatten(const Tensor& self, int64_t start_dim, int64_t end_dim) {
 
 Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start,
              std::optional<int64_t> end, int64_t step) {
-  TORSH_CHECK(self.dim() > 0, "slice(): slice() cannot be applied to a 0-dim tensor.");
+  TORSH_CHECK_INDEX(self.dim() > 0, "slice(): slice() cannot be applied to a 0-dim tensor.");
   int64_t d = wrap_dim(dim, self.dim(), "slice");
   TORSH_CHECK_VALUE(step > 0, "slice(): slice step must be positive");
   const int64_t n = self.sizes()[d];

@@ -3,6 +3,8 @@ torch and torsh and asserts the same outcome (exception type, or values, dtype a
 test_reliability.py's helper."""
 import math
 
+import numpy as np
+
 import pytest
 import torch
 
@@ -102,3 +104,57 @@ def test_tri_out_of_the_right_shape_keeps_its_strides(op):
     same(f)
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
         getattr(torsh, op)(torsh.ones(2, 3, 3), out=torsh.zeros(1, 3, 3).expand(2, 3, 3))
+
+
+# ---- exception types and check order (seed 112611's largest EXCEPTION groups) ----------------
+
+def _t(L, shape, dtype="float32"):
+    return L.arange(float(max(1, int(np.prod(shape))))).reshape(-1)[:int(np.prod(shape))] \
+        .reshape(shape).to(getattr(L, dtype))
+
+
+CHECK_ORDER = {
+    "narrow_copy start past end": lambda L: L.narrow_copy(_t(L, (4,)), 0, 6, 0),
+    "narrow_copy dim too large": lambda L: L.narrow_copy(_t(L, (4,)), 1, 0, 1),
+    "narrow_copy negative start": lambda L: L.narrow_copy(_t(L, (4,)), 0, -6, 1),
+    "narrow_copy length past end": lambda L: L.narrow_copy(_t(L, (4,)), 0, 3, 2),
+    "narrow_copy out dtype": lambda L: L.narrow_copy(_t(L, (4,)), 0, 0, 2,
+                                                     out=L.empty(0, dtype=L.int64)),
+    "narrow_copy 0-dim": lambda L: L.narrow_copy(_t(L, ()), 0, 0, 1),
+    "diag beyond the matrix": lambda L: L.diag(_t(L, (4, 4)), 5),
+    "diag below the matrix": lambda L: L.diag(_t(L, (4, 4)), -7),
+    "diag at the edge": lambda L: L.diag(_t(L, (4, 4)), 4),
+    "unflatten 0-dim": lambda L: _t(L, ()).unflatten(0, [-1]),
+    "unflatten empty sizes first": lambda L: _t(L, (1, 3)).unflatten(-3, []),
+    "triu of an empty vector": lambda L: L.triu(_t(L, (0,)), 2),
+    "tril out dtype before dims": lambda L: L.tril(_t(L, ()), 2, out=L.empty(0, dtype=L.int64)),
+    "repeat_interleave 0-dim with dim": lambda L: L.repeat_interleave(_t(L, ()), 2, 0),
+    "repeat_interleave float repeats": lambda L: L.repeat_interleave(_t(L, (3,)),
+                                                                     _t(L, (3,))),
+    "repeat_interleave 2-d repeats": lambda L: _t(L, (2, 1)).repeat_interleave(
+        _t(L, (2, 1), "int64"), 2 ** 40),
+    "repeat_interleave empty ignores output_size": lambda L: L.repeat_interleave(
+        _t(L, (2, 0, 3)), 5, 1, output_size=-2),
+    "repeat_interleave output_size mismatch": lambda L: L.repeat_interleave(
+        _t(L, (3,)), 2, output_size=4),
+    "repeat_interleave negative without output_size": lambda L: L.repeat_interleave(
+        _t(L, (3,)), -2),
+    "slice_scatter 0-dim": lambda L: L.slice_scatter(_t(L, ()), _t(L, ()), 0, 0, 1, 1),
+    "slice_scatter dim before step": lambda L: L.slice_scatter(_t(L, (1,)), _t(L, (1,)), 5, 0, 1,
+                                                               0),
+    "slice_scatter zero step": lambda L: L.slice_scatter(_t(L, (3,)), _t(L, (3,)), 0, 0, 3, 0),
+    "diff out negative n": lambda L: L.diff(_t(L, (4,), "uint8"), -1, out=L.empty(8).byte()),
+    "diff out empty dim": lambda L: L.diff(_t(L, (0, 7)), 4, -2, out=L.empty(0, 7)),
+    "diff out wider dtype": lambda L: L.diff(_t(L, (5, 5), "float16"),
+                                             out=L.empty(0, dtype=L.bfloat16)),
+    "diff bool out float": lambda L: L.diff(_t(L, (4,), "bool"), out=L.empty(0, dtype=L.float64)),
+    "diff n=0 out dtype": lambda L: L.diff(_t(L, (2, 3)), 0, out=L.empty(0, dtype=L.float64)),
+    "diff n=0 append shape": lambda L: L.diff(_t(L, (1, 3, 2)), 0, -3, append=_t(L, (0, 2, 3))),
+    "diff dim before prepend rank": lambda L: L.diff(_t(L, (0, 7)), dim=-2 ** 31 - 1,
+                                                     prepend=_t(L, ())),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHECK_ORDER))
+def test_exception_type_and_order(case):
+    same(lambda L: CHECK_ORDER[case](L))
