@@ -27,7 +27,8 @@ def _nuclear_norm():
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm: the matrix or vector norm of input over dim (see the module docstring)."""
     if not isinstance(input, _C.Tensor):
-        raise TypeError(f"norm(): argument 'input' must be Tensor, not {type(input).__name__}")
+        # torch's Python front end reads input.dim() first
+        raise AttributeError(f"'{type(input).__name__}' object has no attribute 'dim'")
     ndim = input.dim()
     if dim is None and out is None and dtype is None and p is not None:
         if isinstance(p, str) and p == "fro":

@@ -57,9 +57,12 @@ void scan_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<Scalar
 
 std::tuple<Tensor, Tensor> cum_extreme(const Tensor& self, int64_t dim, bool is_max) {
   const char* name = is_max ? "cummax" : "cummin";
-  const int64_t d = detail::wrap_dim(dim, self.dim(), name);
   Tensor values = torsh::empty(self.sizes(), TensorOptions().dtype(self.dtype()));
   Tensor indices = torsh::empty(self.sizes(), TensorOptions().dtype(kLong));
+  // torch looks at dim only for a non-empty input with dims: a 0-dim one is its own result.
+  if (self.numel() == 0) return {values, indices};
+  if (self.dim() == 0) return {self.clone(), indices.fill_(0)};
+  const int64_t d = detail::wrap_dim(dim, self.dim(), name);
   detail::cum_extreme_stub(self.device().type, name)(values, indices, self, d, is_max);
   return {values, indices};
 }

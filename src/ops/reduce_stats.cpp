@@ -189,25 +189,32 @@ void logsumexp_out(Tensor& out, const Tensor& self, IntArrayRef dim, bool keepdi
 
 void nansum_out(Tensor& out, const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
                 std::optional<ScalarType> dtype) {
-  Tensor in = dtype && *dtype != self.dtype() ? self.to(*dtype) : self;
+  // torch: with out=, a given dtype must be out's and the sum is computed in out's dtype;
+  // integers and bool take sum's path (no NaN to skip).
+  TORSH_CHECK(!out.defined() || !dtype || *dtype == out.dtype(),
+              "nansum: provided dtype must match dtype of result. Got ",
+              scalar_type_name(out.defined() ? out.dtype() : self.dtype()), " and ",
+              scalar_type_name(dtype ? *dtype : self.dtype()), ".");
+  const std::optional<ScalarType> compute = out.defined() ? std::optional(out.dtype()) : dtype;
   Tensor r;
-  if (!is_floating_point(in.dtype())) {
-    r = torsh::sum(self, dim, keepdim, dtype);  // no NaN to skip
+  if (!is_floating_point(self.dtype())) {
+    r = torsh::sum(self, dim, keepdim, compute);
   } else {
+    Tensor in = compute && *compute != self.dtype() ? self.to(*compute) : self;
+    TORSH_CHECK(is_floating_point(in.dtype()), "\"nansum_cpu\" not implemented for '",
+                scalar_type_name(in.dtype()), "'");
     auto mask = detail::reduced_mask(in, dim, "nansum");
     r = keepdim_output(in, mask, in.dtype());
     auto it = detail::reduction_iter("nansum", in, &r, 1, false);
     detail::nansum_stub(in.device().type, "nansum")(it);
     if (!keepdim) detail::drop_reduced_(r, mask, in.dim());
   }
-  if (out.defined() && !is_floating_point(r.dtype())) {
-    TORSH_CHECK(out.dtype() == r.dtype(), "nansum(): expected an out= tensor of dtype ",
-                scalar_type_name(r.dtype()), ", got ", scalar_type_name(out.dtype()));
-    out.resize_(r.sizes());
-    out.copy_(r);
+  if (!out.defined()) {
+    out = r;
     return;
   }
-  write_float_out(out, r, "nansum");
+  out.resize_(r.sizes());
+  out.copy_(r);
 }
 
 void nanmean_out(Tensor& out, const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
@@ -216,14 +223,14 @@ void nanmean_out(Tensor& out, const Tensor& self, OptionalIntArrayRef dim, bool 
               "nanmean(): expected input to have floating point dtype but got ",
               scalar_type_name(self.dtype()));
   // Written with differentiable ops (torch's composite): the NaN-skipping sum over the count
-  // of non-NaN elements.
+  // of non-NaN elements; with out=, torch's nansum into out, divided in place.
   Tensor count = torsh::eq(self, self).sum(dim, keepdim);
-  Tensor r = torsh::div(torsh::nansum(self, dim, keepdim, dtype), count);
   if (!out.defined()) {
-    out = r;
+    out = torsh::div(torsh::nansum(self, dim, keepdim, dtype), count);
     return;
   }
-  write_float_out(out, r, "nanmean");
+  native::nansum_out(out, self, dim, keepdim, dtype);
+  out.div_(count);
 }
 
 namespace {

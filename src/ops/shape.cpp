@@ -227,11 +227,14 @@ Tensor roll(const Tensor& self, IntArrayRef shifts, IntArrayRef dims) {
   }
   TORSH_CHECK(shifts.size() == dims.size(),
               "shifts and dimensions must align. shifts: ", shifts.size(), ", dims:", dims.size());
-  std::vector<int64_t> ds;
-  for (int64_t dim : dims) ds.push_back(wrap_dim(dim, self.dim(), "roll"));
+  // torch rolls one dim at a time: an empty tensor is returned (cloned) before its dim is
+  // looked at, and a 0-dim one has no dim to roll (no scalar wrapping).
   Tensor cur = self;
-  for (size_t i = 0; i < ds.size(); ++i) {
-    const int64_t d = ds[i], n = cur.sizes()[d];
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (cur.numel() == 0) return cur.is_same(self) ? self.clone() : cur;
+    TORSH_CHECK_INDEX(cur.dim() > 0, "Dimension specified as ", dims[i],
+                      " but tensor has no dimensions");
+    const int64_t d = wrap_dim(dims[i], cur.dim(), "roll"), n = cur.sizes()[d];
     Tensor out = torsh::empty(cur.sizes(), cur.dtype());
     const int64_t s = n == 0 ? 0 : ((shifts[i] % n) + n) % n;
     if (n == 0 || s == 0) {

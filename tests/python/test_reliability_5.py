@@ -152,6 +152,23 @@ CHECK_ORDER = {
     "diff n=0 append shape": lambda L: L.diff(_t(L, (1, 3, 2)), 0, -3, append=_t(L, (0, 2, 3))),
     "diff dim before prepend rank": lambda L: L.diff(_t(L, (0, 7)), dim=-2 ** 31 - 1,
                                                      prepend=_t(L, ())),
+    "nansum dtype must be out's": lambda L: L.nansum(_t(L, (2, 2)), [-1], dtype=L.float16,
+                                                     out=L.empty(0)),
+    "nansum out wider": lambda L: L.nansum(_t(L, (2, 3)), 1, out=L.empty(0, dtype=L.float64)),
+    "nansum bool into float": lambda L: L.nansum(_t(L, (4, 2), "bool"), keepdim=True,
+                                                 out=L.empty(0)),
+    "nansum int8 into int8": lambda L: L.nansum(_t(L, (6, 3), "int8"), out=L.empty(
+        0, dtype=L.int8)),
+    "nanmean dtype must be out's": lambda L: L.nanmean(_t(L, (3,)), dtype=L.float64,
+                                                       out=L.empty(0)),
+    "nanmean out wider": lambda L: L.nanmean(_t(L, (3, 2)), 0, out=L.empty(0, dtype=L.float64)),
+    "cummax 0-dim any dim": lambda L: _t(L, ()).cummax(5),
+    "cummin empty any dim": lambda L: L.cummin(_t(L, (0, 3)), 2 ** 40),
+    "roll 0-dim": lambda L: L.roll(_t(L, ()), [0], [-1]),
+    "roll empty any dim": lambda L: L.roll(_t(L, (0, 3)), [1], [-3]),
+    "roll 0-dim flattened": lambda L: L.roll(_t(L, ()), 1),
+    "norm of a string": lambda L: L.norm("abc"),
+    "norm of None with out": lambda L: L.norm(None, out=L.empty(0)),
 }
 
 
