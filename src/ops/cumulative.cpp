@@ -35,7 +35,9 @@ void scan_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<Scalar
                         : is_integral(self.dtype(), true) && op != detail::ScanOp::kLogSumExp
                             ? kLong
                             : self.dtype();
-  TORSH_CHECK(rt != kBool, "\"", name, "_out_cpu\" not implemented for 'Bool'");
+  // torch dispatches on the dtype only where its kernel runs (not for 0-dim or empty input).
+  TORSH_CHECK(rt != kBool || self.numel() == 0 || self.dim() == 0, "\"", name,
+              "_out_cpu\" not implemented for 'Bool'");
   if (op == detail::ScanOp::kLogSumExp) {
     TORSH_CHECK(is_floating_point(rt), "\"logcumsumexp_out_cpu\" not implemented for '",
                 scalar_type_name(rt), "'");

@@ -103,7 +103,7 @@ Tensor float_power(const Tensor& self, const Tensor& exponent) {
 }
 
 void heaviside_out(Tensor& out, const Tensor& self, const Tensor& values) {
-  TORSH_CHECK(self.dtype() == values.dtype(),
+  TORSH_CHECK(self.dtype() == values.dtype() && (!out.defined() || out.dtype() == self.dtype()),
               "heaviside(): heaviside is not yet implemented for tensors with different dtypes.");
   detail::binary_op("heaviside", out, self, values, false, detail::KernelId::Binary_Heaviside);
 }
@@ -181,6 +181,9 @@ Tensor clip_tensor(const Tensor& self, const std::optional<Tensor>& min,
   return torsh::clamp(self, min, max);
 }
 
+// float16/bfloat16 ops compute in float, as torch's kernels (opmath).
+static ScalarType compute_type(ScalarType t) { return t == kHalf || t == kBFloat16 ? kFloat : t; }
+
 // torch 1.13's formula: weight below 1/2 (negative ones too) counts from self, otherwise back
 // from end.
 Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
@@ -202,6 +205,8 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
               scalar_type_name(self.dtype()), " for `end` but got dtype ",
               scalar_type_name(end.dtype()));
   check_floating("lerp", self);
+  // torch converts the weight to the (op-math) dtype with its overflow check.
+  detail::check_scalar_fits(weight, compute_type(self.dtype()));
   const double w = weight.to_double();
   const Tensor diff = torsh::sub(end, self);
   if (w < 0.5) return torsh::add(self, torsh::mul(diff, scalar_like(w)));
@@ -211,7 +216,6 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
 // self + value * tensor1 * tensor2, the product taken left to right as torch's kernel.
 // addcmul/addcdiv compute self + value * tensor1 (* or /) tensor2 in the common dtype of the
 // three tensors, float for float16/bfloat16 (rounded once at the end), as torch's kernels.
-static ScalarType compute_type(ScalarType t) { return t == kHalf || t == kBFloat16 ? kFloat : t; }
 
 Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
                const Scalar& value) {
@@ -219,8 +223,9 @@ Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
   const Tensor* ops[3] = {&self, &tensor1, &tensor2};
   const ScalarType t = detail::result_type(ops, 3);
   TORSH_CHECK(t != kBool, "addcmul(): \"addcmul_cpu_out\" not implemented for 'Bool'");
-  const Scalar v = is_floating_point(t) ? value : Scalar(value.to_long());
   const ScalarType c = compute_type(t);
+  detail::check_scalar_fits(value, c);  // torch's checked conversion to the kernel's dtype
+  const Scalar v = is_floating_point(t) ? value : Scalar(value.to_long());
   return torsh::add(self.to(c),
                     torsh::mul(torsh::mul(tensor1.to(c), detail::wrap_scalar(v)), tensor2.to(c)))
       .to(t);
@@ -239,6 +244,7 @@ Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
   const Tensor* ops[3] = {&self, &tensor1, &tensor2};
   const ScalarType t = detail::result_type(ops, 3);
   const ScalarType c = compute_type(t);
+  detail::check_scalar_fits(value, c);  // torch's checked conversion to the kernel's dtype
   return torsh::add(self.to(c), torsh::div(torsh::mul(tensor1.to(c), detail::wrap_scalar(value)),
                                            tensor2.to(c)))
       .to(t);

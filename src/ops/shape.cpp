@@ -110,8 +110,8 @@ std::vector<Tensor> tensor_split(const Tensor& self, int64_t sections, int64_t d
   TORSH_CHECK(self.dim() > 0,
               "tensor_split expected at least a 1-dimensional tensor, but got a tensor with ",
               self.dim(), " dims");
-  TORSH_CHECK(sections > 0, "number of sections must be larger than 0, got ", sections);
   const int64_t d = wrap_dim(dim, self.dim(), "tensor_split");
+  TORSH_CHECK(sections > 0, "number of sections must be larger than 0, got ", sections);
   const int64_t n = self.sizes()[d];
   const int64_t base = n / sections, extra = n % sections;
   std::vector<Tensor> out;

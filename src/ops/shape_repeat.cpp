@@ -28,13 +28,19 @@ Tensor repeat(const Tensor& self, IntArrayRef repeats) {
   padded.insert(padded.end(), self.sizes().begin(), self.sizes().end());
   std::vector<int64_t> shape, inter, expanded;
   for (int64_t i = 0; i < n; ++i) {
-    TORSH_CHECK(repeats[i] >= 0, "Trying to create tensor with negative dimension ", repeats[i],
-                ": ", shape_str(repeats));
-    shape.push_back(padded[i] * repeats[i]);
+    int64_t size = 0;
+    TORSH_CHECK(!__builtin_mul_overflow(padded[i], repeats[i], &size),
+                "repeat(): size overflows int64 (", padded[i], " * ", repeats[i], ")");
+    shape.push_back(size);
     inter.push_back(1);
     inter.push_back(padded[i]);
     expanded.push_back(repeats[i]);
     expanded.push_back(padded[i]);
+  }
+  // torch checks the result's sizes, not the counts: a negative count of an empty dim is 0.
+  for (int64_t size : shape) {
+    TORSH_CHECK(size >= 0, "Trying to create tensor with negative dimension ", size, ": ",
+                shape_str(shape));
   }
   Tensor out = torsh::empty(shape, self.dtype());
   if (out.numel() == 0) return out;

@@ -292,6 +292,13 @@ def _tri_strided_out(call, detail):
             out["T"]["layout"] not in ("contig", "offset"))
 
 
+def _addcdiv_int_divisor(call, detail):
+    t2 = _arg(call, 2, "tensor2")
+    return (detail.startswith("backward: torch ('RuntimeError', \"result type Float can't be cast")
+            and isinstance(t2, dict) and "T" in t2 and
+            t2["T"]["dtype"] not in ("float32", "float64", "float16", "bfloat16"))
+
+
 def _logit_wide_eps(call, detail):
     eps = _num(_arg(call, 1, "eps"))
     return eps is not None and eps > 0.5
@@ -470,6 +477,10 @@ RULES = [
      "torch 1.13's tril/triu into a non-contiguous out= of the right shape write only its first "
      "numel elements' worth of batches in memory order (the rest keep their old values); torsh "
      "writes every element"),
+    ("torch-addcdiv-int-divisor-backward", {"addcdiv"}, "EXCEPTION", _addcdiv_int_divisor,
+     "torch 1.13's addcdiv backward for tensor1 raises \"result type Float can't be cast to the "
+     "desired output type Long\" when tensor2 is an integer or bool tensor (its value / tensor2 "
+     "step); torsh returns the gradient grad * value / tensor2"),
     ("torch-logit-eps-above-half", {"logit"}, "VALUE", _logit_wide_eps,
      "with eps above 1/2 (lower bound above the upper) torch 1.13's vector loop clamps every "
      "value to 1 - eps and its scalar tail takes x < eps ? eps : x > 1 - eps ? 1 - eps : x; "
