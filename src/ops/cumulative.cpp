@@ -25,6 +25,10 @@ bool shares_memory(const Tensor& a, const Tensor& b) {
 // input to the result's dtype), else in dtype, else int64 for integers and bool.
 void scan_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<ScalarType> dtype,
               detail::ScanOp op, const char* name) {
+  // torch's logcumsumexp out= must have self's dtype, checked first.
+  TORSH_CHECK(op != detail::ScanOp::kLogSumExp || !out.defined() || out.dtype() == self.dtype(),
+              name, "(): expected scalar_type ", scalar_type_name(self.dtype()), " but found ",
+              scalar_type_name(out.defined() ? out.dtype() : self.dtype()));
   const int64_t d = detail::wrap_dim(dim, self.dim(), name);
   if (out.defined() && dtype) {
     TORSH_CHECK(*dtype == out.dtype(), "Expected out tensor to have dtype ",

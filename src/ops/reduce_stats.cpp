@@ -34,16 +34,19 @@ void write_float_out(Tensor& out, const Tensor& r, const char* op) {
   out.copy_(r);
 }
 
-// out= whose dtype must equal the input's (amax/amin).
-void write_same_dtype_out(Tensor& out, const Tensor& r, const Tensor& self) {
+// out= whose dtype must equal the input's (amax/amin), checked before anything else as torch.
+void check_same_dtype_out(const Tensor& out, const Tensor& self) {
+  TORSH_CHECK(!out.defined() || out.dtype() == self.dtype(),
+              "Expected the dtype for input and out to match, but got ",
+              scalar_type_name(self.dtype()), " for input's dtype and ",
+              scalar_type_name(out.defined() ? out.dtype() : self.dtype()), " for out's dtype.");
+}
+
+void write_same_dtype_out(Tensor& out, const Tensor& r) {
   if (!out.defined()) {
     out = r;
     return;
   }
-  TORSH_CHECK(out.dtype() == self.dtype(),
-              "Expected the dtype for input and out to match, but got ",
-              scalar_type_name(self.dtype()), " for input's dtype and ",
-              scalar_type_name(out.dtype()), " for out's dtype.");
   out.resize_(r.sizes());
   out.copy_(r);
 }
@@ -139,10 +142,12 @@ std::tuple<Tensor, Tensor> std_mean(const Tensor& self, OptionalIntArrayRef dim,
 }
 
 void amax_out(Tensor& out, const Tensor& self, IntArrayRef dim, bool keepdim) {
-  write_same_dtype_out(out, extreme_dims<true>(self, dim, keepdim, "amax"), self);
+  check_same_dtype_out(out, self);
+  write_same_dtype_out(out, extreme_dims<true>(self, dim, keepdim, "amax"));
 }
 void amin_out(Tensor& out, const Tensor& self, IntArrayRef dim, bool keepdim) {
-  write_same_dtype_out(out, extreme_dims<false>(self, dim, keepdim, "amin"), self);
+  check_same_dtype_out(out, self);
+  write_same_dtype_out(out, extreme_dims<false>(self, dim, keepdim, "amin"));
 }
 
 std::tuple<Tensor, Tensor> aminmax(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
