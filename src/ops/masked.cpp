@@ -3,6 +3,7 @@
 // a long index over the flattened tensor) and where(); the checks and messages are torch's.
 #include <string>
 
+#include "iter/tensor_iter.h"
 #include "ops/index_checks.h"
 #include "ops/scalar_check.h"
 #include "torsh/generated/functions.h"
@@ -160,6 +161,22 @@ Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<i
   std::vector<int64_t> src_shape(shape.begin(), shape.end());
   src_shape[static_cast<size_t>(d)] = self.sizes()[d];
   return torsh::gather(self.expand(src_shape), d, indices.expand(shape));
+}
+
+void take_along_dim_out(Tensor& out, const Tensor& self, const Tensor& indices,
+                        std::optional<int64_t> dim) {
+  Tensor r = native::take_along_dim(self, indices, dim);
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  // torch's gather out=: self's dtype, no aliased elements, resized when the shape differs.
+  TORSH_CHECK(out.dtype() == self.dtype(), "take_along_dim(): Expected out tensor to have dtype ",
+              scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
+              " instead");
+  out.resize_(r.sizes());
+  detail::assert_no_internal_overlap(out);
+  out.copy_(r);
 }
 
 Tensor argwhere(const Tensor& self) { return torsh::nonzero(self); }

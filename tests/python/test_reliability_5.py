@@ -191,3 +191,19 @@ CHECK_ORDER = {
 @pytest.mark.parametrize("case", sorted(CHECK_ORDER))
 def test_exception_type_and_order(case):
     same(lambda L: CHECK_ORDER[case](L))
+
+
+@pytest.mark.parametrize("out", ["float32", "int64", "float64", "transposed", "expanded",
+                                 "same shape transposed"])
+def test_take_along_dim_out(out):
+    def f(L):
+        x = L.arange(6.0).reshape(2, 3)
+        o = {"float32": lambda: L.empty(0), "int64": lambda: L.empty(0, dtype=L.int64),
+             "float64": lambda: L.empty(0, dtype=L.float64),
+             "transposed": lambda: L.zeros(2, 3).t(),
+             "expanded": lambda: L.zeros(1, 2).expand(2, 2),
+             "same shape transposed": lambda: L.zeros(2, 2).t()}[out]()
+        r = L.take_along_dim(x, L.tensor([[0, 2], [1, 0]]), 1, out=o)
+        flat = L.take_along_dim(x, L.tensor([5, 0]), out=L.empty(0))
+        return r, o, o.stride(), r.data_ptr() == o.data_ptr(), flat
+    same(f)
