@@ -188,6 +188,8 @@ void add_methods(py::handle cls, PyMethodDef* defs);
 PyTypeObject* make_return_type(py::module_& return_types, PyStructSequence_Desc* desc);
 /// A named tuple of tensors of a type from make_return_type (torch's torch.return_types.<op>).
 py::object wrap_named(PyTypeObject* type, std::initializer_list<Tensor> items);
+/// A torch.return_types named tuple holding the given Python objects themselves (out=).
+py::object wrap_named_objects(PyTypeObject* type, py::handle items);
 
 /// Converts a Python number to a Scalar keeping its category.
 Scalar to_scalar(py::handle h);

@@ -90,4 +90,12 @@ py::object wrap_named(PyTypeObject* type, std::initializer_list<Tensor> items) {
   return r;
 }
 
+py::object wrap_named_objects(PyTypeObject* type, py::handle items) {
+  py::object r = py::reinterpret_steal<py::object>(PyStructSequence_New(type));
+  if (!r) throw py::error_already_set();
+  Py_ssize_t i = 0;
+  for (py::handle item : items) PyStructSequence_SetItem(r.ptr(), i++, item.inc_ref().ptr());
+  return r;
+}
+
 }  // namespace torsh::python

@@ -4,6 +4,7 @@
 #include <new>
 #include <numeric>
 
+#include "iter/tensor_iter.h"
 #include "ops/restride.h"
 #include "ops/shape.h"
 #include "torsh/generated/functions.h"
@@ -393,3 +394,14 @@ void assign_out(Tensor& out, const Tensor& r, const char* op) {
 }
 
 }  // namespace torsh::native::detail_shape
+
+namespace torsh::native {
+void write_result_out(const char* op, Tensor& out, const Tensor& r) {
+  TORSH_CHECK(out.dtype() == r.dtype(), op, "(): Expected out tensor to have dtype ",
+              scalar_type_name(r.dtype()), ", but got ", scalar_type_name(out.dtype()),
+              " instead");
+  out.resize_(r.sizes());
+  detail::assert_no_internal_overlap(out);
+  out.copy_(r);
+}
+}  // namespace torsh::native

@@ -79,3 +79,18 @@ TEST(Reduce, ThreadCountDoesNotChangeIntegerResults) {
   EXPECT_TRUE(torsh::equal(r[0], r[1]));
   EXPECT_TRUE(torsh::equal(r[0], r[2]));
 }
+
+TEST(Reduce, MultiOutputOutVariantsWriteIntoTheGivenTensors) {
+  // libtorch's spelling: sort_out(values, indices, self, dim, descending); the results go into
+  // the given tensors (resized), the returned references are theirs.
+  Tensor x = torsh::tensor(std::vector<float>{3, 1, 2, 0, 5, 4}).reshape({2, 3});
+  Tensor v = torsh::empty({0}), i = torsh::empty({0}, TensorOptions(kLong));
+  auto r = torsh::sort_out(v, i, x, 1, false);
+  EXPECT_TRUE(std::get<0>(r).is_same(v));
+  EXPECT_TRUE(torsh::equal(v, std::get<0>(torsh::sort(x, 1))));
+  EXPECT_TRUE(torsh::equal(i, std::get<1>(torsh::sort(x, 1))));
+  torsh::max_out(v, i, x, 0, false);
+  EXPECT_EQ(v.sizes().vec(), (std::vector<int64_t>{3}));
+  Tensor wrong = torsh::empty({0}, TensorOptions(kDouble));
+  EXPECT_THROW(torsh::topk_out(wrong, i, x, 2), Error);
+}

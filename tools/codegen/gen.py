@@ -354,7 +354,7 @@ class Gen:
                 f"namespace method_impl {{\n{op.ret} {s.name}({', '.join(op.params)}) {{\n"
                 f"{body}\n}}\n}}  // namespace method_impl")
         if "out" in variants:
-            self.emit_out(op)
+            self.emit_multi_out(op) if len(s.returns) > 1 else self.emit_out(op)
         if "method" in variants and any(a.name == "self" for a in s.args):
             self.emit_method(op)
         if "inplace" in variants:
@@ -438,6 +438,32 @@ class Gen:
             f"Tensor& {s.name}_out({', '.join(['Tensor& out'] + op.params)}) {{\n{rg_check}"
             f"  {{\n    AutoGradMode guard(false);\n    native::{op.native}(out, {op.call_args});\n  }}\n"
             f"  out.unsafeGetTensorImpl()->storage()->bump_version();\n  return out;\n}}")
+
+    def emit_multi_out(self, op):
+        """name_out(Tensor& values, Tensor& indices, ...) of a multi-output op (libtorch's
+        spelling): the function's results written into the given tensors (write_result_out:
+        the result's dtype, resized, no aliased elements)."""
+        s, ag = op.s, op.ag
+        names = [r.name for r in s.returns]
+        if not all(names) or set(names) & set(op.names):
+            sys.exit(f"ops.yaml: {s.name}: an out variant of several results needs named "
+                     "returns that are not also argument names")
+        outs = [f"Tensor& {n}" for n in names]
+        ret = f"std::tuple<{', '.join(['Tensor&'] * len(names))}>"
+        self.decls.append(f"/// torch.{s.name}(..., out=({', '.join(names)}))\n"
+                          f"{ret} {s.name}_out({', '.join(outs + op.params_d)});")
+        rg_check = ""
+        if ag:
+            rg_check = (f"  TORSH_CHECK(!(GradMode::is_enabled() && ({ag.rg_expr()})), "
+                        f'"{s.name}(): functions with out=... arguments don\'t support automatic '
+                        f'differentiation, but one of the arguments requires grad.");\n')
+        writes = "".join(f'  native::write_result_out("{s.name}", {n}, std::get<{i}>(res));\n'
+                         for i, n in enumerate(names))
+        self.defs.setdefault(self.family, []).append(
+            f"{ret} {s.name}_out({', '.join(outs + op.params)}) {{\n{rg_check}"
+            f"  auto res = [&] {{\n    AutoGradMode guard(false);\n"
+            f"    return native::{op.native}({op.call_args});\n  }}();\n{writes}"
+            f"  return {ret}({', '.join(names)});\n}}")
 
     def emit_method(self, op):
         s, variants = op.s, op.variants
@@ -566,6 +592,9 @@ def main():
         os.path.join(inc, "native.h"):
             "#pragma once\n// Generated: the hand-written kernels' entry points.\n"
             '#include <string_view>\n#include "torsh/core/tensor.h"\nnamespace torsh::native {\n'
+            "/// out = r for the out= variants of multi-output ops: r's dtype, resized, no\n"
+            "/// aliased elements (src/ops/shape.cpp).\n"
+            "void write_result_out(const char* op, Tensor& out, const Tensor& r);\n"
             + "\n".join(g.native) + "\n}  // namespace torsh::native\n",
         os.path.join(out_dir, "python_functions.cpp"): g.py.source(),
         os.path.join(inc, "kernels.h"): g.kernels_header(),

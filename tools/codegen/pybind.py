@@ -66,7 +66,7 @@ def signature(s, kind):
     if kind == "function" and "out" in s._variants:
         if not kw:
             parts.append("*")
-        parts.append("Tensor? out=None")
+        parts.append("Tensor[]? out=None" if len(s.returns) > 1 else "Tensor? out=None")
     return f"{s.name}({', '.join(parts)})"
 
 
@@ -119,6 +119,16 @@ class PyBindings:
             return self._result(s, f"self.{s.name}({rest})")
         args = ", ".join(vals)
         out_stmt = ""
+        if "out" in s._variants and len(s.returns) > 1:
+            # out=(values, indices): torch returns its named tuple of the very objects passed.
+            n = len(s.returns)
+            outs = ", ".join(f"o[{k}]" for k in range(n))
+            out_stmt = (f"if (!r.is_none({i})) {{ auto o = r.tensorlist({i}); "
+                        f'TORSH_CHECK_TYPE(o.size() == {n}, "{s.name}(): argument \'out\' must be a '
+                        f'tuple of {n} tensors, got ", o.size()); '
+                        f"torsh::{s.name}_out({outs}, {args}); "
+                        f"return wrap_named_objects(type_{s.name}, r.vals[{i}]); }}\n      ")
+            return out_stmt + self._result(s, f"torsh::{s.name}({args})")
         if "out" in s._variants:
             # torch returns the very object passed as out=, not a new wrapper of its tensor.
             out_stmt = (f"if (!r.is_none({i})) {{ Tensor o = r.tensor({i}); "
