@@ -398,8 +398,7 @@ void assign_out(Tensor& out, const Tensor& r, const char* op) {
 namespace torsh::native {
 void write_result_out(const char* op, Tensor& out, const Tensor& r) {
   TORSH_CHECK(out.dtype() == r.dtype(), op, "(): Expected out tensor to have dtype ",
-              scalar_type_name(r.dtype()), ", but got ", scalar_type_name(out.dtype()),
-              " instead");
+              scalar_type_name(r.dtype()), ", but got ", scalar_type_name(out.dtype()), " instead");
   out.resize_(r.sizes());
   detail::assert_no_internal_overlap(out);
   out.copy_(r);
