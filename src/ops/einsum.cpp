@@ -1,8 +1,8 @@
 // einsum: the equation parsed into integer labels (A-Z, a-z, then one label per broadcast
 // ellipsis dim), repeated labels taken as diagonals, labels that only one operand has summed
-// out first, then the operands contracted left to right, each pair as one bmm (or GEMM) over
-// permuted views; a label is summed as soon as no later operand or the output needs it, so no
-// intermediate is larger than the pair's product.
+// out first, then the operands contracted pair by pair in a greedy order (the smallest result
+// first, leftmost on ties), each pair as one bmm (or GEMM) over permuted views; a label is
+// summed as soon as no other operand or the output needs it.
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -267,14 +267,44 @@ Tensor einsum(std::string_view equation, TensorList tensors) {
     // sum promotes small integers to int64 and the product then refuses the mix, as torch.
     for (Op& o : ops) sum_unneeded(o, [&](int l) { return in_out[l] || nops[l] > 1; });
   }
-  Op acc = ops[0];
-  for (size_t i = 1; i < n; ++i) {
+  // Greedy order: each step contracts the pair whose result is smallest (labels kept are the
+  // ones the output or another operand still needs); ties go to the leftmost pair, so chains
+  // of equal cost run left to right as torch 1.13 without opt_einsum.
+  auto needed_without = [&](size_t i, size_t j) {
     std::vector<bool> needed = in_out;
-    for (size_t j = i + 1; j < n; ++j) {
-      for (int l : ops[j].labels) needed[l] = true;
+    for (size_t k = 0; k < ops.size(); ++k) {
+      if (k == i || k == j) continue;
+      for (int l : ops[k].labels) needed[l] = true;
     }
-    acc = contract(std::move(acc), ops[i], needed);
+    return needed;
+  };
+  while (ops.size() > 1) {
+    size_t bi = 0, bj = 1;
+    double best = -1;
+    for (size_t i = 0; i + 1 < ops.size(); ++i) {
+      for (size_t j = i + 1; j < ops.size(); ++j) {
+        const std::vector<bool> needed = needed_without(i, j);
+        double size = 1;
+        std::vector<int> seen;
+        for (const Op* o : {&ops[i], &ops[j]}) {
+          for (size_t d = 0; d < o->labels.size(); ++d) {
+            const int l = o->labels[d];
+            if (!needed[l] || std::count(seen.begin(), seen.end(), l)) continue;
+            seen.push_back(l);
+            size *= static_cast<double>(std::max(size_of(ops[i], l), size_of(ops[j], l)));
+          }
+        }
+        if (best < 0 || size < best) {
+          best = size;
+          bi = i;
+          bj = j;
+        }
+      }
+    }
+    ops[bi] = contract(std::move(ops[bi]), ops[bj], needed_without(bi, bj));
+    ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(bj));
   }
+  Op acc = std::move(ops[0]);
   sum_unneeded(acc, [&](int l) { return in_out[l]; });
   // Every output label survived the contractions: permute into the output's order.
   std::vector<int64_t> perm;

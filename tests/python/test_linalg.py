@@ -209,6 +209,19 @@ def test_einsum_call_forms():
           [t((2, 3)), t((3, 4)), t((4, 2)), t((2, 5))], {}, "[chain of 4]")
     check("einsum", lambda *x: torch.einsum("abc,cd->d", *x),
           lambda *x: torsh.einsum("abc,cd->d", *x), [t((2, 3, 4)), t((4, 2))], {}, "[pre-sum]")
+    # chains where the greedy order is not left to right (b,c first: a 2x2 intermediate instead
+    # of 64x512), with gradients; an outer product in the middle; a shared batch label
+    for eq, shapes in [("ij,jk,kl->il", [(64, 2), (2, 512), (512, 2)]),
+                       ("ij,kl,jk->il", [(6, 2), (30, 3), (2, 30)]),
+                       ("bij,bjk,bkl->bil", [(2, 9, 1), (2, 1, 40), (2, 40, 1)])]:
+        args = [t(s, "float64") for s in shapes]  # the order changes float32 rounding
+        check("einsum", lambda *x, eq=eq: torch.einsum(eq, *x),
+              lambda *x, eq=eq: torsh.einsum(eq, *x), args, {}, f"[greedy {eq}]")
+        check_grad("einsum", lambda *x, eq=eq: torch.einsum(eq, *x),
+                   lambda *x, eq=eq: torsh.einsum(eq, *x), [make(np.random.default_rng(0)
+                                                                 .normal(size=s), "float64")
+                                                            for s in shapes],
+                   check_name=False)  # the last node depends on the order (permute vs view)
     for dt in ["int32", "int16", "uint8"]:
         check("einsum", lambda *x: torch.einsum("abc,cd->d", *x),
               lambda *x: torsh.einsum("abc,cd->d", *x), [t((2, 3, 4), dt), t((4, 2), dt)], {},
