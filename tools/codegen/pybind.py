@@ -14,6 +14,7 @@ ACCESSORS = {
     "int": ("int64", "optional_int64"),
     "int[]": ("intlist", "optional_intlist"),
     "float": ("to_double", "optional_double"),
+    "float[]": ("doublelist", "optional_doublelist"),
     "bool": ("to_bool", "optional_bool"),
     "str": ("string", "optional_string"),
     "ScalarType": ("scalartype", "optional_scalartype"),

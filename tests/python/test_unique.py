@@ -1,0 +1,225 @@
+"""unique and the histograms beyond the table-driven samples (tests/python/samples_unique.py):
+the torch.unique / unique_consecutive front ends and their methods (result structure for every
+flag combination, dim=), sorted=False and NaN inputs (torch 1.13's hash-set kernel gives an
+unspecified order and NaN bookkeeping there: compared as torch's values, sorted), histogram's
+named tuple, histc's out=, and no-grad behaviour."""
+import numpy as np
+import pytest
+import torch
+
+import torsh
+from oracle import DTYPES, Pair, check, layouts, make, values
+
+FLAGS = [(False, False), (True, False), (False, True), (True, True)]
+
+
+def _ties(rng, shape, lo=0, hi=4):
+    return np.floor(rng.uniform(lo, hi, shape))
+
+
+def _call(name, method):
+    def f(lib):
+        return (lambda x, *a, **k: getattr(x, name)(*a, **k)) if method else getattr(lib, name)
+    return f
+
+
+@pytest.mark.parametrize("method", [False, True])
+@pytest.mark.parametrize("dt", DTYPES)
+def test_unique_front_end(dt, method):
+    """torch.unique / Tensor.unique: a tensor alone or the tuple the flags ask for; flattened
+    and along every dim, on every layout."""
+    rng = np.random.default_rng(1)
+    f = _call("unique", method)
+    inputs = [("ties", make(_ties(rng, (4, 3, 2)), dt))] + layouts(rng, dt)
+    rows = np.repeat(_ties(rng, (3, 4), 0, 2), 2, axis=0)[[0, 3, 1, 5, 2, 4]]
+    inputs.append(("repeated rows", make(rows, dt)))
+    for label, x in inputs:
+        nd = x.t.dim()
+        for dim in [None] + list(range(-nd, nd)):
+            for inv, cnt in FLAGS:
+                kw = {"return_inverse": inv, "return_counts": cnt}
+                if dim is not None:
+                    kw["dim"] = dim
+                check("unique", f(torch), f(torsh), (x,), kw, f"[{label}]")
+        check("unique", f(torch), f(torsh), (x,), {"dim": nd}, f"[{label} dim out of range]")
+    x = make(_ties(rng, (5,)), dt)
+    if not method:
+        check("unique", torch.unique, torsh.unique, (x, True, True, True, 0), {}, "[positional]")
+        check("unique", torch.unique, torsh.unique, (x, True, True), {}, "[positional inverse]")
+        check("unique", torch.unique, torsh.unique, (x, True, False, True), {}, "[positional]")
+    else:
+        check("unique", f(torch), f(torsh), (x, True, True, True, 0), {}, "[positional]")
+
+
+@pytest.mark.parametrize("method", [False, True])
+def test_unique_consecutive_front_end(method):
+    rng = np.random.default_rng(2)
+    f = _call("unique_consecutive", method)
+    for dt in ["float32", "int64", "bool", "bfloat16", "float16"]:
+        x = make(_ties(rng, (6, 3), 0, 2), dt)
+        for dim in [None, 0, 1, -1]:
+            for inv, cnt in FLAGS:
+                kw = {"return_inverse": inv, "return_counts": cnt, "dim": dim}
+                check("unique_consecutive", f(torch), f(torsh), (x,), kw, f"[{dt}]")
+        check("unique_consecutive", f(torch), f(torsh), (x, True, True, 0), {}, "[positional]")
+
+
+def _sorted_reference(t_res, s_res, where):
+    """sorted=False / NaN: torsh's values are torch's sorted (NaN last); inverse maps back to the
+    input; counts match torch's for each non-NaN value."""
+    tv, sv = t_res[0], s_res[0]
+    a = np.sort(tv.float().numpy()) if tv.dtype == torch.bfloat16 else np.sort(tv.numpy())
+    b = s_res[0].float().numpy() if sv.dtype == torsh.bfloat16 else sv.numpy()
+    np.testing.assert_array_equal(b, a, err_msg=where)
+    return b
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64", "int64", "int32", "uint8", "bool", "bfloat16"])
+def test_unique_unsorted(dt):
+    """sorted=False: torch 1.13 returns its hash set's order; torsh returns the sorted values."""
+    rng = np.random.default_rng(3)
+    for n in [1, 7, 50, 3000]:
+        a = _ties(rng, (n,), -40, 40)
+        x = make(a, dt)
+        tr = torch.unique(x.t, sorted=False, return_inverse=True, return_counts=True)
+        sr = torsh.unique(x.s, sorted=False, return_inverse=True, return_counts=True)
+        values = _sorted_reference(tr, sr, f"[{dt} n={n}]")
+        s_in = x.s.float().numpy() if dt == "bfloat16" else x.s.numpy()
+        np.testing.assert_array_equal(values[sr[1].numpy()], s_in)
+        t_counts = dict(zip(tr[0].float().tolist(), tr[2].tolist()))
+        assert [t_counts[v] for v in sr[0].float().tolist()] == sr[2].tolist()
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64", "bfloat16"])
+def test_unique_nan(dt):
+    """Every NaN is a value of its own in both; torsh sorts them last, counts 1 each, and the
+    inverse points at each NaN's own slot (torch 1.13's inverse and counts are 0 for NaN)."""
+    a = np.array([3.0, np.nan, 1.0, np.nan, 3.0, -0.0, 0.0, np.nan])
+    x = make(a, dt)
+    tr = torch.unique(x.t, return_inverse=True, return_counts=True)
+    sr = torsh.unique(x.s, return_inverse=True, return_counts=True)
+    values = _sorted_reference(tr, sr, f"[{dt}]")
+    assert np.isnan(values).sum() == np.isnan(tr[0].float().numpy()).sum() == 3
+    finite = ~np.isnan(values)
+    t_counts = {v: c for v, c in zip(tr[0].float().tolist(), tr[2].tolist()) if v == v}
+    assert [t_counts[v] for v in values[finite].tolist()] == sr[2].numpy()[finite].tolist()
+    inv = sr[1].numpy()
+    np.testing.assert_array_equal(values[inv], x.s.float().numpy())
+    assert sorted(inv[np.isnan(a)].tolist()) == sorted(np.nonzero(np.isnan(values))[0].tolist())
+    # Along a dim (torch's row sort and elementwise equality), NaN rows are each unique.
+    rows = make(np.array([[np.nan, 1.0], [np.nan, 1.0], [0.0, 1.0], [0.0, 1.0]]), dt)
+    check("unique", torch.unique, torsh.unique, (rows,),
+          {"dim": 0, "return_inverse": True, "return_counts": True}, f"[{dt} nan rows]")
+
+
+def test_unique_long_rows():
+    """Along a dim with torch's comparator over many rows (its std::sort, so equal rows keep
+    torch's representative and order)."""
+    rng = np.random.default_rng(4)
+    for dt in ["float32", "int64", "bfloat16"]:
+        a = _ties(rng, (400, 3), 0, 3)
+        a[rng.random((400, 3)) < 0.02] = -0.0 if dt != "int64" else 0.0
+        x = make(a, dt)
+        for dim in [0, 1]:
+            check("unique", torch.unique, torsh.unique, (x,),
+                  {"dim": dim, "return_inverse": True, "return_counts": True}, f"[{dt}]")
+        tr = Pair(x.t.t(), x.s.t())
+        check("unique", torch.unique, torsh.unique, (tr,),
+              {"dim": 1, "return_inverse": True, "return_counts": True}, f"[{dt} transposed]")
+
+
+def test_no_grad_paths():
+    """Outputs require grad as in torch; backward raises torch's exception type."""
+    def run(lib, op):
+        x = lib.tensor([3.0, 1.0, 3.0, 2.0], requires_grad=True)
+        out = {
+            "unique": lambda: lib.unique(x, return_inverse=True, return_counts=True),
+            "unique_dim": lambda: lib.unique(x, dim=0, return_inverse=True),
+            "unique_consecutive": lambda: lib.unique_consecutive(x, return_counts=True),
+            "histc": lambda: (lib.histc(x, bins=3),),
+            "histogram": lambda: tuple(lib.histogram(x, 3)),
+            "bincount": lambda: (lib.bincount(lib.tensor([0, 2, 2, 1]), x),),
+        }[op]()
+        out = out if isinstance(out, tuple) else (out,)
+        flags = [t.requires_grad for t in out]
+        names = [type(t.grad_fn).__name__ if t.grad_fn is not None else None for t in out]
+        try:
+            out[0].sum().backward()
+            err = None
+        except Exception as e:  # noqa: BLE001 - the type is compared
+            err = type(e).__name__
+        return flags, names, err
+    for op in ["unique", "unique_dim", "unique_consecutive", "histc", "histogram", "bincount"]:
+        assert run(torsh, op) == run(torch, op), op
+
+
+def test_histogram_named_tuple():
+    x = np.random.default_rng(5).uniform(-1, 1, (3, 4))
+    rt = torch.histogram(torch.from_numpy(x), 4)
+    rs = torsh.histogram(torsh.from_numpy(x), 4)
+    assert type(rs).__name__ == type(rt).__name__ == "histogram"
+    assert rs.n_fields == rt.n_fields == 2
+    np.testing.assert_array_equal(rs.hist.numpy(), rt.hist.numpy())
+    np.testing.assert_array_equal(rs.bin_edges.numpy(), rt.bin_edges.numpy())
+    h, e = rs
+    assert h is rs.hist and e is rs.bin_edges
+    rs2 = torsh.from_numpy(x).histogram(torsh.from_numpy(np.array([-1.0, 0.0, 1.0])))
+    rt2 = torch.from_numpy(x).histogram(torch.from_numpy(np.array([-1.0, 0.0, 1.0])))
+    np.testing.assert_array_equal(rs2.hist.numpy(), rt2.hist.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16"])
+def test_histc_out(dtype):
+    rng = np.random.default_rng(6)
+    x = make(rng.uniform(-3, 3, (3, 5)), dtype)
+
+    def with_out(lib, out_dtype):
+        def f(*a, **kw):
+            o = lib.empty(0, dtype=getattr(lib, out_dtype))
+            r = lib.histc(*a, out=o, **kw)
+            assert r is o, "out= must return the object passed"
+            return o
+        return f
+    for out_dtype in [dtype, "float64" if dtype != "float64" else "float32"]:
+        check("histc(out=)", with_out(torch, out_dtype), with_out(torsh, out_dtype), (x,),
+              {"bins": 6}, f"[{dtype} out {out_dtype}]")
+
+
+def test_large_inputs():
+    """Past the kernels' single-thread sizes: histogram counts (exact in float) and bincount."""
+    rng = np.random.default_rng(7)
+    a = rng.normal(0, 2, (200_000,))
+    for dt in ["float32", "float64"]:
+        x = make(a, dt)
+        check("histc", torch.histc, torsh.histc, (x,), {"bins": 37}, f"[{dt}]")
+        check("histogram", torch.histogram, torsh.histogram, (x, 50), {}, f"[{dt}]")
+        check("histogram", torch.histogram, torsh.histogram, (x, 50), {"range": (-1.0, 1.0)},
+              f"[{dt} range]")
+    i = make(np.floor(rng.uniform(0, 1000, (100_000,))), "int64")
+    check("bincount", torch.bincount, torsh.bincount, (i,), {}, "[large]")
+    check("unique", torch.unique, torsh.unique, (i,),
+          {"return_inverse": True, "return_counts": True}, "[large]")
+    check("unique", torch.unique, torsh.unique, (make(a, "float64"),),
+          {"return_inverse": True, "return_counts": True}, "[large float]")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_histogram_out(dtype):
+    rng = np.random.default_rng(8)
+    x = make(rng.uniform(-3, 3, (3, 5)), dtype)
+    edges = make(np.array([-2.0, 0.0, 1.0, 3.0]), dtype)
+
+    def with_out(lib, hist_dtype, edges_dtype):
+        def f(*a, **kw):
+            o = (lib.empty(0, dtype=getattr(lib, hist_dtype)),
+                 lib.empty(2, dtype=getattr(lib, edges_dtype)))
+            r = lib.histogram(*a, out=o, **kw)
+            assert r[0] is o[0] and r[1] is o[1], "out= must return the objects passed"
+            return tuple(r)
+        return f
+    other = "float64" if dtype != "float64" else "float32"
+    for hd, ed in [(dtype, dtype), (other, dtype), (dtype, other)]:
+        for args, kw in [((x, 4), {}), ((x, edges), {"density": True}),
+                         ((x, 3), {"range": (0, 1), "weight": x})]:
+            check("histogram(out=)", with_out(torch, hd, ed), with_out(torsh, hd, ed), args, kw,
+                  f"[{dtype} out {hd} {ed}]")
