@@ -4,6 +4,7 @@ the parts that return_inverse / return_counts ask for (their truth value decides
 boolean_dispatch); Tensor.unique and Tensor.unique_consecutive call them. torch.histogram's
 out=(hist, bin_edges), which the generated binding (one out tensor) cannot take."""
 from torsh import _C
+from torsh._grad_mode import no_grad
 
 _unique2 = _C._unique2
 unique_dim = _C.unique_dim
@@ -65,18 +66,16 @@ def histogram(*args, out=None, **kwargs):
     if not isinstance(out, (tuple, list)) or len(out) != 2 or \
             not all(isinstance(o, _C.Tensor) for o in out):
         raise TypeError("histogram(): argument 'out' must be tuple of Tensors")
-    inputs = [a for a in list(args) + [kwargs.get("input"), kwargs.get("weight")]
-              if isinstance(a, _C.Tensor)]
-    if _C.is_grad_enabled() and any(t.requires_grad for t in inputs):
-        raise RuntimeError("histogram(): functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
     r = _histogram(*args, **kwargs)
     for o, name in zip(out, ("hist", "bin_edges")):
         if o.dtype != r.hist.dtype:
             raise RuntimeError(f"torch.histogram: input tensor and {name} tensor should have the "
                                f"same dtype, but got input {r.hist.dtype} and {name} {o.dtype}")
-    for o, v in zip(out, r):
-        _C.cat([v], out=o)  # resizes o as torch's out= does, and copies v
+    # torch records its NotImplemented node on the outputs; here they are plain copies (no
+    # history), written as torch's out= does (resized, with its warning when not empty).
+    with no_grad():
+        for o, v in zip(out, r):
+            _C.cat([v], out=o)
     return type(r)(tuple(out))
 
 

@@ -6,7 +6,6 @@ import numpy as np
 from oracle import DTYPES, FLOATS, Pair, layouts, make, values
 
 NAN, INF = float("nan"), float("inf")
-INTS = ["int64", "int32", "int16", "int8", "uint8"]
 
 
 def _ties(rng, shape, lo=0, hi=4):
@@ -48,7 +47,8 @@ def samples_unique_consecutive(meta, rng):
             for inv, cnt in [(False, False), (True, True), (True, False), (False, True)]:
                 kw = {"return_inverse": inv, "return_counts": cnt, "dim": dim}
                 yield (x,), kw, f"[{label} dim={dim}]"
-    runs = np.array([[1.0, 1.0, NAN, NAN, 2.0, -0.0, 0.0, 2.0], [1.0, 1.0, NAN, NAN, 2.0, 0.0, 0.0, 2.0]])
+    runs = np.array([[1.0, 1.0, NAN, NAN, 2.0, -0.0, 0.0, 2.0],
+                     [1.0, 1.0, NAN, NAN, 2.0, 0.0, 0.0, 2.0]])
     for dt in FLOATS:
         for dim in [None, 0, 1]:
             yield (make(runs, dt),), {"return_counts": True, "return_inverse": True, "dim": dim}, \
@@ -118,7 +118,8 @@ def samples_histogram(meta, rng):
     for label, x in _hist_inputs(rng):
         dt = label.split(" ")[0].split(",")[0]
         if meta.get("bin_ct"):
-            for bins, kw in [(4, {}), (100, {}), (6, {"range": (-2.0, 3.0)}), (3, {"range": (1, 1)}),
+            for bins, kw in [(4, {}), (100, {}), (6, {"range": (-2.0, 3.0)}),
+                             (3, {"range": (1, 1)}),
                              (5, {"range": [0, 10], "density": True}), (4, {"density": True})]:
                 yield (x, bins), kw, f"[{label} {bins} {kw}]"
         else:
