@@ -234,3 +234,17 @@ def test_histogram_out_of_input_requiring_grad():
         r = lib.histogram(x, 3, out=o)
         return r[0].detach(), r[1].detach()
     check("histogram(out=)", lambda: f(torch), lambda: f(torsh), [], {}, "[requires grad]")
+
+
+def test_unnamed_results_are_plain_tuples():
+    """Ops whose schema leaves its returns unnamed return a tuple, as torch (_unique2,
+    unique_consecutive, var_mean); named ones a torch.return_types named tuple."""
+    for name, args in [("_unique2", ()), ("unique_consecutive", ()), ("var_mean", ()),
+                       ("histogram", (2,))]:
+        rt = getattr(torch, name)(torch.ones(3), *args)
+        rs = getattr(torsh, name)(torsh.ones(3), *args) if name != "unique_consecutive" else \
+            torsh._C.unique_consecutive(torsh.ones(3))
+        if name == "unique_consecutive":
+            rt = torch._VF.unique_consecutive(torch.ones(3))
+        assert (type(rt) is tuple) == (type(rs) is tuple), name
+        assert type(rs).__name__ == type(rt).__name__, name
