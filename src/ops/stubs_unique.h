@@ -9,10 +9,11 @@ namespace torsh::detail {
 
 /// (values, inverse, counts) of the elements of self (contiguous, not Half): values 1-d, inverse
 /// (int64, self.numel() elements, only with want_inverse) the position of each element's value,
-/// counts (int64, only with want_counts). consecutive: groups of equal neighbours; else sorted
-/// with every NaN its own value, the first of equal elements kept (-0.0 before 0.0).
-using UniqueKernel = std::tuple<Tensor, Tensor, Tensor> (*)(const Tensor& self, bool consecutive,
-                                                            bool want_inverse, bool want_counts);
+/// counts (int64, only with want_counts). consecutive: groups of equal neighbours; else torch
+/// 1.13's hash-set unique (sorted or in the set's order; its NaN and signed-zero behaviour).
+using UniqueKernel = std::tuple<Tensor, Tensor, Tensor> (*)(const Tensor& self, bool sorted,
+                                                            bool consecutive, bool want_inverse,
+                                                            bool want_counts);
 /// (rows, inverse, counts) of the rows of flat ([n, m], contiguous, n > 0): rows (int64) one
 /// representative row index per unique row, in torch's lexicographic order (its comparator and
 /// std::sort) unless consecutive; inverse [n] and counts (int64).

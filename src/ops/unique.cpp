@@ -1,7 +1,5 @@
 // unique (flattened or along a dim), unique_consecutive and bincount: checks, layouts and the
 // outputs torch returns here, the kernels per device (the CPU's in cpu/unique_kernels.cpp).
-// unique sorts (torch 1.13's CPU kernel collects values in a hash set: sorted=False gives its
-// hash order there, and NaN inverse/counts entries are garbage; docs/bit_identical.md).
 #include <algorithm>
 
 #include "ops/stubs_unique.h"
@@ -29,11 +27,11 @@ void check_not_half(const Tensor& self, const char* kernel) {
 }
 
 // Flattened unique / unique_consecutive: values 1-d, inverse of self's shape.
-std::tuple<Tensor, Tensor, Tensor> unique_flat(const Tensor& self, bool consecutive,
+std::tuple<Tensor, Tensor, Tensor> unique_flat(const Tensor& self, bool sorted, bool consecutive,
                                                bool want_inverse, bool want_counts) {
   check_not_half(self, "unique");
   auto [values, inverse, counts] = detail::unique_stub(self.device().type, "unique")(
-      self.contiguous(), consecutive, want_inverse, want_counts);
+      self.contiguous(), sorted, consecutive, want_inverse, want_counts);
   inverse = inverse.defined() ? inverse.reshape(self.sizes()) : empty_long();
   if (!counts.defined()) counts = empty_long();
   return {values, inverse, counts};
@@ -66,8 +64,7 @@ std::tuple<Tensor, Tensor, Tensor> unique_slices(const Tensor& self, int64_t dim
 
 std::tuple<Tensor, Tensor, Tensor> _unique2(const Tensor& self, bool sorted, bool return_inverse,
                                             bool return_counts) {
-  (void)sorted;  // always sorted (see above)
-  return unique_flat(self, false, return_inverse || return_counts, return_counts);
+  return unique_flat(self, sorted, false, return_inverse || return_counts, return_counts);
 }
 
 std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor& self, int64_t dim, bool sorted,
@@ -83,7 +80,7 @@ std::tuple<Tensor, Tensor, Tensor> unique_consecutive(const Tensor& self, bool r
   if (dim && !(*dim == 0 && self.dim() == 1)) {
     return unique_slices(self, *dim, true);
   }
-  return unique_flat(self, true, return_inverse, return_counts);
+  return unique_flat(self, true, true, return_inverse, return_counts);
 }
 
 Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_t minlength) {

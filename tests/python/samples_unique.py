@@ -19,18 +19,25 @@ def _inputs(rng):
         for label, x in layouts(rng, dt):
             yield f"{dt},{label}", x
         yield f"{dt} long", make(_ties(rng, (700,), -30, 30), dt)
-    for dt in ["float32", "float64"]:
-        # -0.0 and 0.0: torch keeps the first seen (bfloat16 keeps both, in its hash set's order:
-        # docs/bit_identical.md)
+    for dt in ["float32", "float64", "bfloat16"]:
+        # -0.0 and 0.0: torch keeps the first seen (bfloat16 both: its hash takes the bits)
         yield f"{dt} signed zeros", make(np.array([0.0, -0.0, 1.0, -0.0, 0.0, -1.0]), dt)
         yield f"{dt} signed zeros 2", make(np.array([-0.0, 2.0, 0.0, 0.0]), dt)
 
 
 def samples_unique(meta, rng):
-    """_unique2 (sorted; torch 1.13's sorted=False is its hash order: test_unique.py)."""
+    """_unique2, sorted or in torch 1.13's hash-set order (sorted=False); NaN (float32/64: a
+    bfloat16 NaN converted by torch has other bits than torsh's, and the hash takes the bits)."""
     for label, x in _inputs(rng):
         for inv, cnt in [(False, False), (True, False), (False, True), (True, True)]:
-            yield (x,), {"return_inverse": inv, "return_counts": cnt}, f"[{label} {inv} {cnt}]"
+            for srt in [True, False]:
+                yield (x,), {"sorted": srt, "return_inverse": inv, "return_counts": cnt}, \
+                    f"[{label} {srt} {inv} {cnt}]"
+    nans = np.array([3.0, NAN, 1.0, NAN, 3.0, -0.0, 0.0, NAN, -INF, INF, 1.0])
+    for dt in ["float32", "float64"]:
+        for srt in [True, False]:
+            yield (make(nans, dt),), {"sorted": srt, "return_inverse": True, "return_counts": True}, \
+                f"[{dt} nan sorted={srt}]"
     x = make(_ties(rng, (4, 3)), "int64")
     yield (x, True, True, True), {}, "[positional]"
     yield (x,), {"sorted": None}, "[sorted=None]"

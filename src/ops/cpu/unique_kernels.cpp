@@ -2,9 +2,10 @@
 // pairs), torch's row sort for unique along a dim, and single-pass bincount and histograms
 // (torch's bin search and accumulation order, so float sums come out as torch's).
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <numeric>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -50,8 +51,9 @@ Tensor values_tensor(const std::vector<T>& v, ScalarType dtype) {
   return t;
 }
 
-// Sorted unique: (key, index) pairs ordered by key (NaN last), ties by index, so the first of
-// equal elements represents them; each NaN is a value of its own (NaN != NaN).
+// Sorted unique: (key, index) pairs ordered by key, ties by index, so the first of equal
+// elements represents them (as torch's hash set keeps the first inserted). Inputs with NaN go
+// to unique_hashed; NaN is still ordered last here so that the sort is well defined.
 template <typename T>
 std::tuple<Tensor, Tensor, Tensor> unique_sorted(const Tensor& self, bool want_inverse,
                                                  bool want_counts) {
@@ -60,31 +62,79 @@ std::tuple<Tensor, Tensor, Tensor> unique_sorted(const Tensor& self, bool want_i
   const T* x = static_cast<const T*>(self.data_ptr());
   std::vector<std::pair<K, int64_t>> buf(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) buf[i] = {static_cast<K>(x[i]), i};
-  // torch hashes bfloat16 by its bits: -0.0 and 0.0 are two values there, -0.0 first.
-  constexpr bool kSignedZeros = std::is_same_v<T, BFloat16>;
-  auto neg_zero = [](K v) {
-    if constexpr (kSignedZeros) return v == 0 && std::signbit(v);
-    return false;
-  };
-  std::sort(buf.begin(), buf.end(), [&](const auto& a, const auto& b) {
+  std::sort(buf.begin(), buf.end(), [](const auto& a, const auto& b) {
     const bool na = is_nan(a.first), nb = is_nan(b.first);
     if (na || nb) return na == nb ? a.second < b.second : nb;
     if (a.first < b.first) return true;
     if (b.first < a.first) return false;
-    if (neg_zero(a.first) != neg_zero(b.first)) return neg_zero(a.first);
     return a.second < b.second;
   });
   std::vector<Store<T>> values;
   std::vector<int64_t> counts, inverse(want_inverse ? static_cast<size_t>(n) : 0);
   for (int64_t i = 0; i < n; ++i) {
     const auto& [k, idx] = buf[i];
-    const K last = values.empty() ? K() : static_cast<K>(values.back());
-    if (values.empty() || !(k == last) || neg_zero(k) != neg_zero(last)) {
+    if (values.empty() || !(k == static_cast<K>(values.back()))) {
       values.push_back(x[idx]);
       counts.push_back(0);
     }
     ++counts.back();
     if (want_inverse) inverse[idx] = static_cast<int64_t>(values.size()) - 1;
+  }
+  return {values_tensor(values, self.dtype()), want_inverse ? long_tensor(inverse) : Tensor(),
+          want_counts ? long_tensor(counts) : Tensor()};
+}
+
+// std::unordered_set's hash and equality as torch's build instantiates them: bfloat16 hashes its
+// bits (so -0.0 and 0.0 are two values) and compares as float.
+template <typename T>
+struct TorchHash {
+  size_t operator()(T v) const {
+    if constexpr (std::is_same_v<T, BFloat16> || std::is_same_v<T, Half>) {
+      return std::hash<uint16_t>()(v.x);
+    } else {
+      return std::hash<T>()(v);
+    }
+  }
+};
+template <typename T>
+struct TorchEq {
+  bool operator()(T a, T b) const {
+    return static_cast<opmath_t<T>>(a) == static_cast<opmath_t<T>>(b);
+  }
+};
+
+// torch 1.13's CPU unique: the values in a std::unordered_set (libstdc++'s, as torch's build),
+// copied in its iteration order (sorted=False) or std::sort'ed, the inverse and counts looked up
+// in maps (a NaN finds no entry there: 0). Used where the order or NaN make it differ from the
+// sorted path.
+template <typename T>
+std::tuple<Tensor, Tensor, Tensor> unique_hashed(const Tensor& self, bool sorted, bool want_inverse,
+                                                 bool want_counts) {
+  using K = opmath_t<T>;
+  const int64_t n = self.numel();
+  const T* x = static_cast<const T*>(self.data_ptr());
+  const std::unordered_set<T, TorchHash<T>, TorchEq<T>> set(x, x + n);
+  std::vector<T> values(set.begin(), set.end());
+  if (sorted) {
+    std::sort(values.begin(), values.end(),
+              [](T a, T b) { return static_cast<K>(a) < static_cast<K>(b); });
+  }
+  const int64_t k = static_cast<int64_t>(values.size());
+  std::vector<int64_t> inverse, counts;
+  if (want_inverse) {
+    std::unordered_map<T, int64_t, TorchHash<T>, TorchEq<T>> index;
+    index.reserve(values.size());
+    for (int64_t i = 0; i < k; ++i) index[values[i]] = i;
+    inverse.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) inverse[i] = index[x[i]];
+  }
+  if (want_counts) {
+    std::unordered_map<T, int64_t, TorchHash<T>, TorchEq<T>> count;
+    count.reserve(values.size());
+    for (int64_t i = 0; i < k; ++i) count[values[i]] = 0;
+    for (int64_t i = 0; i < n; ++i) count[x[i]] += 1;
+    counts.resize(values.size());
+    for (int64_t i = 0; i < k; ++i) counts[i] = count[values[i]];
   }
   return {values_tensor(values, self.dtype()), want_inverse ? long_tensor(inverse) : Tensor(),
           want_counts ? long_tensor(counts) : Tensor()};
@@ -111,12 +161,33 @@ std::tuple<Tensor, Tensor, Tensor> unique_runs(const Tensor& self, bool want_inv
           want_counts ? long_tensor(counts) : Tensor()};
 }
 
-std::tuple<Tensor, Tensor, Tensor> unique_kernel(const Tensor& self, bool consecutive,
+template <typename T>
+bool has_nan(const Tensor& self) {
+  if constexpr (std::is_same_v<T, bool> || std::is_integral_v<T>) {
+    (void)self;
+    return false;
+  } else {
+    const T* x = static_cast<const T*>(self.data_ptr());
+    for (int64_t i = 0, n = self.numel(); i < n; ++i) {
+      if (is_nan(static_cast<opmath_t<T>>(x[i]))) return true;
+    }
+    return false;
+  }
+}
+
+std::tuple<Tensor, Tensor, Tensor> unique_kernel(const Tensor& self, bool sorted, bool consecutive,
                                                  bool want_inverse, bool want_counts) {
   return dispatch_all(self.dtype(), "unique", [&](auto tag) {
     using T = decltype(tag);
-    return consecutive ? unique_runs<T>(self, want_inverse, want_counts)
-                       : unique_sorted<T>(self, want_inverse, want_counts);
+    if (consecutive) return unique_runs<T>(self, want_inverse, want_counts);
+    // torch's bool kernel always sorts; elsewhere the sort gives torch's hash-set result
+    // unless the set's order shows: sorted=False, NaN (unordered by std::sort), bfloat16 zeros.
+    if constexpr (!std::is_same_v<T, bool>) {
+      if (!sorted || std::is_same_v<T, BFloat16> || has_nan<T>(self)) {
+        return unique_hashed<T>(self, sorted, want_inverse, want_counts);
+      }
+    }
+    return unique_sorted<T>(self, want_inverse, want_counts);
   });
 }
 
