@@ -90,4 +90,10 @@ Tensor operator>(const Tensor& a, const Scalar& b);
 Tensor operator>=(const Tensor& a, const Tensor& b);
 Tensor operator>=(const Tensor& a, const Scalar& b);
 
+/// torch.unique: (values, inverse, counts); dim given: unique slices along it (unique_dim),
+/// else unique elements (_unique2). inverse and counts may be empty unless asked for.
+std::tuple<Tensor, Tensor, Tensor> unique(const Tensor& self, bool sorted = true,
+                                          bool return_inverse = false, bool return_counts = false,
+                                          std::optional<int64_t> dim = std::nullopt);
+
 }  // namespace torsh

@@ -44,6 +44,7 @@ Param parse_param(const std::string& text, bool kwonly) {
                                                               {"int[]", Param::kIntList},
                                                               {"SymInt[]", Param::kIntList},
                                                               {"float", Param::kFloat},
+                                                              {"float[]", Param::kFloatList},
                                                               {"bool", Param::kBool},
                                                               {"str", Param::kStr},
                                                               {"ScalarType", Param::kScalarType},
@@ -112,6 +113,12 @@ bool matches(const Param& p, py::handle h, int strict) {
       return is_intlist(h, p.fixed_len);
     case Param::kFloat:  // torch takes a bool as a float (not as an int), and a 0-dim tensor
       return PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr()) || (strict < 2 && is_scalar_tensor(h));
+    case Param::kFloatList: {  // a tuple or list of numbers (torch's ArrayRef<double>)
+      if (!PyTuple_Check(h.ptr()) && !PyList_Check(h.ptr())) return false;
+      for (auto item : h)
+        if (!PyFloat_Check(item.ptr()) && !PyLong_Check(item.ptr())) return false;
+      return true;
+    }
     case Param::kBool:
       return PyBool_Check(h.ptr());
     case Param::kStr:
@@ -446,6 +453,15 @@ double ParsedArgs::to_double(int i) const {
 std::optional<double> ParsedArgs::optional_double(int i) const {
   if (is_none(i)) return std::nullopt;
   return as_double(vals[i].ptr());
+}
+std::vector<double> ParsedArgs::doublelist(int i) const {
+  std::vector<double> r;
+  for (auto item : vals[i]) r.push_back(as_double(item.ptr()));
+  return r;
+}
+std::optional<std::vector<double>> ParsedArgs::optional_doublelist(int i) const {
+  if (is_none(i)) return std::nullopt;
+  return doublelist(i);
 }
 bool ParsedArgs::to_bool(int i) const {
   if (is_none(i)) return sig->params[i].def_bool;

@@ -35,6 +35,7 @@ struct Param {
     kInt,
     kIntList,
     kFloat,
+    kFloatList,
     kBool,
     kStr,
     kScalarType,
@@ -113,6 +114,8 @@ class ParsedArgs {
   OptionalIntArrayRef optional_intlist(int i);
   double to_double(int i) const;
   std::optional<double> optional_double(int i) const;
+  std::vector<double> doublelist(int i) const;
+  std::optional<std::vector<double>> optional_doublelist(int i) const;
   bool to_bool(int i) const;
   std::optional<bool> optional_bool(int i) const;
   std::string_view string(int i);

@@ -25,6 +25,7 @@ CPP_TYPES = {
     "int[]?": "OptionalIntArrayRef",
     "float": "double",
     "float?": "std::optional<double>",
+    "float[]?": "const std::optional<std::vector<double>>&",
     "bool": "bool",
     "bool?": "std::optional<bool>",
     "str": "std::string_view",

@@ -14,6 +14,7 @@ ACCESSORS = {
     "int": ("int64", "optional_int64"),
     "int[]": ("intlist", "optional_intlist"),
     "float": ("to_double", "optional_double"),
+    "float[]": ("doublelist", "optional_doublelist"),
     "bool": ("to_bool", "optional_bool"),
     "str": ("string", "optional_string"),
     "ScalarType": ("scalartype", "optional_scalartype"),
@@ -83,11 +84,13 @@ class PyBindings:
     def _result(self, s, expr):
         """A C++ statement returning expr's value (the op's C++ result) as a Python object."""
         names = [r.name for r in s.returns]
-        if len(s.returns) > 1 and all(names):
+        if len(s.returns) > 1:
+            items = ", ".join(f"std::get<{i}>(res)" for i in range(len(names)))
+            if "result" in names:  # unnamed returns (the parser's name): a plain tuple, as torch
+                return f"{{ auto res = {expr}; return wrap(std::vector<Tensor>{{{items}}}); }}"
             have = self.return_types.setdefault(s.name, names)
             if have != names:
                 raise SystemExit(f"ops.yaml: {s.name}: overloads name their returns differently")
-            items = ", ".join(f"std::get<{i}>(res)" for i in range(len(names)))
             return f"{{ auto res = {expr}; return wrap_named(type_{s.name}, {{{items}}}); }}"
         return f"return wrap({expr});"
 

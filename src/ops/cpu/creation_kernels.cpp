@@ -60,8 +60,12 @@ void linspace_kernel(const Tensor& out, const Scalar& start, const Scalar& end) 
       for (int64_t v = i; v < i + 2 * V; v += V) {
         const T base = convert<T>(at(v));
         p[v] = base;
-        for (int64_t k = 1; k < V; ++k)
-          p[v + k] = convert<T>(std::fma(static_cast<step_t>(k), step, static_cast<step_t>(base)));
+        // Each element base + k * step, not fused (torch's Vectorized::arange; a fused form
+        // differs in the last bit, e.g. linspace(-8.2, 9.1, 51) in float32).
+        for (int64_t k = 1; k < V; ++k) {
+          const step_t ks = static_cast<step_t>(k) * step;
+          p[v + k] = convert<T>(static_cast<step_t>(base) + ks);
+        }
       }
     }
     for (; i < steps; ++i) p[i] = convert<T>(at(i));

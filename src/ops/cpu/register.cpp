@@ -6,6 +6,7 @@
 #include "ops/stubs_cumulative.h"
 #include "ops/stubs_sort.h"
 #include "ops/stubs_stats.h"
+#include "ops/stubs_unique.h"
 
 namespace torsh::detail {
 
@@ -27,6 +28,7 @@ void register_cpu_kernels() {
   cpu::register_stats_kernels();
   cpu::register_cumulative_kernels();
   cpu::register_sort_kernels();
+  cpu::register_unique_kernels();
 
   copy_stub.set(kCPU, &cpu::copy_kernel);
   fill_stub.set(kCPU, &cpu::fill_kernel);
