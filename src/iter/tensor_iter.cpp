@@ -49,27 +49,7 @@ ScalarType result_type(const Tensor* const* tensors, int n) {
   return combine_categories(dim_r, combine_categories(zero_r, wrapped_r));
 }
 
-bool is_non_overlapping_and_dense(const Tensor& t) {
-  if (t.is_contiguous()) return true;
-  const int64_t nd = t.dim();
-  IntArrayRef sz = t.sizes(), st = t.strides();
-  if (nd == 1) return sz[0] < 2 || st[0] == 1;
-  SizeVec perm(static_cast<size_t>(nd));
-  for (int64_t i = 0; i < nd; ++i) perm[i] = i;
-  // Dims of size < 2 go last (they end the check); the others by increasing stride.
-  std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) {
-    if (sz[a] < 2) return false;
-    if (sz[b] < 2) return true;
-    return st[a] < st[b];
-  });
-  int64_t want = 1;
-  for (int64_t d : perm) {
-    if (sz[d] < 2) return true;
-    if (st[d] != want) return false;
-    want *= sz[d];
-  }
-  return true;
-}
+bool is_non_overlapping_and_dense(const Tensor& t) { return t.is_non_overlapping_and_dense(); }
 
 void assert_no_internal_overlap(const Tensor& out) {
   if (out.numel() < 2 || is_non_overlapping_and_dense(out)) return;
@@ -339,14 +319,16 @@ TensorIter TensorIterConfig::build() {
     if (u->dtype() != want && !casts_in_loop(want, u->dtype())) it.writeback_[k] = true;
   }
 
-  // 4. Byte strides in the broadcast shape (0 on broadcast dims), in original dim order.
+  // 4. Byte strides in the broadcast shape (0 on broadcast dims), in original dim order. A
+  // size-1 dim that is not broadcast keeps its stride: it orders the dims (and so the layout
+  // of allocated outputs) as in torch, then coalescing drops it.
   auto strides_of = [&](const Tensor& t) {
     SizeVec s(nd, 0);
     int64_t es = t.element_size();
     size_t off = nd - static_cast<size_t>(t.dim());
     for (size_t d = off; d < nd; ++d) {
       int64_t sz = t.sizes()[d - off];
-      s[d] = sz == 1 ? 0 : t.strides()[d - off] * es;
+      s[d] = sz == 1 && shape[d] != 1 ? 0 : t.strides()[d - off] * es;
     }
     return s;
   };
