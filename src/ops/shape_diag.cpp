@@ -19,12 +19,12 @@ void tri_out(Tensor& out, const Tensor& self, int64_t k, bool upper) {
   const char* op = upper ? "triu" : "tril";
   wrap_dim(-2, self.dim(), op);  // torch's IndexError for fewer than 2 dims
   if (!out.defined()) {
-    out = self.clone();
+    out = self.clone(MemoryFormat::Contiguous);
   } else if (!out.is_same(self)) {
     TORSH_CHECK(out.dtype() == self.dtype(), "Expected out tensor to have dtype ",
                 scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
                 " instead");
-    Tensor src = self.clone();  // out may overlap self
+    Tensor src = self.clone(MemoryFormat::Contiguous);  // out may overlap self
     out.resize_(self.sizes());
     detail::assert_no_internal_overlap(out);  // an expanded out= refuses, as torch's copy
     out.copy_(src);
@@ -73,7 +73,7 @@ Tensor diagonal_backward(const Tensor& grad_output, IntArrayRef input_sizes, int
 
 Tensor diagonal_scatter(const Tensor& self, const Tensor& src, int64_t offset, int64_t dim1,
                         int64_t dim2) {
-  Tensor out = self.clone();
+  Tensor out = self.clone(MemoryFormat::Contiguous);
   Tensor slice = native::diagonal(out, offset, dim1, dim2);
   TORSH_CHECK(slice.sizes().equals(src.sizes()),
               "expected src to have a size equal to the slice of self. src size = ",
@@ -103,8 +103,9 @@ Tensor diagflat(const Tensor& self, int64_t offset) {
 void diag_out(Tensor& out, const Tensor& self, int64_t diagonal) {
   TORSH_CHECK(self.dim() == 1 || self.dim() == 2, "diag(): Supports 1D or 2D tensors. Got ",
               self.dim(), "D");
-  Tensor r = self.dim() == 1 ? torsh::diag_embed(self, diagonal, 0, 1)
-                             : torsh::diagonal(self, diagonal, 0, 1).clone();
+  Tensor r = self.dim() == 1
+                 ? torsh::diag_embed(self, diagonal, 0, 1)
+                 : torsh::diagonal(self, diagonal, 0, 1).clone(MemoryFormat::Contiguous);
   if (!out.defined()) {
     out = r;
     return;

@@ -56,11 +56,12 @@ void narrow_copy_out(Tensor& out, const Tensor& self, int64_t dim, int64_t start
   // torch checks a too-large dim with an internal assert (a RuntimeError), unlike narrow.
   TORSH_CHECK(dim < self.dim(), "narrow_copy(): Expected dim < self.dim() (", self.dim(),
               "), but got ", dim);
-  detail_shape::assign_out(out, native::narrow(self, dim, start, length).clone(), "narrow_copy");
+  detail_shape::assign_out(
+      out, native::narrow(self, dim, start, length).clone(MemoryFormat::Contiguous), "narrow_copy");
 }
 
 Tensor select_scatter(const Tensor& self, const Tensor& src, int64_t dim, int64_t index) {
-  Tensor out = self.clone();
+  Tensor out = self.clone(MemoryFormat::Contiguous);
   Tensor slice = native::select(out, dim, index);
   TORSH_CHECK(slice.sizes().equals(src.sizes()),
               "expected src to have a size equal to the slice of self. src size = ",
@@ -72,7 +73,7 @@ Tensor select_scatter(const Tensor& self, const Tensor& src, int64_t dim, int64_
 Tensor slice_scatter(const Tensor& self, const Tensor& src, int64_t dim,
                      std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) {
   TORSH_CHECK(step > 0, "slice_scatter(): slice step must be positive");
-  Tensor out = self.clone();
+  Tensor out = self.clone(MemoryFormat::Contiguous);
   Tensor slice = native::slice(out, dim, start, end, step);
   TORSH_CHECK(slice.sizes().equals(src.sizes()),
               "expected src to have a size equal to the slice of self. src size = ",

@@ -2,7 +2,7 @@
 type_as, mvlgamma): each sampler yields (args, kwargs, label) for test_ops.py."""
 import numpy as np
 
-from oracle import DTYPES, FLOATS, make, values
+from oracle import Pair, make, values
 
 
 def samples_new_factory(meta, rng):
@@ -72,7 +72,6 @@ def samples_mvlgamma(meta, rng):
                 x = make(rng.uniform(lo, lo + 6, shape), dt)
                 yield (x, p), {}, f"[{dt} {shape} p={p}]"
             t = make(rng.uniform(lo, lo + 6, (3, 4)), dt)
-            from oracle import Pair
             yield (Pair(t.t.t(), t.s.t()), p), {}, f"[{dt} transposed p={p}]"
         for dt in ["int64", "int32", "uint8"]:
             x = make(np.floor(rng.uniform(lo + 1, lo + 8, (5,))), dt)
@@ -85,4 +84,3 @@ def samples_mvlgamma(meta, rng):
     yield (x, -1), {}, "[p=-1]"
     yield (make(values(rng, (3,), "bool"), "bool"), 1), {}, "[bool]"
     yield (make(np.array([0.4, 2.0, 0.0, -1.5]), "float64"), 2), {}, "[below (p-1)/2]"
-    assert DTYPES and FLOATS
