@@ -403,3 +403,15 @@ def test_swapaxes_inplace():
             y = (lib.ones(2, 3, requires_grad=True) * 1)
             r = getattr(y, name)(0, 1)
             assert type(r.grad_fn).__name__ == "TransposeBackward1"
+
+
+def test_random_like_fills_in_memory_order():
+    """rand_like/randn_like/uniform_ on channels-last or permuted tensors draw torch's values
+    (the generator walks memory order, as torch's)."""
+    def f(lib):
+        lib.manual_seed(0)
+        x = lib.zeros(2, 3, 4, 5).contiguous(memory_format=lib.channels_last)
+        return (lib.rand_like(x), lib.randn_like(x, memory_format=lib.channels_last),
+                lib.rand_like(x.permute(0, 2, 3, 1)), lib.randn_like(x, dtype=lib.float64),
+                lib.empty(2, 3, dtype=lib.float64).t().uniform_())
+    run_both(f, "random *_like")
