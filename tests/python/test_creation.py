@@ -415,3 +415,27 @@ def test_random_like_fills_in_memory_order():
                 lib.rand_like(x.permute(0, 2, 3, 1)), lib.randn_like(x, dtype=lib.float64),
                 lib.empty(2, 3, dtype=lib.float64).t().uniform_())
     run_both(f, "random *_like")
+
+
+def test_pointwise_layout_random_permutations():
+    """Outputs of pointwise ops on randomly permuted inputs (size-1 and broadcast dims
+    included) take torch's strides: its fast setup (one shape: contiguous, channels-last or
+    equal dense strides), else the inputs' dim order."""
+    rng = np.random.default_rng(0)
+
+    def mk(lib, perm, seed, shp):
+        base = np.random.default_rng(seed).uniform(-1, 1, [shp[p] for p in perm])
+        return lib.from_numpy(base.copy()).permute(*[int(i) for i in np.argsort(perm)])
+
+    for trial in range(300):
+        nd = int(rng.integers(2, 5))
+        shape = [int(rng.choice([1, 2, 3])) for _ in range(nd)]
+        p1, p2 = list(rng.permutation(nd)), list(rng.permutation(nd))
+        shape2 = list(shape)
+        if rng.random() < 0.3:
+            shape2[int(rng.integers(nd))] = 1
+
+        def f(lib):
+            a, b = mk(lib, p1, trial, shape), mk(lib, p2, trial + 1000, shape2)
+            return [a + b, b * a, a.exp(), a + 1, a > 0, lib.where(a > 0, a, b), a.float() - b]
+        run_both(f, f"trial {trial}: {shape} {shape2} perms {p1} {p2}")
