@@ -36,19 +36,21 @@ Param parse_param(const std::string& text, bool kwonly) {
     type = type.substr(0, lb) + "[]";
   }
   p.type_name = type;
-  static const std::pair<const char*, Param::Kind> kinds[] = {{"Tensor", Param::kTensor},
-                                                              {"Tensor[]", Param::kTensorList},
-                                                              {"Tensor?[]", Param::kOptTensorList},
-                                                              {"Scalar", Param::kScalar},
-                                                              {"int", Param::kInt},
-                                                              {"int[]", Param::kIntList},
-                                                              {"SymInt[]", Param::kIntList},
-                                                              {"float", Param::kFloat},
-                                                              {"float[]", Param::kFloatList},
-                                                              {"bool", Param::kBool},
-                                                              {"str", Param::kStr},
-                                                              {"ScalarType", Param::kScalarType},
-                                                              {"Generator", Param::kGenerator}};
+  static const std::pair<const char*, Param::Kind> kinds[] = {
+      {"Tensor", Param::kTensor},
+      {"Tensor[]", Param::kTensorList},
+      {"Tensor?[]", Param::kOptTensorList},
+      {"Scalar", Param::kScalar},
+      {"int", Param::kInt},
+      {"int[]", Param::kIntList},
+      {"SymInt[]", Param::kIntList},
+      {"float", Param::kFloat},
+      {"float[]", Param::kFloatList},
+      {"bool", Param::kBool},
+      {"str", Param::kStr},
+      {"ScalarType", Param::kScalarType},
+      {"Generator", Param::kGenerator},
+      {"MemoryFormat", Param::kMemoryFormat}};
   for (auto& [n, k] : kinds)
     if (type == n) p.kind = k;
   if (p.has_default) {
@@ -127,6 +129,8 @@ bool matches(const Param& p, py::handle h, int strict) {
       return is_dtype(h);
     case Param::kGenerator:
       return py::isinstance<Generator>(h);
+    case Param::kMemoryFormat:
+      return is_memory_format(h.ptr());
     case Param::kAny:
       return true;
   }
@@ -491,6 +495,10 @@ std::optional<ScalarType> ParsedArgs::optional_scalartype(int i) const {
 std::optional<Generator> ParsedArgs::generator(int i) const {
   if (is_none(i)) return std::nullopt;
   return vals[i].cast<Generator>();
+}
+std::optional<MemoryFormat> ParsedArgs::optional_memoryformat(int i) const {
+  if (is_none(i)) return std::nullopt;
+  return to_memory_format(sig->name.c_str(), vals[i].ptr());
 }
 TensorOptions ParsedArgs::options(int dtype_i, int device_i, int requires_grad_i) const {
   TensorOptions o;

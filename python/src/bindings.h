@@ -40,6 +40,7 @@ struct Param {
     kStr,
     kScalarType,
     kGenerator,
+    kMemoryFormat,
     kAny
   };
   Kind kind = kAny;
@@ -123,6 +124,7 @@ class ParsedArgs {
   ScalarType scalartype(int i) const;
   std::optional<ScalarType> optional_scalartype(int i) const;
   std::optional<Generator> generator(int i) const;
+  std::optional<MemoryFormat> optional_memoryformat(int i) const;
   TensorOptions options(int dtype_i, int device_i, int requires_grad_i) const;
 
  private:
@@ -263,9 +265,11 @@ void register_operators(py::class_<Tensor>& cls);
 /// requires_grad, grad, is_leaf, contiguous, numel) as plain CPython getters and methods, over
 /// their pybind11 definitions (fast_attrs.cpp).
 void install_fast_attributes(py::handle cls);
-/// Accepts a memory_format= value torsh supports (None, contiguous_format, preserve_format);
-/// TypeError for a non-format, RuntimeError for the channels-last formats (never ignored).
-void check_memory_format(const char* op, PyObject* fmt);
+/// The MemoryFormat of a torch.memory_format object (nullopt for null or None); TypeError, naming
+/// op, for anything else.
+std::optional<MemoryFormat> to_memory_format(const char* op, PyObject* fmt);
+/// Whether h is a torch.memory_format object.
+bool is_memory_format(PyObject* h);
 
 /// Registers autograd: Tensor attributes, grad mode, backward/grad, Python Functions.
 void register_autograd(py::module_& m, py::class_<Tensor>& cls);

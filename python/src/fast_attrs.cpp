@@ -145,19 +145,19 @@ PyObject* m_stride(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyOb
 PyObject* m_dim(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_of(self).dim()); }
 PyObject* m_numel(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_of(self).numel()); }
 
-// contiguous(memory_format=torch.contiguous_format): self itself when already contiguous.
+// contiguous(memory_format=torch.contiguous_format): self itself when already dense in that format.
 PyObject* m_contiguous(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   return guarded([&]() -> PyObject* {
     TORSH_CHECK_TYPE(nargs == 0, "contiguous() takes 0 positional arguments but ", nargs,
                      nargs == 1 ? " was given" : " were given");  // memory_format is keyword-only
     PyObject* fmt = one_optional("contiguous", "memory_format", args, nargs, kwnames);
-    check_memory_format("contiguous", fmt);
+    const MemoryFormat f = to_memory_format("contiguous", fmt).value_or(MemoryFormat::Contiguous);
     const Tensor& t = self_of(self);
-    if (t.is_contiguous()) {
+    if (f == MemoryFormat::Contiguous ? t.is_contiguous() : t.is_contiguous(f)) {
       Py_INCREF(self);
       return self;
     }
-    return wrap(t.contiguous()).release().ptr();
+    return wrap(t.contiguous(f)).release().ptr();
   });
 }
 
@@ -180,20 +180,35 @@ PyMethodDef kMethods[] = {{"size", TORSH_FASTCALL(m_size), nullptr},
 
 }  // namespace
 
-void check_memory_format(const char* op, PyObject* fmt) {
-  if (!fmt || fmt == Py_None) return;
-  static PyObject* torsh_module = py::module_::import("torsh").release().ptr();
-  static PyObject* format_type = PyObject_GetAttrString(torsh_module, "memory_format");
-  static PyObject* contiguous = PyObject_GetAttrString(torsh_module, "contiguous_format");
-  static PyObject* preserve = PyObject_GetAttrString(torsh_module, "preserve_format");
-  if (PyObject_IsInstance(fmt, format_type) != 1) {
-    throw TypeError(std::string(op) +
-                    "(): argument 'memory_format' must be torch.memory_format, not " +
-                    Py_TYPE(fmt)->tp_name);
+namespace {
+// torsh.memory_format's four objects, in MemoryFormat's order.
+PyObject* const* format_objects() {
+  static PyObject* objs[4] = {};
+  if (!objs[0]) {
+    py::module_ m = py::module_::import("torsh");
+    const char* names[] = {"contiguous_format", "preserve_format", "channels_last",
+                           "channels_last_3d"};
+    for (int i = 0; i < 4; ++i) objs[i] = py::object(m.attr(names[i])).release().ptr();
   }
-  TORSH_CHECK(fmt == contiguous || fmt == preserve, op, "(): memory format ",
-              py::repr(fmt).cast<std::string>(),
-              " is not supported: torsh tensors are strided (contiguous_format only)");
+  return objs;
+}
+}  // namespace
+
+bool is_memory_format(PyObject* h) {
+  PyObject* const* objs = format_objects();
+  for (int i = 0; i < 4; ++i)
+    if (h == objs[i]) return true;
+  return false;
+}
+
+std::optional<MemoryFormat> to_memory_format(const char* op, PyObject* fmt) {
+  if (!fmt || fmt == Py_None) return std::nullopt;
+  PyObject* const* objs = format_objects();
+  for (int i = 0; i < 4; ++i)
+    if (fmt == objs[i]) return static_cast<MemoryFormat>(i);
+  throw TypeError(std::string(op) +
+                  "(): argument 'memory_format' must be torch.memory_format, not " +
+                  Py_TYPE(fmt)->tp_name);
 }
 
 void install_fast_attributes(py::handle cls) {

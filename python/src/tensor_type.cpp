@@ -21,12 +21,13 @@ bool is_device_like(py::handle h) {
 
 // Tensor.to's three forms, as torch: (device=None, dtype=None, non_blocking=False, copy=False),
 // (dtype, non_blocking=False, copy=False) and (tensor, non_blocking=False, copy=False); each
-// takes memory_format= (contiguous_format or preserve_format: tensors are strided).
+// takes memory_format= (preserve_format by default).
 py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kwargs) {
   enum Form { kDeviceForm, kDtypeForm, kTensorForm };
   const size_t n = args.size();
   Form form = kDeviceForm;
   py::handle dev, dt, other, non_blocking, copy;
+  std::optional<MemoryFormat> fmt;
   size_t i = 0;
   if (n > 0 && py::isinstance<Tensor>(args[0])) {
     form = kTensorForm;
@@ -49,7 +50,7 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
                        : key == "copy"                         ? &copy
                                                                : nullptr;
     if (key == "memory_format") {
-      check_memory_format("to", kv.second.ptr());
+      fmt = to_memory_format("to", kv.second.ptr());
       continue;
     }
     ok = ok && slot && !*slot;
@@ -71,8 +72,8 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
   }
   if (dev && !dev.is_none()) device = placement_device(dev);
   if (dt && !dt.is_none()) dtype = to_dtype(dt);
-  return same_or_wrap(self,
-                      t.to(device, dtype, non_blocking.ptr() == Py_True, copy.ptr() == Py_True));
+  return same_or_wrap(
+      self, t.to(device, dtype, non_blocking.ptr() == Py_True, copy.ptr() == Py_True, fmt));
 }
 
 }  // namespace
@@ -89,15 +90,14 @@ void register_tensor_type(py::class_<Tensor>& cls) {
       .def(
           "is_contiguous",
           [](const Tensor& t, py::handle fmt) {
-            check_memory_format("is_contiguous", fmt.ptr());
-            return t.is_contiguous();
+            const auto f = to_memory_format("is_contiguous", fmt.ptr());
+            return f ? t.is_contiguous(*f) : t.is_contiguous();
           },
           py::kw_only(), py::arg("memory_format") = py::none())
       .def(
           "clone",
           [](const Tensor& t, py::handle fmt) {
-            check_memory_format("clone", fmt.ptr());
-            return t.clone();
+            return t.clone(to_memory_format("clone", fmt.ptr()));
           },
           py::kw_only(), py::arg("memory_format") = py::none())
       .def(
@@ -163,6 +163,10 @@ void register_tensor_type(py::class_<Tensor>& cls) {
             return wrap(t.to(dt->type));
           },
           py::arg("dtype") = py::none())
+      .def("type_as",
+           [](py::handle self, const Tensor& other) {
+             return same_or_wrap(self, self.cast<const Tensor&>().type_as(other));
+           })
       .def("cpu", [](py::object self) { return self; })
       .def(
           "cuda",
@@ -216,9 +220,13 @@ void register_tensor_type(py::class_<Tensor>& cls) {
       {"byte", kByte},   {"bool", kBool}};
   for (const auto& [name, type] : casts) {
     ScalarType to = type;
-    cls.def(name, [to](py::handle self) {
-      return same_or_wrap(self, self.cast<const Tensor&>().to(to));
-    });
+    cls.def(
+        name,
+        [to, name](py::handle self, py::handle fmt) {
+          return same_or_wrap(self, self.cast<const Tensor&>().to(
+                                        to, false, false, to_memory_format(name, fmt.ptr())));
+        },
+        py::kw_only(), py::arg("memory_format") = py::none());
   }
   install_subscript_slots(cls);
 }

@@ -24,8 +24,9 @@ bool = _C.bool  # noqa: A001 - torch.bool shadows the builtin in this namespace,
 
 
 class memory_format:
-    """torch.memory_format: torsh tensors are strided; only the contiguous formats are
-    supported, and the channels-last ones raise where they are passed."""
+    """torch.memory_format: the dim order asked of a tensor's strides (contiguous_format,
+    channels_last for NHWC 4-D tensors, channels_last_3d for NDHWC 5-D ones, preserve_format to
+    keep the source's)."""
 
     def __init__(self, name):
         self._name = name
@@ -83,3 +84,32 @@ Tensor.norm = _tensor_norm
 from torsh import linalg  # noqa: F401,E402
 from torsh._linalg_basic import cdist, chain_matmul, einsum, tensordot  # noqa: F401,E402
 from torsh._unique import _unique2, histogram, unique, unique_consecutive  # noqa: F401,E402
+import warnings as _warnings  # noqa: E402
+
+
+def range(*args, **kwargs):  # noqa: A001 - torch.range shadows the builtin here, as in torch
+    """torch.range (deprecated): values from start to end inclusive, by step."""
+    _warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                   "its behavior is inconsistent with Python's range builtin. Instead, use "
+                   "torch.arange, which produces values in [start, end).", UserWarning,
+                   stacklevel=2)
+    return _C.range(*args, **kwargs)
+
+
+def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    """Tensor.new_tensor: torch.tensor(data) with self's dtype (and device) by default."""
+    if isinstance(data, Tensor):
+        _warnings.warn("To copy construct from a tensor, it is recommended to use "
+                       "sourceTensor.clone().detach() or "
+                       "sourceTensor.clone().detach().requires_grad_(True), rather than "
+                       "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+        r = data.detach().to(dtype if dtype is not None else self.dtype, copy=True)
+    else:
+        r = _C.tensor(data, dtype=dtype if dtype is not None else self.dtype,
+                      device=device if device is not None else self.device)
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+Tensor.new_tensor = _new_tensor

@@ -133,7 +133,7 @@ class CopySlices : public Node {
     Tensor result = like_base(view_, grads[0].dtype());
     result.copy_(grads[0]);
     Tensor region = view_of(result, view_);
-    variable_list fg = fn_->apply({region.clone()});
+    variable_list fg = fn_->apply({region.clone(MemoryFormat::Contiguous)});
     if (!fg.empty() && fg[0].defined()) {
       region.copy_(reduce_grad(fg[0], fn_->input_meta()[0]));
     } else {
@@ -229,7 +229,9 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
     const bool private_buffer = g.use_count() == 1 && g.is_contiguous() &&
                                 g.unsafeGetTensorImpl()->storage().use_count() == 1 &&
                                 meta(g) == nullptr;
-    m.grad = GradMode::is_enabled() ? g : (private_buffer ? g : g.detach().clone());
+    m.grad = GradMode::is_enabled()
+                 ? g
+                 : (private_buffer ? g : g.detach().clone(MemoryFormat::Contiguous));
   } else if (GradMode::is_enabled()) {
     m.grad = m.grad + g;
   } else {
@@ -413,7 +415,8 @@ void Tensor::retain_grad() const {
   m.grad_fn->pre_hooks(m.output_nr).push_back([impl = impl_.get(), alive](const Tensor& g) {
     if (alive.expired()) return Tensor();
     auto* mm = static_cast<autograd::AutogradMeta*>(impl->autograd_meta());
-    if (mm) mm->grad = mm->grad.defined() ? mm->grad + g : g.detach().clone();
+    if (mm)
+      mm->grad = mm->grad.defined() ? mm->grad + g : g.detach().clone(MemoryFormat::Contiguous);
     return Tensor();
   });
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/formulas_creation.h"
 #include "autograd/formulas_linalg.h"
 #include "autograd/formulas_reduce2.h"
 #include "autograd/formulas_sort.h"

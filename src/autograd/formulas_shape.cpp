@@ -60,7 +60,9 @@ Tensor as_strided_backward(const Tensor& grad, const Tensor& self, const std::ve
   Tensor count = torsh::zeros({n}, grad.options())
                      .index_add(0, in_idx, torsh::ones({in_idx.numel()}, grad.options()));
   Tensor shared = count.clamp(std::optional<Scalar>(Scalar(1)));  // elements of self only
-  return buf.div(shared).as_strided(self.sizes(), self.strides(), in_off - lo).clone();
+  return buf.div(shared)
+      .as_strided(self.sizes(), self.strides(), in_off - lo)
+      .clone(MemoryFormat::Contiguous);
 }
 
 }  // namespace torsh::autograd::formulas

@@ -55,13 +55,21 @@ bool gradcheck(const DiffFn& fn, const variable_list& inputs, double eps, double
     }
   }
   for (size_t k = 0; k < idx.size(); ++k) {
-    Tensor flat = inputs[idx[k]].detach().reshape({-1});
-    for (int64_t e = 0; e < flat.numel(); ++e) {
-      const double orig = flat[e].item<double>();
+    // The input is perturbed in place, element by element in row-major order, whatever its
+    // strides (a permuted dense input included).
+    const Tensor in = inputs[idx[k]].detach();
+    for (int64_t e = 0; e < in.numel(); ++e) {
+      int64_t off = in.storage_offset(), rem = e;
+      for (int64_t d = in.dim() - 1; d >= 0; --d) {
+        off += (rem % in.size(d)) * in.stride(d);
+        rem /= in.size(d);
+      }
+      const Tensor elem = in.as_strided({}, {}, off);
+      const double orig = elem.item<double>();
       auto eval = [&](double v) {
         {
           NoGradGuard g;
-          flat.select(0, e).fill_(v);
+          elem.fill_(v);
         }
         std::vector<std::vector<double>> r;
         for (const Tensor& t : float_outputs(fn, inputs)) r.push_back(values(t));

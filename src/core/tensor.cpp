@@ -165,19 +165,23 @@ Scalar Tensor::item() const {
   });
 }
 
-Tensor Tensor::contiguous() const {
-  if (is_contiguous()) return *this;
-  return clone();
+Tensor Tensor::contiguous(MemoryFormat memory_format) const {
+  if (is_contiguous(memory_format)) return *this;
+  TORSH_CHECK(memory_format != MemoryFormat::Preserve,
+              "preserve memory format is unsupported by the contiguous operator");
+  return clone(memory_format);
 }
 
-Tensor Tensor::to(TensorOptions o, bool non_blocking, bool copy) const {
+Tensor Tensor::to(TensorOptions o, bool non_blocking, bool copy,
+                  std::optional<MemoryFormat> memory_format) const {
   check_device_available(o.device());
-  return to(o.has_dtype() ? o.dtype() : dtype(), non_blocking, copy);
+  return to(o.has_dtype() ? o.dtype() : dtype(), non_blocking, copy, memory_format);
 }
 
-Tensor Tensor::to(Device d, ScalarType t, bool non_blocking, bool copy) const {
+Tensor Tensor::to(Device d, ScalarType t, bool non_blocking, bool copy,
+                  std::optional<MemoryFormat> memory_format) const {
   check_device_available(d);
-  return to(t, non_blocking, copy);
+  return to(t, non_blocking, copy, memory_format);
 }
 
 const Tensor& Tensor::resize_(IntArrayRef new_sizes) const {

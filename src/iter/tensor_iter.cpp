@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/strides.h"
 #include "cpu/parallel.h"
 
 namespace torsh::detail {
@@ -49,27 +50,7 @@ ScalarType result_type(const Tensor* const* tensors, int n) {
   return combine_categories(dim_r, combine_categories(zero_r, wrapped_r));
 }
 
-bool is_non_overlapping_and_dense(const Tensor& t) {
-  if (t.is_contiguous()) return true;
-  const int64_t nd = t.dim();
-  IntArrayRef sz = t.sizes(), st = t.strides();
-  if (nd == 1) return sz[0] < 2 || st[0] == 1;
-  SizeVec perm(static_cast<size_t>(nd));
-  for (int64_t i = 0; i < nd; ++i) perm[i] = i;
-  // Dims of size < 2 go last (they end the check); the others by increasing stride.
-  std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) {
-    if (sz[a] < 2) return false;
-    if (sz[b] < 2) return true;
-    return st[a] < st[b];
-  });
-  int64_t want = 1;
-  for (int64_t d : perm) {
-    if (sz[d] < 2) return true;
-    if (st[d] != want) return false;
-    want *= sz[d];
-  }
-  return true;
-}
+bool is_non_overlapping_and_dense(const Tensor& t) { return t.is_non_overlapping_and_dense(); }
 
 void assert_no_internal_overlap(const Tensor& out) {
   if (out.numel() < 2 || is_non_overlapping_and_dense(out)) return;
@@ -202,6 +183,24 @@ bool TensorIterConfig::casts_in_loop(ScalarType want, ScalarType out) const {
   return cast_in_loop_ && can_cast(want, out) && want != kHalf && want != kBFloat16;
 }
 
+SizeVec TensorIterConfig::same_shape_layout(IntArrayRef shape) const {
+  if (reduction_ || nin_ == 0) return {};
+  bool channels_last = true, dense_same = true;
+  for (int i = 0; i < nin_; ++i) {
+    const Tensor& t = *ins_[i];
+    if (!t.sizes().equals(shape)) return {};
+    channels_last = channels_last && t.is_contiguous(MemoryFormat::ChannelsLast);
+    dense_same =
+        dense_same && t.is_non_overlapping_and_dense() && t.strides().equals(ins_[0]->strides());
+  }
+  bool contiguous = true;
+  for (int i = 0; i < nin_; ++i) contiguous = contiguous && ins_[i]->is_contiguous();
+  if (contiguous) return contiguous_strides(shape);
+  if (channels_last) return detail::strides_for_format(shape, MemoryFormat::ChannelsLast);
+  if (dense_same) return SizeVec(ins_[0]->strides());
+  return {};
+}
+
 bool TensorIterConfig::try_fast_path(TensorIter& it) {
   // Every input contiguous with one shape (0-dim inputs broadcast as scalars), outputs absent
   // or contiguous of that shape and dtype: one flat loop, no reordering or coalescing needed.
@@ -215,6 +214,17 @@ bool TensorIterConfig::try_fast_path(TensorIter& it) {
       shaped = &t;
     } else if (!t.sizes().equals(shaped->sizes())) {
       return false;
+    }
+  }
+  // With a 0-dim input the shapes differ, and torch orders the dims by all strides, those of
+  // size-1 dims included: a contiguous input whose size-1 dims have other strides than
+  // row-major ones then gives another output layout (the general path's).
+  if (shaped && shaped->dim() > 1) {
+    bool scalar = false;
+    for (int i = 0; i < nin_; ++i) scalar |= ins_[i]->dim() == 0;
+    const SizeVec rowmajor = scalar ? contiguous_strides(shaped->sizes()) : SizeVec();
+    for (int i = 0; scalar && i < nin_; ++i) {
+      if (ins_[i]->dim() > 0 && !ins_[i]->strides().equals(rowmajor)) return false;
     }
   }
   const ScalarType want = out_dtype_ != ScalarType::Undefined ? out_dtype_ : it.common_;
@@ -339,14 +349,21 @@ TensorIter TensorIterConfig::build() {
     if (u->dtype() != want && !casts_in_loop(want, u->dtype())) it.writeback_[k] = true;
   }
 
-  // 4. Byte strides in the broadcast shape (0 on broadcast dims), in original dim order.
+  // torch's fast setup decides the layout of allocated outputs first: inputs of one shape, all
+  // channels-last or all dense with the same strides, give outputs of exactly that layout
+  // (read before the cast inputs move into the iterator).
+  const SizeVec same = same_shape_layout(shape);
+
+  // 4. Byte strides in the broadcast shape (0 on broadcast dims), in original dim order. A
+  // size-1 dim that is not broadcast keeps its stride: it orders the dims (and so the layout
+  // of allocated outputs) as in torch, then coalescing drops it.
   auto strides_of = [&](const Tensor& t) {
     SizeVec s(nd, 0);
     int64_t es = t.element_size();
     size_t off = nd - static_cast<size_t>(t.dim());
     for (size_t d = off; d < nd; ++d) {
       int64_t sz = t.sizes()[d - off];
-      s[d] = sz == 1 ? 0 : t.strides()[d - off] * es;
+      s[d] = sz == 1 && shape[d] != 1 ? 0 : t.strides()[d - off] * es;
     }
     return s;
   };
@@ -398,6 +415,7 @@ TensorIter TensorIterConfig::build() {
         TORSH_CHECK(!__builtin_mul_overflow(acc, std::max<int64_t>(shape[perm[i]], 1), &acc), op_,
                     "(): Storage size calculation overflowed with sizes=", shape_str(shape));
       }
+      if (same.size() == nd && nd > 0) st = same;
       it.ops_[k] =
           u->defined() ? empty_strided_impl(u->sizes(), want) : empty_strided_impl(shape, st, want);
     }

@@ -63,6 +63,9 @@ class TensorIterConfig {
  private:
   friend class TensorIter;
   bool try_fast_path(TensorIter& it);
+  // Output strides of torch's fast setup (inputs of one shape, all contiguous, all channels-last
+  // or all dense with equal strides); empty when the dim order decides.
+  SizeVec same_shape_layout(IntArrayRef shape) const;
   bool casts_in_loop(ScalarType want, ScalarType out) const;
   bool try_reduction_fast_path(TensorIter& it);
   const char* op_;

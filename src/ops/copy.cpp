@@ -5,6 +5,7 @@
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"  // overlap checks, broadcast_shapes
+#include "ops/memory_layout.h"
 #include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/core/grad_mode.h"
@@ -13,17 +14,34 @@
 
 namespace torsh {
 
-Tensor Tensor::clone() const { return torsh::clone(*this); }
+Tensor Tensor::clone(std::optional<MemoryFormat> memory_format) const {
+  return torsh::clone(*this, memory_format);
+}
 
 namespace native {
-Tensor clone_impl(const Tensor& self) {
-  Tensor out = detail::empty_strided_impl(self.sizes(), self.dtype());
+Tensor empty_in_format(IntArrayRef sizes, ScalarType dtype, MemoryFormat f) {
+  if (f == MemoryFormat::Contiguous) return detail::empty_strided_impl(sizes, dtype);
+  return detail::empty_strided_impl(sizes, detail::strides_for_format(sizes, f), dtype);
+}
+
+Tensor empty_like_in_format(const Tensor& self, ScalarType dtype,
+                            std::optional<MemoryFormat> memory_format) {
+  const MemoryFormat f = memory_format.value_or(MemoryFormat::Preserve);
+  if (f != MemoryFormat::Preserve) return empty_in_format(self.sizes(), dtype, f);
+  if (self.is_non_overlapping_and_dense()) {
+    return detail::empty_strided_impl(self.sizes(), self.strides(), dtype);
+  }
+  return empty_in_format(self.sizes(), dtype, self.suggest_memory_format());
+}
+
+Tensor clone_impl(const Tensor& self, std::optional<MemoryFormat> memory_format) {
+  Tensor out = empty_like_in_format(self, self.dtype(), memory_format);
   out.copy_(self);
   return out;
 }
 
-Tensor to_copy(const Tensor& self, ScalarType dtype) {
-  Tensor out = detail::empty_strided_impl(self.sizes(), dtype);
+Tensor to_copy(const Tensor& self, ScalarType dtype, std::optional<MemoryFormat> memory_format) {
+  Tensor out = empty_like_in_format(self, dtype, memory_format);
   out.copy_(self);
   return out;
 }
@@ -47,9 +65,13 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
   return const_cast<Tensor&>(*this);
 }
 
-Tensor Tensor::to(ScalarType t, bool /*non_blocking*/, bool copy) const {
-  if (t == dtype() && !copy) return *this;
-  return torsh::_to_copy(*this, t);
+Tensor Tensor::to(ScalarType t, bool /*non_blocking*/, bool copy,
+                  std::optional<MemoryFormat> memory_format) const {
+  const MemoryFormat f = memory_format.value_or(MemoryFormat::Preserve);
+  if (t == dtype() && !copy && (f == MemoryFormat::Preserve || suggest_memory_format() == f)) {
+    return *this;
+  }
+  return torsh::_to_copy(*this, t, memory_format);
 }
 
 Tensor& Tensor::fill_(const Scalar& value) const {

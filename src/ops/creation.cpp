@@ -6,6 +6,7 @@
 
 #include "core/dispatch.h"
 #include "core/strides.h"
+#include "ops/memory_layout.h"
 #include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/generated/native.h"
@@ -27,8 +28,9 @@ ScalarType scalar_default_dtype(const Scalar& s) {
 }
 }  // namespace
 
-Tensor empty(IntArrayRef size, TensorOptions options) {
-  return make(size, options.dtype(), options);
+Tensor empty(IntArrayRef size, TensorOptions options, std::optional<MemoryFormat> memory_format) {
+  check_device_available(options.device());
+  return empty_in_format(size, options.dtype(), memory_format.value_or(MemoryFormat::Contiguous));
 }
 
 Tensor zeros(IntArrayRef size, TensorOptions options) {
@@ -125,23 +127,25 @@ Tensor eye(int64_t n, int64_t m, TensorOptions options) {
   return t;
 }
 
-namespace {
-TensorOptions like_options(const Tensor& self, const TensorOptions& o) {
-  return o.has_dtype() ? o : o.dtype(self.dtype());
+Tensor empty_like(const Tensor& self, TensorOptions options,
+                  std::optional<MemoryFormat> memory_format) {
+  check_device_available(options.device());
+  return empty_like_in_format(self, options.has_dtype() ? options.dtype() : self.dtype(),
+                              memory_format);
 }
-}  // namespace
-
-Tensor empty_like(const Tensor& self, TensorOptions options) {
-  return native::empty(self.sizes(), like_options(self, options));
+Tensor zeros_like(const Tensor& self, TensorOptions options,
+                  std::optional<MemoryFormat> memory_format) {
+  Tensor t = native::empty_like(self, options, memory_format);
+  detail::fill_stub(t.device().type, "zeros_like")(t, 0);
+  return t;
 }
-Tensor zeros_like(const Tensor& self, TensorOptions options) {
-  return native::zeros(self.sizes(), like_options(self, options));
+Tensor ones_like(const Tensor& self, TensorOptions options,
+                 std::optional<MemoryFormat> memory_format) {
+  return native::empty_like(self, options, memory_format).fill_(1);
 }
-Tensor ones_like(const Tensor& self, TensorOptions options) {
-  return native::ones(self.sizes(), like_options(self, options));
-}
-Tensor full_like(const Tensor& self, const Scalar& fill_value, TensorOptions options) {
-  return native::full(self.sizes(), fill_value, like_options(self, options));
+Tensor full_like(const Tensor& self, const Scalar& fill_value, TensorOptions options,
+                 std::optional<MemoryFormat> memory_format) {
+  return native::empty_like(self, options, memory_format).fill_(fill_value);
 }
 
 }  // namespace native

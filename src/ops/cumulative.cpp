@@ -109,7 +109,7 @@ void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
   }
   Tensor r = self;
   if (n == 0) {
-    r = self.clone();
+    r = self.clone(MemoryFormat::Contiguous);
   } else if (prepend || append) {
     std::vector<Tensor> parts;
     if (prepend) parts.push_back(*prepend);

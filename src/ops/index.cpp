@@ -158,7 +158,7 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
 
 void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& indices,
                    const Tensor& values, bool accumulate) {
-  if (!out.defined()) out = self.clone();
+  if (!out.defined()) out = self.clone(MemoryFormat::Contiguous);
   // torch fills through masked_fill_ (the value converted, with its overflow check) when one
   // bool mask is the only index tensor and the value has one element.
   int masks = 0, others = 0;
@@ -189,7 +189,7 @@ void index_put_out(Tensor& out, const Tensor& self, const OptionalTensorList& in
   // Values that share memory with the destination are read from a copy.
   const bool shares =
       values.unsafeGetTensorImpl()->storage().get() == out.unsafeGetTensorImpl()->storage().get();
-  Tensor src = shares ? values.clone() : values;
+  Tensor src = shares ? values.clone(MemoryFormat::Contiguous) : values;
   SizeVec vshape;
   try {
     vshape = detail::broadcast_shapes(ai.shape, src.sizes(), "index_put_");

@@ -146,8 +146,8 @@ void chain_matmul_out(Tensor& out, TensorList matrices) {
     TORSH_CHECK(m.dim() == 2, "chain_matmul(): Tensor dimension is ", m.dim(),
                 ", expected 2 instead.");
   }
-  Tensor r =
-      matrices.size() == 1 ? torsh::clone(matrices[0]) : multi_dot_impl(matrices, "multi_dot");
+  Tensor r = matrices.size() == 1 ? torsh::clone(matrices[0], MemoryFormat::Contiguous)
+                                  : multi_dot_impl(matrices, "multi_dot");
   write_out(out, r, Tensor(), "chain_matmul", OutRule::kStrict);
 }
 

@@ -106,7 +106,7 @@ void masked_scatter_out(Tensor& out, const Tensor& self, const Tensor& mask, con
   const Tensor mb = m.expand(shape).reshape(work);
   const int64_t n = torsh::count_nonzero(mb, IntArrayRef{}).item<int64_t>();
   TORSH_CHECK(source.numel() >= n, "Number of elements of source < number of ones in mask");
-  Tensor r = self.expand(shape).reshape(work).clone();
+  Tensor r = self.expand(shape).reshape(work).clone(MemoryFormat::Contiguous);
   OptionalTensorList li{mb};
   r.index_put_(li, source.reshape({-1}).narrow(0, 0, n), false);
   write_out(out, r.reshape(shape));
@@ -137,7 +137,7 @@ void put_out(Tensor& out, const Tensor& self, const Tensor& index, const Tensor&
   TORSH_CHECK_INDEX(self.numel() > 0 || index.numel() == 0,
                     "put_(): Tried to put elements into an empty tensor");
   const Tensor idx = flat_index(index, self.numel(), "put_");
-  Tensor flat = self.reshape({-1}).clone();
+  Tensor flat = self.reshape({-1}).clone(MemoryFormat::Contiguous);
   OptionalTensorList li{idx};
   flat.index_put_(li, source.reshape({-1}), accumulate);
   write_out(out, flat.reshape(self.sizes()));

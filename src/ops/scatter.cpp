@@ -60,8 +60,9 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
                   const Scalar* value, Reduce r, Bounds bounds = Bounds::kScatterGather) {
   if (index.numel() == 0) return;
   // Operands that share the written memory are read from copies.
-  Tensor idx = shares_storage(index, out) ? index.clone() : index;
-  Tensor s = src ? (shares_storage(*src, out) ? src->clone() : *src) : Tensor();
+  Tensor idx = shares_storage(index, out) ? index.clone(MemoryFormat::Contiguous) : index;
+  Tensor s =
+      src ? (shares_storage(*src, out) ? src->clone(MemoryFormat::Contiguous) : *src) : Tensor();
   Tensor o1 = as_1d(out), i1 = as_1d(idx), s1 = src ? as_1d(s) : i1;
   const DeviceType dev = out.device().type;
   if (value) {
@@ -76,7 +77,7 @@ void scatter_into(const char* op, Tensor& out, int64_t dim, const Tensor& index,
 // Writing through an expanded (stride-0) self is refused, as in torch; fills may (same value).
 void prepare_out(Tensor& out, const Tensor& self, bool overlap_ok = false) {
   if (!out.defined()) {
-    out = self.clone();
+    out = self.clone(MemoryFormat::Contiguous);
     return;
   }
   if (out.is_same(self)) {
@@ -359,8 +360,9 @@ void index_add_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& i
   if (index.numel() == 0) return;  // nothing to add (torch checks no slice shapes then)
   Tensor o1 = as_1d(out);
   IndexSource is = index_source("index_add_", o1, d, index, source);
-  if (shares_storage(is.src, out)) is.src = is.src.clone();
-  if (shares_storage(is.index, out)) is = index_source("index_add_", o1, d, index.clone(), source);
+  if (shares_storage(is.src, out)) is.src = is.src.clone(MemoryFormat::Contiguous);
+  if (shares_storage(is.index, out))
+    is = index_source("index_add_", o1, d, index.clone(MemoryFormat::Contiguous), source);
   detail::index_add_stub(out.device().type, "index_add_")(o1, d, is.index, is.src, alpha);
 }
 
@@ -408,8 +410,8 @@ void index_copy_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& 
                     ") should be equal to source.size(dim) (", source.sizes()[d], ")");
   prepare_out(out, self);
   Tensor o1 = as_1d(out);
-  Tensor idx = shares_storage(index, out) ? index.clone() : index;
-  Tensor src = shares_storage(source, out) ? source.clone() : source;
+  Tensor idx = shares_storage(index, out) ? index.clone(MemoryFormat::Contiguous) : index;
+  Tensor src = shares_storage(source, out) ? source.clone(MemoryFormat::Contiguous) : source;
   IndexSource is = index_source("index_copy_", o1, d, idx, src);
   detail::scatter_stub(out.device().type, "index_copy_")("index_copy_", o1, d, is.index, is.src,
                                                          Reduce::kNone, Bounds::kIndexCopy);
@@ -423,7 +425,8 @@ void index_fill_scalar_out(Tensor& out, const Tensor& self, int64_t dim, const T
   detail::check_scalar_fits(value, self.dtype());
   prepare_out(out, self, true);
   Tensor o1 = as_1d(out);
-  Tensor idx = (shares_storage(index, out) ? index.clone() : index).reshape({-1});
+  Tensor idx =
+      (shares_storage(index, out) ? index.clone(MemoryFormat::Contiguous) : index).reshape({-1});
   const int64_t n = idx.numel();
   if (n == 0) return;
   SizeVec shape(o1.sizes()), istr(o1.dim(), 0);

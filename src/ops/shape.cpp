@@ -266,7 +266,7 @@ Tensor rot90(const Tensor& self, int64_t k, IntArrayRef dims) {
     case 3:
       return torsh::flip(self, {dims[0]}).transpose(dims[0], dims[1]);
     default:
-      return self.clone();
+      return self.clone(MemoryFormat::Contiguous);
   }
 }
 

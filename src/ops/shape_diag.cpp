@@ -23,9 +23,9 @@ void tri_out(Tensor& out, const Tensor& self, int64_t k, bool upper) {
   // torch's IndexError for fewer than 2 dims, except for an empty input (returned as is).
   if (self.numel() > 0 || self.dim() == 0) wrap_dim(-2, self.dim(), op);
   if (!out.defined()) {
-    out = self.clone();
+    out = self.clone(MemoryFormat::Contiguous);
   } else if (!out.is_same(self)) {
-    Tensor src = self.clone();  // out may overlap self
+    Tensor src = self.clone(MemoryFormat::Contiguous);  // out may overlap self
     out.resize_(self.sizes());
     detail::assert_no_internal_overlap(out);  // an expanded out= refuses, as torch's copy
     out.copy_(src);
@@ -74,7 +74,7 @@ Tensor diagonal_backward(const Tensor& grad_output, IntArrayRef input_sizes, int
 
 Tensor diagonal_scatter(const Tensor& self, const Tensor& src, int64_t offset, int64_t dim1,
                         int64_t dim2) {
-  Tensor out = self.clone();
+  Tensor out = self.clone(MemoryFormat::Contiguous);
   Tensor slice = native::diagonal(out, offset, dim1, dim2);
   TORSH_CHECK(slice.sizes().equals(src.sizes()),
               "expected src to have a size equal to the slice of self. src size = ",
@@ -113,7 +113,7 @@ void diag_out(Tensor& out, const Tensor& self, int64_t diagonal) {
                 " of a matrix of shape ", shape_str(self.sizes()), ")");
   }
   Tensor r = self.dim() == 1 ? torsh::diag_embed(self, diagonal, 0, 1)
-                             : torsh::diagonal(self, diagonal, 0, 1).clone();
+                             : torsh::diagonal(self, diagonal, 0, 1).clone(MemoryFormat::Contiguous);
   if (!out.defined()) {
     out = r;
     return;

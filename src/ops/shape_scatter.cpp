@@ -69,11 +69,12 @@ void narrow_copy_out(Tensor& out, const Tensor& self, int64_t dim, int64_t start
   if (start != size && start < 0) start = detail::wrap_dim(start, size, "narrow_copy");
   TORSH_CHECK(length >= 0 && start <= size - length, "narrow_copy(): start (", start,
               ") + length (", length, ") exceeds dimension size (", size, ").");
-  detail_shape::assign_out(out, native::narrow(self, dim, start, length).clone(), "narrow_copy");
+  detail_shape::assign_out(out, native::narrow(self, dim, start, length).clone(MemoryFormat::Contiguous),
+                          "narrow_copy");
 }
 
 Tensor select_scatter(const Tensor& self, const Tensor& src, int64_t dim, int64_t index) {
-  Tensor out = self.clone();
+  Tensor out = self.clone(MemoryFormat::Contiguous);
   Tensor slice = native::select(out, dim, index);
   TORSH_CHECK(slice.sizes().equals(src.sizes()),
               "expected src to have a size equal to the slice of self. src size = ",
@@ -88,7 +89,7 @@ Tensor slice_scatter(const Tensor& self, const Tensor& src, int64_t dim,
   TORSH_CHECK_INDEX(self.dim() > 0, "slice(): slice() cannot be applied to a 0-dim tensor.");
   wrap_dim(dim, self.dim(), "slice_scatter");
   TORSH_CHECK(step > 0, "slice_scatter(): slice step must be positive");
-  Tensor out = self.clone();
+  Tensor out = self.clone(MemoryFormat::Contiguous);
   Tensor slice = native::slice(out, dim, start, end, step);
   TORSH_CHECK(slice.sizes().equals(src.sizes()),
               "expected src to have a size equal to the slice of self. src size = ",

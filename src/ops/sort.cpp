@@ -127,7 +127,7 @@ std::tuple<Tensor, Tensor> topk(const Tensor& self, int64_t k, int64_t dim, bool
   const int64_t n = self.dim() == 0 ? 1 : self.sizes()[d];
   TORSH_CHECK(k >= 0 && k <= n, "selected index k out of range");
   if (self.dim() == 0) {  // torch copies a 0-dim input whatever k (0 or 1) and dtype
-    return {self.clone(), torsh::zeros({}, TensorOptions().dtype(kLong))};
+    return {self.clone(MemoryFormat::Contiguous), torsh::zeros({}, TensorOptions().dtype(kLong))};
   }
   check_not_bool(self, "topk_cpu");
   SelectArgs a;

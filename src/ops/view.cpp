@@ -146,7 +146,7 @@ Tensor reshape(const Tensor& self, IntArrayRef shape) {
   SizeVec s = infer_size(shape, self.numel(), "reshape");
   auto st = compute_stride(self.sizes(), self.strides(), s);
   if (st) return torsh::_reshape_alias(self, s, *st);
-  return torsh::_unsafe_view(torsh::clone(self), s);
+  return torsh::_unsafe_view(torsh::clone(self, MemoryFormat::Contiguous), s);
 }
 
 Tensor reshape_alias(const Tensor& self, IntArrayRef size, IntArrayRef stride) {

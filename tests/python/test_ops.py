@@ -18,6 +18,7 @@ import samples_masked
 import samples_sort
 import samples_linalg
 import samples_unique
+import samples_creation
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, inplace, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from samples_masked import MASKED_FAMILY, masked_operands
@@ -448,7 +449,8 @@ SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(sample
                                                    *vars(samples_masked).items(),
                                                    *vars(samples_sort).items(),
                                                    *vars(samples_linalg).items(),
-                                                   *vars(samples_unique).items()]
+                                                   *vars(samples_unique).items(),
+                                                   *vars(samples_creation).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {

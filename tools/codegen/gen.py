@@ -33,6 +33,7 @@ CPP_TYPES = {
     "ScalarType": "ScalarType",
     "ScalarType?": "std::optional<ScalarType>",
     "Generator?": "std::optional<Generator>",
+    "MemoryFormat?": "std::optional<MemoryFormat>",
 }
 
 

@@ -19,6 +19,7 @@ ACCESSORS = {
     "str": ("string", "optional_string"),
     "ScalarType": ("scalartype", "optional_scalartype"),
     "Generator": ("generator", "generator"),
+    "MemoryFormat": ("optional_memoryformat", "optional_memoryformat"),
 }
 
 # python: keys of an op table entry (python: false hides the op from Python).

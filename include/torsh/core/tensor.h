@@ -14,6 +14,7 @@
 #include "torsh/core/dtype.h"
 #include "torsh/core/error.h"
 #include "torsh/core/generator.h"
+#include "torsh/core/memory_format.h"
 #include "torsh/core/options.h"
 #include "torsh/core/scalar.h"
 #include "torsh/core/small_vector.h"
@@ -114,6 +115,12 @@ class Tensor {
   TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
   int64_t storage_offset() const { return impl_->storage_offset(); }
   bool is_contiguous() const { return impl_->is_contiguous(); }
+  /// Whether the strides are those of a dense tensor in memory_format (ChannelsLast: NHWC).
+  bool is_contiguous(MemoryFormat memory_format) const;
+  /// ChannelsLast(3d) when the strides order the dims that way, else Contiguous (torch's rule).
+  MemoryFormat suggest_memory_format() const;
+  /// Whether the elements fill their storage span exactly once, in any dim order.
+  bool is_non_overlapping_and_dense() const;
   bool is_floating_point() const { return torsh::is_floating_point(dtype()); }
   int64_t element_size() const { return torsh::element_size(dtype()); }
   int64_t nbytes() const { return numel() * element_size(); }
@@ -131,17 +138,21 @@ class Tensor {
     return item().to<T>();
   }
 
-  /// A contiguous tensor with the same values (this tensor when already contiguous).
-  Tensor contiguous() const;
-  /// A copy with its own storage.
-  Tensor clone() const;
+  /// A tensor with the same values, dense in memory_format (this tensor when already so).
+  Tensor contiguous(MemoryFormat memory_format = MemoryFormat::Contiguous) const;
+  /// A copy with its own storage; by default (Preserve) it keeps a dense tensor's strides.
+  Tensor clone(std::optional<MemoryFormat> memory_format = std::nullopt) const;
   /// Copies src into this tensor (broadcasting src, converting dtype). In-place methods are
   /// const, as in libtorch: they change the data, not the handle (so `w.grad().zero_()` works).
   Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
-  /// The tensor converted to dtype (this tensor when already of that dtype unless copy).
-  Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false) const;
-  Tensor to(TensorOptions options, bool non_blocking = false, bool copy = false) const;
-  Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false) const;
+  /// The tensor converted to dtype (this tensor when already of that dtype and layout unless
+  /// copy); memory_format defaults to Preserve.
+  Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false,
+            std::optional<MemoryFormat> memory_format = std::nullopt) const;
+  Tensor to(TensorOptions options, bool non_blocking = false, bool copy = false,
+            std::optional<MemoryFormat> memory_format = std::nullopt) const;
+  Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false,
+            std::optional<MemoryFormat> memory_format = std::nullopt) const;
   Tensor cpu() const { return *this; }
   /// libtorch's cuda(): throws torsh::Error in this CPU-only build.
   Tensor cuda() const { return to(Device(kCUDA), dtype()); }

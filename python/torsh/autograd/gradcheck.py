@@ -35,17 +35,23 @@ def _numerical(func, inputs, idx, n_outs, eps):
     jac = {}
     for i in idx:
         x = inputs[i]
-        xf = x.detach().reshape(-1)
+        xd = x.detach()
         cols = []
         for k in range(x.numel()):
-            orig = xf[k].item()
-            xf[k] = orig + eps  # func may itself differentiate (gradgradcheck): no no_grad
+            # element k in row-major order, perturbed in place whatever x's strides
+            off, rem = xd.storage_offset(), k
+            for d in reversed(range(xd.dim())):
+                off += (rem % xd.shape[d]) * xd.stride(d)
+                rem //= xd.shape[d]
+            xe = torsh.as_strided(xd, (), (), off)
+            orig = xe.item()
+            xe.fill_(orig + eps)  # func may itself differentiate (gradgradcheck): no no_grad
             plus = [o.detach().reshape(-1).to(torsh.float64).clone()
                     for o in _flat_outputs(func, inputs)]
-            xf[k] = orig - eps
+            xe.fill_(orig - eps)
             minus = [o.detach().reshape(-1).to(torsh.float64).clone()
                      for o in _flat_outputs(func, inputs)]
-            xf[k] = orig
+            xe.fill_(orig)
             cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
         for o_i in range(n_outs):
             jac[(o_i, i)] = torsh.stack([c[o_i] for c in cols]) if cols else None
