@@ -112,8 +112,9 @@ void diag_out(Tensor& out, const Tensor& self, int64_t diagonal) {
     TORSH_CHECK(len >= 0, "diag(): numel: integer multiplication overflow (diagonal ", diagonal,
                 " of a matrix of shape ", shape_str(self.sizes()), ")");
   }
-  Tensor r = self.dim() == 1 ? torsh::diag_embed(self, diagonal, 0, 1)
-                             : torsh::diagonal(self, diagonal, 0, 1).clone(MemoryFormat::Contiguous);
+  Tensor r = self.dim() == 1
+                 ? torsh::diag_embed(self, diagonal, 0, 1)
+                 : torsh::diagonal(self, diagonal, 0, 1).clone(MemoryFormat::Contiguous);
   if (!out.defined()) {
     out = r;
     return;

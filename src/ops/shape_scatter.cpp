@@ -69,8 +69,8 @@ void narrow_copy_out(Tensor& out, const Tensor& self, int64_t dim, int64_t start
   if (start != size && start < 0) start = detail::wrap_dim(start, size, "narrow_copy");
   TORSH_CHECK(length >= 0 && start <= size - length, "narrow_copy(): start (", start,
               ") + length (", length, ") exceeds dimension size (", size, ").");
-  detail_shape::assign_out(out, native::narrow(self, dim, start, length).clone(MemoryFormat::Contiguous),
-                          "narrow_copy");
+  detail_shape::assign_out(
+      out, native::narrow(self, dim, start, length).clone(MemoryFormat::Contiguous), "narrow_copy");
 }
 
 Tensor select_scatter(const Tensor& self, const Tensor& src, int64_t dim, int64_t index) {
