@@ -30,6 +30,17 @@ void write_out(Tensor& out, const Tensor& r) {
   out.copy_(r);
 }
 
+// range/logspace out=: torch resizes out only when its numel differs (an out of another shape
+// with as many elements keeps that shape, a 0-dim one of one element stays 0-dim).
+void write_flat_out(Tensor& out, const Tensor& r) {
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  if (out.numel() != r.numel()) out.resize_(r.sizes());
+  out.copy_(r.reshape(out.sizes()));
+}
+
 [[noreturn]] void not_implemented(const char* kernel, ScalarType t) {
   throw Error(std::string("\"") + kernel + "\" not implemented for '" + scalar_type_name(t) + "'");
 }
@@ -87,7 +98,7 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
     for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
     r = r.to(dt);
   }
-  write_out(out, r);
+  write_flat_out(out, r);
   if (options.requires_grad()) out.requires_grad_(true);
 }
 
@@ -131,7 +142,7 @@ void logspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t s
       }
     });
   }
-  write_out(out, r);
+  write_flat_out(out, r);
   if (options.requires_grad()) out.requires_grad_(true);
 }
 

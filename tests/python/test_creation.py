@@ -9,6 +9,7 @@ import torch
 
 import torsh
 from oracle import Pair, assert_same, check, check_grad, make
+from test_reliability import same
 
 LIBS = (torch, torsh)
 FORMATS = ["contiguous_format", "preserve_format", "channels_last", "channels_last_3d"]
@@ -439,3 +440,17 @@ def test_pointwise_layout_random_permutations():
             a, b = mk(lib, p1, trial, shape), mk(lib, p2, trial + 1000, shape2)
             return [a + b, b * a, a.exp(), a + 1, a > 0, lib.where(a > 0, a, b), a.float() - b]
         run_both(f, f"trial {trial}: {shape} {shape2} perms {p1} {p2}")
+
+
+@pytest.mark.parametrize("fn", ["logspace", "range"])
+@pytest.mark.parametrize("shape", [(), (2, 2), (3,), (0,)])
+def test_range_logspace_out_keeps_a_shape_of_the_same_numel(fn, shape):
+    """torch resizes their out= only when its numel differs (fuzz seed 5550123)."""
+    def f(L):
+        out = L.zeros(shape)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            n = max(1, int(np.prod(shape))) if shape != (0,) else 3
+            r = L.logspace(0, 1, n, out=out) if fn == "logspace" else L.range(0, n - 1, out=out)
+        return r, out.shape, r.data_ptr() == out.data_ptr()
+    same(f)
