@@ -7,6 +7,7 @@
 
 #include "ops/functors/kernels.h"
 #include "ops/scalar_check.h"
+#include "ops/stubs.h"
 #include "torsh/generated/kernels.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -213,26 +214,35 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
   return torsh::sub(end, torsh::mul(diff, scalar_like(1.0 - w)));
 }
 
-// self + value * tensor1 * tensor2, the product taken left to right as torch's kernel.
-// addcmul/addcdiv compute self + value * tensor1 (* or /) tensor2 in the common dtype of the
-// three tensors, float for float16/bfloat16 (rounded once at the end), as torch's kernels.
+// addcmul/addcdiv compute self + value * tensor1 (* or /) tensor2 in one pass over the common
+// dtype of the three tensors (value takes no part in the promotion), with torch's arithmetic
+// (see addcmul_kernel).
+namespace {
+void addc(const char* op, detail::KernelStub<detail::AddcKernel>& stub, Tensor& out,
+          const Tensor& self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value) {
+  auto it = detail::TensorIterConfig(op)
+                .add_output(out)
+                .add_input(self)
+                .add_input(tensor1)
+                .add_input(tensor2)
+                .promote_inputs_to_common_dtype()
+                .build();
+  detail::check_scalar_fits(value, compute_type(it.common_dtype()));  // torch's checked conversion
+  stub(self.device().type, op)(it, value);
+  it.finish();
+}
+}  // namespace
 
-Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
-               const Scalar& value) {
-  // torch converts value to an integer for integer inputs (2.5 acts as 2).
+void addcmul_out(Tensor& out, const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
+                 const Scalar& value) {
   const Tensor* ops[3] = {&self, &tensor1, &tensor2};
-  const ScalarType t = detail::result_type(ops, 3);
-  TORSH_CHECK(t != kBool, "addcmul(): \"addcmul_cpu_out\" not implemented for 'Bool'");
-  const ScalarType c = compute_type(t);
-  detail::check_scalar_fits(value, c);  // torch's checked conversion to the kernel's dtype
-  const Scalar v = is_floating_point(t) ? value : Scalar(value.to_long());
-  return torsh::add(self.to(c),
-                    torsh::mul(torsh::mul(tensor1.to(c), detail::wrap_scalar(v)), tensor2.to(c)))
-      .to(t);
+  TORSH_CHECK(detail::result_type(ops, 3) != kBool,
+              "addcmul(): \"addcmul_cpu_out\" not implemented for 'Bool'");
+  addc("addcmul", detail::addcmul_stub, out, self, tensor1, tensor2, value);
 }
 
-Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
-               const Scalar& value) {
+void addcdiv_out(Tensor& out, const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
+                 const Scalar& value) {
   TORSH_CHECK(tensor1.is_floating_point() || tensor2.is_floating_point(),
               "addcdiv(): Integer division with addcdiv is no longer supported, and in a future "
               "release addcdiv will perform a true division of tensor1 and tensor2. The "
@@ -241,13 +251,7 @@ Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
               "+ value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is "
               "just the latter implementation: (input + value * tensor1 / tensor2), for all "
               "dtypes.");
-  const Tensor* ops[3] = {&self, &tensor1, &tensor2};
-  const ScalarType t = detail::result_type(ops, 3);
-  const ScalarType c = compute_type(t);
-  detail::check_scalar_fits(value, c);  // torch's checked conversion to the kernel's dtype
-  return torsh::add(self.to(c), torsh::div(torsh::mul(tensor1.to(c), detail::wrap_scalar(value)),
-                                           tensor2.to(c)))
-      .to(t);
+  addc("addcdiv", detail::addcdiv_stub, out, self, tensor1, tensor2, value);
 }
 
 // torch's isclose: equal, or a finite |self - other| within atol + |rtol * other| (bool inputs

@@ -18,6 +18,7 @@ KernelStub<DivModeKernel> div_mode_stub;
 KernelStub<CompareKernel> compare_stub;
 KernelStub<ClampScalarKernel> clamp_scalar_stub;
 KernelStub<ClampTensorKernel> clamp_tensor_stub;
+KernelStub<AddcKernel> addcmul_stub, addcdiv_stub;
 KernelStub<AllcloseKernel> allclose_stub;
 KernelStub<IndexKernel> index_stub;
 KernelStub<IndexPutKernel> index_put_stub;

@@ -59,6 +59,9 @@ extern KernelStub<DivModeKernel> div_mode_stub;
 extern KernelStub<CompareKernel> compare_stub;
 extern KernelStub<ClampScalarKernel> clamp_scalar_stub;
 extern KernelStub<ClampTensorKernel> clamp_tensor_stub;
+/// self + value * t1 (* or /) t2 over (out, self, t1, t2) of the common dtype.
+using AddcKernel = void (*)(const TensorIter& it, const Scalar& value);
+extern KernelStub<AddcKernel> addcmul_stub, addcdiv_stub;
 extern KernelStub<AllcloseKernel> allclose_stub;
 
 // ---- advanced indexing (index.cpp): operands restrided to the result's shape ------------------

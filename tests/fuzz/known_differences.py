@@ -253,11 +253,22 @@ def _int_atan2_operand(call, detail):
 
 
 def _norm_16bit_root(call, detail):
+    # a p-norm computed in float16/bfloat16: the input's dtype, or the dtype= it is cast to
     p = _num(_arg(call, 1, "p"))
     x = _arg(call, 0, "self")
     dt = call["kwargs"].get("dtype")
-    return (isinstance(x, dict) and "T" in x and (x["T"]["dtype"] in FLOAT16 and dt is None)
-            and p is not None and p not in (0.0, 1.0, 2.0) and abs(p) != float("inf"))
+    dt = dt.get("D", dt) if isinstance(dt, dict) else dt
+    in16 = isinstance(x, dict) and "T" in x and (x["T"]["dtype"] in FLOAT16 and dt is None)
+    return ((in16 or str(dt).replace("torch.", "") in FLOAT16) and p is not None and
+            p not in (0.0, 1.0, 2.0) and abs(p) != float("inf"))
+
+
+def _norm_p_float32(call, detail):
+    # a floating p that float32 does not hold exactly (0.032, -1e-310)
+    import numpy as np
+    p = _arg(call, 1, "p")
+    p = _num(p) if not isinstance(p, (int, bool)) else None
+    return p is not None and p == p and float(np.float32(p)) != p
 
 
 def _floor_quotient_overflow(call, detail):
@@ -323,7 +334,8 @@ def _constant_var(call, detail):
     # var/std (and their _mean forms) of an input whose values are all equal
     import numpy as np
     x = _arg(call, 0, "self")
-    if not (isinstance(x, dict) and "T" in x and x["T"]["dtype"] in ("float32", "float64")):
+    if not (isinstance(x, dict) and "T" in x and
+            x["T"]["dtype"] in ("float32", "float64", "float16", "bfloat16")):
         return False
     d = _data(x["T"])
     return d.size > 0 and bool(np.isfinite(d).all()) and float(np.ptp(d)) == 0.0
@@ -501,10 +513,13 @@ RULES = [
      "torch 1.13 reads a mask that is neither bool nor uint8 as raw bytes (a float mask of ones "
      "fills nothing); torsh raises, as later releases (docs/bit_identical.md)"),
     ("torch-var-float-mean", {"var", "std", "var_mean", "std_mean"}, "VALUE", _constant_var,
-     "torch 1.13 takes a full float32/float64 reduction's mean in the input's dtype, so the "
-     "variance of equal values is a rounding residue (1e-7 relative, with a gradient of order "
-     "1 through std); torsh accumulates in double and gives 0 (gradient 0, as torch's where "
-     "its result is 0)"),
+     "torch 1.13 takes a full floating reduction's mean in the input's dtype, so the variance "
+     "of equal values is a rounding residue (1e-7 relative in float32, 1e-2 in bfloat16, with a "
+     "gradient of order 1 through std, or inf where dim=() divides by 0); torsh accumulates in "
+     "double and gives 0 (gradient 0 or NaN, as torch's where its mean is exact)"),
+    ("torch-norm-p-float32", {"norm"}, "VALUE", _norm_p_float32,
+     "torch 1.13's norm kernel converts a floating p to float32 (0.032 acts as "
+     "0.03200000152, -1e-310 as 0, the count of nonzeros); torsh keeps p a double"),
     ("torch-polygamma-int32-n", {"polygamma"}, "VALUE", _polygamma_wide_n,
      "torch 1.13's polygamma kernel narrows n to a 32-bit int (2**31 becomes -2**31, giving "
      "NaN); torsh uses n as given"),

@@ -31,6 +31,8 @@ void where_kernel(const TensorIter& it);
 void clamp_scalar_kernel(const TensorIter& it, const Scalar& lo, const Scalar& hi, bool has_lo,
                          bool has_hi, bool all_nan);
 void clamp_tensor_kernel(const TensorIter& it, bool has_lo, bool has_hi);
+void addcmul_kernel(const TensorIter& it, const Scalar& value);
+void addcdiv_kernel(const TensorIter& it, const Scalar& value);
 bool allclose_kernel(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan);
 
 // index_kernels.cpp

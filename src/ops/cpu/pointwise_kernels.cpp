@@ -1,5 +1,6 @@
 // The CPU's pointwise kernels of the ops that have no table functor yet: div with a rounding
-// mode, pow, the comparisons, where, clamp (Scalar and Tensor bounds) and allclose.
+// mode, pow, the comparisons, where, clamp (Scalar and Tensor bounds), addcmul/addcdiv and
+// allclose.
 #include <cmath>
 #include <limits>
 
@@ -157,6 +158,45 @@ void clamp_tensor_kernel(const TensorIter& it, bool has_lo, bool has_hi) {
     ternary_loop<T, T, T, T>(it, [=](T x, T l, T h) {
       return convert<T>(
           clamp_value<M>(static_cast<M>(x), static_cast<M>(l), static_cast<M>(h), has_lo, has_hi));
+    });
+  });
+}
+
+// self + value * t1 * t2 over (out, self, t1, t2) of one dtype, in torch's arithmetic: one
+// rounding (torch's kernel is compiled with fused multiply-add, so a finite product beside an
+// infinite self gives that infinity, not NaN), in float for float16/bfloat16, and wrapping
+// integer arithmetic.
+void addcmul_kernel(const TensorIter& it, const Scalar& value) {
+  dispatch_all(it.common_dtype(), "addcmul", [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, bool>) {
+      throw Error("addcmul(): \"addcmul_cpu_out\" not implemented for 'Bool'");
+    } else if constexpr (std::is_floating_point_v<opmath_t<T>>) {
+      using M = opmath_t<T>;
+      const M v = value.to<M>();
+      ternary_loop<T, T, T, T>(it, [=](T s, T a, T b) {
+        return convert<T>(std::fma(v * static_cast<M>(a), static_cast<M>(b), static_cast<M>(s)));
+      });
+    } else {
+      using U = std::make_unsigned_t<decltype(T() + 0)>;  // no promotion to (signed) int
+      const U v = static_cast<U>(value.to<int64_t>());
+      ternary_loop<T, T, T, T>(it, [=](T s, T a, T b) {
+        return static_cast<T>(
+            static_cast<U>(static_cast<U>(v * static_cast<U>(a)) * static_cast<U>(b)) +
+            static_cast<U>(s));
+      });
+    }
+  });
+}
+
+// self + value * t1 / t2 over (out, self, t1, t2) of one floating dtype, as torch's kernel.
+void addcdiv_kernel(const TensorIter& it, const Scalar& value) {
+  dispatch_floating(it.common_dtype(), "addcdiv", [&](auto tag) {
+    using T = decltype(tag);
+    using M = opmath_t<T>;
+    const M v = value.to<M>();
+    ternary_loop<T, T, T, T>(it, [=](T s, T a, T b) {
+      return convert<T>(static_cast<M>(s) + v * static_cast<M>(a) / static_cast<M>(b));
     });
   });
 }

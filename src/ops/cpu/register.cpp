@@ -41,6 +41,8 @@ void register_cpu_kernels() {
   where_stub.set(kCPU, &cpu::where_kernel);
   clamp_scalar_stub.set(kCPU, &cpu::clamp_scalar_kernel);
   clamp_tensor_stub.set(kCPU, &cpu::clamp_tensor_kernel);
+  addcmul_stub.set(kCPU, &cpu::addcmul_kernel);
+  addcdiv_stub.set(kCPU, &cpu::addcdiv_kernel);
   allclose_stub.set(kCPU, &cpu::allclose_kernel);
 
   index_stub.set(kCPU, &cpu::index_kernel);

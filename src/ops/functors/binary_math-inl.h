@@ -150,19 +150,21 @@ struct Heaviside {
   }
 };
 
-/// Greatest common divisor, non-negative (|INT_MIN| stays INT_MIN, as torch).
+/// Greatest common divisor in torch's signed Euclid: the magnitudes' remainders with C's signs,
+/// so |INT_MIN| stays INT_MIN and gcd(INT_MIN, 6) is -2, as torch.
 struct Gcd {
   template <IntegerNotBool T>
   T operator()(T a, T b) const {
     using U = std::make_unsigned_t<T>;
-    auto mag = [](T v) { return Negative(v) ? static_cast<U>(U(0) - static_cast<U>(v)) : U(v); };
-    U x = mag(a), y = mag(b);
+    auto mag = [](T v) { return Negative(v) ? static_cast<T>(U(0) - static_cast<U>(v)) : v; };
+    T x = mag(b), y = mag(a);  // torch's loop: while (a != 0) { c = a; a = b % a; b = c; }
     while (y != 0) {
-      const U r = static_cast<U>(x % y);
+      // INT_MIN % -1 traps in C; its remainder is 0.
+      const T r = (std::is_signed_v<T> && y == T(-1)) ? T(0) : static_cast<T>(x % y);
       x = y;
       y = r;
     }
-    return static_cast<T>(x);
+    return x;
   }
 };
 
@@ -177,7 +179,10 @@ struct Lcm {
       return static_cast<T>(l < 0 ? -l : l);
     }
     using U = std::make_unsigned_t<T>;
-    const T l = static_cast<T>(static_cast<U>(a / g) * static_cast<U>(b));
+    // g is -1 for some INT_MIN operands, where torch's a / g traps; the quotient wraps here.
+    const T q =
+        (std::is_signed_v<T> && g == T(-1)) ? static_cast<T>(U(0) - static_cast<U>(a)) : a / g;
+    const T l = static_cast<T>(static_cast<U>(q) * static_cast<U>(b));
     return Negative(l) ? static_cast<T>(U(0) - static_cast<U>(l)) : l;
   }
 };

@@ -1,0 +1,164 @@
+"""Reliability regressions from the fresh fuzz run of seed 5550123: gcd/lcm of INT_MIN and
+addcmul's fused multiply-add, each compared with torch through test_reliability.py's helper
+(lcm cases where torch itself traps are checked against hand-computed values)."""
+import numpy as np
+
+import pytest
+import torch
+
+import torsh
+from test_reliability import same
+
+INF, NAN = float("inf"), float("nan")
+SMALL = [-10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 5, 6, 7, 9, 10, 127]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64"])
+def test_gcd_of_int_min_keeps_torch_signs(dtype):
+    """torch's Euclid runs on |a| and |b| in the signed type: |INT_MIN| stays INT_MIN, and the
+    remainders keep C's signs (gcd(-128, 6) is -2 in int8)."""
+    lo = int(np.iinfo(dtype).min)
+    a = [lo] * len(SMALL) + SMALL + [lo, lo, 0]
+    b = SMALL + [lo] * len(SMALL) + [lo, 0, lo]
+
+    def f(L):
+        d = getattr(L, dtype)
+        return L.gcd(L.tensor(a, dtype=d), L.tensor(b, dtype=d))
+    same(f)
+
+
+def test_gcd_strided_broadcast_out():
+    def f(L):
+        x = L.tensor([[-9223372036854775808, 6], [7, -9223372036854775808]])[:, :1]
+        out = L.zeros(2, 2, dtype=L.int64)
+        L.gcd(x, L.tensor([-6, 5]), out=out)
+        return out
+    same(f)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+def test_lcm_of_int_min_does_not_trap(dtype):
+    """gcd(INT_MIN, -5) is -1 and torch's INT_MIN / -1 traps (SIGFPE); torsh wraps the
+    quotient: |INT_MIN * -5| wraps to INT_MIN."""
+    lo = int(np.iinfo(dtype).min)
+    d = getattr(torsh, dtype)
+    r = torsh.lcm(torsh.tensor([lo, lo, 6], dtype=d), torsh.tensor([-5, 3, -4], dtype=d))
+    assert r.tolist() == [lo, lo, 12]
+
+
+def test_addcmul_infinite_self_beside_overflowing_product():
+    """torch's addcmul is one fused multiply-add: -inf + (4 * -1.99) * -3e38 is -inf (the
+    product is never rounded to inf), not NaN."""
+    def f(L):
+        s = L.tensor([-INF, INF, 1.0, -3e38, NAN])
+        a = L.tensor([-1.99, 2.0, 1e38, 2.0, 1.0])
+        b = L.tensor([-3e38, -3e38, 1e38, -1e38, 2.0])
+        return L.addcmul(s, a, b, value=4)
+    same(f)
+
+
+@pytest.mark.parametrize("step", [1, 3])
+def test_addcmul_single_rounding_float64(step):
+    """One rounding for self + v * t1 * t2 (fma), as torch's compiled kernel: with
+    a = 1 + 2**-30 and self = -(1 + 2**-29), a * a's lost 2**-60 is the result (0 unfused)."""
+    def f(L):
+        a = L.full((20,), 1 + 2**-30, dtype=L.float64)[::step]
+        s = L.full((20,), -(1 + 2**-29), dtype=L.float64)[::step]
+        return L.addcmul(s, a, a)
+    same(f)
+    assert torsh.addcmul(torsh.tensor([-(1 + 2**-29)], dtype=torsh.float64),
+                         torsh.tensor([1 + 2**-30], dtype=torsh.float64),
+                         torsh.tensor([1 + 2**-30], dtype=torsh.float64)).item() == 2.0**-60
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "int64"])
+def test_addcmul_integer_wraps(dtype):
+    info = np.iinfo(dtype)
+    s = [int(info.max), int(info.min), 3, -1 if info.min < 0 else 1]
+    a = [int(info.max), int(info.max), 7, int(info.min)]
+    b = [int(info.max), 2, 9, int(info.max)]
+
+    def f(L):
+        d = getattr(L, dtype)
+        return L.addcmul(L.tensor(s, dtype=d), L.tensor(a, dtype=d), L.tensor(b, dtype=d),
+                         value=3)
+    same(f)
+
+
+def test_addcmul_and_addcdiv_promote_and_broadcast():
+    def f(L):
+        s = L.tensor([[1, 2, 3]], dtype=L.int32)
+        a = L.tensor([[0.5], [1.5]], dtype=L.float64)
+        b = L.tensor([2.0, 4.0, -8.0], dtype=L.bfloat16)
+        return L.addcmul(s, a, b, value=2), L.addcdiv(s, a, b, value=-0.5)
+    same(f)
+
+
+def test_addcdiv_bfloat16_in_float():
+    def f(L):
+        s = L.tensor([1.0, 3.0, -2.0, 0.1], dtype=L.bfloat16)
+        a = L.tensor([1.0, 1.0, 7.0, 0.3], dtype=L.bfloat16)
+        b = L.tensor([3.0, 0.0, -0.0, 0.7], dtype=L.bfloat16)
+        return L.addcdiv(s, a, b, value=0.1)
+    same(f)
+
+
+def test_addcmul_inplace_and_out():
+    def f(L):
+        s = L.tensor([1.0, -INF, 2.0])
+        a = L.tensor([2.0, -1.99, 1.0])
+        b = L.tensor([3.0, -3e38, 0.5])
+        out = L.empty(3)
+        L.addcmul(s, a, b, value=4, out=out)
+        s2 = s.clone()
+        s2.addcmul_(a, b, value=4)
+        return out, s2
+    same(f)
+
+
+def test_addcmul_grad():
+    def f(L):
+        s = L.tensor([1.0, 2.0], requires_grad=True)
+        a = L.tensor([3.0, -1.0], requires_grad=True)
+        b = L.tensor([0.5, 4.0], requires_grad=True)
+        L.addcmul(s, a, b, value=2).sum().backward()
+        return s.grad, a.grad, b.grad
+    same(f)
+
+
+def test_addcmul_value_checks():
+    def f(L):
+        x = L.ones(2, dtype=L.int8)
+        return L.addcmul(x, x, x, value=1000)
+    same(f)
+
+    def g(L):
+        x = L.ones(2, dtype=L.bool)
+        return L.addcmul(x, x, x)
+    same(g)
+
+
+def test_addcmul_wider_out():
+    """torch 1.13 fails an internal assert for a float32 addcmul into a float64 out; torsh
+    casts the result, as for any out= of a wider dtype."""
+    a = torsh.tensor([1.5, 2.0])
+    out = torsh.zeros(2, dtype=torsh.float64)
+    r = torsh.addcmul(a, a, a, value=2, out=out)
+    assert r is out and out.dtype == torsh.float64 and out.tolist() == [6.0, 10.0]
+
+
+@pytest.mark.parametrize("case", ["out_int", "inplace_int_self", "out_shape",
+                                  "inplace_broadcast"])
+def test_addcmul_out_and_inplace_dtype_rules(case):
+    def f(L):
+        a = L.tensor([1.5, 2.0])
+        i = L.tensor([1, 2])
+        if case == "out_int":
+            return L.addcdiv(a, a, a, out=L.zeros(2, dtype=L.int64))
+        if case == "inplace_int_self":
+            return i.addcmul_(a, a)
+        if case == "out_shape":
+            out = L.zeros(5)
+            return L.addcmul(a, a, a, out=out), out
+        return a.addcmul_(L.ones(3, 2), a)
+    same(f)
