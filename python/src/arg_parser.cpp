@@ -500,6 +500,12 @@ std::optional<MemoryFormat> ParsedArgs::optional_memoryformat(int i) const {
   if (is_none(i)) return std::nullopt;
   return to_memory_format(sig->name.c_str(), vals[i].ptr());
 }
+void ParsedArgs::check_out_dtype(const Tensor& out, int dtype_i) const {
+  if (is_none(dtype_i)) return;
+  const ScalarType t = scalartype(dtype_i);
+  TORSH_CHECK(t == out.dtype(), "dtype ", scalar_type_name(t),
+              " does not match dtype of out parameter (", scalar_type_name(out.dtype()), ")");
+}
 TensorOptions ParsedArgs::options(int dtype_i, int device_i, int requires_grad_i) const {
   TensorOptions o;
   if (!is_none(dtype_i)) o = o.dtype(scalartype(dtype_i));

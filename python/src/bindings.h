@@ -126,6 +126,8 @@ class ParsedArgs {
   std::optional<Generator> generator(int i) const;
   std::optional<MemoryFormat> optional_memoryformat(int i) const;
   TensorOptions options(int dtype_i, int device_i, int requires_grad_i) const;
+  /// torch's check of a factory's out=: a dtype= given beside it must be out's.
+  void check_out_dtype(const Tensor& out, int dtype_i) const;
 
  private:
   friend class SignatureGroup;

@@ -1,5 +1,5 @@
-// Creation and conversion ops: Tensor.new_*, empty_strided, range, logspace, rand_like,
-// randn_like, type_as, mvlgamma and the in-place swapaxes_/swapdims_.
+// Creation and conversion ops: Tensor.new_*, empty_strided, rand_like, randn_like, type_as,
+// mvlgamma and the in-place swapaxes_/swapdims_.
 #include <cmath>
 #include <numbers>
 
@@ -30,20 +30,6 @@ void write_out(Tensor& out, const Tensor& r) {
   out.copy_(r);
 }
 
-// range/logspace out=: torch resizes out only when its numel differs (an out of another shape
-// with as many elements keeps that shape, a 0-dim one of one element stays 0-dim).
-void write_flat_out(Tensor& out, const Tensor& r) {
-  if (!out.defined()) {
-    out = r;
-    return;
-  }
-  if (out.numel() != r.numel()) out.resize_(r.sizes());
-  out.copy_(r.reshape(out.sizes()));
-}
-
-[[noreturn]] void not_implemented(const char* kernel, ScalarType t) {
-  throw Error(std::string("\"") + kernel + "\" not implemented for '" + scalar_type_name(t) + "'");
-}
 }  // namespace
 
 Tensor new_empty(const Tensor& self, IntArrayRef size, TensorOptions options) {
@@ -65,85 +51,6 @@ Tensor empty_strided(IntArrayRef size, IntArrayRef stride, TensorOptions options
   TORSH_CHECK(size.size() == stride.size(), "dimensionality of sizes (", size.size(),
               ") must match dimensionality of strides (", stride.size(), ")");
   return detail::empty_strided_impl(size, stride, options.dtype());
-}
-
-// torch.range: end inclusive; the bounds and step in the dtype's accumulate type (int64 for
-// integers, double otherwise), size floor((end - start) / step) + 1.
-void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar& step,
-               TensorOptions options) {
-  check_device_available(options.device());
-  const ScalarType dt = out.defined() ? out.dtype() : options.dtype();
-  if (dt == kBool || dt == kHalf || dt == kBFloat16) not_implemented("range_cpu", dt);
-  Tensor r;
-  if (is_integral(dt)) {
-    for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kLong);
-    const int64_t xs = start.to_long(), xe = end.to_long(), xstep = step.to_long();
-    TORSH_CHECK(xstep != 0, "step must be nonzero");
-    TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
-                "upper bound and lower bound inconsistent with step sign");
-    const int64_t n = (xe - xs) / xstep + 1;
-    r = detail::empty_strided_impl({n}, kLong);
-    auto* p = r.data_ptr<int64_t>();
-    for (int64_t i = 0; i < n; ++i) p[i] = xs + i * xstep;
-    r = r.to(dt);
-  } else {
-    const double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
-    TORSH_CHECK(xstep > 0 || xstep < 0, "step must be nonzero");
-    TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "unsupported range: ", xs, " -> ", xe);
-    TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
-                "upper bound and lower bound inconsistent with step sign");
-    const auto n = static_cast<int64_t>((xe - xs) / xstep + 1);
-    r = detail::empty_strided_impl({n}, kDouble);
-    auto* p = r.data_ptr<double>();
-    for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
-    r = r.to(dt);
-  }
-  write_flat_out(out, r);
-  if (options.requires_grad()) out.requires_grad_(true);
-}
-
-// torch.logspace: base ** linspace(start, end, steps), each half computed from its own end
-// (torch's CPU kernel, whose rounding this follows: float base for integer results).
-void logspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t steps, double base,
-                  TensorOptions options) {
-  check_device_available(options.device());
-  TORSH_CHECK(steps >= 0, "number of steps must be non-negative");
-  const ScalarType dt = out.defined() ? out.dtype() : options.dtype();
-  // torch's kernel (steps > 1) has no bool and no float16 instance.
-  if (steps > 1 && (dt == kBool || dt == kHalf)) not_implemented("logspace_cpu", dt);
-  Tensor r = detail::empty_strided_impl({steps}, dt);
-  if (steps == 1) {
-    r.fill_(std::pow(base, start.to_double()));
-  } else if (steps > 1) {
-    detail::check_scalar_fits(start, dt);  // torch reads the bounds in the result's type
-    detail::check_scalar_fits(end, dt);
-    detail::dispatch_all(dt, "logspace", [&](auto tag) {
-      using T = decltype(tag);
-      if constexpr (!std::is_same_v<T, bool>) {
-        T* p = r.data_ptr<T>();
-        const T s = detail::convert<T>(
-            start.is_floating_point() ? start.to_double() : static_cast<double>(start.to_long()));
-        const T e = detail::convert<T>(
-            end.is_floating_point() ? end.to_double() : static_cast<double>(end.to_long()));
-        using M = detail::opmath_t<T>;
-        const double step = static_cast<double>(static_cast<M>(e) - static_cast<M>(s)) /
-                            static_cast<double>(steps - 1);
-        const int64_t half = steps / 2;
-        for (int64_t i = 0; i < steps; ++i) {
-          const double x = i < half ? static_cast<double>(static_cast<M>(s)) + step * i
-                                    : static_cast<double>(static_cast<M>(e)) -
-                                          step * static_cast<double>(steps - i - 1);
-          if constexpr (std::is_integral_v<T>) {
-            p[i] = static_cast<T>(std::pow(static_cast<float>(base), x));
-          } else {
-            p[i] = detail::convert<T>(std::pow(base, x));
-          }
-        }
-      }
-    });
-  }
-  write_flat_out(out, r);
-  if (options.requires_grad()) out.requires_grad_(true);
 }
 
 Tensor rand_like(const Tensor& self, TensorOptions options,

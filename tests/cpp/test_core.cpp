@@ -189,3 +189,27 @@ TEST(CppApi, EndToEnd) {
   z += 3;
   EXPECT_EQ(z.sum().item<int64_t>(), 12);
 }
+
+// libtorch's factory out= spelling: the result takes out's dtype; out is resized to the
+// result's sizes (arange keeps out's shape when the element count matches).
+TEST(CppApi, FactoryOut) {
+  Tensor out = torsh::empty({0}, dtype(kFloat));
+  Tensor& r = torsh::arange_out(out, 4);
+  EXPECT_TRUE(r.is_same(out));
+  EXPECT_EQ(out.dtype(), kFloat);
+  EXPECT_EQ(out.toString(), "tensor([0., 1., 2., 3.])");
+  Tensor grid = torsh::empty({2, 2}, dtype(kInt64));
+  torsh::arange_out(grid, 4);
+  EXPECT_EQ(grid.sizes().vec(), (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(grid[1][0].item<int64_t>(), 2);
+  Tensor z = torsh::empty({7}, dtype(kInt));
+  torsh::zeros_out(z, {2, 3});
+  EXPECT_EQ(z.sizes().vec(), (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(z.abs().sum().item<int64_t>(), 0);
+  Tensor e = torsh::empty({0}, dtype(kDouble));
+  torsh::eye_out(e, 2, 3);
+  EXPECT_EQ(e.toString(), "tensor([[1., 0., 0.],\n        [0., 1., 0.]], dtype=torch.float64)");
+  Tensor l = torsh::empty({0}, dtype(kInt64));
+  torsh::linspace_out(l, 0, 1, 5);  // computed in int64, as torch
+  EXPECT_EQ(l.toString(), "tensor([0, 0, 0, 0, 1])");
+}

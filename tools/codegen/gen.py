@@ -313,7 +313,8 @@ class Op:
         self.params_d, self.names = cpp_params(s, True)
         self.params, _ = cpp_params(s, False)
         self.call_args = ", ".join(self.names)
-        self.structured = "out_impl" in e or "kernel" in e
+        # impl + out_impl: the function calls impl, the out= variant out_impl (factories).
+        self.structured = ("out_impl" in e and "impl" not in e) or "kernel" in e
         self.native = None
         self.ag = None
 
@@ -343,7 +344,7 @@ class Gen:
         """One entry: its autograd node, then each variant it asks for."""
         op = Op(e, s, variants)
         kernel_native = self.kernel_op(e, s) if "kernel" in e else None
-        op.native = e.get("out_impl") or e.get("impl") or kernel_native
+        op.native = e.get("impl") or e.get("out_impl") or kernel_native
         op.ag = Autograd(s, e) if e.get("backward") else None
         if op.ag:
             self.nodes.setdefault(self.family, []).append(op.ag.node_class())
@@ -428,7 +429,12 @@ class Gen:
 
     def emit_out(self, op):
         s, ag = op.s, op.ag
-        assert op.structured, s.name
+        native = op.native
+        if not op.structured:
+            if "out_impl" not in op.e:
+                sys.exit(f"ops.yaml: {s.name}: an out variant needs out_impl or kernel")
+            native = op.e["out_impl"]
+            self.native.append(f"void {native}(Tensor& out, {', '.join(op.params)});")
         od = ["Tensor& out"] + op.params_d
         self.decls.append(f"/// torch.{s.name}(..., out=out)\nTensor& {s.name}_out({', '.join(od)});")
         rg_check = ""
@@ -438,7 +444,7 @@ class Gen:
                         f'differentiation, but one of the arguments requires grad.");\n')
         self.defs.setdefault(self.family, []).append(
             f"Tensor& {s.name}_out({', '.join(['Tensor& out'] + op.params)}) {{\n{rg_check}"
-            f"  {{\n    AutoGradMode guard(false);\n    native::{op.native}(out, {op.call_args});\n  }}\n"
+            f"  {{\n    AutoGradMode guard(false);\n    native::{native}(out, {op.call_args});\n  }}\n"
             f"  out.unsafeGetTensorImpl()->storage()->bump_version();\n  return out;\n}}")
 
     def emit_multi_out(self, op):

@@ -135,7 +135,9 @@ class PyBindings:
             return out_stmt + self._result(s, f"torsh::{s.name}({args})")
         if "out" in s._variants:
             # torch returns the very object passed as out=, not a new wrapper of its tensor.
-            out_stmt = (f"if (!r.is_none({i})) {{ Tensor o = r.tensor({i}); "
+            # torch's parser: a dtype= given beside out= must be out's.
+            check = (f"r.check_out_dtype(o, {idx['dtype']}); " if opts else "")
+            out_stmt = (f"if (!r.is_none({i})) {{ Tensor o = r.tensor({i}); {check}"
                         f"torsh::{s.name}_out(o, {args}); "
                         f"return py::reinterpret_borrow<py::object>(r.vals[{i}]); }}\n      ")
         return out_stmt + self._result(s, f"torsh::{s.name}({args})")

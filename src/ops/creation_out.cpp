@@ -1,0 +1,209 @@
+// The out= forms of the factories (torch.zeros(..., out=t), torch.arange(..., out=t), range,
+// logspace, the random factories): the result takes out's dtype, out is resized to the result's
+// sizes and written through its strides. The range-like ops (arange, range, linspace, logspace)
+// resize out only when its element count differs, as torch.
+#include <cmath>
+
+#include "core/dispatch.h"
+#include "ops/memory_layout.h"
+#include "ops/scalar_check.h"
+#include "torsh/generated/functions.h"
+#include "torsh/generated/native.h"
+#include "torsh/ops.h"
+
+namespace torsh::native {
+
+namespace {
+// range/logspace out=: torch resizes out only when its numel differs (an out of another shape
+// with as many elements keeps that shape, a 0-dim one of one element stays 0-dim).
+void write_flat_out(Tensor& out, const Tensor& r) {
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  if (out.numel() != r.numel()) out.resize_(r.sizes());
+  out.copy_(r.reshape(out.sizes()));
+}
+
+// The other factories' out=: out resized to the result's sizes (kept where they are equal,
+// strides included), then written through its strides.
+void write_shaped_out(Tensor& out, const Tensor& r) {
+  if (!out.defined()) {
+    out = r;
+    return;
+  }
+  out.resize_(r.sizes());
+  out.copy_(r);
+}
+
+// The result's dtype is out's (torch.arange(5, out=float_tensor) counts in float).
+TensorOptions out_options(const Tensor& out, TensorOptions o) {
+  return out.defined() ? o.dtype(out.dtype()) : o;
+}
+
+// out resized for a fill in place (rand, randn, randint: the draws follow out's strides, as
+// torch's).
+Tensor& resized(Tensor& out, IntArrayRef size, TensorOptions o) {
+  check_device_available(o.device());
+  if (!out.defined()) out = native::empty(size, o, std::nullopt);
+  out.resize_(size);
+  return out;
+}
+
+[[noreturn]] void not_implemented(const char* kernel, ScalarType t) {
+  throw Error(std::string("\"") + kernel + "\" not implemented for '" + scalar_type_name(t) + "'");
+}
+}  // namespace
+
+void empty_out(Tensor& out, IntArrayRef size, TensorOptions options,
+               std::optional<MemoryFormat> memory_format) {
+  TORSH_CHECK(!memory_format || *memory_format == MemoryFormat::Contiguous,
+              "empty(): out= supports only memory_format=torch.contiguous_format");
+  resized(out, size, options);
+}
+
+void zeros_out(Tensor& out, IntArrayRef size, TensorOptions options) {
+  resized(out, size, options).zero_();
+}
+
+void ones_out(Tensor& out, IntArrayRef size, TensorOptions options) {
+  resized(out, size, options).fill_(1);
+}
+
+void full_out(Tensor& out, IntArrayRef size, const Scalar& fill_value, TensorOptions options) {
+  resized(out, size, options).fill_(fill_value);
+}
+
+void arange_out(Tensor& out, const Scalar& end, TensorOptions options) {
+  write_flat_out(out, native::arange(0, end, 1, out_options(out, options)));
+}
+
+void arange_out(Tensor& out, const Scalar& start, const Scalar& end, TensorOptions options) {
+  write_flat_out(out, native::arange(start, end, 1, out_options(out, options)));
+}
+
+void arange_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar& step,
+                TensorOptions options) {
+  write_flat_out(out, native::arange(start, end, step, out_options(out, options)));
+}
+
+void linspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t steps,
+                  TensorOptions options) {
+  write_flat_out(out, native::linspace(start, end, steps, out_options(out, options)));
+}
+
+void eye_out(Tensor& out, int64_t n, TensorOptions options) {
+  write_shaped_out(out, native::eye(n, n, out_options(out, options)));
+}
+
+void eye_out(Tensor& out, int64_t n, int64_t m, TensorOptions options) {
+  write_shaped_out(out, native::eye(n, m, out_options(out, options)));
+}
+
+void rand_out(Tensor& out, IntArrayRef size, std::optional<Generator> generator,
+              TensorOptions options) {
+  native::uniform_(resized(out, size, options), 0, 1, generator);
+}
+
+void randn_out(Tensor& out, IntArrayRef size, std::optional<Generator> generator,
+               TensorOptions options) {
+  native::normal_(resized(out, size, options), 0, 1, generator);
+}
+
+void randint_out(Tensor& out, int64_t low, int64_t high, IntArrayRef size,
+                 std::optional<Generator> generator, TensorOptions options) {
+  native::random_(resized(out, size, options.has_dtype() ? options : options.dtype(kLong)), low,
+                  high, generator);
+}
+
+void randint_out(Tensor& out, int64_t high, IntArrayRef size, std::optional<Generator> generator,
+                 TensorOptions options) {
+  native::randint_out(out, 0, high, size, generator, options);
+}
+
+void randperm_out(Tensor& out, int64_t n, std::optional<Generator> generator,
+                  TensorOptions options) {
+  const TensorOptions o = out_options(out, options.has_dtype() ? options : options.dtype(kLong));
+  write_shaped_out(out, native::randperm(n, generator, o));
+}
+
+// torch.range: end inclusive; the bounds and step in the dtype's accumulate type (int64 for
+// integers, double otherwise), size floor((end - start) / step) + 1.
+void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar& step,
+               TensorOptions options) {
+  check_device_available(options.device());
+  const ScalarType dt = out.defined() ? out.dtype() : options.dtype();
+  if (dt == kBool || dt == kHalf || dt == kBFloat16) not_implemented("range_cpu", dt);
+  Tensor r;
+  if (is_integral(dt)) {
+    for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kLong);
+    const int64_t xs = start.to_long(), xe = end.to_long(), xstep = step.to_long();
+    TORSH_CHECK(xstep != 0, "step must be nonzero");
+    TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
+                "upper bound and lower bound inconsistent with step sign");
+    const int64_t n = (xe - xs) / xstep + 1;
+    r = detail::empty_strided_impl({n}, kLong);
+    auto* p = r.data_ptr<int64_t>();
+    for (int64_t i = 0; i < n; ++i) p[i] = xs + i * xstep;
+    r = r.to(dt);
+  } else {
+    const double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
+    TORSH_CHECK(xstep > 0 || xstep < 0, "step must be nonzero");
+    TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "unsupported range: ", xs, " -> ", xe);
+    TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
+                "upper bound and lower bound inconsistent with step sign");
+    const auto n = static_cast<int64_t>((xe - xs) / xstep + 1);
+    r = detail::empty_strided_impl({n}, kDouble);
+    auto* p = r.data_ptr<double>();
+    for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
+    r = r.to(dt);
+  }
+  write_flat_out(out, r);
+  if (options.requires_grad()) out.requires_grad_(true);
+}
+
+// torch.logspace: base ** linspace(start, end, steps), each half computed from its own end
+// (torch's CPU kernel, whose rounding this follows: float base for integer results).
+void logspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t steps, double base,
+                  TensorOptions options) {
+  check_device_available(options.device());
+  TORSH_CHECK(steps >= 0, "number of steps must be non-negative");
+  const ScalarType dt = out.defined() ? out.dtype() : options.dtype();
+  // torch's kernel (steps > 1) has no bool and no float16 instance.
+  if (steps > 1 && (dt == kBool || dt == kHalf)) not_implemented("logspace_cpu", dt);
+  Tensor r = detail::empty_strided_impl({steps}, dt);
+  if (steps == 1) {
+    r.fill_(std::pow(base, start.to_double()));
+  } else if (steps > 1) {
+    detail::check_scalar_fits(start, dt);  // torch reads the bounds in the result's type
+    detail::check_scalar_fits(end, dt);
+    detail::dispatch_all(dt, "logspace", [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (!std::is_same_v<T, bool>) {
+        T* p = r.data_ptr<T>();
+        const T s = detail::convert<T>(
+            start.is_floating_point() ? start.to_double() : static_cast<double>(start.to_long()));
+        const T e = detail::convert<T>(
+            end.is_floating_point() ? end.to_double() : static_cast<double>(end.to_long()));
+        using M = detail::opmath_t<T>;
+        const double step = static_cast<double>(static_cast<M>(e) - static_cast<M>(s)) /
+                            static_cast<double>(steps - 1);
+        const int64_t half = steps / 2;
+        for (int64_t i = 0; i < steps; ++i) {
+          const double x = i < half ? static_cast<double>(static_cast<M>(s)) + step * i
+                                    : static_cast<double>(static_cast<M>(e)) -
+                                          step * static_cast<double>(steps - i - 1);
+          if constexpr (std::is_integral_v<T>) {
+            p[i] = static_cast<T>(std::pow(static_cast<float>(base), x));
+          } else {
+            p[i] = detail::convert<T>(std::pow(base, x));
+          }
+        }
+      }
+    });
+  }
+  write_flat_out(out, r);
+  if (options.requires_grad()) out.requires_grad_(true);
+}
+
+}  // namespace torsh::native
