@@ -110,15 +110,18 @@ bool matches(const Param& p, py::handle h, int strict) {
     case Param::kScalar:  // torch also takes a 0-dim tensor that does not require grad
       return is_number(h) || (strict < 2 && is_scalar_tensor(h));
     case Param::kInt:
-      return strict == 2 ? PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr()) : is_int_arg(h.ptr());
+      return strict == 2 ? is_py_int(h.ptr()) : is_int_arg(h.ptr());
     case Param::kIntList:
       return is_intlist(h, p.fixed_len);
     case Param::kFloat:  // torch takes a bool as a float (not as an int), and a 0-dim tensor
-      return PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr()) || (strict < 2 && is_scalar_tensor(h));
+      return PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr()) || is_np_scalar(h.ptr(), false) ||
+             (strict < 2 && is_scalar_tensor(h));
     case Param::kFloatList: {  // a tuple or list of numbers (torch's ArrayRef<double>)
       if (!PyTuple_Check(h.ptr()) && !PyList_Check(h.ptr())) return false;
       for (auto item : h)
-        if (!PyFloat_Check(item.ptr()) && !PyLong_Check(item.ptr())) return false;
+        if (!PyFloat_Check(item.ptr()) && !PyLong_Check(item.ptr()) &&
+            !is_np_scalar(item.ptr(), false))
+          return false;
       return true;
     }
     case Param::kBool:
@@ -178,10 +181,10 @@ Tensor to_tensor_arg(py::handle h) {
 
 bool is_intlist(py::handle h, int fixed_len) {
   PyObject* o = h.ptr();
-  if (PyLong_Check(o) && !PyBool_Check(o)) return fixed_len > 0;
+  if (is_py_int(o)) return fixed_len > 0;
   if (!PyTuple_Check(o) && !PyList_Check(o)) return false;
   for (auto item : h)
-    if (!PyLong_Check(item.ptr()) || PyBool_Check(item.ptr())) return false;
+    if (!is_py_int(item.ptr())) return false;
   return true;
 }
 
@@ -213,8 +216,21 @@ bool fits_int64(PyObject* o, int64_t* out) {
 }
 }  // namespace
 
+bool is_np_scalar(PyObject* o, bool integer_only) {
+  static PyObject* np_integer =
+      py::object(py::module_::import("numpy").attr("integer")).release().ptr();
+  static PyObject* np_floating =
+      py::object(py::module_::import("numpy").attr("floating")).release().ptr();
+  if (PyLong_Check(o) || PyFloat_Check(o) || PyBool_Check(o) || peek_tensor(o)) return false;
+  return PyObject_IsInstance(o, np_integer) == 1 ||
+         (!integer_only && PyObject_IsInstance(o, np_floating) == 1);
+}
+
+bool is_py_int(PyObject* o) { return PyLong_Check(o) ? !PyBool_Check(o) : is_np_scalar(o, true); }
+
 bool is_int_arg(PyObject* o) {
   if (PyLong_Check(o)) return !PyBool_Check(o);
+  if (is_np_scalar(o, true)) return true;
   const Tensor* t = peek_tensor(o);
   return t && t->dim() == 0 && is_integral(t->dtype(), false);
 }
@@ -234,7 +250,7 @@ double as_double(PyObject* o) {
 
 std::vector<int64_t> to_intlist(py::handle h, int fixed_len) {
   PyObject* o = h.ptr();
-  if (PyLong_Check(o)) {
+  if (PyLong_Check(o) || is_np_scalar(o, true)) {
     return std::vector<int64_t>(static_cast<size_t>(std::max(fixed_len, 1)), to_int64(o));
   }
   std::vector<int64_t> r;
@@ -287,12 +303,12 @@ bool Signature::bind(const CallArgs& c, py::handle* out, py::object& packed, int
   for (size_t i = 0; i < np && ai < nargs; ++i) {
     if (params[i].kwonly) return false;
     PyObject* a0 = c.args[0];
-    if (i == 0 && params[0].kind == Param::kIntList && PyLong_Check(a0) && !PyBool_Check(a0) &&
+    if (i == 0 && params[0].kind == Param::kIntList && is_py_int(a0) &&
         (nargs > 1 ? true : params[0].fixed_len == 0) && (np == 1 || params[1].kwonly)) {
       // Gather leading ints into the list when it is the only positional parameter (torch's
       // rule: `x.view(2, 3)`, not `x.roll(1, 0)`) and the rest of the call still binds.
       size_t k = 0;
-      while (k < nargs && PyLong_Check(c.args[k]) && !PyBool_Check(c.args[k])) ++k;
+      while (k < nargs && is_py_int(c.args[k])) ++k;
       if (k == nargs) {
         packed = py::reinterpret_steal<py::object>(PyTuple_New(static_cast<Py_ssize_t>(k)));
         for (size_t j = 0; j < k; ++j) {
@@ -427,7 +443,7 @@ IntArrayRef ParsedArgs::intlist(int i) {
   const Param& p = sig->params[i];
   if (is_none(i)) return p.def_list;
   PyObject* o = vals[i].ptr();
-  const bool single = PyLong_Check(o);
+  const bool single = PyLong_Check(o) || is_np_scalar(o, true);
   const bool seq = PyTuple_Check(o) || PyList_Check(o);
   const size_t n = single ? static_cast<size_t>(std::max(p.fixed_len, 1))
                    : seq  ? static_cast<size_t>(PySequence_Fast_GET_SIZE(o))

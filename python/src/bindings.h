@@ -213,6 +213,10 @@ ScalarType to_dtype(py::handle h);
 int64_t to_int64(PyObject* o);
 /// Whether o is taken as an int argument: a Python int (not a bool) or, as torch, a 0-dim
 /// integer tensor.
+/// A Python int or a numpy integer (not a bool): torch's integer arguments.
+bool is_py_int(PyObject* o);
+/// A numpy integer (or, unless integer_only, numpy floating) scalar.
+bool is_np_scalar(PyObject* o, bool integer_only);
 bool is_int_arg(PyObject* o);
 /// A Python float or int as double (OverflowError for ints beyond a double's range).
 double as_double(PyObject* o);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "autograd/formulas.h"
+#include "ops/scalar_check.h"
 #include "torsh/ops.h"
 
 namespace torsh::autograd::formulas {
@@ -16,6 +17,7 @@ Tensor sinc_backward(const Tensor& grad, const Tensor& self) {
 }
 
 Tensor logit_backward(const Tensor& grad, const Tensor& self, std::optional<double> eps) {
+  eps = detail::logit_eps(self.dtype(), eps);
   const Tensor g = grad / (self * (1 - self));
   if (!eps || *eps < 0) {
     const Tensor outside = (self < 0).logical_or(self > 1);

@@ -3,6 +3,7 @@
 // sizes and written through its strides. The range-like ops (arange, range, linspace, logspace)
 // resize out only when its element count differs, as torch.
 #include <cmath>
+#include <limits>
 
 #include "core/dispatch.h"
 #include "ops/memory_layout.h"
@@ -52,6 +53,19 @@ Tensor& resized(Tensor& out, IntArrayRef size, TensorOptions o) {
 
 [[noreturn]] void not_implemented(const char* kernel, ScalarType t) {
   throw Error(std::string("\"") + kernel + "\" not implemented for '" + scalar_type_name(t) + "'");
+}
+// torch's conversion of a double to an integer type on x86 (cvttsd2si): out of range or NaN
+// gives INT64_MIN for int64; narrower types truncate the int32 conversion (INT32_MIN when out
+// of its range).
+template <typename T>
+T x86_trunc(double v) {
+  if constexpr (sizeof(T) == 8) {
+    const bool bad = !(v >= -0x1p63 && v < 0x1p63);
+    return bad ? std::numeric_limits<T>::min() : static_cast<T>(v);
+  } else {
+    const bool bad = !(v > -0x1p31 - 1 && v < 0x1p31);
+    return static_cast<T>(bad ? std::numeric_limits<int32_t>::min() : static_cast<int32_t>(v));
+  }
 }
 }  // namespace
 
@@ -181,10 +195,15 @@ void logspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t s
       using T = decltype(tag);
       if constexpr (!std::is_same_v<T, bool>) {
         T* p = r.data_ptr<T>();
-        const T s = detail::convert<T>(
-            start.is_floating_point() ? start.to_double() : static_cast<double>(start.to_long()));
-        const T e = detail::convert<T>(
-            end.is_floating_point() ? end.to_double() : static_cast<double>(end.to_long()));
+        // An integer bound is read as an integer (2**63 - 1 stays exact in int64).
+        auto read = [](const Scalar& v) -> T {
+          if (!v.is_floating_point()) {
+            if constexpr (std::is_integral_v<T>) return static_cast<T>(v.to_long());
+            return detail::convert<T>(static_cast<double>(v.to_long()));
+          }
+          return detail::convert<T>(v.to_double());
+        };
+        const T s = read(start), e = read(end);
         using M = detail::opmath_t<T>;
         const double step = static_cast<double>(static_cast<M>(e) - static_cast<M>(s)) /
                             static_cast<double>(steps - 1);
@@ -194,7 +213,7 @@ void logspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t s
                                     : static_cast<double>(static_cast<M>(e)) -
                                           step * static_cast<double>(steps - i - 1);
           if constexpr (std::is_integral_v<T>) {
-            p[i] = static_cast<T>(std::pow(static_cast<float>(base), x));
+            p[i] = x86_trunc<T>(std::pow(static_cast<float>(base), x));
           } else {
             p[i] = detail::convert<T>(std::pow(base, x));
           }

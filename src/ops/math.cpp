@@ -73,7 +73,10 @@ void logit_out(Tensor& out, const Tensor& self, std::optional<double> eps) {
   const Tensor x = self.is_floating_point() ? self : self.to(get_default_dtype());
   // eps above 1/2 (lo > hi) clamps everything to hi, as torch's vector loop (its scalar tail
   // differs; docs/fuzzing.md torch-logit-eps-above-half).
-  Tensor z = eps && *eps >= 0 ? torsh::clamp(x, Scalar(*eps), Scalar(1.0 - *eps)) : x;
+  // torch reads eps in the kernel's arithmetic type (float below float64: -1e-310 is -0.0 there,
+  // so it clamps).
+  const std::optional<double> e = detail::logit_eps(x.dtype(), eps);
+  Tensor z = e && *e >= 0 ? torsh::clamp(x, Scalar(*e), Scalar(1.0 - *e)) : x;
   Tensor r = torsh::log(torsh::div(z, torsh::sub(scalar_like(1.0).to(z.dtype()), z)));
   if (!out.defined()) {
     out = r;

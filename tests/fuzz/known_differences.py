@@ -180,15 +180,22 @@ def _mask_then_more(call, detail):
 
 
 def _floor_subnormal_divisor(call, detail):
-    # div(..., rounding_mode='floor') with a float32 subnormal divisor
+    # div(..., rounding_mode='floor'), remainder or fmod with a subnormal divisor (a tensor, or
+    # a number next to a float64 tensor)
     import numpy as np
-    b = _arg(call, 1, "other")
+    tiny = {"float32": 1.1754944e-38, "bfloat16": 1.1754944e-38, "float64": 2.2250738585072014e-308}
+    b, a = _arg(call, 1, "other"), _arg(call, 0, "self")
     floor = call["kwargs"].get("rounding_mode") == "floor" or call["op"] in {"remainder", "__mod__",
                                                                               "fmod"}
-    if not floor or not (isinstance(b, dict) and "T" in b):
+    if not floor:
         return False
-    d = np.abs(_data(b["T"]))
-    return b["T"]["dtype"] in ("float32", "bfloat16") and bool(((d > 0) & (d < 1.1754944e-38)).any())
+    if isinstance(b, dict) and "T" in b:
+        d, dt = np.abs(_data(b["T"])), b["T"]["dtype"]
+    elif _num(b) is not None and isinstance(a, dict) and "T" in a:
+        d, dt = np.abs(np.array([_num(b)])), a["T"]["dtype"]
+    else:
+        return False
+    return dt in tiny and bool(((d > 0) & (d < tiny[dt])).any())
 
 
 def _negative_expand(call, detail):
@@ -315,8 +322,23 @@ def _unique_consecutive_positional_flags(call, detail):
 
 
 def _logit_wide_eps(call, detail):
-    eps = _num(_arg(call, 1, "eps"))
+    eps = _arg(call, 1, "eps")
+    eps = float(eps) if isinstance(eps, bool) else _num(eps)
     return eps is not None and eps > 0.5
+
+
+def _inner_int_size1(call, detail):
+    # inner of integer tensors whose contracted (last) dim has size 1
+    specs = [t for t in _specs(call)[:2]]
+    return len(specs) == 2 and all(t["dtype"].startswith(("int", "uint")) and t["shape"] and
+                                   t["shape"][-1] == 1 for t in specs)
+
+
+def _cat_one_into_strided(call, detail):
+    ts = _arg(call, 0, "tensors")
+    out = call["kwargs"].get("out")
+    return (isinstance(ts, dict) and len(ts.get("L", [])) == 1 and isinstance(out, dict) and
+            "T" in out and out["T"]["layout"] != "contig")
 
 
 def _aminmax_0dim_keepdim(call, detail):
@@ -369,7 +391,7 @@ RULES = [
      "a product whose partial products overflow next to zeros, inf or NaN depends on the order "
      "of multiplication (inf * 0 is NaN in one order, 0 in another), which differs between "
      "torch's and torsh's reduction kernels"),
-    ("float-sum-order", {"sum", "mean"}, "VALUE", _ill_conditioned_sum,
+    ("float-sum-order", {"sum", "mean", "nansum", "nanmean"}, "VALUE", _ill_conditioned_sum,
      "a floating sum whose terms cancel (1e308 and -1e308, or int64 extremes, next to small "
      "values) depends on the summation order, which differs between torch's and torsh's "
      "reduction kernels: the rounding error bound exceeds the comparison's tolerance"),
@@ -502,6 +524,14 @@ RULES = [
      "torch 1.13's torch.unique_consecutive front end dispatches on the wrong positional "
      "argument: unique_consecutive(x, True) returns (output, an empty tensor) instead of the "
      "inverse; keywords work. torsh reads the flags in the documented order"),
+    ("torch-inner-int-size1", {"inner"}, None, _inner_int_size1,
+     "torch 1.13's inner of integer tensors with a contracted dim of size 1 raises \"expected "
+     "scalar type Long but found Char\" (an int64 result where an operand is empty); torsh "
+     "computes it in the inputs' dtype, as for any other size"),
+    ("torch-cat-one-into-strided-out", {"cat", "concat", "concatenate"}, "VALUE",
+     _cat_one_into_strided,
+     "torch 1.13's cat of a single tensor into a stepped out= of one row leaves out unwritten; "
+     "torsh writes it"),
     ("torch-logit-eps-above-half", {"logit"}, "VALUE", _logit_wide_eps,
      "with eps above 1/2 (lower bound above the upper) torch 1.13's vector loop clamps every "
      "value to 1 - eps and its scalar tail takes x < eps ? eps : x > 1 - eps ? 1 - eps : x; "
@@ -588,15 +618,18 @@ def _huge_fill(call):
     n = 1
     for v in sizes:
         n *= max(v, 1)
-    return call["op"] in {"randn", "rand", "randint", "normal_", "uniform_"} and n >= 2 ** 30
+    fills = {"ones", "zeros", "full", "new_ones", "new_zeros", "new_full", "new_empty", "empty"}
+    return ((call["op"] in {"randn", "rand", "randint", "normal_", "uniform_"} and n >= 2 ** 30)
+            or (call["op"] in fills and n >= 2 ** 31))
 
 
 KNOWN_CRASHES = [
     # (id, predicate(call), why). The issue-7 size-overflow and clamp/mean-with-grad crashes
     # are fixed; their calls count as crashes again if they ever come back.
     ("slow-huge-fill", _huge_fill,
-     "not a hang: 2**30 or more random values, or an arange/range/linspace/logspace of 2**28 "
-     "or more elements (gigabytes, then compared through numpy), can take over the 20 s limit "
+     "not a hang: 2**30 or more random values, 2**31 or more filled ones (ones, new_ones, "
+     "full, ...), or an arange/range/linspace/logspace of 2**28 or more elements (gigabytes, "
+     "then compared through numpy), can take over the 20 s limit "
      "in both libraries on a loaded 2-core machine (randn([2**31, 1], dtype=float16): torch "
      "75 s, torsh 70 s; arange(-3, 2**31, 3) alone: torch 4.6 s, torsh 3-6 s)"),
 ]
