@@ -90,7 +90,9 @@ bool is_scalar_tensor(py::handle h) {
 // strict: numbers do not stand for tensors, nor 0-dim integer tensors for ints (pass 2 takes
 // the latter, pass 3 both), so that an overload taking the tensor as a tensor wins, as in torch.
 bool matches(const Param& p, py::handle h, int strict) {
-  if (h.is_none()) return p.optional || p.kind == Param::kAny;
+  // torch also reads None as the default of an int list that has one (amax(t, None)).
+  if (h.is_none())
+    return p.optional || p.kind == Param::kAny || (p.kind == Param::kIntList && p.has_default);
   switch (p.kind) {
     case Param::kTensor:
       return is_tensor(h) || (strict == 0 && is_number(h));
@@ -217,11 +219,23 @@ bool fits_int64(PyObject* o, int64_t* out) {
 }  // namespace
 
 bool is_np_scalar(PyObject* o, bool integer_only) {
-  static PyObject* np_integer =
-      py::object(py::module_::import("numpy").attr("integer")).release().ptr();
-  static PyObject* np_floating =
-      py::object(py::module_::import("numpy").attr("floating")).release().ptr();
-  if (PyLong_Check(o) || PyFloat_Check(o) || PyBool_Check(o) || peek_tensor(o)) return false;
+  if (PyLong_Check(o) || PyFloat_Check(o) || PyTuple_Check(o) || PyList_Check(o) || o == Py_None ||
+      PyUnicode_Check(o) || peek_tensor(o))
+    return false;
+  // Without numpy loaded there is no numpy scalar (and no reason to import it).
+  static PyObject* np_integer = nullptr;
+  static PyObject* np_floating = nullptr;
+  if (!np_integer) {
+    PyObject* np = PyImport_GetModule(py::str("numpy").ptr());
+    if (!np) {
+      PyErr_Clear();
+      return false;
+    }
+    np_integer = PyObject_GetAttrString(np, "integer");
+    np_floating = PyObject_GetAttrString(np, "floating");
+    Py_DECREF(np);
+    if (!np_integer || !np_floating) throw py::error_already_set();
+  }
   return PyObject_IsInstance(o, np_integer) == 1 ||
          (!integer_only && PyObject_IsInstance(o, np_floating) == 1);
 }
@@ -443,8 +457,8 @@ IntArrayRef ParsedArgs::intlist(int i) {
   const Param& p = sig->params[i];
   if (is_none(i)) return p.def_list;
   PyObject* o = vals[i].ptr();
-  const bool single = PyLong_Check(o) || is_np_scalar(o, true);
   const bool seq = PyTuple_Check(o) || PyList_Check(o);
+  const bool single = !seq && (PyLong_Check(o) || is_np_scalar(o, true));
   const size_t n = single ? static_cast<size_t>(std::max(p.fixed_len, 1))
                    : seq  ? static_cast<size_t>(PySequence_Fast_GET_SIZE(o))
                           : 0;

@@ -188,6 +188,12 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              TORSH_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
              return t.sizes()[0];
            })
+      .def("__iter__",
+           [](const Tensor& t) {
+             // torch: iter(self.unbind(0)); a 0-d tensor is not iterable.
+             TORSH_CHECK_TYPE(t.dim() > 0, "iteration over a 0-d tensor");
+             return py::iter(py::cast(t.unbind(0)));
+           })
       .def("__getitem__", &getitem)
       .def("__setitem__", &setitem)
       .def("__bool__",

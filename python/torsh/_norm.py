@@ -50,8 +50,8 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if _dim is None:
         _dim = list(range(ndim))
     kw = {} if out is None else {"out": out}
-    if out is not None and out.is_floating_point() and (dtype is not None or
-                                                        input.is_floating_point()):
+    if out is not None and out.is_floating_point() and (
+            dtype.is_floating_point if dtype is not None else input.is_floating_point()):
         dtype = out.dtype  # torch computes a norm written to out= in out's dtype
     if dtype is not None:
         kw["dtype"] = dtype

@@ -2,14 +2,16 @@
 
 namespace torsh::detail {
 
-std::vector<bool> reduced_mask(const Tensor& self, OptionalIntArrayRef dim, const char* op) {
+std::vector<bool> reduced_mask(const Tensor& self, OptionalIntArrayRef dim, const char* op,
+                               bool ranges_first) {
   const int64_t nd = self.dim();
   std::vector<bool> mask(static_cast<size_t>(std::max<int64_t>(nd, 1)), false);
   if (!dim || dim->empty()) {
     std::fill(mask.begin(), mask.end(), true);
     return mask;
   }
-  for (int64_t d : *dim) wrap_dim(d, nd, op);  // as torch: every dim's range before repeats
+  if (ranges_first)
+    for (int64_t d : *dim) wrap_dim(d, nd, op);
   for (int64_t d : *dim) {
     const int64_t w = wrap_dim(d, nd, op);
     TORSH_CHECK(!mask[w], op, "(): dim ", w, " appears multiple times in the list of dims");

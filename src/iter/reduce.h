@@ -22,7 +22,10 @@ namespace torsh::detail {
 // ---- plumbing shared by the reduction ops (iter/reduce.cpp) -----------------------------------
 
 /// Marks the reduced dims of self (size max(dim, 1)); no dims, or an empty list, means all.
-std::vector<bool> reduced_mask(const Tensor& self, OptionalIntArrayRef dim, const char* op);
+/// ranges_first: every dim's range is checked before repeats (sum, amax, ...); otherwise each
+/// dim is checked in turn, range then repeat (torch's var, std and nansum).
+std::vector<bool> reduced_mask(const Tensor& self, OptionalIntArrayRef dim, const char* op,
+                               bool ranges_first = true);
 /// self's shape with size 1 on the reduced dims.
 SizeVec keepdim_shape(const Tensor& self, const std::vector<bool>& mask);
 /// Drops the reduced (size-1) dims of a fresh contiguous keepdim result, in place.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "iter/tensor_iter.h"
 #include "ops/stubs_cumulative.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -58,6 +59,7 @@ void scan_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<Scalar
   } else if (!out.is_same(in)) {
     out.resize_(self.sizes());
   }
+  detail::assert_no_internal_overlap(out);  // an expanded out= (or self) refuses, as torch
   detail::scan_stub(self.device().type, name)(out, in, d, op);
 }
 

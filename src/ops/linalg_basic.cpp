@@ -259,7 +259,8 @@ void baddbmm_out(Tensor& out, const Tensor& self, const Tensor& batch1, const Te
 void addbmm_out(Tensor& out, const Tensor& self, const Tensor& batch1, const Tensor& batch2,
                 const Scalar& beta, const Scalar& alpha) {
   const std::vector<int64_t> shape{size_at(batch1, 1, "addbmm"), size_at(batch2, 2, "addbmm")};
-  const Tensor se = out.is_same(self) ? self : expand_self(self, shape);
+  const Tensor expanded = expand_self(self, shape);  // in place too (a 3-D self refuses)
+  const Tensor se = out.is_same(self) ? self : expanded;
   TORSH_CHECK(batch1.dim() == 3, "addbmm(): batch1 must be a 3D tensor");
   TORSH_CHECK(batch2.dim() == 3, "addbmm(): batch2 must be a 3D tensor");
   TORSH_CHECK(batch1.sizes()[0] == batch2.sizes()[0],

@@ -115,6 +115,10 @@ void masked_scatter_out(Tensor& out, const Tensor& self, const Tensor& mask, con
 void take_out(Tensor& out, const Tensor& self, const Tensor& index) {
   TORSH_CHECK(index.dtype() == kLong, "take(): Expected a long tensor for index, but got ",
               scalar_type_name(index.dtype()));
+  TORSH_CHECK(!out.defined() || out.dtype() == self.dtype(),
+              "take(): self and out expected to have the same dtype, but got self.dtype = ",
+              scalar_type_name(self.dtype()), " and out.dtype = ", scalar_type_name(out.dtype()));
+  if (out.defined()) detail::assert_no_internal_overlap(out);
   TORSH_CHECK_INDEX(self.numel() > 0 || index.numel() == 0,
                     "take(): tried to take from an empty tensor");
   const Tensor idx = flat_index(index, self.numel(), "take");
@@ -144,10 +148,11 @@ void put_out(Tensor& out, const Tensor& self, const Tensor& index, const Tensor&
 }
 
 Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<int64_t> dim) {
+  // Without dim, torch gathers from the flattened tensors (gather's checks and messages).
+  if (!dim) return torsh::gather(self.reshape({-1}), 0, indices.reshape({-1}));
   TORSH_CHECK(indices.dtype() == kLong,
               "torch.take_along_dim(): dtype of indices should be Long but got ",
               scalar_type_name(indices.dtype()));
-  if (!dim) return torsh::gather(self.reshape({-1}), 0, indices.reshape({-1}));
   TORSH_CHECK_INDEX(self.dim() > 0, "Dimension specified as ", *dim,
                     " but tensor has no dimensions");
   const int64_t d = detail::wrap_dim(*dim, self.dim());

@@ -56,7 +56,7 @@ std::tuple<Tensor, Tensor> var_impl(const Tensor& self, OptionalIntArrayRef dim,
                                     bool keepdim, bool take_sqrt, bool with_mean, const char* op) {
   TORSH_CHECK(is_floating_point(self.dtype()), op,
               "(): std and var only support floating point and complex dtypes");
-  auto mask = detail::reduced_mask(self, dim, op);
+  auto mask = detail::reduced_mask(self, dim, op, false);
   Tensor outs[2];
   outs[0] = keepdim_output(self, mask, self.dtype());
   if (with_mean) outs[1] = keepdim_output(self, mask, self.dtype());
@@ -205,10 +205,10 @@ void nansum_out(Tensor& out, const Tensor& self, OptionalIntArrayRef dim, bool k
   if (!is_floating_point(self.dtype())) {
     r = torsh::sum(self, dim, keepdim, compute);
   } else {
+    auto mask = detail::reduced_mask(self, dim, "nansum", false);  // dims before the dtype
     Tensor in = compute && *compute != self.dtype() ? self.to(*compute) : self;
     TORSH_CHECK(is_floating_point(in.dtype()), "\"nansum_cpu\" not implemented for '",
                 scalar_type_name(in.dtype()), "'");
-    auto mask = detail::reduced_mask(in, dim, "nansum");
     r = keepdim_output(in, mask, in.dtype());
     auto it = detail::reduction_iter("nansum", in, &r, 1, false);
     detail::nansum_stub(in.device().type, "nansum")(it);

@@ -92,7 +92,9 @@ std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
   const int64_t n = self.sizes()[d];
   const int64_t split_size = (n + chunks - 1) / chunks;
   if (split_size == 0 && n == 0) {
-    // As many empty chunks as asked for (split would give one).
+    // As many empty chunks as asked for (split would give one); torch's size check first.
+    TORSH_CHECK(static_cast<uint64_t>(chunks) <= std::vector<int64_t>().max_size(),
+                "cannot create std::vector larger than max_size()");
     std::vector<int64_t> sizes(static_cast<size_t>(chunks), 0);
     return native::split_with_sizes(self, sizes, d);
   }

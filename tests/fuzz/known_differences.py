@@ -312,7 +312,8 @@ def _tri_strided_out(call, detail):
 
 def _addcdiv_int_divisor(call, detail):
     t2 = _arg(call, 2, "tensor2")
-    return (detail.startswith("backward: torch ('RuntimeError', \"result type Float can't be cast")
+    return ((detail.startswith("backward: torch ('RuntimeError', \"result type Float can't be cast")
+             or detail.startswith("backward: torch ('RuntimeError', 'value cannot be converted"))
             and isinstance(t2, dict) and "T" in t2 and
             t2["T"]["dtype"] not in ("float32", "float64", "float16", "bfloat16"))
 
@@ -517,8 +518,13 @@ RULES = [
      "writes every element"),
     ("torch-addcdiv-int-divisor-backward", {"addcdiv"}, "EXCEPTION", _addcdiv_int_divisor,
      "torch 1.13's addcdiv backward for tensor1 raises \"result type Float can't be cast to the "
-     "desired output type Long\" when tensor2 is an integer or bool tensor (its value / tensor2 "
-     "step); torsh returns the gradient grad * value / tensor2"),
+     "desired output type Long\" (or, for a fractional value, \"value cannot be converted to "
+     "type uint8_t\") when tensor2 is an integer or bool tensor (its value / tensor2 step); "
+     "torsh returns the gradient grad * value / tensor2"),
+    ("torch-cumprod-16bit-backward", {"cumprod"}, "EXCEPTION",
+     "masked_scatter: expected self and source to have same dtypes",
+     "torch 1.13's cumprod backward for a float16/bfloat16 input with dtype=float32 raises in "
+     "its masked_scatter step; torsh returns the gradient in the input's dtype"),
     ("torch-unique-consecutive-positional", {"unique_consecutive"}, None,
      _unique_consecutive_positional_flags,
      "torch 1.13's torch.unique_consecutive front end dispatches on the wrong positional "

@@ -162,3 +162,57 @@ def test_addcmul_out_and_inplace_dtype_rules(case):
             return L.addcmul(a, a, a, out=out), out
         return a.addcmul_(L.ones(3, 2), a)
     same(f)
+
+
+# ---- seed 6061727's mismatches -------------------------------------------------------------
+CHECK_ORDER = {
+    # var/std/nansum check each dim in turn (a repeat before a later out-of-range dim)
+    "var_repeat_before_range": lambda L: L.var(L.ones(4, 3, 1, 1), [-2, 1, -2, -5], True),
+    "var_mean_range": lambda L: L.var_mean(L.ones(4, 3, 1, 1), [0, 4]),
+    "sum_range_first": lambda L: L.sum(L.ones(4, 3, 1, 1), [-2, 1, -2, -5]),
+    "nansum_dim_before_dtype": lambda L: L.nansum(L.tensor(0.2), [1], dtype=L.int32),
+    "take_out_dtype_first": lambda L: L.take(L.tensor([1, 2, 3, 4], dtype=L.int32), L.tensor([7]),
+                                             out=L.tensor(0, dtype=L.uint8)),
+    "take_empty_out_dtype_first": lambda L: L.take(L.ones(1, 2, 0), L.tensor([-4, 2]),
+                                                   out=L.ones(1, 2, 0, dtype=L.uint8)),
+    "take_into_expanded": lambda L: L.take(L.ones(3, 3), L.tensor([-1, 1]),
+                                           out=L.tensor([[0.0]]).expand(3, 3)),
+    "norm_int_dtype_with_out": lambda L: L.norm(L.tensor([-5.0]), 3, [0], True, dtype=L.int8,
+                                                out=L.tensor(1.0)),
+    "take_along_dim_no_dim_empty_float": lambda L: L.take_along_dim(L.ones(3, 2), L.ones(3, 0)),
+    "take_along_dim_no_dim_float": lambda L: L.take_along_dim(L.ones(3, 2), L.ones(3, 1)),
+    "amax_none_dim": lambda L: L.amax(L.tensor([[1.0, 5.0], [3.0, 2.0]]), None, False),
+    "amin_none_dim_keepdim": lambda L: L.amin(L.tensor([[1.0, 5.0], [3.0, 2.0]]), None, True),
+    "flip_none_refused": lambda L: L.flip(L.ones(2), None),
+    "chunk_huge_count_of_empty": lambda L: L.chunk(L.ones(3, 0), 4611686018427387904, 1),
+    "chunk_huge_count": lambda L: L.chunk(L.ones(3, 2), 4611686018427387904, 1),
+    "addbmm_inplace_3d_self": lambda L: L.ones(1, 1, 7).addbmm_(L.ones(1, 1, 1), L.ones(1, 1, 7)),
+    "list_iadd_0d": lambda L: [1.5, 2].__iadd__(L.tensor(-2)),
+    "iter_0d": lambda L: list(L.tensor(3.0)),
+    "iter_rows": lambda L: [r * 2 for r in L.arange(6).reshape(3, 2)],
+    "unpack_1d": lambda L: tuple(L.tensor([4, 5])),
+    "cumprod_into_expanded": lambda L: L.cumprod(L.tensor([[2, 3, -3, -8]], dtype=L.int16).t(), 0,
+                                                 out=L.tensor([[0]], dtype=L.int16).expand(4, 1)),
+    "cumsum_into_expanded": lambda L: L.cumsum(L.ones(4, 1), 0, out=L.zeros(1, 1).expand(4, 1)),
+    "logit_subnormal_negative_eps": lambda L: L.logit(L.tensor([-10, -8, 3]), -1e-310),
+    "logit_subnormal_eps_float64": lambda L: L.logit(L.tensor([-10.0, 0.5], dtype=L.float64),
+                                                     -1e-310),
+    "logspace_int64_extreme_bounds": lambda L: L.logspace(9223372036854775807, -1.723, 2,
+                                                          out=L.empty(0, dtype=L.int64)),
+    "logspace_int64_three": lambda L: L.logspace(9223372036854775807, True, 3, -1.672,
+                                                 out=L.tensor([1, -7])),
+}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", sorted(CHECK_ORDER))
+def test_seed_6061727_mismatches(name):
+    same(lambda L: CHECK_ORDER[name](L))
+
+
+def test_logit_subnormal_eps_gradient():
+    def f(L):
+        x = L.tensor([-10.0, 0.25, 2.0], requires_grad=True)
+        L.logit(x, -1e-310).sum().backward()
+        return x.grad
+    same(f)
