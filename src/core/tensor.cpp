@@ -68,15 +68,20 @@ Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
   // stride overflows, as in PyTorch).
   uint64_t extent = 1;
   bool overflow = false, empty = false;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] == 0) empty = true;
+  for (size_t i = 0; i < sizes.size() && !empty; ++i) {
+    if (sizes[i] == 0) {  // as torch: 0 bytes, the dims after it unchecked
+      empty = true;
+      break;
+    }
     uint64_t span = 0;
     overflow |= __builtin_mul_overflow(static_cast<uint64_t>(std::max<int64_t>(sizes[i] - 1, 0)),
                                        static_cast<uint64_t>(strides[i]), &span);
     overflow |= __builtin_add_overflow(extent, span, &extent);
   }
-  overflow |= __builtin_mul_overflow(extent, static_cast<uint64_t>(element_size(dtype)), &extent);
-  overflow |= extent > static_cast<uint64_t>(INT64_MAX);
+  if (!empty) {
+    overflow |= __builtin_mul_overflow(extent, static_cast<uint64_t>(element_size(dtype)), &extent);
+    overflow |= extent > static_cast<uint64_t>(INT64_MAX);
+  }
   TORSH_CHECK(!overflow,
               "empty_strided(): Storage size calculation overflowed with sizes=", shape_str(sizes),
               " and strides=", shape_str(strides));

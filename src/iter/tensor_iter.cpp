@@ -1,6 +1,7 @@
 #include "iter/tensor_iter.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/strides.h"
 #include "cpu/parallel.h"
@@ -128,7 +129,8 @@ bool TensorIterConfig::try_reduction_fast_path(TensorIter& it) {
   // A contiguous input and contiguous keepdim outputs: walking the dims from the fastest, each
   // maximal run of reduced (or of kept) dims coalesces into one dim.
   const Tensor& in = *ins_[0];
-  if (nin_ != 1 || casted_[0].defined() || !in.is_contiguous()) return false;
+  // (Not for an empty input, whose dims may multiply past int64.)
+  if (nin_ != 1 || casted_[0].defined() || !in.is_contiguous() || in.numel() == 0) return false;
   const int64_t nd = in.dim();
   for (int k = 0; k < nout_; ++k) {
     const Tensor* u = outs_[k];
@@ -363,7 +365,12 @@ TensorIter TensorIterConfig::build() {
     size_t off = nd - static_cast<size_t>(t.dim());
     for (size_t d = off; d < nd; ++d) {
       int64_t sz = t.sizes()[d - off];
-      s[d] = sz == 1 && shape[d] != 1 ? 0 : t.strides()[d - off] * es;
+      if (sz == 1 && shape[d] != 1) continue;
+      // A size-1 dim, or a dim of an empty tensor, may carry any stride (only its order
+      // matters then): a byte stride beyond int64 saturates instead of overflowing.
+      if (__builtin_mul_overflow(t.strides()[d - off], es, &s[d]))
+        s[d] = t.strides()[d - off] < 0 ? std::numeric_limits<int64_t>::min()
+                                        : std::numeric_limits<int64_t>::max();
     }
     return s;
   };
@@ -437,7 +444,7 @@ TensorIter TensorIterConfig::build() {
     for (size_t d = nd; d-- > 0;) {
       if (it.strides_[0][d] == 0 && shape[d] != 1) {
         it.index_strides_[d] = acc;
-        acc *= shape[d];
+        if (__builtin_mul_overflow(acc, shape[d], &acc)) acc = 0;  // an empty input: unused
       }
     }
     rows[it.nt_] = &it.index_strides_;
@@ -451,14 +458,18 @@ TensorIter TensorIterConfig::build() {
     pshape[i] = shape[perm[i]];
     for (int k = 0; k < nrows; ++k) pstr[k][i] = (*rows[k])[perm[i]];
   }
-  it.numel_ = 1;
-  for (size_t i = 0; i < nd; ++i) it.numel_ *= pshape[i];
+  // An empty shape may hold dims whose product overflows: its numel is 0 whatever the order.
+  it.numel_ = std::find(pshape.begin(), pshape.end(), 0) != pshape.end() ? 0 : 1;
+  for (size_t i = 0; i < nd && it.numel_ != 0; ++i) it.numel_ *= pshape[i];
   SizeVec cshape;
   SizeVec cstr[kMaxOperands + 1];
   for (size_t i = 0; i < nd; ++i) {
     if (pshape[i] == 1 && nd > 1) continue;
     bool merge = !cshape.empty();
-    for (int k = 0; merge && k < nrows; ++k) merge = pstr[k][i] == cstr[k].back() * cshape.back();
+    for (int k = 0; merge && k < nrows; ++k) {
+      int64_t next = 0;  // the stride that continues the previous dim (none on overflow)
+      merge = !__builtin_mul_overflow(cstr[k].back(), cshape.back(), &next) && pstr[k][i] == next;
+    }
     if (merge) {
       cshape.back() *= pshape[i];
     } else {

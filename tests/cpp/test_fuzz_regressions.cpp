@@ -66,3 +66,17 @@ TEST(FuzzRegressions, IndexWithExtremeValuesIsAnIndexError) {
       tensor(std::vector<int64_t>{std::numeric_limits<int64_t>::min()}, dtype(kLong))};
   EXPECT_THROW(index(t, idx2), IndexError);
 }
+
+TEST(FuzzRegressions, HugeStrideOfSizeOneOrEmptyDimsDoesNotOverflow) {
+  // libFuzzer (fuzz_views, UBSan): a size-1 dim may carry a stride near INT64_MAX (only its
+  // order matters); its byte stride overflowed in TensorIter. Same for an empty tensor.
+  Tensor a = empty_strided({1, 3}, {kMax - 8, 1}, dtype(kHalf));
+  a.fill_(2);
+  Tensor c = a.clone();
+  EXPECT_EQ(c.sizes().vec(), (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(c.sum().item<double>(), 6.0);
+  Tensor e = empty_strided({0, 3, 5}, {kMax / 4, kMax / 2, 1}, dtype(kDouble));
+  EXPECT_EQ(e.clone().numel(), 0);
+  EXPECT_EQ((e + 1).numel(), 0);
+  EXPECT_EQ(e.sum().item<double>(), 0.0);
+}

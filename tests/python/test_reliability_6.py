@@ -216,3 +216,18 @@ def test_logit_subnormal_eps_gradient():
         L.logit(x, -1e-310).sum().backward()
         return x.grad
     same(f)
+
+
+@pytest.mark.parametrize("sizes,strides", [((0, 3, 5), (2**61 - 1, 2**62 - 1, 1)),
+                                           ((3, 0), (2**62, 2**62)),
+                                           ((3, 2), (2**62, 2**62)),
+                                           ((1, 3), (2**63 - 9, 1))])
+def test_empty_strided_huge_strides(sizes, strides):
+    """torch sizes a strided tensor with a zero dim at 0 bytes (the dims after the zero are not
+    checked), and a size-1 dim may carry any stride; its clone keeps working (libFuzzer's
+    fuzz_views found the byte-stride overflow this exercises)."""
+    def f(L):
+        t = L.empty_strided(sizes, strides, dtype=L.float16)
+        c = t.fill_(2).clone() if t.numel() < 10 else t
+        return t.shape, t.stride(), c.sum()
+    same(f)
