@@ -366,9 +366,26 @@ SignatureGroup::SignatureGroup(std::string name, std::vector<Signature> sigs, Nu
 
 int SignatureGroup::parse(const CallArgs& c, ParsedArgs& out) const {
   const bool input_strict = numbers_ == Numbers::kNotInput;
+  // A Scalar-self overload: some tensor operand is a tensor; no out= beside a number input.
+  auto scalar_self_ok = [&](const Signature& s) {
+    bool any_tensor = false, number_input = false, has_out = false;
+    for (size_t i = 0; i < s.params.size(); ++i) {
+      const Param& p = s.params[i];
+      const py::handle v = out.vals[i];
+      if (p.kind == Param::kTensor && v && !v.is_none()) {
+        const bool t = is_tensor(v);
+        any_tensor |= t;
+        number_input |= !t && p.name == "input";
+      }
+      has_out |= p.name == "out" && v && !v.is_none();
+    }
+    return any_tensor && !(numbers_ == Numbers::kScalarSelf && has_out && number_input);
+  };
+  const bool one_tensor = numbers_ == Numbers::kOneTensor || numbers_ == Numbers::kScalarSelf;
   for (int strict = 2; strict >= (numbers_ != Numbers::kNo ? 0 : 1); --strict) {
     for (size_t k = 0; k < sigs_.size(); ++k) {
-      if (sigs_[k].bind(c, out.vals, out.packed_, strict, input_strict)) {
+      if (sigs_[k].bind(c, out.vals, out.packed_, strict, input_strict) &&
+          (strict > 0 || !one_tensor || scalar_self_ok(sigs_[k]))) {
         out.sig = &sigs_[k];
         return static_cast<int>(k);
       }

@@ -84,7 +84,10 @@ class SignatureGroup {
   /// `python: {numbers_as_tensors: ...}`): torch allows it for any operand of arithmetic
   /// (`torch.add(1, 2)`) and, through its Scalar overloads, for the second operand of
   /// comparisons (`torch.eq(t, 0)`, not `torch.eq(0, t)`).
-  enum class Numbers { kNo, kAll, kNotInput };
+  /// kOneTensor and kScalarSelf are torch's Scalar-self overloads (`torch.remainder(2, t)`):
+  /// numbers anywhere but not for every tensor operand, and (kScalarSelf) no out= beside a
+  /// number input (`torch.remainder(2, t, out=o)` and `torch.remainder(2, 3)` raise TypeError).
+  enum class Numbers { kNo, kAll, kNotInput, kOneTensor, kScalarSelf };
   SignatureGroup(std::string name, std::vector<Signature> sigs, Numbers numbers = Numbers::kNo);
   /// Returns the index of the matching overload; raises TypeError when none matches.
   int parse(const CallArgs& c, ParsedArgs& out) const;

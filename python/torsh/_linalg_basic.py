@@ -75,6 +75,6 @@ _CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": None, "use_mm_for_euclid_
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """torch.cdist: the p-norm distance between each pair of rows of x1 and x2."""
-    if compute_mode not in _CDIST_MODES:
+    if not isinstance(compute_mode, str) or compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     return _C.cdist(x1, x2, p, _CDIST_MODES[compute_mode])

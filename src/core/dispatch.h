@@ -1,6 +1,7 @@
 #pragma once
 // One dispatch helper per dtype category: calls f(T{}) with the C++ type of a ScalarType.
 #include <cstdint>
+#include <type_traits>
 
 #include "torsh/core/dtype.h"
 #include "torsh/core/error.h"
@@ -81,6 +82,17 @@ struct OpMath<BFloat16> {
 };
 template <typename T>
 using opmath_t = typename OpMath<T>::type;
+
+/// Whether a (sort or unique) key is NaN: always false for non-floating types.
+template <typename K>
+inline bool is_nan(K v) {
+  if constexpr (std::is_floating_point_v<K>) {
+    return v != v;
+  } else {
+    (void)v;
+    return false;
+  }
+}
 
 /// Converts between any two element types through their arithmetic type.
 template <typename To, typename From>

@@ -147,7 +147,7 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
                TensorOptions options) {
   check_device_available(options.device());
   const ScalarType dt = out.defined() ? out.dtype() : options.dtype();
-  if (dt == kBool || dt == kHalf || dt == kBFloat16) not_implemented("range_cpu", dt);
+  if (dt == kBool || dt == kHalf) not_implemented("range_cpu", dt);
   Tensor r;
   if (is_integral(dt)) {
     for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kLong);
@@ -169,7 +169,12 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
     const auto n = static_cast<int64_t>((xe - xs) / xstep + 1);
     r = detail::empty_strided_impl({n}, kDouble);
     auto* p = r.data_ptr<double>();
-    for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
+    if (dt == kBFloat16) {  // torch's accumulate type for bfloat16 is float
+      const float fs = static_cast<float>(xs), fstep = static_cast<float>(xstep);
+      for (int64_t i = 0; i < n; ++i) p[i] = fs + static_cast<float>(i) * fstep;
+    } else {
+      for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
+    }
     r = r.to(dt);
   }
   write_flat_out(out, r);

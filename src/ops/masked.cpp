@@ -176,12 +176,7 @@ void take_along_dim_out(Tensor& out, const Tensor& self, const Tensor& indices,
     return;
   }
   // torch's gather out=: self's dtype, no aliased elements, resized when the shape differs.
-  TORSH_CHECK(out.dtype() == self.dtype(), "take_along_dim(): Expected out tensor to have dtype ",
-              scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
-              " instead");
-  out.resize_(r.sizes());
-  detail::assert_no_internal_overlap(out);
-  out.copy_(r);
+  native::write_result_out("take_along_dim", out, r);
 }
 
 Tensor argwhere(const Tensor& self) { return torsh::nonzero(self); }

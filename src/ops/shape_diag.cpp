@@ -119,11 +119,7 @@ void diag_out(Tensor& out, const Tensor& self, int64_t diagonal) {
     out = r;
     return;
   }
-  TORSH_CHECK(out.dtype() == self.dtype(), "diag(): Expected out tensor to have dtype ",
-              scalar_type_name(self.dtype()), ", but got ", scalar_type_name(out.dtype()),
-              " instead");
-  out.resize_(r.sizes());
-  out.copy_(r);
+  native::write_result_out("diag", out, r);
 }
 
 Tensor trace(const Tensor& self) {

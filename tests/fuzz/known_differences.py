@@ -342,6 +342,10 @@ def _cat_one_into_strided(call, detail):
             "T" in out and out["T"]["layout"] != "contig")
 
 
+def _tri_indices_huge(call, detail):
+    return any(abs(v) >= 2 ** 62 for v in (_num(a) for a in call["args"]) if v is not None)
+
+
 def _aminmax_0dim_keepdim(call, detail):
     x = _arg(call, 0, "self")
     return (isinstance(x, dict) and "T" in x and x["T"]["shape"] == []
@@ -382,7 +386,7 @@ RULES = [
      "torch 1.13's vectorised log1p returns inf for x above ~1e38 in float32 and bfloat16 and "
      "above ~2e307 in float64 (x + 1 overflows inside it); torsh returns the true value (about "
      "88.6 and 709.2)"),
-    ("torch-prod-grad-zeros", {"prod"}, "VALUE", _prod_grad_special,
+    ("torch-prod-grad-zeros", {"prod", "cumprod"}, "VALUE", _prod_grad_special,
      "prod's gradient where the input holds zeros or non-finite values: torch 1.13 returns "
      "zeros for a whole-tensor product with two or more zeros (outside create_graph) and "
      "otherwise takes exclusive cumulative products; torsh computes the product of the other "
@@ -503,7 +507,8 @@ RULES = [
     ("torch-16bit-norm-rounding", {"norm"}, "VALUE", _norm_16bit_root,
      "torch 1.13 rounds a float16/bfloat16 p-norm's sum of powers to 16 bits before the root "
      "(the error grows by 1/p); torsh rounds once, at the end"),
-    ("torch-floor-divide-overflow", {"floor_divide", "__floordiv__", "div", "divide"}, "VALUE",
+    ("torch-floor-divide-overflow",
+     {"floor_divide", "__floordiv__", "div", "divide", "remainder", "__mod__"}, "VALUE",
      _floor_quotient_overflow,
      "where a floor division's quotient of finite operands overflows, torch 1.13's vectorised "
      "loop returns NaN (floor(inf) - inf), its scalar loop and torsh inf"),
@@ -538,6 +543,10 @@ RULES = [
      _cat_one_into_strided,
      "torch 1.13's cat of a single tensor into a stepped out= of one row leaves out unwritten; "
      "torsh writes it"),
+    ("torch-tri-indices-overflow", {"tril_indices", "triu_indices"}, None, _tri_indices_huge,
+     "with a row count, column count or offset of 2**62 or more torch 1.13's size arithmetic "
+     "overflows (a negative dimension, a storage overflow, or a full triangle for an offset "
+     "past the matrix); torsh clamps the offset to the matrix and checks the result's size"),
     ("torch-logit-eps-above-half", {"logit"}, "VALUE", _logit_wide_eps,
      "with eps above 1/2 (lower bound above the upper) torch 1.13's vector loop clamps every "
      "value to 1 - eps and its scalar tail takes x < eps ? eps : x > 1 - eps ? 1 - eps : x; "

@@ -231,3 +231,24 @@ def test_empty_strided_huge_strides(sizes, strides):
         c = t.fill_(2).clone() if t.numel() < 10 else t
         return t.shape, t.stride(), c.sum()
     same(f)
+
+
+@pytest.mark.parametrize("op", ["remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
+                                "bitwise_left_shift", "bitwise_right_shift", "float_power", "add"])
+@pytest.mark.parametrize("form", ["numbers", "number_self", "number_self_out", "tensor_number"])
+def test_scalar_self_overloads(op, form):
+    """torch's Scalar-self overloads: torch.remainder(2, t) works, torch.remainder(2, 3) and
+    torch.remainder(2, t, out=o) raise TypeError (add takes numbers anywhere)."""
+    def f(L):
+        t = L.tensor([3, 4])
+        fn = getattr(L, op)
+        if form == "numbers":
+            return fn(2, 3)
+        if form == "number_self":
+            return fn(2, t)
+        if form == "number_self_out":
+            if op == "float_power":
+                return fn(2, t)  # float_power's out= is not in torsh yet
+            return fn(2, t, out=L.empty(2, dtype=L.int64))
+        return fn(t, 2)
+    same(f)

@@ -40,9 +40,11 @@ def python_options(e):
     if not isinstance(p, dict) or set(p) - PYTHON_KEYS:
         raise SystemExit(f"ops.yaml: {e['func']}: python: must be false or a map with keys "
                          f"{sorted(PYTHON_KEYS)}")
-    if p.get("numbers_as_tensors", True) not in (True, "other"):
+    if p.get("numbers_as_tensors", True) not in (True, "other", "one_tensor", "scalar_self"):
         raise SystemExit(f"ops.yaml: {e['func']}: python.numbers_as_tensors must be true (any "
-                         "Tensor operand) or other (all but the first)")
+                         "Tensor operand), other (all but the first), one_tensor (any, but "
+                         "not all) or scalar_self (as one_tensor, and no out= beside a number "
+                         "input)")
     return p
 
 
@@ -147,7 +149,10 @@ class PyBindings:
         modes = {python_options(e).get("numbers_as_tensors") for _, _, e in items} - {None}
         if len(modes) > 1:
             raise SystemExit(f"{name}: overloads disagree on python.numbers_as_tensors: {modes}")
-        numbers = {True: "kAll", "other": "kNotInput", None: "kNo"}[next(iter(modes), None)]
+        numbers = {True: "kAll", "other": "kNotInput", "one_tensor": "kOneTensor",
+                   "scalar_self": "kScalarSelf", None: "kNo"}[next(iter(modes), None)]
+        if is_method and numbers in ("kOneTensor", "kScalarSelf"):
+            numbers = "kAll"  # self is the tensor
         self_cast = ("  const Tensor& self = *peek_tensor(self_obj);\n" if is_method else
                      "  (void)self_obj;\n")
         cases = "\n".join(f"    case {k}: {{\n      {self.call(s, kind, e)}\n    }}"

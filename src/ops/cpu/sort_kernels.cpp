@@ -24,16 +24,6 @@ namespace torsh::detail::cpu {
 
 namespace {
 
-template <typename K>
-inline bool is_nan(K v) {
-  if constexpr (std::is_floating_point_v<K>) {
-    return v != v;
-  } else {
-    (void)v;
-    return false;
-  }
-}
-
 // Ascending with NaN as the largest value; descending with NaN first (torch's comparators).
 template <typename K>
 struct Asc {

@@ -24,16 +24,6 @@ namespace torsh::detail::cpu {
 
 namespace {
 
-template <typename K>
-inline bool is_nan(K v) {
-  if constexpr (std::is_floating_point_v<K>) {
-    return v != v;
-  } else {
-    (void)v;
-    return false;
-  }
-}
-
 // Element storage of a std::vector (no vector<bool> packing: bool is stored as its byte).
 template <typename T>
 using Store = std::conditional_t<std::is_same_v<T, bool>, uint8_t, T>;
