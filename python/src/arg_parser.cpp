@@ -168,9 +168,7 @@ Scalar to_scalar(py::handle h) {
   if (is_tensor(h)) return h.cast<const Tensor&>().item();
   // As torch: numpy integers are integers; any other number (numpy bools and floats included)
   // is a double.
-  static PyObject* np_integer =
-      py::object(py::module_::import("numpy").attr("integer")).release().ptr();
-  if (PyObject_IsInstance(o, np_integer) == 1) {
+  if (is_np_scalar(o, true)) {
     return Scalar(static_cast<int64_t>(py::reinterpret_steal<py::int_>(PyNumber_Index(o))));
   }
   return Scalar(h.cast<double>());
@@ -223,21 +221,31 @@ bool is_np_scalar(PyObject* o, bool integer_only) {
       PyUnicode_Check(o) || peek_tensor(o))
     return false;
   // Without numpy loaded there is no numpy scalar (and no reason to import it).
+  static PyObject* np_name = PyUnicode_InternFromString("numpy");
   static PyObject* np_integer = nullptr;
   static PyObject* np_floating = nullptr;
   if (!np_integer) {
-    PyObject* np = PyImport_GetModule(py::str("numpy").ptr());
+    PyObject* np = PyImport_GetModule(np_name);
     if (!np) {
-      PyErr_Clear();
+      if (PyErr_Occurred()) throw py::error_already_set();
       return false;
     }
-    np_integer = PyObject_GetAttrString(np, "integer");
-    np_floating = PyObject_GetAttrString(np, "floating");
+    PyObject* integer = PyObject_GetAttrString(np, "integer");
+    PyObject* floating = integer ? PyObject_GetAttrString(np, "floating") : nullptr;
     Py_DECREF(np);
-    if (!np_integer || !np_floating) throw py::error_already_set();
+    if (!floating) {
+      Py_XDECREF(integer);
+      throw py::error_already_set();
+    }
+    np_integer = integer;
+    np_floating = floating;
   }
-  return PyObject_IsInstance(o, np_integer) == 1 ||
-         (!integer_only && PyObject_IsInstance(o, np_floating) == 1);
+  const auto is = [o](PyObject* type) {
+    const int r = PyObject_IsInstance(o, type);
+    if (r < 0) throw py::error_already_set();
+    return r == 1;
+  };
+  return is(np_integer) || (!integer_only && is(np_floating));
 }
 
 bool is_py_int(PyObject* o) { return PyLong_Check(o) ? !PyBool_Check(o) : is_np_scalar(o, true); }

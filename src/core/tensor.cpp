@@ -69,8 +69,9 @@ Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
   uint64_t extent = 1;
   bool overflow = false, empty = false;
   for (size_t i = 0; i < sizes.size() && !empty; ++i) {
-    if (sizes[i] == 0) {  // as torch: 0 bytes, the dims after it unchecked
+    if (sizes[i] == 0) {  // as torch: 0 bytes, whatever the other dims hold
       empty = true;
+      overflow = false;
       break;
     }
     uint64_t span = 0;

@@ -54,6 +54,11 @@ Tensor& resized(Tensor& out, IntArrayRef size, TensorOptions o) {
 [[noreturn]] void not_implemented(const char* kernel, ScalarType t) {
   throw Error(std::string("\"") + kernel + "\" not implemented for '" + scalar_type_name(t) + "'");
 }
+// requires_grad=True beside out= marks out, as torch's binding.
+void mark_grad(Tensor& out, const TensorOptions& o) {
+  if (o.requires_grad()) out.requires_grad_(true);
+}
+
 // torch's conversion of a double to an integer type on x86 (cvttsd2si): out of range or NaN
 // gives INT64_MIN for int64; narrower types truncate the int32 conversion (INT32_MIN when out
 // of its range).
@@ -71,63 +76,76 @@ T x86_trunc(double v) {
 
 void empty_out(Tensor& out, IntArrayRef size, TensorOptions options,
                std::optional<MemoryFormat> memory_format) {
-  TORSH_CHECK(!memory_format || *memory_format == MemoryFormat::Contiguous,
-              "empty(): out= supports only memory_format=torch.contiguous_format");
+  TORSH_CHECK(!memory_format,
+              "'memory_format' argument is incompatible with 'out' tensor argument");
   resized(out, size, options);
+  mark_grad(out, options);
 }
 
 void zeros_out(Tensor& out, IntArrayRef size, TensorOptions options) {
   resized(out, size, options).zero_();
+  mark_grad(out, options);
 }
 
 void ones_out(Tensor& out, IntArrayRef size, TensorOptions options) {
   resized(out, size, options).fill_(1);
+  mark_grad(out, options);
 }
 
 void full_out(Tensor& out, IntArrayRef size, const Scalar& fill_value, TensorOptions options) {
   resized(out, size, options).fill_(fill_value);
+  mark_grad(out, options);
 }
 
 void arange_out(Tensor& out, const Scalar& end, TensorOptions options) {
   write_flat_out(out, native::arange(0, end, 1, out_options(out, options)));
+  mark_grad(out, options);
 }
 
 void arange_out(Tensor& out, const Scalar& start, const Scalar& end, TensorOptions options) {
   write_flat_out(out, native::arange(start, end, 1, out_options(out, options)));
+  mark_grad(out, options);
 }
 
 void arange_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar& step,
                 TensorOptions options) {
   write_flat_out(out, native::arange(start, end, step, out_options(out, options)));
+  mark_grad(out, options);
 }
 
 void linspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t steps,
                   TensorOptions options) {
   write_flat_out(out, native::linspace(start, end, steps, out_options(out, options)));
+  mark_grad(out, options);
 }
 
 void eye_out(Tensor& out, int64_t n, TensorOptions options) {
   write_shaped_out(out, native::eye(n, n, out_options(out, options)));
+  mark_grad(out, options);
 }
 
 void eye_out(Tensor& out, int64_t n, int64_t m, TensorOptions options) {
   write_shaped_out(out, native::eye(n, m, out_options(out, options)));
+  mark_grad(out, options);
 }
 
 void rand_out(Tensor& out, IntArrayRef size, std::optional<Generator> generator,
               TensorOptions options) {
   native::uniform_(resized(out, size, options), 0, 1, generator);
+  mark_grad(out, options);
 }
 
 void randn_out(Tensor& out, IntArrayRef size, std::optional<Generator> generator,
                TensorOptions options) {
   native::normal_(resized(out, size, options), 0, 1, generator);
+  mark_grad(out, options);
 }
 
 void randint_out(Tensor& out, int64_t low, int64_t high, IntArrayRef size,
                  std::optional<Generator> generator, TensorOptions options) {
   native::random_(resized(out, size, options.has_dtype() ? options : options.dtype(kLong)), low,
                   high, generator);
+  mark_grad(out, options);
 }
 
 void randint_out(Tensor& out, int64_t high, IntArrayRef size, std::optional<Generator> generator,
@@ -139,6 +157,7 @@ void randperm_out(Tensor& out, int64_t n, std::optional<Generator> generator,
                   TensorOptions options) {
   const TensorOptions o = out_options(out, options.has_dtype() ? options : options.dtype(kLong));
   write_shaped_out(out, native::randperm(n, generator, o));
+  mark_grad(out, options);
 }
 
 // torch.range: end inclusive; the bounds and step in the dtype's accumulate type (int64 for
@@ -155,10 +174,29 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
     TORSH_CHECK(xstep != 0, "step must be nonzero");
     TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
                 "upper bound and lower bound inconsistent with step sign");
-    const int64_t n = (xe - xs) / xstep + 1;
+    // Wrapping int64 arithmetic, as torch's build (no signed overflow here).
+    const auto wrap = [](uint64_t v) { return static_cast<int64_t>(v); };
+    const int64_t n = wrap(
+        static_cast<uint64_t>(wrap(static_cast<uint64_t>(xe) - static_cast<uint64_t>(xs)) / xstep) +
+        1);
     r = detail::empty_strided_impl({n}, kLong);
     auto* p = r.data_ptr<int64_t>();
-    for (int64_t i = 0; i < n; ++i) p[i] = xs + i * xstep;
+    for (int64_t i = 0; i < n; ++i)
+      p[i] =
+          wrap(static_cast<uint64_t>(xs) + static_cast<uint64_t>(i) * static_cast<uint64_t>(xstep));
+    r = r.to(dt);
+  } else if (dt == kBFloat16) {  // torch's accumulate type for bfloat16 is float: all in float
+    for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kFloat);
+    const auto xs = static_cast<float>(start.to_double()), xe = static_cast<float>(end.to_double()),
+               xstep = static_cast<float>(step.to_double());
+    TORSH_CHECK(xstep > 0 || xstep < 0, "step must be nonzero");
+    TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "unsupported range: ", xs, " -> ", xe);
+    TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
+                "upper bound and lower bound inconsistent with step sign");
+    const int64_t n = x86_trunc<int64_t>(static_cast<double>((xe - xs) / xstep + 1));
+    r = detail::empty_strided_impl({n}, kFloat);
+    auto* p = r.data_ptr<float>();
+    for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<float>(i) * xstep;
     r = r.to(dt);
   } else {
     const double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
@@ -166,15 +204,10 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
     TORSH_CHECK(std::isfinite(xs) && std::isfinite(xe), "unsupported range: ", xs, " -> ", xe);
     TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
                 "upper bound and lower bound inconsistent with step sign");
-    const auto n = static_cast<int64_t>((xe - xs) / xstep + 1);
+    const int64_t n = x86_trunc<int64_t>((xe - xs) / xstep + 1);
     r = detail::empty_strided_impl({n}, kDouble);
     auto* p = r.data_ptr<double>();
-    if (dt == kBFloat16) {  // torch's accumulate type for bfloat16 is float
-      const float fs = static_cast<float>(xs), fstep = static_cast<float>(xstep);
-      for (int64_t i = 0; i < n; ++i) p[i] = fs + static_cast<float>(i) * fstep;
-    } else {
-      for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
-    }
+    for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
     r = r.to(dt);
   }
   write_flat_out(out, r);
@@ -210,8 +243,16 @@ void logspace_out(Tensor& out, const Scalar& start, const Scalar& end, int64_t s
         };
         const T s = read(start), e = read(end);
         using M = detail::opmath_t<T>;
-        const double step = static_cast<double>(static_cast<M>(e) - static_cast<M>(s)) /
-                            static_cast<double>(steps - 1);
+        double diff;  // e - s in C's arithmetic (int for narrow types), wrapping for int64
+        if constexpr (std::is_integral_v<M>) {
+          using W = decltype(M() + 0);
+          using U = std::make_unsigned_t<W>;
+          diff = static_cast<double>(static_cast<W>(static_cast<U>(static_cast<W>(e)) -
+                                                    static_cast<U>(static_cast<W>(s))));
+        } else {
+          diff = static_cast<double>(static_cast<M>(e) - static_cast<M>(s));
+        }
+        const double step = diff / static_cast<double>(steps - 1);
         const int64_t half = steps / 2;
         for (int64_t i = 0; i < steps; ++i) {
           const double x = i < half ? static_cast<double>(static_cast<M>(s)) + step * i

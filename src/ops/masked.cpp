@@ -118,9 +118,9 @@ void take_out(Tensor& out, const Tensor& self, const Tensor& index) {
   TORSH_CHECK(!out.defined() || out.dtype() == self.dtype(),
               "take(): self and out expected to have the same dtype, but got self.dtype = ",
               scalar_type_name(self.dtype()), " and out.dtype = ", scalar_type_name(out.dtype()));
-  if (out.defined()) detail::assert_no_internal_overlap(out);
   TORSH_CHECK_INDEX(self.numel() > 0 || index.numel() == 0,
                     "take(): tried to take from an empty tensor");
+  if (out.defined()) detail::assert_no_internal_overlap(out);
   const Tensor idx = flat_index(index, self.numel(), "take");
   write_resized(out, torsh::index_select(self.reshape({-1}), 0, idx).reshape(index.sizes()),
                 "take");

@@ -65,3 +65,22 @@ def test_factory_out_returns_the_out_object(make):
     for L in (torch, torsh):
         o = L.empty(0)
         assert make(L, o) is o
+
+
+REVIEW_CASES = {
+    "zeros_requires_grad": lambda L: L.zeros(3, out=L.empty(0), requires_grad=True).requires_grad,
+    "arange_requires_grad": lambda L: L.arange(3.0, out=L.empty(0),
+                                                requires_grad=True).requires_grad,
+    "empty_memory_format_refused": lambda L: L.empty(2, 3, out=L.empty(0),
+                                                     memory_format=L.contiguous_format),
+    "range_bfloat16_count_in_float": lambda L: L.range(0, 0.3, 0.1, dtype=L.bfloat16),
+    "range_bfloat16_out": lambda L: L.range(-5, 5, out=L.empty(0, dtype=L.bfloat16)),
+    "logspace_int64_extremes": lambda L: L.logspace(-2**63, 2**63 - 1, 3, dtype=L.int64),
+    "empty_strided_overflow_then_zero": lambda L: L.empty_strided((5, 0), (2**62, 1)).shape,
+}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", sorted(REVIEW_CASES))
+def test_factory_review_cases(name):
+    same(lambda L: REVIEW_CASES[name](L))
