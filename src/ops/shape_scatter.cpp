@@ -165,15 +165,25 @@ Tensor as_strided(const Tensor& self, IntArrayRef size, IntArrayRef stride,
   const int64_t off = storage_offset.value_or(self.storage_offset());
   TORSH_CHECK(off >= 0, "Tensor: invalid storage offset ", off);
   int64_t last = off, empty = 0;
+  bool overflow = false;  // every step checked: a wrapped size would pass the bounds check
   for (size_t i = 0; i < size.size(); ++i) {
     TORSH_CHECK(size[i] >= 0, "Trying to create tensor with negative dimension ", size[i], ": ",
                 detail::shape_str(size));
     if (size[i] == 0) empty = 1;
-    last += (size[i] - 1) * stride[i];
+    int64_t span = 0;
+    overflow |= __builtin_mul_overflow(std::max<int64_t>(size[i] - 1, 0), stride[i], &span);
+    overflow |= __builtin_add_overflow(last, span, &last);
   }
   const int64_t es = self.element_size();
   const int64_t have = static_cast<int64_t>(self.unsafeGetTensorImpl()->storage()->nbytes());
-  const int64_t need = empty ? 0 : (last + 1) * es;
+  int64_t need = 0;
+  if (!empty) {
+    overflow |= __builtin_add_overflow(last, int64_t{1}, &need);
+    overflow |= __builtin_mul_overflow(need, es, &need);
+  }
+  TORSH_CHECK(empty || !overflow, "as_strided(): Storage size calculation overflowed with sizes=",
+              detail::shape_str(size), " and strides=", detail::shape_str(stride),
+              ", storage offset ", off);
   TORSH_CHECK(need <= have, "setStorage: sizes ", detail::shape_str(size), ", strides ",
               detail::shape_str(stride), ", storage offset ", off, ", and itemsize ", es,
               " requiring a storage size of ", need, " are out of bounds for storage of size ",

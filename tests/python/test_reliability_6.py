@@ -252,3 +252,27 @@ def test_scalar_self_overloads(op, form):
             return fn(2, t, out=L.empty(2, dtype=L.int64))
         return fn(t, 2)
     same(f)
+
+
+@pytest.mark.parametrize("case", ["huge_stride", "empty_huge_stride", "in_bounds",
+                                  "out_of_bounds"])
+def test_as_strided_size_arithmetic_is_checked(case):
+    """Seed 9351742: as_strided's storage bound wrapped past int64 and let a view far outside
+    its storage through (a segfault on reading it). torch raises "Storage size calculation
+    overflowed"; a zero size needs no storage whatever the strides."""
+    def f(L):
+        if case == "huge_stride":
+            return L.as_strided(L.ones(1, 1, 1), [4, 2, 2], [2, 0, 2**62])
+        if case == "empty_huge_stride":
+            return L.ones(4).as_strided([0, 3], [2**62, 2**62]).shape
+        if case == "in_bounds":
+            return L.arange(4.0).as_strided([2], [2], 1)
+        return L.ones(4).as_strided([2], [2], 3)
+    same(f)
+
+
+def test_as_strided_huge_offset_refused():
+    """torch 1.13 accepts a storage offset of 2**63 - 1 (its size arithmetic wraps) and crashes
+    when the view is read; torsh refuses it."""
+    with pytest.raises(RuntimeError, match="Storage size calculation overflowed"):
+        torsh.ones(1, 1).as_strided([], [], 2**63 - 1)
