@@ -32,6 +32,8 @@ void clamp_scalar_kernel(const TensorIter& it, const Scalar& lo, const Scalar& h
                          bool has_hi, bool all_nan);
 void clamp_tensor_kernel(const TensorIter& it, bool has_lo, bool has_hi);
 void addcmul_kernel(const TensorIter& it, const Scalar& value);
+/// Whether this CPU runs AVX2 and FMA (checked once; the avx2 code paths need both).
+bool cpu_has_avx2();
 void addcdiv_kernel(const TensorIter& it, const Scalar& value);
 bool allclose_kernel(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan);
 

@@ -171,8 +171,7 @@ __attribute__((target("avx2,fma"))) void fma_run_avx2(M* out, const M* s, const 
 }
 template <typename M>
 void fma_run(M* out, const M* s, const M* a, const M* b, M v, int64_t n) {
-  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (fma) return fma_run_avx2(out, s, a, b, v, n);
+  if (cpu_has_avx2()) return fma_run_avx2(out, s, a, b, v, n);
   for (int64_t i = 0; i < n; ++i) out[i] = std::fma(v * a[i], b[i], s[i]);
 }
 

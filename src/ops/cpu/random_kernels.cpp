@@ -99,11 +99,6 @@ void normal_fill_16(T* data, T mean, T std) {
   }
 }
 
-bool cpu_has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-}
-
 // PyTorch's serial kernel visits elements in memory order: dims sorted by increasing stride
 // (its TensorIterator's insertion sort; equal strides put the smaller dim first).
 SizeVec memory_order(const Tensor& t) {
@@ -232,6 +227,11 @@ void randperm_kernel(const Tensor& out, GeneratorState& g) {
     const int64_t s = out.dim() == 0 ? 1 : out.strides()[0];
     for (int64_t i = 0; i < n; ++i) p[i * s] = convert<T>(r[i]);
   });
+}
+
+bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
 }
 
 }  // namespace torsh::detail::cpu
