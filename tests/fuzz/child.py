@@ -24,7 +24,10 @@ EXC_ORDER = ("IndexError", "TypeError", "ValueError", "NotImplementedError", "Me
              "OverflowError", "ZeroDivisionError", "RuntimeError")
 TOL = {"float16": (1e-2, 1e-2), "bfloat16": (2e-2, 2e-2), "float32": (1e-4, 1e-5),
        "float64": (1e-7, 1e-10)}
-REDUCING = {"sum", "mean", "prod", "mm", "bmm", "matmul", "__matmul__", "linspace", "arange"}
+# sums whose terms may cancel: compared against the largest value's scale
+REDUCING = {"sum", "mean", "prod", "mm", "bmm", "matmul", "__matmul__", "linspace", "arange",
+            "inner", "dot", "vdot", "mv", "tensordot", "einsum", "addmm", "addmv", "addbmm",
+            "baddbmm"}
 
 
 def exc_kind(e):

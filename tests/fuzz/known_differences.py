@@ -260,14 +260,17 @@ def _int_atan2_operand(call, detail):
 
 
 def _norm_16bit_root(call, detail):
-    # a p-norm computed in float16/bfloat16: the input's dtype, or the dtype= it is cast to
+    # a p-norm computed in float16/bfloat16: the input's dtype, the dtype= it is cast to, or
+    # the dtype of out= (torch 1.13 casts the input to it)
     p = _num(_arg(call, 1, "p"))
     x = _arg(call, 0, "self")
     dt = call["kwargs"].get("dtype")
     dt = dt.get("D", dt) if isinstance(dt, dict) else dt
+    out = call["kwargs"].get("out")
     in16 = isinstance(x, dict) and "T" in x and (x["T"]["dtype"] in FLOAT16 and dt is None)
-    return ((in16 or str(dt).replace("torch.", "") in FLOAT16) and p is not None and
-            p not in (0.0, 1.0, 2.0) and abs(p) != float("inf"))
+    out16 = isinstance(out, dict) and "T" in out and out["T"]["dtype"] in FLOAT16
+    return ((in16 or out16 or str(dt).replace("torch.", "") in FLOAT16) and p is not None and
+            abs(p) != float("inf"))
 
 
 def _norm_p_float32(call, detail):
@@ -505,8 +508,10 @@ RULES = [
      "torch 1.13's atan2 backward squares an integer operand in its own dtype (uint8 200 * 200 "
      "wraps); torsh squares it in the result's floating dtype"),
     ("torch-16bit-norm-rounding", {"norm"}, "VALUE", _norm_16bit_root,
-     "torch 1.13 rounds a float16/bfloat16 p-norm's sum of powers to 16 bits before the root "
-     "(the error grows by 1/p); torsh rounds once, at the end"),
+     "torch 1.13 computes a float16/bfloat16 p-norm (also a float32 input written to a 16-bit "
+     "out=) in 16 bits: p and the running sum are rounded to 16 bits (p = 70000 is inf in "
+     "float16, so the norm is 1; 4096 ones give 2048 for p = 1); torsh computes in float and "
+     "rounds once, as later torch releases"),
     ("torch-floor-divide-overflow",
      {"floor_divide", "__floordiv__", "div", "divide", "remainder", "__mod__"}, "VALUE",
      _floor_quotient_overflow,

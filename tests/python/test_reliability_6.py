@@ -276,3 +276,36 @@ def test_as_strided_huge_offset_refused():
     when the view is read; torsh refuses it."""
     with pytest.raises(RuntimeError, match="Storage size calculation overflowed"):
         torsh.ones(1, 1).as_strided([], [], 2**63 - 1)
+
+
+# ---- arange in torch's arithmetic (seed 9351742, call 350) --------------------------------
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
+@pytest.mark.parametrize("start,step,n", [
+    (0.1, 0.1, 100), (1 / 3, 0.01, 257), (-2.3, 1 / 7, 33), (12345.678, 0.3, 1000),
+    (-2147483649, 2147483648, 2), (7e-5, 1e-3, 70001), (1000.7, -0.37, 100003)])
+def test_arange_bits_match_torch(threads, dtype, start, step, n):
+    """Same bits as torch's CPU kernel: its accumulate type (float for 16-bit results, double
+    otherwise), fused multiply-adds, and its vector blocks (each counted from its first element
+    rounded to the dtype), per thread chunk."""
+    end = start + step * n - step * 0.5
+    got = {}
+    for L in (torch, torsh):
+        old = L.get_num_threads()
+        L.set_num_threads(threads)
+        try:
+            got[L] = L.arange(start, end, step, dtype=getattr(L, dtype)).double().tolist()
+        finally:
+            L.set_num_threads(old)
+    assert len(got[torch]) == len(got[torsh])
+    diff = [(i, a, b) for i, (a, b) in enumerate(zip(got[torch], got[torsh])) if a != b]
+    assert not diff, diff[:5]
+
+
+def test_arange_float16_out_counts_in_float():
+    """-2147483649 is -2**31 in float, so the second value is 0 (not -1) before rounding."""
+    def f(L):
+        out = L.empty(0, dtype=L.float16)[::2]
+        return L.arange(-2147483649, -0.851, 2147483648, out=out)
+    same(f)

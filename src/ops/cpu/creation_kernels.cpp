@@ -22,8 +22,22 @@ void arange_kernel(const Tensor& out, const Scalar& start, const Scalar& step) {
         for (int64_t i = b; i < e; ++i)
           p[i] = static_cast<T>(static_cast<int64_t>(is + istep * static_cast<uint64_t>(i)));
       } else {
-        const double xs = start.to_double(), xstep = step.to_double();
-        for (int64_t i = b; i < e; ++i) p[i] = convert<T>(xs + xstep * static_cast<double>(i));
+        // PyTorch's AVX2 kernel: in its CPU accumulate type (double for float, float for
+        // float16/bfloat16), fused multiply-adds; per thread chunk, pairs of 32-byte vectors,
+        // each an arange from its first element rounded to T, then a scalar tail. parallel_for
+        // splits as torch's does, so the same thread count gives the same bits.
+        using A = std::conditional_t<std::is_same_v<T, float>, double, opmath_t<T>>;
+        const A xs = start.to<A>(), xstep = step.to<A>();
+        constexpr int64_t V = 32 / static_cast<int64_t>(sizeof(T));
+        int64_t i = b;
+        for (; i + 2 * V <= e; i += 2 * V) {
+          for (int64_t v = i; v < i + 2 * V; v += V) {
+            const A base = static_cast<A>(convert<T>(std::fma(xstep, static_cast<A>(v), xs)));
+            for (int64_t j = 0; j < V; ++j)
+              p[v + j] = convert<T>(std::fma(static_cast<A>(j), xstep, base));
+          }
+        }
+        for (; i < e; ++i) p[i] = convert<T>(std::fma(xstep, static_cast<A>(i), xs));
       }
     });
   });
