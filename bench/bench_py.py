@@ -1,5 +1,5 @@
 """Python side of bench/: per-op overhead of `a + b` on 1-element tensors, and a few ops; RSS
-held after freeing 1 GiB. Usage: bench_py.py torsh|torch  (prints "workload median_ns" lines,
+held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth]  (prints "workload median_ns" lines,
 and "py_rss_<phase>_MiB value" lines)."""
 import os
 import statistics
@@ -44,6 +44,8 @@ def main():
     lib = __import__(sys.argv[1])
     threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
     lib.set_num_threads(threads)
+    if sys.argv[2:] == ["breadth"]:  # only the operator-breadth workloads
+        return breadth(lib)
     rss_after_free(lib)  # first: a clean process to measure
     a, b = lib.ones(1), lib.ones(1)
     run("py_overhead_add_1elem", lambda: a + b, 20000)
@@ -115,6 +117,33 @@ def main():
     run("py_einsum_bij_bjk_64x128x128", lambda: lib.einsum("bij,bjk->bik", ea, eb), 10, 9)
     q, k = lib.rand(8, 8, 256, 64), lib.rand(8, 8, 256, 64)
     run("py_einsum_bhqd_bhkd_8x8x256x64", lambda: lib.einsum("bhqd,bhkd->bhqk", q, k), 10, 9)
+    breadth(lib)
+
+
+def breadth(lib):
+    """The operator-breadth workloads (gather/index_select, cumsum, cat, mask getitem, var,
+    transcendentals, 16-bit arithmetic)."""
+    t = lib.rand(4096, 1024)
+    gi = (lib.rand(4096, 1024) * 1024).long()
+    ri = (lib.rand(4096) * 4096).long()
+    run("py_gather_dim1_4096x1024", lambda: t.gather(1, gi), 5, 9)
+    run("py_index_select_dim0_4096x1024", lambda: t.index_select(0, ri), 5, 9)
+    c = lib.rand(1 << 22)
+    run("py_cumsum_2^22", lambda: c.cumsum(0), 5, 9)
+    parts = [lib.rand(512, 1024) for _ in range(8)]
+    run("py_cat_8x512x1024", lambda: lib.cat(parts), 5, 9)
+    mask = c < 0.5
+    run("py_mask_getitem_2^22", lambda: c[mask], 5, 9)
+    v = lib.rand(4096, 4096)
+    run("py_var_dim1_4096x4096", lambda: v.var(1), 3, 9)
+    del v, t, gi
+    x = lib.rand(1 << 24)
+    for name in ("sin", "erf", "log1p"):
+        run(f"py_{name}_2^24", lambda f=getattr(lib, name): f(x), 3, 9)
+    for dt in ("float16", "bfloat16"):
+        h, g = x.to(getattr(lib, dt)), lib.rand(1 << 24).to(getattr(lib, dt))
+        run(f"py_add_{dt}_2^24", lambda: h + g, 3, 9)
+        run(f"py_exp_{dt}_2^24", lambda: h.exp(), 3, 9)
 
 
 if __name__ == "__main__":

@@ -232,12 +232,23 @@ void addr_out(Tensor& out, const Tensor& self, const Tensor& vec1, const Tensor&
   }
   const std::vector<int64_t> shape{vec1.sizes()[0], vec2.sizes()[0]};
   const Tensor se = out.is_same(self) ? self : expand_self(self, shape);
+  // torch's pointwise kernel: beta * self + (alpha * vec1) * vec2, each product rounded to t
+  // (beta and alpha held in t: float16 rounds them, and alpha * vec1 may overflow to inf
+  // before a zero vec2 makes it NaN).
+  auto in_t = [t](const Scalar& s) {
+    if (t == kHalf) return Scalar(static_cast<double>(static_cast<float>(s.to<Half>())));
+    if (t == kBFloat16) return Scalar(static_cast<double>(static_cast<float>(s.to<BFloat16>())));
+    if (t == kFloat) return Scalar(static_cast<double>(s.to<float>()));
+    return s;
+  };
+  const Scalar a = coerce(in_t(alpha), t);
   Tensor r = epilogue(
       se,
       [&] {
-        return torsh::mul(vec1.to(t).reshape({shape[0], 1}), vec2.to(t));
+        Tensor v1 = vec1.to(t).reshape({shape[0], 1});
+        return torsh::mul(is_one(a) ? v1 : torsh::mul(v1, a), vec2.to(t));
       },
-      beta, alpha, t, /*alpha_skips=*/false);
+      in_t(beta), Scalar(1), t, /*alpha_skips=*/false);
   write_out(out, r, self, "addr", OutRule::kCast);
 }
 
