@@ -59,6 +59,13 @@ Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options) {
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, TensorOptions options) {
   bool any_float = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
   ScalarType dt = options.has_dtype() ? options.dtype() : (any_float ? get_default_dtype() : kLong);
+  const int64_t n = arange_length(start, end, step, dt);
+  Tensor t = make({n}, dt, options);
+  if (n > 0) detail::arange_stub(t.device().type, "arange")(t, start, step);
+  return t;
+}
+
+int64_t arange_length(const Scalar& start, const Scalar& end, const Scalar& step, ScalarType dt) {
   TORSH_CHECK(dt != kBool, "\"arange_cpu\" not implemented for 'Bool'");  // as torch
   // As PyTorch: integer results take start, end and step truncated to int64 for the checks and
   // the values; the length is computed in int64 for int64 results and from the doubles otherwise.
@@ -99,10 +106,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
   }
   TORSH_CHECK(size_d >= 0 && size_d <= static_cast<double>(std::numeric_limits<int64_t>::max()),
               "arange(): invalid size, possible overflow?");
-  const auto n = static_cast<int64_t>(size_d);
-  Tensor t = make({n}, dt, options);
-  if (n > 0) detail::arange_stub(t.device().type, "arange")(t, start, step);
-  return t;
+  return static_cast<int64_t>(size_d);
 }
 
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOptions options) {

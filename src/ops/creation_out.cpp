@@ -8,6 +8,7 @@
 #include "core/dispatch.h"
 #include "ops/memory_layout.h"
 #include "ops/scalar_check.h"
+#include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -98,18 +99,28 @@ void full_out(Tensor& out, IntArrayRef size, const Scalar& fill_value, TensorOpt
 }
 
 void arange_out(Tensor& out, const Scalar& end, TensorOptions options) {
-  write_flat_out(out, native::arange(0, end, 1, out_options(out, options)));
-  mark_grad(out, options);
+  native::arange_out(out, 0, end, 1, options);
 }
 
 void arange_out(Tensor& out, const Scalar& start, const Scalar& end, TensorOptions options) {
-  write_flat_out(out, native::arange(start, end, 1, out_options(out, options)));
-  mark_grad(out, options);
+  native::arange_out(out, start, end, 1, options);
 }
 
+// A contiguous out (after the resize, when its element count differs) is filled in place, as
+// torch: no second buffer of the result's size.
 void arange_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar& step,
                 TensorOptions options) {
-  write_flat_out(out, native::arange(start, end, step, out_options(out, options)));
+  if (!out.defined()) {
+    out = native::arange(start, end, step, options);
+  } else {
+    check_device_available(options.device());
+    const int64_t n = arange_length(start, end, step, out.dtype());
+    if (out.numel() != n) out.resize_({n});
+    if (!out.is_contiguous())
+      out.copy_(native::arange(start, end, step, out_options(out, options)).reshape(out.sizes()));
+    else if (n > 0)
+      detail::arange_stub(out.device().type, "arange")(out, start, step);
+  }
   mark_grad(out, options);
 }
 

@@ -16,11 +16,21 @@ void arange_kernel(const Tensor& out, const Scalar& start, const Scalar& step) {
     T* p = out.data_ptr<T>();
     // Each element is a function of its index alone, so the fill splits across threads.
     parallel_for(0, n, 32768, [&](int64_t b, int64_t e) {
-      if constexpr (std::is_integral_v<T>) {
+      if constexpr (std::is_same_v<T, bool>) {
         const auto is = static_cast<uint64_t>(start.to_long());
         const auto istep = static_cast<uint64_t>(step.to_long());
-        for (int64_t i = b; i < e; ++i)
-          p[i] = static_cast<T>(static_cast<int64_t>(is + istep * static_cast<uint64_t>(i)));
+        for (int64_t i = b; i < e; ++i) p[i] = (is + istep * static_cast<uint64_t>(i)) != 0;
+      } else if constexpr (std::is_integral_v<T>) {
+        // int64 wrapping arithmetic, as torch's; only the low bits of T are kept, so T's width
+        // suffices (and an induction variable vectorises).
+        using U = std::make_unsigned_t<T>;
+        const auto istep = static_cast<U>(step.to_long());
+        U v = static_cast<U>(static_cast<uint64_t>(start.to_long()) +
+                             static_cast<uint64_t>(step.to_long()) * static_cast<uint64_t>(b));
+        for (int64_t i = b; i < e; ++i) {
+          p[i] = static_cast<T>(v);
+          v = static_cast<U>(v + istep);
+        }
       } else {
         // PyTorch's AVX2 kernel: in its CPU accumulate type (double for float, float for
         // float16/bfloat16), fused multiply-adds; per thread chunk, pairs of 32-byte vectors,
