@@ -1,4 +1,6 @@
 // Backward formulas of the shape ops (src/ops/shape.cpp), written with torsh ops.
+#include <algorithm>
+
 #include "autograd/formulas.h"
 #include "torsh/generated/functions.h"
 
@@ -17,6 +19,11 @@ namespace torsh::autograd::formulas {
 
 Tensor repeat_backward(const Tensor& grad, const std::vector<int64_t>& repeats,
                        const std::vector<int64_t>& self_sizes) {
+  // a zero repeat leaves self unused (even beside a negative one, which torch's forward accepts
+  // for an empty result): the gradient is zeros, as torch's
+  if (std::find(repeats.begin(), repeats.end(), 0) != repeats.end()) {
+    return torsh::zeros(self_sizes, grad.options());
+  }
   const size_t n = repeats.size(), lead = n - self_sizes.size();
   std::vector<int64_t> split, dims;
   for (size_t i = 0; i < n; ++i) {

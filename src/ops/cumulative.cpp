@@ -140,6 +140,8 @@ void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
     out = r;
     return;
   }
+  // torch's last step is sub_out/ne_out, whose iterator refuses an expanded out before resizing
+  if (n > 0) detail::assert_no_internal_overlap(out);
   TORSH_CHECK(can_cast(r.dtype(), out.dtype()), "diff(): result type ", scalar_type_name(r.dtype()),
               " can't be cast to the desired output type ", scalar_type_name(out.dtype()));
   out.resize_(r.sizes());

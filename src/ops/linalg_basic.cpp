@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/linalg_basic.h"
+#include "ops/scalar_check.h"
 #include "ops/shape.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -58,8 +59,10 @@ using detail_linalg::check_same_dtype;
 using detail_linalg::OutRule;
 using detail_linalg::write_out;
 
-// beta and alpha as the kernel of dtype t reads them: integers truncate (Scalar::to<int64_t>).
+// beta and alpha as the kernel of dtype t reads them: integers truncate (Scalar::to<int64_t>);
+// a value outside t's range raises torch's checked-conversion error (uint8 refuses -0.5).
 Scalar coerce(const Scalar& s, ScalarType t) {
+  detail::check_scalar_fits(s, t);
   if (t == kBool) return Scalar(s.to_bool());
   if (is_integral(t)) return Scalar(s.to_long());
   return Scalar(s.to_double());
@@ -163,6 +166,13 @@ void check_bmm_args(const Tensor& b1, const Tensor& b2, const char* op) {
   check_same_dtype(b1, b2, op);
 }
 
+// torch's in-place rule for the structured ops: self already has the result's shape.
+void check_inplace_size(const Tensor& out, const Tensor& self, const std::vector<int64_t>& shape) {
+  TORSH_CHECK(!out.is_same(self) || self.sizes().equals(shape),
+              "Bad in-place call: input tensor size ", detail::shape_str(self.sizes()),
+              " and output tensor size ", detail::shape_str(shape), " should match");
+}
+
 // self broadcast to the result's shape (torch's expand_size: the in-place form needs no expand).
 Tensor expand_self(const Tensor& self, const std::vector<int64_t>& shape) {
   return self.expand(shape);
@@ -198,6 +208,7 @@ void addmm_out(Tensor& out, const Tensor& self, const Tensor& mat1, const Tensor
                const Scalar& beta, const Scalar& alpha) {
   check_mm_args(self, mat1, mat2, "addmm");
   const std::vector<int64_t> shape{mat1.sizes()[0], mat2.sizes()[1]};
+  check_inplace_size(out, self, shape);
   const Tensor se = out.is_same(self) ? self : expand_self(self, shape);
   Tensor r = epilogue(
       se, [&] { return torsh::mm(mat1, mat2); }, beta, alpha, mat1.dtype());
@@ -208,10 +219,11 @@ void addmv_out(Tensor& out, const Tensor& self, const Tensor& mat, const Tensor&
                const Scalar& beta, const Scalar& alpha) {
   check_mv(mat, vec, "addmv");
   const std::vector<int64_t> shape{mat.sizes()[0]};
-  TORSH_CHECK(out.is_same(self) || (self.dim() <= 1 && (self.dim() == 0 || self.sizes()[0] == 1 ||
-                                                        self.sizes()[0] == shape[0])),
-              "addmv(): size mismatch, got ", self.dim() == 0 ? 1 : self.sizes()[0], ", ",
-              mat.sizes()[0], "x", mat.sizes()[1], ",", vec.sizes()[0]);
+  TORSH_CHECK(
+      self.dim() <= 1 && (self.dim() == 0 || self.sizes()[0] == 1 || self.sizes()[0] == shape[0]),
+      "addmv(): size mismatch, got ", self.dim() == 0 ? 1 : self.sizes()[0], ", ", mat.sizes()[0],
+      "x", mat.sizes()[1], ",", vec.sizes()[0]);
+  check_inplace_size(out, self, shape);
   const Tensor se = out.is_same(self) ? self : expand_self(self, shape);
   Tensor r = epilogue(
       se, [&] { return mv_product(mat, vec); }, beta, alpha, mat.dtype());
@@ -231,10 +243,15 @@ void addr_out(Tensor& out, const Tensor& self, const Tensor& vec1, const Tensor&
                 " must not be a floating point number.");
   }
   const std::vector<int64_t> shape{vec1.sizes()[0], vec2.sizes()[0]};
+  TORSH_CHECK(!out.is_same(self) || self.sizes().equals(shape),
+              "addr(): size mismatch, input: ", detail::shape_str(self.sizes()),
+              ", v1: ", detail::shape_str(vec1.sizes()), ", v2: ", detail::shape_str(vec2.sizes()));
   const Tensor se = out.is_same(self) ? self : expand_self(self, shape);
   // torch's pointwise kernel: beta * self + (alpha * vec1) * vec2, each product rounded to t
   // (beta and alpha held in t: float16 rounds them, and alpha * vec1 may overflow to inf
   // before a zero vec2 makes it NaN).
+  detail::check_scalar_fits(beta, t);
+  detail::check_scalar_fits(alpha, t);
   auto in_t = [t](const Scalar& s) {
     if (t == kHalf) return Scalar(static_cast<double>(static_cast<float>(s.to<Half>())));
     if (t == kBFloat16) return Scalar(static_cast<double>(static_cast<float>(s.to<BFloat16>())));
@@ -256,7 +273,8 @@ void baddbmm_out(Tensor& out, const Tensor& self, const Tensor& batch1, const Te
                  const Scalar& beta, const Scalar& alpha) {
   const std::vector<int64_t> shape{size_at(batch1, 0, "baddbmm"), size_at(batch1, 1, "baddbmm"),
                                    size_at(batch2, 2, "baddbmm")};
-  const Tensor se = out.is_same(self) ? self : expand_self(self, shape);
+  const Tensor expanded = expand_self(self, shape);  // in place too (a larger self refuses)
+  const Tensor se = out.is_same(self) ? self : expanded;
   check_bmm_args(batch1, batch2, "baddbmm");
   check_not_bool(batch1, "baddbmm");
   // torch 1.13 runs small products (k * n * m < 400) through a plain loop that multiplies the

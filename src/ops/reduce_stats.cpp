@@ -265,8 +265,6 @@ Tensor norm_impl(const Tensor& self, const std::optional<Scalar>& p, OptionalInt
   TORSH_CHECK(is_floating_point(self.dtype()) || (dtype && !vector_norm), op,
               "(): input dtype should be either floating point or complex. Got ",
               scalar_type_name(self.dtype()), " instead.");
-  TORSH_CHECK(!p || !p->is_boolean(), "norm_kernel_tensor_iterator_impl expects norm to be ",
-              "integer or float");
   if (dtype) {
     TORSH_CHECK(is_floating_point(*dtype), op,
                 "(): the desired output dtype should be either floating point or complex. Got ",
@@ -278,7 +276,9 @@ Tensor norm_impl(const Tensor& self, const std::optional<Scalar>& p, OptionalInt
   const double p_given = p ? p->to_double() : 2.0;
   const double pv =
       in.dtype() == kDouble ? p_given : static_cast<double>(static_cast<float>(p_given));
-  auto mask = detail::reduced_mask(in, dim, op);
+  auto mask = detail::reduced_mask(in, dim, op);  // dims checked before p, as torch
+  TORSH_CHECK(!p || !p->is_boolean(), "norm_kernel_tensor_iterator_impl expects norm to be ",
+              "integer or float");
   if (in.numel() == 0 && vector_norm && (pv < 0 || pv == INFINITY)) {
     // max/min (and negative powers) of nothing have no identity.
     TORSH_CHECK(dim && !dim->empty(), op, " cannot compute the ", pv,

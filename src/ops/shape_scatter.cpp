@@ -123,9 +123,10 @@ Tensor tri_indices(int64_t row, int64_t col, int64_t offset, TensorOptions optio
               "(): the result's size overflows: ", row, " x ", col);
   const auto n = static_cast<int64_t>(total);
   Tensor out = torsh::empty({2, n}, TensorOptions(kLong));
+  if (n == 0) return out.to(dt);  // col == 0 leaves every row empty: none is visited
   int64_t* rs = out.data_ptr<int64_t>();
   int64_t* cs = rs + n;
-  // only rows with entries are visited (at most n of them)
+  // only rows with entries are visited (at most n of them, as col >= 1 here)
   const i128 i0 = upper ? 0 : std::max<i128>(0, -i128(offset));
   const i128 i1 = upper ? std::min<i128>(row, i128(col) - offset) : i128(row);
   int64_t k = 0;

@@ -331,10 +331,19 @@ def _logit_wide_eps(call, detail):
     return eps is not None and eps > 0.5
 
 
+def _logit_grad_signed_zero(call, detail):
+    # the gradient at x = -0.0 (special fills hold it) without eps: torsh -inf, torch's tail +inf
+    eps = _arg(call, 1, "eps")
+    eps = float(eps) if isinstance(eps, bool) else _num(eps)
+    x = _arg(call, 0, "self")
+    return (detail.startswith("grad") and (eps is None or eps < 0) and isinstance(x, dict)
+            and "T" in x and x["T"]["fill"] == "special")
+
+
 def _inner_int_size1(call, detail):
     # inner of integer tensors whose contracted (last) dim has size 1
     specs = [t for t in _specs(call)[:2]]
-    return len(specs) == 2 and all(t["dtype"].startswith(("int", "uint")) and t["shape"] and
+    return len(specs) == 2 and all(t["dtype"].startswith(("int", "uint", "bool")) and t["shape"] and
                                    t["shape"][-1] == 1 for t in specs)
 
 
@@ -543,7 +552,8 @@ RULES = [
     ("torch-inner-int-size1", {"inner"}, None, _inner_int_size1,
      "torch 1.13's inner of integer tensors with a contracted dim of size 1 raises \"expected "
      "scalar type Long but found Char\" (an int64 result where an operand is empty); torsh "
-     "computes it in the inputs' dtype, as for any other size"),
+     "computes it in the inputs' dtype, as for any other size (and refuses bool, which torch's "
+     "size-1 path multiplies elementwise)"),
     ("torch-cat-one-into-strided-out", {"cat", "concat", "concatenate"}, "VALUE",
      _cat_one_into_strided,
      "torch 1.13's cat of a single tensor into a stepped out= of one row leaves out unwritten; "
@@ -556,6 +566,10 @@ RULES = [
      "with eps above 1/2 (lower bound above the upper) torch 1.13's vector loop clamps every "
      "value to 1 - eps and its scalar tail takes x < eps ? eps : x > 1 - eps ? 1 - eps : x; "
      "torsh clamps everywhere, as the vector loop"),
+    ("torch-logit-grad-signed-zero", {"logit"}, "VALUE", _logit_grad_signed_zero,
+     "without eps torch 1.13's logit gradient is dy * inf at x == 0 in its scalar tail (+inf at "
+     "-0.0) and dy / (x * (1 - x)) in its vector loop (-inf at -0.0), so it depends on the "
+     "tensor's length; torsh divides everywhere, as the vector loop"),
     ("torch-aminmax-0dim-keepdim", {"aminmax"}, "DTYPE-SHAPE", _aminmax_0dim_keepdim,
      "torch 1.13's aminmax of a 0-dim tensor with keepdim=True resizes its results to shape [1] "
      "(with its 'output was resized' warning); torsh keeps the 0-dim shape, as amax and max do"),

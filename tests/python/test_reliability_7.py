@@ -1,6 +1,6 @@
-"""Reliability regressions from the fresh fuzz run of seed 4093179: the order in which addr and
-addcdiv's backward round their products in float16/bfloat16, compared with torch through
-test_reliability.py's helper."""
+"""Reliability regressions from the fresh fuzz runs of seeds 4093179 and 6180339: the order in
+which addr and addcdiv's backward round their products in float16/bfloat16, and tril/triu_indices
+without columns, compared with torch through test_reliability.py's helper."""
 import pytest
 import torch
 
@@ -43,3 +43,111 @@ def test_addr_16bit_alpha_is_rounded():
         v = L.tensor([1.5, 2.25, -3.0], dtype=L.float16)
         return L.addr(L.zeros(3, 3, dtype=L.float16), v, v, beta=0.3, alpha=1.0009)
     same(f)
+
+
+@pytest.mark.parametrize("args", [(2**63 - 1, 0, -1), (2**40, 0, 5), (3, 0, -5)])
+@pytest.mark.parametrize("name", ["tril_indices", "triu_indices"])
+def test_tri_indices_of_no_columns_do_not_visit_rows(name, args):
+    """With col == 0 every row is empty: the result is [2, 0] at once (seed 6180339 call 12023
+    hung walking 2**63 empty rows)."""
+    same(lambda L: getattr(L, name)(*args))
+
+
+def test_tri_indices_empty_upper_with_negative_offset():
+    same(lambda L: L.triu_indices(2**40, 0, -2**39))
+
+
+# ---- seed 6180339's exception mismatches ---------------------------------------------------
+
+OVERLAP = "more than one element of the written-to tensor refers to a single memory location"
+
+
+@pytest.mark.parametrize("name", ["tril_", "triu_"])
+def test_tri_inplace_on_expanded_self_refuses(name):
+    """torch refuses a batched expanded self; a 2-D one torsh refuses too (torch races on it,
+    docs/fuzzing.md), so the 4-D case is compared with torch."""
+    def f(L):
+        t = L.tensor([[[[6], [4], [9], [-7]]], [[[-2], [-4], [-7], [-10]]]], dtype=L.int32)
+        return getattr(t.expand(2, 3, 4, 3), name)()
+    same(f, OVERLAP)
+    with pytest.raises(RuntimeError, match="written-to tensor"):
+        getattr(torsh.tensor([[6], [4]]).expand(2, 3), name)()
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_diff_refuses_expanded_out_before_resizing(n):
+    """torch's last step is sub_out, whose iterator checks the out before resizing it."""
+    same(lambda L: L.diff(L.arange(20.).reshape(5, 4), n, 0, out=L.zeros(1, 1).expand(7, 4)),
+         OVERLAP)
+
+
+def test_diff_zero_steps_resizes_an_expanded_out():
+    same(lambda L: L.diff(L.arange(20.).reshape(5, 4), 0, 0, out=L.zeros(1, 1).expand(7, 4)))
+
+
+@pytest.mark.parametrize("reps", [[0, -2], [0, 3], [2, 0]])
+def test_repeat_backward_with_a_zero_repeat_is_zeros(reps):
+    """A zero repeat leaves self unused: zeros of self's shape (torch accepts [0, -2] on an
+    empty input, forward and backward)."""
+    def f(L):
+        x = L.zeros(5, 0, requires_grad=True)
+        r = x.repeat(reps)
+        r.sum().backward()
+        return r, x.grad
+    same(f)
+    same(lambda L: (lambda x: (x.tile(reps).sum().backward(), x.grad)[1])(
+        L.zeros(5, 0, requires_grad=True)))
+
+
+def test_repeat_backward_negative_repeat_without_zero_raises():
+    def f(L):
+        x = L.zeros(5, 0, requires_grad=True)
+        x.repeat([1, -2]).sum().backward()
+    same(f, "invalid shape dimension -2")
+
+
+def test_addmm_inplace_needs_the_product_shape():
+    same(lambda L: L.ones(5, 1).addmm_(L.ones(1, 1), L.zeros(1, 1)),
+         "Bad in-place call: input tensor size [5, 1] and output tensor size [1, 1] should match")
+
+
+def test_addmv_inplace_size_mismatch():
+    same(lambda L: L.ones(5).addmv_(L.ones(1, 2), L.zeros(2)), "size mismatch, got 5, 1x2,2")
+    same(lambda L: L.ones(1).addmv_(L.ones(5, 2), L.zeros(2)), "Bad in-place call")
+
+
+def test_baddbmm_inplace_expands_self_to_the_result():
+    same(lambda L: L.ones(2, 5, 1).baddbmm_(L.ones(2, 1, 2), L.zeros(2, 2, 1)),
+         "The expanded size of the tensor (1) must match the existing size (5)")
+
+
+def test_addr_inplace_size_mismatch():
+    same(lambda L: L.ones(5, 3).addr_(L.ones(1), L.zeros(3)),
+         "size mismatch, input: [5, 3], v1: [1], v2: [3]")
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int64", "float32", "bfloat16"])
+@pytest.mark.parametrize("kw", [dict(beta=-1e-310), dict(beta=-0.5), dict(beta=255.5),
+                                dict(beta=1e5), dict(alpha=300), dict(alpha=-300),
+                                dict(alpha=1e39), dict(beta=-1)])
+@pytest.mark.parametrize("op", ["addmm", "addmv", "baddbmm", "addbmm"])
+def test_gemm_family_checks_beta_and_alpha_fit_the_dtype(op, kw, dtype):
+    """torch converts beta and alpha to the kernel's type with its overflow check: uint8 refuses
+    a negative float (-0.5, even -1e-310) and 255.5; int8 refuses 300; float refuses 1e39."""
+    shapes = {"addmm": ((2, 2), (2, 2), (2, 2)), "addmv": ((2,), (2, 2), (2,)),
+              "baddbmm": ((1, 2, 2), (1, 2, 2), (1, 2, 2)), "addbmm": ((2, 2), (1, 2, 2), (1, 2, 2))}
+
+    def f(L):
+        d = getattr(L, dtype)
+        return getattr(L, op)(*(L.full(s, 3, dtype=d) for s in shapes[op]), **kw)
+    same(f)
+
+
+def test_addr_checks_alpha_fits_the_dtype():
+    same(lambda L: L.addr(L.ones(2, 2, dtype=L.int8), L.ones(2, dtype=L.int8),
+                          L.ones(2, dtype=L.int8), alpha=300), "without overflow")
+    same(lambda L: L.addr(L.ones(2, 2), L.ones(2), L.ones(2), alpha=1e39), "without overflow")
+
+
+def test_norm_checks_dims_before_a_bool_p():
+    same(lambda L: L.norm(L.tensor(2.4), False, [1], False))
