@@ -95,6 +95,7 @@ Tensor masked_select_backward(const Tensor& grad, const Tensor& self, const Tens
 Tensor masked_scatter_source_backward(const Tensor& grad, const Tensor& mask, const Tensor& source);
 Tensor take_backward(const Tensor& grad, const Tensor& self, const Tensor& index);
 Tensor xlogy_self_backward(const Tensor& grad, const Tensor& self, const Tensor& other);
+Tensor xlogy_self_backward(const Tensor& grad, const Tensor& self, const Scalar& other);
 Tensor logit_backward(const Tensor& grad, const Tensor& self, std::optional<double> eps);
 /// grad * result / self, 0 where self is 0.
 Tensor copysign_backward(const Tensor& grad, const Tensor& self, const Tensor& result);

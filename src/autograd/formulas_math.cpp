@@ -33,6 +33,13 @@ Tensor xlogy_self_backward(const Tensor& grad, const Tensor& self, const Tensor&
   return torsh::where((self == 0).logical_and(other <= 0), torsh::zeros_like(g), g);
 }
 
+// A number for other: torch masks where self is 0 unless other > 0, so a NaN other masks too.
+Tensor xlogy_self_backward(const Tensor& grad, const Tensor& self, const Scalar& other) {
+  const Tensor g = torsh::xlogy(grad, other);
+  if (other.to_double() > 0) return g;
+  return torsh::where(self == 0, torsh::zeros_like(g), g);
+}
+
 Tensor copysign_backward(const Tensor& grad, const Tensor& self, const Tensor& result) {
   // torch's order: the ratio first (grad * result could overflow), zeroed where self is 0.
   Tensor ratio = result / self;

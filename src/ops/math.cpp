@@ -44,6 +44,7 @@ void round_decimals_out(Tensor& out, const Tensor& self, int64_t decimals) {
   check_floating("round", self);
   detail::KernelArgs args;
   args.f0 = static_cast<double>(decimals);
+  args.i0 = self.dtype() == kBFloat16 ? 1 : 0;
   detail::unary_op("round", out, self, false, detail::KernelId::Unary_RoundDecimals, args);
 }
 

@@ -102,6 +102,18 @@ def _ill_conditioned_sum(call, detail):
     return float(np.abs(s).sum()) * eps * s.size > 1e-4 * abs(math.fsum(s))
 
 
+def _sum_or_mean_output(call, detail):
+    # var_mean/std_mean: only their mean (result[1]) is a sum
+    if call["op"] in ("var_mean", "std_mean") and not detail.startswith("result[1]"):
+        return False
+    return _ill_conditioned_sum(call, detail)
+
+
+def _var_correction_overflow(call, detail):
+    c = call["kwargs"].get("correction")
+    return isinstance(c, int) and not isinstance(c, bool) and abs(c) >= 2 ** 62
+
+
 def _int_requires_grad(call, detail):
     x = call["args"][0]
     return (detail.startswith("result: requires_grad True vs False") and isinstance(x, dict) and
@@ -408,7 +420,8 @@ RULES = [
      "a product whose partial products overflow next to zeros, inf or NaN depends on the order "
      "of multiplication (inf * 0 is NaN in one order, 0 in another), which differs between "
      "torch's and torsh's reduction kernels"),
-    ("float-sum-order", {"sum", "mean", "nansum", "nanmean"}, "VALUE", _ill_conditioned_sum,
+    ("float-sum-order", {"sum", "mean", "nansum", "nanmean", "var_mean", "std_mean"}, "VALUE",
+     _sum_or_mean_output,
      "a floating sum whose terms cancel (1e308 and -1e308, or int64 extremes, next to small "
      "values) depends on the summation order, which differs between torch's and torsh's "
      "reduction kernels: the rounding error bound exceeds the comparison's tolerance"),
@@ -443,9 +456,15 @@ RULES = [
     ("torch-expand-negative-size", {"expand"}, "EXCEPTION", _negative_expand,
      "torch 1.13's expand lets some negative sizes other than -1 through (a 0-dim or empty "
      "tensor expanded to [0, -3] has a dim of size -3); torsh refuses every such size"),
-    ("bf16-nan-bits", {"view"}, "VALUE", _bf16_nan_bits,
+    ("bf16-nan-bits", {"view", "signbit"}, "VALUE", _bf16_nan_bits,
      "torch 1.13's vectorised float-to-bfloat16 conversion writes NaN as 0xffff, its scalar one "
-     "as 0x7fc0 (torsh's everywhere); both are NaN, told apart only through view(dtype)"),
+     "as 0x7fc0 (torsh's everywhere); both are NaN, told apart only through view(dtype) and "
+     "signbit"),
+    ("torch-var-correction-overflow", {"var", "std", "var_mean", "std_mean"}, "VALUE",
+     _var_correction_overflow,
+     "with a correction near -2**63 torch 1.13's whole-tensor var/std computes N - correction in "
+     "int64, which wraps (a zero divisor: inf); its per-dim path and torsh compute it in floating "
+     "point (a tiny finite result)"),
     ("torch-pow-exponent-path", {"pow", "__pow__"}, "VALUE", _pow_exponent,
      "torch 1.13's float32 pow(tensor, number) uses the exponent rounded to float32 in its "
      "vectorised loop and unrounded (double) in its scalar tail, so one tensor mixes both "

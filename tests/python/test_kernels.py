@@ -73,3 +73,22 @@ def test_same_bits_on_every_layout(entry, dtype):
     row = x[3:4]
     exp = row.expand(37, 19)
     assert bits(args(exp, y)) == bits(args(exp.contiguous(), y)), f"{name}(expanded)"
+
+
+def test_erf_float32_within_1_5_ulp():
+    """The float32 erf kernel (tools/approx/fit_erf.py) against torch's float64 erf: at most 1.5
+    ulp over [-5, 5] and tiny values, around the pieces' split at 1 and the clamp at 4; exact
+    at 0, -0, +-inf and NaN."""
+    import torch
+    rng = np.random.default_rng(3)
+    x = np.concatenate([np.linspace(-5, 5, 400001), np.linspace(0.999, 1.001, 20001),
+                        np.linspace(3.9, 4.1, 20001), 10 ** rng.uniform(-40, 0, 100000),
+                        -(10 ** rng.uniform(-40, 0, 1000))]).astype(np.float32)
+    got = torsh.erf(torsh.from_numpy(x)).numpy().astype(np.float64)
+    ref = torch.erf(torch.from_numpy(x).double()).numpy()
+    ulp = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
+    assert (np.abs(got - ref) / ulp).max() <= 1.5
+    special = torsh.tensor([0.0, -0.0, float("inf"), -float("inf"), float("nan")])
+    out = torsh.erf(special).tolist()
+    assert out[:4] == [0.0, 0.0, 1.0, -1.0] and np.isnan(out[4])
+    assert np.signbit(torsh.erf(special)[1].item())

@@ -151,3 +151,27 @@ def test_addr_checks_alpha_fits_the_dtype():
 
 def test_norm_checks_dims_before_a_bool_p():
     same(lambda L: L.norm(L.tensor(2.4), False, [1], False))
+
+
+@pytest.mark.parametrize("decimals", [1, 2, 3, 4, -1, -2, 0])
+def test_round_decimals_bfloat16_rounds_the_product(decimals):
+    """torch's kernel runs in bfloat16: 10**d and x * 10**d are rounded to it before nearbyint
+    (0.3496 * 10 is 3.5 there, which rounds to 4: seed 3141592 call 85868)."""
+    same(lambda L: L.linspace(-300, 300, 20001).to(L.bfloat16).round(decimals=decimals))
+
+
+@pytest.mark.parametrize("other", [float("nan"), -1.0, 0.0, 2.0])
+def test_xlogy_number_other_gradient_masks_unless_positive(other):
+    """With a number for other torch zeroes the gradient where self is 0 unless other > 0, so a
+    NaN other gives 0 there (seed 3141592 call 30121); a tensor other keeps NaN."""
+    def f(L):
+        x = L.tensor([10.0, -3.0, 0.0, 1.0, -0.0, 5.0], requires_grad=True)
+        L.xlogy(x, other).sum().backward()
+        return x.grad
+    same(f)
+
+    def g(L):
+        x = L.tensor([10.0, -3.0, 0.0, 1.0, -0.0, 5.0], requires_grad=True)
+        L.xlogy(x, L.tensor(other)).sum().backward()
+        return x.grad
+    same(g)

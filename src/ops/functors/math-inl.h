@@ -22,14 +22,23 @@ TORSH_ROUNDING(Round, Round)  // to nearest, ties to even, as torch's nearbyint
 #undef TORSH_ROUNDING
 
 /// round(x, decimals): x * 10^d rounded, / 10^d (d > 0); x / 10^-d rounded, * 10^-d (d < 0).
+/// A bfloat16 input (i0 = 1) holds 10^d and the first product in bfloat16, as torch's kernel in
+/// that type (0.3496 * 10 is 3.5 there, which rounds to 4); float16 (no torch kernel) computes
+/// in float, as torch's float32.
 struct RoundDecimals {
   double decimals;
-  explicit RoundDecimals(const KernelArgs& a) : decimals(a.f0) {}
+  int64_t narrow;
+  explicit RoundDecimals(const KernelArgs& a) : decimals(a.f0), narrow(a.i0) {}
+  template <std::floating_point T>
+  T narrowed(T v) const {
+    if (narrow != 1) return v;
+    return static_cast<T>(static_cast<float>(BFloat16(static_cast<float>(v))));
+  }
   template <std::floating_point T>
   T operator()(T x) const {
     const bool neg = decimals < 0;
-    const T ten = static_cast<T>(std::pow(10.0, neg ? -decimals : decimals));
-    return neg ? std::nearbyint(x / ten) * ten : std::nearbyint(x * ten) / ten;
+    const T ten = narrowed(static_cast<T>(std::pow(10.0, neg ? -decimals : decimals)));
+    return neg ? std::nearbyint(narrowed(x / ten)) * ten : std::nearbyint(narrowed(x * ten)) / ten;
   }
 };
 
@@ -113,9 +122,37 @@ TORSH_LIBM(Atan, atan)
 TORSH_LIBM(Asinh, asinh)
 TORSH_LIBM(Acosh, acosh)
 TORSH_LIBM(Atanh, atanh)
-TORSH_LIBM(Erf, erf)
 TORSH_LIBM(Erfc, erfc)
 #undef TORSH_LIBM
+
+/// float: erf(x) = x + x Q(x^2) below |x| = 1 and 1 - exp(-x^2) R(1/x) from 1 to 4 (the value
+/// at 4 beyond, which rounds to 1), sign restored; minimax fits derived by
+/// tools/approx/fit_erf.py (<= 1.3 ulp against double erf). double: libm.
+struct Erf {
+  template <class D, class V>
+  requires(sizeof(hn::TFromD<D>) == 4) HWY_INLINE V operator()(D d, V v) const {
+    using T = hn::TFromD<D>;
+    const V one = hn::Set(d, T(1));
+    const V ax = hn::Abs(v);
+    const V u = hn::Mul(ax, ax);
+    V q = hn::Set(d, T(7.889285e-05f));
+    for (const float c :
+         {-0.0008020895f, 0.005189542f, -0.026854448f, 0.112836f, -0.37612626f, 0.12837917f})
+      q = hn::MulAdd(q, u, hn::Set(d, T(c)));
+    const V small = hn::MulAdd(ax, q, ax);
+    const V xb = hn::Min(ax, hn::Set(d, T(4)));
+    const V t = hn::Div(one, xb);
+    V r = hn::Set(d, T(-0.011374785f));
+    for (const float c : {0.037999775f, 0.0040271003f, -0.21906963f, 0.48093972f, -0.46466723f,
+                          0.040159725f, 0.5593158f, 0.00025309462f})
+      r = hn::MulAdd(r, t, hn::Set(d, T(c)));
+    const V large = hn::NegMulAdd(hn::Exp(d, hn::Neg(hn::Mul(xb, xb))), r, one);
+    const V res = hn::CopySignToAbs(hn::IfThenElse(hn::Lt(ax, one), small, large), v);
+    return hn::IfThenElse(hn::IsNaN(v), v, res);
+  }
+  template <std::floating_point T>
+  requires std::same_as<T, double> T operator()(T x) const { return std::erf(x); }
+};
 
 /// sinh and cosh, infinite beyond log(max) as torch's vector kernels (SLEEF) give them.
 /// (torch's bfloat16 kernel is scalar and exact: the caller sets KernelArgs::f1 for it.)
