@@ -171,6 +171,27 @@ void randperm_out(Tensor& out, int64_t n, std::optional<Generator> generator,
   mark_grad(out, options);
 }
 
+namespace {
+// range's n values value(i), converted to the result's dtype as they are written: into out when
+// it is contiguous (after a resize when its element count differs), else through one buffer.
+template <typename F>
+void fill_range(Tensor& out, ScalarType dt, int64_t n, F value) {
+  Tensor dst;
+  if (out.defined()) {
+    if (out.numel() != n) out.resize_({n});
+    dst = out.is_contiguous() ? out : detail::empty_strided_impl({n}, dt);
+  } else {
+    out = dst = detail::empty_strided_impl({n}, dt);
+  }
+  detail::dispatch_all(dt, "range", [&](auto tag) {
+    using T = decltype(tag);
+    T* p = dst.data_ptr<T>();
+    for (int64_t i = 0; i < n; ++i) p[i] = detail::convert<T>(value(i));
+  });
+  if (!dst.is_same(out)) out.copy_(dst.reshape(out.sizes()));
+}
+}  // namespace
+
 // torch.range: end inclusive; the bounds and step in the dtype's accumulate type (int64 for
 // integers, double otherwise), size floor((end - start) / step) + 1.
 void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar& step,
@@ -178,7 +199,6 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
   check_device_available(options.device());
   const ScalarType dt = out.defined() ? out.dtype() : options.dtype();
   if (dt == kBool || dt == kHalf) not_implemented("range_cpu", dt);
-  Tensor r;
   if (is_integral(dt)) {
     for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kLong);
     const int64_t xs = start.to_long(), xe = end.to_long(), xstep = step.to_long();
@@ -190,12 +210,10 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
     const int64_t n = wrap(
         static_cast<uint64_t>(wrap(static_cast<uint64_t>(xe) - static_cast<uint64_t>(xs)) / xstep) +
         1);
-    r = detail::empty_strided_impl({n}, kLong);
-    auto* p = r.data_ptr<int64_t>();
-    for (int64_t i = 0; i < n; ++i)
-      p[i] =
-          wrap(static_cast<uint64_t>(xs) + static_cast<uint64_t>(i) * static_cast<uint64_t>(xstep));
-    r = r.to(dt);
+    fill_range(out, dt, n, [&](int64_t i) {
+      return wrap(static_cast<uint64_t>(xs) +
+                  static_cast<uint64_t>(i) * static_cast<uint64_t>(xstep));
+    });
   } else if (dt == kBFloat16) {  // torch's accumulate type for bfloat16 is float: all in float
     for (const Scalar* s : {&start, &end, &step}) detail::check_scalar_fits(*s, kFloat);
     const auto xs = static_cast<float>(start.to_double()), xe = static_cast<float>(end.to_double()),
@@ -205,10 +223,7 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
     TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
                 "upper bound and lower bound inconsistent with step sign");
     const int64_t n = x86_trunc<int64_t>(static_cast<double>((xe - xs) / xstep + 1));
-    r = detail::empty_strided_impl({n}, kFloat);
-    auto* p = r.data_ptr<float>();
-    for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<float>(i) * xstep;
-    r = r.to(dt);
+    fill_range(out, dt, n, [&](int64_t i) { return xs + static_cast<float>(i) * xstep; });
   } else {
     const double xs = start.to_double(), xe = end.to_double(), xstep = step.to_double();
     TORSH_CHECK(xstep > 0 || xstep < 0, "step must be nonzero");
@@ -216,12 +231,8 @@ void range_out(Tensor& out, const Scalar& start, const Scalar& end, const Scalar
     TORSH_CHECK((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs),
                 "upper bound and lower bound inconsistent with step sign");
     const int64_t n = x86_trunc<int64_t>((xe - xs) / xstep + 1);
-    r = detail::empty_strided_impl({n}, kDouble);
-    auto* p = r.data_ptr<double>();
-    for (int64_t i = 0; i < n; ++i) p[i] = xs + static_cast<double>(i) * xstep;
-    r = r.to(dt);
+    fill_range(out, dt, n, [&](int64_t i) { return xs + static_cast<double>(i) * xstep; });
   }
-  write_flat_out(out, r);
   if (options.requires_grad()) out.requires_grad_(true);
 }
 

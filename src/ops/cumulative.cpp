@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "iter/tensor_iter.h"
+#include "ops/scalar_check.h"
 #include "ops/stubs_cumulative.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -47,6 +48,10 @@ void scan_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<Scalar
     TORSH_CHECK(is_floating_point(rt), "\"logcumsumexp_out_cpu\" not implemented for '",
                 scalar_type_name(rt), "'");
   }
+  // torch fills the result of a 0-dim input with its value (a checked conversion: -1.5 does not
+  // go into uint8)
+  if (self.dim() == 0 && op != detail::ScanOp::kLogSumExp)
+    detail::check_scalar_fits(self.item(), rt);
   Tensor in = self.dtype() == rt ? self : self.to(rt);
   if (!out.defined()) {
     out = torsh::empty(self.sizes(), TensorOptions().dtype(rt));
@@ -96,7 +101,9 @@ void diff_out(Tensor& out, const Tensor& self, int64_t n, int64_t dim,
               const std::optional<Tensor>& prepend, const std::optional<Tensor>& append) {
   // Written with differentiable ops (torch's composite): narrowed differences, n times.
   TORSH_CHECK(self.dim() >= 1, "diff expects input to be at least one-dimensional");
-  const int64_t d = detail::wrap_dim(dim, self.dim(), "diff");
+  // torch reads dim only to difference or to check prepend/append: n = 0 alone copies self
+  const bool reads_dim = n != 0 || prepend || append;
+  const int64_t d = reads_dim ? detail::wrap_dim(dim, self.dim(), "diff") : 0;
   for (const auto* t : {&prepend, &append}) {
     if (!t->has_value()) continue;
     TORSH_CHECK((*t)->dim() == self.dim(),

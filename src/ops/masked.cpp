@@ -88,6 +88,11 @@ void masked_fill_tensor_out(Tensor& out, const Tensor& self, const Tensor& mask,
 void masked_select_out(Tensor& out, const Tensor& self, const Tensor& mask) {
   TORSH_CHECK(mask.dtype() == kBool || mask.dtype() == kByte,
               "masked_select: expected BoolTensor or ByteTensor for mask");
+  if (out.defined()) {  // torch checks the out before resizing it
+    TORSH_CHECK(out.dtype() == self.dtype(),
+                "masked_select(): self and result must have the same scalar type");
+    detail::assert_no_internal_overlap(out);
+  }
   const Tensor m = bool_mask(mask, "masked_select");
   auto shape = torsh::broadcast_shapes(self.sizes(), m.sizes());
   if (shape.empty()) shape.push_back(1);  // 0-dim operands: as one-element vectors

@@ -541,10 +541,11 @@ RULES = [
      "float16, so the norm is 1; 4096 ones give 2048 for p = 1); torsh computes in float and "
      "rounds once, as later torch releases"),
     ("torch-floor-divide-overflow",
-     {"floor_divide", "__floordiv__", "div", "divide", "remainder", "__mod__"}, "VALUE",
+     {"floor_divide", "__floordiv__", "div", "divide", "remainder", "__mod__", "fmod"}, "VALUE",
      _floor_quotient_overflow,
      "where a floor division's quotient of finite operands overflows, torch 1.13's vectorised "
-     "loop returns NaN (floor(inf) - inf), its scalar loop and torsh inf"),
+     "loop returns NaN (floor(inf) - inf), its scalar loop and torsh inf; its vectorised float64 "
+     "fmod (a - trunc(a / b) * b) likewise returns NaN where torsh's fmod is exact"),
     ("torch-masked-scatter-memory-order", {"masked_scatter", "masked_select"}, "VALUE",
      _masked_scatter_memory_order,
      "torch 1.13's in-place masked_scatter_ fills a non-contiguous self in memory order (and "

@@ -175,3 +175,54 @@ def test_xlogy_number_other_gradient_masks_unless_positive(other):
         L.xlogy(x, L.tensor(other)).sum().backward()
         return x.grad
     same(g)
+
+
+# ---- seed 2718281 --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dim", [0, 1, 5, -3])
+def test_diff_with_zero_order_does_not_read_dim(dim):
+    """n = 0 copies self without reading dim (torch); a prepend still checks it."""
+    same(lambda L: L.diff(L.tensor([-3, 4]), 0, dim))
+    same(lambda L: L.diff(L.tensor([-3, 4]), 0, dim, prepend=L.tensor([1])))
+    same(lambda L: L.diff(L.tensor([-3, 4]), 1, dim))
+
+
+@pytest.mark.parametrize("case", [(-1.1558, "uint8"), (300, "int8"), (-1, "uint8"), (2.5, "int8"),
+                                  (1e39, "float32")])
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+def test_scan_of_0dim_converts_its_value_checked(op, case):
+    """torch fills a 0-dim input's result with its value: a checked conversion to dtype."""
+    v, dt = case
+    same(lambda L: getattr(L, op)(L.tensor(v, dtype=L.float64 if isinstance(v, float) else L.int64),
+                                  0, dtype=getattr(L, dt)))
+
+
+def test_masked_select_checks_out_before_resizing():
+    m = [True, False, False, False, True]
+    same(lambda L: L.masked_select(L.arange(5.), L.tensor(m), out=L.zeros(1).expand(5)), OVERLAP)
+    same(lambda L: L.masked_select(L.arange(5.), L.tensor(m), out=L.zeros(1, dtype=L.int64)),
+         "masked_select(): self and result must have the same scalar type")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int8", "int64", "bfloat16"])
+def test_range_fills_its_dtype_directly(dtype):
+    """range writes each value converted from its accumulate type (no accumulate-type copy of
+    the result: seed 2718281 ran out of memory there), into out in place when contiguous."""
+    same(lambda L: L.range(-2.5, 200, 3.3, dtype=getattr(L, dtype)))
+    same(lambda L: L.range(-2, 200, 3, out=L.zeros(3, dtype=getattr(L, dtype))))
+    same(lambda L: L.range(0, 5, 1, out=L.zeros(3, 4, dtype=getattr(L, dtype))[:, :2]))
+
+
+def test_range_result_memory_is_one_buffer():
+    """2**28 float32 values (1 GiB) held once: the process grows by about 1 GiB, not 3 (a double
+    buffer and a float copy)."""
+    import subprocess
+    import sys
+    code = ("import resource, torsh; r = torsh.range(0, 2**28 - 1, 1); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    base = ("import resource, torsh; "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    env = {"PYTHONPATH": torsh.__path__[0] + "/..", "PATH": "/usr/bin"}
+    kb = [int(subprocess.run([sys.executable, "-W", "ignore", "-c", c], capture_output=True,
+                             text=True, env=env, check=True).stdout) for c in (code, base)]
+    assert kb[0] - kb[1] < 1.5 * 2**20  # KiB: 1 GiB of values plus slack
