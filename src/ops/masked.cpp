@@ -1,6 +1,7 @@
 // Masked and flat-index ops: masked_fill, masked_select, masked_scatter, take, put,
 // take_along_dim, argwhere. They run on the index kernels (index/index_put_ with a bool mask or
 // a long index over the flattened tensor) and where(); the checks and messages are torch's.
+#include <algorithm>
 #include <string>
 
 #include "iter/tensor_iter.h"
@@ -93,8 +94,10 @@ void masked_select_out(Tensor& out, const Tensor& self, const Tensor& mask) {
                 "masked_select(): self and result must have the same scalar type");
     detail::assert_no_internal_overlap(out);
   }
-  const Tensor m = bool_mask(mask, "masked_select");
-  auto shape = torsh::broadcast_shapes(self.sizes(), m.sizes());
+  auto shape = torsh::broadcast_shapes(self.sizes(), mask.sizes());
+  // torch checks a uint8 mask's values element by element: none when the result is empty
+  const bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
+  const Tensor m = empty ? mask.to(kBool) : bool_mask(mask, "masked_select");
   if (shape.empty()) shape.push_back(1);  // 0-dim operands: as one-element vectors
   OptionalTensorList li{m.expand(shape)};
   write_resized(out, torsh::index(self.expand(shape), li), "masked_select");

@@ -208,6 +208,7 @@ void gather_out(Tensor& out, const Tensor& self, int64_t dim, const Tensor& inde
       return;
     }
     out.resize_(index.sizes());
+    detail::assert_no_internal_overlap(out);  // an expanded out= of the result's shape, as torch
   }
   Tensor s1 = as_1d(self), i1 = as_1d(index), o1 = as_1d(out);
   detail::gather_stub(self.device().type, "gather")(s1, d, i1, o1);

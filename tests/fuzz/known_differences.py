@@ -389,7 +389,15 @@ def _constant_var(call, detail):
             x["T"]["dtype"] in ("float32", "float64", "float16", "bfloat16")):
         return False
     d = _data(x["T"])
-    return d.size > 0 and bool(np.isfinite(d).all()) and float(np.ptp(d)) == 0.0
+    if d.size > 0 and bool(np.isfinite(d).all()) and float(np.ptp(d)) == 0.0:
+        return True
+    # or, reduced whole, whose sum overflows the dtype (torch's mean in that dtype is then inf)
+    dim = _arg(call, 1, "dim")
+    if not (dim is None or isinstance(dim, bool)):
+        return False
+    big = {"float64": 1.79e308, "float16": 65504.0}.get(x["T"]["dtype"], 3.4e38)
+    with np.errstate(all="ignore"):
+        return bool(np.isfinite(d).all()) and float(np.abs(d.astype(np.float64)).sum()) > big
 
 
 RULES = [
@@ -599,8 +607,9 @@ RULES = [
     ("torch-var-float-mean", {"var", "std", "var_mean", "std_mean"}, "VALUE", _constant_var,
      "torch 1.13 takes a full floating reduction's mean in the input's dtype, so the variance "
      "of equal values is a rounding residue (1e-7 relative in float32, 1e-2 in bfloat16, with a "
-     "gradient of order 1 through std, or inf where dim=() divides by 0); torsh accumulates in "
-     "double and gives 0 (gradient 0 or NaN, as torch's where its mean is exact)"),
+     "gradient of order 1 through std, or inf where dim=() divides by 0; and inf where the sum "
+     "overflows the dtype: std of 3e38, 3e38, 0 in float32); torsh accumulates in double and "
+     "gives 0 (gradient 0 or NaN, as torch's where its mean is exact), or the finite std"),
     ("torch-norm-p-float32", {"norm"}, "VALUE", _norm_p_float32,
      "torch 1.13's norm kernel converts a floating p to float32 (0.032 acts as "
      "0.03200000152, -1e-310 as 0, the count of nonzeros); torsh keeps p a double"),

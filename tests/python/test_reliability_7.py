@@ -226,3 +226,35 @@ def test_range_result_memory_is_one_buffer():
     kb = [int(subprocess.run([sys.executable, "-W", "ignore", "-c", c], capture_output=True,
                              text=True, env=env, check=True).stdout) for c in (code, base)]
     assert kb[0] - kb[1] < 1.5 * 2**20  # KiB: 1 GiB of values plus slack
+
+
+@pytest.mark.parametrize("op", ["std", "var", "std_mean", "var_mean"])
+@pytest.mark.parametrize("dim", [0, None])
+def test_variance_of_values_whose_squares_overflow_float(op, dim):
+    """float32 values near 1e20: their squares overflow float lanes, so the run is redone in
+    double (torsh gave inf); std is finite, var is inf only where it exceeds float's range."""
+    def f(L):
+        x = L.tensor([1e20, -1e20, 3.0, 2e19])
+        return getattr(L, op)(x) if dim is None else getattr(L, op)(x, dim)
+    same(f)
+
+
+def test_std_mean_of_values_near_float_max():
+    same(lambda L: L.std_mean(L.tensor([[3e38, 3e38, -0.0], [0.74, -0.0, -2.61]])))
+    same(lambda L: L.std(L.tensor([[3e38, 3e38, -0.0], [0.74, -0.0, -2.61]]), 1))
+
+
+# ---- seed 1618033 --------------------------------------------------------------------------
+
+def test_gather_refuses_an_expanded_out_of_the_result_shape():
+    same(lambda L: L.gather(L.tensor([8, 7, -3]), 0, L.tensor([1, 2, 2]),
+                            out=L.zeros(1, dtype=L.int64).expand(3)), OVERLAP)
+    same(lambda L: L.gather(L.tensor([8.0, 7, -3]), 0, L.tensor([1, 2, 2]),
+                            out=L.zeros(1).expand(5)))  # resized first: a fresh layout
+
+
+def test_masked_select_uint8_values_unchecked_when_empty():
+    m = [[2], [4], [8], [3], [9]]
+    same(lambda L: L.masked_select(L.zeros(0, 5, 1), L.tensor(m, dtype=L.uint8)))
+    same(lambda L: L.masked_select(L.zeros(2, 5, 1), L.tensor(m, dtype=L.uint8)),
+         "Mask tensor can take 0 and 1 values only")

@@ -51,13 +51,19 @@ struct VarOp {
     return {n, a.mean + d * f, a.m2 + b.m2 + d * d * a.n * f};
   }
   // Contiguous float/double runs: two passes (the mean, then the deviations from it, with the
-  // rounding of the mean corrected by their sum).
+  // rounding of the mean corrected by their sum). float's passes accumulate in float lanes:
+  // where they overflow (values beyond about 1e19) the run is redone in double, one by one.
   Acc run(const T* p, int64_t n) const
       requires(std::is_same_v<T, float> || std::is_same_v<T, double>) {
     double sum_d, sum_sq;
     if constexpr (std::is_same_v<T, float>) {
       const float m = reduce_simd::sum_f32(p, n) / static_cast<float>(n);
       stats_simd::sq_dev_f32(p, n, m, &sum_d, &sum_sq);
+      if (!std::isfinite(m) || !std::isfinite(sum_sq)) {
+        Acc a = init();
+        for (int64_t i = 0; i < n; ++i) a = add(a, p[i]);
+        return a;
+      }
       const double dn = static_cast<double>(n);
       return {dn, m + sum_d / dn, sum_sq - sum_d * sum_d / dn};
     } else {
