@@ -55,8 +55,9 @@ Tensor cdist_forward(const Tensor& x1, const Tensor& x2, double p,
   if (x1.sizes().back() == 0) return torsh::zeros(out, x1.dtype());
   const Tensor diff = torsh::sub(x1.unsqueeze(-2), x2.unsqueeze(-3));
   const std::vector<int64_t> last{-1};
-  if (p == 0) return (diff != Scalar(0)).sum(last, false).to(x1.dtype());
   const Tensor a = diff.abs();
+  // torch's p = 0 term, min(ceil(|d|), 1): a NaN difference makes the distance NaN
+  if (p == 0) return torsh::clamp_max(a.ceil(), Scalar(1)).sum(last, false);
   if (p == 1) return a.sum(last, false);
   if (p == 2) return a.mul(a).sum(last, false).sqrt();
   if (std::isinf(p)) return a.amax(last, false);

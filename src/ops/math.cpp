@@ -76,6 +76,8 @@ void logit_out(Tensor& out, const Tensor& self, std::optional<double> eps) {
   // differs; docs/fuzzing.md torch-logit-eps-above-half).
   // torch reads eps in the kernel's arithmetic type (float below float64: -1e-310 is -0.0 there,
   // so it clamps).
+  // eps goes into the kernel's type checked (1e300 does not fit float).
+  if (eps) detail::check_scalar_fits(Scalar(*eps), x.dtype() == kDouble ? kDouble : kFloat);
   const std::optional<double> e = detail::logit_eps(x.dtype(), eps);
   Tensor z = e && *e >= 0 ? torsh::clamp(x, Scalar(*e), Scalar(1.0 - *e)) : x;
   Tensor r = torsh::log(torsh::div(z, torsh::sub(scalar_like(1.0).to(z.dtype()), z)));

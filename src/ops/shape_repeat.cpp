@@ -2,7 +2,8 @@
 // the *stack family, atleast_nd, meshgrid, cartesian_prod, combinations, block_diag.
 // Composites call the differentiable torsh:: ops.
 #include <algorithm>
-#include <functional>
+#include <limits>
+#include <vector>
 
 #include "ops/shape.h"
 #include "torsh/generated/functions.h"
@@ -212,24 +213,32 @@ Tensor combinations(const Tensor& self, int64_t r, bool with_replacement) {
   TORSH_CHECK(r >= 0, "Expect a non-negative number, but got ", r);
   if (r == 0) return torsh::empty({0}, self.dtype());
   const int64_t n = self.numel();
-  // Index tuples in lexicographic order: strictly increasing, or non-decreasing with
-  // replacement.
-  std::vector<std::vector<int64_t>> cols(static_cast<size_t>(r));
-  std::vector<int64_t> cur(static_cast<size_t>(r));
-  std::function<void(int64_t, int64_t)> rec = [&](int64_t pos, int64_t lo) {
-    if (pos == r) {
-      for (int64_t k = 0; k < r; ++k) cols[k].push_back(cur[k]);
-      return;
+  // The count, C(n, r) or C(n + r - 1, r) with replacement, saturating at INT64_MAX (the index
+  // buffer's allocation then fails with torch's size error instead of anything overflowing).
+  using i128 = __int128;
+  const i128 top = with_replacement ? i128(n) + r - 1 : i128(n);
+  i128 count = r > top ? 0 : 1;
+  for (i128 i = 0; count > 0 && i < std::min<i128>(r, top - r); ++i) {
+    count = count * (top - i) / (i + 1);  // exact: a product of i + 1 consecutive integers
+    if (count > std::numeric_limits<int64_t>::max()) count = std::numeric_limits<int64_t>::max();
+  }
+  Tensor idx = torsh::empty({static_cast<int64_t>(count), r}, TensorOptions(kLong));
+  // Index tuples in lexicographic order, iteratively (no recursion r deep): strictly
+  // increasing, or non-decreasing with replacement.
+  if (count > 0) {
+    int64_t* p = idx.data_ptr<int64_t>();
+    std::vector<int64_t> c(static_cast<size_t>(r));
+    for (int64_t k = 0; k < r; ++k) c[k] = with_replacement ? 0 : k;
+    for (;;) {
+      p = std::copy(c.begin(), c.end(), p);
+      int64_t k = r - 1;
+      while (k >= 0 && c[k] == (with_replacement ? n - 1 : n - r + k)) --k;
+      if (k < 0) break;
+      ++c[k];
+      for (int64_t j = k + 1; j < r; ++j) c[j] = with_replacement ? c[k] : c[j - 1] + 1;
     }
-    for (int64_t i = lo; i < n; ++i) {
-      cur[pos] = i;
-      rec(pos + 1, with_replacement ? i : i + 1);
-    }
-  };
-  rec(0, 0);
-  std::vector<Tensor> parts;
-  for (const auto& c : cols) parts.push_back(torsh::index_select(self, 0, long_tensor(c)));
-  return torsh::stack(parts, 1);
+  }
+  return torsh::index_select(self, 0, idx.reshape({-1})).reshape({idx.sizes()[0], r});
 }
 
 Tensor block_diag(TensorList tensors) {

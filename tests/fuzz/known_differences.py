@@ -216,10 +216,10 @@ def _negative_expand(call, detail):
 
 
 def _bf16_nan_bits(call, detail):
+    # a bfloat16 tensor holding NaN (copysign: either operand, the sign source is the second)
     import numpy as np
-    x = call["args"][0]
-    return (isinstance(x, dict) and "T" in x and x["T"]["dtype"] == "bfloat16" and
-            bool(np.isnan(_data(x["T"])).any()))
+    return any(isinstance(x, dict) and "T" in x and x["T"]["dtype"] == "bfloat16" and
+               bool(np.isnan(_data(x["T"])).any()) for x in call["args"][:2])
 
 
 def _sub_alpha_min(call, detail):
@@ -393,7 +393,7 @@ def _constant_var(call, detail):
         return True
     # or, reduced whole, whose sum overflows the dtype (torch's mean in that dtype is then inf)
     dim = _arg(call, 1, "dim")
-    if not (dim is None or isinstance(dim, bool)):
+    if not (dim is None or isinstance(dim, bool) or dim == []):
         return False
     big = {"float64": 1.79e308, "float16": 65504.0}.get(x["T"]["dtype"], 3.4e38)
     with np.errstate(all="ignore"):
@@ -446,10 +446,10 @@ RULES = [
      "torch 1.13's subscript with one slice on a 0-dim tensor reads the size of a dim the "
      "tensor does not have (past the end of its size array), so whether it raises depends on "
      "memory; torsh raises IndexError (too many indices)"),
-    ("torch-mask-advances-one-dim", {"__getitem__", "__setitem__"}, "EXCEPTION", _mask_then_more,
+    ("torch-mask-advances-one-dim", {"__getitem__", "__setitem__"}, None, _mask_then_more,
      "torch 1.13 applies the subscript entries after a bool mask of k >= 2 dims one dim after "
      "the mask's first (x[m2d, 0] selects inside the masked dims and then fails the mask's shape "
-     "check; x[m2d, ..., 0] selects the wrong dim); torsh follows numpy's rule, the mask taking "
+     "check, or returns another shape; x[m2d, ..., 0] selects the wrong dim); torsh follows numpy's rule, the mask taking "
      "k dims"),
     ("no-sparse-grad", {"gather", "embedding"}, "EXCEPTION",
      lambda call, detail: detail.startswith("backward: torch") and "Sparse" in detail and
@@ -464,10 +464,10 @@ RULES = [
     ("torch-expand-negative-size", {"expand"}, "EXCEPTION", _negative_expand,
      "torch 1.13's expand lets some negative sizes other than -1 through (a 0-dim or empty "
      "tensor expanded to [0, -3] has a dim of size -3); torsh refuses every such size"),
-    ("bf16-nan-bits", {"view", "signbit"}, "VALUE", _bf16_nan_bits,
+    ("bf16-nan-bits", {"view", "signbit", "copysign"}, "VALUE", _bf16_nan_bits,
      "torch 1.13's vectorised float-to-bfloat16 conversion writes NaN as 0xffff, its scalar one "
-     "as 0x7fc0 (torsh's everywhere); both are NaN, told apart only through view(dtype) and "
-     "signbit"),
+     "as 0x7fc0 (torsh's everywhere); both are NaN, told apart only through view(dtype), "
+     "signbit and copysign"),
     ("torch-var-correction-overflow", {"var", "std", "var_mean", "std_mean"}, "VALUE",
      _var_correction_overflow,
      "with a correction near -2**63 torch 1.13's whole-tensor var/std computes N - correction in "
