@@ -1,6 +1,8 @@
 // Autograd: grad mode, nodes, saved variables, per-tensor metadata and the Tensor methods.
 #include <atomic>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/tls.h"
 #include "torsh/autograd/node.h"
@@ -21,6 +23,33 @@ void GradMode::set_enabled(bool enabled) { t_grad_enabled = enabled; }
 namespace autograd {
 
 Node::Node() : sequence_nr_(g_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+
+namespace {
+// Moves n's edges whose node only n holds onto stack (to be freed by the caller's loop) and
+// drops the others.
+void take_unique_edges(Node& n, std::vector<std::shared_ptr<Node>>& stack) {
+  for (Edge& e : n.mutable_next_edges()) {
+    if (e.function.use_count() == 1) {
+      stack.push_back(std::move(e.function));
+    } else {
+      e.function.reset();
+    }
+  }
+}
+}  // namespace
+
+Node::~Node() {
+  // The derived node's saved tensors are gone already (they may have held the producers below);
+  // each node taken here releases its own first, so that its edges become the last references.
+  std::vector<std::shared_ptr<Node>> stack;
+  take_unique_edges(*this, stack);
+  while (!stack.empty()) {
+    std::shared_ptr<Node> n = std::move(stack.back());
+    stack.pop_back();
+    n->release_variables();
+    take_unique_edges(*n, stack);
+  }  // n is freed at the end of each turn, with no edges left to recurse into
+}
 
 std::vector<std::function<Tensor(const Tensor&)>>& Node::pre_hooks(uint32_t output_nr) {
   if (pre_hooks_.size() <= output_nr) pre_hooks_.resize(output_nr + 1);

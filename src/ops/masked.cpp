@@ -158,16 +158,17 @@ void put_out(Tensor& out, const Tensor& self, const Tensor& index, const Tensor&
 Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<int64_t> dim) {
   // Without dim, torch gathers from the flattened tensors (gather's checks and messages).
   if (!dim) return torsh::gather(self.reshape({-1}), 0, indices.reshape({-1}));
+  // torch's order: the dims' count, the indices' dtype, then dim itself
+  TORSH_CHECK(self.dim() == indices.dim(),
+              "torch.take_along_dim(): input and indices should have the same number of "
+              "dimensions, but got ",
+              self.dim(), " dimensions for input, and ", indices.dim(), " dimensions for indices");
   TORSH_CHECK(indices.dtype() == kLong,
               "torch.take_along_dim(): dtype of indices should be Long but got ",
               scalar_type_name(indices.dtype()));
   TORSH_CHECK_INDEX(self.dim() > 0, "Dimension specified as ", *dim,
                     " but tensor has no dimensions");
   const int64_t d = detail::wrap_dim(*dim, self.dim());
-  TORSH_CHECK(self.dim() == indices.dim(),
-              "torch.take_along_dim(): input and indices should have the same number of "
-              "dimensions, but got ",
-              self.dim(), " dimensions for input, and ", indices.dim(), " dimensions for indices");
   std::vector<int64_t> self_sizes(self.sizes().begin(), self.sizes().end());
   self_sizes[static_cast<size_t>(d)] = indices.sizes()[d];
   const auto shape = torsh::broadcast_shapes(self_sizes, indices.sizes());

@@ -147,3 +147,15 @@ TEST(Autograd, RetainGradOnATensorThatDiesBeforeBackward) {
   y.backward();
   EXPECT_TRUE(allclose(x.grad(), tensor({8.0, 16.0})));
 }
+
+TEST(Autograd, MillionOpGraphIsFreedAndDifferentiatedWithoutRecursion) {
+  // Freeing a graph one destructor inside the next overflowed the stack near 300,000 nodes.
+  Tensor x = ones({1}).requires_grad_();
+  Tensor y = x;
+  for (int i = 0; i < 1000000; ++i) y = y * 1.0;
+  y = Tensor();  // frees the whole chain
+  for (int i = 0; i < 1000000; ++i) y = (i == 0 ? x : y) + 1.0;
+  y.backward();
+  EXPECT_TRUE(allclose(x.grad(), ones({1})));
+  EXPECT_EQ(y.item().to_double(), 1000001.0);
+}

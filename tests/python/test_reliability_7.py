@@ -289,3 +289,35 @@ def test_logit_eps_must_fit_the_kernel_type():
     same(lambda L: L.logit(L.zeros(0, 5, 4, dtype=L.bool), 1e300), "without overflow")
     same(lambda L: L.logit(L.zeros(2), 1e300), "without overflow")
     same(lambda L: L.logit(L.zeros(2, dtype=L.float64), 1e300))
+
+
+def test_long_graph_is_freed_and_differentiated():
+    """500,000 chained ops: freeing the graph recursed once per node and overflowed the stack
+    (a segfault at about 300,000); torch frees it iteratively too. Checked in a child process,
+    so a crash fails the test instead of the run."""
+    import subprocess
+    import sys
+    code = ("import torsh\n"
+            "x = torsh.ones(1, requires_grad=True)\n"
+            "y = x\n"
+            "for i in range(500000): y = y * 1.0\n"
+            "del y\n"
+            "y = x\n"
+            "for i in range(500000): y = y + 1.0\n"
+            "y.backward()\n"
+            "print(x.grad.item(), y.item())\n")
+    env = {"PYTHONPATH": torsh.__path__[0] + "/..", "PATH": "/usr/bin"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["1.0", "500001.0"]
+
+
+def test_take_along_dim_checks_dim_count_first():
+    same(lambda L: L.take_along_dim(L.tensor(-10), L.tensor([1, 2]), 0),
+         "input and indices should have the same number of dimensions")
+    same(lambda L: L.take_along_dim(L.rand(2, 3), L.tensor([[[1]]]), 4),
+         "input and indices should have the same number of dimensions")
+    same(lambda L: L.take_along_dim(L.rand(2, 3), L.tensor([[[1.0]]]), 0),
+         "input and indices should have the same number of dimensions")
+    same(lambda L: L.take_along_dim(L.rand(2, 3), L.tensor([[1]]), 4))

@@ -30,7 +30,9 @@ struct InputMeta {
 class Node : public std::enable_shared_from_this<Node> {
  public:
   Node();
-  virtual ~Node() = default;
+  /// Frees the nodes below that only this one holds one after another, not one destructor inside
+  /// the next: a graph a million ops long would overflow the stack (as torch's deleteNode).
+  virtual ~Node();
   /// Gradients for the forward inputs, given the gradients of the forward outputs.
   virtual variable_list apply(variable_list&& grads) = 0;
   /// PyTorch's class name, e.g. "MulBackward0".
