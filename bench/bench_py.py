@@ -143,6 +143,10 @@ def breadth(lib):
     for dt in ("float16", "bfloat16"):
         h, g = x.to(getattr(lib, dt)), lib.rand(1 << 24).to(getattr(lib, dt))
         run(f"py_add_{dt}_2^24", lambda: h + g, 3, 9)
+        try:
+            h.exp()
+        except RuntimeError:  # torch 1.13 has no float16 exp on CPU: no figure for it
+            continue
         run(f"py_exp_{dt}_2^24", lambda: h.exp(), 3, 9)
 
 

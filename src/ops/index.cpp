@@ -239,6 +239,16 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
     OptionalTensorList li{index.to(kLong).reshape({1})};
     return torsh::index(self.reshape({1}), li).reshape({});
   }
+  if (self.is_contiguous() && self.numel() > 0) {  // whole slices copied (indices checked above)
+    SizeVec shape(self.sizes());
+    shape[d] = n;
+    Tensor out = torsh::empty(shape.vec(), self.options());
+    if (out.numel() > 0) {
+      const Tensor idx = index.to(kLong).contiguous().reshape({-1});
+      detail::index_select_stub(self.device().type, "index_select")(self, d, idx, out);
+    }
+    return out;
+  }
   OptionalTensorList li(static_cast<size_t>(d));
   li.emplace_back(index.to(kLong).reshape({-1}));
   return torsh::index(self, li);

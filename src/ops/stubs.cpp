@@ -21,6 +21,7 @@ KernelStub<ClampTensorKernel> clamp_tensor_stub;
 KernelStub<AddcKernel> addcmul_stub, addcdiv_stub;
 KernelStub<AllcloseKernel> allclose_stub;
 KernelStub<IndexKernel> index_stub;
+KernelStub<IndexSelectKernel> index_select_stub;
 KernelStub<IndexPutKernel> index_put_stub;
 KernelStub<NonzeroKernel> nonzero_stub;
 KernelStub<GatherKernel> gather_stub;

@@ -80,6 +80,11 @@ using IndexPutKernel = void (*)(const TensorIter& it, const IndexedDims& dims, b
 /// The int64 [count, max(dim, 1)] coordinates of self's nonzero elements, in row-major order.
 using NonzeroKernel = Tensor (*)(const Tensor& self);
 extern KernelStub<IndexKernel> index_stub;
+/// out = self's slices along dim at index (int64, 1-d, in range), self and out contiguous: out
+/// viewed as [outer, n, inner] takes self's [outer, size, inner] rows index[i].
+using IndexSelectKernel = void (*)(const Tensor& self, int64_t dim, const Tensor& index,
+                                   const Tensor& out);
+extern KernelStub<IndexSelectKernel> index_select_stub;
 extern KernelStub<IndexPutKernel> index_put_stub;
 extern KernelStub<NonzeroKernel> nonzero_stub;
 

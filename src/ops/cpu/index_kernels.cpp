@@ -1,9 +1,12 @@
 // The CPU's advanced-indexing kernels: index and index_put_ (one TensorIter loop over operands
 // restrided to the result's shape; the loop adds index * stride of each indexed dim to the
 // element's address), and nonzero.
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "core/dispatch.h"
+#include "cpu/parallel.h"
 #include "ops/cpu/kernels.h"
 #include "torsh/generated/functions.h"
 
@@ -120,6 +123,37 @@ Tensor nonzero_kernel(const Tensor& self) {
     }
   }
   return out;
+}
+
+void index_select_kernel(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& out) {
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < dim; ++k) outer *= self.sizes()[k];
+  for (int64_t k = dim + 1; k < self.dim(); ++k) inner *= self.sizes()[k];
+  const int64_t size = self.sizes()[dim], n = index.numel();
+  const int64_t* idx = index.data_ptr<int64_t>();
+  const char* src = static_cast<const char*>(self.data_ptr());
+  char* dst = static_cast<char*>(out.data_ptr());
+  if (inner == 1) {  // single elements: a gather per output element
+    dispatch_bits(self.element_size(), [&](auto tag) {
+      using U = decltype(tag);
+      const U* s = reinterpret_cast<const U*>(src);
+      U* o = reinterpret_cast<U*>(dst);
+      parallel_for(0, outer, std::max<int64_t>(1, 32768 / std::max<int64_t>(n, 1)),
+                   [&](int64_t b, int64_t e) {
+                     for (int64_t r = b; r < e; ++r)
+                       for (int64_t i = 0; i < n; ++i) o[r * n + i] = s[r * size + idx[i]];
+                   });
+    });
+    return;
+  }
+  // rows of inner elements: one copy each, split across threads by row
+  const int64_t row = inner * self.element_size();
+  parallel_for(0, outer * n, std::max<int64_t>(1, 65536 / row), [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r) {
+      const int64_t o = r / n, i = r % n;
+      std::memcpy(dst + r * row, src + (o * size + idx[i]) * row, static_cast<size_t>(row));
+    }
+  });
 }
 
 }  // namespace torsh::detail::cpu

@@ -39,6 +39,7 @@ bool allclose_kernel(const Tensor& a, const Tensor& b, double rtol, double atol,
 
 // index_kernels.cpp
 void index_kernel(const TensorIter& it, const IndexedDims& dims);
+void index_select_kernel(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& out);
 void index_put_kernel(const TensorIter& it, const IndexedDims& dims, bool accumulate);
 Tensor nonzero_kernel(const Tensor& self);
 

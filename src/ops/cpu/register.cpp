@@ -46,6 +46,7 @@ void register_cpu_kernels() {
   allclose_stub.set(kCPU, &cpu::allclose_kernel);
 
   index_stub.set(kCPU, &cpu::index_kernel);
+  index_select_stub.set(kCPU, &cpu::index_select_kernel);
   index_put_stub.set(kCPU, &cpu::index_put_kernel);
   nonzero_stub.set(kCPU, &cpu::nonzero_kernel);
 

@@ -94,7 +94,15 @@ void dim_loop(const char* op, IndexBounds bounds, const Tensor& self, int64_t di
         char* sp = d[0] + i * s[0];
         const char* ip = d[1] + i * s[1];
         char* op = d[2] + i * s[2];
-        if (idx_d == IS && oth_d == ES) {
+        if (idx_d == IS && oth_d == ES && self_d == ES && !decltype(wrap_tag)::value) {
+          // all three dense along dim (gather/scatter on the last dim): constant strides
+          const int64_t* iv = reinterpret_cast<const int64_t*>(ip);
+#pragma GCC unroll 4
+          for (int64_t k = 0; k < m; ++k) {
+            check(iv[k]);
+            f(sp + iv[k] * ES, op + k * ES);
+          }
+        } else if (idx_d == IS && oth_d == ES) {
 #pragma GCC unroll 4
           for (int64_t k = 0; k < m; ++k) f(sp + offset(ip + k * IS), op + k * ES);
         } else {
