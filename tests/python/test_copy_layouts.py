@@ -12,8 +12,9 @@ from test_reliability import same
 def _restore_threads():
     before = torch.get_num_threads(), torsh.get_num_threads()
     yield
-    torch.set_num_threads(before[0])
+    # torsh first: both set the OpenMP runtime's thread count they share, torch's must be last
     torsh.set_num_threads(before[1])
+    torch.set_num_threads(before[0])
 
 DTYPES = ["float32", "float64", "int8", "int16", "bool", "bfloat16"]
 

@@ -19,29 +19,6 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr int64_t kBlock = 4096;  // elements summed in vector lanes before pairwise steps
-constexpr int kStreams = 8;       // blocks read concurrently from memory
-
-// kStreams adjacent blocks summed at once: more loads in flight than one sequential stream
-// (1.4x on a memory-bound sum); the block sums are combined pairwise.
-template <typename T>
-T SumBlocks(const T* in) {
-  const hn::ScalableTag<T> d;
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  using V = hn::Vec<decltype(d)>;
-  V a[kStreams], b[kStreams];
-  for (int k = 0; k < kStreams; ++k) a[k] = b[k] = hn::Zero(d);
-  for (int64_t i = 0; i < kBlock; i += 2 * N) {
-    for (int k = 0; k < kStreams; ++k) {
-      a[k] = hn::Add(a[k], hn::LoadU(d, in + k * kBlock + i));
-      b[k] = hn::Add(b[k], hn::LoadU(d, in + k * kBlock + i + N));
-    }
-  }
-  T r[kStreams];
-  for (int k = 0; k < kStreams; ++k) r[k] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a[k], b[k])));
-  for (int w = kStreams / 2; w > 0; w /= 2)
-    for (int k = 0; k < w; ++k) r[k] = r[2 * k] + r[2 * k + 1];
-  return r[0];
-}
 
 // Blocks of kBlock elements are summed in vector lanes; block sums are then combined
 // pairwise, so the error grows with log(n / kBlock).
@@ -67,50 +44,18 @@ T Sum(const T* in, int64_t n) {
   return hn::GetLane(hn::SumOfLanes(d, hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)))) + tail;
 }
 
-// Long arrays (beyond the caches) split pairwise into groups of kStreams blocks, each read
-// with SumBlocks; the same pairwise structure as Sum above kBlock.
-template <typename T>
-T SumLong(const T* in, int64_t n) {
-  constexpr int64_t kGroup = kStreams * kBlock;
-  if (n == kGroup) return SumBlocks(in);
-  if (n < 2 * kGroup) return Sum(in, n);
-  const int64_t half = (n / 2 + kGroup - 1) / kGroup * kGroup;
-  return SumLong(in, half) + SumLong(in + half, n - half);
-}
-
+// (Reading several blocks at once, 16 KiB apart, was 1.4x faster on one machine and 2x slower
+// on another, whose loads 4 KiB-alias: one sequential stream is what both run well.)
 template <typename T>
 T SumAny(const T* in, int64_t n) {
-  return n * static_cast<int64_t>(sizeof(T)) >= (1 << 20) ? SumLong(in, n) : Sum(in, n);
+  return Sum(in, n);
 }
 
-// out[r] = sum of the run p[r * stride + 0..n), r < count: runs of up to a block are read four
-// at a time (more loads in flight), longer ones one by one.
+// out[r] = sum of the run p[r * stride + 0..n), r < count, one run after another (reading four
+// runs at once was slower on every width measured on an AMD EPYC: 2x at 100 and 1000 floats).
 template <typename T>
 void SumRuns(const T* p, int64_t n, int64_t stride, int64_t count, T* out) {
-  const hn::ScalableTag<T> d;
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  int64_t r = 0;
-  if (n <= kBlock) {
-    for (; r + 4 <= count; r += 4) {
-      const T* q[4] = {p + r * stride, p + (r + 1) * stride, p + (r + 2) * stride,
-                       p + (r + 3) * stride};
-      hn::Vec<decltype(d)> a[4], b[4];
-      for (int k = 0; k < 4; ++k) a[k] = b[k] = hn::Zero(d);
-      int64_t i = 0;
-      for (; i + 2 * N <= n; i += 2 * N) {
-        for (int k = 0; k < 4; ++k) {
-          a[k] = hn::Add(a[k], hn::LoadU(d, q[k] + i));
-          b[k] = hn::Add(b[k], hn::LoadU(d, q[k] + i + N));
-        }
-      }
-      for (int k = 0; k < 4; ++k) {
-        T tail = 0;
-        for (int64_t j = i; j < n; ++j) tail += q[k][j];
-        out[r + k] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a[k], b[k]))) + tail;
-      }
-    }
-  }
-  for (; r < count; ++r) out[r] = SumAny(p + r * stride, n);
+  for (int64_t r = 0; r < count; ++r) out[r] = SumAny(p + r * stride, n);
 }
 
 template <typename T>
