@@ -47,6 +47,7 @@ Node::~Node() {
     std::shared_ptr<Node> n = std::move(stack.back());
     stack.pop_back();
     n->release_variables();
+    n->take_owned_nodes(stack);
     take_unique_edges(*n, stack);
   }  // n is freed at the end of each turn, with no edges left to recurse into
 }
@@ -174,6 +175,9 @@ class CopySlices : public Node {
   }
   std::string name() const override { return "CopySlices"; }
   void release_variables() override { fn_->release_variables(); }
+  void take_owned_nodes(std::vector<std::shared_ptr<Node>>& stack) override {
+    if (fn_.use_count() == 1) stack.push_back(std::move(fn_));  // fn_ is not used after this
+  }
 
  private:
   ViewGeometry view_;

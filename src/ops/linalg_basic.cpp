@@ -274,6 +274,7 @@ void baddbmm_out(Tensor& out, const Tensor& self, const Tensor& batch1, const Te
   const std::vector<int64_t> shape{size_at(batch1, 0, "baddbmm"), size_at(batch1, 1, "baddbmm"),
                                    size_at(batch2, 2, "baddbmm")};
   const Tensor expanded = expand_self(self, shape);  // in place too (a larger self refuses)
+  check_inplace_size(out, self, shape);              // and a smaller one
   const Tensor se = out.is_same(self) ? self : expanded;
   check_bmm_args(batch1, batch2, "baddbmm");
   check_not_bool(batch1, "baddbmm");

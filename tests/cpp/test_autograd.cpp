@@ -159,3 +159,17 @@ TEST(Autograd, MillionOpGraphIsFreedAndDifferentiatedWithoutRecursion) {
   EXPECT_TRUE(allclose(x.grad(), ones({1})));
   EXPECT_EQ(y.item().to_double(), 1000001.0);
 }
+
+TEST(Autograd, LongChainsOfCustomFunctionsAndViewWritesAreFreedIteratively) {
+  // A custom function's saved input keeps its producer alive, and CopySlices holds the in-place
+  // op's node: both used to free the graph one destructor inside the next.
+  Tensor x = ones({1}, kDouble).requires_grad_();
+  Tensor y = x;
+  for (int i = 0; i < 300000; ++i) y = MulConst::apply(y, 1.0);
+  y = Tensor();
+  Tensor h = x * 1.0;
+  for (int i = 0; i < 300000; ++i) h.narrow(0, 0, 1).mul_(1.0);
+  h.sum().backward();
+  h = Tensor();
+  EXPECT_TRUE(allclose(x.grad(), ones({1}, kDouble)));
+}

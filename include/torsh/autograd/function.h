@@ -57,6 +57,10 @@ class AutogradContext {
 
   // Used by Function<T>::apply.
   void finalize(const variable_list& outputs, const std::shared_ptr<Node>& node);
+  /// Frees the saved tensors (after backward without retain_graph, and when the node is freed).
+  void release_saved() {
+    for (auto& s : saved_) s.reset();
+  }
   std::vector<bool> needs_;
   variable_list non_diff_;
   bool materialize_grads_ = true;
@@ -87,7 +91,7 @@ class CppNode : public Node {
     return r;
   }
   std::string name() const override { return "CppNode<" + std::string(typeid(T).name()) + ">"; }
-  void release_variables() override {}
+  void release_variables() override { ctx.release_saved(); }
   AutogradContext ctx;
   std::vector<bool> is_tensor_arg;
   std::vector<InputMeta> output_meta;

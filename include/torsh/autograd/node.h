@@ -39,6 +39,9 @@ class Node : public std::enable_shared_from_this<Node> {
   virtual std::string name() const = 0;
   /// Frees saved tensors after a backward pass without retain_graph.
   virtual void release_variables() {}
+  /// Moves nodes this one holds besides its edges (CopySlices' fn) onto `stack` where it holds
+  /// the last reference, so that ~Node frees them iteratively too; only on a node being freed.
+  virtual void take_owned_nodes(std::vector<std::shared_ptr<Node>>& stack) { (void)stack; }
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   std::vector<Edge>& mutable_next_edges() { return next_edges_; }
   std::vector<InputMeta>& input_meta() { return input_meta_; }

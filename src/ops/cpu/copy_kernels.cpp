@@ -21,7 +21,7 @@ int64_t transposed_dim(const Tensor& src) {
   return -1;
 }
 
-// dst (contiguous) = src in tiles of 32 x 32 over dims k and last, every other dim outside.
+// dst (contiguous) = src in tiles of 16 x 16 over dims k and last, every other dim outside.
 template <typename U>
 void tiled_copy(U* d, const U* s, IntArrayRef sizes, IntArrayRef ss, int64_t k) {
   constexpr int64_t kB = 16;
