@@ -113,3 +113,21 @@ def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
 
 Tensor.new_tensor = _new_tensor
+
+
+def as_tensor(data, *, dtype=None, device=None):
+    """torch.as_tensor (dtype and device keyword-only, as torch 1.13 parses them): data itself
+    when it is a tensor of that dtype and device (else `.to`, which keeps the autograd graph); a
+    NumPy array of a matching dtype shares its memory (as from_numpy); anything else is copied
+    as torch.tensor(data, dtype=dtype)."""
+    if isinstance(data, Tensor):
+        return data.to(dtype=dtype if dtype is not None else data.dtype,
+                       device=device if device is not None else data.device)
+    try:
+        import numpy as _np
+    except ImportError:  # pragma: no cover - numpy is a dependency of the tests only
+        _np = None
+    if _np is not None and isinstance(data, _np.ndarray):
+        t = from_numpy(data)
+        return t if dtype is None or dtype == t.dtype else t.to(dtype)
+    return _C.tensor(data, dtype=dtype, device=device)
