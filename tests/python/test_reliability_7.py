@@ -8,6 +8,18 @@ import torsh
 from test_reliability import same
 
 
+def run_child(code):
+    """Runs code in a fresh interpreter importing this torsh (a crash fails the test, not the
+    run); returns its stdout."""
+    import subprocess
+    import sys
+    env = {"PYTHONPATH": torsh.__path__[0] + "/..", "PATH": "/usr/bin"}
+    r = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True,
+                       text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout
+
+
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
 def test_addcdiv_backward_divides_value_by_tensor2(dtype):
     """torch's formulas: grad * (value / tensor2) and -grad * (value * tensor1 / tensor2**2),
@@ -216,15 +228,11 @@ def test_range_fills_its_dtype_directly(dtype):
 def test_range_result_memory_is_one_buffer():
     """2**28 float32 values (1 GiB) held once: the process grows by about 1 GiB, not 3 (a double
     buffer and a float copy)."""
-    import subprocess
-    import sys
     code = ("import resource, torsh; r = torsh.range(0, 2**28 - 1, 1); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     base = ("import resource, torsh; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    env = {"PYTHONPATH": torsh.__path__[0] + "/..", "PATH": "/usr/bin"}
-    kb = [int(subprocess.run([sys.executable, "-W", "ignore", "-c", c], capture_output=True,
-                             text=True, env=env, check=True).stdout) for c in (code, base)]
+    kb = [int(run_child(c)) for c in (code, base)]
     assert kb[0] - kb[1] < 1.5 * 2**20  # KiB: 1 GiB of values plus slack
 
 
@@ -295,8 +303,6 @@ def test_long_graph_is_freed_and_differentiated():
     """500,000 chained ops: freeing the graph recursed once per node and overflowed the stack
     (a segfault at about 300,000); torch frees it iteratively too. Checked in a child process,
     so a crash fails the test instead of the run."""
-    import subprocess
-    import sys
     code = ("import torsh\n"
             "x = torsh.ones(1, requires_grad=True)\n"
             "y = x\n"
@@ -306,11 +312,7 @@ def test_long_graph_is_freed_and_differentiated():
             "for i in range(500000): y = y + 1.0\n"
             "y.backward()\n"
             "print(x.grad.item(), y.item())\n")
-    env = {"PYTHONPATH": torsh.__path__[0] + "/..", "PATH": "/usr/bin"}
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                       timeout=300)
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert r.stdout.split() == ["1.0", "500001.0"]
+    assert run_child(code).split() == ["1.0", "500001.0"]
 
 
 def test_take_along_dim_checks_dim_count_first():
@@ -326,8 +328,6 @@ def test_take_along_dim_checks_dim_count_first():
 def test_long_chains_of_view_writes_are_freed():
     """300,000 in-place ops on views (each a CopySlices holding its op's node): freeing went one
     destructor deeper per op through the held node. Run in a child process."""
-    import subprocess
-    import sys
     code = ("import torsh\n"
             "x = torsh.ones(3, requires_grad=True)\n"
             "h = x * 1.0\n"
@@ -335,11 +335,7 @@ def test_long_chains_of_view_writes_are_freed():
             "h.sum().backward()\n"
             "del h\n"
             "print(x.grad.tolist())\n")
-    env = {"PYTHONPATH": torsh.__path__[0] + "/..", "PATH": "/usr/bin"}
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                       timeout=300)
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert r.stdout.split() == ["[1.0,", "1.0,", "1.0]"]
+    assert run_child(code).split() == ["[1.0,", "1.0,", "1.0]"]
 
 
 def test_baddbmm_inplace_needs_the_result_shape():
