@@ -46,6 +46,8 @@ def main():
     lib.set_num_threads(threads)
     if sys.argv[2:] == ["breadth"]:  # only the operator-breadth workloads
         return breadth(lib)
+    if sys.argv[2:] == ["pointwise"]:  # only the comparison/where/clamp/pow/div workloads
+        return pointwise(lib)
     rss_after_free(lib)  # first: a clean process to measure
     a, b = lib.ones(1), lib.ones(1)
     run("py_overhead_add_1elem", lambda: a + b, 20000)
@@ -148,6 +150,30 @@ def breadth(lib):
         except RuntimeError:  # torch 1.13 has no float16 exp on CPU: no figure for it
             continue
         run(f"py_exp_{dt}_2^24", lambda: h.exp(), 3, 9)
+
+
+def pointwise(lib):
+    """Comparisons, where, clamp, pow and div's rounding modes on 2^22 elements (float32 unless
+    named): the pointwise ops outside the unary/binary functor families."""
+    n = 1 << 22
+    x, y = lib.rand(n) * 4 - 2, lib.rand(n) * 4 - 2
+    xd, yd = x.double(), y.double()
+    xi, yi = (x * 100).int(), (y * 100).int() + 300
+    m = x > 0
+    lo, hi = y - 1, y + 1
+    work = [
+        ("gt", lambda: x > y), ("eq_scalar", lambda: x == 0.5), ("lt_float64", lambda: xd < yd),
+        ("ge_int32", lambda: xi >= yi), ("where", lambda: lib.where(m, x, y)),
+        ("where_scalar", lambda: lib.where(m, x, 0.0)), ("clamp_scalar", lambda: x.clamp(-1, 1)),
+        ("clamp_tensor", lambda: x.clamp(lo, hi)), ("clamp_min", lambda: x.clamp_min(0)),
+        ("pow_2", lambda: x.pow(2)), ("pow_3", lambda: x.pow(3)), ("pow_half", lambda: y.abs().pow(0.5)),
+        ("pow_tensor", lambda: x.abs().pow(y)), ("pow_float64", lambda: xd.abs().pow(yd)),
+        ("div_floor", lambda: lib.div(x, y, rounding_mode="floor")),
+        ("div_trunc", lambda: lib.div(x, y, rounding_mode="trunc")),
+        ("div_floor_int32", lambda: lib.div(xi, yi, rounding_mode="floor")),
+    ]
+    for name, fn in work:
+        run(f"py_{name}_2^22", fn, 5, 9)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/check_layering.sh
 bash scripts/build.sh
+# The public headers compile warning-free under clang too (a libtorch program may use clang).
+printf '#include <torsh/torsh.h>\n#include <torch/torch.h>\n' | clang++ -std=c++20 -Wall -Wextra \
+  -Werror -fsyntax-only -Iinclude -Iinclude/torsh/compat -Ibuild/generated/include -x c++ -
 ./build/torsh_tests --gtest_brief=1
 /usr/bin/python3 -m pytest -q tests/python
 # A short fixed-seed differential fuzz pass: fails on any crash or hang (docs/fuzzing.md).

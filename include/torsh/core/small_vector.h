@@ -15,11 +15,15 @@ class IntArrayRef {
   IntArrayRef() = default;
   IntArrayRef(const int64_t* d, size_t n) : data_(d), size_(n) {}
   IntArrayRef(const std::vector<int64_t>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
   // Like c10::IntArrayRef: valid for the full expression that holds the braced list.
   IntArrayRef(std::initializer_list<int64_t> l) : data_(l.begin()), size_(l.size()) {}  // NOLINT
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
   IntArrayRef(const int64_t& single) : data_(&single), size_(1) {}  // NOLINT
   const int64_t* data() const { return data_; }
   size_t size() const { return size_; }
