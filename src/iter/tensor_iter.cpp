@@ -9,6 +9,10 @@
 namespace torsh::detail {
 
 namespace {
+// Iterations at least this large convert a 0-dim input of another dtype before the loop (one
+// element; below this the conversion costs more than converting it per block).
+constexpr int64_t kCastScalarOnce = 4096;
+
 // PyTorch's rule: a lower-priority class (0-dim, then wrapped numbers) only matters when it
 // is of a higher category than the higher-priority class.
 ScalarType combine_categories(ScalarType higher, ScalarType lower) {
@@ -300,8 +304,13 @@ TensorIter TensorIterConfig::build() {
   // (the inputs may be replaced by converted copies below).
   const void* in_storage[kMaxOperands];
   for (int i = 0; i < nin_; ++i) in_storage[i] = ins_[i]->unsafeGetTensorImpl()->storage().get();
+  // A 0-dim input (a number: `x + 1.0`) is converted once, up front, when the iteration is
+  // large: the loops then see operands of one dtype and take their dense vector paths.
+  int64_t work = 0;
+  for (int i = 0; i < nin_; ++i) work = std::max(work, ins_[i]->numel());
   for (int i = 0; i < nin_; ++i) {
-    if ((promote_ || common_ != ScalarType::Undefined) && !cast_in_loop_ &&
+    const bool scalar_once = cast_in_loop_ && ins_[i]->dim() == 0 && work >= kCastScalarOnce;
+    if ((promote_ || common_ != ScalarType::Undefined) && (!cast_in_loop_ || scalar_once) &&
         ins_[i]->dtype() != common) {
       casted_[i] = ins_[i]->to(common);
       ins_[i] = &casted_[i];
