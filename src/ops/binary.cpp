@@ -17,7 +17,36 @@ detail::TensorIter binary_iter(const char* op, Tensor& out, const Tensor& a, con
       .add_input(a)
       .add_input(b)
       .promote_inputs_to_common_dtype()
+      .cast_in_loop()
       .build();
+}
+
+// The 16-bit kind of a computation's dtype, as the functors read it: 1 float16, 2 bfloat16.
+double kind16(ScalarType t) { return t == kHalf ? 1 : t == kBFloat16 ? 2 : 0; }
+
+// pow's number exponent as the kernel takes it, with torch's special cases: sqrt, 1/sqrt and
+// 1/x for 0.5, -0.5 and -1 (float, double, bfloat16 results); x*x, x*x*x and 1/(x*x) for 2, 3
+// and -2 (compared after rounding to bfloat16); float16 runs libm's pow but for squares.
+detail::KernelArgs pow_args(const Scalar& exponent, ScalarType t) {
+  detail::KernelArgs a;
+  a.f1 = kind16(t);
+  if (is_integral(t, true)) {
+    a.i0 = exponent.to<int64_t>();
+    return a;
+  }
+  const double d = exponent.to_double();
+  double e = d;
+  if (t == kHalf) e = static_cast<double>(static_cast<float>(Half(static_cast<float>(d))));
+  if (t == kBFloat16) e = static_cast<double>(static_cast<float>(BFloat16(static_cast<float>(d))));
+  a.f0 = e;
+  if (t == kHalf) {
+    a.flags = e == 2 ? 1 : 0;
+  } else if (d == 0.5 || d == -0.5 || d == -1) {
+    a.flags = d == 0.5 ? 4 : d == -0.5 ? 5 : 6;
+  } else if (e == 2 || e == 3 || e == -2) {
+    a.flags = e == 2 ? 1 : e == 3 ? 2 : 3;
+  }
+  return a;
 }
 
 // alpha as the kernel takes it: torch converts it to the result dtype, so a 16-bit result
@@ -93,15 +122,16 @@ void div_mode_out(Tensor& out, const Tensor& self, const Tensor& other,
               *rounding_mode, "'");
   auto it = binary_iter("div", out, self, other);
   TORSH_CHECK(it.common_dtype() != kBool, "div(): not implemented for 'Bool'");
-  detail::div_mode_stub(self.device().type, "div")(it, trunc);
-  it.finish();
+  detail::KernelArgs args;
+  args.flags = trunc ? 1 : 0;
+  args.f1 = kind16(it.common_dtype());
+  detail::run_kernel("div", it, self.device().type, detail::KernelId::Binary_DivMode, args);
 }
 
 void pow_out(Tensor& out, const Tensor& self, const Tensor& exponent) {
   auto it = binary_iter("pow", out, self, exponent);
   TORSH_CHECK(it.common_dtype() != kBool, "pow(): not implemented for 'Bool'");
-  detail::pow_stub(self.device().type, "pow")(it);
-  it.finish();
+  detail::run_kernel("pow", it, self.device().type, detail::KernelId::Binary_Pow);
 }
 
 void maximum_out(Tensor& out, const Tensor& self, const Tensor& other) {
@@ -136,7 +166,15 @@ void pow_scalar_out(Tensor& out, const Tensor& self, const Scalar& exponent) {
   // torch's pow.Tensor_Scalar writes only an output of the result dtype (in place included).
   TORSH_CHECK(!out.defined() || out.dtype() == t, "Found dtype ", scalar_type_name(out.dtype()),
               " but expected ", scalar_type_name(t));
-  native::pow_out(out, self, e);
+  TORSH_CHECK(t != kBool, "pow(): not implemented for 'Bool'");
+  auto it = detail::TensorIterConfig("pow")
+                .add_output(out)
+                .add_input(self)
+                .common_dtype(t)
+                .cast_in_loop()
+                .build();
+  detail::run_kernel("pow", it, self.device().type, detail::KernelId::Unary_PowScalar,
+                     pow_args(exponent, t));
 }
 void pow_scalar_self_out(Tensor& out, const Scalar& self, const Tensor& exponent) {
   // torch's pow.Scalar: a base of 1 (a number, not True) fills the result with ones; any other

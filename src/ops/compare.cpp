@@ -1,7 +1,9 @@
-// Comparison ops (eq ne lt le gt ge), where, clamp, allclose: checks, dtype rules and iterators;
-// kernels per device (the CPU's in cpu/pointwise_kernels.cpp).
+// Comparison ops (eq ne lt le gt ge), where, clamp, allclose: checks, dtype rules and iterators.
+// The comparison, where and clamp functors are in functors/select-inl.h; allclose's CPU kernel
+// is in cpu/pointwise_kernels.cpp.
 #include <cmath>
 
+#include "ops/functors/kernels.h"
 #include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/generated/native.h"
@@ -10,58 +12,25 @@
 namespace torsh {
 namespace native {
 
-namespace {
-void compare(const char* op, Tensor& out, const Tensor& a, const Tensor& b, detail::CompareOp cmp) {
-  auto it = detail::TensorIterConfig(op)
-                .add_output(out)
-                .add_input(a)
-                .add_input(b)
-                .promote_inputs_to_common_dtype()
-                .output_dtype(kBool)
-                .build();
-  detail::compare_stub(a.device().type, op)(it, cmp);
-  it.finish();
-}
-}  // namespace
-
-void eq_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("eq", out, self, other, detail::CompareOp::kEq);
-}
-void ne_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("ne", out, self, other, detail::CompareOp::kNe);
-}
-void lt_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("lt", out, self, other, detail::CompareOp::kLt);
-}
-void le_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("le", out, self, other, detail::CompareOp::kLe);
-}
-void gt_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("gt", out, self, other, detail::CompareOp::kGt);
-}
-void ge_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  compare("ge", out, self, other, detail::CompareOp::kGe);
-}
-
-Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
+void where_out(Tensor& out, const Tensor& condition, const Tensor& self, const Tensor& other) {
   // torch 1.13 still takes a uint8 condition (deprecated): nonzero is true.
-  if (condition.dtype() == kByte) return native::where(condition.to(kBool), self, other);
+  if (condition.dtype() == kByte) return native::where_out(out, condition.to(kBool), self, other);
   TORSH_CHECK(condition.dtype() == kBool,
               "where(): where expected condition to be a boolean tensor, but got a tensor with "
               "dtype ",
               scalar_type_name(condition.dtype()));
   const ScalarType t = result_type(self, other);
-  Tensor a = self.to(t), b = other.to(t), out;
+  TORSH_CHECK(!out.defined() || out.dtype() == t, "where(): Expected out tensor to have dtype ",
+              scalar_type_name(t), ", but got ", scalar_type_name(out.dtype()), " instead");
   auto it = detail::TensorIterConfig("where")
                 .add_output(out)
                 .add_input(condition)
-                .add_input(a)
-                .add_input(b)
-                .output_dtype(t)
+                .add_input(self)
+                .add_input(other)
+                .common_dtype(t)
+                .cast_in_loop()
                 .build();
-  detail::where_stub(self.device().type, "where")(it);
-  it.finish();
-  return out;
+  detail::run_kernel("where", it, self.device().type, detail::KernelId::Ternary_Where);
 }
 
 // A number operand becomes a tensor of the result dtype, with torch's checked conversion.
@@ -105,40 +74,51 @@ void clamp_out(Tensor& out, const Tensor& self, const std::optional<Scalar>& min
               scalar_type_name(out.dtype()), " but expected ", scalar_type_name(t));
   if (min) detail::check_scalar_fits(*min, t);
   if (max) detail::check_scalar_fits(*max, t);
-  auto it =
-      detail::TensorIterConfig("clamp").add_output(out).add_input(self).common_dtype(t).build();
+  auto it = detail::TensorIterConfig("clamp")
+                .add_output(out)
+                .add_input(self)
+                .common_dtype(t)
+                .cast_in_loop()
+                .build();
   // A NaN number as a bound is ignored, as in PyTorch's scalar kernel (std::max(x, NaN) is x);
-  // NaN in a tensor bound propagates (see the Tensor overload).
+  // NaN in a tensor bound propagates (see the Tensor overload). Both bounds with one NaN: NaN.
   const bool nan_lo = min && std::isnan(min->to_double());
   const bool nan_hi = max && std::isnan(max->to_double());
-  const bool all_nan = min && max && (nan_lo || nan_hi);  // PyTorch then fills with NaN
-  const bool has_lo = min && !nan_lo;
-  const bool has_hi = max && !nan_hi;
-  detail::clamp_scalar_stub(self.device().type, "clamp")(
-      it, min ? *min : Scalar(0), max ? *max : Scalar(0), has_lo, has_hi, all_nan);
-  it.finish();
+  detail::KernelArgs args;
+  args.flags = (min && !nan_lo ? 1 : 0) | (max && !nan_hi ? 2 : 0) |
+               (min && max && (nan_lo || nan_hi) ? 4 : 0);
+  // The bounds in the result dtype, as torch converts them (a 16-bit type rounds them).
+  auto bound = [t](const Scalar& v) {
+    const double d = v.to_double();
+    return t == kHalf       ? double(float(Half(float(d))))
+           : t == kBFloat16 ? double(float(BFloat16(float(d))))
+                            : d;
+  };
+  if (min) args.f0 = bound(*min), args.i0 = is_integral(t, false) ? min->to<int64_t>() : 0;
+  if (max) args.f1 = bound(*max), args.i1 = is_integral(t, false) ? max->to<int64_t>() : 0;
+  detail::run_kernel("clamp", it, self.device().type, detail::KernelId::Unary_ClampScalar, args);
 }
 
-Tensor clamp(const Tensor& self, const std::optional<Tensor>& min,
-             const std::optional<Tensor>& max) {
+void clamp_tensor_out(Tensor& out, const Tensor& self, const std::optional<Tensor>& min,
+                      const std::optional<Tensor>& max) {
   const bool has_lo = min && min->defined(), has_hi = max && max->defined();
   TORSH_CHECK(has_lo || has_hi, "clamp(): At least one of 'min' or 'max' must not be None");
   const Tensor& lo = has_lo ? *min : self;
   const Tensor& hi = has_hi ? *max : self;
-  Tensor out;
   auto it = detail::TensorIterConfig("clamp")
                 .add_output(out)
                 .add_input(self)
                 .add_input(lo)
                 .add_input(hi)
                 .promote_inputs_to_common_dtype()
+                .cast_in_loop()
                 .build();
   // torch runs a one-bound clamp as maximum/minimum, which take bool.
   TORSH_CHECK(it.common_dtype() != kBool || !(has_lo && has_hi),
               "clamp(): clamp is not supported for bool");
-  detail::clamp_tensor_stub(self.device().type, "clamp")(it, has_lo, has_hi);
-  it.finish();
-  return out;
+  detail::KernelArgs args;
+  args.flags = (has_lo ? 1 : 0) | (has_hi ? 2 : 0);
+  detail::run_kernel("clamp", it, self.device().type, detail::KernelId::Ternary_Clamp, args);
 }
 
 }  // namespace native

@@ -24,13 +24,13 @@ KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
   return fn;
 }
 
-namespace {
-// Runs kernel over a built iterator with the call's arguments, then hands the output back.
-void run(const char* op, TensorIter& it, DeviceType d, KernelId kernel, KernelArgs args) {
+void run_kernel(const char* op, TensorIter& it, DeviceType d, KernelId kernel, KernelArgs args) {
   args.op = op;
   kernel_for(kernel, d, op)(it, args);
   it.finish();
 }
+
+namespace {
 
 // A predicate over the promoted inputs, stored as bool (or cast into out='s dtype).
 void bool_op(const char* op, Tensor& out, std::initializer_list<const Tensor*> inputs,
@@ -39,7 +39,7 @@ void bool_op(const char* op, Tensor& out, std::initializer_list<const Tensor*> i
   config.add_output(out);
   for (const Tensor* t : inputs) config.add_input(*t);
   auto it = config.promote_inputs_to_common_dtype().output_dtype(kBool).cast_in_loop().build();
-  run(op, it, (*inputs.begin())->device().type, kernel, {});
+  run_kernel(op, it, (*inputs.begin())->device().type, kernel, {});
 }
 }  // namespace
 
@@ -56,7 +56,7 @@ void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, Ke
                 .promote_integer_inputs_to_float(to_float)
                 .cast_in_loop()
                 .build();
-  run(op, it, self.device().type, kernel, args);
+  run_kernel(op, it, self.device().type, kernel, args);
 }
 
 void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool to_float,
@@ -69,7 +69,7 @@ void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bo
                 .promote_integer_inputs_to_float(to_float)
                 .cast_in_loop()
                 .build();
-  run(op, it, a.device().type, kernel, args);
+  run_kernel(op, it, a.device().type, kernel, args);
 }
 
 void unary_bool_op(const char* op, Tensor& out, const Tensor& self, KernelId kernel) {

@@ -38,27 +38,9 @@ using TriKernel = void (*)(const Tensor& self, int64_t k, bool upper);
 extern KernelStub<TriKernel> tri_stub;
 
 // ---- pointwise ops without a table functor ----------------------------------------------------
-/// Binary ops over (out, a, b) of the iterator's common dtype.
-using PointwiseKernel = void (*)(const TensorIter& it);
-/// div with rounding_mode: trunc (true) or floor (false).
-using DivModeKernel = void (*)(const TensorIter& it, bool trunc);
-enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
-/// out (bool) = a op b, compared in the common dtype.
-using CompareKernel = void (*)(const TensorIter& it, CompareOp op);
-/// clamp(x, lo, hi) with Scalar bounds (has_lo/has_hi: which bounds apply; all_nan: a NaN bound
-/// with both given, the result is NaN).
-using ClampScalarKernel = void (*)(const TensorIter& it, const Scalar& lo, const Scalar& hi,
-                                   bool has_lo, bool has_hi, bool all_nan);
-/// clamp(x, lo, hi) over (out, x, lo, hi) of the common dtype.
-using ClampTensorKernel = void (*)(const TensorIter& it, bool has_lo, bool has_hi);
 /// allclose of two contiguous tensors of the same floating dtype and shape.
 using AllcloseKernel = bool (*)(const Tensor& a, const Tensor& b, double rtol, double atol,
                                 bool equal_nan);
-extern KernelStub<PointwiseKernel> pow_stub, where_stub;
-extern KernelStub<DivModeKernel> div_mode_stub;
-extern KernelStub<CompareKernel> compare_stub;
-extern KernelStub<ClampScalarKernel> clamp_scalar_stub;
-extern KernelStub<ClampTensorKernel> clamp_tensor_stub;
 /// self + value * t1 (* or /) t2 over (out, self, t1, t2) of the common dtype.
 using AddcKernel = void (*)(const TensorIter& it, const Scalar& value);
 extern KernelStub<AddcKernel> addcmul_stub, addcdiv_stub;

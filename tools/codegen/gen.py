@@ -282,7 +282,8 @@ VARIANTS = {"function", "method", "inplace", "out"}
 # or "bool": a predicate whose result is stored as bool)
 KERNEL_KINDS = {"unary": ("Unary", False), "unary_float": ("Unary", True),
                 "unary_bool": ("Unary", "bool"), "binary": ("Binary", False),
-                "binary_float": ("Binary", True), "binary_bool": ("Binary", "bool")}
+                "binary_float": ("Binary", True), "binary_bool": ("Binary", "bool"),
+                "ternary": ("Ternary", False)}
 
 
 def check_entry(e):
@@ -533,6 +534,8 @@ class Gen:
             self.kernels.append((runner, functor))
         if "out_impl" in e:
             return None
+        if runner == "Ternary":
+            sys.exit(f"ops.yaml: {e['func']}: a ternary kernel is run by its out_impl")
         name = s.name + ("_" + s.overload if s.overload else "") + "_out"
         tensors = [a.name for a in s.args if a.base == "Tensor"]
         want = 1 if runner == "Unary" else 2

@@ -24,13 +24,6 @@ void cat_kernel(const Tensor& out, const TensorList& inputs, int64_t dim);
 void tri_kernel(const Tensor& self, int64_t k, bool upper);
 
 // pointwise_kernels.cpp
-void div_mode_kernel(const TensorIter& it, bool trunc);
-void pow_kernel(const TensorIter& it);
-void compare_kernel(const TensorIter& it, CompareOp op);
-void where_kernel(const TensorIter& it);
-void clamp_scalar_kernel(const TensorIter& it, const Scalar& lo, const Scalar& hi, bool has_lo,
-                         bool has_hi, bool all_nan);
-void clamp_tensor_kernel(const TensorIter& it, bool has_lo, bool has_hi);
 void addcmul_kernel(const TensorIter& it, const Scalar& value);
 /// Whether this CPU runs AVX2 and FMA (checked once; the avx2 code paths need both).
 bool cpu_has_avx2();

@@ -35,12 +35,6 @@ void register_cpu_kernels() {
   cat_stub.set(kCPU, &cpu::cat_kernel);
   tri_stub.set(kCPU, &cpu::tri_kernel);
 
-  div_mode_stub.set(kCPU, &cpu::div_mode_kernel);
-  pow_stub.set(kCPU, &cpu::pow_kernel);
-  compare_stub.set(kCPU, &cpu::compare_kernel);
-  where_stub.set(kCPU, &cpu::where_kernel);
-  clamp_scalar_stub.set(kCPU, &cpu::clamp_scalar_kernel);
-  clamp_tensor_stub.set(kCPU, &cpu::clamp_tensor_kernel);
   addcmul_stub.set(kCPU, &cpu::addcmul_kernel);
   addcdiv_stub.set(kCPU, &cpu::addcdiv_kernel);
   allclose_stub.set(kCPU, &cpu::allclose_kernel);

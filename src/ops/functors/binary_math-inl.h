@@ -14,8 +14,50 @@ HWY_INLINE bool Negative(T v) {
   }
 }
 
+/// fmod(a, b) per lane, exact: where |a / b| < 2^(mantissa - 2), the truncated quotient q is the
+/// true one or one off, and a - q * b by a fused multiply-add is then exact, so one correction
+/// gives the remainder. Other lanes (huge quotients, zero or non-finite operands) and targets
+/// without fused multiply-add go through libm.
+template <class D, class V>
+HWY_INLINE V FmodV(D d, V a, V b) {
+  using T = hn::TFromD<D>;
+  V r = hn::Zero(d);
+  auto easy = hn::FirstN(d, 0);
+#if HWY_TARGET == HWY_AVX2
+  const V one = hn::Set(d, T(1));
+  const V q = hn::Trunc(hn::Div(a, b));
+  constexpr T kLimit = sizeof(T) == 4 ? T(1 << 22) : T(int64_t(1) << 50);
+  easy = hn::And(hn::Lt(hn::Abs(q), hn::Set(d, kLimit)), hn::IsFinite(b));
+  r = hn::NegMulAdd(q, b, a);
+  const hn::RebindToSigned<D> di;
+  const auto wrong_sign = hn::RebindMask(
+      d, hn::Lt(hn::BitCast(di, hn::Xor(r, a)), hn::Zero(di)));  // q one too far from zero
+  const auto too_near = hn::Ge(hn::Abs(r), hn::Abs(b));          // q one too near zero
+  const V step = hn::CopySign(one, hn::Mul(a, b));
+  const V q2 = hn::IfThenElse(hn::AndNot(hn::Eq(r, hn::Zero(d)), wrong_sign), hn::Sub(q, step),
+                              hn::IfThenElse(too_near, hn::Add(q, step), q));
+  r = hn::NegMulAdd(q2, b, a);
+  r = hn::IfThenElse(hn::Eq(r, hn::Zero(d)), hn::CopySign(hn::Zero(d), a), r);
+  if (hn::AllTrue(d, easy)) return r;
+#endif
+  HWY_ALIGN T xa[kMaxLanes], xb[kMaxLanes], xr[kMaxLanes];
+  hn::Store(a, d, xa);
+  hn::Store(b, d, xb);
+  hn::Store(r, d, xr);
+  const size_t n = hn::Lanes(d);
+  for (size_t j = 0; j < n; ++j) xr[j] = std::fmod(xa[j], xb[j]);
+  return hn::IfThenElse(easy, r, hn::Load(d, xr));
+}
+
 /// Python's modulo: the result takes the divisor's sign (fmod, then shifted by b).
 struct Remainder {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V a, V b) const {
+    const V m = FmodV(d, a, b);
+    const hn::RebindToSigned<D> di;
+    const auto differ = hn::RebindMask(d, hn::Lt(hn::BitCast(di, hn::Xor(m, b)), hn::Zero(di)));
+    return hn::IfThenElse(hn::AndNot(hn::Eq(m, hn::Zero(d)), differ), hn::Add(m, b), m);
+  }
   template <std::floating_point T>
   T operator()(T a, T b) const {
     T m = std::fmod(a, b);
@@ -36,6 +78,10 @@ struct Remainder {
 
 /// C's fmod: the result takes the dividend's sign.
 struct Fmod {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V a, V b) const {
+    return FmodV(d, a, b);
+  }
   template <std::floating_point T>
   T operator()(T a, T b) const {
     return std::fmod(a, b);
@@ -251,3 +297,185 @@ struct Logical {
 using LogicalAnd = Logical<0>;
 using LogicalOr = Logical<1>;
 using LogicalXor = Logical<2>;
+
+/// The value v rounded to the 16-bit type named by kind (1 float16, 2 bfloat16; 0: v itself).
+template <typename T>
+HWY_INLINE T Round16Kind(T v, int kind) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (kind == 1) return float(Half(v));
+    if (kind == 2) return float(BFloat16(v));
+  }
+  return v;
+}
+
+/// Per lane through op's scalar operator (the op's scalar form where a vector form would round
+/// differently, as for 16-bit intermediates).
+template <class Op, class D, class V>
+HWY_INLINE V PerLane(const Op& op, D d, V a, V b) {
+  using T = hn::TFromD<D>;
+  HWY_ALIGN T xa[kMaxLanes], xb[kMaxLanes];
+  hn::Store(a, d, xa);
+  hn::Store(b, d, xb);
+  const size_t n = hn::Lanes(d);
+  for (size_t j = 0; j < n; ++j) xa[j] = op(xa[j], xb[j]);
+  return hn::Load(d, xa);
+}
+
+/// div with rounding_mode 'trunc' (kTrunc) or 'floor', as torch's kernels: the floor quotient
+/// through fmod (exact where a / b rounds up to an integer); float16/bfloat16 (f1: 1 or 2,
+/// computed in float) round every step to their type, per element.
+template <bool kTrunc>
+struct DivModeCase {
+  static constexpr bool kStream = kTrunc;
+  int kind;
+  explicit DivModeCase(const KernelArgs& a) : kind(static_cast<int>(a.f1)) {}
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V a, V b) const {
+    if (kind != 0) return PerLane(*this, d, a, b);
+    if constexpr (kTrunc) {
+      return hn::Trunc(hn::Div(a, b));
+    } else {
+      const V zero = hn::Zero(d);
+      const V one = hn::Set(d, hn::TFromD<D>(1));
+      const V q = hn::Div(a, b);
+      const V mod = FmodV(d, a, b);
+      V div = hn::Div(hn::Sub(a, mod), b);
+      const auto differ = hn::Xor(hn::Lt(b, zero), hn::Lt(mod, zero));
+      div = hn::IfThenElse(hn::AndNot(hn::Eq(mod, zero), differ), hn::Sub(div, one), div);
+      V fl = hn::Floor(div);
+      fl = hn::IfThenElse(hn::Gt(hn::Sub(div, fl), hn::Set(d, hn::TFromD<D>(0.5))),
+                          hn::Add(fl, one), fl);
+      fl = hn::IfThenElse(hn::Eq(div, zero), hn::CopySign(zero, q), fl);
+      return hn::IfThenElse(hn::Eq(b, zero), q, fl);
+    }
+  }
+  template <std::floating_point T>
+  T operator()(T a, T b) const {
+    auto r = [this](T v) { return Round16Kind(v, kind); };
+    if (kTrunc) return std::trunc(r(a / b));
+    if (b == 0) return a / b;
+    const T mod = r(std::fmod(a, b));
+    T div = r(r(a - mod) / b);
+    if (mod != 0 && ((b < 0) != (mod < 0))) div = r(div - T(1));
+    if (div == 0) return std::copysign(T(0), r(a / b));
+    T fl = std::floor(div);
+    if (r(div - fl) > T(0.5)) fl = r(fl + T(1));
+    return fl;
+  }
+  template <IntegerNotBool T>
+  T operator()(T a, T b) const {
+    TORSH_CHECK(b != 0, "ZeroDivisionError");
+    if constexpr (std::is_signed_v<T>) {
+      // MIN / -1 overflows (x86 traps): wrap to MIN, as two's complement negation does
+      using U = std::make_unsigned_t<T>;
+      if (b == T(-1)) return static_cast<T>(U(0) - static_cast<U>(a));
+    }
+    T q = static_cast<T>(a / b);
+    if (!kTrunc && (a % b != 0) && (Negative(a) != Negative(b))) q = static_cast<T>(q - 1);
+    return q;
+  }
+};
+/// The table's kernel: flags 1 'trunc', else 'floor'.
+struct DivMode {};
+template <>
+void RunBinary<DivMode>(const TensorIter& it, const KernelArgs& a) {
+  if (a.flags & 1) return RunBinary<DivModeCase<true>>(it, a);
+  return RunBinary<DivModeCase<false>>(it, a);
+}
+
+/// Integer power by squaring (wrapping); a negative exponent gives 0 but for bases 1 and -1.
+template <IntegerNotBool T>
+HWY_INLINE T IntPow(T base, T exp) {
+  if (Negative(exp)) {
+    if (base == 1) return 1;
+    if constexpr (std::is_signed_v<T>) {
+      if (base == T(-1)) return (exp % 2 == 0) ? T(1) : T(-1);
+    }
+    return 0;
+  }
+  using U = std::make_unsigned_t<decltype(T() + 0)>;  // wrapping, without promotion to int
+  U result = 1, b = static_cast<U>(base);
+  while (exp) {
+    if (exp & 1) result = static_cast<U>(result * b);
+    exp = static_cast<T>(exp >> 1);
+    b = static_cast<U>(b * b);
+  }
+  return static_cast<T>(result);
+}
+
+/// pow with a tensor exponent: libm's pow per element (float in float: powf), integers by
+/// squaring.
+struct Pow {
+  template <std::floating_point T>
+  T operator()(T a, T b) const {
+    return std::pow(a, b);
+  }
+  template <IntegerNotBool T>
+  T operator()(T a, T b) const {
+    return IntPow(a, b);
+  }
+};
+
+/// pow with a number exponent (f0; i0 for integer results), with torch's special cases (kHow):
+/// 1 x*x, 2 x*x*x, 3 1/(x*x), 4 sqrt, 5 1/sqrt, 6 1/x, 0 libm's pow per element. A bfloat16
+/// result (f1 2) rounds the square to bfloat16 before the next step, as torch's kernel.
+template <int kHow>
+struct PowCase {
+  static constexpr bool kStream = kHow != 0;  // memory-bound but for libm's pow
+  double e;
+  int64_t ie;
+  int kind;
+  explicit PowCase(const KernelArgs& a) : e(a.f0), ie(a.i0), kind(static_cast<int>(a.f1)) {}
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V x) const {
+    using T = hn::TFromD<D>;
+    const V one = hn::Set(d, T(1));
+    if constexpr (kHow == 1) return hn::Mul(x, x);
+    if constexpr (kHow == 4) return hn::Sqrt(x);
+    if constexpr (kHow == 5) return hn::Div(one, hn::Sqrt(x));
+    if constexpr (kHow == 6) return hn::Div(one, x);
+    if constexpr (kHow == 2 || kHow == 3) {
+      if (kind == 0) return kHow == 2 ? hn::Mul(hn::Mul(x, x), x) : hn::Div(one, hn::Mul(x, x));
+    }
+    HWY_ALIGN T xs[kMaxLanes];
+    hn::Store(x, d, xs);
+    const size_t n = hn::Lanes(d);
+    for (size_t j = 0; j < n; ++j) xs[j] = (*this)(xs[j]);
+    return hn::Load(d, xs);
+  }
+  template <std::floating_point T>
+  T operator()(T x) const {
+    if constexpr (kHow == 1) return x * x;
+    if constexpr (kHow == 2) return Round16Kind(x * x, kind) * x;
+    if constexpr (kHow == 3) return T(1) / Round16Kind(x * x, kind);
+    if constexpr (kHow == 4) return std::sqrt(x);
+    if constexpr (kHow == 5) return T(1) / std::sqrt(x);
+    if constexpr (kHow == 6) return T(1) / x;
+    return std::pow(x, static_cast<T>(e));
+  }
+  template <IntegerNotBool T>
+  T operator()(T x) const {
+    return IntPow(x, static_cast<T>(ie));
+  }
+};
+/// The table's kernel: runs the PowCase of the call's flags.
+struct PowScalar {};
+template <>
+void RunUnary<PowScalar>(const TensorIter& it, const KernelArgs& a) {
+  switch (a.flags) {
+    case 1:
+      return RunUnary<PowCase<1>>(it, a);
+    case 2:
+      return RunUnary<PowCase<2>>(it, a);
+    case 3:
+      return RunUnary<PowCase<3>>(it, a);
+    case 4:
+      return RunUnary<PowCase<4>>(it, a);
+    case 5:
+      return RunUnary<PowCase<5>>(it, a);
+    case 6:
+      return RunUnary<PowCase<6>>(it, a);
+    default:
+      return RunUnary<PowCase<0>>(it, a);
+  }
+}

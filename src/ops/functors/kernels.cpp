@@ -33,6 +33,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 #include "ops/functors/binary-inl.h"  // NOLINT(build/include)
 #include "ops/functors/math-inl.h"  // NOLINT(build/include)
 #include "ops/functors/binary_math-inl.h"  // NOLINT(build/include)
+#include "ops/functors/select-inl.h"  // NOLINT(build/include)
 // clang-format on
 
 #define TORSH_KERNEL(runner, Op) \

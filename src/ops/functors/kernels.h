@@ -16,6 +16,8 @@ struct KernelArgs {
   int64_t i0 = 1;  // the same, for integer and bool computations
   double f1 = 0;   // more per-call values (nan_to_num's posinf and neginf)
   double f2 = 0;
+  int64_t i1 = 0;  // a second integer value (clamp's upper bound)
+  int flags = 0;   // per-op bits (clamp: which bounds; pow: the exponent's special case)
 };
 
 /// A kernel entry point: runs over a built iterator (outputs first).
@@ -56,5 +58,10 @@ void binary_bool_op(const char* op, Tensor& out, const Tensor& a, const Tensor& 
 /// out = kernel(a, b) over the broadcast shape with torch's type promotion.
 void binary_op(const char* op, Tensor& out, const Tensor& a, const Tensor& b, bool to_float,
                KernelId kernel, const KernelArgs& args = {});
+
+/// Runs kernel over a built iterator (the op's own checks and dtype rules done), then hands
+/// the output back.
+void run_kernel(const char* op, TensorIter& it, DeviceType d, KernelId kernel,
+                KernelArgs args = {});
 
 }  // namespace torsh::detail

@@ -27,6 +27,9 @@ HWY_INLINE Op MakeOp(const KernelArgs& args) {
 template <typename C>
 constexpr ScalarType kComputeType = CppTypeToScalarType<C>::value;
 
+template <typename C>
+constexpr bool kVectorType = std::is_same_v<C, float> || std::is_same_v<C, double>;
+
 /// N half (t == kHalf) or bfloat16 values at p, widened exactly to float lanes.
 template <class DF>
 HWY_INLINE hn::Vec<DF> Widen16(DF df, ScalarType t, const char* p) {
@@ -85,6 +88,16 @@ HWY_INLINE void LoadBlock(C* buf, const char* p, int64_t s, ScalarType t, int64_
     std::memcpy(buf, p, static_cast<size_t>(m) * sizeof(C));
     return;
   }
+  if (s == 0) {  // one broadcast value: converted once
+    dispatch_all(t, "kernel", [&](auto tag) {
+      std::fill(buf, buf + m, convert<C>(*reinterpret_cast<const decltype(tag)*>(p)));
+    });
+    return;
+  }
+  if (t == kBool && s == 1) {  // masks (where's condition)
+    for (int64_t j = 0; j < m; ++j) buf[j] = static_cast<C>(p[j] != 0);
+    return;
+  }
   if constexpr (std::is_same_v<C, float>) {
     if ((t == kHalf || t == kBFloat16) && s == 2) {
       const hn::ScalableTag<float> df;
@@ -108,6 +121,28 @@ template <typename C>
 HWY_INLINE void StoreBlock(char* p, int64_t s, ScalarType t, const C* buf, int64_t m) {
   if (t == kComputeType<C> && s == static_cast<int64_t>(sizeof(C))) {
     std::memcpy(p, buf, static_cast<size_t>(m) * sizeof(C));
+    return;
+  }
+  if (t == kBool && s == 1) {  // predicates and comparisons
+    int64_t j = 0;
+    if constexpr (kVectorType<C>) {  // lanes of 1/0 (or any value: NaN and nonzero are true)
+      const hn::ScalableTag<C> d;
+      const hn::Rebind<int32_t, decltype(d)> di;
+      const hn::Rebind<uint8_t, decltype(d)> du8;
+      const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+      for (; j + N <= m; j += N) {
+        const auto v =
+            hn::IfThenZeroElse(hn::Eq(hn::Load(d, buf + j), hn::Zero(d)), hn::Set(d, C(1)));
+        hn::Vec<decltype(di)> w;
+        if constexpr (sizeof(C) == 4) {
+          w = hn::ConvertTo(di, v);
+        } else {
+          w = hn::DemoteTo(di, v);
+        }
+        hn::StoreU(hn::DemoteTo(du8, w), du8, reinterpret_cast<uint8_t*>(p + j));
+      }
+    }
+    for (; j < m; ++j) p[j] = static_cast<char>(buf[j] != C(0));
     return;
   }
   if constexpr (std::is_same_v<C, float>) {
@@ -141,9 +176,6 @@ HWY_INLINE int64_t PadBlock(C* buf, int64_t m, int64_t lanes) {
   return padded;
 }
 
-template <typename C>
-constexpr bool kVectorType = std::is_same_v<C, float> || std::is_same_v<C, double>;
-
 /// The functor has a Highway vector path for C lanes (else its scalar operator() runs per
 /// element, on every layout alike: libm-only math such as erf, lgamma, atan2).
 template <class Op, typename C>
@@ -153,6 +185,11 @@ concept VecUnary = kVectorType<C> && requires(const Op& op, hn::ScalableTag<C> d
 template <class Op, typename C>
 concept VecBinary = kVectorType<C> && requires(const Op& op, hn::ScalableTag<C> d) {
   op(d, hn::Zero(d), hn::Zero(d));
+};
+
+template <class Op, typename C>
+concept VecTernary = kVectorType<C> && requires(const Op& op, hn::ScalableTag<C> d) {
+  op(d, hn::Zero(d), hn::Zero(d), hn::Zero(d));
 };
 
 /// out[j] = op(a[j]) on a block held in C (in place allowed).
@@ -213,6 +250,23 @@ void UnaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const Sc
       }
       return;
     }
+    if (t[1] == kComputeType<C> && s[1] == es) {  // an output of another dtype (predicates)
+      HWY_ALIGN C buf[kBlock];
+      const hn::ScalableTag<C> d;
+      const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+      const C* in = reinterpret_cast<const C*>(data[1]);
+      for (int64_t b = 0; b < n; b += kBlock) {
+        const int64_t m = std::min(kBlock, n - b);
+        int64_t j = 0;
+        for (; j + N <= m; j += N) hn::Store(op(d, hn::LoadU(d, in + b + j)), d, buf + j);
+        if (j < m) {
+          std::memcpy(buf + j, in + b + j, static_cast<size_t>(m - j) * es);
+          UnaryBlock(op, buf + j, buf + j, PadBlock(buf + j, m - j, N));
+        }
+        StoreBlock(data[0] + b * s[0], s[0], t[0], buf, m);
+      }
+      return;
+    }
   }
   HWY_ALIGN C buf[kBlock];
   int64_t lanes = 1;
@@ -267,6 +321,30 @@ void BinaryDense(const Op& op, C* out, const C* a, const C* b, int64_t n, bool s
   if (i < n) tail(i, n - i);
 }
 
+/// A dense run through a functor's scalar path (integer types): out of type O (C, or bool for
+/// comparisons), a and b of type C; a (kA0) or b (kB0) may be one broadcast value.
+template <bool kA0, bool kB0, typename O, class Op, typename C>
+void ScalarDense(const Op& op, O* out, const C* a, const C* b, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const C r = op(a[kA0 ? 0 : i], b[kB0 ? 0 : i]);
+    if constexpr (std::is_same_v<O, bool>) {
+      out[i] = r != C(0);
+    } else {
+      out[i] = r;
+    }
+  }
+}
+
+/// ScalarDense with the broadcast pattern of the strides s1, s2 (0: one value).
+template <typename O, class Op, typename C>
+void ScalarDenseRun(const Op& op, O* out, const C* a, const C* b, int64_t n, int64_t s1,
+                    int64_t s2) {
+  if (s1 && s2) return ScalarDense<false, false>(op, out, a, b, n);
+  if (s2) return ScalarDense<true, false>(op, out, a, b, n);
+  if (s1) return ScalarDense<false, true>(op, out, a, b, n);
+  return ScalarDense<true, true>(op, out, a, b, n);
+}
+
 /// Runs one 1-d piece of a binary iteration: operand 0 is the output, 1 and 2 the inputs.
 template <class Op, typename C>
 void BinaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const ScalarType* t,
@@ -283,6 +361,34 @@ void BinaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const S
       if (s[1] != 0) return BinaryDense<false, true>(op, out, a, b, n, stream);
       return BinaryDense<true, true>(op, out, a, b, n, stream);
     }
+    const bool dense_in = t[1] == kComputeType<C> && t[2] == kComputeType<C> &&
+                          (s[1] == es || s[1] == 0) && (s[2] == es || s[2] == 0);
+    if (dense_in) {  // an output of another dtype (bool for comparisons) or layout
+      HWY_ALIGN C bo[kBlock];
+      const C* a = reinterpret_cast<const C*>(data[1]);
+      const C* b = reinterpret_cast<const C*>(data[2]);
+      for (int64_t i = 0; i < n; i += kBlock) {
+        const int64_t m = std::min(kBlock, n - i);
+        const C* pa = s[1] ? a + i : a;
+        const C* pb = s[2] ? b + i : b;
+        if (s[1] && s[2]) BinaryDense<false, false>(op, bo, pa, pb, m, false);
+        if (!s[1] && s[2]) BinaryDense<true, false>(op, bo, pa, pb, m, false);
+        if (s[1] && !s[2]) BinaryDense<false, true>(op, bo, pa, pb, m, false);
+        if (!s[1] && !s[2]) BinaryDense<true, true>(op, bo, pa, pb, m, false);
+        StoreBlock(data[0] + i * s[0], s[0], t[0], bo, m);
+      }
+      return;
+    }
+  }
+  if constexpr (!VecBinary<Op, C>) {
+    const bool dense_in = t[1] == kComputeType<C> && t[2] == kComputeType<C> &&
+                          (s[1] == es || s[1] == 0) && (s[2] == es || s[2] == 0);
+    const C* a = reinterpret_cast<const C*>(data[1]);
+    const C* b = reinterpret_cast<const C*>(data[2]);
+    if (dense_in && t[0] == kComputeType<C> && s[0] == es)
+      return ScalarDenseRun(op, reinterpret_cast<C*>(data[0]), a, b, n, s[1], s[2]);
+    if (dense_in && t[0] == kBool && s[0] == 1)
+      return ScalarDenseRun(op, reinterpret_cast<bool*>(data[0]), a, b, n, s[1], s[2]);
   }
   HWY_ALIGN C ba[kBlock];
   HWY_ALIGN C bb[kBlock];
@@ -296,6 +402,44 @@ void BinaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const S
     PadBlock(bb, m, lanes);
     BinaryBlock(op, ba, bb, ba, padded);
     StoreBlock(data[0] + b * s[0], s[0], t[0], ba, m);
+  }
+}
+
+/// Runs one 1-d piece of a ternary iteration (where, clamp with tensor bounds): operand 0 is the
+/// output, 1-3 the inputs. Blocks of kBlock: dense inputs of type C are read in place, the others
+/// converted into stack blocks; a dense output of type C is written in place.
+template <class Op, typename C>
+void TernaryPiece(const Op& op, char** data, const int64_t* s, int64_t n, const ScalarType* t) {
+  constexpr int64_t es = sizeof(C);
+  HWY_ALIGN C bufs[4][kBlock];
+  int64_t lanes = 1;
+  if constexpr (VecTernary<Op, C>) lanes = static_cast<int64_t>(hn::Lanes(hn::ScalableTag<C>()));
+  for (int64_t b = 0; b < n; b += kBlock) {
+    const int64_t m = std::min(kBlock, n - b);
+    const bool whole = m % lanes == 0;
+    const C* in[3];
+    for (int k = 0; k < 3; ++k) {
+      const char* p = data[k + 1] + b * s[k + 1];
+      if (whole && t[k + 1] == kComputeType<C> && s[k + 1] == es) {
+        in[k] = reinterpret_cast<const C*>(p);
+      } else {
+        LoadBlock(bufs[k], p, s[k + 1], t[k + 1], m, t[4]);
+        PadBlock(bufs[k], m, lanes);
+        in[k] = bufs[k];
+      }
+    }
+    const bool direct = whole && t[0] == kComputeType<C> && s[0] == es;
+    C* out = direct ? reinterpret_cast<C*>(data[0] + b * s[0]) : bufs[3];
+    const int64_t padded = (m + lanes - 1) / lanes * lanes;
+    if constexpr (VecTernary<Op, C>) {
+      const hn::ScalableTag<C> d;
+      for (int64_t j = 0; j < padded; j += lanes)
+        hn::StoreU(op(d, hn::LoadU(d, in[0] + j), hn::LoadU(d, in[1] + j), hn::LoadU(d, in[2] + j)),
+                   d, out + j);
+    } else {
+      for (int64_t j = 0; j < m; ++j) out[j] = op(in[0][j], in[1][j], in[2][j]);
+    }
+    if (!direct) StoreBlock(data[0] + b * s[0], s[0], t[0], out, m);
   }
 }
 
@@ -350,6 +494,23 @@ void RunBinary(const TensorIter& it, const KernelArgs& args) {
       it.for_each([&](char** d, const int64_t* s, int64_t n) {
         BinaryPiece<Op, C>(op, d, s, n, dt, stream);
       });
+    } else {
+      throw Error(std::string(args.op) + "(): not implemented for '" +
+                  scalar_type_name(it.common_dtype()) + "'");
+    }
+  });
+}
+
+template <class Op>
+void RunTernary(const TensorIter& it, const KernelArgs& args) {
+  // operand dtypes, then the common dtype
+  const ScalarType dt[5] = {it.dtype(0), it.dtype(1), it.dtype(2), it.dtype(3), it.common_dtype()};
+  DispatchCompute(it.common_dtype(), args.op, [&](auto tag) {
+    using C = decltype(tag);
+    if constexpr (VecTernary<Op, C> || std::is_invocable_v<const Op&, C, C, C>) {
+      const Op op = MakeOp<Op>(args);
+      it.for_each(
+          [&](char** d, const int64_t* s, int64_t n) { TernaryPiece<Op, C>(op, d, s, n, dt); });
     } else {
       throw Error(std::string(args.op) + "(): not implemented for '" +
                   scalar_type_name(it.common_dtype()) + "'");
