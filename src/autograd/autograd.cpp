@@ -1,4 +1,5 @@
 // Autograd: grad mode, nodes, saved variables, per-tensor metadata and the Tensor methods.
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -76,9 +77,14 @@ bool requires_grad(const Tensor& t) {
   return m && (m->requires_grad || m->grad_fn);
 }
 
+namespace {
+void refresh_view_history(const Tensor& t, AutogradMeta& m);
+}  // namespace
+
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* m = meta(t);
   if (!m) return {};
+  if (m->grad_fn && m->is_view) refresh_view_history(t, *m);
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (!m->requires_grad) return {};
   std::shared_ptr<Node> acc = m->grad_accumulator.lock();
@@ -94,6 +100,7 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   m.grad_fn = node;
   m.output_nr = output_nr;
   m.requires_grad = true;
+  m.attr_version = t._version();
 }
 
 void add_input(Node& node, const Tensor& t) {
@@ -143,6 +150,36 @@ Tensor view_of(const Tensor& t, const ViewGeometry& g) {
                                            g.strides, t.storage_offset() + g.offset));
 }
 
+// For double backward: a fresh copy of grad (the base's shape) laid out with the base's strides,
+// made with recorded ops (a dense base's strides are a permutation of contiguous ones). Undefined
+// when the base is not dense (its geometry cannot be rebuilt this way).
+Tensor recorded_base_layout(const Tensor& grad, const ViewGeometry& g) {
+  const int64_t nd = static_cast<int64_t>(g.base_sizes.size());
+  std::vector<int64_t> perm(static_cast<size_t>(nd));
+  for (int64_t i = 0; i < nd; ++i) perm[static_cast<size_t>(i)] = i;
+  // outermost first: larger strides first, size-1 dims anywhere stable
+  std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) {
+    return g.base_strides[static_cast<size_t>(a)] > g.base_strides[static_cast<size_t>(b)];
+  });
+  int64_t expect = 1;
+  for (int64_t i = nd - 1; i >= 0; --i) {
+    const auto d = static_cast<size_t>(perm[static_cast<size_t>(i)]);
+    if (g.base_sizes[d] != 1 && g.base_strides[d] != expect) return Tensor();
+    expect *= g.base_sizes[d];
+  }
+  bool identity = true;
+  for (int64_t i = 0; i < nd; ++i) identity = identity && perm[static_cast<size_t>(i)] == i;
+  if (identity) return grad.clone(MemoryFormat::Contiguous);
+  std::vector<int64_t> inv(static_cast<size_t>(nd));
+  for (int64_t i = 0; i < nd; ++i) inv[static_cast<size_t>(perm[static_cast<size_t>(i)])] = i;
+  return grad.permute(perm).clone(MemoryFormat::Contiguous).permute(inv);
+}
+
+// The view region of a tensor laid out as the base, as a recorded as_strided view.
+Tensor recorded_view(const Tensor& t, const ViewGeometry& g) {
+  return t.as_strided(g.sizes.vec(), g.strides.vec(), t.storage_offset() + g.offset);
+}
+
 // Gradient of base after an in-place op `fn` wrote into the view region: the region's
 // gradient comes from fn, the rest passes through. Also routes fn's other inputs' gradients.
 class CopySlices : public Node {
@@ -157,9 +194,25 @@ class CopySlices : public Node {
     }
   }
   variable_list apply(variable_list&& grads) override {
-    AutoGradMode no_grad(false);  // double backward through CopySlices is not supported
     variable_list r(next_edges_.size());
     if (!grads[0].defined()) return r;
+    if (GradMode::is_enabled()) {
+      // create_graph: the same computation with recorded ops, so it can be differentiated again
+      Tensor result = recorded_base_layout(grads[0], view_);
+      TORSH_CHECK(result.defined(),
+                  "CopySlices: double backward through an in-place op on a view of a base that "
+                  "is not dense is not supported");
+      Tensor region = recorded_view(result, view_);
+      variable_list fg = fn_->apply({region.clone(MemoryFormat::Contiguous)});
+      if (!fg.empty() && fg[0].defined()) {
+        region._assign_(reduce_grad(fg[0], fn_->input_meta()[0]));
+      } else {
+        region._assign_(Scalar(0));
+      }
+      r[0] = result;
+      for (size_t i = 1; i < fg.size() && i < r.size(); ++i) r[i] = fg[i];
+      return r;
+    }
     Tensor result = like_base(view_, grads[0].dtype());
     result.copy_(grads[0]);
     Tensor region = view_of(result, view_);
@@ -191,10 +244,18 @@ class AsStridedBackward : public Node {
     add_input(*this, base);
   }
   variable_list apply(variable_list&& grads) override {
-    AutoGradMode no_grad(false);
     if (!grads[0].defined()) return {Tensor()};
     Tensor result = like_base(view_, grads[0].dtype());
-    result.zero_();
+    {
+      AutoGradMode no_grad(false);
+      result.zero_();
+    }
+    if (GradMode::is_enabled() && grads[0].requires_grad()) {
+      // create_graph: a recorded copy into the region, differentiable again
+      recorded_view(result, view_)._assign_(grads[0]);
+      return {result};
+    }
+    AutoGradMode no_grad(false);
     view_of(result, view_).copy_(grads[0]);
     return {result};
   }
@@ -203,6 +264,20 @@ class AsStridedBackward : public Node {
  private:
   ViewGeometry view_;
 };
+
+// A view taken before its storage was written in place still holds the history it was made
+// with; its gradient must flow through the base's current history instead (y = c.t(); y[0].mul_(w)
+// changes y). Regenerated lazily, when an edge to the view is taken, as torch does.
+void refresh_view_history(const Tensor& t, AutogradMeta& m) {
+  if (!m.base.defined() || t._version() == m.attr_version || !requires_grad(m.base)) return;
+  const Tensor& base = m.base;
+  ViewGeometry g{SizeVec(t.sizes()), SizeVec(t.strides()),
+                 t.storage_offset() - base.storage_offset(), SizeVec(base.sizes()),
+                 SizeVec(base.strides())};
+  m.grad_fn = std::make_shared<AsStridedBackward>(base, std::move(g));
+  m.output_nr = 0;
+  m.attr_version = t._version();
+}
 }  // namespace
 
 bool rebase_view(const Tensor& self, const std::shared_ptr<Node>& fn) {
@@ -402,6 +477,7 @@ Tensor& Tensor::mutable_grad() const { return meta_or_create(*this).grad; }
 
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
   auto* m = meta(*this);
+  if (m && m->grad_fn && m->is_view) autograd::refresh_view_history(*this, *m);
   return m ? m->grad_fn : nullptr;
 }
 

@@ -109,9 +109,11 @@ Tensor repeat_backward(const Tensor& grad, const std::vector<int64_t>& repeats,
                        const std::vector<int64_t>& self_sizes);
 /// as_strided's backward: grad accumulated into a buffer spanning both geometries (overlapping
 /// output elements add up), read back with self's geometry (each element shared by k aliases
-/// of self gets 1/k of it, as torch).
-Tensor as_strided_backward(const Tensor& grad, const Tensor& self, const std::vector<int64_t>& size,
-                           const std::vector<int64_t>& stride,
+/// of self gets 1/k of it, as torch). Only self's geometry is saved, not its values (an in-place
+/// write into self after the view does not invalidate it).
+Tensor as_strided_backward(const Tensor& grad, const std::vector<int64_t>& self_sizes,
+                           const std::vector<int64_t>& self_strides, int64_t self_storage_offset,
+                           const std::vector<int64_t>& size, const std::vector<int64_t>& stride,
                            std::optional<int64_t> storage_offset);
 
 }  // namespace torsh::autograd::formulas

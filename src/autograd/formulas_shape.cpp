@@ -52,23 +52,24 @@ int64_t extent(IntArrayRef size, IntArrayRef stride, int64_t offset) {
 }
 }  // namespace
 
-Tensor as_strided_backward(const Tensor& grad, const Tensor& self, const std::vector<int64_t>& size,
-                           const std::vector<int64_t>& stride,
+Tensor as_strided_backward(const Tensor& grad, const std::vector<int64_t>& self_sizes,
+                           const std::vector<int64_t>& self_strides, int64_t self_storage_offset,
+                           const std::vector<int64_t>& size, const std::vector<int64_t>& stride,
                            std::optional<int64_t> storage_offset) {
-  const int64_t in_off = self.storage_offset(), out_off = storage_offset.value_or(in_off);
+  const int64_t in_off = self_storage_offset, out_off = storage_offset.value_or(in_off);
   const int64_t lo = std::min(in_off, out_off);
   const int64_t hi =
-      std::max(extent(self.sizes(), self.strides(), in_off), extent(size, stride, out_off));
+      std::max(extent(self_sizes, self_strides, in_off), extent(size, stride, out_off));
   const int64_t n = std::max<int64_t>(hi - lo, 0);
   Tensor positions = torsh::arange(n, TensorOptions(kLong));
   Tensor out_idx = positions.as_strided(size, stride, out_off - lo).reshape({-1});
-  Tensor in_idx = positions.as_strided(self.sizes(), self.strides(), in_off - lo).reshape({-1});
+  Tensor in_idx = positions.as_strided(self_sizes, self_strides, in_off - lo).reshape({-1});
   Tensor buf = torsh::zeros({n}, grad.options()).index_add(0, out_idx, grad.reshape({-1}));
   Tensor count = torsh::zeros({n}, grad.options())
                      .index_add(0, in_idx, torsh::ones({in_idx.numel()}, grad.options()));
   Tensor shared = count.clamp(std::optional<Scalar>(Scalar(1)));  // elements of self only
   return buf.div(shared)
-      .as_strided(self.sizes(), self.strides(), in_off - lo)
+      .as_strided(self_sizes, self_strides, in_off - lo)
       .clone(MemoryFormat::Contiguous);
 }
 

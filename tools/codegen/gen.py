@@ -127,6 +127,7 @@ class Autograd:
         self.saved_outputs = [n for n in self.out_names if n in used]
         self.saved_sizes = [a for a in schema.args if a.name + "_sizes" in used]
         self.saved_strides = [a for a in schema.args if a.name + "_strides" in used]
+        self.saved_offsets = [a for a in schema.args if a.name + "_storage_offset" in used]
         self.saved_scalars = [a for a in schema.args if a.name in used and a.base not in
                               ("Tensor", "Tensor[]", "Generator") and a.name not in OPTION_ARGS]
 
@@ -145,6 +146,8 @@ class Autograd:
                 lines.append(f"  std::vector<int64_t> {a.name}_sizes;")
         for a in self.saved_strides:
             lines.append(f"  std::vector<int64_t> {a.name}_strides;")
+        for a in self.saved_offsets:
+            lines.append(f"  int64_t {a.name}_storage_offset = 0;")
         for a in self.saved_scalars:
             t = a.base + ("?" if a.optional else "")
             lines.append(f"  {SAVE_TYPES[t]} {a.name};")
@@ -245,6 +248,10 @@ class Autograd:
         for a in self.saved_strides:
             n = a.name
             out += self._guarded(n + "_strides", f"node->{n}_strides = {n}.strides().vec();")
+        for a in self.saved_offsets:
+            n = a.name
+            out += self._guarded(n + "_storage_offset",
+                                 f"node->{n}_storage_offset = {n}.storage_offset();")
         for a in self.saved_scalars:
             t = a.base + ("?" if a.optional else "")
             n = a.name

@@ -148,6 +148,9 @@ struct AutogradMeta : AutogradMetaInterface {
   bool is_view = false;
   /// For views: the tensor whose storage they view (the root of a chain of views).
   Tensor base;
+  /// The storage version when grad_fn was set: a view whose storage was written in place since
+  /// has its history regenerated from its base's (torch's lazy view regeneration).
+  uint32_t attr_version = 0;
   /// Expires with this metadata: lets graph hooks refer to the tensor without owning it.
   std::shared_ptr<int> alive_token;                         // created by retain_grad
   std::vector<std::function<Tensor(const Tensor&)>> hooks;  // leaf hooks
