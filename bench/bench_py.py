@@ -1,5 +1,5 @@
 """Python side of bench/: per-op overhead of `a + b` on 1-element tensors, and a few ops; RSS
-held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth]  (prints "workload median_ns" lines,
+held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise]  (prints "workload median_ns" lines,
 and "py_rss_<phase>_MiB value" lines)."""
 import os
 import statistics
@@ -120,6 +120,7 @@ def main():
     q, k = lib.rand(8, 8, 256, 64), lib.rand(8, 8, 256, 64)
     run("py_einsum_bhqd_bhkd_8x8x256x64", lambda: lib.einsum("bhqd,bhkd->bhqk", q, k), 10, 9)
     breadth(lib)
+    pointwise(lib)
 
 
 def breadth(lib):
