@@ -1,0 +1,351 @@
+"""torch.nn.functional: torch 1.13's signatures over torsh's functional ops.
+
+Each function checks its arguments as torch's does and calls one torsh op; the composites that
+torch's own functional writes in Python (relu6, softmin, mish, hardswish, ...) are written
+here from torsh ops the same way.
+"""
+import warnings
+
+import torsh
+from torsh.nn import _reduction as _Reduction
+
+__all__ = [
+    "linear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu",
+    "celu", "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "hardtanh_",
+    "softplus", "softsign", "tanhshrink", "threshold", "threshold_", "logsigmoid", "softmax",
+    "log_softmax", "softmin", "sigmoid", "tanh", "hardshrink", "softshrink", "glu", "dropout",
+    "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "layer_norm",
+    "embedding", "normalize", "one_hot",
+]
+
+
+def linear(input, weight, bias=None):
+    r"""y = x A^T + b."""
+    return torsh.linear(input, weight, bias)
+
+
+# Activations
+
+def relu(input, inplace=False):
+    return input.relu_() if inplace else torsh.relu(input)
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def hardtanh(input, min_val=-1., max_val=1., inplace=False):
+    if inplace:
+        return torsh.hardtanh_(input, min_val, max_val)
+    return torsh.hardtanh(input, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1., max_val=1.):
+    return torsh.hardtanh_(input, min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0., 6., inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if inplace:
+        return torsh.leaky_relu_(input, negative_slope)
+    return torsh.leaky_relu(input, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return torsh.leaky_relu_(input, negative_slope)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return torsh.elu_(input, alpha) if inplace else torsh.elu(input, alpha)
+
+
+def elu_(input, alpha=1.):
+    return torsh.elu_(input, alpha)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    # torch's selu kernel is elu with these constants.
+    if inplace:
+        return torsh.elu_(input, _SELU_ALPHA, _SELU_SCALE)
+    return torsh.elu(input, _SELU_ALPHA, _SELU_SCALE)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    # torch's celu kernel is elu(x, alpha, scale=1, input_scale=1/alpha).
+    if inplace:
+        return torsh.elu_(input, alpha, 1.0, 1.0 / alpha)
+    return torsh.elu(input, alpha, 1.0, 1.0 / alpha)
+
+
+def gelu(input, approximate="none"):
+    return torsh.gelu(input, approximate=approximate)
+
+
+def silu(input, inplace=False):
+    return torsh.silu_(input) if inplace else torsh.silu(input)
+
+
+def softplus(input, beta=1, threshold=20):
+    return torsh.softplus(input, beta, threshold)
+
+
+def mish(input, inplace=False):
+    out = input * torsh.tanh(softplus(input))
+    return input.copy_(out) if inplace else out
+
+
+def hardsigmoid(input, inplace=False):
+    out = torsh.clamp(input + 3.0, 0.0, 6.0) / 6.0
+    return input.copy_(out) if inplace else out
+
+
+def hardswish(input, inplace=False):
+    out = input * (torsh.clamp(input + 3.0, 0.0, 6.0) / 6.0)
+    return input.copy_(out) if inplace else out
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def threshold(input, threshold, value, inplace=False):
+    r"""y = x if x > threshold else value."""
+    out = torsh.where(input > threshold, input, torsh.full_like(input, value))
+    return input.copy_(out) if inplace else out
+
+
+def threshold_(input, threshold, value):
+    return globals()["threshold"](input, threshold, value, True)
+
+
+def logsigmoid(input):
+    # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), stable for large |x|.
+    return torsh.clamp_max(input, 0.0) - torsh.log1p(torsh.exp(-input.abs()))
+
+
+def hardshrink(input, lambd=0.5):
+    return torsh.where(input.abs() > lambd, input, torsh.zeros_like(input))
+
+
+def softshrink(input, lambd=0.5):
+    return torsh.where(input > lambd, input - lambd,
+                       torsh.where(input < -lambd, input + lambd, torsh.zeros_like(input)))
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def glu(input, dim=-1):
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    a, b = torsh.chunk(input, 2, dim)
+    return a * torsh.sigmoid(b)
+
+
+def _get_softmax_dim(name, ndim, stacklevel):
+    warnings.warn("Implicit dimension choice for {} has been deprecated. "
+                  "Change the call to include dim=X as an argument.".format(name),
+                  stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+    return torsh.softmax(input, dim, dtype=dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
+    return torsh.softmax(-input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return torsh.log_softmax(input, dim, dtype=dtype)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    return torsh.dropout_(input, p, training) if inplace else torsh.dropout(input, p, training)
+
+
+# Losses
+
+def _warn_size(input, target):
+    if not (target.size() == input.size()):
+        warnings.warn("Using a target size ({}) that is different to the input size ({}). "
+                      "This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.".format(target.size(), input.size()),
+                      stacklevel=3)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    _warn_size(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    expanded_input, expanded_target = torsh.broadcast_tensors(input, target)
+    return torsh.l1_loss(expanded_input, expanded_target, _Reduction.get_enum(reduction))
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    _warn_size(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    expanded_input, expanded_target = torsh.broadcast_tensors(input, target)
+    return torsh.mse_loss(expanded_input, expanded_target, _Reduction.get_enum(reduction))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    _warn_size(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    expanded_input, expanded_target = torsh.broadcast_tensors(input, target)
+    return torsh.smooth_l1_loss(expanded_input, expanded_target, _Reduction.get_enum(reduction),
+                                beta)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    _warn_size(input, target)
+    expanded_input, expanded_target = torsh.broadcast_tensors(input, target)
+    return torsh.huber_loss(expanded_input, expanded_target, _Reduction.get_enum(reduction),
+                            delta)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    return torsh.nll_loss(input, target, weight, _Reduction.get_enum(reduction), ignore_index)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    return torsh.cross_entropy_loss(input, target, weight, _Reduction.get_enum(reduction),
+                                    ignore_index, label_smoothing)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    if size_average is not None or reduce is not None:
+        reduction_enum = _Reduction.legacy_get_enum(size_average, reduce)
+    else:
+        reduction_enum = _Reduction.get_enum(reduction)
+    if target.size() != input.size():
+        raise ValueError(
+            "Using a target size ({}) that is different to the input size ({}) is deprecated. "
+            "Please ensure they have the same size.".format(target.size(), input.size()))
+    if weight is not None:
+        new_size = torsh.broadcast_shapes(target.size(), weight.size())
+        weight = weight.expand(new_size)
+    return torsh.binary_cross_entropy(input, target, weight, reduction_enum)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    if size_average is not None or reduce is not None:
+        reduction_enum = _Reduction.legacy_get_enum(size_average, reduce)
+    else:
+        reduction_enum = _Reduction.get_enum(reduction)
+    if not (target.size() == input.size()):
+        raise ValueError("Target size ({}) must be the same as input size ({})".format(
+            target.size(), input.size()))
+    return torsh.binary_cross_entropy_with_logits(input, target, weight, pos_weight,
+                                                  reduction_enum)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if size_average is not None or reduce is not None:
+        reduction_enum = _Reduction.legacy_get_enum(size_average, reduce)
+    else:
+        if reduction == "mean":
+            warnings.warn(
+                "reduction: 'mean' divides the total loss by both the batch size and the support "
+                "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                "major release.")
+        if reduction == "batchmean":
+            reduction_enum = _Reduction.get_enum("sum")
+        else:
+            reduction_enum = _Reduction.get_enum(reduction)
+    reduced = torsh.kl_div(input, target, reduction_enum, log_target=log_target)
+    if reduction == "batchmean" and input.dim() != 0:
+        reduced = reduced / input.size()[0]
+    return reduced
+
+
+# Normalization, embeddings
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    return torsh.layer_norm(input, list(normalized_shape), weight, bias, eps)
+
+
+def _no_grad_embedding_renorm_(weight, input, max_norm, norm_type):
+    # torch.embedding_renorm_: rows of `weight` used by `input` whose norm exceeds max_norm are
+    # scaled to max_norm / (norm + 1e-7).
+    with torsh.no_grad():
+        rows = torsh.unique(input.reshape(-1))
+        selected = weight.index_select(0, rows)
+        norms = torsh.linalg.vector_norm(selected, norm_type, dim=1, keepdim=True)
+        scale = torsh.where(norms > max_norm, max_norm / (norms + 1e-7), torsh.ones_like(norms))
+        weight.index_copy_(0, rows, selected * scale)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    if padding_idx is not None:
+        if padding_idx > 0:
+            assert padding_idx < weight.size(0), "Padding_idx must be within num_embeddings"
+        elif padding_idx < 0:
+            assert padding_idx >= -weight.size(0), "Padding_idx must be within num_embeddings"
+            padding_idx = weight.size(0) + padding_idx
+    else:
+        padding_idx = -1
+    if max_norm is not None:
+        input = input.contiguous()
+        _no_grad_embedding_renorm_(weight, input, max_norm, norm_type)
+    return torsh.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is None:
+        return input / denom
+    return torsh.div(input, denom, out=out)
+
+
+def one_hot(tensor, num_classes=-1):
+    if tensor.dtype != torsh.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor.")
+    if num_classes == -1:
+        if tensor.numel() == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(tensor.max()) + 1
+    elif tensor.numel() > 0 and int(tensor.max()) >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    if tensor.numel() > 0 and int(tensor.min()) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    out = torsh.zeros(*tensor.shape, num_classes, dtype=torsh.int64)
+    return out.scatter_(-1, tensor.unsqueeze(-1), 1)

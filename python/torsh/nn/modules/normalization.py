@@ -1,0 +1,46 @@
+"""torch.nn.LayerNorm."""
+import numbers
+
+import torsh
+from torsh.nn import functional as F
+from torsh.nn import init
+from torsh.nn.parameter import Parameter
+from torsh.nn.modules.module import Module
+
+__all__ = ["LayerNorm"]
+
+
+class LayerNorm(Module):
+    r"""Layer normalization over the trailing ``normalized_shape`` dims, with an elementwise
+    affine weight (ones) and bias (zeros)."""
+
+    __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, device=None,
+                 dtype=None):
+        factory_kwargs = {"device": device, "dtype": dtype}
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if self.elementwise_affine:
+            self.weight = Parameter(torsh.empty(self.normalized_shape, **factory_kwargs))
+            self.bias = Parameter(torsh.empty(self.normalized_shape, **factory_kwargs))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return "{normalized_shape}, eps={eps}, " \
+            "elementwise_affine={elementwise_affine}".format(**self.__dict__)

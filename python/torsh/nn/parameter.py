@@ -1,0 +1,70 @@
+"""torch.nn.Parameter: a Tensor subclass that a Module registers as a parameter.
+
+torsh.Tensor is a pybind11 class without a Python constructor, so ``Parameter(data)`` cannot
+call a base ``__init__``. Instead ``__new__`` takes ``data.detach()`` (a new leaf sharing data's
+storage, as torch's ``_make_subclass``) and re-classes that object by assigning ``__class__``.
+That is legal because Parameter adds no instance layout (``__slots__ = ()``; the base already
+carries a ``__dict__`` and weak references). The metaclass gives every subclass of Parameter
+empty ``__slots__`` too, so subclasses stay re-classable. The result is a true subclass:
+``type(p) is Parameter``, ``isinstance(p, Tensor)``, and every Tensor method works on it.
+"""
+from collections import OrderedDict
+
+import torsh
+from torsh import Tensor
+
+__all__ = ["Parameter"]
+
+
+class _ParameterMeta(type(Tensor)):
+    """Metaclass of Parameter: keeps subclasses layout-compatible with Tensor, and (as torch's)
+    treats a tensor carrying ``_is_param = True`` as a Parameter."""
+
+    def __new__(mcls, name, bases, namespace, **kwargs):
+        namespace.setdefault("__slots__", ())
+        return super().__new__(mcls, name, bases, namespace, **kwargs)
+
+    def __instancecheck__(cls, instance):
+        return super().__instancecheck__(instance) or (
+            isinstance(instance, Tensor) and getattr(instance, "_is_param", False))
+
+
+class Parameter(Tensor, metaclass=_ParameterMeta):
+    r"""A kind of Tensor that is to be considered a module parameter.
+
+    Args:
+        data (Tensor): parameter tensor.
+        requires_grad (bool, optional): if the parameter requires gradient. Default: `True`
+    """
+
+    def __new__(cls, data=None, requires_grad=True):
+        if data is None:
+            data = torsh.empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"_make_subclass(): argument 'data' (position 2) must be Tensor, not "
+                            f"{type(data).__name__}")
+        t = data.detach()
+        t.requires_grad_(requires_grad)
+        t.__class__ = cls
+        return t
+
+    def __init__(self, data=None, requires_grad=True):
+        # The object is complete after __new__; Tensor has no Python constructor to call.
+        pass
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(self.detach().clone(), self.requires_grad)
+        memo[id(self)] = result
+        return result
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild_parameter, (self.detach(), self.requires_grad, OrderedDict()))
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks):
+    return Parameter(data, requires_grad)
