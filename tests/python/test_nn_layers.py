@@ -517,3 +517,55 @@ def test_one_hot_matches_torch():
         np.testing.assert_array_equal(to_np(yb), to_np(ya))
     with pytest.raises(RuntimeError):
         F.one_hot(to_torsh(t), 2)
+
+
+FEATURE_DROPOUTS = [
+    ("Dropout1d(0.4)", (6, 5, 7)), ("Dropout1d(0.4)", (5, 7)), ("Dropout2d(0.3)", (4, 6, 3, 3)),
+    ("Dropout2d(0.5)", (4, 6, 5)), ("Dropout3d(0.25)", (3, 4, 2, 2, 2)),
+    ("Dropout3d(0.25)", (4, 2, 3, 2)), ("AlphaDropout(0.2)", (8, 9)),
+    ("FeatureAlphaDropout(0.3)", (5, 6, 4)), ("Dropout2d(1.0)", (2, 3, 2, 2)),
+    ("Dropout1d(0.0)", (2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("expr,shape", FEATURE_DROPOUTS)
+def test_feature_and_alpha_dropout_same_seed_same_mask(expr, shape):
+    x = torch.randn(shape)
+    a, b = eval("torch.nn." + expr), eval("nn." + expr)
+    assert repr(b) == repr(a)
+    xa, xb = x.clone().requires_grad_(), to_torsh(x).requires_grad_()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.manual_seed(12)
+        ya = a(xa)
+        torsh.manual_seed(12)
+        yb = b(xb)
+    assert tuple(yb.shape) == tuple(ya.shape)
+    close(yb, ya)
+    g = torch.randn(shape)
+    (ya * g).sum().backward()
+    (yb * to_torsh(g)).sum().backward()
+    close(xb.grad, xa.grad)
+    a.eval()
+    b.eval()
+    close(b(to_torsh(x)), a(x))
+
+
+def test_dropout2d_inplace_matches_torch():
+    x = torch.randn(3, 4, 2, 2)
+    xa, xb = x.clone(), to_torsh(x)
+    torch.manual_seed(2)
+    ra = TF.dropout2d(xa, 0.5, True, inplace=True)
+    torsh.manual_seed(2)
+    rb = F.dropout2d(xb, 0.5, True, inplace=True)
+    assert rb.data_ptr() == xb.data_ptr()
+    close(xb, xa)
+    close(rb, ra)
+
+
+def test_dropout1d_rejects_4d_input():
+    with pytest.raises(RuntimeError) as ea:
+        TF.dropout1d(torch.ones(1, 2, 3, 4))
+    with pytest.raises(RuntimeError) as eb:
+        F.dropout1d(torsh.ones(1, 2, 3, 4))
+    assert str(eb.value) == str(ea.value)

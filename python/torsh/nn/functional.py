@@ -4,6 +4,7 @@ Each function checks its arguments as torch's does and calls one torsh op; the c
 torch's own functional writes in Python (relu6, softmin, mish, hardswish, ...) are written
 here from torsh ops the same way.
 """
+import math
 import warnings
 
 import torsh
@@ -14,6 +15,7 @@ __all__ = [
     "celu", "gelu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "hardtanh_",
     "softplus", "softsign", "tanhshrink", "threshold", "threshold_", "logsigmoid", "softmax",
     "log_softmax", "softmin", "sigmoid", "tanh", "hardshrink", "softshrink", "glu", "dropout",
+    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "layer_norm",
     "embedding", "normalize", "one_hot",
@@ -37,12 +39,12 @@ def relu_(input):
 
 def hardtanh(input, min_val=-1., max_val=1., inplace=False):
     if inplace:
-        return torsh.hardtanh_(input, min_val, max_val)
+        return input.hardtanh_(min_val, max_val)
     return torsh.hardtanh(input, min_val, max_val)
 
 
 def hardtanh_(input, min_val=-1., max_val=1.):
-    return torsh.hardtanh_(input, min_val, max_val)
+    return input.hardtanh_(min_val, max_val)
 
 
 def relu6(input, inplace=False):
@@ -51,20 +53,20 @@ def relu6(input, inplace=False):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     if inplace:
-        return torsh.leaky_relu_(input, negative_slope)
+        return input.leaky_relu_(negative_slope)
     return torsh.leaky_relu(input, negative_slope)
 
 
 def leaky_relu_(input, negative_slope=0.01):
-    return torsh.leaky_relu_(input, negative_slope)
+    return input.leaky_relu_(negative_slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return torsh.elu_(input, alpha) if inplace else torsh.elu(input, alpha)
+    return input.elu_(alpha) if inplace else torsh.elu(input, alpha)
 
 
 def elu_(input, alpha=1.):
-    return torsh.elu_(input, alpha)
+    return input.elu_(alpha)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -74,14 +76,14 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def selu(input, inplace=False):
     # torch's selu kernel is elu with these constants.
     if inplace:
-        return torsh.elu_(input, _SELU_ALPHA, _SELU_SCALE)
+        return input.elu_(_SELU_ALPHA, _SELU_SCALE)
     return torsh.elu(input, _SELU_ALPHA, _SELU_SCALE)
 
 
 def celu(input, alpha=1.0, inplace=False):
     # torch's celu kernel is elu(x, alpha, scale=1, input_scale=1/alpha).
     if inplace:
-        return torsh.elu_(input, alpha, 1.0, 1.0 / alpha)
+        return input.elu_(alpha, 1.0, 1.0 / alpha)
     return torsh.elu(input, alpha, 1.0, 1.0 / alpha)
 
 
@@ -90,7 +92,7 @@ def gelu(input, approximate="none"):
 
 
 def silu(input, inplace=False):
-    return torsh.silu_(input) if inplace else torsh.silu(input)
+    return input.silu_() if inplace else torsh.silu(input)
 
 
 def softplus(input, beta=1, threshold=20):
@@ -187,7 +189,109 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def dropout(input, p=0.5, training=True, inplace=False):
     if p < 0.0 or p > 1.0:
         raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
-    return torsh.dropout_(input, p, training) if inplace else torsh.dropout(input, p, training)
+    if inplace:
+        # torsh has no dropout_: the mask is drawn by dropout and written back into input.
+        if not training or p == 0:
+            return input
+        return input.copy_(torsh.dropout(input, p, True))
+    return torsh.dropout(input, p, training)
+
+
+def _dropout_impl(input, p, train, inplace, feature, alpha):
+    # ATen's _dropout_impl: a Bernoulli(1 - p) noise of the input's shape (feature: one draw
+    # per (sample, channel)), drawn with bernoulli_ so the stream matches torch's.
+    if p < 0.0 or p > 1.0:
+        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    if p == 0 or not train or input.numel() == 0:
+        return input
+    if p == 1:
+        zero = torsh.zeros((), dtype=input.dtype)
+        return input.mul_(zero) if inplace else input * zero
+    if feature:
+        shape = [input.size(0), input.size(1)] + [1] * (input.dim() - 2)
+        noise = torsh.empty(shape, dtype=input.dtype)
+    else:
+        noise = torsh.empty_like(input)
+    noise.bernoulli_(1 - p)
+    b = None
+    if alpha:
+        alpha_c = 1.7580993408473766
+        a = 1. / math.sqrt((alpha_c * alpha_c * p + 1) * (1 - p))
+        b = noise.add(-1).mul_(alpha_c * a).add_(alpha_c * a * p)
+        noise.mul_(a)
+    else:
+        noise.div_(1 - p)
+    out = input.mul_(noise) if inplace else input * noise
+    if alpha:
+        out = out.add_(b)
+    return out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    inp_dim = input.dim()
+    if inp_dim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {inp_dim}D input. "
+                           "Note that dropout1d exists to provide channel-wise dropout on inputs "
+                           "with 1 spatial dimension, a channel dimension, and an optional batch "
+                           "dimension (i.e. 2D or 3D inputs).")
+    is_batched = inp_dim == 3
+    if not is_batched:
+        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    result = _dropout_impl(input, p, training, inplace, True, False)
+    if not is_batched:
+        result = result.squeeze_(0) if inplace else result.squeeze(0)
+    return result
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    inp_dim = input.dim()
+    if inp_dim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {inp_dim}-D input to dropout2d, which is deprecated "
+                      "and will result in an error in a future release. To retain the behavior "
+                      "and silence this warning, please use dropout instead. Note that dropout2d "
+                      "exists to provide channel-wise dropout on inputs with 2 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
+                      "or 4D inputs).")
+    if inp_dim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
+                      "1D dropout behavior is desired - input is interpreted as shape (N, C, L), "
+                      "where C is the channel dim. This behavior will change in a future release "
+                      "to interpret the input as one without a batch dimension, i.e. shape "
+                      "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch "
+                      "to using dropout1d instead.")
+    return _dropout_impl(input, p, training, inplace, True, False)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    inp_dim = input.dim()
+    if inp_dim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {inp_dim}-D input to dropout3d, which is deprecated "
+                      "and will result in an error in a future release. To retain the behavior "
+                      "and silence this warning, please use dropout instead. Note that dropout3d "
+                      "exists to provide channel-wise dropout on inputs with 3 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D "
+                      "or 5D inputs).")
+    is_batched = inp_dim == 5
+    if not is_batched:
+        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    result = _dropout_impl(input, p, training, inplace, True, False)
+    if not is_batched:
+        result = result.squeeze_(0) if inplace else result.squeeze(0)
+    return result
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _dropout_impl(input, p, training, inplace, False, True)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _dropout_impl(input, p, training, inplace, True, True)
 
 
 # Losses

@@ -11,7 +11,8 @@ from torsh.nn.modules.loss import (L1Loss, NLLLoss, KLDivLoss, MSELoss, BCELoss,
 from torsh.nn.modules.container import (Container, Sequential, ModuleList, ModuleDict,
                                         ParameterList, ParameterDict)
 from torsh.nn.modules.normalization import LayerNorm
-from torsh.nn.modules.dropout import Dropout
+from torsh.nn.modules.dropout import (Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout,
+                                      FeatureAlphaDropout)
 from torsh.nn.modules.sparse import Embedding
 from torsh.nn.modules.flatten import Flatten, Unflatten
 
@@ -21,6 +22,7 @@ __all__ = [
     "LeakyReLU", "LogSigmoid", "Softplus", "Softshrink", "PReLU", "Softsign", "Softmin",
     "Tanhshrink", "L1Loss", "NLLLoss", "KLDivLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
     "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "Container", "Sequential", "ModuleList",
-    "ModuleDict", "ParameterList", "ParameterDict", "LayerNorm", "Dropout", "Embedding",
+    "ModuleDict", "ParameterList", "ParameterDict", "LayerNorm", "Dropout", "Dropout1d",
+    "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Embedding",
     "Flatten", "Unflatten", "Hardsigmoid", "Hardswish", "SiLU", "Mish",
 ]
