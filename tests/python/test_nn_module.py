@@ -591,3 +591,16 @@ def test_global_forward_hooks():
 def test_backward_hooks_not_implemented():
     with pytest.raises(NotImplementedError):
         nn.ReLU().register_full_backward_hook(lambda *a: None)
+
+
+def test_deepcopy_of_a_module_copies_its_parameters():
+    a, b = _pair(_small)
+    c = copy.deepcopy(b)
+    assert repr(c) == repr(b)
+    for (n, p), (m, q) in zip(b.named_parameters(), c.named_parameters()):
+        assert n == m and type(q) is nn.Parameter and q.requires_grad
+        assert q.data_ptr() != p.data_ptr()
+        np.testing.assert_array_equal(to_np(q), to_np(p))
+    with torsh.no_grad():
+        c.fc1.weight.mul_(0)
+    assert float(b.fc1.weight.abs().sum()) > 0
