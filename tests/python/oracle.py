@@ -222,7 +222,12 @@ def inplace(name):
     """x.name_(...) on a clone of x, checking that it returns self (for check())."""
     def f(a, *rest, **kw):
         a = a.clone()
-        r = getattr(a, name + "_")(*rest, **kw)
+        op = getattr(a, name + "_", None)
+        if op is None and isinstance(a, torch.Tensor) and hasattr(torch._C._nn, name + "_"):
+            # torch keeps nn ops' in-place forms (silu_, elu_) in torch._C._nn, not on Tensor
+            r = getattr(torch._C._nn, name + "_")(a, *rest, **kw)
+        else:
+            r = getattr(a, name + "_")(*rest, **kw)
         assert r is a, "in-place op must return self"
         return a
     return f

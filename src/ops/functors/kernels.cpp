@@ -34,6 +34,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 #include "ops/functors/math-inl.h"  // NOLINT(build/include)
 #include "ops/functors/binary_math-inl.h"  // NOLINT(build/include)
 #include "ops/functors/select-inl.h"  // NOLINT(build/include)
+#include "ops/functors/activation-inl.h"  // NOLINT(build/include)
 // clang-format on
 
 #define TORSH_KERNEL(runner, Op) \

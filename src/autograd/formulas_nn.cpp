@@ -1,0 +1,74 @@
+#include "autograd/formulas_nn.h"
+
+#include <cmath>
+
+#include "torsh/ops.h"
+
+namespace torsh::autograd::formulas {
+
+Tensor softmax_backward_data(const Tensor& grad, const Tensor& result, int64_t dim) {
+  Tensor g = grad.to(result.dtype());
+  return result * (g - (g * result).sum({dim}, /*keepdim=*/true));
+}
+
+Tensor log_softmax_backward_data(const Tensor& grad, const Tensor& result, int64_t dim) {
+  Tensor g = grad.to(result.dtype());
+  return g - result.exp() * g.sum({dim}, /*keepdim=*/true);
+}
+
+Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate) {
+  constexpr double kSqrt2 = 1.41421356237309504880;
+  constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1 / sqrt(2 pi)
+  if (approximate == "tanh") {
+    constexpr double kBeta = 0.79788456080286535588;  // sqrt(2 / pi)
+    constexpr double kKappa = 0.044715;
+    Tensor x2 = self * self;
+    Tensor inner = (self + self * x2 * kKappa) * kBeta;
+    Tensor t = inner.tanh();
+    Tensor left = (t + 1) * 0.5;
+    Tensor right = self * 0.5 * (1 - t * t) * ((x2 * (3 * kKappa) + 1) * kBeta);
+    return grad * (left + right);
+  }
+  Tensor cdf = ((self / kSqrt2).erf() + 1) * 0.5;
+  Tensor pdf = (self * self * -0.5).exp() * kInvSqrt2Pi;
+  return grad * (cdf + self * pdf);
+}
+
+Tensor silu_backward(const Tensor& grad, const Tensor& self) {
+  Tensor s = self.sigmoid();
+  return grad * s * (1 + self * (1 - s));
+}
+
+Tensor elu_backward(const Tensor& grad, const Tensor& self, const Scalar& alpha,
+                    const Scalar& scale, const Scalar& input_scale) {
+  const double a = alpha.to_double(), s = scale.to_double(), is = input_scale.to_double();
+  Tensor neg = grad * ((self * is).exp() * (is * a * s));
+  return torsh::where(self > 0, grad * s, neg);
+}
+
+Tensor softplus_backward(const Tensor& grad, const Tensor& self, const Scalar& beta,
+                         const Scalar& threshold) {
+  Tensor bx = self * beta;
+  return torsh::where(bx > threshold, grad, grad * bx.sigmoid());
+}
+
+Tensor embedding_backward(const Tensor& grad, const Tensor& indices,
+                          const std::vector<int64_t>& weight_sizes, int64_t padding_idx,
+                          bool scale_grad_by_freq) {
+  const int64_t num = weight_sizes[0];
+  const int64_t dim = grad.size(-1);
+  Tensor idx = indices.reshape({-1});
+  Tensor rows = grad.reshape({-1, dim});
+  if (padding_idx >= 0) {
+    Tensor keep = (idx != padding_idx).unsqueeze(1);
+    rows = torsh::where(keep, rows, torsh::zeros_like(rows));
+  }
+  if (scale_grad_by_freq) {
+    Tensor counts = torsh::zeros({num}, TensorOptions(kLong))
+                        .index_add(0, idx, torsh::ones({idx.numel()}, TensorOptions(kLong)));
+    rows = rows / counts.index_select(0, idx).unsqueeze(1).to(rows.dtype());
+  }
+  return torsh::zeros({num, dim}, grad.options()).index_add(0, idx, rows);
+}
+
+}  // namespace torsh::autograd::formulas

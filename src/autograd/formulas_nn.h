@@ -1,0 +1,32 @@
+#pragma once
+// Backward formulas of the nn functional ops (activations, softmax, embedding), written with torsh
+// ops so that second derivatives come from them.
+#include <string>
+#include <vector>
+
+#include "torsh/core/scalar.h"
+#include "torsh/core/tensor.h"
+
+namespace torsh::autograd::formulas {
+
+/// softmax: result * (grad - sum(grad * result, dim)).
+Tensor softmax_backward_data(const Tensor& grad, const Tensor& result, int64_t dim);
+/// log_softmax: grad - exp(result) * sum(grad, dim).
+Tensor log_softmax_backward_data(const Tensor& grad, const Tensor& result, int64_t dim);
+/// gelu: grad * d/dx of x * Phi(x) ('none') or of the tanh approximation ('tanh').
+Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate);
+/// silu: grad * s * (1 + x * (1 - s)), s = sigmoid(x).
+Tensor silu_backward(const Tensor& grad, const Tensor& self);
+/// elu: grad * scale for x > 0, else grad * input_scale * alpha * scale * exp(x * input_scale).
+Tensor elu_backward(const Tensor& grad, const Tensor& self, const Scalar& alpha,
+                    const Scalar& scale, const Scalar& input_scale);
+/// softplus: grad * sigmoid(beta * x), grad where beta * x > threshold.
+Tensor softplus_backward(const Tensor& grad, const Tensor& self, const Scalar& beta,
+                         const Scalar& threshold);
+/// embedding: grad rows added into a [num_weights, dim] gradient at their indices; the
+/// padding_idx row gets none; scale_grad_by_freq divides each row by its index's count.
+Tensor embedding_backward(const Tensor& grad, const Tensor& indices,
+                          const std::vector<int64_t>& weight_sizes, int64_t padding_idx,
+                          bool scale_grad_by_freq);
+
+}  // namespace torsh::autograd::formulas

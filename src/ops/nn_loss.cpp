@@ -1,0 +1,191 @@
+// torch.nn.functional's losses, composed of torsh ops (their gradients, to any order, come from
+// the parts). reduction is torch's enum: 0 none, 1 mean, 2 sum.
+#include <cmath>
+
+#include "torsh/core/grad_mode.h"
+#include "torsh/generated/native.h"
+#include "torsh/ops.h"
+
+namespace torsh {
+namespace native {
+
+namespace {
+Tensor reduce(const Tensor& loss, int64_t reduction, const char* op) {
+  TORSH_CHECK(reduction >= 0 && reduction <= 2, op, "(): ", reduction,
+              " is not a valid value for reduction");
+  if (reduction == 1) return loss.mean();
+  if (reduction == 2) return loss.sum();
+  return loss;
+}
+
+// torch broadcasts input and target (with a warning when their sizes differ).
+void check_float(const char* op, const Tensor& t) {
+  TORSH_CHECK(is_floating_point(t.dtype()), op, "(): \"", op, "\" not implemented for '",
+              scalar_type_name(t.dtype()), "'");
+}
+}  // namespace
+
+Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  Tensor d = self - target;
+  return reduce(d * d, reduction, "mse_loss");
+}
+
+Tensor l1_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  return reduce((self - target).abs(), reduction, "l1_loss");
+}
+
+Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reduction, double beta) {
+  TORSH_CHECK(beta >= 0, "smooth_l1_loss does not support negative values for beta.");
+  if (beta == 0) return native::l1_loss(self, target, reduction);
+  Tensor z = (self - target).abs();
+  Tensor loss = torsh::where(z < beta, z * z * (0.5 / beta), z - 0.5 * beta);
+  return reduce(loss, reduction, "smooth_l1_loss");
+}
+
+Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction, double delta) {
+  TORSH_CHECK(delta > 0, "huber_loss does not support non-positive values for delta.");
+  Tensor z = (self - target).abs();
+  Tensor loss = torsh::where(z < delta, z * z * 0.5, (z - 0.5 * delta) * delta);
+  return reduce(loss, reduction, "huber_loss");
+}
+
+Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
+                int64_t reduction, int64_t ignore_index) {
+  TORSH_CHECK(self.dim() >= 1, "nll_loss(): input tensor should be 1D or more, got 0D");
+  TORSH_CHECK(target.dtype() == kLong, "nll_loss(): expected scalar type Long but found ",
+              scalar_type_name(target.dtype()));
+  check_float("nll_loss", self);
+  // [N, C, d1...] with target [N, d1...], or [C] with a 0-d target
+  const bool batched = self.dim() >= 2;
+  const int64_t c = self.size(batched ? 1 : 0);
+  bool shapes = batched ? target.dim() == self.dim() - 1 && target.size(0) == self.size(0)
+                        : target.dim() == 0;
+  for (int64_t i = 2; shapes && i < self.dim(); ++i) shapes = target.size(i - 1) == self.size(i);
+  TORSH_CHECK(shapes, "nll_loss(): expected target of shape ",
+              batched ? "[N, d1, ...] matching input " : "[] for input ",
+              detail::shape_str(self.sizes()), ", got ", detail::shape_str(target.sizes()));
+  const bool has_w = weight && weight->defined();
+  TORSH_CHECK(!has_w || (weight->dim() == 1 && weight->numel() == c),
+              "weight tensor should be defined either for all ", c,
+              " classes or no classes but got weight tensor of shape: ",
+              detail::shape_str(weight->sizes()));
+  Tensor valid = target != ignore_index;
+  Tensor safe = torsh::where(valid, target, torsh::zeros_like(target));
+  {
+    const Tensor checked = safe.masked_select(valid);
+    if (checked.numel() > 0) {
+      const int64_t lo = checked.min().item<int64_t>(), hi = checked.max().item<int64_t>();
+      TORSH_CHECK(lo >= 0 && hi < c, "nll_loss(): Target ", lo < 0 ? lo : hi, " is out of bounds.");
+    }
+  }
+  const int64_t cdim = batched ? 1 : 0;
+  Tensor picked = self.gather(cdim, safe.unsqueeze(cdim)).squeeze(cdim);
+  Tensor w = has_w ? weight->index_select(0, safe.reshape({-1})).view(safe.sizes().vec())
+                   : torsh::ones_like(picked);
+  w = torsh::where(valid, w, torsh::zeros_like(w));
+  Tensor loss = -picked * w;
+  if (reduction == 0) return loss;
+  if (reduction == 2) return loss.sum();
+  TORSH_CHECK(reduction == 1, "nll_loss(): ", reduction, " is not a valid value for reduction");
+  return loss.sum() / w.sum();  // NaN when every target is ignored, as torch
+}
+
+Tensor cross_entropy_loss(const Tensor& self, const Tensor& target,
+                          const std::optional<Tensor>& weight, int64_t reduction,
+                          int64_t ignore_index, double label_smoothing) {
+  TORSH_CHECK(label_smoothing >= 0 && label_smoothing <= 1,
+              "label_smoothing must be between 0.0 and 1.0. Got: ", label_smoothing);
+  const int64_t cdim = self.dim() >= 2 ? 1 : 0;
+  Tensor logp = torsh::log_softmax(self, cdim);
+  const int64_t c = self.size(cdim);
+  const bool has_w = weight && weight->defined();
+  if (is_floating_point(target.dtype())) {
+    // class probabilities: -sum(w_c * p_c * logp_c) over classes
+    TORSH_CHECK(target.sizes().equals(self.sizes()),
+                "cross_entropy(): expected target of the input's shape ",
+                detail::shape_str(self.sizes()), ", got ", detail::shape_str(target.sizes()));
+    Tensor t = label_smoothing > 0 ? target * (1 - label_smoothing) + label_smoothing / c : target;
+    Tensor prod = logp * t;
+    if (has_w) {
+      std::vector<int64_t> shape(static_cast<size_t>(self.dim()), 1);
+      shape[static_cast<size_t>(cdim)] = c;
+      prod = prod * weight->view(shape);
+    }
+    Tensor loss = -prod.sum({cdim});
+    if (reduction == 1) return self.dim() >= 2 ? loss.sum() / (self.numel() / c) : loss.sum();
+    return reduce(loss, reduction, "cross_entropy");
+  }
+  Tensor nll = native::nll_loss(logp, target, weight, reduction, ignore_index);
+  if (label_smoothing <= 0) return nll;
+  // smoothing: (1 - eps) * nll + eps / C * (-sum over classes of w_c * logp_c)
+  Tensor valid = target != ignore_index;
+  Tensor lp = logp;
+  if (has_w) {
+    std::vector<int64_t> shape(static_cast<size_t>(self.dim()), 1);
+    shape[static_cast<size_t>(cdim)] = c;
+    lp = lp * weight->view(shape);
+  }
+  Tensor smooth = -lp.sum({cdim});
+  smooth = torsh::where(valid, smooth, torsh::zeros_like(smooth));
+  if (reduction == 1) {
+    if (has_w) {
+      Tensor safe = torsh::where(valid, target, torsh::zeros_like(target));
+      Tensor w = weight->index_select(0, safe.reshape({-1})).view(safe.sizes().vec());
+      smooth = smooth.sum() / torsh::where(valid, w, torsh::zeros_like(w)).sum();
+    } else {
+      smooth = smooth.sum() / valid.sum();
+    }
+  } else if (reduction == 2) {
+    smooth = smooth.sum();
+  }
+  return nll * (1 - label_smoothing) + smooth * (label_smoothing / c);
+}
+
+Tensor binary_cross_entropy(const Tensor& self, const Tensor& target,
+                            const std::optional<Tensor>& weight, int64_t reduction) {
+  TORSH_CHECK(self.sizes().equals(target.sizes()), "Using a target size (",
+              detail::shape_str(target.sizes()), ") that is different to the input size (",
+              detail::shape_str(self.sizes()),
+              ") is deprecated. Please ensure they have the same size.");
+  {
+    NoGradGuard guard;
+    const bool in_range =
+        self.numel() == 0 || ((self >= 0).logical_and(self <= 1)).all().item<bool>();
+    TORSH_CHECK(in_range, "all elements of input should be between 0 and 1");
+  }
+  // torch clamps each log at -100
+  Tensor log_p = self.log().clamp_min(-100);
+  Tensor log_q = (1 - self).log().clamp_min(-100);
+  Tensor loss = -(target * log_p + (1 - target) * log_q);
+  if (weight && weight->defined()) loss = loss * *weight;
+  return reduce(loss, reduction, "binary_cross_entropy");
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& self, const Tensor& target,
+                                        const std::optional<Tensor>& weight,
+                                        const std::optional<Tensor>& pos_weight,
+                                        int64_t reduction) {
+  TORSH_CHECK(self.sizes().equals(target.sizes()), "Target size (",
+              detail::shape_str(target.sizes()), ") must be the same as input size (",
+              detail::shape_str(self.sizes()), ")");
+  // torch's stable form: (1 - t) * x + (1 + (pw - 1) * t) * (log1p(exp(-|x|)) + max(-x, 0))
+  Tensor softplus_neg = (-self.abs()).exp().log1p() + (-self).clamp_min(0);
+  Tensor loss;
+  if (pos_weight && pos_weight->defined()) {
+    Tensor lw = (*pos_weight - 1) * target + 1;
+    loss = (1 - target) * self + lw * softplus_neg;
+  } else {
+    loss = (1 - target) * self + softplus_neg;
+  }
+  if (weight && weight->defined()) loss = loss * *weight;
+  return reduce(loss, reduction, "binary_cross_entropy_with_logits");
+}
+
+Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction, bool log_target) {
+  Tensor loss =
+      log_target ? target.exp() * (target - self) : torsh::xlogy(target, target) - target * self;
+  return reduce(loss, reduction, "kl_div");
+}
+
+}  // namespace native
+}  // namespace torsh
