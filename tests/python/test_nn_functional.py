@@ -277,3 +277,22 @@ def test_loss_errors():
     # every target ignored: torch's mean is NaN
     r = torsh.nll_loss(x, torsh.tensor([-100, -100, -100]))
     assert np.isnan(r.item())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16"])
+@pytest.mark.parametrize("name,ft,fs", ACTIVATIONS[:7], ids=[a[0] for a in ACTIVATIONS[:7]])
+def test_activation_same_bits_on_every_layout(name, ft, fs, dtype):
+    """The activations' functors give the same bits for the same values whatever the layout
+    (contiguous, transposed, stepped, expanded), as every pointwise op of the table."""
+    a = rnd((37, 19), 30)
+    a[0, :4] = [np.nan, np.inf, -np.inf, 0.0]
+    x = torsh.from_numpy(a).to(getattr(torsh, dtype))
+    ref = fs(x).float().numpy().tobytes()
+    wide = torsh.zeros(37, 38, dtype=x.dtype)
+    wide[:, ::2] = x
+    for label, v in (("transposed", x.t().contiguous().t()), ("stepped", wide[:, ::2])):
+        record(name + " layouts")
+        assert fs(v).float().numpy().tobytes() == ref, f"{name} {label}"
+    row = x[3:4]
+    assert fs(row.expand(37, 19)).float().numpy().tobytes() == \
+        fs(row.expand(37, 19).contiguous()).float().numpy().tobytes()
