@@ -16,6 +16,24 @@ def _inplace_only(inplace):
     return "inplace=True" if inplace else ""
 
 
+class _InplaceActivation(Module):
+    """An activation whose only argument is `inplace` (ReLU, SiLU, ...): forward calls
+    `F.<_fn>(input, inplace)`, the repr shows `inplace=True` when set, as torch's modules."""
+    __constants__ = ["inplace"]
+    _fn = None
+    _repr_inplace = True  # torch's Hardsigmoid and Hardswish do not show it
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return getattr(F, self._fn)(input, inplace=self.inplace)
+
+    def extra_repr(self):
+        return _inplace_only(self.inplace) if self._repr_inplace else ""
+
+
 class Threshold(Module):
     __constants__ = ["threshold", "value", "inplace"]
 
@@ -33,18 +51,8 @@ class Threshold(Module):
         return "threshold={}, value={}{}".format(self.threshold, self.value, inplace_str)
 
 
-class ReLU(Module):
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.relu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_only(self.inplace)
+class ReLU(_InplaceActivation):
+    _fn = "relu"
 
 
 class Hardtanh(Module):
@@ -84,15 +92,9 @@ class Sigmoid(Module):
         return torsh.sigmoid(input)
 
 
-class Hardsigmoid(Module):
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.hardsigmoid(input, self.inplace)
+class Hardsigmoid(_InplaceActivation):
+    _fn = "hardsigmoid"
+    _repr_inplace = False
 
 
 class Tanh(Module):
@@ -100,43 +102,17 @@ class Tanh(Module):
         return torsh.tanh(input)
 
 
-class SiLU(Module):
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.silu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_only(self.inplace)
+class SiLU(_InplaceActivation):
+    _fn = "silu"
 
 
-class Mish(Module):
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.mish(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_only(self.inplace)
+class Mish(_InplaceActivation):
+    _fn = "mish"
 
 
-class Hardswish(Module):
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.hardswish(input, self.inplace)
+class Hardswish(_InplaceActivation):
+    _fn = "hardswish"
+    _repr_inplace = False
 
 
 class ELU(Module):
@@ -171,18 +147,8 @@ class CELU(Module):
         return "alpha={}{}".format(self.alpha, inplace_str)
 
 
-class SELU(Module):
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.selu(input, self.inplace)
-
-    def extra_repr(self):
-        return _inplace_only(self.inplace)
+class SELU(_InplaceActivation):
+    _fn = "selu"
 
 
 class GLU(Module):
