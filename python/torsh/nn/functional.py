@@ -187,8 +187,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
-    if p < 0.0 or p > 1.0:
-        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    _check_p(p)
     if inplace:
         # torsh has no dropout_: the mask is drawn by dropout and written back into input.
         if not training or p == 0:
@@ -200,8 +199,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def _dropout_impl(input, p, train, inplace, feature, alpha):
     # ATen's _dropout_impl: a Bernoulli(1 - p) noise of the input's shape (feature: one draw
     # per (sample, channel)), drawn with bernoulli_ so the stream matches torch's.
-    if p < 0.0 or p > 1.0:
-        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    _check_p(p)
     if p == 0 or not train or input.numel() == 0:
         return input
     if p == 1:
@@ -227,16 +225,13 @@ def _dropout_impl(input, p, train, inplace, feature, alpha):
     return out
 
 
-def dropout1d(input, p=0.5, training=True, inplace=False):
+def _check_p(p):
     if p < 0.0 or p > 1.0:
         raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
-    inp_dim = input.dim()
-    if inp_dim not in (2, 3):
-        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {inp_dim}D input. "
-                           "Note that dropout1d exists to provide channel-wise dropout on inputs "
-                           "with 1 spatial dimension, a channel dimension, and an optional batch "
-                           "dimension (i.e. 2D or 3D inputs).")
-    is_batched = inp_dim == 3
+
+
+def _feature_dropout_maybe_unbatched(input, p, training, inplace, is_batched):
+    """Channel-wise dropout; an unbatched input gets a batch dim for the call, as torch."""
     if not is_batched:
         input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
     result = _dropout_impl(input, p, training, inplace, True, False)
@@ -245,9 +240,20 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     return result
 
 
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    _check_p(p)
+    inp_dim = input.dim()
+    if inp_dim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {inp_dim}D input. "
+                           "Note that dropout1d exists to provide channel-wise dropout on inputs "
+                           "with 1 spatial dimension, a channel dimension, and an optional batch "
+                           "dimension (i.e. 2D or 3D inputs).")
+    is_batched = inp_dim == 3
+    return _feature_dropout_maybe_unbatched(input, p, training, inplace, is_batched)
+
+
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    if p < 0.0 or p > 1.0:
-        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    _check_p(p)
     inp_dim = input.dim()
     if inp_dim not in (3, 4):
         warnings.warn(f"dropout2d: Received a {inp_dim}-D input to dropout2d, which is deprecated "
@@ -267,8 +273,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    if p < 0.0 or p > 1.0:
-        raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+    _check_p(p)
     inp_dim = input.dim()
     if inp_dim not in (4, 5):
         warnings.warn(f"dropout3d: Received a {inp_dim}-D input to dropout3d, which is deprecated "
@@ -278,12 +283,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
                       "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D "
                       "or 5D inputs).")
     is_batched = inp_dim == 5
-    if not is_batched:
-        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = _dropout_impl(input, p, training, inplace, True, False)
-    if not is_batched:
-        result = result.squeeze_(0) if inplace else result.squeeze(0)
-    return result
+    return _feature_dropout_maybe_unbatched(input, p, training, inplace, is_batched)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):

@@ -12,6 +12,14 @@ __all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList
            "ParameterDict"]
 
 
+
+def _abs_string_index(n, idx):
+    """The key of list position idx (negative counts from the end) among n, as torch's lists."""
+    idx = operator.index(idx)
+    if not (-n <= idx < n):
+        raise IndexError("index {} is out of range".format(idx))
+    return str(idx + n if idx < 0 else idx)
+
 class Container(Module):
     def __init__(self, **kwargs):
         super().__init__()
@@ -162,12 +170,7 @@ class ModuleList(Module):
             self += modules
 
     def _get_abs_string_index(self, idx):
-        idx = operator.index(idx)
-        if not (-len(self) <= idx < len(self)):
-            raise IndexError("index {} is out of range".format(idx))
-        if idx < 0:
-            idx += len(self)
-        return str(idx)
+        return _abs_string_index(len(self), idx)
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -311,12 +314,7 @@ class ParameterList(Module):
             self += values
 
     def _get_abs_string_index(self, idx):
-        idx = operator.index(idx)
-        if not (-len(self) <= idx < len(self)):
-            raise IndexError("index {} is out of range".format(idx))
-        if idx < 0:
-            idx += len(self)
-        return str(idx)
+        return _abs_string_index(len(self), idx)
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
