@@ -163,6 +163,19 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
       .def_property_readonly("retains_grad", &Tensor::retains_grad)
       .def("retain_grad", &Tensor::retain_grad)
       .def("detach", &Tensor::detach)
+      // t.data: the same memory outside the graph; assigning rebinds this Python object to the
+      // new data (its dtype, shape and storage) and keeps a leaf's requires_grad and grad, as
+      // torch's `param.data = new` does (Module.to(dtype) converts parameters in place).
+      .def_property(
+          "data", [](const Tensor& t) { return t.detach(); },
+          [](py::object self, const Tensor& data) {
+            Tensor& t = self.cast<Tensor&>();
+            const bool leaf_rg = t.is_leaf() && t.requires_grad();
+            Tensor grad = t.grad();
+            t = data.detach();
+            if (leaf_rg) t.requires_grad_(true);
+            if (grad.defined()) t.mutable_grad() = grad;
+          })
       .def("detach_",
            [](py::object self) {
              self.cast<Tensor&>().detach_();

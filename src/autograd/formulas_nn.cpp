@@ -1,5 +1,6 @@
 #include "autograd/formulas_nn.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "torsh/ops.h"
@@ -50,6 +51,21 @@ Tensor softplus_backward(const Tensor& grad, const Tensor& self, const Scalar& b
                          const Scalar& threshold) {
   Tensor bx = self * beta;
   return torsh::where(bx > threshold, grad, grad * bx.sigmoid());
+}
+
+Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                     const Tensor& weight, int64_t reduction) {
+  Tensor g = reduction == 1 ? grad / static_cast<double>(std::max<int64_t>(self.numel(), 1)) : grad;
+  // torch's EPSILON, applied as a float
+  Tensor r = g * (self - target) / (self * (1 - self)).clamp_min(static_cast<double>(1e-12f));
+  return weight.defined() ? r * weight : r;
+}
+
+Tensor binary_cross_entropy_target_backward(const Tensor& grad, const Tensor& self,
+                                            const Tensor& weight, int64_t reduction) {
+  Tensor g = reduction == 1 ? grad / static_cast<double>(std::max<int64_t>(self.numel(), 1)) : grad;
+  Tensor r = g * ((1 - self).log().clamp_min(-100) - self.log().clamp_min(-100));
+  return weight.defined() ? r * weight : r;
 }
 
 Tensor embedding_backward(const Tensor& grad, const Tensor& indices,

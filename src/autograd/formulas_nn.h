@@ -23,6 +23,14 @@ Tensor elu_backward(const Tensor& grad, const Tensor& self, const Scalar& alpha,
 /// softplus: grad * sigmoid(beta * x), grad where beta * x > threshold.
 Tensor softplus_backward(const Tensor& grad, const Tensor& self, const Scalar& beta,
                          const Scalar& threshold);
+/// binary_cross_entropy: grad * (x - y) / max(x * (1 - x), 1e-12) * weight (torch's formula,
+/// finite where x is 0 or 1), divided by the element count for reduction 1 (mean).
+Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                     const Tensor& weight, int64_t reduction);
+/// binary_cross_entropy's target: grad * (log(1 - x) - log(x)) * weight, each log clamped at
+/// -100 as the forward.
+Tensor binary_cross_entropy_target_backward(const Tensor& grad, const Tensor& self,
+                                            const Tensor& weight, int64_t reduction);
 /// embedding: grad rows added into a [num_weights, dim] gradient at their indices; the
 /// padding_idx row gets none; scale_grad_by_freq divides each row by its index's count.
 Tensor embedding_backward(const Tensor& grad, const Tensor& indices,

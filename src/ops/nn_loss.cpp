@@ -18,6 +18,14 @@ Tensor reduce(const Tensor& loss, int64_t reduction, const char* op) {
   return loss;
 }
 
+// sum / total for a weighted mean: NaN when total is 0 (every target ignored), as torch, with a
+// zero gradient there rather than NaN (torch's nll backward skips the division then).
+Tensor weighted_mean(const Tensor& sum, const Tensor& total) {
+  Tensor empty = total == 0;
+  Tensor r = sum / torsh::where(empty, torsh::ones_like(total), total);
+  return torsh::where(empty, torsh::full({}, std::nan(""), r.options()), r);
+}
+
 // torch broadcasts input and target (with a warning when their sizes differ).
 void check_float(const char* op, const Tensor& t) {
   TORSH_CHECK(is_floating_point(t.dtype()), op, "(): \"", op, "\" not implemented for '",
@@ -87,7 +95,7 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Te
   if (reduction == 0) return loss;
   if (reduction == 2) return loss.sum();
   TORSH_CHECK(reduction == 1, "nll_loss(): ", reduction, " is not a valid value for reduction");
-  return loss.sum() / w.sum();  // NaN when every target is ignored, as torch
+  return weighted_mean(loss.sum(), w.sum());
 }
 
 Tensor cross_entropy_loss(const Tensor& self, const Tensor& target,
@@ -131,9 +139,9 @@ Tensor cross_entropy_loss(const Tensor& self, const Tensor& target,
     if (has_w) {
       Tensor safe = torsh::where(valid, target, torsh::zeros_like(target));
       Tensor w = weight->index_select(0, safe.reshape({-1})).view(safe.sizes().vec());
-      smooth = smooth.sum() / torsh::where(valid, w, torsh::zeros_like(w)).sum();
+      smooth = weighted_mean(smooth.sum(), torsh::where(valid, w, torsh::zeros_like(w)).sum());
     } else {
-      smooth = smooth.sum() / valid.sum();
+      smooth = weighted_mean(smooth.sum(), valid.sum().to(smooth.dtype()));
     }
   } else if (reduction == 2) {
     smooth = smooth.sum();

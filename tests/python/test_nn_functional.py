@@ -296,3 +296,44 @@ def test_activation_same_bits_on_every_layout(name, ft, fs, dtype):
     row = x[3:4]
     assert fs(row.expand(37, 19)).float().numpy().tobytes() == \
         fs(row.expand(37, 19).contiguous()).float().numpy().tobytes()
+
+
+def test_bce_gradient_at_zero_and_one():
+    """torch's formula: finite gradients where the input is exactly 0 or 1 (sigmoid saturates
+    there in float32)."""
+    x, t = [0.0, 1.0, 0.5, 1e-30], [0.0, 1.0, 1.0, 1.0]
+    for red in ("none", "mean", "sum"):
+        res = []
+        for lib, f in ((torch, lambda a, b: F.binary_cross_entropy(a, b, reduction=red)),
+                       (torsh, lambda a, b: torsh.binary_cross_entropy(a, b, None, RED[red]))):
+            a = lib.tensor(x, dtype=lib.float64, requires_grad=True)
+            out = f(a, lib.tensor(t, dtype=lib.float64))
+            (g,) = lib.autograd.grad(out.sum(), a)
+            res.append((out.detach().tolist(), g.tolist()))
+        record("bce edges")
+        np.testing.assert_allclose(res[1][0], res[0][0], rtol=1e-12)
+        np.testing.assert_allclose(res[1][1], res[0][1], rtol=1e-12)
+        assert np.isfinite(res[1][1]).all()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("ls", [0.0, 0.1])
+def test_all_targets_ignored(weighted, ls):
+    """Every target equal to ignore_index: the mean is NaN as torch's, the gradients zero (not
+    NaN), so a padding-only batch does not poison the parameters."""
+    x = rnd((3, 4), 31)
+    w = rnd((4,), 32, 0.5, 2)
+    res = []
+    for lib in (torch, torsh):
+        a = lib.tensor(x, dtype=lib.float64, requires_grad=True)
+        tgt = lib.full((3,), 2, dtype=lib.int64)
+        wt = lib.tensor(w, dtype=lib.float64) if weighted else None
+        if lib is torch:
+            out = F.cross_entropy(a, tgt, wt, ignore_index=2, label_smoothing=ls)
+        else:
+            out = torsh.cross_entropy_loss(a, tgt, wt, 1, 2, ls)
+        (g,) = lib.autograd.grad(out, a)
+        res.append((out.item(), g.tolist()))
+    record("ce all ignored")
+    assert np.isnan(res[0][0]) and np.isnan(res[1][0])
+    np.testing.assert_array_equal(res[1][1], res[0][1])

@@ -604,3 +604,32 @@ def test_deepcopy_of_a_module_copies_its_parameters():
     with torsh.no_grad():
         c.fc1.weight.mul_(0)
     assert float(b.fc1.weight.abs().sum()) > 0
+
+
+def test_conversion_keeps_parameter_objects():
+    """Module.double() converts parameters in place (`param.data = ...`), as torch: the same
+    Parameter objects (and so an optimizer holding them) stay the module's, ties included."""
+    res = []
+    for lib in (torch, torsh):
+        lib.manual_seed(0)
+        m = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.Linear(3, 2))
+        p = m[0].weight
+        m(lib.ones(1, 2)).sum().backward()
+        m.double()
+        res.append((p is m[0].weight, str(p.dtype), str(p.grad.dtype), type(p).__name__,
+                     p.is_leaf, p.requires_grad, p.detach().tolist()))
+    assert res[0] == res[1]
+
+
+def test_tensor_data_property():
+    res = []
+    for lib in (torch, torsh):
+        x = lib.ones(2, requires_grad=True)
+        (x * 2).sum().backward()
+        d = x.data
+        d.add_(1)  # the same memory, outside the graph
+        seen = (x.detach().tolist(), d.requires_grad)
+        x.data = lib.zeros(3, dtype=lib.float64)
+        res.append(seen + (str(x.dtype), tuple(x.shape), x.requires_grad, x.grad.tolist(),
+                           x.is_leaf, (x * x).sum().requires_grad))
+    assert res[0] == res[1]

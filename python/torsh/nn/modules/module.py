@@ -257,33 +257,23 @@ class Module:
 
     # Conversion
 
-    def _apply(self, fn, _memo=None):
-        # torsh tensors have no `.data` setter, so a converted parameter is a new Parameter
-        # object; _memo keeps parameters shared between submodules shared after conversion.
-        if _memo is None:
-            _memo = {}
+    def _apply(self, fn):
+        # As torch: parameters are converted in place (`param.data = ...`), so a Parameter object
+        # (and an optimizer holding it) stays the module's; their grads likewise.
         for module in self.children():
-            module._apply(fn, _memo)
+            module._apply(fn)
 
-        for key, param in self._parameters.items():
+        for param in self._parameters.values():
             if param is None:
-                continue
-            if id(param) in _memo:
-                self._parameters[key] = _memo[id(param)][1]
                 continue
             with torsh.no_grad():
                 param_applied = fn(param)
-            if param_applied is param:
-                out_param = param
-            else:
-                out_param = Parameter(param_applied, param.requires_grad)
-                self._parameters[key] = out_param
+            if param_applied is not param:
+                param.data = param_applied
             if param.grad is not None:
                 with torsh.no_grad():
                     grad_applied = fn(param.grad)
-                if grad_applied is not param.grad or out_param is not param:
-                    out_param.grad = grad_applied.requires_grad_(param.grad.requires_grad)
-            _memo[id(param)] = (param, out_param)  # holds param so its id stays unique
+                param.grad = grad_applied.requires_grad_(param.grad.requires_grad)
 
         for key, buf in self._buffers.items():
             if buf is not None:
