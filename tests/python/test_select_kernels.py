@@ -117,6 +117,7 @@ def test_clamp(dtype):
     lo, hi = rng.uniform(-3, 0, (41, 23)), rng.uniform(0, 3, (41, 23))
     lo[5, :4] = [np.nan, 1, 5, -np.inf]
     hi[5, :4] = [2, np.nan, 4, np.inf]  # lo > hi gives hi
+    a[6, :3], lo[6, :3], hi[6, :3] = [-0.0, 0.0, -0.0], [0.0, -0.0, -0.0], [0.0, 0.0, 0.0]
     integer = dtype in ("int32", "int64", "uint8")
     if integer:
         a, lo, hi = (np.nan_to_num(v, posinf=9, neginf=-9).clip(-9, 9).round() % 7
@@ -241,3 +242,6 @@ def test_fmod_exact(dtype):
         ref = np.where((ref != 0) & ((ref < 0) != (nb < 0)), ref + nb, ref)
     record("remainder")
     np.testing.assert_array_equal(got, ref)
+    same_bits(torsh.remainder(xa, xb)[torsh.from_numpy(finite_q)],
+              torch.remainder(ta, tb)[torch.from_numpy(finite_q)], "remainder")
+    same_bits(torsh.remainder(xa, 0.7), torch.remainder(ta, 0.7), "remainder number")
