@@ -29,20 +29,23 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
 namespace {
 // The input of softmax/log_softmax in its computation dtype: dtype= converts first (as torch);
 // float16/bfloat16 compute in float and round once.
-Tensor softmax_input(const char* op, const Tensor& self, std::optional<ScalarType> dtype,
-                     ScalarType* result_dtype) {
+Tensor softmax_input(const char* op, const Tensor& self, int64_t dim,
+                     std::optional<ScalarType> dtype, ScalarType* result_dtype) {
+  detail::wrap_dim(dim, self.dim(), op);  // torch checks the dim first
   Tensor x = dtype ? self.to(*dtype) : self;
+  *result_dtype = x.dtype();
+  if (x.numel() == 0) return x;  // no kernel runs: any dtype
   TORSH_CHECK(is_floating_point(x.dtype()), op, "(): \"", op,
               "_lastdim_kernel_impl\" not implemented for '", scalar_type_name(x.dtype()), "'");
-  *result_dtype = x.dtype();
   return x.dtype() == kHalf || x.dtype() == kBFloat16 ? x.to(kFloat) : x;
 }
 }  // namespace
 
 Tensor softmax(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
   ScalarType rt;
-  Tensor x = softmax_input("softmax", self, dtype, &rt);
+  Tensor x = softmax_input("softmax", self, dim, dtype, &rt);
   const int64_t d = detail::wrap_dim(dim, x.dim(), "softmax");
+  if (x.numel() == 0) return torsh::empty_like(x, x.options().dtype(rt));
   if (x.dim() == 0) x = x.unsqueeze(0);
   Tensor e = (x - x.amax({d}, /*keepdim=*/true)).exp();
   Tensor r = e / e.sum({d}, /*keepdim=*/true);
@@ -52,8 +55,9 @@ Tensor softmax(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype)
 
 Tensor log_softmax(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
   ScalarType rt;
-  Tensor x = softmax_input("log_softmax", self, dtype, &rt);
+  Tensor x = softmax_input("log_softmax", self, dim, dtype, &rt);
   const int64_t d = detail::wrap_dim(dim, x.dim(), "log_softmax");
+  if (x.numel() == 0) return torsh::empty_like(x, x.options().dtype(rt));
   if (x.dim() == 0) x = x.unsqueeze(0);
   Tensor shifted = x - x.amax({d}, /*keepdim=*/true);
   Tensor r = shifted - shifted.exp().sum({d}, /*keepdim=*/true).log();
@@ -156,7 +160,8 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
 }
 
 Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t /*padding_idx*/,
-                 bool /*scale_grad_by_freq*/, bool sparse) {
+                 bool /*scale_grad_by_freq*/, bool /*sparse*/) {
+  // sparse=True: torsh has no sparse tensors; the gradient has the same values, dense
   TORSH_CHECK(weight.dim() == 2, "'weight' must be 2-D");
   TORSH_CHECK(indices.dtype() == kLong || indices.dtype() == kInt,
               "Expected tensor for argument #1 'indices' to have one of the following scalar "
@@ -164,9 +169,6 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t /*padding_
               scalar_type_name(indices.dtype()),
               " instead (while checking arguments for "
               "embedding)");
-  TORSH_CHECK(!sparse,
-              "embedding(): sparse gradients are not supported (torsh has no sparse "
-              "tensors)");
   std::vector<int64_t> shape = indices.sizes().vec();
   shape.push_back(weight.size(1));
   return weight.index_select(0, indices.reshape({-1})).view(shape);

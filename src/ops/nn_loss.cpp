@@ -10,9 +10,9 @@ namespace torsh {
 namespace native {
 
 namespace {
-Tensor reduce(const Tensor& loss, int64_t reduction, const char* op) {
-  TORSH_CHECK(reduction >= 0 && reduction <= 2, op, "(): ", reduction,
-              " is not a valid value for reduction");
+// As torch's apply_loss_reduction: 1 mean, 2 sum, any other value none (torch.nn.functional
+// validates the reduction names; the ops take any int).
+Tensor reduce(const Tensor& loss, int64_t reduction) {
   if (reduction == 1) return loss.mean();
   if (reduction == 2) return loss.sum();
   return loss;
@@ -35,11 +35,11 @@ void check_float(const char* op, const Tensor& t) {
 
 Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
   Tensor d = self - target;
-  return reduce(d * d, reduction, "mse_loss");
+  return reduce(d * d, reduction);
 }
 
 Tensor l1_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
-  return reduce((self - target).abs(), reduction, "l1_loss");
+  return reduce((self - target).abs(), reduction);
 }
 
 Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reduction, double beta) {
@@ -47,14 +47,14 @@ Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reductio
   if (beta == 0) return native::l1_loss(self, target, reduction);
   Tensor z = (self - target).abs();
   Tensor loss = torsh::where(z < beta, z * z * (0.5 / beta), z - 0.5 * beta);
-  return reduce(loss, reduction, "smooth_l1_loss");
+  return reduce(loss, reduction);
 }
 
 Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction, double delta) {
   TORSH_CHECK(delta > 0, "huber_loss does not support non-positive values for delta.");
   Tensor z = (self - target).abs();
   Tensor loss = torsh::where(z < delta, z * z * 0.5, (z - 0.5 * delta) * delta);
-  return reduce(loss, reduction, "huber_loss");
+  return reduce(loss, reduction);
 }
 
 Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
@@ -92,9 +92,8 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Te
                    : torsh::ones_like(picked);
   w = torsh::where(valid, w, torsh::zeros_like(w));
   Tensor loss = -picked * w;
-  if (reduction == 0) return loss;
   if (reduction == 2) return loss.sum();
-  TORSH_CHECK(reduction == 1, "nll_loss(): ", reduction, " is not a valid value for reduction");
+  if (reduction != 1) return loss;
   return weighted_mean(loss.sum(), w.sum());
 }
 
@@ -121,7 +120,7 @@ Tensor cross_entropy_loss(const Tensor& self, const Tensor& target,
     }
     Tensor loss = -prod.sum({cdim});
     if (reduction == 1) return self.dim() >= 2 ? loss.sum() / (self.numel() / c) : loss.sum();
-    return reduce(loss, reduction, "cross_entropy");
+    return reduce(loss, reduction);
   }
   Tensor nll = native::nll_loss(logp, target, weight, reduction, ignore_index);
   if (label_smoothing <= 0) return nll;
@@ -166,33 +165,71 @@ Tensor binary_cross_entropy(const Tensor& self, const Tensor& target,
   Tensor log_q = (1 - self).log().clamp_min(-100);
   Tensor loss = -(target * log_p + (1 - target) * log_q);
   if (weight && weight->defined()) loss = loss * *weight;
-  return reduce(loss, reduction, "binary_cross_entropy");
+  return reduce(loss, reduction);
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& self, const Tensor& target,
                                         const std::optional<Tensor>& weight,
                                         const std::optional<Tensor>& pos_weight,
                                         int64_t reduction) {
-  TORSH_CHECK(self.sizes().equals(target.sizes()), "Target size (",
-              detail::shape_str(target.sizes()), ") must be the same as input size (",
-              detail::shape_str(self.sizes()), ")");
-  // torch's stable form: (1 - t) * x + (1 + (pw - 1) * t) * (log1p(exp(-|x|)) + max(-x, 0))
-  Tensor softplus_neg = (-self.abs()).exp().log1p() + (-self).clamp_min(0);
-  Tensor loss;
-  if (pos_weight && pos_weight->defined()) {
-    Tensor lw = (*pos_weight - 1) * target + 1;
-    loss = (1 - target) * self + lw * softplus_neg;
-  } else {
-    loss = (1 - target) * self + softplus_neg;
+  // torch.nn.functional checks the sizes; the op itself broadcasts. weight and pos_weight are
+  // not differentiable (torch 1.13's derivatives).
+  for (const auto* w : {&weight, &pos_weight}) {
+    TORSH_CHECK(!(*w && (*w)->defined() && (*w)->requires_grad() && GradMode::is_enabled()),
+                "The function 'binary_cross_entropy_with_logits' is not differentiable with "
+                "respect to argument '",
+                w == &weight ? "weight" : "pos_weight",
+                "'. This input cannot have requires_grad True.");
   }
-  if (weight && weight->defined()) loss = loss * *weight;
-  return reduce(loss, reduction, "binary_cross_entropy_with_logits");
+  // torch's sequence of in-place ops, out of place: each step keeps the dtype of the tensor
+  // torch writes into ((1 - t) for the loss, the input's for the softplus term, pos_weight's
+  // for its factor), so 16-bit inputs round where torch's do
+  auto into = [](const Tensor& t, ScalarType dt) {
+    TORSH_CHECK(can_cast(t.dtype(), dt) && (is_floating_point(dt) || !is_floating_point(t.dtype())),
+                "result type ", scalar_type_name(t.dtype()),
+                " can't be cast to the desired output type ", scalar_type_name(dt));
+    return t.dtype() == dt ? t : t.to(dt);
+  };
+  // torch's in-place steps cannot grow their destination: input must broadcast into target's
+  // shape (and into pos_weight * target's), and the loss must take weight's
+  auto into_shape = [](IntArrayRef dst, IntArrayRef src) {
+    const std::vector<int64_t> b = torsh::broadcast_shapes(dst, src);
+    TORSH_CHECK(IntArrayRef(b).equals(dst), "output with shape ", detail::shape_str(dst),
+                " doesn't match the broadcast shape ", detail::shape_str(b));
+  };
+  into_shape(target.sizes(), self.sizes());
+  if (pos_weight && pos_weight->defined()) {
+    const std::vector<int64_t> lw = torsh::broadcast_shapes(pos_weight->sizes(), target.sizes());
+    into_shape(lw, self.sizes());
+    into_shape(target.sizes(), lw);
+  }
+  if (weight && weight->defined()) into_shape(target.sizes(), weight->sizes());
+  Tensor one_minus = 1 - target;
+  const ScalarType lt = one_minus.dtype();
+  const ScalarType xt = self.dtype();
+  Tensor max_val = (-self).clamp_min(0);
+  Tensor softplus =
+      into(into(into((-max_val).exp(), xt) + into((-self - max_val).exp(), xt), xt).log(), xt);
+  softplus = into(softplus + max_val, xt);
+  Tensor loss = into(one_minus * self, lt);
+  if (pos_weight && pos_weight->defined()) {
+    Tensor lw = (*pos_weight - 1) * target;
+    lw = into(lw + 1, lw.dtype());
+    loss = into(loss + into(lw * softplus, lw.dtype()), lt);
+  } else {
+    loss = into(
+        into(loss + max_val, lt) + into((-max_val).exp() + (-self - max_val).exp(), xt).log(), lt);
+  }
+  if (weight && weight->defined()) loss = into(loss * *weight, lt);
+  return reduce(loss, reduction);
 }
 
 Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction, bool log_target) {
+  TORSH_CHECK(is_floating_point(self.dtype()) && is_floating_point(target.dtype()),
+              "kl_div: Integral inputs not supported.");
   Tensor loss =
       log_target ? target.exp() * (target - self) : torsh::xlogy(target, target) - target * self;
-  return reduce(loss, reduction, "kl_div");
+  return reduce(loss, reduction);
 }
 
 }  // namespace native

@@ -293,6 +293,20 @@ def _norm_p_float32(call, detail):
     return p is not None and p == p and float(np.float32(p)) != p
 
 
+# The position of `reduction` among the positional arguments of the loss ops.
+_REDUCTION_POS = {"mse_loss": 2, "l1_loss": 2, "smooth_l1_loss": 2, "huber_loss": 2, "kl_div": 2,
+                  "nll_loss": 3, "cross_entropy_loss": 3, "binary_cross_entropy": 3,
+                  "binary_cross_entropy_with_logits": 4}
+
+
+def _loss_default_reduction(call, detail):
+    # torch 1.13's Python binding reads the schema default `reduction=Mean` as 0 (none) when a
+    # loss op is called directly; torsh defaults to mean, as libtorch's C++ and torch.nn.functional
+    pos = _REDUCTION_POS.get(call["op"])
+    return pos is not None and len(call["args"]) <= pos and "reduction" not in call["kwargs"] \
+        and detail.startswith("result: torch")
+
+
 def _floor_quotient_overflow(call, detail):
     # a floor division whose quotient overflows the dtype (finite operands)
     import numpy as np
@@ -548,6 +562,11 @@ RULES = [
      "out=) in 16 bits: p and the running sum are rounded to 16 bits (p = 70000 is inf in "
      "float16, so the norm is 1; 4096 ones give 2048 for p = 1); torsh computes in float and "
      "rounds once, as later torch releases"),
+    ("torch-loss-default-reduction", set(_REDUCTION_POS), "DTYPE-SHAPE", _loss_default_reduction,
+     "torch 1.13's Python binding of the loss ops called directly (torch.kl_div, "
+     "torch.binary_cross_entropy_with_logits, torch._C._nn.mse_loss, ...) reads the schema "
+     "default reduction=Mean as none; torsh's top-level loss functions default to mean, as "
+     "libtorch's C++ API and torch.nn.functional do (pass reduction to get the same result)"),
     ("torch-floor-divide-overflow",
      {"floor_divide", "__floordiv__", "div", "divide", "remainder", "__mod__", "fmod"}, "VALUE",
      _floor_quotient_overflow,
