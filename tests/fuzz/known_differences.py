@@ -601,10 +601,11 @@ RULES = [
      "scalar type Long but found Char\" (an int64 result where an operand is empty); torsh "
      "computes it in the inputs' dtype, as for any other size (and refuses bool, which torch's "
      "size-1 path multiplies elementwise)"),
-    ("torch-cat-one-into-strided-out", {"cat", "concat", "concatenate"}, "VALUE",
-     _cat_one_into_strided,
-     "torch 1.13's cat of a single tensor into a stepped out= of one row leaves out unwritten; "
-     "torsh writes it"),
+    ("torch-cat-one-into-strided-out",
+     {"cat", "concat", "concatenate", "vstack", "row_stack", "hstack", "dstack", "column_stack"},
+     "VALUE", _cat_one_into_strided,
+     "torch 1.13's cat of a single tensor into a stepped out= of one row leaves out unwritten "
+     "(also through vstack/hstack/dstack/column_stack, which call it); torsh writes it"),
     ("torch-tri-indices-overflow", {"tril_indices", "triu_indices"}, None, _tri_indices_huge,
      "with a row count, column count or offset of 2**62 or more torch 1.13's size arithmetic "
      "overflows (a negative dimension, a storage overflow, or a full triangle for an offset "
