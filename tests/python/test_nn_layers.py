@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as TF
 
 import torsh
+from nn_pairs import build_pair
 from torsh import nn
 from torsh.nn import functional as F
 
@@ -46,12 +47,7 @@ def close(a, b, rtol=1e-5, atol=1e-6):
     np.testing.assert_allclose(to_np(a), to_np(b), rtol=rtol, atol=atol)
 
 
-def _pair(builder, seed=0):
-    torch.manual_seed(seed)
-    a = builder(torch, torch.nn)
-    torsh.manual_seed(seed)
-    b = builder(torsh, nn)
-    return a, b
+_pair = build_pair
 
 
 # init

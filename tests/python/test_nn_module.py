@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import torsh
+from nn_pairs import build_pair
 from torsh import nn
 
 
@@ -59,12 +60,7 @@ def _small(lib, libnn):
                                          ("fc2", MyLinear(6, 3)), ("out", libnn.Tanh())]))
 
 
-def _pair(builder, seed=0):
-    torch.manual_seed(seed)
-    a = builder(torch, torch.nn)
-    torsh.manual_seed(seed)
-    b = builder(torsh, nn)
-    return a, b
+_pair = build_pair
 
 
 def test_parameter_is_tensor_subclass():

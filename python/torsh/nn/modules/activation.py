@@ -273,8 +273,10 @@ class Tanhshrink(Module):
         return F.tanhshrink(input)
 
 
-class Softmin(Module):
+class _SoftmaxFamily(Module):
+    """Softmax, Softmin and LogSoftmax: one `dim`, forward `F.<_fn>(input, dim)`."""
     __constants__ = ["dim"]
+    _fn = None
 
     def __init__(self, dim=None):
         super().__init__()
@@ -286,29 +288,18 @@ class Softmin(Module):
             self.dim = None
 
     def forward(self, input):
-        return F.softmin(input, self.dim, _stacklevel=5)
+        return getattr(F, self._fn)(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return "dim={dim}".format(dim=self.dim)
 
 
-class Softmax(Module):
-    __constants__ = ["dim"]
+class Softmin(_SoftmaxFamily):
+    _fn = "softmin"
 
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
-
-    def forward(self, input):
-        return F.softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return "dim={dim}".format(dim=self.dim)
+class Softmax(_SoftmaxFamily):
+    _fn = "softmax"
 
 
 class Softmax2d(Module):
@@ -317,20 +308,5 @@ class Softmax2d(Module):
         return F.softmax(input, -3, _stacklevel=5)
 
 
-class LogSoftmax(Module):
-    __constants__ = ["dim"]
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
-
-    def forward(self, input):
-        return F.log_softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return "dim={dim}".format(dim=self.dim)
+class LogSoftmax(_SoftmaxFamily):
+    _fn = "log_softmax"
