@@ -567,7 +567,19 @@ class Gen:
         return ("#pragma once\n// Generated: the functor kernels named by the op table's kernel: keys.\n"
                 "namespace torsh::detail {\nclass TensorIter;\nstruct KernelArgs;\n"
                 f"namespace kernels {{\n{decls}\n}}  // namespace kernels\n}}  // namespace torsh::detail\n"
-                f"#define TORSH_FOR_EACH_KERNEL(X) \\\n{xs}\n")
+                f"#define TORSH_FOR_EACH_KERNEL(X) \\\n{xs}\n" + self.kernel_parts())
+
+    # The kernels are compiled in KERNEL_PARTS translation units (src/ops/functors/kernels_<k>.cpp),
+    # dealt round-robin, so a parallel build shares the heaviest compile.
+    KERNEL_PARTS = 4
+
+    def kernel_parts(self):
+        out = []
+        for k in range(self.KERNEL_PARTS):
+            part = self.kernels[k::self.KERNEL_PARTS]
+            xs = "".join(f" \\\n  X({r}, {f})" for r, f in part)
+            out.append(f"#define TORSH_KERNEL_PART_{k}(X){xs}\n")
+        return "".join(out)
 
 
 def s_variants(s):

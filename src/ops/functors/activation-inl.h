@@ -1,7 +1,7 @@
 // Activation functors of torch.nn.functional: gelu ('none' and 'tanh'), silu, leaky_relu, elu,
 // softplus, with torch's formulas. float lanes run Highway's vector math (erf is torsh's float
 // kernel from math-inl.h); double runs libm per element. Included per Highway target by
-// kernels.cpp (no include guard).
+// kernels_body-inl.h (no include guard).
 
 /// gelu: x * Phi(x). kTanh: 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))); otherwise
 /// 0.5 * x * (1 + erf(x / sqrt(2))), as torch.
@@ -36,7 +36,7 @@ struct GeluCase {
 /// The table's kernel: flags 1 'tanh', else 'none'.
 struct Gelu {};
 template <>
-void RunUnary<Gelu>(const TensorIter& it, const KernelArgs& a) {
+inline void RunUnary<Gelu>(const TensorIter& it, const KernelArgs& a) {
   if (a.flags & 1) return RunUnary<GeluCase<true>>(it, a);
   return RunUnary<GeluCase<false>>(it, a);
 }

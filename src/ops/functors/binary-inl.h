@@ -1,6 +1,6 @@
 // Binary pointwise functors, written once: a Highway vector path for float and double lanes
 // (half/bf16 and every layout go through it) and a scalar path for integer and bool types.
-// Included per Highway target by kernels.cpp (no include guard).
+// Included per Highway target by kernels_body-inl.h (no include guard).
 
 /// a + alpha * b (alpha from the call; bool: a || (alpha && b)).
 struct Add {

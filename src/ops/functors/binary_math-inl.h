@@ -1,7 +1,7 @@
 // Binary math functors beyond binary-inl.h's: modular arithmetic, atan2/hypot/copysign, the
 // NaN-ignoring fmax/fmin, xlogy, logaddexp, heaviside, gcd/lcm, bitwise and logical ops.
 // Floating functions without a Highway form run per element with libm (every layout alike).
-// Included per Highway target by kernels.cpp (no include guard).
+// Included per Highway target by kernels_body-inl.h (no include guard).
 
 /// v < 0, without a tautology warning for unsigned types.
 template <typename T>
@@ -378,7 +378,7 @@ struct DivModeCase {
 /// The table's kernel: flags 1 'trunc', else 'floor'.
 struct DivMode {};
 template <>
-void RunBinary<DivMode>(const TensorIter& it, const KernelArgs& a) {
+inline void RunBinary<DivMode>(const TensorIter& it, const KernelArgs& a) {
   if (a.flags & 1) return RunBinary<DivModeCase<true>>(it, a);
   return RunBinary<DivModeCase<false>>(it, a);
 }
@@ -461,7 +461,7 @@ struct PowCase {
 /// The table's kernel: runs the PowCase of the call's flags.
 struct PowScalar {};
 template <>
-void RunUnary<PowScalar>(const TensorIter& it, const KernelArgs& a) {
+inline void RunUnary<PowScalar>(const TensorIter& it, const KernelArgs& a) {
   switch (a.flags) {
     case 1:
       return RunUnary<PowCase<1>>(it, a);

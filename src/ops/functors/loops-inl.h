@@ -1,4 +1,4 @@
-// Per-target pointwise loops, included by kernels.cpp inside
+// Per-target pointwise loops, included by kernels_body-inl.h inside
 // torsh::detail::kernels::HWY_NAMESPACE once per Highway target (hence no include guard).
 // Every element of a floating computation goes through the functor's vector path, whatever the
 // layout: dense runs are loaded directly, anything else (strides, other dtypes, half/bf16,

@@ -1,7 +1,7 @@
 // Unary math functors beyond unary-inl.h's: rounding, sign, reciprocal/rsqrt (Highway vector
 // paths), and the transcendental functions Highway lacks or gets wrong at the edges, computed per
 // element with libm (every layout and dtype alike, so f(x) keeps the same bits on any layout).
-// Included per Highway target by kernels.cpp (no include guard).
+// Included per Highway target by kernels_body-inl.h (no include guard).
 
 /// Rounding functors: integers are their own floor/ceil/round/trunc (torch refuses bool).
 #define TORSH_ROUNDING(Name, hwy_op)        \

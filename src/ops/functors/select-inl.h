@@ -1,6 +1,6 @@
 // Comparison and selection functors: eq ne lt le gt ge (kind binary_bool), where and clamp with
 // tensor bounds (kind ternary), clamp with number bounds (kind unary, bounds from the call).
-// Included per Highway target by kernels.cpp (no include guard).
+// Included per Highway target by kernels_body-inl.h (no include guard).
 
 /// eq ne lt le gt ge: 1/0 in the compute type, stored as bool. A NaN operand compares false,
 /// except for ne (true), as in C: ne is the negation of Highway's (ordered) Eq.
@@ -63,7 +63,7 @@ struct ClampCase {
 /// The table's kernel: runs the ClampCase of the call's flags.
 struct Clamp {};
 template <>
-void RunTernary<Clamp>(const TensorIter& it, const KernelArgs& a) {
+inline void RunTernary<Clamp>(const TensorIter& it, const KernelArgs& a) {
   if (a.flags == 1) return RunTernary<ClampCase<1>>(it, a);
   if (a.flags == 2) return RunTernary<ClampCase<2>>(it, a);
   return RunTernary<ClampCase<3>>(it, a);
@@ -102,7 +102,7 @@ struct ClampScalarCase {
 /// The table's kernel: runs the ClampScalarCase of the call's flags.
 struct ClampScalar {};
 template <>
-void RunUnary<ClampScalar>(const TensorIter& it, const KernelArgs& a) {
+inline void RunUnary<ClampScalar>(const TensorIter& it, const KernelArgs& a) {
   switch (a.flags) {
     case 0:
       return RunUnary<ClampScalarCase<0>>(it, a);

@@ -1,7 +1,7 @@
 // Unary pointwise functors, written once: a Highway vector path (float and double lanes, every
 // layout and half/bf16 go through it) and, where integers are allowed, a scalar path for them.
 // The op table names them (`kernel: unary_float(Exp)`). Included per Highway target by
-// kernels.cpp (no include guard).
+// kernels_body-inl.h (no include guard).
 
 /// Lanes where pred holds are recomputed with the scalar function f (inputs outside the
 /// vector approximation's range: rare, so the common path stays branch-free).

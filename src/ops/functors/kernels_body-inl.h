@@ -1,11 +1,8 @@
-// Instantiates every functor kernel named in the op table for each Highway target (AVX2 and a
-// portable baseline) and exports one runtime-dispatched entry point per kernel.
-// Highway's per-target re-inclusion needs this exact include order.
+// The body of the functor kernel translation units (kernels_<k>.cpp): instantiates the functor
+// kernels of one part of the op table's list (TORSH_KERNEL_PART, set by the including file) for
+// each Highway target (AVX2 and a portable baseline) and exports one runtime-dispatched entry
+// point per kernel. Included once per target by Highway's foreach_target; no include guard.
 // clang-format off
-#undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "ops/functors/kernels.cpp"
-#define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
-#include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 #include <hwy/cache_control.h>
 #include <hwy/contrib/math/math-inl.h>
@@ -39,7 +36,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 #define TORSH_KERNEL(runner, Op) \
   void runner##_##Op(const TensorIter& it, const KernelArgs& a) { Run##runner<Op>(it, a); }
-TORSH_FOR_EACH_KERNEL(TORSH_KERNEL)
+TORSH_KERNEL_PART(TORSH_KERNEL)
 #undef TORSH_KERNEL
 
 }  // namespace HWY_NAMESPACE
@@ -53,7 +50,7 @@ namespace torsh::detail::kernels {
   void runner##_##Op(const TensorIter& it, const KernelArgs& a) { \
     HWY_DYNAMIC_DISPATCH(runner##_##Op)(it, a);                   \
   }
-TORSH_FOR_EACH_KERNEL(TORSH_KERNEL)
+TORSH_KERNEL_PART(TORSH_KERNEL)
 #undef TORSH_KERNEL
 }  // namespace torsh::detail::kernels
 
