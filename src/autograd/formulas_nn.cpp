@@ -87,4 +87,31 @@ Tensor embedding_backward(const Tensor& grad, const Tensor& indices,
   return torsh::zeros({num, dim}, grad.options()).index_add(0, idx, rows);
 }
 
+Tensor conv_bias_backward(const Tensor& grad) {
+  std::vector<int64_t> dims;
+  for (int64_t d = 0; d < grad.dim(); ++d) {
+    if (d != 1) dims.push_back(d);
+  }
+  return grad.sum(dims);
+}
+
+Tensor conv_forward_like(const Tensor& x, const Tensor& w, const std::vector<int64_t>& out_sizes,
+                         const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                         const std::vector<int64_t>& dilation, bool transposed, int64_t groups) {
+  const int64_t nd = w.dim() - 2;
+  auto at = [](const std::vector<int64_t>& v, int64_t i) {
+    return v.size() == 1 ? v[0] : v[static_cast<size_t>(i)];
+  };
+  std::vector<int64_t> output_padding(static_cast<size_t>(nd), 0);
+  if (transposed) {
+    for (int64_t i = 0; i < nd; ++i) {
+      const int64_t natural = (x.size(2 + i) - 1) * at(stride, i) - 2 * at(padding, i) +
+                              at(dilation, i) * (w.size(2 + i) - 1) + 1;
+      output_padding[static_cast<size_t>(i)] = out_sizes[static_cast<size_t>(2 + i)] - natural;
+    }
+  }
+  return torsh::convolution(x, w, std::nullopt, stride, padding, dilation, transposed,
+                            output_padding, groups);
+}
+
 }  // namespace torsh::autograd::formulas

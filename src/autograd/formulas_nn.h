@@ -37,4 +37,13 @@ Tensor embedding_backward(const Tensor& grad, const Tensor& indices,
                           const std::vector<int64_t>& weight_sizes, int64_t padding_idx,
                           bool scale_grad_by_freq);
 
+/// convolution's bias: grad summed over every dim but the channels (dim 1).
+Tensor conv_bias_backward(const Tensor& grad);
+/// The forward convolution (transposed or not) of x with w whose output has out_sizes: a
+/// transposed one gets the output_padding that gives those sizes. The derivative of the two
+/// convolution backward ops in their grad_output.
+Tensor conv_forward_like(const Tensor& x, const Tensor& w, const std::vector<int64_t>& out_sizes,
+                         const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                         const std::vector<int64_t>& dilation, bool transposed, int64_t groups);
+
 }  // namespace torsh::autograd::formulas

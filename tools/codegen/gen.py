@@ -54,6 +54,8 @@ def cpp_default(arg):
         return d.lower()
     if d.startswith("["):
         return "{" + d[1:-1] + "}"
+    if arg.base == "int[]" and re.fullmatch(r"-?\d+", d):
+        return "{" + d + "}"  # `int[2] stride=1`: one value, expanded by the op as torch does
     if d.startswith('"') or d.startswith("'"):
         return '"' + d[1:-1] + '"'
     if arg.base == "ScalarType":

@@ -9,6 +9,8 @@ import warnings
 
 import torsh
 from torsh.nn import _reduction as _Reduction
+from torsh.nn import _functional_conv
+from torsh.nn._functional_conv import *  # noqa: F401,F403  convolution, pooling, norms, pad
 
 __all__ = [
     "linear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu",
@@ -19,7 +21,7 @@ __all__ = [
     "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "layer_norm",
     "embedding", "normalize", "one_hot",
-]
+] + _functional_conv.__all__
 
 
 def linear(input, weight, bias=None):

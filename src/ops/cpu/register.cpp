@@ -4,6 +4,7 @@
 #include "ops/cpu/kernels.h"
 #include "ops/functors/kernels.h"
 #include "ops/stubs_cumulative.h"
+#include "ops/stubs_nn.h"
 #include "ops/stubs_sort.h"
 #include "ops/stubs_stats.h"
 #include "ops/stubs_unique.h"
@@ -29,6 +30,7 @@ void register_cpu_kernels() {
   cpu::register_cumulative_kernels();
   cpu::register_sort_kernels();
   cpu::register_unique_kernels();
+  cpu::register_nn_kernels();
 
   copy_stub.set(kCPU, &cpu::copy_kernel);
   fill_stub.set(kCPU, &cpu::fill_kernel);

@@ -10,7 +10,18 @@ from torsh.nn.modules.loss import (L1Loss, NLLLoss, KLDivLoss, MSELoss, BCELoss,
                                    BCEWithLogitsLoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss)
 from torsh.nn.modules.container import (Container, Sequential, ModuleList, ModuleDict,
                                         ParameterList, ParameterDict)
-from torsh.nn.modules.normalization import LayerNorm
+from torsh.nn.modules.normalization import LayerNorm, GroupNorm
+from torsh.nn.modules.conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
+                                   ConvTranspose3d)
+from torsh.nn.modules.pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d,
+                                      AvgPool3d, LPPool1d, LPPool2d, AdaptiveMaxPool1d,
+                                      AdaptiveMaxPool2d, AdaptiveMaxPool3d, AdaptiveAvgPool1d,
+                                      AdaptiveAvgPool2d, AdaptiveAvgPool3d)
+from torsh.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from torsh.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from torsh.nn.modules.padding import (ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d,
+                                      ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+                                      ReplicationPad1d, ReplicationPad2d, ReplicationPad3d)
 from torsh.nn.modules.dropout import (Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout,
                                       FeatureAlphaDropout)
 from torsh.nn.modules.sparse import Embedding
@@ -24,5 +35,13 @@ __all__ = [
     "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "Container", "Sequential", "ModuleList",
     "ModuleDict", "ParameterList", "ParameterDict", "LayerNorm", "Dropout", "Dropout1d",
     "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Embedding",
-    "Flatten", "Unflatten", "Hardsigmoid", "Hardswish", "SiLU", "Mish",
+    "Flatten", "Unflatten", "Hardsigmoid", "Hardswish", "SiLU", "Mish", "GroupNorm",
+    "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+    "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d",
+    "LPPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "BatchNorm1d",
+    "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+    "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad2d", "ReflectionPad1d",
+    "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
+    "ReplicationPad3d",
 ]

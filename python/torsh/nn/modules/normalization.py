@@ -1,4 +1,4 @@
-"""torch.nn.LayerNorm."""
+"""torch.nn.LayerNorm and torch.nn.GroupNorm."""
 import numbers
 
 import torsh
@@ -7,7 +7,7 @@ from torsh.nn import init
 from torsh.nn.parameter import Parameter
 from torsh.nn.modules.module import Module
 
-__all__ = ["LayerNorm"]
+__all__ = ["LayerNorm", "GroupNorm"]
 
 
 class LayerNorm(Module):
@@ -44,3 +44,40 @@ class LayerNorm(Module):
     def extra_repr(self):
         return "{normalized_shape}, eps={eps}, " \
             "elementwise_affine={elementwise_affine}".format(**self.__dict__)
+
+
+class GroupNorm(Module):
+    r"""Group normalization: the channels of each sample split into num_groups groups, each
+    normalised over its channels and spatial dims, with a per-channel affine weight (ones) and
+    bias (zeros)."""
+
+    __constants__ = ["num_groups", "num_channels", "eps", "affine"]
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
+                 dtype=None):
+        factory_kwargs = {"device": device, "dtype": dtype}
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError("num_channels must be divisible by num_groups")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        if self.affine:
+            self.weight = Parameter(torsh.empty(num_channels, **factory_kwargs))
+            self.bias = Parameter(torsh.empty(num_channels, **factory_kwargs))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return "{num_groups}, {num_channels}, eps={eps}, affine={affine}".format(**self.__dict__)

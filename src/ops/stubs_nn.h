@@ -1,0 +1,62 @@
+#pragma once
+// The kernel slots of convolution (conv.cpp) and pooling (pool.cpp). The CPU's kernels are in
+// cpu/conv_kernels.cpp and cpu/pool_kernels.cpp. Every operand is contiguous, float or double
+// (16-bit floats are converted by the op), batched, with 1 to 3 spatial dims.
+#include <vector>
+
+#include "ops/stubs.h"
+
+namespace torsh::detail {
+
+/// The geometry of a convolution over nd spatial dims (leading entries of each array).
+struct ConvGeometry {
+  int nd = 0;
+  int64_t stride[3] = {1, 1, 1};
+  int64_t padding[3] = {0, 0, 0};
+  int64_t dilation[3] = {1, 1, 1};
+  int64_t groups = 1;
+};
+/// out [N, Cout, O...] = input [N, Cin, I...] convolved with weight [Cout, Cin / groups, K...],
+/// plus bias [Cout] when defined (out's sizes already computed).
+using ConvForwardKernel = void (*)(const Tensor& out, const Tensor& input, const Tensor& weight,
+                                   const Tensor& bias, const ConvGeometry& g);
+/// grad_input [N, Cin, I...] = the adjoint of the forward in input: grad_output [N, Cout, O...]
+/// spread back through weight (grad_input's sizes chosen by the caller).
+using ConvBackwardInputKernel = void (*)(const Tensor& grad_input, const Tensor& grad_output,
+                                         const Tensor& weight, const ConvGeometry& g);
+/// grad_weight [Cout, Cin / groups, K...] = the forward's derivative in weight, summed over the
+/// batch: grad_output [N, Cout, O...] correlated with input [N, Cin, I...].
+using ConvBackwardWeightKernel = void (*)(const Tensor& grad_weight, const Tensor& grad_output,
+                                          const Tensor& input, const ConvGeometry& g);
+extern KernelStub<ConvForwardKernel> conv_forward_stub;
+extern KernelStub<ConvBackwardInputKernel> conv_backward_input_stub;
+extern KernelStub<ConvBackwardWeightKernel> conv_backward_weight_stub;
+
+/// One pooling window per output position and spatial dim: output position o reads input
+/// positions begin[o] + j * step for j < count[o] (all in range), and divides by the product of
+/// the dims' divisor[o] (average pooling).
+struct PoolDim {
+  int64_t in = 1, out = 1, step = 1;
+  std::vector<int64_t> begin, count;
+  std::vector<double> divisor;
+};
+enum class PoolKind { kMax, kAvg };
+/// out [planes, O...] = the max (with int64 indices into the plane's flattened input, NaN
+/// propagating, the first maximum winning) or the average (divided by divisor_override when it
+/// is nonzero, else by the product of the dims' divisors) of input [planes, I...] over each
+/// window. dims has 3 entries (leading ones of size 1 when the op has fewer spatial dims).
+using PoolForwardKernel = void (*)(const Tensor& out, const Tensor& indices, const Tensor& input,
+                                   const PoolDim* dims, PoolKind kind, int64_t divisor_override);
+/// grad_input [planes, I...] = the adjoint of the average: each grad_output element spread over
+/// its window with the same divisor (grad_input zeroed by the caller).
+using AvgPoolBackwardKernel = void (*)(const Tensor& grad_input, const Tensor& grad_output,
+                                       const PoolDim* dims, int64_t divisor_override);
+extern KernelStub<PoolForwardKernel> pool_forward_stub;
+extern KernelStub<AvgPoolBackwardKernel> avg_pool_backward_stub;
+
+namespace cpu {
+/// Registers the CPU kernels of the slots above (called by register_cpu_kernels).
+void register_nn_kernels();
+}  // namespace cpu
+
+}  // namespace torsh::detail
