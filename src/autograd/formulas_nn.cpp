@@ -114,4 +114,24 @@ Tensor conv_forward_like(const Tensor& x, const Tensor& w, const std::vector<int
                             output_padding, groups);
 }
 
+Tensor pool_indices_backward(const Tensor& grad, const Tensor& indices,
+                             const std::vector<int64_t>& self_sizes, int64_t nd) {
+  int64_t planes = 1, plane = 1;
+  const int64_t lead = static_cast<int64_t>(self_sizes.size()) - nd;
+  for (int64_t i = 0; i < static_cast<int64_t>(self_sizes.size()); ++i) {
+    (i < lead ? planes : plane) *= self_sizes[static_cast<size_t>(i)];
+  }
+  Tensor g = grad.reshape({planes, -1});
+  return torsh::zeros({planes, plane}, grad.options())
+      .scatter_add(1, indices.reshape({planes, -1}), g)
+      .view(self_sizes);
+}
+
+Tensor adaptive_avg_pool_double_backward(const Tensor& grad,
+                                         const std::vector<int64_t>& grad_output_sizes,
+                                         int64_t nd) {
+  std::vector<int64_t> os(grad_output_sizes.end() - nd, grad_output_sizes.end());
+  return nd == 2 ? torsh::_adaptive_avg_pool2d(grad, os) : torsh::_adaptive_avg_pool3d(grad, os);
+}
+
 }  // namespace torsh::autograd::formulas

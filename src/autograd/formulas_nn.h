@@ -46,4 +46,13 @@ Tensor conv_forward_like(const Tensor& x, const Tensor& w, const std::vector<int
                          const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
                          const std::vector<int64_t>& dilation, bool transposed, int64_t groups);
 
+/// max pooling (indices into each plane's flattened nd spatial dims): grad scattered (added) to
+/// the selected input elements.
+Tensor pool_indices_backward(const Tensor& grad, const Tensor& indices,
+                             const std::vector<int64_t>& self_sizes, int64_t nd);
+/// The adaptive average's backward op, differentiated in grad_output: the forward pooling to
+/// grad_output's spatial sizes.
+Tensor adaptive_avg_pool_double_backward(const Tensor& grad,
+                                         const std::vector<int64_t>& grad_output_sizes, int64_t nd);
+
 }  // namespace torsh::autograd::formulas
