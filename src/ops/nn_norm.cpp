@@ -1,0 +1,143 @@
+// Normalisation over channels: batch_norm (batch statistics in training, with torch's running
+// statistics update; the running statistics in evaluation), group_norm and instance_norm (a
+// batch_norm over [1, N * C, ...], as torch computes it). Composite: gradients and second
+// derivatives come from the recorded ops. layer_norm is in nn_functional.cpp.
+#include "torsh/core/grad_mode.h"
+#include "torsh/generated/native.h"
+#include "torsh/ops.h"
+
+namespace torsh {
+namespace native {
+namespace {
+
+bool given(const std::optional<Tensor>& t) { return t && t->defined(); }
+
+// A per-channel vector viewed to broadcast over dim 1 of an ndim tensor.
+Tensor channel_view(const Tensor& v, int64_t ndim) {
+  std::vector<int64_t> shape(static_cast<size_t>(ndim), 1);
+  shape[1] = -1;
+  return v.view(shape);
+}
+
+void check_channels(const char* what, const std::optional<Tensor>& t, int64_t c) {
+  TORSH_CHECK(!given(t) || t->numel() == c, what, " should contain ", c, " elements not ",
+              given(t) ? t->numel() : 0);
+}
+
+}  // namespace
+
+Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,
+                  const std::optional<Tensor>& bias, const std::optional<Tensor>& running_mean,
+                  const std::optional<Tensor>& running_var, bool training, double momentum,
+                  double eps, bool /*cudnn_enabled*/) {
+  TORSH_CHECK(input.dim() >= 2, "batch_norm: expected an input of at least 2 dims (N, C, ...), ",
+              "but got input of size ", detail::shape_str(input.sizes()));
+  const int64_t c = input.size(1);
+  check_channels("running_mean", running_mean, c);
+  check_channels("running_var", running_var, c);
+  check_channels("weight", weight, c);
+  check_channels("bias", bias, c);
+  TORSH_CHECK(is_floating_point(input.dtype()), "batch_norm: \"batch_norm\" not implemented for '",
+              scalar_type_name(input.dtype()), "'");
+  const bool low = input.dtype() == kHalf || input.dtype() == kBFloat16;
+  const ScalarType ct = low ? kFloat : input.dtype();
+  Tensor x = low ? input.to(kFloat) : input;
+  Tensor mean, invstd;
+  if (training) {
+    std::vector<int64_t> dims{0};
+    for (int64_t d = 2; d < input.dim(); ++d) dims.push_back(d);
+    auto [var, m] = torsh::var_mean(x, dims, std::optional<int64_t>(0), false);
+    mean = m;
+    invstd = (var + eps).rsqrt();
+    const int64_t n = input.numel() / std::max<int64_t>(c, 1);
+    NoGradGuard guard;
+    if (given(running_mean)) {
+      Tensor rm = *running_mean;
+      rm.mul_(1 - momentum).add_(mean.detach().to(rm.dtype()), momentum);
+    }
+    if (given(running_var)) {
+      Tensor rv = *running_var;
+      Tensor unbiased = var.detach() * (static_cast<double>(n) / static_cast<double>(n - 1));
+      rv.mul_(1 - momentum).add_(unbiased.to(rv.dtype()), momentum);
+    }
+  } else {
+    TORSH_CHECK(given(running_mean) && given(running_var),
+                "running_mean must be defined in evaluation mode");
+    mean = running_mean->to(ct);
+    invstd = (running_var->to(ct) + eps).rsqrt();
+  }
+  // torch's transform: x * alpha + beta with per-channel alpha = invstd * weight and
+  // beta = bias - mean * alpha
+  Tensor alpha = given(weight) ? invstd * weight->to(ct) : invstd;
+  Tensor beta = given(bias) ? bias->to(ct) - mean * alpha : -(mean * alpha);
+  Tensor y = x * channel_view(alpha, input.dim()) + channel_view(beta, input.dim());
+  return low ? y.to(input.dtype()) : y;
+}
+
+Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight,
+                  const std::optional<Tensor>& bias, double eps, bool /*cudnn_enabled*/) {
+  TORSH_CHECK(input.dim() >= 2, "group_norm: expected an input of at least 2 dims (N, C, ...), ",
+              "but got input of size ", detail::shape_str(input.sizes()));
+  const int64_t n = input.size(0), c = input.size(1);
+  TORSH_CHECK(num_groups > 0 && c % num_groups == 0,
+              "Expected number of channels in input to be divisible by num_groups, but got input "
+              "of shape ",
+              detail::shape_str(input.sizes()), " and num_groups=", num_groups);
+  TORSH_CHECK(!given(weight) || (weight->dim() == 1 && weight->numel() == c),
+              "Expected weight to be a vector of size equal to the number of channels in input, "
+              "but got weight of shape ",
+              detail::shape_str(weight->sizes()), " and input of shape ",
+              detail::shape_str(input.sizes()));
+  TORSH_CHECK(!given(bias) || (bias->dim() == 1 && bias->numel() == c),
+              "Expected bias to be a vector of size equal to the number of channels in input, but "
+              "got bias of shape ",
+              detail::shape_str(bias->sizes()), " and input of shape ",
+              detail::shape_str(input.sizes()));
+  TORSH_CHECK(is_floating_point(input.dtype()), "group_norm: \"group_norm\" not implemented for '",
+              scalar_type_name(input.dtype()), "'");
+  const bool low = input.dtype() == kHalf || input.dtype() == kBFloat16;
+  Tensor x = low ? input.to(kFloat) : input;
+  Tensor y;
+  if (input.numel() == 0) {
+    y = x * 1;
+  } else {
+    Tensor g = x.reshape({n, num_groups, -1});
+    auto [var, mean] = torsh::var_mean(g, std::vector<int64_t>{2}, std::optional<int64_t>(0), true);
+    y = ((g - mean) * (var + eps).rsqrt()).view(input.sizes());
+  }
+  if (given(weight)) y = y * channel_view(weight->to(x.dtype()), input.dim());
+  if (given(bias)) y = y + channel_view(bias->to(x.dtype()), input.dim());
+  return low ? y.to(input.dtype()) : y;
+}
+
+Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& weight,
+                     const std::optional<Tensor>& bias, const std::optional<Tensor>& running_mean,
+                     const std::optional<Tensor>& running_var, bool use_input_stats,
+                     double momentum, double eps, bool cudnn_enabled) {
+  TORSH_CHECK(use_input_stats || (given(running_mean) && given(running_var)),
+              "Expected running_mean and running_var to be defined when use_input_stats is false");
+  TORSH_CHECK(input.dim() >= 2, "instance_norm: expected an input of at least 2 dims (N, C, ...), ",
+              "but got input of size ", detail::shape_str(input.sizes()));
+  const int64_t b = input.size(0), c = input.size(1);
+  check_channels("running_mean", running_mean, c);
+  check_channels("running_var", running_var, c);
+  check_channels("weight", weight, c);
+  check_channels("bias", bias, c);
+  std::vector<int64_t> shape = input.sizes().vec();
+  shape[0] = 1;
+  shape[1] = b * c;
+  auto rep = [b](const std::optional<Tensor>& t) -> std::optional<Tensor> {
+    if (!given(t)) return std::nullopt;
+    return t->repeat({b});
+  };
+  std::optional<Tensor> rm = rep(running_mean), rv = rep(running_var);
+  Tensor out = torsh::batch_norm(input.contiguous().view(shape), rep(weight), rep(bias), rm, rv,
+                                 use_input_stats, momentum, eps, cudnn_enabled);
+  NoGradGuard guard;
+  if (given(running_mean)) running_mean->copy_(rm->view({b, c}).mean(std::vector<int64_t>{0}));
+  if (given(running_var)) running_var->copy_(rv->view({b, c}).mean(std::vector<int64_t>{0}));
+  return out.view(input.sizes());
+}
+
+}  // namespace native
+}  // namespace torsh
