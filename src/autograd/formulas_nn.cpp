@@ -121,9 +121,10 @@ Tensor pool_indices_backward(const Tensor& grad, const Tensor& indices,
   for (int64_t i = 0; i < static_cast<int64_t>(self_sizes.size()); ++i) {
     (i < lead ? planes : plane) *= self_sizes[static_cast<size_t>(i)];
   }
-  Tensor g = grad.reshape({planes, -1});
+  const int64_t outs = planes == 0 ? 0 : grad.numel() / planes;
+  Tensor g = grad.reshape({planes, outs});
   return torsh::zeros({planes, plane}, grad.options())
-      .scatter_add(1, indices.reshape({planes, -1}), g)
+      .scatter_add(1, indices.reshape({planes, outs}), g)
       .view(self_sizes);
 }
 
@@ -132,6 +133,12 @@ Tensor adaptive_avg_pool_double_backward(const Tensor& grad,
                                          int64_t nd) {
   std::vector<int64_t> os(grad_output_sizes.end() - nd, grad_output_sizes.end());
   return nd == 2 ? torsh::_adaptive_avg_pool2d(grad, os) : torsh::_adaptive_avg_pool3d(grad, os);
+}
+
+Tensor constant_pad_backward(const Tensor& grad, const std::vector<int64_t>& pad) {
+  std::vector<int64_t> neg(pad.size());
+  for (size_t i = 0; i < pad.size(); ++i) neg[i] = -pad[i];
+  return torsh::constant_pad_nd(grad, neg, 0);
 }
 
 }  // namespace torsh::autograd::formulas

@@ -55,4 +55,8 @@ Tensor pool_indices_backward(const Tensor& grad, const Tensor& indices,
 Tensor adaptive_avg_pool_double_backward(const Tensor& grad,
                                          const std::vector<int64_t>& grad_output_sizes, int64_t nd);
 
+/// constant_pad_nd: grad padded by the negated pads (crops what was padded, zero-pads what was
+/// cropped).
+Tensor constant_pad_backward(const Tensor& grad, const std::vector<int64_t>& pad);
+
 }  // namespace torsh::autograd::formulas

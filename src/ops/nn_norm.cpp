@@ -133,10 +133,11 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& weight,
   std::optional<Tensor> rm = rep(running_mean), rv = rep(running_var);
   Tensor out = torsh::batch_norm(input.contiguous().view(shape), rep(weight), rep(bias), rm, rv,
                                  use_input_stats, momentum, eps, cudnn_enabled);
-  NoGradGuard guard;
+  Tensor result = out.view(input.sizes());
+  NoGradGuard guard;  // after the view: a view made under no_grad would not carry the gradient
   if (given(running_mean)) running_mean->copy_(rm->view({b, c}).mean(std::vector<int64_t>{0}));
   if (given(running_var)) running_var->copy_(rv->view({b, c}).mean(std::vector<int64_t>{0}));
-  return out.view(input.sizes());
+  return result;
 }
 
 }  // namespace native

@@ -67,10 +67,9 @@ Tensor pad(const Tensor& self, IntArrayRef pad, std::string_view mode,
                   lo, ", ", hi, ") at dimension ", d, " of input ",
                   detail::shape_str(self.sizes()));
     } else if (m == "circular") {
-      TORSH_CHECK(lo >= 0 && hi >= 0 && lo <= size && hi <= size,
-                  "Invalid padding size for circular padding: padding (", lo, ", ", hi,
-                  ") at dimension ", d, " of input ", detail::shape_str(self.sizes()),
-                  " (each pad must be in [0, ", size, "])");
+      TORSH_CHECK(lo <= size && hi <= size, "Padding value causes wrapping around more than once.");
+      TORSH_CHECK(size - std::max<int64_t>(-lo, 0) - std::max<int64_t>(-hi, 0) > 0,
+                  "Negative padding value is resulting in an empty dimension.");
     } else {
       TORSH_CHECK(size > 0 || (lo <= 0 && hi <= 0), "replication pad: input dimension ", d,
                   " of input ", detail::shape_str(self.sizes()), " is empty");
@@ -92,7 +91,11 @@ Tensor pad(const Tensor& self, IntArrayRef pad, std::string_view mode,
       } else if (m == "replicate") {
         p = std::min(std::max<int64_t>(p, 0), size - 1);
       } else {
-        p = ((p % size) + size) % size;
+        // torch wraps around the cropped input (negative pads crop first)
+        const int64_t c0 = std::max<int64_t>(-lo, 0);
+        const int64_t csize = size - c0 - std::max<int64_t>(-hi, 0);
+        const int64_t q = j - std::max<int64_t>(lo, 0);
+        p = c0 + ((q % csize) + csize) % csize;
       }
       idx[static_cast<size_t>(j)] = p;
     }

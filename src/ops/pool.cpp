@@ -49,8 +49,10 @@ PoolArgs pool_args(const char* op, int nd, IntArrayRef kernel_size, IntArrayRef 
   return a;
 }
 
-// Checks the input's rank and dtype; returns it contiguous in the compute dtype.
-Tensor pool_input(const char* op, int nd, const Tensor& self, bool adaptive) {
+// Checks the input's rank and dtype; returns it contiguous in the compute dtype (integers, which
+// torch's average pooling takes, in double: the quotient truncates on the way back).
+Tensor pool_input(const char* op, int nd, const Tensor& self, bool adaptive,
+                  bool integral = false) {
   const bool rank = self.dim() == nd + 1 || self.dim() == nd + 2;
   bool nonempty = rank;
   for (int64_t d = self.dim() - nd - 1; rank && d < self.dim(); ++d) {
@@ -69,6 +71,7 @@ Tensor pool_input(const char* op, int nd, const Tensor& self, bool adaptive) {
                 detail::shape_str(self.sizes()));
   }
   const ScalarType t = self.dtype();
+  if (integral && is_integral(t, /*include_bool=*/false)) return self.to(kDouble).contiguous();
   TORSH_CHECK(t == kFloat || t == kDouble || t == kBFloat16, "\"", op, "\" not implemented for '",
               scalar_type_name(t), "'");
   return (t == kBFloat16 ? self.to(kFloat) : self).contiguous();
@@ -189,7 +192,11 @@ Tensor avg_pool_nd(const char* op, int nd, const Tensor& self, IntArrayRef kerne
                    IntArrayRef stride, IntArrayRef padding, bool ceil_mode, bool count_include_pad,
                    std::optional<int64_t> divisor_override) {
   TORSH_CHECK(!divisor_override || *divisor_override != 0, "divisor must be not zero");
-  Tensor x = pool_input(op, nd, self, false);
+  // torch's avg_pool2d reads dim -3 before checking the rank
+  TORSH_CHECK_INDEX(nd != 2 || self.dim() >= 3, "Dimension out of range (expected to be in range ",
+                    "of [", -std::max<int64_t>(self.dim(), 1), ", ",
+                    std::max<int64_t>(self.dim(), 1) - 1, "], but got -3)");
+  Tensor x = pool_input(op, nd, self, false, /*integral=*/true);
   auto dims = avg_dims(op, nd, self, kernel_size, stride, padding, ceil_mode, count_include_pad);
   return std::get<0>(run_pool(op, self, x, std::move(dims), detail::PoolKind::kAvg, false,
                               divisor_override.value_or(0)));

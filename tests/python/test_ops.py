@@ -19,6 +19,7 @@ import samples_sort
 import samples_linalg
 import samples_unique
 import samples_creation
+import samples_nn
 from oracle import DTYPES, FLOATS, Pair, check, check_grad, inplace, layouts, make, values
 from samples_index import INDEX_FAMILY, index_family_operands
 from samples_masked import MASKED_FAMILY, masked_operands
@@ -33,9 +34,11 @@ def entry_id(e):
 
 
 def fn(lib, name):
-    # torch keeps some table ops only in torch.nn.functional (silu): the reference is there
+    # torch keeps some table ops only in torch._C._nn (avg_pool2d, adaptive_max_pool2d: the aten
+    # op the table mirrors, where torch.nn.functional's wrapper takes other arguments) or only in
+    # torch.nn.functional: the reference is there
     if lib is torch and not hasattr(torch, name):
-        return getattr(torch.nn.functional, name)
+        return getattr(torch._C._nn, name, None) or getattr(torch.nn.functional, name)
     return getattr(lib, name)
 
 
@@ -453,7 +456,8 @@ SAMPLERS = {k[len("samples_"):]: v for k, v in [*globals().items(), *vars(sample
                                                    *vars(samples_sort).items(),
                                                    *vars(samples_linalg).items(),
                                                    *vars(samples_unique).items(),
-                                                   *vars(samples_creation).items()]
+                                                   *vars(samples_creation).items(),
+                                                   *vars(samples_nn).items()]
             if k.startswith("samples_")}
 
 FACTORY_ARGS = {
