@@ -1,5 +1,5 @@
 """Python side of bench/: per-op overhead of `a + b` on 1-element tensors, and a few ops; RSS
-held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise]  (prints "workload median_ns" lines,
+held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise|nn]  (prints "workload median_ns" lines,
 and "py_rss_<phase>_MiB value" lines)."""
 import os
 import statistics
@@ -48,6 +48,8 @@ def main():
         return breadth(lib)
     if sys.argv[2:] == ["pointwise"]:  # only the comparison/where/clamp/pow/div workloads
         return pointwise(lib)
+    if sys.argv[2:] == ["nn"]:  # only the neural-network layer workloads
+        return nn(lib)
     rss_after_free(lib)  # first: a clean process to measure
     a, b = lib.ones(1), lib.ones(1)
     run("py_overhead_add_1elem", lambda: a + b, 20000)
@@ -121,6 +123,7 @@ def main():
     run("py_einsum_bhqd_bhkd_8x8x256x64", lambda: lib.einsum("bhqd,bhkd->bhqk", q, k), 10, 9)
     breadth(lib)
     pointwise(lib)
+    nn(lib)
 
 
 def breadth(lib):
@@ -175,6 +178,37 @@ def pointwise(lib):
     ]
     for name, fn in work:
         run(f"py_{name}_2^22", fn, 5, 9)
+
+
+def nn(lib):
+    """The neural-network layers of the nn issue: conv2d, max_pool2d, batch_norm and layer_norm
+    (forward, and forward + backward), softmax, cross_entropy."""
+    F = lib.nn.functional
+    x = lib.rand(32, 64, 56, 56)
+    w = lib.rand(64, 64, 3, 3) - 0.5
+    run("py_conv2d_fwd_32x64x56x56_k3", lambda: F.conv2d(x, w, padding=1), 1, 5)
+    xg, wg = x.clone().requires_grad_(), w.clone().requires_grad_()
+    run("py_conv2d_fwdbwd_32x64x56x56_k3", lambda: F.conv2d(xg, wg, padding=1).sum().backward(),
+        1, 5)
+    run("py_max_pool2d_2x2_32x64x56x56", lambda: F.max_pool2d(x, 2), 3, 9)
+    bw, bb = lib.ones(64, requires_grad=True), lib.zeros(64, requires_grad=True)
+    rm, rv = lib.zeros(64), lib.ones(64)
+    run("py_batch_norm_fwd_32x64x56x56", lambda: F.batch_norm(x, rm, rv, bw, bb, training=True),
+        3, 9)
+    run("py_batch_norm_fwdbwd_32x64x56x56",
+        lambda: F.batch_norm(xg, rm, rv, bw, bb, training=True).sum().backward(), 2, 9)
+    del xg, wg
+    h = lib.rand(8192, 1024)
+    hg = h.clone().requires_grad_()
+    lw, lb = lib.ones(1024, requires_grad=True), lib.zeros(1024, requires_grad=True)
+    run("py_layer_norm_fwd_8192x1024", lambda: F.layer_norm(h, (1024,), lw, lb), 3, 9)
+    run("py_layer_norm_fwdbwd_8192x1024",
+        lambda: F.layer_norm(hg, (1024,), lw, lb).sum().backward(), 2, 9)
+    sm = lib.rand(4096, 4096)
+    run("py_softmax_lastdim_4096x4096", lambda: lib.softmax(sm, -1), 3, 9)
+    logits = lib.rand(4096, 1000)
+    target = (lib.rand(4096) * 1000).long()
+    run("py_cross_entropy_4096x1000", lambda: F.cross_entropy(logits, target), 5, 9)
 
 
 if __name__ == "__main__":
