@@ -9,6 +9,7 @@
 
 #include "core/dispatch.h"
 #include "cpu/parallel.h"
+#include "ops/cpu/conv_dnnl.h"
 #include "ops/stubs_nn.h"
 
 namespace torsh::detail {
@@ -251,21 +252,39 @@ void backward_weight_impl(const Tensor& grad_weight, const Tensor& grad_output, 
   }
 }
 
+// Whether a float32 convolution of this much work (multiply-adds) goes to oneDNN: below it,
+// creating the primitive costs more than im2col + GEMM saves.
+bool worth_dnnl(const Tensor& big, const Tensor& weight, const Tensor& out) {
+  const double macs = static_cast<double>(out.numel()) * static_cast<double>(weight.numel()) /
+                      static_cast<double>(std::max<int64_t>(weight.size(0), 1));
+  return big.dtype() == kFloat && macs >= 4.0e6;
+}
+
 void conv_forward_kernel(const Tensor& out, const Tensor& input, const Tensor& weight,
                          const Tensor& bias, const ConvGeometry& g) {
+  if (worth_dnnl(input, weight, out) && dnnl_conv_forward(out, input, weight, bias, g)) return;
   if (input.dtype() == kFloat) return forward_impl<float>(out, input, weight, bias, g);
   forward_impl<double>(out, input, weight, bias, g);
 }
 
 void conv_backward_input_kernel(const Tensor& grad_input, const Tensor& grad_output,
                                 const Tensor& weight, const ConvGeometry& g) {
-  if (weight.dtype() == kFloat)
+  if (worth_dnnl(grad_input, weight, grad_output) &&
+      dnnl_conv_backward_input(grad_input, grad_output, weight, g)) {
+    return;
+  }
+  if (weight.dtype() == kFloat) {
     return backward_input_impl<float>(grad_input, grad_output, weight, g);
+  }
   backward_input_impl<double>(grad_input, grad_output, weight, g);
 }
 
 void conv_backward_weight_kernel(const Tensor& grad_weight, const Tensor& grad_output,
                                  const Tensor& input, const ConvGeometry& g) {
+  if (worth_dnnl(input, grad_weight, grad_output) &&
+      dnnl_conv_backward_weight(grad_weight, grad_output, input, g)) {
+    return;
+  }
   if (input.dtype() == kFloat) {
     return backward_weight_impl<float>(grad_weight, grad_output, input, g);
   }
