@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ops/functors/kernels.h"
+#include "ops/stubs_nn.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/kernels.h"
 #include "torsh/generated/native.h"
@@ -39,6 +40,16 @@ Tensor softmax_input(const char* op, const Tensor& self, int64_t dim,
               "_lastdim_kernel_impl\" not implemented for '", scalar_type_name(x.dtype()), "'");
   return x.dtype() == kHalf || x.dtype() == kBFloat16 ? x.to(kFloat) : x;
 }
+// softmax / log_softmax along the last dim of a contiguous float/double tensor: one fused kernel
+// (the general case composes amax, exp and sum).
+bool softmax_lastdim(const Tensor& x, int64_t d, bool log, Tensor* out) {
+  if (d != x.dim() - 1 || !x.is_contiguous() || (x.dtype() != kFloat && x.dtype() != kDouble)) {
+    return false;
+  }
+  *out = torsh::empty(x.sizes(), x.options());
+  detail::softmax_lastdim_stub(x.device().type, log ? "log_softmax" : "softmax")(*out, x, log);
+  return true;
+}
 }  // namespace
 
 Tensor softmax(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
@@ -47,8 +58,11 @@ Tensor softmax(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype)
   const int64_t d = detail::wrap_dim(dim, x.dim(), "softmax");
   if (x.numel() == 0) return torsh::empty_like(x, x.options().dtype(rt));
   if (x.dim() == 0) x = x.unsqueeze(0);
-  Tensor e = (x - x.amax({d}, /*keepdim=*/true)).exp();
-  Tensor r = e / e.sum({d}, /*keepdim=*/true);
+  Tensor r;
+  if (!softmax_lastdim(x, d, false, &r)) {
+    Tensor e = (x - x.amax({d}, /*keepdim=*/true)).exp();
+    r = e / e.sum({d}, /*keepdim=*/true);
+  }
   if (self.dim() == 0) r = r.squeeze(0);
   return r.dtype() == rt ? r : r.to(rt);
 }
@@ -59,8 +73,11 @@ Tensor log_softmax(const Tensor& self, int64_t dim, std::optional<ScalarType> dt
   const int64_t d = detail::wrap_dim(dim, x.dim(), "log_softmax");
   if (x.numel() == 0) return torsh::empty_like(x, x.options().dtype(rt));
   if (x.dim() == 0) x = x.unsqueeze(0);
-  Tensor shifted = x - x.amax({d}, /*keepdim=*/true);
-  Tensor r = shifted - shifted.exp().sum({d}, /*keepdim=*/true).log();
+  Tensor r;
+  if (!softmax_lastdim(x, d, true, &r)) {
+    Tensor shifted = x - x.amax({d}, /*keepdim=*/true);
+    r = shifted - shifted.exp().sum({d}, /*keepdim=*/true).log();
+  }
   if (self.dim() == 0) r = r.squeeze(0);
   return r.dtype() == rt ? r : r.to(rt);
 }

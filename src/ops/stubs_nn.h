@@ -54,6 +54,11 @@ using AvgPoolBackwardKernel = void (*)(const Tensor& grad_input, const Tensor& g
 extern KernelStub<PoolForwardKernel> pool_forward_stub;
 extern KernelStub<AvgPoolBackwardKernel> avg_pool_backward_stub;
 
+/// y = softmax (log_softmax when log) of x along its last dim: x and y contiguous, float or
+/// double, of one shape, the last dim non-empty.
+using SoftmaxLastdimKernel = void (*)(const Tensor& y, const Tensor& x, bool log);
+extern KernelStub<SoftmaxLastdimKernel> softmax_lastdim_stub;
+
 namespace cpu {
 /// Registers the CPU kernels of the slots above (called by register_cpu_kernels).
 void register_nn_kernels();

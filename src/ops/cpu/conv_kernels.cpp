@@ -294,12 +294,14 @@ void conv_backward_weight_kernel(const Tensor& grad_weight, const Tensor& grad_o
 }  // namespace
 
 void register_pool_kernels();
+void register_softmax_kernels();
 
 void register_nn_kernels() {
   conv_forward_stub.set(kCPU, &conv_forward_kernel);
   conv_backward_input_stub.set(kCPU, &conv_backward_input_kernel);
   conv_backward_weight_stub.set(kCPU, &conv_backward_weight_kernel);
   register_pool_kernels();
+  register_softmax_kernels();
 }
 
 }  // namespace cpu

@@ -1,0 +1,111 @@
+// Highway softmax / log_softmax over contiguous rows, compiled for AVX2 and a portable baseline
+// and chosen at run time (softmax_simd.h).
+// Highway's per-target re-inclusion needs this exact include order.
+// clang-format off
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "ops/functors/softmax_simd.cpp"
+#define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+#include <hwy/contrib/math/math-inl.h>
+// clang-format on
+
+#include <cmath>
+#include <limits>
+
+#include "ops/functors/softmax_simd.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace torsh::detail::softmax_simd {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// exp of v <= 0 (or NaN): Highway's Exp, 0 below its range, NaN kept.
+template <class D, class V>
+HWY_INLINE V ExpNonPositive(D d, V v) {
+  using T = hn::TFromD<D>;
+  const T lo = sizeof(T) == 4 ? T(-103.97208404541016) : T(-745.1332191019411);
+  V r = hn::Exp(d, hn::Max(v, hn::Set(d, lo)));
+  r = hn::IfThenElse(hn::Lt(v, hn::Set(d, lo)), hn::Zero(d), r);
+  return hn::IfThenElse(hn::IsNaN(v), v, r);
+}
+
+template <typename T>
+T RowMax(const T* x, int64_t n) {
+  const hn::ScalableTag<T> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  auto m0 = hn::Set(d, -std::numeric_limits<T>::infinity()), m1 = m0;
+  int64_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    m0 = hn::Max(m0, hn::LoadU(d, x + i));
+    m1 = hn::Max(m1, hn::LoadU(d, x + i + N));
+  }
+  for (; i + N <= n; i += N) m0 = hn::Max(m0, hn::LoadU(d, x + i));
+  T m = hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1)));
+  for (; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;  // a NaN element makes the sum NaN below, and with it the whole row
+}
+
+template <typename T>
+void SoftmaxRows(const T* x, T* y, int64_t rows, int64_t n, bool log) {
+  const hn::ScalableTag<T> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = x + r * n;
+    T* yr = y + r * n;
+    const T m = RowMax(xr, n);
+    const auto vm = hn::Set(d, m);
+    auto acc = hn::Zero(d);
+    T tail = 0;
+    int64_t i = 0;
+    for (; i + N <= n; i += N) {
+      const auto e = ExpNonPositive(d, hn::Sub(hn::LoadU(d, xr + i), vm));
+      if (!log) hn::StoreU(e, d, yr + i);
+      acc = hn::Add(acc, e);
+    }
+    for (; i < n; ++i) {
+      const T e = std::exp(xr[i] - m);
+      if (!log) yr[i] = e;
+      tail += e;
+    }
+    const T sum = hn::GetLane(hn::SumOfLanes(d, acc)) + tail;
+    if (log) {
+      const T shift = std::log(sum);
+      const auto vs = hn::Set(d, shift);
+      for (i = 0; i + N <= n; i += N) {
+        hn::StoreU(hn::Sub(hn::Sub(hn::LoadU(d, xr + i), vm), vs), d, yr + i);
+      }
+      for (; i < n; ++i) yr[i] = (xr[i] - m) - shift;
+    } else {
+      const T inv = T(1) / sum;
+      const auto vi = hn::Set(d, inv);
+      for (i = 0; i + N <= n; i += N) hn::StoreU(hn::Mul(hn::LoadU(d, yr + i), vi), d, yr + i);
+      for (; i < n; ++i) yr[i] *= inv;
+    }
+  }
+}
+
+void SoftmaxRowsF32(const float* x, float* y, int64_t rows, int64_t n, bool log) {
+  SoftmaxRows(x, y, rows, n, log);
+}
+void SoftmaxRowsF64(const double* x, double* y, int64_t rows, int64_t n, bool log) {
+  SoftmaxRows(x, y, rows, n, log);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace torsh::detail::softmax_simd
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace torsh::detail::softmax_simd {
+HWY_EXPORT(SoftmaxRowsF32);
+HWY_EXPORT(SoftmaxRowsF64);
+
+void softmax_rows_f32(const float* x, float* y, int64_t rows, int64_t n, bool log) {
+  HWY_DYNAMIC_DISPATCH(SoftmaxRowsF32)(x, y, rows, n, log);
+}
+void softmax_rows_f64(const double* x, double* y, int64_t rows, int64_t n, bool log) {
+  HWY_DYNAMIC_DISPATCH(SoftmaxRowsF64)(x, y, rows, n, log);
+}
+}  // namespace torsh::detail::softmax_simd
+#endif
