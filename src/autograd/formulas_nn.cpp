@@ -141,4 +141,13 @@ Tensor constant_pad_backward(const Tensor& grad, const std::vector<int64_t>& pad
   return torsh::constant_pad_nd(grad, neg, 0);
 }
 
+Tensor im2col_backward(const Tensor& grad, const std::vector<int64_t>& self_sizes,
+                       const std::vector<int64_t>& kernel_size,
+                       const std::vector<int64_t>& dilation, const std::vector<int64_t>& padding,
+                       const std::vector<int64_t>& stride) {
+  const size_t n = self_sizes.size();
+  return torsh::col2im(grad, {self_sizes[n - 2], self_sizes[n - 1]}, kernel_size, dilation, padding,
+                       stride);
+}
+
 }  // namespace torsh::autograd::formulas

@@ -59,4 +59,10 @@ Tensor adaptive_avg_pool_double_backward(const Tensor& grad,
 /// cropped).
 Tensor constant_pad_backward(const Tensor& grad, const std::vector<int64_t>& pad);
 
+/// im2col: the gradient's column matrix folded back (col2im) to the input's spatial size.
+Tensor im2col_backward(const Tensor& grad, const std::vector<int64_t>& self_sizes,
+                       const std::vector<int64_t>& kernel_size,
+                       const std::vector<int64_t>& dilation, const std::vector<int64_t>& padding,
+                       const std::vector<int64_t>& stride);
+
 }  // namespace torsh::autograd::formulas
