@@ -14,6 +14,8 @@ _sys.modules[__name__ + ".return_types"] = return_types
 from torsh import autograd, cuda  # noqa: F401,E402
 from torsh import nn  # noqa: F401,E402
 from torsh import random  # noqa: F401,E402
+from torsh import optim  # noqa: F401,E402
+from torsh import utils  # noqa: F401,E402
 from torsh._shape import (atleast_1d, atleast_2d, atleast_3d, block_diag,  # noqa: F401,E402
                           broadcast_shapes, broadcast_tensors, cartesian_prod, meshgrid,
                           split)

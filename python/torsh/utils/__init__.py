@@ -1,1 +1,2 @@
 """torsh.utils."""
+from torsh.utils import data  # noqa: F401
