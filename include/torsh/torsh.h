@@ -14,4 +14,6 @@
 #include "torsh/core/tensor.h"
 #include "torsh/core/threads.h"
 #include "torsh/generated/functions.h"
+#include "torsh/nn.h"
 #include "torsh/ops.h"
+#include "torsh/optim.h"

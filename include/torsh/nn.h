@@ -1,0 +1,7 @@
+#pragma once
+// torsh::nn, libtorch's C++ frontend: modules, functional, init.
+#include "torsh/nn/functional.h"
+#include "torsh/nn/init.h"
+#include "torsh/nn/module.h"
+#include "torsh/nn/modules.h"
+#include "torsh/nn/options.h"

@@ -1,0 +1,377 @@
+#pragma once
+// libtorch's layer modules (XImpl + TORSH_MODULE holder), with torch's parameter names, default
+// initialisation (the same values as torch for the same seed) and printing.
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "torsh/nn/module.h"
+#include "torsh/nn/options.h"
+
+namespace torsh::nn {
+
+class LinearImpl : public Cloneable<LinearImpl> {
+ public:
+  LinearImpl(int64_t in_features, int64_t out_features)
+      : LinearImpl(LinearOptions(in_features, out_features)) {}
+  explicit LinearImpl(const LinearOptions& options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  LinearOptions options;
+  Tensor weight;
+  Tensor bias;
+};
+TORSH_MODULE(Linear);
+
+class IdentityImpl : public Cloneable<IdentityImpl> {
+ public:
+  IdentityImpl() { reset(); }
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input) { return input; }
+};
+TORSH_MODULE(Identity);
+
+class FlattenImpl : public Cloneable<FlattenImpl> {
+ public:
+  explicit FlattenImpl(const FlattenOptions& options = {}) : options(options) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  FlattenOptions options;
+};
+TORSH_MODULE(Flatten);
+
+template <size_t D, typename Derived>
+class ConvNdImpl : public Cloneable<Derived> {
+ public:
+  explicit ConvNdImpl(ConvOptions<D> options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  ConvOptions<D> options;
+  Tensor weight;
+  Tensor bias;
+};
+class Conv1dImpl : public ConvNdImpl<1, Conv1dImpl> {
+ public:
+  Conv1dImpl(int64_t in, int64_t out, ExpandingArray<1> kernel)
+      : Conv1dImpl(Conv1dOptions(in, out, kernel)) {}
+  explicit Conv1dImpl(Conv1dOptions options) : ConvNdImpl(std::move(options)) {}
+};
+class Conv2dImpl : public ConvNdImpl<2, Conv2dImpl> {
+ public:
+  Conv2dImpl(int64_t in, int64_t out, ExpandingArray<2> kernel)
+      : Conv2dImpl(Conv2dOptions(in, out, kernel)) {}
+  explicit Conv2dImpl(Conv2dOptions options) : ConvNdImpl(std::move(options)) {}
+};
+class Conv3dImpl : public ConvNdImpl<3, Conv3dImpl> {
+ public:
+  Conv3dImpl(int64_t in, int64_t out, ExpandingArray<3> kernel)
+      : Conv3dImpl(Conv3dOptions(in, out, kernel)) {}
+  explicit Conv3dImpl(Conv3dOptions options) : ConvNdImpl(std::move(options)) {}
+};
+TORSH_MODULE(Conv1d);
+TORSH_MODULE(Conv2d);
+TORSH_MODULE(Conv3d);
+
+template <size_t D, typename Derived>
+class MaxPoolNdImpl : public Cloneable<Derived> {
+ public:
+  MaxPoolNdImpl(ExpandingArray<D> kernel_size)
+      : MaxPoolNdImpl(MaxPoolOptions<D>(kernel_size)) {}  // NOLINT
+  explicit MaxPoolNdImpl(const MaxPoolOptions<D>& options) : options(options) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  MaxPoolOptions<D> options;
+};
+#define TORSH_POOL_CLASS(Name, Base, D)           \
+  class Name##Impl : public Base<D, Name##Impl> { \
+   public:                                        \
+    using Base<D, Name##Impl>::Base;              \
+  };                                              \
+  TORSH_MODULE(Name)
+TORSH_POOL_CLASS(MaxPool1d, MaxPoolNdImpl, 1);
+TORSH_POOL_CLASS(MaxPool2d, MaxPoolNdImpl, 2);
+TORSH_POOL_CLASS(MaxPool3d, MaxPoolNdImpl, 3);
+
+template <size_t D, typename Derived>
+class AvgPoolNdImpl : public Cloneable<Derived> {
+ public:
+  AvgPoolNdImpl(ExpandingArray<D> kernel_size)
+      : AvgPoolNdImpl(AvgPoolOptions<D>(kernel_size)) {}  // NOLINT
+  explicit AvgPoolNdImpl(const AvgPoolOptions<D>& options) : options(options) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  AvgPoolOptions<D> options;
+};
+TORSH_POOL_CLASS(AvgPool1d, AvgPoolNdImpl, 1);
+TORSH_POOL_CLASS(AvgPool2d, AvgPoolNdImpl, 2);
+TORSH_POOL_CLASS(AvgPool3d, AvgPoolNdImpl, 3);
+
+template <size_t D, typename Derived>
+class AdaptiveAvgPoolNdImpl : public Cloneable<Derived> {
+ public:
+  AdaptiveAvgPoolNdImpl(ExpandingArray<D> output_size)  // NOLINT
+      : AdaptiveAvgPoolNdImpl(AdaptiveAvgPoolOptions<D>(output_size)) {}
+  explicit AdaptiveAvgPoolNdImpl(const AdaptiveAvgPoolOptions<D>& options) : options(options) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  AdaptiveAvgPoolOptions<D> options;
+};
+TORSH_POOL_CLASS(AdaptiveAvgPool1d, AdaptiveAvgPoolNdImpl, 1);
+TORSH_POOL_CLASS(AdaptiveAvgPool2d, AdaptiveAvgPoolNdImpl, 2);
+TORSH_POOL_CLASS(AdaptiveAvgPool3d, AdaptiveAvgPoolNdImpl, 3);
+#undef TORSH_POOL_CLASS
+
+template <size_t D, typename Derived>
+class BatchNormNdImpl : public Cloneable<Derived> {
+ public:
+  explicit BatchNormNdImpl(int64_t num_features)
+      : BatchNormNdImpl(BatchNormOptions(num_features)) {}
+  explicit BatchNormNdImpl(const BatchNormOptions& options);
+  void reset() override;
+  void reset_running_stats();
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  BatchNormOptions options;
+  Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+};
+#define TORSH_BN_CLASS(D)                                                      \
+  class BatchNorm##D##dImpl : public BatchNormNdImpl<D, BatchNorm##D##dImpl> { \
+   public:                                                                     \
+    using BatchNormNdImpl<D, BatchNorm##D##dImpl>::BatchNormNdImpl;            \
+  };                                                                           \
+  TORSH_MODULE(BatchNorm##D##d)
+TORSH_BN_CLASS(1);
+TORSH_BN_CLASS(2);
+TORSH_BN_CLASS(3);
+#undef TORSH_BN_CLASS
+
+class LayerNormImpl : public Cloneable<LayerNormImpl> {
+ public:
+  LayerNormImpl(std::vector<int64_t> normalized_shape)  // NOLINT
+      : LayerNormImpl(LayerNormOptions(std::move(normalized_shape))) {}
+  explicit LayerNormImpl(LayerNormOptions options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  LayerNormOptions options;
+  Tensor weight, bias;
+};
+TORSH_MODULE(LayerNorm);
+
+class GroupNormImpl : public Cloneable<GroupNormImpl> {
+ public:
+  GroupNormImpl(int64_t num_groups, int64_t num_channels)
+      : GroupNormImpl(GroupNormOptions(num_groups, num_channels)) {}
+  explicit GroupNormImpl(const GroupNormOptions& options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  GroupNormOptions options;
+  Tensor weight, bias;
+};
+TORSH_MODULE(GroupNorm);
+
+class DropoutImpl : public Cloneable<DropoutImpl> {
+ public:
+  explicit DropoutImpl(double p) : DropoutImpl(DropoutOptions(p)) {}
+  explicit DropoutImpl(const DropoutOptions& options = {});
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(Tensor input);
+  DropoutOptions options;
+};
+TORSH_MODULE(Dropout);
+
+class EmbeddingImpl : public Cloneable<EmbeddingImpl> {
+ public:
+  EmbeddingImpl(int64_t num_embeddings, int64_t embedding_dim)
+      : EmbeddingImpl(EmbeddingOptions(num_embeddings, embedding_dim)) {}
+  explicit EmbeddingImpl(EmbeddingOptions options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& indices);
+  EmbeddingOptions options;
+  Tensor weight;
+};
+TORSH_MODULE(Embedding);
+
+/// Activations without parameters: forward applies the function; printing as libtorch.
+#define TORSH_ACTIVATION(Name, OptionsType)                                    \
+  class Name##Impl : public Cloneable<Name##Impl> {                            \
+   public:                                                                     \
+    explicit Name##Impl(const OptionsType& options = {}) : options(options) {} \
+    void reset() override {}                                                   \
+    void pretty_print(std::ostream& stream) const override;                    \
+    Tensor forward(Tensor input);                                              \
+    OptionsType options;                                                       \
+  };                                                                           \
+  TORSH_MODULE(Name)
+struct NoOptions {};
+TORSH_ACTIVATION(ReLU, ReLUOptions);
+TORSH_ACTIVATION(LeakyReLU, LeakyReLUOptions);
+TORSH_ACTIVATION(GELU, GELUOptions);
+TORSH_ACTIVATION(Sigmoid, NoOptions);
+TORSH_ACTIVATION(Tanh, NoOptions);
+TORSH_ACTIVATION(SiLU, NoOptions);
+#undef TORSH_ACTIVATION
+
+class SoftmaxImpl : public Cloneable<SoftmaxImpl> {
+ public:
+  explicit SoftmaxImpl(int64_t dim) : options(dim) {}
+  explicit SoftmaxImpl(const SoftmaxOptions& options) : options(options) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  SoftmaxOptions options;
+};
+TORSH_MODULE(Softmax);
+
+class LogSoftmaxImpl : public Cloneable<LogSoftmaxImpl> {
+ public:
+  explicit LogSoftmaxImpl(int64_t dim) : options(dim) {}
+  explicit LogSoftmaxImpl(const LogSoftmaxOptions& options) : options(options) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  LogSoftmaxOptions options;
+};
+TORSH_MODULE(LogSoftmax);
+
+/// Wraps a function of one tensor (with bound extra arguments) as a module.
+class FunctionalImpl : public Cloneable<FunctionalImpl> {
+ public:
+  using Function = std::function<Tensor(Tensor)>;
+  explicit FunctionalImpl(Function function) : function_(std::move(function)) {}
+  template <typename F, typename Arg, typename... Args>
+  explicit FunctionalImpl(F f, Arg arg, Args... args)
+      : function_([f, arg, args...](Tensor input) { return f(input, arg, args...); }) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(Tensor input) { return function_(std::move(input)); }
+  Tensor operator()(Tensor input) { return forward(std::move(input)); }
+
+ private:
+  Function function_;
+};
+TORSH_MODULE(Functional);
+
+/// Modules called one after the other, each forward taking and returning one tensor.
+class SequentialImpl : public Cloneable<SequentialImpl> {
+ public:
+  SequentialImpl() = default;
+  template <typename... Modules>
+  explicit SequentialImpl(Modules&&... modules) {
+    (push_back(std::forward<Modules>(modules)), ...);
+  }
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  template <typename M>
+  void push_back(M&& module) {
+    push_back(std::to_string(forwards_.size()), std::forward<M>(module));
+  }
+  template <typename Holder>
+  void push_back(std::string name, Holder holder) {
+    if constexpr (requires { holder.ptr(); }) {
+      auto p = holder.ptr();
+      add(std::move(name), p, [p](Tensor x) { return p->forward(std::move(x)); });
+    } else if constexpr (std::is_convertible_v<Holder, std::shared_ptr<Module>>) {
+      auto p = holder;
+      add(std::move(name), p, [p](Tensor x) { return p->forward(std::move(x)); });
+    } else {
+      auto p = std::make_shared<std::decay_t<Holder>>(std::move(holder));
+      add(std::move(name), p, [p](Tensor x) { return p->forward(std::move(x)); });
+    }
+  }
+  Tensor forward(Tensor input);
+  size_t size() const noexcept { return forwards_.size(); }
+  bool is_empty() const noexcept { return forwards_.empty(); }
+  std::shared_ptr<Module> ptr(size_t index) const { return modules_.at(index); }
+  template <typename T>
+  T& at(size_t index) {
+    auto* m = dynamic_cast<T*>(modules_.at(index).get());
+    TORSH_CHECK(m != nullptr, "Sequential::at: module ", index, " has another type");
+    return *m;
+  }
+  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
+  auto begin() const { return modules_.begin(); }
+  auto end() const { return modules_.end(); }
+
+ private:
+  void add(std::string name, std::shared_ptr<Module> module, std::function<Tensor(Tensor)> fwd);
+  std::vector<std::shared_ptr<Module>> modules_;
+  std::vector<std::function<Tensor(Tensor)>> forwards_;
+};
+TORSH_MODULE(Sequential);
+
+/// A list of modules registered as "0", "1", ... (no forward of its own).
+class ModuleListImpl : public Cloneable<ModuleListImpl> {
+ public:
+  ModuleListImpl() = default;
+  template <typename... Modules>
+  explicit ModuleListImpl(Modules&&... modules) {
+    (push_back(std::forward<Modules>(modules)), ...);
+  }
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  template <typename Holder>
+  void push_back(Holder holder) {
+    if constexpr (requires { holder.ptr(); }) {
+      push_back_ptr(holder.ptr());
+    } else if constexpr (std::is_convertible_v<Holder, std::shared_ptr<Module>>) {
+      push_back_ptr(holder);
+    } else {
+      push_back_ptr(std::make_shared<std::decay_t<Holder>>(std::move(holder)));
+    }
+  }
+  void push_back_ptr(std::shared_ptr<Module> module);
+  size_t size() const noexcept { return modules_.size(); }
+  bool is_empty() const noexcept { return modules_.empty(); }
+  std::shared_ptr<Module> ptr(size_t index) const { return modules_.at(index); }
+  template <typename T>
+  std::shared_ptr<T> ptr(size_t index) const {
+    return std::dynamic_pointer_cast<T>(modules_.at(index));
+  }
+  std::shared_ptr<Module> operator[](size_t index) const { return ptr(index); }
+  auto begin() const { return modules_.begin(); }
+  auto end() const { return modules_.end(); }
+
+ private:
+  std::vector<std::shared_ptr<Module>> modules_;
+};
+TORSH_MODULE(ModuleList);
+
+/// Losses: forward(input, target) with the options' reduction.
+#define TORSH_LOSS(Name, OptionsType)                                          \
+  class Name##Impl : public Cloneable<Name##Impl> {                            \
+   public:                                                                     \
+    explicit Name##Impl(const OptionsType& options = {}) : options(options) {} \
+    void reset() override {}                                                   \
+    void pretty_print(std::ostream& stream) const override;                    \
+    Tensor forward(const Tensor& input, const Tensor& target);                 \
+    OptionsType options;                                                       \
+  };                                                                           \
+  TORSH_MODULE(Name)
+TORSH_LOSS(MSELoss, MSELossOptions);
+TORSH_LOSS(L1Loss, L1LossOptions);
+TORSH_LOSS(NLLLoss, NLLLossOptions);
+TORSH_LOSS(CrossEntropyLoss, CrossEntropyLossOptions);
+TORSH_LOSS(BCELoss, BCELossOptions);
+TORSH_LOSS(BCEWithLogitsLoss, BCEWithLogitsLossOptions);
+#undef TORSH_LOSS
+
+}  // namespace torsh::nn

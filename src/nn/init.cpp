@@ -1,0 +1,81 @@
+// torsh::nn::init: torch's initialisation formulas (the same as torch.nn.init's).
+#include "torsh/nn/init.h"
+
+#include <cmath>
+
+#include "torsh/core/grad_mode.h"
+
+namespace torsh::nn::init {
+
+double calculate_gain(NonlinearityType nonlinearity, double param) {
+  if (std::holds_alternative<enumtype::kTanh>(nonlinearity)) return 5.0 / 3;
+  if (std::holds_alternative<enumtype::kReLU>(nonlinearity)) return std::sqrt(2.0);
+  if (std::holds_alternative<enumtype::kLeakyReLU>(nonlinearity)) {
+    return std::sqrt(2.0 / (1 + param * param));
+  }
+  return 1;  // linear, conv, sigmoid
+}
+
+std::tuple<int64_t, int64_t> _calculate_fan_in_and_fan_out(const Tensor& tensor) {
+  TORSH_CHECK_VALUE(tensor.dim() >= 2,
+                    "Fan in and fan out can not be computed for tensor with "
+                    "fewer than 2 dimensions");
+  int64_t receptive = 1;
+  for (int64_t d = 2; d < tensor.dim(); ++d) receptive *= tensor.size(d);
+  return {tensor.size(1) * receptive, tensor.size(0) * receptive};
+}
+
+Tensor uniform_(Tensor tensor, double low, double high) {
+  NoGradGuard guard;
+  tensor.uniform_(low, high);
+  return tensor;
+}
+
+Tensor normal_(Tensor tensor, double mean, double std) {
+  NoGradGuard guard;
+  tensor.normal_(mean, std);
+  return tensor;
+}
+
+Tensor constant_(Tensor tensor, Scalar value) {
+  NoGradGuard guard;
+  tensor.fill_(value);
+  return tensor;
+}
+
+Tensor ones_(Tensor tensor) { return constant_(std::move(tensor), 1); }
+Tensor zeros_(Tensor tensor) { return constant_(std::move(tensor), 0); }
+
+Tensor xavier_uniform_(Tensor tensor, double gain) {
+  auto [fan_in, fan_out] = _calculate_fan_in_and_fan_out(tensor);
+  const double std = gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out));
+  const double a = std::sqrt(3.0) * std;
+  return uniform_(std::move(tensor), -a, a);
+}
+
+Tensor xavier_normal_(Tensor tensor, double gain) {
+  auto [fan_in, fan_out] = _calculate_fan_in_and_fan_out(tensor);
+  const double std = gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out));
+  return normal_(std::move(tensor), 0, std);
+}
+
+namespace {
+double kaiming_std(const Tensor& tensor, double a, FanModeType mode,
+                   NonlinearityType nonlinearity) {
+  auto [fan_in, fan_out] = _calculate_fan_in_and_fan_out(tensor);
+  const int64_t fan = std::holds_alternative<enumtype::kFanIn>(mode) ? fan_in : fan_out;
+  return calculate_gain(nonlinearity, a) / std::sqrt(static_cast<double>(fan));
+}
+}  // namespace
+
+Tensor kaiming_uniform_(Tensor tensor, double a, FanModeType mode, NonlinearityType nonlinearity) {
+  const double bound = std::sqrt(3.0) * kaiming_std(tensor, a, mode, nonlinearity);
+  return uniform_(std::move(tensor), -bound, bound);
+}
+
+Tensor kaiming_normal_(Tensor tensor, double a, FanModeType mode, NonlinearityType nonlinearity) {
+  const double std = kaiming_std(tensor, a, mode, nonlinearity);
+  return normal_(std::move(tensor), 0, std);
+}
+
+}  // namespace torsh::nn::init

@@ -1,0 +1,96 @@
+// One program, two builds (libtorch, and torsh through the compat include): a small CNN built
+// with libtorch's C++ frontend (modules, holders, options, functional, init, optimizers).
+// tests/python/test_libtorch_parity.py compares what the two builds print.
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace F = torch::nn::functional;
+
+struct NetImpl : torch::nn::Module {
+  NetImpl()
+      : conv1(torch::nn::Conv2dOptions(1, 4, 3).padding(1).bias(false)),  // BN follows
+        bn1(4),
+        conv2(torch::nn::Conv2dOptions(4, 6, {3, 2}).stride(2).bias(false)),
+        fc1(6 * 2 * 3, 16),
+        fc2(torch::nn::LinearOptions(16, 5).bias(true)) {
+    register_module("conv1", conv1);
+    register_module("bn1", bn1);
+    register_module("conv2", conv2);
+    register_module("fc1", fc1);
+    register_module("fc2", fc2);
+  }
+  torch::Tensor forward(torch::Tensor x) {
+    x = torch::relu(bn1(conv1(x)));
+    x = F::max_pool2d(x, F::MaxPool2dFuncOptions(2));
+    x = F::relu(conv2(x));
+    x = x.flatten(1);
+    x = torch::tanh(fc1(x));
+    return F::log_softmax(fc2(x), F::LogSoftmaxFuncOptions(1));
+  }
+  torch::nn::Conv2d conv1;
+  torch::nn::BatchNorm2d bn1;
+  torch::nn::Conv2d conv2;
+  torch::nn::Linear fc1, fc2;
+};
+TORCH_MODULE(Net);
+
+static double total(const torch::Tensor& t) {
+  return t.detach().to(torch::kFloat64).sum().item<double>();
+}
+
+static void train(const char* name, Net& net, torch::optim::Optimizer& opt, const torch::Tensor& x,
+                  const torch::Tensor& y) {
+  for (int step = 0; step < 6; ++step) {
+    opt.zero_grad();
+    torch::Tensor loss = F::nll_loss(net->forward(x), y);
+    loss.backward();
+    opt.step();
+    std::printf("%s step %d loss %.6f\n", name, step, loss.item<double>());
+  }
+  for (const auto& p : net->named_parameters()) {
+    std::printf("%s %s %.6f\n", name, p.key().c_str(), total(p.value()));
+  }
+  std::printf("%s running_mean %.6f running_var %.6f batches %lld\n", name,
+              total(net->bn1->running_mean), total(net->bn1->running_var),
+              static_cast<long long>(net->bn1->num_batches_tracked.item<int64_t>()));
+}
+
+int main() {
+  torch::manual_seed(0);
+  Net net;
+  std::cout << *net << "\n";
+  for (const auto& p : net->named_parameters()) {
+    std::printf("param %s [", p.key().c_str());
+    for (int64_t i = 0; i < p.value().dim(); ++i)
+      std::printf(i ? ", %lld" : "%lld", static_cast<long long>(p.value().size(i)));
+    std::printf("] %.6f\n", total(p.value()));
+  }
+  for (const auto& b : net->named_buffers()) std::printf("buffer %s\n", b.key().c_str());
+  std::printf("children %zu modules %zu training %d\n", net->children().size(),
+              net->modules().size(), static_cast<int>(net->is_training()));
+
+  torch::Tensor x = torch::randn({8, 1, 12, 12});
+  torch::Tensor y = torch::randint(0, 5, {8});
+  torch::optim::SGD sgd(net->parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
+  train("sgd", net, sgd, x, y);
+  torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-2).weight_decay(1e-4));
+  train("adam", net, adam, x, y);
+  torch::optim::AdamW adamw(net->parameters(), torch::optim::AdamWOptions(1e-3).amsgrad(true));
+  train("adamw", net, adamw, x, y);
+
+  net->eval();
+  torch::NoGradGuard no_grad;
+  std::printf("eval %.6f training %d\n", total(net->forward(x)),
+              static_cast<int>(net->is_training()));
+
+  torch::nn::Sequential seq(torch::nn::Linear(3, 4), torch::nn::ReLU(), torch::nn::Dropout(0.25),
+                            torch::nn::Linear(4, 2));
+  std::cout << seq << "\n";
+  seq->eval();
+  std::printf("seq %.6f size %zu\n", total(seq->forward(torch::ones({2, 3}))), seq->size());
+  torch::nn::Linear empty{nullptr};
+  std::printf("empty %d\n", static_cast<int>(empty.is_empty()));
+  return 0;
+}
