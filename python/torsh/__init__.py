@@ -134,3 +134,4 @@ def as_tensor(data, *, dtype=None, device=None):
         t = from_numpy(data)
         return t if dtype is None or dtype == t.dtype else t.to(dtype)
     return _C.tensor(data, dtype=dtype, device=device)
+from torsh.serialization import load, save  # noqa: F401,E402  (torch.save / torch.load)
