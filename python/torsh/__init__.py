@@ -14,6 +14,11 @@ _sys.modules[__name__ + ".return_types"] = return_types
 from torsh import autograd, cuda  # noqa: F401,E402
 from torsh import nn  # noqa: F401,E402
 from torsh import random  # noqa: F401,E402
+from torsh import _tensor_extras  # noqa: E402
+from torsh._tensor_extras import is_complex, typename  # noqa: F401,E402
+_tensor_extras.install()
+# torch.default_generator: the Generator object of the global random state (not a function)
+default_generator = _C.default_generator()
 from torsh import optim  # noqa: F401,E402
 from torsh import utils  # noqa: F401,E402
 from torsh._shape import (atleast_1d, atleast_2d, atleast_3d, block_diag,  # noqa: F401,E402

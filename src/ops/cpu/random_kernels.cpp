@@ -31,7 +31,7 @@ struct UniformReal {
     const Acc divisor = Acc(1) / static_cast<Acc>(uint64_t(1) << digits);
     const uint64_t v = std::is_same_v<T, double> ? g.random64() : g.random();
     const Acc x = static_cast<Acc>(v & mask) * divisor;
-    return x * (to - from) + from;
+    return std::fma(x, to - from, from);  // torch's kernel is contracted to an FMA
   }
 };
 
@@ -40,7 +40,7 @@ double normal_double(GeneratorState& g, double mean, double std) {
   if (g.next_double_normal) {
     double r = *g.next_double_normal;
     g.next_double_normal.reset();
-    return r * std + mean;
+    return std::fma(r, std, mean);  // contracted in torch's build
   }
   UniformReal<double> u{0.0, 1.0};
   const double u1 = u(g);
@@ -48,7 +48,7 @@ double normal_double(GeneratorState& g, double mean, double std) {
   const double r = std::sqrt(-2.0 * std::log(1.0 - u2));
   const double theta = 2.0 * M_PI * u1;
   g.next_double_normal = r * std::sin(theta);
-  return r * std::cos(theta) * std + mean;
+  return std::fma(r * std::cos(theta), std, mean);
 }
 
 // Rounds a float to T and back.
@@ -93,8 +93,9 @@ void normal_fill_16(T* data, T mean, T std) {
       const T u2 = data[j + 8];
       const T radius = std::sqrt(-2 * std::log(u1));
       const T theta = static_cast<T>(2.0 * M_PI * static_cast<double>(u2));  // in double
-      data[j] = radius * std::cos(theta) * std + mean;
-      data[j + 8] = radius * std::sin(theta) * std + mean;
+      // torch's build contracts the last multiply-add to an FMA
+      data[j] = std::fma(radius * std::cos(theta), std, mean);
+      data[j + 8] = std::fma(radius * std::sin(theta), std, mean);
     }
   }
 }

@@ -15,10 +15,8 @@ __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Chai
 T_co = TypeVar("T_co", covariant=True)
 T = TypeVar("T")
 
-# torch.default_generator is the default CPU Generator object; torsh exposes it through a
-# function (torsh.default_generator()), which returns a handle to the same global generator
-_default_generator = (torsh.default_generator() if callable(torsh.default_generator)
-                      else torsh.default_generator)
+# torch.default_generator: the default CPU Generator object
+_default_generator = torsh.default_generator
 
 
 class Dataset(Generic[T_co]):

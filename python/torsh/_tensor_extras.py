@@ -1,0 +1,81 @@
+"""Python-level Tensor protocol methods torch has: deepcopy and pickling (a state_dict copied
+with copy.deepcopy, a tensor sent through pickle or multiprocessing), plus small aliases and
+predicates (transpose_, is_complex, is_sparse, torch.typename)."""
+import copy
+
+import numpy as np
+
+import torsh
+from torsh import _C
+
+# dtypes numpy has no type for travel as same-width integers
+_AS_BITS = {"torch.bfloat16": (np.int16, "int16")}
+
+
+def _tensor_deepcopy(self, memo):
+    if id(self) in memo:
+        return memo[id(self)]
+    if not self.is_leaf:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                           "the deepcopy protocol at the moment")
+    with torsh.no_grad():
+        new = self.clone()
+    if self.requires_grad:
+        new.requires_grad_(True)
+    if self.grad is not None:
+        new.grad = copy.deepcopy(self.grad, memo)
+    memo[id(self)] = new
+    return new
+
+
+def _raw(t):
+    """The tensor's values as numpy (bit-casting dtypes numpy lacks)."""
+    t = t.detach().contiguous()
+    name = repr(t.dtype)
+    if name in _AS_BITS:
+        return t.view(getattr(torsh, _AS_BITS[name][1])).numpy()
+    return t.numpy()
+
+
+def _rebuild_tensor(array, dtype_name, requires_grad):
+    t = torsh.from_numpy(np.array(array, copy=True))
+    if dtype_name in _AS_BITS:
+        t = t.view(getattr(torsh, dtype_name.split(".")[1]))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _tensor_reduce_ex(self, proto):
+    return (_rebuild_tensor, (_raw(self), repr(self.dtype), self.requires_grad))
+
+
+def typename(obj):
+    """torch.typename: 'torch.FloatTensor' for tensors, the qualified class name otherwise."""
+    if isinstance(obj, torsh.Tensor):
+        return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                "float16": "torch.HalfTensor", "bfloat16": "torch.BFloat16Tensor",
+                "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+                "int16": "torch.ShortTensor", "int8": "torch.CharTensor",
+                "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor"}[repr(obj.dtype)[6:]]
+    module = type(obj).__module__
+    name = type(obj).__qualname__
+    return name if module in ("builtins", None) else module + "." + name
+
+
+def is_complex(t):
+    """torch.is_complex: torsh has no complex dtypes yet, so False for every tensor."""
+    if not isinstance(t, torsh.Tensor):
+        raise TypeError(f"is_complex(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(t).__name__}")
+    return False
+
+
+def install():
+    T = _C.Tensor
+    T.__deepcopy__ = _tensor_deepcopy
+    T.__reduce_ex__ = _tensor_reduce_ex
+    if not hasattr(T, "transpose_"):
+        T.transpose_ = T.swapaxes_  # torch's swapaxes_ is transpose_'s alias
+    T.is_complex = lambda self: False
+    T.is_sparse = property(lambda self: False)
