@@ -2,7 +2,8 @@
 # Installs the Debian packages torsh needs (as root), skipping what is already there.
 set -euo pipefail
 PKGS=(cmake ninja-build g++ ccache clang clang-format libgtest-dev libbenchmark-dev
-      libopenblas-openmp-dev libdnnl-dev libhwy-dev python3-dev python3-pybind11 pybind11-dev
+      libopenblas-openmp-dev libdnnl-dev libhwy-dev zlib1g-dev dataset-fashion-mnist gnuplot-nox
+      python3-dev python3-pybind11 pybind11-dev
       python3-numpy python3-pytest python3-yaml python3-torch libtorch-dev)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,0 +1,294 @@
+#pragma once
+// libtorch's torch::data: datasets (Dataset<Self>, MNIST reading the idx files, raw or gzipped),
+// .map() transforms (Normalize, Stack, Lambda), samplers (Sequential, Random) and
+// make_data_loader, iterated as `for (auto& batch : *loader)`.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "torsh/core/tensor.h"
+#include "torsh/generated/functions.h"
+#include "torsh/nn/module.h"
+#include "torsh/ops.h"
+
+namespace torsh::data {
+
+/// One sample (or, after Stack, one batch): data and target.
+template <typename Data = Tensor, typename Target = Tensor>
+struct Example {
+  using DataType = Data;
+  using TargetType = Target;
+  Example() = default;
+  Example(Data data, Target target) : data(std::move(data)), target(std::move(target)) {}
+  Data data;
+  Target target;
+};
+
+namespace datasets {
+
+template <typename Source, typename Transform>
+class MapDataset;
+
+/// A map-style dataset: get(index) and size(); get_batch collects get() over the indices.
+template <typename Self, typename SingleExample = Example<>>
+class Dataset {
+ public:
+  using ExampleType = SingleExample;
+  using BatchType = std::vector<SingleExample>;
+  virtual ~Dataset() = default;
+  virtual ExampleType get(size_t index) = 0;
+  virtual std::optional<size_t> size() const = 0;
+  virtual BatchType get_batch(const std::vector<size_t>& indices) {
+    BatchType batch;
+    batch.reserve(indices.size());
+    for (size_t i : indices) batch.push_back(get(i));
+    return batch;
+  }
+  /// This dataset with transform applied to every batch.
+  template <typename Transform>
+  MapDataset<Self, Transform> map(Transform transform) && {
+    return MapDataset<Self, Transform>(std::move(static_cast<Self&>(*this)), std::move(transform));
+  }
+};
+
+/// A dataset whose batches pass through a transform's apply_batch.
+template <typename Source, typename Transform>
+class MapDataset {
+ public:
+  using DatasetType = Source;
+  using TransformType = Transform;
+  MapDataset(Source dataset, Transform transform)
+      : dataset_(std::move(dataset)), transform_(std::move(transform)) {}
+  auto get_batch(const std::vector<size_t>& indices) {
+    return transform_.apply_batch(dataset_.get_batch(indices));
+  }
+  std::optional<size_t> size() const { return dataset_.size(); }
+  template <typename Next>
+  MapDataset<MapDataset, Next> map(Next transform) && {
+    return MapDataset<MapDataset, Next>(std::move(*this), std::move(transform));
+  }
+  const Source& dataset() const { return dataset_; }
+  const Transform& transform() const { return transform_; }
+
+ private:
+  Source dataset_;
+  Transform transform_;
+};
+
+/// MNIST-format images and labels (also Fashion-MNIST): the idx files under root, raw or
+/// gzipped; images as float [1, 28, 28] in [0, 1], targets int64.
+class MNIST : public Dataset<MNIST> {
+ public:
+  enum class Mode { kTrain, kTest };
+  explicit MNIST(const std::string& root, Mode mode = Mode::kTrain);
+  Example<> get(size_t index) override;
+  std::optional<size_t> size() const override;
+  bool is_train() const noexcept { return train_; }
+  const Tensor& images() const { return images_; }
+  const Tensor& targets() const { return targets_; }
+
+ private:
+  Tensor images_, targets_;
+  bool train_;
+};
+
+/// Wraps two tensors as a dataset: example i is (data[i], target[i]).
+class TensorDataset : public Dataset<TensorDataset> {
+ public:
+  TensorDataset(Tensor data, Tensor target) : data_(std::move(data)), target_(std::move(target)) {}
+  Example<> get(size_t index) override;
+  std::optional<size_t> size() const override;
+
+ private:
+  Tensor data_, target_;
+};
+
+}  // namespace datasets
+
+namespace transforms {
+
+/// Applies apply() to each example of a batch.
+template <typename Input = Example<>, typename Output = Input>
+class Transform {
+ public:
+  virtual ~Transform() = default;
+  virtual Output apply(Input input) = 0;
+  std::vector<Output> apply_batch(std::vector<Input> batch) {
+    std::vector<Output> out;
+    out.reserve(batch.size());
+    for (auto& e : batch) out.push_back(apply(std::move(e)));
+    return out;
+  }
+};
+
+/// (data - mean) / stddev on each example's data.
+template <typename Target = Tensor>
+class Normalize : public Transform<Example<Tensor, Target>> {
+ public:
+  Normalize(double mean, double stddev) : mean_({mean}), stddev_({stddev}) {}
+  Normalize(std::vector<double> mean, std::vector<double> stddev)
+      : mean_(std::move(mean)), stddev_(std::move(stddev)) {}
+  Example<Tensor, Target> apply(Example<Tensor, Target> e) override {
+    // as libtorch: float32 [C, 1, 1] tensors, subtracted then divided
+    Tensor mean = torsh::tensor(mean_, TensorOptions(kFloat)).unsqueeze(1).unsqueeze(2);
+    Tensor stddev = torsh::tensor(stddev_, TensorOptions(kFloat)).unsqueeze(1).unsqueeze(2);
+    e.data = e.data.sub(mean).div(stddev);
+    return e;
+  }
+
+ private:
+  std::vector<double> mean_, stddev_;
+};
+
+/// Stacks a batch of examples into one example of batched tensors.
+template <typename E = Example<>>
+class Stack {
+ public:
+  E apply_batch(std::vector<E> examples) {
+    std::vector<Tensor> data, targets;
+    data.reserve(examples.size());
+    targets.reserve(examples.size());
+    for (auto& e : examples) {
+      data.push_back(std::move(e.data));
+      targets.push_back(std::move(e.target));
+    }
+    return E(torsh::stack(data), torsh::stack(targets));
+  }
+};
+
+/// Any function of one example.
+template <typename Input = Example<>, typename Output = Input>
+class Lambda : public Transform<Input, Output> {
+ public:
+  explicit Lambda(std::function<Output(Input)> fn) : fn_(std::move(fn)) {}
+  Output apply(Input input) override { return fn_(std::move(input)); }
+
+ private:
+  std::function<Output(Input)> fn_;
+};
+
+}  // namespace transforms
+
+namespace samplers {
+
+/// Yields batches of dataset indices.
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  virtual void reset(std::optional<size_t> new_size = std::nullopt) = 0;
+  virtual std::optional<std::vector<size_t>> next(size_t batch_size) = 0;
+};
+
+/// 0, 1, 2, ... in order.
+class SequentialSampler : public Sampler {
+ public:
+  explicit SequentialSampler(size_t size) : size_(size) {}
+  void reset(std::optional<size_t> new_size = std::nullopt) override;
+  std::optional<std::vector<size_t>> next(size_t batch_size) override;
+  size_t index() const noexcept { return index_; }
+
+ private:
+  size_t size_, index_ = 0;
+};
+
+/// A fresh torsh::randperm(size) at every reset (libtorch's order for the same seed).
+class RandomSampler : public Sampler {
+ public:
+  explicit RandomSampler(int64_t size, ScalarType index_dtype = kLong);
+  void reset(std::optional<size_t> new_size = std::nullopt) override;
+  std::optional<std::vector<size_t>> next(size_t batch_size) override;
+  size_t index() const noexcept { return index_; }
+
+ private:
+  Tensor indices_;
+  size_t index_ = 0;
+};
+
+}  // namespace samplers
+
+struct DataLoaderOptions {
+  DataLoaderOptions() = default;
+  DataLoaderOptions(size_t batch_size) : batch_size_(batch_size) {}  // NOLINT
+  TORSH_ARG(size_t, batch_size) = 1;
+  /// Accepted for libtorch compatibility; torsh loads batches on the calling thread.
+  TORSH_ARG(size_t, workers) = 0;
+  TORSH_ARG(std::optional<size_t>, max_jobs) = std::nullopt;
+  TORSH_ARG(bool, enforce_ordering) = true;
+  TORSH_ARG(bool, drop_last) = false;
+};
+
+/// Iterates a map-style dataset in batches chosen by the sampler; a new pass at each begin().
+template <typename DatasetT, typename SamplerT>
+class StatelessDataLoader {
+ public:
+  using BatchType = decltype(std::declval<DatasetT&>().get_batch(std::vector<size_t>{}));
+
+  StatelessDataLoader(DatasetT dataset, SamplerT sampler, DataLoaderOptions options)
+      : dataset_(std::move(dataset)), sampler_(std::move(sampler)), options_(options) {}
+
+  class Iterator {
+   public:
+    Iterator(StatelessDataLoader* loader, bool end) : loader_(loader), end_(end) {
+      if (!end_) advance();
+    }
+    BatchType& operator*() { return *batch_; }
+    BatchType* operator->() { return &*batch_; }
+    Iterator& operator++() {
+      advance();
+      return *this;
+    }
+    bool operator==(const Iterator& o) const { return end_ == o.end_; }
+    bool operator!=(const Iterator& o) const { return !(*this == o); }
+
+   private:
+    void advance() {
+      batch_ = loader_->next();
+      end_ = !batch_.has_value();
+    }
+    StatelessDataLoader* loader_;
+    bool end_;
+    std::optional<BatchType> batch_;
+  };
+
+  Iterator begin() {
+    sampler_.reset();
+    return Iterator(this, false);
+  }
+  Iterator end() { return Iterator(this, true); }
+  const DataLoaderOptions& options() const noexcept { return options_; }
+
+ private:
+  std::optional<BatchType> next() {
+    auto indices = sampler_.next(options_.batch_size());
+    if (!indices || indices->empty()) return std::nullopt;
+    if (options_.drop_last() && indices->size() < options_.batch_size()) return std::nullopt;
+    return dataset_.get_batch(*indices);
+  }
+  DatasetT dataset_;
+  SamplerT sampler_;
+  DataLoaderOptions options_;
+};
+
+/// make_data_loader<samplers::SequentialSampler>(std::move(dataset), batch_size or options).
+template <typename SamplerT = samplers::RandomSampler, typename DatasetT>
+std::unique_ptr<StatelessDataLoader<DatasetT, SamplerT>> make_data_loader(
+    DatasetT dataset, DataLoaderOptions options = DataLoaderOptions()) {
+  const std::optional<size_t> n = dataset.size();
+  TORSH_CHECK(n.has_value(), "Expected the dataset to have a size for a stateless data loader");
+  SamplerT sampler(*n);
+  return std::make_unique<StatelessDataLoader<DatasetT, SamplerT>>(std::move(dataset),
+                                                                   std::move(sampler), options);
+}
+
+/// The batch_size form of make_data_loader.
+template <typename SamplerT = samplers::RandomSampler, typename DatasetT>
+std::unique_ptr<StatelessDataLoader<DatasetT, SamplerT>> make_data_loader(DatasetT dataset,
+                                                                          size_t batch_size) {
+  return make_data_loader<SamplerT>(std::move(dataset), DataLoaderOptions(batch_size));
+}
+
+}  // namespace torsh::data

@@ -1,0 +1,126 @@
+// torsh::data: the MNIST idx reader (raw or gzipped, through zlib), TensorDataset and the
+// samplers.
+#include <zlib.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "torsh/data.h"
+#include "torsh/generated/functions.h"
+#include "torsh/ops.h"
+
+namespace torsh::data {
+namespace datasets {
+namespace {
+
+// The whole file, gunzipped when it is gzip (zlib reads plain files through too).
+std::vector<uint8_t> read_file(const std::string& path, bool* found) {
+  std::vector<uint8_t> bytes;
+  gzFile f = gzopen(path.c_str(), "rb");
+  *found = f != nullptr;
+  if (f == nullptr) return bytes;
+  uint8_t buf[1 << 16];
+  int n;
+  while ((n = gzread(f, buf, sizeof(buf))) > 0) bytes.insert(bytes.end(), buf, buf + n);
+  const bool bad = n < 0;
+  gzclose(f);
+  TORSH_CHECK(!bad, "MNIST: could not read ", path, " (corrupted gzip data)");
+  return bytes;
+}
+
+std::vector<uint8_t> read_idx(const std::string& root, const std::string& name) {
+  const std::string base = root + (root.empty() || root.back() == '/' ? "" : "/") + name;
+  for (const std::string& p : {base, base + ".gz"}) {
+    bool found = false;
+    auto bytes = read_file(p, &found);
+    if (found) return bytes;
+  }
+  TORSH_CHECK(false, "MNIST: could not find ", base, " or ", base, ".gz. torsh reads the idx ",
+              "files of MNIST / Fashion-MNIST (on Debian: apt-get install dataset-fashion-mnist ",
+              "puts them in /usr/share/datasets/fashion-mnist)");
+  return {};
+}
+
+uint32_t be32(const std::vector<uint8_t>& b, size_t off, const std::string& what) {
+  TORSH_CHECK(b.size() >= off + 4, "MNIST: ", what, " is truncated (", b.size(), " bytes)");
+  return (uint32_t(b[off]) << 24) | (uint32_t(b[off + 1]) << 16) | (uint32_t(b[off + 2]) << 8) |
+         uint32_t(b[off + 3]);
+}
+
+}  // namespace
+
+MNIST::MNIST(const std::string& root, Mode mode) : train_(mode == Mode::kTrain) {
+  const std::string prefix = train_ ? "train" : "t10k";
+  const auto img = read_idx(root, prefix + "-images-idx3-ubyte");
+  const auto lab = read_idx(root, prefix + "-labels-idx1-ubyte");
+  TORSH_CHECK(be32(img, 0, "images") == 2051, "MNIST: bad magic number in the images file");
+  TORSH_CHECK(be32(lab, 0, "labels") == 2049, "MNIST: bad magic number in the labels file");
+  const uint32_t n = be32(img, 4, "images"), rows = be32(img, 8, "images"),
+                 cols = be32(img, 12, "images");
+  TORSH_CHECK(be32(lab, 4, "labels") == n, "MNIST: ", n, " images but ", be32(lab, 4, "labels"),
+              " labels");
+  const size_t pixels = size_t(n) * rows * cols;
+  TORSH_CHECK(img.size() == 16 + pixels && lab.size() == 8 + size_t(n), "MNIST: the files hold ",
+              img.size(), " and ", lab.size(), " bytes; expected ", 16 + pixels, " and ",
+              8 + size_t(n));
+  Tensor raw = torsh::empty({int64_t(n), 1, int64_t(rows), int64_t(cols)}, TensorOptions(kByte));
+  std::memcpy(raw.data_ptr<uint8_t>(), img.data() + 16, pixels);
+  images_ = raw.to(kFloat).div_(255);
+  Tensor t = torsh::empty({int64_t(n)}, TensorOptions(kByte));
+  std::memcpy(t.data_ptr<uint8_t>(), lab.data() + 8, n);
+  targets_ = t.to(kLong);
+}
+
+Example<> MNIST::get(size_t index) {
+  return {images_[static_cast<int64_t>(index)], targets_[static_cast<int64_t>(index)]};
+}
+
+std::optional<size_t> MNIST::size() const { return static_cast<size_t>(images_.size(0)); }
+
+Example<> TensorDataset::get(size_t index) {
+  return {data_[static_cast<int64_t>(index)], target_[static_cast<int64_t>(index)]};
+}
+
+std::optional<size_t> TensorDataset::size() const { return static_cast<size_t>(data_.size(0)); }
+
+}  // namespace datasets
+
+namespace samplers {
+
+void SequentialSampler::reset(std::optional<size_t> new_size) {
+  if (new_size) size_ = *new_size;
+  index_ = 0;
+}
+
+std::optional<std::vector<size_t>> SequentialSampler::next(size_t batch_size) {
+  if (index_ >= size_) return std::nullopt;
+  const size_t end = std::min(size_, index_ + batch_size);
+  std::vector<size_t> r;
+  for (size_t i = index_; i < end; ++i) r.push_back(i);
+  index_ = end;
+  return r;
+}
+
+RandomSampler::RandomSampler(int64_t size, ScalarType index_dtype)
+    : indices_(torsh::randperm(size, TensorOptions(index_dtype))) {}
+
+void RandomSampler::reset(std::optional<size_t> new_size) {
+  const int64_t n = new_size ? static_cast<int64_t>(*new_size) : indices_.numel();
+  indices_ = torsh::randperm(n, TensorOptions(indices_.dtype()));
+  index_ = 0;
+}
+
+std::optional<std::vector<size_t>> RandomSampler::next(size_t batch_size) {
+  const size_t n = static_cast<size_t>(indices_.numel());
+  if (index_ >= n) return std::nullopt;
+  const size_t end = std::min(n, index_ + batch_size);
+  Tensor slice = torsh::slice(indices_, 0, static_cast<int64_t>(index_), static_cast<int64_t>(end))
+                     .to(kLong)
+                     .contiguous();
+  std::vector<size_t> r(slice.data_ptr<int64_t>(), slice.data_ptr<int64_t>() + (end - index_));
+  index_ = end;
+  return r;
+}
+
+}  // namespace samplers
+}  // namespace torsh::data
