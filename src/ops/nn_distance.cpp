@@ -12,6 +12,13 @@ namespace torsh {
 namespace native {
 namespace {
 
+// torch's message for a loss argument without a derivative that asks for one.
+void not_differentiable(const char* op, const char* arg, const Tensor& t) {
+  TORSH_CHECK(!(GradMode::is_enabled() && t.defined() && t.requires_grad()), "The function '", op,
+              "' is not differentiable with respect to argument '", arg,
+              "'. This input cannot have requires_grad True.");
+}
+
 Tensor reduce(const Tensor& loss, int64_t reduction) {
   if (reduction == 1) return loss.mean();
   if (reduction == 2) return loss.sum();
@@ -61,10 +68,11 @@ Tensor pdist(const Tensor& self, double p) {
   TORSH_CHECK(is_floating_point(self.dtype()), "pdist only supports floating-point dtypes");
   TORSH_CHECK(p >= 0, "pdist only supports non-negative p values");
   const int64_t n = self.size(0);
-  if (n <= 1) return torsh::empty({0}, self.options());
-  Tensor idx = torsh::triu_indices(n, n, 1);
+  Tensor idx = torsh::triu_indices(n, n, 1);  // empty for n <= 1: the result keeps the graph
   Tensor diff = self.index_select(0, idx[0]) - self.index_select(0, idx[1]);
-  return diff.norm(p, std::vector<int64_t>{1}, false);
+  Tensor r = diff.norm(p, std::vector<int64_t>{1}, false);
+  // p = 0 counts nonzeros: torch's gradient is zero rather than absent
+  return p == 0 ? r + (diff * 0).sum(std::vector<int64_t>{1}) : r;
 }
 
 Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target,
@@ -114,6 +122,7 @@ Tensor hinge_embedding_loss(const Tensor& self, const Tensor& target, double mar
 }
 
 Tensor soft_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  not_differentiable("soft_margin_loss", "target", target);
   return reduce((-self * target).exp().log1p(), reduction);
 }
 
@@ -145,6 +154,7 @@ Tensor multi_margin_loss(const Tensor& self, const Tensor& target, const Scalar&
                          int64_t reduction) {
   const double pv = p.to_double();
   TORSH_CHECK(pv == 1 || pv == 2, "only p == 1 and p == 2 supported");
+  if (weight) not_differentiable("multi_margin_loss", "weight", *weight);
   TORSH_CHECK(self.dim() <= 2 && self.numel() > 0,
               "Expected non-empty vector or matrix with optional 0-dim batch size, but got: ",
               detail::shape_str(self.sizes()));
@@ -162,7 +172,7 @@ Tensor multi_margin_loss(const Tensor& self, const Tensor& target, const Scalar&
   if (weight && weight->defined()) z = z * weight->index_select(0, y.reshape({-1})).unsqueeze(1);
   z = z.masked_fill(torsh::zeros({n, c}, TensorOptions(kBool)).scatter(1, y, true), 0);
   Tensor per = z.sum(std::vector<int64_t>{1}) / static_cast<double>(c);
-  if (self.dim() <= 1) per = per.reshape({1});  // torch keeps a 1-element batch
+  if (self.dim() <= 1) per = per.reshape(target.sizes());  // torch: the target's shape
   return reduce(per, reduction);
 }
 

@@ -128,9 +128,12 @@ Tensor upsample(const char* op, int nd, const Tensor& self, IntArrayRef output_s
   for (int i = 0; i < nd; ++i) positive = positive && output_size[i] > 0;
   TORSH_CHECK(positive, op, ": Input and output sizes should be greater than 0, but got input ",
               detail::shape_str(self.sizes()), " output ", detail::shape_str(output_size));
-  TORSH_CHECK(is_floating_point(self.dtype()), "\"", op, "\" not implemented for '",
-              scalar_type_name(self.dtype()), "'");
-  const bool low = self.dtype() == kHalf || self.dtype() == kBFloat16;
+  // torch 1.13's CPU kernels: float, double, bfloat16, and uint8 for nearest
+  const ScalarType t = self.dtype();
+  const bool nearest = mode == Mode::kNearest || mode == Mode::kNearestExact;
+  TORSH_CHECK(t == kFloat || t == kDouble || t == kBFloat16 || (nearest && t == kByte), "\"", op,
+              "\" not implemented for '", scalar_type_name(t), "'");
+  const bool low = t == kBFloat16;
   Tensor x = low ? self.to(kFloat) : self;
   for (int i = nd - 1; i >= 0; --i) {  // innermost dim first, as torch combines the taps
     x = resample_dim(x, 2 + i, output_size[i], mode, align_corners, scales[static_cast<size_t>(i)]);

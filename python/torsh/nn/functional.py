@@ -11,6 +11,7 @@ import torsh
 from torsh.nn import _reduction as _Reduction
 from torsh.nn import _functional_conv
 from torsh.nn._functional_conv import *  # noqa: F401,F403  convolution, pooling, norms, pad
+from torsh.nn._functional_attention import multi_head_attention_forward  # noqa: F401
 
 __all__ = [
     "linear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu",
@@ -20,7 +21,7 @@ __all__ = [
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "layer_norm",
-    "embedding", "normalize", "one_hot",
+    "embedding", "normalize", "one_hot", "multi_head_attention_forward",
 ] + _functional_conv.__all__
 
 
@@ -455,3 +456,11 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("Class values must be non-negative.")
     out = torsh.zeros(*tensor.shape, num_classes, dtype=torsh.int64)
     return out.scatter_(-1, tensor.unsqueeze(-1), 1)
+
+
+# Resampling, distances, embedding_bag and the margin/likelihood losses live in their own modules.
+from torsh.nn import _functional_extra, _functional_losses  # noqa: E402
+from torsh.nn._functional_extra import *  # noqa: F401,F403,E402
+from torsh.nn._functional_losses import *  # noqa: F401,F403,E402
+
+__all__ += _functional_extra.__all__ + _functional_losses.__all__

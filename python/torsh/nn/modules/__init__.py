@@ -26,6 +26,11 @@ from torsh.nn.modules.dropout import (Dropout, Dropout1d, Dropout2d, Dropout3d, 
                                       FeatureAlphaDropout)
 from torsh.nn.modules.sparse import Embedding
 from torsh.nn.modules.flatten import Flatten, Unflatten
+from torsh.nn.modules.rnn import (RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell,
+                                  GRUCell)
+from torsh.nn.modules.multihead_attention import MultiheadAttention
+from torsh.nn.modules.transformer import (Transformer, TransformerEncoder, TransformerDecoder,
+                                          TransformerEncoderLayer, TransformerDecoderLayer)
 
 __all__ = [
     "Module", "Identity", "Linear", "Threshold", "ReLU", "Hardtanh", "ReLU6", "Sigmoid", "Tanh",
@@ -43,5 +48,30 @@ __all__ = [
     "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad2d", "ReflectionPad1d",
     "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
-    "ReplicationPad3d",
+    "ReplicationPad3d", "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell",
+    "GRUCell", "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
+    "TransformerEncoderLayer", "TransformerDecoderLayer",
+]
+
+from torsh.nn.modules.activation_extra import RReLU  # noqa: E402
+from torsh.nn.modules.linear import Bilinear  # noqa: E402
+from torsh.nn.modules.loss import (  # noqa: E402
+    PoissonNLLLoss, GaussianNLLLoss, HingeEmbeddingLoss, CosineEmbeddingLoss, MarginRankingLoss,
+    MultiLabelMarginLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
+    TripletMarginLoss, TripletMarginWithDistanceLoss)
+from torsh.nn.modules.normalization import LocalResponseNorm  # noqa: E402
+from torsh.nn.modules.sparse import EmbeddingBag  # noqa: E402
+from torsh.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: E402
+from torsh.nn.modules.upsampling import (Upsample, UpsamplingNearest2d,  # noqa: E402
+                                         UpsamplingBilinear2d)
+from torsh.nn.modules.fold import Fold, Unfold  # noqa: E402
+from torsh.nn.modules.distance import PairwiseDistance, CosineSimilarity  # noqa: E402
+
+__all__ += [
+    "RReLU", "Bilinear", "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
+    "CosineEmbeddingLoss", "MarginRankingLoss", "MultiLabelMarginLoss", "SoftMarginLoss",
+    "MultiLabelSoftMarginLoss", "MultiMarginLoss", "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss", "LocalResponseNorm", "EmbeddingBag", "PixelShuffle",
+    "PixelUnshuffle", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "Fold",
+    "Unfold", "PairwiseDistance", "CosineSimilarity",
 ]

@@ -253,11 +253,7 @@ class PReLU(Module):
         self.weight = Parameter(torsh.empty(num_parameters, **factory_kwargs).fill_(init))
 
     def forward(self, input):
-        # prelu(x) = max(0, x) + weight * min(0, x), weight broadcast over dim 1.
-        w = self.weight
-        if input.dim() >= 2 and w.numel() > 1:
-            w = w.reshape([-1] + [1] * (input.dim() - 2))
-        return torsh.where(input >= 0, input, w * input)
+        return F.prelu(input, self.weight)
 
     def extra_repr(self):
         return "num_parameters={}".format(self.num_parameters)
@@ -310,3 +306,4 @@ class Softmax2d(Module):
 
 class LogSoftmax(_SoftmaxFamily):
     _fn = "log_softmax"
+from torsh.nn.modules.multihead_attention import MultiheadAttention  # noqa: E402,F401  (torch.nn.modules.activation path)
