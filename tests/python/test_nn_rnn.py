@@ -15,7 +15,9 @@ from nn_pairs import assert_close, build_pair, raises_like, to_torsh
 from torsh.nn.utils import rnn as R
 
 TOL = {torch.float64: dict(rtol=1e-10, atol=1e-12), torch.float32: dict(rtol=2e-5, atol=2e-6)}
-DT = {torch.float64: torsh.float64, torch.float32: torsh.float32}
+def lib_dtype(lib, dtype):
+    """The same dtype in lib (torch or torsh), by name."""
+    return getattr(lib, str(dtype).split(".")[-1])
 
 
 def assert_init_same(a, b):
@@ -76,9 +78,9 @@ def leaf_pair(t):
 def make(name, dtype, **kw):
     def builder(lib, nn):
         if name == "RNN_relu":
-            return nn.RNN(4, 6, nonlinearity="relu", dtype=DT[dtype] if lib is torsh else dtype,
+            return nn.RNN(4, 6, nonlinearity="relu", dtype=lib_dtype(lib, dtype),
                           **kw)
-        return getattr(nn, name)(4, 6, dtype=DT[dtype] if lib is torsh else dtype, **kw)
+        return getattr(nn, name)(4, 6, dtype=lib_dtype(lib, dtype), **kw)
     return builder
 
 
@@ -147,7 +149,7 @@ def test_rnn_forward_backward(name, config, dtype):
                                     dict(bias=False, batch_first=True)])
 def test_lstm_projections(config, dtype):
     def builder(lib, nn):
-        return nn.LSTM(4, 6, proj_size=3, dtype=DT[dtype] if lib is torsh else dtype, **config)
+        return nn.LSTM(4, 6, proj_size=3, dtype=lib_dtype(lib, dtype), **config)
     a, b = build_pair(builder)
     assert_init_same(a, b)
     assert repr(b) == repr(a)
@@ -189,7 +191,7 @@ def test_packed_sequence_through_rnn(name, enforce_sorted, dtype):
     kw = dict(num_layers=2, bidirectional=True)
     if name == "LSTM_proj":
         a, b = build_pair(lambda lib, nn: nn.LSTM(4, 6, proj_size=2, **kw,
-                                                  dtype=DT[dtype] if lib is torsh else dtype))
+                                                  dtype=lib_dtype(lib, dtype)))
     else:
         a, b = build_pair(make(name, dtype, **kw))
     sync(a, b)
@@ -278,7 +280,7 @@ CELLS = [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}), ("RNNCell", {"b
 @pytest.mark.parametrize("name,kw", CELLS)
 def test_cells(name, kw, dtype):
     a, b = build_pair(lambda lib, nn: getattr(nn, name)(
-        4, 5, dtype=DT[dtype] if lib is torsh else dtype, **kw))
+        4, 5, dtype=lib_dtype(lib, dtype), **kw))
     assert_init_same(a, b)
     assert repr(b) == repr(a)
     sync(a, b)

@@ -14,11 +14,11 @@ from nn_pairs import assert_close, build_pair, raises_like, to_torsh
 from torsh.nn import functional as F
 
 TOL = {torch.float64: dict(rtol=1e-10, atol=1e-12), torch.float32: dict(rtol=1e-4, atol=2e-5)}
-DT = {torch.float64: torsh.float64, torch.float32: torsh.float32}
 
 
 def lib_dtype(lib, dtype):
-    return DT[dtype] if lib is torsh else dtype
+    """The same dtype in lib (torch or torsh), by name."""
+    return getattr(lib, str(dtype).split(".")[-1])
 
 
 def assert_init_same(a, b):
