@@ -7,12 +7,12 @@
 //               [--data /usr/share/datasets/fashion-mnist] [--out runs/fashion-mnist]
 //               [--seed 0]
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -151,14 +151,17 @@ void plot(const std::string& out) {
     << "set title 'test accuracy'\nplot '" << out
     << "/metrics.csv' every ::1 using 1:3 with linespoints title 'accuracy'\nunset multiplot\n";
   g.close();
-  if (std::system(("gnuplot " + script).c_str()) == 0) {
+  // the path goes to the shell single-quoted (a quote inside is closed, escaped, reopened)
+  std::string quoted = "'";
+  for (char c : script) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  if (std::system(("gnuplot " + quoted + "'").c_str()) == 0) {
     std::printf("curves: %s/curves.png\n", out.c_str());
   }
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   const Args a = parse(argc, argv);
   if (a.threads > 0) torsh::set_num_threads(a.threads);
   torsh::manual_seed(a.seed);
@@ -181,8 +184,9 @@ int main(int argc, char** argv) {
       "%d threads\n",
       a.model.c_str(), train_size, a.epochs, a.batch_size, torsh::get_num_threads());
 
-  ::mkdir(a.out.c_str(), 0755);
+  std::filesystem::create_directories(a.out);
   std::ofstream csv(a.out + "/metrics.csv");
+  TORSH_CHECK(csv.good(), "cannot write ", a.out, "/metrics.csv");
   csv << "epoch,train_loss,test_accuracy,seconds\n";
   double accuracy = 0;
   for (int epoch = 1; epoch <= a.epochs; ++epoch) {
@@ -220,4 +224,13 @@ int main(int argc, char** argv) {
   std::printf("wall time %.1f s, peak memory %.0f MiB\n", wall, peak_rss_mib());
   std::printf("test accuracy: %.4f\n", accuracy);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "\ntorsh-train: %s\n", e.what());
+    return 1;
+  }
 }

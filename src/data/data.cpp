@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <memory>
 
 #include "torsh/data.h"
 #include "torsh/generated/functions.h"
@@ -16,15 +17,15 @@ namespace {
 // The whole file, gunzipped when it is gzip (zlib reads plain files through too).
 std::vector<uint8_t> read_file(const std::string& path, bool* found) {
   std::vector<uint8_t> bytes;
-  gzFile f = gzopen(path.c_str(), "rb");
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> f(gzopen(path.c_str(), "rb"), &gzclose);
   *found = f != nullptr;
   if (f == nullptr) return bytes;
-  uint8_t buf[1 << 16];
+  std::vector<uint8_t> buf(1 << 16);
   int n;
-  while ((n = gzread(f, buf, sizeof(buf))) > 0) bytes.insert(bytes.end(), buf, buf + n);
-  const bool bad = n < 0;
-  gzclose(f);
-  TORSH_CHECK(!bad, "MNIST: could not read ", path, " (corrupted gzip data)");
+  while ((n = gzread(f.get(), buf.data(), static_cast<unsigned>(buf.size()))) > 0) {
+    bytes.insert(bytes.end(), buf.begin(), buf.begin() + n);
+  }
+  TORSH_CHECK(n == 0, "MNIST: could not read ", path, " (corrupted gzip data)");
   return bytes;
 }
 
@@ -59,7 +60,9 @@ MNIST::MNIST(const std::string& root, Mode mode) : train_(mode == Mode::kTrain) 
                  cols = be32(img, 12, "images");
   TORSH_CHECK(be32(lab, 4, "labels") == n, "MNIST: ", n, " images but ", be32(lab, 4, "labels"),
               " labels");
-  const size_t pixels = size_t(n) * rows * cols;
+  TORSH_CHECK(rows > 0 && cols > 0 && rows <= 4096 && cols <= 4096,
+              "MNIST: implausible image size ", rows, "x", cols, " in the images file");
+  const size_t pixels = size_t(n) * rows * cols;  // < 2^32 * 2^24: no overflow
   TORSH_CHECK(img.size() == 16 + pixels && lab.size() == 8 + size_t(n), "MNIST: the files hold ",
               img.size(), " and ", lab.size(), " bytes; expected ", 16 + pixels, " and ",
               8 + size_t(n));

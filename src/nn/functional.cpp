@@ -120,11 +120,24 @@ Tensor log_softmax(const Tensor& input, const LogSoftmaxFuncOptions& o) {
   return torsh::log_softmax(input, o.dim(), o.dtype());
 }
 
+void check_batch_norm_batch(const Tensor& input, bool training) {
+  if (!training) return;
+  int64_t per_channel = input.dim() > 0 ? input.size(0) : 1;
+  for (int64_t d = 2; d < input.dim(); ++d) per_channel *= input.size(d);
+  TORSH_CHECK(per_channel != 1,
+              "Expected more than 1 value per channel when training, got input "
+              "size ",
+              detail::shape_str(input.sizes()));
+}
+
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const BatchNormFuncOptions& o) {
+  check_batch_norm_batch(input, o.training());
+  TORSH_CHECK(o.momentum().has_value(),
+              "F::batch_norm: momentum must be set (libtorch reads "
+              "options.momentum().value())");
   return torsh::batch_norm(input, opt(o.weight()), opt(o.bias()), opt(running_mean),
-                           opt(running_var), o.training(), o.momentum().value_or(0.1), o.eps(),
-                           false);
+                           opt(running_var), o.training(), *o.momentum(), o.eps(), false);
 }
 Tensor layer_norm(const Tensor& input, const LayerNormFuncOptions& o) {
   return torsh::layer_norm(input, o.normalized_shape(), opt(o.weight()), opt(o.bias()), o.eps());

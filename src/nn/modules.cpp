@@ -128,7 +128,7 @@ Tensor ConvNdImpl<D, Derived>::forward(const Tensor& input) {
   F::ConvFuncOptions<D> o;
   o.bias(bias).stride(options.stride()).dilation(options.dilation()).groups(options.groups());
   if (std::holds_alternative<enumtype::kZeros>(m) ||
-      !std::holds_alternative<ExpandingArray<D>>(options.padding())) {
+      std::holds_alternative<enumtype::kValid>(options.padding())) {
     o.padding(options.padding());
     if constexpr (D == 1) {
       return F::conv1d(input, weight, o);
@@ -138,12 +138,19 @@ Tensor ConvNdImpl<D, Derived>::forward(const Tensor& input) {
       return F::conv3d(input, weight, o);
     }
   }
-  // reflect/replicate/circular: pad first (last dim first, as F.pad), then convolve unpadded
-  const auto& pad = std::get<ExpandingArray<D>>(options.padding());
+  // reflect/replicate/circular: pad first (last dim first, as F.pad), then convolve unpadded;
+  // 'same' pads dilation * (k - 1) in total, the odd one on the right
   std::vector<int64_t> pads;
   for (size_t i = D; i-- > 0;) {
-    pads.push_back(pad[i]);
-    pads.push_back(pad[i]);
+    if (std::holds_alternative<enumtype::kSame>(options.padding())) {
+      const int64_t total = options.dilation()[i] * (options.kernel_size()[i] - 1);
+      pads.push_back(total / 2);
+      pads.push_back(total - total / 2);
+    } else {
+      const auto& pad = std::get<ExpandingArray<D>>(options.padding());
+      pads.push_back(pad[i]);
+      pads.push_back(pad[i]);
+    }
   }
   const char* mode = std::holds_alternative<enumtype::kReflect>(m)     ? "reflect"
                      : std::holds_alternative<enumtype::kReplicate>(m) ? "replicate"
@@ -298,6 +305,7 @@ Tensor BatchNormNdImpl<D, Derived>::forward(const Tensor& input) {
                  : 1.0 / static_cast<double>(num_batches_tracked.template item<int64_t>());
   }
   const bool batch_stats = this->is_training() || !options.track_running_stats();
+  F::check_batch_norm_batch(input, this->is_training());
   const bool use_running = !this->is_training() || options.track_running_stats();
   return torsh::batch_norm(
       input, weight.defined() ? std::optional<Tensor>(weight) : std::nullopt,

@@ -71,9 +71,27 @@ ScalarType compute_dtype(const char* op, const Tensor& a, const Tensor& b) {
   TORSH_CHECK(a.dtype() == b.dtype(), "expected scalar type ", scalar_type_name(b.dtype()),
               " but found ", scalar_type_name(a.dtype()));
   const ScalarType t = a.dtype();
-  TORSH_CHECK(is_floating_point(t), op, ": \"slow_conv\" not implemented for '",
-              scalar_type_name(t), "' (torsh convolves floating tensors only)");
-  return t == kHalf || t == kBFloat16 ? kFloat : t;
+  // torch 1.13's CPU convolution: float, double, bfloat16 (and integers, which torsh refuses)
+  TORSH_CHECK(t == kFloat || t == kDouble || t == kBFloat16, op, ": \"slow_conv2d_cpu\" not ",
+              "implemented for '", scalar_type_name(t), "'",
+              is_floating_point(t) ? "" : " (torsh convolves floating tensors only)");
+  return t == kBFloat16 ? kFloat : t;
+}
+
+// The kernels' contract: x [N, Cin, I...], w [Cout, Cin / groups, K...] and y [N, Cout, O...]
+// agree on batch, channels and rank, and no output position lies past the natural output size
+// (smaller is allowed: a transposed convolution's output_padding can leave inputs unread).
+void check_shapes(const char* op, IntArrayRef x, IntArrayRef w, IntArrayRef y,
+                  const detail::ConvGeometry& g) {
+  bool ok = x.size() == w.size() && y.size() == w.size() && x.size() >= 3 && x[0] == y[0] &&
+            x[1] == w[1] * g.groups && y[1] == w[0] && w[0] % g.groups == 0;
+  for (int i = 0; ok && i < g.nd; ++i) {
+    const int64_t span = x[2 + i] + 2 * g.padding[i] - g.dilation[i] * (w[2 + i] - 1) - 1;
+    ok = y[2 + i] >= 1 && span >= 0 && y[2 + i] <= span / g.stride[i] + 1;
+  }
+  TORSH_CHECK(ok, op, ": input ", detail::shape_str(x), ", weight ", detail::shape_str(w),
+              " and output ", detail::shape_str(y),
+              " do not describe one convolution (groups=", g.groups, ")");
 }
 
 Tensor in_dtype(const Tensor& t, ScalarType ct) {
@@ -97,6 +115,7 @@ Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& bias,
   }
   TORSH_CHECK(fits, "Calculated padded input size per channel: (", in_s, "). Kernel size: (", k_s,
               "). Kernel size can't be greater than actual input size");
+  check_shapes("convolution", x.sizes(), w.sizes(), out, g);
   Tensor y = torsh::empty(out, x.options().dtype(ct));
   if (y.numel() == 0) return y.to(x.dtype());
   Tensor b = bias.defined() ? in_dtype(bias, ct) : Tensor();
@@ -118,6 +137,7 @@ Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& bias,
 Tensor conv_adjoint_input(const Tensor& gy, const Tensor& w, IntArrayRef input_sizes,
                           const detail::ConvGeometry& g) {
   const ScalarType ct = compute_dtype("convolution_backward_input", gy, w);
+  check_shapes("convolution_backward_input", input_sizes, w.sizes(), gy.sizes(), g);
   Tensor gx = torsh::zeros(input_sizes, gy.options().dtype(ct));
   if (gx.numel() != 0 && gy.numel() != 0 && w.numel() != 0) {
     detail::conv_backward_input_stub(gy.device().type, "convolution_backward_input")(
@@ -130,6 +150,7 @@ Tensor conv_adjoint_input(const Tensor& gy, const Tensor& w, IntArrayRef input_s
 Tensor conv_weight_grad(const Tensor& gy, const Tensor& x, IntArrayRef weight_sizes,
                         const detail::ConvGeometry& g) {
   const ScalarType ct = compute_dtype("convolution_backward_weight", gy, x);
+  check_shapes("convolution_backward_weight", x.sizes(), weight_sizes, gy.sizes(), g);
   Tensor gw = torsh::zeros(weight_sizes, gy.options().dtype(ct));
   if (gw.numel() != 0 && gy.numel() != 0 && x.numel() != 0) {
     detail::conv_backward_weight_stub(gy.device().type, "convolution_backward_weight")(
@@ -236,10 +257,19 @@ Tensor convolution_backward_input(const Tensor& grad_output, const Tensor& weigh
       "convolution_backward_input: expected grad_output ", detail::shape_str(grad_output.sizes()),
       " and input size ", detail::shape_str(input_size), " of ", weight.dim(), " dims");
   if (!transposed) return conv_adjoint_input(grad_output, weight, input_size, s.g);
+  // a transposed convolution's input gradient is the forward convolution of grad_output; with
+  // output_padding >= stride (allowed when below the dilation) it has trailing positions that
+  // no input element reached: cropped
   Tensor r = conv_forward(grad_output, weight, Tensor(), s.g);
-  TORSH_CHECK(r.sizes().equals(input_size), "convolution_backward_input: expected input size ",
+  bool fits = r.dim() == static_cast<int64_t>(input_size.size()) && r.size(0) == input_size[0] &&
+              r.size(1) == input_size[1];
+  for (int64_t d = 2; fits && d < r.dim(); ++d) fits = r.size(d) >= input_size[d];
+  TORSH_CHECK(fits, "convolution_backward_input: expected input size ",
               detail::shape_str(input_size), ", got ", detail::shape_str(r.sizes()));
-  return r;
+  for (int64_t d = 2; d < r.dim(); ++d) {
+    if (r.size(d) != input_size[d]) r = r.narrow(d, 0, input_size[d]);
+  }
+  return r.is_contiguous() ? r : r.contiguous();
 }
 
 Tensor convolution_backward_weight(const Tensor& grad_output, const Tensor& input,

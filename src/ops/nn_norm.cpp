@@ -39,6 +39,14 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,
   check_channels("bias", bias, c);
   TORSH_CHECK(is_floating_point(input.dtype()), "batch_norm: \"batch_norm\" not implemented for '",
               scalar_type_name(input.dtype()), "'");
+  if (input.numel() == 0) {
+    // torch 1.13: an empty batch passes through (scaled by weight[0] and shifted by bias[0],
+    // which changes no value) and leaves the running statistics alone
+    Tensor out = input.clone();
+    if (given(weight) && weight->numel() > 0) out = out * (*weight)[0];
+    if (given(bias) && bias->numel() > 0) out = out + (*bias)[0];
+    return out;
+  }
   const bool low = input.dtype() == kHalf || input.dtype() == kBFloat16;
   const ScalarType ct = low ? kFloat : input.dtype();
   Tensor x = low ? input.to(kFloat) : input;

@@ -71,7 +71,9 @@ Tensor pool_input(const char* op, int nd, const Tensor& self, bool adaptive,
                 detail::shape_str(self.sizes()));
   }
   const ScalarType t = self.dtype();
-  if (integral && is_integral(t, /*include_bool=*/false)) return self.to(kDouble).contiguous();
+  // int64 (the integer type torch 1.13's average pooling takes) is summed in double: exact up to
+  // 2^53
+  if (integral && t == kLong) return self.to(kDouble).contiguous();
   TORSH_CHECK(t == kFloat || t == kDouble || t == kBFloat16, "\"", op, "\" not implemented for '",
               scalar_type_name(t), "'");
   return (t == kBFloat16 ? self.to(kFloat) : self).contiguous();
@@ -292,10 +294,12 @@ Tensor avg_pool1d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef strid
                   IntArrayRef padding, bool ceil_mode, bool count_include_pad) {
   TORSH_CHECK(self.dim() == 2 || self.dim() == 3, "avg_pool1d() Expected 2D or 3D input tensor, ",
               "but got ", detail::shape_str(self.sizes()));
-  TORSH_CHECK(kernel_size.size() == 1,
-              "avg_pool1d() argument 'kernel_size' should contain one "
-              "int (got ",
-              kernel_size.size(), ")");
+  for (auto [v, name] : {std::pair{kernel_size, "kernel_size"}, std::pair{padding, "padding"}}) {
+    TORSH_CHECK(v.size() == 1, "avg_pool1d() argument '", name, "' should contain one int (got ",
+                v.size(), ")");
+  }
+  TORSH_CHECK(stride.size() <= 1, "avg_pool1d() argument 'stride' should contain one int (got ",
+              stride.size(), ")");
   std::vector<int64_t> k{1, kernel_size[0]};
   std::vector<int64_t> s{1, stride.empty() ? kernel_size[0] : stride[0]};
   std::vector<int64_t> p{0, padding[0]};
@@ -337,6 +341,13 @@ Tensor avg_pool3d_backward(const Tensor& grad_output, const Tensor& self, IntArr
   }                                                                                               \
   Tensor _adaptive_avg_pool##N##d_backward(const Tensor& grad_output, const Tensor& self) {       \
     pool_input("adaptive_avg_pool" #N "d_backward", N, self, true);                               \
+    bool same_lead = grad_output.dim() == self.dim();                                             \
+    for (int64_t d = 0; same_lead && d < self.dim() - N; ++d) {                                   \
+      same_lead = grad_output.size(d) == self.size(d);                                            \
+    }                                                                                             \
+    TORSH_CHECK(same_lead, "adaptive_avg_pool" #N "d_backward: grad_output ",                     \
+                detail::shape_str(grad_output.sizes()), " does not match input ",                 \
+                detail::shape_str(self.sizes()));                                                 \
     std::vector<int64_t> os(grad_output.sizes().end() - N, grad_output.sizes().end());            \
     auto dims = adaptive_dims("adaptive_avg_pool" #N "d_backward", N, self, os);                  \
     while (dims.size() < 3) dims.insert(dims.begin(), detail::PoolDim{1, 1, 1, {0}, {1}, {1.0}}); \

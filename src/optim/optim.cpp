@@ -29,10 +29,11 @@ void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
   for (const auto& g : param_groups_) {
     for (const auto& p : g.params()) seen.insert(p.unsafeGetTensorImpl());
   }
+  // a parameter listed twice in one group (tied weights) is accepted, as libtorch does
   for (const auto& p : param_group.params()) {
     TORSH_CHECK(p.defined(), "optimizer: an undefined tensor was given as a parameter");
     TORSH_CHECK(p.is_leaf(), "can't optimize a non-leaf Tensor");
-    TORSH_CHECK(seen.insert(p.unsafeGetTensorImpl()).second,
+    TORSH_CHECK(seen.count(p.unsafeGetTensorImpl()) == 0,
                 "some parameters appear in more than one parameter group");
   }
   OptimizerParamGroup g(param_group.params(), param_group.has_options()
@@ -75,18 +76,25 @@ Tensor Optimizer::run_closure(const LossClosure& closure) {
 }
 
 // ---- SGD ----------------------------------------------------------------------------------------
+namespace {
+void check_sgd(const SGDOptions& o) {
+  TORSH_CHECK(o.lr() >= 0, "Invalid learning rate: ", o.lr());
+  TORSH_CHECK(o.momentum() >= 0, "Invalid momentum value: ", o.momentum());
+  TORSH_CHECK(o.weight_decay() >= 0, "Invalid weight_decay value: ", o.weight_decay());
+  TORSH_CHECK(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0),
+              "Nesterov momentum requires a momentum and zero dampening");
+}
+}  // namespace
+
 SGD::SGD(std::vector<Tensor> params, SGDOptions defaults)
     : Optimizer(std::move(params), std::make_unique<SGDOptions>(defaults)) {
-  TORSH_CHECK(defaults.lr() >= 0, "Invalid learning rate: ", defaults.lr());
-  TORSH_CHECK(defaults.momentum() >= 0, "Invalid momentum value: ", defaults.momentum());
-  TORSH_CHECK(defaults.weight_decay() >= 0,
-              "Invalid weight_decay value: ", defaults.weight_decay());
-  TORSH_CHECK(!defaults.nesterov() || (defaults.momentum() > 0 && defaults.dampening() == 0),
-              "Nesterov momentum requires a momentum and zero dampening");
+  check_sgd(defaults);
 }
 
 SGD::SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<SGDOptions>(defaults)) {}
+    : Optimizer(std::move(groups), std::make_unique<SGDOptions>(defaults)) {
+  check_sgd(defaults);
+}
 
 Tensor SGD::step(LossClosure closure) {
   Tensor loss = run_closure(closure);

@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <sstream>
 
 #include "torsh/ops.h"
@@ -64,6 +66,7 @@ void write_all(int fd, const void* data, size_t n, const std::string& path) {
   const char* p = static_cast<const char*>(data);
   while (n > 0) {
     const ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
     TORSH_CHECK(w > 0, "safetensors: writing ", path, " failed: ", std::strerror(errno));
     p += w;
     n -= static_cast<size_t>(w);
@@ -89,7 +92,9 @@ void save(const std::vector<std::pair<std::string, Tensor>>& tensors, const std:
     first = false;
   }
   size_t offset = 0;
+  std::set<std::string> names;
   for (const auto& [name, t] : tensors) {
+    TORSH_CHECK(names.insert(name).second, "safetensors: the name '", name, "' appears twice");
     TORSH_CHECK(t.defined(), "safetensors: tensor '", name, "' is undefined");
     Tensor c = t.detach().contiguous();
     const size_t bytes = static_cast<size_t>(c.numel()) * element_size(c.dtype());

@@ -72,11 +72,12 @@ def cpp_return(schema, inplace=False):
     return "std::tuple<" + ", ".join("Tensor" for _ in rets) + ">"
 
 
-def cpp_params(schema, with_defaults, skip_self=False):
-    """C++ parameter list; dtype/layout/device/pin_memory collapse into TensorOptions."""
+def cpp_params(schema, with_defaults, skip_self=False, no_default_upto=-1):
+    """C++ parameter list; dtype/layout/device/pin_memory collapse into TensorOptions. Arguments
+    at positions <= no_default_upto get no C++ default (see overload_default_cut)."""
     out, names = [], []
     opts = has_tensor_options(schema)
-    for a in schema.args:
+    for i, a in enumerate(schema.args):
         if skip_self and a.name == "self":
             continue
         if opts and a.name in OPTION_ARGS:
@@ -86,7 +87,7 @@ def cpp_params(schema, with_defaults, skip_self=False):
             continue
         p = f"{cpp_type(a)} {a.name}"
         d = cpp_default(a)
-        if with_defaults and d is not None:
+        if with_defaults and d is not None and i > no_default_upto:
             p += " = " + d
         out.append(p)
         names.append(a.name)
@@ -317,10 +318,10 @@ def check_entry(e):
 class Op:
     """One table entry being emitted: its schema, variants and C++ signature pieces."""
 
-    def __init__(self, e, s, variants):
+    def __init__(self, e, s, variants, no_default_upto=-1):
         self.e, self.s, self.variants = e, s, variants
         self.ret = cpp_return(s)
-        self.params_d, self.names = cpp_params(s, True)
+        self.params_d, self.names = cpp_params(s, True, no_default_upto=no_default_upto)
         self.params, _ = cpp_params(s, False)
         self.call_args = ", ".join(self.names)
         # impl + out_impl: the function calls impl, the out= variant out_impl (factories).
@@ -342,6 +343,12 @@ class Gen:
         self.py = PyBindings()
 
     def run(self, families):
+        base = {}  # name -> the schema of its default (unnamed) overload
+        for e in self.entries:
+            s0 = parse_schema(e["func"])
+            if not s0.overload:
+                base.setdefault(s0.name, s0)
+        self.base_overloads = base
         for e, family in zip(self.entries, families):
             self.family = family
             check_entry(e)
@@ -350,9 +357,21 @@ class Gen:
             variants = e.get("variants", ["function"])
             self.emit(e, s, variants)
 
+    def overload_default_cut(self, s):
+        """libtorch's rule for a named overload beside the default one (conv2d.padding beside
+        conv2d): the arguments up to the first whose type differs lose their C++ defaults, so
+        a call that fits both (conv2d(x, w, b)) picks the default overload unambiguously."""
+        b = self.base_overloads.get(s.name)
+        if not s.overload or b is None or b is s:
+            return -1
+        for i, a in enumerate(s.args):
+            if i >= len(b.args) or b.args[i].type != a.type:
+                return i
+        return -1
+
     def emit(self, e, s, variants):
         """One entry: its autograd node, then each variant it asks for."""
-        op = Op(e, s, variants)
+        op = Op(e, s, variants, self.overload_default_cut(s))
         kernel_native = self.kernel_op(e, s) if "kernel" in e else None
         op.native = e.get("impl") or e.get("out_impl") or kernel_native
         op.ag = Autograd(s, e) if e.get("backward") else None

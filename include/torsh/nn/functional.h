@@ -79,6 +79,8 @@ struct BatchNormFuncOptions {
 };
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const BatchNormFuncOptions& options = {});
+/// libtorch's check: training needs more than one value per channel.
+void check_batch_norm_batch(const Tensor& input, bool training);
 struct LayerNormFuncOptions {
   LayerNormFuncOptions(std::vector<int64_t> normalized_shape)  // NOLINT
       : normalized_shape_(std::move(normalized_shape)) {}

@@ -5,6 +5,7 @@
 #include <cblas.h>
 
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "core/dispatch.h"
@@ -64,8 +65,18 @@ Geo3 make_geo(const Tensor& input, const Tensor& weight, const Tensor& output,
   r.ksz = r.k[0] * r.k[1] * r.k[2];
   r.osz = r.out[0] * r.out[1] * r.out[2];
   r.rows = r.cin_g * r.ksz;
+  // the column matrix is x itself only when each output position reads the same input position
   r.pointwise = r.ksz == 1;
-  for (int i = 0; i < 3; ++i) r.pointwise = r.pointwise && r.s[i] == 1 && r.p[i] == 0;
+  for (int i = 0; i < 3; ++i) {
+    r.pointwise = r.pointwise && r.s[i] == 1 && r.p[i] == 0 && r.in[i] == r.out[i];
+  }
+  // OpenBLAS takes int sizes: every per-image GEMM dimension must fit
+  const int64_t kInt = std::numeric_limits<int>::max();
+  TORSH_CHECK(r.rows <= kInt && r.osz <= kInt && r.isz <= kInt &&
+                  r.cout_g * r.rows <= std::numeric_limits<int64_t>::max() / 2,
+              "convolution: a per-image size of more than 2^31 - 1 elements is not supported "
+              "(kernel rows ",
+              r.rows, ", output positions ", r.osz, ")");
   return r;
 }
 
@@ -121,7 +132,9 @@ void im2col(const Geo3& g, const T* x, T* col) {
                         }
                         std::memset(dst, 0, sizeof(T) * lo);
                         if (sw == 1) {
-                          if (hi > lo) std::memcpy(dst + lo, src + iw0 + lo, sizeof(T) * (hi - lo));
+                          if (hi > lo) {
+                            std::memcpy(dst + lo, src + (iw0 + lo), sizeof(T) * (hi - lo));
+                          }
                         } else {
                           for (int64_t ow = lo; ow < hi; ++ow) dst[ow] = src[iw0 + ow * sw];
                         }
