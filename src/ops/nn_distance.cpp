@@ -31,20 +31,21 @@ void check_floating(const char* op, const Tensor& t) {
               scalar_type_name(t.dtype()));
 }
 
-// max(||x||_2 over dim, eps), keeping torch's gradient where the norm is below eps (torch clamps
-// its norm in place under no_grad: the norm's backward then divides by the clamped value).
+// torch 1.13's norm for cosine_similarity: sqrt(max(sum(x^2), eps^2)), the max applied to the
+// value only (torch clamps the squared norm in place under no_grad, so the gradient is x / norm
+// with the clamped norm).
 Tensor clamped_norm(const Tensor& x, int64_t dim, double eps) {
-  Tensor n = x.norm(2.0, std::vector<int64_t>{dim}, true);
-  Tensor c = n.detach().clamp_min(eps);
-  Tensor half_sq = (x * x).sum(std::vector<int64_t>{dim}, true) * 0.5;
-  Tensor small = c + (half_sq / c - (half_sq / c).detach());
-  return torsh::where(n.detach() >= eps, n, small);
+  Tensor sq = (x * x).sum(std::vector<int64_t>{dim}, true);
+  // where clamped (or eps is NaN): the clamped value with sq's gradient (sq - sq.detach() is 0)
+  Tensor value = sq.detach().clamp_min(eps * eps);
+  Tensor small = sq - sq.detach() + value;
+  return torsh::where(value != sq.detach(), small, sq).sqrt();
 }
 
 }  // namespace
 
 Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, int64_t dim, double eps) {
-  const ScalarType t = promote_types(x1.dtype(), x2.dtype());
+  const ScalarType t = torsh::result_type(x1, x2);  // 0-dim operands promote as torch's do
   TORSH_CHECK(is_floating_point(t),
               "expected common dtype to be floating point, yet common dtype is ",
               scalar_type_name(t));
@@ -79,16 +80,19 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
                              double margin, int64_t reduction) {
   const int64_t td = target.dim();
   TORSH_CHECK(td == 0 || td == 1, "0D or 1D target tensor expected, multi-target not supported");
+  // torch 1.13 checks input1's rank only, then sums over the target's rank (input2 broadcasts)
   if (td == 1) {
-    TORSH_CHECK(input1.dim() == 2 && input2.dim() == 2,
-                "1D target tensor expects 2D input tensors, but found inputs with sizes ",
+    TORSH_CHECK(input1.dim() == 2,
+                "1D target tensor expects 2D input tensors, but found inputs "
+                "with sizes ",
                 detail::shape_str(input1.sizes()), " and ", detail::shape_str(input2.sizes()), ".");
   } else {
-    TORSH_CHECK(input1.dim() == 1 && input2.dim() == 1,
-                "0D target tensor expects 1D input tensors, but found inputs with sizes ",
+    TORSH_CHECK(input1.dim() == 1,
+                "0D target tensor expects 1D input tensors, but found inputs "
+                "with sizes ",
                 detail::shape_str(input1.sizes()), " and ", detail::shape_str(input2.sizes()), ".");
   }
-  const int64_t dim = input1.dim() - 1;
+  const int64_t dim = td;
   const double kEps = 1e-12;
   std::vector<int64_t> d{dim};
   Tensor prod = (input1 * input2).sum(d);
@@ -104,11 +108,7 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
 
 Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Tensor& target,
                            double margin, int64_t reduction) {
-  TORSH_CHECK(input1.dim() == input2.dim() && input1.dim() == target.dim(),
-              "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
-              "input1: ",
-              detail::shape_str(input1.sizes()), ", input2: ", detail::shape_str(input2.sizes()),
-              ", target: ", detail::shape_str(target.sizes()), " ");
+  // torch 1.13 broadcasts the three inputs (no rank check)
   Tensor out = (-target * (input1 - input2) + margin).clamp_min(0);
   return reduce(out, reduction);
 }
@@ -116,7 +116,9 @@ Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Ten
 Tensor hinge_embedding_loss(const Tensor& self, const Tensor& target, double margin,
                             int64_t reduction) {
   Tensor zeros = torsh::zeros_like(self);
-  Tensor margin_part = torsh::where(target != 1, (margin - self).clamp_min(0), zeros);
+  // torch's `margin - self` is a fill of self's dtype minus self (an integer input stays integer)
+  Tensor margin_part =
+      torsh::where(target != 1, (torsh::full_like(self, margin) - self).clamp_min(0), zeros);
   Tensor self_part = torsh::where(target != -1, self, zeros);
   return reduce(margin_part + self_part, reduction);
 }
@@ -144,7 +146,7 @@ Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_inpu
   Tensor loss = log_input ? input.exp() - target * input : input - target * (input + eps).log();
   if (full) {
     Tensor stirling = target * target.log() - target + (target * (2 * M_PI)).log() * 0.5;
-    loss = loss + stirling.masked_fill(target <= 1, 0);
+    loss.add_(stirling.masked_fill(target <= 1, 0));  // in place, as torch: loss keeps its dtype
   }
   return reduce(loss, reduction);
 }
@@ -210,6 +212,9 @@ Tensor prelu(const Tensor& self, const Tensor& weight) {
               "ndim = ",
               weight.dim());
   const int64_t channels = self.dim() >= 2 ? self.size(1) : 1;
+  // torch's CPU prelu: the weight's dtype must be the input's (bfloat16 inputs take any)
+  TORSH_CHECK(weight.dtype() == self.dtype() || self.dtype() == kBFloat16, "Found dtype ",
+              scalar_type_name(weight.dtype()), " but expected ", scalar_type_name(self.dtype()));
   TORSH_CHECK(weight.numel() == 1 || weight.numel() == channels,
               "Mismatch of parameter numbers and input channel size. Found parameter numbers = ",
               weight.numel(), " and channel size = ", channels, ".");
@@ -233,13 +238,14 @@ Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight
                 "bilinear(): input batch dimensions do not match: got ", input1.size(i), " and ",
                 input2.size(i));
   }
-  TORSH_CHECK(weight.dim() == 3, "bilinear(): weight must be 3-D, got ", weight.dim(), "-D");
-  TORSH_CHECK(input1.size(-1) == weight.size(1),
+  // torch's order: weight.size(1) and size(2) are read first (an IndexError for a short weight)
+  TORSH_CHECK(input1.size(input1.dim() - 1) == weight.size(1),
               "bilinear(): input1 size does not match weight size: got ", input1.size(-1),
               " but expected ", weight.size(1));
-  TORSH_CHECK(input2.size(-1) == weight.size(2),
+  TORSH_CHECK(input2.size(input2.dim() - 1) == weight.size(2),
               "bilinear(): input2 size does not match weight size: got ", input2.size(-1),
               " but expected ", weight.size(2));
+  TORSH_CHECK(weight.dim() == 3, "bilinear(): weight must be 3-D, got ", weight.dim(), "-D");
   const bool has_b = bias && bias->defined();
   TORSH_CHECK(!has_b || bias->numel() == weight.size(0),
               "bilinear(): bias size does not match weight size: got ", has_b ? bias->numel() : 0,

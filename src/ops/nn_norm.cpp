@@ -84,6 +84,11 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,
 
 Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight,
                   const std::optional<Tensor>& bias, double eps, bool /*cudnn_enabled*/) {
+  // torch reads input.size(1) first: an IndexError for 0-d and 1-d inputs
+  TORSH_CHECK_INDEX(input.dim() >= 2,
+                    "group_norm: Dimension out of range (expected to be in range of [",
+                    -std::max<int64_t>(input.dim(), 1), ", ", std::max<int64_t>(input.dim(), 1) - 1,
+                    "], but got 1) for input of size ", detail::shape_str(input.sizes()));
   TORSH_CHECK(input.dim() >= 2, "group_norm: expected an input of at least 2 dims (N, C, ...), ",
               "but got input of size ", detail::shape_str(input.sizes()));
   const int64_t n = input.size(0), c = input.size(1);
@@ -124,6 +129,11 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& weight,
                      double momentum, double eps, bool cudnn_enabled) {
   TORSH_CHECK(use_input_stats || (given(running_mean) && given(running_var)),
               "Expected running_mean and running_var to be defined when use_input_stats is false");
+  // torch reads input.size(1) first: an IndexError for 0-d and 1-d inputs
+  TORSH_CHECK_INDEX(input.dim() >= 2,
+                    "instance_norm: Dimension out of range (expected to be in range of [",
+                    -std::max<int64_t>(input.dim(), 1), ", ", std::max<int64_t>(input.dim(), 1) - 1,
+                    "], but got 1) for input of size ", detail::shape_str(input.sizes()));
   TORSH_CHECK(input.dim() >= 2, "instance_norm: expected an input of at least 2 dims (N, C, ...), ",
               "but got input of size ", detail::shape_str(input.sizes()));
   const int64_t b = input.size(0), c = input.size(1);

@@ -204,10 +204,11 @@ Tensor pixel_shuffle(const Tensor& self, int64_t upscale_factor) {
   TORSH_CHECK(upscale_factor > 0, "pixel_shuffle expects a positive upscale_factor, but got ",
               upscale_factor);
   const int64_t r = upscale_factor, c = self.size(-3), h = self.size(-2), w = self.size(-1);
-  TORSH_CHECK(c % (r * r) == 0,
+  int64_t rr = 0;
+  TORSH_CHECK(!__builtin_mul_overflow(r, r, &rr) && c % rr == 0,
               "pixel_shuffle expects its input's 'channel' dimension to be "
               "divisible by the square of upscale_factor, but input.size(-3)=",
-              c, " is not divisible by ", r * r);
+              c, " is not divisible by ", r, "^2");
   std::vector<int64_t> lead(self.sizes().begin(), self.sizes().end() - 3);
   const int64_t nl = static_cast<int64_t>(lead.size());
   std::vector<int64_t> split = lead;
@@ -238,6 +239,7 @@ Tensor pixel_unshuffle(const Tensor& self, int64_t downscale_factor) {
               "pixel_unshuffle expects width to be divisible by downscale_factor, "
               "but input.size(-1)=",
               w, " is not divisible by ", r);
+  if (self.numel() == 0) return self.clone();  // torch returns empty inputs as they are
   std::vector<int64_t> lead(self.sizes().begin(), self.sizes().end() - 3);
   const int64_t nl = static_cast<int64_t>(lead.size());
   std::vector<int64_t> split = lead;

@@ -22,9 +22,11 @@ Tensor constant_pad_nd(const Tensor& self, IntArrayRef pad, const Scalar& value)
     const int64_t d = self.dim() - 1 - i;
     const int64_t lo = pad[static_cast<size_t>(2 * i)], hi = pad[static_cast<size_t>(2 * i + 1)];
     const int64_t size = self.size(d) + lo + hi;
-    TORSH_CHECK(size >= 0, "The input size ", self.size(d), ", plus negative padding ", lo, " and ",
-                hi, " resulted in a negative output size, which is invalid. Check dimension ", d,
-                " of your input.");
+    // torch narrows first: a negative size surfaces as an IndexError
+    TORSH_CHECK_INDEX(size >= 0, "The input size ", self.size(d), ", plus negative padding ", lo,
+                      " and ", hi,
+                      " resulted in a negative output size, which is invalid. Check dimension ", d,
+                      " of your input.");
     sizes[static_cast<size_t>(d)] = size;
     // negative pads crop the input
     const int64_t start = std::max<int64_t>(-lo, 0),

@@ -273,6 +273,10 @@ std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& self, IntArrayR
     r.insert(r.end(), v.begin(), v.end());
     return r;
   };
+  for (auto [v, name] : {std::pair{padding, "padding"}, std::pair{dilation, "dilation"}}) {
+    TORSH_CHECK(v.size() == 1, "max_pool1d() argument '", name, "' should contain one int (got ",
+                v.size(), ")");
+  }
   TORSH_CHECK(kernel_size.size() == 1,
               "max_pool1d() kernel_size must be an int, list of ints or "
               "tuple of ints of size 1 but got size ",

@@ -296,7 +296,17 @@ def _norm_p_float32(call, detail):
 # The position of `reduction` among the positional arguments of the loss ops.
 _REDUCTION_POS = {"mse_loss": 2, "l1_loss": 2, "smooth_l1_loss": 2, "huber_loss": 2, "kl_div": 2,
                   "nll_loss": 3, "cross_entropy_loss": 3, "binary_cross_entropy": 3,
-                  "binary_cross_entropy_with_logits": 4}
+                  "binary_cross_entropy_with_logits": 4, "hinge_embedding_loss": 3,
+                  "margin_ranking_loss": 4, "cosine_embedding_loss": 4, "soft_margin_loss": 2,
+                  "multi_margin_loss": 5, "multilabel_margin_loss": 2, "triplet_margin_loss": 7}
+
+
+def _loss_default_reduction_raises(call, detail):
+    # the same binding default: torsh's mean of an integer loss raises where torch's unreduced
+    # result does not
+    pos = _REDUCTION_POS.get(call["op"])
+    return pos is not None and len(call["args"]) <= pos and "reduction" not in call["kwargs"] \
+        and detail.startswith("only torsh raised")
 
 
 def _loss_default_reduction(call, detail):
@@ -567,6 +577,10 @@ RULES = [
      "torch.binary_cross_entropy_with_logits, torch._C._nn.mse_loss, ...) reads the schema "
      "default reduction=Mean as none; torsh's top-level loss functions default to mean, as "
      "libtorch's C++ API and torch.nn.functional do (pass reduction to get the same result)"),
+    ("torch-loss-default-reduction-raises", set(_REDUCTION_POS), "EXCEPTION",
+     _loss_default_reduction_raises,
+     "the binding default above: with torsh's mean reduction an integer loss raises mean()'s "
+     "dtype error, where torch 1.13 returns the unreduced loss"),
     ("torch-floor-divide-overflow",
      {"floor_divide", "__floordiv__", "div", "divide", "remainder", "__mod__", "fmod"}, "VALUE",
      _floor_quotient_overflow,

@@ -80,3 +80,37 @@ def test_int64_avg_pool_truncates_like_torch():
     x = torch.arange(-8, 8).view(1, 1, 4, 4) * 7
     np.testing.assert_array_equal(torsh.avg_pool2d(torsh.from_numpy(x.numpy()), 3, 1, 1).numpy(),
                                   torch._C._nn.avg_pool2d(x, 3, 1, 1).numpy())
+
+
+# found by the fuzzer (tests/fuzz, seeds 20261129-20261131) on the new nn ops
+@pytest.mark.parametrize("factor", [1 << 40, 1 << 62])
+def test_pixel_shuffle_huge_factor_raises_instead_of_crashing(factor):
+    with pytest.raises(RuntimeError):
+        torsh.pixel_shuffle(torsh.zeros(5, 1, 2, dtype=torsh.int32), factor)
+
+
+def test_loss_dtypes_follow_torch():
+    x = torch.tensor([[0, 3, 1], [2, 0, 5]], dtype=torch.uint8)
+    t = torch.tensor([[1, -1, -1], [-1, 1, -1]])
+    a = torch.hinge_embedding_loss(x, t, 1.0, 0)
+    b = torsh.hinge_embedding_loss(torsh.from_numpy(x.numpy()), torsh.from_numpy(t.numpy()), 1.0, 0)
+    assert str(a.dtype) == repr(b.dtype)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    xi = torch.randn(3, 4).bfloat16()
+    ti = torch.randint(0, 4, (3, 4), dtype=torch.int16)
+    a = torch.poisson_nll_loss(xi, ti, True, True, 1e-8, 0)
+    b = torsh.poisson_nll_loss(torsh.from_numpy(xi.float().numpy()).bfloat16(),
+                               torsh.from_numpy(ti.numpy()), True, True, 1e-8, 0)
+    assert str(a.dtype) == repr(b.dtype)
+    np.testing.assert_allclose(b.float().numpy(), a.float().numpy(), rtol=1e-2, atol=1e-2)
+
+
+@pytest.mark.parametrize("eps", [-1.278, 1e-8, 3.0, float("nan")])
+def test_cosine_similarity_eps_like_torch(eps):
+    x1, x2 = torch.tensor([[0.7, 0.1], [1e-9, 0.0]]), torch.tensor([[2.0, 0.3], [1.0, 1.0]])
+    a = torch.cosine_similarity(x1, x2, 1, eps)
+    b = torsh.cosine_similarity(torsh.from_numpy(x1.numpy()), torsh.from_numpy(x2.numpy()), 1, eps)
+    np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-6, equal_nan=True)
+    a0 = torch.cosine_similarity(torch.tensor([1.0, 2.0]), torch.tensor(3.0, dtype=torch.float64), 0)
+    b0 = torsh.cosine_similarity(torsh.tensor([1.0, 2.0]), torsh.tensor(3.0, dtype=torsh.float64), 0)
+    assert str(a0.dtype) == repr(b0.dtype)
