@@ -12,16 +12,28 @@ namespace {
 // PyTorch's limit on nesting in torch.tensor(data); deeper lists raise instead of recursing on.
 constexpr size_t kMaxDataDims = 128;
 
+// A numpy scalar (np.float64(1.5), np.int32(2), np.bool_(True)): torch reads it as a 0-dim tensor
+// of its own dtype, so it takes part in dtype inference with that dtype.
+bool is_numpy_scalar(py::handle obj) {
+  static PyObject* generic = [] {
+    py::object g = py::module_::import("numpy").attr("generic");
+    return g.release().ptr();
+  }();
+  return PyObject_IsInstance(obj.ptr(), generic) == 1;
+}
+
+void infer_tensor(const Tensor& t, std::vector<int64_t>& sizes, size_t depth, ScalarType& kind,
+                  std::vector<Scalar>& values);
+
 void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType& kind,
            std::vector<Scalar>& values) {
+  if (is_numpy_scalar(obj)) {
+    py::array a = py::module_::import("numpy").attr("asarray")(obj);
+    infer_tensor(from_numpy(a), sizes, depth, kind, values);
+    return;
+  }
   if (py::isinstance<Tensor>(obj)) {
-    const Tensor& t = obj.cast<const Tensor&>();
-    Tensor c = t.contiguous();
-    if (depth == sizes.size()) {
-      for (int64_t s : t.sizes()) sizes.push_back(s);
-    }
-    kind = kind == ScalarType::Undefined ? t.dtype() : promote_types(kind, t.dtype());
-    for (int64_t i = 0; i < c.numel(); ++i) values.push_back(c.reshape({-1}).select(0, i).item());
+    infer_tensor(obj.cast<const Tensor&>(), sizes, depth, kind, values);
     return;
   }
   if (is_number(obj)) {
@@ -55,6 +67,16 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
                       depth, " (got ", n, ")");
   }
   for (auto item : seq) infer(item, sizes, depth + 1, kind, values);
+}
+
+void infer_tensor(const Tensor& t, std::vector<int64_t>& sizes, size_t depth, ScalarType& kind,
+                  std::vector<Scalar>& values) {
+  Tensor c = t.contiguous();
+  if (depth == sizes.size()) {
+    for (int64_t s : t.sizes()) sizes.push_back(s);
+  }
+  kind = kind == ScalarType::Undefined ? t.dtype() : promote_types(kind, t.dtype());
+  for (int64_t i = 0; i < c.numel(); ++i) values.push_back(c.reshape({-1}).select(0, i).item());
 }
 
 }  // namespace

@@ -104,3 +104,15 @@ def test_float64_random_fills_have_torchs_bits(n, fn, args):
     a = getattr(torch.empty(n, dtype=torch.float64), fn)(*args)
     b = getattr(torsh.empty(n, dtype=torsh.float64), fn)(*args)
     np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("data", [
+    [np.int32(1), np.int32(2)], [np.bool_(True), np.bool_(False)], [np.float64(1.5)],
+    [np.uint8(3)], np.float16(2.5), [np.float64(1.5), 2.0], [np.int64(1), 2.5],
+    [[np.float32(1)], [np.float32(2)]], np.int16(7), [np.float32(1.5), np.float64(2)],
+    [np.int8(-3), 7],
+])
+def test_numpy_scalars_keep_their_dtype_in_tensor(data):
+    a, b = torch.tensor(data), torsh.tensor(data)
+    assert str(a.dtype) == repr(b.dtype)
+    assert a.tolist() == b.tolist()
