@@ -79,7 +79,10 @@ CONSTRUCT_ERRORS = [
 
 @pytest.mark.parametrize("expr", CONSTRUCT_ERRORS)
 def test_constructor_errors_match_torch(expr):
-    raises_like(lambda: eval("torch.nn." + expr), lambda: eval("nn." + expr))
+    # torch formats the set of padding modes into its message: the set's order follows the
+    # frozenset constant in each module's .pyc, so only the type is compared there
+    raises_like(lambda: eval("torch.nn." + expr), lambda: eval("nn." + expr),
+                match_message="padding_mode=" not in expr)
 
 
 # Forward and backward against torch
