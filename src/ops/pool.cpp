@@ -127,6 +127,25 @@ detail::PoolDim adaptive_dim(int64_t in, int64_t out) {
   return r;
 }
 
+// dims padded to the kernels' 3 spatial dims with leading dims of size 1.
+void pad_to_3d(std::vector<detail::PoolDim>* dims) {
+  while (dims->size() < 3) dims->insert(dims->begin(), detail::PoolDim{1, 1, 1, {0}, {1}, {1.0}});
+}
+
+// The average pooling's adjoint over dims (grad_output's windows into self's shape): the kernel
+// in float for bfloat16 gradients.
+Tensor avg_adjoint(const char* op, const Tensor& grad_output, const Tensor& self,
+                   std::vector<detail::PoolDim> dims, int64_t divisor_override) {
+  pad_to_3d(&dims);
+  const bool low = grad_output.dtype() == kBFloat16;
+  Tensor g = (low ? grad_output.to(kFloat) : grad_output).contiguous();
+  Tensor gx = torsh::zeros(self.sizes(), g.options());
+  if (g.numel() != 0) {
+    detail::avg_pool_backward_stub(g.device().type, op)(gx, g, dims.data(), divisor_override);
+  }
+  return low ? gx.to(grad_output.dtype()) : gx;
+}
+
 // Runs the kernel: dims holds the nd real dims; leading ones are filled in.
 std::tuple<Tensor, Tensor> run_pool(const char* op, const Tensor& self, const Tensor& x,
                                     std::vector<detail::PoolDim> dims, detail::PoolKind kind,
@@ -134,7 +153,7 @@ std::tuple<Tensor, Tensor> run_pool(const char* op, const Tensor& self, const Te
   const int nd = static_cast<int>(dims.size());
   std::vector<int64_t> out_sizes(self.sizes().begin(), self.sizes().end() - nd);
   for (const auto& d : dims) out_sizes.push_back(d.out);
-  while (dims.size() < 3) dims.insert(dims.begin(), detail::PoolDim{1, 1, 1, {0}, {1}, {1.0}});
+  pad_to_3d(&dims);
   Tensor out = torsh::empty(out_sizes, x.options());
   Tensor idx = with_indices ? torsh::empty(out_sizes, x.options().dtype(kLong)) : Tensor();
   if (out.numel() != 0) {
@@ -215,15 +234,7 @@ Tensor avg_pool_nd_backward(const char* op, int nd, const Tensor& grad_output, c
   for (const auto& d : dims) out_sizes.push_back(d.out);
   TORSH_CHECK(grad_output.sizes().equals(out_sizes), op, ": expected grad_output of size ",
               detail::shape_str(out_sizes), ", but got ", detail::shape_str(grad_output.sizes()));
-  while (dims.size() < 3) dims.insert(dims.begin(), detail::PoolDim{1, 1, 1, {0}, {1}, {1.0}});
-  const bool low = grad_output.dtype() == kBFloat16;
-  Tensor g = (low ? grad_output.to(kFloat) : grad_output).contiguous();
-  Tensor gx = torsh::zeros(self.sizes(), g.options());
-  if (g.numel() != 0) {
-    detail::avg_pool_backward_stub(g.device().type, op)(gx, g, dims.data(),
-                                                        divisor_override.value_or(0));
-  }
-  return low ? gx.to(grad_output.dtype()) : gx;
+  return avg_adjoint(op, grad_output, self, std::move(dims), divisor_override.value_or(0));
 }
 
 std::vector<detail::PoolDim> adaptive_dims(const char* op, int nd, const Tensor& self,
@@ -336,40 +347,32 @@ Tensor avg_pool3d_backward(const Tensor& grad_output, const Tensor& self, IntArr
                               padding, ceil_mode, count_include_pad, divisor_override);
 }
 
-#define TORSH_ADAPTIVE_ND(N)                                                                      \
-  Tensor _adaptive_avg_pool##N##d(const Tensor& self, IntArrayRef output_size) {                  \
-    Tensor x = pool_input("adaptive_avg_pool" #N "d", N, self, true);                             \
-    return std::get<0>(run_pool("adaptive_avg_pool" #N "d", self, x,                              \
-                                adaptive_dims("adaptive_avg_pool" #N "d", N, self, output_size),  \
-                                detail::PoolKind::kAvg, false, 0));                               \
-  }                                                                                               \
-  Tensor _adaptive_avg_pool##N##d_backward(const Tensor& grad_output, const Tensor& self) {       \
-    pool_input("adaptive_avg_pool" #N "d_backward", N, self, true);                               \
-    bool same_lead = grad_output.dim() == self.dim();                                             \
-    for (int64_t d = 0; same_lead && d < self.dim() - N; ++d) {                                   \
-      same_lead = grad_output.size(d) == self.size(d);                                            \
-    }                                                                                             \
-    TORSH_CHECK(same_lead, "adaptive_avg_pool" #N "d_backward: grad_output ",                     \
-                detail::shape_str(grad_output.sizes()), " does not match input ",                 \
-                detail::shape_str(self.sizes()));                                                 \
-    std::vector<int64_t> os(grad_output.sizes().end() - N, grad_output.sizes().end());            \
-    auto dims = adaptive_dims("adaptive_avg_pool" #N "d_backward", N, self, os);                  \
-    while (dims.size() < 3) dims.insert(dims.begin(), detail::PoolDim{1, 1, 1, {0}, {1}, {1.0}}); \
-    const bool low = grad_output.dtype() == kBFloat16;                                            \
-    Tensor g = (low ? grad_output.to(kFloat) : grad_output).contiguous();                         \
-    Tensor gx = torsh::zeros(self.sizes(), g.options());                                          \
-    if (g.numel() != 0) {                                                                         \
-      detail::avg_pool_backward_stub(g.device().type, "adaptive_avg_pool" #N "d_backward")(       \
-          gx, g, dims.data(), 0);                                                                 \
-    }                                                                                             \
-    return low ? gx.to(grad_output.dtype()) : gx;                                                 \
-  }                                                                                               \
-  std::tuple<Tensor, Tensor> adaptive_max_pool##N##d(const Tensor& self,                          \
-                                                     IntArrayRef output_size) {                   \
-    Tensor x = pool_input("adaptive_max_pool" #N "d", N, self, true);                             \
-    return run_pool("adaptive_max_pool" #N "d", self, x,                                          \
-                    adaptive_dims("adaptive_max_pool" #N "d", N, self, output_size),              \
-                    detail::PoolKind::kMax, true, 0);                                             \
+#define TORSH_ADAPTIVE_ND(N)                                                                     \
+  Tensor _adaptive_avg_pool##N##d(const Tensor& self, IntArrayRef output_size) {                 \
+    Tensor x = pool_input("adaptive_avg_pool" #N "d", N, self, true);                            \
+    return std::get<0>(run_pool("adaptive_avg_pool" #N "d", self, x,                             \
+                                adaptive_dims("adaptive_avg_pool" #N "d", N, self, output_size), \
+                                detail::PoolKind::kAvg, false, 0));                              \
+  }                                                                                              \
+  Tensor _adaptive_avg_pool##N##d_backward(const Tensor& grad_output, const Tensor& self) {      \
+    pool_input("adaptive_avg_pool" #N "d_backward", N, self, true);                              \
+    bool same_lead = grad_output.dim() == self.dim();                                            \
+    for (int64_t d = 0; same_lead && d < self.dim() - N; ++d) {                                  \
+      same_lead = grad_output.size(d) == self.size(d);                                           \
+    }                                                                                            \
+    TORSH_CHECK(same_lead, "adaptive_avg_pool" #N "d_backward: grad_output ",                    \
+                detail::shape_str(grad_output.sizes()), " does not match input ",                \
+                detail::shape_str(self.sizes()));                                                \
+    std::vector<int64_t> os(grad_output.sizes().end() - N, grad_output.sizes().end());           \
+    return avg_adjoint("adaptive_avg_pool" #N "d_backward", grad_output, self,                   \
+                       adaptive_dims("adaptive_avg_pool" #N "d_backward", N, self, os), 0);      \
+  }                                                                                              \
+  std::tuple<Tensor, Tensor> adaptive_max_pool##N##d(const Tensor& self,                         \
+                                                     IntArrayRef output_size) {                  \
+    Tensor x = pool_input("adaptive_max_pool" #N "d", N, self, true);                            \
+    return run_pool("adaptive_max_pool" #N "d", self, x,                                         \
+                    adaptive_dims("adaptive_max_pool" #N "d", N, self, output_size),             \
+                    detail::PoolKind::kMax, true, 0);                                            \
   }
 TORSH_ADAPTIVE_ND(2)
 TORSH_ADAPTIVE_ND(3)

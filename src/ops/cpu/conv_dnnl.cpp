@@ -107,83 +107,76 @@ dnnl::convolution_forward::primitive_desc forward_pd(const ConvDesc& d, bool bia
   return F::primitive_desc(fd, cpu_engine());
 }
 
+// Runs body(desc, stream) for the convolution x -> y with weight w when oneDNN is enabled and
+// takes the geometry; false (the caller's im2col path runs) otherwise or on a oneDNN error.
+template <typename Body>
+bool guarded(const Tensor& x, const Tensor& w, const Tensor& y, const ConvGeometry& g,
+             const Body& body) {
+  if (!enabled()) return false;
+  try {
+    const ConvDesc d = describe(x, w, y, g);
+    if (!d.ok) return false;
+    dnnl::stream s(cpu_engine());
+    body(d, s);
+    return true;
+  } catch (const dnnl::error&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 bool dnnl_conv_forward(const Tensor& out, const Tensor& input, const Tensor& weight,
                        const Tensor& bias, const ConvGeometry& g) {
-  if (!enabled()) return false;
-  try {
-    ConvDesc d = describe(input, weight, out, g);
-    if (!d.ok) return false;
+  return guarded(input, weight, out, g, [&](const ConvDesc& d, dnnl::stream& s) {
     auto pd = forward_pd(d, bias.defined(), dnnl::prop_kind::forward_inference);
-    dnnl::stream s(cpu_engine());
-    memory src_u = user_memory(d.src, d.src_tag, input);
-    memory wei_u = user_memory(d.wei, d.wei_tag, weight);
     memory dst_u = user_memory(d.dst, d.src_tag, out);
-    memory src = reordered_in(src_u, pd.src_desc(), s);
-    memory wei = reordered_in(wei_u, pd.weights_desc(), s);
     memory dst = output_memory(dst_u, pd.dst_desc());
     std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
+        {DNNL_ARG_SRC, reordered_in(user_memory(d.src, d.src_tag, input), pd.src_desc(), s)},
+        {DNNL_ARG_WEIGHTS,
+         reordered_in(user_memory(d.wei, d.wei_tag, weight), pd.weights_desc(), s)},
+        {DNNL_ARG_DST, dst}};
     if (bias.defined()) args[DNNL_ARG_BIAS] = user_memory({d.dst[1]}, Tag::x, bias);
     dnnl::convolution_forward(pd).execute(s, args);
     copy_out(dst, dst_u, s);
-    return true;
-  } catch (const dnnl::error&) {
-    return false;
-  }
+  });
 }
 
 bool dnnl_conv_backward_input(const Tensor& grad_input, const Tensor& grad_output,
                               const Tensor& weight, const ConvGeometry& g) {
-  if (!enabled()) return false;
-  try {
-    ConvDesc d = describe(grad_input, weight, grad_output, g);
-    if (!d.ok) return false;
-    auto hint = forward_pd(d, false, dnnl::prop_kind::forward_training);
+  return guarded(grad_input, weight, grad_output, g, [&](const ConvDesc& d, dnnl::stream& s) {
     using B = dnnl::convolution_backward_data;
     B::desc bd(dnnl::algorithm::convolution_direct, any(d.src), any(d.wei), any(d.dst), d.strides,
                d.dilates, d.pad_l, d.pad_r);
-    B::primitive_desc pd(bd, cpu_engine(), hint);
-    dnnl::stream s(cpu_engine());
-    memory gy_u = user_memory(d.dst, d.src_tag, grad_output);
-    memory wei_u = user_memory(d.wei, d.wei_tag, weight);
+    B::primitive_desc pd(bd, cpu_engine(), forward_pd(d, false, dnnl::prop_kind::forward_training));
     memory gx_u = user_memory(d.src, d.src_tag, grad_input);
-    memory gy = reordered_in(gy_u, pd.diff_dst_desc(), s);
-    memory wei = reordered_in(wei_u, pd.weights_desc(), s);
     memory gx = output_memory(gx_u, pd.diff_src_desc());
-    B(pd).execute(s, {{DNNL_ARG_DIFF_DST, gy}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, gx}});
+    B(pd).execute(s, {{DNNL_ARG_DIFF_DST, reordered_in(user_memory(d.dst, d.src_tag, grad_output),
+                                                       pd.diff_dst_desc(), s)},
+                      {DNNL_ARG_WEIGHTS,
+                       reordered_in(user_memory(d.wei, d.wei_tag, weight), pd.weights_desc(), s)},
+                      {DNNL_ARG_DIFF_SRC, gx}});
     copy_out(gx, gx_u, s);
-    return true;
-  } catch (const dnnl::error&) {
-    return false;
-  }
+  });
 }
 
 bool dnnl_conv_backward_weight(const Tensor& grad_weight, const Tensor& grad_output,
                                const Tensor& input, const ConvGeometry& g) {
-  if (!enabled()) return false;
-  try {
-    ConvDesc d = describe(input, grad_weight, grad_output, g);
-    if (!d.ok) return false;
-    auto hint = forward_pd(d, false, dnnl::prop_kind::forward_training);
+  return guarded(input, grad_weight, grad_output, g, [&](const ConvDesc& d, dnnl::stream& s) {
     using B = dnnl::convolution_backward_weights;
     B::desc bd(dnnl::algorithm::convolution_direct, any(d.src), any(d.wei), any(d.dst), d.strides,
                d.dilates, d.pad_l, d.pad_r);
-    B::primitive_desc pd(bd, cpu_engine(), hint);
-    dnnl::stream s(cpu_engine());
-    memory x_u = user_memory(d.src, d.src_tag, input);
-    memory gy_u = user_memory(d.dst, d.src_tag, grad_output);
+    B::primitive_desc pd(bd, cpu_engine(), forward_pd(d, false, dnnl::prop_kind::forward_training));
     memory gw_u = user_memory(d.wei, d.wei_tag, grad_weight);
-    memory x = reordered_in(x_u, pd.src_desc(), s);
-    memory gy = reordered_in(gy_u, pd.diff_dst_desc(), s);
     memory gw = output_memory(gw_u, pd.diff_weights_desc());
-    B(pd).execute(s, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, gy}, {DNNL_ARG_DIFF_WEIGHTS, gw}});
+    B(pd).execute(
+        s, {{DNNL_ARG_SRC, reordered_in(user_memory(d.src, d.src_tag, input), pd.src_desc(), s)},
+            {DNNL_ARG_DIFF_DST,
+             reordered_in(user_memory(d.dst, d.src_tag, grad_output), pd.diff_dst_desc(), s)},
+            {DNNL_ARG_DIFF_WEIGHTS, gw}});
     copy_out(gw, gw_u, s);
-    return true;
-  } catch (const dnnl::error&) {
-    return false;
-  }
+  });
 }
 
 #else  // no oneDNN: the caller runs im2col + GEMM
