@@ -13,7 +13,7 @@ from collections import OrderedDict
 import torsh
 from torsh import Tensor
 
-__all__ = ["Parameter"]
+__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer"]
 
 
 class _ParameterMeta(type(Tensor)):
@@ -68,3 +68,90 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
     return Parameter(data, requires_grad)
+
+
+class UninitializedTensorMixin:
+    """What UninitializedParameter and UninitializedBuffer share: an empty tensor standing for
+    one whose shape is not known yet. ``materialize(shape)`` gives it data and turns it into
+    ``cls_to_become``; until then its shape cannot be read."""
+
+    __slots__ = ()
+
+    def materialize(self, shape, device=None, dtype=None):
+        r"""Allocates the data (uninitialised memory) with ``shape`` on the current (or given)
+        device and dtype, and turns this object into a ``cls_to_become``."""
+        if device is None:
+            device = self.data.device
+        if dtype is None:
+            dtype = self.data.dtype
+        self.data = torsh.empty(shape, device=device, dtype=dtype)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. This error "
+            "usually happens in `load_state_dict` when trying to load an uninitialized "
+            "parameter into an initialized one. Call `forward` to initialize the parameters "
+            "before accessing their attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError(
+            "Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+            "initialize the parameters before calling `module.share_memory()`.")
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__}>"
+
+    def __reduce_ex__(self, proto):
+        return (self.__class__, (self.requires_grad,))
+
+
+def is_lazy(param):
+    """Whether ``param`` is an UninitializedParameter or UninitializedBuffer."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    r"""A Parameter whose shape is not known yet (the parameters of the lazy modules). It
+    becomes a :class:`Parameter` when materialised. ``device`` and ``dtype`` are those it will
+    be materialised with."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return Parameter.__new__(cls, torsh.empty(0, device=device, dtype=dtype), requires_grad)
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(self.requires_grad, self.data.device, self.data.dtype)
+        memo[id(self)] = result
+        return result
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    r"""A buffer whose shape is not known yet (the running stats of the lazy norms). It
+    becomes a plain Tensor when materialised."""
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None):
+        t = torsh.empty(0, device=device, dtype=dtype)
+        t.requires_grad_(requires_grad)
+        t.__class__ = cls
+        return t
+
+    def __init__(self, requires_grad=False, device=None, dtype=None):
+        pass
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(self.requires_grad, self.data.device, self.data.dtype)
+        memo[id(self)] = result
+        return result

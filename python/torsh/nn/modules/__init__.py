@@ -75,3 +75,18 @@ __all__ += [
     "PixelUnshuffle", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "Fold",
     "Unfold", "PairwiseDistance", "CosineSimilarity",
 ]
+
+from torsh.nn.modules.lazy import (  # noqa: E402
+    LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d,
+    LazyConvTranspose2d, LazyConvTranspose3d, LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d,
+    LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d)
+
+__all__ += [
+    "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
+    "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyBatchNorm1d", "LazyBatchNorm2d",
+    "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",
+]
+
+from torsh.nn.modules.normalization_rms import RMSNorm  # noqa: E402
+
+__all__ += ["RMSNorm"]

@@ -1,8 +1,12 @@
 """torch.nn.Module: the base class of layers, with torch 1.13's registration, traversal,
 state_dict, hooks and repr.
 
-Backward hooks on modules (register_backward_hook, register_full_backward_hook) are not
-implemented: they raise NotImplementedError.
+Full backward hooks (``register_full_backward_hook``, ``register_module_full_backward_hook``)
+follow torch 1.13: the module's tensor inputs and outputs pass through an identity autograd
+Function whose backward hands the gradients to the hooks. The deprecated non-full hooks
+(``register_backward_hook``, ``register_module_backward_hook``) raise NotImplementedError: in
+torch their ``grad_input`` is whatever the last autograd node of ``forward`` sees, an
+implementation detail torsh's graphs do not reproduce.
 """
 import itertools
 import warnings
@@ -11,15 +15,23 @@ from collections.abc import Mapping
 
 import torsh
 from torsh import Tensor
+from torsh.autograd.function import Function
 from torsh.nn.parameter import Parameter
 from torsh.nn._hooks import RemovableHandle
 
-__all__ = ["register_module_forward_pre_hook", "register_module_forward_hook", "Module"]
+__all__ = ["register_module_forward_pre_hook", "register_module_forward_hook",
+           "register_module_backward_hook", "register_module_full_backward_hook", "Module"]
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 
 _global_forward_pre_hooks = OrderedDict()
 _global_forward_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
+
+_NON_FULL_HOOK_MSG = (
+    "{} is not implemented in torsh: the deprecated non-full backward hook reports the "
+    "gradients of the last autograd node of forward, which depends on how each op is built. "
+    "Use {} instead.")
 
 
 def _typename(o):
@@ -69,6 +81,121 @@ def register_module_forward_hook(hook):
     handle = RemovableHandle(_global_forward_hooks)
     _global_forward_hooks[handle.id] = hook
     return handle
+
+
+def register_module_backward_hook(hook):
+    """Not implemented (see the module docstring); use register_module_full_backward_hook."""
+    raise NotImplementedError(_NON_FULL_HOOK_MSG.format(
+        "register_module_backward_hook", "register_module_full_backward_hook"))
+
+
+def register_module_full_backward_hook(hook):
+    """Registers ``hook(module, grad_input, grad_output)`` for every module, called before the
+    modules' own full backward hooks."""
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
+
+
+class BackwardHookFunction(Function):
+    """Identity on the tensors given after ``callback``; its backward passes the incoming
+    gradients through ``callback`` (which may replace them). Named as torch's, so the outputs'
+    grad_fn is a ``BackwardHookFunctionBackward``."""
+
+    @staticmethod
+    def forward(ctx, callback, *tensors):
+        ctx.callback = callback
+        # New tensor objects over the same memory: the graph attaches to them, not the inputs.
+        return tuple(t.detach() for t in tensors)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return (None,) + tuple(ctx.callback(grads))
+
+
+class _BackwardHook:
+    """One module call's full backward hooks: the outputs' identity records grad_output, the
+    inputs' identity then calls the hooks with (grad_input, grad_output). Entries of non-tensor
+    arguments are None; as torch's materialising Function, an input tensor that gets no
+    gradient reports zeros (inputs that do not require grad included)."""
+
+    def __init__(self, module, user_hooks):
+        self.module = module
+        self.user_hooks = user_hooks
+        self.grad_outputs = None
+        self.n_inputs = -1
+        self.input_tensors = None    # (index, tensor) of every tensor argument
+        self.input_grad_index = None  # indices of the ones that go through the identity
+        self.n_outputs = -1
+        self.output_grad_index = None
+
+    @staticmethod
+    def _wrap(args, callback):
+        """Passes the tensors of ``args`` that require grad through the identity Function;
+        returns (new args, indices of the wrapped ones), or (args, None) when none can get a
+        gradient."""
+        if not (torsh.is_grad_enabled() and
+                any(isinstance(a, Tensor) and a.requires_grad for a in args)):
+            return args, None
+        index = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        new = BackwardHookFunction.apply(callback, *(args[i] for i in index))
+        out = list(args)
+        for i, t in zip(index, new):
+            out[i] = t
+        return tuple(out), index
+
+    def setup_input_hook(self, args):
+        self.n_inputs = len(args)
+        self.input_tensors = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
+        args, self.input_grad_index = self._wrap(args, self._on_input_grads)
+        return args
+
+    def setup_output_hook(self, result):
+        is_tuple = isinstance(result, tuple)
+        outs = result if is_tuple else (result,)
+        self.n_outputs = len(outs)
+        outs, self.output_grad_index = self._wrap(outs, self._on_output_grads)
+        return outs if is_tuple else outs[0]
+
+    def _on_output_grads(self, grads):
+        packed = [None] * self.n_outputs
+        for i, g in zip(self.output_grad_index, grads):
+            packed[i] = g
+        self.grad_outputs = tuple(packed)
+        if self.input_grad_index is None:
+            # No input can get a gradient: the hooks run now, with no grad_input to replace.
+            grad_inputs = (None,) * self.n_inputs
+            for hook in self.user_hooks:
+                res = hook(self.module, grad_inputs, self.grad_outputs)
+                if res is not None and not (isinstance(res, tuple) and
+                                            all(r is None for r in res)):
+                    raise RuntimeError(
+                        "Backward hook for Modules where no input requires gradient should "
+                        "always return None or None for all gradients.")
+            self.grad_outputs = None
+        return grads
+
+    def _on_input_grads(self, grads):
+        if self.grad_outputs is None:
+            # The gradient reached the inputs without passing through the outputs (e.g. a
+            # double backward): no hook call.
+            return grads
+        by_index = dict(zip(self.input_grad_index, grads))
+        packed = [None] * self.n_inputs
+        for i, t in self.input_tensors:
+            g = by_index.get(i)
+            packed[i] = torsh.zeros_like(t) if g is None else g
+        res = tuple(packed)
+        for hook in self.user_hooks:
+            out = hook(self.module, res, self.grad_outputs)
+            if out is None:
+                continue
+            if len(out) != len(res):
+                raise RuntimeError("Backward hook returned an invalid number of grad_input, "
+                                   "got {}, but expected {}".format(len(out), len(res)))
+            res = out
+        self.grad_outputs = None
+        return tuple(res[i] for i in self.input_grad_index)
 
 
 def _forward_unimplemented(self, *input):
@@ -330,11 +457,24 @@ class Module:
     # Hooks
 
     def register_backward_hook(self, hook):
-        raise NotImplementedError("torsh.nn.Module.register_backward_hook is not implemented")
+        """Not implemented (see the module docstring); use register_full_backward_hook."""
+        if self._is_full_backward_hook is True:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        raise NotImplementedError(_NON_FULL_HOOK_MSG.format(
+            "torsh.nn.Module.register_backward_hook", "register_full_backward_hook"))
 
     def register_full_backward_hook(self, hook):
-        raise NotImplementedError(
-            "torsh.nn.Module.register_full_backward_hook is not implemented")
+        r"""Registers ``hook(module, grad_input, grad_output) -> tuple(Tensor) or None``, called
+        once the gradients w.r.t. the module's positional tensor inputs are computed; a returned
+        tuple replaces ``grad_input``. Non-tensor arguments have None entries."""
+        if self._is_full_backward_hook is False:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        self._is_full_backward_hook = True
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        return handle
 
     def register_forward_pre_hook(self, hook):
         r"""Registers ``hook(module, input) -> None or modified input``, called before
@@ -374,20 +514,27 @@ class Module:
 
     def _call_impl(self, *input, **kwargs):
         forward_call = self.forward
-        if not (self._forward_hooks or self._forward_pre_hooks or _global_forward_hooks
-                or _global_forward_pre_hooks):
+        if not (self._backward_hooks or self._forward_hooks or self._forward_pre_hooks
+                or _global_backward_hooks or _global_forward_hooks or _global_forward_pre_hooks):
             return forward_call(*input, **kwargs)
+        backward_hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
         for hook in (*_global_forward_pre_hooks.values(), *self._forward_pre_hooks.values()):
             result = hook(self, input)
             if result is not None:
                 if not isinstance(result, tuple):
                     result = (result,)
                 input = result
+        bw_hook = None
+        if backward_hooks:
+            bw_hook = _BackwardHook(self, backward_hooks)
+            input = bw_hook.setup_input_hook(input)
         result = forward_call(*input, **kwargs)
         for hook in (*_global_forward_hooks.values(), *self._forward_hooks.values()):
             hook_result = hook(self, input, result)
             if hook_result is not None:
                 result = hook_result
+        if bw_hook is not None:
+            result = bw_hook.setup_output_hook(result)
         return result
 
     __call__ = _call_impl

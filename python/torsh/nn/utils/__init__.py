@@ -1,5 +1,10 @@
-"""torch.nn.utils: gradient clipping, parameter/vector conversion and rnn (sequence packing)."""
+"""torch.nn.utils: gradient clipping, parameter/vector conversion, rnn (sequence packing),
+weight and spectral normalisation, and parametrizations."""
 from torsh.nn.utils.clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_  # noqa: F401
 from torsh.nn.utils.convert_parameters import (parameters_to_vector,  # noqa: F401
                                                vector_to_parameters)
 from torsh.nn.utils import rnn  # noqa: F401
+from torsh.nn.utils.weight_norm import weight_norm, remove_weight_norm  # noqa: F401
+from torsh.nn.utils.spectral_norm import spectral_norm, remove_spectral_norm  # noqa: F401
+from torsh.nn.utils import parametrize  # noqa: F401
+from torsh.nn.utils import parametrizations  # noqa: F401
