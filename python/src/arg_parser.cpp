@@ -150,7 +150,7 @@ std::string py_type_name(py::handle h) {
 
 bool is_number(py::handle h) {
   PyObject* o = h.ptr();
-  if (PyFloat_Check(o) || PyLong_Check(o)) return true;
+  if (PyFloat_Check(o) || PyLong_Check(o) || PyComplex_Check(o)) return true;
   if (py::isinstance<py::array>(h) || is_tensor(h) || PyUnicode_Check(o)) return false;
   return PyObject_HasAttrString(o, "__float__");
 }
@@ -165,11 +165,21 @@ Scalar to_scalar(py::handle h) {
     return Scalar(static_cast<int64_t>(v));
   }
   if (PyFloat_Check(o)) return Scalar(PyFloat_AS_DOUBLE(o));
+  if (PyComplex_Check(o)) {
+    const Py_complex z = PyComplex_AsCComplex(o);
+    return Scalar(std::complex<double>(z.real, z.imag));
+  }
   if (is_tensor(h)) return h.cast<const Tensor&>().item();
   // As torch: numpy integers are integers; any other number (numpy bools and floats included)
   // is a double.
   if (is_np_scalar(o, true)) {
     return Scalar(static_cast<int64_t>(py::reinterpret_steal<py::int_>(PyNumber_Index(o))));
+  }
+  // numpy's complex scalars (np.complex64) are complex numbers too.
+  if (PyObject_HasAttrString(o, "dtype") &&
+      py::str(h.attr("dtype").attr("kind")).cast<std::string>() == "c") {
+    return to_scalar(py::reinterpret_steal<py::object>(
+        PyObject_CallFunctionObjArgs(reinterpret_cast<PyObject*>(&PyComplex_Type), o, nullptr)));
   }
   return Scalar(h.cast<double>());
 }
@@ -192,6 +202,7 @@ bool is_dtype(py::handle h) {
   PyObject* o = h.ptr();
   return o == reinterpret_cast<PyObject*>(&PyFloat_Type) ||
          o == reinterpret_cast<PyObject*>(&PyLong_Type) ||
+         o == reinterpret_cast<PyObject*>(&PyComplex_Type) ||
          o == reinterpret_cast<PyObject*>(&PyBool_Type) || py::isinstance<PyDtype>(h);
 }
 
@@ -201,6 +212,7 @@ ScalarType to_dtype(py::handle h) {
   if (o == reinterpret_cast<PyObject*>(&PyFloat_Type)) return kDouble;
   if (o == reinterpret_cast<PyObject*>(&PyLong_Type)) return kLong;
   if (o == reinterpret_cast<PyObject*>(&PyBool_Type)) return kBool;
+  if (o == reinterpret_cast<PyObject*>(&PyComplex_Type)) return kComplexDouble;
   return h.cast<PyDtype>().type;
 }
 

@@ -41,7 +41,9 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
                       depth < sizes.size() ? sizes[depth] : 0, " at dim ", depth,
                       " (got a number)");
     Scalar s = to_scalar(obj);
-    ScalarType k = s.is_floating_point() ? get_default_dtype() : s.type();
+    ScalarType k = s.is_floating_point() ? get_default_dtype()
+                   : s.is_complex()      ? get_default_complex_dtype()
+                                         : s.type();
     kind = kind == ScalarType::Undefined ? k : promote_types(kind, k);
     values.push_back(s);
     return;
@@ -103,10 +105,13 @@ namespace {
 py::object list_at(const Tensor& t, int64_t d, int64_t offset) {
   const char* base = static_cast<const char*>(t.data_ptr());
   if (d == t.dim()) {
-    return detail::dispatch_all(t.dtype(), "tolist", [&](auto tag) -> py::object {
+    return detail::dispatch_all_and_complex(t.dtype(), "tolist", [&](auto tag) -> py::object {
       using T = decltype(tag);
       T v = reinterpret_cast<const T*>(base)[offset];
-      if constexpr (std::is_same_v<T, bool>) {
+      if constexpr (detail::is_complex_v<T>) {
+        return py::reinterpret_steal<py::object>(
+            PyComplex_FromDoubles(static_cast<double>(v.real()), static_cast<double>(v.imag())));
+      } else if constexpr (std::is_same_v<T, bool>) {
         return py::bool_(v);
       } else if constexpr (std::is_integral_v<T>) {
         return py::int_(static_cast<int64_t>(v));
@@ -143,6 +148,10 @@ std::string numpy_format(ScalarType t) {
       return "u1";
     case kBool:
       return "?";
+    case kComplexFloat:
+      return "c8";
+    case kComplexDouble:
+      return "c16";
     default:
       throw TypeError(std::string("Got unsupported ScalarType ") + scalar_type_name(t));
   }
@@ -166,9 +175,11 @@ ScalarType from_numpy_dtype(const py::dtype& dt) {
   if (k == 'i' && sz == 1) return kChar;
   if (k == 'u' && sz == 1) return kByte;
   if (k == 'b') return kBool;
+  if (k == 'c' && sz == 8) return kComplexFloat;
+  if (k == 'c' && sz == 16) return kComplexDouble;
   throw TypeError("can't convert np.ndarray of type " + std::string(py::str(dt.attr("name"))) +
-                  ". The only supported types are: float64, float32, float16, int64, int32, "
-                  "int16, int8, uint8, and bool.");
+                  ". The only supported types are: float64, float32, float16, complex64, "
+                  "complex128, int64, int32, int16, int8, uint8, and bool.");
 }
 
 void release_pyobject(void* ctx) {

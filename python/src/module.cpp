@@ -27,8 +27,8 @@ uint64_t seed_from_python(py::handle s) {
   return static_cast<uint64_t>(u);
 }
 
-const ScalarType kAllTypes[] = {kFloat, kDouble, kHalf, kBFloat16, kLong,
-                                kInt,   kShort,  kChar, kByte,     kBool};
+const ScalarType kAllTypes[] = {kFloat, kDouble, kHalf, kBFloat16, kLong,         kInt,
+                                kShort, kChar,   kByte, kBool,     kComplexFloat, kComplexDouble};
 }  // namespace
 
 py::object dtype_obj(ScalarType t) {
@@ -59,6 +59,9 @@ PYBIND11_MODULE(_C, m) {
   py::class_<PyDtype>(m, "dtype")
       .def_property_readonly("is_floating_point",
                              [](const PyDtype& d) { return is_floating_point(d.type); })
+      .def_property_readonly("is_complex", [](const PyDtype& d) { return is_complex(d.type); })
+      .def_property_readonly("is_signed",
+                             [](const PyDtype& d) { return d.type != kByte && d.type != kBool; })
       .def_property_readonly("itemsize", [](const PyDtype& d) { return element_size(d.type); })
       .def("__repr__", [](const PyDtype& d) { return std::string("torch.") + dtype_name(d.type); })
       .def("__eq__",
@@ -74,6 +77,8 @@ PYBIND11_MODULE(_C, m) {
   m.attr("long") = m.attr("int64");
   m.attr("int") = m.attr("int32");
   m.attr("short") = m.attr("int16");
+  m.attr("cfloat") = m.attr("complex64");
+  m.attr("cdouble") = m.attr("complex128");
 
   register_device(m);
   py::class_<Generator>(m, "Generator")

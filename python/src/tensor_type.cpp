@@ -204,6 +204,12 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              return t.item().to_bool();
            })
       .def("__float__", [](const Tensor& t) { return py::float_(to_number(t)); })
+      .def("__complex__",
+           [](const Tensor& t) {
+             py::object v = to_number(t);
+             return py::reinterpret_steal<py::object>(PyObject_CallFunctionObjArgs(
+                 reinterpret_cast<PyObject*>(&PyComplex_Type), v.ptr(), nullptr));
+           })
       // int() of a floating tensor truncates its value as Python's int(float) does (exactly, and
       // raising for nan and inf).
       .def("__int__",
@@ -221,9 +227,10 @@ void register_tensor_type(py::class_<Tensor>& cls) {
            })
       .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); });
   static const std::pair<const char*, ScalarType> casts[] = {
-      {"float", kFloat}, {"double", kDouble}, {"half", kHalf},   {"bfloat16", kBFloat16},
-      {"long", kLong},   {"int", kInt},       {"short", kShort}, {"char", kChar},
-      {"byte", kByte},   {"bool", kBool}};
+      {"float", kFloat},       {"double", kDouble},       {"half", kHalf},
+      {"bfloat16", kBFloat16}, {"long", kLong},           {"int", kInt},
+      {"short", kShort},       {"char", kChar},           {"byte", kByte},
+      {"bool", kBool},         {"cfloat", kComplexFloat}, {"cdouble", kComplexDouble}};
   for (const auto& [name, type] : casts) {
     ScalarType to = type;
     cls.def(

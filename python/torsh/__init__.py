@@ -28,6 +28,7 @@ from torsh._shape import (atleast_1d, atleast_2d, atleast_3d, block_diag,  # noq
 
 float32, float64, float16, bfloat16 = _C.float32, _C.float64, _C.float16, _C.bfloat16
 int64, int32, int16, int8, uint8 = _C.int64, _C.int32, _C.int16, _C.int8, _C.uint8
+complex64, complex128, cfloat, cdouble = _C.complex64, _C.complex128, _C.cfloat, _C.cdouble
 bool = _C.bool  # noqa: A001 - torch.bool shadows the builtin in this namespace, as in torch
 
 
@@ -58,6 +59,11 @@ def _tensor_arg(fn, t):
         raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(t).__name__}")
     return t
+
+
+def is_conj(t):
+    """torch.is_conj: always False (torsh has no lazy conjugate bit; conj() copies)."""
+    return _tensor_arg("is_conj", t).is_conj()
 
 
 def is_floating_point(t):

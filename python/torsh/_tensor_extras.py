@@ -57,25 +57,41 @@ def typename(obj):
                 "float16": "torch.HalfTensor", "bfloat16": "torch.BFloat16Tensor",
                 "int64": "torch.LongTensor", "int32": "torch.IntTensor",
                 "int16": "torch.ShortTensor", "int8": "torch.CharTensor",
-                "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor"}[repr(obj.dtype)[6:]]
+                "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor",
+                "complex64": "torch.ComplexFloatTensor",
+                "complex128": "torch.ComplexDoubleTensor"}[repr(obj.dtype)[6:]]
     module = type(obj).__module__
     name = type(obj).__qualname__
     return name if module in ("builtins", None) else module + "." + name
 
 
 def is_complex(t):
-    """torch.is_complex: torsh has no complex dtypes yet, so False for every tensor."""
+    """torch.is_complex: whether t's dtype is complex64 or complex128."""
     if not isinstance(t, torsh.Tensor):
         raise TypeError(f"is_complex(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(t).__name__}")
-    return False
+    return t.dtype.is_complex
+
+
+def _set_real(self, value):
+    torsh.real(self).copy_(value if isinstance(value, torsh.Tensor) else torsh.tensor(value))
+
+
+def _set_imag(self, value):
+    torsh.imag(self).copy_(value if isinstance(value, torsh.Tensor) else torsh.tensor(value))
 
 
 def install():
     T = _C.Tensor
+    # Tensor.real / Tensor.imag: views of the parts (torsh has no conjugate or negative bit, so
+    # is_conj and is_neg are always False).
+    T.real = property(lambda self: torsh.real(self), _set_real)
+    T.imag = property(lambda self: torsh.imag(self), _set_imag)
+    T.is_conj = lambda self: False
+    T.is_neg = lambda self: False
     T.__deepcopy__ = _tensor_deepcopy
     T.__reduce_ex__ = _tensor_reduce_ex
     if not hasattr(T, "transpose_"):
         T.transpose_ = T.swapaxes_  # torch's swapaxes_ is transpose_'s alias
-    T.is_complex = lambda self: False
+    T.is_complex = lambda self: self.dtype.is_complex
     T.is_sparse = property(lambda self: False)

@@ -103,6 +103,12 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   m.attr_version = t._version();
 }
 
+void refuse_complex_history(const char* op) {
+  throw Error(std::string(op) +
+              "(): autograd through complex tensors is not supported yet in torsh (complex "
+              "values are computed forward only); detach the inputs or compute under no_grad");
+}
+
 void add_input(Node& node, const Tensor& t) {
   node.mutable_next_edges().push_back(requires_grad(t) ? gradient_edge(t) : Edge{});
   // An absent optional operand (clamp(x, None, hi)) has no edge and no shape.
@@ -459,9 +465,12 @@ const Tensor& Tensor::requires_grad_(bool r) const {
               "requires_grad_(): you can only change requires_grad flags of leaf variables. If you "
               "want to use a computed variable in a subgraph that doesn't require differentiation "
               "use var_no_grad = var.detach().");
-  TORSH_CHECK(!r || is_floating_point(),
+  TORSH_CHECK(!r || is_floating_point() || is_complex(),
               "requires_grad_(): only Tensors of floating point and complex dtype can require "
               "gradients");
+  TORSH_CHECK(!r || !is_complex(),
+              "requires_grad_(): autograd through complex tensors is not supported yet in torsh "
+              "(complex values are computed forward only)");
   if (!r && !am) return *this;
   meta_or_create(*this).requires_grad = r;
   return *this;

@@ -1,6 +1,8 @@
 #pragma once
 // One dispatch helper per dtype category: calls f(T{}) with the C++ type of a ScalarType.
+#include <complex>
 #include <cstdint>
+#include <string>
 #include <type_traits>
 
 #include "torsh/core/dtype.h"
@@ -21,6 +23,13 @@ void dispatch_bits(int64_t es, const F& f) {
     default:
       return f(uint64_t{});
   }
+}
+
+/// The error of an op whose kernels do not take t (complex types: torch's "not implemented").
+[[noreturn]] inline void unsupported_dtype(ScalarType t, const char* op) {
+  if (is_complex(t))
+    throw Error(std::string(op) + "(): not implemented for '" + scalar_type_name(t) + "'");
+  throw TypeError(std::string(op) + "(): unsupported dtype " + dtype_name(t));
 }
 
 template <typename F>
@@ -47,8 +56,29 @@ decltype(auto) dispatch_all(ScalarType t, const char* op, F&& f) {
     case kBFloat16:
       return f(BFloat16{});
     default:
-      throw TypeError(std::string(op) + "(): unsupported dtype " + dtype_name(t));
+      unsupported_dtype(t, op);
   }
+}
+
+/// Calls f(T{}) with std::complex<float> or std::complex<double>.
+template <typename F>
+decltype(auto) dispatch_complex(ScalarType t, const char* op, F&& f) {
+  switch (t) {
+    case kComplexFloat:
+      return f(std::complex<float>{});
+    case kComplexDouble:
+      return f(std::complex<double>{});
+    default:
+      throw Error(std::string(op) + "(): expected a complex dtype, got '" + scalar_type_name(t) +
+                  "'");
+  }
+}
+
+/// dispatch_all, and the complex types (for kernels that move or convert values only).
+template <typename F>
+decltype(auto) dispatch_all_and_complex(ScalarType t, const char* op, F&& f) {
+  if (is_complex(t)) return dispatch_complex(t, op, std::forward<F>(f));
+  return dispatch_all(t, op, std::forward<F>(f));
 }
 
 template <typename F>
@@ -94,11 +124,31 @@ inline bool is_nan(K v) {
   }
 }
 
-/// Converts between any two element types through their arithmetic type.
+template <typename T>
+struct IsComplex : std::false_type {};
+template <typename T>
+struct IsComplex<std::complex<T>> : std::true_type {};
+template <typename T>
+inline constexpr bool is_complex_v = IsComplex<T>::value;
+
+/// Converts between any two element types through their arithmetic type (complex to real
+/// keeps the real part, as torch).
 template <typename To, typename From>
 inline To convert(From v) {
   if constexpr (std::is_same_v<To, From>) {
     return v;
+  } else if constexpr (is_complex_v<From> && is_complex_v<To>) {
+    using R = typename To::value_type;
+    return To(static_cast<R>(v.real()), static_cast<R>(v.imag()));
+  } else if constexpr (is_complex_v<From>) {
+    if constexpr (std::is_same_v<To, bool>) {
+      return v.real() != 0 || v.imag() != 0;
+    } else {
+      return convert<To>(v.real());
+    }
+  } else if constexpr (is_complex_v<To>) {
+    using R = typename To::value_type;
+    return To(static_cast<R>(static_cast<opmath_t<From>>(v)), R(0));
   } else if constexpr (std::is_same_v<To, bool>) {
     return static_cast<opmath_t<From>>(v) != 0;
   } else if constexpr (std::is_same_v<To, Half> || std::is_same_v<To, BFloat16>) {

@@ -47,6 +47,10 @@ const char* dtype_name(ScalarType t) {
       return "bool";
     case kBFloat16:
       return "bfloat16";
+    case kComplexFloat:
+      return "complex64";
+    case kComplexDouble:
+      return "complex128";
     default:
       return "undefined";
   }
@@ -74,6 +78,10 @@ const char* scalar_type_name(ScalarType t) {
       return "Bool";
     case kBFloat16:
       return "BFloat16";
+    case kComplexFloat:
+      return "ComplexFloat";
+    case kComplexDouble:
+      return "ComplexDouble";
     default:
       return "Undefined";
   }
@@ -94,6 +102,11 @@ ScalarType promote_types(ScalarType a, ScalarType b) {
   if (b == ScalarType::Undefined) return a;
   if (a == kBool) return b;
   if (b == kBool) return a;
+  if (is_complex(a) || is_complex(b)) {
+    // complex64 with float64 (or complex128 with anything) holds float64 parts.
+    const bool wide = a == kComplexDouble || b == kComplexDouble || a == kDouble || b == kDouble;
+    return wide ? kComplexDouble : kComplexFloat;
+  }
   bool fa = is_floating_point(a), fb = is_floating_point(b);
   if (fa && fb) {
     if (a == kDouble || b == kDouble) return kDouble;
@@ -110,10 +123,13 @@ ScalarType promote_types(ScalarType a, ScalarType b) {
 }
 
 bool can_cast(ScalarType from, ScalarType to) {
+  if (is_complex(from) && !is_complex(to)) return false;
   if (is_floating_point(from) && is_integral(to, true)) return false;
   if (from != kBool && to == kBool) return false;
   return true;
 }
+
+ScalarType get_default_complex_dtype() { return to_complex_type(get_default_dtype()); }
 
 ScalarType get_default_dtype() { return g_default_dtype.load(std::memory_order_relaxed); }
 

@@ -27,6 +27,7 @@ std::string fmt(const char* f, double v) {
 struct Value {
   double d = 0;
   int64_t i = 0;
+  double im = 0;  // a complex element's imaginary part (d is its real part)
 };
 
 // Reads every element, in logical order.
@@ -36,10 +37,12 @@ struct Reader {
     const char* p = static_cast<const char*>(t.data_ptr());
     int64_t off = 0;
     for (size_t i = 0; i < idx.size(); ++i) off += idx[i] * t.strides()[i];
-    return detail::dispatch_all(t.dtype(), "print", [&](auto tag) -> Value {
+    return detail::dispatch_all_and_complex(t.dtype(), "print", [&](auto tag) -> Value {
       using T = decltype(tag);
       const auto v = static_cast<detail::opmath_t<T>>(reinterpret_cast<const T*>(p)[off]);
-      if constexpr (std::is_integral_v<decltype(v)>) {
+      if constexpr (detail::is_complex_v<T>) {
+        return {static_cast<double>(v.real()), 0, static_cast<double>(v.imag())};
+      } else if constexpr (std::is_integral_v<decltype(v)>) {
         return {static_cast<double>(v), static_cast<int64_t>(v)};
       } else {
         return {static_cast<double>(v), 0};
@@ -113,6 +116,24 @@ struct Formatter {
   }
 };
 
+// An element's text: one formatter, or (complex) the real part's and the imaginary part's, the
+// imaginary part written with its sign and a "j" after the real part, as torch.
+struct ElementFormat {
+  Formatter re, im;
+  bool complex = false;
+
+  size_t width() const { return re.max_width + (complex ? im.max_width + 1 : 0); }
+  std::string format(Value v) const {
+    std::string r = re.format(v);
+    if (!complex) return r;
+    Value iv;
+    iv.d = v.im;
+    std::string i = im.format(iv) + "j";
+    i.erase(0, i.find_first_not_of(' '));
+    return r + (i[0] == '+' || i[0] == '-' ? "" : "+") + i;
+  }
+};
+
 // Indices of dim d to show: all, or the first and last kEdgeItems when summarising.
 std::vector<int64_t> shown(int64_t n, bool summarize) {
   std::vector<int64_t> r;
@@ -137,7 +158,7 @@ void collect(const Reader& rd, SizeVec& idx, int64_t d, bool summarize, std::vec
   }
 }
 
-std::string render(const Reader& rd, const Formatter& f, SizeVec& idx, int64_t d, int indent,
+std::string render(const Reader& rd, const ElementFormat& f, SizeVec& idx, int64_t d, int indent,
                    bool summarize) {
   const Tensor& t = rd.t;
   const int64_t nd = t.dim();
@@ -150,7 +171,7 @@ std::string render(const Reader& rd, const Formatter& f, SizeVec& idx, int64_t d
       data.push_back(f.format(rd.get(idx)));
       if (cut && i == kEdgeItems - 1) data.push_back(" ...");
     }
-    const size_t elem_len = f.max_width + 2;
+    const size_t elem_len = f.width() + 2;
     const size_t per_line = std::max<size_t>(
         1, static_cast<size_t>((kLineWidth - indent) / static_cast<int>(elem_len)));
     std::string r = "[";
@@ -185,7 +206,8 @@ std::string Tensor::toString() const {
   const ScalarType dt = dtype();
   // Empty tensors show every dtype but the default float one, as torch does.
   const bool default_dtype =
-      dt == get_default_dtype() || (numel() > 0 && (dt == kLong || dt == kBool));
+      dt == get_default_dtype() ||
+      (numel() > 0 && (dt == kLong || dt == kBool || dt == get_default_complex_dtype()));
   if (numel() == 0) {
     if (dim() != 1) {
       std::string s = "size=(";
@@ -197,13 +219,19 @@ std::string Tensor::toString() const {
   } else {
     const bool summarize = numel() > kThreshold;
     Reader rd{*this};
-    Formatter f;
-    f.floating = is_floating_point();
-    f.is_bool = dt == kBool;
+    ElementFormat f;
+    f.complex = torsh::is_complex(dt);
+    f.re.floating = f.im.floating = is_floating_point() || f.complex;
+    f.re.is_bool = dt == kBool;
     std::vector<Value> vals;
     SizeVec idx(static_cast<size_t>(dim()));
     collect(rd, idx, 0, summarize, vals);
-    f.init(vals);
+    f.re.init(vals);
+    if (f.complex) {
+      std::vector<Value> ims(vals.size());
+      for (size_t k = 0; k < vals.size(); ++k) ims[k].d = vals[k].im;
+      f.im.init(ims);
+    }
     body = dim() == 0 ? f.format(vals[0]) : render(rd, f, idx, 0, indent, summarize);
   }
   if (!default_dtype) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));

@@ -100,6 +100,9 @@ Tensor wrap_scalar(const Scalar& s) {
     case kBool:
       *t.data_ptr<bool>() = s.to_bool();
       break;
+    case kComplexDouble:
+      *t.data_ptr<std::complex<double>>() = s.to_complex();
+      break;
     default:
       *t.data_ptr<int64_t>() = s.to_long();
       break;
@@ -165,7 +168,7 @@ int64_t Tensor::stride(int64_t d) const { return strides()[detail::wrap_dim(d, d
 Scalar Tensor::item() const {
   TORSH_CHECK(numel() == 1, "item(): a Tensor with ", numel(),
               " elements cannot be converted to Scalar");
-  return detail::dispatch_all(dtype(), "item", [&](auto tag) -> Scalar {
+  return detail::dispatch_all_and_complex(dtype(), "item", [&](auto tag) -> Scalar {
     using T = decltype(tag);
     return Scalar(*static_cast<const T*>(data_ptr()));
   });

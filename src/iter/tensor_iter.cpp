@@ -17,6 +17,9 @@ constexpr int64_t kCastScalarOnce = 4096;
 // is of a higher category than the higher-priority class.
 ScalarType combine_categories(ScalarType higher, ScalarType lower) {
   if (higher == ScalarType::Undefined) return lower;
+  if (is_complex(higher)) return higher;
+  // A lower class of complex values keeps a floating higher class's precision.
+  if (is_complex(lower)) return is_floating_point(higher) ? to_complex_type(higher) : lower;
   if (is_floating_point(higher)) return higher;
   if (higher == kBool || is_floating_point(lower)) return promote_types(higher, lower);
   return higher;
@@ -45,6 +48,7 @@ ScalarType result_type(const Tensor* const* tensors, int n) {
     ScalarType cur = t.dtype();
     if (t.unsafeGetTensorImpl()->is_wrapped_number()) {
       if (is_floating_point(cur)) cur = get_default_dtype();
+      if (is_complex(cur)) cur = get_default_complex_dtype();
       wrapped_r = promote_types(wrapped_r, cur);
     } else if (t.dim() > 0) {
       dim_r = promote_types(dim_r, cur);

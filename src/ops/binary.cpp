@@ -57,6 +57,7 @@ detail::KernelArgs alpha_args(const Scalar& alpha, ScalarType common) {
   if (common == kHalf) a.f0 = static_cast<double>(static_cast<float>(alpha.to<Half>()));
   if (common == kBFloat16) a.f0 = static_cast<double>(static_cast<float>(alpha.to<BFloat16>()));
   a.i0 = alpha.to_long();
+  a.f2 = alpha.to_complex().imag();  // a complex alpha's imaginary part (complex results)
   return a;
 }
 
@@ -71,11 +72,14 @@ ScalarType check_alpha(const char* op, const Tensor& self, const Tensor& other, 
       !negated || alpha.is_boolean() ? alpha
       : alpha.is_integral()
           ? Scalar(static_cast<int64_t>(0 - static_cast<uint64_t>(alpha.to_long())))
-          : Scalar(-alpha.to_double());
+      : alpha.is_complex() ? Scalar(-alpha.to_complex())
+                           : Scalar(-alpha.to_double());
   if (alpha.is_integral()) {
     detail::check_scalar_fits(value, common);
     return common;
   }
+  TORSH_CHECK(is_complex(common) || !alpha.is_complex(), op,
+              "(): For non-complex input tensors, argument alpha must not be a complex number.");
   TORSH_CHECK(!(is_integral(common, true) && alpha.is_floating_point()), op,
               "(): For integral input tensors, argument alpha must not be a floating point "
               "number.");
@@ -155,6 +159,17 @@ void div_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
   native::div_out(out, self, detail::wrap_scalar(other));
 }
 void pow_scalar_out(Tensor& out, const Tensor& self, const Scalar& exponent) {
+  if (exponent.is_complex() || self.is_complex()) {
+    // complex powers: the exponent as a wrapped number, computed by the complex pow kernel
+    if (!exponent.is_complex() && exponent.to_double() == 2 && self.is_complex()) {
+      detail::KernelArgs a;
+      a.flags = 1;
+      auto it = detail::TensorIterConfig("pow").add_output(out).add_input(self).build();
+      return detail::run_kernel("pow", it, self.device().type, detail::KernelId::Unary_PowScalar,
+                                a);
+    }
+    return native::pow_out(out, self, detail::wrap_scalar(exponent));
+  }
   TORSH_CHECK(
       !(is_integral(self.dtype(), true) && exponent.is_integral() && exponent.to_long() < 0),
       "pow(): Integers to negative integer powers are not allowed.");

@@ -24,6 +24,7 @@ Tensor make(IntArrayRef size, ScalarType dtype, const TensorOptions& o) {
 }
 ScalarType scalar_default_dtype(const Scalar& s) {
   if (s.is_floating_point()) return get_default_dtype();
+  if (s.is_complex()) return get_default_complex_dtype();
   return s.type();
 }
 }  // namespace
@@ -186,6 +187,12 @@ void TensorData::flatten(std::vector<Scalar>& values, std::vector<int64_t>& size
 namespace {
 // torch.tensor refuses values an integer target type cannot hold.
 void check_fits(const Scalar& s, ScalarType dtype) {
+  if (s.is_complex() && !is_complex(dtype)) {
+    // As torch, which reads the value with Python's int() or float().
+    TORSH_CHECK_TYPE(!is_integral(dtype, true),
+                     "'complex' object cannot be interpreted as an integer");
+    TORSH_CHECK_TYPE(false, "must be real number, not complex");
+  }
   if (dtype == kBool || s.is_boolean()) return;
   double v = s.to_double();
   double lo, hi;
@@ -224,12 +231,14 @@ Tensor tensor_from_scalars(const std::vector<Scalar>& values, IntArrayRef sizes,
   TORSH_CHECK(n == static_cast<int64_t>(values.size()), "tensor(): size mismatch: ", n,
               " elements for ", values.size(), " values");
   Tensor t = detail::empty_strided_impl(sizes, dtype);
-  detail::dispatch_all(dtype, "tensor", [&](auto tag) {
+  detail::dispatch_all_and_complex(dtype, "tensor", [&](auto tag) {
     using T = decltype(tag);
     T* p = t.data_ptr<T>();
     for (size_t i = 0; i < values.size(); ++i) {
       const Scalar& s = values[i];
-      if (s.is_floating_point()) {
+      if (s.is_complex()) {
+        p[i] = detail::convert<T>(s.to_complex());
+      } else if (s.is_floating_point()) {
         p[i] = detail::convert<T>(s.to_double());
       } else if (s.is_boolean()) {
         p[i] = detail::convert<T>(s.to_bool());

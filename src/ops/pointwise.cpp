@@ -1,6 +1,7 @@
 // Entry points of the functor kernels: build the iterator (promotion, broadcasting, output
 // allocation; inputs converted per block in the loop), run the kernel, hand the output back.
 #include <initializer_list>
+#include <string_view>
 
 #include "ops/functors/kernels.h"
 
@@ -10,11 +11,29 @@ namespace torsh::detail {
 
 namespace {
 KernelFn g_kernels[static_cast<int>(KernelId::kCount)][kKernelDevices] = {};
+KernelFn g_complex_kernels[static_cast<int>(KernelId::kCount)][kKernelDevices] = {};
 }  // namespace
 
 void register_kernel(KernelId id, DeviceType d, KernelFn fn) {
   g_kernels[static_cast<int>(id)][kernel_slot(d)] = fn;
 }
+
+void register_complex_kernel(KernelId id, DeviceType d, KernelFn fn) {
+  g_complex_kernels[static_cast<int>(id)][kernel_slot(d)] = fn;
+}
+
+namespace {
+// The complex kernel of id on d; torch's error when the op takes no complex dtype.
+KernelFn complex_kernel_for(KernelId id, DeviceType d, const char* op, ScalarType t) {
+  TORSH_CHECK(std::string_view(op) != "sign",
+              "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+              "torch.sgn instead.");
+  kernel_for(id, d, op);  // the device check
+  KernelFn fn = g_complex_kernels[static_cast<int>(id)][kernel_slot(d)];
+  TORSH_CHECK(fn, op, "(): not implemented for '", scalar_type_name(t), "'");
+  return fn;
+}
+}  // namespace
 
 KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
   ensure_kernels_registered();
@@ -26,7 +45,11 @@ KernelFn kernel_for(KernelId id, DeviceType d, const char* op) {
 
 void run_kernel(const char* op, TensorIter& it, DeviceType d, KernelId kernel, KernelArgs args) {
   args.op = op;
-  kernel_for(kernel, d, op)(it, args);
+  if (is_complex(it.common_dtype())) {
+    complex_kernel_for(kernel, d, op, it.common_dtype())(it, args);
+  } else {
+    kernel_for(kernel, d, op)(it, args);
+  }
   it.finish();
 }
 
@@ -45,6 +68,20 @@ void bool_op(const char* op, Tensor& out, std::initializer_list<const Tensor*> i
 
 void unary_op(const char* op, Tensor& out, const Tensor& self, bool to_float, KernelId kernel,
               const KernelArgs& args) {
+  if (is_complex(self.dtype()) &&
+      (kernel == KernelId::Unary_Abs || kernel == KernelId::Unary_Angle)) {
+    // |z| and arg(z) are real: the result has the complex type's real type.
+    TORSH_CHECK(!out.defined() || !out.is_same(self), "In-place ", op,
+                " is not supported for complex tensors.");
+    auto it = TensorIterConfig(op)
+                  .add_output(out)
+                  .add_input(self)
+                  .promote_inputs_to_common_dtype()
+                  .output_dtype(to_real_value_type(self.dtype()))
+                  .cast_in_loop()
+                  .build();
+    return run_kernel(op, it, self.device().type, kernel, args);
+  }
   // PyTorch's unary ops that keep the input dtype write only into outputs of that dtype; the
   // float ones (exp, sin, ...) cast into any output the result can be cast to.
   TORSH_CHECK(to_float || !out.defined() || out.dtype() == self.dtype(), op, "(): Found dtype ",

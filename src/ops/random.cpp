@@ -27,6 +27,11 @@ void check_fill_target(const Tensor& self) {
 }  // namespace
 
 Tensor& uniform_(Tensor& self, double from, double to, std::optional<Generator> generator) {
+  if (self.is_complex()) {  // as torch: both parts drawn, in storage order, from [from, to)
+    Tensor parts = torsh::view_as_real(self);
+    native::uniform_(parts, from, to, generator);
+    return self;
+  }
   // torch's checks: a floating dtype, both bounds finite values of the dtype, and to - from
   // within its range.
   TORSH_CHECK(is_floating_point(self.dtype()), "\"check_uniform_bounds\" not implemented for '",
@@ -59,6 +64,11 @@ Tensor& uniform_(Tensor& self, double from, double to, std::optional<Generator> 
 
 Tensor& normal_(Tensor& self, double mean, double std, std::optional<Generator> generator) {
   TORSH_CHECK(std >= 0.0, "normal_(): expects std >= 0.0, but found std ", std);
+  if (self.is_complex()) {  // as torch: each part with std / sqrt(2), so |z| has variance std^2
+    Tensor parts = torsh::view_as_real(self);
+    native::normal_(parts, mean, std / std::sqrt(2.0), generator);
+    return self;
+  }
   TORSH_CHECK(is_floating_point(self.dtype()), "\"normal_kernel_cpu\" not implemented for '",
               scalar_type_name(self.dtype()), "'");
   check_fill_target(self);

@@ -1,6 +1,7 @@
 // Value reductions: sum, mean, prod, any, all (dtype rules, outputs and the reduction iterator;
 // the kernels are per device, the CPU's in cpu/reduce_kernels.cpp).
 #include "iter/reduce.h"
+#include "ops/complex.h"
 #include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -31,6 +32,7 @@ Tensor sum_or_prod(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
                    std::optional<ScalarType> dtype, const char* op) {
   Tensor in = cast_input(self, dtype);
   auto mask = detail::reduced_mask(in, dim, op);
+  if (!kProd && in.is_complex()) return detail::complex_sum(in, mask, keepdim);
   const ScalarType rt = dtype ? *dtype : (is_integral(self.dtype(), true) ? kLong : self.dtype());
   const ScalarType ot = is_integral(in.dtype(), true) ? kLong : in.dtype();
   Tensor out = keepdim_output(in, mask, ot);
@@ -65,7 +67,7 @@ Tensor sum(const Tensor& self, std::optional<ScalarType> dtype) {
 Tensor mean(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
             std::optional<ScalarType> dtype) {
   const ScalarType rt = dtype ? *dtype : self.dtype();
-  TORSH_CHECK(is_floating_point(rt),
+  TORSH_CHECK(is_floating_point(rt) || is_complex(rt),
               "mean(): could not infer output dtype. Input dtype must be either a floating point "
               "or complex dtype. Got: ",
               scalar_type_name(rt));
@@ -74,6 +76,7 @@ Tensor mean(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
   int64_t count = 1;
   for (int64_t i = 0; i < in.dim(); ++i)
     if (mask[i]) count *= in.sizes()[i];
+  if (in.is_complex()) return torsh::div(detail::complex_sum(in, mask, keepdim), Scalar(count));
   Tensor out = keepdim_output(in, mask, rt);
   auto it = detail::reduction_iter("mean", in, &out, 1, false);
   detail::mean_stub(in.device().type, "mean")(it, count);

@@ -39,6 +39,9 @@ Range range_of(ScalarType t) {
 }  // namespace
 
 bool scalar_fits(const Scalar& v, ScalarType t) {
+  if (is_complex(t)) return true;
+  // A complex value fits a real type only without an imaginary part (c10's checked_convert).
+  if (v.is_complex()) return v.to_complex().imag() == 0 && scalar_fits(Scalar(v.to_double()), t);
   if (t == kBool || v.is_boolean() || !(is_integral(t, false) || is_floating_point(t))) return true;
   const Range r = range_of(t);
   if (v.is_integral()) {

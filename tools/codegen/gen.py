@@ -273,7 +273,9 @@ class Autograd:
         """Statements after the op: save outputs, attach history to differentiable outputs."""
         out = [f"    node->set_num_outputs({len(outs)});"]
         for i, (n, expr) in enumerate(zip(self.out_names, outs)):
-            out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});")
+            out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});"
+                       f' else if ({expr}.is_complex()) autograd::refuse_complex_history('
+                       f'"{self.s.name}");')
         if self.s.returns[0].alias == "a":
             out.append(f"    autograd::mark_view({outs[0]}, self);")
         # Outputs are saved after they got their history, so double backward sees it. They are
@@ -544,6 +546,7 @@ class Gen:
             rest = [ln for ln in fin if "set_history" not in ln]
             # An integer or bool result never joins the graph, a view's base included.
             lines += ["  if (rg) {",
+                      f'    if (self.is_complex()) autograd::refuse_complex_history("{name}");',
                       "    if (self.is_floating_point() && !autograd::rebase_view(self, node)) {"] + \
                 ["  " + ln for ln in hist] + ["    }"] + rest + ["  }"]
         else:

@@ -168,6 +168,9 @@ Edge gradient_edge(const Tensor& t);
 bool requires_grad(const Tensor& t);
 /// Makes t an output of node (output output_nr) and marks it requiring grad.
 void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+/// Raises for an op whose complex output would need a history: autograd through complex values
+/// is not supported yet (never a silently detached result).
+[[noreturn]] void refuse_complex_history(const char* op);
 /// Records one input of a new node: its edge and shape/dtype.
 void add_input(Node& node, const Tensor& t);
 /// Prepares an in-place op on self: errors for leaves that require grad.

@@ -1,5 +1,6 @@
 #pragma once
 // Scalar types, their names and PyTorch's promotion lattice.
+#include <complex>
 #include <cstdint>
 #include <string>
 
@@ -17,6 +18,8 @@ enum class ScalarType : int8_t {
   Half = 5,
   Float = 6,
   Double = 7,
+  ComplexFloat = 9,
+  ComplexDouble = 10,
   Bool = 11,
   BFloat16 = 15,
   Undefined = -1,
@@ -39,6 +42,8 @@ constexpr ScalarType kFloat = ScalarType::Float;
 constexpr ScalarType kFloat32 = ScalarType::Float;
 constexpr ScalarType kDouble = ScalarType::Double;
 constexpr ScalarType kFloat64 = ScalarType::Double;
+constexpr ScalarType kComplexFloat = ScalarType::ComplexFloat;
+constexpr ScalarType kComplexDouble = ScalarType::ComplexDouble;
 constexpr ScalarType kBool = ScalarType::Bool;
 constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
 
@@ -54,7 +59,10 @@ constexpr int64_t element_size(ScalarType t) {
       return 4;
     case ScalarType::Long:
     case ScalarType::Double:
+    case ScalarType::ComplexFloat:
       return 8;
+    case ScalarType::ComplexDouble:
+      return 16;
     default:
       return 1;
   }
@@ -65,6 +73,24 @@ const char* dtype_name(ScalarType t);
 const char* scalar_type_name(ScalarType t);
 /// True for float16, bfloat16, float32, float64.
 bool is_floating_point(ScalarType t);
+/// True for complex64 and complex128.
+constexpr bool is_complex(ScalarType t) {
+  return t == ScalarType::ComplexFloat || t == ScalarType::ComplexDouble;
+}
+/// The real type of a complex type (complex64 -> float32); other types unchanged.
+constexpr ScalarType to_real_value_type(ScalarType t) {
+  return t == ScalarType::ComplexFloat    ? ScalarType::Float
+         : t == ScalarType::ComplexDouble ? ScalarType::Double
+                                          : t;
+}
+/// The complex type holding a floating type's values (float64 -> complex128, the other floats
+/// -> complex64); complex types unchanged.
+constexpr ScalarType to_complex_type(ScalarType t) {
+  return t == ScalarType::Double || t == ScalarType::ComplexDouble ? ScalarType::ComplexDouble
+                                                                   : ScalarType::ComplexFloat;
+}
+/// The complex dtype matching the default float dtype (torch.get_default_dtype()).
+ScalarType get_default_complex_dtype();
 /// True for the signed and unsigned integer types (not bool).
 bool is_integral(ScalarType t, bool include_bool = false);
 /// torch.promote_types.
@@ -93,6 +119,8 @@ TORSH_MAP_TYPE(float, Float)
 TORSH_MAP_TYPE(double, Double)
 TORSH_MAP_TYPE(bool, Bool)
 TORSH_MAP_TYPE(BFloat16, BFloat16)
+TORSH_MAP_TYPE(std::complex<float>, ComplexFloat)
+TORSH_MAP_TYPE(std::complex<double>, ComplexDouble)
 #undef TORSH_MAP_TYPE
 
 }  // namespace torsh

@@ -1,5 +1,6 @@
 #pragma once
-// Scalar: a C++ or Python number (double, int64 or bool) that keeps its category.
+// Scalar: a C++ or Python number (double, int64, bool or complex) that keeps its category.
+#include <complex>
 #include <cstdint>
 #include <type_traits>
 
@@ -20,24 +21,53 @@ class Scalar {
   Scalar(T v) : tag_(ScalarType::Double) {  // NOLINT
     v_.d = static_cast<double>(v);
   }
-  Scalar(bool v) : tag_(ScalarType::Bool) { v_.i = v; }                       // NOLINT
+  Scalar(bool v) : tag_(ScalarType::Bool) { v_.i = v; }  // NOLINT
+  template <typename T>
+  Scalar(std::complex<T> v) : tag_(ScalarType::ComplexDouble) {  // NOLINT
+    v_.z[0] = static_cast<double>(v.real());
+    v_.z[1] = static_cast<double>(v.imag());
+  }
   Scalar(Half v) : Scalar(static_cast<double>(static_cast<float>(v))) {}      // NOLINT
   Scalar(BFloat16 v) : Scalar(static_cast<double>(static_cast<float>(v))) {}  // NOLINT
 
-  /// Long, Double or Bool: the category used for type promotion.
+  /// Long, Double, Bool or ComplexDouble: the category used for type promotion.
   ScalarType type() const { return tag_; }
   bool is_floating_point() const { return tag_ == ScalarType::Double; }
+  bool is_complex() const { return tag_ == ScalarType::ComplexDouble; }
+  /// The value as a complex number (real values with a zero imaginary part).
+  std::complex<double> to_complex() const {
+    return is_complex() ? std::complex<double>(v_.z[0], v_.z[1])
+                        : std::complex<double>(to_double());
+  }
   bool is_integral(bool include_bool = false) const {
     return tag_ == ScalarType::Long || (include_bool && tag_ == ScalarType::Bool);
   }
   bool is_boolean() const { return tag_ == ScalarType::Bool; }
-  double to_double() const { return tag_ == ScalarType::Double ? v_.d : static_cast<double>(v_.i); }
-  int64_t to_long() const { return tag_ == ScalarType::Double ? static_cast<int64_t>(v_.d) : v_.i; }
-  bool to_bool() const { return tag_ == ScalarType::Double ? v_.d != 0 : v_.i != 0; }
+  /// The value as a double (a complex number's real part).
+  double to_double() const {
+    return tag_ == ScalarType::Double          ? v_.d
+           : tag_ == ScalarType::ComplexDouble ? v_.z[0]
+                                               : static_cast<double>(v_.i);
+  }
+  int64_t to_long() const {
+    return tag_ == ScalarType::Double || tag_ == ScalarType::ComplexDouble
+               ? static_cast<int64_t>(to_double())
+               : v_.i;
+  }
+  bool to_bool() const {
+    return tag_ == ScalarType::Double          ? v_.d != 0
+           : tag_ == ScalarType::ComplexDouble ? v_.z[0] != 0 || v_.z[1] != 0
+                                               : v_.i != 0;
+  }
   template <typename T>
   T to() const {
     if constexpr (std::is_same_v<T, bool>) {
       return to_bool();
+    } else if constexpr (std::is_same_v<T, std::complex<float>> ||
+                         std::is_same_v<T, std::complex<double>>) {
+      const std::complex<double> z = to_complex();
+      return T(static_cast<typename T::value_type>(z.real()),
+               static_cast<typename T::value_type>(z.imag()));
     } else if constexpr (std::is_integral_v<T>) {
       return static_cast<T>(to_long());
     } else {
@@ -53,6 +83,7 @@ class Scalar {
   union {
     double d;
     int64_t i;
+    double z[2];
   } v_;
 };
 

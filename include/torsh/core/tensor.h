@@ -122,6 +122,7 @@ class Tensor {
   /// Whether the elements fill their storage span exactly once, in any dim order.
   bool is_non_overlapping_and_dense() const;
   bool is_floating_point() const { return torsh::is_floating_point(dtype()); }
+  bool is_complex() const { return torsh::is_complex(dtype()); }
   int64_t element_size() const { return torsh::element_size(dtype()); }
   int64_t nbytes() const { return numel() * element_size(); }
   bool is_cpu() const { return true; }

@@ -138,9 +138,9 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
                 .resize_outputs(false)
                 .check_mem_overlap(false)
                 .build();
-  dispatch_all(it.dtype(0), "copy_", [&](auto to_tag) {
+  dispatch_all_and_complex(it.dtype(0), "copy_", [&](auto to_tag) {
     using To = decltype(to_tag);
-    dispatch_all(it.dtype(1), "copy_", [&](auto from_tag) {
+    dispatch_all_and_complex(it.dtype(1), "copy_", [&](auto from_tag) {
       using From = decltype(from_tag);
       unary_loop<To, From>(it, [](From v) { return convert<To>(v); });
     });
@@ -148,7 +148,7 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_kernel(const Tensor& self, const Scalar& value) {
-  dispatch_all(self.dtype(), "fill_", [&](auto tag) {
+  dispatch_all_and_complex(self.dtype(), "fill_", [&](auto tag) {
     using T = decltype(tag);
     const T v = value.to<T>();
     if (self.is_contiguous()) {

@@ -45,6 +45,9 @@ void scatter_fill_kernel(const char* op, const Tensor& out, int64_t dim, const T
 void index_add_kernel(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src,
                       const Scalar& alpha);
 
+// complex_kernels.cpp: the complex implementations of the table's functor kernels
+void register_complex_kernels();
+
 // matmul_kernels.cpp
 void mm_kernel(const Tensor& a, const Tensor& b, const Tensor& out);
 

@@ -16,6 +16,7 @@ void register_cpu_kernels() {
   register_kernel(KernelId::runner##_##Op, kCPU, &kernels::runner##_##Op);
   TORSH_FOR_EACH_KERNEL(TORSH_REGISTER)
 #undef TORSH_REGISTER
+  cpu::register_complex_kernels();
 
   sum_stub.set(kCPU, &cpu::sum_kernel);
   prod_stub.set(kCPU, &cpu::prod_kernel);

@@ -35,6 +35,9 @@ enum class KernelId : int {
 /// kernels in one place (the CPU's: register_cpu_kernels in kernels.cpp); the generated API and
 /// the ops call kernels by id only, so a new backend adds kernels without touching them.
 void register_kernel(KernelId id, DeviceType d, KernelFn fn);
+/// Registers fn as kernel id's implementation for complex64/complex128 computations on d
+/// (run_kernel picks it when the iterator's common dtype is complex).
+void register_complex_kernel(KernelId id, DeviceType d, KernelFn fn);
 /// The kernel registered for id on d; raises, as torch, when d has none ("Could not run
 /// 'aten::exp' with arguments from the 'CUDA' backend").
 KernelFn kernel_for(KernelId id, DeviceType d, const char* op);
