@@ -105,8 +105,32 @@ void floor_divide_out(Tensor& out, const Tensor& self, const Tensor& other) {
   native::div_mode_out(out, self, other, "floor");
 }
 
+namespace {
+// float_power computes in float64, or complex128 when an operand is complex.
+ScalarType float_power_dtype(const Tensor& self, const Tensor& exponent) {
+  return self.is_complex() || exponent.is_complex() ? kComplexDouble : kDouble;
+}
+}  // namespace
+
 Tensor float_power(const Tensor& self, const Tensor& exponent) {
-  return torsh::pow(self.to(kDouble), exponent.to(kDouble));
+  const ScalarType t = float_power_dtype(self, exponent);
+  return torsh::pow(self.to(t), exponent.to(t));
+}
+
+void float_power_out(Tensor& out, const Tensor& self, const Tensor& exponent) {
+  const ScalarType t = float_power_dtype(self, exponent);
+  TORSH_CHECK(out.dtype() == t, "the output given to float_power has dtype ",
+              scalar_type_name(out.dtype()), " but the operation's result requires dtype ",
+              scalar_type_name(t));
+  native::pow_out(out, self.to(t), exponent.to(t));
+}
+
+Tensor& float_power_(Tensor& self, const Tensor& exponent) {
+  const ScalarType t = float_power_dtype(self, exponent);
+  TORSH_CHECK(self.dtype() == t, "the base given to float_power_ has dtype ",
+              scalar_type_name(self.dtype()), " but the operation's result requires dtype ",
+              scalar_type_name(t));
+  return self.pow_(exponent.to(t));
 }
 
 void heaviside_out(Tensor& out, const Tensor& self, const Tensor& values) {
