@@ -457,8 +457,8 @@ HWY_INLINE void DispatchCompute(ScalarType t, const char* op, F&& f) {
 template <class Op>
 HWY_INLINE bool UseStream(const TensorIter& it) {
   if constexpr (requires { Op::kStream; }) {
-    return Op::kStream &&
-           it.numel() * static_cast<int64_t>(element_size(it.dtype(0))) >= kStreamBytes;
+    const int64_t limit = get_num_threads() > 1 ? kStreamBytesParallel : kStreamBytes;
+    return Op::kStream && it.numel() * static_cast<int64_t>(element_size(it.dtype(0))) >= limit;
   }
   return false;
 }
