@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ops/stubs_nn.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/ops.h"
 
 namespace torsh::autograd::formulas {
@@ -15,6 +17,71 @@ Tensor softmax_backward_data(const Tensor& grad, const Tensor& result, int64_t d
 Tensor log_softmax_backward_data(const Tensor& grad, const Tensor& result, int64_t dim) {
   Tensor g = grad.to(result.dtype());
   return g - result.exp() * g.sum({dim}, /*keepdim=*/true);
+}
+
+namespace {
+// The normalized (trailing) dims of a layer norm over input, and the leading ones.
+std::vector<int64_t> trailing_dims(const Tensor& input, size_t k, bool leading) {
+  std::vector<int64_t> dims;
+  const int64_t first = input.dim() - static_cast<int64_t>(k);
+  for (int64_t i = leading ? 0 : first; i < (leading ? first : input.dim()); ++i) dims.push_back(i);
+  return dims;
+}
+}  // namespace
+
+// xhat = (input - mean) * rstd, from the saved statistics, or (recording a graph) recomputed
+// from input so that the dependence of mean and rstd on input is differentiated too.
+static Tensor layer_norm_xhat(const Tensor& input, const Tensor& mean, const Tensor& rstd,
+                              const std::vector<int64_t>& dims, double eps, Tensor* rstd_used) {
+  if (!GradMode::is_enabled()) {
+    *rstd_used = rstd;
+    return (input - mean) * rstd;
+  }
+  Tensor centered = input - input.mean(dims, true);
+  *rstd_used = ((centered * centered).mean(dims, true) + eps).rsqrt();
+  return centered * *rstd_used;
+}
+
+Tensor layer_norm_backward_input(const Tensor& grad, const Tensor& input, const Tensor& mean,
+                                 const Tensor& rstd, const Tensor& weight,
+                                 const std::vector<int64_t>& normalized_shape, double eps) {
+  if (!grad.defined()) return Tensor();
+  if (!GradMode::is_enabled() && grad.dtype() == input.dtype()) {
+    Tensor dx = torsh::empty(input.sizes(), input.dtype());
+    detail::layer_norm_backward_stub(input.device().type, "native_layer_norm_backward")(
+        dx, grad.contiguous(), input.contiguous(),
+        weight.defined() ? weight.contiguous() : Tensor(), mean, rstd);
+    return dx;
+  }
+  const auto dims = trailing_dims(input, normalized_shape.size(), false);
+  Tensor rs;
+  Tensor xhat = layer_norm_xhat(input, mean, rstd, dims, eps, &rs);
+  Tensor gw = weight.defined() ? grad * weight : grad;
+  return rs * (gw - gw.mean(dims, true) - xhat * (gw * xhat).mean(dims, true));
+}
+
+Tensor layer_norm_backward_weight(const Tensor& grad, const Tensor& input, const Tensor& mean,
+                                  const Tensor& rstd, const std::vector<int64_t>& normalized_shape,
+                                  double eps) {
+  if (!grad.defined()) return Tensor();
+  if (!GradMode::is_enabled() && grad.dtype() == input.dtype()) {
+    Tensor dw = torsh::empty(normalized_shape, input.dtype());
+    detail::layer_norm_backward_weight_stub(input.device().type, "native_layer_norm_backward")(
+        dw, grad.contiguous(), input.contiguous(), mean, rstd);
+    return dw;
+  }
+  const auto lead = trailing_dims(input, normalized_shape.size(), true);
+  Tensor rs;
+  Tensor gx =
+      grad * layer_norm_xhat(input, mean, rstd,
+                             trailing_dims(input, normalized_shape.size(), false), eps, &rs);
+  return lead.empty() ? gx : gx.sum(lead);
+}
+
+Tensor layer_norm_backward_bias(const Tensor& grad, const std::vector<int64_t>& normalized_shape) {
+  if (!grad.defined()) return Tensor();
+  const auto lead = trailing_dims(grad, normalized_shape.size(), true);
+  return lead.empty() ? grad : grad.sum(lead);
 }
 
 Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate) {

@@ -37,6 +37,21 @@ Tensor embedding_backward(const Tensor& grad, const Tensor& indices,
                           const std::vector<int64_t>& weight_sizes, int64_t padding_idx,
                           bool scale_grad_by_freq);
 
+/// layer norm's input gradient: rstd * (gw - mean(gw) - xhat * mean(gw * xhat)) over the
+/// normalized dims, gw = grad * weight, xhat = (input - mean) * rstd. The fused kernel over the
+/// saved statistics when no graph is recorded (create_graph=False); otherwise torsh ops over
+/// statistics recomputed from input, so that it differentiates again. Undefined without grad
+/// (only mean or rstd, which nothing differentiates, received one).
+Tensor layer_norm_backward_input(const Tensor& grad, const Tensor& input, const Tensor& mean,
+                                 const Tensor& rstd, const Tensor& weight,
+                                 const std::vector<int64_t>& normalized_shape, double eps);
+/// layer norm's weight gradient: grad * xhat summed over the leading dims.
+Tensor layer_norm_backward_weight(const Tensor& grad, const Tensor& input, const Tensor& mean,
+                                  const Tensor& rstd, const std::vector<int64_t>& normalized_shape,
+                                  double eps);
+/// layer norm's bias gradient: grad summed over the leading dims.
+Tensor layer_norm_backward_bias(const Tensor& grad, const std::vector<int64_t>& normalized_shape);
+
 /// convolution's bias: grad summed over every dim but the channels (dim 1).
 Tensor conv_bias_backward(const Tensor& grad);
 /// The forward convolution (transposed or not) of x with w whose output has out_sizes: a

@@ -148,9 +148,10 @@ Tensor dropout(const Tensor& input, double p, bool train) {
   return input * noise;
 }
 
-Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
-                  const std::optional<Tensor>& weight, const std::optional<Tensor>& bias,
-                  double eps, bool /*cudnn_enable*/) {
+namespace {
+// torch's checks of layer_norm's shapes.
+void check_layer_norm(const Tensor& input, IntArrayRef normalized_shape,
+                      const std::optional<Tensor>& weight, const std::optional<Tensor>& bias) {
   const int64_t k = static_cast<int64_t>(normalized_shape.size());
   bool ok = k >= 1 && input.dim() >= k;
   for (int64_t i = 0; ok && i < k; ++i)
@@ -163,6 +164,51 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
                 "layer_norm(): expected weight and bias of shape ",
                 detail::shape_str(normalized_shape), ", got ", detail::shape_str((*t)->sizes()));
   }
+}
+
+// The fused kernel takes float/double inputs with non-empty rows and parameters of the input's
+// dtype; anything else is computed by the composite.
+bool fused_layer_norm(const Tensor& input, IntArrayRef normalized_shape,
+                      const std::optional<Tensor>& weight, const std::optional<Tensor>& bias) {
+  const ScalarType t = input.dtype();
+  if ((t != kFloat && t != kDouble) || input.numel() == 0 || !input.is_cpu()) return false;
+  for (const auto* p : {&weight, &bias})
+    if (*p && (*p)->defined() && (*p)->dtype() != t) return false;
+  (void)normalized_shape;
+  return true;
+}
+}  // namespace
+
+std::tuple<Tensor, Tensor, Tensor> native_layer_norm(const Tensor& input,
+                                                     IntArrayRef normalized_shape,
+                                                     const std::optional<Tensor>& weight,
+                                                     const std::optional<Tensor>& bias,
+                                                     double eps) {
+  check_layer_norm(input, normalized_shape, weight, bias);
+  TORSH_CHECK(fused_layer_norm(input, normalized_shape, weight, bias),
+              "native_layer_norm(): expected a non-empty float or double input with parameters "
+              "of its dtype");
+  const int64_t k = static_cast<int64_t>(normalized_shape.size());
+  SizeVec stats_shape(input.sizes());
+  for (int64_t i = input.dim() - k; i < input.dim(); ++i) stats_shape[i] = 1;
+  Tensor x = input.contiguous();
+  Tensor y = torsh::empty(input.sizes(), input.dtype());
+  Tensor mean = torsh::empty(stats_shape, input.dtype());
+  Tensor rstd = torsh::empty(stats_shape, input.dtype());
+  const Tensor w = weight && weight->defined() ? weight->contiguous() : Tensor();
+  const Tensor b = bias && bias->defined() ? bias->contiguous() : Tensor();
+  detail::layer_norm_stub(input.device().type, "native_layer_norm")(y, mean, rstd, x, w, b, eps);
+  return {y, mean, rstd};
+}
+
+Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
+                  const std::optional<Tensor>& weight, const std::optional<Tensor>& bias,
+                  double eps, bool /*cudnn_enable*/) {
+  check_layer_norm(input, normalized_shape, weight, bias);
+  if (fused_layer_norm(input, normalized_shape, weight, bias)) {
+    return std::get<0>(torsh::native_layer_norm(input, normalized_shape, weight, bias, eps));
+  }
+  const int64_t k = static_cast<int64_t>(normalized_shape.size());
   std::vector<int64_t> dims;
   for (int64_t i = input.dim() - k; i < input.dim(); ++i) dims.push_back(i);
   const bool low = input.dtype() == kHalf || input.dtype() == kBFloat16;

@@ -59,6 +59,20 @@ extern KernelStub<AvgPoolBackwardKernel> avg_pool_backward_stub;
 using SoftmaxLastdimKernel = void (*)(const Tensor& y, const Tensor& x, bool log);
 extern KernelStub<SoftmaxLastdimKernel> softmax_lastdim_stub;
 
+/// y = layer norm of x's rows: x and y contiguous [rows, n], w and b [n] contiguous or undefined,
+/// mean and rstd [rows] contiguous (1 / sqrt(biased variance + eps)); float or double, n > 0.
+using LayerNormKernel = void (*)(const Tensor& y, const Tensor& mean, const Tensor& rstd,
+                                 const Tensor& x, const Tensor& w, const Tensor& b, double eps);
+/// dx = layer norm's input gradient for the rows of g and x (same layout as the forward).
+using LayerNormBackwardKernel = void (*)(const Tensor& dx, const Tensor& g, const Tensor& x,
+                                         const Tensor& w, const Tensor& mean, const Tensor& rstd);
+/// dw = sum over rows of g * (x - mean) * rstd (layer norm's weight gradient, [n]).
+using LayerNormBackwardWeightKernel = void (*)(const Tensor& dw, const Tensor& g, const Tensor& x,
+                                               const Tensor& mean, const Tensor& rstd);
+extern KernelStub<LayerNormKernel> layer_norm_stub;
+extern KernelStub<LayerNormBackwardWeightKernel> layer_norm_backward_weight_stub;
+extern KernelStub<LayerNormBackwardKernel> layer_norm_backward_stub;
+
 namespace cpu {
 /// Registers the CPU kernels of the slots above (called by register_cpu_kernels).
 void register_nn_kernels();

@@ -308,6 +308,7 @@ void conv_backward_weight_kernel(const Tensor& grad_weight, const Tensor& grad_o
 
 void register_pool_kernels();
 void register_softmax_kernels();
+void register_norm_kernels();
 
 void register_nn_kernels() {
   conv_forward_stub.set(kCPU, &conv_forward_kernel);
@@ -315,6 +316,7 @@ void register_nn_kernels() {
   conv_backward_weight_stub.set(kCPU, &conv_backward_weight_kernel);
   register_pool_kernels();
   register_softmax_kernels();
+  register_norm_kernels();
 }
 
 }  // namespace cpu
