@@ -464,3 +464,8 @@ from torsh.nn._functional_extra import *  # noqa: F401,F403,E402
 from torsh.nn._functional_losses import *  # noqa: F401,F403,E402
 
 __all__ += _functional_extra.__all__ + _functional_losses.__all__
+
+from torsh.nn import _functional_sampling  # noqa: E402
+from torsh.nn._functional_sampling import *  # noqa: F401,F403,E402
+
+__all__ += _functional_sampling.__all__

@@ -90,3 +90,9 @@ __all__ += [
 from torsh.nn.modules.normalization_rms import RMSNorm  # noqa: E402
 
 __all__ += ["RMSNorm"]
+
+from torsh.nn.modules.pooling_fractional import (  # noqa: E402
+    FractionalMaxPool2d, FractionalMaxPool3d)
+from torsh.nn.modules.loss_ctc import CTCLoss  # noqa: E402
+
+__all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d", "CTCLoss"]
