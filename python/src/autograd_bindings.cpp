@@ -183,12 +183,15 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
            })
       .def("register_hook",
            [](const Tensor& t, py::function fn) {
-             t.register_hook([fn](const Tensor& g) -> Tensor {
+             const unsigned pos = t.register_hook([fn](const Tensor& g) -> Tensor {
                py::gil_scoped_acquire gil;
                py::object r = fn(g);
                return r.is_none() ? Tensor() : r.cast<Tensor>();
              });
+             // torch's RemovableHandle: remove() takes the hook out (once)
+             return py::module_::import("torsh._tensor_extras").attr("TensorHookHandle")(t, pos);
            })
+      .def("_remove_hook", [](const Tensor& t, unsigned pos) { t.remove_hook(pos); })
       .def(
           "backward",
           [](const Tensor& t, py::object gradient, py::object retain_graph, bool create_graph,

@@ -73,6 +73,25 @@ def is_complex(t):
     return t.dtype.is_complex
 
 
+class TensorHookHandle:
+    """What Tensor.register_hook returns (torch's RemovableHandle): remove() takes the hook out.
+    The handle keeps the tensor until then."""
+
+    def __init__(self, tensor, pos):
+        self._tensor, self.id = tensor, pos
+
+    def remove(self):
+        if self._tensor is not None:
+            self._tensor._remove_hook(self.id)
+            self._tensor = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        self.remove()
+
+
 def _set_real(self, value):
     torsh.real(self).copy_(value if isinstance(value, torsh.Tensor) else torsh.tensor(value))
 

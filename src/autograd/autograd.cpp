@@ -334,6 +334,7 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor g = std::move(grads[0]);
   if (!g.defined()) return {};
   for (auto& hook : m.hooks) {
+    if (!hook) continue;  // removed
     Tensor r = hook(g);
     if (r.defined()) g = r;
   }
@@ -544,16 +545,27 @@ bool Tensor::retains_grad() const {
   return m && m->retains_grad;
 }
 
-void Tensor::register_hook(std::function<Tensor(const Tensor&)> fn) const {
+namespace {
+// The hooks of t's gradient: its grad_fn's pre-hooks for its output, or a leaf's own.
+std::vector<std::function<Tensor(const Tensor&)>>& hook_list(autograd::AutogradMeta& m) {
+  return m.grad_fn ? m.grad_fn->pre_hooks(m.output_nr) : m.hooks;
+}
+}  // namespace
+
+unsigned Tensor::register_hook(std::function<Tensor(const Tensor&)> fn) const {
   TORSH_CHECK(requires_grad(),
               "register_hook(): cannot register a hook on a tensor that doesn't "
               "require gradient");
-  auto& m = meta_or_create(*this);
-  if (m.grad_fn) {
-    m.grad_fn->pre_hooks(m.output_nr).push_back(std::move(fn));
-  } else {
-    m.hooks.push_back(std::move(fn));
-  }
+  auto& hooks = hook_list(meta_or_create(*this));
+  hooks.push_back(std::move(fn));
+  return static_cast<unsigned>(hooks.size() - 1);
+}
+
+void Tensor::remove_hook(unsigned pos) const {
+  auto* m = meta(*this);
+  TORSH_CHECK(m && pos < hook_list(*m).size() && hook_list(*m)[pos],
+              "remove_hook(): invalid hook position ", pos);
+  hook_list(*m)[pos] = nullptr;  // positions of the other hooks stay valid
 }
 
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,

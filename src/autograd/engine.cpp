@@ -178,7 +178,7 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
     grads.resize(std::max<size_t>(grads.size(), n->num_outputs()));
     for (uint32_t k = 0; k < grads.size(); ++k) {
       for (auto& hook : n->pre_hooks(k)) {
-        if (!grads[k].defined()) continue;
+        if (!grads[k].defined() || !hook) continue;
         Tensor r = hook(grads[k]);
         if (r.defined()) grads[k] = r;
       }

@@ -204,7 +204,11 @@ class Tensor {
   void retain_grad() const;
   bool retains_grad() const;
   /// Registers fn to see (and optionally replace) this tensor's gradient.
-  void register_hook(std::function<Tensor(const Tensor&)> fn) const;
+  /// Runs fn on this tensor's gradient (its result, when defined, replaces it); returns the
+  /// hook's position for remove_hook, as libtorch.
+  unsigned register_hook(std::function<Tensor(const Tensor&)> fn) const;
+  /// Removes the hook register_hook placed at pos.
+  void remove_hook(unsigned pos) const;
 
   Tensor& operator+=(const Tensor& o);
   Tensor& operator+=(const Scalar& o);
