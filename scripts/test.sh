@@ -10,7 +10,7 @@ bash scripts/build.sh
 printf '#include <torsh/torsh.h>\n#include <torch/torch.h>\n' | clang++ -std=c++20 -Wall -Wextra \
   -Werror -fsyntax-only -Iinclude -Iinclude/torsh/compat -Ibuild/generated/include -x c++ -
 ./build/torsh_tests --gtest_brief=1
-/usr/bin/python3 -m pytest -q tests/python
+/usr/bin/python3 -m pytest -q tests/python tests/compat
 # A short fixed-seed differential fuzz pass: fails on any crash or hang (docs/fuzzing.md).
 /usr/bin/python3 tests/fuzz/fuzz.py --seed 1 --calls 2500 --ci --groups 10
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
