@@ -146,3 +146,13 @@ def as_tensor(data, *, dtype=None, device=None):
         return t if dtype is None or dtype == t.dtype else t.to(dtype)
     return _C.tensor(data, dtype=dtype, device=device)
 from torsh.serialization import load, save  # noqa: F401,E402  (torch.save / torch.load)
+from torsh._random_extra import (bernoulli, multinomial, normal, poisson,  # noqa: F401,E402
+                                 randint_like)
+from torsh._legacy_types import (BFloat16Tensor, BoolTensor, ByteTensor,  # noqa: F401,E402
+                                 CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+                                 LongTensor, ShortTensor, set_default_tensor_type)
+from torsh._deterministic import (are_deterministic_algorithms_enabled,  # noqa: F401,E402
+                                  get_deterministic_debug_mode,
+                                  is_deterministic_algorithms_warn_only_enabled,
+                                  set_deterministic_debug_mode, use_deterministic_algorithms)
+from torsh import backends, testing  # noqa: F401,E402

@@ -60,9 +60,13 @@ def typename(obj):
                 "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor",
                 "complex64": "torch.ComplexFloatTensor",
                 "complex128": "torch.ComplexDoubleTensor"}[repr(obj.dtype)[6:]]
-    module = type(obj).__module__
-    name = type(obj).__qualname__
-    return name if module in ("builtins", None) else module + "." + name
+    # torch reads the object's own __module__ and __qualname__ (a class names itself), falling
+    # back to its class's name
+    module = getattr(obj, "__module__", None)
+    prefix = "" if module in ("builtins", "__builtin__", None) else module + "."
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or \
+        type(obj).__name__
+    return prefix + name
 
 
 def is_complex(t):
@@ -114,3 +118,6 @@ def install():
         T.transpose_ = T.swapaxes_  # torch's swapaxes_ is transpose_'s alias
     T.is_complex = lambda self: self.dtype.is_complex
     T.is_sparse = property(lambda self: False)
+    from torsh import _legacy_types, _random_extra
+    _legacy_types.install()  # Tensor.type with legacy type names
+    _random_extra.install()  # Tensor.multinomial, Tensor.bernoulli

@@ -4,6 +4,7 @@ from torsh._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enab
 from torsh.autograd.function import Function, FunctionCtx  # noqa: F401
 from torsh.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: F401
 from torsh.autograd import graph  # noqa: F401
+from torsh.autograd.variable import Variable  # noqa: F401
 
 # False while a backward pass that cannot run a reentrant checkpoint is running (grad(), or
 # backward with inputs).
@@ -52,3 +53,15 @@ class detect_anomaly:
     def __exit__(self, *exc):
         _C._set_detect_anomaly(self._prev)
         return False
+
+
+from torsh.autograd import functional  # noqa: F401,E402  (uses grad above)
+
+
+def variable(*args, **kwargs):
+    """Deprecated torch.autograd.variable(...): torch.tensor(...)."""
+    import warnings
+
+    import torsh
+    warnings.warn("torch.autograd.variable(...) is deprecated, use torch.tensor(...) instead")
+    return torsh.tensor(*args, **kwargs)

@@ -1,11 +1,11 @@
 """torsh.vision: the part of torchvision (0.14) that image pipelines use most: the MNIST-family
 and folder datasets, and the common transforms, over torsh tensors and PIL images.
 
-`import torsh.vision as torchvision` gives `datasets` and `transforms` under torchvision's
-names."""
-from torsh.vision import datasets, transforms  # noqa: F401
+`import torsh.vision as torchvision` gives `datasets`, `transforms` and `utils` (make_grid,
+save_image) under torchvision's names."""
+from torsh.vision import datasets, transforms, utils  # noqa: F401
 
-__all__ = ["datasets", "transforms", "get_image_backend", "set_image_backend"]
+__all__ = ["datasets", "transforms", "utils", "get_image_backend", "set_image_backend"]
 
 _image_backend = "PIL"
 

@@ -1,7 +1,6 @@
 """torch.utils.data samplers (torch 1.13 semantics). The random ones draw from torsh's
 generators exactly as torch's do from torch's, so with the same seed they yield the same
 indices."""
-import math
 from typing import Generic, Iterable, Iterator, List, Optional, Sequence, Sized, TypeVar, Union
 
 import torsh
@@ -98,44 +97,9 @@ class SubsetRandomSampler(Sampler[int]):
         return len(self.indices)
 
 
-def _multinomial(weights, num_samples, replacement, generator=None):
-    """torch.multinomial for a 1-D float64 weight tensor, drawing from `generator` in the
-    same order as torch 1.13's CPU kernel: with replacement, one uniform double per sample
-    looked up in the normalized cumulative weights; without, the exponential race
-    (argsort of weights / Exp(1) draws, Exp(1) = -log(1 - U))."""
-    n = weights.numel()
-    if not replacement:
-        if num_samples > n:
-            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
-                               "replacement")
-        if not bool(((weights.max() < math.inf) & (weights.min() >= 0)).item()):
-            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-        if bool((weights.sum() == 0).item()):
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        u = torsh.empty(weights.shape, dtype=torsh.float64).uniform_(0, 1, generator=generator)
-        q = weights / -torsh.log(1 - u)
-        if num_samples == 1:
-            return q.argmax(-1, keepdim=True)
-        return torsh.topk(q, num_samples)[1]
-    if not bool((weights >= 0).all().item()):  # also rejects NaN
-        raise RuntimeError("invalid multinomial distribution (encountering probability entry "
-                           "< 0)")
-    if not bool(torsh.isfinite(weights).all().item()):
-        raise RuntimeError("invalid multinomial distribution (encountering probability entry "
-                           "= infinity or NaN)")
-    cum = torsh.cumsum(weights, 0)
-    total = cum[-1]
-    if not bool((total > 0).item()):
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    cum = cum / total
-    u = torsh.empty(num_samples, dtype=torsh.float64).uniform_(0, 1, generator=generator)
-    return torsh.searchsorted(cum, u)
-
-
 class WeightedRandomSampler(Sampler[int]):
     r"""Samples ``num_samples`` indices with the given (unnormalized) weights, with or without
-    replacement (``torch.multinomial`` semantics and random stream; torsh has no multinomial
-    op, so the draw is composed from uniform_, cumsum/searchsorted and topk)."""
+    replacement (one ``torch.multinomial`` draw over the float64 weights, as torch)."""
 
     def __init__(self, weights: Sequence[float], num_samples: int, replacement: bool = True,
                  generator=None) -> None:
@@ -156,8 +120,8 @@ class WeightedRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        rand_tensor = _multinomial(self.weights, self.num_samples, self.replacement,
-                                   generator=self.generator)
+        rand_tensor = torsh.multinomial(self.weights, self.num_samples, self.replacement,
+                                        generator=self.generator)
         yield from iter(rand_tensor.tolist())
 
     def __len__(self) -> int:
