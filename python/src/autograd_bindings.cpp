@@ -189,9 +189,10 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
                return r.is_none() ? Tensor() : r.cast<Tensor>();
              });
              // torch's RemovableHandle: remove() takes the hook out (once)
-             return py::module_::import("torsh._tensor_extras").attr("TensorHookHandle")(t, pos);
+             py::cpp_function remove(autograd::hook_remover(t, pos));
+             return py::module_::import("torsh._tensor_extras")
+                 .attr("TensorHookHandle")(remove, pos);
            })
-      .def("_remove_hook", [](const Tensor& t, unsigned pos) { t.remove_hook(pos); })
       .def(
           "backward",
           [](const Tensor& t, py::object gradient, py::object retain_graph, bool create_graph,
@@ -256,6 +257,7 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
           for (size_t i = 0; i < outputs.size(); ++i) {
             const Tensor& t = outputs[i].cast<const Tensor&>();
             if (t.is_floating_point()) autograd::set_history(t, node, static_cast<uint32_t>(i));
+            if (t.is_complex()) autograd::refuse_complex_history("Function.apply");
           }
         });
 }

@@ -32,8 +32,8 @@ Tensor to_tensor_index(py::handle h) {
     throw TypeError("new(): invalid data type 'str'");
   }
   if (t.dtype() == kBool || t.dtype() == kByte || t.dtype() == kLong) return t;
-  if (!is_floating_point(t.dtype())) return t.to(kLong);
-  return tensor_from_data(h, kLong);
+  if (!is_floating_point(t.dtype()) && !is_complex(t.dtype())) return t.to(kLong);
+  return tensor_from_data(h, kLong);  // floats: torch's int() of each; complex numbers raise
 }
 
 // numpy's rule, kept by torch: a short non-tuple sequence holding a sequence, slice, tensor,

@@ -34,6 +34,7 @@ STORAGE_DTYPES = {
     "LongStorage": ("int64", "<i8"), "IntStorage": ("int32", "<i4"),
     "ShortStorage": ("int16", "<i2"), "CharStorage": ("int8", "i1"),
     "ByteStorage": ("uint8", "u1"), "BoolStorage": ("bool", "?"),
+    "ComplexFloatStorage": ("complex64", "<c8"), "ComplexDoubleStorage": ("complex128", "<c16"),
     "UntypedStorage": ("uint8", "u1"), "_UntypedStorage": ("uint8", "u1"),
 }
 # torsh dtype name -> torch storage class name (the inverse, for torsh.save).
@@ -41,12 +42,12 @@ STORAGE_NAMES = {v[0]: k for k, v in STORAGE_DTYPES.items() if "Untyped" not in 
 NUMPY_RAW = {v[0]: v[1] for v in STORAGE_DTYPES.values()}
 # torch storage types torsh has no dtype for: loading one fails with a clear message.
 _UNSUPPORTED_STORAGES = {
-    "ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128",
     "ComplexHalfStorage": "complex32", "QInt8Storage": "qint8", "QUInt8Storage": "quint8",
     "QInt32Storage": "qint32", "QUInt4x2Storage": "quint4x2", "QUInt2x4Storage": "quint2x4",
 }
 _TORCH_DTYPE_NAMES = ("float64", "float32", "float16", "bfloat16", "int64", "int32", "int16",
-                      "int8", "uint8", "bool", "double", "float", "half", "long", "int", "short")
+                      "int8", "uint8", "bool", "double", "float", "half", "long", "int", "short",
+                      "complex64", "complex128", "cfloat", "cdouble")
 
 
 class StorageType:

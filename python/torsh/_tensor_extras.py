@@ -78,16 +78,17 @@ def is_complex(t):
 
 
 class TensorHookHandle:
-    """What Tensor.register_hook returns (torch's RemovableHandle): remove() takes the hook out.
-    The handle keeps the tensor until then."""
+    """What Tensor.register_hook returns (torch's RemovableHandle): remove() takes the hook out
+    of the node (or leaf) it was registered on. For a leaf the handle keeps the tensor until
+    then; for other tensors it holds the node weakly."""
 
-    def __init__(self, tensor, pos):
-        self._tensor, self.id = tensor, pos
+    def __init__(self, remover, pos):
+        self._remover, self.id = remover, pos
 
     def remove(self):
-        if self._tensor is not None:
-            self._tensor._remove_hook(self.id)
-            self._tensor = None
+        if self._remover is not None:
+            self._remover()
+            self._remover = None
 
     def __enter__(self):
         return self

@@ -568,6 +568,23 @@ void Tensor::remove_hook(unsigned pos) const {
   hook_list(*m)[pos] = nullptr;  // positions of the other hooks stay valid
 }
 
+namespace autograd {
+std::function<void()> hook_remover(const Tensor& t, unsigned pos) {
+  auto* m = meta(t);
+  TORSH_CHECK(m, "hook_remover(): the tensor has no hooks");
+  if (!m->grad_fn) return [t, pos] { t.remove_hook(pos); };  // a leaf keeps its hook list
+  // A later in-place op gives t a new grad_fn: the hook stays with the node it was put on.
+  std::weak_ptr<Node> node = m->grad_fn;
+  const uint32_t nr = m->output_nr;
+  return [node, nr, pos] {
+    if (auto n = node.lock()) {
+      auto& hooks = n->pre_hooks(nr);
+      if (pos < hooks.size()) hooks[pos] = nullptr;
+    }
+  };
+}
+}  // namespace autograd
+
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
                       const std::vector<Tensor>& inputs) const {
   autograd::backward({*this}, {gradient}, retain_graph.value_or(create_graph), create_graph,

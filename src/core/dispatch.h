@@ -10,7 +10,12 @@
 
 namespace torsh::detail {
 
-/// Calls f(U{}) with an unsigned integer type of the element size (copies move bits only).
+/// 16 bytes moved as one value (complex128 elements).
+struct Bits128 {
+  uint64_t lo, hi;
+};
+
+/// Calls f(U{}) with a trivially copyable type of the element size (copies move bits only).
 template <typename F>
 void dispatch_bits(int64_t es, const F& f) {
   switch (es) {
@@ -20,8 +25,12 @@ void dispatch_bits(int64_t es, const F& f) {
       return f(uint16_t{});
     case 4:
       return f(uint32_t{});
-    default:
+    case 8:
       return f(uint64_t{});
+    case 16:
+      return f(Bits128{});
+    default:
+      throw Error("dispatch_bits(): no element type of " + std::to_string(es) + " bytes");
   }
 }
 

@@ -91,6 +91,13 @@ Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
   return Tensor(make_intrusive<TensorImpl>(std::move(st), dtype, sizes, strides, 0));
 }
 
+}  // namespace detail
+
+void Scalar::complex_to_real_error() {
+  throw Error("value cannot be converted to type double without overflow");
+}
+
+namespace detail {
 Tensor wrap_scalar(const Scalar& s) {
   Tensor t = empty_strided_impl({}, s.type());
   switch (s.type()) {

@@ -1,4 +1,6 @@
 // Binary arithmetic: add, sub, mul, div (with rounding modes), pow, maximum, minimum.
+#include <complex>
+
 #include "ops/functors/kernels.h"
 #include "ops/scalar_check.h"
 #include "ops/stubs.h"
@@ -53,10 +55,10 @@ detail::KernelArgs pow_args(const Scalar& exponent, ScalarType t) {
 // multiplies by alpha rounded to 16 bits.
 detail::KernelArgs alpha_args(const Scalar& alpha, ScalarType common) {
   detail::KernelArgs a;
-  a.f0 = alpha.to_double();
+  a.f0 = alpha.to_complex().real();  // a complex alpha's parts: f0 and f2
   if (common == kHalf) a.f0 = static_cast<double>(static_cast<float>(alpha.to<Half>()));
   if (common == kBFloat16) a.f0 = static_cast<double>(static_cast<float>(alpha.to<BFloat16>()));
-  a.i0 = alpha.to_long();
+  a.i0 = is_complex(common) ? 0 : alpha.to_long();
   a.f2 = alpha.to_complex().imag();  // a complex alpha's imaginary part (complex results)
   return a;
 }
@@ -160,15 +162,25 @@ void div_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) {
 }
 void pow_scalar_out(Tensor& out, const Tensor& self, const Scalar& exponent) {
   if (exponent.is_complex() || self.is_complex()) {
-    // complex powers: the exponent as a wrapped number, computed by the complex pow kernel
-    if (!exponent.is_complex() && exponent.to_double() == 2 && self.is_complex()) {
-      detail::KernelArgs a;
-      a.flags = 1;
-      auto it = detail::TensorIterConfig("pow").add_output(out).add_input(self).build();
-      return detail::run_kernel("pow", it, self.device().type, detail::KernelId::Unary_PowScalar,
-                                a);
-    }
-    return native::pow_out(out, self, detail::wrap_scalar(exponent));
+    // complex powers: torch's exact special cases for a real exponent (z**0 is 1 even at 0,
+    // z**1 is z, squares and cubes multiply, +-0.5 and -1 take sqrt, rsqrt, reciprocal), the
+    // complex pow kernel for anything else
+    const ScalarType t = torsh::result_type(self, detail::wrap_scalar(exponent));
+    TORSH_CHECK(!out.defined() || out.dtype() == t, "Found dtype ", scalar_type_name(out.dtype()),
+                " but expected ", scalar_type_name(t));
+    const std::complex<double> e = exponent.to_complex();
+    static const double kCases[] = {2, 3, -2, 0.5, -0.5, -1, 0, 1};
+    detail::KernelArgs a;
+    for (int k = 0; k < 8; ++k)
+      if (e == std::complex<double>(kCases[k])) a.flags = k + 1;
+    if (a.flags == 0) return native::pow_out(out, self, detail::wrap_scalar(exponent));
+    auto it = detail::TensorIterConfig("pow")
+                  .add_output(out)
+                  .add_input(self)
+                  .common_dtype(t)
+                  .cast_in_loop()
+                  .build();
+    return detail::run_kernel("pow", it, self.device().type, detail::KernelId::Unary_PowScalar, a);
   }
   TORSH_CHECK(
       !(is_integral(self.dtype(), true) && exponent.is_integral() && exponent.to_long() < 0),

@@ -147,6 +147,7 @@ namespace torsh {
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
   TORSH_CHECK(a.dtype() == b.dtype(), "allclose(): ", scalar_type_name(a.dtype()),
               " did not match ", scalar_type_name(b.dtype()));
+  if (a.is_complex()) return torsh::isclose(a, b, rtol, atol, equal_nan).all().item<bool>();
   SizeVec shape = detail::broadcast_shapes(a.sizes(), b.sizes(), "allclose");
   // As PyTorch's isclose: equal, or a finite |a - b| within atol + |rtol * b|, computed in the
   // inputs' dtype (integers in the default float dtype).

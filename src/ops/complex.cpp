@@ -43,8 +43,14 @@ void fill_parts(Tensor& out, const Tensor& re, const Tensor& im, ScalarType t, c
     out.resize_(shape);
   }
   Tensor parts = torsh::view_as_real(out);
-  parts.select(-1, 0).copy_(re);
-  parts.select(-1, 1).copy_(im);
+  // parts of out itself (complex(z.imag, z.real, out=z)) are read before either is written
+  const auto* st = out.unsafeGetTensorImpl()->storage().get();
+  auto own = [&](const Tensor& t) {
+    return t.unsafeGetTensorImpl()->storage().get() == st ? t.clone() : t;
+  };
+  const Tensor r = own(re), i = own(im);
+  parts.select(-1, 0).copy_(r);
+  parts.select(-1, 1).copy_(i);
 }
 }  // namespace
 
@@ -131,6 +137,10 @@ Tensor resolve_neg(const Tensor& self) { return self; }
 }  // namespace torsh::native
 
 namespace torsh::detail {
+
+void check_not_complex(const Tensor& t, const char* op) {
+  TORSH_CHECK(!t.is_complex(), op, "(): not implemented for '", scalar_type_name(t.dtype()), "'");
+}
 
 Tensor complex_sum(const Tensor& in, const std::vector<bool>& mask, bool keepdim) {
   std::vector<int64_t> dims;

@@ -193,7 +193,7 @@ void check_fits(const Scalar& s, ScalarType dtype) {
                      "'complex' object cannot be interpreted as an integer");
     TORSH_CHECK_TYPE(false, "must be real number, not complex");
   }
-  if (dtype == kBool || s.is_boolean()) return;
+  if (dtype == kBool || s.is_boolean() || is_complex(dtype)) return;
   double v = s.to_double();
   double lo, hi;
   switch (dtype) {

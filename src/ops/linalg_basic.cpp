@@ -65,10 +65,12 @@ Scalar coerce(const Scalar& s, ScalarType t) {
   detail::check_scalar_fits(s, t);
   if (t == kBool) return Scalar(s.to_bool());
   if (is_integral(t)) return Scalar(s.to_long());
+  if (is_complex(t)) return Scalar(s.to_complex());
   return Scalar(s.to_double());
 }
-bool is_zero(const Scalar& s) { return s.to_double() == 0.0; }
+bool is_zero(const Scalar& s) { return s.to_complex() == std::complex<double>(0.0); }
 bool is_one(const Scalar& s) {
+  if (s.is_complex()) return s.to_complex() == std::complex<double>(1.0);
   return !s.is_floating_point() ? s.to_long() == 1 : s.to_double() == 1;
 }
 
@@ -184,7 +186,8 @@ void dot_out(Tensor& out, const Tensor& self, const Tensor& tensor) {
 }
 
 void vdot_out(Tensor& out, const Tensor& self, const Tensor& other) {
-  dot_like_out(out, self, other, "vdot");
+  // vdot conjugates its first argument (a no-op for real tensors)
+  dot_like_out(out, self.is_complex() ? torsh::conj_physical(self) : self, other, "vdot");
 }
 
 void mv_out(Tensor& out, const Tensor& self, const Tensor& vec) {
@@ -238,7 +241,10 @@ void addr_out(Tensor& out, const Tensor& self, const Tensor& vec1, const Tensor&
   for (const auto& [s, name] : {std::pair{beta, "beta"}, std::pair{alpha, "alpha"}}) {
     TORSH_CHECK(!s.is_boolean() || t == kBool, "addr(): Boolean ", name,
                 " only supported for Boolean results.");
-    TORSH_CHECK(is_floating_point(t) || !s.is_floating_point(),
+    TORSH_CHECK(is_complex(t) || !s.is_complex(),
+                "addr(): For non-complex input tensors, argument ", name,
+                " must not be a complex number.");
+    TORSH_CHECK(is_floating_point(t) || is_complex(t) || !s.is_floating_point(),
                 "addr(): For integral input tensors, argument ", name,
                 " must not be a floating point number.");
   }

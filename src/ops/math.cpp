@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ops/complex.h"
 #include "ops/functors/kernels.h"
 #include "ops/scalar_check.h"
 #include "ops/stubs.h"
@@ -71,6 +72,7 @@ void nan_to_num_out(Tensor& out, const Tensor& self, std::optional<double> nan,
 
 void logit_out(Tensor& out, const Tensor& self, std::optional<double> eps) {
   // log(z / (1 - z)) with z = x clamped to [eps, 1 - eps] when eps is given.
+  detail::check_not_complex(self, "logit");
   const Tensor x = self.is_floating_point() ? self : self.to(get_default_dtype());
   // eps above 1/2 (lo > hi) clamps everything to hi, as torch's vector loop (its scalar tail
   // differs; docs/fuzzing.md torch-logit-eps-above-half).
@@ -99,7 +101,10 @@ Tensor positive(const Tensor& self) {
 
 void square_out(Tensor& out, const Tensor& self) { native::pow_scalar_out(out, self, Scalar(2)); }
 
-Tensor isreal(const Tensor& self) { return torsh::ones_like(self, TensorOptions().dtype(kBool)); }
+Tensor isreal(const Tensor& self) {
+  if (self.is_complex()) return torsh::eq(torsh::imag(self), detail::wrap_scalar(0));
+  return torsh::ones_like(self, TensorOptions().dtype(kBool));
+}
 
 void floor_divide_out(Tensor& out, const Tensor& self, const Tensor& other) {
   native::div_mode_out(out, self, other, "floor");
@@ -292,14 +297,15 @@ Tensor isclose(const Tensor& self, const Tensor& other, double rtol, double atol
   TORSH_CHECK(rtol >= 0, "isclose(): rtol must be greater than or equal to zero, but got ", rtol);
   TORSH_CHECK(atol >= 0, "isclose(): atol must be greater than or equal to zero, but got ", atol);
   Tensor close = torsh::eq(self, other);
-  if (equal_nan && self.is_floating_point()) {
+  const bool inexact = self.is_floating_point() || self.is_complex();
+  if (equal_nan && inexact) {
     close = torsh::logical_or(close, torsh::logical_and(self.isnan(), other.isnan()));
   }
   if (rtol == 0 && atol == 0) return close;
   // Integer and bool inputs are compared in the default float dtype (an int16 difference such
   // as 32767 - -32768 must not wrap), as torch.
-  const Tensor a = self.is_floating_point() ? self : self.to(get_default_dtype());
-  const Tensor b = other.is_floating_point() ? other : other.to(get_default_dtype());
+  const Tensor a = inexact ? self : self.to(get_default_dtype());
+  const Tensor b = inexact ? other : other.to(get_default_dtype());
   const Tensor allowed =
       torsh::add(torsh::abs(torsh::mul(b, scalar_like(rtol))), scalar_like(atol));
   const Tensor actual = torsh::abs(torsh::sub(a, b));

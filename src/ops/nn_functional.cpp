@@ -3,6 +3,7 @@
 // embedding. Losses are in nn_loss.cpp.
 #include <cmath>
 
+#include "ops/complex.h"
 #include "ops/functors/kernels.h"
 #include "ops/stubs_nn.h"
 #include "torsh/core/grad_mode.h"
@@ -205,6 +206,7 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
                   const std::optional<Tensor>& weight, const std::optional<Tensor>& bias,
                   double eps, bool /*cudnn_enable*/) {
   check_layer_norm(input, normalized_shape, weight, bias);
+  detail::check_not_complex(input, "layer_norm");
   if (fused_layer_norm(input, normalized_shape, weight, bias)) {
     return std::get<0>(torsh::native_layer_norm(input, normalized_shape, weight, bias, eps));
   }

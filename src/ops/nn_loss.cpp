@@ -2,6 +2,7 @@
 // the parts). reduction is torch's enum: 0 none, 1 mean, 2 sum.
 #include <cmath>
 
+#include "ops/complex.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -34,6 +35,7 @@ void check_float(const char* op, const Tensor& t) {
 }  // namespace
 
 Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  detail::check_not_complex(self, "mse_loss");
   Tensor d = self - target;
   return reduce(d * d, reduction);
 }
@@ -43,6 +45,7 @@ Tensor l1_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
 }
 
 Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reduction, double beta) {
+  detail::check_not_complex(self, "smooth_l1_loss");
   TORSH_CHECK(beta >= 0, "smooth_l1_loss does not support negative values for beta.");
   if (beta == 0) return native::l1_loss(self, target, reduction);
   Tensor z = (self - target).abs();
@@ -51,6 +54,7 @@ Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reductio
 }
 
 Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction, double delta) {
+  detail::check_not_complex(self, "huber_loss");
   TORSH_CHECK(delta > 0, "huber_loss does not support non-positive values for delta.");
   Tensor z = (self - target).abs();
   Tensor loss = torsh::where(z < delta, z * z * 0.5, (z - 0.5 * delta) * delta);

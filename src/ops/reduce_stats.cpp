@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "iter/reduce.h"
+#include "ops/complex.h"
 #include "ops/stubs_stats.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
@@ -183,6 +184,7 @@ void logsumexp_out(Tensor& out, const Tensor& self, IntArrayRef dim, bool keepdi
               "logsumexp(): output with shape [] doesn't match the broadcast shape of an empty "
               "dim list");
   // Integers and bool are computed in the default float dtype, as torch.
+  detail::check_not_complex(self, "logsumexp");
   Tensor in = is_floating_point(self.dtype()) ? self : self.to(get_default_dtype());
   auto mask = detail::reduced_mask(in, dim, "logsumexp");
   Tensor r = keepdim_output(in, mask, in.dtype());
@@ -200,6 +202,7 @@ void nansum_out(Tensor& out, const Tensor& self, OptionalIntArrayRef dim, bool k
               "nansum: provided dtype must match dtype of result. Got ",
               scalar_type_name(out.defined() ? out.dtype() : self.dtype()), " and ",
               scalar_type_name(dtype ? *dtype : self.dtype()), ".");
+  detail::check_not_complex(self, "nansum");
   const std::optional<ScalarType> compute = out.defined() ? std::optional(out.dtype()) : dtype;
   Tensor r;
   if (!is_floating_point(self.dtype())) {

@@ -246,3 +246,68 @@ def test_autograd_through_complex_raises_instead_of_detaching():
     with torsh.no_grad():
         assert (x * 1j).dtype == torsh.complex64
     assert (x.detach() * 1j).imag.sum().item() == 3
+
+
+# Review findings: complex128 moved whole by the byte-copy kernels, complex-aware isclose/isreal,
+# exact powers, complex alpha/beta, vdot's conjugate, complex Scalars refused where an op needs a
+# real one, complex indices, and ops that must raise instead of treating complex as integer.
+@pytest.mark.parametrize("f", [
+    lambda L, z: z[L.tensor([3, 1])], lambda L, z: z.index_select(0, L.tensor([3, 1])),
+    lambda L, z: z.masked_select(z.real > 5), lambda L, z: z.gather(0, L.tensor([2, 0])),
+    lambda L, z: L.zeros(8, dtype=L.complex128).index_put_((L.tensor([1, 4]),), z[:2]),
+    lambda L, z: z.repeat_interleave(2), lambda L, z: z.reshape(2, 4).t().contiguous(),
+    lambda L, z: (z.reshape(1, 8) * L.ones(64, 1)).t().contiguous(),
+    lambda L, z: L.isclose(z, z + 1e-9j), lambda L, z: L.isclose(z, z + 1j),
+    lambda L, z: L.isreal(z * (z.real > 3)), lambda L, z: L.tensor([L.allclose(z, z + 1j)]),
+    lambda L, z: z ** 0, lambda L, z: z ** 1, lambda L, z: z ** 3, lambda L, z: z ** -1,
+    lambda L, z: z ** 0.5, lambda L, z: L.tensor([1j, 0j]) ** 3,
+    lambda L, z: L.addmm(z[:1].reshape(1, 1), z[:2].reshape(1, 2), z[2:4].reshape(2, 1), beta=1j,
+                         alpha=2 - 1j),
+    lambda L, z: L.addmv(z[:2], z[:4].reshape(2, 2), z[4:6], alpha=2j)])
+def test_complex128_review_regressions(f):
+    z = (np.arange(8.0) + 10j * np.arange(8.0)).astype(np.complex128)
+    check(f, z, rtol=1e-12, atol=1e-12)
+
+
+def test_vdot_conjugates_its_first_argument():
+    a, b = np.array([1j, 2 - 1j]), np.array([1j, 1 + 3j])
+    np.testing.assert_allclose(torsh.vdot(torsh.tensor(a), torsh.tensor(b)).numpy(), np.vdot(a, b))
+
+
+@pytest.mark.parametrize("f", [
+    lambda L: L.nn.functional.elu(L.ones(3), alpha=1j),
+    lambda L: L.nn.functional.softplus(L.ones(3), 1, threshold=1j),
+    lambda L: L.logit(L.ones(2, dtype=L.cfloat)), lambda L: L.arange(4.0)[[1 + 0j, 2 + 5j]],
+    lambda L: L.nn.functional.mse_loss(L.ones(2, dtype=L.cfloat), L.ones(2, dtype=L.cfloat)),
+    lambda L: L.logsumexp(L.ones(2, dtype=L.cfloat), 0),
+    lambda L: L.nansum(L.ones(2, dtype=L.cfloat)),
+    lambda L: L.nn.functional.layer_norm(L.ones(2, 3, dtype=L.cfloat), [3]),
+    lambda L: L.pow(L.ones(2, dtype=L.cfloat), 2, out=L.empty(2, dtype=L.complex128))])
+def test_complex_where_torch_raises(f):
+    check_raises(f)
+
+
+def test_hook_removed_from_the_node_it_was_registered_on():
+    fired = []
+    for lib in (torch, torsh):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 1
+        ha = y.register_hook(lambda g: fired.append((lib.__name__, "A")))
+        y.mul_(2)
+        y.register_hook(lambda g: fired.append((lib.__name__, "B")))
+        ha.remove()
+        y.sum().backward()
+    assert fired == [("torch", "B"), ("torsh", "B")]
+
+
+def test_complex_out_aliasing_its_parts_and_checkpoints(tmp_path):
+    t, s = both(lambda L: (lambda w: (L.complex(w[:, 1], w[:, 0], out=L.view_as_complex(w)),
+                                      L.view_as_complex(w))[1])(
+        L.view_as_real(L.tensor([1 + 2j, 3 + 4j]))))
+    np.testing.assert_array_equal(s.numpy(), t.numpy())
+    z = torsh.tensor([1 + 2j, 3 - 4j])
+    torsh.save({"z": z, "w": z.to(torsh.complex128)}, tmp_path / "c.pt")
+    back = torch.load(tmp_path / "c.pt")
+    np.testing.assert_array_equal(back["w"].numpy(), z.to(torsh.complex128).numpy())
+    torch.save({"z": torch.tensor([1j, 2])}, tmp_path / "d.pt")
+    assert torsh.load(tmp_path / "d.pt", weights_only=True)["z"].tolist() == [1j, 2]

@@ -538,6 +538,8 @@ class Gen:
                 ag.make_node(inplace=True) + ["  }"]
         else:
             lines += [f'  autograd::check_inplace(self, "{name}");', "  const bool rg = false;"]
+        if ag:  # checked before self is written: a complex self would get no history
+            lines += [f'  if (rg && self.is_complex()) autograd::refuse_complex_history("{name}");']
         lines += ["  {", "    AutoGradMode guard(false);", f"    native::{op.native}(self, {call});",
                   "  }", "  self.unsafeGetTensorImpl()->storage()->bump_version();"]
         if ag:
@@ -546,7 +548,6 @@ class Gen:
             rest = [ln for ln in fin if "set_history" not in ln]
             # An integer or bool result never joins the graph, a view's base included.
             lines += ["  if (rg) {",
-                      f'    if (self.is_complex()) autograd::refuse_complex_history("{name}");',
                       "    if (self.is_floating_point() && !autograd::rebase_view(self, node)) {"] + \
                 ["  " + ln for ln in hist] + ["    }"] + rest + ["  }"]
         else:

@@ -168,6 +168,9 @@ Edge gradient_edge(const Tensor& t);
 bool requires_grad(const Tensor& t);
 /// Makes t an output of node (output output_nr) and marks it requiring grad.
 void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+/// A callable removing the hook that t.register_hook placed at pos, from the node (or leaf) it
+/// was registered on, even after an in-place op gave t another grad_fn.
+std::function<void()> hook_remover(const Tensor& t, unsigned pos);
 /// Raises for an op whose complex output would need a history: autograd through complex values
 /// is not supported yet (never a silently detached result).
 [[noreturn]] void refuse_complex_history(const char* op);

@@ -43,11 +43,14 @@ class Scalar {
     return tag_ == ScalarType::Long || (include_bool && tag_ == ScalarType::Bool);
   }
   bool is_boolean() const { return tag_ == ScalarType::Bool; }
-  /// The value as a double (a complex number's real part).
+  /// The value as a double; a complex number with a nonzero imaginary part raises (torch's
+  /// checked conversion), so no op silently drops it.
   double to_double() const {
-    return tag_ == ScalarType::Double          ? v_.d
-           : tag_ == ScalarType::ComplexDouble ? v_.z[0]
-                                               : static_cast<double>(v_.i);
+    if (tag_ == ScalarType::ComplexDouble) {
+      if (v_.z[1] != 0) complex_to_real_error();
+      return v_.z[0];
+    }
+    return tag_ == ScalarType::Double ? v_.d : static_cast<double>(v_.i);
   }
   int64_t to_long() const {
     return tag_ == ScalarType::Double || tag_ == ScalarType::ComplexDouble
@@ -79,6 +82,7 @@ class Scalar {
   bool toBool() const { return to_bool(); }
 
  private:
+  [[noreturn]] static void complex_to_real_error();
   ScalarType tag_;
   union {
     double d;

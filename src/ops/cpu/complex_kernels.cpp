@@ -80,7 +80,8 @@ Z<C> mul(Z<C> a, Z<C> b) {
   return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
 }
 
-// Smith's division with torch's zero-divisor rule (a complex inf or nan).
+// Smith's division, with c10::complex's scalar rule for a zero divisor (inf or nan parts;
+// torch's vectorised kernel gives nan + nanj there).
 template <typename C>
 Z<C> div(Z<C> x, Z<C> y) {
   const C a = x.real(), b = x.imag(), c = y.real(), d = y.imag();
@@ -105,6 +106,30 @@ bool is_inf(Z<C> z) {
 template <typename C>
 bool is_finite(Z<C> z) {
   return std::isfinite(z.real()) && std::isfinite(z.imag());
+}
+
+// pow with one of torch's exact exponents (flags, set by pow's op): 1: 2, 2: 3, 3: -2, 4: 0.5,
+// 5: -0.5, 6: -1, 7: 0, 8: 1.
+template <typename C>
+Z<C> pow_case(Z<C> z, int how) {
+  switch (how) {
+    case 1:
+      return mul(z, z);
+    case 2:
+      return mul(mul(z, z), z);
+    case 3:
+      return div(Z<C>(1), mul(z, z));
+    case 4:
+      return std::sqrt(z);
+    case 5:
+      return div(Z<C>(1), std::sqrt(z));
+    case 6:
+      return div(Z<C>(1), z);
+    case 7:
+      return Z<C>(1);
+    default:
+      return z;
+  }
 }
 
 template <typename C>
@@ -134,8 +159,7 @@ TORSH_COMPLEX_OP(CSub, v[0] - mul(complex_alpha<C>(args), v[1]))
 TORSH_COMPLEX_OP(CMul, mul(v[0], v[1]))
 TORSH_COMPLEX_OP(CDiv, div(v[0], v[1]))
 TORSH_COMPLEX_OP(CPow, std::pow(v[0], v[1]))
-TORSH_COMPLEX_OP(CPowScalar,
-                 args.flags == 1 ? mul(v[0], v[0]) : std::pow(v[0], static_cast<C>(args.f0)))
+TORSH_COMPLEX_OP(CPowScalar, pow_case(v[0], args.flags))
 TORSH_COMPLEX_OP(CEq, v[0] == v[1])
 TORSH_COMPLEX_OP(CNe, v[0] != v[1])
 TORSH_COMPLEX_OP(CWhere, v[0].real() != 0 ? v[1] : v[2])
