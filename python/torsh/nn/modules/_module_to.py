@@ -1,0 +1,39 @@
+"""Module.to's argument parsing (torch 1.13's torch._C._nn._parse_to: device, dtype,
+non_blocking and memory_format from positional or keyword arguments)."""
+import torsh
+from torsh import Tensor
+
+
+def _parse_to(args, kwargs):
+    """torch._C._nn._parse_to: (device, dtype, non_blocking, memory_format) from Module.to's
+    arguments: to(device=None, dtype=None, non_blocking=False), to(dtype, non_blocking=False),
+    to(tensor, non_blocking=False), to(memory_format=...)."""
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    non_blocking = kwargs.pop("non_blocking", False)
+    memory_format = kwargs.pop("memory_format", None)
+    kwargs.pop("copy", None)
+    if kwargs:
+        raise TypeError("to() received an invalid combination of arguments - got unexpected "
+                        "keyword argument(s) " + ", ".join(repr(k) for k in kwargs))
+    args = list(args)
+    if args and isinstance(args[0], Tensor):
+        other = args.pop(0)
+        device, dtype = other.device, other.dtype
+    elif args and isinstance(args[0], torsh.dtype):
+        dtype = args.pop(0)
+    elif args and isinstance(args[0], (str, int, torsh.device)):
+        device = args.pop(0)
+        if args and isinstance(args[0], torsh.dtype):
+            dtype = args.pop(0)
+    if args and isinstance(args[0], bool):
+        non_blocking = args.pop(0)
+    if args:
+        raise TypeError("to() received an invalid combination of arguments - got "
+                        f"({', '.join(type(a).__name__ for a in args)})")
+    if device is not None:
+        if isinstance(device, int):
+            device = torsh.device("cuda", device)
+        elif not isinstance(device, torsh.device):
+            device = torsh.device(device)
+    return device, dtype, non_blocking, memory_format
