@@ -15,7 +15,6 @@ from collections.abc import Mapping
 
 import torsh
 from torsh import Tensor
-from torsh.autograd.function import Function
 from torsh.nn.parameter import Parameter
 from torsh.nn._hooks import RemovableHandle
 from torsh.nn.modules._backward_hook import BackwardHookFunction, _BackwardHook  # noqa: F401
