@@ -270,6 +270,10 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     """torch.randint_like(input, high) / (input, low, high): integers drawn uniformly from
     [low, high) in a tensor shaped like input (its dtype unless dtype= is given)."""
     del layout, memory_format
+    for name, v in (("low", low), ("high", high)):
+        if v is not None and not isinstance(v, int):
+            raise TypeError(f"randint_like(): argument '{name}' must be int, not "
+                            f"{type(v).__name__}")
     if high is None:
         low, high = 0, low
     result = torsh.empty(tuple(input.shape), dtype=dtype if dtype is not None else input.dtype,
@@ -344,6 +348,9 @@ def poisson(input, generator=None):
     if not isinstance(input, torsh.Tensor):
         raise TypeError(f"poisson(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
+    if generator is not None and not isinstance(generator, torsh.Generator):
+        raise TypeError(f"poisson(): argument 'generator' must be torch.Generator, not "
+                        f"{type(generator).__name__}")
     if _dtype_name(input.dtype) not in _FLOATS + ("bfloat16",):
         raise RuntimeError(f'"poisson_cpu" not implemented for \'{_scalar_type(input.dtype)}\'')
     rates = input.detach().contiguous().to(torsh.float64).reshape(-1).tolist()
