@@ -25,9 +25,8 @@ __all__ = [
 ] + _functional_conv.__all__
 
 
-def linear(input, weight, bias=None):
-    r"""y = x A^T + b."""
-    return torsh.linear(input, weight, bias)
+# y = x A^T + b: the table op itself, as torch's F.linear is its C++ builtin (no Python frame)
+linear = torsh.linear
 
 
 # Activations
