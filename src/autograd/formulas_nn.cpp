@@ -31,6 +31,18 @@ std::vector<int64_t> trailing_dims(const Tensor& input, size_t k, bool leading) 
 
 // xhat = (input - mean) * rstd, from the saved statistics, or (recording a graph) recomputed
 // from input so that the dependence of mean and rstd on input is differentiated too.
+// grad as the fused kernels read it: contiguous like input, or, when grad is broadcast along
+// every leading dim (x.sum().backward()), its single row [n] (no copy of the broadcast).
+static Tensor kernel_grad(const Tensor& grad, const Tensor& input, size_t k) {
+  const int64_t lead = input.dim() - static_cast<int64_t>(k);
+  bool rows_broadcast = lead > 0 && grad.dim() == input.dim();
+  for (int64_t d = 0; rows_broadcast && d < lead; ++d) rows_broadcast = grad.strides()[d] == 0;
+  if (!rows_broadcast) return grad.contiguous();
+  Tensor row = grad;
+  for (int64_t d = 0; d < lead; ++d) row = row.select(0, 0);
+  return row.contiguous();
+}
+
 static Tensor layer_norm_xhat(const Tensor& input, const Tensor& mean, const Tensor& rstd,
                               const std::vector<int64_t>& dims, double eps, Tensor* rstd_used) {
   if (!GradMode::is_enabled()) {
@@ -49,7 +61,7 @@ Tensor layer_norm_backward_input(const Tensor& grad, const Tensor& input, const 
   if (!GradMode::is_enabled() && grad.dtype() == input.dtype()) {
     Tensor dx = torsh::empty(input.sizes(), input.dtype());
     detail::layer_norm_backward_stub(input.device().type, "native_layer_norm_backward")(
-        dx, grad.contiguous(), input.contiguous(),
+        dx, kernel_grad(grad, input, normalized_shape.size()), input.contiguous(),
         weight.defined() ? weight.contiguous() : Tensor(), mean, rstd);
     return dx;
   }
@@ -67,7 +79,7 @@ Tensor layer_norm_backward_weight(const Tensor& grad, const Tensor& input, const
   if (!GradMode::is_enabled() && grad.dtype() == input.dtype()) {
     Tensor dw = torsh::empty(normalized_shape, input.dtype());
     detail::layer_norm_backward_weight_stub(input.device().type, "native_layer_norm_backward")(
-        dw, grad.contiguous(), input.contiguous(), mean, rstd);
+        dw, kernel_grad(grad, input, normalized_shape.size()), input.contiguous(), mean, rstd);
     return dw;
   }
   const auto lead = trailing_dims(input, normalized_shape.size(), true);

@@ -43,15 +43,16 @@ void layer_norm_kernel(const Tensor& y, const Tensor& mean, const Tensor& rstd, 
 void layer_norm_backward_kernel(const Tensor& dx, const Tensor& g, const Tensor& x, const Tensor& w,
                                 const Tensor& mean, const Tensor& rstd) {
   const int64_t rows = mean.numel(), n = x.numel() / std::max<int64_t>(rows, 1);
+  const int64_t gs = g.numel() == n && rows > 1 ? 0 : n;  // one row for all: expanded grad
   parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / n), [&](int64_t r0, int64_t r1) {
     if (x.dtype() == kFloat) {
       norm_simd::layer_norm_backward_rows_f32(
-          g.data_ptr<float>() + r0 * n, x.data_ptr<float>() + r0 * n, ptr_or_null<float>(w),
+          g.data_ptr<float>() + r0 * gs, gs, x.data_ptr<float>() + r0 * n, ptr_or_null<float>(w),
           mean.data_ptr<float>() + r0, rstd.data_ptr<float>() + r0, dx.data_ptr<float>() + r0 * n,
           r1 - r0, n);
     } else {
       norm_simd::layer_norm_backward_rows_f64(
-          g.data_ptr<double>() + r0 * n, x.data_ptr<double>() + r0 * n, ptr_or_null<double>(w),
+          g.data_ptr<double>() + r0 * gs, gs, x.data_ptr<double>() + r0 * n, ptr_or_null<double>(w),
           mean.data_ptr<double>() + r0, rstd.data_ptr<double>() + r0,
           dx.data_ptr<double>() + r0 * n, r1 - r0, n);
     }
@@ -61,15 +62,15 @@ void layer_norm_backward_kernel(const Tensor& dx, const Tensor& g, const Tensor&
 // Each thread sums its rows into its own [n] partial (a loop over n the compiler vectorises);
 // the partials are added in thread order, so the result does not depend on timing.
 template <typename T>
-void weight_grad(T* dw, const T* g, const T* x, const T* mean, const T* rstd, int64_t rows,
-                 int64_t n) {
+void weight_grad(T* dw, const T* g, int64_t g_stride, const T* x, const T* mean, const T* rstd,
+                 int64_t rows, int64_t n) {
   const int64_t nt = std::max<int64_t>(1, std::min<int64_t>(get_num_threads(), rows));
   std::vector<T> part(static_cast<size_t>(nt * n), T(0));
   parallel_for(0, nt, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
       T* acc = part.data() + t * n;
       for (int64_t r = rows * t / nt; r < rows * (t + 1) / nt; ++r) {
-        const T* gr = g + r * n;
+        const T* gr = g + r * g_stride;
         const T* xr = x + r * n;
         const T m = mean[r], rs = rstd[r];
         for (int64_t j = 0; j < n; ++j) acc[j] += gr[j] * ((xr[j] - m) * rs);
@@ -84,11 +85,12 @@ void weight_grad(T* dw, const T* g, const T* x, const T* mean, const T* rstd, in
 void layer_norm_backward_weight_kernel(const Tensor& dw, const Tensor& g, const Tensor& x,
                                        const Tensor& mean, const Tensor& rstd) {
   const int64_t n = dw.numel(), rows = mean.numel();
+  const int64_t gs = g.numel() == n && rows > 1 ? 0 : n;  // one row for all: expanded grad
   if (x.dtype() == kFloat) {
-    weight_grad(dw.data_ptr<float>(), g.data_ptr<float>(), x.data_ptr<float>(),
+    weight_grad(dw.data_ptr<float>(), g.data_ptr<float>(), gs, x.data_ptr<float>(),
                 mean.data_ptr<float>(), rstd.data_ptr<float>(), rows, n);
   } else {
-    weight_grad(dw.data_ptr<double>(), g.data_ptr<double>(), x.data_ptr<double>(),
+    weight_grad(dw.data_ptr<double>(), g.data_ptr<double>(), gs, x.data_ptr<double>(),
                 mean.data_ptr<double>(), rstd.data_ptr<double>(), rows, n);
   }
 }

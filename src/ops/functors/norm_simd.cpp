@@ -89,12 +89,12 @@ void LayerNormRows(const T* x, const T* w, const T* b, T* y, T* mean, T* rstd, i
 }
 
 template <typename T>
-void LayerNormBackwardRows(const T* g, const T* x, const T* w, const T* mean, const T* rstd, T* dx,
-                           int64_t rows, int64_t n) {
+void LayerNormBackwardRows(const T* g, int64_t g_stride, const T* x, const T* w, const T* mean,
+                           const T* rstd, T* dx, int64_t rows, int64_t n) {
   const hn::ScalableTag<T> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   for (int64_t r = 0; r < rows; ++r) {
-    const T* gr = g + r * n;
+    const T* gr = g + r * g_stride;
     const T* xr = x + r * n;
     T* dr = dx + r * n;
     const T m = mean[r], rs = rstd[r];
@@ -144,13 +144,15 @@ void LayerNormRowsF64(const double* x, const double* w, const double* b, double*
                       double* rstd, int64_t rows, int64_t n, double eps) {
   LayerNormRows(x, w, b, y, mean, rstd, rows, n, eps);
 }
-void LayerNormBackwardRowsF32(const float* g, const float* x, const float* w, const float* mean,
-                              const float* rstd, float* dx, int64_t rows, int64_t n) {
-  LayerNormBackwardRows(g, x, w, mean, rstd, dx, rows, n);
+void LayerNormBackwardRowsF32(const float* g, int64_t g_stride, const float* x, const float* w,
+                              const float* mean, const float* rstd, float* dx, int64_t rows,
+                              int64_t n) {
+  LayerNormBackwardRows(g, g_stride, x, w, mean, rstd, dx, rows, n);
 }
-void LayerNormBackwardRowsF64(const double* g, const double* x, const double* w, const double* mean,
-                              const double* rstd, double* dx, int64_t rows, int64_t n) {
-  LayerNormBackwardRows(g, x, w, mean, rstd, dx, rows, n);
+void LayerNormBackwardRowsF64(const double* g, int64_t g_stride, const double* x, const double* w,
+                              const double* mean, const double* rstd, double* dx, int64_t rows,
+                              int64_t n) {
+  LayerNormBackwardRows(g, g_stride, x, w, mean, rstd, dx, rows, n);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -172,14 +174,15 @@ void layer_norm_rows_f64(const double* x, const double* w, const double* b, doub
                          double* rstd, int64_t rows, int64_t n, double eps) {
   HWY_DYNAMIC_DISPATCH(LayerNormRowsF64)(x, w, b, y, mean, rstd, rows, n, eps);
 }
-void layer_norm_backward_rows_f32(const float* g, const float* x, const float* w, const float* mean,
-                                  const float* rstd, float* dx, int64_t rows, int64_t n) {
-  HWY_DYNAMIC_DISPATCH(LayerNormBackwardRowsF32)(g, x, w, mean, rstd, dx, rows, n);
-}
-void layer_norm_backward_rows_f64(const double* g, const double* x, const double* w,
-                                  const double* mean, const double* rstd, double* dx, int64_t rows,
+void layer_norm_backward_rows_f32(const float* g, int64_t g_stride, const float* x, const float* w,
+                                  const float* mean, const float* rstd, float* dx, int64_t rows,
                                   int64_t n) {
-  HWY_DYNAMIC_DISPATCH(LayerNormBackwardRowsF64)(g, x, w, mean, rstd, dx, rows, n);
+  HWY_DYNAMIC_DISPATCH(LayerNormBackwardRowsF32)(g, g_stride, x, w, mean, rstd, dx, rows, n);
+}
+void layer_norm_backward_rows_f64(const double* g, int64_t g_stride, const double* x,
+                                  const double* w, const double* mean, const double* rstd,
+                                  double* dx, int64_t rows, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(LayerNormBackwardRowsF64)(g, g_stride, x, w, mean, rstd, dx, rows, n);
 }
 }  // namespace torsh::detail::norm_simd
 #endif

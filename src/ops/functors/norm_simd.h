@@ -14,11 +14,13 @@ void layer_norm_rows_f64(const double* x, const double* w, const double* b, doub
                          double* rstd, int64_t rows, int64_t n, double eps);
 
 /// The input gradient of layer norm per row: with gw = g * w (g when w is null),
-/// dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)), xhat = (x - mean) * rstd.
-void layer_norm_backward_rows_f32(const float* g, const float* x, const float* w, const float* mean,
-                                  const float* rstd, float* dx, int64_t rows, int64_t n);
-void layer_norm_backward_rows_f64(const double* g, const double* x, const double* w,
-                                  const double* mean, const double* rstd, double* dx, int64_t rows,
+/// dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)), xhat = (x - mean) * rstd. Row r of g
+/// starts at g + r * g_stride (g_stride 0: one row standing for all, an expanded gradient).
+void layer_norm_backward_rows_f32(const float* g, int64_t g_stride, const float* x, const float* w,
+                                  const float* mean, const float* rstd, float* dx, int64_t rows,
                                   int64_t n);
+void layer_norm_backward_rows_f64(const double* g, int64_t g_stride, const double* x,
+                                  const double* w, const double* mean, const double* rstd,
+                                  double* dx, int64_t rows, int64_t n);
 
 }  // namespace torsh::detail::norm_simd
