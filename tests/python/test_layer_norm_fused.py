@@ -90,3 +90,26 @@ def test_native_layer_norm_statistics_and_errors():
             lib.nn.functional.layer_norm(lib.ones(2, 3), (4,))
         with pytest.raises(RuntimeError):
             lib.nn.functional.layer_norm(lib.ones(2, 3), (3,), lib.ones(4))
+
+
+@pytest.mark.parametrize("shape,ns", [((6, 5), (5,)), ((2, 3, 4, 5), (4, 5)), ((1, 7), (7,))])
+@pytest.mark.parametrize("how", ["sum", "row_expanded", "partly_expanded"])
+def test_gradient_broadcast_along_rows(shape, ns, how):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(shape)
+    w, b = rng.standard_normal(ns), rng.standard_normal(ns)
+    row = rng.standard_normal(ns)
+    part = rng.standard_normal(shape[1:]) if len(shape) > 2 else row
+    grads = []
+    for lib in (torch, torsh):
+        X, W, B = (lib.tensor(a, requires_grad=True) for a in (x, w, b))
+        y = lib.nn.functional.layer_norm(X, ns, W, B)
+        if how == "sum":
+            y.sum().backward()
+        elif how == "row_expanded":  # strides 0 on every leading dim
+            y.backward(lib.tensor(row).expand(shape))
+        else:  # broadcast along the first dim only
+            y.backward(lib.tensor(part).expand(shape))
+        grads.append([t.grad.numpy() for t in (X, W, B)])
+    for a, c in zip(*grads):
+        np.testing.assert_allclose(c, a, rtol=1e-11, atol=1e-12)
