@@ -9,6 +9,9 @@ struct TorchLib {
   static Tensor rand1d(int64_t n) { return torch::rand({n}); }
   static Tensor rand2d(int64_t r, int64_t c) { return torch::rand({r, c}); }
   using EnableGrad = torch::AutoGradMode;
+  using Linear = torch::nn::Linear;
+  using ReLU = torch::nn::ReLU;
+  using Sequential = torch::nn::Sequential;
   static auto max_dim(const Tensor& t, int64_t d) { return torch::max(t, d); }
   static Tensor sum_dim(const Tensor& t, int64_t d) { return t.sum(std::vector<int64_t>{d}); }
   /// r x c (c = 0: a vector of r) int64 indices in [0, hi).

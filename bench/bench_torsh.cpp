@@ -10,6 +10,9 @@ struct TorshLib {
   static Tensor rand1d(int64_t n) { return torsh::rand({n}); }
   static Tensor rand2d(int64_t r, int64_t c) { return torsh::rand({r, c}); }
   using EnableGrad = torsh::AutoGradMode;
+  using Linear = torsh::nn::Linear;
+  using ReLU = torsh::nn::ReLU;
+  using Sequential = torsh::nn::Sequential;
   static auto max_dim(const Tensor& t, int64_t d) { return torsh::max(t, d); }
   static Tensor sum_dim(const Tensor& t, int64_t d) { return t.sum(std::vector<int64_t>{d}); }
   /// r x c (c = 0: a vector of r) int64 indices in [0, hi).

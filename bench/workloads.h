@@ -103,6 +103,29 @@ void run_all(const char* only) {
       });
     }
   }
+  {
+    // Small-model overhead (the nn issue): nn::Linear(16, 16) forward on [1, 16], a 3-layer MLP
+    // forward+backward, a Sequential of 10 small layers forward.
+    typename Lib::EnableGrad grad_on(true);
+    typename Lib::Linear lin(16, 16);
+    T v = Lib::rand2d(1, 16);
+    if (want("nn_linear16_fwd")) run("nn_linear16_fwd", 20000, 15, [&] { T y = lin->forward(v); });
+    typename Lib::Sequential mlp(typename Lib::Linear(16, 16), typename Lib::ReLU(),
+                                 typename Lib::Linear(16, 16), typename Lib::ReLU(),
+                                 typename Lib::Linear(16, 1));
+    if (want("nn_mlp3_fwd_bwd")) {
+      run("nn_mlp3_fwd_bwd", 5000, 15, [&] {
+        mlp->zero_grad();
+        mlp->forward(v).sum().backward();
+      });
+    }
+    typename Lib::Sequential seq;
+    for (int i = 0; i < 5; ++i) {
+      seq->push_back(typename Lib::Linear(16, 16));
+      seq->push_back(typename Lib::ReLU());
+    }
+    if (want("nn_seq10_fwd")) run("nn_seq10_fwd", 5000, 15, [&] { T y = seq->forward(v); });
+  }
   for (int64_t s : {256, 1024, 2048}) {
     T a = Lib::rand2d(s, s), b = Lib::rand2d(s, s);
     char name[64];
