@@ -20,20 +20,24 @@ Tensor log_softmax_backward_data(const Tensor& grad, const Tensor& result, int64
 }
 
 namespace {
-// The normalized (trailing) dims of a layer norm over input, and the leading ones.
-std::vector<int64_t> trailing_dims(const Tensor& input, size_t k, bool leading) {
+// The dims of a layer norm over input with k normalized dims: the normalized (trailing) ones,
+// or with leading the others.
+std::vector<int64_t> norm_dims(const Tensor& input, size_t k, bool leading) {
   std::vector<int64_t> dims;
   const int64_t first = input.dim() - static_cast<int64_t>(k);
   for (int64_t i = leading ? 0 : first; i < (leading ? first : input.dim()); ++i) dims.push_back(i);
   return dims;
 }
-}  // namespace
 
-// xhat = (input - mean) * rstd, from the saved statistics, or (recording a graph) recomputed
-// from input so that the dependence of mean and rstd on input is differentiated too.
+// The fused kernels run when no graph is recorded (create_graph=False) and grad has input's
+// dtype; otherwise the formulas are torsh ops, so that they differentiate again.
+bool fused_backward(const Tensor& grad, const Tensor& input) {
+  return !GradMode::is_enabled() && grad.dtype() == input.dtype();
+}
+
 // grad as the fused kernels read it: contiguous like input, or, when grad is broadcast along
 // every leading dim (x.sum().backward()), its single row [n] (no copy of the broadcast).
-static Tensor kernel_grad(const Tensor& grad, const Tensor& input, size_t k) {
+Tensor kernel_grad(const Tensor& grad, const Tensor& input, size_t k) {
   const int64_t lead = input.dim() - static_cast<int64_t>(k);
   bool rows_broadcast = lead > 0 && grad.dim() == input.dim();
   for (int64_t d = 0; rows_broadcast && d < lead; ++d) rows_broadcast = grad.strides()[d] == 0;
@@ -43,8 +47,11 @@ static Tensor kernel_grad(const Tensor& grad, const Tensor& input, size_t k) {
   return row.contiguous();
 }
 
-static Tensor layer_norm_xhat(const Tensor& input, const Tensor& mean, const Tensor& rstd,
-                              const std::vector<int64_t>& dims, double eps, Tensor* rstd_used) {
+// xhat = (input - mean) * rstd, from the saved statistics, or (recording a graph) recomputed
+// from input so that the dependence of mean and rstd on input is differentiated too; *rstd_used
+// is the rstd it used.
+Tensor layer_norm_xhat(const Tensor& input, const Tensor& mean, const Tensor& rstd,
+                       const std::vector<int64_t>& dims, double eps, Tensor* rstd_used) {
   if (!GradMode::is_enabled()) {
     *rstd_used = rstd;
     return (input - mean) * rstd;
@@ -53,19 +60,20 @@ static Tensor layer_norm_xhat(const Tensor& input, const Tensor& mean, const Ten
   *rstd_used = ((centered * centered).mean(dims, true) + eps).rsqrt();
   return centered * *rstd_used;
 }
+}  // namespace
 
 Tensor layer_norm_backward_input(const Tensor& grad, const Tensor& input, const Tensor& mean,
                                  const Tensor& rstd, const Tensor& weight,
                                  const std::vector<int64_t>& normalized_shape, double eps) {
   if (!grad.defined()) return Tensor();
-  if (!GradMode::is_enabled() && grad.dtype() == input.dtype()) {
+  if (fused_backward(grad, input)) {
     Tensor dx = torsh::empty(input.sizes(), input.dtype());
     detail::layer_norm_backward_stub(input.device().type, "native_layer_norm_backward")(
         dx, kernel_grad(grad, input, normalized_shape.size()), input.contiguous(),
         weight.defined() ? weight.contiguous() : Tensor(), mean, rstd);
     return dx;
   }
-  const auto dims = trailing_dims(input, normalized_shape.size(), false);
+  const auto dims = norm_dims(input, normalized_shape.size(), false);
   Tensor rs;
   Tensor xhat = layer_norm_xhat(input, mean, rstd, dims, eps, &rs);
   Tensor gw = weight.defined() ? grad * weight : grad;
@@ -76,23 +84,22 @@ Tensor layer_norm_backward_weight(const Tensor& grad, const Tensor& input, const
                                   const Tensor& rstd, const std::vector<int64_t>& normalized_shape,
                                   double eps) {
   if (!grad.defined()) return Tensor();
-  if (!GradMode::is_enabled() && grad.dtype() == input.dtype()) {
+  if (fused_backward(grad, input)) {
     Tensor dw = torsh::empty(normalized_shape, input.dtype());
     detail::layer_norm_backward_weight_stub(input.device().type, "native_layer_norm_backward")(
         dw, kernel_grad(grad, input, normalized_shape.size()), input.contiguous(), mean, rstd);
     return dw;
   }
-  const auto lead = trailing_dims(input, normalized_shape.size(), true);
+  const size_t k = normalized_shape.size();
+  const auto lead = norm_dims(input, k, true);
   Tensor rs;
-  Tensor gx =
-      grad * layer_norm_xhat(input, mean, rstd,
-                             trailing_dims(input, normalized_shape.size(), false), eps, &rs);
+  Tensor gx = grad * layer_norm_xhat(input, mean, rstd, norm_dims(input, k, false), eps, &rs);
   return lead.empty() ? gx : gx.sum(lead);
 }
 
 Tensor layer_norm_backward_bias(const Tensor& grad, const std::vector<int64_t>& normalized_shape) {
   if (!grad.defined()) return Tensor();
-  const auto lead = trailing_dims(grad, normalized_shape.size(), true);
+  const auto lead = norm_dims(grad, normalized_shape.size(), true);
   return lead.empty() ? grad : grad.sum(lead);
 }
 

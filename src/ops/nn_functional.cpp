@@ -169,13 +169,12 @@ void check_layer_norm(const Tensor& input, IntArrayRef normalized_shape,
 
 // The fused kernel takes float/double inputs with non-empty rows and parameters of the input's
 // dtype; anything else is computed by the composite.
-bool fused_layer_norm(const Tensor& input, IntArrayRef normalized_shape,
-                      const std::optional<Tensor>& weight, const std::optional<Tensor>& bias) {
+bool fused_layer_norm(const Tensor& input, const std::optional<Tensor>& weight,
+                      const std::optional<Tensor>& bias) {
   const ScalarType t = input.dtype();
   if ((t != kFloat && t != kDouble) || input.numel() == 0 || !input.is_cpu()) return false;
   for (const auto* p : {&weight, &bias})
     if (*p && (*p)->defined() && (*p)->dtype() != t) return false;
-  (void)normalized_shape;
   return true;
 }
 }  // namespace
@@ -186,7 +185,7 @@ std::tuple<Tensor, Tensor, Tensor> native_layer_norm(const Tensor& input,
                                                      const std::optional<Tensor>& bias,
                                                      double eps) {
   check_layer_norm(input, normalized_shape, weight, bias);
-  TORSH_CHECK(fused_layer_norm(input, normalized_shape, weight, bias),
+  TORSH_CHECK(fused_layer_norm(input, weight, bias),
               "native_layer_norm(): expected a non-empty float or double input with parameters "
               "of its dtype");
   const int64_t k = static_cast<int64_t>(normalized_shape.size());
@@ -207,7 +206,7 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
                   double eps, bool /*cudnn_enable*/) {
   check_layer_norm(input, normalized_shape, weight, bias);
   detail::check_not_complex(input, "layer_norm");
-  if (fused_layer_norm(input, normalized_shape, weight, bias)) {
+  if (fused_layer_norm(input, weight, bias)) {
     return std::get<0>(torsh::native_layer_norm(input, normalized_shape, weight, bias, eps));
   }
   const int64_t k = static_cast<int64_t>(normalized_shape.size());

@@ -39,34 +39,25 @@ void mm_kernel(const Tensor& a, const Tensor& b, const Tensor& out) {
     return;
   }
   const ScalarType t = a.dtype();
-  if (is_complex(t)) {
-    GemmOperand A = as_gemm_operand(a), B = as_gemm_operand(b);
-    auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
+  if (t == kFloat || t == kDouble || is_complex(t)) {
+    const GemmOperand A = as_gemm_operand(a), B = as_gemm_operand(b);
+    const auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
     const int m = static_cast<int>(M), n = static_cast<int>(N), k = static_cast<int>(K);
-    if (t == kComplexFloat) {
+    const int lda = static_cast<int>(A.ld), ldb = static_cast<int>(B.ld);
+    const void* pa = A.t.data_ptr();
+    const void* pb = B.t.data_ptr();
+    if (t == kFloat) {
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, static_cast<const float*>(pa), lda,
+                  static_cast<const float*>(pb), ldb, 0.0f, out.data_ptr<float>(), n);
+    } else if (t == kDouble) {
+      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, static_cast<const double*>(pa), lda,
+                  static_cast<const double*>(pb), ldb, 0.0, out.data_ptr<double>(), n);
+    } else if (t == kComplexFloat) {
       const std::complex<float> one(1), zero(0);
-      cblas_cgemm(CblasRowMajor, ta, tb, m, n, k, &one, A.t.data_ptr(), static_cast<int>(A.ld),
-                  B.t.data_ptr(), static_cast<int>(B.ld), &zero, out.data_ptr(), n);
+      cblas_cgemm(CblasRowMajor, ta, tb, m, n, k, &one, pa, lda, pb, ldb, &zero, out.data_ptr(), n);
     } else {
       const std::complex<double> one(1), zero(0);
-      cblas_zgemm(CblasRowMajor, ta, tb, m, n, k, &one, A.t.data_ptr(), static_cast<int>(A.ld),
-                  B.t.data_ptr(), static_cast<int>(B.ld), &zero, out.data_ptr(), n);
-    }
-    return;
-  }
-  if (t == kFloat || t == kDouble) {
-    GemmOperand A = as_gemm_operand(a), B = as_gemm_operand(b);
-    auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
-    if (t == kFloat) {
-      cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N),
-                  static_cast<int>(K), 1.0f, A.t.data_ptr<float>(), static_cast<int>(A.ld),
-                  B.t.data_ptr<float>(), static_cast<int>(B.ld), 0.0f, out.data_ptr<float>(),
-                  static_cast<int>(N));
-    } else {
-      cblas_dgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N),
-                  static_cast<int>(K), 1.0, A.t.data_ptr<double>(), static_cast<int>(A.ld),
-                  B.t.data_ptr<double>(), static_cast<int>(B.ld), 0.0, out.data_ptr<double>(),
-                  static_cast<int>(N));
+      cblas_zgemm(CblasRowMajor, ta, tb, m, n, k, &one, pa, lda, pb, ldb, &zero, out.data_ptr(), n);
     }
     return;
   }
