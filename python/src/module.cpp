@@ -149,6 +149,12 @@ PYBIND11_MODULE(_C, m) {
   m.def("is_tensor", [](py::handle h) { return py::isinstance<Tensor>(h); });
 
   py::class_<Tensor> cls(m, "Tensor", py::dynamic_attr());
+  // torch.Tensor(...): the legacy constructor of the default dtype (sizes, data, a tensor to
+  // alias), as torch.FloatTensor(...) in torsh._legacy_types.
+  cls.def(py::init([](py::args args, py::kwargs kwargs) {
+    py::object make = py::module_::import("torsh._legacy_types").attr("default_tensor_new");
+    return make(*args, **kwargs).cast<Tensor>();
+  }));
   set_tensor_type(cls.ptr());
   register_tensor_type(cls);
   register_operators(cls);

@@ -114,6 +114,16 @@ BoolTensor = _make("Bool", "bool")
 _BY_NAME = {f"torch.{k}Tensor": getattr(_C, v) for k, v in _NAMES.items()}
 
 
+def default_tensor_new(*args, **kwargs):
+    """torch.Tensor(*sizes), torch.Tensor(data), torch.Tensor(tensor): the legacy constructor
+    of the default floating dtype (a tensor argument is aliased whatever its dtype) (torch.set_default_dtype / set_default_tensor_type)."""
+    if len(args) == 1 and not kwargs and isinstance(args[0], torsh.Tensor):
+        return args[0].view(tuple(args[0].shape))  # an alias of any dtype, as torch
+    legacy = {torsh.float32: FloatTensor, torsh.float64: DoubleTensor,
+              torsh.float16: HalfTensor, torsh.bfloat16: BFloat16Tensor}
+    return legacy[torsh.get_default_dtype()](*args, **kwargs)
+
+
 def _type_dtype(t):
     """The dtype that Tensor.type's argument names, or the error torch raises for it."""
     if isinstance(t, torsh.dtype):

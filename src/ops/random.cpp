@@ -88,6 +88,66 @@ Tensor& bernoulli_(Tensor& self, double p, std::optional<Generator> generator) {
 }
 
 namespace {
+// Draws d(a, b) into self after torch's dtype check (floating types; geometric also integers).
+Tensor& fill_distribution(Tensor& self, detail::Distribution d, double a, double b,
+                          std::optional<Generator> generator, const char* kernel) {
+  const ScalarType t = self.dtype();
+  const bool ok =
+      d == detail::Distribution::Geometric ? !is_complex(t) && t != kBool : is_floating_point(t);
+  TORSH_CHECK(ok, "\"", kernel, "\" not implemented for '", scalar_type_name(t), "'");
+  check_fill_target(self);
+  if (self.numel() == 0) return self;
+  GeneratorState& g = state_of(generator);
+  std::lock_guard<std::mutex> lock(g.mu);
+  detail::distribution_stub(self.device().type, kernel)(self, d, a, b, g);
+  return self;
+}
+}  // namespace
+
+Tensor& exponential_(Tensor& self, double lambd, std::optional<Generator> generator) {
+  TORSH_CHECK(lambd >= 0.0, "exponential_ expects lambda >= 0.0, but found lambda=", lambd);
+  return fill_distribution(self, detail::Distribution::Exponential, lambd, 0, generator,
+                           "exponential_cpu");
+}
+
+Tensor& geometric_(Tensor& self, double p, std::optional<Generator> generator) {
+  TORSH_CHECK(p > 0 && p < 1, "geometric_ expects p to be in (0, 1), but got p=", p);
+  return fill_distribution(self, detail::Distribution::Geometric, p, 0, generator, "geometric_cpu");
+}
+
+Tensor& cauchy_(Tensor& self, double median, double sigma, std::optional<Generator> generator) {
+  return fill_distribution(self, detail::Distribution::Cauchy, median, sigma, generator,
+                           "cauchy_cpu");
+}
+
+Tensor& log_normal_(Tensor& self, double mean, double std, std::optional<Generator> generator) {
+  TORSH_CHECK(std > 0.0, "log_normal_ expects std > 0.0, but found std=", std);
+  return fill_distribution(self, detail::Distribution::LogNormal, mean, std, generator,
+                           "log_normal_cpu");
+}
+
+Tensor& bernoulli_(Tensor& self, const Tensor& p, std::optional<Generator> generator) {
+  const ScalarType t = self.dtype();
+  TORSH_CHECK(t != kHalf && !is_complex(t), "\"bernoulli_tensor_cpu_self_\" not implemented for '",
+              scalar_type_name(t), "'");
+  const ScalarType pt = p.dtype();
+  TORSH_CHECK(pt == kDouble || pt == kFloat || pt == kBFloat16,
+              "\"bernoulli_tensor_cpu_p_\" not implemented for '", scalar_type_name(pt), "'");
+  Tensor probs = p.expand(self.sizes());
+  TORSH_CHECK(
+      probs.numel() == 0 || (probs.min().item<double>() >= 0 && probs.max().item<double>() <= 1),
+      "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+      "message be improved?  If so, please report an enhancement request to PyTorch.)");
+  if (pt == kBFloat16) probs = probs.to(kFloat);
+  check_fill_target(self);
+  if (self.numel() == 0) return self;
+  GeneratorState& g = state_of(generator);
+  std::lock_guard<std::mutex> lock(g.mu);
+  detail::bernoulli_tensor_stub(self.device().type, "bernoulli_")(self, probs, g);
+  return self;
+}
+
+namespace {
 template <typename T>
 constexpr int float_digits() {
   return std::is_same_v<T, double>  ? 53

@@ -29,6 +29,8 @@ KernelStub<LinspaceKernel> linspace_stub;
 KernelStub<UniformKernel> uniform_stub;
 KernelStub<NormalKernel> normal_stub;
 KernelStub<BernoulliKernel> bernoulli_stub;
+KernelStub<DistributionKernel> distribution_stub;
+KernelStub<BernoulliTensorKernel> bernoulli_tensor_stub;
 KernelStub<RandomRangeKernel> random_range_stub;
 KernelStub<RandpermKernel> randperm_stub;
 

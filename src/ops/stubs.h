@@ -116,6 +116,15 @@ using UniformKernel = void (*)(const Tensor& self, double from, double to, Gener
 using NormalKernel = void (*)(const Tensor& self, double mean, double std, GeneratorState& g);
 /// 1 with probability p, else 0.
 using BernoulliKernel = void (*)(const Tensor& self, double p, GeneratorState& g);
+/// One draw per element, in double as PyTorch's serial CPU kernels compute it from a 53-bit
+/// uniform u: exponential -log(1 - u) / a, geometric ceil(log(u) / log(1 - a)), Cauchy
+/// a + b tan(pi (u - 1/2)), log-normal exp(a + b N) with N from Box-Muller (cached pair).
+enum class Distribution { Exponential, Geometric, Cauchy, LogNormal };
+using DistributionKernel = void (*)(const Tensor& self, Distribution d, double a, double b,
+                                    GeneratorState& g);
+/// 1 with probability p[i], p already expanded to self's shape: a 53-bit uniform per element for
+/// float64 p, a 24-bit one for the other floating dtypes.
+using BernoulliTensorKernel = void (*)(const Tensor& self, const Tensor& p, GeneratorState& g);
 /// draw % range + base (range 0: every 64-bit value).
 using RandomRangeKernel = void (*)(const Tensor& self, uint64_t range, int64_t base,
                                    GeneratorState& g);
@@ -124,6 +133,8 @@ using RandpermKernel = void (*)(const Tensor& out, GeneratorState& g);
 extern KernelStub<UniformKernel> uniform_stub;
 extern KernelStub<NormalKernel> normal_stub;
 extern KernelStub<BernoulliKernel> bernoulli_stub;
+extern KernelStub<DistributionKernel> distribution_stub;
+extern KernelStub<BernoulliTensorKernel> bernoulli_tensor_stub;
 extern KernelStub<RandomRangeKernel> random_range_stub;
 extern KernelStub<RandpermKernel> randperm_stub;
 

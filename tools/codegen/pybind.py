@@ -122,6 +122,11 @@ class PyBindings:
         if kind == "inplace":
             return f"self.{s.name}_({rest});\n      return py::reinterpret_borrow<py::object>(self_obj);"
         if kind == "method":
+            if s.returns and s.returns[0].alias == "a!" and s.args and s.args[0].alias == "a!":
+                # a method that writes self (uniform_, exponential_, ...) returns the very
+                # object it was called on, as torch does
+                return (f"self.{s.name}({rest});\n"
+                        "      return py::reinterpret_borrow<py::object>(self_obj);")
             return self._result(s, f"self.{s.name}({rest})")
         args = ", ".join(vals)
         out_stmt = ""

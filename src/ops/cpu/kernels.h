@@ -59,6 +59,8 @@ void linspace_kernel(const Tensor& out, const Scalar& start, const Scalar& end);
 void uniform_kernel(const Tensor& self, double from, double to, GeneratorState& g);
 void normal_kernel(const Tensor& self, double mean, double std, GeneratorState& g);
 void bernoulli_kernel(const Tensor& self, double p, GeneratorState& g);
+void distribution_kernel(const Tensor& self, Distribution d, double a, double b, GeneratorState& g);
+void bernoulli_tensor_kernel(const Tensor& self, const Tensor& p, GeneratorState& g);
 void random_range_kernel(const Tensor& self, uint64_t range, int64_t base, GeneratorState& g);
 void randperm_kernel(const Tensor& out, GeneratorState& g);
 

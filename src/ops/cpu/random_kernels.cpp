@@ -127,6 +127,29 @@ SizeVec memory_order(const Tensor& t) {
   return perm;
 }
 
+// f(offset in self, offset in other) for every element of self in PyTorch's order (memory order),
+// with other (self's shape, any strides) walked alongside.
+template <typename F>
+void walk_serial(const Tensor& self, IntArrayRef other_strides, F&& f) {
+  const int64_t n = self.numel();
+  const SizeVec perm = memory_order(self);
+  const size_t nd = perm.size();
+  SizeVec idx(nd, 0);
+  int64_t off = 0, other = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    f(off, other);
+    for (size_t k = 0; k < nd; ++k) {
+      const int64_t d = perm[k];
+      off += self.strides()[d];
+      other += other_strides[d];
+      if (++idx[k] < self.sizes()[d]) break;
+      off -= self.strides()[d] * idx[k];
+      other -= other_strides[d] * idx[k];
+      idx[k] = 0;
+    }
+  }
+}
+
 // Every element of self = f(), in PyTorch's order.
 template <typename T, typename F>
 void fill_serial(const Tensor& self, F&& f) {
@@ -136,20 +159,7 @@ void fill_serial(const Tensor& self, F&& f) {
     for (int64_t i = 0; i < n; ++i) p[i] = f();
     return;
   }
-  const SizeVec perm = memory_order(self);
-  const size_t nd = perm.size();
-  SizeVec idx(nd, 0);
-  int64_t off = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    p[off] = f();
-    for (size_t k = 0; k < nd; ++k) {
-      const int64_t d = perm[k];
-      off += self.strides()[d];
-      if (++idx[k] < self.sizes()[d]) break;
-      off -= self.strides()[d] * idx[k];
-      idx[k] = 0;
-    }
-  }
+  walk_serial(self, self.strides(), [&](int64_t off, int64_t) { p[off] = f(); });
 }
 
 }  // namespace
@@ -198,6 +208,48 @@ void bernoulli_kernel(const Tensor& self, double p, GeneratorState& g) {
     using T = decltype(tag);
     UniformReal<double> u{0.0, 1.0};
     fill_serial<T>(self, [&] { return convert<T>(u(g) < p ? 1 : 0); });
+  });
+}
+
+void distribution_kernel(const Tensor& self, Distribution d, double a, double b,
+                         GeneratorState& g) {
+  UniformReal<double> u{0.0, 1.0};
+  auto draw = [&]() -> double {
+    switch (d) {
+      case Distribution::Exponential:
+        return -1.0 / a * std::log(1.0 - u(g));
+      case Distribution::Geometric:
+        return std::ceil(std::log(u(g)) / std::log(1.0 - a));
+      case Distribution::Cauchy:
+        return std::fma(b, std::tan(M_PI * (u(g) - 0.5)), a);  // contracted in torch's build
+      case Distribution::LogNormal:
+        return std::exp(normal_double(g, a, b));
+    }
+    return 0.0;
+  };
+  dispatch_all(self.dtype(), "distribution", [&](auto tag) {
+    using T = decltype(tag);
+    fill_serial<T>(self, [&] { return convert<T>(draw()); });
+  });
+}
+
+void bernoulli_tensor_kernel(const Tensor& self, const Tensor& p, GeneratorState& g) {
+  dispatch_all(self.dtype(), "bernoulli_", [&](auto tag) {
+    using T = decltype(tag);
+    auto run = [&](auto ptag) {
+      using P = decltype(ptag);  // float64 p: 53-bit uniforms, float32 p: 24-bit ones
+      UniformReal<P> uni{0, 1};
+      const P* pv = p.data_ptr<P>();
+      T* out = self.data_ptr<T>();
+      walk_serial(self, p.strides(), [&](int64_t off, int64_t poff) {
+        out[off] = convert<T>(static_cast<double>(uni(g)) < static_cast<double>(pv[poff]) ? 1 : 0);
+      });
+    };
+    if (p.dtype() == kDouble) {
+      run(double{});
+    } else {
+      run(float{});
+    }
   });
 }
 

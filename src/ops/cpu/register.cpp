@@ -60,6 +60,8 @@ void register_cpu_kernels() {
   uniform_stub.set(kCPU, &cpu::uniform_kernel);
   normal_stub.set(kCPU, &cpu::normal_kernel);
   bernoulli_stub.set(kCPU, &cpu::bernoulli_kernel);
+  distribution_stub.set(kCPU, &cpu::distribution_kernel);
+  bernoulli_tensor_stub.set(kCPU, &cpu::bernoulli_tensor_kernel);
   random_range_stub.set(kCPU, &cpu::random_range_kernel);
   randperm_stub.set(kCPU, &cpu::randperm_kernel);
 }
