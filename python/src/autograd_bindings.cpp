@@ -256,8 +256,9 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
           node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
           for (size_t i = 0; i < outputs.size(); ++i) {
             const Tensor& t = outputs[i].cast<const Tensor&>();
-            if (t.is_floating_point()) autograd::set_history(t, node, static_cast<uint32_t>(i));
-            if (t.is_complex()) autograd::refuse_complex_history("Function.apply");
+            if (t.is_floating_point() || t.is_complex()) {
+              autograd::set_history(t, node, static_cast<uint32_t>(i));
+            }
           }
         });
 }

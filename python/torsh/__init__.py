@@ -23,7 +23,7 @@ from torsh import optim  # noqa: F401,E402
 from torsh import utils  # noqa: F401,E402
 from torsh._shape import (atleast_1d, atleast_2d, atleast_3d, block_diag,  # noqa: F401,E402
                           broadcast_shapes, broadcast_tensors, cartesian_prod, meshgrid,
-                          split)
+                          split, adjoint)
 
 
 float32, float64, float16, bfloat16 = _C.float32, _C.float64, _C.float16, _C.bfloat16

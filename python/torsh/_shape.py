@@ -110,7 +110,8 @@ def _H(self):
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D "
                            "tensor." + (" For batches of matrices, consider using tensor.mH"
                                         if n > 2 else ""))
-    return self.transpose(-2, -1) if n == 2 else self.permute([])
+    t = self.transpose(-2, -1) if n == 2 else self.permute([])
+    return t.conj() if t.is_complex() else t  # a conjugated copy: torsh has no conjugate bit
 
 
 def _mH(self):
@@ -119,10 +120,21 @@ def _mH(self):
     if self.dim() < 2:
         raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
                            f"Got {self.dim()}-D tensor.")
-    return self.transpose(-2, -1)  # real dtypes: the adjoint is the transpose
+    t = self.transpose(-2, -1)
+    return t.conj() if t.is_complex() else t  # a conjugated copy: torsh has no conjugate bit
+
+
+def adjoint(input):
+    """torch.adjoint / Tensor.adjoint(): the conjugate transpose of the last two dims (for
+    complex tensors a copy, as torsh has no conjugate bit)."""
+    if input.dim() < 2:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
+                           f"matrices. Got {input.dim()}-D tensor.")
+    return _mH(input)
 
 
 Tensor.T = property(_T)
 Tensor.mT = property(_mT)
 Tensor.H = property(_H)
 Tensor.mH = property(_mH)
+Tensor.adjoint = adjoint

@@ -103,12 +103,6 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   m.attr_version = t._version();
 }
 
-void refuse_complex_history(const char* op) {
-  throw Error(std::string(op) +
-              "(): autograd through complex tensors is not supported yet in torsh (complex "
-              "values are computed forward only); detach the inputs or compute under no_grad");
-}
-
 void add_input(Node& node, const Tensor& t) {
   node.mutable_next_edges().push_back(requires_grad(t) ? gradient_edge(t) : Edge{});
   // An absent optional operand (clamp(x, None, hi)) has no edge and no shape.
@@ -145,16 +139,48 @@ struct ViewGeometry {
   SizeVec sizes, strides;
   int64_t offset = 0;
   SizeVec base_sizes, base_strides;
+  ScalarType base_dtype = ScalarType::Undefined;
+  // A view of another dtype (a real view of a complex base, or a complex view of a real one):
+  // sizes/strides/offset count real elements, and apply to the base read as real values.
+  bool real_frame = false;
+  bool view_complex = false;  // in the real frame, the last dim (2, stride 1) is the complex value
 };
+
+// The geometry of view `v` in `base`'s storage.
+ViewGeometry geometry_of(const Tensor& v, const Tensor& base) {
+  ViewGeometry g{
+      SizeVec(v.sizes()),    SizeVec(v.strides()),    v.storage_offset() - base.storage_offset(),
+      SizeVec(base.sizes()), SizeVec(base.strides()), base.dtype()};
+  if (v.is_complex() == base.is_complex()) return g;
+  g.real_frame = true;
+  if (base.is_complex()) {  // a real view (view_as_real, .real, .imag) of a complex base
+    g.offset = v.storage_offset() - 2 * base.storage_offset();
+  } else {  // a complex view (view_as_complex) of a real base
+    g.view_complex = true;
+    for (auto& s : g.strides) s *= 2;
+    g.sizes.push_back(2);
+    g.strides.push_back(1);
+    g.offset = 2 * v.storage_offset() - base.storage_offset();
+  }
+  return g;
+}
 
 Tensor like_base(const ViewGeometry& g, ScalarType dtype) {
   return detail::empty_strided_impl(g.base_sizes, g.base_strides, dtype);
 }
 
-Tensor view_of(const Tensor& t, const ViewGeometry& g) {
-  return Tensor(make_intrusive<TensorImpl>(t.unsafeGetTensorImpl()->storage(), t.dtype(), g.sizes,
-                                           g.strides, t.storage_offset() + g.offset));
+// The view region of t (laid out as the base), through the real frame when the view changed
+// dtype; `recorded` takes it with a recorded op (as_strided), for double backward.
+Tensor region_of(const Tensor& t, const ViewGeometry& g, bool recorded) {
+  const Tensor frame = g.real_frame && t.is_complex() ? torsh::view_as_real(t) : t;
+  Tensor r =
+      recorded ? frame.as_strided(g.sizes.vec(), g.strides.vec(), frame.storage_offset() + g.offset)
+               : Tensor(make_intrusive<TensorImpl>(frame.unsafeGetTensorImpl()->storage(),
+                                                   frame.dtype(), g.sizes, g.strides,
+                                                   frame.storage_offset() + g.offset));
+  return g.view_complex ? torsh::view_as_complex(r) : r;
 }
+Tensor view_of(const Tensor& t, const ViewGeometry& g) { return region_of(t, g, false); }
 
 // For double backward: a fresh copy of grad (the base's shape) laid out with the base's strides,
 // made with recorded ops (a dense base's strides are a permutation of contiguous ones). Undefined
@@ -182,9 +208,7 @@ Tensor recorded_base_layout(const Tensor& grad, const ViewGeometry& g) {
 }
 
 // The view region of a tensor laid out as the base, as a recorded as_strided view.
-Tensor recorded_view(const Tensor& t, const ViewGeometry& g) {
-  return t.as_strided(g.sizes.vec(), g.strides.vec(), t.storage_offset() + g.offset);
-}
+Tensor recorded_view(const Tensor& t, const ViewGeometry& g) { return region_of(t, g, true); }
 
 // Gradient of base after an in-place op `fn` wrote into the view region: the region's
 // gradient comes from fn, the rest passes through. Also routes fn's other inputs' gradients.
@@ -251,7 +275,7 @@ class AsStridedBackward : public Node {
   }
   variable_list apply(variable_list&& grads) override {
     if (!grads[0].defined()) return {Tensor()};
-    Tensor result = like_base(view_, grads[0].dtype());
+    Tensor result = like_base(view_, view_.real_frame ? view_.base_dtype : grads[0].dtype());
     {
       AutoGradMode no_grad(false);
       result.zero_();
@@ -277,9 +301,7 @@ class AsStridedBackward : public Node {
 void refresh_view_history(const Tensor& t, AutogradMeta& m) {
   if (!m.base.defined() || t._version() == m.attr_version || !requires_grad(m.base)) return;
   const Tensor& base = m.base;
-  ViewGeometry g{SizeVec(t.sizes()), SizeVec(t.strides()),
-                 t.storage_offset() - base.storage_offset(), SizeVec(base.sizes()),
-                 SizeVec(base.strides())};
+  ViewGeometry g = geometry_of(t, base);
   m.grad_fn = std::make_shared<AsStridedBackward>(base, std::move(g));
   m.output_nr = 0;
   m.attr_version = t._version();
@@ -290,9 +312,7 @@ bool rebase_view(const Tensor& self, const std::shared_ptr<Node>& fn) {
   AutogradMeta* m = meta(self);
   if (!m || !m->is_view || !m->base.defined()) return false;
   const Tensor& base = m->base;
-  ViewGeometry g{SizeVec(self.sizes()), SizeVec(self.strides()),
-                 self.storage_offset() - base.storage_offset(), SizeVec(base.sizes()),
-                 SizeVec(base.strides())};
+  ViewGeometry g = geometry_of(self, base);
   auto cs = std::make_shared<CopySlices>(base, g, fn);
   set_history(base, cs, 0);
   auto view_fn = std::make_shared<AsStridedBackward>(base, g);
@@ -320,7 +340,12 @@ Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
     if (!dims.empty()) g = torsh::sum(g, dims, /*keepdim=*/true);
     if (lead > 0 || !g.sizes().equals(im.sizes)) g = g.reshape(im.sizes);
   }
-  if (im.dtype != ScalarType::Undefined && g.dtype() != im.dtype) g = g.to(im.dtype);
+  if (im.dtype != ScalarType::Undefined && g.dtype() != im.dtype) {
+    // A real input of a complex result takes the real part of its gradient (torch's
+    // handle_r_to_c); a complex input of a real result gets a zero imaginary part.
+    if (g.is_complex() && !is_complex(im.dtype)) g = torsh::real(g);
+    if (g.dtype() != im.dtype) g = g.to(im.dtype);
+  }
   return g;
 }
 
@@ -469,9 +494,6 @@ const Tensor& Tensor::requires_grad_(bool r) const {
   TORSH_CHECK(!r || is_floating_point() || is_complex(),
               "requires_grad_(): only Tensors of floating point and complex dtype can require "
               "gradients");
-  TORSH_CHECK(!r || !is_complex(),
-              "requires_grad_(): autograd through complex tensors is not supported yet in torsh "
-              "(complex values are computed forward only)");
   if (!r && !am) return *this;
   meta_or_create(*this).requires_grad = r;
   return *this;

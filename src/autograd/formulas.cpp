@@ -17,18 +17,40 @@ bool any_requires_grad(const std::vector<Tensor>& ts) {
 
 namespace torsh::autograd::formulas {
 
+Scalar cj(const Scalar& s) { return s.is_complex() ? Scalar(std::conj(s.to_complex())) : s; }
+
 Tensor scale(const Tensor& grad, const Scalar& alpha) {
-  if (!alpha.is_floating_point() && alpha.to_long() == 1) return grad;
-  return grad * alpha;
+  if (!alpha.is_floating_point() && !alpha.is_complex() && alpha.to_long() == 1) return grad;
+  return grad * cj(alpha);
+}
+
+Tensor sgn_backward(const Tensor& grad, const Tensor& self, const Tensor& result) {
+  if (!self.is_complex()) return torsh::zeros_like(grad);
+  // d sgn: (grad - re(grad * conj(sgn)) * sgn) / |z|, as torch's sgn_backward
+  const Tensor a = self.abs();
+  const Tensor g = (grad - torsh::real(grad * result.conj()) * result) / a;
+  return torsh::where(a == 0.0, torsh::zeros_like(g), g);
+}
+
+Tensor acosh_backward(const Tensor& grad, const Tensor& self) {
+  if (self.is_complex()) return grad * cj((self - 1).rsqrt() * (self + 1).rsqrt());
+  return grad * (self * self - 1).rsqrt();
+}
+
+Tensor angle_backward(const Tensor& grad, const Tensor& self) {
+  if (!self.is_complex()) return torsh::zeros_like(grad);
+  const Tensor a = self.abs();
+  const Tensor g = grad * self / (a * a) * Scalar(std::complex<double>(0.0, 1.0));
+  return torsh::where(a == 0.0, torsh::zeros_like(g), g);
 }
 
 Tensor div_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other) {
-  return -grad * ((self / other) / other);  // as torch: no overflow in other * other
+  return -grad * cj((self / other) / other);  // as torch: no overflow in other * other
 }
 
 Tensor div_mode_self_backward(const Tensor& grad, const Tensor& other,
                               const std::optional<std::string>& mode) {
-  return mode ? torsh::zeros_like(grad) : grad / other;
+  return mode ? torsh::zeros_like(grad) : grad / cj(other);
 }
 
 Tensor div_mode_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other,
@@ -36,9 +58,17 @@ Tensor div_mode_other_backward(const Tensor& grad, const Tensor& self, const Ten
   return mode ? torsh::zeros_like(grad) : div_other_backward(grad, self, other);
 }
 
+namespace {
+// exponent >= 0, a complex exponent counting when it is real and >= 0 (torch's rule)
+Tensor nonneg(const Tensor& exponent) {
+  if (!exponent.is_complex()) return exponent >= 0;
+  return torsh::mul(torsh::imag(exponent) == 0.0, torsh::real(exponent) >= 0);
+}
+}  // namespace
+
 Tensor pow_self_backward(const Tensor& grad, const Tensor& self, const Tensor& exponent) {
   // exponent == 0 gives 0 even where self^(exponent-1) is inf or nan.
-  Tensor g = grad * (exponent * torsh::pow(self, exponent - 1));  // torch's order of rounding
+  Tensor g = grad * cj(exponent * torsh::pow(self, exponent - 1));  // torch's order of rounding
   return torsh::where(exponent == 0.0, torsh::zeros_like(g), g);
 }
 
@@ -46,23 +76,29 @@ Tensor pow_exponent_backward(const Tensor& grad, const Tensor& self, const Tenso
                              const Tensor& result) {
   // d/de b^e = b^e log b, as PyTorch: grad * (result * log b), 0 where b == 0 and e >= 0.
   Tensor g = result * torsh::log(self);  // an integer base takes a float32 log, as in PyTorch
-  g = torsh::where(torsh::mul(self == 0.0, exponent >= 0), torsh::zeros_like(g), g);
-  return grad * g;
+  g = torsh::where(torsh::mul(self == 0.0, nonneg(exponent)), torsh::zeros_like(g), g);
+  return grad * cj(g);
 }
 
 Tensor pow_self_scalar_backward(const Tensor& grad, const Tensor& self, const Scalar& exponent) {
   // As torch: a zero exponent gives zeros, but a bool one (False) is never "equal to 0.0" there
   // and takes the formula (0 * self^-1: NaN at 0). The exponent is used as a double.
+  if (exponent.is_complex()) {
+    const std::complex<double> e = exponent.to_complex();
+    if (e == 0.0) return torsh::zeros_like(grad);
+    return grad * cj(torsh::pow(self, Scalar(e - 1.0)) * exponent);
+  }
   const double e = exponent.to_double();
   if (e == 0.0 && !exponent.is_boolean()) return torsh::zeros_like(grad);
-  return grad * (torsh::pow(self, Scalar(e - 1.0)) * Scalar(e));
+  return grad * cj(torsh::pow(self, Scalar(e - 1.0)) * Scalar(e));
 }
 
 Tensor pow_scalar_base_backward(const Tensor& grad, const Scalar& base, const Tensor& exponent,
                                 const Tensor& result) {
+  if (base.is_complex()) return grad * cj(result * Scalar(std::log(base.to_complex())));
   Tensor g = result * std::log(base.to_double());
-  if (base.to_double() == 0.0) g = torsh::where(exponent >= 0, torsh::zeros_like(g), g);
-  return grad * g;
+  if (base.to_double() == 0.0) g = torsh::where(nonneg(exponent), torsh::zeros_like(g), g);
+  return grad * cj(g);
 }
 
 Tensor masked_grad(const Tensor& grad, const Tensor& mask) {
@@ -201,12 +237,14 @@ bool column_major(const std::vector<int64_t>& strides) {
 
 Tensor mm_mat1_backward(const Tensor& grad, const Tensor& mat2,
                         const std::vector<int64_t>& self_strides) {
+  if (mat2.is_complex()) return grad.mm(mat2.t().conj());
   if (column_major(self_strides)) return mat2.mm(grad.t()).t();
   return grad.mm(mat2.t());
 }
 
 Tensor mm_mat2_backward(const Tensor& grad, const Tensor& self,
                         const std::vector<int64_t>& mat2_strides) {
+  if (self.is_complex()) return self.t().conj().mm(grad);
   if (column_major(mat2_strides)) return grad.t().mm(self).t();
   return self.t().mm(grad);
 }

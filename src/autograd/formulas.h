@@ -19,7 +19,21 @@ bool any_requires_grad(const std::vector<Tensor>& ts);
 
 namespace torsh::autograd::formulas {
 
+// Complex gradients follow torch's convention, grad = dL/d(re z) + i dL/d(im z): the formula of
+// a holomorphic f multiplies grad by conj(f'(z)), so formulas conjugate their factors with cj.
+/// The complex conjugate of a complex tensor; a real one unchanged.
+inline Tensor cj(const Tensor& t) { return t.is_complex() ? t.conj() : t; }
+/// The complex conjugate of a complex scalar; a real one unchanged.
+Scalar cj(const Scalar& s);
+/// grad * conj(alpha), with alpha == 1 passing grad through.
 Tensor scale(const Tensor& grad, const Scalar& alpha);
+/// sgn(z) = z / |z| for complex z (0 at 0); real inputs get zeros.
+Tensor sgn_backward(const Tensor& grad, const Tensor& self, const Tensor& result);
+/// acosh: grad / conj(sqrt(z - 1) sqrt(z + 1)) for complex z (torch's branch), else
+/// grad / sqrt(x^2 - 1).
+Tensor acosh_backward(const Tensor& grad, const Tensor& self);
+/// angle(z): i z grad / |z|^2 for complex z (0 at 0); real inputs get zeros.
+Tensor angle_backward(const Tensor& grad, const Tensor& self);
 Tensor div_other_backward(const Tensor& grad, const Tensor& self, const Tensor& other);
 Tensor div_mode_self_backward(const Tensor& grad, const Tensor& other,
                               const std::optional<std::string>& mode);

@@ -1,5 +1,5 @@
 // Backward formulas of the linear-algebra basics.
-#include "autograd/formulas_linalg.h"
+#include "autograd/formulas.h"
 
 #include <cmath>
 #include <vector>
@@ -16,11 +16,11 @@ Tensor grad_over_batch(const Tensor& grad, const Tensor& batch1, const Tensor& b
 }  // namespace
 
 Tensor addbmm_batch1_backward(const Tensor& grad, const Tensor& batch1, const Tensor& batch2) {
-  return grad_over_batch(grad, batch1, batch2).bmm(batch2.transpose(1, 2));
+  return grad_over_batch(grad, batch1, batch2).bmm(cj(batch2).transpose(1, 2));
 }
 
 Tensor addbmm_batch2_backward(const Tensor& grad, const Tensor& batch1, const Tensor& batch2) {
-  return batch1.transpose(1, 2).bmm(grad_over_batch(grad, batch1, batch2));
+  return cj(batch1).transpose(1, 2).bmm(grad_over_batch(grad, batch1, batch2));
 }
 
 }  // namespace torsh::autograd::formulas

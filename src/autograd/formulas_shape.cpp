@@ -65,8 +65,11 @@ Tensor as_strided_backward(const Tensor& grad, const std::vector<int64_t>& self_
   Tensor out_idx = positions.as_strided(size, stride, out_off - lo).reshape({-1});
   Tensor in_idx = positions.as_strided(self_sizes, self_strides, in_off - lo).reshape({-1});
   Tensor buf = torsh::zeros({n}, grad.options()).index_add(0, out_idx, grad.reshape({-1}));
-  Tensor count = torsh::zeros({n}, grad.options())
-                     .index_add(0, in_idx, torsh::ones({in_idx.numel()}, grad.options()));
+  // counts in the real dtype of grad (a complex grad divides by real counts)
+  const TensorOptions real_opts =
+      grad.options().dtype(grad.is_complex() ? to_real_value_type(grad.dtype()) : grad.dtype());
+  Tensor count =
+      torsh::zeros({n}, real_opts).index_add(0, in_idx, torsh::ones({in_idx.numel()}, real_opts));
   Tensor shared = count.clamp(std::optional<Scalar>(Scalar(1)));  // elements of self only
   return buf.div(shared)
       .as_strided(self_sizes, self_strides, in_off - lo)

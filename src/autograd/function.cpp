@@ -127,8 +127,9 @@ variable_list checkpoint_reentrant(const CheckpointFn& fn, const variable_list& 
   }
   node->set_num_outputs(static_cast<uint32_t>(outs.size()));
   for (size_t i = 0; i < outs.size(); ++i) {
-    if (outs[i].is_floating_point()) set_history(outs[i], node, static_cast<uint32_t>(i));
-    if (outs[i].is_complex()) refuse_complex_history("Function.apply");
+    if (outs[i].is_floating_point() || outs[i].is_complex()) {
+      set_history(outs[i], node, static_cast<uint32_t>(i));
+    }
   }
   return outs;
 }

@@ -31,9 +31,6 @@ ScalarType parts_dtype(const Tensor& a, const Tensor& b, const char* op) {
 
 // Writes re + i*im (broadcast) into out, resized to the broadcast shape.
 void fill_parts(Tensor& out, const Tensor& re, const Tensor& im, ScalarType t, const char* op) {
-  TORSH_CHECK(!GradMode::is_enabled() || !(re.requires_grad() || im.requires_grad()), op,
-              "(): autograd through complex tensors is not supported yet in torsh (complex values "
-              "are computed forward only); detach the inputs or compute under no_grad");
   const auto shape = torsh::broadcast_shapes(re.sizes(), im.sizes());
   if (!out.defined()) {
     out = torsh::empty(shape, t);

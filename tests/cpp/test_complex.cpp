@@ -64,5 +64,27 @@ TEST(Complex, UnsupportedOpsRaise) {
   Tensor a = torsh::zeros({2}, kComplexFloat);
   EXPECT_THROW(torsh::floor(a), Error);
   EXPECT_THROW(torsh::lt(a, a), Error);
-  EXPECT_THROW(a.requires_grad_(), Error);
+}
+
+// d|z|^2 = 2z in torch's convention (grad = dL/d(re) + i dL/d(im)); d re(z w) / dw = conj(z).
+TEST(Complex, Autograd) {
+  using cd = std::complex<double>;
+  Tensor z = torsh::empty({2}, kComplexDouble), w = torsh::empty({2}, kComplexDouble);
+  z[0].fill_(Scalar(cd(1, 2)));
+  z[1].fill_(Scalar(cd(-0.5, 3)));
+  w[0].fill_(Scalar(cd(2, -1)));
+  w[1].fill_(Scalar(cd(0, 1)));
+  z.requires_grad_();
+  w.requires_grad_();
+  Tensor loss = torsh::real(z * z.conj()).sum() + torsh::real(z * w).sum();
+  loss.backward();
+  for (int i = 0; i < 2; ++i) {
+    const cd zi = z[i].item().to<cd>(), wi = w[i].item().to<cd>();
+    const cd gz = z.grad()[i].item().to<cd>(), gw = w.grad()[i].item().to<cd>();
+    EXPECT_NEAR(gz.real(), 2 * zi.real() + wi.real(), 1e-12);
+    EXPECT_NEAR(gz.imag(), 2 * zi.imag() - wi.imag(), 1e-12);
+    EXPECT_NEAR(gw.real(), zi.real(), 1e-12);
+    EXPECT_NEAR(gw.imag(), -zi.imag(), 1e-12);
+  }
+  EXPECT_EQ(z.grad().dtype(), kComplexDouble);
 }

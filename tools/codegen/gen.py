@@ -273,9 +273,8 @@ class Autograd:
         """Statements after the op: save outputs, attach history to differentiable outputs."""
         out = [f"    node->set_num_outputs({len(outs)});"]
         for i, (n, expr) in enumerate(zip(self.out_names, outs)):
-            out.append(f"    if ({expr}.is_floating_point()) autograd::set_history({expr}, node, {i});"
-                       f' else if ({expr}.is_complex()) autograd::refuse_complex_history('
-                       f'"{self.s.name}");')
+            out.append(f"    if ({expr}.is_floating_point() || {expr}.is_complex()) "
+                       f"autograd::set_history({expr}, node, {i});")
         if self.s.returns[0].alias == "a":
             out.append(f"    autograd::mark_view({outs[0]}, self);")
         # Outputs are saved after they got their history, so double backward sees it. They are
@@ -538,8 +537,6 @@ class Gen:
                 ag.make_node(inplace=True) + ["  }"]
         else:
             lines += [f'  autograd::check_inplace(self, "{name}");', "  const bool rg = false;"]
-        if ag:  # checked before self is written: a complex self would get no history
-            lines += [f'  if (rg && self.is_complex()) autograd::refuse_complex_history("{name}");']
         lines += ["  {", "    AutoGradMode guard(false);", f"    native::{op.native}(self, {call});",
                   "  }", "  self.unsafeGetTensorImpl()->storage()->bump_version();"]
         if ag:
@@ -548,7 +545,8 @@ class Gen:
             rest = [ln for ln in fin if "set_history" not in ln]
             # An integer or bool result never joins the graph, a view's base included.
             lines += ["  if (rg) {",
-                      "    if (self.is_floating_point() && !autograd::rebase_view(self, node)) {"] + \
+                      "    if ((self.is_floating_point() || self.is_complex()) &&",
+                      "        !autograd::rebase_view(self, node)) {"] + \
                 ["  " + ln for ln in hist] + ["    }"] + rest + ["  }"]
         else:
             lines += ["  (void)rg;"]

@@ -173,7 +173,6 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
 std::function<void()> hook_remover(const Tensor& t, unsigned pos);
 /// Raises for an op whose complex output would need a history: autograd through complex values
 /// is not supported yet (never a silently detached result).
-[[noreturn]] void refuse_complex_history(const char* op);
 /// Records one input of a new node: its edge and shape/dtype.
 void add_input(Node& node, const Tensor& t);
 /// Prepares an in-place op on self: errors for leaves that require grad.

@@ -1,5 +1,8 @@
 """gradcheck / gradgradcheck: compare autograd's gradients with central finite differences
-(float64, torch's defaults eps=1e-6, atol=1e-5, rtol=1e-3)."""
+(float64, torch's defaults eps=1e-6, atol=1e-5, rtol=1e-3). Complex inputs and outputs are
+checked as their real and imaginary parts: the real Jacobian of (re, im) of every output with
+respect to (re, im) of every input, which autograd gives through torch's convention
+(grad = dL/d(re) + i dL/d(im)) with grad_outputs 1 and 1j."""
 import torsh
 
 
@@ -10,24 +13,41 @@ def _inputs_needing_grad(inputs):
 def _flat_outputs(func, inputs):
     out = func(*inputs)
     outs = out if isinstance(out, (tuple, list)) else (out,)
-    return [o for o in outs if isinstance(o, torsh.Tensor) and o.is_floating_point()]
+    return [o for o in outs if isinstance(o, torsh.Tensor) and
+            (o.is_floating_point() or o.is_complex())]
+
+
+def _real_flat(t):
+    """t's values as a float64 vector, a complex element as its (re, im) pair."""
+    t = t.detach()
+    if t.is_complex():
+        t = torsh.view_as_real(t.resolve_conj().contiguous())
+    return t.reshape(-1).to(torsh.float64).clone()
+
+
+def _parts(t):
+    return 2 if t.is_complex() else 1
 
 
 def _analytical(outs, inputs, idx):
-    """jac[(o, i)]: rows = elements of input i, columns = elements of output o."""
+    """jac[(o, i)]: rows = real components of input i, columns = those of output o."""
     jac = {}
     for o_i, out in enumerate(outs):
         n_out = out.numel()
         for i in idx:
-            jac[(o_i, i)] = torsh.zeros(inputs[i].numel(), n_out, dtype=torsh.float64)
+            jac[(o_i, i)] = torsh.zeros(inputs[i].numel() * _parts(inputs[i]),
+                                        n_out * _parts(out), dtype=torsh.float64)
         for j in range(n_out):
-            go = torsh.zeros(n_out, dtype=out.dtype)
-            go[j] = 1
-            gs = torsh.autograd.grad([out], [inputs[i] for i in idx], [go.reshape(tuple(out.shape))],
-                                     retain_graph=True, allow_unused=True)
-            for i, g in zip(idx, gs):
-                if g is not None:
-                    jac[(o_i, i)][:, j] = g.reshape(-1).to(torsh.float64)
+            for part in ((1, 1j) if out.is_complex() else (1,)):
+                go = torsh.zeros(n_out, dtype=out.dtype)
+                go[j] = part
+                gs = torsh.autograd.grad([out], [inputs[i] for i in idx],
+                                         [go.reshape(tuple(out.shape))], retain_graph=True,
+                                         allow_unused=True)
+                col = j * _parts(out) + (0 if part == 1 else 1)
+                for i, g in zip(idx, gs):
+                    if g is not None:
+                        jac[(o_i, i)][:, col] = _real_flat(g.to(inputs[i].dtype))
     return jac
 
 
@@ -45,14 +65,13 @@ def _numerical(func, inputs, idx, n_outs, eps):
                 rem //= xd.shape[d]
             xe = torsh.as_strided(xd, (), (), off)
             orig = xe.item()
-            xe.fill_(orig + eps)  # func may itself differentiate (gradgradcheck): no no_grad
-            plus = [o.detach().reshape(-1).to(torsh.float64).clone()
-                    for o in _flat_outputs(func, inputs)]
-            xe.fill_(orig - eps)
-            minus = [o.detach().reshape(-1).to(torsh.float64).clone()
-                     for o in _flat_outputs(func, inputs)]
-            xe.fill_(orig)
-            cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+            for step in ((eps, eps * 1j) if xd.is_complex() else (eps,)):
+                xe.fill_(orig + step)  # func may itself differentiate (gradgradcheck): no no_grad
+                plus = [_real_flat(o) for o in _flat_outputs(func, inputs)]
+                xe.fill_(orig - step)
+                minus = [_real_flat(o) for o in _flat_outputs(func, inputs)]
+                xe.fill_(orig)
+                cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
         for o_i in range(n_outs):
             jac[(o_i, i)] = torsh.stack([c[o_i] for c in cols]) if cols else None
     return jac

@@ -78,13 +78,15 @@ void index_put_kernel(const TensorIter& it, const IndexedDims& dims, bool accumu
     return;
   }
   // Repeated indices add up: one thread, in order.
-  dispatch_all(it.dtype(0), "index_put_", [&](auto tag) {
+  dispatch_all_and_complex(it.dtype(0), "index_put_", [&](auto tag) {
     using T = decltype(tag);
     for_each_indexed(it, dims, 2, true, [&](char** d, const int64_t* s, int64_t j, int64_t off) {
       T* dst = reinterpret_cast<T*>(d[0] + j * s[0] + off);
       const T add = *reinterpret_cast<const T*>(d[1] + j * s[1]);
       if constexpr (std::is_same_v<T, bool>) {
         *dst = *dst || add;
+      } else if constexpr (is_complex_v<T>) {
+        *dst += add;
       } else {
         *dst = convert<T>(static_cast<opmath_t<T>>(*dst) + static_cast<opmath_t<T>>(add));
       }

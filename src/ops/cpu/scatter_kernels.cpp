@@ -167,6 +167,15 @@ void scatter_kernel(const char* op, const Tensor& out, int64_t dim, const Tensor
     });
     return;
   }
+  if (is_complex(out.dtype()) && r == ScatterReduce::kSum) {  // scatter_add (a gradient too)
+    dispatch_complex(out.dtype(), op, [&](auto tag) {
+      using T = decltype(tag);
+      dim_loop<sizeof(T)>(op, bounds, out, dim, index, src, [](char* a, const char* b) {
+        *reinterpret_cast<T*>(a) += *reinterpret_cast<const T*>(b);
+      });
+    });
+    return;
+  }
   dispatch_all(out.dtype(), op, [&](auto tag) {
     using T = decltype(tag);
     if (r == ScatterReduce::kSum || r == ScatterReduce::kMean) {
@@ -185,6 +194,15 @@ void scatter_kernel(const char* op, const Tensor& out, int64_t dim, const Tensor
 
 void scatter_fill_kernel(const char* op, const Tensor& out, int64_t dim, const Tensor& index,
                          const Scalar& value, ScatterReduce r, IndexBounds bounds) {
+  if (is_complex(out.dtype()) && r == ScatterReduce::kNone) {  // scatter(value), index_fill
+    dispatch_complex(out.dtype(), op, [&](auto tag) {
+      using T = decltype(tag);
+      const T v = convert<T>(value.to_complex());
+      dim_loop<sizeof(T)>(op, bounds, out, dim, index, index,
+                          [v](char* a, const char*) { *reinterpret_cast<T*>(a) = v; });
+    });
+    return;
+  }
   dispatch_all(out.dtype(), op, [&](auto tag) {
     using T = decltype(tag);
     const T v = convert<T>(value.to<opmath_t<T>>());
@@ -201,6 +219,17 @@ void scatter_fill_kernel(const char* op, const Tensor& out, int64_t dim, const T
 
 void index_add_kernel(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src,
                       const Scalar& alpha) {
+  if (is_complex(out.dtype())) {
+    dispatch_complex(out.dtype(), "index_add_", [&](auto tag) {
+      using T = decltype(tag);
+      const T a = convert<T>(alpha.to_complex());
+      dim_loop<sizeof(T)>("index_add_", IndexBounds::kIndexAdd, out, dim, index, src,
+                          [a](char* p, const char* q) {
+                            *reinterpret_cast<T*>(p) += *reinterpret_cast<const T*>(q) * a;
+                          });
+    });
+    return;
+  }
   dispatch_all(out.dtype(), "index_add_", [&](auto tag) {
     using T = decltype(tag);
     using M = opmath_t<T>;
