@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "bindings.h"
+#include "torsh/core/warning.h"
 
 namespace torsh::python {
 
@@ -41,6 +42,12 @@ py::object dtype_obj(ScalarType t) {
   return objs[static_cast<int>(t)];
 }
 
+// torsh's warnings as Python UserWarnings (an error when warnings are errors).
+void warn_in_python(const std::string& message) {
+  py::gil_scoped_acquire gil;
+  if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) != 0) throw py::error_already_set();
+}
+
 }  // namespace torsh::python
 
 using namespace torsh;
@@ -48,6 +55,7 @@ using namespace torsh::python;
 
 PYBIND11_MODULE(_C, m) {
   m.doc() = "torsh native core";
+  set_warning_handler(&warn_in_python);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -142,6 +142,7 @@ Tensor clamp_tensor_backward(const Tensor& grad, const Tensor& self, const Tenso
 }
 
 Tensor sign_of(const Tensor& self) {
+  if (self.is_complex()) return self.sgn();  // z / |z|: d|z| in torch's convention
   return (self > 0).to(self.dtype()) - (self < 0).to(self.dtype());
 }
 

@@ -2,6 +2,7 @@
 // _to_copy, _assign): checks here, kernels per device (the CPU's in cpu/copy_kernels.cpp); the
 // core only declares the methods.
 #include <cmath>
+#include <mutex>
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"  // overlap checks, broadcast_shapes
@@ -9,6 +10,7 @@
 #include "ops/scalar_check.h"
 #include "ops/stubs.h"
 #include "torsh/core/grad_mode.h"
+#include "torsh/core/warning.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
@@ -60,6 +62,11 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
     SizeVec b = detail::broadcast_shapes(sizes(), src.sizes(), "copy_");
     TORSH_CHECK(b == SizeVec(sizes()), "copy_(): source of shape ", detail::shape_str(src.sizes()),
                 " cannot be broadcast to the destination shape ", detail::shape_str(sizes()));
+  }
+  if (src.is_complex() && !is_complex()) {
+    static std::once_flag once;  // once per process, as torch's TORCH_WARN_ONCE
+    std::call_once(once,
+                   [] { warn("Casting complex values to real discards the imaginary part"); });
   }
   detail::copy_stub(device().type, "copy_")(*this, src);
   return const_cast<Tensor&>(*this);

@@ -55,6 +55,16 @@ void write_same_dtype_out(Tensor& out, const Tensor& r) {
 // var/std (and the mean with with_mean): (var or std, mean).
 std::tuple<Tensor, Tensor> var_impl(const Tensor& self, OptionalIntArrayRef dim, double correction,
                                     bool keepdim, bool take_sqrt, bool with_mean, const char* op) {
+  if (self.is_complex()) {
+    // the variance of the real parts plus that of the imaginary parts (a real result)
+    Tensor v = torsh::add(
+        std::get<0>(var_impl(torsh::real(self), dim, correction, keepdim, false, false, op)),
+        std::get<0>(var_impl(torsh::imag(self), dim, correction, keepdim, false, false, op)));
+    if (take_sqrt) v = v.sqrt();
+    Tensor mean;
+    if (with_mean) mean = torsh::mean(self, dim, keepdim);
+    return {v, mean};
+  }
   TORSH_CHECK(is_floating_point(self.dtype()), op,
               "(): std and var only support floating point and complex dtypes");
   auto mask = detail::reduced_mask(self, dim, op, false);
@@ -264,6 +274,9 @@ namespace {
 Tensor norm_impl(const Tensor& self, const std::optional<Scalar>& p, OptionalIntArrayRef dim,
                  bool keepdim, std::optional<ScalarType> dtype, const char* op) {
   const bool vector_norm = op[0] == 'l';
+  if (self.is_complex() && !dtype) {  // the norm of the moduli, in the real dtype
+    return norm_impl(torsh::abs(self), p, dim, keepdim, std::nullopt, op);
+  }
   // torch.norm with a dtype converts any input to it first; linalg.vector_norm does not.
   TORSH_CHECK(is_floating_point(self.dtype()) || (dtype && !vector_norm), op,
               "(): input dtype should be either floating point or complex. Got ",

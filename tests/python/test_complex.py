@@ -312,3 +312,24 @@ def test_complex_out_aliasing_its_parts_and_checkpoints(tmp_path):
     np.testing.assert_array_equal(back["w"].numpy(), z.to(torsh.complex128).numpy())
     torch.save({"z": torch.tensor([1j, 2])}, tmp_path / "d.pt")
     assert torsh.load(tmp_path / "d.pt", weights_only=True)["z"].tolist() == [1j, 2]
+
+
+@pytest.mark.parametrize("lib", ["torch", "torsh"])
+def test_casting_complex_to_real_warns_once(lib):
+    """torch's UserWarning (once per process) when a copy drops imaginary parts; with warnings
+    as errors the cast raises it."""
+    import os
+    import subprocess
+    import sys
+    code = (f"import {lib} as L\n"
+            "z = L.tensor([1 + 2j])\n"
+            "print(z.to(L.float32).tolist(), z.float().tolist(), L.zeros(1).copy_(z).tolist())\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    r = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True,
+                       text=True, env=env, check=True)
+    assert r.stdout.strip() == "[1.0] [1.0] [1.0]"
+    assert r.stderr.count("UserWarning: Casting complex values to real discards the imaginary "
+                          "part") == 1
+    r = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode != 0 and "UserWarning: Casting complex values to real" in r.stderr

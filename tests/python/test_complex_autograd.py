@@ -84,6 +84,17 @@ CASES = {
     "sum_dim": ([_c(3, 4)], lambda L, z: z.exp().sum(1)),
     "mean": ([_c(3, 4)], lambda L, z: z.sin().mean()),
     "mean_dim": ([_c(3, 4, 2)], lambda L, z: L.mean(z * z, (0, 2), keepdim=True)),
+    "var": ([_c(3, 4)], lambda L, z: z.var(1)),
+    "std": ([_c(3, 4)], lambda L, z: L.std(z, None, correction=0)),
+    "var_mean": ([_c(3, 4)], lambda L, z: L.var_mean(z, 0)[0] * L.var_mean(z, 0)[1]),
+    "std_mean": ([_c(3, 4)], lambda L, z: L.std_mean(z, 1, keepdim=True)[0]),
+    "norm": ([_c(3, 4)], lambda L, z: z.norm()),
+    "norm_p1": ([_c(3, 4, away=0.1)], lambda L, z: z.norm(p=1, dim=0)),
+    "vector_norm3": ([_c(3, 4)], lambda L, z: L.linalg.vector_norm(z, 3, dim=1)),
+    "vector_norm_inf": ([_c(3, 4)], lambda L, z: L.linalg.vector_norm(z, float("inf"))),
+    "matrix_norm": ([_c(3, 4)], lambda L, z: L.linalg.matrix_norm(z)),
+    "matrix_norm_1": ([_c(3, 4, away=0.1)], lambda L, z: L.linalg.matrix_norm(z, 1)),
+    "normalize": ([_c(3, 4)], lambda L, z: L.nn.functional.normalize(z)),
     # products
     "mm": ([_c(3, 4), _c(4, 5)], lambda L, a, b: a @ b),
     "mm_transposed": ([_c(4, 3), _c(5, 4)], lambda L, a, b: L.mm(a.t(), b.t())),
@@ -260,6 +271,24 @@ def test_inplace_on_complex_views():
 
 
 _c_fixed = _c(3, 4)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, z: z.var(), lambda L, z: z.std(1, keepdim=True), lambda L, z: L.var_mean(z, 0),
+    lambda L, z: L.std_mean(z, None, correction=0), lambda L, z: z.norm(),
+    lambda L, z: L.linalg.vector_norm(z, 3, 1), lambda L, z: L.linalg.matrix_norm(z),
+    lambda L, z: L.linalg.norm(z), lambda L, z: z.to(L.complex64).var(1),
+    lambda L, z: z.norm(p=1, dim=0), lambda L, z: L.linalg.matrix_norm(z, -1)])
+def test_complex_statistics_are_real(fn):
+    """var/std/norms of complex tensors: real results of the real dtype (var_mean's mean
+    complex), equal to torch's."""
+    z = _c(3, 4)
+    ours, ref = fn(torsh, torsh.tensor(z)), fn(torch, torch.tensor(z))
+    ours, ref = (ours if isinstance(ours, tuple) else (ours,)), \
+        (ref if isinstance(ref, tuple) else (ref,))
+    for a, b in zip(ours, ref):
+        assert repr(a.dtype)[6:] == str(b.dtype)[6:]
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
 
 
 def test_conjugate_transposes():
