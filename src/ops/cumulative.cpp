@@ -65,6 +65,16 @@ void scan_out(Tensor& out, const Tensor& self, int64_t dim, std::optional<Scalar
     out.resize_(self.sizes());
   }
   detail::assert_no_internal_overlap(out);  // an expanded out= (or self) refuses, as torch
+  if (is_complex(rt) && op == detail::ScanOp::kSum) {
+    // a complex running sum is the running sums of the real and the imaginary parts
+    if (in.dim() == 0) {
+      out.copy_(in);
+    } else {
+      detail::scan_stub(self.device().type, name)(torsh::view_as_real(out), torsh::view_as_real(in),
+                                                  d, op);
+    }
+    return;
+  }
   detail::scan_stub(self.device().type, name)(out, in, d, op);
 }
 

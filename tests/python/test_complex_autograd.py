@@ -95,6 +95,7 @@ CASES = {
     "matrix_norm": ([_c(3, 4)], lambda L, z: L.linalg.matrix_norm(z)),
     "matrix_norm_1": ([_c(3, 4, away=0.1)], lambda L, z: L.linalg.matrix_norm(z, 1)),
     "normalize": ([_c(3, 4)], lambda L, z: L.nn.functional.normalize(z)),
+    "cumsum": ([_c(3, 4)], lambda L, z: z.cumsum(1) * L.cumsum(z, 0)),
     # products
     "mm": ([_c(3, 4), _c(4, 5)], lambda L, a, b: a @ b),
     "mm_transposed": ([_c(4, 3), _c(5, 4)], lambda L, a, b: L.mm(a.t(), b.t())),
@@ -278,10 +279,12 @@ _c_fixed = _c(3, 4)
     lambda L, z: L.std_mean(z, None, correction=0), lambda L, z: z.norm(),
     lambda L, z: L.linalg.vector_norm(z, 3, 1), lambda L, z: L.linalg.matrix_norm(z),
     lambda L, z: L.linalg.norm(z), lambda L, z: z.to(L.complex64).var(1),
-    lambda L, z: z.norm(p=1, dim=0), lambda L, z: L.linalg.matrix_norm(z, -1)])
+    lambda L, z: z.norm(p=1, dim=0), lambda L, z: L.linalg.matrix_norm(z, -1),
+    lambda L, z: z.cumsum(1), lambda L, z: z.t().cumsum(-1), lambda L, z: z[0, 0].cumsum(0),
+    lambda L, z: L.cumsum(z.real, 0, dtype=L.complex128)])
 def test_complex_statistics_are_real(fn):
     """var/std/norms of complex tensors: real results of the real dtype (var_mean's mean
-    complex), equal to torch's."""
+    complex), equal to torch's; cumsum's complex running sums."""
     z = _c(3, 4)
     ours, ref = fn(torsh, torsh.tensor(z)), fn(torch, torch.tensor(z))
     ours, ref = (ours if isinstance(ours, tuple) else (ours,)), \
