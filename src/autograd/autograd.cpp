@@ -144,6 +144,7 @@ struct ViewGeometry {
   // sizes/strides/offset count real elements, and apply to the base read as real values.
   bool real_frame = false;
   bool view_complex = false;  // in the real frame, the last dim (2, stride 1) is the complex value
+  bool odd_base = false;      // a complex view of a real base at an odd storage offset
 };
 
 // The geometry of view `v` in `base`'s storage.
@@ -161,12 +162,23 @@ ViewGeometry geometry_of(const Tensor& v, const Tensor& base) {
     g.sizes.push_back(2);
     g.strides.push_back(1);
     g.offset = 2 * v.storage_offset() - base.storage_offset();
+    g.odd_base = base.storage_offset() % 2 != 0;
   }
   return g;
 }
 
 Tensor like_base(const ViewGeometry& g, ScalarType dtype) {
-  return detail::empty_strided_impl(g.base_sizes, g.base_strides, dtype);
+  if (!g.odd_base) return detail::empty_strided_impl(g.base_sizes, g.base_strides, dtype);
+  // A complex view of a real base at an odd offset: the base-like tensor starts at offset 1, so
+  // the view's real elements sit at even offsets as view_as_complex needs.
+  int64_t extent = 1;
+  for (size_t i = 0; i < g.base_sizes.size(); ++i) {
+    if (g.base_sizes[i] == 0) extent = 0;
+    if (extent) extent += (g.base_sizes[i] - 1) * g.base_strides[i];
+  }
+  Tensor buf = torsh::empty({extent + 1}, TensorOptions().dtype(dtype));
+  return Tensor(make_intrusive<TensorImpl>(buf.unsafeGetTensorImpl()->storage(), dtype,
+                                           g.base_sizes, g.base_strides, 1));
 }
 
 // The view region of t (laid out as the base), through the real frame when the view changed
@@ -307,6 +319,29 @@ void refresh_view_history(const Tensor& t, AutogradMeta& m) {
   m.attr_version = t._version();
 }
 }  // namespace
+
+namespace {
+// The backward of a random fill: its input (self before the write) gets zeros.
+class ZeroGradient : public Node {
+ public:
+  ZeroGradient(const Tensor& self, const char* name) : name_(name) { add_input(*this, self); }
+  variable_list apply(variable_list&& grads) override {
+    if (!grads[0].defined()) return {Tensor()};
+    return {torsh::zeros_like(grads[0])};
+  }
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+};
+}  // namespace
+
+void set_zero_gradient_history(const Tensor& self, const char* name) {
+  if (!GradMode::is_enabled() || !requires_grad(self)) return;
+  auto node = std::make_shared<ZeroGradient>(self, name);
+  node->set_num_outputs(1);
+  if (!rebase_view(self, node)) set_history(self, node, 0);
+}
 
 bool rebase_view(const Tensor& self, const std::shared_ptr<Node>& fn) {
   AutogradMeta* m = meta(self);

@@ -23,8 +23,8 @@ struct ByRecency {
 };
 
 bool has_nan(const Tensor& t) {
-  if (!t.defined() || !t.is_floating_point()) return false;
-  Tensor d = t.to(kDouble).contiguous();
+  if (!t.defined() || !(t.is_floating_point() || t.is_complex())) return false;
+  Tensor d = (t.is_complex() ? torsh::view_as_real(t) : t).to(kDouble).contiguous();
   const double* p = d.data_ptr<double>();
   for (int64_t i = 0; i < d.numel(); ++i)
     if (std::isnan(p[i])) return true;
@@ -235,6 +235,11 @@ variable_list root_gradients(const variable_list& roots, const variable_list& gi
       TORSH_CHECK(roots[i].numel() == 1, "grad can be implicitly created only for scalar outputs");
       g = torsh::ones_like(roots[i]);
     } else {
+      TORSH_CHECK(g.is_complex() == roots[i].is_complex(),
+                  "For complex Tensors, both grad_output and output are required to have the "
+                  "same dtype. Mismatch in dtype: grad_output[",
+                  i, "] has a dtype of torch.", dtype_name(g.dtype()), " and output[", i,
+                  "] has a dtype of torch.", dtype_name(roots[i].dtype()), ".");
       TORSH_CHECK(g.sizes().equals(roots[i].sizes()), "Mismatch in shape: grad_output[", i,
                   "] has a shape of ", detail::shape_str(g.sizes()), " and output[", i,
                   "] has a shape of ", detail::shape_str(roots[i].sizes()), ".");

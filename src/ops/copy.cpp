@@ -1,8 +1,8 @@
 // Copy, fill, clone and cast (the Tensor methods copy_, fill_, clone, to(dtype) and the ops clone,
 // _to_copy, _assign): checks here, kernels per device (the CPU's in cpu/copy_kernels.cpp); the
 // core only declares the methods.
+#include <atomic>
 #include <cmath>
-#include <mutex>
 
 #include "core/dispatch.h"
 #include "iter/tensor_iter.h"  // overlap checks, broadcast_shapes
@@ -63,12 +63,11 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
     TORSH_CHECK(b == SizeVec(sizes()), "copy_(): source of shape ", detail::shape_str(src.sizes()),
                 " cannot be broadcast to the destination shape ", detail::shape_str(sizes()));
   }
-  if (src.is_complex() && !is_complex()) {
-    static std::once_flag once;  // once per process, as torch's TORCH_WARN_ONCE
-    std::call_once(once,
-                   [] { warn("Casting complex values to real discards the imaginary part"); });
-  }
   detail::copy_stub(device().type, "copy_")(*this, src);
+  static std::atomic<bool> warned{false};  // once per process, as torch's TORCH_WARN_ONCE
+  if (src.is_complex() && !is_complex() && !warned.exchange(true)) {
+    warn("Casting complex values to real discards the imaginary part");  // may throw (Python)
+  }
   return const_cast<Tensor&>(*this);
 }
 

@@ -274,8 +274,8 @@ namespace {
 Tensor norm_impl(const Tensor& self, const std::optional<Scalar>& p, OptionalIntArrayRef dim,
                  bool keepdim, std::optional<ScalarType> dtype, const char* op) {
   const bool vector_norm = op[0] == 'l';
-  if (self.is_complex() && !dtype) {  // the norm of the moduli, in the real dtype
-    return norm_impl(torsh::abs(self), p, dim, keepdim, std::nullopt, op);
+  if (self.is_complex() && (!dtype || is_complex(*dtype))) {  // the norm of the moduli (real)
+    return norm_impl(torsh::abs(dtype ? self.to(*dtype) : self), p, dim, keepdim, std::nullopt, op);
   }
   // torch.norm with a dtype converts any input to it first; linalg.vector_norm does not.
   TORSH_CHECK(is_floating_point(self.dtype()) || (dtype && !vector_norm), op,

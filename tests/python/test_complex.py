@@ -333,3 +333,13 @@ def test_casting_complex_to_real_warns_once(lib):
     r = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
                        text=True, env=env)
     assert r.returncode != 0 and "UserWarning: Casting complex values to real" in r.stderr
+    # as errors: the copy is done, then the warning raises, once
+    code = (f"import {lib} as L, warnings\n"
+            "warnings.simplefilter('error')\n"
+            "d = L.zeros(2)\n"
+            "try:\n    d.copy_(L.tensor([1 + 1j, 2 + 2j]))\nexcept UserWarning:\n    print('raised')\n"
+            "print(d.tolist())\n"
+            "d.copy_(L.tensor([3 + 1j, 4 + 2j]))\nprint(d.tolist())\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       check=True)
+    assert r.stdout.split() == ["raised", "[1.0,", "2.0]", "[3.0,", "4.0]"]

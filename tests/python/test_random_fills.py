@@ -226,3 +226,23 @@ def test_tensor_constructor_as_parameter():
         b.data.uniform_(-0.5, 0.5)
         return w, b, isinstance(w, L.nn.Parameter)
     same(run, seed=5)
+
+
+@pytest.mark.parametrize("fill", [
+    lambda t: t.exponential_(), lambda t: t.geometric_(0.5), lambda t: t.cauchy_(),
+    lambda t: t.log_normal_(), lambda t: t.uniform_(), lambda t: t.normal_(),
+    lambda t: t.bernoulli_(0.5), lambda t: t.bernoulli_(t.detach() * 0 + 0.5),
+    lambda t: t.random_(5), lambda t: t.random_(1, 4), lambda t: t.random_(),
+], ids=["exponential", "geometric", "cauchy", "log_normal", "uniform", "normal", "bernoulli",
+        "bernoulli_tensor", "random_to", "random_from", "random"])
+@pytest.mark.parametrize("view", [False, True])
+def test_fill_cuts_the_gradient(fill, view):
+    """A fill's values do not depend on what self held: the history before it gets zeros
+    (torch's zeros_like(grad)), through a view's base too."""
+    def run(L):
+        a = L.ones(4, requires_grad=True)
+        b = a * 2
+        fill(b[:2] if view else b)
+        (b * L.arange(4.0)).sum().backward()
+        return a.grad
+    same(run, seed=2)

@@ -430,9 +430,13 @@ class Gen:
         if op.structured:
             return f"{decl_out}  AutoGradMode guard(false);\n  {call}\n{body_ret}"
         if any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
+            # a fill without a formula (the random fills): the values no longer depend on what
+            # self held, so its previous history gets a zero gradient (torch's zeros_like(grad))
+            node = "".join(w.capitalize() for w in s.name.rstrip("_").split("_")) + "Backward0"
             return (f'  autograd::check_inplace(self, "{s.name}");\n'
-                    f"  AutoGradMode guard(false);\n  Tensor& r = native::{native}({call_args});\n"
-                    f"  r.unsafeGetTensorImpl()->storage()->bump_version();\n  return r;")
+                    f"  {{\n    AutoGradMode guard(false);\n    native::{native}({call_args});\n"
+                    f"  }}\n  self.unsafeGetTensorImpl()->storage()->bump_version();\n"
+                    f'  autograd::set_zero_gradient_history(self, "{node}");\n  return self;')
         if has_tensor_options(s):
             return (f"  AutoGradMode guard(false);\n  Tensor r = native::{native}({call_args});\n"
                     f"  if (options.requires_grad()) r.requires_grad_(true);\n  return r;")

@@ -168,11 +168,13 @@ Edge gradient_edge(const Tensor& t);
 bool requires_grad(const Tensor& t);
 /// Makes t an output of node (output output_nr) and marks it requiring grad.
 void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+/// After a random fill wrote self in place: a node named `name` (torch's, e.g.
+/// "ExponentialBackward0") that gives self's previous history a zero gradient, as a view's base
+/// region when self is a view. Nothing when grad mode is off or self does not require grad.
+void set_zero_gradient_history(const Tensor& self, const char* name);
 /// A callable removing the hook that t.register_hook placed at pos, from the node (or leaf) it
 /// was registered on, even after an in-place op gave t another grad_fn.
 std::function<void()> hook_remover(const Tensor& t, unsigned pos);
-/// Raises for an op whose complex output would need a history: autograd through complex values
-/// is not supported yet (never a silently detached result).
 /// Records one input of a new node: its edge and shape/dtype.
 void add_input(Node& node, const Tensor& t);
 /// Prepares an in-place op on self: errors for leaves that require grad.
