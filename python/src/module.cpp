@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "bindings.h"
+#include "torsh/core/print_options.h"
 #include "torsh/core/warning.h"
 
 namespace torsh::python {
@@ -115,6 +116,15 @@ PYBIND11_MODULE(_C, m) {
           },
           py::arg("new_state"));
 
+  m.def("_get_printoptions", [] {
+    const PrintOptions o = get_printoptions();
+    return py::make_tuple(o.precision, o.threshold, o.edgeitems, o.linewidth,
+                          o.sci_mode ? py::cast(*o.sci_mode) : py::none());
+  });
+  m.def("_set_printoptions", [](int precision, int64_t threshold, int64_t edgeitems,
+                                int64_t linewidth, std::optional<bool> sci_mode) {
+    set_printoptions(PrintOptions{precision, threshold, edgeitems, linewidth, sci_mode});
+  });
   m.def("manual_seed", [](py::handle s) {
     manual_seed(seed_from_python(s));
     return default_generator();

@@ -1,24 +1,33 @@
-// Tensor printing in PyTorch's format (torch/_tensor_str.py's rules, default print options).
+// Tensor printing in PyTorch's format (torch/_tensor_str.py's rules and print options).
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "core/dispatch.h"
+#include "torsh/core/print_options.h"
 #include "torsh/core/tensor.h"
 
 namespace torsh {
 namespace {
 
-constexpr int kPrecision = 4;
-constexpr int64_t kThreshold = 1000;
-constexpr int64_t kEdgeItems = 3;
-constexpr int kLineWidth = 80;
+std::mutex g_mu;
+PrintOptions g_options;
+
+// The options of the print in progress on this thread (a snapshot taken when it starts).
+thread_local PrintOptions t_opts;
 
 std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), f, v);
+  char buf[400];  // %.*f of 1e308 with precision up to 80
+  std::snprintf(buf, sizeof(buf), f, t_opts.precision, v);
+  return buf;
+}
+
+std::string fmt0(double v) {
+  char buf[400];
+  std::snprintf(buf, sizeof(buf), "%.0f", v);
   return buf;
 }
 
@@ -83,16 +92,17 @@ struct Formatter {
     if (int_mode) {
       if (mx / mn > 1000. || mx > 1.e8) {
         sci_mode = true;
-        for (double v : nz) max_width = std::max(max_width, fmt("%.4e", v).size());
+        for (double v : nz) max_width = std::max(max_width, fmt("%.*e", v).size());
       } else {
-        for (double v : nz) max_width = std::max(max_width, fmt("%.0f", v).size() + 1);
+        for (double v : nz) max_width = std::max(max_width, fmt0(v).size() + 1);
       }
     } else if (mx / mn > 1000. || mx > 1.e8 || mn < 1.e-4) {
       sci_mode = true;
-      for (double v : nz) max_width = std::max(max_width, fmt("%.4e", v).size());
+      for (double v : nz) max_width = std::max(max_width, fmt("%.*e", v).size());
     } else {
-      for (double v : nz) max_width = std::max(max_width, fmt("%.4f", v).size());
+      for (double v : nz) max_width = std::max(max_width, fmt("%.*f", v).size());
     }
+    if (t_opts.sci_mode) sci_mode = *t_opts.sci_mode;  // forced, widths as computed (torch)
   }
 
   std::string format(Value value) const {
@@ -105,11 +115,11 @@ struct Formatter {
     } else if (std::isinf(v)) {
       r = v > 0 ? "inf" : "-inf";
     } else if (sci_mode) {
-      r = fmt("%.4e", v);
+      r = fmt("%.*e", v);
     } else if (int_mode) {
-      r = fmt("%.0f", v) + ".";
+      r = fmt0(v) + ".";
     } else {
-      r = fmt("%.4f", v);
+      r = fmt("%.*f", v);
     }
     if (r.size() < max_width) r = std::string(max_width - r.size(), ' ') + r;
     return r;
@@ -134,12 +144,12 @@ struct ElementFormat {
   }
 };
 
-// Indices of dim d to show: all, or the first and last kEdgeItems when summarising.
+// Indices of dim d to show: all, or the first and last t_opts.edgeitems when summarising.
 std::vector<int64_t> shown(int64_t n, bool summarize) {
   std::vector<int64_t> r;
-  if (summarize && n > 2 * kEdgeItems) {
-    for (int64_t i = 0; i < kEdgeItems; ++i) r.push_back(i);
-    for (int64_t i = n - kEdgeItems; i < n; ++i) r.push_back(i);
+  if (summarize && n > 2 * t_opts.edgeitems) {
+    for (int64_t i = 0; i < t_opts.edgeitems; ++i) r.push_back(i);
+    for (int64_t i = n - t_opts.edgeitems; i < n; ++i) r.push_back(i);
   } else {
     for (int64_t i = 0; i < n; ++i) r.push_back(i);
   }
@@ -163,17 +173,17 @@ std::string render(const Reader& rd, const ElementFormat& f, SizeVec& idx, int64
   const Tensor& t = rd.t;
   const int64_t nd = t.dim();
   const int64_t n = t.sizes()[d];
-  const bool cut = summarize && n > 2 * kEdgeItems;
+  const bool cut = summarize && n > 2 * t_opts.edgeitems;
   if (d == nd - 1) {
     std::vector<std::string> data;
     for (int64_t i : shown(n, summarize)) {
       idx[d] = i;
       data.push_back(f.format(rd.get(idx)));
-      if (cut && i == kEdgeItems - 1) data.push_back(" ...");
+      if (cut && i == t_opts.edgeitems - 1) data.push_back(" ...");
     }
     const size_t elem_len = f.width() + 2;
     const size_t per_line = std::max<size_t>(
-        1, static_cast<size_t>((kLineWidth - indent) / static_cast<int>(elem_len)));
+        1, static_cast<size_t>((t_opts.linewidth - indent) / static_cast<int>(elem_len)));
     std::string r = "[";
     for (size_t i = 0; i < data.size(); ++i) {
       if (i > 0) r += (i % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
@@ -190,15 +200,30 @@ std::string render(const Reader& rd, const ElementFormat& f, SizeVec& idx, int64
     if (!first) r += sep;
     first = false;
     r += render(rd, f, idx, d + 1, indent + 1, summarize);
-    if (cut && i == kEdgeItems - 1) r += sep + "...";
+    if (cut && i == t_opts.edgeitems - 1) r += sep + "...";
   }
   return r + "]";
 }
 
 }  // namespace
 
+PrintOptions get_printoptions() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_options;
+}
+
+void set_printoptions(const PrintOptions& options) {
+  TORSH_CHECK(options.precision >= 0 && options.precision <= 80,
+              "set_printoptions(): precision must be in [0, 80], got ", options.precision);
+  TORSH_CHECK(options.edgeitems >= 0 && options.linewidth > 0,
+              "set_printoptions(): edgeitems must be >= 0 and linewidth > 0");
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_options = options;
+}
+
 std::string Tensor::toString() const {
   if (!defined()) return "[ Tensor (undefined) ]";
+  t_opts = get_printoptions();
   const std::string prefix = "tensor(";
   const int indent = static_cast<int>(prefix.size());
   std::vector<std::string> suffixes;
@@ -217,7 +242,7 @@ std::string Tensor::toString() const {
     }
     body = "[]";
   } else {
-    const bool summarize = numel() > kThreshold;
+    const bool summarize = numel() > t_opts.threshold;
     Reader rd{*this};
     ElementFormat f;
     f.complex = torsh::is_complex(dt);
@@ -247,7 +272,7 @@ std::string Tensor::toString() const {
   size_t nl = s.rfind('\n');
   size_t last_line_len = nl == std::string::npos ? s.size() + 2 : s.size() - nl + 1;
   for (const auto& suf : suffixes) {
-    if (last_line_len + suf.size() + 2 > static_cast<size_t>(kLineWidth)) {
+    if (last_line_len + suf.size() + 2 > static_cast<size_t>(t_opts.linewidth)) {
       s += ",\n" + std::string(static_cast<size_t>(indent), ' ') + suf;
       last_line_len = static_cast<size_t>(indent) + suf.size();
     } else {
