@@ -156,3 +156,8 @@ from torsh._deterministic import (are_deterministic_algorithms_enabled,  # noqa:
                                   is_deterministic_algorithms_warn_only_enabled,
                                   set_deterministic_debug_mode, use_deterministic_algorithms)
 from torsh import backends, testing  # noqa: F401,E402
+from torsh import _aliases, _extra_api  # noqa: E402
+from torsh._extra_api import finfo, iinfo  # noqa: F401,E402
+_extra_api.install()  # torch.dist, isin, cov, windows, ... and their Tensor methods
+_aliases.install()  # torch.absolute & co., torch.abs_(t) & co.
+from torsh._printing import set_printoptions  # noqa: F401,E402
