@@ -640,3 +640,18 @@ def test_interop_threads_seed_anomaly():
             inside = L.is_anomaly_enabled()
         return inside, L.is_anomaly_enabled()
     same(ctx)
+
+
+def test_functional_threshold_and_hardshrink_keep_nan():
+    """F.threshold / F.hardshrink (and their modules): NaN passes, the threshold is cast to an
+    integer input's dtype first, as torch's kernels."""
+    def run(L):
+        F = L.nn.functional
+        x = L.tensor([float("nan"), -1.0, 0.2, 0.5, 0.7])
+        return [F.threshold(x, 0.5, 9.0), F.hardshrink(x), F.hardshrink(x, 0.2),
+                F.threshold(L.tensor([0, 1, 2]), -0.5, 9), L.nn.Threshold(0.1, 20)(x),
+                L.nn.Hardshrink()(x), F.threshold(x.clone(), 0.1, 3.0, inplace=True)]
+    ours, ref = run(torsh), run(torch)
+    for a, b in zip(ours, ref):
+        assert repr(a.dtype)[6:] == str(b.dtype)[6:]
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -125,8 +125,9 @@ def tanhshrink(input):
 
 
 def threshold(input, threshold, value, inplace=False):
-    r"""y = x if x > threshold else value."""
-    out = torsh.where(input > threshold, input, torsh.full_like(input, value))
+    r"""y = value where x <= threshold (both cast to x's dtype), else x (NaN passes)."""
+    from torsh._aliases import threshold as thresholded
+    out = thresholded(input, threshold, value)
     return input.copy_(out) if inplace else out
 
 
@@ -140,7 +141,8 @@ def logsigmoid(input):
 
 
 def hardshrink(input, lambd=0.5):
-    return torsh.where(input.abs() > lambd, input, torsh.zeros_like(input))
+    from torsh._aliases import hardshrink as shrunk  # 0 inside [-lambd, lambd]; NaN passes
+    return shrunk(input, lambd)
 
 
 def softshrink(input, lambd=0.5):
