@@ -131,6 +131,10 @@ def rrelu(input, lower=1. / 8, upper=1. / 3, training=False, generator=None):
 
 def rrelu_(input, lower=1. / 8, upper=1. / 3, training=False, generator=None):
     _check_input("rrelu_", input)
+    for pos, (arg, v) in enumerate((("lower", lower), ("upper", upper)), 2):
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            raise TypeError(f"rrelu_(): argument '{arg}' (position {pos}) must be Number, not "
+                            f"{type(v).__name__}")
     if generator is not None:
         raise RuntimeError("rrelu_(): torsh draws from the default generator only")
     return _nn().rrelu_(input, lower, upper, training)
@@ -139,6 +143,9 @@ def rrelu_(input, lower=1. / 8, upper=1. / 3, training=False, generator=None):
 def _dropout_variant(name, feature, alpha, inplace):
     def fn(input, p, train):
         _check_input(name, input)
+        if not isinstance(train, bool):
+            raise TypeError(f"{name}(): argument 'train' (position 3) must be bool, not "
+                            f"{type(train).__name__}")
         _check_p(p)
         if feature and input.dim() < 2 and 0 < p < 1 and train and input.numel():
             raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")

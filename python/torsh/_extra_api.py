@@ -29,6 +29,17 @@ def _check_tensor(fn, arg, pos, t):
                         f"{type(t).__name__}")
 
 
+def _check_arg(fn, arg, pos, value, kind):
+    """torch's argument parser: `kind` is "int", "bool" or "Number"; a wrong type raises its
+    TypeError (bools are not ints, tensors are not numbers)."""
+    ok = {"int": isinstance(value, int) and not isinstance(value, bool),
+          "bool": isinstance(value, bool),
+          "Number": isinstance(value, (int, float)) and not isinstance(value, bool)}[kind]
+    if not ok:
+        raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be {kind}, not "
+                        f"{type(value).__name__}")
+
+
 def _wrap_dim(dim, ndim):
     n = max(ndim, 1)
     if not -n <= dim < n:
@@ -386,6 +397,9 @@ def vander(x, N=None, increasing=False):
     """torch.vander: the Vandermonde matrix of the 1-D x (powers decreasing unless
     increasing); integer and bool inputs give int64."""
     _check_tensor("vander", "x", 1, x)
+    if N is not None:
+        _check_arg("vander", "N", 2, N, "int")
+    _check_arg("vander", "increasing", 3, increasing, "bool")
     if x.dim() != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
     n = x.size(0) if N is None else N
@@ -634,6 +648,10 @@ def _sum_to_size(self, *size):
         raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list, torsh.Size)):
         size = size[0]
+    for s in size:
+        if not (isinstance(s, int) and not isinstance(s, bool)):
+            raise TypeError(f"sum_to_size(): argument 'size' (position 1) must be tuple of ints, "
+                            f"not {type(s).__name__ if len(size) > 1 else type(size[0]).__name__}")
     size = [int(s) for s in size]
     shape = list(self.shape)
     lead = len(shape) - len(size)
@@ -648,6 +666,7 @@ def _sum_to_size(self, *size):
 
 
 def _fill_diagonal_(self, fill_value, wrap=False):
+    _check_arg("fill_diagonal_", "wrap", 2, wrap, "bool")
     n = self.dim()
     if n < 2:
         raise RuntimeError("dimensions must larger than 1")
@@ -668,6 +687,14 @@ def _new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=No
                        requires_grad=False, pin_memory=False):
     return torsh.empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
                                requires_grad=requires_grad)
+
+
+def _is_pinned(self, device=None):
+    """CPU tensors are never pinned in torsh (no CUDA)."""
+    if device is not None and not isinstance(device, (str, torsh.device)):
+        raise TypeError(f"is_pinned(): argument 'device' (position 1) must be torch.device, not "
+                        f"{type(device).__name__}")
+    return False
 
 
 def _pin_memory(self, device=None):
@@ -770,7 +797,7 @@ def _methods():
         "new_empty_strided": _new_empty_strided,
         "get_device": lambda self: -1,
         "pin_memory": _pin_memory,
-        "is_pinned": lambda self, device=None: False,
+        "is_pinned": _is_pinned,
         "share_memory_": _share_memory_,
         "is_shared": _is_shared,
         "renorm": renorm,

@@ -363,7 +363,8 @@ def poisson(input, generator=None):
             draws.append(float(_sample_poisson(r, stream)))
     finally:
         stream.close()
-    return torsh.tensor(draws, dtype=torsh.float64).reshape(tuple(input.shape)).to(input.dtype)
+    result = torsh.tensor(draws, dtype=torsh.float64).reshape(tuple(input.shape)).to(input.dtype)
+    return _zero_gradient(result, input)  # torch's PoissonBackward0: a zero gradient
 
 
 def install():

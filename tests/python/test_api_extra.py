@@ -655,3 +655,26 @@ def test_functional_threshold_and_hardshrink_keep_nan():
     for a, b in zip(ours, ref):
         assert repr(a.dtype)[6:] == str(b.dtype)[6:]
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.vander(L.ones(3), [2]), lambda L: L.vander(L.ones(3), 2, 1),
+    lambda L: L.ones(2).sum_to_size(L.ones(2)), lambda L: L.feature_dropout(L.ones(3), 0.5, 1),
+    lambda L: L.alpha_dropout_(L.ones(3), 0.5, 1), lambda L: L.ones(2).is_pinned([1]),
+    lambda L: L.ones(2, 2).fill_diagonal_(2, 1), lambda L: L.rrelu_(L.ones(2), L.ones(2)),
+], ids=["vander_N", "vander_increasing", "sum_to_size", "feature_dropout", "alpha_dropout_",
+        "is_pinned", "fill_diagonal_", "rrelu_"])
+def test_argument_types_raise_type_error(call):
+    """Arguments of the wrong type raise torch's TypeError (found by the fuzzer)."""
+    for L in (torch, torsh):
+        with pytest.raises(TypeError, match="must be"):
+            call(L)
+
+
+def test_poisson_joins_the_graph_with_a_zero_gradient():
+    for L in (torch, torsh):
+        x = L.ones(3, requires_grad=True)
+        r = L.poisson(x)
+        assert r.requires_grad
+        r.sum().backward()
+        assert x.grad.tolist() == [0.0, 0.0, 0.0]
