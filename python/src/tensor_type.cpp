@@ -128,6 +128,14 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              TORSH_CHECK(!t || t->dim() == 0,
                          "fill_ only supports 0-dimension value tensor but got tensor with ",
                          t ? t->dim() : 0, " dimensions.");
+             if (t && t->requires_grad() && GradMode::is_enabled()) {
+               // torch's fill_.Tensor: the value's gradient is the sum of self's (a copy of a
+               // value that lives in self is taken first)
+               const bool shared = t->unsafeGetTensorImpl()->storage().get() ==
+                                   self.cast<Tensor&>().unsafeGetTensorImpl()->storage().get();
+               self.cast<Tensor&>()._assign_(shared ? t->clone() : *t);
+               return self;
+             }
              self.cast<Tensor&>()._assign_(to_scalar(v));
              return self;
            })

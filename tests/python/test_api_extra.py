@@ -678,3 +678,23 @@ def test_poisson_joins_the_graph_with_a_zero_gradient():
         assert r.requires_grad
         r.sum().backward()
         assert x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_fill_with_a_tensor_that_requires_grad():
+    """Tensor.fill_(t0) with a 0-dim t0 in the graph: t0's gradient is the sum of the filled
+    tensor's (torch's fill_.Tensor), also when t0 lives in the filled tensor."""
+    def run(L):
+        t0 = L.tensor(3.0, requires_grad=True)
+        y = L.zeros(5)
+        y.fill_(t0)
+        (y * L.arange(5.0)).sum().backward()
+        t1 = L.tensor(3.0, requires_grad=True)
+        z = L.zeros(2, 3, dtype=L.float64)
+        z.fill_(t1 * 2)
+        z.sum().backward()
+        a = L.ones(4, requires_grad=True)
+        x = a * 1
+        x.fill_(x[1])
+        (x * L.arange(4.0)).sum().backward()
+        return [t0.grad.item(), t1.grad.item(), a.grad.tolist(), y.tolist(), z.dtype == L.float64]
+    assert run(torsh) == run(torch)
