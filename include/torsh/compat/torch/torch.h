@@ -1,6 +1,10 @@
 #pragma once
 // libtorch compatibility: `#include <torch/torch.h>` resolves here when include/torsh/compat is
 // on the include path, and `torch::` names the torsh API.
+#include <cstdint>
+#include <optional>
+#include <ostream>
+
 #include "torsh/torsh.h"
 
 namespace torch = torsh;
@@ -10,3 +14,78 @@ namespace torch = torsh;
 #define TORCH_MODULE_IMPL(Name, Impl) TORSH_MODULE_IMPL(Name, Impl)
 #define TORCH_ARG(T, name) TORSH_ARG(T, name)
 namespace at = torsh;
+
+namespace torsh {
+
+// libtorch's bitwise operators (integer and bool tensors; others raise as bitwise_* does).
+inline Tensor operator~(const Tensor& t) { return torsh::bitwise_not(t); }
+inline Tensor operator&(const Tensor& a, const Tensor& b) { return torsh::bitwise_and(a, b); }
+inline Tensor operator|(const Tensor& a, const Tensor& b) { return torsh::bitwise_or(a, b); }
+inline Tensor operator^(const Tensor& a, const Tensor& b) { return torsh::bitwise_xor(a, b); }
+inline Tensor operator&(const Tensor& a, const Scalar& b) {
+  return torsh::bitwise_and(a, detail::wrap_scalar(b));
+}
+inline Tensor operator|(const Tensor& a, const Scalar& b) {
+  return torsh::bitwise_or(a, detail::wrap_scalar(b));
+}
+inline Tensor operator^(const Tensor& a, const Scalar& b) {
+  return torsh::bitwise_xor(a, detail::wrap_scalar(b));
+}
+
+// libtorch's printing of sizes ("[2, 3]"), scalar types ("Float") and devices ("cpu", "cuda:1").
+inline std::ostream& operator<<(std::ostream& os, IntArrayRef s) {
+  os << '[';
+  for (size_t i = 0; i < s.size(); ++i) os << (i ? ", " : "") << s[i];
+  return os << ']';
+}
+inline std::ostream& operator<<(std::ostream& os, ScalarType t) {
+  return os << scalar_type_name(t);
+}
+inline std::ostream& operator<<(std::ostream& os, const Device& d) {
+  os << (d.is_cuda() ? "cuda" : d.is_cpu() ? "cpu" : "device");
+  if (d.has_index()) os << ':' << static_cast<int>(d.index);
+  return os;
+}
+
+// torch::cuda: torsh runs on the CPU here; programs that ask find no CUDA device.
+namespace cuda {
+inline bool is_available() { return false; }
+inline int64_t device_count() { return 0; }
+inline bool cudnn_is_available() { return false; }
+}  // namespace cuda
+
+namespace autograd {
+// libtorch's defaults: backward(tensors[, grad_tensors]).
+inline void backward(const variable_list& tensors, const variable_list& grad_tensors = {}) {
+  torsh::autograd::backward(tensors, grad_tensors, false, false, {});
+}
+}  // namespace autograd
+
+}  // namespace torsh
+
+// c10's spellings of the core types.
+namespace c10 {
+using torsh::BFloat16;
+using torsh::Device;
+using torsh::DeviceType;
+using torsh::Error;
+using torsh::Half;
+using torsh::IntArrayRef;
+using torsh::Scalar;
+using torsh::ScalarType;
+template <typename T>
+using optional = std::optional<T>;
+inline constexpr std::nullopt_t nullopt = std::nullopt;
+using torsh::kBFloat16;
+using torsh::kBool;
+using torsh::kByte;
+using torsh::kChar;
+using torsh::kComplexDouble;
+using torsh::kComplexFloat;
+using torsh::kDouble;
+using torsh::kFloat;
+using torsh::kHalf;
+using torsh::kInt;
+using torsh::kLong;
+using torsh::kShort;
+}  // namespace c10

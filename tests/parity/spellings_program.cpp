@@ -1,0 +1,81 @@
+// Everyday libtorch spellings, one program built against libtorch and against torsh's compat
+// header (only the include path differs); tests/python/test_libtorch_parity.py compares the
+// output. Values are printed with printf, the types' own printing with operator<<.
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+using namespace torch::indexing;
+
+static void values(const char* label, const torch::Tensor& t) {
+  torch::Tensor c = t.contiguous().to(torch::kFloat64);
+  std::printf("%s [%lld]:", label, static_cast<long long>(c.numel()));
+  for (int64_t i = 0; i < c.numel(); ++i) std::printf(" %.6g", c.data_ptr<double>()[i]);
+  std::printf("\n");
+}
+
+int main() {
+  torch::manual_seed(3);
+  torch::Tensor t = torch::arange(12, torch::kFloat32).reshape({3, 4});
+  std::cout << t.sizes() << " " << t.strides() << " " << t.scalar_type() << " " << t.device() << " "
+            << torch::kLong << " " << torch::Device("cpu") << " " << c10::IntArrayRef{}
+            << std::endl;
+
+  // torch::indexing
+  values("index", t.index({Slice(1, None), Slice(None, None, 2)}));
+  values("index_ellipsis", t.index({Ellipsis, 1}));
+  values("index_none", t.index({None, 0}));
+  torch::Tensor u = t.clone();
+  u.index_put_({Slice(), 0}, -1.0);
+  u.index_put_({1, Slice(1, 3)}, torch::full({2}, 7.0));
+  values("index_put", u);
+
+  // bitwise operators
+  torch::Tensor b = torch::tensor({true, false, true});
+  torch::Tensor i = torch::tensor({6, 3, 5});
+  values("not", ~b);
+  values("and", i & 3);
+  values("or", i | torch::tensor({1, 1, 2}));
+  values("xor", i ^ 1);
+  values("bool_and", b & b);
+
+  // c10 spellings, devices
+  c10::optional<int64_t> none;
+  c10::IntArrayRef shape = t.sizes();
+  std::printf("c10: %d %lld %d %d\n", none.has_value() ? 1 : 0, static_cast<long long>(shape[1]),
+              torch::cuda::is_available() ? 1 : 0, static_cast<int>(torch::cuda::device_count()));
+  try {
+    torch::mm(t, t);
+  } catch (const c10::Error&) {
+    std::printf("c10::Error caught\n");
+  }
+
+  // from_blob, reductions, sorting
+  std::vector<float> buf = {3, 1, 2, 6, 5, 4};
+  torch::Tensor blob = torch::from_blob(buf.data(), {2, 3});
+  values("from_blob", blob);
+  auto sorted = blob.sort(1);
+  values("sort", std::get<0>(sorted));
+  values("argsort", std::get<1>(sorted));
+  values("topk", std::get<0>(blob.topk(2)));
+  values("norm", blob.norm());
+  values("std_var", torch::stack({blob.std(), blob.var()}));
+  values("masked_fill", blob.masked_fill(blob > 3, 0.0));
+  values("clamp_min", blob.clamp_min(2.5));
+  values("chunk", blob.chunk(3, 1)[1]);
+  values("split", blob.split(2, 1)[1]);
+  values("repeat", blob.repeat({1, 2}));
+  values("type_as", i.type_as(blob) / 2);
+
+  // autograd with libtorch's defaults
+  torch::Tensor x = torch::tensor({1.0, 2.0, 3.0}, torch::requires_grad());
+  torch::Tensor y = (x * x).sum();
+  torch::autograd::backward({y});
+  values("grad", x.grad());
+  torch::Tensor z = torch::tensor({0.5, -1.0}, torch::requires_grad());
+  torch::autograd::backward({z * 3}, {torch::ones({2})});
+  values("grad2", z.grad());
+  return 0;
+}
