@@ -2,6 +2,7 @@
 #include "core/strides.h"
 
 #include <cstring>
+#include <iostream>
 
 #include "core/dispatch.h"
 #include "torsh/core/grad_mode.h"
@@ -18,6 +19,10 @@ std::string shape_str(IntArrayRef s) {
 void dtype_mismatch(const char* op, ScalarType have, ScalarType want) {
   throw TypeError(str_cat(op, "(): expected scalar type ", scalar_type_name(want), " but found ",
                           scalar_type_name(have)));
+}
+
+void accessor_dims_mismatch(size_t expected, int64_t got) {
+  throw Error(str_cat("TensorAccessor expected ", expected, " dims but tensor has ", got));
 }
 
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
@@ -92,6 +97,15 @@ Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
 }
 
 }  // namespace detail
+
+void Tensor::print() const {
+  if (!defined()) {
+    std::cerr << "[UndefinedTensor]" << std::endl;
+    return;
+  }
+  std::cerr << "[CPU" << scalar_type_name(dtype()) << "Type " << detail::shape_str(sizes()) << "]"
+            << std::endl;
+}
 
 void Scalar::complex_to_real_error() {
   throw Error("value cannot be converted to type double without overflow");

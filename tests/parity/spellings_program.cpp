@@ -69,6 +69,22 @@ int main() {
   values("repeat", blob.repeat({1, 2}));
   values("type_as", i.type_as(blob) / 2);
 
+  // members: accessor, item().toFloat(), slice, is_cuda, data(), print()
+  torch::Tensor m = torch::arange(6, torch::kFloat32).reshape({2, 3});
+  auto acc = m.accessor<float, 2>();
+  acc[1][2] = 50.0f;
+  std::printf("accessor: %g %g %lld\n", static_cast<double>(acc[0][1]),
+              static_cast<double>(acc[1][2]), static_cast<long long>(acc.size(1)));
+  std::printf("item: %g %lld %d\n", static_cast<double>(m.sum().item().toFloat()),
+              static_cast<long long>(m.max().item().toLong()), m.min().item().toInt());
+  values("slice", m.slice(1, 1, 3));
+  values("slice_step", m.slice(1, 0, 3, 2));
+  torch::Tensor g = torch::ones({2}, torch::requires_grad());
+  std::printf("members: %d %d %d\n", m.is_cuda() ? 1 : 0, g.data().requires_grad() ? 1 : 0,
+              (g * 2).data().requires_grad() ? 1 : 0);
+  m.print();
+  torch::Tensor().print();
+
   // autograd with libtorch's defaults
   torch::Tensor x = torch::tensor({1.0, 2.0, 3.0}, torch::requires_grad());
   torch::Tensor y = (x * x).sum();

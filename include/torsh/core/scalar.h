@@ -77,9 +77,17 @@ class Scalar {
       return static_cast<T>(static_cast<float>(to_double()));
     }
   }
+  // libtorch's spellings (c10::Scalar).
   double toDouble() const { return to_double(); }
+  float toFloat() const { return static_cast<float>(to_double()); }
   int64_t toLong() const { return to_long(); }
+  int toInt() const { return static_cast<int>(to_long()); }
   bool toBool() const { return to_bool(); }
+  std::complex<double> toComplexDouble() const { return to_complex(); }
+  bool isFloatingPoint() const { return is_floating_point(); }
+  bool isIntegral(bool include_bool) const { return is_integral(include_bool); }
+  bool isBoolean() const { return is_boolean(); }
+  bool isComplex() const { return is_complex(); }
 
  private:
   [[noreturn]] static void complex_to_real_error();

@@ -87,6 +87,41 @@ using TensorList = std::vector<Tensor>;
 /// An optional list of dims (`int[1]? dim` in schemas).
 using OptionalIntArrayRef = std::optional<IntArrayRef>;
 
+/// libtorch's TensorAccessor: N dims over a tensor's data, its sizes and strides borrowed (the
+/// tensor must outlive it); acc[i] drops the first dim, and on the last dim gives the element.
+template <typename T, size_t N>
+class TensorAccessor {
+ public:
+  TensorAccessor(T* data, const int64_t* sizes, const int64_t* strides)
+      : data_(data), sizes_(sizes), strides_(strides) {}
+  TensorAccessor<T, N - 1> operator[](int64_t i) const {
+    return TensorAccessor<T, N - 1>(data_ + strides_[0] * i, sizes_ + 1, strides_ + 1);
+  }
+  int64_t size(int64_t d) const { return sizes_[d]; }
+  int64_t stride(int64_t d) const { return strides_[d]; }
+  T* data() const { return data_; }
+
+ private:
+  T* data_;
+  const int64_t* sizes_;
+  const int64_t* strides_;
+};
+template <typename T>
+class TensorAccessor<T, 1> {
+ public:
+  TensorAccessor(T* data, const int64_t* sizes, const int64_t* strides)
+      : data_(data), sizes_(sizes), strides_(strides) {}
+  T& operator[](int64_t i) const { return data_[strides_[0] * i]; }
+  int64_t size(int64_t d) const { return sizes_[d]; }
+  int64_t stride(int64_t d) const { return strides_[d]; }
+  T* data() const { return data_; }
+
+ private:
+  T* data_;
+  const int64_t* sizes_;
+  const int64_t* strides_;
+};
+
 /// A multi-dimensional strided array, PyTorch's torch::Tensor.
 class Tensor {
  public:
@@ -126,6 +161,17 @@ class Tensor {
   int64_t element_size() const { return torsh::element_size(dtype()); }
   int64_t nbytes() const { return numel() * element_size(); }
   bool is_cpu() const { return true; }
+  bool is_cuda() const { return false; }  // libtorch's spelling; torsh tensors live on the CPU
+  /// libtorch's deprecated Tensor::data(): the values without history (as detach()).
+  Tensor data() const { return detach(); }
+  /// libtorch's Tensor::print(): "[CPUFloatType [2, 3]]" on stderr.
+  void print() const;
+  /// Element access by index without bounds checks (libtorch's TensorAccessor): t.accessor<float,
+  /// 2>()[i][j]. Throws if T is not the dtype or N not the number of dims.
+  template <typename T, size_t N>
+  TensorAccessor<T, N> accessor() const&;
+  template <typename T, size_t N>
+  TensorAccessor<T, N> accessor() && = delete;  // the sizes would dangle (as libtorch)
 
   /// Pointer to element 0 of this view.
   void* data_ptr() const { return impl_->data(); }
@@ -240,6 +286,8 @@ Tensor empty_strided_impl(IntArrayRef sizes, ScalarType dtype);
 Tensor empty_strided_impl(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype);
 /// A 0-dim tensor holding a wrapped number (promotes like a scalar).
 Tensor wrap_scalar(const Scalar& s);
+/// Throws libtorch's error for accessor<T, N>() on a tensor of another number of dims.
+[[noreturn]] void accessor_dims_mismatch(size_t expected, int64_t got);
 }  // namespace detail
 
 template <typename T>
@@ -248,6 +296,13 @@ T* Tensor::data_ptr() const {
     detail::dtype_mismatch("data_ptr", dtype(), CppTypeToScalarType<T>::value);
   }
   return static_cast<T*>(impl_->data());
+}
+
+template <typename T, size_t N>
+TensorAccessor<T, N> Tensor::accessor() const& {
+  static_assert(N > 0, "accessor is used for indexing tensor, for scalars use *data_ptr<T>()");
+  if (static_cast<size_t>(dim()) != N) detail::accessor_dims_mismatch(N, dim());
+  return TensorAccessor<T, N>(data_ptr<T>(), sizes().data(), strides().data());
 }
 
 }  // namespace torsh
