@@ -33,6 +33,24 @@ def _plain(x):
     return x
 
 
+def plain_lists(x):
+    """A comparable form of a result for `==`: tensors as (dtype name, shape, values as nested
+    lists, requires_grad), 16-bit floats read as float32, containers elementwise."""
+    if isinstance(x, (tuple, list)):
+        return tuple(plain_lists(v) for v in x)
+    if isinstance(x, (torch.Tensor, torsh.Tensor)):
+        name = (str(x.dtype) if isinstance(x, torch.Tensor) else repr(x.dtype))[6:]
+        d = x.detach()
+        if name in ("float16", "bfloat16"):
+            d = d.float()
+        return ("tensor", name, tuple(x.shape), d.numpy().tolist(), x.requires_grad)
+    if isinstance(x, (torch.Size, torsh.Size)):
+        return tuple(x)
+    if isinstance(x, (torch.dtype, torsh.dtype)):
+        return ("dtype", str(x))
+    return x
+
+
 def outcome(fn, lib):
     """('ok', result) or (exception type name, message) of fn(lib)."""
     try:

@@ -16,26 +16,14 @@ from PIL import Image
 
 import torsh
 import torsh.vision.utils as SU
+from api_compare import plain_lists
 from conftest import record
 
 SEEDS = [0, 1, 42, 2**31 + 7]
 LIBS = (torch, torsh)
 
 
-def _plain(x):
-    """A comparable form of a result: tensors as (dtype name, shape, values, requires_grad),
-    containers elementwise."""
-    if isinstance(x, (tuple, list)):
-        return tuple(_plain(v) for v in x)
-    if isinstance(x, torch.Tensor):
-        return ("tensor", str(x.dtype)[6:], tuple(x.shape), x.detach().numpy().tolist(),
-                x.requires_grad)
-    if isinstance(x, torsh.Tensor):
-        return ("tensor", repr(x.dtype)[6:], tuple(x.shape), x.detach().numpy().tolist(),
-                x.requires_grad)
-    if isinstance(x, (torch.dtype, torsh.dtype)):
-        return ("dtype", str(x))
-    return x
+_plain = plain_lists
 
 
 def outcome(fn, lib):

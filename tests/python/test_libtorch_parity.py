@@ -10,13 +10,18 @@ from conftest import ROOT, record
 BUILD = os.path.join(ROOT, "build")
 
 
-def test_program_prints_the_same_as_libtorch():
-    ours = os.path.join(BUILD, "libtorch_program_torsh")
-    ref = os.path.join(BUILD, "libtorch_program_ref")
+def _outputs(program):
+    """stdout of the program's torsh build and of its libtorch build."""
+    ours = os.path.join(BUILD, f"{program}_torsh")
+    ref = os.path.join(BUILD, f"{program}_ref")
     if not os.path.exists(ref):
         pytest.skip("libtorch-dev not found at build time")
-    a = subprocess.run([ours], capture_output=True, text=True, check=True).stdout
-    b = subprocess.run([ref], capture_output=True, text=True, check=True).stdout
+    return tuple(subprocess.run([p], capture_output=True, text=True, check=True).stdout
+                 for p in (ours, ref))
+
+
+def test_program_prints_the_same_as_libtorch():
+    a, b = _outputs("libtorch_program")
     record("libtorch parity")
     assert a.count("\n") >= 9
     assert a == b
@@ -42,12 +47,7 @@ def _numbers_close(a, b, rel=2e-5, abs_=2e-6):
 def test_nn_program_matches_libtorch():
     """A CNN built with the C++ frontend (Module, TORCH_MODULE holders, options, F::, Sequential,
     init, SGD/Adam/AdamW): the same printout, initial weights and losses as libtorch's build."""
-    ours = os.path.join(BUILD, "nn_program_torsh")
-    ref = os.path.join(BUILD, "nn_program_ref")
-    if not os.path.exists(ref):
-        pytest.skip("libtorch-dev not found at build time")
-    a = subprocess.run([ours], capture_output=True, text=True, check=True).stdout.splitlines()
-    b = subprocess.run([ref], capture_output=True, text=True, check=True).stdout.splitlines()
+    a, b = (out.splitlines() for out in _outputs("nn_program"))
     record("libtorch nn parity")
     assert len(a) == len(b) and len(a) > 60
     # module printout, parameter names/shapes and the same-seed initial values: exact
@@ -61,12 +61,7 @@ def test_spellings_program_matches_libtorch():
     """Everyday libtorch spellings (torch::indexing, bitwise operators, printing of sizes,
     scalar types and devices, c10:: names, torch::cuda, from_blob, sort/topk/norm/std/var,
     autograd::backward's defaults) compile against torsh's compat header and print the same."""
-    ours = os.path.join(BUILD, "spellings_program_torsh")
-    ref = os.path.join(BUILD, "spellings_program_ref")
-    if not os.path.exists(ref):
-        pytest.skip("libtorch-dev not found at build time")
-    a = subprocess.run([ours], capture_output=True, text=True, check=True).stdout
-    b = subprocess.run([ref], capture_output=True, text=True, check=True).stdout
+    a, b = _outputs("spellings_program")
     record("libtorch spellings parity")
     assert a.count("\n") >= 25
     assert a == b

@@ -9,24 +9,11 @@ import pytest
 import torch
 
 import torsh
+from api_compare import plain_lists
 from conftest import record
 
 SEEDS = [0, 7, 2**31 + 7]
 FLOATS = ["float32", "float64", "float16", "bfloat16"]
-
-
-def _plain(x):
-    if isinstance(x, (tuple, list)):
-        return tuple(_plain(v) for v in x)
-    if isinstance(x, (torch.Tensor, torsh.Tensor)):
-        name = str(x.dtype)[6:] if isinstance(x, torch.Tensor) else repr(x.dtype)[6:]
-        return ("tensor", name, tuple(x.shape), x.detach().float().numpy().tolist()
-                if name == "bfloat16" else x.detach().numpy().tolist(), x.requires_grad)
-    if isinstance(x, (torch.Size, torsh.Size)):
-        return tuple(x)
-    if isinstance(x, (torch.dtype, torsh.dtype)):
-        return str(x)
-    return x
 
 
 def outcome(fn, lib, seed):
@@ -35,7 +22,7 @@ def outcome(fn, lib, seed):
             warnings.simplefilter("ignore")
             lib.manual_seed(seed)
             r = fn(lib)
-            return ("ok", _plain(r), _plain(lib.rand(3)))
+            return ("ok", plain_lists(r), plain_lists(lib.rand(3)))
     except Exception as e:  # noqa: BLE001 - the exception itself is compared
         return (type(e).__name__, str(e).split("(Could")[0])
 
@@ -124,7 +111,6 @@ def test_geometric_integers(dtype, p):
 ], ids=lambda f: "")
 def test_fill_arguments(call):
     same(call, message=False)
-    same(lambda L: str(outcome(call, L, 0)[0]))  # the same exception type (or none)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
