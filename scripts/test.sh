@@ -11,6 +11,8 @@ printf '#include <torsh/torsh.h>\n#include <torch/torch.h>\n' | clang++ -std=c++
   -Werror -fsyntax-only -Iinclude -Iinclude/torsh/compat -Ibuild/generated/include -x c++ -
 ./build/torsh_tests --gtest_brief=1
 /usr/bin/python3 -m pytest -q tests/python tests/compat
+# The install paths outside the repository: cmake --install, find_package, pip, the README.
+bash scripts/check_install.sh
 # A short fixed-seed differential fuzz pass: fails on any crash or hang (docs/fuzzing.md).
 /usr/bin/python3 tests/fuzz/fuzz.py --seed 1 --calls 2500 --ci --groups 10
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "torsh/core/print_options.h"
 
 namespace torsh::python {
 
@@ -80,7 +81,7 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
 
 void register_tensor_type(py::class_<Tensor>& cls) {
   // shape, size, dim, ndim, numel, dtype and contiguous: fast_attrs.cpp.
-  cls.def("__repr__", &Tensor::toString)
+  cls.def("__repr__", [](const Tensor& t) { return repr(t); })
       .def("element_size", &Tensor::element_size)
       .def("storage_offset", &Tensor::storage_offset)
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })

@@ -1,4 +1,4 @@
-// Tensor printing in PyTorch's format (torch/_tensor_str.py's rules and print options).
+// Tensor printing in PyTorch's Python format (torch/_tensor_str.py's rules and print options).
 #include <cmath>
 #include <cstdio>
 #include <mutex>
@@ -221,35 +221,35 @@ void set_printoptions(const PrintOptions& options) {
   g_options = options;
 }
 
-std::string Tensor::toString() const {
-  if (!defined()) return "[ Tensor (undefined) ]";
+std::string repr(const Tensor& t) {
+  if (!t.defined()) return "[ Tensor (undefined) ]";
   t_opts = get_printoptions();
   const std::string prefix = "tensor(";
   const int indent = static_cast<int>(prefix.size());
   std::vector<std::string> suffixes;
   std::string body;
-  const ScalarType dt = dtype();
+  const ScalarType dt = t.dtype();
   // Empty tensors show every dtype but the default float one, as torch does.
   const bool default_dtype =
       dt == get_default_dtype() ||
-      (numel() > 0 && (dt == kLong || dt == kBool || dt == get_default_complex_dtype()));
-  if (numel() == 0) {
-    if (dim() != 1) {
+      (t.numel() > 0 && (dt == kLong || dt == kBool || dt == get_default_complex_dtype()));
+  if (t.numel() == 0) {
+    if (t.dim() != 1) {
       std::string s = "size=(";
-      for (int64_t i = 0; i < dim(); ++i) s += (i ? ", " : "") + std::to_string(sizes()[i]);
-      if (dim() == 1) s += ",";
+      for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.sizes()[i]);
+      if (t.dim() == 1) s += ",";
       suffixes.push_back(s + ")");
     }
     body = "[]";
   } else {
-    const bool summarize = numel() > t_opts.threshold;
-    Reader rd{*this};
+    const bool summarize = t.numel() > t_opts.threshold;
+    Reader rd{t};
     ElementFormat f;
     f.complex = torsh::is_complex(dt);
-    f.re.floating = f.im.floating = is_floating_point() || f.complex;
+    f.re.floating = f.im.floating = t.is_floating_point() || f.complex;
     f.re.is_bool = dt == kBool;
     std::vector<Value> vals;
-    SizeVec idx(static_cast<size_t>(dim()));
+    SizeVec idx(static_cast<size_t>(t.dim()));
     collect(rd, idx, 0, summarize, vals);
     f.re.init(vals);
     if (f.complex) {
@@ -257,10 +257,10 @@ std::string Tensor::toString() const {
       for (size_t k = 0; k < vals.size(); ++k) ims[k].d = vals[k].im;
       f.im.init(ims);
     }
-    body = dim() == 0 ? f.format(vals[0]) : render(rd, f, idx, 0, indent, summarize);
+    body = t.dim() == 0 ? f.format(vals[0]) : render(rd, f, idx, 0, indent, summarize);
   }
   if (!default_dtype) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
-  if (const auto* m = impl_->autograd_meta()) {
+  if (const auto* m = t.unsafeGetTensorImpl()->autograd_meta()) {
     const std::string fn = m->grad_fn_name();
     if (!fn.empty()) {
       suffixes.push_back("grad_fn=<" + fn + ">");

@@ -245,6 +245,4 @@ Tensor& Tensor::operator/=(const Tensor& o) { return div_(o); }
 Tensor& Tensor::operator/=(const Scalar& o) { return div_(o); }
 Tensor Tensor::operator-() const { return neg(); }
 
-std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.toString(); }
-
 }  // namespace torsh

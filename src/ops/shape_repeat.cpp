@@ -174,9 +174,8 @@ std::vector<Tensor> meshgrid(TensorList tensors, std::string_view indexing) {
                 "torch.meshgrid: Expected all tensors in the tensor list to have the same dtype");
   }
   for (const Tensor& t : tensors) {
-    TORSH_CHECK(
-        t.dim() <= 1,
-        "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ", t.toString());
+    TORSH_CHECK(t.dim() <= 1,
+                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ", t);
   }
   TORSH_CHECK(indexing == "ij" || indexing == "xy",
               "torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: ", indexing);

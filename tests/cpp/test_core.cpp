@@ -2,7 +2,10 @@
 // broadcasting rules, error types; plus the C++ API end to end.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "iter/tensor_iter.h"
+#include "torsh/core/print_options.h"
 #include "torsh/torsh.h"
 
 using namespace torsh;
@@ -162,11 +165,23 @@ TEST(Devices, CudaIsRefusedNotIgnored) {
 }
 
 TEST(Printing, MatchesTorchFormat) {
-  EXPECT_EQ(tensor({{1.0, 2.0}, {3.0, 4.0}}).toString(), "tensor([[1., 2.],\n        [3., 4.]])");
-  EXPECT_EQ(arange(3).toString(), "tensor([0, 1, 2])");
-  EXPECT_EQ(ones({2}, kInt).toString(), "tensor([1, 1], dtype=torch.int32)");
-  EXPECT_EQ(zeros({0, 3}).toString(), "tensor([], size=(0, 3))");
-  EXPECT_EQ(tensor({1.5}).toString(), "tensor([1.5000])");
+  EXPECT_EQ(repr(tensor({{1.0, 2.0}, {3.0, 4.0}})), "tensor([[1., 2.],\n        [3., 4.]])");
+  EXPECT_EQ(repr(arange(3)), "tensor([0, 1, 2])");
+  EXPECT_EQ(repr(ones({2}, kInt)), "tensor([1, 1], dtype=torch.int32)");
+  EXPECT_EQ(repr(zeros({0, 3})), "tensor([], size=(0, 3))");
+  EXPECT_EQ(repr(tensor({1.5})), "tensor([1.5000])");
+}
+
+// operator<< and toString() as libtorch: values, then the type and sizes (tests/parity's
+// print_program compares many more cases with libtorch itself).
+TEST(Printing, StreamIsLibtorchFormat) {
+  std::ostringstream os;
+  os << tensor({{1.0, 2.5}, {-3.0, 4.0}});
+  EXPECT_EQ(os.str(), " 1.0000  2.5000\n-3.0000  4.0000\n[ CPUFloatType{2,2} ]");
+  EXPECT_EQ(arange(3).toString(), "CPULongType");
+  std::ostringstream scalar;
+  scalar << std::fixed << tensor(7) << ' ' << 0.5;  // the caller's stream state survives
+  EXPECT_EQ(scalar.str(), "7\n[ CPULongType{} ] 0.500000");
 }
 
 TEST(CppApi, EndToEnd) {
@@ -197,7 +212,7 @@ TEST(CppApi, FactoryOut) {
   Tensor& r = torsh::arange_out(out, 4);
   EXPECT_TRUE(r.is_same(out));
   EXPECT_EQ(out.dtype(), kFloat);
-  EXPECT_EQ(out.toString(), "tensor([0., 1., 2., 3.])");
+  EXPECT_EQ(repr(out), "tensor([0., 1., 2., 3.])");
   Tensor grid = torsh::empty({2, 2}, dtype(kInt64));
   torsh::arange_out(grid, 4);
   EXPECT_EQ(grid.sizes().vec(), (std::vector<int64_t>{2, 2}));
@@ -208,8 +223,8 @@ TEST(CppApi, FactoryOut) {
   EXPECT_EQ(z.abs().sum().item<int64_t>(), 0);
   Tensor e = torsh::empty({0}, dtype(kDouble));
   torsh::eye_out(e, 2, 3);
-  EXPECT_EQ(e.toString(), "tensor([[1., 0., 0.],\n        [0., 1., 0.]], dtype=torch.float64)");
+  EXPECT_EQ(repr(e), "tensor([[1., 0., 0.],\n        [0., 1., 0.]], dtype=torch.float64)");
   Tensor l = torsh::empty({0}, dtype(kInt64));
   torsh::linspace_out(l, 0, 1, 5);  // computed in int64, as torch
-  EXPECT_EQ(l.toString(), "tensor([0, 0, 0, 0, 1])");
+  EXPECT_EQ(repr(l), "tensor([0, 0, 0, 0, 1])");
 }

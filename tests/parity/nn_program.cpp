@@ -92,5 +92,36 @@ int main() {
   std::printf("seq %.6f size %zu\n", total(seq->forward(torch::ones({2, 3}))), seq->size());
   torch::nn::Linear empty{nullptr};
   std::printf("empty %d\n", static_cast<int>(empty.is_empty()));
+
+  // the dropout variants (masks from the generator) and transposed convolutions
+  torch::manual_seed(3);
+  namespace F = torch::nn::functional;
+  torch::nn::Dropout2d d2;
+  torch::nn::Dropout3d d3(0.3);
+  torch::nn::AlphaDropout alpha(0.2);
+  torch::nn::FeatureAlphaDropout feature_alpha(torch::nn::FeatureAlphaDropoutOptions(0.4));
+  std::cout << d2 << "\n" << d3 << "\n" << alpha << "\n" << feature_alpha << "\n";
+  torch::Tensor x5 = torch::arange(48, torch::kFloat).reshape({2, 3, 2, 2, 2});
+  std::printf("dropout3d %.6f unbatched %.6f\n", total(d3(x5)), total(d3(x5[0])));
+  std::printf("dropout2d unbatched %.6f\n", total(d2(x5[0][0])));
+  std::printf("alpha %.6f feature_alpha %.6f\n", total(alpha(x5)), total(feature_alpha(x5)));
+  d2->eval();
+  std::printf("eval dropout2d %.6f\n", total(d2(x5[0])));
+  std::printf("F::alpha_dropout default %.6f\n", total(F::alpha_dropout(x5)));
+  torch::Tensor inplace = torch::ones({2, 4, 3, 3});
+  F::dropout2d(inplace, F::Dropout2dFuncOptions().p(0.5).inplace(true));
+  std::printf("dropout2d in place %.6f\n", total(inplace));
+
+  torch::nn::ConvTranspose1d ct1(
+      torch::nn::ConvTranspose1dOptions(2, 4, 3).stride(2).output_padding(1).groups(2));
+  torch::nn::ConvTranspose2d ct2(torch::nn::ConvTranspose2dOptions(4, 2, 3).stride(2));
+  torch::nn::ConvTranspose3d ct3(
+      torch::nn::ConvTranspose3dOptions(2, 3, 2).dilation(2).bias(false));
+  std::cout << ct1 << "\n" << ct2 << "\n" << ct3 << "\n";
+  torch::Tensor y1 = ct1(torch::randn({2, 2, 5}));
+  torch::Tensor y2 = ct2->forward(torch::randn({1, 4, 4, 4}), std::vector<int64_t>{10, 10});
+  torch::Tensor y3 = ct3(torch::randn({1, 2, 3, 3, 3}));
+  std::cout << "ct1 " << y1.sizes() << " ct2 " << y2.sizes() << " ct3 " << y3.sizes() << "\n";
+  std::printf("ct sums %.6f %.6f %.6f\n", total(y1), total(y2), total(y3));
   return 0;
 }

@@ -1,6 +1,11 @@
-"""The same libtorch-style C++ program (autograd::grad with create_graph, a custom Function,
-NoGradGuard, detach) built against torsh and against libtorch must print the same numbers."""
+"""The same libtorch-style C++ program, built against torsh's compat header and against
+libtorch (only the include path differs), must print the same: the autograd program (grad with
+create_graph, a custom Function, NoGradGuard, detach), the CNN frontend program, everyday
+spellings, printing, and three programs in the style of libtorch's examples (MNIST with
+torch::data, a DCGAN, a regression on a custom dataset)."""
+import gzip
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -10,14 +15,39 @@ from conftest import ROOT, record
 BUILD = os.path.join(ROOT, "build")
 
 
-def _outputs(program):
-    """stdout of the program's torsh build and of its libtorch build."""
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def _outputs(program, *args):
+    """stdout of the program's torsh build and of its libtorch build (one thread each)."""
     ours = os.path.join(BUILD, f"{program}_torsh")
     ref = os.path.join(BUILD, f"{program}_ref")
     if not os.path.exists(ref):
         pytest.skip("libtorch-dev not found at build time")
-    return tuple(subprocess.run([p], capture_output=True, text=True, check=True).stdout
-                 for p in (ours, ref))
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    return tuple(subprocess.run([p, *args], capture_output=True, text=True, check=True, env=env,
+                                timeout=300).stdout for p in (ours, ref))
+
+
+@pytest.fixture(scope="module")
+def raw_fashion_mnist(tmp_path_factory):
+    """Fashion-MNIST's idx files decompressed: libtorch's MNIST dataset reads raw files only."""
+    root = tmp_path_factory.mktemp("fashion-mnist")
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        with gzip.open(os.path.join(FASHION, name + ".gz")) as src, \
+                open(root / name, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    return str(root)
+
+
+def _same_text_close_numbers(a, b, min_lines):
+    """Two printouts: the same lines, words equal, numbers within float32 training tolerance."""
+    la, lb = a.splitlines(), b.splitlines()
+    assert len(lb) >= min_lines, b
+    assert len(la) == len(lb), (a, b)
+    bad = [(x, y) for x, y in zip(la, lb) if not _numbers_close(x, y)]
+    assert not bad, bad[:5]
 
 
 def test_program_prints_the_same_as_libtorch():
@@ -65,3 +95,39 @@ def test_spellings_program_matches_libtorch():
     record("libtorch spellings parity")
     assert a.count("\n") >= 25
     assert a == b
+
+
+def test_print_program_matches_libtorch():
+    """`std::cout << tensor` in libtorch's format for every dtype, rank, scale and special
+    value, toString(), and an undefined tensor: byte for byte."""
+    a, b = _outputs("print_program")
+    record("libtorch print parity")
+    assert a.count("[ CPU") >= 40
+    assert a == b
+
+
+def test_mnist_program_matches_libtorch(raw_fashion_mnist):
+    """libtorch's MNIST example (torch::data MNIST, Normalize, Stack, sequential and random
+    samplers, dropout, SGD): the same losses, test accuracy and printed bias."""
+    a, b = _outputs("mnist_program", raw_fashion_mnist)
+    record("libtorch MNIST example parity")
+    _same_text_close_numbers(a, b, min_lines=20)
+    assert [x for x in a.splitlines() if "Accuracy" in x] == \
+        [y for y in b.splitlines() if "Accuracy" in y]
+
+
+def test_dcgan_program_matches_libtorch(raw_fashion_mnist):
+    """libtorch's DCGAN example, scaled down: module printout exact, losses and samples close."""
+    a, b = _outputs("dcgan_program", raw_fashion_mnist)
+    record("libtorch DCGAN example parity")
+    head = next(i for i, line in enumerate(b.splitlines()) if line.startswith("["))
+    assert a.splitlines()[:head] == b.splitlines()[:head]
+    _same_text_close_numbers(a, b, min_lines=30)
+
+
+def test_regression_program_matches_libtorch():
+    """A custom Dataset with a random sampler, Sequential MLP, MSELoss, SGD with a manual
+    learning-rate decay through param_groups: the same losses and fitted weights."""
+    a, b = _outputs("regression_program")
+    record("libtorch custom dataset parity")
+    _same_text_close_numbers(a, b, min_lines=15)

@@ -4,8 +4,11 @@
 // and scientific notation forced on or off (unset: chosen from the values, as torch).
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace torsh {
+
+class Tensor;
 
 struct PrintOptions {
   int precision = 4;
@@ -19,5 +22,9 @@ struct PrintOptions {
 PrintOptions get_printoptions();
 /// Replaces the options (process-wide; printing takes a snapshot).
 void set_printoptions(const PrintOptions& options);
+
+/// Python's repr of a tensor under the options in force: "tensor([1., 2.])". (C++'s
+/// `operator<<` prints libtorch's format instead.)
+std::string repr(const Tensor& t);
 
 }  // namespace torsh

@@ -218,7 +218,7 @@ class Tensor {
                            const Scalar& value) const;
   /// Resizes to sizes (contiguous), reallocating storage when it is too small.
   const Tensor& resize_(IntArrayRef sizes) const;
-  /// PyTorch's repr: "tensor([1., 2.])".
+  /// libtorch's type string: "CPUFloatType" (Python's repr is torsh::repr, print_options.h).
   std::string toString() const;
   /// The i-th slice along dim 0 (libtorch's operator[]).
   Tensor operator[](int64_t i) const;
@@ -272,6 +272,7 @@ class Tensor {
   IntrusivePtr<TensorImpl> impl_;
 };
 
+/// libtorch's C++ format: the values, then "[ CPUFloatType{2,3} ]".
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
 
 namespace detail {

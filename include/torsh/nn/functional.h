@@ -8,6 +8,26 @@
 #include "torsh/core/tensor.h"
 #include "torsh/nn/options.h"
 
+namespace torsh {
+
+/// libtorch's loss reductions as integers (torch::Reduction::Sum), the form the op table's
+/// losses take: nll_loss(input, target, {}, torsh::Reduction::Sum).
+namespace Reduction {
+enum Reduction : int64_t { None, Mean, Sum, END };
+}  // namespace Reduction
+
+// ATen's dropout family (torch::feature_dropout, ...): a Bernoulli(1 - p) noise from the
+// generator, one draw per element, or per (sample, channel) for the feature forms; alpha
+// dropout keeps the mean and variance of SELU activations. The `_` forms write into input.
+Tensor feature_dropout(const Tensor& input, double p, bool train);
+Tensor& feature_dropout_(Tensor& input, double p, bool train);
+Tensor alpha_dropout(const Tensor& input, double p, bool train);
+Tensor& alpha_dropout_(Tensor& input, double p, bool train);
+Tensor feature_alpha_dropout(const Tensor& input, double p, bool train);
+Tensor& feature_alpha_dropout_(Tensor& input, double p, bool train);
+
+}  // namespace torsh
+
 namespace torsh::nn::functional {
 
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {});
@@ -26,6 +46,25 @@ using Conv3dFuncOptions = ConvFuncOptions<3>;
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Conv1dFuncOptions& options = {});
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dFuncOptions& options = {});
 Tensor conv3d(const Tensor& input, const Tensor& weight, const Conv3dFuncOptions& options = {});
+
+template <size_t D>
+struct ConvTransposeFuncOptions {
+  TORSH_ARG(Tensor, bias) = {};
+  TORSH_ARG(ExpandingArray<D>, stride) = 1;
+  TORSH_ARG(ExpandingArray<D>, padding) = 0;
+  TORSH_ARG(ExpandingArray<D>, output_padding) = 0;
+  TORSH_ARG(int64_t, groups) = 1;
+  TORSH_ARG(ExpandingArray<D>, dilation) = 1;
+};
+using ConvTranspose1dFuncOptions = ConvTransposeFuncOptions<1>;
+using ConvTranspose2dFuncOptions = ConvTransposeFuncOptions<2>;
+using ConvTranspose3dFuncOptions = ConvTransposeFuncOptions<3>;
+Tensor conv_transpose1d(const Tensor& input, const Tensor& weight,
+                        const ConvTranspose1dFuncOptions& options = {});
+Tensor conv_transpose2d(const Tensor& input, const Tensor& weight,
+                        const ConvTranspose2dFuncOptions& options = {});
+Tensor conv_transpose3d(const Tensor& input, const Tensor& weight,
+                        const ConvTranspose3dFuncOptions& options = {});
 
 using MaxPool1dFuncOptions = MaxPool1dOptions;
 using MaxPool2dFuncOptions = MaxPool2dOptions;
@@ -52,6 +91,21 @@ struct DropoutFuncOptions {
   TORSH_ARG(bool, inplace) = false;
 };
 Tensor dropout(Tensor input, const DropoutFuncOptions& options = {});
+using Dropout2dFuncOptions = DropoutFuncOptions;
+using Dropout3dFuncOptions = DropoutFuncOptions;
+/// Channel-wise dropout of [N, C, H, W] (or unbatched [C, H, W]) input.
+Tensor dropout2d(Tensor input, const Dropout2dFuncOptions& options = {});
+/// Channel-wise dropout of [N, C, D, H, W] (or unbatched [C, D, H, W]) input.
+Tensor dropout3d(Tensor input, const Dropout3dFuncOptions& options = {});
+/// As libtorch, alpha dropout's functional form defaults to training=false.
+struct AlphaDropoutFuncOptions {
+  TORSH_ARG(double, p) = 0.5;
+  TORSH_ARG(bool, training) = false;
+  TORSH_ARG(bool, inplace) = false;
+};
+using FeatureAlphaDropoutFuncOptions = AlphaDropoutFuncOptions;
+Tensor alpha_dropout(Tensor input, const AlphaDropoutFuncOptions& options = {});
+Tensor feature_alpha_dropout(Tensor input, const FeatureAlphaDropoutFuncOptions& options = {});
 
 using ReLUFuncOptions = ReLUOptions;
 Tensor relu(Tensor input, const ReLUFuncOptions& options = {});

@@ -80,6 +80,45 @@ TORSH_MODULE(Conv1d);
 TORSH_MODULE(Conv2d);
 TORSH_MODULE(Conv3d);
 
+/// Transposed convolution; forward's output_size (with or without the batch and channel dims)
+/// picks the output padding, as libtorch.
+template <size_t D, typename Derived>
+class ConvTransposeNdImpl : public Cloneable<Derived> {
+ public:
+  explicit ConvTransposeNdImpl(ConvTransposeOptions<D> options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input, const std::optional<IntArrayRef>& output_size = std::nullopt);
+  ConvTransposeOptions<D> options;
+  Tensor weight;
+  Tensor bias;
+};
+class ConvTranspose1dImpl : public ConvTransposeNdImpl<1, ConvTranspose1dImpl> {
+ public:
+  ConvTranspose1dImpl(int64_t in, int64_t out, ExpandingArray<1> kernel)
+      : ConvTranspose1dImpl(ConvTranspose1dOptions(in, out, kernel)) {}
+  explicit ConvTranspose1dImpl(ConvTranspose1dOptions options)
+      : ConvTransposeNdImpl(std::move(options)) {}
+};
+class ConvTranspose2dImpl : public ConvTransposeNdImpl<2, ConvTranspose2dImpl> {
+ public:
+  ConvTranspose2dImpl(int64_t in, int64_t out, ExpandingArray<2> kernel)
+      : ConvTranspose2dImpl(ConvTranspose2dOptions(in, out, kernel)) {}
+  explicit ConvTranspose2dImpl(ConvTranspose2dOptions options)
+      : ConvTransposeNdImpl(std::move(options)) {}
+};
+class ConvTranspose3dImpl : public ConvTransposeNdImpl<3, ConvTranspose3dImpl> {
+ public:
+  ConvTranspose3dImpl(int64_t in, int64_t out, ExpandingArray<3> kernel)
+      : ConvTranspose3dImpl(ConvTranspose3dOptions(in, out, kernel)) {}
+  explicit ConvTranspose3dImpl(ConvTranspose3dOptions options)
+      : ConvTransposeNdImpl(std::move(options)) {}
+};
+TORSH_MODULE(ConvTranspose1d);
+TORSH_MODULE(ConvTranspose2d);
+TORSH_MODULE(ConvTranspose3d);
+
 template <size_t D, typename Derived>
 class MaxPoolNdImpl : public Cloneable<Derived> {
  public:
@@ -195,6 +234,39 @@ class DropoutImpl : public Cloneable<DropoutImpl> {
   DropoutOptions options;
 };
 TORSH_MODULE(Dropout);
+
+/// Dropout2d, Dropout3d, AlphaDropout and FeatureAlphaDropout: DropoutOptions, applied in
+/// training mode only, printed as libtorch prints them.
+template <typename Derived>
+class DropoutVariantImpl : public Cloneable<Derived> {
+ public:
+  explicit DropoutVariantImpl(double p) : DropoutVariantImpl(DropoutOptions(p)) {}
+  explicit DropoutVariantImpl(const DropoutOptions& options = {});
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(Tensor input);
+  DropoutOptions options;
+};
+class Dropout2dImpl : public DropoutVariantImpl<Dropout2dImpl> {
+ public:
+  using DropoutVariantImpl::DropoutVariantImpl;
+};
+class Dropout3dImpl : public DropoutVariantImpl<Dropout3dImpl> {
+ public:
+  using DropoutVariantImpl::DropoutVariantImpl;
+};
+class AlphaDropoutImpl : public DropoutVariantImpl<AlphaDropoutImpl> {
+ public:
+  using DropoutVariantImpl::DropoutVariantImpl;
+};
+class FeatureAlphaDropoutImpl : public DropoutVariantImpl<FeatureAlphaDropoutImpl> {
+ public:
+  using DropoutVariantImpl::DropoutVariantImpl;
+};
+TORSH_MODULE(Dropout2d);
+TORSH_MODULE(Dropout3d);
+TORSH_MODULE(AlphaDropout);
+TORSH_MODULE(FeatureAlphaDropout);
 
 class EmbeddingImpl : public Cloneable<EmbeddingImpl> {
  public:

@@ -63,6 +63,7 @@ class ExpandingArray {
 
 template <size_t D, typename T>
 std::ostream& operator<<(std::ostream& s, const ExpandingArray<D, T>& a) {
+  if constexpr (D == 1) return s << a[0];  // libtorch prints one value bare: kernel_size=3
   s << "[";
   for (size_t i = 0; i < D; ++i) s << (i ? ", " : "") << a[i];
   return s << "]";
@@ -104,6 +105,26 @@ struct ConvOptions {
 using Conv1dOptions = ConvOptions<1>;
 using Conv2dOptions = ConvOptions<2>;
 using Conv3dOptions = ConvOptions<3>;
+
+/// libtorch's ConvTransposeOptions: the weight is [in, out / groups, kernel...].
+template <size_t D>
+struct ConvTransposeOptions {
+  ConvTransposeOptions(int64_t in_channels, int64_t out_channels, ExpandingArray<D> kernel_size)
+      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
+  TORSH_ARG(int64_t, in_channels);
+  TORSH_ARG(int64_t, out_channels);
+  TORSH_ARG(ExpandingArray<D>, kernel_size);
+  TORSH_ARG(ExpandingArray<D>, stride) = 1;
+  TORSH_ARG(ExpandingArray<D>, padding) = 0;
+  TORSH_ARG(ExpandingArray<D>, output_padding) = 0;
+  TORSH_ARG(int64_t, groups) = 1;
+  TORSH_ARG(bool, bias) = true;
+  TORSH_ARG(ExpandingArray<D>, dilation) = 1;
+  TORSH_ARG(PaddingMode, padding_mode) = torsh::kZeros;
+};
+using ConvTranspose1dOptions = ConvTransposeOptions<1>;
+using ConvTranspose2dOptions = ConvTransposeOptions<2>;
+using ConvTranspose3dOptions = ConvTransposeOptions<3>;
 
 template <size_t D>
 struct MaxPoolOptions {
@@ -177,6 +198,10 @@ struct DropoutOptions {
   TORSH_ARG(double, p);
   TORSH_ARG(bool, inplace) = false;
 };
+using Dropout2dOptions = DropoutOptions;
+using Dropout3dOptions = DropoutOptions;
+using AlphaDropoutOptions = DropoutOptions;
+using FeatureAlphaDropoutOptions = DropoutOptions;
 
 struct FlattenOptions {
   TORSH_ARG(int64_t, start_dim) = 1;

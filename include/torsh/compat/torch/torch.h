@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <string>
 
 #include "torsh/torsh.h"
 
@@ -13,9 +14,30 @@ namespace torch = torsh;
 #define TORCH_MODULE(Name) TORSH_MODULE(Name)
 #define TORCH_MODULE_IMPL(Name, Impl) TORSH_MODULE_IMPL(Name, Impl)
 #define TORCH_ARG(T, name) TORSH_ARG(T, name)
+// libtorch's checks: a false condition throws torch::Error (c10::Error) with the message given,
+// or one naming the condition.
+#define TORCH_CHECK(cond, ...) \
+  TORSH_CHECK(cond, ::torsh::detail::check_message(#cond __VA_OPT__(, ) __VA_ARGS__))
+#define TORCH_INTERNAL_ASSERT(cond, ...) TORCH_CHECK(cond __VA_OPT__(, ) __VA_ARGS__)
+#define AT_ASSERT(cond, ...) TORCH_CHECK(cond __VA_OPT__(, ) __VA_ARGS__)
+#define AT_ERROR(...) TORSH_CHECK(false, __VA_ARGS__)
 namespace at = torsh;
 
 namespace torsh {
+
+namespace detail {
+inline std::string check_message(const char* cond) {
+  return std::string("Expected ") + cond + " to be true, but got false.";
+}
+template <typename... Args>
+std::string check_message(const char*, const Args&... args) {
+  return str_cat(args...);
+}
+}  // namespace detail
+
+// torch::optional and torch::nullopt, as libtorch exports c10's.
+using std::nullopt;
+using std::optional;
 
 // libtorch's bitwise operators (integer and bool tensors; others raise as bitwise_* does).
 inline Tensor operator~(const Tensor& t) { return torsh::bitwise_not(t); }
