@@ -80,7 +80,8 @@ class MapDataset {
 };
 
 /// MNIST-format images and labels (also Fashion-MNIST): the idx files under root, raw or
-/// gzipped; images as float [1, 28, 28] in [0, 1], targets int64.
+/// gzipped; images as float [1, 28, 28] in [0, 1], targets int64. The pixels are kept as bytes
+/// (a quarter of libtorch's float copy) and converted in get(), to the same values.
 class MNIST : public Dataset<MNIST> {
  public:
   enum class Mode { kTrain, kTest };
@@ -88,11 +89,12 @@ class MNIST : public Dataset<MNIST> {
   Example<> get(size_t index) override;
   std::optional<size_t> size() const override;
   bool is_train() const noexcept { return train_; }
-  const Tensor& images() const { return images_; }
+  /// All images as float [N, 1, 28, 28] in [0, 1] (a new tensor at each call).
+  Tensor images() const;
   const Tensor& targets() const { return targets_; }
 
  private:
-  Tensor images_, targets_;
+  Tensor pixels_, targets_;  // uint8 [N, 1, rows, cols], int64 [N]
   bool train_;
 };
 

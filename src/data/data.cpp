@@ -2,6 +2,7 @@
 // samplers.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -20,11 +21,16 @@ std::vector<uint8_t> read_file(const std::string& path, bool* found) {
   std::unique_ptr<gzFile_s, int (*)(gzFile)> f(gzopen(path.c_str(), "rb"), &gzclose);
   *found = f != nullptr;
   if (f == nullptr) return bytes;
-  std::vector<uint8_t> buf(1 << 16);
   int n;
-  while ((n = gzread(f.get(), buf.data(), static_cast<unsigned>(buf.size()))) > 0) {
-    bytes.insert(bytes.end(), buf.begin(), buf.begin() + n);
-  }
+  size_t used = 0;
+  do {  // read straight into the result, growing it by half as needed
+    if (bytes.size() - used < (1 << 16))
+      bytes.resize(std::max<size_t>(1 << 20, bytes.size() * 3 / 2));
+    n = gzread(f.get(), bytes.data() + used,
+               static_cast<unsigned>(std::min<size_t>(bytes.size() - used, 1 << 30)));
+    if (n > 0) used += static_cast<size_t>(n);
+  } while (n > 0);
+  bytes.resize(used);
   TORSH_CHECK(n == 0, "MNIST: could not read ", path, " (corrupted gzip data)");
   return bytes;
 }
@@ -66,19 +72,24 @@ MNIST::MNIST(const std::string& root, Mode mode) : train_(mode == Mode::kTrain) 
   TORSH_CHECK(img.size() == 16 + pixels && lab.size() == 8 + size_t(n), "MNIST: the files hold ",
               img.size(), " and ", lab.size(), " bytes; expected ", 16 + pixels, " and ",
               8 + size_t(n));
-  Tensor raw = torsh::empty({int64_t(n), 1, int64_t(rows), int64_t(cols)}, TensorOptions(kByte));
-  std::memcpy(raw.data_ptr<uint8_t>(), img.data() + 16, pixels);
-  images_ = raw.to(kFloat).div_(255);
+  pixels_ = torsh::empty({int64_t(n), 1, int64_t(rows), int64_t(cols)}, TensorOptions(kByte));
+  std::memcpy(pixels_.data_ptr<uint8_t>(), img.data() + 16, pixels);
   Tensor t = torsh::empty({int64_t(n)}, TensorOptions(kByte));
   std::memcpy(t.data_ptr<uint8_t>(), lab.data() + 8, n);
   targets_ = t.to(kLong);
 }
 
+// libtorch's conversion, to(kFloat32).div_(255), on the bytes asked for.
+Tensor MNIST::images() const { return pixels_.to(kFloat).div_(255); }
+
 Example<> MNIST::get(size_t index) {
-  return {images_[static_cast<int64_t>(index)], targets_[static_cast<int64_t>(index)]};
+  TORSH_CHECK_INDEX(index < static_cast<size_t>(pixels_.size(0)), "MNIST: index ", index,
+                    " is out of range for a dataset of ", pixels_.size(0), " examples");
+  return {pixels_[static_cast<int64_t>(index)].to(kFloat).div_(255),
+          targets_[static_cast<int64_t>(index)]};
 }
 
-std::optional<size_t> MNIST::size() const { return static_cast<size_t>(images_.size(0)); }
+std::optional<size_t> MNIST::size() const { return static_cast<size_t>(pixels_.size(0)); }
 
 Example<> TensorDataset::get(size_t index) {
   return {data_[static_cast<int64_t>(index)], target_[static_cast<int64_t>(index)]};
