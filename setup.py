@@ -17,6 +17,13 @@ from setuptools.command.build_ext import build_ext
 ROOT = Path(__file__).resolve().parent
 
 
+def _same_version(python):
+    """Whether another interpreter (a venv's base, say) builds extensions this one loads."""
+    out = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_config_var("
+                          "'EXT_SUFFIX'))"], capture_output=True, text=True)
+    return out.returncode == 0 and out.stdout.strip() == sysconfig.get_config_var("EXT_SUFFIX")
+
+
 class CMakeBuild(build_ext):
     def build_extension(self, ext):
         build_dir = Path(os.environ.get("TORSH_BUILD_DIR", ROOT / "build"))
@@ -25,6 +32,14 @@ class CMakeBuild(build_ext):
             subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build_dir), *generator,
                             "-DCMAKE_BUILD_TYPE=Release", "-DTORSH_TESTS=OFF",
                             f"-DPython_EXECUTABLE={sys.executable}"], check=True)
+        else:
+            cache = (build_dir / "CMakeCache.txt").read_text()
+            configured = [line.split("=", 1)[1] for line in cache.splitlines()
+                          if line.startswith("Python_EXECUTABLE:")]
+            if configured and Path(configured[0]).resolve() != Path(sys.executable).resolve() \
+                    and not _same_version(configured[0]):
+                raise RuntimeError(f"torsh: {build_dir} is configured for {configured[0]}, not "
+                                   f"{sys.executable}; set TORSH_BUILD_DIR to another folder")
         subprocess.run(["cmake", "--build", str(build_dir), "--target", "_C"], check=True)
         built = ROOT / "python" / "torsh" / ("_C" + sysconfig.get_config_var("EXT_SUFFIX"))
         if not built.exists():
@@ -32,7 +47,8 @@ class CMakeBuild(build_ext):
                                f"(was it configured for another Python than {sys.executable}?)")
         target = Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(built, target)
+        if target.resolve() != built.resolve():  # an in-place (editable) build is already there
+            shutil.copyfile(built, target)
 
 
 setup(ext_modules=[Extension("torsh._C", sources=[])], cmdclass={"build_ext": CMakeBuild})

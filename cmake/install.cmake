@@ -16,7 +16,7 @@ install(DIRECTORY ${GEN_DIR}/include/torsh/generated
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/torsh)
 install(EXPORT torshTargets NAMESPACE torsh:: DESTINATION ${TORSH_CMAKE_DIR})
 
-file(WRITE ${CMAKE_BINARY_DIR}/torshConfig.cmake
+file(WRITE ${CMAKE_BINARY_DIR}/cmake-package/torshConfig.cmake
 [=[# torsh's CMake package: the imported targets torsh::torsh (static), torsh::torsh_shared
 # and torsh::compat (static, with the compat include directory first for <torch/torch.h>).
 include(CMakeFindDependencyMacro)
@@ -24,7 +24,8 @@ find_dependency(OpenMP)
 find_dependency(ZLIB)
 include("${CMAKE_CURRENT_LIST_DIR}/torshTargets.cmake")
 ]=])
-write_basic_package_version_file(${CMAKE_BINARY_DIR}/torshConfigVersion.cmake
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/cmake-package/torshConfigVersion.cmake
                                  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
-install(FILES ${CMAKE_BINARY_DIR}/torshConfig.cmake ${CMAKE_BINARY_DIR}/torshConfigVersion.cmake
+install(FILES ${CMAKE_BINARY_DIR}/cmake-package/torshConfig.cmake
+              ${CMAKE_BINARY_DIR}/cmake-package/torshConfigVersion.cmake
         DESTINATION ${TORSH_CMAKE_DIR})

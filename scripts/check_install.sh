@@ -21,7 +21,8 @@ sed -n '2,$p' "$blocks/cpp-build" > "$work/app/build.sh"
 bash "$work/install.sh" >/dev/null
 (cd "$work/app" && bash build.sh > out.txt)
 grep -q "CPUFloatType{4}" "$work/app/out.txt"
-ldd "$work/app/main" | grep -q "$work/torsh/lib/libtorsh.so"
+ldd "$work/app/main" > "$work/ldd_main.txt"
+grep -q "$work/torsh/lib/libtorsh.so" "$work/ldd_main.txt"
 
 echo "check_install: find_package(torsh) with torsh::torsh, torsh::torsh_shared, torsh::compat"
 cmake -S tests/install -B "$work/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$work/torsh" \
@@ -31,8 +32,13 @@ cmake --build "$work/consumer" >/dev/null
 "$work/consumer/app_shared" > "$work/shared.txt"
 cmp "$work/static.txt" "$work/shared.txt"
 grep -q "CPUFloatType{2,3}" "$work/static.txt"
-ldd "$work/consumer/app_shared" | grep -q libtorsh.so
-! ldd "$work/consumer/app_static" | grep -q libtorsh.so
+ldd "$work/consumer/app_shared" > "$work/ldd_shared.txt"
+grep -q libtorsh.so "$work/ldd_shared.txt"
+ldd "$work/consumer/app_static" > "$work/ldd_static.txt"
+if grep -q libtorsh.so "$work/ldd_static.txt"; then
+  echo "check_install: app_static links libtorsh.so" >&2
+  exit 1
+fi
 OMP_NUM_THREADS=1 "$work/consumer/libtorch_app" > "$work/compat.txt"
 OMP_NUM_THREADS=1 ./build/regression_program_torsh | cmp - "$work/compat.txt"
 

@@ -89,12 +89,14 @@ class MNIST : public Dataset<MNIST> {
   Example<> get(size_t index) override;
   std::optional<size_t> size() const override;
   bool is_train() const noexcept { return train_; }
-  /// All images as float [N, 1, 28, 28] in [0, 1] (a new tensor at each call).
-  Tensor images() const;
+  /// All images as float [N, 1, 28, 28] in [0, 1], made on the first call and kept (get()
+  /// then reads from it, as libtorch's dataset does).
+  const Tensor& images() const;
   const Tensor& targets() const { return targets_; }
 
  private:
   Tensor pixels_, targets_;  // uint8 [N, 1, rows, cols], int64 [N]
+  mutable Tensor images_;    // float, once images() was called
   bool train_;
 };
 

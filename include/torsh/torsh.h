@@ -19,3 +19,4 @@
 #include "torsh/ops.h"
 #include "torsh/optim.h"
 #include "torsh/safetensors.h"
+#include "torsh/serialize.h"

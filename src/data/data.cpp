@@ -79,14 +79,19 @@ MNIST::MNIST(const std::string& root, Mode mode) : train_(mode == Mode::kTrain) 
   targets_ = t.to(kLong);
 }
 
-// libtorch's conversion, to(kFloat32).div_(255), on the bytes asked for.
-Tensor MNIST::images() const { return pixels_.to(kFloat).div_(255); }
+// libtorch's conversion, to(kFloat32).div_(255): of all images at once when asked for them,
+// otherwise of each example in get().
+const Tensor& MNIST::images() const {
+  if (!images_.defined()) images_ = pixels_.to(kFloat).div_(255);
+  return images_;
+}
 
 Example<> MNIST::get(size_t index) {
   TORSH_CHECK_INDEX(index < static_cast<size_t>(pixels_.size(0)), "MNIST: index ", index,
                     " is out of range for a dataset of ", pixels_.size(0), " examples");
-  return {pixels_[static_cast<int64_t>(index)].to(kFloat).div_(255),
-          targets_[static_cast<int64_t>(index)]};
+  const auto i = static_cast<int64_t>(index);
+  if (images_.defined()) return {images_[i], targets_[i]};
+  return {pixels_[i].to(kFloat).div_(255), targets_[i]};
 }
 
 std::optional<size_t> MNIST::size() const { return static_cast<size_t>(pixels_.size(0)); }

@@ -124,10 +124,15 @@ Tensor ConvTransposeNdImpl<D, Derived>::forward(const Tensor& input,
   if (output_size) {
     // torch's _output_padding: the padding that makes the output exactly output_size
     std::vector<int64_t> want(output_size->begin(), output_size->end());
+    // as PyTorch: the batch and channel dims (or the channel dim of unbatched input) may lead
     const int64_t spatial_from = input.dim() - static_cast<int64_t>(D);
-    if (want.size() == D + 2) want.erase(want.begin(), want.begin() + 2);
-    TORSH_CHECK(want.size() == D, "ConvTranspose", D, "d: output_size must have ", D, " or ", D + 2,
-                " elements (got ", output_size->size(), ")");
+    TORSH_CHECK(spatial_from >= 1, "ConvTranspose", D, "d: expected an input with at least ", D + 1,
+                " dims, got ", input.dim());
+    if (static_cast<int64_t>(want.size()) == input.dim()) {
+      want.erase(want.begin(), want.begin() + spatial_from);
+    }
+    TORSH_CHECK(want.size() == D, "ConvTranspose", D, "d: output_size must have ", D, " or ",
+                input.dim(), " elements (got ", output_size->size(), ")");
     std::vector<int64_t> lo(D), hi(D);
     for (size_t d = 0; d < D; ++d) {
       lo[d] = (input.size(spatial_from + static_cast<int64_t>(d)) - 1) * options.stride()[d] -
@@ -137,7 +142,10 @@ Tensor ConvTransposeNdImpl<D, Derived>::forward(const Tensor& input,
     for (size_t d = 0; d < D; ++d) {
       TORSH_CHECK(want[d] >= lo[d] && want[d] <= hi[d], "requested an output size of ",
                   sizes_str(want), ", but valid sizes range from ", sizes_str(lo), " to ",
-                  sizes_str(hi), " (for an input of ", sizes_str(input.sizes().vec()), ")");
+                  sizes_str(hi), " (for an input of ",
+                  sizes_str(std::vector<int64_t>(input.sizes().begin() + spatial_from,
+                                                 input.sizes().end())),
+                  ")");
       out_pad[d] = want[d] - lo[d];
     }
   }

@@ -2,15 +2,10 @@
 // to a multiple of 8 bytes), written to a temporary file that replaces path only once complete.
 #include "torsh/safetensors.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <set>
 #include <sstream>
 
+#include "serialize/file_io.h"
 #include "torsh/ops.h"
 
 namespace torsh::safetensors {
@@ -62,17 +57,6 @@ std::string json_string(const std::string& s) {
   return r + "\"";
 }
 
-void write_all(int fd, const void* data, size_t n, const std::string& path) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    TORSH_CHECK(w > 0, "safetensors: writing ", path, " failed: ", std::strerror(errno));
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-}
-
 }  // namespace
 
 void save(const std::vector<std::pair<std::string, Tensor>>& tensors, const std::string& path,
@@ -109,30 +93,14 @@ void save(const std::vector<std::pair<std::string, Tensor>>& tensors, const std:
   h << "}";
   std::string header = h.str();
   header.append((8 - header.size() % 8) % 8, ' ');
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  TORSH_CHECK(fd >= 0, "safetensors: cannot create ", tmp, ": ", std::strerror(errno));
-  try {
-    uint8_t len[8];
-    uint64_t n = header.size();
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(n >> (8 * i));
-    write_all(fd, len, 8, tmp);
-    write_all(fd, header.data(), header.size(), tmp);
-    for (const Tensor& c : data) {
-      write_all(fd, c.data_ptr(), static_cast<size_t>(c.numel()) * element_size(c.dtype()), tmp);
-    }
-    TORSH_CHECK(::fsync(fd) == 0, "safetensors: fsync of ", tmp, " failed");
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
+  uint8_t len[8];
+  const uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(n >> (8 * i));
+  std::vector<std::pair<const void*, size_t>> pieces{{len, 8}, {header.data(), header.size()}};
+  for (const Tensor& c : data) {
+    pieces.emplace_back(c.data_ptr(), static_cast<size_t>(c.numel()) * element_size(c.dtype()));
   }
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    TORSH_CHECK(false, "safetensors: cannot rename ", tmp, " to ", path, ": ",
-                std::strerror(errno));
-  }
+  serialize::write_atomically(path, pieces, "safetensors");
 }
 
 }  // namespace torsh::safetensors

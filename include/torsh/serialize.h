@@ -1,0 +1,119 @@
+#pragma once
+// Checkpoints in PyTorch's own format (torch.save's zip archive with a pickle inside), from C++:
+// a file written here loads in PyTorch with torch.load, and a torch.save file loads here.
+//
+//   torsh::save(model, "model.pt");          // model.state_dict(), as torch.save writes it
+//   torsh::load(model, "model.pt");          // strict: every key present, every shape equal
+//   torsh::save(tensor, "t.pt");  torsh::load(tensor, "t.pt");
+//   auto v = torsh::load("any.pt");          // a serialize::Value: dicts, lists, tensors, ...
+//
+// Reading is restricted as torch.load(weights_only=True): only the names a checkpoint of
+// tensors and containers needs (OrderedDict, torch's tensor rebuild functions, the storage
+// types, torch.Size) are accepted; anything else is an error naming it, and no code runs.
+// Files are written atomically (temporary file, fsync, rename).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "torsh/core/tensor.h"
+#include "torsh/nn/module.h"
+
+namespace torsh {
+namespace serialize {
+
+class Value;
+using List = std::vector<Value>;
+/// A dict's entries in insertion order (Python dicts keep it; state_dicts are OrderedDicts).
+using Dict = std::vector<std::pair<Value, Value>>;
+
+/// One value of a checkpoint: None, bool, int, float, str, Tensor, list, tuple or dict.
+class Value {
+ public:
+  enum class Kind { None, Bool, Int, Double, String, Tensor, List, Tuple, Dict };
+
+  Value() = default;
+  Value(bool v) : v_(v) {}                       // NOLINT
+  Value(int v) : v_(static_cast<int64_t>(v)) {}  // NOLINT
+  Value(int64_t v) : v_(v) {}                    // NOLINT
+  Value(double v) : v_(v) {}                     // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}     // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}   // NOLINT
+  Value(Tensor v) : v_(std::move(v)) {}          // NOLINT
+  static Value list(List items = {});
+  static Value tuple(List items = {});
+  /// ordered: written as collections.OrderedDict (what state_dict() returns) or a plain dict.
+  static Value dict(Dict entries = {}, bool ordered = true);
+
+  Kind kind() const noexcept;
+  bool is_none() const noexcept { return kind() == Kind::None; }
+  bool toBool() const;
+  int64_t toInt() const;
+  /// An int or a float, as a double.
+  double toDouble() const;
+  const std::string& toStringRef() const;
+  const Tensor& toTensor() const;
+  /// A list's or a tuple's items.
+  const List& toList() const;
+  List& toList();
+  const Dict& toDict() const;
+  Dict& toDict();
+  bool is_ordered_dict() const;
+  /// The value under a string key of a dict, or nullptr.
+  const Value* find(const std::string& key) const;
+
+ private:
+  struct Seq {
+    List items;
+    bool tuple;
+  };
+  struct Map {
+    Dict entries;
+    bool ordered;
+  };
+  // Lists and dicts are shared between copies, as Python objects are (a pickle's memo relies
+  // on it).
+  std::variant<std::monostate, bool, int64_t, double, std::string, Tensor, std::shared_ptr<Seq>,
+               std::shared_ptr<Map>>
+      v_;
+};
+
+}  // namespace serialize
+
+/// torch.save's bytes for value: a zip archive (archive/data.pkl, archive/data/<n>, version).
+std::vector<char> pickle_save(const serialize::Value& value);
+/// The value in torch.save's bytes (restricted as weights_only=True; see above).
+serialize::Value pickle_load(const std::vector<char>& data);
+
+/// Writes value to path as torch.save does, atomically.
+void save(const serialize::Value& value, const std::string& path);
+/// Reads a torch.save file (zip format).
+serialize::Value load(const std::string& path);
+
+void save(const Tensor& tensor, const std::string& path);
+/// Replaces tensor with the one in the file.
+void load(Tensor& tensor, const std::string& path);
+
+/// The module's state_dict (parameters then buffers of each module, depth first, with dotted
+/// names; undefined ones left out), as PyTorch's Module.state_dict() orders it.
+std::vector<std::pair<std::string, Tensor>> state_dict(const nn::Module& module);
+/// Copies a state_dict into the module's parameters and buffers, as load_state_dict(strict=True):
+/// missing or unexpected keys and shape mismatches raise, naming them all.
+void load_state_dict(nn::Module& module, const serialize::Value& state);
+
+/// torch.save(model.state_dict(), path).
+void save(const nn::Module& module, const std::string& path);
+/// model.load_state_dict(torch.load(path)).
+void load(nn::Module& module, const std::string& path);
+template <typename Contained>
+void save(const nn::ModuleHolder<Contained>& module, const std::string& path) {
+  save(static_cast<const nn::Module&>(*module), path);
+}
+template <typename Contained>
+void load(nn::ModuleHolder<Contained>& module, const std::string& path) {
+  load(static_cast<nn::Module&>(*module), path);
+}
+
+}  // namespace torsh
