@@ -81,9 +81,13 @@ class Optimizer {
   const std::vector<OptimizerParamGroup>& param_groups() const { return param_groups_; }
   /// Per-parameter state, keyed by the parameter's identity (as libtorch keys it).
   std::map<std::string, std::unique_ptr<OptimizerParamState>>& state() { return state_; }
+  const std::map<std::string, std::unique_ptr<OptimizerParamState>>& state() const {
+    return state_;
+  }
+  /// The key of a parameter's entry in state().
+  static std::string key_of(const Tensor& p);
 
  protected:
-  static std::string key_of(const Tensor& p);
   template <typename S>
   S* find_state(const Tensor& p) {
     auto it = state_.find(key_of(p));

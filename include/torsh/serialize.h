@@ -22,6 +22,9 @@
 #include "torsh/nn/module.h"
 
 namespace torsh {
+namespace optim {
+class Optimizer;
+}  // namespace optim
 namespace serialize {
 
 class Value;
@@ -107,6 +110,17 @@ void load_state_dict(nn::Module& module, const serialize::Value& state);
 void save(const nn::Module& module, const std::string& path);
 /// model.load_state_dict(torch.load(path)).
 void load(nn::Module& module, const std::string& path);
+/// optimizer.state_dict() in PyTorch's format ({"state": {index: {...}}, "param_groups": [...]},
+/// the keys torch 1.13's SGD, Adam and AdamW write), so torch's optimizers load it.
+serialize::Value optimizer_state_dict(const optim::Optimizer& optimizer);
+/// optimizer.load_state_dict(state): the groups' options and the per-parameter state (cast to
+/// each parameter's dtype), all checked before anything changes.
+void load_optimizer_state_dict(optim::Optimizer& optimizer, const serialize::Value& state);
+/// torch.save(optimizer.state_dict(), path).
+void save(const optim::Optimizer& optimizer, const std::string& path);
+/// optimizer.load_state_dict(torch.load(path)).
+void load(optim::Optimizer& optimizer, const std::string& path);
+
 template <typename Contained>
 void save(const nn::ModuleHolder<Contained>& module, const std::string& path) {
   save(static_cast<const nn::Module&>(*module), path);

@@ -53,7 +53,7 @@ def _canon(v):
 
 def _torch_model():
     torch.manual_seed(0)
-    return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4),
+    return torch.nn.Sequential(torch.nn.BatchNorm1d(3), torch.nn.Linear(3, 4), torch.nn.Tanh(),
                                torch.nn.Linear(4, 2))
 
 
@@ -154,16 +154,16 @@ def test_cpp_load_state_dict_is_strict(tmp_path):
     """Missing, unexpected and mis-shaped keys are all named, as torch's strict load does, and
     nothing is copied."""
     sd = _torch_model().state_dict()
-    del sd["0.bias"]
+    del sd["1.bias"]
     sd["extra"] = torch.zeros(1)
-    sd["2.weight"] = torch.zeros(3, 3)
+    sd["3.weight"] = torch.zeros(3, 3)
     path = str(tmp_path / "bad.pt")
     torch.save(sd, path)
     r = _tool("load-model", path, check=False)
     assert r.returncode == 1
-    assert 'Missing key(s) in state_dict: "0.bias"' in r.stderr
+    assert 'Missing key(s) in state_dict: "1.bias"' in r.stderr
     assert 'Unexpected key(s) in state_dict: "extra"' in r.stderr
-    assert "size mismatch for 2.weight: copying a param with shape torch.Size([3, 3])" in r.stderr
+    assert "size mismatch for 3.weight: copying a param with shape torch.Size([3, 3])" in r.stderr
 
 
 class _Evil:
@@ -203,3 +203,66 @@ def test_cpp_round_trip_of_cpp_file(tmp_path):
     _tool("write-value", path)
     out = _tool("dump", path).stdout.strip()
     assert out == _canon(torch.load(path))
+
+
+def _torch_optimizer(name, params):
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=1e-3, nesterov=True)
+    if name == "adam":
+        return torch.optim.Adam(params, lr=0.01, weight_decay=1e-3, amsgrad=True)
+    return torch.optim.AdamW(params, lr=0.01, betas=(0.8, 0.99))
+
+
+def _train_step(model, opt):
+    torch.manual_seed(5)
+    x = torch.randn(8, 3)
+    opt.zero_grad()
+    model(x).pow(2).mean().backward()
+    opt.step()
+
+
+def _close(a, b):
+    assert list(a) == list(b)
+    for k in a:
+        assert torch.allclose(a[k].double(), b[k].double(), rtol=1e-5, atol=1e-7), k
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "adamw"])
+def test_optimizer_state_moves_both_ways(tmp_path, name):
+    """torsh::save(optimizer) writes torch's optimizer state_dict: torch loads it (with the
+    model) and its next step equals the C++ next step; and torch's saved state loads into the
+    C++ optimizer, whose next step equals torch's."""
+    d = str(tmp_path)
+    _tool("train-save", d, name)
+    record("C++ optimizer state <-> torch")
+    saved = torch.load(f"{d}/optim.pt")
+    model = _torch_model()
+    opt = _torch_optimizer(name, model.parameters())
+    assert [sorted(g) for g in saved["param_groups"]] == \
+        [sorted(g) for g in opt.state_dict()["param_groups"]]
+    model.load_state_dict(torch.load(f"{d}/model.pt"))
+    opt.load_state_dict(saved)
+    _train_step(model, opt)
+    _close(model.state_dict(), torch.load(f"{d}/model_after.pt"))
+
+    # the other way: torch trains and saves, C++ loads and steps
+    model = _torch_model()
+    opt = _torch_optimizer(name, model.parameters())
+    for _ in range(3):
+        _train_step(model, opt)
+    torch.save(model.state_dict(), f"{d}/model.pt")
+    torch.save(opt.state_dict(), f"{d}/optim.pt")
+    _train_step(model, opt)
+    _tool("load-step", d, name)
+    _close(model.state_dict(), torch.load(f"{d}/model_after_cpp.pt"))
+
+
+def test_optimizer_load_checks_groups(tmp_path):
+    """A state_dict for a differently sized group is refused, naming the mismatch."""
+    model = _torch_model()
+    opt = torch.optim.Adam(list(model.parameters())[:2])  # a group of 2 where C++ has 6
+    torch.save(model.state_dict(), f"{tmp_path}/model.pt")
+    torch.save(opt.state_dict(), f"{tmp_path}/optim.pt")
+    r = _tool("load-step", str(tmp_path), "adam", check=False)
+    assert r.returncode == 1
+    assert "doesn't match the size of optimizer's group" in r.stderr

@@ -3,9 +3,15 @@
 //   checkpoint_tool write-value PATH   torsh::save of a nested value (every kind, shared views)
 //   checkpoint_tool dump PATH          torsh::load, printed in a canonical text form
 //   checkpoint_tool load-model PATH    torsh::load into the seeded model, then its state printed
+//   checkpoint_tool train-save DIR sgd|adam|adamw   3 steps, model.pt + optim.pt, then a 4th
+//                                                   step saved as model_after.pt
+//   checkpoint_tool load-step DIR sgd|adam|adamw    model.pt + optim.pt loaded, one step,
+//                                                   saved as model_after_cpp.pt
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "torsh/torsh.h"
 
@@ -16,10 +22,13 @@ using torsh::serialize::Value;
 torsh::nn::Sequential model() {
   torsh::manual_seed(0);
   // one statement each: the order of a call's arguments is unspecified, and init draws numbers
+  // (batch norm first: a bias right before it would get no gradient, and Adam would amplify
+  // the rounding noise that stands in for one)
+  torsh::nn::BatchNorm1d norm(3);
   torsh::nn::Linear first(3, 4);
-  torsh::nn::BatchNorm1d norm(4);
+  torsh::nn::Tanh tanh;
   torsh::nn::Linear last(4, 2);
-  return torsh::nn::Sequential(first, norm, last);
+  return torsh::nn::Sequential(norm, first, tanh, last);
 }
 
 void print_tensor(const torsh::Tensor& t) {
@@ -110,9 +119,55 @@ Value nested() {
                      true);
 }
 
+std::unique_ptr<torsh::optim::Optimizer> optimizer(const std::string& name,
+                                                   std::vector<torsh::Tensor> params) {
+  namespace optim = torsh::optim;
+  if (name == "sgd") {
+    return std::make_unique<optim::SGD>(
+        params, optim::SGDOptions(0.1).momentum(0.9).weight_decay(1e-3).nesterov(true));
+  }
+  if (name == "adam") {
+    return std::make_unique<optim::Adam>(params,
+                                         optim::AdamOptions(0.01).weight_decay(1e-3).amsgrad(true));
+  }
+  return std::make_unique<optim::AdamW>(
+      params, optim::AdamWOptions(0.01).betas(std::make_tuple(0.8, 0.99)));
+}
+
+void train_step(torsh::nn::Sequential& m, torsh::optim::Optimizer& opt) {
+  torsh::manual_seed(5);
+  torsh::Tensor x = torsh::randn({8, 3});
+  opt.zero_grad();
+  m->forward(x).pow(2).mean().backward();
+  opt.step();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4) {
+    const std::string mode = argv[1], dir = argv[2], name = argv[3];
+    try {
+      auto m = model();
+      auto opt = optimizer(name, m->parameters());
+      if (mode == "train-save") {
+        for (int i = 0; i < 3; ++i) train_step(m, *opt);
+        torsh::save(m, dir + "/model.pt");
+        torsh::save(*opt, dir + "/optim.pt");
+        train_step(m, *opt);
+        torsh::save(m, dir + "/model_after.pt");
+      } else {
+        torsh::load(m, dir + "/model.pt");
+        torsh::load(*opt, dir + "/optim.pt");
+        train_step(m, *opt);
+        torsh::save(m, dir + "/model_after_cpp.pt");
+      }
+    } catch (const torsh::Error& e) {
+      std::fprintf(stderr, "torsh::Error: %s\n", e.what());
+      return 1;
+    }
+    return 0;
+  }
   if (argc != 3) {
     std::fprintf(stderr, "usage: checkpoint_tool write-model|write-value|dump|load-model PATH\n");
     return 2;
