@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "serialize/zip.h"
@@ -132,4 +133,32 @@ TEST(Serialize, ForbiddenGlobalsAndBadPicklesRaise) {
                                              "a")}) {  // no STOP
     EXPECT_THROW(pickle_load(archive(bad)), Error) << bad.size();
   }
+}
+
+TEST(Serialize, SafetensorsRoundTripAndBadHeaders) {
+  manual_seed(2);
+  const std::string path = testing::TempDir() + "/torsh_st.safetensors";
+  const Tensor w = randn({3, 2}), ids = arange(4), mask = tensor({true, false});
+  safetensors::save({{"w", w}, {"ids", ids}, {"mask", mask}}, path, {{"format", "pt"}});
+  std::map<std::string, std::string> meta;
+  const auto got = safetensors::load(path, &meta);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(meta.at("format"), "pt");
+  for (const auto& [name, t] : got) {
+    const Tensor& want = name == "w" ? w : name == "ids" ? ids : mask;
+    EXPECT_TRUE(torsh::equal(t, want)) << name;
+  }
+  // every truncation raises; a header that is not JSON raises
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  std::vector<char> bytes(4096);
+  bytes.resize(std::fread(bytes.data(), 1, bytes.size(), f));
+  std::fclose(f);
+  for (size_t cut = 0; cut < bytes.size(); cut += 5) {
+    f = std::fopen(path.c_str(), "wb");
+    std::fwrite(bytes.data(), 1, cut, f);
+    std::fclose(f);
+    EXPECT_THROW(safetensors::load(path), Error) << cut;
+  }
+  std::remove(path.c_str());
 }

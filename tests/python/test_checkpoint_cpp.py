@@ -3,7 +3,9 @@ PyTorch: files written from C++ load in torch.load with the same values, and fil
 torch.save (several protocols, shared storages, views, every dtype) load in C++ with the same
 values. The C++ side is tests/tools/checkpoint_tool.cpp."""
 import collections
+import json
 import os
+import struct
 import subprocess
 
 import pytest
@@ -266,3 +268,78 @@ def test_optimizer_load_checks_groups(tmp_path):
     r = _tool("load-step", str(tmp_path), "adam", check=False)
     assert r.returncode == 1
     assert "doesn't match the size of optimizer's group" in r.stderr
+
+
+def _safetensors_bytes(tensors, metadata=None, header=None):
+    """A safetensors file built by hand from the format's description (the oracle)."""
+    codes = {torch.float64: "F64", torch.float32: "F32", torch.float16: "F16",
+             torch.bfloat16: "BF16", torch.int64: "I64", torch.int32: "I32", torch.int16: "I16",
+             torch.int8: "I8", torch.uint8: "U8", torch.bool: "BOOL"}
+    blobs, head, offset = [], {}, 0
+    if metadata is not None:
+        head["__metadata__"] = metadata
+    for name, t in tensors.items():
+        raw = t.contiguous().view(torch.int16 if t.dtype == torch.bfloat16 else t.dtype)
+        b = raw.numpy().tobytes()
+        head[name] = {"dtype": codes[t.dtype], "shape": list(t.shape),
+                      "data_offsets": [offset, offset + len(b)]}
+        offset += len(b)
+        blobs.append(b)
+    text = json.dumps(head if header is None else header).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + b"".join(blobs)
+
+
+def test_cpp_safetensors_load(tmp_path):
+    """torsh::safetensors::load reads every dtype, 0-dim, empty and non-contiguous sources,
+    and the metadata; tensors come back in data order with the file's values."""
+    torch.manual_seed(4)
+    tensors = {
+        "a.weight": torch.randn(3, 4), "b": torch.randn(2, 2).t(), "ids": torch.arange(5),
+        "i32": torch.tensor([-7, 8], dtype=torch.int32), "half": torch.tensor([0.5, 2.0]).half(),
+        "bf": torch.tensor([1.5, -3.0]).bfloat16(), "mask": torch.tensor([True, False]),
+        "u8": torch.tensor([1, 255], dtype=torch.uint8), "i8": torch.tensor([-128, 5],
+                                                                            dtype=torch.int8),
+        "i16": torch.tensor([300], dtype=torch.int16), "d": torch.tensor(2.5, dtype=torch.float64),
+        "none": torch.zeros(0, 3),
+    }
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(_safetensors_bytes(tensors, {"format": "pt", "note": "ünï\n"}))
+    out = _tool("st-dump", str(path)).stdout.strip()
+    record("safetensors C++ load")
+    assert out == _canon({"metadata": {"format": "pt", "note": "ünï\n"}, "tensors": tensors})
+
+
+@pytest.mark.parametrize("case", ["truncated", "gap", "overlap", "extra_key", "dtype", "float",
+                                  "duplicate", "meta", "huge", "not_json", "past_end"])
+def test_cpp_safetensors_rejects_malformed(tmp_path, case):
+    t = {"x": torch.ones(2), "y": torch.zeros(3)}
+    good = _safetensors_bytes(t)
+    entry = lambda d, s, o: {"dtype": d, "shape": s, "data_offsets": o}  # noqa: E731
+    headers = {
+        "gap": {"x": entry("F32", [2], [0, 8]), "y": entry("F32", [3], [12, 24])},
+        "overlap": {"x": entry("F32", [2], [0, 8]), "y": entry("F32", [3], [4, 16])},
+        "extra_key": {"x": dict(entry("F32", [2], [0, 8]), more=1), "y": entry("F32", [3], [8, 20])},
+        "dtype": {"x": entry("C64", [2], [0, 8]), "y": entry("F32", [3], [8, 20])},
+        "float": {"x": entry("F32", [2.0], [0, 8]), "y": entry("F32", [3], [8, 20])},
+        "meta": {"__metadata__": {"k": 1}, "x": entry("F32", [2], [0, 8]),
+                 "y": entry("F32", [3], [8, 20])},
+    }
+    if case == "truncated":
+        data = good[:-3]
+    elif case == "duplicate":
+        text = b'{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' \
+               b'"x":{"dtype":"F32","shape":[3],"data_offsets":[8,20]}}'
+        data = struct.pack("<Q", len(text)) + text + good[-20:]
+    elif case == "huge":
+        data = struct.pack("<Q", 10 ** 9) + good[8:]
+    elif case == "not_json":
+        data = struct.pack("<Q", 8) + b"{nope!!}" + b"\0" * 20
+    elif case == "past_end":
+        data = struct.pack("<Q", len(good)) + good[8:]
+    else:
+        data = _safetensors_bytes(t, header=headers[case])
+    path = tmp_path / "bad.safetensors"
+    path.write_bytes(data)
+    r = _tool("st-dump", str(path), check=False)
+    assert r.returncode == 1 and "safetensors" in r.stderr, (r.returncode, r.stderr)

@@ -2,6 +2,7 @@
 //   checkpoint_tool write-model PATH   torsh::save of a seeded model's state_dict
 //   checkpoint_tool write-value PATH   torsh::save of a nested value (every kind, shared views)
 //   checkpoint_tool dump PATH          torsh::load, printed in a canonical text form
+//   checkpoint_tool st-dump PATH       torsh::safetensors::load, printed the same way
 //   checkpoint_tool load-model PATH    torsh::load into the seeded model, then its state printed
 //   checkpoint_tool train-save DIR sgd|adam|adamw   3 steps, model.pt + optim.pt, then a 4th
 //                                                   step saved as model_after.pt
@@ -9,6 +10,7 @@
 //                                                   saved as model_after_cpp.pt
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -179,6 +181,14 @@ int main(int argc, char** argv) {
       torsh::save(m, path);
     } else if (mode == "write-value") {
       torsh::save(nested(), path);
+    } else if (mode == "st-dump") {
+      std::map<std::string, std::string> meta;
+      auto tensors = torsh::safetensors::load(path, &meta);
+      torsh::serialize::Dict m, t;
+      for (const auto& [k, v] : meta) m.emplace_back(k, v);
+      for (auto& [k, v] : tensors) t.emplace_back(k, v);
+      print(Value::dict({{"metadata", Value::dict(std::move(m))}, {"tensors", Value::dict(t)}}));
+      std::printf("\n");
     } else if (mode == "dump") {
       print(torsh::load(path));
       std::printf("\n");
