@@ -1,7 +1,8 @@
 // torsh-train: trains a CNN (default) or an MLP on Fashion-MNIST with torch's recipe (Adam),
 // written with libtorch's C++ frontend as torsh provides it. Prints a progress bar, the test
-// accuracy per epoch, wall time and peak memory; writes a safetensors checkpoint, the metrics as
-// CSV and (with gnuplot) the loss and accuracy curves as PNG into --out.
+// accuracy per epoch, wall time and peak memory; writes the checkpoint (model.safetensors, and
+// model.pt in torch.save's format), the metrics as CSV and (with gnuplot) the loss and accuracy
+// curves as PNG into --out.
 //
 //   torsh-train [--epochs 2] [--batch-size 64] [--threads N] [--model cnn|mlp] [--lr 0.001]
 //               [--data /usr/share/datasets/fashion-mnist] [--out runs/fashion-mnist]
@@ -217,8 +218,10 @@ int run(int argc, char** argv) {
   std::vector<std::pair<std::string, torsh::Tensor>> state;
   for (const auto& p : model->named_parameters()) state.emplace_back(p.key(), p.value());
   torsh::safetensors::save(state, a.out + "/model.safetensors", {{"model", a.model}});
-  std::printf("checkpoint: %s/model.safetensors\nmetrics: %s/metrics.csv\n", a.out.c_str(),
-              a.out.c_str());
+  torsh::save(model, a.out + "/model.pt");  // the state_dict, as torch.save writes it
+  std::printf("checkpoint: %s/model.safetensors and %s/model.pt (torch.load reads it)\n",
+              a.out.c_str(), a.out.c_str());
+  std::printf("metrics: %s/metrics.csv\n", a.out.c_str());
   plot(a.out);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("wall time %.1f s, peak memory %.0f MiB\n", wall, peak_rss_mib());
