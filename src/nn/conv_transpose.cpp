@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/layer_init.h"
 #include "torsh/generated/functions.h"
 #include "torsh/nn/functional.h"
 #include "torsh/nn/init.h"
@@ -80,26 +81,14 @@ void ConvTransposeNdImpl<D, Derived>::reset() {
                     "Only `zeros` padding mode is supported for ConvTranspose", D, "d");
   std::vector<int64_t> shape{options.in_channels(), options.out_channels() / options.groups()};
   for (size_t i = 0; i < D; ++i) shape.push_back(options.kernel_size()[i]);
-  weight = this->register_parameter("weight", torsh::empty(shape));
-  if (options.bias()) {
-    bias = this->register_parameter("bias", torsh::empty({options.out_channels()}));
-  } else {
-    bias = this->register_parameter("bias", Tensor(), false);
-  }
+  detail::register_weight_and_bias(*this, shape, options.out_channels(), options.bias(), weight,
+                                   bias);
   reset_parameters();
 }
 
 template <size_t D, typename Derived>
 void ConvTransposeNdImpl<D, Derived>::reset_parameters() {
-  // torch's default: kaiming_uniform_(a=sqrt(5)); bias U(-1/sqrt(fan_in), ..), where the fan-in
-  // of the transposed weight is its dim 1 times the kernel's size
-  init::kaiming_uniform_(weight, std::sqrt(5.0));
-  if (bias.defined()) {
-    auto [fan_in, fan_out] = init::_calculate_fan_in_and_fan_out(weight);
-    (void)fan_out;
-    const double bound = fan_in > 0 ? 1.0 / std::sqrt(static_cast<double>(fan_in)) : 0.0;
-    init::uniform_(bias, -bound, bound);
-  }
+  detail::default_init(weight, bias);  // the transposed weight's fan-in: dim 1 x kernel size
 }
 
 template <size_t D, typename Derived>

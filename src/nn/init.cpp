@@ -3,7 +3,9 @@
 
 #include <cmath>
 
+#include "nn/layer_init.h"
 #include "torsh/core/grad_mode.h"
+#include "torsh/generated/functions.h"
 
 namespace torsh::nn::init {
 
@@ -79,3 +81,24 @@ Tensor kaiming_normal_(Tensor tensor, double a, FanModeType mode, NonlinearityTy
 }
 
 }  // namespace torsh::nn::init
+
+namespace torsh::nn::detail {
+
+void default_init(Tensor& weight, Tensor& bias) {
+  init::kaiming_uniform_(weight, std::sqrt(5.0));
+  if (bias.defined()) {
+    auto [fan_in, fan_out] = init::_calculate_fan_in_and_fan_out(weight);
+    (void)fan_out;
+    const double bound = fan_in > 0 ? 1.0 / std::sqrt(static_cast<double>(fan_in)) : 0.0;
+    init::uniform_(bias, -bound, bound);
+  }
+}
+
+void register_weight_and_bias(Module& m, const std::vector<int64_t>& shape, int64_t out,
+                              bool with_bias, Tensor& weight, Tensor& bias) {
+  weight = m.register_parameter("weight", torsh::empty(shape));
+  bias = with_bias ? m.register_parameter("bias", torsh::empty({out}))
+                   : m.register_parameter("bias", Tensor(), false);
+}
+
+}  // namespace torsh::nn::detail

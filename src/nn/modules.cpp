@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "nn/layer_init.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/nn/functional.h"
@@ -16,16 +17,7 @@ namespace F = functional;
 namespace {
 const char* b(bool v) { return v ? "true" : "false"; }
 
-// torch's default for a weight and bias: kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), ..).
-void default_init(Tensor& weight, Tensor& bias) {
-  init::kaiming_uniform_(weight, std::sqrt(5.0));
-  if (bias.defined()) {
-    auto [fan_in, fan_out] = init::_calculate_fan_in_and_fan_out(weight);
-    (void)fan_out;
-    const double bound = fan_in > 0 ? 1.0 / std::sqrt(static_cast<double>(fan_in)) : 0.0;
-    init::uniform_(bias, -bound, bound);
-  }
-}
+using detail::default_init;
 
 std::ostream& print_double(std::ostream& s, double v) {
   // libtorch prints doubles with the stream's defaults (1e-05, 0.1)
@@ -37,13 +29,8 @@ std::ostream& print_double(std::ostream& s, double v) {
 LinearImpl::LinearImpl(const LinearOptions& options_) : options(options_) { reset(); }
 
 void LinearImpl::reset() {
-  weight =
-      register_parameter("weight", torsh::empty({options.out_features(), options.in_features()}));
-  if (options.bias()) {
-    bias = register_parameter("bias", torsh::empty({options.out_features()}));
-  } else {
-    bias = register_parameter("bias", Tensor(), false);
-  }
+  detail::register_weight_and_bias(*this, {options.out_features(), options.in_features()},
+                                   options.out_features(), options.bias(), weight, bias);
   reset_parameters();
 }
 
@@ -83,12 +70,8 @@ void ConvNdImpl<D, Derived>::reset() {
                     "out_channels must be divisible by groups");
   std::vector<int64_t> shape{options.out_channels(), options.in_channels() / options.groups()};
   for (size_t i = 0; i < D; ++i) shape.push_back(options.kernel_size()[i]);
-  weight = this->register_parameter("weight", torsh::empty(shape));
-  if (options.bias()) {
-    bias = this->register_parameter("bias", torsh::empty({options.out_channels()}));
-  } else {
-    bias = this->register_parameter("bias", Tensor(), false);
-  }
+  detail::register_weight_and_bias(*this, shape, options.out_channels(), options.bias(), weight,
+                                   bias);
   reset_parameters();
 }
 
