@@ -1,10 +1,11 @@
 """The drop-in issue's performance targets, measured: every compat program (tests/compat/*.py
-under PyTorch and under torsh via `python3 -m torsh.compat`; the C++ programs of tests/parity
+under PyTorch and under torsh via `python3 -m torsh.compat`; the C++ programs of tests/compat/cpp
 built against libtorch and against torsh) timed as a whole process (wall time and peak RSS,
 from wait4's rusage), `import torch` against `import torsh`, and the compile time of one-file
 C++ programs against each library's headers.
 
-usage: /usr/bin/python3 bench/bench_compat.py [--rounds N] [--threads T] [--only programs|import|compile]
+usage: /usr/bin/python3 bench/bench_compat.py [--rounds N] [--threads T]
+                                              [--only programs|import|compile]
 Needs build/ with the parity programs (and their libtorch builds: libtorch-dev). Prints a
 markdown table of medians: each row names the program, torch's and torsh's time and peak RSS,
 and the ratios (time: torch / torsh, > 1 means torsh is faster; memory: torsh / torch)."""

@@ -26,7 +26,7 @@ grep -q "$work/torsh/lib/libtorsh.so" "$work/ldd_main.txt"
 
 echo "check_install: find_package(torsh) with torsh::torsh, torsh::torsh_shared, torsh::compat"
 cmake -S tests/install -B "$work/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$work/torsh" \
-  -DLIBTORCH_PROGRAM="$repo/tests/parity/regression_program.cpp" >/dev/null
+  -DLIBTORCH_PROGRAM="$repo/tests/compat/cpp/regression_program.cpp" >/dev/null
 cmake --build "$work/consumer" >/dev/null
 "$work/consumer/app_static" > "$work/static.txt"
 "$work/consumer/app_shared" > "$work/shared.txt"

@@ -172,7 +172,7 @@ TEST(Printing, MatchesTorchFormat) {
   EXPECT_EQ(repr(tensor({1.5})), "tensor([1.5000])");
 }
 
-// operator<< and toString() as libtorch: values, then the type and sizes (tests/parity's
+// operator<< and toString() as libtorch: values, then the type and sizes (tests/compat/cpp's
 // print_program compares many more cases with libtorch itself).
 TEST(Printing, StreamIsLibtorchFormat) {
   std::ostringstream os;

@@ -319,7 +319,8 @@ def test_cpp_safetensors_rejects_malformed(tmp_path, case):
     headers = {
         "gap": {"x": entry("F32", [2], [0, 8]), "y": entry("F32", [3], [12, 24])},
         "overlap": {"x": entry("F32", [2], [0, 8]), "y": entry("F32", [3], [4, 16])},
-        "extra_key": {"x": dict(entry("F32", [2], [0, 8]), more=1), "y": entry("F32", [3], [8, 20])},
+        "extra_key": {"x": dict(entry("F32", [2], [0, 8]), more=1),
+                      "y": entry("F32", [3], [8, 20])},
         "dtype": {"x": entry("C64", [2], [0, 8]), "y": entry("F32", [3], [8, 20])},
         "float": {"x": entry("F32", [2.0], [0, 8]), "y": entry("F32", [3], [8, 20])},
         "meta": {"__metadata__": {"k": 1}, "x": entry("F32", [2], [0, 8]),
