@@ -10,9 +10,9 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DTORSH_FUZZ=ON \
   -DTORSH_PYTHON=OFF -DTORSH_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
-cmake --build build-fuzz --target fuzz_views fuzz_tensor_data
+cmake --build build-fuzz --target fuzz_views fuzz_tensor_data fuzz_checkpoint
 status=0
-for target in fuzz_views fuzz_tensor_data; do
+for target in fuzz_views fuzz_tensor_data fuzz_checkpoint; do
   mkdir -p "build-fuzz/corpus/$target"
   echo "== $target: ${SECONDS_PER_TARGET}s"
   (cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

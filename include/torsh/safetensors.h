@@ -21,5 +21,8 @@ void save(const std::vector<std::pair<std::string, Tensor>>& tensors, const std:
 /// malformed raises torsh::Error.
 std::vector<std::pair<std::string, Tensor>> load(
     const std::string& path, std::map<std::string, std::string>* metadata = nullptr);
+/// load() of a safetensors file's bytes held in memory.
+std::vector<std::pair<std::string, Tensor>> load_buffer(
+    const std::vector<char>& data, std::map<std::string, std::string>* metadata = nullptr);
 
 }  // namespace torsh::safetensors

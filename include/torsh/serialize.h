@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -38,13 +39,21 @@ class Value {
   enum class Kind { None, Bool, Int, Double, String, Tensor, List, Tuple, Dict };
 
   Value() = default;
-  Value(bool v) : v_(v) {}                       // NOLINT
-  Value(int v) : v_(static_cast<int64_t>(v)) {}  // NOLINT
-  Value(int64_t v) : v_(v) {}                    // NOLINT
-  Value(double v) : v_(v) {}                     // NOLINT
-  Value(std::string v) : v_(std::move(v)) {}     // NOLINT
-  Value(const char* v) : v_(std::string(v)) {}   // NOLINT
-  Value(Tensor v) : v_(std::move(v)) {}          // NOLINT
+  Value(bool v) : v_(v) {}  // NOLINT
+  /// Any integer type (an unsigned one above INT64_MAX raises).
+  template <typename I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
+                                             !std::is_same_v<I, char>,
+                                         int> = 0>
+  Value(I v) : v_(checked_int(v)) {}            // NOLINT
+  Value(double v) : v_(v) {}                    // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}    // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}  // NOLINT
+  Value(char* v) : v_(std::string(v)) {}        // NOLINT
+  Value(Tensor v) : v_(std::move(v)) {}         // NOLINT
+  /// Pointers would otherwise turn into bools: save(&tensor, path) must not write True.
+  template <typename T>
+  Value(T*) = delete;
+  Value(std::nullptr_t) = delete;
   static Value list(List items = {});
   static Value tuple(List items = {});
   /// ordered: written as collections.OrderedDict (what state_dict() returns) or a plain dict.
@@ -68,6 +77,14 @@ class Value {
   const Value* find(const std::string& key) const;
 
  private:
+  template <typename I>
+  static int64_t checked_int(I v) {
+    if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(int64_t)) {
+      TORSH_CHECK(v <= static_cast<I>(INT64_MAX), "serialize::Value: ", v,
+                  " does not fit in a 64-bit signed integer");
+    }
+    return static_cast<int64_t>(v);
+  }
   struct Seq {
     List items;
     bool tuple;
@@ -127,6 +144,17 @@ void save(const nn::ModuleHolder<Contained>& module, const std::string& path) {
 }
 template <typename Contained>
 void load(nn::ModuleHolder<Contained>& module, const std::string& path) {
+  load(static_cast<nn::Module&>(*module), path);
+}
+/// torch::save(std::make_shared<Net>(), path) and the matching load, as libtorch takes them.
+template <typename M, typename = std::enable_if_t<std::is_base_of_v<nn::Module, M>>>
+void save(const std::shared_ptr<M>& module, const std::string& path) {
+  TORSH_CHECK(module != nullptr, "torsh.save: the module pointer is null");
+  save(static_cast<const nn::Module&>(*module), path);
+}
+template <typename M, typename = std::enable_if_t<std::is_base_of_v<nn::Module, M>>>
+void load(const std::shared_ptr<M>& module, const std::string& path) {
+  TORSH_CHECK(module != nullptr, "torsh.load: the module pointer is null");
   load(static_cast<nn::Module&>(*module), path);
 }
 

@@ -1,5 +1,7 @@
 // serialize::Value, and the file and module forms of torsh::save / torsh::load.
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "serialize/file_io.h"
 #include "torsh/core/grad_mode.h"
@@ -181,8 +183,13 @@ void load_state_dict(nn::Module& module, const serialize::Value& state) {
   collect_state(module, "", own);
   std::vector<std::string> missing, unexpected, mismatched;
   std::vector<std::pair<Tensor, Tensor>> copies;
+  std::unordered_map<std::string, const serialize::Value*> saved;
+  for (const auto& [k, v] : state.toDict()) {
+    if (k.kind() == serialize::Value::Kind::String) saved.emplace(k.toStringRef(), &v);
+  }
   for (const auto& [name, dest] : own) {
-    const serialize::Value* v = state.find(name);
+    const auto found = saved.find(name);
+    const serialize::Value* v = found == saved.end() ? nullptr : found->second;
     if (v == nullptr) {
       missing.push_back(name);
       continue;
@@ -198,11 +205,12 @@ void load_state_dict(nn::Module& module, const serialize::Value& state) {
     }
     copies.emplace_back(dest, src);
   }
+  std::unordered_set<std::string> own_names;
+  for (const auto& o : own) own_names.insert(o.first);
   for (const auto& [k, v] : state.toDict()) {
-    if (k.kind() != serialize::Value::Kind::String) continue;
-    bool known = false;
-    for (const auto& o : own) known = known || o.first == k.toStringRef();
-    if (!known) unexpected.push_back(k.toStringRef());
+    if (k.kind() == serialize::Value::Kind::String && !own_names.count(k.toStringRef())) {
+      unexpected.push_back(k.toStringRef());
+    }
   }
   if (!missing.empty() || !unexpected.empty() || !mismatched.empty()) {
     std::ostringstream msg;

@@ -2,6 +2,7 @@
 #include "serialize/json.h"
 
 #include <limits>
+#include <unordered_set>
 
 #include "torsh/core/error.h"
 
@@ -57,14 +58,13 @@ class Parser {
     if (c == '{') {
       ++i_;
       auto obj = std::make_shared<Json::Object>();
+      std::unordered_set<std::string> keys;
       if (!eat('}')) {
         do {
           space();
           if (i_ >= s_.size() || s_[i_] != '"') fail("expected a string key");
           std::string key = string();
-          for (const auto& kv : *obj) {
-            if (kv.first == key) fail("the key \"" + key + "\" is repeated");
-          }
+          if (!keys.insert(key).second) fail("the key \"" + key + "\" is repeated");
           expect(':');
           obj->emplace_back(std::move(key), value(depth + 1));
         } while (eat(','));

@@ -1,6 +1,7 @@
 // Optimizer state in PyTorch's state_dict format, for torsh::save / torsh::load of SGD, Adam and
 // AdamW: the same group keys and per-parameter entries as torch 1.13 writes, parameters named by
 // their index across the groups.
+#include <cmath>
 #include <map>
 
 #include "torsh/core/grad_mode.h"
@@ -85,10 +86,16 @@ std::unique_ptr<optim::OptimizerOptions> read_options(const optim::OptimizerOpti
                 "optimizer load_state_dict: maximize=True is not supported by torsh's C++ ",
                 "optimizers");
   }
+  auto check = [](bool ok, const char* what, double v) {
+    TORSH_CHECK(ok, "optimizer load_state_dict: invalid ", what, ": ", v);
+  };
   if (kind == Kind::Sgd) {
     auto& o = static_cast<SGDOptions&>(*opts);
     o.lr(num("lr")).momentum(num("momentum")).dampening(num("dampening"));
     o.weight_decay(num("weight_decay")).nesterov(entry(g, "nesterov", "a param group").toBool());
+    check(o.lr() >= 0, "learning rate", o.lr());
+    check(o.momentum() >= 0, "momentum value", o.momentum());
+    check(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
     return opts;
   }
   const List& betas = entry(g, "betas", "a param group").toList();
@@ -97,6 +104,13 @@ std::unique_ptr<optim::OptimizerOptions> read_options(const optim::OptimizerOpti
     o.lr(num("lr")).eps(num("eps")).weight_decay(num("weight_decay"));
     o.betas(std::make_tuple(betas[0].toDouble(), betas[1].toDouble()));
     o.amsgrad(entry(g, "amsgrad", "a param group").toBool());
+    check(o.lr() >= 0, "learning rate", o.lr());
+    check(o.eps() >= 0, "epsilon value", o.eps());
+    check(std::get<0>(o.betas()) >= 0 && std::get<0>(o.betas()) < 1, "beta parameter at index 0",
+          std::get<0>(o.betas()));
+    check(std::get<1>(o.betas()) >= 0 && std::get<1>(o.betas()) < 1, "beta parameter at index 1",
+          std::get<1>(o.betas()));
+    check(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
   };
   if (kind == Kind::Adam) {
     set(static_cast<AdamOptions&>(*opts));
@@ -116,26 +130,34 @@ Tensor state_tensor(const Value& v, const Tensor& p, const char* key) {
   return t.to(p.dtype()).clone(MemoryFormat::Contiguous);
 }
 
-std::unique_ptr<optim::OptimizerParamState> read_state(const Value& s, const Tensor& p, Kind kind) {
+// A parameter's saved state; nullptr where torch holds nothing to resume from (SGD's
+// momentum_buffer None: the next step starts the buffer, as torsh's SGD does without a state).
+std::unique_ptr<optim::OptimizerParamState> read_state(const Value& s, const Tensor& p, Kind kind,
+                                                       bool amsgrad) {
   TORSH_CHECK(s.kind() == Value::Kind::Dict, "optimizer load_state_dict: a state is not a dict");
   if (kind == Kind::Sgd) {
-    auto st = std::make_unique<SGDParamState>();
     const Value* buf = s.find("momentum_buffer");
-    if (buf != nullptr && !buf->is_none()) {
-      st->momentum_buffer(state_tensor(*buf, p, "momentum_buffer"));
-    }
+    if (buf == nullptr || buf->is_none()) return nullptr;
+    auto st = std::make_unique<SGDParamState>();
+    st->momentum_buffer(state_tensor(*buf, p, "momentum_buffer"));
     return st;
   }
   auto st = std::make_unique<AdamParamState>();
   const Value& step = entry(s, "step", "a parameter's state");
-  st->step(step.kind() == Value::Kind::Tensor
-               ? static_cast<int64_t>(step.toTensor().to(kDouble).item<double>())
-               : static_cast<int64_t>(step.toDouble()));
+  const double steps =
+      step.kind() == Value::Kind::Tensor
+          ? (step.toTensor().numel() == 1 ? step.toTensor().to(kDouble).item<double>()
+                                          : std::nan(""))
+          : step.toDouble();
+  TORSH_CHECK(steps >= 0 && steps <= 9007199254740992.0 && steps == std::floor(steps),
+              "optimizer load_state_dict: 'step' must be a whole number of steps, got ", steps);
+  st->step(static_cast<int64_t>(steps));
   st->exp_avg(state_tensor(entry(s, "exp_avg", "a parameter's state"), p, "exp_avg"));
   st->exp_avg_sq(state_tensor(entry(s, "exp_avg_sq", "a parameter's state"), p, "exp_avg_sq"));
-  if (const Value* m = s.find("max_exp_avg_sq")) {
-    st->max_exp_avg_sq(state_tensor(*m, p, "max_exp_avg_sq"));
-  }
+  const Value* m = s.find("max_exp_avg_sq");
+  TORSH_CHECK(!amsgrad || m != nullptr,
+              "optimizer load_state_dict: amsgrad is on but a state has no 'max_exp_avg_sq'");
+  if (m != nullptr) st->max_exp_avg_sq(state_tensor(*m, p, "max_exp_avg_sq"));
   return st;
 }
 
@@ -185,22 +207,30 @@ void load_optimizer_state_dict(Optimizer& opt, const Value& sd) {
   auto& own = opt.param_groups();
   TORSH_CHECK(groups.size() == own.size(),
               "loaded state dict has a different number of parameter groups");
-  std::map<int64_t, Tensor> by_id;
+  std::map<int64_t, std::pair<Tensor, bool>> by_id;  // the parameter, its group's amsgrad
   std::vector<std::unique_ptr<optim::OptimizerOptions>> options;
   for (size_t i = 0; i < own.size(); ++i) {
     const List& ids = entry(groups[i], "params", "a param group").toList();
     TORSH_CHECK(ids.size() == own[i].params().size(),
                 "loaded state dict contains a parameter group that doesn't match the size of "
                 "optimizer's group");
-    for (size_t j = 0; j < ids.size(); ++j) by_id[ids[j].toInt()] = own[i].params()[j];
     options.push_back(read_options(own[i].options(), groups[i], kind));
+    const bool amsgrad =
+        kind == Kind::Adam    ? static_cast<const AdamOptions&>(*options.back()).amsgrad()
+        : kind == Kind::AdamW ? static_cast<const AdamWOptions&>(*options.back()).amsgrad()
+                              : false;
+    for (size_t j = 0; j < ids.size(); ++j) {
+      TORSH_CHECK(by_id.emplace(ids[j].toInt(), std::make_pair(own[i].params()[j], amsgrad)).second,
+                  "optimizer load_state_dict: parameter ", ids[j].toInt(), " is listed twice");
+    }
   }
   std::map<std::string, std::unique_ptr<optim::OptimizerParamState>> state;
   for (const auto& [k, s] : entry(sd, "state", "the state dict").toDict()) {
     auto it = by_id.find(k.toInt());
     TORSH_CHECK(it != by_id.end(), "optimizer load_state_dict: state for parameter ", k.toInt(),
                 ", which no group holds");
-    state[Optimizer::key_of(it->second)] = read_state(s, it->second, kind);
+    auto st = read_state(s, it->second.first, kind, it->second.second);
+    if (st) state[Optimizer::key_of(it->second.first)] = std::move(st);
   }
   for (size_t i = 0; i < own.size(); ++i) own[i].set_options(std::move(options[i]));
   opt.state() = std::move(state);

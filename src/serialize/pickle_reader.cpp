@@ -1,7 +1,10 @@
 // The reading half of torsh's torch.save format: a restricted unpickler (torch.load's
-// weights_only=True) over the zip archive. It understands the opcodes of pickle protocols 0-5
-// that checkpoints use, resolves only an allow-list of globals, and checks every length, index
-// and size against the file, so a malformed or hostile file raises torsh::Error.
+// weights_only=True) over the zip archive. It understands the opcodes checkpoints use (pickle
+// protocols 2 to 5, and the protocol-0/1 forms of the same operations), resolves only an
+// allow-list of globals, and checks every length, index and size against the file. A hostile
+// file gets a torsh::Error, never a crash: memory is budgeted against the pickle's size, the
+// result must be acyclic and at most kMaxDepth deep, and on any failure every container built
+// is emptied before it is freed (so a cycle or a deep chain cannot leak or overflow the stack).
 #include <bit>
 #include <cstring>
 #include <map>
@@ -56,9 +59,27 @@ struct Obj {
 class Unpickler {
  public:
   Unpickler(const char* data, size_t size, const ZipReader& zip, std::string prefix)
-      : p_(data), end_(data + size), zip_(zip), prefix_(std::move(prefix)) {}
+      : p_(data),
+        end_(data + size),
+        zip_(zip),
+        prefix_(std::move(prefix)),
+        budget_(128 * static_cast<uint64_t>(size) + (uint64_t{256} << 20)) {}
+
+  Unpickler(const Unpickler&) = delete;
+  Unpickler& operator=(const Unpickler&) = delete;
+  ~Unpickler() { dismantle(false); }
 
   Value run() {
+    try {
+      return run_ops();
+    } catch (...) {
+      dismantle(true);
+      throw;
+    }
+  }
+
+ private:
+  Value run_ops() {
     while (true) {
       const char op = byte();
       switch (op) {
@@ -133,9 +154,15 @@ class Unpickler {
         case 'U':
           push_value(Value(str(le<uint8_t>())));
           break;
-        case 'V':
-          push_value(Value(line()));
-          break;  // UNICODE (protocol 0, ASCII only)
+        case 'V': {  // UNICODE (protocol 0): plain ASCII only, never guessed at
+          std::string s = line();
+          for (char c : s) {
+            if (c == '\\' || static_cast<unsigned char>(c) >= 0x80)
+              bad("a protocol-0 string with escapes (save with protocol 2 or later)");
+          }
+          push_value(Value(std::move(s)));
+          break;
+        }
         case ')':
           push_value(Value::tuple());
           break;
@@ -155,10 +182,9 @@ class Unpickler {
           push_value(Value::list());
           break;
         case 'l': {
-          Obj o{};
-          o.value = Value::list();
-          push(std::move(o));
-          append(pop_mark());
+          std::vector<Obj> items = pop_mark();
+          push_value(Value::list());
+          append(std::move(items));
           break;
         }
         case 'a':
@@ -172,9 +198,7 @@ class Unpickler {
           break;
         case 'd': {
           std::vector<Obj> kv = pop_mark();
-          Obj o{};
-          o.value = Value::dict({}, false);
-          push(std::move(o));
+          push_value(Value::dict({}, false));
           set_items(std::move(kv));
           break;
         }
@@ -238,7 +262,6 @@ class Unpickler {
     }
   }
 
- private:
   // ---- reading the byte stream ----
   const char* take(uint64_t n) {
     if (n > static_cast<uint64_t>(end_ - p_)) bad("truncated");
@@ -317,8 +340,25 @@ class Unpickler {
   }
 
   // ---- the stack ----
-  void push(Obj o) { stack_.push_back(std::move(o)); }
+  // Memory a copy of o costs (its own bytes, a string's, a raw tuple's items): the budget
+  // bounds what DUP and memo gets can multiply.
+  void charge(const Obj& o) {
+    uint64_t bytes = sizeof(Obj) + o.items.size() * sizeof(Obj) + o.global.size();
+    if (o.value.kind() == Value::Kind::String) bytes += o.value.toStringRef().size();
+    TORSH_CHECK(bytes <= budget_,
+                "torsh.load: the checkpoint's pickle would need more memory "
+                "than a pickle of its size can describe (a hostile file?)");
+    budget_ -= bytes;
+  }
+  void push(Obj o) {
+    charge(o);
+    stack_.push_back(std::move(o));
+  }
   void push_value(Value v) {
+    const Value::Kind k = v.kind();
+    if (k == Value::Kind::List || k == Value::Kind::Dict || k == Value::Kind::Tuple) {
+      containers_.push_back(v);  // emptied by dismantle() when the load fails
+    }
     Obj o{};
     o.value = std::move(v);
     push(std::move(o));
@@ -373,6 +413,11 @@ class Unpickler {
     Obj t{};
     if (!plain) {
       t.kind = Obj::Kind::RawTuple;
+      for (const Obj& o : items) {  // raw tuples never change, so this depth stays exact
+        t.depth = std::max(t.depth, (o.kind == Obj::Kind::RawTuple ? o.depth : child_depth(o)) + 1);
+      }
+      TORSH_CHECK(t.depth <= kMaxDepth, "torsh.load: containers nested more than ", kMaxDepth,
+                  " deep");
       t.items = std::move(items);
       push(std::move(t));
       return;
@@ -383,6 +428,7 @@ class Unpickler {
       values.push_back(std::move(o.value));
     }
     t.value = Value::tuple(std::move(values));
+    containers_.push_back(t.value);
     push(std::move(t));
   }
   void append(std::vector<Obj> items) {
@@ -400,27 +446,27 @@ class Unpickler {
     if (dict.kind != Obj::Kind::Value || dict.value.kind() != Value::Kind::Dict)
       bad("SETITEM on a non-dict");
     Dict& entries = dict.value.toDict();
+    auto& index = key_index_[&entries];
     for (size_t i = 0; i < kv.size(); i += 2) {
       grow_depth(dict, kv[i + 1]);
       Value k = as_value(kv[i], "dict key"), v = as_value(kv[i + 1], "dict");
-      bool replaced = false;
-      for (auto& e : entries) {  // a repeated key replaces, as in Python
-        const bool same =
-            e.first.kind() == k.kind() &&
-            ((k.kind() == Value::Kind::String && e.first.toStringRef() == k.toStringRef()) ||
-             (k.kind() == Value::Kind::Int && e.first.toInt() == k.toInt()));
-        if (same) {
-          e.second = v;
-          replaced = true;
-          break;
+      std::string id;  // a repeated str or int key replaces the entry, as in Python
+      if (k.kind() == Value::Kind::String) id = "s" + k.toStringRef();
+      if (k.kind() == Value::Kind::Int) id = "i" + std::to_string(k.toInt());
+      if (!id.empty()) {
+        auto [it, fresh] = index.emplace(id, entries.size());
+        if (!fresh) {
+          entries[it->second].second = std::move(v);
+          continue;
         }
       }
-      if (!replaced) entries.emplace_back(std::move(k), std::move(v));
+      entries.emplace_back(std::move(k), std::move(v));
     }
   }
 
   void memo_put(uint64_t i) {
     TORSH_CHECK(i < (1u << 24), "torsh.load: memo index ", i, " out of range");
+    charge(top());
     memo_[i] = top();
   }
   void memo_get(uint64_t i) {
@@ -492,6 +538,8 @@ class Unpickler {
         bad("storage offset");
       const std::vector<int64_t> size = ints(a[2], "size"), stride = ints(a[3], "stride");
       if (size.size() != stride.size()) bad("size and stride differ in length");
+      const int64_t offset = a[1].value.toInt();
+      if (offset < 0 || offset > a[0].storage.numel()) bad("storage offset out of range");
       Tensor t;
       {
         NoGradGuard no_grad;  // as_strided checks the view against the storage
@@ -547,11 +595,18 @@ class Unpickler {
     const int64_t numel = a[4].value.toInt();
     const auto [data, size] = zip_.get(prefix_ + "data/" + key);
     const size_t item = element_size(it->second);
-    TORSH_CHECK(numel >= 0 && static_cast<uint64_t>(numel) == size / item && size % item == 0,
-                "torsh.load: storage ", key, " should hold ", numel, " elements of ", item,
-                " bytes but its record has ", size, " bytes");
+    // torch accepts a record longer than numel elements (a storage viewed as a wider dtype)
+    TORSH_CHECK(numel >= 0 && static_cast<uint64_t>(numel) <= size / item, "torsh.load: storage ",
+                key, " should hold ", numel, " elements of ", item, " bytes but its record has ",
+                size, " bytes");
     Tensor flat = torsh::empty({numel}, TensorOptions(it->second));
-    if (size > 0) std::memcpy(flat.data_ptr(), data, size);
+    const size_t used = static_cast<size_t>(numel) * item;
+    if (it->second == kBool) {  // any nonzero byte is true: a bool holds only 0 and 1
+      auto* dst = static_cast<uint8_t*>(flat.data_ptr());
+      for (size_t i = 0; i < used; ++i) dst[i] = data[i] != 0;
+    } else if (used > 0) {
+      std::memcpy(flat.data_ptr(), data, used);
+    }
     storages_.emplace(key, flat);
     o.storage = flat;
     push(std::move(o));
@@ -560,7 +615,77 @@ class Unpickler {
   Value finish() {
     if (!marks_.empty() || stack_.size() != 1) bad("unbalanced stack at STOP");
     Obj o = pop();
-    return as_value(o, "result");
+    Value result = as_value(o, "result");
+    check_shape(result);
+    dismantle(false);  // what the memo kept but the result does not hold
+    return result;
+  }
+
+  static const void* node_of(const Value& v) {
+    const Value::Kind k = v.kind();
+    if (k == Value::Kind::List || k == Value::Kind::Tuple) return &v.toList();
+    if (k == Value::Kind::Dict) return &v.toDict();
+    return nullptr;
+  }
+
+  // The result must be a tree-or-DAG of containers at most kMaxDepth deep: an iterative walk
+  // (each container once), so a hostile structure cannot overflow the stack here either.
+  void check_shape(const Value& root) {
+    struct Frame {
+      const Value* v;
+      size_t next;
+    };
+    std::vector<Frame> path;
+    if (node_of(root) == nullptr) return;
+    path.push_back({&root, 0});
+    reachable_.emplace(node_of(root), 1);  // 1: on the path, 2: done
+    while (!path.empty()) {
+      Frame& f = path.back();
+      const Value* child = nullptr;
+      const Value::Kind k = f.v->kind();
+      if (k == Value::Kind::Dict) {
+        const Dict& d = f.v->toDict();
+        if (f.next < 2 * d.size()) {
+          child = f.next % 2 ? &d[f.next / 2].second : &d[f.next / 2].first;
+          ++f.next;
+        }
+      } else {
+        const List& l = f.v->toList();
+        if (f.next < l.size()) child = &l[f.next++];
+      }
+      if (child == nullptr) {
+        reachable_[node_of(*f.v)] = 2;
+        path.pop_back();
+        continue;
+      }
+      const void* id = node_of(*child);
+      if (id == nullptr) continue;
+      auto [it, fresh] = reachable_.emplace(id, 1);
+      if (!fresh) {
+        if (it->second == 1) bad("a container holds itself (a reference cycle)");
+        continue;
+      }
+      TORSH_CHECK(path.size() < static_cast<size_t>(kMaxDepth),
+                  "torsh.load: containers nested more than ", kMaxDepth, " deep");
+      path.push_back({child, 0});
+    }
+  }
+
+  // Empties every container built (all of them after a failure, otherwise those the result
+  // does not reach), so that freeing them never recurses deeply nor leaks a cycle.
+  void dismantle(bool all) {
+    for (Value& c : containers_) {
+      const void* id = node_of(c);
+      if (!all && reachable_.count(id)) continue;
+      if (c.kind() == Value::Kind::Dict) {
+        Dict().swap(c.toDict());
+      } else {
+        List().swap(c.toList());
+      }
+    }
+    containers_.clear();
+    memo_.clear();
+    stack_.clear();
   }
 
   const char* p_;
@@ -571,6 +696,10 @@ class Unpickler {
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, Obj> memo_;
   std::map<std::string, Tensor> storages_;
+  uint64_t budget_;
+  std::vector<Value> containers_;
+  std::unordered_map<const void*, int> reachable_;
+  std::unordered_map<const Dict*, std::unordered_map<std::string, size_t>> key_index_;
 };
 
 }  // namespace
@@ -578,16 +707,18 @@ class Unpickler {
 
 serialize::Value pickle_load(const std::vector<char>& data) {
   serialize::ZipReader zip(data);
-  std::string pkl;
-  for (const std::string& name : zip.names()) {  // "<archive>/data.pkl", the shortest prefix
-    const std::string suffix = "data.pkl";
-    if (name.size() >= suffix.size() &&
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-        (pkl.empty() || name.size() < pkl.size()))
-      pkl = name;
+  // torch's rule: the archive's folder is the first record's, and data.pkl sits in it
+  const std::vector<std::string> names = zip.names();
+  TORSH_CHECK(!names.empty(), "torsh.load: the archive is empty (not a torch.save checkpoint?)");
+  const std::string folder = names[0].substr(0, names[0].find('/') + 1);
+  const std::string pkl = folder + "data.pkl";
+  TORSH_CHECK(!folder.empty() && zip.has(pkl), "torsh.load: the archive has no ", pkl,
+              " record (not a torch.save checkpoint?)");
+  if (zip.has(folder + "byteorder")) {  // written by torch 2.1 and later
+    const auto [order, n] = zip.get(folder + "byteorder");
+    TORSH_CHECK(std::string(order, n) == "little", "torsh.load: the checkpoint was saved on a ",
+                std::string(order, n), "-endian machine; torsh reads little-endian ones");
   }
-  TORSH_CHECK(!pkl.empty(), "torsh.load: the archive has no data.pkl record (not a torch.save ",
-              "checkpoint?)");
   const auto [bytes, size] = zip.get(pkl);
   serialize::Unpickler u(bytes, size, zip, pkl.substr(0, pkl.size() - 8));
   return u.run();

@@ -168,7 +168,10 @@ class Pickler {
     op('R');
   }
 
-  void value(const Value& v) {
+  void value(const Value& v, int depth = 0) {
+    // a Value can be made to hold itself (lists and dicts are shared): refuse, do not recurse
+    TORSH_CHECK(depth <= 1000, "torsh.save: containers nested more than 1000 deep (a value that ",
+                "holds itself?)");
     switch (v.kind()) {
       case Value::Kind::None:
         op('N');
@@ -195,7 +198,7 @@ class Pickler {
           break;
         }
         op('(');
-        for (const Value& x : items) value(x);
+        for (const Value& x : items) value(x, depth + 1);
         op('t');
         break;
       }
@@ -204,7 +207,7 @@ class Pickler {
         const List& items = v.toList();
         if (items.empty()) break;
         op('(');
-        for (const Value& x : items) value(x);
+        for (const Value& x : items) value(x, depth + 1);
         op('e');
         break;
       }
@@ -218,8 +221,8 @@ class Pickler {
         if (entries.empty()) break;
         op('(');
         for (const auto& [k, x] : entries) {
-          value(k);
-          value(x);
+          value(k, depth + 1);
+          value(x, depth + 1);
         }
         op('u');
         break;

@@ -45,7 +45,11 @@ uint64_t non_negative(const serialize::Json& j, const char* what, const std::str
 
 std::vector<std::pair<std::string, Tensor>> load(const std::string& path,
                                                  std::map<std::string, std::string>* metadata) {
-  const std::vector<char> data = serialize::read_file(path, "safetensors");
+  return load_buffer(serialize::read_file(path, "safetensors"), metadata);
+}
+
+std::vector<std::pair<std::string, Tensor>> load_buffer(
+    const std::vector<char>& data, std::map<std::string, std::string>* metadata) {
   const uint64_t total = data.size();
   TORSH_CHECK(total >= 8, "safetensors: data too small (", total,
               " bytes) for the 8-byte header length");
@@ -60,12 +64,13 @@ std::vector<std::pair<std::string, Tensor>> load(const std::string& path,
   const serialize::Json header = serialize::parse_json(text, "safetensors");
   TORSH_CHECK(header.is_object(), "safetensors: header must be a JSON object");
   std::vector<Entry> entries;
+  std::map<std::string, std::string> meta;  // handed out only once the whole file checks out
   for (const auto& [name, info] : header.object()) {
     if (name == "__metadata__") {
       TORSH_CHECK(info.is_object(), "safetensors: __metadata__ must be an object of str -> str");
       for (const auto& [k, v] : info.object()) {
         TORSH_CHECK(v.is_string(), "safetensors: __metadata__ must be an object of str -> str");
-        if (metadata != nullptr) (*metadata)[k] = v.string();
+        meta[k] = v.string();
       }
       continue;
     }
@@ -115,6 +120,7 @@ std::vector<std::pair<std::string, Tensor>> load(const std::string& path,
   }
   TORSH_CHECK(8 + n + expected == total, "safetensors: buffer holds ", total - 8 - n,
               " bytes but the header describes ", expected);
+  if (metadata != nullptr) *metadata = std::move(meta);
   std::vector<std::pair<std::string, Tensor>> out;
   const char* buffer = data.data() + 8 + n;
   for (const Entry& e : entries) {

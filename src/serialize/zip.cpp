@@ -175,6 +175,7 @@ ZipReader::ZipReader(const std::vector<char>& data) : data_(data) {
     cd.at += uint64_t(extra_len) + comment_len;
     TORSH_CHECK((flags & 1) == 0, "torsh.load: encrypted zip records are not supported");
     TORSH_CHECK(e.method != 0 || compressed == e.size, "torsh.load: corrupt zip record ", e.name);
+    index_.emplace(e.name, entries_.size());
     entries_.push_back(std::move(e));
   }
 }
@@ -185,15 +186,12 @@ std::vector<std::string> ZipReader::names() const {
   return r;
 }
 
-bool ZipReader::has(const std::string& name) const {
-  return std::any_of(entries_.begin(), entries_.end(),
-                     [&](const Entry& e) { return e.name == name; });
-}
+bool ZipReader::has(const std::string& name) const { return index_.count(name) > 0; }
 
 std::pair<const char*, size_t> ZipReader::get(const std::string& name) const {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const Entry& e) { return e.name == name; });
-  TORSH_CHECK(it != entries_.end(), "torsh.load: the archive has no record ", name);
+  const auto found = index_.find(name);
+  TORSH_CHECK(found != index_.end(), "torsh.load: the archive has no record ", name);
+  const Entry* it = &entries_[found->second];
   TORSH_CHECK(it->method == 0, "torsh.load: record ", name, " is compressed (method ", it->method,
               "); torch.save stores records uncompressed");
   Cursor c{data_, it->local_offset};

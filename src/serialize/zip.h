@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -46,6 +47,7 @@ class ZipReader {
   };
   const std::vector<char>& data_;
   std::vector<Entry> entries_;
+  std::unordered_map<std::string, size_t> index_;  // name -> entry (the first of that name)
 };
 
 }  // namespace torsh::serialize

@@ -4,6 +4,8 @@
 // torsh::Error and never read out of bounds. Interop with torch itself is in
 // tests/python/test_checkpoint_cpp.py.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <map>
@@ -14,6 +16,7 @@
 
 using namespace torsh;
 using serialize::Value;
+using namespace std::string_literals;
 
 namespace {
 
@@ -161,4 +164,106 @@ TEST(Serialize, SafetensorsRoundTripAndBadHeaders) {
     EXPECT_THROW(safetensors::load(path), Error) << cut;
   }
   std::remove(path.c_str());
+}
+
+namespace {
+
+std::vector<char> archive_of(const std::string& pkl, const std::string& storage = "") {
+  serialize::ZipWriter zip;
+  zip.add("archive/data.pkl", pkl.data(), pkl.size());
+  if (!storage.empty()) zip.add("archive/data/0", storage.data(), storage.size());
+  zip.add("archive/version", "3\n", 2);
+  return zip.finish();
+}
+
+std::string repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+}  // namespace
+
+// Hostile structures: deep nesting (through raw tuples, or through the memo, which shares lists
+// between copies), reference cycles, and memory blow-up by DUP: each raises, and (under ASan
+// and LeakSanitizer) neither overflows the stack nor leaks.
+TEST(Serialize, HostileStructuresRaiseWithoutCrashOrLeak) {
+  const std::string proto = "\x80\x02"s;
+  // 200,000 nested 1-tuples around a global
+  EXPECT_THROW(pickle_load(archive_of(proto + "ctorch\nSize\n"s + repeat("\x85"s, 200000) + "."s)),
+               Error);
+  // [[[...]]] 100,000 deep, each level built from the previous one through the memo
+  std::string deep = proto +
+                     "]q\x00"s
+                     "0"s;
+  for (int k = 1; k <= 100000; ++k) {
+    deep += "]q"s;
+    deep += static_cast<char>(k % 2);
+    deep += "h"s;
+    deep += static_cast<char>((k - 1) % 2);
+    deep += "a0"s;
+  }
+  deep += "h"s;
+  deep += static_cast<char>(100000 % 2);
+  deep += "."s;
+  EXPECT_THROW(pickle_load(archive_of(deep)), Error);
+  // L = [L] and D = {0: D}
+  EXPECT_THROW(pickle_load(archive_of(proto + "]q\x00h\x00"s
+                                              "a."s)),
+               Error);
+  EXPECT_THROW(pickle_load(archive_of(proto + "}q\x00K\x00h\x00s."s)), Error);
+  // a 1 MiB string duplicated 10,000 times: refused by the memory budget
+  std::string big = proto + "X"s;
+  const uint32_t n = 1 << 20;
+  big.append(reinterpret_cast<const char*>(&n), 4);
+  big += std::string(n, 'a') + repeat("2"s, 10000) + "."s;
+  EXPECT_THROW(pickle_load(archive_of(big)), Error);
+  // a shared (not cyclic) list is fine, and so is a deep-but-allowed nesting
+  const Value shared = pickle_load(archive_of(proto + "]q\x00"s + "0(h\x00h\x00t."s));
+  ASSERT_EQ(shared.toList().size(), 2u);
+  EXPECT_EQ(&shared.toList()[0].toList(), &shared.toList()[1].toList());
+}
+
+TEST(Serialize, ProtocolZeroListsBoolStoragesAndLongRecords) {
+  const std::string proto = "\x80\x02"s;
+  // LIST after a MARK: [1, 2]
+  const Value l = pickle_load(archive_of(proto + "(K\x01K\x02l."s));
+  ASSERT_EQ(l.toList().size(), 2u);
+  EXPECT_EQ(l.toList()[1].toInt(), 2);
+  // a bool storage holding a 2 byte loads as true (stored as 1), and a record longer than the
+  // storage's elements is accepted as torch accepts it
+  auto str = [](const std::string& v) {  // BINUNICODE
+    const uint32_t n = static_cast<uint32_t>(v.size());
+    return "X"s + std::string(reinterpret_cast<const char*>(&n), 4) + v;
+  };
+  const std::string pkl = proto + "ctorch._utils\n_rebuild_tensor_v2\n(("s + str("storage") +
+                          "ctorch\nBoolStorage\n"s + str("0") + str("cpu") + "K\x02tQ"s +
+                          "K\x00K\x02\x85K\x01\x85\x89"s + "ccollections\nOrderedDict\n)RtR."s;
+  const Tensor b = pickle_load(archive_of(pkl, "\x02\x00\x07"s)).toTensor();
+  EXPECT_EQ(b.dtype(), kBool);
+  EXPECT_TRUE(b[0].item<bool>());
+  EXPECT_FALSE(b[1].item<bool>());
+  EXPECT_EQ(b.to(kByte)[0].item<int64_t>(), 1);
+}
+
+TEST(Serialize, AtomicWriteKeepsModeAndFollowsSymlinks) {
+  const std::string dir = testing::TempDir();
+  const std::string file = dir + "/torsh_mode.pt"s, link = dir + "/torsh_link.pt"s;
+  save(tensor({1.0}), file);
+  ASSERT_EQ(::chmod(file.c_str(), 0600), 0);
+  save(tensor({2.0}), file);
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::remove(link.c_str());
+  ASSERT_EQ(::symlink(file.c_str(), link.c_str()), 0);
+  save(tensor({3.0}), link);  // written through the link, which stays a link
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  Tensor t;
+  load(t, file);
+  EXPECT_EQ(t[0].item<float>(), 3.0f);
+  std::remove(link.c_str());
+  std::remove(file.c_str());
 }

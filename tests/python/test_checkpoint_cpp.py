@@ -344,3 +344,31 @@ def test_cpp_safetensors_rejects_malformed(tmp_path, case):
     path.write_bytes(data)
     r = _tool("st-dump", str(path), check=False)
     assert r.returncode == 1 and "safetensors" in r.stderr, (r.returncode, r.stderr)
+
+
+def test_cpp_optimizer_state_edge_cases(tmp_path):
+    """A momentum_buffer of None resumes as torch does (the next step starts the buffer); an
+    amsgrad state without max_exp_avg_sq is refused before anything changes."""
+    d = str(tmp_path)
+    model = _torch_model()
+    opt = _torch_optimizer("sgd", model.parameters())
+    for _ in range(2):
+        _train_step(model, opt)
+    sd = opt.state_dict()
+    sd["state"][0]["momentum_buffer"] = None
+    opt.load_state_dict(sd)
+    torch.save(model.state_dict(), f"{d}/model.pt")
+    torch.save(opt.state_dict(), f"{d}/optim.pt")
+    _train_step(model, opt)
+    _tool("load-step", d, "sgd")
+    _close(model.state_dict(), torch.load(f"{d}/model_after_cpp.pt"))
+
+    model = _torch_model()
+    opt = _torch_optimizer("adam", model.parameters())
+    _train_step(model, opt)
+    sd = opt.state_dict()
+    del sd["state"][1]["max_exp_avg_sq"]
+    torch.save(model.state_dict(), f"{d}/model.pt")
+    torch.save(sd, f"{d}/optim.pt")
+    r = _tool("load-step", d, "adam", check=False)
+    assert r.returncode == 1 and "max_exp_avg_sq" in r.stderr
