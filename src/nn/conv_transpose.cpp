@@ -71,12 +71,7 @@ ConvTransposeNdImpl<D, Derived>::ConvTransposeNdImpl(ConvTransposeOptions<D> opt
 
 template <size_t D, typename Derived>
 void ConvTransposeNdImpl<D, Derived>::reset() {
-  TORSH_CHECK_VALUE(options.in_channels() > 0 && options.groups() > 0 && options.out_channels() > 0,
-                    "in_channels, groups and out_channels must be positive");
-  TORSH_CHECK_VALUE(options.in_channels() % options.groups() == 0,
-                    "in_channels must be divisible by groups");
-  TORSH_CHECK_VALUE(options.out_channels() % options.groups() == 0,
-                    "out_channels must be divisible by groups");
+  detail::check_channels(options.in_channels(), options.out_channels(), options.groups());
   TORSH_CHECK_VALUE(std::holds_alternative<enumtype::kZeros>(options.padding_mode()),
                     "Only `zeros` padding mode is supported for ConvTranspose", D, "d");
   std::vector<int64_t> shape{options.in_channels(), options.out_channels() / options.groups()};

@@ -94,6 +94,13 @@ void default_init(Tensor& weight, Tensor& bias) {
   }
 }
 
+void check_channels(int64_t in_channels, int64_t out_channels, int64_t groups) {
+  TORSH_CHECK_VALUE(in_channels > 0 && groups > 0 && out_channels > 0,
+                    "in_channels, groups and out_channels must be positive");
+  TORSH_CHECK_VALUE(in_channels % groups == 0, "in_channels must be divisible by groups");
+  TORSH_CHECK_VALUE(out_channels % groups == 0, "out_channels must be divisible by groups");
+}
+
 void register_weight_and_bias(Module& m, const std::vector<int64_t>& shape, int64_t out,
                               bool with_bias, Tensor& weight, Tensor& bias) {
   weight = m.register_parameter("weight", torsh::empty(shape));

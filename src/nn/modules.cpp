@@ -62,12 +62,7 @@ ConvNdImpl<D, Derived>::ConvNdImpl(ConvOptions<D> options_) : options(std::move(
 
 template <size_t D, typename Derived>
 void ConvNdImpl<D, Derived>::reset() {
-  TORSH_CHECK_VALUE(options.in_channels() > 0 && options.groups() > 0 && options.out_channels() > 0,
-                    "in_channels, groups and out_channels must be positive");
-  TORSH_CHECK_VALUE(options.in_channels() % options.groups() == 0,
-                    "in_channels must be divisible by groups");
-  TORSH_CHECK_VALUE(options.out_channels() % options.groups() == 0,
-                    "out_channels must be divisible by groups");
+  detail::check_channels(options.in_channels(), options.out_channels(), options.groups());
   std::vector<int64_t> shape{options.out_channels(), options.in_channels() / options.groups()};
   for (size_t i = 0; i < D; ++i) shape.push_back(options.kernel_size()[i]);
   detail::register_weight_and_bias(*this, shape, options.out_channels(), options.bias(), weight,
