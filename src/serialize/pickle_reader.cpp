@@ -53,7 +53,7 @@ struct Obj {
   std::string global;      // "module.name"
   Tensor storage;          // a storage: flat 1-d tensor
   std::vector<Obj> items;  // a tuple holding a global or a storage
-  int depth = 0;
+  int depth = 0;           // of raw-tuple nesting
 };
 
 class Unpickler {
@@ -395,27 +395,15 @@ class Unpickler {
     if (o.kind != Obj::Kind::Value) bad(std::string("a global or storage inside a ") + where);
     return o.value;
   }
-  static int child_depth(const Obj& o) {
-    const Value::Kind k = o.value.kind();
-    const bool container =
-        k == Value::Kind::List || k == Value::Kind::Tuple || k == Value::Kind::Dict;
-    return container ? std::max(o.depth, 1) : 0;
-  }
-  void grow_depth(Obj& parent, const Obj& child) {
-    parent.depth = std::max({parent.depth, 1, child_depth(child) + 1});
-    TORSH_CHECK(parent.depth <= kMaxDepth, "torsh.load: containers nested more than ", kMaxDepth,
-                " deep");
-  }
-
   void tuple(std::vector<Obj> items) {
     bool plain = true;
     for (const Obj& o : items) plain = plain && o.kind == Obj::Kind::Value;
     Obj t{};
     if (!plain) {
       t.kind = Obj::Kind::RawTuple;
-      for (const Obj& o : items) {  // raw tuples never change, so this depth stays exact
-        t.depth = std::max(t.depth, (o.kind == Obj::Kind::RawTuple ? o.depth : child_depth(o)) + 1);
-      }
+      // only raw tuples can nest without a Value container in between: containers are emptied
+      // by dismantle() before they are freed, and check_shape() bounds the result
+      for (const Obj& o : items) t.depth = std::max(t.depth, o.depth + 1);
       TORSH_CHECK(t.depth <= kMaxDepth, "torsh.load: containers nested more than ", kMaxDepth,
                   " deep");
       t.items = std::move(items);
@@ -423,10 +411,7 @@ class Unpickler {
       return;
     }
     List values;
-    for (Obj& o : items) {
-      grow_depth(t, o);
-      values.push_back(std::move(o.value));
-    }
+    for (Obj& o : items) values.push_back(std::move(o.value));
     t.value = Value::tuple(std::move(values));
     containers_.push_back(t.value);
     push(std::move(t));
@@ -435,10 +420,7 @@ class Unpickler {
     Obj& list = top();
     if (list.kind != Obj::Kind::Value || list.value.kind() != Value::Kind::List)
       bad("APPEND to a non-list");
-    for (Obj& o : items) {
-      grow_depth(list, o);
-      list.value.toList().push_back(as_value(o, "list"));
-    }
+    for (Obj& o : items) list.value.toList().push_back(as_value(o, "list"));
   }
   void set_items(std::vector<Obj> kv) {
     if (kv.size() % 2) bad("odd SETITEMS");
@@ -448,7 +430,6 @@ class Unpickler {
     Dict& entries = dict.value.toDict();
     auto& index = key_index_[&entries];
     for (size_t i = 0; i < kv.size(); i += 2) {
-      grow_depth(dict, kv[i + 1]);
       Value k = as_value(kv[i], "dict key"), v = as_value(kv[i + 1], "dict");
       std::string id;  // a repeated str or int key replaces the entry, as in Python
       if (k.kind() == Value::Kind::String) id = "s" + k.toStringRef();

@@ -51,12 +51,13 @@ def plain_lists(x):
     return x
 
 
-def outcome(fn, lib):
-    """('ok', result) or (exception type name, message) of fn(lib)."""
+def outcome(fn, lib, plain=None):
+    """('ok', result) or (exception type name, message) of fn(lib); plain converts the result
+    for comparison (default: _plain)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ("ok", _plain(fn(lib)))
+            return ("ok", (plain or _plain)(fn(lib)))
     except Exception as e:  # noqa: BLE001 - the exception itself is compared
         return (type(e).__name__, str(e))
 

@@ -6,7 +6,6 @@ torch.testing (assert_close's verdicts and messages, make_tensor's values),
 torchvision.utils.make_grid / save_image (grid tensors and PNG pixels), and
 torch.autograd.functional (jacobian, hessian, vjp, jvp, vhp, hvp)."""
 import io
-import warnings
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from PIL import Image
 
 import torsh
 import torsh.vision.utils as SU
+from api_compare import outcome as api_outcome
 from api_compare import plain_lists
 from conftest import record
 
@@ -27,13 +27,8 @@ _plain = plain_lists
 
 
 def outcome(fn, lib):
-    """('ok', result) or (exception type name, message) of fn(lib)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ("ok", _plain(fn(lib)))
-    except Exception as e:  # noqa: BLE001 - the exception itself is compared
-        return (type(e).__name__, str(e))
+    """api_compare.outcome with results compared as plain lists."""
+    return api_outcome(fn, lib, plain_lists)
 
 
 def same(fn, messages=True):
