@@ -1,6 +1,7 @@
 #include "torsh/core/dtype.h"
 
 #include <atomic>
+#include <ostream>
 
 #include "torsh/core/error.h"
 
@@ -55,6 +56,39 @@ const char* dtype_name(ScalarType t) {
       return "undefined";
   }
 }
+
+const char* TypeMeta::name() const noexcept {
+  switch (t_) {
+    case kByte:
+      return "unsigned char";
+    case kChar:
+      return "signed char";
+    case kShort:
+      return "short int";
+    case kInt:
+      return "int";
+    case kLong:
+      return "long int";
+    case kHalf:
+      return "c10::Half";
+    case kFloat:
+      return "float";
+    case kDouble:
+      return "double";
+    case kComplexFloat:
+      return "c10::complex<float>";
+    case kComplexDouble:
+      return "c10::complex<double>";
+    case kBool:
+      return "bool";
+    case kBFloat16:
+      return "c10::BFloat16";
+    default:
+      return "nullptr (uninitialized)";
+  }
+}
+
+std::ostream& operator<<(std::ostream& os, TypeMeta t) { return os << t.name(); }
 
 const char* scalar_type_name(ScalarType t) {
   switch (t) {

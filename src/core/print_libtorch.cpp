@@ -35,7 +35,7 @@ void plain_floats(std::ostream& os) { os.unsetf(std::ios_base::floatfield); }
 
 // How one block of values prints: field width and a common divisor. Sets the stream's notation
 // (and, except for integral blocks, its precision), which then stays for later blocks.
-struct Layout {
+struct NumberLayout {
   double scale = 1;
   int64_t width = 0;
 };
@@ -45,8 +45,8 @@ double digits_of(double magnitude) {
   return magnitude == 0 ? 1 : std::floor(std::log10(magnitude)) + 1;
 }
 
-Layout choose_layout(std::ostream& os, const double* v, int64_t n) {
-  Layout lay;
+NumberLayout choose_layout(std::ostream& os, const double* v, int64_t n) {
+  NumberLayout lay;
   if (n == 0) return lay;
   bool integral = true;
   for (int64_t i = 0; i < n && integral; ++i) {
@@ -101,7 +101,7 @@ void pad(std::ostream& os, int64_t n) {
 
 // A rows x cols block of row-major doubles, in column chunks that fit the line width.
 void print_matrix(std::ostream& os, const double* v, int64_t rows, int64_t cols, int64_t indent) {
-  const Layout lay = choose_layout(os, v, rows * cols);
+  const NumberLayout lay = choose_layout(os, v, rows * cols);
   pad(os, indent);
   const int64_t per_line = (kLineWidth - indent) / (lay.width + 1);
   for (int64_t begin = 0; begin < cols;) {
@@ -187,7 +187,7 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
     plain_floats(os);
     os << v[0] << '\n';
   } else if (t.dim() == 1 && n > 0) {
-    const Layout lay = choose_layout(os, v, n);
+    const NumberLayout lay = choose_layout(os, v, n);
     if (lay.scale != 1) print_scale(os, lay.scale);
     for (int64_t i = 0; i < n; ++i) {
       os << std::setw(static_cast<int>(lay.width)) << v[i] / lay.scale << '\n';

@@ -2,6 +2,7 @@
 // Scalar types, their names and PyTorch's promotion lattice.
 #include <complex>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 #include "torsh/core/half.h"
@@ -122,5 +123,36 @@ TORSH_MAP_TYPE(BFloat16, BFloat16)
 TORSH_MAP_TYPE(std::complex<float>, ComplexFloat)
 TORSH_MAP_TYPE(std::complex<double>, ComplexDouble)
 #undef TORSH_MAP_TYPE
+
+/// What Tensor::dtype() returns, as libtorch's caffe2::TypeMeta: a ScalarType that converts to
+/// ScalarType implicitly (so it goes wherever one is expected) and prints as libtorch prints it,
+/// by the C++ element type's name ("float", "long int"), where a ScalarType prints "Float".
+class TypeMeta {
+ public:
+  constexpr TypeMeta() noexcept = default;
+  static constexpr TypeMeta fromScalarType(ScalarType t) noexcept { return TypeMeta(t); }
+  template <typename T>
+  static constexpr TypeMeta Make() noexcept {
+    return TypeMeta(CppTypeToScalarType<T>::value);
+  }
+  constexpr operator ScalarType() const noexcept { return t_; }  // NOLINT
+  constexpr ScalarType toScalarType() const noexcept { return t_; }
+  constexpr bool isScalarType() const noexcept { return true; }
+  template <typename T>
+  constexpr bool Match() const noexcept {
+    return t_ == CppTypeToScalarType<T>::value;
+  }
+  constexpr size_t itemsize() const noexcept { return static_cast<size_t>(element_size(t_)); }
+  /// libtorch's name of the element type: "float", "long int", "c10::Half", ...
+  const char* name() const noexcept;
+  friend constexpr bool operator==(TypeMeta a, TypeMeta b) noexcept { return a.t_ == b.t_; }
+  friend constexpr bool operator==(TypeMeta a, ScalarType b) noexcept { return a.t_ == b; }
+
+ private:
+  constexpr explicit TypeMeta(ScalarType t) noexcept : t_(t) {}
+  ScalarType t_ = ScalarType::Undefined;
+};
+/// Prints TypeMeta::name(), as libtorch does.
+std::ostream& operator<<(std::ostream& os, TypeMeta t);
 
 }  // namespace torsh

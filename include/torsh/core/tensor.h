@@ -94,24 +94,13 @@ class TensorAccessor {
  public:
   TensorAccessor(T* data, const int64_t* sizes, const int64_t* strides)
       : data_(data), sizes_(sizes), strides_(strides) {}
-  TensorAccessor<T, N - 1> operator[](int64_t i) const {
-    return TensorAccessor<T, N - 1>(data_ + strides_[0] * i, sizes_ + 1, strides_ + 1);
+  decltype(auto) operator[](int64_t i) const {
+    if constexpr (N == 1) {
+      return static_cast<T&>(data_[strides_[0] * i]);
+    } else {
+      return TensorAccessor<T, N - 1>(data_ + strides_[0] * i, sizes_ + 1, strides_ + 1);
+    }
   }
-  int64_t size(int64_t d) const { return sizes_[d]; }
-  int64_t stride(int64_t d) const { return strides_[d]; }
-  T* data() const { return data_; }
-
- private:
-  T* data_;
-  const int64_t* sizes_;
-  const int64_t* strides_;
-};
-template <typename T>
-class TensorAccessor<T, 1> {
- public:
-  TensorAccessor(T* data, const int64_t* sizes, const int64_t* strides)
-      : data_(data), sizes_(sizes), strides_(strides) {}
-  T& operator[](int64_t i) const { return data_[strides_[0] * i]; }
   int64_t size(int64_t d) const { return sizes_[d]; }
   int64_t stride(int64_t d) const { return strides_[d]; }
   T* data() const { return data_; }
@@ -145,9 +134,10 @@ class Tensor {
   int64_t stride(int64_t d) const;
   int64_t numel() const { return impl_->numel(); }
   ScalarType scalar_type() const { return impl_->dtype(); }
-  ScalarType dtype() const { return impl_->dtype(); }
+  /// libtorch's TypeMeta: converts to ScalarType, prints "float" (scalar_type() prints "Float").
+  TypeMeta dtype() const { return TypeMeta::fromScalarType(impl_->dtype()); }
   Device device() const { return impl_->device(); }
-  TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
+  TensorOptions options() const { return TensorOptions(dtype()).device(device()).layout(kStrided); }
   int64_t storage_offset() const { return impl_->storage_offset(); }
   bool is_contiguous() const { return impl_->is_contiguous(); }
   /// Whether the strides are those of a dense tensor in memory_format (ChannelsLast: NHWC).
@@ -161,7 +151,8 @@ class Tensor {
   int64_t element_size() const { return torsh::element_size(dtype()); }
   int64_t nbytes() const { return numel() * element_size(); }
   bool is_cpu() const { return true; }
-  bool is_cuda() const { return false; }  // libtorch's spelling; torsh tensors live on the CPU
+  bool is_cuda() const { return false; }
+  Layout layout() const { return kStrided; }  // libtorch's spelling; torsh tensors live on the CPU
   /// libtorch's deprecated Tensor::data(): the values without history (as detach()).
   Tensor data() const { return detach(); }
   /// libtorch's Tensor::print(): "[CPUFloatType [2, 3]]" on stderr.
@@ -196,6 +187,10 @@ class Tensor {
   /// copy); memory_format defaults to Preserve.
   Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false,
             std::optional<MemoryFormat> memory_format = std::nullopt) const;
+  Tensor to(TypeMeta dtype, bool non_blocking = false, bool copy = false,
+            std::optional<MemoryFormat> memory_format = std::nullopt) const {
+    return to(dtype.toScalarType(), non_blocking, copy, memory_format);
+  }
   Tensor to(TensorOptions options, bool non_blocking = false, bool copy = false,
             std::optional<MemoryFormat> memory_format = std::nullopt) const;
   Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false,

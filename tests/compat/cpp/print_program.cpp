@@ -68,6 +68,29 @@ int main() {
   std::cout << "sizes " << t.sizes() << "\n";
   std::cout << "scalar_type " << t.scalar_type() << "\n";
   std::cout << "device " << t.device() << "\n";
+  // Tensor::dtype() is a TypeMeta: it prints the C++ type name, where scalar_type() prints "Float".
+  for (auto st : {torch::kByte, torch::kChar, torch::kShort, torch::kInt, torch::kLong,
+                  torch::kHalf, torch::kFloat, torch::kDouble, torch::kComplexFloat,
+                  torch::kComplexDouble, torch::kBool, torch::kBFloat16}) {
+    auto z = torch::zeros({1}, st);
+    std::cout << "dtype " << z.scalar_type() << " " << z.dtype() << " " << z.dtype().itemsize()
+              << " " << (z.dtype() == st) << " " << (z.dtype() != torch::kFloat) << "\n";
+  }
+  caffe2::TypeMeta meta = t.dtype();
+  torch::ScalarType from_meta = meta.toScalarType();
+  std::cout << "meta " << meta.name() << " " << c10::typeMetaToScalarType(meta) << " " << from_meta
+            << " " << meta.Match<float>() << " " << caffe2::TypeMeta::Make<double>() << " "
+            << (meta == caffe2::TypeMeta::Make<float>()) << "\n";
+  std::cout << "same dtype " << torch::zeros({2}, torch::arange(2).dtype()) << "\n";
+  std::cout << "to dtype " << t.to(torch::arange(2).dtype()).dtype() << "\n";
+  // TensorOptions print which properties were set; the stream stays in boolalpha afterwards.
+  std::cout << "options " << t.options() << "\n";
+  std::cout << "options " << torch::arange(3).options() << "\n";
+  std::cout << "options " << torch::TensorOptions() << "\n";
+  std::cout << "options " << torch::dtype(torch::kDouble).requires_grad(true) << "\n";
+  std::cout << "options " << torch::TensorOptions().device(torch::kCPU).dtype(t.dtype()) << "\n";
+  std::cout << "options " << torch::TensorOptions().requires_grad(false).layout(torch::kStrided)
+            << " " << true << "\n";
   std::cout << "undefined " << torch::Tensor() << "\n";
   return 0;
 }

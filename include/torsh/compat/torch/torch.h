@@ -68,6 +68,19 @@ inline std::ostream& operator<<(std::ostream& os, const Device& d) {
   if (d.has_index()) os << ':' << static_cast<int>(d.index);
   return os;
 }
+inline std::ostream& operator<<(std::ostream& os, Layout) { return os << "Strided"; }
+// libtorch's format, which also leaves the stream in boolalpha as libtorch does.
+inline std::ostream& operator<<(std::ostream& os, const TensorOptions& o) {
+  auto field = [&](const char* label, const auto& value, bool set) {
+    os << label << std::boolalpha << value << (set ? "" : " (default)");
+  };
+  field("TensorOptions(dtype=", o.dtype(), o.has_dtype());
+  field(", device=", o.device(), o.has_device());
+  field(", layout=", o.layout(), o.has_layout());
+  field(", requires_grad=", o.requires_grad(), o.has_requires_grad());
+  field(", pinned_memory=", false, false);
+  return os << ", memory_format=(nullopt))";
+}
 
 // torch::cuda: torsh runs on the CPU here; programs that ask find no CUDA device.
 namespace cuda {
@@ -85,8 +98,17 @@ inline void backward(const variable_list& tensors, const variable_list& grad_ten
 
 }  // namespace torsh
 
+// caffe2::TypeMeta, what Tensor::dtype() returns.
+namespace caffe2 {
+using torsh::TypeMeta;
+}  // namespace caffe2
+
 // c10's spellings of the core types.
 namespace c10 {
+inline torsh::ScalarType typeMetaToScalarType(torsh::TypeMeta t) { return t.toScalarType(); }
+inline torsh::TypeMeta scalarTypeToTypeMeta(torsh::ScalarType t) {
+  return torsh::TypeMeta::fromScalarType(t);
+}
 using torsh::BFloat16;
 using torsh::Device;
 using torsh::DeviceType;
@@ -110,4 +132,6 @@ using torsh::kHalf;
 using torsh::kInt;
 using torsh::kLong;
 using torsh::kShort;
+using torsh::kStrided;
+using torsh::Layout;
 }  // namespace c10
