@@ -178,5 +178,6 @@ PYBIND11_MODULE(_C, m) {
   register_operators(cls);
   register_generated(m, cls);
   register_autograd(m, cls);
+  register_distributed(m);
   install_fast_attributes(cls);
 }

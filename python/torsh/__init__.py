@@ -21,6 +21,7 @@ _tensor_extras.install()
 default_generator = _C.default_generator()
 from torsh import optim  # noqa: F401,E402
 from torsh import utils  # noqa: F401,E402
+from torsh import distributed  # noqa: F401,E402
 from torsh._shape import (atleast_1d, atleast_2d, atleast_3d, block_diag,  # noqa: F401,E402
                           broadcast_shapes, broadcast_tensors, cartesian_prod, meshgrid,
                           split, adjoint)

@@ -1,6 +1,6 @@
 """torch.utils.data.distributed.DistributedSampler (torch 1.13 semantics): each of
 ``num_replicas`` processes loads its own strided share of a (shuffled, padded or trimmed)
-index list. torsh has no process-group package, so num_replicas and rank must be given."""
+index list. num_replicas and rank default to torsh.distributed's world size and rank."""
 import math
 from typing import Iterator, Optional, TypeVar
 
