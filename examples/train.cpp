@@ -7,6 +7,12 @@
 //   torsh-train [--epochs 2] [--batch-size 64] [--threads N] [--model cnn|mlp] [--lr 0.001]
 //               [--data /usr/share/datasets/fashion-mnist] [--out runs/fashion-mnist]
 //               [--seed 0]
+//
+// Under mpirun (scripts/run.sh --ranks N) it trains data-parallel: every rank holds the model
+// (rank 0's weights), trains on its share of each epoch (DistributedRandomSampler) with a
+// per-rank batch of batch-size / N, so the global batch and the number of steps are those of
+// one process, and the gradients are averaged during backward (torsh::distributed::Reducer).
+// Rank 0 prints and writes the outputs.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -19,6 +25,9 @@
 #include <vector>
 
 #include "torsh/torsh.h"
+#ifdef TORSH_HAVE_DISTRIBUTED
+#include "torsh/distributed.h"
+#endif
 
 namespace nn = torsh::nn;
 namespace F = torsh::nn::functional;
@@ -123,6 +132,35 @@ void progress(int epoch, int epochs, size_t done, size_t total, double rate, dou
   std::fflush(stdout);
 }
 
+// Data parallelism across the MPI ranks this process was launched with (none: rank 0 of 1).
+struct Ranks {
+  int rank = 0, world = 1;
+#ifdef TORSH_HAVE_DISTRIBUTED
+  std::unique_ptr<torsh::distributed::Reducer> reducer;
+#endif
+  void init(nn::Sequential& model) {
+#ifdef TORSH_HAVE_DISTRIBUTED
+    const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+    if (!size || std::atoi(size) < 2) return;
+    namespace dist = torsh::distributed;
+    dist::init_process_group("mpi");
+    rank = dist::get_rank();
+    world = dist::get_world_size();
+    auto group = dist::default_group();
+    torsh::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) group->broadcast(p, 0)->wait();  // rank 0's weights
+    reducer = std::make_unique<dist::Reducer>(model->parameters(), group);
+#else
+    (void)model;
+#endif
+  }
+  void before_forward() {
+#ifdef TORSH_HAVE_DISTRIBUTED
+    if (reducer) reducer->prepare_for_backward();
+#endif
+  }
+};
+
 double evaluate(nn::Sequential& model, const torsh::Tensor& images, const torsh::Tensor& labels) {
   torsh::NoGradGuard no_grad;
   model->eval();
@@ -174,28 +212,44 @@ int run(int argc, char** argv) {
                        .map(D::transforms::Stack<>());
   const size_t train_size = train_set.size().value();
   const D::datasets::MNIST test_set(a.data, D::datasets::MNIST::Mode::kTest);
-  auto loader = D::make_data_loader<D::samplers::RandomSampler>(std::move(train_set),
-                                                                D::DataLoaderOptions(a.batch_size));
-  const size_t batches = (train_size + a.batch_size - 1) / a.batch_size;
 
   nn::Sequential model = make_model(a.model);
+  Ranks ranks;
+  ranks.init(model);
+  const auto world = static_cast<size_t>(ranks.world);
+  if (a.batch_size % world != 0) usage("--batch-size must divide by the number of ranks");
+  const size_t local_batch = a.batch_size / world;
+  const size_t local_size = (train_size + world - 1) / world;
+  const size_t batches = (local_size + local_batch - 1) / local_batch;
   torsh::optim::Adam optimizer(model->parameters(), torsh::optim::AdamOptions(a.lr));
+  const bool lead = ranks.rank == 0;
+  if (!lead && !std::freopen("/dev/null", "w", stdout)) return 1;  // rank 0 reports for all
   std::printf(
       "torsh-train: %s on Fashion-MNIST (%zu training images), %d epochs, batch %zu, "
-      "%d threads\n",
+      "%d threads",
       a.model.c_str(), train_size, a.epochs, a.batch_size, torsh::get_num_threads());
+  if (world > 1) std::printf(" per rank, %zu ranks (DDP, %zu per rank)", world, local_batch);
+  std::printf("\n");
 
-  std::filesystem::create_directories(a.out);
-  std::ofstream csv(a.out + "/metrics.csv");
-  TORSH_CHECK(csv.good(), "cannot write ", a.out, "/metrics.csv");
-  csv << "epoch,train_loss,test_accuracy,seconds\n";
+  std::ofstream csv;  // rank 0 writes the outputs
+  if (lead) {
+    std::filesystem::create_directories(a.out);
+    csv.open(a.out + "/metrics.csv");
+    TORSH_CHECK(csv.good(), "cannot write ", a.out, "/metrics.csv");
+    csv << "epoch,train_loss,test_accuracy,seconds\n";
+  }
   double accuracy = 0;
   for (int epoch = 1; epoch <= a.epochs; ++epoch) {
     const auto e0 = std::chrono::steady_clock::now();
     double loss_sum = 0;
     size_t done = 0;
+    D::samplers::DistributedRandomSampler sampler(train_size, world, ranks.rank);
+    sampler.set_epoch(static_cast<size_t>(epoch - 1));
+    auto loader =
+        D::make_data_loader(train_set, std::move(sampler), D::DataLoaderOptions(local_batch));
     for (auto& batch : *loader) {
       optimizer.zero_grad();
+      ranks.before_forward();
       torsh::Tensor loss = F::cross_entropy(model->forward(batch.data), batch.target);
       loss.backward();
       optimizer.step();
@@ -215,6 +269,7 @@ int run(int argc, char** argv) {
     csv << epoch << "," << loss_sum / done << "," << accuracy << "," << secs << "\n";
     csv.flush();
   }
+  if (!lead) return 0;
   std::vector<std::pair<std::string, torsh::Tensor>> state;
   for (const auto& p : model->named_parameters()) state.emplace_back(p.key(), p.value());
   torsh::safetensors::save(state, a.out + "/model.safetensors", {{"model", a.model}});

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -212,6 +213,47 @@ class RandomSampler : public Sampler {
   size_t index_ = 0;
 };
 
+/// libtorch's DistributedSampler base: rank's share of size indices among num_replicas.
+/// allow_duplicates rounds each share up (repeating indices from the start), else down.
+class DistributedSampler : public Sampler {
+ public:
+  DistributedSampler(size_t size, size_t num_replicas = 1, size_t rank = 0,
+                     bool allow_duplicates = true);
+  /// The epoch seeds the shuffle of DistributedRandomSampler (applied at the next reset).
+  void set_epoch(size_t epoch) { epoch_ = epoch; }
+  size_t epoch() const { return epoch_; }
+
+ protected:
+  size_t local_sample_count() const;
+  size_t size_, num_replicas_, rank_, epoch_ = 0;
+  bool allow_duplicates_;
+  size_t begin_ = 0, end_ = 0, at_ = 0;  // this rank's range of the index list, and position
+};
+
+/// All indices (padded to a multiple of num_replicas) shuffled by std::mt19937(epoch), then
+/// rank's contiguous share: libtorch's order, which std::shuffle makes libstdc++'s.
+class DistributedRandomSampler : public DistributedSampler {
+ public:
+  DistributedRandomSampler(size_t size, size_t num_replicas = 1, size_t rank = 0,
+                           bool allow_duplicates = true);
+  void reset(std::optional<size_t> new_size = std::nullopt) override;
+  std::optional<std::vector<size_t>> next(size_t batch_size) override;
+  size_t index() const noexcept { return at_; }
+
+ private:
+  std::vector<size_t> all_;
+};
+
+/// rank's contiguous share of 0..size-1 in order (indices past the end wrap to the start).
+class DistributedSequentialSampler : public DistributedSampler {
+ public:
+  DistributedSequentialSampler(size_t size, size_t num_replicas = 1, size_t rank = 0,
+                               bool allow_duplicates = true);
+  void reset(std::optional<size_t> new_size = std::nullopt) override;
+  std::optional<std::vector<size_t>> next(size_t batch_size) override;
+  size_t index() const noexcept { return at_; }
+};
+
 }  // namespace samplers
 
 struct DataLoaderOptions {
@@ -284,6 +326,16 @@ std::unique_ptr<StatelessDataLoader<DatasetT, SamplerT>> make_data_loader(
   const std::optional<size_t> n = dataset.size();
   TORSH_CHECK(n.has_value(), "Expected the dataset to have a size for a stateless data loader");
   SamplerT sampler(*n);
+  return std::make_unique<StatelessDataLoader<DatasetT, SamplerT>>(std::move(dataset),
+                                                                   std::move(sampler), options);
+}
+
+/// make_data_loader(std::move(dataset), sampler, options): with a sampler of your own (a
+/// DistributedRandomSampler, say).
+template <typename DatasetT, typename SamplerT,
+          typename = std::enable_if_t<std::is_base_of_v<samplers::Sampler, SamplerT>>>
+std::unique_ptr<StatelessDataLoader<DatasetT, SamplerT>> make_data_loader(
+    DatasetT dataset, SamplerT sampler, DataLoaderOptions options = DataLoaderOptions()) {
   return std::make_unique<StatelessDataLoader<DatasetT, SamplerT>>(std::move(dataset),
                                                                    std::move(sampler), options);
 }

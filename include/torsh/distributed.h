@@ -87,6 +87,32 @@ class ProcessGroup {
 };
 using ProcessGroupPtr = std::shared_ptr<ProcessGroup>;
 
+/// DistributedDataParallel's gradient engine (torch's Reducer). Parameters are grouped into
+/// buckets of at most bucket_cap_bytes (the first, holding the last parameters, 1 MiB), in
+/// reverse order as their gradients arrive in backward. During a backward armed by
+/// prepare_for_backward(), each gradient is copied (divided by the group size) into its
+/// bucket as it arrives, and a full bucket's all-reduce starts at once, overlapping the rest
+/// of backward. When backward ends, every `.grad` holds the mean over ranks of the ranks'
+/// accumulated `.grad`. Without find_unused_parameters, a parameter that got no gradient makes
+/// the next prepare_for_backward() raise (torch's "Expected to have finished reduction" error);
+/// with it, such parameters count as zero, and one that no rank used keeps its `.grad`.
+class Reducer {
+ public:
+  Reducer(std::vector<Tensor> params, ProcessGroupPtr group, int64_t bucket_cap_bytes = 25 << 20,
+          bool find_unused_parameters = false);
+  ~Reducer();
+  Reducer(const Reducer&) = delete;
+  Reducer& operator=(const Reducer&) = delete;
+  /// Arms the hooks for the next backward (call at each forward that should synchronise).
+  void prepare_for_backward();
+  /// Parameter indices of each bucket, in launch order.
+  std::vector<std::vector<int64_t>> bucket_indices() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
 /// Starts MPI (once per process, with the thread level the communication thread needs) and
 /// makes the world group the default. backend must be "mpi"; rank and world_size, when given
 /// (>= 0), must agree with the MPI launcher's. timeout bounds each wait().

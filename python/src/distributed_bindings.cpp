@@ -64,6 +64,12 @@ void register_distributed(py::module_& m) {
       .def("send", &PG::send)
       .def("recv", &PG::recv);
 
+  py::class_<dist::Reducer>(d, "Reducer")
+      .def(py::init<std::vector<Tensor>, dist::ProcessGroupPtr, int64_t, bool>(), py::arg("params"),
+           py::arg("group"), py::arg("bucket_cap_bytes"), py::arg("find_unused_parameters"))
+      .def("prepare_for_backward", &dist::Reducer::prepare_for_backward)
+      .def("bucket_indices", &dist::Reducer::bucket_indices);
+
   d.def(
       "init_process_group",
       [](const std::string& backend, int world_size, int rank, std::chrono::milliseconds timeout) {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "torsh/autograd/engine.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
@@ -38,6 +39,7 @@ std::atomic<uint64_t> g_run_id{1};
 struct ActiveRun {
   uint64_t id;
   bool can_checkpoint;
+  std::vector<std::function<void()>> callbacks;  // queue_callback's, run when the pass ends
 };
 thread_local std::vector<ActiveRun> t_runs;
 
@@ -45,7 +47,7 @@ thread_local std::vector<ActiveRun> t_runs;
 // pass's state that the inner pass overwrote.
 class RunScope {
  public:
-  RunScope(uint64_t id, bool can_checkpoint) { t_runs.push_back({id, can_checkpoint}); }
+  RunScope(uint64_t id, bool can_checkpoint) { t_runs.push_back({id, can_checkpoint, {}}); }
   ~RunScope() {
     for (auto it = stash_.rbegin(); it != stash_.rend(); ++it) {
       Node* n = it->node;
@@ -214,6 +216,11 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
       }
     }
   }
+  // The pass is done: its final callbacks run (and may queue more).
+  for (size_t i = 0; i < t_runs.back().callbacks.size(); ++i) {
+    auto callback = std::move(t_runs.back().callbacks[i]);
+    callback();
+  }
   return captured;
 }
 
@@ -249,6 +256,11 @@ variable_list root_gradients(const variable_list& roots, const variable_list& gi
   return r;
 }
 }  // namespace
+
+void queue_callback(std::function<void()> fn) {
+  TORSH_CHECK(!t_runs.empty(), "Final callbacks can only be installed during backward pass.");
+  t_runs.back().callbacks.push_back(std::move(fn));
+}
 
 bool is_checkpoint_valid() { return t_runs.empty() || t_runs.back().can_checkpoint; }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "torsh/autograd/engine.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/torsh.h"
@@ -172,4 +173,29 @@ TEST(Autograd, LongChainsOfCustomFunctionsAndViewWritesAreFreedIteratively) {
   h.sum().backward();
   h = Tensor();
   EXPECT_TRUE(allclose(x.grad(), ones({1}, kDouble)));
+}
+
+// queue_callback runs after the pass has accumulated every gradient, in order, once.
+TEST(Autograd, QueueCallbackRunsAfterAccumulation) {
+  using torsh::Tensor;
+  Tensor w = torsh::ones({3}).requires_grad_(true);
+  Tensor v = torsh::ones({2}).requires_grad_(true);
+  std::vector<std::string> seen;
+  w.register_hook([&](const Tensor&) {
+    torsh::autograd::queue_callback([&] {
+      // both leaves have their gradients by now
+      seen.push_back("first " + std::to_string(w.grad().sum().item<double>()) + " " +
+                     std::to_string(v.grad().sum().item<double>()));
+      torsh::autograd::queue_callback([&] { seen.push_back("queued by a callback"); });
+    });
+    return Tensor();
+  });
+  ((w * 2).sum() + (v * 3).sum()).backward();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], "first 6.000000 6.000000");
+  EXPECT_EQ(seen[1], "queued by a callback");
+  EXPECT_THROW(torsh::autograd::queue_callback([] {}), torsh::Error);  // outside backward
+  seen.clear();
+  ((w * 2).sum() + (v * 3).sum()).backward();
+  EXPECT_EQ(seen.size(), 2u);  // a new pass, new callbacks; none left over from the last
 }

@@ -63,5 +63,32 @@ int main() {
     std::cout << pair.key() << " " << pair.value().sizes() << " norm "
               << pair.value().norm().item<float>() << "\n";
   }
+
+  // Each rank's share of the indices, as a data-parallel program would sample it.
+  namespace S = torch::data::samplers;
+  auto show = [](const char* name, auto& sampler, size_t batch) {
+    std::cout << name << ":";
+    while (auto b = sampler.next(batch)) {
+      std::cout << " [";
+      for (size_t i : *b) std::cout << " " << i;
+      std::cout << " ]";
+    }
+    std::cout << "\n";
+  };
+  for (size_t size : {10, 11}) {
+    for (size_t rank = 0; rank < 3; ++rank) {
+      for (bool dup : {true, false}) {
+        S::DistributedRandomSampler random(size, 3, rank, dup);
+        show("random", random, 2);
+        random.set_epoch(rank + 4);
+        random.reset();
+        show("random epoch", random, 3);
+        S::DistributedSequentialSampler sequential(size, 3, rank, dup);
+        show("sequential", sequential, 3);
+        sequential.reset();
+        show("sequential again", sequential, 4);
+      }
+    }
+  }
   return 0;
 }
