@@ -40,10 +40,13 @@ struct Reducer::State {
       autograd::queue_callback([this] { finish(); });
     }
     NoGradGuard no_grad;
-    const Tensor& slot = slots[static_cast<size_t>(i)];
-    slot.copy_(g);
+    Tensor& slot = slots[static_cast<size_t>(i)];
     const Tensor& grad = params[static_cast<size_t>(i)].grad();
-    if (grad.defined()) slot.add_(grad);  // the .grad backward is about to accumulate into
+    if (grad.defined()) {
+      torsh::add_out(slot, grad, g);  // what backward is about to accumulate into .grad
+    } else {
+      slot.copy_(g);
+    }
     mark_ready(i);
   }
 
@@ -57,8 +60,6 @@ struct Reducer::State {
   void launch_ready() {
     while (next_launch < buckets.size() && buckets[next_launch].pending == 0) {
       Bucket& bucket = buckets[next_launch++];
-      NoGradGuard no_grad;
-      bucket.flat.mul_(1.0 / group->size());  // torch divides before the SUM
       bucket.work = group->allreduce(bucket.flat, ReduceOp::SUM);
     }
   }
@@ -102,15 +103,15 @@ struct Reducer::State {
     }
     for (auto& b : buckets) b.work->wait();
     if (used_work) used_work->wait();
+    // The mean, written into .grad in one pass (dividing the sum: for a world size that is a
+    // power of two, bit for bit what torch's dividing each rank's share first gives).
     NoGradGuard no_grad;
+    const Tensor inv = torsh::scalar_tensor(1.0 / group->size(), TensorOptions(kDouble));
     for (size_t i = 0; i < params.size(); ++i) {
       if (used_anywhere.defined() && used_anywhere.data_ptr<int32_t>()[i] == 0) continue;
       Tensor& grad = params[i].mutable_grad();
-      if (grad.defined()) {
-        grad.copy_(slots[i]);
-      } else {
-        grad = slots[i].clone();
-      }
+      if (!grad.defined()) grad = torsh::empty_like(slots[i]);
+      torsh::mul_out(grad, slots[i], inv);
     }
     for (auto& b : buckets) b.work.reset();
   }

@@ -112,3 +112,38 @@ def test_main_job_trains_data_parallel(tmp_path):
     accuracy = float(proc.stdout.rsplit("test accuracy:", 1)[1].split()[0])
     assert accuracy > 0.82, accuracy  # one process reaches about 0.85 after one epoch
     assert (out / "model.pt").exists() and (out / "metrics.csv").exists()
+
+
+def test_same_script_as_torch_gloo_ddp(tmp_path):
+    """tests/distributed/vs_torch.py under torch (gloo, torch.multiprocessing) and under torsh
+    (mpirun): the collectives' results, the sampler order and the DDP parameters agree; and the
+    C++ DDP program (tests/distributed/ddp_program.cpp) ends with torch's parameters too."""
+    import json
+    runs = {}
+    for lib in ("torch", "torsh"):
+        out = tmp_path / lib
+        out.mkdir()
+        script = [sys.executable, str(DIST / "vs_torch.py"), lib, str(out)]
+        proc, _ = _run(script if lib == "torch" else MPIRUN + ["-np", "2"] + script)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        runs[lib] = [json.loads((out / f"rank{r}.json").read_text()) for r in range(2)]
+    # The C++ program (the C++ Reducer) trains the same model on the same data.
+    proc, _ = _run(MPIRUN + ["-np", "2", str(ROOT / "build" / "dist_ddp_program")])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    runs["c++"] = {line.split()[0]: [float(v) for v in line.split()[1:]]
+                   for line in proc.stdout.splitlines() if line.startswith("module.")}
+    assert sorted(runs["c++"]) == sorted(runs["torch"][0]["ddp params"])
+    for name, values in runs["c++"].items():
+        for a, b in zip(runs["torch"][0]["ddp params"][name], values, strict=True):
+            assert abs(a - b) <= 1e-5 + 1e-5 * abs(a), ("c++", name, a, b)
+    for r in range(2):
+        ref, got = runs["torch"][r], runs["torsh"][r]
+        assert sorted(ref) == sorted(got)
+        for key in ref:
+            if key == "ddp params":
+                assert sorted(ref[key]) == sorted(got[key])
+                for name in ref[key]:
+                    for a, b in zip(ref[key][name], got[key][name], strict=True):
+                        assert abs(a - b) <= 1e-5 + 1e-5 * abs(a), (r, name, a, b)
+            else:
+                assert ref[key] == got[key], (r, key, ref[key], got[key])
