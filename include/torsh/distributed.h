@@ -90,10 +90,11 @@ using ProcessGroupPtr = std::shared_ptr<ProcessGroup>;
 /// DistributedDataParallel's gradient engine (torch's Reducer). Parameters are grouped into
 /// buckets of at most bucket_cap_bytes (the first, holding the last parameters, 1 MiB), in
 /// reverse order as their gradients arrive in backward. During a backward armed by
-/// prepare_for_backward(), each gradient is copied (divided by the group size) into its
-/// bucket as it arrives, and a full bucket's all-reduce starts at once, overlapping the rest
-/// of backward. When backward ends, every `.grad` holds the mean over ranks of the ranks'
-/// accumulated `.grad`. Without find_unused_parameters, a parameter that got no gradient makes
+/// prepare_for_backward(), each gradient (plus the `.grad` it accumulates into) is written into
+/// its bucket as it arrives, and a full bucket's all-reduce (SUM) starts at once, overlapping
+/// the rest of backward. When backward ends, every `.grad` holds the sum divided by the group
+/// size: the mean over ranks of the ranks' accumulated `.grad` (torch divides each rank's share
+/// before summing, which gives the same bits when the group size is a power of two). Without find_unused_parameters, a parameter that got no gradient makes
 /// the next prepare_for_backward() raise (torch's "Expected to have finished reduction" error);
 /// with it, such parameters count as zero, and one that no rank used keeps its `.grad`.
 class Reducer {
