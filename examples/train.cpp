@@ -138,10 +138,18 @@ struct Ranks {
 #ifdef TORSH_HAVE_DISTRIBUTED
   std::unique_ptr<torsh::distributed::Reducer> reducer;
 #endif
-  void init(nn::Sequential& model) {
+  // Whether mpirun started this process as one of several.
+  static bool launched() {
 #ifdef TORSH_HAVE_DISTRIBUTED
     const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
-    if (!size || std::atoi(size) < 2) return;
+    return size && std::atoi(size) > 1;
+#else
+    return false;
+#endif
+  }
+  void init(nn::Sequential& model) {
+#ifdef TORSH_HAVE_DISTRIBUTED
+    if (!launched()) return;
     namespace dist = torsh::distributed;
     dist::init_process_group("mpi");
     rank = dist::get_rank();
@@ -212,6 +220,13 @@ int run(int argc, char** argv) {
                        .map(D::transforms::Stack<>());
   const size_t train_size = train_set.size().value();
   const D::datasets::MNIST test_set(a.data, D::datasets::MNIST::Mode::kTest);
+  // One process: torch's RandomSampler (a randperm from the seeded generator each epoch, the
+  // first drawn before the model's weights). Under mpirun: each rank's share, reshuffled per
+  // epoch (libtorch's DistributedRandomSampler).
+  const bool single_process = !Ranks::launched();
+  auto single = single_process ? D::make_data_loader<D::samplers::RandomSampler>(
+                                     train_set, D::DataLoaderOptions(a.batch_size))
+                               : nullptr;
 
   nn::Sequential model = make_model(a.model);
   Ranks ranks;
@@ -239,27 +254,33 @@ int run(int argc, char** argv) {
     csv << "epoch,train_loss,test_accuracy,seconds\n";
   }
   double accuracy = 0;
+  const D::DataLoaderOptions options(local_batch);
   for (int epoch = 1; epoch <= a.epochs; ++epoch) {
     const auto e0 = std::chrono::steady_clock::now();
     double loss_sum = 0;
     size_t done = 0;
-    D::samplers::DistributedRandomSampler sampler(train_size, world, ranks.rank);
-    sampler.set_epoch(static_cast<size_t>(epoch - 1));
-    auto loader =
-        D::make_data_loader(train_set, std::move(sampler), D::DataLoaderOptions(local_batch));
-    for (auto& batch : *loader) {
-      optimizer.zero_grad();
-      ranks.before_forward();
-      torsh::Tensor loss = F::cross_entropy(model->forward(batch.data), batch.target);
-      loss.backward();
-      optimizer.step();
-      loss_sum += loss.item<double>();
-      ++done;
-      if (done % 20 == 0 || done == batches) {
-        const double s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
-        progress(epoch, a.epochs, done, batches, done / s, loss_sum / done);
+    auto train_on = [&](auto& loader) {
+      for (auto& batch : loader) {
+        optimizer.zero_grad();
+        ranks.before_forward();
+        torsh::Tensor loss = F::cross_entropy(model->forward(batch.data), batch.target);
+        loss.backward();
+        optimizer.step();
+        loss_sum += loss.item<double>();
+        ++done;
+        if (done % 20 == 0 || done == batches) {
+          const double s =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+          progress(epoch, a.epochs, done, batches, done / s, loss_sum / done);
+        }
       }
+    };
+    if (single) {
+      train_on(*single);
+    } else {
+      D::samplers::DistributedRandomSampler sampler(train_size, world, ranks.rank);
+      sampler.set_epoch(static_cast<size_t>(epoch - 1));
+      train_on(*D::make_data_loader(train_set, std::move(sampler), options));
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
