@@ -59,14 +59,16 @@ def test_launcher_sets_torchrun_environment(tmp_path):
         "import os, sys, torsh.distributed as dist\n"
         "dist.init_process_group('mpi')\n"
         "e = os.environ\n"
-        "print('R', dist.get_rank(), e['RANK'], e['LOCAL_RANK'], e['WORLD_SIZE'],\n"
-        "      e['LOCAL_WORLD_SIZE'], e['MASTER_ADDR'], e['OMP_NUM_THREADS'], sys.argv[1:],\n"
-        "      flush=True)\n")
+        "line = ' '.join(str(v) for v in (dist.get_rank(), e['RANK'], e['LOCAL_RANK'],\n"
+        "    e['WORLD_SIZE'], e['LOCAL_WORLD_SIZE'], e['MASTER_ADDR'], e['OMP_NUM_THREADS'],\n"
+        "    sys.argv[1:]))\n"
+        f"open(os.path.join({str(tmp_path)!r}, 'rank' + e['RANK']), 'w').write(line)\n")
     proc, _ = _run([sys.executable, "-m", "torsh.distributed.run", "--nproc-per-node", "3",
                     str(script), "--lr", "0.1"])
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for r in range(3):  # ranks share stdout, so lines may interleave
-        assert f"R {r} {r} {r} 3 3 127.0.0.1 1 ['--lr', '0.1']" in proc.stdout
+    for r in range(3):
+        line = (tmp_path / f"rank{r}").read_text()
+        assert line == f"{r} {r} {r} 3 3 127.0.0.1 1 ['--lr', '0.1']", line
 
 
 @pytest.mark.parametrize("how", ["raise", "exit", "timeout"])
