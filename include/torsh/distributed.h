@@ -94,9 +94,10 @@ using ProcessGroupPtr = std::shared_ptr<ProcessGroup>;
 /// its bucket as it arrives, and a full bucket's all-reduce (SUM) starts at once, overlapping
 /// the rest of backward. When backward ends, every `.grad` holds the sum divided by the group
 /// size: the mean over ranks of the ranks' accumulated `.grad` (torch divides each rank's share
-/// before summing, which gives the same bits when the group size is a power of two). Without find_unused_parameters, a parameter that got no gradient makes
-/// the next prepare_for_backward() raise (torch's "Expected to have finished reduction" error);
-/// with it, such parameters count as zero, and one that no rank used keeps its `.grad`.
+/// before summing, which gives the same bits when the group size is a power of two). Without
+/// find_unused_parameters, a parameter that got no gradient makes the next prepare_for_backward()
+/// raise (torch's "Expected to have finished reduction" error); with it, such parameters count as
+/// zero, and one that no rank used keeps its `.grad`.
 class Reducer {
  public:
   Reducer(std::vector<Tensor> params, ProcessGroupPtr group, int64_t bucket_cap_bytes = 25 << 20,

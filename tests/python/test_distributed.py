@@ -28,29 +28,24 @@ def _run(cmd, timeout=120):
     return proc, time.monotonic() - start
 
 
-@pytest.mark.parametrize("ranks", [2, 3])
-def test_python_collectives(ranks):
-    proc, _ = _run(MPIRUN + ["-np", str(ranks), sys.executable, str(DIST / "collectives.py")])
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    for r in range(ranks):
-        assert f"rank {r} of {ranks}: collectives ok" in proc.stdout
-        assert f"rank {r} of {ranks}: sampler ok" in proc.stdout
+# Each program checks its results on every rank and prints "rank r of n: <what> ok" lines.
+PROGRAMS = {
+    "python collectives": ([sys.executable, str(DIST / "collectives.py")],
+                           ["collectives ok", "sampler ok"]),
+    "ddp matches one process": ([sys.executable, str(DIST / "ddp.py")], ["ddp ok"]),
+    "c++ collectives": ([str(ROOT / "build" / "dist_collectives")], ["C++ collectives ok"]),
+}
 
 
 @pytest.mark.parametrize("ranks", [2, 3])
-def test_ddp_matches_single_process(ranks):
-    proc, _ = _run(MPIRUN + ["-np", str(ranks), sys.executable, str(DIST / "ddp.py")])
+@pytest.mark.parametrize("program", sorted(PROGRAMS))
+def test_program_on_ranks(program, ranks):
+    command, markers = PROGRAMS[program]
+    proc, _ = _run(MPIRUN + ["-np", str(ranks)] + command)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for r in range(ranks):
-        assert f"rank {r} of {ranks}: ddp ok" in proc.stdout
-
-
-@pytest.mark.parametrize("ranks", [2, 3])
-def test_cpp_collectives(ranks):
-    proc, _ = _run(MPIRUN + ["-np", str(ranks), str(ROOT / "build" / "dist_collectives")])
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    for r in range(ranks):
-        assert f"rank {r} of {ranks}: C++ collectives ok" in proc.stdout
+        for marker in markers:
+            assert f"rank {r} of {ranks}: {marker}" in proc.stdout
 
 
 def test_launcher_sets_torchrun_environment(tmp_path):
