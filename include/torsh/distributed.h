@@ -130,9 +130,13 @@ ProcessGroupPtr default_group();
 ProcessGroupPtr new_group(const std::vector<int>& ranks = {});
 /// Ends the default group and every group made from it; MPI itself is finalised at exit.
 void destroy_process_group();
+/// Lets queued operations finish (within init_process_group's timeout), then finalises MPI.
+/// Runs by itself at exit; nothing can communicate after it.
+void shutdown();
 /// Ends every process of the job (MPI_Abort), for a rank that cannot go on; does not return.
 [[noreturn]] void abort(int errorcode);
-/// This process's rank in group (the default group when null), -1 when not a member.
+/// This process's rank in group (the default group when null). Ranks outside a group got
+/// nullptr from new_group, which means the default group here.
 int get_rank(const ProcessGroupPtr& group = nullptr);
 int get_world_size(const ProcessGroupPtr& group = nullptr);
 

@@ -87,6 +87,10 @@ void register_distributed(py::module_& m) {
       },
       py::arg("ranks"));
   d.def("destroy_process_group", &dist::destroy_process_group);
+  d.def("shutdown", [] {
+    py::gil_scoped_release nogil;  // the thread may need the GIL to free numpy-backed tensors
+    dist::shutdown();
+  });
   d.def("reduce_op_name", [op](int o) { return std::string(dist::reduce_op_name(op(o))); });
   d.def("abort", [](int code) { dist::abort(code); });
 }

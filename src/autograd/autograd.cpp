@@ -412,6 +412,10 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   } else {
     m.grad.add_(g);
   }
+  // By index: a hook may register another (the vector can grow).
+  for (size_t i = 0; i < m.post_accumulate_hooks.size(); ++i) {
+    if (auto hook = m.post_accumulate_hooks[i]) hook(leaf);
+  }
   return {};
 }
 
@@ -626,6 +630,24 @@ void Tensor::remove_hook(unsigned pos) const {
 }
 
 namespace autograd {
+unsigned register_post_accumulate_grad_hook(const Tensor& leaf,
+                                            std::function<void(const Tensor&)> fn) {
+  TORSH_CHECK(leaf.requires_grad(),
+              "cannot register a hook on a tensor that doesn't require gradient");
+  TORSH_CHECK(leaf.is_leaf(),
+              "post accumulate grad hooks cannot be registered on non-leaf tensors");
+  auto& hooks = meta_or_create(leaf).post_accumulate_hooks;
+  hooks.push_back(std::move(fn));
+  return static_cast<unsigned>(hooks.size() - 1);
+}
+
+void remove_post_accumulate_grad_hook(const Tensor& leaf, unsigned handle) {
+  auto* m = meta(leaf);
+  TORSH_CHECK(m && handle < m->post_accumulate_hooks.size() && m->post_accumulate_hooks[handle],
+              "remove_post_accumulate_grad_hook(): invalid hook handle ", handle);
+  m->post_accumulate_hooks[handle] = nullptr;  // the other handles stay valid
+}
+
 std::function<void()> hook_remover(const Tensor& t, unsigned pos) {
   auto* m = meta(t);
   TORSH_CHECK(m, "hook_remover(): the tensor has no hooks");

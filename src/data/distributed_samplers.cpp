@@ -43,7 +43,9 @@ void DistributedRandomSampler::reset(std::optional<size_t> new_size) {
   // Every index once, then (when shares round up) the first ones again.
   all_.resize(num_replicas_ == 1 ? size_ : local * num_replicas_);
   std::iota(all_.begin(), all_.end(), size_t{0});
-  for (size_t i = size_; i < all_.size(); ++i) all_[i] = i - size_;
+  // (libtorch writes i - size_, past the end when size < num_replicas; wrapping keeps every
+  // index valid and is the same otherwise.)
+  for (size_t i = size_; i < all_.size(); ++i) all_[i] = (i - size_) % size_;
   std::mt19937 rng(static_cast<std::mt19937::result_type>(epoch_));
   std::shuffle(all_.begin(), all_.end(), rng);
   begin_ = rank_ * local;

@@ -1,9 +1,11 @@
 #include "distributed/mpi_runtime.h"
 
+#include <cstdlib>
 #include <map>
 #include <utility>
 
 #include "torsh/core/error.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/core/half.h"
 
 namespace torsh::distributed::detail {
@@ -66,8 +68,9 @@ void WorkImpl::finish(std::vector<Tensor> outputs, std::exception_ptr error, int
 // ---- Runtime ----
 
 Runtime& Runtime::get() {
-  static Runtime runtime;
-  return runtime;
+  // Never destroyed: a communication thread left blocked at exit must find its mutex alive.
+  static Runtime* runtime = new Runtime;
+  return *runtime;
 }
 
 void check_mpi(int rc, const char* op) {
@@ -84,23 +87,27 @@ void Runtime::start() {
   if (started_) return;
   int initialized = 0;
   MPI_Initialized(&initialized);
+  int provided = 0;
   if (!initialized) {
-    int provided = 0;
     // Every MPI call is made from the communication thread, one at a time.
     check_mpi(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided),
               "init_process_group");
-    if (provided < MPI_THREAD_SERIALIZED) {
-      throw Error(
-          "init_process_group: the MPI library does not support MPI_THREAD_SERIALIZED, which "
-          "torsh's communication thread needs");
-    }
+  } else {
+    MPI_Query_thread(&provided);  // started by the program itself
   }
+  if (provided < MPI_THREAD_SERIALIZED) {
+    throw Error(
+        "init_process_group: the MPI library does not support MPI_THREAD_SERIALIZED, which "
+        "torsh's communication thread needs");
+  }
+  create_half_ops();  // MPI_Op_create, before the communication thread makes MPI calls
   // Errors come back as return codes (raised as torsh::Error), not as aborts.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size_);
   started_ = true;
   thread_ = std::thread([this] { loop(); });
+  std::atexit([] { Runtime::get().stop(); });
 }
 
 std::shared_ptr<WorkImpl> Runtime::push(std::string name, std::chrono::milliseconds timeout,
@@ -157,6 +164,7 @@ void Runtime::run(Task& task, std::vector<Pending>& pending) {
 }
 
 void Runtime::loop() {
+  NoGradGuard no_grad;           // copies into the callers' tensors are not part of any graph
   std::vector<Pending> pending;  // only this thread touches it
   for (;;) {
     Task task;
@@ -182,7 +190,8 @@ void Runtime::loop() {
     if (have) run(task, pending);
     for (size_t i = 0; i < pending.size();) {
       int flag = 0;
-      MPI_Status status;
+      MPI_Status status{};
+      status.MPI_SOURCE = -1;
       const int rc = MPI_Test(&pending[i].request, &flag, &status);
       if (rc == MPI_SUCCESS && !flag) {
         ++i;
@@ -208,14 +217,15 @@ void Runtime::loop() {
   }
 }
 
-Runtime::~Runtime() {
+void Runtime::stop() {
   std::unique_lock<std::mutex> g(mu_);
-  if (!started_) return;
+  if (!started_ || stopping_) return;
   stopping_ = true;
   cv_.notify_all();
-  // Operations still queued finish first (a program may exit without waiting on async work).
+  // Operations still queued finish first (a program may exit without waiting on async work),
+  // within the process group's timeout.
   const bool drained = idle_cv_.wait_for(
-      g, std::chrono::seconds(10), [&] { return queue_.empty() && !busy_ && in_flight_ == 0; });
+      g, drain_timeout, [&] { return queue_.empty() && !busy_ && in_flight_ == 0; });
   g.unlock();
   if (!drained) {
     // A collective is still blocked in MPI (another rank failed): leave without finalising, so
@@ -284,36 +294,30 @@ struct Max {
   float operator()(float a, float b) const { return a != a ? a : (b > a ? b : a); }
 };
 
+// The user-defined reductions of 16-bit floats, made once by create_half_ops().
+std::map<std::pair<ScalarType, ReduceOp>, MPI_Op> g_half_ops;
+
 template <typename H>
-MPI_Op half_op(ReduceOp op) {
-  static std::mutex mu;
-  static std::map<ReduceOp, MPI_Op> ops;
-  std::lock_guard<std::mutex> g(mu);
-  auto it = ops.find(op);
-  if (it != ops.end()) return it->second;
-  MPI_User_function* fn = nullptr;
-  switch (op) {
-    case ReduceOp::SUM:
-    case ReduceOp::AVG:
-      fn = &reduce16<H, Add>;
-      break;
-    case ReduceOp::PRODUCT:
-      fn = &reduce16<H, Mul>;
-      break;
-    case ReduceOp::MIN:
-      fn = &reduce16<H, Min>;
-      break;
-    default:
-      fn = &reduce16<H, Max>;
-      break;
+void add_half_ops(ScalarType t) {
+  const std::pair<ReduceOp, MPI_User_function*> fns[] = {{ReduceOp::SUM, &reduce16<H, Add>},
+                                                         {ReduceOp::PRODUCT, &reduce16<H, Mul>},
+                                                         {ReduceOp::MIN, &reduce16<H, Min>},
+                                                         {ReduceOp::MAX, &reduce16<H, Max>}};
+  for (const auto& [op, fn] : fns) {
+    MPI_Op created;
+    check_mpi(MPI_Op_create(fn, 1, &created), "init_process_group");
+    g_half_ops[{t, op}] = created;
   }
-  MPI_Op created;
-  check_mpi(MPI_Op_create(fn, 1, &created), "torsh.distributed");
-  ops.emplace(op, created);
-  return created;
+  g_half_ops[{t, ReduceOp::AVG}] = g_half_ops[{t, ReduceOp::SUM}];
 }
 
 }  // namespace
+
+void create_half_ops() {
+  if (!g_half_ops.empty()) return;
+  add_half_ops<Half>(kHalf);
+  add_half_ops<BFloat16>(kBFloat16);
+}
 
 MPI_Op mpi_op(ReduceOp op, ScalarType t, const char* name) {
   const bool bitwise = op == ReduceOp::BAND || op == ReduceOp::BOR || op == ReduceOp::BXOR;
@@ -332,8 +336,7 @@ MPI_Op mpi_op(ReduceOp op, ScalarType t, const char* name) {
     TORSH_CHECK(op != ReduceOp::MIN && op != ReduceOp::MAX, name, ": ReduceOp.", reduce_op_name(op),
                 " is not supported for complex tensors");
   }
-  if (t == kHalf) return half_op<Half>(op);
-  if (t == kBFloat16) return half_op<BFloat16>(op);
+  if (t == kHalf || t == kBFloat16) return g_half_ops.at({t, op});
   switch (op) {
     case ReduceOp::PRODUCT:
       return MPI_PROD;

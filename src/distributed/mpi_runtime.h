@@ -63,7 +63,10 @@ class Runtime {
                                                 std::function<Pending()> post);
   /// Runs fn on the communication thread and waits for it (used to create communicators).
   void run_sync(const std::function<void()>& fn);
-  ~Runtime();
+  /// Lets queued work finish (up to drain_timeout), stops the thread and finalises MPI; at exit
+  /// (std::atexit, and Python's atexit before the interpreter goes). Idempotent.
+  void stop();
+  std::chrono::milliseconds drain_timeout{std::chrono::minutes(30)};
 
  private:
   Runtime() = default;
@@ -98,5 +101,7 @@ MPI_Datatype mpi_type(ScalarType t);
 /// The MPI reduction for op on dtype t (user-defined ops for Half and BFloat16); throws
 /// torsh::Error for combinations torch rejects (bitwise ops on floats, MIN/MAX on complex).
 MPI_Op mpi_op(ReduceOp op, ScalarType t, const char* name);
+/// Creates the Half and BFloat16 reductions (Runtime::start, before the thread starts).
+void create_half_ops();
 
 }  // namespace torsh::distributed::detail

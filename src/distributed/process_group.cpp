@@ -45,7 +45,8 @@ void split_into(const Tensor& flat, const std::vector<Tensor>& ts) {
   }
 }
 
-class ProcessGroupMPI final : public ProcessGroup {
+class ProcessGroupMPI final : public ProcessGroup,
+                              public std::enable_shared_from_this<ProcessGroupMPI> {
  public:
   ProcessGroupMPI(MPI_Comm comm, std::vector<int> global_ranks, std::chrono::milliseconds timeout)
       : comm_(comm), global_(std::move(global_ranks)), timeout_(timeout) {
@@ -70,7 +71,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     const MPI_Op mop = mpi_op(op, tensor.scalar_type(), name);
     const int n = count_of(tensor.numel(), name);
     Tensor buf = tensor.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       check_mpi(MPI_Allreduce(MPI_IN_PLACE, ptr(buf), n, mpi_type(buf.scalar_type()), mop, comm_),
                 name);
       finish_avg(buf, op);
@@ -85,7 +86,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     check_rank(root, name, "src");
     const int n = count_of(tensor.numel(), name);
     Tensor buf = tensor.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       check_mpi(MPI_Bcast(ptr(buf), n, mpi_type(buf.scalar_type()), root, comm_), name);
       write_back(tensor, buf);
       return Outputs{tensor};
@@ -100,7 +101,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     const int n = count_of(tensor.numel(), name);
     Tensor buf = tensor.contiguous();
     const bool is_root = root == rank_;
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       check_mpi(MPI_Reduce(is_root ? MPI_IN_PLACE : ptr(buf), is_root ? ptr(buf) : nullptr, n,
                            mpi_type(buf.scalar_type()), mop, root, comm_),
                 name);
@@ -118,7 +119,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     check_list(outputs, input, name, "tensor_list");
     const int n = count_of(input.numel(), name);
     Tensor in = input.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       Tensor flat = torsh::empty({static_cast<int64_t>(n) * size_}, in.scalar_type());
       const MPI_Datatype type = mpi_type(in.scalar_type());
       check_mpi(MPI_Allgather(ptr(in), n, type, ptr(flat), n, type, comm_), name);
@@ -141,7 +142,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     count_of(output.numel(), name);
     Tensor in = input.contiguous();
     Tensor out = output.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       const MPI_Datatype type = mpi_type(in.scalar_type());
       check_mpi(MPI_Allgather(ptr(in), n, type, ptr(out), n, type, comm_), name);
       write_back(output, out);
@@ -159,7 +160,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     count_of(output.numel() * size_, name);
     Tensor flat = flat_cat(inputs);
     Tensor out = output.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       check_mpi(
           MPI_Reduce_scatter_block(ptr(flat), ptr(out), n, mpi_type(out.scalar_type()), mop, comm_),
           name);
@@ -183,7 +184,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     count_of(input.numel(), name);
     Tensor in = input.contiguous();
     Tensor out = output.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       check_mpi(
           MPI_Reduce_scatter_block(ptr(in), ptr(out), n, mpi_type(out.scalar_type()), mop, comm_),
           name);
@@ -207,7 +208,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     const int n = count_of(input.numel(), name);
     count_of(input.numel() * size_, name);
     Tensor in = input.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       const MPI_Datatype type = mpi_type(in.scalar_type());
       Tensor flat;
       if (is_root) flat = torsh::empty({static_cast<int64_t>(n) * size_}, in.scalar_type());
@@ -233,7 +234,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     count_of(output.numel() * size_, name);
     Tensor flat = is_root ? flat_cat(inputs) : Tensor();
     Tensor out = output.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       const MPI_Datatype type = mpi_type(out.scalar_type());
       check_mpi(MPI_Scatter(is_root ? ptr(flat) : nullptr, n, type, ptr(out), n, type, root, comm_),
                 name);
@@ -259,7 +260,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     }
     Tensor sflat = flat_cat(inputs);
     const ScalarType dtype = inputs[0].scalar_type();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       Tensor rflat = torsh::empty({std::accumulate(recv.begin(), recv.end(), int64_t{0})}, dtype);
       exchange(sflat, send, rflat, recv, name);
       split_into(rflat, outputs);
@@ -278,7 +279,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     const std::vector<int64_t> recv = split_counts(output, output_splits, name, "output");
     Tensor in = input.contiguous();
     Tensor out = output.contiguous();
-    return submit(name, [=, this] {
+    return submit(name, [=, this, keep = shared_from_this()] {
       exchange(in, send, out, recv, name);
       write_back(output, out);
       return Outputs{output};
@@ -286,7 +287,7 @@ class ProcessGroupMPI final : public ProcessGroup {
   }
 
   WorkPtr barrier() override {
-    return submit("barrier", [this] {
+    return submit("barrier", [this, keep = shared_from_this()] {
       check_mpi(MPI_Barrier(comm_), "barrier");
       return Outputs{};
     });
@@ -299,7 +300,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     TORSH_CHECK(dst != rank_, name, ": a rank cannot send to itself (dst ", dst, ")");
     const int n = count_of(tensor.numel(), name);
     Tensor buf = tensor.contiguous();
-    return Runtime::get().enqueue_nonblocking(name, timeout_, [=, this] {
+    return Runtime::get().enqueue_nonblocking(name, timeout_, [=, this, keep = shared_from_this()] {
       Runtime::Pending p;
       check_mpi(MPI_Isend(ptr(buf), n, mpi_type(buf.scalar_type()), dst, tag, comm_, &p.request),
                 name);
@@ -317,7 +318,7 @@ class ProcessGroupMPI final : public ProcessGroup {
     }
     const int n = count_of(tensor.numel(), name);
     Tensor buf = tensor.contiguous();
-    return Runtime::get().enqueue_nonblocking(name, timeout_, [=, this] {
+    return Runtime::get().enqueue_nonblocking(name, timeout_, [=, this, keep = shared_from_this()] {
       Runtime::Pending p;
       const MPI_Datatype type = mpi_type(buf.scalar_type());
       check_mpi(
@@ -336,6 +337,8 @@ class ProcessGroupMPI final : public ProcessGroup {
   }
 
  private:
+  // Each task holds the group (keep = shared_from_this()): work still queued when the group is
+  // destroyed, or at exit, runs against a live communicator.
   WorkPtr submit(const char* name, std::function<Outputs()> fn) {
     return Runtime::get().enqueue(name, timeout_, std::move(fn));
   }
@@ -473,6 +476,7 @@ void init_process_group(const std::string& backend, int world_size, int rank,
   std::vector<int> all(static_cast<size_t>(rt.world_size()));
   std::iota(all.begin(), all.end(), 0);
   st.timeout = timeout;
+  rt.drain_timeout = timeout;
   st.world = detail::make_group(std::move(all), timeout);
 }
 
@@ -508,6 +512,15 @@ ProcessGroupPtr new_group(const std::vector<int>& ranks) {
 void abort(int errorcode) {
   if (detail::Runtime::get().started()) MPI_Abort(MPI_COMM_WORLD, errorcode);
   std::_Exit(errorcode);
+}
+
+void shutdown() {
+  {
+    auto& st = detail::state();
+    std::lock_guard<std::mutex> g(st.mu);
+    st.world.reset();
+  }
+  detail::Runtime::get().stop();
 }
 
 void destroy_process_group() {

@@ -3,6 +3,7 @@
 
 #include "distributed/mpi_runtime.h"
 #include "torsh/autograd/engine.h"
+#include "torsh/autograd/node.h"
 #include "torsh/core/error.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/ops.h"
@@ -27,26 +28,25 @@ struct Reducer::State {
   std::vector<int64_t> bucket_of;  // param -> bucket
   std::vector<Tensor> slots;       // param -> its view into the bucket
   std::vector<char> ready;         // param -> gradient arrived this backward
-  std::vector<unsigned> hook_ids;
-  bool armed = false;  // the current backward synchronises
+  std::vector<unsigned> hook_ids;  // param -> its post-accumulate hook, removed with the Reducer
+  bool armed = false;              // the current backward synchronises
   bool callback_queued = false;
   size_t next_launch = 0;  // buckets launch in order, the same on every rank
   std::string unfinished;  // the error for the next prepare_for_backward
 
-  void on_grad(int64_t i, const Tensor& g) {
+  // After backward accumulated param i's gradient (so after the user's own hooks): its .grad
+  // goes into the bucket.
+  void on_grad_ready(int64_t i, const std::shared_ptr<State>& self) {
     if (!armed || ready[static_cast<size_t>(i)]) return;
     if (!callback_queued) {
       callback_queued = true;
-      autograd::queue_callback([this] { finish(); });
+      std::weak_ptr<State> weak = self;
+      autograd::queue_callback([weak] {
+        if (auto st = weak.lock()) st->finish();
+      });
     }
     NoGradGuard no_grad;
-    Tensor& slot = slots[static_cast<size_t>(i)];
-    const Tensor& grad = params[static_cast<size_t>(i)].grad();
-    if (grad.defined()) {
-      torsh::add_out(slot, grad, g);  // what backward is about to accumulate into .grad
-    } else {
-      slot.copy_(g);
-    }
+    slots[static_cast<size_t>(i)].copy_(params[static_cast<size_t>(i)].grad());
     mark_ready(i);
   }
 
@@ -77,8 +77,7 @@ struct Reducer::State {
     WorkPtr used_work;
     if (!unused.empty()) {
       if (!find_unused) {
-        unfinished = unused_message(unused);
-        for (auto& b : buckets) b.work.reset();
+        unfinished = unused_message(unused);  // launched buckets are waited for then
         return;
       }
       NoGradGuard no_grad;
@@ -89,10 +88,8 @@ struct Reducer::State {
         } else {
           slots[static_cast<size_t>(i)].zero_();
         }
-        ready[static_cast<size_t>(i)] = 1;
-        --buckets[static_cast<size_t>(bucket_of[static_cast<size_t>(i)])].pending;
+        mark_ready(i);
       }
-      launch_ready();
     }
     if (find_unused) {  // which parameters some rank used, after the buckets (same order)
       used_anywhere = torsh::empty({static_cast<int64_t>(params.size())}, kInt);
@@ -179,17 +176,37 @@ Reducer::Reducer(std::vector<Tensor> params, ProcessGroupPtr group, int64_t buck
   }
   std::weak_ptr<State> weak = state_;
   for (size_t k = 0; k < n; ++k) {
-    s.hook_ids.push_back(s.params[k].register_hook([weak, k](const Tensor& g) {
-      if (auto st = weak.lock()) st->on_grad(static_cast<int64_t>(k), g);
-      return Tensor();  // the gradient itself is unchanged
-    }));
+    s.hook_ids.push_back(
+        autograd::register_post_accumulate_grad_hook(s.params[k], [weak, k](const Tensor&) {
+          if (auto st = weak.lock()) st->on_grad_ready(static_cast<int64_t>(k), st);
+        }));
   }
 }
 
-Reducer::~Reducer() = default;
+Reducer::~Reducer() {
+  State& s = *state_;
+  for (size_t k = 0; k < s.params.size(); ++k) {
+    autograd::remove_post_accumulate_grad_hook(s.params[k], s.hook_ids[k]);
+  }
+  for (auto& b : s.buckets) {
+    if (b.work) b.work->wait();  // MPI may still be reading the bucket
+  }
+}
 
 void Reducer::prepare_for_backward() {
   State& s = *state_;
+  // A backward that failed midway left its end-of-pass callback unrun: its buckets may still
+  // be in flight. Let them finish before their memory is written again.
+  s.callback_queued = false;
+  s.armed = false;
+  for (auto& bucket : s.buckets) {
+    if (!bucket.work) continue;
+    try {
+      bucket.work->wait();
+    } catch (const std::exception&) {
+      // that step's error was the backward's; this one starts afresh
+    }
+  }
   if (!s.unfinished.empty()) {
     std::string message;
     std::swap(message, s.unfinished);

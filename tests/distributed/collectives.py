@@ -191,8 +191,21 @@ for bad, exc in ((lambda: dist.all_gather([torch.zeros(2)], torch.zeros(2)), Run
         pass
     else:
         raise AssertionError(f"rank {R}: expected {exc.__name__}")
+# Tensors that require grad: the communication thread writes into them outside autograd, as
+# torch's c10d does (a Parameter under no_grad, and a view of one without).
+p = torch.nn.Parameter(torch.full((3,), float(R + 1)))
+with torch.no_grad():
+    dist.all_reduce(p, op=dist.ReduceOp.AVG)
+check(p.detach(), torch.full((3,), sum(range(1, W + 1)) / W), "AVG into a Parameter")
+q = torch.nn.Parameter(torch.arange(6, dtype=torch.float32).reshape(2, 3) + R)
+dist.broadcast(q.t(), src=W - 1)
+check(q.detach(), torch.arange(6, dtype=torch.float32).reshape(2, 3) + W - 1, "view of a Parameter")
+
 dist.barrier()
 print(f"rank {R} of {W}: collectives ok", flush=True)
+# Work still queued when the group is destroyed finishes (the group lives until it ran).
+pending_t = torch.full((1 << 16,), float(R))
+pending = dist.all_reduce(pending_t, async_op=True)
 dist.destroy_process_group()
 assert not dist.is_initialized()
 
@@ -201,6 +214,8 @@ import torch as reference  # noqa: E402  (PyTorch, the oracle)
 import torsh.utils.data as data  # noqa: E402
 
 dist.init_process_group("mpi")
+pending.wait()
+check(pending_t, torch.full((1 << 16,), float(sum(range(W)))), "async work across destroy")
 for n, shuffle, drop_last in ((10, True, False), (11, True, True), (7, False, False)):
     mine = data.DistributedSampler(list(range(n)), shuffle=shuffle, drop_last=drop_last, seed=3)
     ref = reference.utils.data.DistributedSampler(list(range(n)), num_replicas=W, rank=R,
@@ -210,3 +225,6 @@ for n, shuffle, drop_last in ((10, True, False), (11, True, True), (7, False, Fa
         ref.set_epoch(epoch)
         assert list(mine) == list(ref) and len(mine) == len(ref), (n, epoch, list(mine), list(ref))
 print(f"rank {R} of {W}: sampler ok", flush=True)
+
+# Left unwaited: the program still ends cleanly (the queue drains before MPI is finalised).
+dist.all_reduce(torch.ones(1 << 16), async_op=True)

@@ -61,6 +61,45 @@ for step in range(STEPS):
     ref_opt.step()
 close(model.module, ref, "after 20 steps")
 
+# 1b. A backward that fails midway (after some gradients were bucketed) does not stop the
+# averaging of later steps; and a gradient hook the user adds after wrapping applies before
+# DDP averages (torch reduces what is accumulated into .grad).
+ref = make(21)
+model = DDP(copy.deepcopy(ref))
+for p, q in zip(model.module.parameters(), ref.parameters()):
+    p.register_hook(lambda g: g * 3)
+    q.register_hook(lambda g: g * 3)
+fail = {"now": False}
+
+
+def failing_hook(grad):
+    if fail["now"]:
+        raise ValueError("failed on purpose")
+    return grad
+
+
+def attach_failing_hook(mod, args, out):
+    out.register_hook(failing_hook)  # returns None: the output is unchanged
+
+
+model.module.fc1.register_forward_hook(attach_failing_hook)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+ref_opt = torch.optim.SGD(ref.parameters(), lr=0.1)
+for step in range(6):
+    x, y = data(200 + step)
+    fail["now"] = step == 2
+    opt.zero_grad()
+    try:
+        loss_fn(model(x[R * B:(R + 1) * B]), y[R * B:(R + 1) * B]).backward()
+    except ValueError:
+        assert step == 2
+        continue  # this step is skipped on every rank, and in the reference
+    opt.step()
+    ref_opt.zero_grad()
+    loss_fn(ref(x), y).backward()
+    ref_opt.step()
+close(model.module, ref, "after a failed backward, with user hooks")
+
 # 2. no_sync: two accumulated micro-batches, then a synchronised one, equal the sum of the
 # whole-batch gradients.
 ref = make(7)

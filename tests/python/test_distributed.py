@@ -100,9 +100,8 @@ def test_main_job_trains_data_parallel(tmp_path):
     """scripts/run.sh --ranks 2 runs torsh-train under mpirun: one epoch of the MLP, rank 0
     reporting, the global batch split over the ranks."""
     out = tmp_path / "run"
-    proc, _ = _run(MPIRUN + ["-np", "2", "-x", "OMP_NUM_THREADS=1",
-                             str(ROOT / "build" / "torsh-train"), "--model", "mlp", "--epochs",
-                             "1", "--out", str(out)], timeout=300)
+    proc, _ = _run(["bash", str(ROOT / "scripts" / "run.sh"), "--ranks", "2", "--model", "mlp",
+                    "--epochs", "1", "--out", str(out)], timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 ranks (DDP, 32 per rank)" in proc.stdout
     assert proc.stdout.count("test accuracy:") == 1  # rank 0 alone reports

@@ -154,6 +154,8 @@ struct AutogradMeta : AutogradMetaInterface {
   /// Expires with this metadata: lets graph hooks refer to the tensor without owning it.
   std::shared_ptr<int> alive_token;                         // created by retain_grad
   std::vector<std::function<Tensor(const Tensor&)>> hooks;  // leaf hooks
+  /// Leaf hooks run after a gradient was accumulated into .grad (null: removed).
+  std::vector<std::function<void(const Tensor&)>> post_accumulate_hooks;
   std::string grad_fn_name() const override { return grad_fn ? grad_fn->name() : ""; }
   bool leaf_requires_grad() const override { return requires_grad && !grad_fn; }
 };
@@ -172,6 +174,12 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
 /// "ExponentialBackward0") that gives self's previous history a zero gradient, as a view's base
 /// region when self is a view. Nothing when grad mode is off or self does not require grad.
 void set_zero_gradient_history(const Tensor& self, const char* name);
+/// torch's Tensor.register_post_accumulate_grad_hook: fn(leaf) runs each time backward has
+/// accumulated a gradient into leaf.grad (after leaf's register_hook hooks). Returns a handle
+/// for remove_post_accumulate_grad_hook. Throws for tensors that are not leaves requiring grad.
+unsigned register_post_accumulate_grad_hook(const Tensor& leaf,
+                                            std::function<void(const Tensor&)> fn);
+void remove_post_accumulate_grad_hook(const Tensor& leaf, unsigned handle);
 /// A callable removing the hook that t.register_hook placed at pos, from the node (or leaf) it
 /// was registered on, even after an in-place op gave t another grad_fn.
 std::function<void()> hook_remover(const Tensor& t, unsigned pos);

@@ -7,6 +7,7 @@ they are called; ``async_op=True`` returns a Work to wait on. As in torch, ``src
 global ranks even when a subgroup is given, and ranks outside a group get
 ``GroupMember.NON_GROUP_MEMBER`` from ``new_group``.
 """
+import atexit
 import datetime
 import enum
 import sys
@@ -215,6 +216,8 @@ def init_process_group(backend=None, init_method=None, timeout=default_pg_timeou
     if sys.excepthook is not _excepthook:
         _previous_excepthook = sys.excepthook
         sys.excepthook = _excepthook
+        # Unfinished async work completes, and MPI ends, while Python objects still exist.
+        atexit.register(_d.shutdown)
     GroupMember.WORLD.barrier().wait()
 
 

@@ -82,10 +82,16 @@ class DistributedDataParallel(Module):
                 raise RuntimeError(f"DDP expects same model across all ranks, but Rank "
                                    f"{dist.get_rank(group)} has {len(params)} params, while rank "
                                    f"{r} has inconsistent {int(c)} params.")
+        # Rank 0's [dims, sizes...] list against this rank's, padded to the longest so that the
+        # broadcast has the same length everywhere.
         shapes = torsh.tensor([d for p in params for d in (p.dim(), *p.shape)] or [0])
-        ref = shapes.clone()
+        longest = torsh.tensor([shapes.numel()])
+        dist.all_reduce(longest, op=dist.ReduceOp.MAX, group=group)
+        mine = torsh.full((int(longest),), -1, dtype=torsh.int64)
+        mine[:shapes.numel()] = shapes
+        ref = mine.clone()
         dist.broadcast(ref, dist.get_global_rank(group, 0) if group is not None else 0, group)
-        if not torsh.equal(ref, shapes):
+        if not torsh.equal(ref, mine):
             raise RuntimeError(f"DDP expects same model across all ranks: the parameter shapes "
                                f"on rank {dist.get_rank(group)} do not match rank 0's.")
 
