@@ -18,6 +18,14 @@ bash scripts/check_install.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S . -B build-asan -G Ninja -DTORSH_SANITIZE=ON -DTORSH_PYTHON=OFF -DTORSH_TESTS=ON \
   -DTORSH_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
-cmake --build build-asan --target torsh_tests
+cmake --build build-asan --target torsh_tests dist_collectives dist_ddp_program
 # allocator_may_return_null: tests of out-of-memory errors request terabytes on purpose.
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ./build-asan/torsh_tests --gtest_brief=1
+# The distributed programs under ASan + UBSan on 2 ranks (leak checking off: OpenMPI keeps its
+# own allocations until exit).
+for prog in dist_collectives dist_ddp_program; do
+  ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    mpirun --allow-run-as-root --oversubscribe --bind-to none -np 2 -x ASAN_OPTIONS \
+    -x UBSAN_OPTIONS "./build-asan/$prog" > /dev/null
+done
+echo "asan: distributed programs ok"

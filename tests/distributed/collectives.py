@@ -167,6 +167,19 @@ else:
     assert evens is dist.GroupMember.NON_GROUP_MEMBER
     assert dist.get_rank(evens) == -1
 
+# A destroyed subgroup is refused; the world and other groups go on.
+pair = dist.new_group([0, 1])
+if R < 2:
+    dist.destroy_process_group(pair)
+    try:
+        dist.all_reduce(torch.zeros(1), group=pair)
+    except RuntimeError as e:
+        assert "Invalid process group" in str(e), e
+    else:
+        raise AssertionError("a destroyed group must be refused")
+else:
+    dist.destroy_process_group(pair)  # NON_GROUP_MEMBER: nothing to do
+
 # Objects.
 objs = [{"rank": R}, "x"] if R == 0 else [None, None]
 dist.broadcast_object_list(objs, src=0)

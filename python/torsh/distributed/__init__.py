@@ -136,11 +136,16 @@ def _world():
     return GroupMember.WORLD
 
 
+# Subgroups made since init_process_group, and those destroyed (a destroyed group is refused).
+_subgroups = []
+_destroyed = set()
+
+
 def _pg(grp):
     """The process group for a group argument (None: the world)."""
     if grp is None or grp is GroupMember.WORLD:
         return _world()
-    if isinstance(grp, ProcessGroup):
+    if isinstance(grp, ProcessGroup) and grp not in _destroyed:
         _world()
         return grp
     raise RuntimeError(f"Invalid process group specified: {grp!r}")
@@ -229,11 +234,16 @@ def destroy_process_group(group=None):
     if group is GroupMember.NON_GROUP_MEMBER:
         return
     if group is None or group is GroupMember.WORLD:
+        # As torch: every group goes with the world.
+        _destroyed.update(_subgroups)
+        _subgroups.clear()
         GroupMember.WORLD = globals()["group"].WORLD = None
         _d.destroy_process_group()
         return
-    if not isinstance(group, ProcessGroup):
+    if not isinstance(group, ProcessGroup) or group in _destroyed:
         raise RuntimeError("Invalid process group specified")
+    _destroyed.add(group)
+    _subgroups.remove(group)
 
 
 def get_backend(group=None):
@@ -285,7 +295,10 @@ def new_group(ranks=None, timeout=default_pg_timeout, backend=None, pg_options=N
             raise RuntimeError("The new group's rank should be within the world_size set by "
                                "init_process_group")
     pg = _d.new_group(list(dict.fromkeys(ranks)))
-    return pg if pg is not None else GroupMember.NON_GROUP_MEMBER
+    if pg is None:
+        return GroupMember.NON_GROUP_MEMBER
+    _subgroups.append(pg)
+    return pg
 
 
 # ---- collectives ----
