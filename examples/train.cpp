@@ -11,7 +11,8 @@
 // Under mpirun (scripts/run.sh --ranks N) it trains data-parallel: every rank holds the model
 // (rank 0's weights), trains on its share of each epoch (DistributedRandomSampler) with a
 // per-rank batch of batch-size / N, so the global batch and the number of steps are those of
-// one process, and the gradients are averaged during backward (torsh::distributed::Reducer).
+// one process, and the gradients are averaged during backward
+// (torsh::nn::parallel::DistributedDataParallel).
 // Rank 0 prints and writes the outputs.
 #include <sys/resource.h>
 
@@ -27,6 +28,7 @@
 #include "torsh/torsh.h"
 #ifdef TORSH_HAVE_DISTRIBUTED
 #include "torsh/distributed.h"
+#include "torsh/nn/parallel.h"
 #endif
 
 namespace nn = torsh::nn;
@@ -136,7 +138,7 @@ void progress(int epoch, int epochs, size_t done, size_t total, double rate, dou
 struct Ranks {
   int rank = 0, world = 1;
 #ifdef TORSH_HAVE_DISTRIBUTED
-  std::unique_ptr<torsh::distributed::Reducer> reducer;
+  std::unique_ptr<nn::parallel::DistributedDataParallel<nn::Sequential>> ddp;
 #endif
   // Whether mpirun started this process as one of several.
   static bool launched() {
@@ -150,22 +152,20 @@ struct Ranks {
   void init(nn::Sequential& model) {
 #ifdef TORSH_HAVE_DISTRIBUTED
     if (!launched()) return;
-    namespace dist = torsh::distributed;
-    dist::init_process_group("mpi");
-    rank = dist::get_rank();
-    world = dist::get_world_size();
-    auto group = dist::default_group();
-    torsh::NoGradGuard no_grad;
-    for (auto& p : model->parameters()) group->broadcast(p, 0)->wait();  // rank 0's weights
-    reducer = std::make_unique<dist::Reducer>(model->parameters(), group);
+    torsh::distributed::init_process_group("mpi");
+    rank = torsh::distributed::get_rank();
+    world = torsh::distributed::get_world_size();
+    // rank 0's weights everywhere; gradients averaged during backward
+    ddp = std::make_unique<nn::parallel::DistributedDataParallel<nn::Sequential>>(model);
 #else
     (void)model;
 #endif
   }
-  void before_forward() {
+  torsh::Tensor forward(nn::Sequential& model, const torsh::Tensor& x) {
 #ifdef TORSH_HAVE_DISTRIBUTED
-    if (reducer) reducer->prepare_for_backward();
+    if (ddp) return ddp->forward(x);
 #endif
+    return model->forward(x);
   }
 };
 
@@ -262,8 +262,7 @@ int run(int argc, char** argv) {
     auto train_on = [&](auto& loader) {
       for (auto& batch : loader) {
         optimizer.zero_grad();
-        ranks.before_forward();
-        torsh::Tensor loss = F::cross_entropy(model->forward(batch.data), batch.target);
+        torsh::Tensor loss = F::cross_entropy(ranks.forward(model, batch.data), batch.target);
         loss.backward();
         optimizer.step();
         loss_sum += loss.item<double>();

@@ -196,17 +196,8 @@ class ProcessGroupMPI final : public ProcessGroup,
 
   WorkPtr gather(const std::vector<Tensor>& outputs, const Tensor& input, int root) override {
     const char* name = "gather";
-    check(input, name);
-    check_rank(root, name, "dst");
+    const int n = check_rooted(input, outputs, root, name, "dst", "gather_list", "destination");
     const bool is_root = root == rank_;
-    if (is_root) {
-      check_list(outputs, input, name, "gather_list");
-    } else {
-      TORSH_CHECK_T(ValueError, outputs.empty(), name,
-                    ": Argument ``gather_list`` must NOT be specified on non-destination ranks.");
-    }
-    const int n = count_of(input.numel(), name);
-    count_of(input.numel() * size_, name);
     Tensor in = input.contiguous();
     return submit(name, [=, this, keep = shared_from_this()] {
       const MPI_Datatype type = mpi_type(in.scalar_type());
@@ -221,17 +212,8 @@ class ProcessGroupMPI final : public ProcessGroup,
 
   WorkPtr scatter(const Tensor& output, const std::vector<Tensor>& inputs, int root) override {
     const char* name = "scatter";
-    check(output, name);
-    check_rank(root, name, "src");
+    const int n = check_rooted(output, inputs, root, name, "src", "scatter_list", "source");
     const bool is_root = root == rank_;
-    if (is_root) {
-      check_list(inputs, output, name, "scatter_list");
-    } else {
-      TORSH_CHECK_T(ValueError, inputs.empty(), name,
-                    ": Argument ``scatter_list`` must NOT be specified on non-source ranks.");
-    }
-    const int n = count_of(output.numel(), name);
-    count_of(output.numel() * size_, name);
     Tensor flat = is_root ? flat_cat(inputs) : Tensor();
     Tensor out = output.contiguous();
     return submit(name, [=, this, keep = shared_from_this()] {
@@ -367,6 +349,20 @@ class ProcessGroupMPI final : public ProcessGroup,
                   torsh::detail::shape_str(like.sizes()), "), got ",
                   torsh::detail::shape_str(t.sizes()));
     }
+  }
+  // gather and scatter: the list (one tensor like t per rank) on root only; returns t's count.
+  int check_rooted(const Tensor& t, const std::vector<Tensor>& list, int root, const char* name,
+                   const char* root_arg, const char* list_arg, const char* root_role) const {
+    check(t, name);
+    check_rank(root, name, root_arg);
+    if (root == rank_) {
+      check_list(list, t, name, list_arg);
+    } else {
+      TORSH_CHECK_T(ValueError, list.empty(), name, ": Argument ``", list_arg,
+                    "`` must NOT be specified on non-", root_role, " ranks.");
+    }
+    count_of(t.numel() * size_, name);
+    return count_of(t.numel(), name);
   }
   std::vector<int64_t> split_counts(const Tensor& t, const std::vector<int64_t>& splits,
                                     const char* name, const char* which) const {
