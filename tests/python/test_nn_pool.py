@@ -170,6 +170,46 @@ def test_max_pool_gradient_with_ties_and_infinities():
         assert_close(xb.grad, xa.grad, rtol=0, atol=0)
 
 
+# float32 max pooling takes vectorised row kernels for whole 2x2 / 3x3 windows (rows of 1-3, 4-7
+# and 8+ outputs take different vector widths); borders, ceil_mode and padding mix them with the
+# window walk. Values, indices and gradients must be torch's exactly, NaN and ties included.
+FAST_MAX = [
+    ((2, 3, 4, 4), dict(kernel_size=2)),
+    ((2, 3, 6, 10), dict(kernel_size=2)),
+    ((1, 2, 9, 17), dict(kernel_size=2, ceil_mode=True)),
+    ((1, 2, 8, 34), dict(kernel_size=2, stride=2, padding=1)),
+    ((2, 2, 28, 28), dict(kernel_size=2)),
+    ((1, 1, 7, 7), dict(kernel_size=3, stride=2, padding=1)),
+    ((1, 2, 11, 12), dict(kernel_size=3, stride=1)),
+    ((1, 2, 6, 9), dict(kernel_size=(1, 2))),
+    ((1, 2, 6, 9), dict(kernel_size=(2, 1), stride=(2, 3))),
+    ((1, 2, 10, 40), dict(kernel_size=2, stride=(2, 3))),
+]
+
+
+@pytest.mark.parametrize("shape,kwargs", FAST_MAX)
+def test_max_pool2d_float32_rows(shape, kwargs):
+    x = randn(*shape, seed=3, dtype=torch.float32)
+    flat = x.view(-1)
+    flat[::7] = flat[1::7][: flat[::7].numel()]  # ties in and across windows
+    flat[::13] = float("nan")
+    flat[5::29] = float("-inf")
+    flat[9::31] = float("inf")
+    xa, xb = x.clone().requires_grad_(), to_torsh(x).requires_grad_()
+    ya, ia = TF.max_pool2d(xa, return_indices=True, **kwargs)
+    yb, ib = F.max_pool2d(xb, return_indices=True, **kwargs)
+    assert_close(yb, ya, rtol=0, atol=0)
+    assert_close(ib, ia, rtol=0, atol=0)
+    assert_close(F.max_pool2d(to_torsh(x), **kwargs), ya.detach(), rtol=0, atol=0)
+    g = randn(*ya.shape, seed=4, dtype=torch.float32)
+    ya.backward(g)
+    yb.backward(to_torsh(g))
+    assert_close(xb.grad, xa.grad, rtol=0, atol=0)
+    # a non-contiguous input (channels last) gives the same
+    xc = to_torsh(x).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+    assert_close(F.max_pool2d(xc, **kwargs), ya.detach(), rtol=0, atol=0)
+
+
 # Functional forms and their options
 
 FUNCTIONAL = [

@@ -1,5 +1,6 @@
 // The CPU's pooling kernels: max (with indices) and average over windows described per spatial
 // dim (ops/stubs_nn.h), one plane (batch x channel) per task, and the average's adjoint.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -8,6 +9,7 @@
 
 #include "core/dispatch.h"
 #include "cpu/parallel.h"
+#include "ops/functors/pool_simd.h"
 #include "ops/stubs_nn.h"
 
 namespace torsh::detail {
@@ -50,39 +52,127 @@ inline T blend(bool take, T a, T b) {
   return out;
 }
 
-// One plane's max (with indices into the plane) over every window: plain nested loops, the
-// window walk inlined.
+// The max (and its index into the plane) of one window; NaN wins and the first maximum is kept,
+// as in torch.
 template <typename T>
-void max_plane(const T* xp, T* yp, int64_t* ip, const PoolDim* dims) {
+inline void max_window(const T* xp, int64_t H, int64_t W, const PoolDim* dims, int64_t od,
+                       int64_t oh, int64_t ow, T* y, int64_t* at_out) {
+  const int64_t d0 = dims[0].begin[od], nd = dims[0].count[od], sd = dims[0].step;
+  const int64_t h0 = dims[1].begin[oh], nh = dims[1].count[oh], sh = dims[1].step;
+  const int64_t w0 = dims[2].begin[ow], nw = dims[2].count[ow], sw = dims[2].step;
+  T best = -std::numeric_limits<T>::infinity();
+  int64_t at = (d0 * H + h0) * W + w0;
+  for (int64_t i = 0; i < nd; ++i) {
+    for (int64_t j = 0; j < nh; ++j) {
+      const int64_t base = ((d0 + i * sd) * H + h0 + j * sh) * W + w0;
+      for (int64_t k = 0; k < nw; ++k) {
+        // masks, not branches: which element wins is data-dependent (GCC turns a ?: on floats
+        // into a mispredicted jump here)
+        const T v = xp[base + k * sw];
+        const bool take = (v > best) | (v != v);
+        best = blend(take, v, best);
+        const int64_t m = -static_cast<int64_t>(take);
+        at = ((base + k * sw) & m) | (at & ~m);
+      }
+    }
+  }
+  *y = best;
+  *at_out = at;
+}
+
+// The 2-D windows of a KH x KW kernel without dilation: along W the outputs [lo, hi) have full
+// windows starting at w_first + (ow - lo) * stride (hi == lo when there is no such run).
+struct FullRun {
+  int64_t lo = 0, hi = 0, w_first = 0, stride = 1;
+};
+
+FullRun full_run(const PoolDim& d, int64_t k) {
+  FullRun r;
+  if (d.step != 1) return r;
+  int64_t o = 0;
+  while (o < d.out && d.count[o] != k) ++o;
+  r.lo = r.hi = o;
+  if (o == d.out) return r;
+  r.w_first = d.begin[o];
+  r.stride = o + 1 < d.out ? d.begin[o + 1] - d.begin[o] : 1;
+  while (r.hi < d.out && d.count[r.hi] == k &&
+         d.begin[r.hi] == r.w_first + (r.hi - r.lo) * r.stride) {
+    ++r.hi;
+  }
+  return r;
+}
+
+// One output row of full KH x KW windows, unrolled: rows point at the window's first input row.
+template <typename T, int KH, int KW>
+void max_row_full(const T* xp, int64_t h0, int64_t W, const FullRun& run, T* y, int64_t* ip) {
+  const T* row0 = xp + h0 * W;
+  if constexpr (std::is_same_v<T, float> && KH == 2 && KW == 2) {
+    if (run.stride == 2) {  // vectorised, in chunks whose window positions fit on the stack
+      constexpr int64_t kChunk = 256;
+      int32_t code[kChunk];
+      for (int64_t c0 = run.lo; c0 < run.hi; c0 += kChunk) {
+        const int64_t n = std::min(kChunk, run.hi - c0);
+        const int64_t w0 = run.w_first + (c0 - run.lo) * 2;
+        pool_simd::max_2x2_row_f32(row0 + w0, row0 + W + w0, n, y + c0,
+                                   ip == nullptr ? nullptr : code);
+        if (ip == nullptr) continue;
+        for (int64_t i = 0; i < n; ++i) {
+          ip[c0 + i] = (h0 + (code[i] >> 1)) * W + w0 + 2 * i + (code[i] & 1);
+        }
+      }
+      return;
+    }
+  }
+  for (int64_t ow = run.lo; ow < run.hi; ++ow) {
+    const int64_t w0 = run.w_first + (ow - run.lo) * run.stride;
+    T best = row0[w0];
+    int64_t at = h0 * W + w0;
+    for (int i = 0; i < KH; ++i) {
+      for (int k = (i == 0 ? 1 : 0); k < KW; ++k) {
+        const int64_t pos = (h0 + i) * W + w0 + k;
+        const T v = xp[pos];
+        const bool take = (v > best) | (v != v);  // NaN wins (the last one), as in torch
+        best = blend(take, v, best);
+        const int64_t m = -static_cast<int64_t>(take);
+        at = (pos & m) | (at & ~m);
+      }
+    }
+    y[ow] = best;
+    if (ip != nullptr) ip[ow] = at;
+  }
+}
+
+template <typename T>
+using MaxRowFn = void (*)(const T*, int64_t, int64_t, const FullRun&, T*, int64_t*);
+
+// The unrolled row kernel for a 2-D KH x KW window, or null when there is none.
+template <typename T>
+MaxRowFn<T> max_row_fn(int64_t kh, int64_t kw) {
+  if (kh == 2 && kw == 2) return &max_row_full<T, 2, 2>;
+  if (kh == 3 && kw == 3) return &max_row_full<T, 3, 3>;
+  if (kh == 1 && kw == 2) return &max_row_full<T, 1, 2>;
+  if (kh == 2 && kw == 1) return &max_row_full<T, 2, 1>;
+  return nullptr;
+}
+
+// One plane's max (with indices into the plane) over every window. The 2-D windows of the common
+// kernels (2x2, 3x3, ...) that lie wholly inside the input take an unrolled row kernel; the rest
+// (borders, dilation, 3-D, other sizes) walk the window.
+template <typename T>
+void max_plane(const T* xp, T* yp, int64_t* ip, const PoolDim* dims, int64_t kh, MaxRowFn<T> row_fn,
+               const FullRun& run) {
   const int64_t H = dims[1].in, W = dims[2].in;
-  const int64_t sd = dims[0].step, sh = dims[1].step, sw = dims[2].step;
-  const int64_t* b2 = dims[2].begin.data();
-  const int64_t* c2 = dims[2].count.data();
+  const int64_t OW = dims[2].out;
+  int64_t scratch = 0;
   int64_t o = 0;
   for (int64_t od = 0; od < dims[0].out; ++od) {
-    const int64_t d0 = dims[0].begin[od], nd = dims[0].count[od];
-    for (int64_t oh = 0; oh < dims[1].out; ++oh) {
-      const int64_t h0 = dims[1].begin[oh], nh = dims[1].count[oh];
-      for (int64_t ow = 0; ow < dims[2].out; ++ow, ++o) {
-        const int64_t w0 = b2[ow], nw = c2[ow];
-        T best = -std::numeric_limits<T>::infinity();
-        int64_t at = (d0 * H + h0) * W + w0;
-        for (int64_t i = 0; i < nd; ++i) {
-          for (int64_t j = 0; j < nh; ++j) {
-            const int64_t base = ((d0 + i * sd) * H + h0 + j * sh) * W + w0;
-            for (int64_t k = 0; k < nw; ++k) {
-              // masks, not branches: which element wins is data-dependent (GCC turns a ?:
-              // on floats into a mispredicted jump here)
-              const T v = xp[base + k * sw];
-              const bool take = (v > best) | (v != v);  // NaN wins, as in torch
-              best = blend(take, v, best);
-              const int64_t m = -static_cast<int64_t>(take);
-              at = ((base + k * sw) & m) | (at & ~m);
-            }
-          }
-        }
-        yp[o] = best;
-        if (ip != nullptr) ip[o] = at;
+    for (int64_t oh = 0; oh < dims[1].out; ++oh, o += OW) {
+      const bool fast = row_fn != nullptr && dims[1].count[oh] == kh && dims[1].step == 1;
+      int64_t* irow = ip == nullptr ? nullptr : ip + o;
+      if (fast) row_fn(xp, dims[1].begin[oh], W, run, yp + o, irow);
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        if (fast && ow >= run.lo && ow < run.hi) continue;
+        max_window(xp, H, W, dims, od, oh, ow, yp + o + ow, irow == nullptr ? &scratch : irow + ow);
       }
     }
   }
@@ -124,10 +214,21 @@ void pool_forward_impl(const Tensor& out, const Tensor& indices, const Tensor& i
   T* y = out.data_ptr<T>();
   int64_t* ix = indices.defined() ? indices.data_ptr<int64_t>() : nullptr;
   const int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(isz, 1));
+  // the window's size along H and W, read from the first full window (2-D pooling only)
+  int64_t kh = 0, kw = 0;
+  MaxRowFn<T> row_fn = nullptr;
+  FullRun run;
+  if (kind == PoolKind::kMax && dims[0].in == 1 && dims[0].out == 1) {
+    for (int64_t c : dims[1].count) kh = std::max(kh, c);
+    for (int64_t c : dims[2].count) kw = std::max(kw, c);
+    run = full_run(dims[2], kw);
+    if (run.hi > run.lo) row_fn = max_row_fn<T>(kh, kw);
+  }
   parallel_for(0, planes, grain, [&](int64_t pb, int64_t pe) {
     for (int64_t p = pb; p < pe; ++p) {
       if (kind == PoolKind::kMax) {
-        max_plane(x + p * isz, y + p * osz, ix == nullptr ? nullptr : ix + p * osz, dims);
+        max_plane(x + p * isz, y + p * osz, ix == nullptr ? nullptr : ix + p * osz, dims, kh,
+                  row_fn, run);
       } else {
         avg_plane(x + p * isz, y + p * osz, dims, divisor_override);
       }
