@@ -144,10 +144,79 @@ struct Cache {
   double ratio = env_ratio("TORSH_CACHE_RATIO", 1.0);
   size_t floor = env_size("TORSH_CACHE_FLOOR", 32 * kMiB);
 
-  size_t bound() const {
+  // The learnt allowance: bytes the cache may hold beyond max(floor, ratio * live) because
+  // blocks released to the OS were asked for again soon after (a training step whose
+  // activations dwarf its parameters). It grows by a block's size on each such "ghost hit",
+  // shrinks at the end of each window of kWindow large allocations to the most that window
+  // needed, and is dropped when nothing is live or the policy is set.
+  static constexpr uint64_t kWindow = 4096;
+  static constexpr size_t kGhosts = 64;
+  struct Ghost {
+    size_t size = 0;
+    uint64_t at = 0;  // `allocs` when it was released
+  };
+  size_t adaptive = 0;
+  uint64_t allocs = 0, window_start = 0;
+  size_t window_need = 0;
+  size_t peak_cur = 0, peak_prev = 0;  // the most live bytes in this window and the last
+  Ghost ghosts[kGhosts];
+  size_t ghost_next = 0;
+
+  size_t base_bound() const {
     const double rel = ratio * static_cast<double>(live);
     const size_t relb = rel >= static_cast<double>(SIZE_MAX) ? SIZE_MAX : static_cast<size_t>(rel);
     return std::min(limit, std::max(floor, relb));
+  }
+  // The allowance never lets live + cached exceed twice the peak of live over the current and
+  // the previous window: it keeps a recurring step's working set (whose blocks of different
+  // sizes are not all live at once), not more.
+  size_t room() const {
+    const size_t peak = std::max(peak_cur, peak_prev);
+    const size_t most = peak > SIZE_MAX / 2 ? SIZE_MAX : 2 * peak;
+    return most > live ? most - live : 0;
+  }
+  size_t bound() const {
+    const size_t b = base_bound();
+    const size_t with = b > limit - std::min(limit, adaptive) ? limit : b + adaptive;
+    return std::max(b, std::min(with, room()));
+  }
+  bool enabled() const { return limit > 0 && (floor > 0 || ratio > 0); }
+  // A block of size sz went back to the OS.
+  void remember(size_t sz) {
+    ghosts[ghost_next] = {sz, allocs};
+    ghost_next = (ghost_next + 1) % kGhosts;
+  }
+  // A large allocation of sz missed the cache: a ghost hit raises the allowance.
+  void missed(size_t sz) {
+    for (Ghost& g : ghosts) {
+      if (g.size == sz && allocs - g.at <= kWindow) {
+        if (enabled()) adaptive = std::min(limit, adaptive + sz);
+        g.size = 0;
+        return;
+      }
+    }
+  }
+  // Counts a large allocation and ends the window when it is full.
+  void count_alloc() {
+    peak_cur = std::max(peak_cur, live);
+    if (++allocs - window_start < kWindow) return;
+    adaptive = std::min(adaptive, window_need);
+    window_need = 0;
+    window_start = allocs;
+    peak_prev = peak_cur;
+    peak_cur = live;
+  }
+  // Records how far over the base bound the cache had to go to keep a freed block of sz.
+  void note_need(size_t sz) {
+    const size_t want = std::min(cached + sz, room());
+    const size_t base = base_bound();
+    if (want > base) window_need = std::max(window_need, want - base);
+  }
+  void reset_adaptive() {
+    adaptive = 0;
+    peak_cur = peak_prev = live;
+    window_need = 0;
+    window_start = allocs;
   }
   // Takes the most recently freed block of bucket sz (warmest in cache), or null.
   void* take(size_t sz) {
@@ -309,8 +378,12 @@ void* allocate(size_t nbytes) {
   Cache& c = cache();
   {
     std::lock_guard<std::mutex> g(c.mu);
-    if (!small) c.live += sz;
+    if (!small) {
+      c.live += sz;
+      c.count_alloc();
+    }
     if (void* p = c.take(sz)) return p;
+    if (!small) c.missed(sz);
   }
   void* p = system_alloc(sz);
   if (!p) {
@@ -345,10 +418,14 @@ void deallocate(void* p, size_t nbytes) {
   {
     std::lock_guard<std::mutex> g(c.mu);
     if (!small) c.live -= sz;
+    if (c.live == 0) c.reset_adaptive();
+    c.note_need(sz);
     const size_t bound = c.bound();
     kept = sz <= bound;
     c.evict(bound, kept ? sz : 0, out);
     if (kept) c.put(p, sz);
+    for (const Block& b : out) c.remember(b.size);
+    if (!kept) c.remember(sz);
   }
   release(out);
   if (!kept) system_free(p, sz);
@@ -360,6 +437,7 @@ void empty_cache() {
   {
     Cache& c = cache();
     std::lock_guard<std::mutex> g(c.mu);
+    c.reset_adaptive();
     c.evict(0, 0, out);
   }
   release(out);
@@ -379,6 +457,7 @@ void set_cache_limit(size_t bytes) {
   {
     std::lock_guard<std::mutex> g(cache().mu);
     cache().limit = bytes;
+    cache().reset_adaptive();
   }
   trim();
 }
@@ -389,6 +468,7 @@ void set_cache_ratio(double ratio, size_t floor_bytes) {
     std::lock_guard<std::mutex> g(cache().mu);
     cache().ratio = ratio;
     cache().floor = floor_bytes;
+    cache().reset_adaptive();
   }
   trim();
 }

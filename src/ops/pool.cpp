@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ops/stubs_nn.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
 
@@ -164,9 +165,11 @@ std::tuple<Tensor, Tensor> run_pool(const char* op, const Tensor& self, const Te
   return {out, idx};
 }
 
+// with_indices is false only where no gradient can flow (the values alone are asked for).
 std::tuple<Tensor, Tensor> max_pool_nd(const char* op, int nd, const Tensor& self,
                                        IntArrayRef kernel_size, IntArrayRef stride,
-                                       IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+                                       IntArrayRef padding, IntArrayRef dilation, bool ceil_mode,
+                                       bool with_indices = true) {
   PoolArgs a = pool_args(op, nd, kernel_size, stride, padding, dilation);
   Tensor x = pool_input(op, nd, self, false);
   std::vector<detail::PoolDim> dims;
@@ -184,7 +187,7 @@ std::tuple<Tensor, Tensor> max_pool_nd(const char* op, int nd, const Tensor& sel
   const int64_t c = self.size(self.dim() - nd - 1);
   TORSH_CHECK(ok, "Given input size: (", c, in_s, "). Calculated output size: (", c, out_s,
               "). Output size is too small");
-  return run_pool(op, self, x, std::move(dims), detail::PoolKind::kMax, true, 0);
+  return run_pool(op, self, x, std::move(dims), detail::PoolKind::kMax, with_indices, 0);
 }
 
 std::vector<detail::PoolDim> avg_dims(const char* op, int nd, const Tensor& self,
@@ -254,20 +257,24 @@ std::vector<detail::PoolDim> adaptive_dims(const char* op, int nd, const Tensor&
 
 }  // namespace
 
-#define TORSH_POOL_ND(N)                                                                      \
-  std::tuple<Tensor, Tensor> max_pool##N##d_with_indices(                                     \
-      const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,   \
-      IntArrayRef dilation, bool ceil_mode) {                                                 \
-    return max_pool_nd("max_pool" #N "d", N, self, kernel_size, stride, padding, dilation,    \
-                       ceil_mode);                                                            \
-  }                                                                                           \
-  Tensor max_pool##N##d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride,      \
-                        IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {          \
-    return std::get<0>(torsh::max_pool##N##d_with_indices(self, kernel_size, stride, padding, \
-                                                          dilation, ceil_mode));              \
-  }                                                                                           \
-  Tensor adaptive_avg_pool##N##d(const Tensor& self, IntArrayRef output_size) {               \
-    return torsh::_adaptive_avg_pool##N##d(self, output_size);                                \
+#define TORSH_POOL_ND(N)                                                                       \
+  std::tuple<Tensor, Tensor> max_pool##N##d_with_indices(                                      \
+      const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,    \
+      IntArrayRef dilation, bool ceil_mode) {                                                  \
+    return max_pool_nd("max_pool" #N "d", N, self, kernel_size, stride, padding, dilation,     \
+                       ceil_mode);                                                             \
+  }                                                                                            \
+  Tensor max_pool##N##d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride,       \
+                        IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {           \
+    if (!(GradMode::is_enabled() && self.requires_grad())) { /* no indices to keep */          \
+      return std::get<0>(max_pool_nd("max_pool" #N "d", N, self, kernel_size, stride, padding, \
+                                     dilation, ceil_mode, false));                             \
+    }                                                                                          \
+    return std::get<0>(torsh::max_pool##N##d_with_indices(self, kernel_size, stride, padding,  \
+                                                          dilation, ceil_mode));               \
+  }                                                                                            \
+  Tensor adaptive_avg_pool##N##d(const Tensor& self, IntArrayRef output_size) {                \
+    return torsh::_adaptive_avg_pool##N##d(self, output_size);                                 \
   }
 TORSH_POOL_ND(2)
 TORSH_POOL_ND(3)

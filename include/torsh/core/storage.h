@@ -46,8 +46,11 @@ using Storage = IntrusivePtr<StorageImpl>;
 /// Policy: blocks of up to 4 KiB are cached per thread (at most 32 per 64-byte size class).
 /// Other freed blocks (larger ones, or small ones finding their thread's cache full) go to one
 /// shared cache that holds at most
-///     min(limit, max(floor, ratio * live_bytes()))
-/// bytes, where live_bytes() counts the blocks over 4 KiB currently in use. A free that would
+///     min(limit, max(floor, ratio * live_bytes()) + adaptive)
+/// bytes, where live_bytes() counts the blocks over 4 KiB currently in use and adaptive grows
+/// by a block's size each time a block given back to the OS is asked for again soon after
+/// (shrinking to what each window of 4096 large allocations needed, and to 0 when nothing is
+/// live). A free that would
 /// exceed the bound first returns the least recently freed blocks to the OS (a block larger
 /// than the bound itself goes straight back). Blocks of 1 MiB and more are mmap'd, so their
 /// pages return to the OS when released. Defaults: ratio 1, floor 32 MiB, limit 2 GiB; the
