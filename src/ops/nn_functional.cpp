@@ -2,6 +2,7 @@
 // out functions (their functors are in functors/activation-inl.h), dropout, layer_norm and
 // embedding. Losses are in nn_loss.cpp.
 #include <cmath>
+#include <cstdint>
 
 #include "ops/complex.h"
 #include "ops/functors/kernels.h"
@@ -120,8 +121,21 @@ void hardtanh_out(Tensor& out, const Tensor& self, const Scalar& min_val, const 
 
 // The piecewise-linear activations' backward ops (torch's names): grad where the activation's
 // slope is 1, scaled or zero elsewhere.
-Tensor threshold_backward(const Tensor& grad_output, const Tensor& self, const Scalar& threshold) {
-  return torsh::where(self <= threshold, torsh::zeros_like(grad_output), grad_output);
+void threshold_backward_out(Tensor& out, const Tensor& grad_output, const Tensor& self,
+                            const Scalar& threshold) {
+  detail::KernelArgs args;
+  args.f0 = threshold.to_double();
+  if (!threshold.is_floating_point()) {
+    args.i0 = threshold.to_long();
+  } else {  // truncated toward zero and saturated, as an integer tensor's threshold
+    const double d = args.f0;
+    args.i0 = d != d         ? 0
+              : d >= 9.2e18  ? INT64_MAX
+              : d <= -9.2e18 ? INT64_MIN
+                             : static_cast<int64_t>(d);
+  }
+  detail::binary_op("threshold_backward", out, grad_output, self, false,
+                    detail::KernelId::Binary_ThresholdBackward, args);
 }
 
 Tensor leaky_relu_backward(const Tensor& grad_output, const Tensor& self,

@@ -337,3 +337,24 @@ def test_all_targets_ignored(weighted, ls):
     record("ce all ignored")
     assert np.isnan(res[0][0]) and np.isnan(res[1][0])
     np.testing.assert_array_equal(res[1][1], res[0][1])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16", "int64", "int32"])
+@pytest.mark.parametrize("threshold", [0, 0.5, -1, 2])
+def test_threshold_backward_against_aten(dtype, threshold):
+    # ReLU's backward kernel: zero where self <= threshold (a NaN self lets grad through), with
+    # aten's dtype and value on strided and broadcast inputs.
+    gen = torch.Generator().manual_seed(11)
+    g = (torch.randn(6, 9, generator=gen) * 10).to(getattr(torch, dtype))
+    x = (torch.randn(6, 9, generator=gen) * 3).to(getattr(torch, dtype))
+    x.view(-1)[::5] = 0
+    if dtype.startswith("float"):
+        x.view(-1)[3] = float("nan")
+    tg = torsh.tensor(g.float().numpy()).to(getattr(torsh, dtype))
+    tx = torsh.tensor(x.float().numpy()).to(getattr(torsh, dtype))
+    cases = [((g, x), (tg, tx)), ((g.t(), x.t()), (tg.t(), tx.t())), ((g, x[:1]), (tg, tx[:1]))]
+    for (gg, xx), (tgg, txx) in cases:  # contiguous, transposed, self broadcast along rows
+        want = torch.ops.aten.threshold_backward(gg, xx, threshold)
+        got = torsh.threshold_backward(tgg, txx, threshold)
+        assert str(got.dtype) == str(want.dtype)
+        np.testing.assert_array_equal(got.float().numpy(), want.float().numpy())

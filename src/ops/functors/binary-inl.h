@@ -81,3 +81,20 @@ struct Extremum {
 };
 using Maximum = Extremum<true>;
 using Minimum = Extremum<false>;
+
+/// threshold_backward(grad, self): zero where self <= threshold, grad elsewhere (a NaN self lets
+/// grad through), in one pass: ReLU's backward.
+struct ThresholdBackward {
+  static constexpr bool kStream = true;
+  double t;
+  int64_t it;
+  explicit ThresholdBackward(const KernelArgs& a) : t(a.f0), it(a.i0) {}
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V g, V x) const {
+    return hn::IfThenZeroElse(hn::Le(x, hn::Set(d, hn::TFromD<D>(t))), g);
+  }
+  template <typename T>
+  requires std::is_integral_v<T> T operator()(T g, T x) const {
+    return x <= static_cast<T>(it) ? T(0) : g;
+  }
+};
