@@ -103,6 +103,37 @@ Tensor layer_norm_backward_bias(const Tensor& grad, const std::vector<int64_t>& 
   return lead.empty() ? grad : grad.sum(lead);
 }
 
+Tensor cross_entropy_rows_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                   const Tensor& weight, const Tensor& lse, int64_t reduction,
+                                   int64_t ignore_index) {
+  if (!grad.defined()) return Tensor();
+  const bool one = self.dim() == 1;
+  Tensor x = one ? self.unsqueeze(0) : self;
+  Tensor t = target.reshape({-1});
+  Tensor valid = t != ignore_index;
+  Tensor safe = torsh::where(valid, t, torsh::zeros_like(t));
+  Tensor wt = weight.defined() ? weight.index_select(0, safe) : torsh::ones(t.sizes(), x.options());
+  wt = torsh::where(valid, wt, torsh::zeros_like(wt));
+  Tensor scale = wt * grad.to(x.dtype()).reshape({-1});  // [N], or [1] broadcast when reduced
+  if (reduction == 1) {
+    Tensor total = wt.sum();
+    scale = scale / torsh::where(total == 0, torsh::ones_like(total), total);
+  }
+  if (!GradMode::is_enabled() && grad.dtype() == self.dtype()) {
+    Tensor xc = x.contiguous();
+    Tensor gx = torsh::empty(xc.sizes(), xc.options());
+    Tensor k = scale.expand({xc.size(0)}).contiguous();
+    if (xc.size(0) > 0) {
+      detail::cross_entropy_backward_stub(xc.device().type, "cross_entropy_backward")(
+          gx, xc, t.contiguous(), lse.contiguous(), k, ignore_index);
+    }
+    return one ? gx.squeeze(0) : gx;
+  }
+  Tensor onehot = torsh::zeros(x.sizes(), x.options()).scatter(1, safe.unsqueeze(1), 1.0);
+  Tensor gx = (torsh::softmax(x, 1) - onehot) * scale.unsqueeze(1);
+  return one ? gx.squeeze(0) : gx;
+}
+
 Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate) {
   constexpr double kSqrt2 = 1.41421356237309504880;
   constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1 / sqrt(2 pi)

@@ -52,6 +52,13 @@ Tensor layer_norm_backward_weight(const Tensor& grad, const Tensor& input, const
 /// layer norm's bias gradient: grad summed over the leading dims.
 Tensor layer_norm_backward_bias(const Tensor& grad, const std::vector<int64_t>& normalized_shape);
 
+/// _cross_entropy_rows' input gradient: (softmax(self) - onehot(target)) * w[target] * grad
+/// per row (divided by the total weight for the mean, zero for ignored rows). The fused kernel
+/// from the saved log-sum-exp when no graph is recorded; otherwise torsh ops.
+Tensor cross_entropy_rows_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                   const Tensor& weight, const Tensor& lse, int64_t reduction,
+                                   int64_t ignore_index);
+
 /// convolution's bias: grad summed over every dim but the channels (dim 1).
 Tensor conv_bias_backward(const Tensor& grad);
 /// The forward convolution (transposed or not) of x with w whose output has out_sizes: a

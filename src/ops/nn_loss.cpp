@@ -2,7 +2,10 @@
 // the parts). reduction is torch's enum: 0 none, 1 mean, 2 sum.
 #include <cmath>
 
+#include <tuple>
+
 #include "ops/complex.h"
+#include "ops/stubs_nn.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -101,11 +104,67 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Te
   return weighted_mean(loss.sum(), w.sum());
 }
 
+namespace {
+// The fused kernels take [N, C] (or [C]) float/double logits with valid class-index targets
+// [N] (or 0-d), an optional weight [C] of the logits' dtype and no smoothing; the rest goes
+// through log_softmax and nll_loss.
+bool fused_cross_entropy(const Tensor& self, const Tensor& target,
+                         const std::optional<Tensor>& weight, double label_smoothing) {
+  if (label_smoothing > 0 || target.dtype() != kLong || self.device().type != kCPU) return false;
+  if (self.dtype() != kFloat && self.dtype() != kDouble) return false;
+  const bool rows = self.dim() == 2 && target.dim() == 1 && target.size(0) == self.size(0);
+  const bool one = self.dim() == 1 && target.dim() == 0;
+  if (!(rows || one) || self.size(-1) == 0) return false;
+  if (weight && weight->defined()) {
+    return weight->dim() == 1 && weight->numel() == self.size(-1) &&
+           weight->dtype() == self.dtype();
+  }
+  return true;
+}
+}  // namespace
+
+std::tuple<Tensor, Tensor> _cross_entropy_rows(const Tensor& self, const Tensor& target,
+                                               const std::optional<Tensor>& weight,
+                                               int64_t reduction, int64_t ignore_index) {
+  TORSH_CHECK(fused_cross_entropy(self, target, weight, 0),
+              "_cross_entropy_rows(): expected float or double logits [N, C] with int64 targets "
+              "[N] and a weight [C] of the logits' dtype, got ",
+              detail::shape_str(self.sizes()), " and ", detail::shape_str(target.sizes()));
+  const bool one = self.dim() == 1;
+  Tensor x = (one ? self.unsqueeze(0) : self).contiguous();
+  Tensor t = target.reshape({-1}).contiguous();
+  const int64_t n = x.size(0), c = x.size(1);
+  const int64_t* tp = t.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; ++i) {
+    TORSH_CHECK_INDEX(tp[i] == ignore_index || (tp[i] >= 0 && tp[i] < c), "Target ", tp[i],
+                      " is out of bounds.");
+  }
+  Tensor w = weight && weight->defined() ? weight->contiguous() : Tensor();
+  Tensor loss = torsh::empty({n}, x.options()), lse = torsh::empty({n}, x.options());
+  Tensor wt = torsh::empty({n}, x.options());
+  if (n > 0) {
+    detail::cross_entropy_forward_stub(x.device().type, "cross_entropy")(loss, lse, wt, x, t, w,
+                                                                         ignore_index);
+  }
+  Tensor out;
+  if (reduction == 2) {
+    out = loss.sum();
+  } else if (reduction == 1) {
+    out = loss.sum() / wt.sum();  // 0 / 0 = NaN when every target is ignored, as torch
+  } else {
+    out = one ? loss.squeeze(0) : loss;
+  }
+  return {out, lse};
+}
+
 Tensor cross_entropy_loss(const Tensor& self, const Tensor& target,
                           const std::optional<Tensor>& weight, int64_t reduction,
                           int64_t ignore_index, double label_smoothing) {
   TORSH_CHECK(label_smoothing >= 0 && label_smoothing <= 1,
               "label_smoothing must be between 0.0 and 1.0. Got: ", label_smoothing);
+  if (fused_cross_entropy(self, target, weight, label_smoothing)) {
+    return std::get<0>(torsh::_cross_entropy_rows(self, target, weight, reduction, ignore_index));
+  }
   const int64_t cdim = self.dim() >= 2 ? 1 : 0;
   Tensor logp = torsh::log_softmax(self, cdim);
   const int64_t c = self.size(cdim);

@@ -59,6 +59,23 @@ extern KernelStub<AvgPoolBackwardKernel> avg_pool_backward_stub;
 using SoftmaxLastdimKernel = void (*)(const Tensor& y, const Tensor& x, bool log);
 extern KernelStub<SoftmaxLastdimKernel> softmax_lastdim_stub;
 
+/// Cross entropy of x's rows with class-index targets: x [N, C] contiguous float or double
+/// (C > 0), target [N] int64 contiguous with every entry in [0, C) or ignore_index, weight [C]
+/// contiguous or undefined. Writes loss[i] = w[t] * (log(sum(exp(x_i - m_i))) - (x_it - m_i)),
+/// lse[i] = m_i + that log-sum and wt[i] = w[t] (1 without weight), all three 0 where target is
+/// ignore_index; loss, lse and wt [N] contiguous of x's dtype.
+using CrossEntropyForwardKernel = void (*)(const Tensor& loss, const Tensor& lse, const Tensor& wt,
+                                           const Tensor& x, const Tensor& target,
+                                           const Tensor& weight, int64_t ignore_index);
+extern KernelStub<CrossEntropyForwardKernel> cross_entropy_forward_stub;
+/// gx[i] = scale[i] * (softmax(x_i) - onehot(target_i)) with softmax(x_i) = exp(x_i - lse[i]);
+/// rows whose target is ignore_index get scale[i] * softmax(x_i) (the caller passes scale 0 for
+/// them). gx and x [N, C], lse and scale [N], all contiguous of one float dtype.
+using CrossEntropyBackwardKernel = void (*)(const Tensor& gx, const Tensor& x, const Tensor& target,
+                                            const Tensor& lse, const Tensor& scale,
+                                            int64_t ignore_index);
+extern KernelStub<CrossEntropyBackwardKernel> cross_entropy_backward_stub;
+
 /// y = layer norm of x's rows: x and y contiguous [rows, n], w and b [n] contiguous or undefined,
 /// mean and rstd [rows] contiguous (1 / sqrt(biased variance + eps)); float or double, n > 0.
 using LayerNormKernel = void (*)(const Tensor& y, const Tensor& mean, const Tensor& rstd,

@@ -358,3 +358,55 @@ def test_threshold_backward_against_aten(dtype, threshold):
         got = torsh.threshold_backward(tgg, txx, threshold)
         assert str(got.dtype) == str(want.dtype)
         np.testing.assert_array_equal(got.float().numpy(), want.float().numpy())
+
+
+CE_CASES = [  # (input shape, weight?, ignore_index, reduction)
+    ((7, 5), False, -100, "mean"), ((7, 5), True, -100, "mean"), ((7, 5), True, 2, "sum"),
+    ((7, 5), False, 1, "none"), ((33, 300), True, -100, "mean"), ((5,), False, -100, "mean"),
+    ((5,), True, -100, "none"), ((0, 4), False, -100, "sum"), ((4, 3), False, 1, "mean"),
+]
+
+
+@pytest.mark.parametrize("shape,weighted,ignore,reduction", CE_CASES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cross_entropy_fused_rows(shape, weighted, ignore, reduction, dtype):
+    # The fused kernel (class indices, [N, C] or [C]): torch's values and gradients; in torsh
+    # the same bits as log_softmax + nll_loss, the two ops torch's cross_entropy is made of.
+    rng = np.random.default_rng(sum(shape) + len(reduction))
+    x = rng.normal(0, 3, shape)
+    c = shape[-1]
+    t = rng.integers(0, c, shape[:-1])
+    if shape == (4, 3):
+        t[:] = 1  # every target ignored: the mean is NaN, the gradient zero
+    w = rng.uniform(0.2, 2, c) if weighted else None
+    xa, xb = both(x, True, dtype)
+    ta, tb = torch.tensor(t), torsh.tensor(t)
+    wa, wb = (both(w, False, dtype) if weighted else (None, None))
+    la = F.cross_entropy(xa, ta, weight=wa, ignore_index=ignore, reduction=reduction)
+    lb = torsh.nn.functional.cross_entropy(xb, tb, weight=wb, ignore_index=ignore,
+                                           reduction=reduction)
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == "float32" else dict(rtol=1e-12, atol=1e-12)
+    assert tuple(lb.shape) == tuple(la.shape) and str(lb.dtype) == str(la.dtype)
+    np.testing.assert_allclose(lb.detach().numpy(), la.detach().numpy(), **tol)
+    composite = torsh.nn.functional.nll_loss(torsh.log_softmax(xb.detach(), -1), tb, weight=wb,
+                                             ignore_index=ignore, reduction=reduction)
+    np.testing.assert_array_equal(lb.detach().numpy(), composite.numpy())
+    g = rng.normal(size=la.shape)
+    la.backward(torch.tensor(g, dtype=la.dtype))
+    lb.backward(torsh.tensor(g, dtype=lb.dtype))
+    np.testing.assert_allclose(xb.grad.numpy(), xa.grad.numpy(), **tol)
+
+
+def test_cross_entropy_fused_rows_second_order_and_errors():
+    x = torsh.tensor(np.random.default_rng(3).normal(size=(4, 6)), requires_grad=True)
+    t = torsh.tensor([0, 5, 2, 2])
+    w = torsh.tensor(np.linspace(0.5, 2, 6))
+    assert torsh.autograd.gradcheck(
+        lambda v: torsh.nn.functional.cross_entropy(v, t, weight=w, ignore_index=2), (x,))
+    assert torsh.autograd.gradgradcheck(
+        lambda v: torsh.nn.functional.cross_entropy(v, t, weight=w, reduction="sum"), (x,))
+    for lib in (torch, torsh):
+        with pytest.raises(IndexError, match="Target 6 is out of bounds"):
+            lib.nn.functional.cross_entropy(lib.zeros(3, 6), lib.tensor([0, 6, 1]))
+        with pytest.raises(IndexError, match="Target -1 is out of bounds"):
+            lib.nn.functional.cross_entropy(lib.zeros(3, 6), lib.tensor([0, -1, 1]))

@@ -1,10 +1,10 @@
-// Highway max pooling of 2x2 stride-2 windows, compiled for AVX2 and a portable baseline and
-// chosen at run time (pool_simd.h).
+// Highway max pooling of 2x2 stride-2 windows, compiled for AVX-512, AVX2 and a portable
+// baseline and chosen at run time (pool_simd.h).
 // Highway's per-target re-inclusion needs this exact include order.
 // clang-format off
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ops/functors/pool_simd.cpp"
-#define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
+#define HWY_DISABLED_TARGETS (HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 // clang-format on
