@@ -364,6 +364,7 @@ CE_CASES = [  # (input shape, weight?, ignore_index, reduction)
     ((7, 5), False, -100, "mean"), ((7, 5), True, -100, "mean"), ((7, 5), True, 2, "sum"),
     ((7, 5), False, 1, "none"), ((33, 300), True, -100, "mean"), ((5,), False, -100, "mean"),
     ((5,), True, -100, "none"), ((0, 4), False, -100, "sum"), ((4, 3), False, 1, "mean"),
+    ((16, 50), False, -100, "none"),  # logits spread over +-150: exp arguments below -87
 ]
 
 
@@ -373,7 +374,7 @@ def test_cross_entropy_fused_rows(shape, weighted, ignore, reduction, dtype):
     # The fused kernel (class indices, [N, C] or [C]): torch's values and gradients; in torsh
     # the same bits as log_softmax + nll_loss, the two ops torch's cross_entropy is made of.
     rng = np.random.default_rng(sum(shape) + len(reduction))
-    x = rng.normal(0, 3, shape)
+    x = rng.normal(0, 50 if shape == (16, 50) else 3, shape)
     c = shape[-1]
     t = rng.integers(0, c, shape[:-1])
     if shape == (4, 3):
@@ -390,7 +391,10 @@ def test_cross_entropy_fused_rows(shape, weighted, ignore, reduction, dtype):
     np.testing.assert_allclose(lb.detach().numpy(), la.detach().numpy(), **tol)
     composite = torsh.nn.functional.nll_loss(torsh.log_softmax(xb.detach(), -1), tb, weight=wb,
                                              ignore_index=ignore, reduction=reduction)
-    np.testing.assert_array_equal(lb.detach().numpy(), composite.numpy())
+    if dtype == "float64":  # the same exp and sums: the same bits
+        np.testing.assert_array_equal(lb.detach().numpy(), composite.numpy())
+    else:  # float32 rows take a faster exp, within 2 ulp
+        np.testing.assert_allclose(lb.detach().numpy(), composite.numpy(), rtol=1e-6, atol=1e-6)
     g = rng.normal(size=la.shape)
     la.backward(torch.tensor(g, dtype=la.dtype))
     lb.backward(torsh.tensor(g, dtype=lb.dtype))
