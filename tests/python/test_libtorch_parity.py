@@ -131,3 +131,15 @@ def test_regression_program_matches_libtorch():
     a, b = _outputs("regression_program")
     record("libtorch custom dataset parity")
     _same_text_close_numbers(a, b, min_lines=15)
+
+
+def test_rnn_program_matches_libtorch():
+    """libtorch's recurrent modules (RNN tanh/relu, LSTM bidirectional and with proj_size, GRU
+    with dropout in train and eval mode, the three cells, an LSTM classifier trained with Adam):
+    printing, parameter names, shapes and same-seed values, outputs, states and gradients."""
+    a, b = _outputs("rnn_program")
+    record("libtorch RNN parity")
+    _same_text_close_numbers(a, b, min_lines=100)
+    printed = [line for line in b.splitlines() if line.startswith("torch::nn::")]
+    assert len(printed) == 9
+    assert printed == [line for line in a.splitlines() if line.startswith("torch::nn::")]

@@ -35,6 +35,12 @@ std::string check_message(const char*, const Args&... args) {
 }
 }  // namespace detail
 
+/// torch::str / c10::str: its arguments streamed one after another into a string.
+template <typename... Args>
+std::string str(const Args&... args) {
+  return detail::str_cat(args...);
+}
+
 // torch::optional and torch::nullopt, as libtorch exports c10's.
 using std::nullopt;
 using std::optional;
@@ -105,6 +111,7 @@ using torsh::TypeMeta;
 
 // c10's spellings of the core types.
 namespace c10 {
+using torsh::str;
 inline torsh::ScalarType typeMetaToScalarType(torsh::TypeMeta t) { return t.toScalarType(); }
 inline torsh::TypeMeta scalarTypeToTypeMeta(torsh::ScalarType t) {
   return torsh::TypeMeta::fromScalarType(t);

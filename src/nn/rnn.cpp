@@ -1,0 +1,405 @@
+// The recurrent modules of torsh/nn/rnn.h, in the order ATen's CPU implementation computes:
+// each layer projects its whole input with (w_ih, b_ih) once, then steps through time adding
+// the hidden projection; a bidirectional layer concatenates its forward and reverse outputs on
+// the feature dim; dropout follows every layer but the last when training.
+#include "torsh/nn/rnn.h"
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "torsh/core/grad_mode.h"
+#include "torsh/generated/functions.h"
+#include "torsh/ops.h"
+
+namespace torsh::nn {
+namespace detail {
+namespace {
+
+int64_t gate_count(RnnMode mode) {
+  return mode == RnnMode::kLstm ? 4 : mode == RnnMode::kGru ? 3 : 1;
+}
+
+std::optional<Tensor> opt(const Tensor& t) {
+  return t.defined() ? std::optional<Tensor>(t) : std::nullopt;
+}
+
+// One step of the recurrence: gi is the input projection (with b_ih), state h (and c).
+std::tuple<Tensor, Tensor> cell_step(RnnMode mode, const Tensor& gi, const Tensor& h,
+                                     const Tensor& c, const Tensor& w_hh, const Tensor& b_hh,
+                                     const Tensor& w_hr) {
+  Tensor gh = torsh::linear(h, w_hh, opt(b_hh));
+  switch (mode) {
+    case RnnMode::kTanh:
+      return {torsh::tanh(gh + gi), Tensor()};
+    case RnnMode::kRelu:
+      return {torsh::relu(gh + gi), Tensor()};
+    case RnnMode::kLstm: {
+      auto g = torsh::chunk(gh + gi, 4, 1);
+      Tensor i = torsh::sigmoid(g[0]), f = torsh::sigmoid(g[1]);
+      Tensor cell = torsh::tanh(g[2]), o = torsh::sigmoid(g[3]);
+      Tensor cy = f * c + i * cell;
+      Tensor hy = o * torsh::tanh(cy);
+      if (w_hr.defined()) hy = torsh::linear(hy, w_hr, std::nullopt);
+      return {hy, cy};
+    }
+    case RnnMode::kGru: {
+      auto ig = torsh::chunk(gi, 3, 1);
+      auto hg = torsh::chunk(gh, 3, 1);
+      Tensor r = torsh::sigmoid(hg[0] + ig[0]);
+      Tensor z = torsh::sigmoid(hg[1] + ig[1]);
+      Tensor n = torsh::tanh(ig[2] + hg[2] * r);
+      return {(h - n) * z + n, Tensor()};
+    }
+  }
+  return {};
+}
+
+const char* mode_name(RnnMode mode) {
+  return mode == RnnMode::kLstm ? "LSTM" : mode == RnnMode::kGru ? "GRU" : "RNN";
+}
+}  // namespace
+
+void RnnBase::register_rnn_parameters(Module& m, const RnnConfig& c) {
+  TORSH_CHECK_VALUE(c.hidden_size > 0, "hidden_size must be greater than zero");
+  TORSH_CHECK_VALUE(c.num_layers > 0, "num_layers must be greater than zero");
+  TORSH_CHECK_VALUE(c.dropout >= 0 && c.dropout <= 1,
+                    "dropout should be a number in range [0, 1] representing the probability of "
+                    "an element being zeroed");
+  TORSH_CHECK_VALUE(c.proj_size >= 0,
+                    "proj_size should be a positive integer or zero to disable "
+                    "projections");
+  TORSH_CHECK_VALUE(c.proj_size < c.hidden_size, "proj_size has to be smaller than hidden_size");
+  config_ = c;
+  weights_.clear();
+  const int64_t dirs = c.bidirectional ? 2 : 1;
+  const int64_t gate_size = gate_count(c.mode) * c.hidden_size;
+  const int64_t real_hidden = c.proj_size > 0 ? c.proj_size : c.hidden_size;
+  for (int64_t layer = 0; layer < c.num_layers; ++layer) {
+    for (int64_t dir = 0; dir < dirs; ++dir) {
+      const int64_t in = layer == 0 ? c.input_size : real_hidden * dirs;
+      const std::string sfx = "_l" + std::to_string(layer) + (dir == 1 ? "_reverse" : "");
+      std::vector<Tensor> w(5);
+      w[0] = m.register_parameter("weight_ih" + sfx, torsh::empty({gate_size, in}));
+      w[1] = m.register_parameter("weight_hh" + sfx, torsh::empty({gate_size, real_hidden}));
+      if (c.bias) {
+        w[2] = m.register_parameter("bias_ih" + sfx, torsh::empty({gate_size}));
+        w[3] = m.register_parameter("bias_hh" + sfx, torsh::empty({gate_size}));
+      }
+      if (c.proj_size > 0) {
+        w[4] = m.register_parameter("weight_hr" + sfx, torsh::empty({c.proj_size, c.hidden_size}));
+      }
+      weights_.push_back(std::move(w));
+    }
+  }
+  reset_rnn_parameters();
+}
+
+void RnnBase::reset_rnn_parameters() {
+  const double stdv = 1.0 / std::sqrt(static_cast<double>(config_.hidden_size));
+  NoGradGuard guard;
+  for (auto& w : weights_) {
+    for (Tensor& t : w) {
+      if (t.defined()) t.uniform_(-stdv, stdv);
+    }
+  }
+}
+
+std::tuple<Tensor, Tensor, Tensor> RnnBase::run(const Tensor& input, Tensor h0, Tensor c0,
+                                                bool training) const {
+  const RnnConfig& c = config_;
+  const char* name = mode_name(c.mode);
+  const bool lstm = c.mode == RnnMode::kLstm;
+  TORSH_CHECK(input.dim() == 2 || input.dim() == 3, name, ": Expected input to be 2D or 3D, got ",
+              input.dim(), "D instead");
+  const bool batched = input.dim() == 3;
+  Tensor x = batched ? (c.batch_first ? input.transpose(0, 1) : input) : input.unsqueeze(1);
+  TORSH_CHECK(x.size(2) == c.input_size, name, ": input.size(-1) must be equal to input_size. ",
+              "Expected ", c.input_size, ", got ", x.size(2));
+  const int64_t dirs = c.bidirectional ? 2 : 1;
+  const int64_t steps = x.size(0), batch = x.size(1);
+  const int64_t real_hidden = c.proj_size > 0 ? c.proj_size : c.hidden_size;
+  auto state = [&](Tensor s, int64_t size, const char* what) {
+    if (!s.defined()) return torsh::zeros({c.num_layers * dirs, batch, size}, x.options());
+    if (!batched) {
+      TORSH_CHECK(s.dim() == 2, name, ": For unbatched 2-D input, ", what,
+                  " should also be 2-D but got ", s.dim(), "-D tensor");
+      s = s.unsqueeze(1);
+    } else {
+      TORSH_CHECK(s.dim() == 3, name, ": For batched 3-D input, ", what,
+                  " should also be 3-D but got ", s.dim(), "-D tensor");
+    }
+    const std::vector<int64_t> want = {c.num_layers * dirs, batch, size};
+    TORSH_CHECK(s.sizes().vec() == want, "Expected hidden size ", torsh::detail::shape_str(want),
+                ", got ", torsh::detail::shape_str(s.sizes()));
+    return s;
+  };
+  h0 = state(h0, real_hidden, "hx");
+  if (lstm) c0 = state(c0, c.hidden_size, "cx");
+  Tensor layer_in = x;
+  std::vector<Tensor> hn, cn;
+  for (int64_t layer = 0; layer < c.num_layers; ++layer) {
+    std::vector<Tensor> dir_out;
+    for (int64_t dir = 0; dir < dirs; ++dir) {
+      const std::vector<Tensor>& w = weights_[static_cast<size_t>(layer * dirs + dir)];
+      const int64_t k = layer * dirs + dir;
+      Tensor gi_all = torsh::linear(layer_in, w[0], opt(w[2]));  // [T, B, G]
+      Tensor h = h0.select(0, k), cell = lstm ? c0.select(0, k) : Tensor();
+      std::vector<Tensor> outs(static_cast<size_t>(steps));
+      for (int64_t s = 0; s < steps; ++s) {
+        const int64_t t = dir == 1 ? steps - 1 - s : s;
+        auto [hy, cy] = cell_step(c.mode, gi_all.select(0, t), h, cell, w[1], w[3], w[4]);
+        h = hy;
+        cell = cy;
+        outs[static_cast<size_t>(t)] = hy;
+      }
+      dir_out.push_back(steps > 0 ? torsh::stack(outs, 0)
+                                  : torsh::empty({0, batch, real_hidden}, x.options()));
+      hn.push_back(h);
+      if (lstm) cn.push_back(cell);
+    }
+    layer_in = dirs == 1 ? dir_out[0] : torsh::cat(dir_out, 2);
+    if (c.dropout > 0 && training && layer + 1 < c.num_layers) {
+      layer_in = torsh::dropout(layer_in, c.dropout, true);
+    }
+  }
+  Tensor out = layer_in, h_n = torsh::stack(hn, 0), c_n = lstm ? torsh::stack(cn, 0) : Tensor();
+  if (!batched) {
+    out = out.squeeze(1);
+    h_n = h_n.squeeze(1);
+    if (lstm) c_n = c_n.squeeze(1);
+  } else if (c.batch_first) {
+    out = out.transpose(0, 1);
+  }
+  return {out, h_n, c_n};
+}
+
+void RnnBase::print_rnn(std::ostream& s, const char* name) const {
+  const RnnConfig& c = config_;
+  s << "torch::nn::" << name << "(input_size=" << c.input_size << ", hidden_size=" << c.hidden_size
+    << ", num_layers=" << c.num_layers << ", bias=" << (c.bias ? "true" : "false")
+    << ", batch_first=" << (c.batch_first ? "true" : "false") << ", dropout=" << c.dropout
+    << ", bidirectional=" << (c.bidirectional ? "true" : "false");
+  if (c.proj_size > 0) s << ", proj_size=" << c.proj_size;
+  s << ")";
+}
+
+void RnnCellBase::register_cell_parameters(Module& m, int64_t input_size, int64_t hidden_size,
+                                           bool bias, int64_t gates) {
+  TORSH_CHECK_VALUE(hidden_size > 0, "hidden_size must be greater than zero");
+  weight_ih_ = m.register_parameter("weight_ih", torsh::empty({gates * hidden_size, input_size}));
+  weight_hh_ = m.register_parameter("weight_hh", torsh::empty({gates * hidden_size, hidden_size}));
+  bias_ih_ = bias_hh_ = Tensor();
+  if (bias) {
+    bias_ih_ = m.register_parameter("bias_ih", torsh::empty({gates * hidden_size}));
+    bias_hh_ = m.register_parameter("bias_hh", torsh::empty({gates * hidden_size}));
+  }
+}
+
+void RnnCellBase::reset_cell_parameters(Module& m, int64_t hidden_size) {
+  const double stdv = 1.0 / std::sqrt(static_cast<double>(hidden_size));
+  NoGradGuard guard;
+  for (Tensor& t : m.parameters()) t.uniform_(-stdv, stdv);
+}
+
+Tensor RnnCellBase::check_cell_input(const char* name, const Tensor& input,
+                                     int64_t input_size) const {
+  TORSH_CHECK(input.dim() == 1 || input.dim() == 2, name, ": Expected input to be 1D or 2D, got ",
+              input.dim(), "D instead");
+  TORSH_CHECK(input.size(-1) == input_size, "input has inconsistent input_size: got ",
+              input.size(-1), " expected ", input_size);
+  return input.dim() == 1 ? input.unsqueeze(0) : input;
+}
+}  // namespace detail
+
+// ---- RNN, LSTM, GRU --------------------------------------------------------------------------
+namespace {
+std::vector<Tensor> flat(const std::vector<std::vector<Tensor>>& w) {
+  std::vector<Tensor> r;
+  for (const auto& layer : w) {
+    for (const Tensor& t : layer) {
+      if (t.defined()) r.push_back(t);
+    }
+  }
+  return r;
+}
+}  // namespace
+
+RNNImpl::RNNImpl(const RNNOptions& options_) : options(options_) { reset(); }
+
+void RNNImpl::reset() {
+  detail::RnnConfig c;
+  c.mode = std::holds_alternative<enumtype::kReLU>(options.nonlinearity()) ? detail::RnnMode::kRelu
+                                                                           : detail::RnnMode::kTanh;
+  c.input_size = options.input_size();
+  c.hidden_size = options.hidden_size();
+  c.num_layers = options.num_layers();
+  c.bias = options.bias();
+  c.batch_first = options.batch_first();
+  c.dropout = options.dropout();
+  c.bidirectional = options.bidirectional();
+  register_rnn_parameters(*this, c);
+}
+
+void RNNImpl::pretty_print(std::ostream& s) const { print_rnn(s, "RNN"); }
+
+std::tuple<Tensor, Tensor> RNNImpl::forward(const Tensor& input, Tensor hx) {
+  auto [out, h, c] = run(input, std::move(hx), Tensor(), is_training());
+  (void)c;
+  return {out, h};
+}
+
+std::vector<Tensor> RNNImpl::all_weights() const { return flat(weights_); }
+
+LSTMImpl::LSTMImpl(const LSTMOptions& options_) : options(options_) { reset(); }
+
+void LSTMImpl::reset() {
+  detail::RnnConfig c;
+  c.mode = detail::RnnMode::kLstm;
+  c.input_size = options.input_size();
+  c.hidden_size = options.hidden_size();
+  c.num_layers = options.num_layers();
+  c.proj_size = options.proj_size();
+  c.bias = options.bias();
+  c.batch_first = options.batch_first();
+  c.dropout = options.dropout();
+  c.bidirectional = options.bidirectional();
+  register_rnn_parameters(*this, c);
+}
+
+void LSTMImpl::pretty_print(std::ostream& s) const { print_rnn(s, "LSTM"); }
+
+std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTMImpl::forward(
+    const Tensor& input, std::optional<std::tuple<Tensor, Tensor>> hx_opt) {
+  Tensor h0, c0;
+  if (hx_opt) std::tie(h0, c0) = *hx_opt;
+  auto [out, h, c] = run(input, h0, c0, is_training());
+  return {out, {h, c}};
+}
+
+std::vector<Tensor> LSTMImpl::all_weights() const { return flat(weights_); }
+
+GRUImpl::GRUImpl(const GRUOptions& options_) : options(options_) { reset(); }
+
+void GRUImpl::reset() {
+  detail::RnnConfig c;
+  c.mode = detail::RnnMode::kGru;
+  c.input_size = options.input_size();
+  c.hidden_size = options.hidden_size();
+  c.num_layers = options.num_layers();
+  c.bias = options.bias();
+  c.batch_first = options.batch_first();
+  c.dropout = options.dropout();
+  c.bidirectional = options.bidirectional();
+  register_rnn_parameters(*this, c);
+}
+
+void GRUImpl::pretty_print(std::ostream& s) const { print_rnn(s, "GRU"); }
+
+std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor& input, Tensor hx) {
+  auto [out, h, c] = run(input, std::move(hx), Tensor(), is_training());
+  (void)c;
+  return {out, h};
+}
+
+std::vector<Tensor> GRUImpl::all_weights() const { return flat(weights_); }
+
+// ---- cells -----------------------------------------------------------------------------------
+namespace {
+void print_cell(std::ostream& s, const char* name, int64_t in, int64_t hidden, bool bias,
+                const char* nonlinearity) {
+  s << "torch::nn::" << name << "(" << in << ", " << hidden;
+  if (!bias) s << ", bias=false";
+  if (nonlinearity != nullptr) s << ", nonlinearity=" << nonlinearity;
+  s << ")";
+}
+
+Tensor state_or_zeros(const Tensor& s, const Tensor& x, int64_t hidden, bool unbatched) {
+  if (!s.defined()) return torsh::zeros({x.size(0), hidden}, x.options());
+  return unbatched ? s.unsqueeze(0) : s;
+}
+}  // namespace
+
+RNNCellImpl::RNNCellImpl(const RNNCellOptions& options_) : options(options_) { reset(); }
+
+void RNNCellImpl::reset() {
+  register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 1);
+  weight_ih = weight_ih_;
+  weight_hh = weight_hh_;
+  bias_ih = bias_ih_;
+  bias_hh = bias_hh_;
+  reset_parameters();
+}
+
+void RNNCellImpl::pretty_print(std::ostream& s) const {
+  const bool relu = std::holds_alternative<enumtype::kReLU>(options.nonlinearity());
+  print_cell(s, "RNNCell", options.input_size(), options.hidden_size(), options.bias(),
+             relu ? "kReLU" : nullptr);
+}
+
+Tensor RNNCellImpl::forward(const Tensor& input, Tensor hx) {
+  Tensor x = check_cell_input("RNNCell", input, options.input_size());
+  Tensor h = state_or_zeros(hx, x, options.hidden_size(), input.dim() == 1);
+  Tensor pre = torsh::linear(h, weight_hh, detail::opt(bias_hh)) +
+               torsh::linear(x, weight_ih, detail::opt(bias_ih));
+  const bool relu = std::holds_alternative<enumtype::kReLU>(options.nonlinearity());
+  Tensor r = relu ? torsh::relu(pre) : torsh::tanh(pre);
+  return input.dim() == 1 ? r.squeeze(0) : r;
+}
+
+LSTMCellImpl::LSTMCellImpl(const LSTMCellOptions& options_) : options(options_) { reset(); }
+
+void LSTMCellImpl::reset() {
+  register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 4);
+  weight_ih = weight_ih_;
+  weight_hh = weight_hh_;
+  bias_ih = bias_ih_;
+  bias_hh = bias_hh_;
+  reset_parameters();
+}
+
+void LSTMCellImpl::pretty_print(std::ostream& s) const {
+  print_cell(s, "LSTMCell", options.input_size(), options.hidden_size(), options.bias(), nullptr);
+}
+
+std::tuple<Tensor, Tensor> LSTMCellImpl::forward(const Tensor& input,
+                                                 std::optional<std::tuple<Tensor, Tensor>> hx_opt) {
+  Tensor x = check_cell_input("LSTMCell", input, options.input_size());
+  const bool unbatched = input.dim() == 1;
+  Tensor h0, c0;
+  if (hx_opt) std::tie(h0, c0) = *hx_opt;
+  h0 = state_or_zeros(h0, x, options.hidden_size(), unbatched);
+  c0 = state_or_zeros(c0, x, options.hidden_size(), unbatched);
+  Tensor gi = torsh::linear(x, weight_ih, detail::opt(bias_ih));
+  auto [h, c] = detail::cell_step(detail::RnnMode::kLstm, gi, h0, c0, weight_hh, bias_hh, Tensor());
+  if (unbatched) return {h.squeeze(0), c.squeeze(0)};
+  return {h, c};
+}
+
+GRUCellImpl::GRUCellImpl(const GRUCellOptions& options_) : options(options_) { reset(); }
+
+void GRUCellImpl::reset() {
+  register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 3);
+  weight_ih = weight_ih_;
+  weight_hh = weight_hh_;
+  bias_ih = bias_ih_;
+  bias_hh = bias_hh_;
+  reset_parameters();
+}
+
+void GRUCellImpl::pretty_print(std::ostream& s) const {
+  print_cell(s, "GRUCell", options.input_size(), options.hidden_size(), options.bias(), nullptr);
+}
+
+Tensor GRUCellImpl::forward(const Tensor& input, Tensor hx) {
+  Tensor x = check_cell_input("GRUCell", input, options.input_size());
+  const bool unbatched = input.dim() == 1;
+  Tensor h0 = state_or_zeros(hx, x, options.hidden_size(), unbatched);
+  Tensor gi = torsh::linear(x, weight_ih, detail::opt(bias_ih));
+  auto [h, c] =
+      detail::cell_step(detail::RnnMode::kGru, gi, h0, Tensor(), weight_hh, bias_hh, Tensor());
+  (void)c;
+  return unbatched ? h.squeeze(0) : h;
+}
+
+}  // namespace torsh::nn
