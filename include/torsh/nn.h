@@ -4,5 +4,5 @@
 #include "torsh/nn/init.h"
 #include "torsh/nn/module.h"
 #include "torsh/nn/modules.h"
-#include "torsh/nn/rnn.h"
 #include "torsh/nn/options.h"
+#include "torsh/nn/rnn.h"

@@ -223,6 +223,21 @@ std::vector<Tensor> flat(const std::vector<std::vector<Tensor>>& w) {
   }
   return r;
 }
+
+// The options every layer stack shares, read into one config.
+template <typename Options>
+detail::RnnConfig config_of(const Options& o, detail::RnnMode mode) {
+  detail::RnnConfig c;
+  c.mode = mode;
+  c.input_size = o.input_size();
+  c.hidden_size = o.hidden_size();
+  c.num_layers = o.num_layers();
+  c.bias = o.bias();
+  c.batch_first = o.batch_first();
+  c.dropout = o.dropout();
+  c.bidirectional = o.bidirectional();
+  return c;
+}
 }  // namespace
 
 RNNImpl::RNNImpl(const RNNOptions& options_) : options(options_) { reset(); }
@@ -254,16 +269,8 @@ std::vector<Tensor> RNNImpl::all_weights() const { return flat(weights_); }
 LSTMImpl::LSTMImpl(const LSTMOptions& options_) : options(options_) { reset(); }
 
 void LSTMImpl::reset() {
-  detail::RnnConfig c;
-  c.mode = detail::RnnMode::kLstm;
-  c.input_size = options.input_size();
-  c.hidden_size = options.hidden_size();
-  c.num_layers = options.num_layers();
+  detail::RnnConfig c = config_of(options, detail::RnnMode::kLstm);
   c.proj_size = options.proj_size();
-  c.bias = options.bias();
-  c.batch_first = options.batch_first();
-  c.dropout = options.dropout();
-  c.bidirectional = options.bidirectional();
   register_rnn_parameters(*this, c);
 }
 
@@ -281,18 +288,7 @@ std::vector<Tensor> LSTMImpl::all_weights() const { return flat(weights_); }
 
 GRUImpl::GRUImpl(const GRUOptions& options_) : options(options_) { reset(); }
 
-void GRUImpl::reset() {
-  detail::RnnConfig c;
-  c.mode = detail::RnnMode::kGru;
-  c.input_size = options.input_size();
-  c.hidden_size = options.hidden_size();
-  c.num_layers = options.num_layers();
-  c.bias = options.bias();
-  c.batch_first = options.batch_first();
-  c.dropout = options.dropout();
-  c.bidirectional = options.bidirectional();
-  register_rnn_parameters(*this, c);
-}
+void GRUImpl::reset() { register_rnn_parameters(*this, config_of(options, detail::RnnMode::kGru)); }
 
 void GRUImpl::pretty_print(std::ostream& s) const { print_rnn(s, "GRU"); }
 
@@ -324,10 +320,7 @@ RNNCellImpl::RNNCellImpl(const RNNCellOptions& options_) : options(options_) { r
 
 void RNNCellImpl::reset() {
   register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 1);
-  weight_ih = weight_ih_;
-  weight_hh = weight_hh_;
-  bias_ih = bias_ih_;
-  bias_hh = bias_hh_;
+  std::tie(weight_ih, weight_hh, bias_ih, bias_hh) = cell_parameters();
   reset_parameters();
 }
 
@@ -351,10 +344,7 @@ LSTMCellImpl::LSTMCellImpl(const LSTMCellOptions& options_) : options(options_) 
 
 void LSTMCellImpl::reset() {
   register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 4);
-  weight_ih = weight_ih_;
-  weight_hh = weight_hh_;
-  bias_ih = bias_ih_;
-  bias_hh = bias_hh_;
+  std::tie(weight_ih, weight_hh, bias_ih, bias_hh) = cell_parameters();
   reset_parameters();
 }
 
@@ -380,10 +370,7 @@ GRUCellImpl::GRUCellImpl(const GRUCellOptions& options_) : options(options_) { r
 
 void GRUCellImpl::reset() {
   register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 3);
-  weight_ih = weight_ih_;
-  weight_hh = weight_hh_;
-  bias_ih = bias_ih_;
-  bias_hh = bias_hh_;
+  std::tie(weight_ih, weight_hh, bias_ih, bias_hh) = cell_parameters();
   reset_parameters();
 }
 

@@ -121,6 +121,10 @@ class RnnCellBase {
                                 int64_t gates);
   /// Every parameter of m U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)).
   static void reset_cell_parameters(Module& m, int64_t hidden_size);
+  /// What register_cell_parameters registered: weight_ih, weight_hh, bias_ih, bias_hh.
+  std::tuple<Tensor, Tensor, Tensor, Tensor> cell_parameters() const {
+    return {weight_ih_, weight_hh_, bias_ih_, bias_hh_};
+  }
   Tensor weight_ih_, weight_hh_, bias_ih_, bias_hh_;
   Tensor check_cell_input(const char* name, const Tensor& input, int64_t input_size) const;
 };
