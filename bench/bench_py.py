@@ -209,6 +209,12 @@ def nn(lib):
     logits = lib.rand(4096, 1000)
     target = (lib.rand(4096) * 1000).long()
     run("py_cross_entropy_4096x1000", lambda: F.cross_entropy(logits, target), 5, 9)
+    lg = logits.clone().requires_grad_()
+    run("py_cross_entropy_fwdbwd_4096x1000", lambda: F.cross_entropy(lg, target).backward(), 3, 9)
+    lib.manual_seed(0)
+    lstm = lib.nn.LSTM(256, 256, num_layers=2)
+    seq = lib.randn(64, 32, 256)
+    run("py_lstm_fwdbwd_2x256_seq64_b32", lambda: lstm(seq)[0].sum().backward(), 1, 5)
 
 
 if __name__ == "__main__":
