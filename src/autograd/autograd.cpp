@@ -115,6 +115,12 @@ void check_inplace(const Tensor& self, const char* op) {
   if (!m || !GradMode::is_enabled()) return;
   TORSH_CHECK(!(m->requires_grad && !m->grad_fn), op,
               "(): a leaf Variable that requires grad is being used in an in-place operation.");
+  TORSH_CHECK(!(m->grad_fn && is_multi_view_node(m->grad_fn.get())), "Output ", m->output_nr,
+              " of ", m->grad_fn ? m->grad_fn->name() : std::string(),
+              " is a view and is being modified inplace. This view is the output of a function "
+              "that returns multiple views. Such functions do not allow the output views to be "
+              "modified inplace. You should replace the inplace operation by an out-of-place "
+              "one.");
   // Views of tensors in the graph are rebased (see rebase_view) when their base is contiguous;
   // other layouts are refused rather than differentiated wrongly.
   if (m->is_view && m->base.defined() && requires_grad(m->base)) {

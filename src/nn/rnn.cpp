@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 
-#include "torsh/autograd/function.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/ops.h"
@@ -54,32 +53,6 @@ std::tuple<Tensor, Tensor> cell_step(RnnMode mode, const Tensor& gi, const Tenso
     }
   }
   return {};
-}
-
-// The time steps of a layer's input projection as separate tensors whose gradients come back as
-// one stack: through select each step's gradient would be a zero-filled copy of the whole
-// projection, summed over the steps (quadratic in the sequence length).
-struct StepsFn : autograd::Function<StepsFn> {
-  static autograd::variable_list forward(autograd::AutogradContext* ctx, const Tensor& gi) {
-    ctx->saved_data["step_shape"] = gi.select(0, 0).sizes().vec();
-    autograd::variable_list out;
-    for (const Tensor& step : torsh::unbind(gi, 0)) out.push_back(step.clone());
-    return out;
-  }
-  static autograd::variable_list backward(autograd::AutogradContext* ctx,
-                                          autograd::variable_list grads) {
-    const auto& shape = ctx->saved_data["step_shape"].toIntVector();
-    for (Tensor& g : grads) {
-      if (!g.defined()) g = torsh::zeros(shape);
-    }
-    return {torsh::stack(grads, 0)};
-  }
-};
-
-std::vector<Tensor> steps_of(const Tensor& gi) {
-  if (gi.size(0) == 0) return {};
-  if (GradMode::is_enabled() && gi.requires_grad()) return StepsFn::apply(gi);
-  return torsh::unbind(gi, 0);
 }
 
 const char* mode_name(RnnMode mode) {
@@ -170,7 +143,9 @@ std::tuple<Tensor, Tensor, Tensor> RnnBase::run(const Tensor& input, Tensor h0, 
     for (int64_t dir = 0; dir < dirs; ++dir) {
       const std::vector<Tensor>& w = weights_[static_cast<size_t>(layer * dirs + dir)];
       const int64_t k = layer * dirs + dir;
-      const std::vector<Tensor> gi = steps_of(torsh::linear(layer_in, w[0], opt(w[2])));
+      // the steps' gradients come back as one stack (unbind's single backward node)
+      Tensor gi_all = torsh::linear(layer_in, w[0], opt(w[2]));  // [T, B, G]
+      const std::vector<Tensor> gi = steps > 0 ? torsh::unbind(gi_all, 0) : std::vector<Tensor>();
       Tensor h = h0.select(0, k), cell = lstm ? c0.select(0, k) : Tensor();
       std::vector<Tensor> outs(static_cast<size_t>(steps));
       for (int64_t s = 0; s < steps; ++s) {

@@ -7,6 +7,8 @@
 #include "iter/tensor_iter.h"
 #include "ops/restride.h"
 #include "ops/shape.h"
+#include "torsh/autograd/node.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 
@@ -54,11 +56,16 @@ std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) {
   if (split_size > 0) count = std::max<int64_t>((n + split_size - 1) / split_size, 1);
   std::vector<Tensor> out;
   out.reserve(static_cast<size_t>(count));
-  for (int64_t i = 0; i < count; ++i) {
-    const int64_t len = i == count - 1 ? n - split_size * (count - 1) : split_size;
-    out.push_back(torsh::narrow(self, d, i * split_size, len));
+  {
+    AutoGradMode guard(false);
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t len = i == count - 1 ? n - split_size * (count - 1) : split_size;
+      out.push_back(torsh::narrow(self, d, i * split_size, len));
+    }
   }
-  return out;
+  return autograd::attach_multi_view(
+      self, std::move(out), "SplitBackward0",
+      [d](const autograd::variable_list& g) { return torsh::cat(g, d); });
 }
 
 std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes, int64_t dim) {
@@ -77,12 +84,17 @@ std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes
               " (input tensor's size at dimension ", d,
               "), but got split_sizes=", list_str(split_sizes));
   std::vector<Tensor> out;
-  int64_t start = 0;
-  for (int64_t s : split_sizes) {
-    out.push_back(torsh::narrow(self, d, start, s));
-    start += s;
+  {
+    AutoGradMode guard(false);
+    int64_t start = 0;
+    for (int64_t s : split_sizes) {
+      out.push_back(torsh::narrow(self, d, start, s));
+      start += s;
+    }
   }
-  return out;
+  return autograd::attach_multi_view(
+      self, std::move(out), "SplitWithSizesBackward0",
+      [d](const autograd::variable_list& g) { return torsh::cat(g, d); });
 }
 
 std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
@@ -105,8 +117,14 @@ std::vector<Tensor> unbind(const Tensor& self, int64_t dim) {
   const int64_t d = wrap_dim(dim, self.dim(), "unbind");
   TORSH_CHECK_INDEX(self.dim() > 0, "Dimension specified as 0 but tensor has no dimensions");
   std::vector<Tensor> out;
-  for (int64_t i = 0; i < self.sizes()[d]; ++i) out.push_back(torsh::select(self, d, i));
-  return out;
+  {
+    AutoGradMode guard(false);
+    for (int64_t i = 0; i < self.sizes()[d]; ++i) out.push_back(torsh::select(self, d, i));
+  }
+  if (out.empty()) return out;
+  return autograd::attach_multi_view(
+      self, std::move(out), "UnbindBackward0",
+      [d](const autograd::variable_list& g) { return torsh::stack(g, d); });
 }
 
 std::vector<Tensor> tensor_split(const Tensor& self, int64_t sections, int64_t dim) {

@@ -189,6 +189,15 @@ void add_input(Node& node, const Tensor& t);
 void check_inplace(const Tensor& self, const char* op);
 /// Marks out as a view of in (records the root base for in-place rebasing).
 void mark_view(const Tensor& out, const Tensor& in);
+/// Gives `views` of self (computed without autograd) one backward node named `name`: self's
+/// gradient is combine(the views' gradients, zeros for those that got none). Marks each a view
+/// of self when grad mode is on. Returns the views.
+std::vector<Tensor> attach_multi_view(const Tensor& self, std::vector<Tensor> views,
+                                      const char* name,
+                                      std::function<Tensor(const variable_list&)> combine);
+/// Whether node is the shared backward of attach_multi_view (whose views, as torch's, may not
+/// be modified in place while recorded).
+bool is_multi_view_node(const Node* node);
 /// After an in-place op recorded as `fn` on a view: the base's history goes through a
 /// CopySlices node and the view is re-derived from the base (PyTorch's rebase_history).
 /// Returns false (and does nothing) when self is not a view of a tensor in the graph.

@@ -13,35 +13,6 @@ import torsh
 __all__ = ["rnn_forward", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"]
 
 
-class _Steps(torsh.autograd.Function):
-    """The time steps of a layer's input projection, as separate tensors whose gradients come
-    back as one stack (or cat, for packed batch sizes). Through unbind / split each step's
-    gradient would be a zero-filled copy of the whole projection, summed over the steps:
-    quadratic in the sequence length."""
-
-    @staticmethod
-    def forward(ctx, gi, sizes):
-        ctx.sizes = sizes
-        parts = gi.split(sizes, 0) if sizes is not None else gi.unbind(0)
-        ctx.shapes = [p.shape for p in parts]
-        ctx.dtype = gi.dtype
-        return tuple(p.clone() for p in parts)
-
-    @staticmethod
-    def backward(ctx, *grads):
-        grads = [g if g is not None else torsh.zeros(shape, dtype=ctx.dtype)
-                 for g, shape in zip(grads, ctx.shapes)] if any(g is None for g in grads) \
-            else list(grads)
-        whole = torsh.cat(grads, 0) if ctx.sizes is not None else torsh.stack(grads, 0)
-        return whole, None
-
-
-def _steps(gi, sizes=None):
-    if not (torsh.is_grad_enabled() and gi.requires_grad):
-        return gi.split(sizes, 0) if sizes is not None else gi.unbind(0)
-    return _Steps.apply(gi, sizes)
-
-
 def _simple_step(nonlinearity):
     def step(gi, h, w_hh, b_hh, w_hr):
         return nonlinearity(torsh.linear(h, w_hh, b_hh) + gi)
@@ -149,7 +120,7 @@ def rnn_forward(mode, input, batch_sizes, hx, weights, has_biases, num_layers, d
             b_ih, b_hh = (group[2], group[3]) if has_biases else (None, None)
             w_hr = group[-1] if has_projections else None
             gi = torsh.linear(layer_input, w_ih, b_ih)
-            gi_steps = _steps(gi, batch_sizes if packed else None)
+            gi_steps = gi.split(batch_sizes, 0) if packed else gi.unbind(0)
             state = (h0[idx], c0[idx]) if is_lstm else hx[idx]
             outputs, state = _run_direction(mode, gi_steps, state, w_hh, b_hh, w_hr,
                                             reverse=direction == 1)
