@@ -6,3 +6,4 @@
 #include "torsh/nn/modules.h"
 #include "torsh/nn/options.h"
 #include "torsh/nn/rnn.h"
+#include "torsh/nn/transformer.h"

@@ -115,10 +115,10 @@ Tensor cross_entropy_rows_backward(const Tensor& grad, const Tensor& self, const
   Tensor wt = weight.defined() ? weight.index_select(0, safe) : torsh::ones(t.sizes(), x.options());
   wt = torsh::where(valid, wt, torsh::zeros_like(wt));
   Tensor scale = wt * grad.to(x.dtype()).reshape({-1});  // [N], or [1] broadcast when reduced
-  if (reduction == 1) {
-    Tensor total = wt.sum();
-    scale = scale / torsh::where(total == 0, torsh::ones_like(total), total);
-  }
+  // mean: divided by the total weight (0 / 0 is NaN when every target has weight 0, as torch);
+  // ignored rows get exactly 0
+  if (reduction == 1) scale = scale / wt.sum();
+  scale = torsh::where(valid, scale, torsh::zeros_like(scale));
   if (!GradMode::is_enabled() && grad.dtype() == self.dtype()) {
     Tensor xc = x.contiguous();
     Tensor gx = torsh::empty(xc.sizes(), xc.options());

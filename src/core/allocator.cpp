@@ -182,7 +182,8 @@ struct Cache {
     const size_t with = b > limit - std::min(limit, adaptive) ? limit : b + adaptive;
     return std::max(b, std::min(with, room()));
   }
-  bool enabled() const { return limit > 0 && (floor > 0 || ratio > 0); }
+  // The allowance follows the relative bound: ratio 0 (or limit 0) turns it off.
+  bool enabled() const { return limit > 0 && ratio > 0; }
   // A block of size sz went back to the OS.
   void remember(size_t sz) {
     ghosts[ghost_next] = {sz, allocs};
@@ -426,8 +427,10 @@ void deallocate(void* p, size_t nbytes) {
     kept = sz <= bound;
     c.evict(bound, kept ? sz : 0, out);
     if (kept) c.put(p, sz);
-    for (const Block& b : out) c.remember(b.size);
-    if (!kept) c.remember(sz);
+    for (const Block& b : out) {
+      if (b.size > kSmallMax) c.remember(b.size);  // small blocks never ask for the allowance
+    }
+    if (!kept && !small) c.remember(sz);
   }
   release(out);
   if (!kept) system_free(p, sz);

@@ -245,17 +245,9 @@ detail::RnnConfig config_of(const Options& o, detail::RnnMode mode) {
 RNNImpl::RNNImpl(const RNNOptions& options_) : options(options_) { reset(); }
 
 void RNNImpl::reset() {
-  detail::RnnConfig c;
-  c.mode = std::holds_alternative<enumtype::kReLU>(options.nonlinearity()) ? detail::RnnMode::kRelu
-                                                                           : detail::RnnMode::kTanh;
-  c.input_size = options.input_size();
-  c.hidden_size = options.hidden_size();
-  c.num_layers = options.num_layers();
-  c.bias = options.bias();
-  c.batch_first = options.batch_first();
-  c.dropout = options.dropout();
-  c.bidirectional = options.bidirectional();
-  register_rnn_parameters(*this, c);
+  const bool relu = std::holds_alternative<enumtype::kReLU>(options.nonlinearity());
+  register_rnn_parameters(
+      *this, config_of(options, relu ? detail::RnnMode::kRelu : detail::RnnMode::kTanh));
 }
 
 void RNNImpl::pretty_print(std::ostream& s) const { print_rnn(s, "RNN"); }
@@ -312,9 +304,20 @@ void print_cell(std::ostream& s, const char* name, int64_t in, int64_t hidden, b
   s << ")";
 }
 
-Tensor state_or_zeros(const Tensor& s, const Tensor& x, int64_t hidden, bool unbatched) {
+// The cell's state: zeros when not given, else checked as ATen checks hidden<idx> (the input's
+// rank, batch size and hidden_size) and made 2-D like the input.
+Tensor state_or_zeros(const char* name, const Tensor& s, const Tensor& x, int64_t hidden,
+                      bool unbatched, int idx) {
   if (!s.defined()) return torsh::zeros({x.size(0), hidden}, x.options());
-  return unbatched ? s.unsqueeze(0) : s;
+  const int64_t want = unbatched ? 1 : 2;
+  TORSH_CHECK(s.dim() == want, name, ": Expected hidden", idx, " to be ", want, "D for ", want,
+              "D input, got ", s.dim(), "D instead");
+  Tensor h = unbatched ? s.unsqueeze(0) : s;
+  TORSH_CHECK(h.size(0) == x.size(0), "Input batch size ", x.size(0), " doesn't match hidden", idx,
+              " batch size ", h.size(0));
+  TORSH_CHECK(h.size(1) == hidden, "hidden", idx, " has inconsistent hidden_size: got ", h.size(1),
+              ", expected ", hidden);
+  return h;
 }
 }  // namespace
 
@@ -334,7 +337,7 @@ void RNNCellImpl::pretty_print(std::ostream& s) const {
 
 Tensor RNNCellImpl::forward(const Tensor& input, Tensor hx) {
   Tensor x = check_cell_input("RNNCell", input, options.input_size());
-  Tensor h = state_or_zeros(hx, x, options.hidden_size(), input.dim() == 1);
+  Tensor h = state_or_zeros("RNNCell", hx, x, options.hidden_size(), input.dim() == 1, 0);
   Tensor pre = torsh::linear(h, weight_hh, detail::opt(bias_hh)) +
                torsh::linear(x, weight_ih, detail::opt(bias_ih));
   const bool relu = std::holds_alternative<enumtype::kReLU>(options.nonlinearity());
@@ -360,8 +363,8 @@ std::tuple<Tensor, Tensor> LSTMCellImpl::forward(const Tensor& input,
   const bool unbatched = input.dim() == 1;
   Tensor h0, c0;
   if (hx_opt) std::tie(h0, c0) = *hx_opt;
-  h0 = state_or_zeros(h0, x, options.hidden_size(), unbatched);
-  c0 = state_or_zeros(c0, x, options.hidden_size(), unbatched);
+  h0 = state_or_zeros("LSTMCell", h0, x, options.hidden_size(), unbatched, 0);
+  c0 = state_or_zeros("LSTMCell", c0, x, options.hidden_size(), unbatched, 1);
   Tensor gi = torsh::linear(x, weight_ih, detail::opt(bias_ih));
   auto [h, c] = detail::cell_step(detail::RnnMode::kLstm, gi, h0, c0, weight_hh, bias_hh, Tensor());
   if (unbatched) return {h.squeeze(0), c.squeeze(0)};
@@ -383,7 +386,7 @@ void GRUCellImpl::pretty_print(std::ostream& s) const {
 Tensor GRUCellImpl::forward(const Tensor& input, Tensor hx) {
   Tensor x = check_cell_input("GRUCell", input, options.input_size());
   const bool unbatched = input.dim() == 1;
-  Tensor h0 = state_or_zeros(hx, x, options.hidden_size(), unbatched);
+  Tensor h0 = state_or_zeros("GRUCell", hx, x, options.hidden_size(), unbatched, 0);
   Tensor gi = torsh::linear(x, weight_ih, detail::opt(bias_ih));
   auto [h, c] =
       detail::cell_step(detail::RnnMode::kGru, gi, h0, Tensor(), weight_hh, bias_hh, Tensor());

@@ -12,6 +12,19 @@
 namespace torsh {
 namespace native {
 
+// The Scalar overloads (libtorch's t.eq(0)): the number as a wrapped 0-dim tensor.
+#define TORSH_COMPARE_SCALAR(op)                                               \
+  void op##_scalar_out(Tensor& out, const Tensor& self, const Scalar& other) { \
+    native::op##_Tensor_out(out, self, detail::wrap_scalar(other));            \
+  }
+TORSH_COMPARE_SCALAR(eq)
+TORSH_COMPARE_SCALAR(ne)
+TORSH_COMPARE_SCALAR(lt)
+TORSH_COMPARE_SCALAR(le)
+TORSH_COMPARE_SCALAR(gt)
+TORSH_COMPARE_SCALAR(ge)
+#undef TORSH_COMPARE_SCALAR
+
 void where_out(Tensor& out, const Tensor& condition, const Tensor& self, const Tensor& other) {
   // torch 1.13 still takes a uint8 condition (deprecated): nonzero is true.
   if (condition.dtype() == kByte) return native::where_out(out, condition.to(kBool), self, other);

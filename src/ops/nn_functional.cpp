@@ -6,6 +6,7 @@
 
 #include "ops/complex.h"
 #include "ops/functors/kernels.h"
+#include "ops/scalar_check.h"
 #include "ops/stubs_nn.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/kernels.h"
@@ -123,17 +124,15 @@ void hardtanh_out(Tensor& out, const Tensor& self, const Scalar& min_val, const 
 // slope is 1, scaled or zero elsewhere.
 void threshold_backward_out(Tensor& out, const Tensor& grad_output, const Tensor& self,
                             const Scalar& threshold) {
+  // the threshold in the computation's dtype, as torch converts it (checked for integers,
+  // rounded for half and bfloat16)
+  const ScalarType t = promote_types(grad_output.dtype(), self.dtype());
+  detail::check_scalar_fits(threshold, t);
   detail::KernelArgs args;
   args.f0 = threshold.to_double();
-  if (!threshold.is_floating_point()) {
-    args.i0 = threshold.to_long();
-  } else {  // truncated toward zero and saturated, as an integer tensor's threshold
-    const double d = args.f0;
-    args.i0 = d != d         ? 0
-              : d >= 9.2e18  ? INT64_MAX
-              : d <= -9.2e18 ? INT64_MIN
-                             : static_cast<int64_t>(d);
-  }
+  if (t == kHalf) args.f0 = static_cast<double>(static_cast<float>(threshold.to<Half>()));
+  if (t == kBFloat16) args.f0 = static_cast<double>(static_cast<float>(threshold.to<BFloat16>()));
+  if (is_integral(t, /*include_bool=*/true)) args.i0 = threshold.to_long();
   detail::binary_op("threshold_backward", out, grad_output, self, false,
                     detail::KernelId::Binary_ThresholdBackward, args);
 }

@@ -163,6 +163,9 @@ Tensor cross_entropy_loss(const Tensor& self, const Tensor& target,
   TORSH_CHECK(label_smoothing >= 0 && label_smoothing <= 1,
               "label_smoothing must be between 0.0 and 1.0. Got: ", label_smoothing);
   if (fused_cross_entropy(self, target, weight, label_smoothing)) {
+    TORSH_CHECK(!(GradMode::is_enabled() && weight && weight->defined() && weight->requires_grad()),
+                "The function 'nll_loss_forward' is not differentiable with respect to argument "
+                "'weight'. This input cannot have requires_grad True.");
     return std::get<0>(torsh::_cross_entropy_rows(self, target, weight, reduction, ignore_index));
   }
   const int64_t cdim = self.dim() >= 2 ? 1 : 0;

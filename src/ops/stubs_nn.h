@@ -62,8 +62,8 @@ extern KernelStub<SoftmaxLastdimKernel> softmax_lastdim_stub;
 /// Cross entropy of x's rows with class-index targets: x [N, C] contiguous float or double
 /// (C > 0), target [N] int64 contiguous with every entry in [0, C) or ignore_index, weight [C]
 /// contiguous or undefined. Writes loss[i] = w[t] * (log(sum(exp(x_i - m_i))) - (x_it - m_i)),
-/// lse[i] = m_i + that log-sum and wt[i] = w[t] (1 without weight), all three 0 where target is
-/// ignore_index; loss, lse and wt [N] contiguous of x's dtype.
+/// lse[i] = m_i + that log-sum (every row) and wt[i] = w[t] (1 without weight), loss and wt 0
+/// where target is ignore_index; loss, lse and wt [N] contiguous of x's dtype.
 using CrossEntropyForwardKernel = void (*)(const Tensor& loss, const Tensor& lse, const Tensor& wt,
                                            const Tensor& x, const Tensor& target,
                                            const Tensor& weight, int64_t ignore_index);

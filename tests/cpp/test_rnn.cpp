@@ -48,4 +48,12 @@ TEST(Rnn, BadShapesRaise) {
   EXPECT_THROW(nn::GRU(nn::GRUOptions(3, 4).dropout(1.5)), ValueError);
   nn::LSTMCell cell(3, 4);
   EXPECT_THROW(cell->forward(randn({2, 5})), Error);
+  // the state's batch, hidden size and rank are checked (ATen's "Input batch size 3 doesn't
+  // match hidden0 batch size 1"), not broadcast
+  EXPECT_THROW(cell->forward(randn({3, 3}), std::make_tuple(zeros({1, 4}), zeros({3, 4}))), Error);
+  EXPECT_THROW(cell->forward(randn({3, 3}), std::make_tuple(zeros({3, 4}), zeros({3, 5}))), Error);
+  nn::GRUCell gru(3, 4);
+  EXPECT_THROW(gru->forward(randn({3}), zeros({1, 4})), Error);
+  EXPECT_THROW(gru->forward(randn({2, 3}), zeros({1, 4})), Error);
+  EXPECT_EQ(gru->forward(randn({3}), zeros({4})).sizes().vec(), std::vector<int64_t>{4});
 }

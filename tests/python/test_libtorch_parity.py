@@ -143,3 +143,12 @@ def test_rnn_program_matches_libtorch():
     printed = [line for line in b.splitlines() if line.startswith("torch::nn::")]
     assert len(printed) == 9
     assert printed == [line for line in a.splitlines() if line.startswith("torch::nn::")]
+
+
+def test_transformer_program_matches_libtorch():
+    """libtorch's MultiheadAttention (self- and cross-attention, kdim/vdim, bias_kv, zero
+    attention, bool and float masks, key padding, per-head weights) and TransformerEncoderLayer
+    (relu and gelu, dropout draws in train mode): parameters, outputs, weights and gradients."""
+    a, b = _outputs("transformer_program")
+    record("libtorch Transformer parity")
+    _same_text_close_numbers(a, b, min_lines=40)

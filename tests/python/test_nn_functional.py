@@ -414,3 +414,45 @@ def test_cross_entropy_fused_rows_second_order_and_errors():
             lib.nn.functional.cross_entropy(lib.zeros(3, 6), lib.tensor([0, 6, 1]))
         with pytest.raises(IndexError, match="Target -1 is out of bounds"):
             lib.nn.functional.cross_entropy(lib.zeros(3, 6), lib.tensor([0, -1, 1]))
+
+
+def test_cross_entropy_fused_rows_edge_cases_against_torch():
+    # An ignored row with large logits gets a zero gradient (not 0 * inf); targets whose weights
+    # are all 0 make the mean's gradient NaN as torch's; the node is named as torch's.
+    for dtype, big in (("float32", 100.0), ("float64", 800.0)):
+        x = np.array([[big, 0.0, 1.0], [0.0, 1.0, 2.0]])
+        t = np.array([-100, 1])
+        xa, xb = both(x, True, dtype)
+        la = F.cross_entropy(xa, torch.tensor(t))
+        lb = torsh.nn.functional.cross_entropy(xb, torsh.tensor(t))
+        assert lb.grad_fn.name() == la.grad_fn.name() == "NllLossBackward0"
+        la.backward()
+        lb.backward()
+        np.testing.assert_allclose(xb.grad.numpy(), xa.grad.numpy(), rtol=1e-6, atol=1e-7)
+        assert not np.signbit(xb.grad.numpy()[0]).any()
+    x = rnd((3, 4), 7)
+    w = np.array([0.0, 1.0, 1.0, 1.0])
+    xa, xb = both(x, True)
+    F.cross_entropy(xa, torch.tensor([0, 0, 0]), weight=torch.tensor(w)).backward()
+    torsh.nn.functional.cross_entropy(xb, torsh.tensor([0, 0, 0]), weight=torsh.tensor(w)).backward()
+    assert np.isnan(xa.grad.numpy()).all() and np.isnan(xb.grad.numpy()).all()
+    for lib in (torch, torsh):
+        with pytest.raises(RuntimeError, match="not differentiable with respect to argument "
+                                               "'weight'"):
+            lib.nn.functional.cross_entropy(lib.zeros(2, 3), lib.tensor([0, 1]),
+                                            weight=lib.ones(3, requires_grad=True))
+
+
+def test_threshold_backward_converts_the_threshold_as_torch():
+    g = torch.ones(3, dtype=torch.bfloat16)
+    x = torch.tensor([0.1, 0.2, -1.0], dtype=torch.bfloat16)
+    want = torch.ops.aten.threshold_backward(g, x, 0.1)  # 0.1 rounded to bfloat16 first
+    got = torsh.threshold_backward(torsh.ones(3, dtype=torsh.bfloat16),
+                                   torsh.tensor([0.1, 0.2, -1.0]).to(torsh.bfloat16), 0.1)
+    np.testing.assert_array_equal(got.float().numpy(), want.float().numpy())
+    for lib in (torch, torsh):
+        i8 = lib.tensor([1, 2, 3], dtype=lib.int8)
+        with pytest.raises(RuntimeError, match="value cannot be converted to type int8_t without "
+                                               "overflow"):
+            (torch.ops.aten.threshold_backward if lib is torch else torsh.threshold_backward)(
+                i8, i8, 300)

@@ -72,8 +72,9 @@ size_t cached_bytes();
 size_t live_bytes();
 /// Sets the absolute bound on cached bytes (TORSH_CACHE_LIMIT; default 2 GiB).
 void set_cache_limit(size_t bytes);
-/// Sets the relative bound: at most max(floor_bytes, ratio * live_bytes()) cached
-/// (TORSH_CACHE_RATIO, TORSH_CACHE_FLOOR; defaults 1 and 32 MiB).
+/// Sets the relative bound: at most max(floor_bytes, ratio * live_bytes()) cached, plus the
+/// learnt allowance while ratio > 0 (TORSH_CACHE_RATIO, TORSH_CACHE_FLOOR; defaults 1 and
+/// 32 MiB). Resets the allowance.
 void set_cache_ratio(double ratio, size_t floor_bytes);
 }  // namespace allocator
 

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "torsh/core/device.h"
@@ -84,8 +85,39 @@ class TensorIndex;
 /// Index tensors of index/index_put_: one per leading dim, nullopt for a dim taken whole.
 using OptionalTensorList = std::vector<std::optional<Tensor>>;
 using TensorList = std::vector<Tensor>;
-/// An optional list of dims (`int[1]? dim` in schemas).
-using OptionalIntArrayRef = std::optional<IntArrayRef>;
+/// An optional list of dims (`int[1]? dim` in schemas; c10::OptionalIntArrayRef): nullopt, a list
+/// (viewed, valid for the full expression that holds it, like IntArrayRef) or one integer, which it
+/// holds by value: `t.sum(1)` must not view a temporary that dies inside the conversion
+/// (std::optional's converting constructor would create it there).
+class OptionalIntArrayRef {
+ public:
+  OptionalIntArrayRef() = default;
+  OptionalIntArrayRef(std::nullopt_t) {}                                          // NOLINT
+  OptionalIntArrayRef(IntArrayRef r) : has_(true), ref_(r) {}                     // NOLINT
+  OptionalIntArrayRef(const std::vector<int64_t>& v) : has_(true), ref_(v) {}     // NOLINT
+  OptionalIntArrayRef(std::initializer_list<int64_t> l) : has_(true), ref_(l) {}  // NOLINT
+  template <typename I,
+            std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
+  OptionalIntArrayRef(I single)  // NOLINT
+      : has_(true), single_(static_cast<int64_t>(single)), is_single_(true) {}
+  OptionalIntArrayRef(const std::optional<IntArrayRef>& o)  // NOLINT
+      : has_(o.has_value()), ref_(o ? *o : IntArrayRef()) {}
+  bool has_value() const { return has_; }
+  explicit operator bool() const { return has_; }
+  IntArrayRef value() const { return is_single_ ? IntArrayRef(&single_, 1) : ref_; }
+  IntArrayRef operator*() const { return value(); }
+  const IntArrayRef* operator->() const {
+    view_ = value();
+    return &view_;
+  }
+
+ private:
+  bool has_ = false;
+  IntArrayRef ref_;
+  int64_t single_ = 0;
+  bool is_single_ = false;
+  mutable IntArrayRef view_;
+};
 
 /// libtorch's TensorAccessor: N dims over a tensor's data, its sizes and strides borrowed (the
 /// tensor must outlive it); acc[i] drops the first dim, and on the last dim gives the element.

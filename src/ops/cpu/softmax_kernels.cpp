@@ -51,14 +51,14 @@ void cross_entropy_forward_impl(const Tensor& loss, const Tensor& lse, const Ten
       softmax_simd::lse_rows(xp + r0 * c, n, c, m, ls);
       for (int64_t i = 0; i < n; ++i) {
         const int64_t r = r0 + i, t = tp[r];
+        sp[r] = m[i] + ls[i];  // also for ignored rows: their gradient is 0 * softmax
         if (t == ignore_index) {
-          lp[r] = sp[r] = wtp[r] = T(0);
+          lp[r] = wtp[r] = T(0);
           continue;
         }
         const T w = wp != nullptr ? wp[t] : T(1);
         // -log_softmax(x)[t], computed as log_softmax computes it
         lp[r] = -(((xp[r * c + t] - m[i]) - ls[i]) * w);
-        sp[r] = m[i] + ls[i];
         wtp[r] = w;
       }
     }
