@@ -93,5 +93,14 @@ int main() {
   torch::Tensor z = torch::tensor({0.5, -1.0}, torch::requires_grad());
   torch::autograd::backward({z * 3}, {torch::ones({2})});
   values("grad2", z.grad());
+
+  // one dim as a plain integer (an optional dim list), comparisons with a number
+  torch::Tensor r = torch::arange(12, torch::kFloat).reshape({3, 4});
+  values("sum1", r.sum(1));
+  values("mean0", r.mean(0));
+  values("sum_keep", r.sum(-1, /*keepdim=*/true).flatten());
+  values("eq", r.eq(5).to(torch::kFloat).flatten());
+  values("gt", r.gt(6.5).to(torch::kFloat).flatten());
+  values("le", torch::le(r, 2).to(torch::kFloat).flatten());
   return 0;
 }
