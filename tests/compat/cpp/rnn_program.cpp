@@ -9,27 +9,10 @@
 #include <iostream>
 #include <tuple>
 
+#include "module_printout.h"
+
 static double total(const torch::Tensor& t) {
   return t.detach().to(torch::kFloat64).sum().item<double>();
-}
-
-static double weighted(const torch::Tensor& t) {  // sensitive to where each value sits
-  torch::Tensor w = torch::arange(t.numel(), torch::kFloat64).reshape(t.sizes()).sin();
-  return (t.detach().to(torch::kFloat64) * w).sum().item<double>();
-}
-
-static void params(torch::nn::Module& m) {
-  std::cout << m << "\n";
-  for (const auto& p : m.named_parameters()) {
-    std::printf("  %s %s %.6f\n", p.key().c_str(), torch::str(p.value().sizes()).c_str(),
-                weighted(p.value()));
-  }
-}
-
-static void grads(torch::nn::Module& m) {
-  for (const auto& p : m.named_parameters()) {
-    std::printf("  grad %s %.6f\n", p.key().c_str(), weighted(p.value().grad()));
-  }
 }
 
 int main() {

@@ -10,26 +10,7 @@
 #include <limits>
 #include <tuple>
 
-static double weighted(const torch::Tensor& t) {  // sensitive to where each value sits
-  torch::Tensor w = torch::arange(t.numel(), torch::kFloat64).reshape(t.sizes()).sin();
-  return (t.detach().to(torch::kFloat64) * w).sum().item<double>();
-}
-
-static void params(torch::nn::Module& m) {
-  std::cout << m << "\n";
-  for (const auto& p : m.named_parameters()) {
-    std::printf("  %s %s %.6f\n", p.key().c_str(), torch::str(p.value().sizes()).c_str(),
-                weighted(p.value()));
-  }
-}
-
-static void grads(torch::nn::Module& m) {
-  for (const auto& p : m.named_parameters()) {
-    if (p.value().grad().defined()) {
-      std::printf("  grad %s %.6f\n", p.key().c_str(), weighted(p.value().grad()));
-    }
-  }
-}
+#include "module_printout.h"
 
 int main() {
   torch::manual_seed(0);
