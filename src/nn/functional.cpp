@@ -1,6 +1,7 @@
 // torsh::nn::functional: libtorch's option-struct forms over the op table's functions.
 #include "torsh/nn/functional.h"
 
+#include "nn/layer_init.h"
 #include "torsh/generated/functions.h"
 #include "torsh/ops.h"
 
@@ -14,9 +15,7 @@ int64_t reduction_enum(const LossReduction& r) {
 
 namespace functional {
 namespace {
-std::optional<Tensor> opt(const Tensor& t) {
-  return t.defined() ? std::optional<Tensor>(t) : std::nullopt;
-}
+using detail::opt;
 
 template <size_t D>
 Tensor conv_nd(const Tensor& input, const Tensor& weight, const ConvFuncOptions<D>& o) {
@@ -127,7 +126,7 @@ void check_batch_norm_batch(const Tensor& input, bool training) {
   TORSH_CHECK(per_channel != 1,
               "Expected more than 1 value per channel when training, got input "
               "size ",
-              detail::shape_str(input.sizes()));
+              torsh::detail::shape_str(input.sizes()));
 }
 
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,

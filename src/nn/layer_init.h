@@ -1,13 +1,19 @@
 #pragma once
-// What the weight-and-bias layers share (Linear, Conv, ConvTranspose): registering the two
-// parameters and torch's default initialisation of them.
+// What the layers share: registering a weight and bias and torch's default initialisation of
+// them (Linear, Conv, ConvTranspose), and an undefined tensor as an absent optional argument.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "torsh/core/tensor.h"
 #include "torsh/nn/module.h"
 
 namespace torsh::nn::detail {
+
+/// t as an optional argument of the ops (nullopt when undefined: no bias, no mask, ...).
+inline std::optional<Tensor> opt(const Tensor& t) {
+  return t.defined() ? std::optional<Tensor>(t) : std::nullopt;
+}
 
 /// torch's default for a layer: kaiming_uniform_(weight, a=sqrt(5)); bias U(-1/sqrt(fan_in), ..)
 /// with the weight's fan-in.

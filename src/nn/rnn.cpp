@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "nn/layer_init.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/ops.h"
@@ -18,10 +19,6 @@ namespace {
 
 int64_t gate_count(RnnMode mode) {
   return mode == RnnMode::kLstm ? 4 : mode == RnnMode::kGru ? 3 : 1;
-}
-
-std::optional<Tensor> opt(const Tensor& t) {
-  return t.defined() ? std::optional<Tensor>(t) : std::nullopt;
 }
 
 // One step of the recurrence: gi is the input projection (with b_ih), state h (and c).
@@ -189,12 +186,12 @@ void RnnBase::print_rnn(std::ostream& s, const char* name) const {
 void RnnCellBase::register_cell_parameters(Module& m, int64_t input_size, int64_t hidden_size,
                                            bool bias, int64_t gates) {
   TORSH_CHECK_VALUE(hidden_size > 0, "hidden_size must be greater than zero");
-  weight_ih_ = m.register_parameter("weight_ih", torsh::empty({gates * hidden_size, input_size}));
-  weight_hh_ = m.register_parameter("weight_hh", torsh::empty({gates * hidden_size, hidden_size}));
-  bias_ih_ = bias_hh_ = Tensor();
+  weight_ih = m.register_parameter("weight_ih", torsh::empty({gates * hidden_size, input_size}));
+  weight_hh = m.register_parameter("weight_hh", torsh::empty({gates * hidden_size, hidden_size}));
+  bias_ih = bias_hh = Tensor();
   if (bias) {
-    bias_ih_ = m.register_parameter("bias_ih", torsh::empty({gates * hidden_size}));
-    bias_hh_ = m.register_parameter("bias_hh", torsh::empty({gates * hidden_size}));
+    bias_ih = m.register_parameter("bias_ih", torsh::empty({gates * hidden_size}));
+    bias_hh = m.register_parameter("bias_hh", torsh::empty({gates * hidden_size}));
   }
 }
 
@@ -325,7 +322,6 @@ RNNCellImpl::RNNCellImpl(const RNNCellOptions& options_) : options(options_) { r
 
 void RNNCellImpl::reset() {
   register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 1);
-  std::tie(weight_ih, weight_hh, bias_ih, bias_hh) = cell_parameters();
   reset_parameters();
 }
 
@@ -349,7 +345,6 @@ LSTMCellImpl::LSTMCellImpl(const LSTMCellOptions& options_) : options(options_) 
 
 void LSTMCellImpl::reset() {
   register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 4);
-  std::tie(weight_ih, weight_hh, bias_ih, bias_hh) = cell_parameters();
   reset_parameters();
 }
 
@@ -375,7 +370,6 @@ GRUCellImpl::GRUCellImpl(const GRUCellOptions& options_) : options(options_) { r
 
 void GRUCellImpl::reset() {
   register_cell_parameters(*this, options.input_size(), options.hidden_size(), options.bias(), 3);
-  std::tie(weight_ih, weight_hh, bias_ih, bias_hh) = cell_parameters();
   reset_parameters();
 }
 

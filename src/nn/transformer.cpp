@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include "nn/layer_init.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/nn/functional.h"
@@ -15,9 +16,7 @@
 
 namespace torsh::nn {
 namespace {
-std::optional<Tensor> opt(const Tensor& t) {
-  return t.defined() ? std::optional<Tensor>(t) : std::nullopt;
-}
+using detail::opt;
 Tensor rows(const Tensor& t, int64_t start, int64_t len) {
   return t.defined() ? t.narrow(0, start, len) : Tensor();
 }
@@ -96,9 +95,9 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(
   TORSH_CHECK(query.size(2) == e, "MultiheadAttention: query's embed_dim ", query.size(2),
               " is not the module's ", e);
   TORSH_CHECK(key.size(0) == value.size(0) && key.size(1) == bsz && value.size(1) == bsz,
-              "MultiheadAttention: key ", detail::shape_str(key.sizes()), " and value ",
-              detail::shape_str(value.sizes()), " do not match query ",
-              detail::shape_str(query.sizes()));
+              "MultiheadAttention: key ", torsh::detail::shape_str(key.sizes()), " and value ",
+              torsh::detail::shape_str(value.sizes()), " do not match query ",
+              torsh::detail::shape_str(query.sizes()));
   const double scaling = 1.0 / std::sqrt(static_cast<double>(head_dim));
   Tensor q, k, v;
   if (_qkv_same_embed_dim) {
@@ -156,7 +155,7 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(
   if (kpm.defined()) {
     TORSH_CHECK(kpm.dim() == 2 && kpm.size(0) == bsz && kpm.size(1) == src_len,
                 "key_padding_mask should be [", bsz, ", ", src_len, "], got ",
-                detail::shape_str(kpm.sizes()));
+                torsh::detail::shape_str(kpm.sizes()));
   }
   Tensor w = torsh::bmm(q, k.transpose(1, 2));  // [N * heads, L, S]
   const double inf = std::numeric_limits<double>::infinity();

@@ -113,19 +113,17 @@ class RnnBase {
   std::vector<std::vector<Tensor>> weights_;
 };
 
-/// What the cells share: weight_ih, weight_hh, bias_ih, bias_hh.
+/// What the cells share: weight_ih, weight_hh, bias_ih, bias_hh (as libtorch's cells).
 class RnnCellBase {
+ public:
+  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
+
  protected:
   /// Registers weight_ih, weight_hh (and bias_ih, bias_hh) for gates x hidden_size rows.
   void register_cell_parameters(Module& m, int64_t input_size, int64_t hidden_size, bool bias,
                                 int64_t gates);
   /// Every parameter of m U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)).
   static void reset_cell_parameters(Module& m, int64_t hidden_size);
-  /// What register_cell_parameters registered: weight_ih, weight_hh, bias_ih, bias_hh.
-  std::tuple<Tensor, Tensor, Tensor, Tensor> cell_parameters() const {
-    return {weight_ih_, weight_hh_, bias_ih_, bias_hh_};
-  }
-  Tensor weight_ih_, weight_hh_, bias_ih_, bias_hh_;
   Tensor check_cell_input(const char* name, const Tensor& input, int64_t input_size) const;
 };
 }  // namespace detail
@@ -185,7 +183,6 @@ class RNNCellImpl : public Cloneable<RNNCellImpl>, public detail::RnnCellBase {
   /// h' for input [B, I] (or [I]) and hx (zeros when undefined).
   Tensor forward(const Tensor& input, Tensor hx = {});
   RNNCellOptions options;
-  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
 };
 TORSH_MODULE(RNNCell);
 
@@ -201,7 +198,6 @@ class LSTMCellImpl : public Cloneable<LSTMCellImpl>, public detail::RnnCellBase 
   std::tuple<Tensor, Tensor> forward(const Tensor& input,
                                      std::optional<std::tuple<Tensor, Tensor>> hx_opt = {});
   LSTMCellOptions options;
-  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
 };
 TORSH_MODULE(LSTMCell);
 
@@ -215,7 +211,6 @@ class GRUCellImpl : public Cloneable<GRUCellImpl>, public detail::RnnCellBase {
   void pretty_print(std::ostream& stream) const override;
   Tensor forward(const Tensor& input, Tensor hx = {});
   GRUCellOptions options;
-  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
 };
 TORSH_MODULE(GRUCell);
 
