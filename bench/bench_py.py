@@ -1,5 +1,5 @@
 """Python side of bench/: per-op overhead of `a + b` on 1-element tensors, and a few ops; RSS
-held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise|nn]  (prints "workload median_ns" lines,
+held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise|nn|attention]  (prints "workload median_ns" lines,
 and "py_rss_<phase>_MiB value" lines)."""
 import os
 import statistics
@@ -50,6 +50,8 @@ def main():
         return pointwise(lib)
     if sys.argv[2:] == ["nn"]:  # only the neural-network layer workloads
         return nn(lib)
+    if sys.argv[2:] == ["attention"]:  # scaled dot-product attention: time and peak memory
+        return attention(lib)
     rss_after_free(lib)  # first: a clean process to measure
     a, b = lib.ones(1), lib.ones(1)
     run("py_overhead_add_1elem", lambda: a + b, 20000)
@@ -215,6 +217,30 @@ def nn(lib):
     lstm = lib.nn.LSTM(256, 256, num_layers=2)
     seq = lib.randn(64, 32, 256)
     run("py_lstm_fwdbwd_2x256_seq64_b32", lambda: lstm(seq)[0].sum().backward(), 1, 5)
+
+
+def attention(lib):
+    """Causal scaled dot-product attention on [8, 8, 512, 64] float32: forward, and forward +
+    backward; first the peak RSS a forward + backward adds (from a fresh process). torch 1.13 has
+    no public scaled_dot_product_attention: its side runs the formula a 1.13 user writes,
+    F._scaled_dot_product_attention (softmax(q k^T / sqrt(E) + causal mask) v, its own math)."""
+    import resource
+    F = lib.nn.functional
+    lib.manual_seed(0)
+    q, k, v = (lib.randn(8, 8, 512, 64) for _ in range(3))
+    if lib.__name__ == "torsh":
+        def sdpa(a, b, c):
+            return F.scaled_dot_product_attention(a, b, c, is_causal=True)
+    else:
+        def sdpa(a, b, c):
+            return F._scaled_dot_product_attention(a, b, c, None, 0.0, False, True)[0]
+    qg, kg, vg = (t.clone().requires_grad_() for t in (q, k, v))
+    base = rss_mib()
+    sdpa(qg, kg, vg).sum().backward()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"py_sdpa_fwdbwd_peak_added_MiB {peak - base:.1f}", flush=True)
+    run("py_sdpa_causal_fwd_8x8x512x64", lambda: sdpa(q, k, v), 3, 9)
+    run("py_sdpa_causal_fwdbwd_8x8x512x64", lambda: sdpa(qg, kg, vg).sum().backward(), 2, 9)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "ops/nn_attention.h"
 #include "ops/stubs_nn.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/ops.h"
@@ -132,6 +134,48 @@ Tensor cross_entropy_rows_backward(const Tensor& grad, const Tensor& self, const
   Tensor onehot = torsh::zeros(x.sizes(), x.options()).scatter(1, safe.unsqueeze(1), 1.0);
   Tensor gx = (torsh::softmax(x, 1) - onehot) * scale.unsqueeze(1);
   return one ? gx.squeeze(0) : gx;
+}
+
+std::vector<Tensor> scaled_dot_product_attention_backward(
+    const Tensor& grad, const Tensor& query, const Tensor& key, const Tensor& value,
+    const Tensor& output, const Tensor& logsumexp, const Tensor& attn_mask, bool is_causal,
+    std::optional<double> scale, const std::array<bool, 3>& output_mask) {
+  if (!grad.defined()) return {Tensor(), Tensor(), Tensor()};
+  const double sc = detail::attention_scale(query, scale);
+  Tensor mask = detail::attention_kernel_mask(attn_mask, query, key);
+  if (GradMode::is_enabled()) {
+    // softmax(scale q k^T + mask) v differentiated with torsh ops, from the inputs alone
+    Tensor s = torsh::matmul(query, key.transpose(-2, -1)) * sc;
+    Tensor neg_inf = torsh::full({}, -std::numeric_limits<double>::infinity(), s.options());
+    if (is_causal) {
+      s = torsh::where(torsh::ones({s.size(-2), s.size(-1)}, s.options().dtype(kBool)).tril(), s,
+                       neg_inf);
+    }
+    if (mask.defined()) s = mask.dtype() == kBool ? torsh::where(mask, s, neg_inf) : s + mask;
+    Tensor p = torsh::softmax(s, -1);
+    Tensor g = grad.to(query.dtype());
+    Tensor dp = torsh::matmul(g, value.transpose(-2, -1));
+    Tensor ds = p * (dp - (dp * p).sum({-1}, /*keepdim=*/true)) * sc;
+    return {output_mask[0] ? torsh::matmul(ds, key) : Tensor(),
+            output_mask[1] ? torsh::matmul(ds.transpose(-2, -1), query) : Tensor(),
+            output_mask[2] ? torsh::matmul(p.transpose(-2, -1), g) : Tensor()};
+  }
+  const int64_t l = query.size(-2), s = key.size(-2), e = query.size(-1), ev = value.size(-1);
+  if (l == 0 || s == 0 || query.numel() + value.numel() == 0) {
+    return {torsh::zeros(query.sizes(), query.options()), torsh::zeros(key.sizes(), key.options()),
+            torsh::zeros(value.sizes(), value.options())};
+  }
+  Tensor dq = torsh::empty(query.sizes(), query.options());
+  Tensor dk = torsh::empty(key.sizes(), key.options());
+  Tensor dv = torsh::empty(value.sizes(), value.options());
+  int64_t batch = 1;
+  for (int64_t d = 0; d + 2 < query.dim(); ++d) batch *= query.size(d);
+  detail::attention_backward_stub(query.device().type, "scaled_dot_product_attention_backward")(
+      dq, dk, dv, grad.to(query.dtype()).reshape({batch, l, ev}).contiguous(),
+      query.reshape({batch, l, e}).contiguous(), key.reshape({batch, s, e}).contiguous(),
+      value.reshape({batch, s, ev}).contiguous(), output.contiguous(), logsumexp.contiguous(), mask,
+      is_causal, sc);
+  return {dq, dk, dv};
 }
 
 Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate) {

@@ -1,6 +1,8 @@
 #pragma once
 // Backward formulas of the nn functional ops (activations, softmax, embedding), written with torsh
 // ops so that second derivatives come from them.
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,14 @@ Tensor layer_norm_backward_weight(const Tensor& grad, const Tensor& input, const
                                   double eps);
 /// layer norm's bias gradient: grad summed over the leading dims.
 Tensor layer_norm_backward_bias(const Tensor& grad, const std::vector<int64_t>& normalized_shape);
+
+/// The fused attention's gradients {dquery, dkey, dvalue} (those output_mask asks for): the
+/// block kernel from the saved log-sum-exp when no graph is recorded; otherwise torsh ops that
+/// recompute the softmax, so they differentiate again.
+std::vector<Tensor> scaled_dot_product_attention_backward(
+    const Tensor& grad, const Tensor& query, const Tensor& key, const Tensor& value,
+    const Tensor& output, const Tensor& logsumexp, const Tensor& attn_mask, bool is_causal,
+    std::optional<double> scale, const std::array<bool, 3>& output_mask);
 
 /// _cross_entropy_rows' input gradient: (softmax(self) - onehot(target)) * w[target] * grad
 /// per row (divided by the total weight for the mean, zero for ignored rows). The fused kernel

@@ -76,6 +76,26 @@ using CrossEntropyBackwardKernel = void (*)(const Tensor& gx, const Tensor& x, c
                                             int64_t ignore_index);
 extern KernelStub<CrossEntropyBackwardKernel> cross_entropy_backward_stub;
 
+/// Attention of queries q [B, L, E] over keys k [B, S, E] and values v [B, S, Ev] (contiguous,
+/// float or double, L, S > 0), one batch element at a time and a block of query rows at a
+/// time, so no [L, S] matrix is kept: out [B, L, Ev] = softmax(scale * q k^T + mask) v and
+/// lse [B, L] = the log-sum-exp of each row of scores (NaN for a row with every key masked, so
+/// its output and gradients are NaN, as the softmax of the formula gives). mask is undefined or
+/// of shape [..., L, S] whose leading dims flatten to B in row-major order (any strides, 0 on
+/// broadcast dims): bool keeps the true positions, a float mask of q's dtype is added. causal
+/// keeps key j <= query i.
+using AttentionForwardKernel = void (*)(const Tensor& out, const Tensor& lse, const Tensor& q,
+                                        const Tensor& k, const Tensor& v, const Tensor& mask,
+                                        bool causal, double scale);
+extern KernelStub<AttentionForwardKernel> attention_forward_stub;
+/// The attention's gradients from grad [B, L, Ev] (contiguous) and the forward's out and lse:
+/// the scores are recomputed block by block; dq, dk, dv contiguous like q, k, v.
+using AttentionBackwardKernel = void (*)(const Tensor& dq, const Tensor& dk, const Tensor& dv,
+                                         const Tensor& grad, const Tensor& q, const Tensor& k,
+                                         const Tensor& v, const Tensor& out, const Tensor& lse,
+                                         const Tensor& mask, bool causal, double scale);
+extern KernelStub<AttentionBackwardKernel> attention_backward_stub;
+
 /// y = layer norm of x's rows: x and y contiguous [rows, n], w and b [n] contiguous or undefined,
 /// mean and rstd [rows] contiguous (1 / sqrt(biased variance + eps)); float or double, n > 0.
 using LayerNormKernel = void (*)(const Tensor& y, const Tensor& mean, const Tensor& rstd,

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 import torsh
 import torsh.nn.functional as SF
-from torsh.nn import _functional_sampling
+from torsh.nn import _functional_attention
 from conftest import record
 
 
@@ -663,7 +663,7 @@ def _sdpa_inputs(case, dtype, seed=0):
 @pytest.mark.parametrize("case", SDPA_CASES, ids=[str(i) for i in range(len(SDPA_CASES))])
 def test_sdpa(case, dtype, blocked, monkeypatch):
     if blocked:  # a few query rows per block
-        monkeypatch.setattr(_functional_sampling, "_SDPA_BLOCK_ELEMENTS", 40)
+        monkeypatch.setattr(_functional_attention, "_SDPA_BLOCK_ELEMENTS", 40)
     arrays, mt, ms, causal, scale = _sdpa_inputs(case, dtype)
     xt = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
     xs = [torsh.tensor(a, dtype=getattr(torsh, dtype), requires_grad=True) for a in arrays]
@@ -738,7 +738,7 @@ def test_sdpa_dropout_matches_torch_stream():
 
 
 def test_sdpa_blocked_dropout_and_no_grad(monkeypatch):
-    monkeypatch.setattr(_functional_sampling, "_SDPA_BLOCK_ELEMENTS", 64)
+    monkeypatch.setattr(_functional_attention, "_SDPA_BLOCK_ELEMENTS", 64)
     arrays = [rnd(s, i, -1.5, 1.5) for i, s in enumerate(((2, 30, 4), (2, 20, 4), (2, 20, 3)))]
     xt = [torch.tensor(a) for a in arrays]
     xs = [torsh.tensor(a) for a in arrays]

@@ -113,7 +113,14 @@ class Autograd:
 
     def __init__(self, schema, entry):
         self.s, self.e = schema, entry
-        self.formulas = entry.get("backward", {})
+        # A key naming several inputs ("query, key, value: f(...)") is one call computing all
+        # their gradients: it returns a std::vector<Tensor> in that order and may read
+        # `output_mask`, a std::array<bool, n> saying which of them are needed.
+        self.groups = [[n.strip() for n in k.split(",")] for k in entry.get("backward", {})]
+        self.formulas = {}
+        for k, f in entry.get("backward", {}).items():
+            for n in k.split(","):
+                self.formulas[n.strip()] = f
         self.node = entry.get("node", camel(schema.name) + "Backward0")
         # C++ class: unique per overload; name() reports PyTorch's node name.
         self.cls = self.node + "_" + camel(schema.name) + camel(schema.overload or "")
@@ -174,8 +181,22 @@ class Autograd:
         for n in self.saved_outputs:
             lines.append(f'    const Tensor {n} = {n}_.unpack("{self.node}");')
         lines.append("    size_t pos = 0;")
+        for group in (g for g in self.groups if len(g) > 1):
+            first = [a.name for a in self.diff].index(group[0])
+            valid = ", ".join(f"next_edges_[{first + i}].is_valid()" for i in range(len(group)))
+            lines.append(f"    {{ const std::array<bool, {len(group)}> output_mask{{{valid}}};")
+            lines.append("      if (std::find(output_mask.begin(), output_mask.end(), true) != "
+                         "output_mask.end()) {")
+            lines.append(f"        std::vector<Tensor> gs = {self.formulas[group[0]]};")
+            lines.append(f"        for (size_t i = 0; i < {len(group)}; ++i) "
+                         f"if (output_mask[i]) r[{first} + i] = gs[i];")
+            lines.append("      } }")
+        grouped = {n for g in self.groups if len(g) > 1 for n in g}
         for a in self.diff:
             f = self.formulas[a.name]
+            if a.name in grouped:
+                lines.append("    ++pos;")
+                continue
             if a.base == "Tensor[]":
                 lines.append(f"    {{ auto gs = {f}; for (auto& g : gs) r[pos++] = g; }}")
             else:
@@ -667,6 +688,7 @@ def main():
         family_sources.append(path)
         files[path] = (
             f"// Generated from ops/ops.yaml (family: {fam}). Do not edit.\n"
+            "#include <algorithm>\n#include <array>\n"
             '#include "torsh/generated/functions.h"\n'
             '#include "torsh/generated/native.h"\n#include "torsh/autograd/node.h"\n'
             '#include "torsh/core/grad_mode.h"\n#include "torsh/ops.h"\n#include "autograd/formulas.h"\n'

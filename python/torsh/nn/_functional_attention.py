@@ -1,10 +1,13 @@
-"""torch.nn.functional.multi_head_attention_forward (torch 1.13), composed from torsh ops."""
+"""torch.nn.functional.multi_head_attention_forward (torch 1.13) and
+scaled_dot_product_attention (torch 2.x): the fused kernel where it applies, torsh ops otherwise."""
 import math
 import warnings
 
 import torsh
 
-__all__ = ["multi_head_attention_forward"]
+__all__ = ["multi_head_attention_forward", "scaled_dot_product_attention"]
+
+_INF = float("inf")
 
 
 def _in_projection_packed(q, k, v, w, b=None):
@@ -227,14 +230,25 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         else:
             attn_mask = attn_mask.masked_fill(key_padding_mask, float("-inf"))
 
+    if not training:
+        dropout_p = 0.0
+
+    if not need_weights and dropout_p == 0.0 and _sdpa_fused(q, k, v, attn_mask, 0.0):
+        # torch 2.x's path without weights: the fused attention (a bool mask keeps False)
+        if attn_mask is not None and attn_mask.dtype == torsh.bool:
+            attn_mask = attn_mask.logical_not()
+        attn_output = torsh._C._scaled_dot_product_flash_attention_for_cpu(
+            q, k, v, attn_mask=attn_mask)[0]
+        attn_output = attn_output.transpose(0, 1).contiguous().view(tgt_len * bsz, embed_dim)
+        attn_output = torsh.linear(attn_output, out_proj_weight, out_proj_bias)
+        attn_output = attn_output.view(tgt_len, bsz, attn_output.size(1))
+        return (attn_output if is_batched else attn_output.squeeze(1)), None
+
     # a boolean mask becomes an additive float mask
     if attn_mask is not None and attn_mask.dtype == torsh.bool:
         new_attn_mask = torsh.zeros_like(attn_mask, dtype=q.dtype)
         new_attn_mask.masked_fill_(attn_mask, float("-inf"))
         attn_mask = new_attn_mask
-
-    if not training:
-        dropout_p = 0.0
 
     # scaled dot-product attention
     E = q.shape[2]
@@ -263,3 +277,114 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if not is_batched:
         attn_output = attn_output.squeeze(1)
     return attn_output, None
+
+
+# scaled_dot_product_attention
+
+# Above this many score elements (batch * L * S) the forward runs over blocks of query rows.
+_SDPA_BLOCK_ELEMENTS = 1 << 22
+
+
+def _check_sdpa(query, key, value, attn_mask, is_causal):
+    if not (query.dtype == key.dtype == value.dtype):
+        raise RuntimeError(
+            "Expected query, key, and value to have the same dtype, but got query.dtype: {} "
+            "key.dtype: {} and value.dtype: {} instead.".format(query.dtype, key.dtype,
+                                                               value.dtype))
+    if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
+        raise RuntimeError(
+            "Expected query, key, and value to all be  at least 2 dimensional, but got "
+            "query.dim: {} key.dim: {} and value.dim: {} instead.".format(
+                query.dim(), key.dim(), value.dim()))
+    if attn_mask is not None and attn_mask.dtype not in (torsh.bool, torsh.float32,
+                                                         query.dtype):
+        raise RuntimeError(
+            "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+            "attn_mask.dtype: {} and  query.dtype: {} instead.".format(attn_mask.dtype,
+                                                                       query.dtype))
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
+                           "when is_causal=True")
+
+
+def _sdpa_block(q, key_t, value, mask, row0, causal, dropout_p):
+    """softmax(q key^T + mask) value for the query rows row0 .. row0 + q.size(-2); q is
+    already scaled."""
+    scores = torsh.matmul(q, key_t)
+    rows, cols = scores.size(-2), scores.size(-1)
+    if causal:
+        keep = torsh.ones((rows, cols), dtype=torsh.bool).tril(diagonal=row0)
+        scores = torsh.where(keep, scores, -_INF)
+    if mask is not None:
+        if mask.dim() >= 2 and mask.size(-2) != 1:
+            mask = mask.narrow(-2, row0, rows)
+        if mask.dtype == torsh.bool:
+            scores = torsh.where(mask, scores, -_INF)
+        else:
+            scores = (scores + mask).to(scores.dtype)
+    attn = torsh.softmax(scores, -1)
+    if dropout_p > 0.0:
+        from torsh.nn.functional import dropout
+        attn = dropout(attn, dropout_p, training=True)
+    return torsh.matmul(attn, value)
+
+
+def _sdpa_fused(query, key, value, attn_mask, dropout_p):
+    """Whether the fused kernel computes this attention: float or double inputs of one rank
+    with equal leading dims, no dropout, a mask that needs no gradient, some keys and queries."""
+    if dropout_p != 0.0 or query.dtype not in (torsh.float32, torsh.float64):
+        return False
+    if key.dim() != query.dim() or value.dim() != query.dim():
+        return False
+    if query.shape[:-2] != key.shape[:-2] or query.shape[:-2] != value.shape[:-2]:
+        return False
+    if key.size(-2) != value.size(-2) or key.size(-1) != query.size(-1):
+        return False
+    if query.size(-2) == 0 or key.size(-2) == 0:
+        return False
+    return attn_mask is None or not (attn_mask.requires_grad and torsh.is_grad_enabled())
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, *, scale=None, enable_gqa=False):
+    r"""softmax(query key^T * scale + mask) value over (..., L, E) queries, (..., S, E) keys
+    and (..., S, Ev) values (torch 2.x). A bool ``attn_mask`` keeps the True positions, a float
+    one is added; ``is_causal`` keeps key j <= query i; ``scale`` defaults to 1/sqrt(E);
+    ``dropout_p`` applies dropout to the attention weights. Rows with every key masked out
+    give NaN, as the softmax of the reference formula does.
+
+    Float and double inputs without dropout go through the fused kernel
+    (``_scaled_dot_product_flash_attention_for_cpu``): blocks of query rows, only each row's
+    log-sum-exp kept for the backward, which recomputes the probabilities; no [L, S] matrix is
+    kept. Other calls use the formula; when batch * L * S exceeds ``_SDPA_BLOCK_ELEMENTS`` it
+    runs over blocks of query rows (with autograd on, each block's softmax is kept for the
+    backward), and dropout then draws its masks block by block (a different random stream from
+    the one-shot formula).
+    """
+    _check_sdpa(query, key, value, attn_mask, is_causal)
+    if dropout_p > 1.0:
+        raise RuntimeError("dropout probability has to be between 0 and 1, but got {}".format(
+            dropout_p))
+    if enable_gqa and key.dim() >= 3 and query.size(-3) != key.size(-3):
+        if query.size(-3) % key.size(-3) != 0:
+            raise RuntimeError("Number of heads in key and value must divide the number of "
+                               "heads in query")
+        groups = query.size(-3) // key.size(-3)
+        key = torsh.repeat_interleave(key, groups, dim=-3)
+        value = torsh.repeat_interleave(value, groups, dim=-3)
+    if _sdpa_fused(query, key, value, attn_mask, dropout_p):
+        return torsh._C._scaled_dot_product_flash_attention_for_cpu(
+            query, key, value, 0.0, is_causal, attn_mask=attn_mask, scale=scale)[0]
+    factor = 1.0 / math.sqrt(query.size(-1)) if scale is None else float(scale)
+    q = query * factor
+    key_t = key.transpose(-2, -1)
+    length, source = query.size(-2), key.size(-2)
+    batch = math.prod(query.shape[:-2])
+    rows = length
+    if batch * length * source > _SDPA_BLOCK_ELEMENTS:
+        rows = max(1, _SDPA_BLOCK_ELEMENTS // max(1, batch * source))
+    if rows >= length:
+        return _sdpa_block(q, key_t, value, attn_mask, 0, is_causal, dropout_p)
+    blocks = [_sdpa_block(q.narrow(-2, r, min(rows, length - r)), key_t, value, attn_mask, r,
+                          is_causal, dropout_p) for r in range(0, length, rows)]
+    return torsh.cat(blocks, dim=-2)

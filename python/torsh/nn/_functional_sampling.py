@@ -1,5 +1,5 @@
-"""torch.nn.functional's grid_sample, ctc_loss, fractional max pooling and
-scaled_dot_product_attention, composed from torsh tensor ops.
+"""torch.nn.functional's grid_sample, ctc_loss and fractional max pooling, composed from torsh
+tensor ops.
 
 Each follows the arithmetic of torch's CPU kernel (coordinate unnormalisation and padding of the
 grid sampler, the interval formula of fractional pooling, the log-space alpha recursion of CTC)
@@ -18,7 +18,6 @@ from torsh.nn.modules.utils import _pair, _triple
 __all__ = [
     "grid_sample", "ctc_loss", "fractional_max_pool2d", "fractional_max_pool3d",
     "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices",
-    "scaled_dot_product_attention",
 ]
 
 _INF = float("inf")
@@ -675,92 +674,3 @@ def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=Non
     res = fractional_max_pool3d_with_indices(input, kernel_size, output_size, output_ratio,
                                              return_indices, _random_samples)
     return res if return_indices else res[0]
-
-
-# scaled_dot_product_attention
-
-# Above this many score elements (batch * L * S) the forward runs over blocks of query rows.
-_SDPA_BLOCK_ELEMENTS = 1 << 22
-
-
-def _check_sdpa(query, key, value, attn_mask, is_causal):
-    if not (query.dtype == key.dtype == value.dtype):
-        raise RuntimeError(
-            "Expected query, key, and value to have the same dtype, but got query.dtype: {} "
-            "key.dtype: {} and value.dtype: {} instead.".format(query.dtype, key.dtype,
-                                                               value.dtype))
-    if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
-        raise RuntimeError(
-            "Expected query, key, and value to all be  at least 2 dimensional, but got "
-            "query.dim: {} key.dim: {} and value.dim: {} instead.".format(
-                query.dim(), key.dim(), value.dim()))
-    if attn_mask is not None and attn_mask.dtype not in (torsh.bool, torsh.float32,
-                                                         query.dtype):
-        raise RuntimeError(
-            "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
-            "attn_mask.dtype: {} and  query.dtype: {} instead.".format(attn_mask.dtype,
-                                                                       query.dtype))
-    if is_causal and attn_mask is not None:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
-                           "when is_causal=True")
-
-
-def _sdpa_block(q, key_t, value, mask, row0, causal, dropout_p):
-    """softmax(q key^T + mask) value for the query rows row0 .. row0 + q.size(-2); q is
-    already scaled."""
-    scores = torsh.matmul(q, key_t)
-    rows, cols = scores.size(-2), scores.size(-1)
-    if causal:
-        keep = torsh.ones((rows, cols), dtype=torsh.bool).tril(diagonal=row0)
-        scores = torsh.where(keep, scores, -_INF)
-    if mask is not None:
-        if mask.dim() >= 2 and mask.size(-2) != 1:
-            mask = mask.narrow(-2, row0, rows)
-        if mask.dtype == torsh.bool:
-            scores = torsh.where(mask, scores, -_INF)
-        else:
-            scores = (scores + mask).to(scores.dtype)
-    attn = torsh.softmax(scores, -1)
-    if dropout_p > 0.0:
-        from torsh.nn.functional import dropout
-        attn = dropout(attn, dropout_p, training=True)
-    return torsh.matmul(attn, value)
-
-
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, *, scale=None, enable_gqa=False):
-    r"""softmax(query key^T * scale + mask) value over (..., L, E) queries, (..., S, E) keys
-    and (..., S, Ev) values (torch 2.x). A bool ``attn_mask`` keeps the True positions, a float
-    one is added; ``is_causal`` keeps key j <= query i; ``scale`` defaults to 1/sqrt(E);
-    ``dropout_p`` applies dropout to the attention weights. Rows with every key masked out
-    give NaN, as the softmax of the reference formula does.
-
-    When batch * L * S exceeds ``_SDPA_BLOCK_ELEMENTS`` the forward runs over blocks of query
-    rows, so no more than one block's [rows, S] scores exist at a time when no gradient is
-    recorded; with autograd on, each block's softmax is still kept for the backward. Dropout
-    then draws its masks block by block (a different random stream from the one-shot formula).
-    """
-    _check_sdpa(query, key, value, attn_mask, is_causal)
-    if dropout_p > 1.0:
-        raise RuntimeError("dropout probability has to be between 0 and 1, but got {}".format(
-            dropout_p))
-    if enable_gqa and key.dim() >= 3 and query.size(-3) != key.size(-3):
-        if query.size(-3) % key.size(-3) != 0:
-            raise RuntimeError("Number of heads in key and value must divide the number of "
-                               "heads in query")
-        groups = query.size(-3) // key.size(-3)
-        key = torsh.repeat_interleave(key, groups, dim=-3)
-        value = torsh.repeat_interleave(value, groups, dim=-3)
-    factor = 1.0 / math.sqrt(query.size(-1)) if scale is None else float(scale)
-    q = query * factor
-    key_t = key.transpose(-2, -1)
-    length, source = query.size(-2), key.size(-2)
-    batch = math.prod(query.shape[:-2])
-    rows = length
-    if batch * length * source > _SDPA_BLOCK_ELEMENTS:
-        rows = max(1, _SDPA_BLOCK_ELEMENTS // max(1, batch * source))
-    if rows >= length:
-        return _sdpa_block(q, key_t, value, attn_mask, 0, is_causal, dropout_p)
-    blocks = [_sdpa_block(q.narrow(-2, r, min(rows, length - r)), key_t, value, attn_mask, r,
-                          is_causal, dropout_p) for r in range(0, length, rows)]
-    return torsh.cat(blocks, dim=-2)

@@ -11,7 +11,8 @@ import torsh
 from torsh.nn import _reduction as _Reduction
 from torsh.nn import _functional_conv
 from torsh.nn._functional_conv import *  # noqa: F401,F403  convolution, pooling, norms, pad
-from torsh.nn._functional_attention import multi_head_attention_forward  # noqa: F401
+from torsh.nn._functional_attention import (  # noqa: F401
+    multi_head_attention_forward, scaled_dot_product_attention)
 
 __all__ = [
     "linear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu",

@@ -2,13 +2,12 @@
 // element and group, col2im for the input gradient. 1x1 kernels with unit stride and no padding
 // skip the column matrix. The batch is split over the threads when it has at least as many
 // elements as threads (GEMM then runs on one thread each); otherwise GEMM uses every thread.
-#include <cblas.h>
-
 #include <cstring>
 #include <limits>
 #include <vector>
 
 #include "core/dispatch.h"
+#include "cpu/blas.h"
 #include "cpu/parallel.h"
 #include "ops/cpu/conv_dnnl.h"
 #include "ops/stubs_nn.h"
@@ -22,18 +21,11 @@ KernelStub<ConvBackwardWeightKernel> conv_backward_weight_stub;
 namespace cpu {
 namespace {
 
-// Row-major C[M,N] = A[M,K] (or its transpose) @ B[K,N] (or its transpose) + beta * C.
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
-          const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a,
-              static_cast<int>(lda), b, static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
-}
-void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* a, int64_t lda,
-          const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a,
-              static_cast<int>(lda), b, static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+// C = A @ B + beta * C on row-major buffers (blas::gemm with alpha 1).
+template <typename T>
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b,
+          int64_t ldb, T beta, T* c, int64_t ldc) {
+  blas::gemm(ta, tb, m, n, k, T(1), a, lda, b, ldb, beta, c, ldc);
 }
 
 // The geometry on exactly 3 spatial dims (leading dims of size 1 for conv1d/conv2d).
@@ -309,6 +301,7 @@ void conv_backward_weight_kernel(const Tensor& grad_weight, const Tensor& grad_o
 void register_pool_kernels();
 void register_softmax_kernels();
 void register_norm_kernels();
+void register_attention_kernels();
 
 void register_nn_kernels() {
   conv_forward_stub.set(kCPU, &conv_forward_kernel);
@@ -317,6 +310,7 @@ void register_nn_kernels() {
   register_pool_kernels();
   register_softmax_kernels();
   register_norm_kernels();
+  register_attention_kernels();
 }
 
 }  // namespace cpu
