@@ -160,6 +160,12 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
       .def_property_readonly("grad_fn", [](const Tensor& t) { return wrap_node(t.grad_fn()); })
       .def_property_readonly("output_nr", &Tensor::output_nr)
       .def_property_readonly("_version", &Tensor::_version)
+      .def_property_readonly("_base",
+                             [](const Tensor& t) -> py::object {
+                               Tensor b = t._base();
+                               return b.defined() ? py::cast(b) : py::object(py::none());
+                             })
+      .def("_is_view", &Tensor::is_view)
       .def_property_readonly("retains_grad", &Tensor::retains_grad)
       .def("retain_grad", &Tensor::retain_grad)
       .def("detach", &Tensor::detach)

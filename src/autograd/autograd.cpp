@@ -15,11 +15,15 @@ namespace torsh {
 
 namespace {
 TORSH_TLS_FAST thread_local bool t_grad_enabled = true;
+TORSH_TLS_FAST thread_local int t_op_depth = 0;
 std::atomic<uint64_t> g_sequence_nr{0};
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }
 void GradMode::set_enabled(bool enabled) { t_grad_enabled = enabled; }
+int detail::OpDepth::get() { return t_op_depth; }
+void detail::OpDepth::enter() { ++t_op_depth; }
+void detail::OpDepth::leave() { --t_op_depth; }
 
 namespace autograd {
 
@@ -569,6 +573,25 @@ uint32_t Tensor::output_nr() const {
 }
 
 uint32_t Tensor::_version() const { return impl_->storage()->version(); }
+
+void Tensor::set_data(const Tensor& new_data) const {
+  TORSH_CHECK(defined() && new_data.defined(), "set_data(): both tensors must be defined");
+  TORSH_CHECK(
+      !(is_leaf() && requires_grad() && !new_data.is_floating_point() && !new_data.is_complex()),
+      "set_data(): data set to a tensor that requires gradients must be floating point "
+      "or complex dtype");
+  TensorImpl* src = new_data.unsafeGetTensorImpl();
+  impl_->set_storage(src->storage());
+  impl_->set_dtype(src->dtype());
+  impl_->set_geometry(src->sizes(), src->strides(), src->storage_offset());
+}
+
+bool Tensor::is_view() const {
+  auto* m = meta(*this);
+  return m && m->is_view && m->base.defined();
+}
+
+Tensor Tensor::_base() const { return is_view() ? meta(*this)->base : Tensor(); }
 
 Tensor Tensor::detach() const {
   return Tensor(

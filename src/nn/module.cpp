@@ -109,17 +109,16 @@ void Module::train(bool on) {
   for (auto& c : children_) c.value()->train(on);
 }
 
-void Module::to(ScalarType dtype, bool /*non_blocking*/) {
-  for (const auto& t : named_parameters(true)) {
-    TORSH_CHECK_T(NotImplementedError, !t.value().is_floating_point() || t.value().dtype() == dtype,
-                  "Module::to(", scalar_type_name(dtype), "): converting the parameters of a C++ ",
-                  "module to another dtype is not supported yet in torsh (parameter '", t.key(),
-                  "' is ", scalar_type_name(t.value().dtype()), ")");
+void Module::to(ScalarType dtype, bool non_blocking) {
+  // As libtorch: the children first, then this module's parameters and buffers take the dtype
+  // in place (set_data), so the handles in the module's members and in optimizers see it.
+  for (auto& child : children_) child.value()->to(dtype, non_blocking);
+  NoGradGuard guard;
+  for (auto& t : parameters_) {
+    if (t.value().defined() && t.value().dtype() != dtype) t.value().set_data(t.value().to(dtype));
   }
-  for (const auto& t : named_buffers(true)) {
-    TORSH_CHECK_T(NotImplementedError, !t.value().is_floating_point() || t.value().dtype() == dtype,
-                  "Module::to(", scalar_type_name(dtype), "): converting the buffers of a C++ ",
-                  "module to another dtype is not supported yet in torsh (buffer '", t.key(), "')");
+  for (auto& t : buffers_) {
+    if (t.value().defined() && t.value().dtype() != dtype) t.value().set_data(t.value().to(dtype));
   }
 }
 
@@ -131,6 +130,19 @@ void Module::to(Device device, bool /*non_blocking*/) {
 void Module::to(Device device, ScalarType dtype, bool non_blocking) {
   to(device, non_blocking);
   to(dtype, non_blocking);
+}
+
+std::shared_ptr<Module> Module::clone(const std::optional<Device>& /*device*/) const {
+  TORSH_CHECK(false, "clone() has not been implemented for ", name(),
+              ". Subclass torch::nn::Cloneable<", name(),
+              "> instead of torch::nn::Module to inherit the ability to clone.");
+  return nullptr;
+}
+
+void Module::clone_(Module& /*other*/, const std::optional<Device>& /*device*/) {
+  TORSH_CHECK(false, "clone() has not been implemented for ", name(),
+              ". Subclass torch::nn::Cloneable<", name(),
+              "> instead of torch::nn::Module to inherit the ability to clone.");
 }
 
 void Module::zero_grad(bool set_to_none) {

@@ -453,11 +453,19 @@ void FunctionalImpl::pretty_print(std::ostream& s) const { s << "torch::nn::Func
 // ---- containers ---------------------------------------------------------------------------------
 void SequentialImpl::pretty_print(std::ostream& s) const { s << "torch::nn::Sequential"; }
 
-void SequentialImpl::add(std::string name, std::shared_ptr<Module> module,
-                         std::function<Tensor(Tensor)> fwd) {
+void SequentialImpl::add(std::string name, std::shared_ptr<Module> module, Bind bind) {
   register_module(std::move(name), module);
+  forwards_.push_back(bind(module));
+  binds_.push_back(bind);
   modules_.push_back(std::move(module));
-  forwards_.push_back(std::move(fwd));
+}
+
+std::shared_ptr<Module> SequentialImpl::clone(const std::optional<Device>& device) const {
+  auto copy = std::make_shared<SequentialImpl>();
+  for (size_t i = 0; i < modules_.size(); ++i) {
+    copy->add(children_[i].key(), modules_[i]->clone(device), binds_[i]);
+  }
+  return copy;
 }
 
 Tensor SequentialImpl::forward(Tensor input) {
@@ -471,6 +479,12 @@ void ModuleListImpl::pretty_print(std::ostream& s) const { s << "torch::nn::Modu
 void ModuleListImpl::push_back_ptr(std::shared_ptr<Module> module) {
   register_module(std::to_string(modules_.size()), module);
   modules_.push_back(std::move(module));
+}
+
+std::shared_ptr<Module> ModuleListImpl::clone(const std::optional<Device>& device) const {
+  auto copy = std::make_shared<ModuleListImpl>();
+  for (const auto& m : modules_) copy->push_back_ptr(m->clone(device));
+  return copy;
 }
 
 // ---- losses -------------------------------------------------------------------------------------

@@ -157,8 +157,29 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(
                 "key_padding_mask should be [", bsz, ", ", src_len, "], got ",
                 torsh::detail::shape_str(kpm.sizes()));
   }
-  Tensor w = torsh::bmm(q, k.transpose(1, 2));  // [N * heads, L, S]
   const double inf = std::numeric_limits<double>::infinity();
+  if (!need_weights && !(is_training() && options.dropout() > 0) &&
+      (q.dtype() == kFloat || q.dtype() == kDouble)) {
+    // no weights asked for: the fused attention (a bool mask there keeps where true)
+    Tensor keep = attn_mask;
+    if (keep.defined() && keep.dtype() == kBool) keep = keep.logical_not();
+    if (kpm.defined()) {
+      Tensor pad = kpm.view({bsz, 1, 1, src_len})
+                       .expand({bsz, heads, 1, src_len})
+                       .reshape({bsz * heads, 1, src_len});
+      if (!keep.defined()) {
+        keep = pad.logical_not();
+      } else if (keep.dtype() == kBool) {
+        keep = keep.logical_and(pad.logical_not());
+      } else {
+        keep = torsh::where(pad, torsh::full({}, -inf, keep.options()), keep);
+      }
+    }
+    Tensor out = std::get<0>(
+        torsh::_scaled_dot_product_flash_attention_for_cpu(q, k, v, 0.0, false, opt(keep), 1.0));
+    return {out_proj->forward(out.transpose(0, 1).contiguous().view({tgt_len, bsz, e})), Tensor()};
+  }
+  Tensor w = torsh::bmm(q, k.transpose(1, 2));  // [N * heads, L, S]
   if (attn_mask.defined()) {
     w = attn_mask.dtype() == kBool ? w.masked_fill(attn_mask, -inf) : w + attn_mask;
   }
@@ -176,6 +197,15 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(
   if (average_attn_weights) w = w.sum(1) / static_cast<double>(heads);
   return {out, w};
 }
+
+namespace {
+// The feed-forward activation of the Transformer layers' options.
+Tensor apply_activation(const TransformerEncoderLayerOptions::activation_t& a, const Tensor& x) {
+  if (std::holds_alternative<enumtype::kGELU>(a)) return torsh::gelu(x);
+  if (std::holds_alternative<enumtype::kReLU>(a)) return torsh::relu(x);
+  return std::get<std::function<Tensor(const Tensor&)>>(a)(x);
+}
+}  // namespace
 
 // ---- TransformerEncoderLayer -----------------------------------------------------------------
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(TransformerEncoderLayerOptions options_)
@@ -213,16 +243,218 @@ Tensor TransformerEncoderLayerImpl::forward(const Tensor& src, const Tensor& src
   Tensor a = std::get<0>(self_attn->forward(src, src, src, src_key_padding_mask,
                                             /*need_weights=*/false, src_mask));
   Tensor x = norm1->forward(src + dropout1->forward(a));
-  Tensor h = linear1->forward(x);
-  if (std::holds_alternative<enumtype::kGELU>(options.activation())) {
-    h = torsh::gelu(h);
-  } else if (std::holds_alternative<enumtype::kReLU>(options.activation())) {
-    h = torsh::relu(h);
-  } else {
-    h = std::get<std::function<Tensor(const Tensor&)>>(options.activation())(h);
-  }
+  Tensor h = apply_activation(options.activation(), linear1->forward(x));
   Tensor f = linear2->forward(dropout->forward(h));
   return norm2->forward(x + dropout2->forward(f));
+}
+
+// ---- TransformerDecoderLayer -----------------------------------------------------------------
+TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(
+    const TransformerDecoderLayerOptions& options_)
+    : options(options_) {
+  reset();
+}
+
+void TransformerDecoderLayerImpl::reset() {
+  auto attention = [&] {
+    return MultiheadAttention(
+        MultiheadAttentionOptions(options.d_model(), options.nhead()).dropout(options.dropout()));
+  };
+  auto norm = [&] { return LayerNorm(LayerNormOptions({options.d_model()})); };
+  // libtorch 1.13's registration order
+  self_attn = register_module("self_attn", attention());
+  multihead_attn = register_module("multihead_attn", attention());
+  linear1 = register_module("linear1", Linear(options.d_model(), options.dim_feedforward()));
+  dropout = register_module("dropout", Dropout(options.dropout()));
+  linear2 = register_module("linear2", Linear(options.dim_feedforward(), options.d_model()));
+  norm1 = register_module("norm1", norm());
+  norm2 = register_module("norm2", norm());
+  norm3 = register_module("norm3", norm());
+  dropout1 = register_module("dropout1", Dropout(options.dropout()));
+  dropout2 = register_module("dropout2", Dropout(options.dropout()));
+  dropout3 = register_module("dropout3", Dropout(options.dropout()));
+}
+
+void TransformerDecoderLayerImpl::reset_parameters() {
+  self_attn->reset();
+  multihead_attn->reset();
+  linear1->reset_parameters();
+  linear2->reset_parameters();
+  norm1->reset_parameters();
+  norm2->reset_parameters();
+  norm3->reset_parameters();
+}
+
+void TransformerDecoderLayerImpl::pretty_print(std::ostream& s) const {
+  s << "torch::nn::TransformerDecoderLayerImpl";
+}
+
+Tensor TransformerDecoderLayerImpl::forward(Tensor tgt, const Tensor& memory,
+                                            const Tensor& tgt_mask, const Tensor& memory_mask,
+                                            const Tensor& tgt_key_padding_mask,
+                                            const Tensor& memory_key_padding_mask) {
+  Tensor a = std::get<0>(
+      self_attn->forward(tgt, tgt, tgt, tgt_key_padding_mask, /*need_weights=*/false, tgt_mask));
+  tgt = norm1->forward(tgt + dropout1->forward(a));
+  a = std::get<0>(multihead_attn->forward(tgt, memory, memory, memory_key_padding_mask,
+                                          /*need_weights=*/false, memory_mask));
+  tgt = norm2->forward(tgt + dropout2->forward(a));
+  Tensor h = apply_activation(options.activation(), linear1->forward(tgt));
+  return norm3->forward(tgt + dropout3->forward(linear2->forward(dropout->forward(h))));
+}
+
+// ---- TransformerEncoder / TransformerDecoder --------------------------------------------------
+namespace {
+// Registers "layers" (num_layers clones of layer) and, when given, a clone of norm as "norm".
+template <typename Layer>
+void build_stack(Module& m, const Layer& layer, int64_t num_layers, const AnyModule& norm_option,
+                 ModuleList& layers, AnyModule& norm) {
+  TORSH_CHECK(!layer.is_empty(), "Transformer stack: the layer to clone is empty");
+  layers = m.register_module("layers", ModuleList());
+  for (int64_t i = 0; i < num_layers; ++i) layers->push_back_ptr(layer->clone());
+  norm = AnyModule();
+  if (!norm_option.is_empty()) {
+    norm = norm_option.clone();
+    m.register_module("norm", norm.ptr());
+  }
+}
+}  // namespace
+
+TransformerEncoderImpl::TransformerEncoderImpl(TransformerEncoderOptions options_)
+    : options(std::move(options_)) {
+  reset();
+}
+
+void TransformerEncoderImpl::reset() {
+  build_stack(*this, options.encoder_layer(), options.num_layers(), options.norm(), layers, norm);
+}
+
+void TransformerEncoderImpl::reset_parameters() {
+  for (const auto& l : *layers)
+    std::dynamic_pointer_cast<TransformerEncoderLayerImpl>(l)->reset_parameters();
+  if (!options.norm().is_empty()) {
+    norm = options.norm().clone();
+    replace_module("norm", norm.ptr());
+  }
+}
+
+void TransformerEncoderImpl::pretty_print(std::ostream& s) const {
+  s << "torch::nn::TransformerEncoderImpl";
+}
+
+Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& src_mask,
+                                       const Tensor& src_key_padding_mask) {
+  Tensor out = src;
+  for (const auto& l : *layers) {
+    out = std::static_pointer_cast<TransformerEncoderLayerImpl>(l)->forward(out, src_mask,
+                                                                            src_key_padding_mask);
+  }
+  return norm.is_empty() ? out : norm.forward(out);
+}
+
+TransformerDecoderImpl::TransformerDecoderImpl(TransformerDecoderOptions options_)
+    : options(std::move(options_)) {
+  reset();
+}
+
+void TransformerDecoderImpl::reset() {
+  build_stack(*this, options.decoder_layer(), options.num_layers(), options.norm(), layers, norm);
+}
+
+void TransformerDecoderImpl::reset_parameters() {
+  for (const auto& l : *layers)
+    std::dynamic_pointer_cast<TransformerDecoderLayerImpl>(l)->reset_parameters();
+  if (!options.norm().is_empty()) {
+    norm = options.norm().clone();
+    replace_module("norm", norm.ptr());
+  }
+}
+
+void TransformerDecoderImpl::pretty_print(std::ostream& s) const {
+  s << "torch::nn::TransformerDecoderImpl";
+}
+
+Tensor TransformerDecoderImpl::forward(const Tensor& tgt, const Tensor& memory,
+                                       const Tensor& tgt_mask, const Tensor& memory_mask,
+                                       const Tensor& tgt_key_padding_mask,
+                                       const Tensor& memory_key_padding_mask) {
+  Tensor out = tgt;
+  for (const auto& l : *layers) {
+    out = std::static_pointer_cast<TransformerDecoderLayerImpl>(l)->forward(
+        out, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask);
+  }
+  return norm.is_empty() ? out : norm.forward(out);
+}
+
+// ---- Transformer ------------------------------------------------------------------------------
+TransformerImpl::TransformerImpl(TransformerOptions options_) : options(std::move(options_)) {
+  reset();
+}
+
+void TransformerImpl::reset() {
+  if (options.custom_encoder().is_empty()) {
+    LayerNorm norm(LayerNormOptions({options.d_model()}));
+    TransformerEncoder enc(
+        TransformerEncoderOptions(TransformerEncoderLayerOptions(options.d_model(), options.nhead())
+                                      .dim_feedforward(options.dim_feedforward())
+                                      .dropout(options.dropout())
+                                      .activation(options.activation()),
+                                  options.num_encoder_layers())
+            .norm(AnyModule(norm)));
+    encoder = AnyModule(enc);
+  } else {
+    encoder = options.custom_encoder().clone();
+  }
+  register_module("encoder", encoder.ptr());
+  if (options.custom_decoder().is_empty()) {
+    LayerNorm norm(LayerNormOptions({options.d_model()}));
+    TransformerDecoder dec(
+        TransformerDecoderOptions(TransformerDecoderLayerOptions(options.d_model(), options.nhead())
+                                      .dim_feedforward(options.dim_feedforward())
+                                      .dropout(options.dropout())
+                                      .activation(options.activation()),
+                                  options.num_decoder_layers())
+            .norm(AnyModule(norm)));
+    decoder = AnyModule(dec);
+  } else {
+    decoder = options.custom_decoder().clone();
+  }
+  register_module("decoder", decoder.ptr());
+  reset_parameters();
+}
+
+void TransformerImpl::reset_parameters() {
+  for (auto& p : parameters()) {
+    if (p.dim() > 1) init::xavier_uniform_(p);
+  }
+}
+
+void TransformerImpl::pretty_print(std::ostream& s) const { s << "torch::nn::TransformerImpl"; }
+
+Tensor TransformerImpl::forward(const Tensor& src, const Tensor& tgt, const Tensor& src_mask,
+                                const Tensor& tgt_mask, const Tensor& memory_mask,
+                                const Tensor& src_key_padding_mask,
+                                const Tensor& tgt_key_padding_mask,
+                                const Tensor& memory_key_padding_mask) {
+  TORSH_CHECK(src.dim() == 3 && tgt.dim() == 3, "src and tgt should have 3 dimensions, but got ",
+              src.dim(), " and ", tgt.dim());
+  TORSH_CHECK(src.size(1) == tgt.size(1),
+              "src and tgt should have equal batch size (at dim 1), but got ", src.size(1), " and ",
+              tgt.size(1));
+  TORSH_CHECK(src.size(2) == options.d_model() && tgt.size(2) == options.d_model(),
+              "src and tgt should have same feature size as d_model (at dim 2), but got ",
+              src.size(2), " and ", tgt.size(2), " while d_model is ", options.d_model());
+  Tensor memory = encoder.forward(src, src_mask, src_key_padding_mask);
+  return decoder.forward(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
+                         memory_key_padding_mask);
+}
+
+Tensor TransformerImpl::generate_square_subsequent_mask(int64_t sz) {
+  TORSH_CHECK(sz >= 0,
+              "Input size must be non-negative to generate a valid square subsequent mask, but "
+              "got ",
+              sz);
+  return torsh::triu(torsh::full({sz, sz}, -std::numeric_limits<float>::infinity()), 1);
 }
 
 }  // namespace torsh::nn

@@ -431,16 +431,16 @@ class Gen:
             body_ret = "  return res;"
             decl_out = ""
         if e.get("composite"):
-            return f"  return native::{native}({call_args});" if not op.structured else \
-                f"{decl_out}  {call}\n{body_ret}"
+            return f"  detail::OpScope scope;\n  return native::{native}({call_args});" \
+                if not op.structured else f"  detail::OpScope scope;\n{decl_out}  {call}\n{body_ret}"
         if ag:
             head = [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
                     f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",
                     "  if (rg) {"] + ag.make_node() + ["  }"]
             if op.structured:
-                run = ["  Tensor out;", "  {", "    AutoGradMode guard(false);", f"    {call}", "  }"]
+                run = ["  Tensor out;", "  {", "    detail::OpGuard guard;", f"    {call}", "  }"]
             else:
-                run = ["  auto res = [&] {", "    AutoGradMode guard(false);",
+                run = ["  auto res = [&] {", "    detail::OpGuard guard;",
                        f"    return native::{native}({call_args});", "  }();"]
             tail = ["  if (rg) {"] + ag.finish_node(outs) + ["  }"]
             if s.returns[0].alias == "a":
@@ -449,19 +449,19 @@ class Gen:
                 tail += [f"  else if (GradMode::is_enabled()) autograd::mark_view({outs[0]}, self);"]
             return "\n".join(head + run) + "\n" + "\n".join(tail + [body_ret])
         if op.structured:
-            return f"{decl_out}  AutoGradMode guard(false);\n  {call}\n{body_ret}"
+            return f"{decl_out}  detail::OpGuard guard;\n  {call}\n{body_ret}"
         if any(a.name == "self" and (a.alias or "").endswith("!") for a in s.args):
             # a fill without a formula (the random fills): the values no longer depend on what
             # self held, so its previous history gets a zero gradient (torch's zeros_like(grad))
             node = "".join(w.capitalize() for w in s.name.rstrip("_").split("_")) + "Backward0"
             return (f'  autograd::check_inplace(self, "{s.name}");\n'
-                    f"  {{\n    AutoGradMode guard(false);\n    native::{native}({call_args});\n"
+                    f"  {{\n    detail::OpGuard guard;\n    native::{native}({call_args});\n"
                     f"  }}\n  self.unsafeGetTensorImpl()->storage()->bump_version();\n"
                     f'  autograd::set_zero_gradient_history(self, "{node}");\n  return self;')
         if has_tensor_options(s):
-            return (f"  AutoGradMode guard(false);\n  Tensor r = native::{native}({call_args});\n"
+            return (f"  detail::OpGuard guard;\n  Tensor r = native::{native}({call_args});\n"
                     f"  if (options.requires_grad()) r.requires_grad_(true);\n  return r;")
-        return f"  AutoGradMode guard(false);\n  return native::{native}({call_args});"
+        return f"  detail::OpGuard guard;\n  return native::{native}({call_args});"
 
     def emit_function(self, op, body):
         s, ret, params, params_d = op.s, op.ret, op.params, op.params_d
@@ -499,7 +499,7 @@ class Gen:
                         f'differentiation, but one of the arguments requires grad.");\n')
         self.defs.setdefault(self.family, []).append(
             f"Tensor& {s.name}_out({', '.join(['Tensor& out'] + op.params)}) {{\n{rg_check}"
-            f"  {{\n    AutoGradMode guard(false);\n    native::{native}(out, {op.call_args});\n  }}\n"
+            f"  {{\n    detail::OpGuard guard;\n    native::{native}(out, {op.call_args});\n  }}\n"
             f"  out.unsafeGetTensorImpl()->storage()->bump_version();\n  return out;\n}}")
 
     def emit_multi_out(self, op):
@@ -524,7 +524,7 @@ class Gen:
                          for i, n in enumerate(names))
         self.defs.setdefault(self.family, []).append(
             f"{ret} {s.name}_out({', '.join(outs + op.params)}) {{\n{rg_check}"
-            f"  auto res = [&] {{\n    AutoGradMode guard(false);\n"
+            f"  auto res = [&] {{\n    detail::OpGuard guard;\n"
             f"    return native::{op.native}({op.call_args});\n  }}();\n{writes}"
             f"  return {ret}({', '.join(names)});\n}}")
 
@@ -562,7 +562,7 @@ class Gen:
                 ag.make_node(inplace=True) + ["  }"]
         else:
             lines += [f'  autograd::check_inplace(self, "{name}");', "  const bool rg = false;"]
-        lines += ["  {", "    AutoGradMode guard(false);", f"    native::{op.native}(self, {call});",
+        lines += ["  {", "    detail::OpGuard guard;", f"    native::{op.native}(self, {call});",
                   "  }", "  self.unsafeGetTensorImpl()->storage()->bump_version();"]
         if ag:
             fin = ag.finish_node(["self"])

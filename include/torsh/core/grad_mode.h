@@ -35,4 +35,36 @@ class InferenceMode : public AutoGradMode {
   explicit InferenceMode(bool enabled = true) : AutoGradMode(!enabled) {}
 };
 
+namespace detail {
+
+/// Op implementations in progress on this thread. Only the outermost in-place call bumps a
+/// version counter: writes an op's implementation makes (filling the output it allocated, ...)
+/// are not the user's in-place ops, so fresh outputs start at version 0, as in torch.
+struct OpDepth {
+  static int get();
+  static void enter();
+  static void leave();
+};
+
+/// Marks a scope as an op's implementation.
+class OpScope {
+ public:
+  OpScope() { OpDepth::enter(); }
+  ~OpScope() { OpDepth::leave(); }
+  OpScope(const OpScope&) = delete;
+  OpScope& operator=(const OpScope&) = delete;
+};
+
+/// What a differentiable op's implementation runs under: grad mode off, inside an op.
+class OpGuard {
+ public:
+  OpGuard() : grad_(false) {}
+
+ private:
+  AutoGradMode grad_;
+  OpScope scope_;
+};
+
+}  // namespace detail
+
 }  // namespace torsh

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "torsh/core/grad_mode.h"
 #include "torsh/core/intrusive_ptr.h"
 
 namespace torsh {
@@ -29,7 +30,10 @@ class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
   /// Version counter shared by every view of this storage: bumped by in-place writes, checked
   /// by autograd's saved tensors.
   uint32_t version() const { return version_; }
-  void bump_version() { ++version_; }
+  /// Counts an in-place write, unless an op's implementation makes it (detail::OpDepth).
+  void bump_version() {
+    if (detail::OpDepth::get() == 0) ++version_;
+  }
 
  private:
   uint32_t version_ = 0;

@@ -59,6 +59,8 @@ class TensorImpl : public RefCounted, public Pooled<TensorImpl> {
   /// Replaces sizes, strides and offset (the view machinery and resize_ use it).
   void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
   void set_storage(Storage s) { storage_ = std::move(s); }
+  /// Reinterprets the elements (set_data); the caller sets a geometry that fits the storage.
+  void set_dtype(ScalarType dtype) { dtype_ = dtype; }
   /// A 0-dim tensor made from a C++/Python number: it promotes like a scalar.
   bool is_wrapped_number() const { return wrapped_number_; }
   void set_wrapped_number(bool w) { wrapped_number_ = w; }
@@ -266,6 +268,14 @@ class Tensor {
   uint32_t output_nr() const;
   /// The storage's version counter (bumped by in-place writes).
   uint32_t _version() const;
+  /// Makes this tensor (and every handle to it) use new_data's storage, dtype and geometry,
+  /// keeping its own autograd state: requires_grad, grad, hooks (libtorch's set_data).
+  void set_data(const Tensor& new_data) const;
+  /// Whether this tensor is a view recorded by a view op (libtorch's is_view).
+  bool is_view() const;
+  /// The tensor a recorded view was taken from (the first base of a chain of views), or an
+  /// undefined tensor (libtorch's _base).
+  Tensor _base() const;
   /// Backpropagates from this tensor into the leaves' .grad (torch.Tensor.backward).
   void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
                 bool create_graph = false, const std::vector<Tensor>& inputs = {}) const;

@@ -4,6 +4,7 @@
 // pair), TORSH_ARG (option builders).
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <type_traits>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "torsh/core/error.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/core/tensor.h"
 
 /// An option field with a getter `name()` and a chaining setter `name(value)`, as TORCH_ARG.
@@ -164,6 +166,9 @@ class Module : public std::enable_shared_from_this<Module> {
   void apply(const std::function<void(const std::string&, Module&)>& fn,
              const std::string& name_prefix = "");
 
+  /// A deep copy: new parameters, buffers and children holding copies of this module's values
+  /// (libtorch's clone; modules derived from Cloneable<Derived> implement it, others raise).
+  virtual std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const;
   /// One line describing this module (its children are printed by operator<<).
   virtual void pretty_print(std::ostream& stream) const;
 
@@ -181,6 +186,11 @@ class Module : public std::enable_shared_from_this<Module> {
   OrderedDict<std::string, Tensor> buffers_{"Buffer"};
   OrderedDict<std::string, std::shared_ptr<Module>> children_{"Submodule"};
 
+  /// Makes this freshly reset child a deep copy of other (Cloneable's recursion).
+  virtual void clone_(Module& other, const std::optional<Device>& device);
+  template <typename Derived>
+  friend class Cloneable;
+
  private:
   void check_name(const std::string& name, const char* what) const;
   void print_tree(std::ostream& stream, const std::string& indent) const;
@@ -194,13 +204,53 @@ class Module : public std::enable_shared_from_this<Module> {
 /// Prints the module and its children, indented, as libtorch does.
 std::ostream& operator<<(std::ostream& stream, const Module& module);
 
-/// libtorch's Cloneable<Derived>: a module that knows how to rebuild its parameters (reset).
+/// libtorch's Cloneable<Derived>: a module that knows how to rebuild its parameters, buffers and
+/// children (reset), and so how to deep-copy itself (clone).
 template <typename Derived>
 class Cloneable : public Module {
  public:
   using Module::Module;
-  /// (Re)creates the parameters and buffers from the options.
+  /// (Re)creates the parameters, buffers and submodules from the options.
   virtual void reset() = 0;
+  /// A copy of Derived whose reset() built new parameters, buffers and children, which then
+  /// take copies of this module's values.
+  std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override {
+    NoGradGuard no_grad;
+    auto copy = std::make_shared<Derived>(static_cast<const Derived&>(*this));
+    copy->parameters_.clear();
+    copy->buffers_.clear();
+    copy->children_.clear();
+    copy->reset();
+    check_same_count(copy->parameters_.size(), parameters_.size(), "parameters",
+                     "register_parameter");
+    for (const auto& p : parameters_) {
+      if (p.value().defined()) copy->parameters_[p.key()].set_data(copy_of(p.value(), device));
+    }
+    check_same_count(copy->buffers_.size(), buffers_.size(), "buffers", "register_buffer");
+    for (const auto& b : buffers_) {
+      if (b.value().defined()) copy->buffers_[b.key()].set_data(copy_of(b.value(), device));
+    }
+    check_same_count(copy->children_.size(), children_.size(), "child modules", "register_module");
+    for (const auto& c : children_) copy->children_[c.key()]->clone_(*c.value(), device);
+    return copy;
+  }
+
+ private:
+  void clone_(Module& other, const std::optional<Device>& device) final {
+    auto copy = std::dynamic_pointer_cast<Derived>(other.clone(device));
+    TORSH_CHECK(copy != nullptr,
+                "Attempted to clone submodule, but it is of a different type than the submodule "
+                "it was to be cloned into");
+    static_cast<Derived&>(*this) = std::move(*copy);
+  }
+  static Tensor copy_of(const Tensor& t, const std::optional<Device>& device) {
+    return device && t.device() != *device ? t.to(*device) : t.clone();
+  }
+  static void check_same_count(size_t got, size_t want, const char* what, const char* call) {
+    TORSH_CHECK(got == want, "The cloned module does not have the same number of ", what,
+                " as the original module after calling reset(). Are you sure you called ", call,
+                "() inside reset() and not the constructor?");
+  }
 };
 
 /// Holds a shared_ptr to an XImpl module: `Linear fc(3, 4); fc->weight; fc(x)`.

@@ -359,16 +359,15 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   template <typename Holder>
   void push_back(std::string name, Holder holder) {
     if constexpr (requires { holder.ptr(); }) {
-      auto p = holder.ptr();
-      add(std::move(name), p, [p](Tensor x) { return p->forward(std::move(x)); });
+      add_typed(std::move(name), holder.ptr());
     } else if constexpr (std::is_convertible_v<Holder, std::shared_ptr<Module>>) {
-      auto p = holder;
-      add(std::move(name), p, [p](Tensor x) { return p->forward(std::move(x)); });
+      add_typed(std::move(name), holder);
     } else {
-      auto p = std::make_shared<std::decay_t<Holder>>(std::move(holder));
-      add(std::move(name), p, [p](Tensor x) { return p->forward(std::move(x)); });
+      add_typed(std::move(name), std::make_shared<std::decay_t<Holder>>(std::move(holder)));
     }
   }
+  /// Clones every module, keeping the names.
+  std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override;
   Tensor forward(Tensor input);
   size_t size() const noexcept { return forwards_.size(); }
   bool is_empty() const noexcept { return forwards_.empty(); }
@@ -384,9 +383,20 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   auto end() const { return modules_.end(); }
 
  private:
-  void add(std::string name, std::shared_ptr<Module> module, std::function<Tensor(Tensor)> fwd);
+  // A module's forward bound to a pointer of its own type (given as a Module).
+  using Bind = std::function<Tensor(Tensor)> (*)(const std::shared_ptr<Module>&);
+  template <typename T>
+  void add_typed(std::string name, std::shared_ptr<T> p) {
+    Bind bind = [](const std::shared_ptr<Module>& m) -> std::function<Tensor(Tensor)> {
+      auto typed = std::dynamic_pointer_cast<T>(m);
+      return [typed](Tensor x) { return typed->forward(std::move(x)); };
+    };
+    add(std::move(name), std::move(p), bind);
+  }
+  void add(std::string name, std::shared_ptr<Module> module, Bind bind);
   std::vector<std::shared_ptr<Module>> modules_;
   std::vector<std::function<Tensor(Tensor)>> forwards_;
+  std::vector<Bind> binds_;
 };
 TORSH_MODULE(Sequential);
 
@@ -411,6 +421,8 @@ class ModuleListImpl : public Cloneable<ModuleListImpl> {
     }
   }
   void push_back_ptr(std::shared_ptr<Module> module);
+  /// Clones every module.
+  std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override;
   size_t size() const noexcept { return modules_.size(); }
   bool is_empty() const noexcept { return modules_.empty(); }
   std::shared_ptr<Module> ptr(size_t index) const { return modules_.at(index); }

@@ -1,11 +1,13 @@
 #pragma once
-// libtorch's MultiheadAttention and TransformerEncoderLayer ([L, N, E] layout, as libtorch's C++
-// frontend), with its options, parameter names, initialisation order and printing.
+// libtorch's MultiheadAttention, the Transformer encoder and decoder layers and stacks, and
+// Transformer ([L, N, E] layout, post-norm, as libtorch's C++ frontend), with its options,
+// parameter names, initialisation order and printing.
 #include <cstdint>
 #include <functional>
 #include <tuple>
 #include <variant>
 
+#include "torsh/nn/any.h"
 #include "torsh/nn/init.h"
 #include "torsh/nn/modules.h"
 
@@ -94,5 +96,147 @@ class TransformerEncoderLayerImpl : public Cloneable<TransformerEncoderLayerImpl
   Dropout dropout2 = nullptr;
 };
 TORSH_MODULE(TransformerEncoderLayer);
+
+/// Options of TransformerDecoderLayer (post-norm, as libtorch 1.13's).
+struct TransformerDecoderLayerOptions {
+  using activation_t = TransformerEncoderLayerOptions::activation_t;
+  TransformerDecoderLayerOptions(int64_t d_model, int64_t nhead)
+      : d_model_(d_model), nhead_(nhead) {}
+  TORSH_ARG(int64_t, d_model);
+  TORSH_ARG(int64_t, nhead);
+  TORSH_ARG(int64_t, dim_feedforward) = 2048;
+  TORSH_ARG(double, dropout) = 0.1;
+  TORSH_ARG(activation_t, activation) = torsh::kReLU;
+};
+
+class TransformerDecoderLayerImpl : public Cloneable<TransformerDecoderLayerImpl> {
+ public:
+  TransformerDecoderLayerImpl(int64_t d_model, int64_t nhead)
+      : TransformerDecoderLayerImpl(TransformerDecoderLayerOptions(d_model, nhead)) {}
+  explicit TransformerDecoderLayerImpl(const TransformerDecoderLayerOptions& options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  /// Self-attention over tgt [T, N, E], attention over memory [S, N, E], feed-forward; each
+  /// followed by dropout, the residual and a LayerNorm.
+  Tensor forward(Tensor tgt, const Tensor& memory, const Tensor& tgt_mask = {},
+                 const Tensor& memory_mask = {}, const Tensor& tgt_key_padding_mask = {},
+                 const Tensor& memory_key_padding_mask = {});
+  TransformerDecoderLayerOptions options;
+  MultiheadAttention self_attn = nullptr;
+  Dropout dropout1 = nullptr;
+  LayerNorm norm1 = nullptr;
+  MultiheadAttention multihead_attn = nullptr;
+  Dropout dropout2 = nullptr;
+  LayerNorm norm2 = nullptr;
+  Linear linear1 = nullptr;
+  Dropout dropout = nullptr;
+  Linear linear2 = nullptr;
+  Dropout dropout3 = nullptr;
+  LayerNorm norm3 = nullptr;
+};
+TORSH_MODULE(TransformerDecoderLayer);
+
+/// Options of TransformerEncoder: a layer cloned num_layers times, and an optional final norm.
+struct TransformerEncoderOptions {
+  TransformerEncoderOptions(TransformerEncoderLayer encoder_layer, int64_t num_layers)
+      : encoder_layer_(std::move(encoder_layer)), num_layers_(num_layers) {}
+  TransformerEncoderOptions(const TransformerEncoderLayerOptions& encoder_layer_options,
+                            int64_t num_layers)
+      : encoder_layer_(encoder_layer_options), num_layers_(num_layers) {}
+  TORSH_ARG(TransformerEncoderLayer, encoder_layer) = nullptr;
+  TORSH_ARG(int64_t, num_layers);
+  TORSH_ARG(AnyModule, norm);
+};
+
+/// num_layers copies of an encoder layer (each starting from the given layer's weights), then
+/// the norm if any.
+class TransformerEncoderImpl : public Cloneable<TransformerEncoderImpl> {
+ public:
+  TransformerEncoderImpl(TransformerEncoderLayer encoder_layer, int64_t num_layers)
+      : TransformerEncoderImpl(TransformerEncoderOptions(std::move(encoder_layer), num_layers)) {}
+  explicit TransformerEncoderImpl(TransformerEncoderOptions options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& src, const Tensor& src_mask = {},
+                 const Tensor& src_key_padding_mask = {});
+  TransformerEncoderOptions options;
+  ModuleList layers = nullptr;
+  AnyModule norm;
+};
+TORSH_MODULE(TransformerEncoder);
+
+/// Options of TransformerDecoder: a layer cloned num_layers times, and an optional final norm.
+struct TransformerDecoderOptions {
+  TransformerDecoderOptions(TransformerDecoderLayer decoder_layer, int64_t num_layers)
+      : decoder_layer_(std::move(decoder_layer)), num_layers_(num_layers) {}
+  TransformerDecoderOptions(const TransformerDecoderLayerOptions& decoder_layer_options,
+                            int64_t num_layers)
+      : decoder_layer_(decoder_layer_options), num_layers_(num_layers) {}
+  TORSH_ARG(TransformerDecoderLayer, decoder_layer) = nullptr;
+  TORSH_ARG(int64_t, num_layers);
+  TORSH_ARG(AnyModule, norm);
+};
+
+class TransformerDecoderImpl : public Cloneable<TransformerDecoderImpl> {
+ public:
+  TransformerDecoderImpl(TransformerDecoderLayer decoder_layer, int64_t num_layers)
+      : TransformerDecoderImpl(TransformerDecoderOptions(std::move(decoder_layer), num_layers)) {}
+  explicit TransformerDecoderImpl(TransformerDecoderOptions options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = {},
+                 const Tensor& memory_mask = {}, const Tensor& tgt_key_padding_mask = {},
+                 const Tensor& memory_key_padding_mask = {});
+  TransformerDecoderOptions options;
+  ModuleList layers = nullptr;
+  AnyModule norm;
+};
+TORSH_MODULE(TransformerDecoder);
+
+/// Options of Transformer (libtorch's defaults: d_model 512, 8 heads, 6 + 6 layers).
+struct TransformerOptions {
+  using activation_t = TransformerEncoderLayerOptions::activation_t;
+  TransformerOptions() = default;
+  TransformerOptions(int64_t d_model, int64_t nhead) : d_model_(d_model), nhead_(nhead) {}
+  TransformerOptions(int64_t d_model, int64_t nhead, int64_t num_encoder_layers,
+                     int64_t num_decoder_layers)
+      : d_model_(d_model),
+        nhead_(nhead),
+        num_encoder_layers_(num_encoder_layers),
+        num_decoder_layers_(num_decoder_layers) {}
+  TORSH_ARG(int64_t, d_model) = 512;
+  TORSH_ARG(int64_t, nhead) = 8;
+  TORSH_ARG(int64_t, num_encoder_layers) = 6;
+  TORSH_ARG(int64_t, num_decoder_layers) = 6;
+  TORSH_ARG(int64_t, dim_feedforward) = 2048;
+  TORSH_ARG(double, dropout) = 0.1;
+  TORSH_ARG(activation_t, activation) = torsh::kReLU;
+  TORSH_ARG(AnyModule, custom_encoder);
+  TORSH_ARG(AnyModule, custom_decoder);
+};
+
+/// An encoder and a decoder (each with a final LayerNorm unless custom), every parameter of
+/// more than one dim re-initialised by xavier_uniform_.
+class TransformerImpl : public Cloneable<TransformerImpl> {
+ public:
+  explicit TransformerImpl(TransformerOptions options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  /// decoder(tgt, encoder(src)) for src [S, N, E], tgt [T, N, E].
+  Tensor forward(const Tensor& src, const Tensor& tgt, const Tensor& src_mask = {},
+                 const Tensor& tgt_mask = {}, const Tensor& memory_mask = {},
+                 const Tensor& src_key_padding_mask = {}, const Tensor& tgt_key_padding_mask = {},
+                 const Tensor& memory_key_padding_mask = {});
+  /// [sz, sz] float: -inf above the diagonal, 0 elsewhere.
+  static Tensor generate_square_subsequent_mask(int64_t sz);
+  TransformerOptions options;
+  AnyModule encoder;
+  AnyModule decoder;
+};
+TORSH_MODULE(Transformer);
 
 }  // namespace torsh::nn

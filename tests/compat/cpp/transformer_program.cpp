@@ -1,7 +1,9 @@
 // One program, two builds (libtorch, and torsh through the compat include): MultiheadAttention
 // (self-attention, key/value of another size than the queries, bias_kv, zero attention, masks,
-// per-head weights) and TransformerEncoderLayer (relu and gelu) of libtorch's C++ frontend:
-// printing, parameter names, shapes and same-seed values, outputs, attention weights and gradients.
+// per-head weights), TransformerEncoderLayer (relu and gelu), TransformerEncoder (clones of one
+// layer, a final norm through AnyModule), TransformerDecoderLayer, Transformer, Module::clone and
+// Module::to(dtype) of libtorch's C++ frontend: printing, parameter names, shapes and same-seed
+// values, outputs, attention weights and gradients.
 // tests/python/test_libtorch_parity.py compares what the two builds print.
 #include <torch/torch.h>
 
@@ -71,6 +73,57 @@ int main() {
     std::printf("gelu train %.6f\n", weighted(layer->forward(x)));  // dropout 0.1 draws
     layer->eval();
     std::printf("gelu eval %.6f\n", weighted(layer->forward(x)));
+  }
+  torch::Tensor causal5 = torch::nn::TransformerImpl::generate_square_subsequent_mask(5);
+  std::printf("square mask %.6f\n", weighted(causal5.clamp_min(-1.0)));
+  {
+    torch::nn::TransformerEncoderLayer proto(
+        torch::nn::TransformerEncoderLayerOptions(8, 2).dim_feedforward(16).dropout(0.0));
+    torch::nn::TransformerEncoder enc(torch::nn::TransformerEncoderOptions(proto, 2).norm(
+        torch::nn::AnyModule(torch::nn::LayerNorm(torch::nn::LayerNormOptions({8})))));
+    params(*enc);
+    torch::Tensor y = enc->forward(x, causal5);
+    std::printf("stack out %s %.6f\n", torch::str(y.sizes()).c_str(), weighted(y));
+    y.sin().sum().backward();
+    grads(*enc);
+    // a deep copy: the same outputs, parameters of its own
+    auto copy = std::dynamic_pointer_cast<torch::nn::TransformerEncoderImpl>(enc->clone());
+    std::printf("clone out %.6f\n", weighted(copy->forward(x, causal5)));
+    {
+      torch::NoGradGuard no_grad;
+      copy->named_parameters()["layers.1.linear2.bias"].fill_(1.0);
+    }
+    std::printf("after writing the clone: original %.6f clone %.6f\n",
+                weighted(enc->named_parameters()["layers.1.linear2.bias"]),
+                weighted(copy->named_parameters()["layers.1.linear2.bias"]));
+  }
+  {
+    torch::nn::TransformerDecoderLayer layer(
+        torch::nn::TransformerDecoderLayerOptions(8, 2).dim_feedforward(16).dropout(0.0));
+    params(*layer);
+    torch::Tensor memory = torch::randn({4, 2, 8});
+    torch::Tensor kpm = torch::arange(8).reshape({2, 4}).eq(7);
+    torch::Tensor y = layer->forward(x, memory, causal5, {}, {}, kpm);
+    std::printf("decoder out %s %.6f\n", torch::str(y.sizes()).c_str(), weighted(y));
+    y.sin().sum().backward();
+    grads(*layer);
+  }
+  {
+    torch::nn::Transformer model(
+        torch::nn::TransformerOptions(8, 2, 2, 1).dim_feedforward(16).dropout(0.0));
+    params(*model);
+    torch::Tensor src = torch::randn({6, 2, 8});
+    torch::Tensor y = model->forward(src, x, {}, causal5);
+    std::printf("transformer out %s %.6f\n", torch::str(y.sizes()).c_str(), weighted(y));
+    y.sin().sum().backward();
+    grads(*model);
+  }
+  {
+    torch::nn::Linear lin(3, 2);
+    lin->to(torch::kDouble);
+    torch::Tensor y = lin->forward(torch::ones({1, 3}, torch::kDouble));
+    std::printf("to(kDouble) %s %s %.6f\n", torch::str(lin->weight.dtype()).c_str(),
+                torch::str(y.dtype()).c_str(), weighted(y));
   }
   return 0;
 }
