@@ -166,6 +166,9 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
                                return b.defined() ? py::cast(b) : py::object(py::none());
                              })
       .def("_is_view", &Tensor::is_view)
+      // counts one in-place op (squeeze_ and friends, which Python rebinds)
+      .def("_bump_version",
+           [](const Tensor& t) { t.unsafeGetTensorImpl()->storage()->bump_version(); })
       .def_property_readonly("retains_grad", &Tensor::retains_grad)
       .def("retain_grad", &Tensor::retain_grad)
       .def("detach", &Tensor::detach)

@@ -518,15 +518,14 @@ def _lerp_(self, end, weight):
 def _rebind(self, node_name, view, inplace_op=True):
     """This Python tensor becomes `view` (the same memory, or a copy for share_memory_).
     Inside an autograd graph the new tensor gets a node that reshapes gradients back, as
-    torch's SqueezeBackward / UnsqueezeBackward do."""
-    if not self.requires_grad:
-        self.data = view
-        return self
-    if self.is_leaf:
-        if inplace_op and torsh.is_grad_enabled():
-            raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                               "in-place operation.")
-        self.data = view  # keeps the leaf's requires_grad and grad
+    torch's SqueezeBackward / UnsqueezeBackward do. An in-place op counts in the version."""
+    if self.requires_grad and self.is_leaf and inplace_op and torsh.is_grad_enabled():
+        raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    if inplace_op:
+        view._bump_version()  # the storage's counter, which self shares once rebound
+    if not self.requires_grad or self.is_leaf:
+        self.data = view  # keeps a leaf's requires_grad and grad
         return self
     shape = tuple(self.shape)
     with torsh.enable_grad():

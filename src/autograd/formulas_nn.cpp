@@ -137,10 +137,12 @@ Tensor cross_entropy_rows_backward(const Tensor& grad, const Tensor& self, const
 }
 
 std::vector<Tensor> scaled_dot_product_attention_backward(
-    const Tensor& grad, const Tensor& query, const Tensor& key, const Tensor& value,
-    const Tensor& output, const Tensor& logsumexp, const Tensor& attn_mask, bool is_causal,
-    std::optional<double> scale, const std::array<bool, 3>& output_mask) {
-  if (!grad.defined()) return {Tensor(), Tensor(), Tensor()};
+    const Tensor& grad_out, const Tensor& grad_lse, const Tensor& query, const Tensor& key,
+    const Tensor& value, const Tensor& output, const Tensor& logsumexp, const Tensor& attn_mask,
+    bool is_causal, std::optional<double> scale, const std::array<bool, 3>& output_mask) {
+  if (!grad_out.defined() && !grad_lse.defined()) return {Tensor(), Tensor(), Tensor()};
+  const Tensor grad =
+      grad_out.defined() ? grad_out.to(query.dtype()) : torsh::zeros_like(output, query.dtype());
   const double sc = detail::attention_scale(query, scale);
   Tensor mask = detail::attention_kernel_mask(attn_mask, query, key);
   if (GradMode::is_enabled()) {
@@ -153,9 +155,12 @@ std::vector<Tensor> scaled_dot_product_attention_backward(
     }
     if (mask.defined()) s = mask.dtype() == kBool ? torsh::where(mask, s, neg_inf) : s + mask;
     Tensor p = torsh::softmax(s, -1);
-    Tensor g = grad.to(query.dtype());
+    const Tensor& g = grad;
     Tensor dp = torsh::matmul(g, value.transpose(-2, -1));
-    Tensor ds = p * (dp - (dp * p).sum({-1}, /*keepdim=*/true)) * sc;
+    Tensor rows = (dp * p).sum({-1}, /*keepdim=*/true);
+    // d logsumexp / d scores = p: the gradient of logsumexp adds to every score's
+    if (grad_lse.defined()) rows = rows - grad_lse.to(query.dtype()).unsqueeze(-1);
+    Tensor ds = p * (dp - rows) * sc;
     return {output_mask[0] ? torsh::matmul(ds, key) : Tensor(),
             output_mask[1] ? torsh::matmul(ds.transpose(-2, -1), query) : Tensor(),
             output_mask[2] ? torsh::matmul(p.transpose(-2, -1), g) : Tensor()};
@@ -171,11 +176,51 @@ std::vector<Tensor> scaled_dot_product_attention_backward(
   int64_t batch = 1;
   for (int64_t d = 0; d + 2 < query.dim(); ++d) batch *= query.size(d);
   detail::attention_backward_stub(query.device().type, "scaled_dot_product_attention_backward")(
-      dq, dk, dv, grad.to(query.dtype()).reshape({batch, l, ev}).contiguous(),
+      dq, dk, dv, grad.reshape({batch, l, ev}).contiguous(),
+      grad_lse.defined() ? grad_lse.to(query.dtype()).reshape({batch, l}).contiguous() : Tensor(),
       query.reshape({batch, l, e}).contiguous(), key.reshape({batch, s, e}).contiguous(),
       value.reshape({batch, s, ev}).contiguous(), output.contiguous(), logsumexp.contiguous(), mask,
       is_causal, sc);
   return {dq, dk, dv};
+}
+
+std::vector<Tensor> lstm_cell_fused_backward(const Tensor& grad_hy, const Tensor& grad_cy,
+                                             const Tensor& input_gates, const Tensor& hidden_gates,
+                                             const Tensor& cx, const Tensor& input_bias,
+                                             const Tensor& hidden_bias, const Tensor& cy,
+                                             const Tensor& workspace,
+                                             const std::array<bool, 5>& output_mask) {
+  if (!grad_hy.defined() && !grad_cy.defined()) return std::vector<Tensor>(5);
+  Tensor dgates, dcx;
+  if (GradMode::is_enabled()) {
+    // the step again, with torsh ops: i, f, o = sigmoid, g = tanh of the gate sums
+    Tensor gates = input_gates + hidden_gates;
+    if (input_bias.defined()) gates = gates + input_bias;
+    if (hidden_bias.defined()) gates = gates + hidden_bias;
+    auto parts = gates.chunk(4, 1);
+    Tensor i = torsh::sigmoid(parts[0]), f = torsh::sigmoid(parts[1]);
+    Tensor g = torsh::tanh(parts[2]), o = torsh::sigmoid(parts[3]);
+    Tensor tc = torsh::tanh(f * cx + i * g);
+    Tensor gh = grad_hy.defined() ? grad_hy : torsh::zeros_like(cx);
+    Tensor gc = grad_cy.defined() ? grad_cy : torsh::zeros_like(cx);
+    gc = gc + gh * o * (1 - tc * tc);
+    dgates = torsh::cat({gc * g * (i * (1 - i)), gc * cx * (f * (1 - f)), gc * i * (1 - g * g),
+                         gh * tc * (o * (1 - o))},
+                        1);
+    dcx = gc * f;
+  } else {
+    dgates = torsh::empty(workspace.sizes(), workspace.options());
+    dcx = torsh::empty(cx.sizes(), cx.options());
+    if (cx.numel() > 0) {
+      auto contiguous = [](const Tensor& t) { return t.defined() ? t.contiguous() : t; };
+      detail::lstm_cell_backward_stub(cx.device().type, "_thnn_fused_lstm_cell_backward")(
+          dgates, dcx, contiguous(grad_hy), contiguous(grad_cy), cx.contiguous(), cy.contiguous(),
+          workspace.contiguous());
+    }
+  }
+  Tensor dbias = output_mask[3] || output_mask[4] ? dgates.sum({0}) : Tensor();
+  return {dgates, dgates, dcx, output_mask[3] ? dbias : Tensor(),
+          output_mask[4] ? dbias : Tensor()};
 }
 
 Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate) {

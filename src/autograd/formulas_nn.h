@@ -54,13 +54,25 @@ Tensor layer_norm_backward_weight(const Tensor& grad, const Tensor& input, const
 /// layer norm's bias gradient: grad summed over the leading dims.
 Tensor layer_norm_backward_bias(const Tensor& grad, const std::vector<int64_t>& normalized_shape);
 
-/// The fused attention's gradients {dquery, dkey, dvalue} (those output_mask asks for): the
-/// block kernel from the saved log-sum-exp when no graph is recorded; otherwise torsh ops that
-/// recompute the softmax, so they differentiate again.
+/// The fused attention's gradients {dquery, dkey, dvalue} (those output_mask asks for) from
+/// the gradients of its output and of its logsumexp (either undefined: zero): the block kernel
+/// from the saved log-sum-exp when no graph is recorded; otherwise torsh ops that recompute the
+/// softmax, so they differentiate again.
 std::vector<Tensor> scaled_dot_product_attention_backward(
-    const Tensor& grad, const Tensor& query, const Tensor& key, const Tensor& value,
-    const Tensor& output, const Tensor& logsumexp, const Tensor& attn_mask, bool is_causal,
-    std::optional<double> scale, const std::array<bool, 3>& output_mask);
+    const Tensor& grad, const Tensor& grad_lse, const Tensor& query, const Tensor& key,
+    const Tensor& value, const Tensor& output, const Tensor& logsumexp, const Tensor& attn_mask,
+    bool is_causal, std::optional<double> scale, const std::array<bool, 3>& output_mask);
+
+/// The fused LSTM step's gradients {d input_gates, d hidden_gates (the same), d cx, d input_bias,
+/// d hidden_bias (row sums)} from the gradients of hy and cy (either undefined: zero): the kernel
+/// from the saved cy and activations when no graph is recorded; otherwise torsh ops recomputing
+/// the step from its inputs, so they differentiate again.
+std::vector<Tensor> lstm_cell_fused_backward(const Tensor& grad_hy, const Tensor& grad_cy,
+                                             const Tensor& input_gates, const Tensor& hidden_gates,
+                                             const Tensor& cx, const Tensor& input_bias,
+                                             const Tensor& hidden_bias, const Tensor& cy,
+                                             const Tensor& workspace,
+                                             const std::array<bool, 5>& output_mask);
 
 /// _cross_entropy_rows' input gradient: (softmax(self) - onehot(target)) * w[target] * grad
 /// per row (divided by the total weight for the mean, zero for ignored rows). The fused kernel

@@ -32,6 +32,13 @@ std::tuple<Tensor, Tensor> cell_step(RnnMode mode, const Tensor& gi, const Tenso
     case RnnMode::kRelu:
       return {torsh::relu(gh + gi), Tensor()};
     case RnnMode::kLstm: {
+      if ((gi.dtype() == kFloat || gi.dtype() == kDouble) && gh.dtype() == gi.dtype() &&
+          c.dtype() == gi.dtype()) {
+        // the fused step: the bits of the one below, one kernel each way
+        auto [hy, cy, ws] = torsh::_thnn_fused_lstm_cell(gi, gh, c);
+        if (w_hr.defined()) hy = torsh::linear(hy, w_hr, std::nullopt);
+        return {hy, cy};
+      }
       auto g = torsh::chunk(gh + gi, 4, 1);
       Tensor i = torsh::sigmoid(g[0]), f = torsh::sigmoid(g[1]);
       Tensor cell = torsh::tanh(g[2]), o = torsh::sigmoid(g[3]);

@@ -159,7 +159,8 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(
   }
   const double inf = std::numeric_limits<double>::infinity();
   if (!need_weights && !(is_training() && options.dropout() > 0) &&
-      (q.dtype() == kFloat || q.dtype() == kDouble)) {
+      (q.dtype() == kFloat || q.dtype() == kDouble) &&
+      !(attn_mask.defined() && attn_mask.requires_grad())) {
     // no weights asked for: the fused attention (a bool mask there keeps where true)
     Tensor keep = attn_mask;
     if (keep.defined() && keep.dtype() == kBool) keep = keep.logical_not();

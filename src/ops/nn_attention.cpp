@@ -79,6 +79,10 @@ std::tuple<Tensor, Tensor> _scaled_dot_product_flash_attention_for_cpu(
   TORSH_CHECK(!(is_causal && attn_mask && attn_mask->defined()),
               "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
               "is_causal=True");
+  TORSH_CHECK(!(attn_mask && attn_mask->defined() && attn_mask->requires_grad()),
+              "_scaled_dot_product_flash_attention_for_cpu(): the fused kernel gives attn_mask no "
+              "gradient; pass a mask that does not require grad (scaled_dot_product_attention "
+              "uses the formula for one that does)");
   std::vector<int64_t> batch = attention_batch(query, key, value);
   const int64_t l = query.size(-2), s = key.size(-2), e = query.size(-1), ev = value.size(-1);
   Tensor mask = detail::attention_kernel_mask(attn_mask ? *attn_mask : Tensor(), query, key);

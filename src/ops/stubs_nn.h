@@ -88,13 +88,28 @@ using AttentionForwardKernel = void (*)(const Tensor& out, const Tensor& lse, co
                                         const Tensor& k, const Tensor& v, const Tensor& mask,
                                         bool causal, double scale);
 extern KernelStub<AttentionForwardKernel> attention_forward_stub;
-/// The attention's gradients from grad [B, L, Ev] (contiguous) and the forward's out and lse:
-/// the scores are recomputed block by block; dq, dk, dv contiguous like q, k, v.
+/// The attention's gradients from grad [B, L, Ev] and grad_lse [B, L] (contiguous; grad_lse
+/// may be undefined) and the forward's out and lse: the scores are recomputed block by block;
+/// dq, dk, dv contiguous like q, k, v.
 using AttentionBackwardKernel = void (*)(const Tensor& dq, const Tensor& dk, const Tensor& dv,
-                                         const Tensor& grad, const Tensor& q, const Tensor& k,
-                                         const Tensor& v, const Tensor& out, const Tensor& lse,
-                                         const Tensor& mask, bool causal, double scale);
+                                         const Tensor& grad, const Tensor& grad_lse,
+                                         const Tensor& q, const Tensor& k, const Tensor& v,
+                                         const Tensor& out, const Tensor& lse, const Tensor& mask,
+                                         bool causal, double scale);
 extern KernelStub<AttentionBackwardKernel> attention_backward_stub;
+
+/// An LSTM step's pointwise part (see ops/functors/lstm_simd.h): ig, hg [B, 4H], cx [B, H],
+/// bi, bh [4H] or undefined, all contiguous float or double; writes hy, cy [B, H], ws [B, 4H].
+using LstmCellKernel = void (*)(const Tensor& hy, const Tensor& cy, const Tensor& ws,
+                                const Tensor& ig, const Tensor& hg, const Tensor& bi,
+                                const Tensor& bh, const Tensor& cx);
+extern KernelStub<LstmCellKernel> lstm_cell_stub;
+/// Its gradients: dgates [B, 4H], dcx [B, H] from dhy, dcy [B, H] (either undefined: zero) and
+/// the forward's cx, cy, ws.
+using LstmCellBackwardKernel = void (*)(const Tensor& dgates, const Tensor& dcx, const Tensor& dhy,
+                                        const Tensor& dcy, const Tensor& cx, const Tensor& cy,
+                                        const Tensor& ws);
+extern KernelStub<LstmCellBackwardKernel> lstm_cell_backward_stub;
 
 /// y = layer norm of x's rows: x and y contiguous [rows, n], w and b [n] contiguous or undefined,
 /// mean and rstd [rows] contiguous (1 / sqrt(biased variance + eps)); float or double, n > 0.

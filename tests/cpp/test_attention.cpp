@@ -65,3 +65,25 @@ TEST(Attention, BadInputsRaise) {
       torsh::_scaled_dot_product_flash_attention_for_cpu(q.to(kInt), k.to(kInt), v.to(kInt)),
       Error);
 }
+
+TEST(Attention, MultiheadAttentionWithoutWeightsMatchesTheFormula) {
+  // need_weights=false takes the fused kernel; a float mask that requires grad keeps the formula
+  // (and gets its gradient)
+  manual_seed(4);
+  nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(8, 2));
+  mha->to(kDouble);
+  Tensor x = randn({70, 3, 8}, TensorOptions().dtype(kDouble));
+  Tensor kpm = torsh::zeros({3, 70}, TensorOptions().dtype(kBool));
+  kpm.select(0, 1).narrow(0, 60, 10).fill_(true);
+  Tensor causal = torsh::ones({70, 70}, TensorOptions().dtype(kBool)).triu(1);
+  Tensor fused = std::get<0>(mha->forward(x, x, x, kpm, false, causal));
+  Tensor formula = std::get<0>(mha->forward(x, x, x, kpm, true, causal));
+  EXPECT_TRUE(torsh::allclose(fused, formula, 1e-10, 1e-12));
+  Tensor bias = randn({70, 70}, TensorOptions().dtype(kDouble)).requires_grad_(true);
+  std::get<0>(mha->forward(x, x, x, {}, false, bias)).sum().backward();
+  ASSERT_TRUE(bias.grad().defined());
+  Tensor g1 = bias.grad().clone();
+  bias.mutable_grad() = Tensor();
+  std::get<0>(mha->forward(x, x, x, {}, true, bias)).sum().backward();
+  EXPECT_TRUE(torsh::allclose(g1, bias.grad(), 1e-10, 1e-12));
+}

@@ -184,3 +184,36 @@ def test_multihead_attention_without_weights_matches_torch(kpm):
     for (name, pt), (_, ps) in zip(mt.named_parameters(), ms.named_parameters()):
         np.testing.assert_allclose(ps.grad.numpy(), pt.grad.numpy(), rtol=1e-9, atol=1e-11,
                                    err_msg=name)
+
+
+def test_logsumexp_output_gets_its_gradient():
+    """The fused op's second output is the scores' logsumexp; its gradient (p per score) joins
+    the output's."""
+    arrays = [rnd((2, 70, 4), 11), rnd((2, 9, 4), 12), rnd((2, 9, 3), 13)]
+    xt = [torch.tensor(a, requires_grad=True) for a in arrays]
+    xs = [torsh.tensor(a, requires_grad=True) for a in arrays]
+    rt, lt = reference(*xt)
+    rs, ls = FUSED(*xs)
+    w = rnd((2, 70), 14)
+    gt = torch.autograd.grad(rt.sum() + (lt * torch.tensor(w)).sum(), xt)
+    gs = torsh.autograd.grad(rs.sum() + (ls * torsh.tensor(w)).sum(), xs)
+    for a, b in zip(gt, gs):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-10, atol=1e-12)
+    # the logsumexp alone, and through double backward
+    gl = torsh.autograd.grad((FUSED(*xs)[1] * torsh.tensor(w)).sum(), xs[0])[0]
+    np.testing.assert_allclose(gl.numpy(), torch.autograd.grad(
+        (reference(*xt)[1] * torch.tensor(w)).sum(), xt[0])[0].numpy(), rtol=1e-10, atol=1e-12)
+    small = [torsh.tensor(rnd(s, 20 + i), requires_grad=True)
+             for i, s in enumerate(((1, 3, 2), (1, 4, 2), (1, 4, 2)))]
+    assert torsh.autograd.gradgradcheck(lambda q, k, v: FUSED(q, k, v)[1], small)
+
+
+def test_mask_broadcasting_beyond_the_batch_uses_the_formula():
+    q, k, v = (torsh.tensor(rnd(s, i)) for i, s in enumerate(((2, 3, 4), (2, 5, 4), (2, 5, 4))))
+    m = torsh.ones(6, 2, 3, 5, dtype=torsh.bool)
+    out = SF.scaled_dot_product_attention(q, k, v, attn_mask=m)
+    assert tuple(out.shape) == (6, 2, 3, 4)
+    np.testing.assert_allclose(out[0].numpy(), SF.scaled_dot_product_attention(q, k, v).numpy(),
+                               rtol=1e-12, atol=1e-12)
+    with pytest.raises(RuntimeError, match="gives attn_mask no gradient"):
+        FUSED(q, k, v, attn_mask=torsh.zeros(3, 5, dtype=torsh.float64, requires_grad=True))

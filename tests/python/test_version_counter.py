@@ -34,6 +34,14 @@ def _history(lib):
     o = lib.ones(3)
     lib.add(o, o, out=o)
     r.append(o._version)
+    q = lib.ones(2, 3)
+    q.squeeze_()
+    q.unsqueeze_(0)
+    q.t_() if q.dim() == 2 else q.transpose_(0, 1)
+    r.append(q._version)
+    b = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
+    b.float_power_(2)  # a composite in-place op
+    r.append(b._version)
     u = lib.empty(4).uniform_()
     r.append(u._version)
     f = lib.full((2,), 3.0)
@@ -61,6 +69,23 @@ def test_one_in_place_op_is_one_version(op):
         getattr(x, op)(*args)
         return x._version
     assert run(torsh) == run(torch) == 1
+
+
+def test_composite_in_place_ops_are_seen_by_autograd():
+    """float_power_ (a composite): a saved tensor it modifies raises at backward, and a view of
+    the tensor it modifies gets the new history, as in torch."""
+    for lib in (torch, torsh):
+        a = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        base = a.clone()
+        v = base[:2]
+        base.float_power_(2)
+        v.sum().backward()
+        assert a.grad.tolist() == [2.0, 4.0, 0.0]
+        b = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
+        y = (a * b).sum()
+        b.float_power_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.backward()
 
 
 def test_base_and_is_view_match_torch():

@@ -132,6 +132,12 @@ class Autograd:
         used = set().union(*self.uses.values()) if self.uses else set()
         args = {a.name: a for a in schema.args}
         self.diff = [args[k] for k in self.formulas]  # differentiable inputs, in formula order
+        for group in (g for g in self.groups if len(g) > 1):
+            names = [a.name for a in self.diff]
+            first = names.index(group[0])
+            assert names[first:first + len(group)] == group and \
+                all(a.base != "Tensor[]" for a in self.diff[:first + len(group)]), \
+                f"{schema.name}: a grouped formula needs consecutive non-list inputs"
         self.saved_tensors = [a for a in schema.args if a.base in ("Tensor",) and a.name in used]
         self.saved_lists = [a for a in schema.args if a.base == "Tensor[]" and a.name in used]
         self.saved_outputs = [n for n in self.out_names if n in used]
@@ -293,7 +299,10 @@ class Autograd:
     def finish_node(self, outs):
         """Statements after the op: save outputs, attach history to differentiable outputs."""
         out = [f"    node->set_num_outputs({len(outs)});"]
+        differentiable = self.e.get("output_differentiability", [True] * len(outs))
         for i, (n, expr) in enumerate(zip(self.out_names, outs)):
+            if not differentiable[i]:
+                continue  # no history: a gradient for it could not flow anywhere
             out.append(f"    if ({expr}.is_floating_point() || {expr}.is_complex()) "
                        f"autograd::set_history({expr}, node, {i});")
         if self.s.returns[0].alias == "a":
@@ -308,7 +317,7 @@ class Autograd:
 
 
 ENTRY_KEYS = {"func", "variants", "out_impl", "impl", "kernel", "backward", "node", "test",
-              "python", "composite"}
+              "python", "composite", "output_differentiability"}
 VARIANTS = {"function", "method", "inplace", "out"}
 # kernel kind -> (runner in src/ops/functors/loops-inl.h, integer inputs computed in float,
 # or "bool": a predicate whose result is stored as bool)
@@ -431,8 +440,10 @@ class Gen:
             body_ret = "  return res;"
             decl_out = ""
         if e.get("composite"):
-            return f"  detail::OpScope scope;\n  return native::{native}({call_args});" \
-                if not op.structured else f"  detail::OpScope scope;\n{decl_out}  {call}\n{body_ret}"
+            # Composites run at the caller's depth, as torch's CompositeImplicitAutograd ops go
+            # through the in-place/view layer: their parts' in-place calls bump (and record).
+            return f"  return native::{native}({call_args});" if not op.structured else \
+                f"{decl_out}  {call}\n{body_ret}"
         if ag:
             head = [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
                     f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",

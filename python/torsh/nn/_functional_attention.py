@@ -331,7 +331,8 @@ def _sdpa_block(q, key_t, value, mask, row0, causal, dropout_p):
 
 def _sdpa_fused(query, key, value, attn_mask, dropout_p):
     """Whether the fused kernel computes this attention: float or double inputs of one rank
-    with equal leading dims, no dropout, a mask that needs no gradient, some keys and queries."""
+    with equal leading dims, no dropout, some keys and queries, and a mask (if any) that needs no
+    gradient and broadcasts to the scores' shape."""
     if dropout_p != 0.0 or query.dtype not in (torsh.float32, torsh.float64):
         return False
     if key.dim() != query.dim() or value.dim() != query.dim():
@@ -342,7 +343,16 @@ def _sdpa_fused(query, key, value, attn_mask, dropout_p):
         return False
     if query.size(-2) == 0 or key.size(-2) == 0:
         return False
-    return attn_mask is None or not (attn_mask.requires_grad and torsh.is_grad_enabled())
+    if attn_mask is None:
+        return True
+    # a mask that needs its gradient, or that would broadcast the batch dims, takes the formula
+    target = tuple(query.shape[:-1]) + (key.size(-2),)
+    if attn_mask.requires_grad or attn_mask.dim() > len(target):
+        return False
+    try:
+        return tuple(torsh.broadcast_shapes(tuple(attn_mask.shape), target)) == target
+    except RuntimeError:
+        return False
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,

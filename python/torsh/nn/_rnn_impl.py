@@ -21,7 +21,14 @@ def _simple_step(nonlinearity):
 
 def _lstm_step(gi, state, w_hh, b_hh, w_hr):
     h, c = state
-    gates = torsh.linear(h, w_hh, b_hh) + gi
+    hg = torsh.linear(h, w_hh, b_hh)
+    if gi.dtype in (torsh.float32, torsh.float64) and hg.dtype == gi.dtype == c.dtype:
+        # the fused step (the same activations as below, one kernel each way)
+        hy, cy, _ = torsh._C._thnn_fused_lstm_cell(gi, hg, c)
+        if w_hr is not None:
+            hy = torsh.matmul(hy, w_hr.t())
+        return hy, cy
+    gates = hg + gi
     ingate, forgetgate, cellgate, outgate = gates.chunk(4, -1)
     ingate = torsh.sigmoid(ingate)
     forgetgate = torsh.sigmoid(forgetgate)

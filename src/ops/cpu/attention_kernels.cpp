@@ -136,8 +136,9 @@ void forward_impl(const Tensor& out, const Tensor& lse, const Tensor& q, const T
 
 template <typename T>
 void backward_impl(const Tensor& dq, const Tensor& dk, const Tensor& dv, const Tensor& grad,
-                   const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
-                   const Tensor& lse, const Tensor& mask, bool causal, double scale) {
+                   const Tensor& grad_lse, const Tensor& q, const Tensor& k, const Tensor& v,
+                   const Tensor& out, const Tensor& lse, const Tensor& mask, bool causal,
+                   double scale) {
   const Dims d = dims_of(q, v);
   const MaskView mv = mask_view(mask, d.batch);
   const T* qp = q.data_ptr<T>();
@@ -146,6 +147,7 @@ void backward_impl(const Tensor& dq, const Tensor& dk, const Tensor& dv, const T
   const T* gp = grad.data_ptr<T>();
   const T* op = out.data_ptr<T>();
   const T* lp = lse.data_ptr<T>();
+  const T* glp = grad_lse.defined() ? grad_lse.data_ptr<T>() : nullptr;
   T* dqp = dq.data_ptr<T>();
   T* dkp = dk.data_ptr<T>();
   T* dvp = dv.data_ptr<T>();
@@ -174,7 +176,8 @@ void backward_impl(const Tensor& dq, const Tensor& dk, const Tensor& dv, const T
           const T* o = ob + (r0 + i) * d.ev;
           T acc = 0;
           for (int64_t c = 0; c < d.ev; ++c) acc += g[c] * o[c];
-          dsum[i] = acc;
+          // d lse / d scores = P: a gradient of lse shifts the row's sum
+          dsum[i] = glp != nullptr ? acc - glp[b * d.l + r0 + i] : acc;
         }
         blas::gemm(false, true, rows, cols, d.e, sc_alpha, qb + r0 * d.e, lde, kb, lde, T(0),
                    p.data(), cols);
@@ -217,13 +220,13 @@ void attention_forward_kernel(const Tensor& out, const Tensor& lse, const Tensor
 }
 
 void attention_backward_kernel(const Tensor& dq, const Tensor& dk, const Tensor& dv,
-                               const Tensor& grad, const Tensor& q, const Tensor& k,
-                               const Tensor& v, const Tensor& out, const Tensor& lse,
-                               const Tensor& mask, bool causal, double scale) {
+                               const Tensor& grad, const Tensor& grad_lse, const Tensor& q,
+                               const Tensor& k, const Tensor& v, const Tensor& out,
+                               const Tensor& lse, const Tensor& mask, bool causal, double scale) {
   if (q.dtype() == kFloat) {
-    return backward_impl<float>(dq, dk, dv, grad, q, k, v, out, lse, mask, causal, scale);
+    return backward_impl<float>(dq, dk, dv, grad, grad_lse, q, k, v, out, lse, mask, causal, scale);
   }
-  backward_impl<double>(dq, dk, dv, grad, q, k, v, out, lse, mask, causal, scale);
+  backward_impl<double>(dq, dk, dv, grad, grad_lse, q, k, v, out, lse, mask, causal, scale);
 }
 
 }  // namespace

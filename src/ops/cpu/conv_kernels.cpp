@@ -302,6 +302,7 @@ void register_pool_kernels();
 void register_softmax_kernels();
 void register_norm_kernels();
 void register_attention_kernels();
+void register_rnn_kernels();
 
 void register_nn_kernels() {
   conv_forward_stub.set(kCPU, &conv_forward_kernel);
@@ -311,6 +312,7 @@ void register_nn_kernels() {
   register_softmax_kernels();
   register_norm_kernels();
   register_attention_kernels();
+  register_rnn_kernels();
 }
 
 }  // namespace cpu
