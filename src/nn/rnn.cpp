@@ -149,6 +149,15 @@ std::tuple<Tensor, Tensor, Tensor> RnnBase::run(const Tensor& input, Tensor h0, 
       const int64_t k = layer * dirs + dir;
       // the steps' gradients come back as one stack (unbind's single backward node)
       Tensor gi_all = torsh::linear(layer_in, w[0], opt(w[2]));  // [T, B, G]
+      if (lstm && c.proj_size == 0 && steps > 0 && (x.dtype() == kFloat || x.dtype() == kDouble)) {
+        // the whole direction in one op: one GEMM for w_hh's gradient over all steps
+        auto [out_d, h_d, c_d, cs_d, ws_d] =
+            torsh::_lstm_layer(gi_all, h0.select(0, k), c0.select(0, k), w[1], opt(w[3]), dir == 1);
+        dir_out.push_back(out_d);
+        hn.push_back(h_d);
+        cn.push_back(c_d);
+        continue;
+      }
       const std::vector<Tensor> gi = steps > 0 ? torsh::unbind(gi_all, 0) : std::vector<Tensor>();
       Tensor h = h0.select(0, k), cell = lstm ? c0.select(0, k) : Tensor();
       std::vector<Tensor> outs(static_cast<size_t>(steps));

@@ -96,6 +96,12 @@ def _run_direction(mode, gi_steps, state, w_hh, b_hh, w_hr, reverse):
     return outputs, state
 
 
+def _fused_layer(gi, state, w_hh):
+    dtype = gi.dtype
+    return dtype in (torsh.float32, torsh.float64) and all(
+        t.dtype == dtype for t in (state[0], state[1], w_hh))
+
+
 def rnn_forward(mode, input, batch_sizes, hx, weights, has_biases, num_layers, dropout, train,
                 bidirectional, batch_first, has_projections=False):
     """The multi-layer recurrence (ATen's rnn_tanh / rnn_relu / lstm / gru).
@@ -127,8 +133,16 @@ def rnn_forward(mode, input, batch_sizes, hx, weights, has_biases, num_layers, d
             b_ih, b_hh = (group[2], group[3]) if has_biases else (None, None)
             w_hr = group[-1] if has_projections else None
             gi = torsh.linear(layer_input, w_ih, b_ih)
-            gi_steps = gi.split(batch_sizes, 0) if packed else gi.unbind(0)
             state = (h0[idx], c0[idx]) if is_lstm else hx[idx]
+            if is_lstm and not packed and w_hr is None and _fused_layer(gi, state, w_hh):
+                # the whole direction in one op: one GEMM for w_hh's gradient over all steps
+                out, h_last, c_last, _, _ = torsh._C._lstm_layer(gi, state[0], state[1], w_hh,
+                                                                 b_hh, direction == 1)
+                dir_outputs.append(out)
+                final_h.append(h_last)
+                final_c.append(c_last)
+                continue
+            gi_steps = gi.split(batch_sizes, 0) if packed else gi.unbind(0)
             outputs, state = _run_direction(mode, gi_steps, state, w_hh, b_hh, w_hr,
                                             reverse=direction == 1)
             dir_outputs.append(torsh.cat(outputs, 0) if packed else torsh.stack(outputs, 0))
