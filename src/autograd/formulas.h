@@ -8,8 +8,8 @@
 #include "autograd/formulas_creation.h"
 #include "autograd/formulas_linalg.h"
 #include "autograd/formulas_nn.h"
-#include "autograd/formulas_rnn.h"
 #include "autograd/formulas_reduce2.h"
+#include "autograd/formulas_rnn.h"
 #include "autograd/formulas_sort.h"
 #include "torsh/core/tensor.h"
 

@@ -228,7 +228,7 @@ void TransformerEncoderLayerImpl::reset() {
 }
 
 void TransformerEncoderLayerImpl::reset_parameters() {
-  self_attn->reset();  // libtorch re-creates the attention's parameters here too
+  self_attn->_reset_parameters();
   linear1->reset_parameters();
   linear2->reset_parameters();
   norm1->reset_parameters();
@@ -277,8 +277,8 @@ void TransformerDecoderLayerImpl::reset() {
 }
 
 void TransformerDecoderLayerImpl::reset_parameters() {
-  self_attn->reset();
-  multihead_attn->reset();
+  self_attn->_reset_parameters();
+  multihead_attn->_reset_parameters();
   linear1->reset_parameters();
   linear2->reset_parameters();
   norm1->reset_parameters();
@@ -319,6 +319,17 @@ void build_stack(Module& m, const Layer& layer, int64_t num_layers, const AnyMod
     m.register_module("norm", norm.ptr());
   }
 }
+
+// Resets every layer's parameters and replaces the norm by a fresh clone of the option's.
+template <typename LayerImpl>
+void reset_stack_parameters(Module& m, ModuleList& layers, const AnyModule& norm_option,
+                            AnyModule& norm) {
+  for (const auto& l : *layers) std::dynamic_pointer_cast<LayerImpl>(l)->reset_parameters();
+  if (!norm_option.is_empty()) {
+    norm = norm_option.clone();
+    m.replace_module("norm", norm.ptr());
+  }
+}
 }  // namespace
 
 TransformerEncoderImpl::TransformerEncoderImpl(TransformerEncoderOptions options_)
@@ -331,12 +342,7 @@ void TransformerEncoderImpl::reset() {
 }
 
 void TransformerEncoderImpl::reset_parameters() {
-  for (const auto& l : *layers)
-    std::dynamic_pointer_cast<TransformerEncoderLayerImpl>(l)->reset_parameters();
-  if (!options.norm().is_empty()) {
-    norm = options.norm().clone();
-    replace_module("norm", norm.ptr());
-  }
+  reset_stack_parameters<TransformerEncoderLayerImpl>(*this, layers, options.norm(), norm);
 }
 
 void TransformerEncoderImpl::pretty_print(std::ostream& s) const {
@@ -363,12 +369,7 @@ void TransformerDecoderImpl::reset() {
 }
 
 void TransformerDecoderImpl::reset_parameters() {
-  for (const auto& l : *layers)
-    std::dynamic_pointer_cast<TransformerDecoderLayerImpl>(l)->reset_parameters();
-  if (!options.norm().is_empty()) {
-    norm = options.norm().clone();
-    replace_module("norm", norm.ptr());
-  }
+  reset_stack_parameters<TransformerDecoderLayerImpl>(*this, layers, options.norm(), norm);
 }
 
 void TransformerDecoderImpl::pretty_print(std::ostream& s) const {

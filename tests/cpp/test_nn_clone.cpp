@@ -95,3 +95,19 @@ TEST(NnClone, AnyModuleForwardsAndClones) {
   EXPECT_THROW(nn::AnyModule().forward(x), torsh::Error);
   EXPECT_EQ(any.ptr<nn::ReLUImpl>(), nullptr);
 }
+
+TEST(NnClone, TransformerEncoderLayersStartAsCopiesAndResetApart) {
+  torsh::manual_seed(2);
+  nn::TransformerEncoder enc(
+      nn::TransformerEncoderOptions(nn::TransformerEncoderLayerOptions(8, 2).dim_feedforward(16), 3)
+          .norm(nn::AnyModule(nn::LayerNorm(nn::LayerNormOptions({8})))));
+  auto p = enc->named_parameters();
+  EXPECT_TRUE(torsh::equal(p["layers.0.linear1.weight"], p["layers.2.linear1.weight"]));
+  EXPECT_NE(p["layers.0.linear1.weight"].data_ptr(), p["layers.2.linear1.weight"].data_ptr());
+  const size_t count = p.size();
+  enc->reset_parameters();
+  auto q = enc->named_parameters();
+  EXPECT_EQ(q.size(), count);
+  EXPECT_FALSE(torsh::equal(q["layers.0.linear1.weight"], q["layers.2.linear1.weight"]));
+  EXPECT_TRUE(q.contains("norm.weight"));
+}

@@ -49,6 +49,8 @@ class MultiheadAttentionImpl : public Cloneable<MultiheadAttentionImpl> {
                                      const Tensor& key_padding_mask = {}, bool need_weights = true,
                                      const Tensor& attn_mask = {},
                                      bool average_attn_weights = true);
+  /// Re-draws the parameters' initial values (libtorch's name).
+  void _reset_parameters() { reset_parameters(); }
   MultiheadAttentionOptions options;
   bool _qkv_same_embed_dim = true;
   Tensor in_proj_weight, in_proj_bias, bias_k, bias_v;
