@@ -284,6 +284,8 @@ bool is_memory_format(PyObject* h);
 void register_autograd(py::module_& m, py::class_<Tensor>& cls);
 /// torsh._C._distributed: process groups on MPI (an empty module when built without MPI).
 void register_distributed(py::module_& m);
+/// torsh._C._fused_adam_ and _fused_sgd_ (the optimizers' fused steps).
+void register_optim(py::module_& m);
 
 /// Registers the generated functions and Tensor methods.
 void register_generated(py::module_& m, py::class_<Tensor>& cls);

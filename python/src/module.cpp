@@ -179,5 +179,6 @@ PYBIND11_MODULE(_C, m) {
   register_generated(m, cls);
   register_autograd(m, cls);
   register_distributed(m);
+  register_optim(m);
   install_fast_attributes(cls);
 }

@@ -187,8 +187,7 @@ std::vector<Tensor> scaled_dot_product_attention_backward(
 std::vector<Tensor> lstm_cell_fused_backward(const Tensor& grad_hy, const Tensor& grad_cy,
                                              const Tensor& input_gates, const Tensor& hidden_gates,
                                              const Tensor& cx, const Tensor& input_bias,
-                                             const Tensor& hidden_bias, const Tensor& cy,
-                                             const Tensor& workspace,
+                                             const Tensor& hidden_bias, const Tensor& workspace,
                                              const std::array<bool, 5>& output_mask) {
   if (!grad_hy.defined() && !grad_cy.defined()) return std::vector<Tensor>(5);
   Tensor dgates, dcx;
@@ -214,7 +213,7 @@ std::vector<Tensor> lstm_cell_fused_backward(const Tensor& grad_hy, const Tensor
     if (cx.numel() > 0) {
       auto contiguous = [](const Tensor& t) { return t.defined() ? t.contiguous() : t; };
       detail::lstm_cell_backward_stub(cx.device().type, "_thnn_fused_lstm_cell_backward")(
-          dgates, dcx, contiguous(grad_hy), contiguous(grad_cy), cx.contiguous(), cy.contiguous(),
+          dgates, dcx, contiguous(grad_hy), contiguous(grad_cy), cx.contiguous(),
           workspace.contiguous());
     }
   }

@@ -65,13 +65,12 @@ std::vector<Tensor> scaled_dot_product_attention_backward(
 
 /// The fused LSTM step's gradients {d input_gates, d hidden_gates (the same), d cx, d input_bias,
 /// d hidden_bias (row sums)} from the gradients of hy and cy (either undefined: zero): the kernel
-/// from the saved cy and activations when no graph is recorded; otherwise torsh ops recomputing
-/// the step from its inputs, so they differentiate again.
+/// from the saved activations (nothing the caller gets back is saved) when no graph is recorded;
+/// otherwise torsh ops recomputing the step from its inputs, so they differentiate again.
 std::vector<Tensor> lstm_cell_fused_backward(const Tensor& grad_hy, const Tensor& grad_cy,
                                              const Tensor& input_gates, const Tensor& hidden_gates,
                                              const Tensor& cx, const Tensor& input_bias,
-                                             const Tensor& hidden_bias, const Tensor& cy,
-                                             const Tensor& workspace,
+                                             const Tensor& hidden_bias, const Tensor& workspace,
                                              const std::array<bool, 5>& output_mask);
 
 /// _cross_entropy_rows' input gradient: (softmax(self) - onehot(target)) * w[target] * grad

@@ -59,8 +59,8 @@ std::vector<Tensor> lstm_layer_backward_ops(const Tensor& grad_output, const Ten
 std::vector<Tensor> lstm_layer_backward(const Tensor& grad_output, const Tensor& grad_hy,
                                         const Tensor& grad_cy, const Tensor& input_gates,
                                         const Tensor& hx, const Tensor& cx, const Tensor& w_hh,
-                                        const Tensor& b_hh, bool reverse, const Tensor& output,
-                                        const Tensor& cell_states, const Tensor& workspace,
+                                        const Tensor& b_hh, bool reverse, const Tensor& cell_states,
+                                        const Tensor& workspace,
                                         const std::array<bool, 5>& output_mask) {
   if (!grad_output.defined() && !grad_hy.defined() && !grad_cy.defined()) {
     return std::vector<Tensor>(5);
@@ -84,12 +84,14 @@ std::vector<Tensor> lstm_layer_backward(const Tensor& grad_output, const Tensor&
       Tensor c_prev = k == 0 ? cx0 : cs.select(0, prev);
       Tensor dcx = torsh::empty({batch, h}, hx.options());
       Tensor dg = dgi.select(0, t);
-      if (batch * h > 0) cell(dg, dcx, dh, dc, c_prev, cs.select(0, t), ws.select(0, t));
+      if (batch * h > 0) cell(dg, dcx, dh, dc, c_prev, ws.select(0, t));
       dc = dcx;
       dh = torsh::mm(dg, w_hh);
     }
     // the states each step started from, in time order: h0 then the outputs (or the reverse)
-    Tensor out = output.contiguous();
+    // each step's h, rebuilt as the forward computed it (o * tanh(c)): the output the caller got
+    // back is not saved, so writing into it does not stop this backward (as with torch's stack)
+    Tensor out = ws.narrow(2, 3 * h, h) * torsh::tanh(cs);
     Tensor first = hx.unsqueeze(0);
     Tensor hprev = steps <= 1 ? first
                    : reverse  ? torsh::cat({out.narrow(0, 1, steps - 1), first}, 0)

@@ -15,8 +15,8 @@ namespace torsh::autograd::formulas {
 std::vector<Tensor> lstm_layer_backward(const Tensor& grad_output, const Tensor& grad_hy,
                                         const Tensor& grad_cy, const Tensor& input_gates,
                                         const Tensor& hx, const Tensor& cx, const Tensor& w_hh,
-                                        const Tensor& b_hh, bool reverse, const Tensor& output,
-                                        const Tensor& cell_states, const Tensor& workspace,
+                                        const Tensor& b_hh, bool reverse, const Tensor& cell_states,
+                                        const Tensor& workspace,
                                         const std::array<bool, 5>& output_mask);
 
 }  // namespace torsh::autograd::formulas

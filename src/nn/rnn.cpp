@@ -147,17 +147,20 @@ std::tuple<Tensor, Tensor, Tensor> RnnBase::run(const Tensor& input, Tensor h0, 
     for (int64_t dir = 0; dir < dirs; ++dir) {
       const std::vector<Tensor>& w = weights_[static_cast<size_t>(layer * dirs + dir)];
       const int64_t k = layer * dirs + dir;
-      // the steps' gradients come back as one stack (unbind's single backward node)
-      Tensor gi_all = torsh::linear(layer_in, w[0], opt(w[2]));  // [T, B, G]
       if (lstm && c.proj_size == 0 && steps > 0 && (x.dtype() == kFloat || x.dtype() == kDouble)) {
-        // the whole direction in one op: one GEMM for w_hh's gradient over all steps
+        // the whole direction in one op: one GEMM for w_hh's gradient over all steps; both
+        // biases go into the input projection (the op saves no bias)
+        Tensor bias = w[2].defined() ? w[2] + w[3] : Tensor();
         auto [out_d, h_d, c_d, cs_d, ws_d] =
-            torsh::_lstm_layer(gi_all, h0.select(0, k), c0.select(0, k), w[1], opt(w[3]), dir == 1);
+            torsh::_lstm_layer(torsh::linear(layer_in, w[0], opt(bias)), h0.select(0, k),
+                               c0.select(0, k), w[1], std::nullopt, dir == 1);
         dir_out.push_back(out_d);
         hn.push_back(h_d);
         cn.push_back(c_d);
         continue;
       }
+      // the steps' gradients come back as one stack (unbind's single backward node)
+      Tensor gi_all = torsh::linear(layer_in, w[0], opt(w[2]));  // [T, B, G]
       const std::vector<Tensor> gi = steps > 0 ? torsh::unbind(gi_all, 0) : std::vector<Tensor>();
       Tensor h = h0.select(0, k), cell = lstm ? c0.select(0, k) : Tensor();
       std::vector<Tensor> outs(static_cast<size_t>(steps));

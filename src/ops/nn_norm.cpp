@@ -58,7 +58,8 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,
     mean = m;
     invstd = (var + eps).rsqrt();
     const int64_t n = input.numel() / std::max<int64_t>(c, 1);
-    NoGradGuard guard;
+    // torch updates the running statistics inside its kernel: no version bump, no history
+    detail::OpGuard guard;
     if (given(running_mean)) {
       Tensor rm = *running_mean;
       rm.mul_(1 - momentum).add_(mean.detach().to(rm.dtype()), momentum);

@@ -105,10 +105,9 @@ using LstmCellKernel = void (*)(const Tensor& hy, const Tensor& cy, const Tensor
                                 const Tensor& bh, const Tensor& cx);
 extern KernelStub<LstmCellKernel> lstm_cell_stub;
 /// Its gradients: dgates [B, 4H], dcx [B, H] from dhy, dcy [B, H] (either undefined: zero) and
-/// the forward's cx, cy, ws.
+/// the forward's cx and ws (cy recomputed from them, the forward's bits).
 using LstmCellBackwardKernel = void (*)(const Tensor& dgates, const Tensor& dcx, const Tensor& dhy,
-                                        const Tensor& dcy, const Tensor& cx, const Tensor& cy,
-                                        const Tensor& ws);
+                                        const Tensor& dcy, const Tensor& cx, const Tensor& ws);
 extern KernelStub<LstmCellBackwardKernel> lstm_cell_backward_stub;
 
 /// y = layer norm of x's rows: x and y contiguous [rows, n], w and b [n] contiguous or undefined,

@@ -96,11 +96,41 @@ SGD::SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults)
   check_sgd(defaults);
 }
 
+bool SGD::sgd_fused(OptimizerParamGroup& group, const SGDOptions& o) {
+  std::vector<Tensor> ps, gs, bufs;
+  for (auto& p : group.params()) {
+    if (!p.grad().defined()) continue;
+    ps.push_back(p.detach());
+    gs.push_back(p.grad().detach());
+    auto* st = find_state<SGDParamState>(p);
+    bufs.push_back(st != nullptr ? st->momentum_buffer() : Tensor());
+  }
+  const FusedSgdConfig c{o.lr(),
+                         o.momentum(),
+                         o.dampening(),
+                         o.weight_decay(),
+                         o.nesterov(),
+                         /*maximize=*/false};
+  if (!fused_sgd_step(ps, gs, bufs, c)) return false;
+  size_t i = 0;
+  for (auto& p : group.params()) {
+    if (!p.grad().defined()) continue;
+    if (bufs[i].defined() && find_state<SGDParamState>(p) == nullptr) {
+      auto s = std::make_unique<SGDParamState>();
+      s->momentum_buffer(bufs[i]);
+      state_[key_of(p)] = std::move(s);
+    }
+    ++i;
+  }
+  return true;
+}
+
 Tensor SGD::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   for (auto& group : param_groups_) {
     auto& o = static_cast<SGDOptions&>(group.options());
+    if (sgd_fused(group, o)) continue;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
       Tensor d_p = p.grad().detach();
@@ -192,6 +222,9 @@ Tensor adam_step(Optimizer& opt, std::vector<OptimizerParamGroup>& groups,
   NoGradGuard no_grad;
   for (auto& group : groups) {
     auto& o = static_cast<Options&>(group.options());
+    std::vector<Tensor> ps, gs, ms, vs, xs;
+    std::vector<double> steps;
+    std::vector<AdamParamState*> states;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
       auto& slot = state[key(p)];
@@ -202,8 +235,24 @@ Tensor adam_step(Optimizer& opt, std::vector<OptimizerParamGroup>& groups,
         if (o.amsgrad()) s->max_exp_avg_sq(torsh::zeros_like(p.detach()));
         slot = std::move(s);
       }
-      adam_update(p, p.grad().detach(), static_cast<AdamParamState&>(*slot), o, decoupled);
+      auto& st = static_cast<AdamParamState&>(*slot);
+      states.push_back(&st);
+      ps.push_back(p.detach());
+      gs.push_back(p.grad().detach());
+      ms.push_back(st.exp_avg());
+      vs.push_back(st.exp_avg_sq());
+      if (o.amsgrad()) xs.push_back(st.max_exp_avg_sq());
+      steps.push_back(static_cast<double>(st.step() + 1));
     }
+    const auto [beta1, beta2] = o.betas();
+    const FusedAdamConfig c{
+        o.lr(),   beta1, beta2, o.weight_decay(), o.eps(), o.amsgrad(), /*maximize=*/false,
+        decoupled};
+    if (fused_adam_step(ps, gs, ms, vs, xs, steps, c)) {
+      for (AdamParamState* st : states) st->step(st->step() + 1);
+      continue;
+    }
+    for (size_t i = 0; i < ps.size(); ++i) adam_update(ps[i], gs[i], *states[i], o, decoupled);
   }
   return Tensor();
 }

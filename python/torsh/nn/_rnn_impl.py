@@ -96,8 +96,8 @@ def _run_direction(mode, gi_steps, state, w_hh, b_hh, w_hr, reverse):
     return outputs, state
 
 
-def _fused_layer(gi, state, w_hh):
-    dtype = gi.dtype
+def _fused_layer(layer_input, state, w_hh):
+    dtype = layer_input.dtype
     return dtype in (torsh.float32, torsh.float64) and all(
         t.dtype == dtype for t in (state[0], state[1], w_hh))
 
@@ -132,16 +132,20 @@ def rnn_forward(mode, input, batch_sizes, hx, weights, has_biases, num_layers, d
             w_ih, w_hh = group[0], group[1]
             b_ih, b_hh = (group[2], group[3]) if has_biases else (None, None)
             w_hr = group[-1] if has_projections else None
-            gi = torsh.linear(layer_input, w_ih, b_ih)
             state = (h0[idx], c0[idx]) if is_lstm else hx[idx]
-            if is_lstm and not packed and w_hr is None and _fused_layer(gi, state, w_hh):
-                # the whole direction in one op: one GEMM for w_hh's gradient over all steps
+            if is_lstm and not packed and w_hr is None and _fused_layer(layer_input, state,
+                                                                        w_hh):
+                # the whole direction in one op: one GEMM for w_hh's gradient over all steps;
+                # both biases go into the input projection (the op saves no bias)
+                bias = None if b_ih is None else b_ih + b_hh
+                gi = torsh.linear(layer_input, w_ih, bias)
                 out, h_last, c_last, _, _ = torsh._C._lstm_layer(gi, state[0], state[1], w_hh,
-                                                                 b_hh, direction == 1)
+                                                                 None, direction == 1)
                 dir_outputs.append(out)
                 final_h.append(h_last)
                 final_c.append(c_last)
                 continue
+            gi = torsh.linear(layer_input, w_ih, b_ih)
             gi_steps = gi.split(batch_sizes, 0) if packed else gi.unbind(0)
             outputs, state = _run_direction(mode, gi_steps, state, w_hh, b_hh, w_hr,
                                             reverse=direction == 1)

@@ -67,6 +67,10 @@ def adamw(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor],
     if not all(isinstance(t, Tensor) for t in state_steps):
         raise RuntimeError("API has changed, `state_steps` argument must contain a list of "
                            "singleton tensors")
+    if not capturable and torsh._C._fused_adam_(
+            params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs if amsgrad else [],
+            state_steps, lr, beta1, beta2, weight_decay, eps, amsgrad, maximize, True):
+        return  # the whole group in C++, one pass per parameter
     for i, param in enumerate(params):
         grad = grads[i] if not maximize else -grads[i]
         exp_avg, exp_avg_sq, step_t = exp_avgs[i], exp_avg_sqs[i], state_steps[i]

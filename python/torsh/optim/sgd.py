@@ -75,6 +75,14 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=None, foreach=No
         weight_decay, momentum, lr, dampening, nesterov, maximize):
     """Functional SGD: updates `params` in place; fills new momentum buffers into
     `momentum_buffer_list` (entries that were None)."""
+    if not has_sparse_grad:
+        bufs = torsh._C._fused_sgd_(params, d_p_list, momentum_buffer_list, weight_decay,
+                                    momentum, lr, dampening, nesterov, maximize)
+        if bufs is not None:  # the whole group in C++, one pass per parameter
+            for i, buf in enumerate(bufs):
+                if momentum_buffer_list[i] is None:
+                    momentum_buffer_list[i] = buf
+            return
     for i, param in enumerate(params):
         d_p = d_p_list[i] if not maximize else -d_p_list[i]
         if weight_decay != 0:

@@ -41,22 +41,19 @@ void lstm_cell_impl(const Tensor& hy, const Tensor& cy, const Tensor& ws, const 
 
 template <typename T>
 void lstm_cell_backward_impl(const Tensor& dgates, const Tensor& dcx, const Tensor& dhy,
-                             const Tensor& dcy, const Tensor& cx, const Tensor& cy,
-                             const Tensor& ws) {
+                             const Tensor& dcy, const Tensor& cx, const Tensor& ws) {
   const int64_t rows = cx.size(0), h = cx.size(1);
   const T *dhyp = ptr_or_null<T>(dhy), *dcyp = ptr_or_null<T>(dcy);
-  const T *cxp = cx.data_ptr<T>(), *cyp = cy.data_ptr<T>(), *wsp = ws.data_ptr<T>();
+  const T *cxp = cx.data_ptr<T>(), *wsp = ws.data_ptr<T>();
   T *dgp = dgates.data_ptr<T>(), *dcxp = dcx.data_ptr<T>();
   parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / (4 * h)), [&](int64_t b, int64_t e) {
     const int64_t o4 = b * 4 * h, o1 = b * h;
     const T* gh = dhyp != nullptr ? dhyp + o1 : nullptr;
     const T* gc = dcyp != nullptr ? dcyp + o1 : nullptr;
     if constexpr (std::is_same_v<T, float>) {
-      lstm_simd::lstm_cell_backward_f32(gh, gc, cxp + o1, cyp + o1, wsp + o4, dgp + o4, dcxp + o1,
-                                        e - b, h);
+      lstm_simd::lstm_cell_backward_f32(gh, gc, cxp + o1, wsp + o4, dgp + o4, dcxp + o1, e - b, h);
     } else {
-      lstm_simd::lstm_cell_backward_f64(gh, gc, cxp + o1, cyp + o1, wsp + o4, dgp + o4, dcxp + o1,
-                                        e - b, h);
+      lstm_simd::lstm_cell_backward_f64(gh, gc, cxp + o1, wsp + o4, dgp + o4, dcxp + o1, e - b, h);
     }
   });
 }
@@ -68,12 +65,11 @@ void lstm_cell_kernel(const Tensor& hy, const Tensor& cy, const Tensor& ws, cons
 }
 
 void lstm_cell_backward_kernel(const Tensor& dgates, const Tensor& dcx, const Tensor& dhy,
-                               const Tensor& dcy, const Tensor& cx, const Tensor& cy,
-                               const Tensor& ws) {
+                               const Tensor& dcy, const Tensor& cx, const Tensor& ws) {
   if (cx.dtype() == kFloat) {
-    return lstm_cell_backward_impl<float>(dgates, dcx, dhy, dcy, cx, cy, ws);
+    return lstm_cell_backward_impl<float>(dgates, dcx, dhy, dcy, cx, ws);
   }
-  lstm_cell_backward_impl<double>(dgates, dcx, dhy, dcy, cx, cy, ws);
+  lstm_cell_backward_impl<double>(dgates, dcx, dhy, dcy, cx, ws);
 }
 
 }  // namespace

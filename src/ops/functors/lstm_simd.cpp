@@ -86,8 +86,8 @@ void LstmCell(const T* ig, const T* hg, const T* bi, const T* bh, const T* cx, T
 }
 
 template <typename T>
-void LstmCellBackward(const T* dhy, const T* dcy, const T* cx, const T* cy, const T* ws, T* dgates,
-                      T* dcx, int64_t rows, int64_t h) {
+void LstmCellBackward(const T* dhy, const T* dcy, const T* cx, const T* ws, T* dgates, T* dcx,
+                      int64_t rows, int64_t h) {
   for (int64_t r = 0; r < rows; ++r) {
     const T* wsr = ws + r * 4 * h;
     T* dgr = dgates + r * 4 * h;
@@ -96,14 +96,15 @@ void LstmCellBackward(const T* dhy, const T* dcy, const T* cx, const T* cy, cons
       const int64_t e = r * h + j;
       const auto i = LoadPart(d, wsr + j, cnt), f = LoadPart(d, wsr + h + j, cnt);
       const auto g = LoadPart(d, wsr + 2 * h + j, cnt), o = LoadPart(d, wsr + 3 * h + j, cnt);
-      const auto tc = Tanh()(d, LoadPart(d, cy + e, cnt));
+      const auto c_prev = LoadPart(d, cx + e, cnt);
+      const auto tc = Tanh()(d, hn::Add(hn::Mul(f, c_prev), hn::Mul(i, g)));  // the forward's cy
       const auto gh = dhy != nullptr ? LoadPart(d, dhy + e, cnt) : hn::Zero(d);
       auto gc = dcy != nullptr ? LoadPart(d, dcy + e, cnt) : hn::Zero(d);
       // through hy = o * tanh(cy)
       gc = hn::Add(gc, hn::Mul(hn::Mul(gh, o), hn::Sub(one, hn::Mul(tc, tc))));
       const auto go = hn::Mul(hn::Mul(gh, tc), hn::Mul(o, hn::Sub(one, o)));
       const auto gi = hn::Mul(hn::Mul(gc, g), hn::Mul(i, hn::Sub(one, i)));
-      const auto gf = hn::Mul(hn::Mul(gc, LoadPart(d, cx + e, cnt)), hn::Mul(f, hn::Sub(one, f)));
+      const auto gf = hn::Mul(hn::Mul(gc, c_prev), hn::Mul(f, hn::Sub(one, f)));
       const auto gg = hn::Mul(hn::Mul(gc, i), hn::Sub(one, hn::Mul(g, g)));
       StorePart(d, gi, dgr + j, cnt);
       StorePart(d, gf, dgr + h + j, cnt);
@@ -122,13 +123,13 @@ void LstmCellF64(const double* ig, const double* hg, const double* bi, const dou
                  const double* cx, double* hy, double* cy, double* ws, int64_t rows, int64_t h) {
   LstmCell(ig, hg, bi, bh, cx, hy, cy, ws, rows, h);
 }
-void LstmCellBackwardF32(const float* dhy, const float* dcy, const float* cx, const float* cy,
-                         const float* ws, float* dgates, float* dcx, int64_t rows, int64_t h) {
-  LstmCellBackward(dhy, dcy, cx, cy, ws, dgates, dcx, rows, h);
+void LstmCellBackwardF32(const float* dhy, const float* dcy, const float* cx, const float* ws,
+                         float* dgates, float* dcx, int64_t rows, int64_t h) {
+  LstmCellBackward(dhy, dcy, cx, ws, dgates, dcx, rows, h);
 }
-void LstmCellBackwardF64(const double* dhy, const double* dcy, const double* cx, const double* cy,
-                         const double* ws, double* dgates, double* dcx, int64_t rows, int64_t h) {
-  LstmCellBackward(dhy, dcy, cx, cy, ws, dgates, dcx, rows, h);
+void LstmCellBackwardF64(const double* dhy, const double* dcy, const double* cx, const double* ws,
+                         double* dgates, double* dcx, int64_t rows, int64_t h) {
+  LstmCellBackward(dhy, dcy, cx, ws, dgates, dcx, rows, h);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -152,14 +153,14 @@ void lstm_cell_f64(const double* ig, const double* hg, const double* bi, const d
                    const double* cx, double* hy, double* cy, double* ws, int64_t rows, int64_t h) {
   HWY_DYNAMIC_DISPATCH(kernels::LstmCellF64)(ig, hg, bi, bh, cx, hy, cy, ws, rows, h);
 }
-void lstm_cell_backward_f32(const float* dhy, const float* dcy, const float* cx, const float* cy,
-                            const float* ws, float* dgates, float* dcx, int64_t rows, int64_t h) {
-  HWY_DYNAMIC_DISPATCH(kernels::LstmCellBackwardF32)(dhy, dcy, cx, cy, ws, dgates, dcx, rows, h);
+void lstm_cell_backward_f32(const float* dhy, const float* dcy, const float* cx, const float* ws,
+                            float* dgates, float* dcx, int64_t rows, int64_t h) {
+  HWY_DYNAMIC_DISPATCH(kernels::LstmCellBackwardF32)(dhy, dcy, cx, ws, dgates, dcx, rows, h);
 }
 void lstm_cell_backward_f64(const double* dhy, const double* dcy, const double* cx,
-                            const double* cy, const double* ws, double* dgates, double* dcx,
-                            int64_t rows, int64_t h) {
-  HWY_DYNAMIC_DISPATCH(kernels::LstmCellBackwardF64)(dhy, dcy, cx, cy, ws, dgates, dcx, rows, h);
+                            const double* ws, double* dgates, double* dcx, int64_t rows,
+                            int64_t h) {
+  HWY_DYNAMIC_DISPATCH(kernels::LstmCellBackwardF64)(dhy, dcy, cx, ws, dgates, dcx, rows, h);
 }
 }  // namespace torsh::detail::lstm_simd
 #endif

@@ -15,11 +15,11 @@ void lstm_cell_f64(const double* ig, const double* hg, const double* bi, const d
                    const double* cx, double* hy, double* cy, double* ws, int64_t rows, int64_t h);
 
 /// The step's gradients from dhy and dcy (either may be null: zero): dgates [rows, 4H] (the
-/// gradient of the pre-activation gates) and dcx [rows, H], from cx, cy and ws of the forward.
-void lstm_cell_backward_f32(const float* dhy, const float* dcy, const float* cx, const float* cy,
-                            const float* ws, float* dgates, float* dcx, int64_t rows, int64_t h);
+/// gradient of the pre-activation gates) and dcx [rows, H], from cx and ws of the forward (cy
+/// is recomputed from them, with the forward's bits).
+void lstm_cell_backward_f32(const float* dhy, const float* dcy, const float* cx, const float* ws,
+                            float* dgates, float* dcx, int64_t rows, int64_t h);
 void lstm_cell_backward_f64(const double* dhy, const double* dcy, const double* cx,
-                            const double* cy, const double* ws, double* dgates, double* dcx,
-                            int64_t rows, int64_t h);
+                            const double* ws, double* dgates, double* dcx, int64_t rows, int64_t h);
 
 }  // namespace torsh::detail::lstm_simd
