@@ -72,7 +72,9 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,
   } else {
     TORSH_CHECK(given(running_mean) && given(running_var),
                 "running_mean must be defined in evaluation mode");
-    mean = running_mean->to(ct);
+    // copies: a later training forward updates the running statistics in place (without a
+    // version bump, as torch), and this graph keeps the values it computed with
+    mean = running_mean->to(ct, false, /*copy=*/true);
     invstd = (running_var->to(ct) + eps).rsqrt();
   }
   // torch's transform: x * alpha + beta with per-channel alpha = invstd * weight and

@@ -6,9 +6,11 @@
 // torsh::optim's (C++) run on them.
 #include <cmath>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include "cpu/parallel.h"
+#include "torsh/core/grad_mode.h"
 #include "torsh/ops.h"
 #include "torsh/optim.h"
 
@@ -154,6 +156,27 @@ void sgd_one(const Tensor& p, const Tensor& g, const Tensor& buf, bool first,
   });
 }
 
+// The op-by-op path is needed when grad mode records (differentiable steps), when a parameter
+// appears twice (each copy then sees the other's update and its own step count) or when a
+// gradient shares memory with its parameter (AdamW's decay would change the gradient first).
+bool needs_op_by_op(const std::vector<Tensor>& params, const std::vector<Tensor>& grads) {
+  if (GradMode::is_enabled()) return true;
+  std::unordered_set<const void*> seen;
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (!seen.insert(params[i].unsafeGetTensorImpl()->storage().get()).second) return true;
+    if (grads[i].defined() && grads[i].unsafeGetTensorImpl()->storage().get() ==
+                                  params[i].unsafeGetTensorImpl()->storage().get()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Counts n in-place ops on t (the versions torch's op-by-op step leaves).
+void bump(const Tensor& t, int n) {
+  for (int k = 0; k < n; ++k) t.unsafeGetTensorImpl()->storage()->bump_version();
+}
+
 }  // namespace
 
 bool fused_adam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
@@ -165,6 +188,7 @@ bool fused_adam_step(const std::vector<Tensor>& params, const std::vector<Tensor
       (c.amsgrad && max_exp_avg_sqs.size() != n)) {
     return false;
   }
+  if (needs_op_by_op(params, grads)) return false;
   for (size_t i = 0; i < n; ++i) {
     const Tensor& x = c.amsgrad ? max_exp_avg_sqs[i] : exp_avg_sqs[i];
     if (!fusable(params[i], {&grads[i], &exp_avgs[i], &exp_avg_sqs[i], &x})) return false;
@@ -177,10 +201,12 @@ bool fused_adam_step(const std::vector<Tensor>& params, const std::vector<Tensor
     } else {
       adam_one<double>(params[i], grads[i], exp_avgs[i], exp_avg_sqs[i], vmax, steps[i], c);
     }
-    for (const Tensor* t : {&params[i], &exp_avgs[i], &exp_avg_sqs[i]}) {
-      t->unsafeGetTensorImpl()->storage()->bump_version();
-    }
-    if (c.amsgrad) vmax.unsafeGetTensorImpl()->storage()->bump_version();
+    // as torch: mul_ (AdamW) and addcdiv_ on the parameter, mul_ and add_/addcmul_ on the
+    // moments, maximum(out=) on max_exp_avg_sq
+    bump(params[i], c.decoupled ? 2 : 1);
+    bump(exp_avgs[i], 2);
+    bump(exp_avg_sqs[i], 2);
+    if (c.amsgrad) bump(vmax, 1);
   }
   return true;
 }
@@ -188,7 +214,9 @@ bool fused_adam_step(const std::vector<Tensor>& params, const std::vector<Tensor
 bool fused_sgd_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                     std::vector<Tensor>& momentum_buffers, const FusedSgdConfig& c) {
   const size_t n = params.size();
-  if (grads.size() != n || momentum_buffers.size() != n) return false;
+  if (grads.size() != n || momentum_buffers.size() != n || needs_op_by_op(params, grads)) {
+    return false;
+  }
   for (size_t i = 0; i < n; ++i) {
     const Tensor& b = momentum_buffers[i];
     if (!fusable(params[i], {&grads[i]}) ||
@@ -207,8 +235,8 @@ bool fused_sgd_step(const std::vector<Tensor>& params, const std::vector<Tensor>
     } else {
       sgd_one<double>(params[i], grads[i], use, first, c);
     }
-    params[i].unsafeGetTensorImpl()->storage()->bump_version();
-    if (use.defined() && !first) use.unsafeGetTensorImpl()->storage()->bump_version();
+    bump(params[i], 1);                         // add_
+    if (use.defined() && !first) bump(use, 2);  // mul_ and add_ on the buffer
   }
   return true;
 }

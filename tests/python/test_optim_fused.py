@@ -70,10 +70,36 @@ def test_fused_call_refuses_and_changes_nothing():
                                      1e-8, False, False, False)
     assert step.item() == 0.0 and (p == 1).all().item() and (m == 0).all().item()
     q = torsh.ones(4, 3)
-    assert torsh._C._fused_adam_([q], [g], [m], [v], [], [step], 0.1, 0.9, 0.999, 0.0, 1e-8,
-                                 False, False, False)
-    assert step.item() == 1.0 and q._version == 1 and m._version == 1
-    assert torsh._C._fused_sgd_([q], [g.half()], [None], 0.0, 0.9, 0.1, 0.0, False,
-                                False) is None
-    bufs = torsh._C._fused_sgd_([q], [g], [None], 0.0, 0.9, 0.1, 0.0, False, False)
-    assert bufs is not None and torsh.equal(bufs[0], g)
+    args = ([q], [g], [m], [v], [], [step], 0.1, 0.9, 0.999, 0.0, 1e-8, False, False, False)
+    assert not torsh._C._fused_adam_(*args)  # grad mode records: the op-by-op path
+    with torsh.no_grad():
+        assert torsh._C._fused_adam_(*args)
+        assert step.item() == 1.0 and q._version == 1 and m._version == 2  # torch's counts
+        assert torsh._C._fused_sgd_([q], [g.half()], [None], 0.0, 0.9, 0.1, 0.0, False,
+                                    False) is None
+        bufs = torsh._C._fused_sgd_([q], [g], [None], 0.0, 0.9, 0.1, 0.0, False, False)
+        assert bufs is not None and torsh.equal(bufs[0], g)
+
+
+def test_duplicated_parameter_and_differentiable_steps_match_torch():
+    """A parameter listed twice gets two updates with their own step counts, and a step under
+    grad mode (differentiable) records, as torch's op-by-op path does: the fused call refuses."""
+    for name, kw in (("Adam", {"lr": 0.1}), ("AdamW", {"lr": 0.1}),
+                     ("SGD", {"lr": 0.1, "momentum": 0.9})):
+        res = []
+        for lib in (torch, torsh):
+            p = lib.tensor([1.0, -2.0], requires_grad=True)
+            opt = getattr(lib.optim, name)([p, p], **kw)
+            for _ in range(3):
+                p.grad = lib.tensor([0.5, -1.5])
+                opt.step()
+            res.append(p.detach().numpy())
+        np.testing.assert_allclose(res[1], res[0], rtol=1e-6, err_msg=name)
+    res = []
+    for lib in (torch, torsh):
+        v = lib.tensor([1.0, 2.0], requires_grad=True)
+        p = lib.tensor([0.5, 0.5], requires_grad=True).clone()
+        p.grad = 2 * v
+        lib.optim.SGD([p], lr=0.1, weight_decay=0.5, differentiable=True).step()
+        res.append(lib.autograd.grad(p.sum(), v)[0].numpy())
+    np.testing.assert_allclose(res[1], res[0])
