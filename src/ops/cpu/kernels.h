@@ -4,6 +4,12 @@
 
 namespace torsh::detail::cpu {
 
+/// t's elements, or null for an undefined (absent optional) tensor.
+template <typename T>
+const T* ptr_or_null(const Tensor& t) {
+  return t.defined() ? t.data_ptr<T>() : nullptr;
+}
+
 // reduce_kernels.cpp
 void sum_kernel(const TensorIter& it);
 void prod_kernel(const TensorIter& it);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cpu/parallel.h"
+#include "ops/cpu/kernels.h"
 #include "ops/functors/norm_simd.h"
 #include "ops/stubs_nn.h"
 #include "torsh/core/threads.h"
@@ -16,11 +17,6 @@ KernelStub<LayerNormBackwardWeightKernel> layer_norm_backward_weight_stub;
 
 namespace cpu {
 namespace {
-
-template <typename T>
-const T* ptr_or_null(const Tensor& t) {
-  return t.defined() ? t.data_ptr<T>() : nullptr;
-}
 
 void layer_norm_kernel(const Tensor& y, const Tensor& mean, const Tensor& rstd, const Tensor& x,
                        const Tensor& w, const Tensor& b, double eps) {

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "cpu/parallel.h"
+#include "ops/cpu/kernels.h"
 #include "ops/functors/lstm_simd.h"
 #include "ops/stubs_nn.h"
 
@@ -14,11 +15,6 @@ KernelStub<LstmCellBackwardKernel> lstm_cell_backward_stub;
 
 namespace cpu {
 namespace {
-
-template <typename T>
-const T* ptr_or_null(const Tensor& t) {
-  return t.defined() ? t.data_ptr<T>() : nullptr;
-}
 
 template <typename T>
 void lstm_cell_impl(const Tensor& hy, const Tensor& cy, const Tensor& ws, const Tensor& ig,
