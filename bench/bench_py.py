@@ -1,5 +1,5 @@
 """Python side of bench/: per-op overhead of `a + b` on 1-element tensors, and a few ops; RSS
-held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise|nn|attention]  (prints "workload median_ns" lines,
+held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise|nn|attention|optim]  (prints "workload median_ns" lines,
 and "py_rss_<phase>_MiB value" lines)."""
 import os
 import statistics
@@ -52,6 +52,8 @@ def main():
         return nn(lib)
     if sys.argv[2:] == ["attention"]:  # scaled dot-product attention: time and peak memory
         return attention(lib)
+    if sys.argv[2:] == ["optim"]:  # one optimizer step per optimizer on the MLP's parameters
+        return optim(lib)
     rss_after_free(lib)  # first: a clean process to measure
     a, b = lib.ones(1), lib.ones(1)
     run("py_overhead_add_1elem", lambda: a + b, 20000)
@@ -241,6 +243,24 @@ def attention(lib):
     print(f"py_sdpa_fwdbwd_peak_added_MiB {peak - base:.1f}", flush=True)
     run("py_sdpa_causal_fwd_8x8x512x64", lambda: sdpa(q, k, v), 3, 9)
     run("py_sdpa_causal_fwdbwd_8x8x512x64", lambda: sdpa(qg, kg, vg).sum().backward(), 2, 9)
+
+
+def optim(lib):
+    """One step of each optimizer over the parameters of the MLP 784-512-256-10 (535,818
+    float32 values in 6 tensors), gradients set; torch runs its default (foreach) path."""
+    lib.manual_seed(0)
+    shapes = ((512, 784), (512,), (256, 512), (256,), (10, 256), (10,))
+    cases = (("SGD", dict(lr=0.01, momentum=0.9)), ("Adam", dict(lr=1e-3)),
+             ("AdamW", dict(lr=1e-3)), ("Adagrad", dict(lr=0.01)),
+             ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True)),
+             ("Adadelta", dict()), ("Adamax", dict()), ("NAdam", dict()), ("RAdam", dict()),
+             ("ASGD", dict()), ("Rprop", dict()))
+    for name, kw in cases:
+        ps = [lib.randn(*s).requires_grad_() for s in shapes]
+        for p in ps:
+            p.grad = lib.randn(*p.shape) * 1e-3
+        opt = getattr(lib.optim, name)(ps, **kw)
+        run(f"py_optim_step_{name}_mlp", opt.step, 20, 9)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 
 #include "torsh/core/tensor.h"
 #include "torsh/nn/module.h"
+#include "torsh/optim_fused.h"
 
 namespace torsh::optim {
 
@@ -183,33 +184,5 @@ class AdamW : public Optimizer {
   AdamW(std::vector<OptimizerParamGroup> groups, AdamWOptions defaults = {});
   Tensor step(LossClosure closure = nullptr) override;
 };
-
-/// The hyperparameters of one fused Adam/AdamW step (decoupled: AdamW's weight decay).
-struct FusedAdamConfig {
-  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, weight_decay = 0, eps = 1e-8;
-  bool amsgrad = false, maximize = false, decoupled = false;
-};
-
-/// One Adam (or AdamW) step over a group: for each parameter, one pass over its elements
-/// updating the parameter, exp_avg, exp_avg_sq and (amsgrad) max_exp_avg_sq in place, with
-/// torch's single-tensor arithmetic; steps[i] is the parameter's step count after this step.
-/// Returns false, changing nothing, unless every tensor is a contiguous float or double tensor
-/// of its parameter's dtype and shape (the caller then takes the op-by-op path).
-bool fused_adam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
-                     const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
-                     const std::vector<Tensor>& max_exp_avg_sqs, const std::vector<double>& steps,
-                     const FusedAdamConfig& config);
-
-/// The hyperparameters of one fused SGD step.
-struct FusedSgdConfig {
-  double lr = 1e-3, momentum = 0, dampening = 0, weight_decay = 0;
-  bool nesterov = false, maximize = false;
-};
-
-/// One SGD step over a group, one pass per parameter; with momentum, an undefined entry of
-/// momentum_buffers gets the new buffer (torch's first step: the gradient itself). Returns
-/// false, changing nothing, under the same conditions as fused_adam_step.
-bool fused_sgd_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
-                    std::vector<Tensor>& momentum_buffers, const FusedSgdConfig& config);
 
 }  // namespace torsh::optim

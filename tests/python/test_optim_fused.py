@@ -103,3 +103,97 @@ def test_duplicated_parameter_and_differentiable_steps_match_torch():
         lib.optim.SGD([p], lr=0.1, weight_decay=0.5, differentiable=True).step()
         res.append(lib.autograd.grad(p.sum(), v)[0].numpy())
     np.testing.assert_allclose(res[1], res[0])
+
+
+ADAPTIVE = [
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.01,
+                 "initial_accumulator_value": 0.1}, "_fused_adagrad_"),
+    ("Adagrad", {"lr": 0.1, "maximize": True}, "_fused_adagrad_"),
+    ("RMSprop", {"lr": 0.01}, "_fused_rmsprop_"),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.01}, "_fused_rmsprop_"),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True, "alpha": 0.9,
+                 "maximize": True}, "_fused_rmsprop_"),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.01}, "_fused_adadelta_"),
+    ("Adadelta", {"maximize": True}, "_fused_adadelta_"),
+    ("Adamax", {"lr": 0.01, "betas": (0.8, 0.9), "weight_decay": 0.01}, "_fused_adamax_"),
+    ("Adamax", {"lr": 0.01, "maximize": True}, "_fused_adamax_"),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.01, "momentum_decay": 0.01}, "_fused_nadam_"),
+    ("RAdam", {"lr": 0.01}, "_fused_radam_"),  # rectified after step 5
+    ("RAdam", {"lr": 0.01, "betas": (0.9, 0.9), "weight_decay": 0.01}, "_fused_radam_"),
+    ("ASGD", {"lr": 0.05, "lambd": 1e-3, "alpha": 0.5, "t0": 10, "weight_decay": 0.01},
+     "_fused_asgd_"),
+    ("ASGD", {"lr": 0.05, "t0": 5, "maximize": True}, "_fused_asgd_"),
+    ("Rprop", {"lr": 0.02, "etas": (0.3, 1.5), "step_sizes": (1e-4, 0.5)}, "_fused_rprop_"),
+    ("Rprop", {"lr": 0.02, "maximize": True}, "_fused_rprop_"),
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1}, "_fused_adam_"),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}, "_fused_sgd_"),
+]
+
+
+def _injected_run(opt_name, kw, dtype, steps=25):
+    """Parameters (one of them large enough to split over the threads) and their state after
+    `steps` steps on injected gradients, some of them exactly zero (Rprop's sign rule)."""
+    gen = np.random.default_rng(3)
+    ps = [torsh.tensor(gen.standard_normal(s), dtype=getattr(torsh, dtype)).requires_grad_()
+          for s in ((7, 3), (11,), (70000,))]
+    opt = getattr(torsh.optim, opt_name)(ps, **kw)
+    for k in range(steps):
+        for p in ps:
+            g = gen.standard_normal(p.shape) * (1 + k % 3)
+            g[::5] = 0.0
+            p.grad = torsh.tensor(g, dtype=p.dtype)
+        opt.step()
+    state = [{key: (v.clone() if isinstance(v, torsh.Tensor) else v)
+              for key, v in opt.state[p].items()} for p in ps]
+    return [p.detach().clone() for p in ps], state
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name,kw,fn", ADAPTIVE, ids=[f"{n}{i}" for i, (n, _, _) in
+                                                      enumerate(ADAPTIVE)])
+def test_fused_step_is_bitwise_the_op_by_op_step(name, kw, fn, dtype, monkeypatch):
+    """Every optimizer's one-pass C++ step runs (the call returns a fused result) and leaves the
+    same bits in the parameters and every state entry as the op-by-op path."""
+    calls = []
+    real = getattr(torsh._C, fn)
+
+    def spy(*a, **k):
+        r = real(*a, **k)
+        calls.append(r is not None and r is not False)
+        return r
+
+    monkeypatch.setattr(torsh._C, fn, spy)
+    fused_p, fused_s = _injected_run(name, kw, dtype)
+    assert calls and all(calls), f"{fn} did not run the step"
+    monkeypatch.setattr(torsh.optim.optimizer, "_FUSED_STEPS", False)
+    n = len(calls)
+    ref_p, ref_s = _injected_run(name, kw, dtype)
+    assert len(calls) == n  # the reference ran op by op
+    for a, b in zip(fused_p, ref_p):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    for sa, sb in zip(fused_s, ref_s):
+        assert sa.keys() == sb.keys()
+        for key in sa:
+            va, vb = sa[key], sb[key]
+            if isinstance(va, torsh.Tensor):
+                assert va.dtype == vb.dtype, key
+                np.testing.assert_array_equal(va.numpy(), vb.numpy(), err_msg=key)
+            else:
+                assert va == vb, key
+
+
+def test_adaptive_fused_calls_refuse_and_change_nothing():
+    """A tensor that does not qualify (here a non-contiguous state) leaves everything as it was,
+    step counts and NAdam's mu_product included."""
+    p, g = torsh.ones(4, 3), torsh.full((4, 3), 0.5)
+    bad = torsh.zeros(3, 4).t()
+    step, mu_product = torsh.tensor(0.0), torsh.tensor(1.0)
+    with torsh.no_grad():
+        assert not torsh._C._fused_nadam_([p], [g], [bad], [torsh.zeros(4, 3)], [mu_product],
+                                          [step], 0.9, 0.999, 0.01, 0.0, 4e-3, 1e-8)
+        assert not torsh._C._fused_adagrad_([p], [g.double()], [torsh.zeros(4, 3)], [step], 0.1,
+                                            0.0, 0.0, 1e-10, False)
+        assert not torsh._C._fused_rmsprop_([p], [g], [torsh.zeros(4, 3)], [], [bad], 0.01, 0.99,
+                                            1e-8, 0.0, 0.9, False, False)
+    assert step.item() == 0.0 and mu_product.item() == 1.0 and (p == 1).all().item()
+    assert p._version == 0 and step._version == 0

@@ -3,7 +3,7 @@ from typing import List, Optional
 
 import torsh
 from torsh import Tensor
-from torsh.optim.optimizer import Optimizer, _is_sparse, _run_closure
+from torsh.optim.optimizer import Optimizer, _fused_ok, _is_sparse, _run_closure
 
 __all__ = ["Adadelta", "adadelta"]
 
@@ -74,6 +74,9 @@ def adadelta(params: List[Tensor], grads: List[Tensor], square_avgs: List[Tensor
              acc_deltas: List[Tensor], foreach: Optional[bool] = None, *, lr: float,
              rho: float, eps: float, weight_decay: float, maximize: bool):
     """Functional Adadelta: updates params and their buffers in place."""
+    if _fused_ok() and torsh._C._fused_adadelta_(params, grads, square_avgs, acc_deltas, lr,
+                                                 rho, eps, weight_decay, maximize):
+        return  # the whole group in C++, one pass per parameter
     for param, grad, square_avg, acc_delta in zip(params, grads, square_avgs, acc_deltas):
         grad = grad if not maximize else -grad
         if weight_decay != 0:

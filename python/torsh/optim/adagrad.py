@@ -4,7 +4,7 @@ from typing import List, Optional
 
 import torsh
 from torsh import Tensor
-from torsh.optim.optimizer import (Optimizer, _is_complex, _is_sparse, _run_closure,
+from torsh.optim.optimizer import (Optimizer, _fused_ok, _is_complex, _is_sparse, _run_closure,
                                    _step_to_tensor)
 
 __all__ = ["Adagrad", "adagrad"]
@@ -93,6 +93,10 @@ def adagrad(params: List[Tensor], grads: List[Tensor], state_sums: List[Tensor],
     if not all(isinstance(t, Tensor) for t in state_steps):
         raise RuntimeError("API has changed, `state_steps` argument must contain a list of "
                            "singleton tensors")
+    if (not has_sparse_grad and _fused_ok() and not any(_is_sparse(g) for g in grads)
+            and torsh._C._fused_adagrad_(params, grads, state_sums, state_steps, lr,
+                                         weight_decay, lr_decay, eps, maximize)):
+        return  # the whole group in C++, one pass per parameter
     for param, grad, state_sum, step_t in zip(params, grads, state_sums, state_steps):
         step_t += 1
         step = step_t.item()

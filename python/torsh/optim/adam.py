@@ -5,7 +5,7 @@ from typing import List, Optional
 
 import torsh
 from torsh import Tensor
-from torsh.optim.optimizer import (Optimizer, _is_sparse, _run_closure, _step_to_tensor,
+from torsh.optim.optimizer import (Optimizer, _fused_ok, _is_sparse, _run_closure, _step_to_tensor,
                                    _use_grad_for_differentiable)
 
 __all__ = ["Adam", "adam"]
@@ -147,7 +147,7 @@ def adam(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor],
     if not all(isinstance(t, Tensor) for t in state_steps):
         raise RuntimeError("API has changed, `state_steps` argument must contain a list of "
                            "singleton tensors")
-    if not (capturable or differentiable) and torsh._C._fused_adam_(
+    if not capturable and _fused_ok(differentiable) and torsh._C._fused_adam_(
             params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs if amsgrad else [],
             state_steps, lr, beta1, beta2, weight_decay, eps, amsgrad, maximize, False):
         return  # the whole group in C++, one pass per parameter

@@ -4,7 +4,7 @@ from typing import List, Optional
 import torsh
 from torsh import Tensor
 from torsh.optim.adam import _check_adam_args
-from torsh.optim.optimizer import Optimizer, _is_sparse, _run_closure, _step_to_tensor
+from torsh.optim.optimizer import Optimizer, _fused_ok, _is_sparse, _run_closure, _step_to_tensor
 
 __all__ = ["Adamax", "adamax"]
 
@@ -72,6 +72,9 @@ def adamax(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor],
     if not all(isinstance(t, Tensor) for t in state_steps):
         raise RuntimeError("API has changed, `state_steps` argument must contain a list of "
                            "singleton tensors")
+    if _fused_ok() and torsh._C._fused_adamax_(params, grads, exp_avgs, exp_infs, state_steps,
+                                               eps, beta1, beta2, lr, weight_decay, maximize):
+        return  # the whole group in C++, one pass per parameter
     for i, param in enumerate(params):
         grad = grads[i] if not maximize else -grads[i]
         exp_avg, exp_inf, step_t = exp_avgs[i], exp_infs[i], state_steps[i]

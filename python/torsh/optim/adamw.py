@@ -4,7 +4,7 @@ from typing import List, Optional
 import torsh
 from torsh import Tensor
 from torsh.optim.adam import _adam_denom_update, _check_adam_args, _gather_adam_group
-from torsh.optim.optimizer import Optimizer, _run_closure, _step_to_tensor
+from torsh.optim.optimizer import Optimizer, _fused_ok, _run_closure, _step_to_tensor
 
 __all__ = ["AdamW", "adamw"]
 
@@ -67,7 +67,7 @@ def adamw(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor],
     if not all(isinstance(t, Tensor) for t in state_steps):
         raise RuntimeError("API has changed, `state_steps` argument must contain a list of "
                            "singleton tensors")
-    if not capturable and torsh._C._fused_adam_(
+    if not capturable and _fused_ok() and torsh._C._fused_adam_(
             params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs if amsgrad else [],
             state_steps, lr, beta1, beta2, weight_decay, eps, amsgrad, maximize, True):
         return  # the whole group in C++, one pass per parameter

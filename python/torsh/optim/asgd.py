@@ -5,7 +5,7 @@ from typing import List, Optional
 
 import torsh
 from torsh import Tensor
-from torsh.optim.optimizer import Optimizer, _is_sparse, _run_closure, _step_to_tensor
+from torsh.optim.optimizer import Optimizer, _fused_ok, _is_sparse, _run_closure, _step_to_tensor
 
 __all__ = ["ASGD", "asgd"]
 
@@ -82,6 +82,9 @@ def asgd(params: List[Tensor], grads: List[Tensor], axs: List[Tensor], mus: List
          maximize: bool = False, *, lambd: float, lr: float, t0: float, alpha: float,
          weight_decay: float):
     """Functional ASGD: updates params, their averages and the eta/mu tensors in place."""
+    if _fused_ok() and torsh._C._fused_asgd_(params, grads, axs, mus, etas, state_steps, lambd,
+                                             lr, t0, alpha, weight_decay, maximize):
+        return  # the whole group in C++, one pass per parameter
     for i, param in enumerate(params):
         grad = grads[i] if not maximize else -grads[i]
         mu, ax, eta, step_t = mus[i], axs[i], etas[i], state_steps[i]

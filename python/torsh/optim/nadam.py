@@ -5,7 +5,7 @@ from typing import List, Optional
 import torsh
 from torsh import Tensor
 from torsh.optim.adam import _check_adam_args
-from torsh.optim.optimizer import Optimizer, _is_sparse, _run_closure, _step_to_tensor
+from torsh.optim.optimizer import Optimizer, _fused_ok, _is_sparse, _run_closure, _step_to_tensor
 
 __all__ = ["NAdam", "nadam"]
 
@@ -85,6 +85,10 @@ def nadam(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor],
     if not all(isinstance(t, Tensor) for t in mu_products):
         raise RuntimeError("API has changed, `mu_products` argument must contain a list of "
                            "singleton tensors")
+    if _fused_ok() and torsh._C._fused_nadam_(params, grads, exp_avgs, exp_avg_sqs, mu_products,
+                                              state_steps, beta1, beta2, lr, weight_decay,
+                                              momentum_decay, eps):
+        return  # the whole group in C++, one pass per parameter
     for i, param in enumerate(params):
         grad, exp_avg, exp_avg_sq = grads[i], exp_avgs[i], exp_avg_sqs[i]
         mu_product, step_t = mu_products[i], state_steps[i]

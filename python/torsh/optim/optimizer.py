@@ -48,6 +48,16 @@ def _is_sparse(t):
     return bool(getattr(t, "is_sparse", False))
 
 
+# The one-pass C++ steps (torsh._C._fused_<name>_) run a group wherever every tensor qualifies
+# (they change nothing and return False otherwise). Tests turn them off to compare with the
+# op-by-op path below each call.
+_FUSED_STEPS = True
+
+
+def _fused_ok(differentiable=False):
+    return _FUSED_STEPS and not differentiable
+
+
 def _deepcopy(value, memo=None):
     """copy.deepcopy that also copies tensors (a detached clone keeping requires_grad), so an
     optimizer state_dict can be copied whether or not tensors implement __deepcopy__."""

@@ -5,7 +5,7 @@ from typing import List, Optional
 import torsh
 from torsh import Tensor
 from torsh.optim.adam import _check_adam_args
-from torsh.optim.optimizer import Optimizer, _is_sparse, _run_closure, _step_to_tensor
+from torsh.optim.optimizer import Optimizer, _fused_ok, _is_sparse, _run_closure, _step_to_tensor
 
 __all__ = ["RAdam", "radam"]
 
@@ -71,6 +71,9 @@ def radam(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor],
     if not all(isinstance(t, Tensor) for t in state_steps):
         raise RuntimeError("API has changed, `state_steps` argument must contain a list of "
                            "singleton tensors")
+    if _fused_ok() and torsh._C._fused_radam_(params, grads, exp_avgs, exp_avg_sqs, state_steps,
+                                              beta1, beta2, lr, weight_decay, eps):
+        return  # the whole group in C++, one pass per parameter
     for i, param in enumerate(params):
         grad, exp_avg, exp_avg_sq, step_t = grads[i], exp_avgs[i], exp_avg_sqs[i], state_steps[i]
         step_t += 1

@@ -3,7 +3,7 @@ from typing import List, Optional
 
 import torsh
 from torsh import Tensor
-from torsh.optim.optimizer import (Optimizer, _is_sparse, _run_closure,
+from torsh.optim.optimizer import (Optimizer, _fused_ok, _is_sparse, _run_closure,
                                    _use_grad_for_differentiable)
 
 __all__ = ["RMSprop", "rmsprop"]
@@ -96,6 +96,10 @@ def rmsprop(params: List[Tensor], grads: List[Tensor], square_avgs: List[Tensor]
             differentiable: bool = False, *, lr: float, alpha: float, eps: float,
             weight_decay: float, momentum: float, centered: bool):
     """Functional RMSprop: updates params and their buffers in place."""
+    if _fused_ok(differentiable) and torsh._C._fused_rmsprop_(
+            params, grads, square_avgs, grad_avgs, momentum_buffer_list, lr, alpha, eps,
+            weight_decay, momentum, centered, maximize):
+        return  # the whole group in C++, one pass per parameter
     for i, param in enumerate(params):
         grad = grads[i] if not maximize else -grads[i]
         square_avg = square_avgs[i]

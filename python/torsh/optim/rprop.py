@@ -3,7 +3,7 @@ from typing import List, Optional
 
 import torsh
 from torsh import Tensor
-from torsh.optim.optimizer import Optimizer, _is_sparse, _run_closure
+from torsh.optim.optimizer import Optimizer, _fused_ok, _is_sparse, _run_closure
 
 __all__ = ["Rprop", "rprop"]
 
@@ -72,6 +72,9 @@ def rprop(params: List[Tensor], grads: List[Tensor], prevs: List[Tensor],
           step_sizes: List[Tensor], foreach: Optional[bool] = None, maximize: bool = False, *,
           step_size_min: float, step_size_max: float, etaplus: float, etaminus: float):
     """Functional Rprop: updates params, their previous gradients and step sizes in place."""
+    if _fused_ok() and torsh._C._fused_rprop_(params, grads, prevs, step_sizes, step_size_min,
+                                              step_size_max, etaplus, etaminus, maximize):
+        return  # the whole group in C++, one pass per parameter
     for i, param in enumerate(params):
         grad = grads[i] if not maximize else -grads[i]
         prev, step_size = prevs[i], step_sizes[i]

@@ -3,7 +3,7 @@ momentum, L2 weight decay and maximization (torch 1.13's update, op for op)."""
 from typing import Optional
 
 import torsh
-from torsh.optim.optimizer import (Optimizer, _is_sparse, _run_closure,
+from torsh.optim.optimizer import (Optimizer, _fused_ok, _is_sparse, _run_closure,
                                    _use_grad_for_differentiable, required)
 
 __all__ = ["SGD", "sgd"]
@@ -75,7 +75,7 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=None, foreach=No
         weight_decay, momentum, lr, dampening, nesterov, maximize):
     """Functional SGD: updates `params` in place; fills new momentum buffers into
     `momentum_buffer_list` (entries that were None)."""
-    if not has_sparse_grad:
+    if not has_sparse_grad and _fused_ok():
         bufs = torsh._C._fused_sgd_(params, d_p_list, momentum_buffer_list, weight_decay,
                                     momentum, lr, dampening, nesterov, maximize)
         if bufs is not None:  # the whole group in C++, one pass per parameter
