@@ -1,6 +1,6 @@
 """Python side of bench/: per-op overhead of `a + b` on 1-element tensors, and a few ops; RSS
-held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise|nn|attention|optim]  (prints "workload median_ns" lines,
-and "py_rss_<phase>_MiB value" lines)."""
+held after freeing 1 GiB. Usage: bench_py.py torsh|torch [breadth|pointwise|nn|attention|optim]
+(prints "workload median_ns" lines, and "py_rss_<phase>_MiB value" lines)."""
 import os
 import statistics
 import sys

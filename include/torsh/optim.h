@@ -1,6 +1,7 @@
 #pragma once
 // libtorch's torch::optim: Optimizer with parameter groups and per-parameter state, and SGD,
-// Adam and AdamW with torch's update formulas (torch::optim::SGD(params, SGDOptions(0.1)
+// Adam, AdamW, Adagrad and RMSprop with torch's update formulas (LBFGS: optim_lbfgs.h; the
+// learning-rate schedulers: optim_schedulers.h) (torch::optim::SGD(params, SGDOptions(0.1)
 // .momentum(0.9)); optimizer.zero_grad(); loss.backward(); optimizer.step();).
 #include <functional>
 #include <map>
@@ -12,6 +13,7 @@
 #include "torsh/core/tensor.h"
 #include "torsh/nn/module.h"
 #include "torsh/optim_fused.h"
+#include "torsh/optim_schedulers.h"
 
 namespace torsh::optim {
 
@@ -161,6 +163,30 @@ struct AdamWOptions : public OptimizerOptions {
  public:
   TORSH_OPTIONS_COMMON(AdamWOptions)
 };
+struct AdagradOptions : public OptimizerOptions {
+  AdagradOptions(double lr = 1e-2) : lr_(lr) {}  // NOLINT
+  TORSH_ARG(double, lr);
+  TORSH_ARG(double, lr_decay) = 0;
+  TORSH_ARG(double, weight_decay) = 0;
+  TORSH_ARG(double, initial_accumulator_value) = 0;
+  TORSH_ARG(double, eps) = 1e-10;
+
+ public:
+  TORSH_OPTIONS_COMMON(AdagradOptions)
+};
+
+struct RMSpropOptions : public OptimizerOptions {
+  RMSpropOptions(double lr = 1e-2) : lr_(lr) {}  // NOLINT
+  TORSH_ARG(double, lr);
+  TORSH_ARG(double, alpha) = 0.99;
+  TORSH_ARG(double, eps) = 1e-8;
+  TORSH_ARG(double, weight_decay) = 0;
+  TORSH_ARG(double, momentum) = 0;
+  TORSH_ARG(bool, centered) = false;
+
+ public:
+  TORSH_OPTIONS_COMMON(RMSpropOptions)
+};
 #undef TORSH_OPTIONS_COMMON
 
 struct AdamParamState : public OptimizerParamState {
@@ -182,6 +208,36 @@ class AdamW : public Optimizer {
  public:
   AdamW(std::vector<Tensor> params, AdamWOptions defaults = {});
   AdamW(std::vector<OptimizerParamGroup> groups, AdamWOptions defaults = {});
+  Tensor step(LossClosure closure = nullptr) override;
+};
+
+struct AdagradParamState : public OptimizerParamState {
+  TORSH_ARG(Tensor, sum);
+  TORSH_ARG(int64_t, step) = 0;
+};
+
+/// libtorch's Adagrad: every parameter's state (sum = initial_accumulator_value) exists from
+/// construction, as libtorch creates it; a group added later gets its state at its first step.
+class Adagrad : public Optimizer {
+ public:
+  Adagrad(std::vector<Tensor> params, AdagradOptions defaults = {});
+  Adagrad(std::vector<OptimizerParamGroup> groups, AdagradOptions defaults = {});
+  Tensor step(LossClosure closure = nullptr) override;
+};
+
+struct RMSpropParamState : public OptimizerParamState {
+  TORSH_ARG(int64_t, step) = 0;
+  TORSH_ARG(Tensor, square_avg);
+  TORSH_ARG(Tensor, momentum_buffer) = {};
+  TORSH_ARG(Tensor, grad_avg) = {};
+};
+
+/// libtorch's RMSprop (centered and momentum variants); state is created at a parameter's
+/// first step.
+class RMSprop : public Optimizer {
+ public:
+  RMSprop(std::vector<Tensor> params, RMSpropOptions defaults = {});
+  RMSprop(std::vector<OptimizerParamGroup> groups, RMSpropOptions defaults = {});
   Tensor step(LossClosure closure = nullptr) override;
 };
 

@@ -18,5 +18,6 @@
 #include "torsh/nn.h"
 #include "torsh/ops.h"
 #include "torsh/optim.h"
+#include "torsh/optim_lbfgs.h"
 #include "torsh/safetensors.h"
 #include "torsh/serialize.h"

@@ -1,6 +1,6 @@
-// Optimizer state in PyTorch's state_dict format, for torsh::save / torsh::load of SGD, Adam and
-// AdamW: the same group keys and per-parameter entries as torch 1.13 writes, parameters named by
-// their index across the groups.
+// Optimizer state in PyTorch's state_dict format, for torsh::save / torsh::load of SGD, Adam,
+// AdamW, Adagrad and RMSprop: the same group keys and per-parameter entries as torch 1.13
+// writes, parameters named by their index across the groups.
 #include <cmath>
 #include <map>
 
@@ -12,12 +12,18 @@
 namespace torsh {
 namespace {
 
+using optim::Adagrad;
+using optim::AdagradOptions;
+using optim::AdagradParamState;
 using optim::Adam;
 using optim::AdamOptions;
 using optim::AdamParamState;
 using optim::AdamW;
 using optim::AdamWOptions;
 using optim::Optimizer;
+using optim::RMSprop;
+using optim::RMSpropOptions;
+using optim::RMSpropParamState;
 using optim::SGD;
 using optim::SGDOptions;
 using optim::SGDParamState;
@@ -25,13 +31,16 @@ using serialize::Dict;
 using serialize::List;
 using serialize::Value;
 
-enum class Kind { Sgd, Adam, AdamW };
+enum class Kind { Sgd, Adam, AdamW, Adagrad, Rmsprop };
 
 Kind kind_of(const Optimizer& opt) {
   if (dynamic_cast<const SGD*>(&opt)) return Kind::Sgd;
   if (dynamic_cast<const AdamW*>(&opt)) return Kind::AdamW;
   if (dynamic_cast<const Adam*>(&opt)) return Kind::Adam;
-  TORSH_CHECK(false, "optimizer state_dict: only SGD, Adam and AdamW are supported");
+  if (dynamic_cast<const Adagrad*>(&opt)) return Kind::Adagrad;
+  if (dynamic_cast<const RMSprop*>(&opt)) return Kind::Rmsprop;
+  TORSH_CHECK(false,
+              "optimizer state_dict: only SGD, Adam, AdamW, Adagrad and RMSprop are supported");
   return Kind::Sgd;
 }
 
@@ -66,6 +75,22 @@ Dict group_options(const optim::OptimizerOptions& options, Kind kind) {
             {"foreach", Value()},
             {"differentiable", false}};
   }
+  if (kind == Kind::Adagrad) {
+    const auto& o = static_cast<const AdagradOptions&>(options);
+    return {{"lr", o.lr()},
+            {"lr_decay", o.lr_decay()},
+            {"eps", o.eps()},
+            {"weight_decay", o.weight_decay()},
+            {"initial_accumulator_value", o.initial_accumulator_value()},
+            {"foreach", Value()},
+            {"maximize", false}};
+  }
+  if (kind == Kind::Rmsprop) {
+    const auto& o = static_cast<const RMSpropOptions&>(options);
+    return {{"lr", o.lr()},       {"momentum", o.momentum()}, {"alpha", o.alpha()},
+            {"eps", o.eps()},     {"centered", o.centered()}, {"weight_decay", o.weight_decay()},
+            {"foreach", Value()}, {"maximize", false},        {"differentiable", false}};
+  }
   if (kind == Kind::Adam) return adam_options(static_cast<const AdamOptions&>(options), kind);
   return adam_options(static_cast<const AdamWOptions&>(options), kind);
 }
@@ -95,6 +120,27 @@ std::unique_ptr<optim::OptimizerOptions> read_options(const optim::OptimizerOpti
     o.weight_decay(num("weight_decay")).nesterov(entry(g, "nesterov", "a param group").toBool());
     check(o.lr() >= 0, "learning rate", o.lr());
     check(o.momentum() >= 0, "momentum value", o.momentum());
+    check(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
+    return opts;
+  }
+  if (kind == Kind::Adagrad) {
+    auto& o = static_cast<AdagradOptions&>(*opts);
+    o.lr(num("lr")).lr_decay(num("lr_decay")).eps(num("eps")).weight_decay(num("weight_decay"));
+    o.initial_accumulator_value(num("initial_accumulator_value"));
+    check(o.lr() >= 0, "learning rate", o.lr());
+    check(o.lr_decay() >= 0, "lr_decay value", o.lr_decay());
+    check(o.eps() >= 0, "epsilon value", o.eps());
+    check(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
+    return opts;
+  }
+  if (kind == Kind::Rmsprop) {
+    auto& o = static_cast<RMSpropOptions&>(*opts);
+    o.lr(num("lr")).momentum(num("momentum")).alpha(num("alpha")).eps(num("eps"));
+    o.weight_decay(num("weight_decay")).centered(entry(g, "centered", "a param group").toBool());
+    check(o.lr() >= 0, "learning rate", o.lr());
+    check(o.momentum() >= 0, "momentum value", o.momentum());
+    check(o.alpha() >= 0, "alpha value", o.alpha());
+    check(o.eps() >= 0, "epsilon value", o.eps());
     check(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
     return opts;
   }
@@ -130,6 +176,19 @@ Tensor state_tensor(const Value& v, const Tensor& p, const char* key) {
   return t.to(p.dtype()).clone(MemoryFormat::Contiguous);
 }
 
+// A saved step count: a number or (torch >= 1.12) a one-element tensor.
+int64_t read_step(const Value& s) {
+  const Value& step = entry(s, "step", "a parameter's state");
+  const double steps =
+      step.kind() == Value::Kind::Tensor
+          ? (step.toTensor().numel() == 1 ? step.toTensor().to(kDouble).item<double>()
+                                          : std::nan(""))
+          : step.toDouble();
+  TORSH_CHECK(steps >= 0 && steps <= 9007199254740992.0 && steps == std::floor(steps),
+              "optimizer load_state_dict: 'step' must be a whole number of steps, got ", steps);
+  return static_cast<int64_t>(steps);
+}
+
 // A parameter's saved state; nullptr where torch holds nothing to resume from (SGD's
 // momentum_buffer None: the next step starts the buffer, as torsh's SGD does without a state).
 std::unique_ptr<optim::OptimizerParamState> read_state(const Value& s, const Tensor& p, Kind kind,
@@ -142,16 +201,25 @@ std::unique_ptr<optim::OptimizerParamState> read_state(const Value& s, const Ten
     st->momentum_buffer(state_tensor(*buf, p, "momentum_buffer"));
     return st;
   }
+  const auto tensor_at = [&](const char* key) {
+    return state_tensor(entry(s, key, "a parameter's state"), p, key);
+  };
+  if (kind == Kind::Adagrad) {
+    auto st = std::make_unique<AdagradParamState>();
+    st->step(read_step(s));
+    st->sum(tensor_at("sum"));
+    return st;
+  }
+  if (kind == Kind::Rmsprop) {
+    auto st = std::make_unique<RMSpropParamState>();
+    st->step(read_step(s));
+    st->square_avg(tensor_at("square_avg"));
+    if (s.find("momentum_buffer") != nullptr) st->momentum_buffer(tensor_at("momentum_buffer"));
+    if (s.find("grad_avg") != nullptr) st->grad_avg(tensor_at("grad_avg"));
+    return st;
+  }
   auto st = std::make_unique<AdamParamState>();
-  const Value& step = entry(s, "step", "a parameter's state");
-  const double steps =
-      step.kind() == Value::Kind::Tensor
-          ? (step.toTensor().numel() == 1 ? step.toTensor().to(kDouble).item<double>()
-                                          : std::nan(""))
-          : step.toDouble();
-  TORSH_CHECK(steps >= 0 && steps <= 9007199254740992.0 && steps == std::floor(steps),
-              "optimizer load_state_dict: 'step' must be a whole number of steps, got ", steps);
-  st->step(static_cast<int64_t>(steps));
+  st->step(read_step(s));
   st->exp_avg(state_tensor(entry(s, "exp_avg", "a parameter's state"), p, "exp_avg"));
   st->exp_avg_sq(state_tensor(entry(s, "exp_avg_sq", "a parameter's state"), p, "exp_avg_sq"));
   const Value* m = s.find("max_exp_avg_sq");
@@ -179,6 +247,19 @@ Value optimizer_state_dict(const Optimizer& opt) {
           const auto& st = static_cast<const SGDParamState&>(*it->second);
           s.emplace_back("momentum_buffer",
                          st.momentum_buffer().defined() ? Value(st.momentum_buffer()) : Value());
+        } else if (kind == Kind::Adagrad) {
+          const auto& st = static_cast<const AdagradParamState&>(*it->second);
+          s.emplace_back("step",
+                         torsh::tensor(static_cast<double>(st.step()), TensorOptions(kFloat)));
+          s.emplace_back("sum", st.sum());
+        } else if (kind == Kind::Rmsprop) {
+          const auto& st = static_cast<const RMSpropParamState&>(*it->second);
+          s.emplace_back("step", st.step());  // torch 1.13's RMSprop counts in a Python int
+          s.emplace_back("square_avg", st.square_avg());
+          if (st.momentum_buffer().defined()) {
+            s.emplace_back("momentum_buffer", st.momentum_buffer());
+          }
+          if (st.grad_avg().defined()) s.emplace_back("grad_avg", st.grad_avg());
         } else {
           const auto& st = static_cast<const AdamParamState&>(*it->second);
           // torch 1.13 keeps the step count as a float32 scalar tensor

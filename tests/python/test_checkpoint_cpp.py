@@ -212,6 +212,12 @@ def _torch_optimizer(name, params):
         return torch.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=1e-3, nesterov=True)
     if name == "adam":
         return torch.optim.Adam(params, lr=0.01, weight_decay=1e-3, amsgrad=True)
+    if name == "adagrad":
+        return torch.optim.Adagrad(params, lr=0.05, lr_decay=0.01, weight_decay=1e-3,
+                                   initial_accumulator_value=0.1)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=0.01, momentum=0.9, centered=True,
+                                   weight_decay=1e-3)
     return torch.optim.AdamW(params, lr=0.01, betas=(0.8, 0.99))
 
 
@@ -229,7 +235,7 @@ def _close(a, b):
         assert torch.allclose(a[k].double(), b[k].double(), rtol=1e-5, atol=1e-7), k
 
 
-@pytest.mark.parametrize("name", ["sgd", "adam", "adamw"])
+@pytest.mark.parametrize("name", ["sgd", "adam", "adamw", "adagrad", "rmsprop"])
 def test_optimizer_state_moves_both_ways(tmp_path, name):
     """torsh::save(optimizer) writes torch's optimizer state_dict: torch loads it (with the
     model) and its next step equals the C++ next step; and torch's saved state loads into the

@@ -133,6 +133,21 @@ def test_regression_program_matches_libtorch():
     _same_text_close_numbers(a, b, min_lines=15)
 
 
+def test_optim_program_matches_libtorch():
+    """Adagrad and RMSprop (plain, centered with momentum, weight decay; two param groups)
+    under StepLR, and LBFGS (fixed step and strong-Wolfe line search, on a model in double and
+    on the Rosenbrock function): losses, learning rates step by step, state counters and
+    parameters."""
+    a, b = _outputs("optim_program")
+    record("libtorch optimizer parity")
+    _same_text_close_numbers(a, b, min_lines=80)
+    lrs = [line.split(" lr ")[1] for line in b.splitlines() if " lr " in line]
+    assert lrs == [line.split(" lr ")[1] for line in a.splitlines() if " lr " in line]
+    evals = [line for line in b.splitlines() if "func_evals" in line]
+    assert len(evals) == 2
+    assert evals == [line for line in a.splitlines() if "func_evals" in line]
+
+
 def test_rnn_program_matches_libtorch():
     """libtorch's recurrent modules (RNN tanh/relu, LSTM bidirectional and with proj_size, GRU
     with dropout in train and eval mode, the three cells, an LSTM classifier trained with Adam):

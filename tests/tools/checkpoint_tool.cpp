@@ -4,10 +4,11 @@
 //   checkpoint_tool dump PATH          torsh::load, printed in a canonical text form
 //   checkpoint_tool st-dump PATH       torsh::safetensors::load, printed the same way
 //   checkpoint_tool load-model PATH    torsh::load into the seeded model, then its state printed
-//   checkpoint_tool train-save DIR sgd|adam|adamw   3 steps, model.pt + optim.pt, then a 4th
-//                                                   step saved as model_after.pt
-//   checkpoint_tool load-step DIR sgd|adam|adamw    model.pt + optim.pt loaded, one step,
-//                                                   saved as model_after_cpp.pt
+//   checkpoint_tool train-save DIR OPT   3 steps, model.pt + optim.pt, then a 4th step saved as
+//                                        model_after.pt
+//   checkpoint_tool load-step DIR OPT    model.pt + optim.pt loaded, one step, saved as
+//                                        model_after_cpp.pt
+//   (OPT: sgd, adam, adamw, adagrad or rmsprop)
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -132,6 +133,17 @@ std::unique_ptr<torsh::optim::Optimizer> optimizer(const std::string& name,
     return std::make_unique<optim::Adam>(params,
                                          optim::AdamOptions(0.01).weight_decay(1e-3).amsgrad(true));
   }
+  if (name == "adagrad") {
+    return std::make_unique<optim::Adagrad>(
+        params,
+        optim::AdagradOptions(0.05).lr_decay(0.01).weight_decay(1e-3).initial_accumulator_value(
+            0.1));
+  }
+  if (name == "rmsprop") {
+    return std::make_unique<optim::RMSprop>(
+        params, optim::RMSpropOptions(0.01).momentum(0.9).centered(true).weight_decay(1e-3));
+  }
+  TORSH_CHECK(name == "adamw", "checkpoint_tool: unknown optimizer ", name);
   return std::make_unique<optim::AdamW>(
       params, optim::AdamWOptions(0.01).betas(std::make_tuple(0.8, 0.99)));
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 
 #include "torsh/torsh.h"
@@ -141,4 +142,14 @@ using torsh::kLong;
 using torsh::kShort;
 using torsh::kStrided;
 using torsh::Layout;
+namespace guts {
+/// c10::guts::to_string: the value streamed into a string (libtorch keys an optimizer's state
+/// by to_string(p.unsafeGetTensorImpl()), as torsh::optim::Optimizer::key_of does).
+template <typename T>
+std::string to_string(const T& value) {
+  std::ostringstream s;
+  s << value;
+  return s.str();
+}
+}  // namespace guts
 }  // namespace c10
