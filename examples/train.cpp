@@ -6,7 +6,7 @@
 //
 //   torsh-train [--epochs 2] [--batch-size 64] [--threads N] [--model cnn|mlp] [--lr 0.001]
 //               [--data /usr/share/datasets/fashion-mnist] [--out runs/fashion-mnist]
-//               [--seed 0]
+//               [--seed 0] [--workers 0]
 //
 // Under mpirun (scripts/run.sh --ranks N) it trains data-parallel: every rank holds the model
 // (rank 0's weights), trains on its share of each epoch (DistributedRandomSampler) with a
@@ -45,12 +45,13 @@ struct Args {
   std::string data = "/usr/share/datasets/fashion-mnist";
   std::string out = "runs/fashion-mnist";
   uint64_t seed = 0;
+  size_t workers = 0;
 };
 
 [[noreturn]] void usage(const char* msg) {
   std::fprintf(stderr,
                "torsh-train: %s\nusage: torsh-train [--epochs N] [--batch-size B] [--threads T] "
-               "[--model cnn|mlp] [--lr LR] [--data DIR] [--out DIR] [--seed S]\n",
+               "[--model cnn|mlp] [--lr LR] [--data DIR] [--out DIR] [--seed S] [--workers W]\n",
                msg);
   std::exit(2);
 }
@@ -79,6 +80,8 @@ Args parse(int argc, char** argv) {
         a.out = v;
       else if (k == "--seed")
         a.seed = std::stoull(v);
+      else if (k == "--workers")
+        a.workers = std::stoul(v);
       else
         usage(("unknown flag " + k).c_str());
     } catch (const std::logic_error&) {
@@ -224,9 +227,10 @@ int run(int argc, char** argv) {
   // first drawn before the model's weights). Under mpirun: each rank's share, reshuffled per
   // epoch (libtorch's DistributedRandomSampler).
   const bool single_process = !Ranks::launched();
-  auto single = single_process ? D::make_data_loader<D::samplers::RandomSampler>(
-                                     train_set, D::DataLoaderOptions(a.batch_size))
-                               : nullptr;
+  auto single = single_process
+                    ? D::make_data_loader<D::samplers::RandomSampler>(
+                          train_set, D::DataLoaderOptions(a.batch_size).workers(a.workers))
+                    : nullptr;
 
   nn::Sequential model = make_model(a.model);
   Ranks ranks;
@@ -254,7 +258,7 @@ int run(int argc, char** argv) {
     csv << "epoch,train_loss,test_accuracy,seconds\n";
   }
   double accuracy = 0;
-  const D::DataLoaderOptions options(local_batch);
+  const auto options = D::DataLoaderOptions(local_batch).workers(a.workers);
   for (int epoch = 1; epoch <= a.epochs; ++epoch) {
     const auto e0 = std::chrono::steady_clock::now();
     double loss_sum = 0;

@@ -2,6 +2,7 @@
 // libtorch's torch::data: datasets (Dataset<Self>, MNIST reading the idx files, raw or gzipped),
 // .map() transforms (Normalize, Stack, Lambda), samplers (Sequential, Random) and
 // make_data_loader, iterated as `for (auto& batch : *loader)`.
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "torsh/core/tensor.h"
+#include "torsh/data_workers.h"
 #include "torsh/generated/functions.h"
 #include "torsh/nn/module.h"
 #include "torsh/ops.h"
@@ -260,9 +262,14 @@ struct DataLoaderOptions {
   DataLoaderOptions() = default;
   DataLoaderOptions(size_t batch_size) : batch_size_(batch_size) {}  // NOLINT
   TORSH_ARG(size_t, batch_size) = 1;
-  /// Accepted for libtorch compatibility; torsh loads batches on the calling thread.
+  /// Threads that build batches (each with its own copy of the dataset); 0: the calling
+  /// thread builds them.
   TORSH_ARG(size_t, workers) = 0;
+  /// Batches in flight at once with workers (default: 2 * workers).
   TORSH_ARG(std::optional<size_t>, max_jobs) = std::nullopt;
+  /// With workers: how long to wait for a batch before raising (default: no limit).
+  TORSH_ARG(std::optional<std::chrono::milliseconds>, timeout) = std::nullopt;
+  /// With workers: batches come in sampler order (else as they finish).
   TORSH_ARG(bool, enforce_ordering) = true;
   TORSH_ARG(bool, drop_last) = false;
 };
@@ -274,7 +281,15 @@ class StatelessDataLoader {
   using BatchType = decltype(std::declval<DatasetT&>().get_batch(std::vector<size_t>{}));
 
   StatelessDataLoader(DatasetT dataset, SamplerT sampler, DataLoaderOptions options)
-      : dataset_(std::move(dataset)), sampler_(std::move(sampler)), options_(options) {}
+      : dataset_(std::move(dataset)), sampler_(std::move(sampler)), options_(options) {
+    TORSH_CHECK(options_.batch_size() > 0, "DataLoader: batch_size must be positive");
+    TORSH_CHECK(!options_.max_jobs() || *options_.max_jobs() > 0,
+                "DataLoader: max_jobs must be positive");
+    if (options_.workers() > 0) {
+      workers_ =
+          std::make_unique<detail::BatchWorkers<DatasetT, BatchType>>(dataset_, options_.workers());
+    }
+  }
 
   class Iterator {
    public:
@@ -302,21 +317,57 @@ class StatelessDataLoader {
 
   Iterator begin() {
     sampler_.reset();
+    if (workers_) {
+      workers_->new_epoch();
+      in_flight_ = next_seq_ = expected_seq_ = 0;
+      exhausted_ = false;
+    }
     return Iterator(this, false);
   }
   Iterator end() { return Iterator(this, true); }
   const DataLoaderOptions& options() const noexcept { return options_; }
 
  private:
-  std::optional<BatchType> next() {
+  // The sampler's next batch of indices (nullopt: the pass is over).
+  std::optional<std::vector<size_t>> next_indices() {
     auto indices = sampler_.next(options_.batch_size());
     if (!indices || indices->empty()) return std::nullopt;
     if (options_.drop_last() && indices->size() < options_.batch_size()) return std::nullopt;
-    return dataset_.get_batch(*indices);
+    return indices;
+  }
+
+  std::optional<BatchType> next() {
+    if (!workers_) {
+      auto indices = next_indices();
+      if (!indices) return std::nullopt;
+      return dataset_.get_batch(*indices);
+    }
+    // keep max_jobs batches in flight, then take the next result
+    const size_t max_jobs = options_.max_jobs().value_or(2 * options_.workers());
+    while (!exhausted_ && in_flight_ < max_jobs) {
+      auto indices = next_indices();
+      if (!indices) {
+        exhausted_ = true;
+        break;
+      }
+      workers_->push(next_seq_++, std::move(*indices));
+      ++in_flight_;
+    }
+    if (in_flight_ == 0) return std::nullopt;
+    auto r = workers_->pop(
+        options_.enforce_ordering() ? std::optional<size_t>(expected_seq_) : std::nullopt,
+        options_.timeout());
+    --in_flight_;
+    ++expected_seq_;
+    if (r.error) std::rethrow_exception(r.error);
+    return std::move(r.batch);
   }
   DatasetT dataset_;
   SamplerT sampler_;
   DataLoaderOptions options_;
+  std::unique_ptr<detail::BatchWorkers<DatasetT, BatchType>> workers_;
+  size_t in_flight_ = 0, next_seq_ = 0, expected_seq_ = 0;
+  bool exhausted_ = false;
 };
 
 /// make_data_loader<samplers::SequentialSampler>(std::move(dataset), batch_size or options).
