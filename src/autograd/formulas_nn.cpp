@@ -184,6 +184,60 @@ std::vector<Tensor> scaled_dot_product_attention_backward(
   return {dq, dk, dv};
 }
 
+std::vector<Tensor> batch_norm_fused_backward(const Tensor& grad, const Tensor& input,
+                                              const Tensor& weight, const Tensor& running_mean,
+                                              const Tensor& running_var, const Tensor& save_mean,
+                                              const Tensor& save_invstd, bool training, double eps,
+                                              const std::array<bool, 3>& output_mask) {
+  if (!grad.defined()) return std::vector<Tensor>(3);
+  const ScalarType ct = input.dtype() == kDouble ? kDouble : kFloat;
+  const int64_t c = input.size(1);
+  const Tensor w = weight.defined() ? weight.to(ct) : Tensor();
+  Tensor mean = training ? save_mean : running_mean.to(ct);
+  Tensor invstd = training ? save_invstd : (running_var.to(ct) + eps).rsqrt();
+  Tensor gx, gw, gb;
+  if (GradMode::is_enabled()) {
+    std::vector<int64_t> dims{0}, shape(static_cast<size_t>(input.dim()), 1);
+    for (int64_t d = 2; d < input.dim(); ++d) dims.push_back(d);
+    shape[1] = c;
+    const Tensor x = input.to(ct), g = grad.to(ct);
+    Tensor xmu, is;
+    if (training) {
+      xmu = x - x.mean(dims, /*keepdim=*/true);
+      is = ((xmu * xmu).mean(dims, /*keepdim=*/true) + eps).rsqrt();
+    } else {
+      xmu = x - mean.view(shape);
+      is = invstd.view(shape);
+    }
+    const Tensor xhat = xmu * is;
+    const Tensor scale = w.defined() ? is * w.view(shape) : is;
+    if (output_mask[0]) {
+      gx = training ? (g - g.mean(dims, true) - xhat * (g * xhat).mean(dims, true)) * scale
+                    : g * scale;
+    }
+    if (output_mask[1]) gw = (g * xhat).sum(dims);
+    if (output_mask[2]) gb = g.sum(dims);
+  } else {
+    const Tensor x = input.to(ct).contiguous();
+    const TensorOptions o = x.options();
+    if (output_mask[0]) gx = torsh::empty(x.sizes(), o);
+    if (output_mask[1]) gw = torsh::empty({c}, o);
+    if (output_mask[2]) gb = torsh::empty({c}, o);
+    if (x.numel() == 0) {
+      if (gw.defined()) gw.zero_();
+      if (gb.defined()) gb.zero_();
+    } else if (gx.defined() || gw.defined() || gb.defined()) {
+      detail::batch_norm_backward_stub(input.device().type, "native_batch_norm_backward")(
+          gx, gw, gb, grad.to(ct).contiguous(), x, w.defined() ? w.contiguous() : Tensor(),
+          mean.contiguous(), invstd.contiguous(), training);
+    }
+  }
+  if (gx.defined() && gx.dtype() != input.dtype()) gx = gx.to(input.dtype());
+  if (gw.defined() && gw.dtype() != weight.dtype()) gw = gw.to(weight.dtype());
+  if (gb.defined() && gb.dtype() != weight.dtype() && weight.defined()) gb = gb.to(weight.dtype());
+  return {gx, gw, gb};
+}
+
 std::vector<Tensor> lstm_cell_fused_backward(const Tensor& grad_hy, const Tensor& grad_cy,
                                              const Tensor& input_gates, const Tensor& hidden_gates,
                                              const Tensor& cx, const Tensor& input_bias,

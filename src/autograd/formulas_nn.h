@@ -63,6 +63,15 @@ std::vector<Tensor> scaled_dot_product_attention_backward(
     const Tensor& value, const Tensor& output, const Tensor& logsumexp, const Tensor& attn_mask,
     bool is_causal, std::optional<double> scale, const std::array<bool, 3>& output_mask);
 
+/// native_batch_norm's gradients {d input, d weight, d bias} from the output's: the kernel from
+/// the saved statistics (training) or the running ones (evaluation) when no graph is recorded;
+/// otherwise torsh ops recomputing the statistics from the input, so they differentiate again.
+std::vector<Tensor> batch_norm_fused_backward(const Tensor& grad, const Tensor& input,
+                                              const Tensor& weight, const Tensor& running_mean,
+                                              const Tensor& running_var, const Tensor& save_mean,
+                                              const Tensor& save_invstd, bool training, double eps,
+                                              const std::array<bool, 3>& output_mask);
+
 /// The fused LSTM step's gradients {d input_gates, d hidden_gates (the same), d cx, d input_bias,
 /// d hidden_bias (row sums)} from the gradients of hy and cy (either undefined: zero): the kernel
 /// from the saved activations (nothing the caller gets back is saved) when no graph is recorded;

@@ -1,7 +1,12 @@
 // Normalisation over channels: batch_norm (batch statistics in training, with torch's running
 // statistics update; the running statistics in evaluation), group_norm and instance_norm (a
-// batch_norm over [1, N * C, ...], as torch computes it). Composite: gradients and second
+// batch_norm over [1, N * C, ...], as torch computes it). Training on a contiguous float or
+// double input runs native_batch_norm: the fused kernel (cpu/batch_norm_kernels.cpp) with an
+// explicit backward (autograd/formulas_nn.cpp). Other cases are composite: gradients and second
 // derivatives come from the recorded ops. layer_norm is in nn_functional.cpp.
+#include <limits>
+
+#include "ops/stubs_nn.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -26,19 +31,88 @@ void check_channels(const char* what, const std::optional<Tensor>& t, int64_t c)
 
 }  // namespace
 
-Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,
-                  const std::optional<Tensor>& bias, const std::optional<Tensor>& running_mean,
-                  const std::optional<Tensor>& running_var, bool training, double momentum,
-                  double eps, bool /*cudnn_enabled*/) {
-  TORSH_CHECK(input.dim() >= 2, "batch_norm: expected an input of at least 2 dims (N, C, ...), ",
+namespace {
+void check_batch_norm(const char* op, const Tensor& input, const std::optional<Tensor>& weight,
+                      const std::optional<Tensor>& bias, const std::optional<Tensor>& running_mean,
+                      const std::optional<Tensor>& running_var) {
+  TORSH_CHECK(input.dim() >= 2, op, ": expected an input of at least 2 dims (N, C, ...), ",
               "but got input of size ", detail::shape_str(input.sizes()));
   const int64_t c = input.size(1);
   check_channels("running_mean", running_mean, c);
   check_channels("running_var", running_var, c);
   check_channels("weight", weight, c);
   check_channels("bias", bias, c);
-  TORSH_CHECK(is_floating_point(input.dtype()), "batch_norm: \"batch_norm\" not implemented for '",
+  TORSH_CHECK(is_floating_point(input.dtype()), op, ": \"", op, "\" not implemented for '",
               scalar_type_name(input.dtype()), "'");
+}
+
+Tensor as_dtype(const std::optional<Tensor>& t, ScalarType dt) {
+  return given(t) ? t->to(dt).contiguous() : Tensor();
+}
+}  // namespace
+
+std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input,
+                                                     const std::optional<Tensor>& weight,
+                                                     const std::optional<Tensor>& bias,
+                                                     const std::optional<Tensor>& running_mean,
+                                                     const std::optional<Tensor>& running_var,
+                                                     bool training, double momentum, double eps) {
+  check_batch_norm("native_batch_norm", input, weight, bias, running_mean, running_var);
+  TORSH_CHECK(training || (given(running_mean) && given(running_var)),
+              "running_mean must be defined in evaluation mode");
+  const int64_t c = input.size(1);
+  // 16-bit floats are normalised in float (the statistics stay float, as torch's)
+  const ScalarType ct = input.dtype() == kDouble ? kDouble : kFloat;
+  const Tensor x = input.to(ct).contiguous();
+  const TensorOptions o = x.options();
+  Tensor y = torsh::empty(x.sizes(), o);
+  Tensor invstd = torsh::empty({c}, o);
+  Tensor mean, var;
+  if (training) {
+    mean = torsh::empty({c}, o);
+    var = torsh::empty({c}, o);
+  } else {
+    mean = running_mean->to(ct).contiguous();
+    var = running_var->to(ct).contiguous();
+  }
+  if (x.numel() == 0) {
+    mean.fill_(std::numeric_limits<double>::quiet_NaN());
+    invstd.fill_(std::numeric_limits<double>::quiet_NaN());
+  } else {
+    detail::batch_norm_stub(input.device().type, "native_batch_norm")(
+        y, mean, var, invstd, x, as_dtype(weight, ct), as_dtype(bias, ct), training, eps);
+  }
+  if (training && x.numel() > 0) {
+    // torch updates the running statistics inside its kernel: no version bump, no history
+    detail::OpGuard guard;
+    const int64_t n = x.numel() / std::max<int64_t>(c, 1);
+    if (given(running_mean)) {
+      Tensor rm = *running_mean;
+      rm.mul_(1 - momentum).add_(mean.to(rm.dtype()), momentum);
+    }
+    if (given(running_var)) {
+      Tensor rv = *running_var;
+      Tensor unbiased = var * (static_cast<double>(n) / static_cast<double>(n - 1));
+      rv.mul_(1 - momentum).add_(unbiased.to(rv.dtype()), momentum);
+    }
+  }
+  if (input.dtype() != ct) y = y.to(input.dtype());
+  if (!training) return {y, torsh::empty({0}, o), torsh::empty({0}, o)};
+  return {y, mean, invstd};
+}
+
+Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,
+                  const std::optional<Tensor>& bias, const std::optional<Tensor>& running_mean,
+                  const std::optional<Tensor>& running_var, bool training, double momentum,
+                  double eps, bool /*cudnn_enabled*/) {
+  check_batch_norm("batch_norm", input, weight, bias, running_mean, running_var);
+  const int64_t c = input.size(1);
+  if (training && (input.dtype() == kFloat || input.dtype() == kDouble) && input.numel() > 0 &&
+      input.is_contiguous()) {
+    // the fused kernel with its explicit backward (other layouts keep theirs through the ops)
+    return std::get<0>(torsh::native_batch_norm(input, weight, bias, running_mean, running_var,
+                                                training, momentum, eps));
+  }
   if (input.numel() == 0) {
     // torch 1.13: an empty batch passes through (scaled by weight[0] and shifted by bias[0],
     // which changes no value) and leaves the running statistics alone

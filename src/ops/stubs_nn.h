@@ -124,6 +124,24 @@ extern KernelStub<LayerNormKernel> layer_norm_stub;
 extern KernelStub<LayerNormBackwardWeightKernel> layer_norm_backward_weight_stub;
 extern KernelStub<LayerNormBackwardKernel> layer_norm_backward_stub;
 
+/// Batch norm of x [N, C, S] (contiguous, float or double, N * S > 0) per channel: training
+/// writes each channel's mean, biased variance and invstd = 1 / sqrt(var + eps) (accumulated in
+/// double) into mean, var and invstd [C]; evaluation reads mean and var (the running
+/// statistics, of x's dtype) and writes invstd. Then y = x * alpha + beta with alpha = invstd * w
+/// and beta = b - mean * alpha (w, b [C] or undefined: 1 and 0).
+using BatchNormKernel = void (*)(const Tensor& y, const Tensor& mean, const Tensor& var,
+                                 const Tensor& invstd, const Tensor& x, const Tensor& w,
+                                 const Tensor& b, bool training, double eps);
+/// Batch norm's gradients from gy (layout of x): gw[c] = sum(gy * (x - mean)) * invstd,
+/// gb[c] = sum(gy) and gx = (gy - sum(gy) / M - (x - mean) * k) * invstd * w with
+/// k = sum(gy * (x - mean)) * invstd^2 / M in training, gx = gy * invstd * w in evaluation
+/// (M = N * S). Undefined gx, gw or gb are not computed.
+using BatchNormBackwardKernel = void (*)(const Tensor& gx, const Tensor& gw, const Tensor& gb,
+                                         const Tensor& gy, const Tensor& x, const Tensor& w,
+                                         const Tensor& mean, const Tensor& invstd, bool training);
+extern KernelStub<BatchNormKernel> batch_norm_stub;
+extern KernelStub<BatchNormBackwardKernel> batch_norm_backward_stub;
+
 namespace cpu {
 /// Registers the CPU kernels of the slots above (called by register_cpu_kernels).
 void register_nn_kernels();

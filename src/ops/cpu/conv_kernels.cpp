@@ -301,6 +301,7 @@ void conv_backward_weight_kernel(const Tensor& grad_weight, const Tensor& grad_o
 void register_pool_kernels();
 void register_softmax_kernels();
 void register_norm_kernels();
+void register_batch_norm_kernels();
 void register_attention_kernels();
 void register_rnn_kernels();
 
@@ -311,6 +312,7 @@ void register_nn_kernels() {
   register_pool_kernels();
   register_softmax_kernels();
   register_norm_kernels();
+  register_batch_norm_kernels();
   register_attention_kernels();
   register_rnn_kernels();
 }

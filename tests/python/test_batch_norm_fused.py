@@ -1,0 +1,91 @@
+"""Training-mode batch_norm on contiguous float/double input runs torch's native_batch_norm: a
+fused kernel (per-channel statistics accumulated in double, then the transform) with an explicit
+backward. Outputs, gradients and running statistics against torch; torch.native_batch_norm's
+own outputs; gradcheck and gradgradcheck (double backward through recomputed statistics)."""
+import numpy as np
+import pytest
+import torch
+
+import torsh
+
+SHAPES = [(4, 3, 5, 6), (2, 5), (3, 4, 7), (1, 3, 2, 2, 2), (8, 2, 33)]
+
+
+def _run(lib, x, w, b, rm, rv, gy, momentum):
+    X = lib.tensor(x).requires_grad_()
+    W = None if w is None else lib.tensor(w).requires_grad_()
+    B = None if b is None else lib.tensor(b).requires_grad_()
+    RM, RV = lib.tensor(rm), lib.tensor(rv)
+    y = lib.nn.functional.batch_norm(X, RM, RV, W, B, training=True, momentum=momentum)
+    (y * lib.tensor(gy)).sum().backward()
+    out = {"y": y, "gx": X.grad, "rm": RM, "rv": RV}
+    if W is not None:
+        out["gw"] = W.grad
+    if B is not None:
+        out["gb"] = B.grad
+    return {k: v.detach().numpy() for k, v in out.items()}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("affine", [True, False])
+def test_training_matches_torch(dtype, shape, affine):
+    gen = np.random.default_rng(sum(shape))
+    x = (gen.standard_normal(shape) * 3 + 1).astype(dtype)
+    c = shape[1]
+    w = gen.standard_normal(c).astype(dtype) if affine else None
+    b = gen.standard_normal(c).astype(dtype) if affine else None
+    rm, rv = gen.standard_normal(c).astype(dtype), (gen.random(c) + 0.5).astype(dtype)
+    gy = gen.standard_normal(shape).astype(dtype)
+    ref = _run(torch, x, w, b, rm, rv, gy, 0.3)
+    got = _run(torsh, x, w, b, rm, rv, gy, 0.3)
+    assert ref.keys() == got.keys()
+    tol = dict(rtol=2e-5, atol=2e-5) if dtype == "float32" else dict(rtol=1e-11, atol=1e-11)
+    for k in ref:
+        np.testing.assert_allclose(got[k], ref[k], err_msg=k, **tol)
+
+
+def test_native_batch_norm_outputs_match_torch():
+    gen = np.random.default_rng(1)
+    x = gen.standard_normal((3, 4, 5))
+    w, b = gen.standard_normal(4), gen.standard_normal(4)
+    for training in (True, False):
+        res = []
+        for lib in (torch, torsh):
+            rm, rv = lib.zeros(4, dtype=lib.float64), lib.ones(4, dtype=lib.float64)
+            out = lib.native_batch_norm(lib.tensor(x), lib.tensor(w), lib.tensor(b), rm, rv,
+                                        training, 0.1, 1e-5)
+            res.append([t.numpy() for t in out] + [rm.numpy(), rv.numpy()])
+        for a, e in zip(res[1], res[0]):
+            assert a.shape == e.shape
+            np.testing.assert_allclose(a, e, rtol=1e-12, atol=1e-12)
+
+
+def test_gradcheck_and_gradgradcheck():
+    x = torsh.randn(3, 2, 4, dtype=torsh.float64, requires_grad=True)
+    w = torsh.randn(2, dtype=torsh.float64, requires_grad=True)
+    b = torsh.randn(2, dtype=torsh.float64, requires_grad=True)
+
+    def train(x, w, b):
+        return torsh.nn.functional.batch_norm(x, None, None, w, b, training=True)
+
+    rm, rv = torsh.randn(2, dtype=torsh.float64), torsh.rand(2, dtype=torsh.float64) + 0.5
+
+    def evaluate(x, w, b):
+        return torsh.native_batch_norm(x, w, b, rm, rv, False, 0.1, 1e-5)[0]
+
+    for f in (train, evaluate):
+        assert torsh.autograd.gradcheck(f, (x, w, b))
+        assert torsh.autograd.gradgradcheck(f, (x, w, b))
+
+
+def test_running_stats_do_not_bump_versions_and_errors_name_the_op():
+    x = torsh.randn(4, 3, 5)
+    rm, rv = torsh.zeros(3), torsh.ones(3)
+    torsh.nn.functional.batch_norm(x, rm, rv, training=True)
+    assert rm._version == 0 and rv._version == 0  # as torch: updated inside the kernel
+    assert not torsh.equal(rm, torsh.zeros(3))
+    with pytest.raises(RuntimeError, match="running_mean should contain 3 elements not 4"):
+        torsh.native_batch_norm(x, None, None, torsh.zeros(4), torsh.ones(4), True, 0.1, 1e-5)
+    with pytest.raises(RuntimeError, match="native_batch_norm"):
+        torsh.native_batch_norm(torsh.ones(3), None, None, None, None, True, 0.1, 1e-5)
