@@ -7,3 +7,4 @@
 #include "torsh/nn/options.h"
 #include "torsh/nn/rnn.h"
 #include "torsh/nn/transformer.h"
+#include "torsh/nn/utils.h"

@@ -115,6 +115,10 @@ serialize::Value load(const std::string& path);
 void save(const Tensor& tensor, const std::string& path);
 /// Replaces tensor with the one in the file.
 void load(Tensor& tensor, const std::string& path);
+/// A list of tensors (torch.save of a Python list; libtorch's save of a std::vector<Tensor>).
+void save(const std::vector<Tensor>& tensors, const std::string& path);
+/// Replaces tensors with the list (or tuple) of tensors in the file.
+void load(std::vector<Tensor>& tensors, const std::string& path);
 
 /// The module's state_dict (parameters then buffers of each module, depth first, with dotted
 /// names; undefined ones left out), as PyTorch's Module.state_dict() orders it.

@@ -394,9 +394,30 @@ void EmbeddingImpl::reset() {
                 "Padding_idx must be within num_embedding");
     if (p < 0) p += options.num_embeddings();
   }
+  if (options._weight().defined()) {
+    const std::vector<int64_t> expected{options.num_embeddings(), options.embedding_dim()};
+    TORSH_CHECK(options._weight().sizes().vec() == expected,
+                "Shape of _weight does not match num_embeddings and embedding_dim");
+    weight = register_parameter("weight", options._weight());
+    return;
+  }
   weight = register_parameter("weight",
                               torsh::empty({options.num_embeddings(), options.embedding_dim()}));
   reset_parameters();
+}
+
+Embedding Embedding::from_pretrained(const Tensor& embeddings,
+                                     const EmbeddingFromPretrainedOptions& options) {
+  TORSH_CHECK(embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional");
+  Embedding embedding(EmbeddingOptions(embeddings.size(0), embeddings.size(1))
+                          ._weight(embeddings)
+                          .padding_idx(options.padding_idx())
+                          .max_norm(options.max_norm())
+                          .norm_type(options.norm_type())
+                          .scale_grad_by_freq(options.scale_grad_by_freq())
+                          .sparse(options.sparse()));
+  embedding->weight.set_requires_grad(!options.freeze());
+  return embedding;
 }
 
 void EmbeddingImpl::reset_parameters() {
@@ -411,10 +432,25 @@ void EmbeddingImpl::pretty_print(std::ostream& s) const {
   s << "torch::nn::Embedding(num_embeddings=" << options.num_embeddings()
     << ", embedding_dim=" << options.embedding_dim();
   if (options.padding_idx()) s << ", padding_idx=" << *options.padding_idx();
+  if (options.max_norm()) s << ", max_norm=" << *options.max_norm();
+  if (options.norm_type() != 2) s << ", norm_type=" << options.norm_type();
+  if (options.scale_grad_by_freq()) s << ", scale_grad_by_freq=true";
+  if (options.sparse()) s << ", sparse=true";
   s << ")";
 }
 
 Tensor EmbeddingImpl::forward(const Tensor& indices) {
+  if (options.max_norm()) {
+    // torch.embedding_renorm_: the looked-up rows whose norm exceeds max_norm are scaled to
+    // max_norm / (norm + 1e-7), in place and without history
+    NoGradGuard no_grad;
+    const Tensor rows = std::get<0>(torsh::_unique2(indices.reshape({-1}).to(kLong), true));
+    const Tensor w = weight.index_select(0, rows);
+    const Tensor norms = w.norm(Scalar(options.norm_type()), {1}, true);
+    const Tensor scale = torsh::where(
+        norms > *options.max_norm(), *options.max_norm() / (norms + 1e-7), torsh::ones_like(norms));
+    weight.index_copy_(0, rows, w * scale);
+  }
   return torsh::embedding(weight, indices, options.padding_idx().value_or(-1),
                           options.scale_grad_by_freq(), options.sparse());
 }

@@ -35,8 +35,17 @@ namespace {
 void check_batch_norm(const char* op, const Tensor& input, const std::optional<Tensor>& weight,
                       const std::optional<Tensor>& bias, const std::optional<Tensor>& running_mean,
                       const std::optional<Tensor>& running_var) {
-  TORSH_CHECK(input.dim() >= 2, op, ": expected an input of at least 2 dims (N, C, ...), ",
-              "but got input of size ", detail::shape_str(input.sizes()));
+  // torch reads input.size(1) first: an IndexError for 0-d and 1-d inputs
+  TORSH_CHECK_INDEX(input.dim() >= 2, op, ": Dimension out of range (expected to be in range of [",
+                    -std::max<int64_t>(input.dim(), 1), ", ",
+                    std::max<int64_t>(input.dim(), 1) - 1, "], but got 1) for input of size ",
+                    detail::shape_str(input.sizes()));
+  for (const auto* stat : {&running_mean, &running_var}) {
+    TORSH_CHECK(!GradMode::is_enabled() || !given(*stat) || !(*stat)->requires_grad(),
+                "The function 'native_batch_norm' is not differentiable with respect to argument '",
+                stat == &running_mean ? "running_mean" : "running_var",
+                "'. This input cannot have requires_grad True.");
+  }
   const int64_t c = input.size(1);
   check_channels("running_mean", running_mean, c);
   check_channels("running_var", running_var, c);

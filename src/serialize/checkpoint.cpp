@@ -139,6 +139,24 @@ serialize::Value load(const std::string& path) {
 
 void save(const Tensor& tensor, const std::string& path) { save(serialize::Value(tensor), path); }
 
+void save(const std::vector<Tensor>& tensors, const std::string& path) {
+  serialize::List items(tensors.begin(), tensors.end());
+  save(serialize::Value::list(std::move(items)), path);
+}
+
+void load(std::vector<Tensor>& tensors, const std::string& path) {
+  const serialize::Value v = load(path);
+  TORSH_CHECK(v.kind() == serialize::Value::Kind::List || v.kind() == serialize::Value::Kind::Tuple,
+              "torsh.load: ", path, " does not hold a list of tensors");
+  std::vector<Tensor> out;
+  for (const auto& item : v.toList()) {
+    TORSH_CHECK(item.kind() == serialize::Value::Kind::Tensor, "torsh.load: ", path,
+                " holds a list with an entry that is not a tensor");
+    out.push_back(item.toTensor());
+  }
+  tensors = std::move(out);
+}
+
 void load(Tensor& tensor, const std::string& path) {
   const serialize::Value v = load(path);
   TORSH_CHECK(v.kind() == serialize::Value::Kind::Tensor, "torsh.load: ", path,

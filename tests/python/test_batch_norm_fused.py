@@ -87,5 +87,12 @@ def test_running_stats_do_not_bump_versions_and_errors_name_the_op():
     assert not torsh.equal(rm, torsh.zeros(3))
     with pytest.raises(RuntimeError, match="running_mean should contain 3 elements not 4"):
         torsh.native_batch_norm(x, None, None, torsh.zeros(4), torsh.ones(4), True, 0.1, 1e-5)
-    with pytest.raises(RuntimeError, match="native_batch_norm"):
-        torsh.native_batch_norm(torsh.ones(3), None, None, None, None, True, 0.1, 1e-5)
+    for lib in (torch, torsh):  # torch reads input.size(1) first
+        with pytest.raises(IndexError, match="Dimension out of range"):
+            lib.native_batch_norm(lib.ones(3), None, None, None, None, True, 0.1, 1e-5)
+        with pytest.raises(IndexError, match="Dimension out of range"):
+            lib.nn.functional.batch_norm(lib.ones(3), None, None, training=True)
+        with pytest.raises(RuntimeError, match="not differentiable with respect to argument "
+                           "'running_mean'"):
+            lib.nn.functional.batch_norm(lib.ones(2, 3), lib.zeros(3, requires_grad=True),
+                                         lib.ones(3), training=True)

@@ -167,3 +167,19 @@ def test_transformer_program_matches_libtorch():
     a, b = _outputs("transformer_program")
     record("libtorch Transformer parity")
     _same_text_close_numbers(a, b, min_lines=40)
+
+
+@pytest.mark.parametrize("program", ["spellings_program", "optim_program"])
+def test_compat_programs_build_as_cxx17(program):
+    """libtorch programs are often built as C++17 (g++ 12's default is gnu++17): torsh's
+    public headers and the compat header must compile there too."""
+    cxx = shutil.which("g++")
+    if cxx is None:
+        pytest.skip("g++ not found")
+    src = os.path.join(ROOT, "tests", "compat", "cpp", f"{program}.cpp")
+    cmd = [cxx, "-std=c++17", "-fsyntax-only", "-Wall", "-Wextra", "-Werror",
+           "-I", os.path.join(ROOT, "include", "torsh", "compat"),
+           "-I", os.path.join(ROOT, "include"),
+           "-I", os.path.join(BUILD, "generated", "include"), src]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-4000:]

@@ -1,7 +1,6 @@
 #pragma once
 // libtorch's AnyModule: any module, held by pointer, whose forward takes and returns tensors
 // (up to 8 tensor arguments; libtorch's AnyValue for other types is not supported).
-#include <concepts>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,27 +69,45 @@ class AnyModule {
   static bool same_type(const std::shared_ptr<Module>& m) {
     return std::dynamic_pointer_cast<M>(m) != nullptr;
   }
+  // Whether M::forward takes N tensors and returns something convertible to a Tensor (C++17:
+  // the header also serves libtorch programs built as C++17).
+  template <size_t>
+  using TensorArg = const Tensor&;
+  template <typename M, typename Seq, typename = void>
+  struct Forwards : std::false_type {};
+  template <typename M, size_t... I>
+  struct Forwards<
+      M, std::index_sequence<I...>,
+      std::enable_if_t<std::is_convertible_v<
+          decltype(std::declval<M&>().forward(std::declval<TensorArg<I>>()...)), Tensor>>>
+      : std::true_type {};
+
+  template <typename M, size_t... I>
+  static Tensor call_with(M& m, const std::vector<Tensor>& a, std::index_sequence<I...>) {
+    return m.forward(a[I]...);
+  }
+  // The forward taking n = a.size() tensors, n in 1..8.
+  template <typename M, size_t... N>
+  static Tensor call_arity(M& m, const std::vector<Tensor>& a, std::index_sequence<N...>) {
+    Tensor r;
+    bool done = false;
+    auto try_n = [&](auto n) {
+      constexpr size_t k = decltype(n)::value + 1;
+      if constexpr (Forwards<M, std::make_index_sequence<k>>::value) {
+        if (!done && a.size() == k) {
+          r = call_with(m, a, std::make_index_sequence<k>{});
+          done = true;
+        }
+      }
+    };
+    (try_n(std::integral_constant<size_t, N>{}), ...);
+    TORSH_CHECK(done, m.name(), "'s forward() does not take ", a.size(),
+                " tensor arguments returning a tensor");
+    return r;
+  }
   template <typename M>
   static Tensor call(Module& base, const std::vector<Tensor>& a) {
-    M& m = static_cast<M&>(base);
-#define TORSH_ANY_CASE(n, ...)                                               \
-  if constexpr (requires {                                                   \
-                  { m.forward(__VA_ARGS__) } -> std::convertible_to<Tensor>; \
-                }) {                                                         \
-    if (a.size() == n) return m.forward(__VA_ARGS__);                        \
-  }
-    TORSH_ANY_CASE(1, a[0])
-    TORSH_ANY_CASE(2, a[0], a[1])
-    TORSH_ANY_CASE(3, a[0], a[1], a[2])
-    TORSH_ANY_CASE(4, a[0], a[1], a[2], a[3])
-    TORSH_ANY_CASE(5, a[0], a[1], a[2], a[3], a[4])
-    TORSH_ANY_CASE(6, a[0], a[1], a[2], a[3], a[4], a[5])
-    TORSH_ANY_CASE(7, a[0], a[1], a[2], a[3], a[4], a[5], a[6])
-    TORSH_ANY_CASE(8, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])
-#undef TORSH_ANY_CASE
-    TORSH_CHECK(false, m.name(), "'s forward() does not take ", a.size(),
-                " tensor arguments returning a tensor");
-    return Tensor();
+    return call_arity(static_cast<M&>(base), a, std::make_index_sequence<8>{});
   }
 
   std::shared_ptr<Module> module_;

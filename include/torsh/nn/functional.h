@@ -122,6 +122,8 @@ struct SoftmaxFuncOptions {
 };
 using LogSoftmaxFuncOptions = SoftmaxFuncOptions;
 Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& options);
+/// One-hot int64 encoding of class indices (num_classes -1: max + 1), as torch::one_hot.
+Tensor one_hot(const Tensor& tensor, int64_t num_classes = -1);
 Tensor log_softmax(const Tensor& input, const LogSoftmaxFuncOptions& options);
 
 struct BatchNormFuncOptions {

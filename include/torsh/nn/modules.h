@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,14 @@
 #include "torsh/nn/options.h"
 
 namespace torsh::nn {
+
+namespace detail {
+/// Whether H is a module holder (has ptr()): C++17's spelling of `requires { h.ptr(); }`.
+template <typename H, typename = void>
+struct HasPtr : std::false_type {};
+template <typename H>
+struct HasPtr<H, std::void_t<decltype(std::declval<H&>().ptr())>> : std::true_type {};
+}  // namespace detail
 
 class LinearImpl : public Cloneable<LinearImpl> {
  public:
@@ -280,7 +289,16 @@ class EmbeddingImpl : public Cloneable<EmbeddingImpl> {
   EmbeddingOptions options;
   Tensor weight;
 };
-TORSH_MODULE(Embedding);
+/// The holder of EmbeddingImpl, with libtorch's Embedding::from_pretrained.
+class Embedding : public ModuleHolder<EmbeddingImpl> {
+ public:
+  using ModuleHolder<EmbeddingImpl>::ModuleHolder;
+  using Impl = EmbeddingImpl;
+  /// An Embedding holding `embeddings` (2-D) as its weight, frozen (requires_grad false) by
+  /// default.
+  static Embedding from_pretrained(const Tensor& embeddings,
+                                   const EmbeddingFromPretrainedOptions& options = {});
+};
 
 /// Activations without parameters: forward applies the function; printing as libtorch.
 #define TORSH_ACTIVATION(Name, OptionsType)                                    \
@@ -358,7 +376,7 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   }
   template <typename Holder>
   void push_back(std::string name, Holder holder) {
-    if constexpr (requires { holder.ptr(); }) {
+    if constexpr (detail::HasPtr<Holder>::value) {
       add_typed(std::move(name), holder.ptr());
     } else if constexpr (std::is_convertible_v<Holder, std::shared_ptr<Module>>) {
       add_typed(std::move(name), holder);
@@ -412,7 +430,7 @@ class ModuleListImpl : public Cloneable<ModuleListImpl> {
   void pretty_print(std::ostream& stream) const override;
   template <typename Holder>
   void push_back(Holder holder) {
-    if constexpr (requires { holder.ptr(); }) {
+    if constexpr (detail::HasPtr<Holder>::value) {
       push_back_ptr(holder.ptr());
     } else if constexpr (std::is_convertible_v<Holder, std::shared_ptr<Module>>) {
       push_back_ptr(holder);

@@ -214,6 +214,21 @@ struct EmbeddingOptions {
   TORSH_ARG(int64_t, num_embeddings);
   TORSH_ARG(int64_t, embedding_dim);
   TORSH_ARG(std::optional<int64_t>, padding_idx) = std::nullopt;
+  /// Rows looked up with a larger norm are renormalised to it in place (under no_grad).
+  TORSH_ARG(std::optional<double>, max_norm) = std::nullopt;
+  TORSH_ARG(double, norm_type) = 2.;
+  TORSH_ARG(bool, scale_grad_by_freq) = false;
+  TORSH_ARG(bool, sparse) = false;
+  /// The weight to use instead of a fresh normal_ draw ([num_embeddings, embedding_dim]).
+  TORSH_ARG(Tensor, _weight) = Tensor();
+};
+
+/// Embedding::from_pretrained's options (libtorch's).
+struct EmbeddingFromPretrainedOptions {
+  TORSH_ARG(bool, freeze) = true;
+  TORSH_ARG(std::optional<int64_t>, padding_idx) = std::nullopt;
+  TORSH_ARG(std::optional<double>, max_norm) = std::nullopt;
+  TORSH_ARG(double, norm_type) = 2.;
   TORSH_ARG(bool, scale_grad_by_freq) = false;
   TORSH_ARG(bool, sparse) = false;
 };

@@ -3,8 +3,12 @@
 // output. Values are printed with printf, the types' own printing with operator<<.
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
+#include <limits>
+#include <string>
 #include <vector>
 
 using namespace torch::indexing;
@@ -102,5 +106,36 @@ int main() {
   values("eq", r.eq(5).to(torch::kFloat).flatten());
   values("gt", r.gt(6.5).to(torch::kFloat).flatten());
   values("le", torch::le(r, 2).to(torch::kFloat).flatten());
+
+  // torch::nn::utils, Embedding::from_pretrained and max_norm, F::one_hot, a tensor list saved
+  // and loaded
+  torch::Tensor p1 = torch::tensor({3.0, 4.0}, torch::requires_grad());
+  torch::Tensor p2 = torch::tensor({12.0}, torch::requires_grad());
+  (p1 * p1).sum().backward();
+  (p2 * p2).sum().backward();
+  std::printf("clip_grad_norm: %.6f\n", torch::nn::utils::clip_grad_norm_({p1, p2}, 13.0));
+  values("clipped", torch::cat({p1.grad(), p2.grad()}));
+  torch::nn::utils::clip_grad_value_({p1, p2}, 2.5);
+  values("clip_value", torch::cat({p1.grad(), p2.grad()}));
+  std::printf("clip_grad_norm_inf: %.6f\n",
+              torch::nn::utils::clip_grad_norm_(std::vector<torch::Tensor>{p1, p2}, 1.0,
+                                                std::numeric_limits<double>::infinity()));
+  values("clipped_inf", torch::cat({p1.grad(), p2.grad()}));
+  values("to_vector", torch::nn::utils::parameters_to_vector({p1, p2}));
+  auto emb = torch::nn::Embedding::from_pretrained(torch::arange(6, torch::kFloat).reshape({3, 2}));
+  std::cout << emb << " " << emb->weight.requires_grad() << std::endl;
+  values("emb", emb(torch::tensor({2, 0})));
+  auto emb2 = torch::nn::Embedding(torch::nn::EmbeddingOptions(4, 3).max_norm(1.0));
+  std::cout << emb2 << std::endl;
+  values("emb_max_norm", emb2(torch::tensor({1, 1, 3})).norm(2, {1}));
+  values("one_hot", torch::nn::functional::one_hot(torch::tensor({0, 2, 1}), 4));
+  const std::string list_path = "/tmp/spellings_list_" + std::to_string(getpid()) + ".pt";
+  torch::save(std::vector<torch::Tensor>{r, p1.detach()}, list_path);
+  std::vector<torch::Tensor> loaded;
+  torch::load(loaded, list_path);
+  std::remove(list_path.c_str());
+  std::printf("loaded list: %zu\n", loaded.size());
+  values("loaded0", loaded.at(0));
+  values("loaded1", loaded.at(1));
   return 0;
 }
