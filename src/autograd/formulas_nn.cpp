@@ -233,8 +233,10 @@ std::vector<Tensor> batch_norm_fused_backward(const Tensor& grad, const Tensor& 
     }
   }
   if (gx.defined() && gx.dtype() != input.dtype()) gx = gx.to(input.dtype());
-  if (gw.defined() && gw.dtype() != weight.dtype()) gw = gw.to(weight.dtype());
-  if (gb.defined() && gb.dtype() != weight.dtype() && weight.defined()) gb = gb.to(weight.dtype());
+  // (the engine gives bias's gradient its dtype)
+  if (gw.defined() && weight.defined() && gw.dtype() != weight.dtype()) {
+    gw = gw.to(weight.dtype());
+  }
   return {gx, gw, gb};
 }
 

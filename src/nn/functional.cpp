@@ -117,19 +117,19 @@ Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& o) {
 }
 Tensor one_hot(const Tensor& tensor, int64_t num_classes) {
   TORSH_CHECK(tensor.dtype() == kLong, "one_hot is only applicable to index tensor.");
-  if (num_classes == -1) {
-    TORSH_CHECK(tensor.numel() > 0, "Can not infer total number of classes from empty tensor.");
-    num_classes = tensor.max().item<int64_t>() + 1;
-  } else {
-    TORSH_CHECK(num_classes >= 1 || (num_classes == 0 && tensor.numel() == 0),
-                "num_classes should be positive");
-  }
-  if (tensor.numel() > 0) {
-    TORSH_CHECK(tensor.min().item<int64_t>() >= 0, "Class values must be non-negative.");
-    TORSH_CHECK(tensor.max().item<int64_t>() < num_classes,
-                "Class values must be smaller than num_classes.");
-  }
   std::vector<int64_t> shape = tensor.sizes().vec();
+  if (tensor.numel() == 0) {
+    TORSH_CHECK(num_classes > 0, "Can not infer total number of classes from empty tensor.");
+    shape.push_back(num_classes);
+    return torsh::empty(shape, TensorOptions(kLong));
+  }
+  TORSH_CHECK(tensor.min().item<int64_t>() >= 0, "Class values must be non-negative.");
+  const int64_t top = tensor.max().item<int64_t>();
+  if (num_classes == -1) {
+    num_classes = top + 1;
+  } else {
+    TORSH_CHECK(num_classes > top, "Class values must be smaller than num_classes.");
+  }
   shape.push_back(num_classes);
   return torsh::zeros(shape, TensorOptions(kLong)).scatter_(-1, tensor.unsqueeze(-1), Scalar(1));
 }

@@ -69,15 +69,16 @@ void clip_grad_value_(const Tensor& parameter, double clip_value) {
 
 Tensor parameters_to_vector(const std::vector<Tensor>& parameters) {
   std::vector<Tensor> flat;
-  for (const Tensor& p : parameters) flat.push_back(p.reshape({-1}));
+  for (const Tensor& p : parameters) flat.push_back(p.view({-1}));
   return torsh::cat(flat);
 }
 
 void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& parameters) {
   int64_t total = 0;
   for (const Tensor& p : parameters) total += p.numel();
-  TORSH_CHECK(vec.dim() == 1 && vec.numel() == total,
-              "vector_to_parameters: expected a 1-D vector of ", total, " elements, got ",
+  // a longer vector is accepted (its prefix is used), as torch
+  TORSH_CHECK(vec.dim() == 1 && vec.numel() >= total,
+              "vector_to_parameters: expected a 1-D vector of at least ", total, " elements, got ",
               detail::shape_str(vec.sizes()));
   int64_t at = 0;
   for (const Tensor& p : parameters) {

@@ -37,9 +37,8 @@ void check_batch_norm(const char* op, const Tensor& input, const std::optional<T
                       const std::optional<Tensor>& running_var) {
   // torch reads input.size(1) first: an IndexError for 0-d and 1-d inputs
   TORSH_CHECK_INDEX(input.dim() >= 2, op, ": Dimension out of range (expected to be in range of [",
-                    -std::max<int64_t>(input.dim(), 1), ", ",
-                    std::max<int64_t>(input.dim(), 1) - 1, "], but got 1) for input of size ",
-                    detail::shape_str(input.sizes()));
+                    -std::max<int64_t>(input.dim(), 1), ", ", std::max<int64_t>(input.dim(), 1) - 1,
+                    "], but got 1) for input of size ", detail::shape_str(input.sizes()));
   for (const auto* stat : {&running_mean, &running_var}) {
     TORSH_CHECK(!GradMode::is_enabled() || !given(*stat) || !(*stat)->requires_grad(),
                 "The function 'native_batch_norm' is not differentiable with respect to argument '",
@@ -51,8 +50,23 @@ void check_batch_norm(const char* op, const Tensor& input, const std::optional<T
   check_channels("running_var", running_var, c);
   check_channels("weight", weight, c);
   check_channels("bias", bias, c);
-  TORSH_CHECK(is_floating_point(input.dtype()), op, ": \"", op, "\" not implemented for '",
-              scalar_type_name(input.dtype()), "'");
+  TORSH_CHECK(is_floating_point(input.dtype()) && input.dtype() != kHalf, op, ": \"batch_norm\" ",
+              "not implemented for '", scalar_type_name(input.dtype()), "'");
+  // torch's CPU rule: parameters of the input's dtype, or float parameters for a bfloat16 input
+  bool mixed = false, float_param = false;
+  for (const auto* t : {&weight, &bias, &running_mean, &running_var}) {
+    if (!given(*t)) continue;
+    mixed = mixed || (*t)->dtype() != input.dtype();
+    float_param = float_param || (*t)->dtype() == kFloat;
+  }
+  if (mixed) {
+    TORSH_CHECK(!float_param || input.dtype() == kBFloat16,
+                "mixed dtype (CPU): expect input to have scalar type of BFloat16");
+    for (const auto* t : {&weight, &bias, &running_mean, &running_var}) {
+      TORSH_CHECK(!given(*t) || (*t)->dtype() == kFloat,
+                  "mixed dtype (CPU): expect parameter to have scalar type of Float");
+    }
+  }
 }
 
 Tensor as_dtype(const std::optional<Tensor>& t, ScalarType dt) {

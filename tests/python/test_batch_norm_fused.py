@@ -96,3 +96,40 @@ def test_running_stats_do_not_bump_versions_and_errors_name_the_op():
                            "'running_mean'"):
             lib.nn.functional.batch_norm(lib.ones(2, 3), lib.zeros(3, requires_grad=True),
                                          lib.ones(3), training=True)
+
+
+def test_bias_without_weight_gets_its_gradient():
+    """Only a bias (no weight), in training and through native_batch_norm in evaluation."""
+    x = np.random.default_rng(2).standard_normal((4, 3))
+    res = []
+    for lib in (torch, torsh):
+        b = lib.zeros(3, dtype=lib.float64, requires_grad=True)
+        X = lib.tensor(x)
+        y = lib.nn.functional.batch_norm(X, None, None, None, b, training=True)
+        g1 = lib.autograd.grad((y * y).sum() + y.sum(), b)[0]
+        y = lib.native_batch_norm(X, None, b, lib.zeros(3, dtype=lib.float64),
+                                  lib.ones(3, dtype=lib.float64), False, 0.1, 1e-5)[0]
+        g2 = lib.autograd.grad((y * y).sum(), b)[0]
+        res.append((g1.numpy(), g2.numpy()))
+    for a, e in zip(res[1], res[0]):
+        np.testing.assert_allclose(a, e, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("xd,pd", [("float32", "float64"), ("float64", "float32"),
+                                   ("float32", "bfloat16"), ("float16", "float16"),
+                                   ("bfloat16", "float32")])
+def test_dtype_rules_match_torch(xd, pd):
+    """torch's CPU rule: parameters of the input's dtype (or float for a bfloat16 input); no
+    float16 batch norm."""
+    outcome = []
+    for lib in (torch, torsh):
+        x = lib.randn(4, 3).to(getattr(lib, xd))
+        p = lib.ones(3, dtype=getattr(lib, pd))
+        try:
+            y = lib.nn.functional.batch_norm(x, lib.zeros(3, dtype=getattr(lib, pd)), p, p, None,
+                                             training=True)
+            outcome.append(("ok", str(y.dtype)))
+        except RuntimeError as e:
+            outcome.append(("error", str(e).split(": ", 1)[-1] if "mixed" in str(e) else
+                            "not implemented" in str(e)))
+    assert outcome[1] == outcome[0]
