@@ -19,7 +19,18 @@ std::optional<std::vector<double>> steps_after(const std::vector<Tensor>& state_
   std::vector<double> steps;
   for (const Tensor& s : state_steps) {
     if (!s.defined() || s.numel() != 1 || s.requires_grad()) return std::nullopt;
-    steps.push_back(s.item<double>() + 1);
+    // the value step_t += 1 leaves, in the tensor's dtype (float32 stops counting at 2^24)
+    const double v = s.item<double>();
+    switch (s.dtype()) {
+      case kFloat:
+        steps.push_back(static_cast<double>(static_cast<float>(v) + 1.0f));
+        break;
+      case kDouble:
+        steps.push_back(v + 1);
+        break;
+      default:
+        steps.push_back(s.clone().add_(1).item<double>());
+    }
   }
   return steps;
 }

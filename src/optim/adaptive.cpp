@@ -55,19 +55,17 @@ Tensor Adagrad::step(LossClosure closure) {
     const auto& o = static_cast<const AdagradOptions&>(group.options());
     std::vector<Tensor> ps, gs, sums;
     std::vector<double> steps;
-    std::vector<AdagradParamState*> states;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
       auto& slot = state_[key_of(p)];
       if (!slot) slot = adagrad_state(p, init);
       auto& st = static_cast<AdagradParamState&>(*slot);
-      states.push_back(&st);
+      st.step(st.step() + 1);  // per entry: a parameter listed twice counts twice, as libtorch
       ps.push_back(p.detach());
       gs.push_back(p.grad().detach());
       sums.push_back(st.sum());
-      steps.push_back(static_cast<double>(st.step() + 1));
+      steps.push_back(static_cast<double>(st.step()));
     }
-    for (AdagradParamState* st : states) st->step(st->step() + 1);
     const FusedAdagradConfig c{o.lr(), o.lr_decay(), o.weight_decay(), o.eps(), false};
     if (fused_adagrad_step(ps, gs, sums, steps, c)) continue;
     for (size_t i = 0; i < ps.size(); ++i) {

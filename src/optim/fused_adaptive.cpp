@@ -278,9 +278,10 @@ struct RpropKernel {
       f = f > T(0) ? etaplus : f;
       f = f < T(0) ? etaminus : f;
       f = f == T(0) ? T(1) : f;
-      T s = st[i] * f;                                             // step_size.mul_(sign)
-      s = st[i] = s != s ? s : (s < lo ? lo : (hi < s ? hi : s));  // clamp_(min, max)
-      g = f == etaminus ? T(0) : g;                                // grad[sign.eq(etaminus)] = 0
+      T s = st[i] * f;  // step_size.mul_(sign)
+      // clamp_(min, max): min(max(s, lo), hi) as torch (hi wins when lo > hi), NaN kept
+      s = st[i] = s != s ? s : std::min(std::max(s, lo), hi);
+      g = f == etaminus ? T(0) : g;          // grad[sign.eq(etaminus)] = 0
       pp[i] = std::fma(-sign(g), s, pp[i]);  // param.addcmul_(grad.sign(), step_size, -1)
       pv[i] = g;                             // prev.copy_(grad)
     }

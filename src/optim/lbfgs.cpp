@@ -225,6 +225,7 @@ Tensor LBFGS::step(LossClosure closure) {
   TORSH_CHECK(!line_search_fn || *line_search_fn == "strong_wolfe",
               "only 'strong_wolfe' is supported");
   TORSH_CHECK(!param_groups_[0].params().empty(), "LBFGS: the parameter group is empty");
+  TORSH_CHECK(history_size > 0, "LBFGS: history_size must be positive, got ", history_size);
 
   auto& slot = state_[key_of(param_groups_[0].params()[0])];
   if (!slot) slot = std::make_unique<LBFGSParamState>();

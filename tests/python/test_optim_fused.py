@@ -197,3 +197,48 @@ def test_adaptive_fused_calls_refuse_and_change_nothing():
                                             1e-8, 0.0, 0.9, False, False)
     assert step.item() == 0.0 and mu_product.item() == 1.0 and (p == 1).all().item()
     assert p._version == 0 and step._version == 0
+
+
+def _both_paths_and_torch(run, monkeypatch):
+    """run(lib) under the fused path, the op-by-op path and torch."""
+    out = [run(torsh)]
+    monkeypatch.setattr(torsh.optim.optimizer, "_FUSED_STEPS", False)
+    out.append(run(torsh))
+    out.append(run(torch))
+    return out
+
+
+def test_rprop_clamp_with_min_above_max_and_step_size_version(monkeypatch):
+    """clamp_(min, max) gives max when min > max (torch does not validate step_sizes); the
+    step_size state starts at version 1 as torch's in-place fill leaves it."""
+    def run(lib):
+        p = lib.tensor([0.1, 0.2, 0.3]).requires_grad_()
+        opt = lib.optim.Rprop([p], lr=0.5, step_sizes=(1.0, 0.5))
+        for g in ([1.0, -2.0, 0.5], [2.0, -1.0, -0.5]):
+            p.grad = lib.tensor(g)
+            opt.step()
+        st = opt.state[p]["step_size"]
+        return p.detach().numpy().tolist(), st.numpy().tolist(), st._version
+    fused, op, ref = _both_paths_and_torch(run, monkeypatch)
+    assert fused == ref and op == ref
+
+
+def test_step_counts_in_the_step_tensors_dtype(monkeypatch):
+    """A float32 step tensor stops counting at 2^24 (step_t += 1 in float32): the fused steps
+    use that value, as the op-by-op path and torch do."""
+    def run(lib):
+        res = []
+        for name, kw in (("ASGD", {"lr": 0.1, "t0": 2.0 ** 24 - 3}),
+                         ("Adagrad", {"lr": 0.1, "lr_decay": 1.0})):
+            p = lib.tensor([1.0, 2.0], dtype=lib.float64).requires_grad_()
+            opt = getattr(lib.optim, name)([p], **kw)
+            p.grad = lib.tensor([1.0, -1.0], dtype=lib.float64)
+            opt.step()
+            opt.state[p]["step"].fill_(2.0 ** 24)
+            opt.step()
+            st = opt.state[p]
+            res.append((p.detach().numpy().tolist(), st["step"].item(),
+                        st["mu"].item() if "mu" in st else None))
+        return res
+    fused, op, ref = _both_paths_and_torch(run, monkeypatch)
+    assert fused == ref and op == ref

@@ -59,6 +59,8 @@ class Rprop(Optimizer):
                         state["step"] = 0
                         state["prev"] = torsh.zeros_like(p, memory_format=torsh.preserve_format)
                         state["step_size"] = torsh.full_like(grad, group["lr"])
+                        # torch fills a new tensor in place: its version starts at 1
+                        state["step_size"]._bump_version()
                     prevs.append(state["prev"])
                     step_sizes.append(state["step_size"])
                     state["step"] += 1
