@@ -2,10 +2,12 @@
 #include "torsh/nn/init.h"
 
 #include <cmath>
+#include <vector>
 
 #include "nn/layer_init.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
+#include "torsh/ops.h"
 
 namespace torsh::nn::init {
 
@@ -78,6 +80,47 @@ Tensor kaiming_uniform_(Tensor tensor, double a, FanModeType mode, NonlinearityT
 Tensor kaiming_normal_(Tensor tensor, double a, FanModeType mode, NonlinearityType nonlinearity) {
   const double std = kaiming_std(tensor, a, mode, nonlinearity);
   return normal_(std::move(tensor), 0, std);
+}
+
+Tensor orthogonal_(Tensor tensor, double gain) {
+  NoGradGuard no_grad;
+  TORSH_CHECK(tensor.dim() >= 2, "Only tensors with 2 or more dimensions are supported");
+  const int64_t rows = tensor.size(0);
+  const int64_t cols = rows == 0 ? 0 : tensor.numel() / rows;
+  if (tensor.numel() == 0) return tensor;
+  // libtorch: Q of the reduced QR of a normal [rows, cols] draw (transposed when wide), its
+  // columns' signs set by R's diagonal. That Q is the one with a positive R diagonal, which
+  // Gram-Schmidt (twice, in double) computes directly.
+  Tensor a = torsh::randn({rows, cols}).to(kDouble);
+  if (rows < cols) a = a.t();
+  a = a.contiguous();
+  const int64_t m = a.size(0), n = a.size(1);
+  std::vector<double> q(static_cast<size_t>(m * n));
+  const double* ap = a.data_ptr<double>();
+  for (int64_t j = 0; j < n; ++j) {
+    std::vector<double> v(static_cast<size_t>(m));
+    for (int64_t r = 0; r < m; ++r) v[static_cast<size_t>(r)] = ap[r * n + j];
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int64_t i = 0; i < j; ++i) {
+        double dot = 0;
+        for (int64_t r = 0; r < m; ++r)
+          dot += q[static_cast<size_t>(r * n + i)] * v[static_cast<size_t>(r)];
+        for (int64_t r = 0; r < m; ++r)
+          v[static_cast<size_t>(r)] -= dot * q[static_cast<size_t>(r * n + i)];
+      }
+    }
+    double norm = 0;
+    for (double x : v) norm += x * x;
+    norm = std::sqrt(norm);
+    for (int64_t r = 0; r < m; ++r) {
+      q[static_cast<size_t>(r * n + j)] = norm > 0 ? v[static_cast<size_t>(r)] / norm : 0.0;
+    }
+  }
+  Tensor qt = torsh::tensor(q, TensorOptions(kDouble)).view({m, n});
+  if (rows < cols) qt = qt.t();
+  tensor.view({rows, cols}).copy_(qt);
+  tensor.mul_(gain);
+  return tensor;
 }
 
 }  // namespace torsh::nn::init

@@ -148,6 +148,18 @@ def test_optim_program_matches_libtorch():
     assert evals == [line for line in a.splitlines() if "func_evals" in line]
 
 
+def test_nn_extra_program_matches_libtorch():
+    """F::pad (four modes), F::interpolate (nearest, nearest-exact, bilinear with and without
+    align_corners, bicubic, area, linear, trilinear with recompute_scale_factor), Upsample,
+    normalize, pixel shuffle, Unflatten, ModuleDict, ParameterDict, ParameterList and
+    init::orthogonal_: printing, shapes and values."""
+    a, b = _outputs("nn_extra_program")
+    record("libtorch nn extras parity")
+    _same_text_close_numbers(a, b, min_lines=50)
+    assert [line for line in a.splitlines() if line.startswith("torch::nn::")] == \
+        [line for line in b.splitlines() if line.startswith("torch::nn::")]
+
+
 def test_rnn_program_matches_libtorch():
     """libtorch's recurrent modules (RNN tanh/relu, LSTM bidirectional and with proj_size, GRU
     with dropout in train and eval mode, the three cells, an LSTM classifier trained with Adam):
@@ -169,7 +181,7 @@ def test_transformer_program_matches_libtorch():
     _same_text_close_numbers(a, b, min_lines=40)
 
 
-@pytest.mark.parametrize("program", ["spellings_program", "optim_program"])
+@pytest.mark.parametrize("program", ["spellings_program", "optim_program", "nn_extra_program"])
 def test_compat_programs_build_as_cxx17(program):
     """libtorch programs are often built as C++17 (g++ 12's default is gnu++17): torsh's
     public headers and the compat header must compile there too."""

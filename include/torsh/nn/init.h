@@ -55,5 +55,9 @@ Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanModeType mode = torsh::k
                         NonlinearityType nonlinearity = torsh::kLeakyReLU);
 Tensor kaiming_normal_(Tensor tensor, double a = 0, FanModeType mode = torsh::kFanIn,
                        NonlinearityType nonlinearity = torsh::kLeakyReLU);
+/// A (semi-)orthogonal matrix over the tensor viewed as [size(0), rest], times gain: libtorch's
+/// Q of the QR of a normal draw, sign-corrected so the same seed gives libtorch's values (to
+/// rounding).
+Tensor orthogonal_(Tensor tensor, double gain = 1.0);
 
 }  // namespace torsh::nn::init

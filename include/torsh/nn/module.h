@@ -276,6 +276,11 @@ class ModuleHolder {
   const Contained* operator->() const { return get(); }
   Contained& operator*() { return *get(); }
   const Contained& operator*() const { return *get(); }
+  /// Forwards to the module's operator[] (ModuleList, ModuleDict, ParameterDict, ...).
+  template <typename Arg>
+  decltype(auto) operator[](Arg&& arg) {
+    return (*get())[std::forward<Arg>(arg)];
+  }
   const std::shared_ptr<Contained>& ptr() const {
     TORSH_CHECK(!is_empty(), "Accessing empty ModuleHolder");
     return impl_;
