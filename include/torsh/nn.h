@@ -1,5 +1,6 @@
 #pragma once
 // torsh::nn, libtorch's C++ frontend: modules, functional, init.
+#include "torsh/nn/activation.h"
 #include "torsh/nn/containers.h"
 #include "torsh/nn/functional.h"
 #include "torsh/nn/init.h"

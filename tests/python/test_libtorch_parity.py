@@ -160,6 +160,18 @@ def test_nn_extra_program_matches_libtorch():
         [line for line in b.splitlines() if line.startswith("torch::nn::")]
 
 
+def test_nn_breadth_program_matches_libtorch():
+    """The rest of libtorch's frontend: every activation module and F:: form (RReLU's and
+    gumbel_softmax's draws included), the losses beyond the common six, padding, distance,
+    instance and local-response norms, Bilinear, Fold/Unfold, the pooling extras and
+    EmbeddingBag: printing, values and gradients."""
+    a, b = _outputs("nn_breadth_program")
+    record("libtorch nn breadth parity")
+    _same_text_close_numbers(a, b, min_lines=90)
+    assert [line for line in a.splitlines() if line.startswith("torch::nn::")] == \
+        [line for line in b.splitlines() if line.startswith("torch::nn::")]
+
+
 def test_rnn_program_matches_libtorch():
     """libtorch's recurrent modules (RNN tanh/relu, LSTM bidirectional and with proj_size, GRU
     with dropout in train and eval mode, the three cells, an LSTM classifier trained with Adam):
@@ -181,7 +193,8 @@ def test_transformer_program_matches_libtorch():
     _same_text_close_numbers(a, b, min_lines=40)
 
 
-@pytest.mark.parametrize("program", ["spellings_program", "optim_program", "nn_extra_program"])
+@pytest.mark.parametrize("program", ["spellings_program", "optim_program", "nn_extra_program",
+                                     "nn_breadth_program"])
 def test_compat_programs_build_as_cxx17(program):
     """libtorch programs are often built as C++17 (g++ 12's default is gnu++17): torsh's
     public headers and the compat header must compile there too."""
