@@ -3,15 +3,19 @@
 
 namespace torsh::nn {
 
-std::shared_ptr<Module> ModuleDictImpl::insert(const std::string& key,
-                                               std::shared_ptr<Module> module) {
-  if (children_.contains(key)) return replace_module(key, std::move(module));
-  return register_module(key, std::move(module));
+void ModuleDictImpl::insert(const std::string& key, std::shared_ptr<Module> module) {
+  if (modules_.contains(key)) {
+    modules_[key] = module;
+    replace_module(key, std::move(module));
+  } else {
+    modules_.insert(key, module);
+    register_module(key, std::move(module));
+  }
 }
 
 std::shared_ptr<Module> ModuleDictImpl::clone(const std::optional<Device>& device) const {
   auto copy = std::make_shared<ModuleDictImpl>();
-  for (const auto& it : children_) copy->insert(it.key(), it.value()->clone(device));
+  for (const auto& it : modules_) copy->insert(it.key(), it.value()->clone(device));
   return copy;
 }
 

@@ -3,6 +3,7 @@
 #include "torsh/nn/resample.h"
 
 #include <cmath>
+#include <sstream>
 
 #include "torsh/generated/functions.h"
 #include "torsh/ops.h"
@@ -36,6 +37,15 @@ std::string mode_name(const V& mode) {
                     mode);
 }
 
+// An ArrayRef<double> as c10 prints it: [1.5, 2].
+std::string double_list(const std::vector<double>& v) {
+  std::ostringstream s;
+  s << "[";
+  for (size_t i = 0; i < v.size(); ++i) s << (i ? ", " : "") << v[i];
+  s << "]";
+  return s.str();
+}
+
 // The output size: the given one, or floor(input size * scale) per spatial dim.
 std::vector<int64_t> output_size(const Tensor& input, int64_t dim,
                                  const InterpolateFuncOptions& o) {
@@ -54,7 +64,7 @@ std::vector<int64_t> output_size(const Tensor& input, int64_t dim,
   const auto& scales = *o.scale_factor();
   TORSH_CHECK(static_cast<int64_t>(scales.size()) == dim,
               "scale_factor shape must match input shape. Input is ", dim,
-              "D, scale_factor size is ", scales.size());
+              "D, scale_factor size is ", double_list(scales));
   std::vector<int64_t> out;
   for (int64_t i = 0; i < dim; ++i) {
     out.push_back(static_cast<int64_t>(
@@ -69,15 +79,17 @@ Tensor pad(const Tensor& input, const PadFuncOptions& options) {
   const std::string mode = mode_name(options.mode()).substr(1);  // "Constant" -> "constant"
   std::string lower = mode;
   lower[0] = static_cast<char>(lower[0] - 'A' + 'a');
+  // libtorch passes a fill value only when it is not 0, in every mode (so the non-constant
+  // modes refuse one)
   return torsh::pad(input, options.pad(), lower,
-                    lower == "constant" ? std::optional<double>(options.value()) : std::nullopt);
+                    options.value() != 0 ? std::optional<double>(options.value()) : std::nullopt);
 }
 
 Tensor interpolate(const Tensor& input, const InterpolateFuncOptions& o) {
   const InterpolateMode& mode = o.mode();
+  // libtorch 1.13 refuses align_corners for nearest and area only (nearest-exact ignores it)
   const bool exact = std::holds_alternative<enumtype::kNearest>(mode) ||
-                     std::holds_alternative<enumtype::kArea>(mode) ||
-                     std::holds_alternative<enumtype::kNearestExact>(mode);
+                     std::holds_alternative<enumtype::kArea>(mode);
   TORSH_CHECK(!exact || !o.align_corners(),
               "align_corners option can only be set with the interpolating modes: linear | "
               "bilinear | bicubic | trilinear");
@@ -102,6 +114,15 @@ Tensor interpolate(const Tensor& input, const InterpolateFuncOptions& o) {
   TORSH_CHECK(!o.antialias(),
               "interpolate: antialias=true is not implemented in torsh's C++ "
               "API (Python's torch.nn.functional.interpolate has it)");
+  const int64_t needs = std::holds_alternative<enumtype::kLinear>(mode)      ? 3
+                        : std::holds_alternative<enumtype::kTrilinear>(mode) ? 5
+                        : std::holds_alternative<enumtype::kBilinear>(mode)  ? 4
+                                                                             : 0;
+  TORSH_CHECK(needs == 0 || needs == nd, "Got ", nd, "D input, but ",
+              mode_name(mode).substr(1) == "Linear"      ? "linear"
+              : mode_name(mode).substr(1) == "Trilinear" ? "trilinear"
+                                                         : "bilinear",
+              " mode needs ", needs, "D input");
   const std::vector<int64_t> size = output_size(input, dim, o);
   if (std::holds_alternative<enumtype::kNearest>(mode)) {
     if (nd == 3) return torsh::upsample_nearest1d(input, size, scales[0]);

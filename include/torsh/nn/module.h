@@ -3,6 +3,7 @@
 // by name, in order), OrderedDict, ModuleHolder and TORSH_MODULE (the `Linear` / `LinearImpl`
 // pair), TORSH_ARG (option builders).
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -53,8 +54,16 @@ class OrderedDict {
     std::pair<Key, Value> pair_;
   };
 
+  using Iterator = typename std::vector<Item>::iterator;
+  using ConstIterator = typename std::vector<Item>::const_iterator;
+
   OrderedDict() = default;
   explicit OrderedDict(std::string key_description) : what_(std::move(key_description)) {}
+  /// OrderedDict<std::string, Tensor>{{"a", t}, {"b", u}}: inserted in order (a key twice
+  /// raises).
+  OrderedDict(std::initializer_list<Item> items) {  // NOLINT
+    for (const Item& it : items) insert(it.key(), it.value());
+  }
 
   Value& insert(Key key, Value value) {
     TORSH_CHECK(find(key) == nullptr, what_, " '", key, "' already defined");
@@ -104,6 +113,16 @@ class OrderedDict {
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
   void clear() { items_.clear(); }
+  /// Removes key's entry; raises if there is none.
+  void erase(const Key& key) {
+    for (auto it = items_.begin(); it != items_.end(); ++it) {
+      if (it->key() == key) {
+        items_.erase(it);
+        return;
+      }
+    }
+    TORSH_CHECK(false, what_, " '", key, "' is not defined");
+  }
 
  private:
   std::vector<Item> items_;
@@ -328,3 +347,8 @@ std::ostream& operator<<(std::ostream& stream, const ModuleHolder<Contained>& mo
   }
 /// Declares `Name` as the holder of `NameImpl` (TORCH_MODULE).
 #define TORSH_MODULE(Name) TORSH_MODULE_IMPL(Name, Name##Impl)
+
+namespace torsh {
+/// torch::OrderedDict, as libtorch spells it.
+using nn::OrderedDict;
+}  // namespace torsh

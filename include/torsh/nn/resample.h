@@ -40,6 +40,7 @@ using PadMode = std::variant<enumtype::kConstant, enumtype::kReflect, enumtype::
                              enumtype::kCircular>;
 
 struct PadFuncOptions {
+  using mode_t = PadMode;
   PadFuncOptions(std::vector<int64_t> pad) : pad_(std::move(pad)) {}  // NOLINT
   TORSH_ARG(std::vector<int64_t>, pad);
   TORSH_ARG(PadMode, mode) = torsh::kConstant;
@@ -53,6 +54,7 @@ using InterpolateMode =
                  enumtype::kTrilinear, enumtype::kArea, enumtype::kNearestExact>;
 
 struct InterpolateFuncOptions {
+  using mode_t = InterpolateMode;
   TORSH_ARG(std::optional<std::vector<int64_t>>, size) = std::nullopt;
   TORSH_ARG(std::optional<std::vector<double>>, scale_factor) = std::nullopt;
   TORSH_ARG(InterpolateMode, mode) = torsh::kNearest;
@@ -113,6 +115,7 @@ using UpsampleMode = std::variant<enumtype::kNearest, enumtype::kLinear, enumtyp
                                   enumtype::kBicubic, enumtype::kTrilinear>;
 
 struct UpsampleOptions {
+  using mode_t = UpsampleMode;
   TORSH_ARG(std::optional<std::vector<int64_t>>, size) = std::nullopt;
   TORSH_ARG(std::optional<std::vector<double>>, scale_factor) = std::nullopt;
   TORSH_ARG(UpsampleMode, mode) = torsh::kNearest;

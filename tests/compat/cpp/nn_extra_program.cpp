@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -117,6 +118,74 @@ int main() {
   std::cout << plist << std::endl;
   std::printf("plist: %zu %zu\n", plist->size(), plist->parameters().size());
   values("plist1", plist[1]);
+
+  torch::OrderedDict<std::string, torch::Tensor> od{{"x", torch::ones({2})},
+                                                    {"y", torch::zeros({1, 3})}};
+  torch::nn::ParameterDict pd2(od);
+  std::printf("pd2: %zu %s\n", pd2->size(), torch::str(pd2->get("y").sizes()).c_str());
+  auto popped = pd2->pop("x");
+  std::printf("pd2 pop: %zu %lld %zu\n", pd2->size(), static_cast<long long>(popped.numel()),
+              pd2->parameters().size());
+  pd2->update(torch::OrderedDict<std::string, torch::Tensor>{{"y", torch::full({2, 2}, 3.0)}});
+  values("pd2 y", pd2["y"]);
+  std::cout << pd2 << std::endl;
+  pd2->clear();
+  std::printf("pd2 clear: %zu %d\n", pd2->size(), pd2->empty() ? 1 : 0);
+
+  auto popped_module = dict->pop("second");
+  std::cout << *popped_module << std::endl;
+  std::printf("dict pop: %zu %zu %zu\n", dict->size(), dict->items().size(),
+              dict->named_parameters().size());
+  torch::nn::ModuleDict dict2;
+  dict2->update(*dict);
+  for (const auto& item : dict2->items()) std::cout << item.first << " " << *item.second << "\n";
+  for (const auto& item : *dict2) std::cout << "iter " << item.key() << "\n";
+  dict2->clear();
+  std::printf("dict2 clear: %zu %zu\n", dict2->size(), dict2->parameters().size());
+
+  torch::nn::ParameterList plist2;
+  plist2->extend(std::vector<torch::Tensor>{torch::ones({1}), torch::zeros({2})});
+  plist2->extend(*plist);
+  std::cout << plist2 << std::endl;
+  try {
+    plist2->at(10);
+  } catch (const c10::Error&) {
+    std::printf("plist at 10: error\n");
+  }
+  auto nonleaf = torch::ones({2}, torch::requires_grad()) * 2;
+  plist2->append(nonleaf);
+  std::printf("nonleaf: %zu %d\n", plist2->size(), plist2[5].requires_grad() ? 1 : 0);
+
+  values("nearest_exact_ac", F::interpolate(x, F::InterpolateFuncOptions()
+                                                   .size(std::vector<int64_t>{3, 5})
+                                                   .mode(torch::kNearestExact)
+                                                   .align_corners(true)));
+  for (auto [label, fn] : std::vector<std::pair<std::string, std::function<void()>>>{
+           {"reflect with value",
+            [&] {
+              F::pad(x, F::PadFuncOptions({1, 1}).mode(torch::kReflect).value(2));
+            }},
+           {"bilinear on 3D",
+            [&] {
+              F::interpolate(x[0], F::InterpolateFuncOptions()
+                                       .size(std::vector<int64_t>{4, 4})
+                                       .mode(torch::kBilinear)
+                                       .align_corners(false));
+            }},
+           {"linear on 4D", [&] {
+              F::interpolate(x, F::InterpolateFuncOptions()
+                                    .size(std::vector<int64_t>{4})
+                                    .mode(torch::kLinear)
+                                    .align_corners(false));
+            }}}) {
+    try {
+      fn();
+      std::printf("%s: no error\n", label.c_str());
+    } catch (const c10::Error& e) {
+      std::string msg = e.what();
+      std::printf("%s: %s\n", label.c_str(), msg.substr(0, msg.find('\n')).c_str());
+    }
+  }
 
   auto w = torch::empty({4, 6});
   torch::nn::init::orthogonal_(w, 2.0);
