@@ -4,6 +4,8 @@
 #include "torsh/nn/containers.h"
 #include "torsh/nn/functional.h"
 #include "torsh/nn/init.h"
+#include "torsh/nn/layers.h"
+#include "torsh/nn/loss.h"
 #include "torsh/nn/module.h"
 #include "torsh/nn/modules.h"
 #include "torsh/nn/options.h"

@@ -9,6 +9,7 @@
 #include "torsh/generated/functions.h"
 #include "torsh/nn/functional.h"
 #include "torsh/nn/init.h"
+#include "torsh/nn/layers.h"
 #include "torsh/ops.h"
 
 namespace torsh::nn {
@@ -163,6 +164,16 @@ Tensor MaxPoolNdImpl<D, Derived>::forward(const Tensor& input) {
     return F::max_pool2d(input, options);
   } else {
     return F::max_pool3d(input, options);
+  }
+}
+template <size_t D, typename Derived>
+std::tuple<Tensor, Tensor> MaxPoolNdImpl<D, Derived>::forward_with_indices(const Tensor& input) {
+  if constexpr (D == 1) {
+    return F::max_pool1d_with_indices(input, options);
+  } else if constexpr (D == 2) {
+    return F::max_pool2d_with_indices(input, options);
+  } else {
+    return F::max_pool3d_with_indices(input, options);
   }
 }
 template class MaxPoolNdImpl<1, MaxPool1dImpl>;

@@ -10,7 +10,7 @@
 using namespace torsh;
 
 namespace {
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 }
 
 TEST(FuzzRegressions, ViewWithOverflowingShapeIsAnError) {
@@ -26,16 +26,16 @@ TEST(FuzzRegressions, EmptyTensorWithHugeDims) {
   Tensor v = e.view({int64_t{1} << 32, 0, int64_t{1} << 32});
   EXPECT_EQ(v.numel(), 0);
   EXPECT_TRUE(v.is_contiguous());
-  Tensor w = e.view({kMax, 0, 7});
+  Tensor w = e.view({kInt64Max, 0, 7});
   EXPECT_EQ(w.numel(), 0);
 }
 
 TEST(FuzzRegressions, SliceWithHugeStep) {
   Tensor t = arange(5, dtype(kLong));
-  Tensor s = slice(t, 0, 1, std::nullopt, kMax);
+  Tensor s = slice(t, 0, 1, std::nullopt, kInt64Max);
   ASSERT_EQ(s.numel(), 1);
   EXPECT_EQ(s.item().to<int64_t>(), 1);
-  EXPECT_EQ(slice(t, 0, 0, 5, kMax - 1).numel(), 1);
+  EXPECT_EQ(slice(t, 0, 0, 5, kInt64Max - 1).numel(), 1);
 }
 
 TEST(FuzzRegressions, TensorFromScalarsChecksSizesBeforeAllocating) {
@@ -60,7 +60,7 @@ TEST(FuzzRegressions, IntegerMatmulWrapsAsTorch) {
 
 TEST(FuzzRegressions, IndexWithExtremeValuesIsAnIndexError) {
   Tensor t = arange(4, dtype(kFloat));
-  OptionalTensorList idx{tensor(std::vector<int64_t>{kMax}, dtype(kLong))};
+  OptionalTensorList idx{tensor(std::vector<int64_t>{kInt64Max}, dtype(kLong))};
   EXPECT_THROW(index(t, idx), IndexError);
   OptionalTensorList idx2{
       tensor(std::vector<int64_t>{std::numeric_limits<int64_t>::min()}, dtype(kLong))};
@@ -70,12 +70,12 @@ TEST(FuzzRegressions, IndexWithExtremeValuesIsAnIndexError) {
 TEST(FuzzRegressions, HugeStrideOfSizeOneOrEmptyDimsDoesNotOverflow) {
   // libFuzzer (fuzz_views, UBSan): a size-1 dim may carry a stride near INT64_MAX (only its
   // order matters); its byte stride overflowed in TensorIter. Same for an empty tensor.
-  Tensor a = empty_strided({1, 3}, {kMax - 8, 1}, dtype(kHalf));
+  Tensor a = empty_strided({1, 3}, {kInt64Max - 8, 1}, dtype(kHalf));
   a.fill_(2);
   Tensor c = a.clone();
   EXPECT_EQ(c.sizes().vec(), (std::vector<int64_t>{1, 3}));
   EXPECT_EQ(c.sum().item<double>(), 6.0);
-  Tensor e = empty_strided({0, 3, 5}, {kMax / 4, kMax / 2, 1}, dtype(kDouble));
+  Tensor e = empty_strided({0, 3, 5}, {kInt64Max / 4, kInt64Max / 2, 1}, dtype(kDouble));
   EXPECT_EQ(e.clone().numel(), 0);
   EXPECT_EQ((e + 1).numel(), 0);
   EXPECT_EQ(e.sum().item<double>(), 0.0);

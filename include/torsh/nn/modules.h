@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -137,6 +138,8 @@ class MaxPoolNdImpl : public Cloneable<Derived> {
   void reset() override {}
   void pretty_print(std::ostream& stream) const override;
   Tensor forward(const Tensor& input);
+  /// The pooled values and each one's flat index in its input plane (for MaxUnpool).
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input);
   MaxPoolOptions<D> options;
 };
 #define TORSH_POOL_CLASS(Name, Base, D)           \

@@ -107,8 +107,199 @@ static void activations() {
   }
 }
 
+// Prints the loss module, its value and d(loss * 1.5 or sum(loss * sin))/d(first input).
+template <typename M, typename... Rest>
+static void loss(const std::string& label, M module, const torch::Tensor& x, const Rest&... rest) {
+  std::cout << module << std::endl;
+  auto xi = x.detach().clone().requires_grad_(true);
+  auto y = module(xi, rest...);
+  values(label, y);
+  auto w = torch::arange(y.numel(), torch::kFloat).reshape(y.sizes()).sin() + 1.5;
+  (y * w).sum().backward();
+  values(label + "_grad", xi.grad());
+}
+
+static void losses() {
+  using namespace torch::nn;
+  auto x = input({4, 5}).detach();
+  auto t = (torch::arange(20, torch::kFloat).reshape({4, 5}) * 0.61).sin();
+  auto sign = torch::where(t > 0, torch::ones_like(t), -torch::ones_like(t));
+  auto cls = torch::tensor({1, 0, 4, 2}, torch::kLong);
+  loss("smooth_l1", SmoothL1Loss(SmoothL1LossOptions().beta(0.5)), x, t);
+  loss("smooth_l1_none", SmoothL1Loss(SmoothL1LossOptions().reduction(torch::kNone)), x, t);
+  loss("huber", HuberLoss(HuberLossOptions().delta(0.7).reduction(torch::kSum)), x, t);
+  auto logp = torch::log_softmax(x, 1);
+  auto prob = torch::softmax(t, 1);
+  loss("kl_batchmean", KLDivLoss(KLDivLossOptions().reduction(torch::kBatchMean)), logp, prob);
+  loss("kl_log_target", KLDivLoss(KLDivLossOptions().reduction(torch::kSum).log_target(true)), logp,
+       prob.log());
+  loss("hinge", HingeEmbeddingLoss(HingeEmbeddingLossOptions().margin(0.5)), x, sign);
+  loss("multi_margin",
+       MultiMarginLoss(MultiMarginLossOptions().p(2).margin(0.7).weight(
+           torch::tensor({1.0f, 0.5f, 2.0f, 1.5f, 0.25f}))),
+       x, cls);
+  loss("multi_margin_none", MultiMarginLoss(MultiMarginLossOptions().reduction(torch::kNone)), x,
+       cls);
+  loss("cosine_embedding", CosineEmbeddingLoss(CosineEmbeddingLossOptions().margin(0.2)), x, t,
+       torch::tensor({1, -1, -1, 1}, torch::kLong));
+  auto labels = torch::tensor(
+      {{3, 0, -1, 1, 2}, {1, 2, 3, 4, 0}, {-1, 0, 0, 0, 0}, {4, -1, 0, 0, 0}}, torch::kLong);
+  loss("multilabel_margin", MultiLabelMarginLoss(), x, labels);
+  loss("soft_margin", SoftMarginLoss(), x, sign);
+  loss("multilabel_soft_margin",
+       MultiLabelSoftMarginLoss(
+           MultiLabelSoftMarginLossOptions().weight(torch::tensor({1.0f, 2.0f, 0.5f, 1.0f, 3.0f}))),
+       x, (t > 0).to(torch::kFloat));
+  loss("triplet", TripletMarginLoss(TripletMarginLossOptions().margin(0.5).p(1).swap(true)), x, t,
+       t.flip({0}));
+  loss("triplet_default", TripletMarginLoss(), x, t, t * 2);
+  loss("triplet_distance",
+       TripletMarginWithDistanceLoss(
+           TripletMarginWithDistanceLossOptions()
+               .distance_function([](const torch::Tensor& a, const torch::Tensor& b) {
+                 return 1.0 - F::cosine_similarity(a, b, F::CosineSimilarityFuncOptions());
+               })
+               .margin(0.3)),
+       x, t, t.flip({1}));
+  loss("triplet_distance_default", TripletMarginWithDistanceLoss(), x, t, t.flip({1}));
+  loss("poisson", PoissonNLLLoss(), x, t.abs());
+  loss("poisson_full", PoissonNLLLoss(PoissonNLLLossOptions().log_input(false).full(true)),
+       x.abs() + 0.1, t.abs() * 3);
+  loss("margin_ranking", MarginRankingLoss(MarginRankingLossOptions().margin(0.1)), x, t, sign);
+
+  values("F_smooth_l1", F::smooth_l1_loss(x, t, {}, 2.0));
+  values("F_huber", F::huber_loss(x, t));
+  values("F_kl_div", F::kl_div(logp, prob, F::KLDivFuncOptions().reduction(torch::kBatchMean)));
+  values("F_hinge", F::hinge_embedding_loss(x, sign));
+  values("F_soft_margin",
+         F::soft_margin_loss(x, sign, F::SoftMarginLossFuncOptions().reduction(torch::kNone)));
+  values("F_multilabel_soft_margin", F::multilabel_soft_margin_loss(x, (t > 0).to(torch::kFloat)));
+  values("F_margin_ranking", F::margin_ranking_loss(x, t, sign));
+  values("F_cosine_embedding", F::cosine_embedding_loss(x, t, torch::ones({4})));
+  values("F_poisson", F::poisson_nll_loss(x, t.abs()));
+  values("F_triplet", F::triplet_margin_loss(x, t, -t));
+  values("F_multi_margin", F::multi_margin_loss(x, cls));
+  values("F_multilabel_margin", F::multilabel_margin_loss(x, labels));
+}
+
+static void layers() {
+  using namespace torch::nn;
+  check("reflection_pad1d", ReflectionPad1d(ReflectionPad1dOptions({1, 2})), {2, 2, 4});
+  check("reflection_pad2d", ReflectionPad2d(ReflectionPad2dOptions({1, 1, 2, 0})), {1, 2, 3, 4});
+  check("reflection_pad3d", ReflectionPad3d(ReflectionPad3dOptions(1)), {1, 1, 2, 3, 3});
+  check("replication_pad1d", ReplicationPad1d(ReplicationPad1dOptions({2, 1})), {2, 2, 4});
+  check("replication_pad2d", ReplicationPad2d(ReplicationPad2dOptions(1)), {1, 2, 3, 4});
+  check("replication_pad3d", ReplicationPad3d(ReplicationPad3dOptions({1, 0, 1, 0, 0, 1})),
+        {1, 1, 2, 3, 3});
+  check("zero_pad2d", ZeroPad2d(ZeroPad2dOptions({1, 0, 2, 1})), {1, 2, 3, 4});
+  check("constant_pad1d", ConstantPad1d(ConstantPad1dOptions({1, 2}, 3.5)), {2, 2, 4});
+  check("constant_pad2d", ConstantPad2d(ConstantPad2dOptions(1, -1)), {1, 2, 3, 4});
+  check("constant_pad3d", ConstantPad3d(ConstantPad3dOptions({0, 1, 1, 0, 1, 1}, 2)),
+        {1, 1, 2, 3, 3});
+
+  auto a = input({3, 4}), b = (input({3, 4}) * 0.7).flip({1});
+  CosineSimilarity cos(CosineSimilarityOptions().dim(1).eps(1e-6));
+  PairwiseDistance dist(PairwiseDistanceOptions().p(1).keepdim(true));
+  std::cout << cos << std::endl << dist << std::endl << PairwiseDistance() << std::endl;
+  values("cosine_similarity", cos(a, b));
+  values("pairwise_distance", dist(a, b));
+  values("pairwise_distance_default", PairwiseDistance()(a, b));
+  values("F_cosine_similarity",
+         F::cosine_similarity(a, b, F::CosineSimilarityFuncOptions().dim(0)));
+  values("F_pairwise_distance",
+         F::pairwise_distance(a, b, F::PairwiseDistanceFuncOptions().p(3).eps(1e-3)));
+  values("F_pdist", F::pdist(a, 1.5));
+
+  check("instance_norm1d", InstanceNorm1d(InstanceNorm1dOptions(3).affine(true)), {2, 3, 5});
+  InstanceNorm2d in2(InstanceNorm2dOptions(2).track_running_stats(true).momentum(0.2));
+  check("instance_norm2d", in2, {2, 2, 3, 3});
+  std::printf("instance_norm2d buffers:");
+  for (const auto& buf : in2->named_buffers())
+    std::printf(" %s %.6f", buf.key().c_str(), weighted(buf.value()));
+  std::printf("\n");
+  in2->eval();
+  values("instance_norm2d_eval", in2(input({1, 2, 3, 3})));
+  check("instance_norm3d", InstanceNorm3d(InstanceNorm3dOptions(2).eps(1e-3).affine(true)),
+        {1, 2, 2, 2, 3});
+  check("local_response_norm", LocalResponseNorm(LocalResponseNormOptions(3).alpha(1e-2).k(2)),
+        {2, 5, 2, 2});
+  values("F_local_response_norm",
+         F::local_response_norm(input({1, 4, 6}), F::LocalResponseNormFuncOptions(2)));
+  values("F_instance_norm", F::instance_norm(input({2, 3, 4}), F::InstanceNormFuncOptions()));
+  values("F_group_norm", F::group_norm(input({2, 4, 3}), F::GroupNormFuncOptions(2)));
+
+  torch::manual_seed(21);
+  Bilinear bil(BilinearOptions(3, 4, 2));
+  params(*bil);
+  auto x1 = input({5, 3}), x2 = input({5, 4});
+  auto yb = bil(x1, x2);
+  values("bilinear", yb);
+  (yb * yb).sum().backward();
+  values("bilinear_grad1", x1.grad());
+  grads(*bil);
+  std::cout << Bilinear(BilinearOptions(2, 2, 3).bias(false)) << std::endl;
+
+  check("unfold", Unfold(UnfoldOptions({2, 3}).padding(1).stride(2)), {2, 2, 4, 5});
+  check("fold", Fold(FoldOptions({4, 5}, {2, 2}).dilation({1, 2})), {1, 8, 9});
+  values("F_unfold", F::unfold(input({1, 1, 3, 3}), F::UnfoldFuncOptions(2)));
+  values("F_fold", F::fold(input({1, 4, 4}), F::FoldFuncOptions({3, 3}, 2)));
+
+  check("adaptive_max_pool1d", AdaptiveMaxPool1d(AdaptiveMaxPool1dOptions(3)), {2, 2, 7});
+  AdaptiveMaxPool2d amp2(AdaptiveMaxPool2dOptions({2, 3}));
+  check("adaptive_max_pool2d", amp2, {1, 2, 5, 7});
+  auto [amp_out, amp_idx] = amp2->forward_with_indices(input({1, 2, 5, 7}));
+  values("adaptive_max_pool2d_indices", amp_idx);
+  check("adaptive_max_pool3d", AdaptiveMaxPool3d(AdaptiveMaxPool3dOptions(2)), {1, 1, 3, 4, 5});
+  values("F_adaptive_max_pool2d",
+         F::adaptive_max_pool2d(input({1, 3, 4, 4}), F::AdaptiveMaxPool2dFuncOptions(3)));
+
+  MaxPool2d mp(MaxPool2dOptions(2).stride(2));
+  auto [pooled, idx] = mp->forward_with_indices(input({1, 2, 4, 4}));
+  values("max_pool2d_indices", idx);
+  MaxUnpool2d unpool(MaxUnpool2dOptions(2).stride(2));
+  std::cout << unpool << std::endl;
+  values("max_unpool2d", unpool(pooled, idx));
+  auto [pooled5, idx5] = mp->forward_with_indices(input({1, 2, 4, 5}));
+  values("max_unpool2d_size", unpool(pooled5, idx5, std::vector<int64_t>{1, 2, 4, 5}));
+  auto [p1, i1] =
+      F::max_pool1d_with_indices(input({1, 2, 7}), F::MaxPool1dFuncOptions(3).stride(2));
+  MaxUnpool1d unpool1(MaxUnpool1dOptions(3).stride(2));
+  std::cout << unpool1 << std::endl;
+  values("max_unpool1d", unpool1(p1, i1));
+  values("F_max_unpool1d", F::max_unpool1d(p1, i1, F::MaxUnpool1dFuncOptions(3).stride(2)));
+
+  check("lp_pool1d", LPPool1d(LPPool1dOptions(1.5, 3).stride(2)), {2, 2, 7});
+  check("lp_pool2d", LPPool2d(LPPool2dOptions(2, {2, 2})), {1, 2, 4, 5});
+  values("F_lp_pool2d", F::lp_pool2d(input({1, 1, 4, 4}).abs(), F::LPPool2dFuncOptions(3, 2)));
+
+  torch::manual_seed(31);
+  EmbeddingBag bag_sum(EmbeddingBagOptions(10, 3).mode(torch::kSum));
+  params(*bag_sum);
+  auto ids = torch::tensor({1, 2, 4, 5, 4, 3, 2, 9}, torch::kLong);
+  auto offsets = torch::tensor({0, 3, 5}, torch::kLong);
+  auto ybag = bag_sum(ids, offsets);
+  values("embedding_bag_sum", ybag);
+  (ybag * torch::arange(9, torch::kFloat).reshape({3, 3})).sum().backward();
+  grads(*bag_sum);
+  EmbeddingBag bag_mean(EmbeddingBagOptions(10, 3));
+  std::cout << bag_mean << std::endl;
+  values("embedding_bag_mean", bag_mean(ids, offsets));
+  values("embedding_bag_2d", bag_mean(ids.reshape({2, 4})));
+  EmbeddingBag bag_max(EmbeddingBagOptions(10, 3).mode(torch::kMax).include_last_offset(true));
+  std::cout << bag_max << std::endl;
+  values("embedding_bag_max", bag_max(ids, torch::tensor({0, 3, 5, 8}, torch::kLong)));
+  EmbeddingBag bag_w(EmbeddingBagOptions(10, 3).mode(torch::kSum).padding_idx(2));
+  std::cout << bag_w << std::endl;
+  values("embedding_bag_weights", bag_w(ids, offsets, torch::linspace(0.5, 2, 8)));
+  values("F_embedding_bag",
+         F::embedding_bag(ids, bag_sum->weight,
+                          F::EmbeddingBagFuncOptions().offsets(offsets).mode(torch::kMean)));
+}
+
 int main() {
   torch::manual_seed(11);
   activations();
+  losses();
+  layers();
   return 0;
 }
