@@ -180,6 +180,19 @@ static void losses() {
   values("F_triplet", F::triplet_margin_loss(x, t, -t));
   values("F_multi_margin", F::multi_margin_loss(x, cls));
   values("F_multilabel_margin", F::multilabel_margin_loss(x, labels));
+
+  // CTC: [T=6, N=2, C=4] log-probabilities, padded and concatenated targets
+  auto logits = (torch::arange(48, torch::kFloat).reshape({6, 2, 4}) * 0.83).sin();
+  auto lp = torch::log_softmax(logits, 2);
+  auto targets = torch::tensor({{1, 2, 2}, {3, 1, 0}}, torch::kLong);
+  auto in_len = torch::tensor({6, 5}, torch::kLong), tg_len = torch::tensor({3, 2}, torch::kLong);
+  loss("ctc", CTCLoss(), lp, targets, in_len, tg_len);
+  loss("ctc_sum", CTCLoss(CTCLossOptions().reduction(torch::kSum).blank(3)), lp,
+       torch::tensor({1, 2, 2, 0, 1}, torch::kLong), in_len, tg_len);
+  loss("ctc_none_inf", CTCLoss(CTCLossOptions().reduction(torch::kNone).zero_infinity(true)), lp,
+       torch::tensor({{1, 1, 1, 1}, {2, 2, 2, 2}}, torch::kLong),
+       torch::tensor({6, 3}, torch::kLong), torch::tensor({4, 4}, torch::kLong));
+  values("F_ctc", F::ctc_loss(lp, targets, in_len, tg_len, F::CTCLossFuncOptions()));
 }
 
 static void layers() {
@@ -271,6 +284,20 @@ static void layers() {
   check("lp_pool1d", LPPool1d(LPPool1dOptions(1.5, 3).stride(2)), {2, 2, 7});
   check("lp_pool2d", LPPool2d(LPPool2dOptions(2, {2, 2})), {1, 2, 4, 5});
   values("F_lp_pool2d", F::lp_pool2d(input({1, 1, 4, 4}).abs(), F::LPPool2dFuncOptions(3, 2)));
+
+  // forward only: libtorch's hand-written CrossMapLRN2d backward is not the derivative of its
+  // forward (docs/bit_identical.md); torsh's gradient is the true one
+  CrossMapLRN2d lrn2d(CrossMapLRN2dOptions(3).alpha(1e-2).k(2));
+  std::cout << lrn2d << std::endl;
+  values("cross_map_lrn2d", lrn2d(input({2, 5, 2, 2})));
+  FractionalMaxPool2d fmp(FractionalMaxPool2dOptions(2).output_size(std::vector<int64_t>{3, 3}));
+  torch::manual_seed(41);
+  check("fractional_max_pool2d", fmp, {2, 2, 6, 7});
+  FractionalMaxPool2d fmp_ratio(
+      FractionalMaxPool2dOptions({2, 3})
+          .output_ratio(std::vector<double>{0.5, 0.5})
+          ._random_samples(torch::tensor({0.1f, 0.9f, 0.5f, 0.3f}).reshape({1, 2, 2})));
+  check("fractional_max_pool2d_samples", fmp_ratio, {1, 2, 6, 8});
 
   torch::manual_seed(31);
   EmbeddingBag bag_sum(EmbeddingBagOptions(10, 3).mode(torch::kSum));
