@@ -192,6 +192,84 @@ std::tuple<Tensor, Tensor, Tensor> RnnBase::run(const Tensor& input, Tensor h0, 
   return {out, h_n, c_n};
 }
 
+std::tuple<utils::rnn::PackedSequence, Tensor, Tensor> RnnBase::run_packed(
+    const utils::rnn::PackedSequence& input, Tensor h0, Tensor c0, bool training) const {
+  const RnnConfig& c = config_;
+  const char* name = mode_name(c.mode);
+  const bool lstm = c.mode == RnnMode::kLstm;
+  const Tensor& data = input.data();
+  TORSH_CHECK(data.dim() == 2, name, ": packed input data must be 2-D, got ", data.dim(), "D");
+  TORSH_CHECK(data.size(1) == c.input_size, name,
+              ": input.size(-1) must be equal to input_size. Expected ", c.input_size, ", got ",
+              data.size(1));
+  Tensor bs_t = input.batch_sizes().to(kLong).contiguous();
+  const std::vector<int64_t> bs(bs_t.data_ptr<int64_t>(), bs_t.data_ptr<int64_t>() + bs_t.numel());
+  TORSH_CHECK(!bs.empty(), name, ": empty PackedSequence");
+  const int64_t dirs = c.bidirectional ? 2 : 1, batch = bs.front();
+  const int64_t real_hidden = c.proj_size > 0 ? c.proj_size : c.hidden_size;
+  const Tensor& sorted = input.sorted_indices();
+  auto state = [&](Tensor s, int64_t size) {
+    if (!s.defined()) return torsh::zeros({c.num_layers * dirs, batch, size}, data.options());
+    const std::vector<int64_t> want = {c.num_layers * dirs, batch, size};
+    TORSH_CHECK(s.sizes().vec() == want, "Expected hidden size ", torsh::detail::shape_str(want),
+                ", got ", torsh::detail::shape_str(s.sizes()));
+    return sorted.defined() ? s.index_select(1, sorted) : s;  // into the sorted batch order
+  };
+  h0 = state(h0, real_hidden);
+  if (lstm) c0 = state(c0, c.hidden_size);
+  std::vector<int64_t> offsets;
+  int64_t total = 0;
+  for (int64_t n : bs) {
+    offsets.push_back(total);
+    total += n;
+  }
+  TORSH_CHECK(total == data.size(0), name, ": batch_sizes sum to ", total, " but data has ",
+              data.size(0), " rows");
+  const int64_t steps = static_cast<int64_t>(bs.size());
+  // step t updates the first bs[t] rows (the sequences still running); the others keep their
+  // state: in the reverse direction a sequence thus starts from h0 at its own last step
+  auto keep = [](const Tensor& updated, const Tensor& old) {
+    const int64_t n = updated.size(0), all = old.size(0);
+    return n == all ? updated : torsh::cat({updated, old.narrow(0, n, all - n)}, 0);
+  };
+  Tensor layer_in = data;
+  std::vector<Tensor> hn, cn;
+  for (int64_t layer = 0; layer < c.num_layers; ++layer) {
+    std::vector<Tensor> dir_out;
+    for (int64_t dir = 0; dir < dirs; ++dir) {
+      const std::vector<Tensor>& w = weights_[static_cast<size_t>(layer * dirs + dir)];
+      const int64_t k = layer * dirs + dir;
+      Tensor gi_all = torsh::linear(layer_in, w[0], opt(w[2]));  // [N, G]
+      Tensor h = h0.select(0, k), cell = lstm ? c0.select(0, k) : Tensor();
+      std::vector<Tensor> outs(static_cast<size_t>(steps));
+      for (int64_t s = 0; s < steps; ++s) {
+        const int64_t t = dir == 1 ? steps - 1 - s : s;
+        const int64_t n = bs[static_cast<size_t>(t)];
+        Tensor gi = gi_all.narrow(0, offsets[static_cast<size_t>(t)], n);
+        auto [hy, cy] = cell_step(c.mode, gi, h.narrow(0, 0, n),
+                                  lstm ? cell.narrow(0, 0, n) : Tensor(), w[1], w[3], w[4]);
+        outs[static_cast<size_t>(t)] = hy;
+        h = keep(hy, h);
+        if (lstm) cell = keep(cy, cell);
+      }
+      dir_out.push_back(torsh::cat(outs, 0));
+      hn.push_back(h);
+      if (lstm) cn.push_back(cell);
+    }
+    layer_in = dirs == 1 ? dir_out[0] : torsh::cat(dir_out, 1);
+    if (c.dropout > 0 && training && layer + 1 < c.num_layers) {
+      layer_in = torsh::dropout(layer_in, c.dropout, true);
+    }
+  }
+  Tensor h_n = torsh::stack(hn, 0), c_n = lstm ? torsh::stack(cn, 0) : Tensor();
+  const Tensor& unsorted = input.unsorted_indices();
+  if (unsorted.defined()) {  // back to the caller's batch order
+    h_n = h_n.index_select(1, unsorted);
+    if (lstm) c_n = c_n.index_select(1, unsorted);
+  }
+  return {utils::rnn::PackedSequence(layer_in, input.batch_sizes(), sorted, unsorted), h_n, c_n};
+}
+
 void RnnBase::print_rnn(std::ostream& s, const char* name) const {
   const RnnConfig& c = config_;
   s << "torch::nn::" << name << "(input_size=" << c.input_size << ", hidden_size=" << c.hidden_size
@@ -274,6 +352,13 @@ std::tuple<Tensor, Tensor> RNNImpl::forward(const Tensor& input, Tensor hx) {
   return {out, h};
 }
 
+std::tuple<utils::rnn::PackedSequence, Tensor> RNNImpl::forward_with_packed_input(
+    const utils::rnn::PackedSequence& packed_input, Tensor hx) {
+  auto [out, h, c] = run_packed(packed_input, std::move(hx), Tensor(), is_training());
+  (void)c;
+  return {out, h};
+}
+
 std::vector<Tensor> RNNImpl::all_weights() const { return flat(weights_); }
 
 LSTMImpl::LSTMImpl(const LSTMOptions& options_) : options(options_) { reset(); }
@@ -294,6 +379,15 @@ std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTMImpl::forward(
   return {out, {h, c}};
 }
 
+std::tuple<utils::rnn::PackedSequence, std::tuple<Tensor, Tensor>>
+LSTMImpl::forward_with_packed_input(const utils::rnn::PackedSequence& packed_input,
+                                    std::optional<std::tuple<Tensor, Tensor>> hx_opt) {
+  Tensor h0, c0;
+  if (hx_opt) std::tie(h0, c0) = *hx_opt;
+  auto [out, h, c] = run_packed(packed_input, h0, c0, is_training());
+  return {out, {h, c}};
+}
+
 std::vector<Tensor> LSTMImpl::all_weights() const { return flat(weights_); }
 
 GRUImpl::GRUImpl(const GRUOptions& options_) : options(options_) { reset(); }
@@ -304,6 +398,13 @@ void GRUImpl::pretty_print(std::ostream& s) const { print_rnn(s, "GRU"); }
 
 std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor& input, Tensor hx) {
   auto [out, h, c] = run(input, std::move(hx), Tensor(), is_training());
+  (void)c;
+  return {out, h};
+}
+
+std::tuple<utils::rnn::PackedSequence, Tensor> GRUImpl::forward_with_packed_input(
+    const utils::rnn::PackedSequence& packed_input, Tensor hx) {
+  auto [out, h, c] = run_packed(packed_input, std::move(hx), Tensor(), is_training());
   (void)c;
   return {out, h};
 }

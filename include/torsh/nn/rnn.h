@@ -12,6 +12,7 @@
 #include "torsh/nn/init.h"
 #include "torsh/nn/module.h"
 #include "torsh/nn/options.h"
+#include "torsh/nn/rnn_utils.h"
 
 namespace torsh::nn {
 
@@ -107,6 +108,10 @@ class RnnBase {
   /// from h0 (and c0 for an LSTM; undefined means zeros). Returns output, h_n, c_n.
   std::tuple<Tensor, Tensor, Tensor> run(const Tensor& input, Tensor h0, Tensor c0,
                                          bool training) const;
+  /// Runs the layers over a PackedSequence from h0 (and c0), given in the original batch
+  /// order. Returns the output sequence, h_n, c_n (in the original order).
+  std::tuple<utils::rnn::PackedSequence, Tensor, Tensor> run_packed(
+      const utils::rnn::PackedSequence& input, Tensor h0, Tensor c0, bool training) const;
   void print_rnn(std::ostream& stream, const char* name) const;
   RnnConfig config_;
   /// Per layer and direction: w_ih, w_hh, b_ih, b_hh (undefined without bias), w_hr.
@@ -137,6 +142,9 @@ class RNNImpl : public Cloneable<RNNImpl>, public detail::RnnBase {
   void pretty_print(std::ostream& stream) const override;
   /// (output, h_n) for input and h0 (zeros when undefined).
   std::tuple<Tensor, Tensor> forward(const Tensor& input, Tensor hx = {});
+  /// (output, h_n) for a PackedSequence (from pack_padded_sequence or pack_sequence).
+  std::tuple<utils::rnn::PackedSequence, Tensor> forward_with_packed_input(
+      const utils::rnn::PackedSequence& packed_input, Tensor hx = {});
   /// The parameters, per layer and direction, in torch's order.
   std::vector<Tensor> all_weights() const;
   RNNOptions options;
@@ -154,6 +162,9 @@ class LSTMImpl : public Cloneable<LSTMImpl>, public detail::RnnBase {
   /// (output, (h_n, c_n)) for input and (h0, c0) (zeros when not given).
   std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(
       const Tensor& input, std::optional<std::tuple<Tensor, Tensor>> hx_opt = {});
+  std::tuple<utils::rnn::PackedSequence, std::tuple<Tensor, Tensor>> forward_with_packed_input(
+      const utils::rnn::PackedSequence& packed_input,
+      std::optional<std::tuple<Tensor, Tensor>> hx_opt = {});
   std::vector<Tensor> all_weights() const;
   LSTMOptions options;
 };
@@ -167,6 +178,8 @@ class GRUImpl : public Cloneable<GRUImpl>, public detail::RnnBase {
   void reset_parameters() { reset_rnn_parameters(); }
   void pretty_print(std::ostream& stream) const override;
   std::tuple<Tensor, Tensor> forward(const Tensor& input, Tensor hx = {});
+  std::tuple<utils::rnn::PackedSequence, Tensor> forward_with_packed_input(
+      const utils::rnn::PackedSequence& packed_input, Tensor hx = {});
   std::vector<Tensor> all_weights() const;
   GRUOptions options;
 };

@@ -323,10 +323,65 @@ static void layers() {
                           F::EmbeddingBagFuncOptions().offsets(offsets).mode(torch::kMean)));
 }
 
+static void packed() {
+  namespace rnn_utils = torch::nn::utils::rnn;
+  torch::manual_seed(51);
+  auto seqs =
+      std::vector<torch::Tensor>{input({4, 3}), input({2, 3}) * 0.5, input({5, 3}).flip({0})};
+  auto padded = rnn_utils::pad_sequence(seqs, /*batch_first=*/true, /*padding_value=*/-1);
+  values("pad_sequence", padded);
+  values("pad_sequence_t", rnn_utils::pad_sequence(seqs));
+  auto lengths = torch::tensor({4, 2, 5}, torch::kLong);
+  auto pk = rnn_utils::pack_padded_sequence(padded, lengths, true, /*enforce_sorted=*/false);
+  values("packed_data", pk.data());
+  values("packed_batch_sizes", pk.batch_sizes());
+  values("packed_sorted", pk.sorted_indices());
+  values("packed_unsorted", pk.unsorted_indices());
+  auto [unpacked, lens] = rnn_utils::pad_packed_sequence(pk, true, 0.0, 6);
+  values("pad_packed", unpacked);
+  values("pad_packed_lengths", lens);
+  auto pk2 = rnn_utils::pack_sequence({seqs[2], seqs[0], seqs[1]});
+  values("pack_sequence_sizes", pk2.batch_sizes());
+  try {
+    rnn_utils::pack_padded_sequence(padded, lengths, true);
+  } catch (const c10::Error&) {
+    std::printf("unsorted lengths: error\n");
+  }
+
+  torch::nn::LSTM lstm(torch::nn::LSTMOptions(3, 4).num_layers(2).bidirectional(true));
+  auto h0 = input({4, 3, 4}).detach() * 0.1, c0 = input({4, 3, 4}).detach() * 0.2;
+  auto x = padded.detach().clone().requires_grad_(true);
+  auto pkx = rnn_utils::pack_padded_sequence(x, lengths, true, false);
+  auto [out, state] = lstm->forward_with_packed_input(pkx, std::make_tuple(h0, c0));
+  values("lstm_packed_out", out.data());
+  values("lstm_packed_h", std::get<0>(state));
+  values("lstm_packed_c", std::get<1>(state));
+  auto [out_pad, out_len] = rnn_utils::pad_packed_sequence(out, true);
+  values("lstm_packed_padded", out_pad);
+  (out_pad.sin().sum() + std::get<0>(state).sum()).backward();
+  values("lstm_packed_grad", x.grad());
+  grads(*lstm);
+
+  torch::nn::GRU gru(torch::nn::GRUOptions(3, 2));
+  auto [gout, gh] = gru->forward_with_packed_input(pk2);
+  values("gru_packed_out", gout.data());
+  values("gru_packed_h", gh);
+  torch::nn::RNN rnn(torch::nn::RNNOptions(3, 2).nonlinearity(torch::kReLU).bidirectional(true));
+  auto [rout, rh] = rnn->forward_with_packed_input(
+      rnn_utils::pack_padded_sequence(padded.transpose(0, 1), lengths, false, false));
+  values("rnn_packed_out", rout.data());
+  values("rnn_packed_h", rh);
+  torch::nn::LSTM proj(torch::nn::LSTMOptions(3, 4).proj_size(2));
+  auto [pout, pstate] = proj->forward_with_packed_input(pk);
+  values("lstm_proj_packed_out", pout.data());
+  values("lstm_proj_packed_c", std::get<1>(pstate));
+}
+
 int main() {
   torch::manual_seed(11);
   activations();
   losses();
   layers();
+  packed();
   return 0;
 }
