@@ -5,6 +5,7 @@
 // explicit backward (autograd/formulas_nn.cpp). Other cases are composite: gradients and second
 // derivatives come from the recorded ops. layer_norm is in nn_functional.cpp.
 #include <limits>
+#include <string_view>
 
 #include "ops/stubs_nn.h"
 #include "torsh/core/grad_mode.h"
@@ -35,16 +36,32 @@ namespace {
 void check_batch_norm(const char* op, const Tensor& input, const std::optional<Tensor>& weight,
                       const std::optional<Tensor>& bias, const std::optional<Tensor>& running_mean,
                       const std::optional<Tensor>& running_var) {
-  // torch reads input.size(1) first: an IndexError for 0-d and 1-d inputs
-  TORSH_CHECK_INDEX(input.dim() >= 2, op, ": Dimension out of range (expected to be in range of [",
-                    -std::max<int64_t>(input.dim(), 1), ", ", std::max<int64_t>(input.dim(), 1) - 1,
-                    "], but got 1) for input of size ", detail::shape_str(input.sizes()));
-  for (const auto* stat : {&running_mean, &running_var}) {
-    TORSH_CHECK(!GradMode::is_enabled() || !given(*stat) || !(*stat)->requires_grad(),
-                "The function 'native_batch_norm' is not differentiable with respect to argument '",
-                stat == &running_mean ? "running_mean" : "running_var",
-                "'. This input cannot have requires_grad True.");
+  const bool native = std::string_view(op) == "native_batch_norm";
+  auto check_stats_grad = [&] {
+    for (const auto* stat : {&running_mean, &running_var}) {
+      TORSH_CHECK(
+          // native_batch_norm runs under OpGuard (grad mode off); torch's check is unconditional
+          !(native || GradMode::is_enabled()) || !given(*stat) || !(*stat)->requires_grad(),
+          "The function 'native_batch_norm' is not differentiable with respect to argument '",
+          stat == &running_mean ? "running_mean" : "running_var",
+          "'. This input cannot have requires_grad True.");
+    }
+  };
+  if (native) check_stats_grad();  // torch's autograd layer checks before the kernel
+  if (!native && input.dim() < 2) {
+    // torch's batch_norm compares the statistics and parameters with a channel count of 0
+    // before it reads input.size(1)
+    check_channels("running_mean", running_mean, 0);
+    check_channels("running_var", running_var, 0);
+    check_channels("weight", weight, 0);
+    check_channels("bias", bias, 0);
   }
+  TORSH_CHECK_INDEX(input.dim() != 0, op,
+                    ": Dimension specified as 1 but tensor has no dimensions (input of size [])");
+  TORSH_CHECK_INDEX(input.dim() >= 2, op, ": Dimension out of range (expected to be in range of [",
+                    -input.dim(), ", ", input.dim() - 1, "], but got 1) for input of size ",
+                    detail::shape_str(input.sizes()));
+  if (!native) check_stats_grad();
   const int64_t c = input.size(1);
   check_channels("running_mean", running_mean, c);
   check_channels("running_var", running_var, c);

@@ -133,3 +133,35 @@ def test_dtype_rules_match_torch(xd, pd):
             outcome.append(("error", str(e).split(": ", 1)[-1] if "mixed" in str(e) else
                             "not implemented" in str(e)))
     assert outcome[1] == outcome[0]
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (3,)])
+def test_low_rank_inputs_raise_as_torch(shape):
+    """Below two dims torch's batch_norm first compares the statistics and parameters with a
+    channel count of 0 (RuntimeError), then reads input.size(1) (IndexError); native_batch_norm
+    checks the statistics' requires_grad first."""
+    def outcome(lib, call):
+        try:
+            call(lib)
+        except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+            return type(e), str(e).split(": ")[-1][:40] if type(e) is RuntimeError else ""
+        return None
+
+    calls = [
+        lambda lib: lib.batch_norm(lib.ones(shape), lib.ones(1), None, None, None, True, 0.1,
+                                   1e-5, True),
+        lambda lib: lib.batch_norm(lib.ones(shape), None, None, lib.zeros(2), None, True, 0.1,
+                                   1e-5, True),
+        lambda lib: lib.batch_norm(lib.ones(shape), None, None, None, None, True, 0.1, 1e-5,
+                                   True),
+        lambda lib: lib.native_batch_norm(lib.ones(shape), None, None, None,
+                                          lib.ones(1, requires_grad=True), False, 0.1, 1e-5),
+        lambda lib: lib.native_batch_norm(lib.ones(shape), None, None, None, None, True, 0.1,
+                                          1e-5),
+    ]
+    for call in calls:
+        got, want = outcome(torsh, call), outcome(torch, call)
+        assert want is not None and got is not None
+        assert got[0] is want[0], (shape, got, want)
+        if want[0] is RuntimeError:
+            assert got[1] == want[1], (shape, got, want)
