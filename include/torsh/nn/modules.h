@@ -2,6 +2,7 @@
 // libtorch's layer modules (XImpl + TORSH_MODULE holder), with torch's parameter names, default
 // initialisation (the same values as torch for the same seed) and printing.
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -364,12 +365,47 @@ class FunctionalImpl : public Cloneable<FunctionalImpl> {
 TORSH_MODULE(Functional);
 
 /// Modules called one after the other, each forward taking and returning one tensor.
+/// A module with its name, for Sequential's initializer list (libtorch's NamedAnyModule):
+/// {"fc", Linear(3, 4)}.
+class NamedAnyModule {
+ public:
+  /// A module's forward bound to a pointer of its own type (given as a Module).
+  using Bind = std::function<Tensor(Tensor)> (*)(const std::shared_ptr<Module>&);
+  template <typename T>
+  static Bind bind_of() {
+    return [](const std::shared_ptr<Module>& m) -> std::function<Tensor(Tensor)> {
+      auto typed = std::dynamic_pointer_cast<T>(m);
+      return [typed](Tensor x) { return typed->forward(std::move(x)); };
+    };
+  }
+  template <typename Holder, typename = std::enable_if_t<detail::HasPtr<Holder>::value>>
+  NamedAnyModule(std::string name, const Holder& holder)
+      : name_(std::move(name)),
+        module_(holder.ptr()),
+        bind_(bind_of<typename Holder::ContainedType>()) {}
+  template <typename T, typename = std::enable_if_t<std::is_base_of_v<Module, T>>>
+  NamedAnyModule(std::string name, std::shared_ptr<T> module)
+      : name_(std::move(name)), module_(std::move(module)), bind_(bind_of<T>()) {}
+  const std::string& name() const noexcept { return name_; }
+  const std::shared_ptr<Module>& module() const noexcept { return module_; }
+  Bind bind() const noexcept { return bind_; }
+
+ private:
+  std::string name_;
+  std::shared_ptr<Module> module_;
+  Bind bind_;
+};
+
 class SequentialImpl : public Cloneable<SequentialImpl> {
  public:
   SequentialImpl() = default;
   template <typename... Modules>
   explicit SequentialImpl(Modules&&... modules) {
     (push_back(std::forward<Modules>(modules)), ...);
+  }
+  /// Sequential({{"fc", Linear(3, 4)}, {"relu", ReLU()}}): modules under the given names.
+  explicit SequentialImpl(std::initializer_list<NamedAnyModule> named_modules) {
+    for (const NamedAnyModule& m : named_modules) add(m.name(), m.module(), m.bind());
   }
   void reset() override {}
   void pretty_print(std::ostream& stream) const override;
@@ -387,9 +423,25 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
       add_typed(std::move(name), std::make_shared<std::decay_t<Holder>>(std::move(holder)));
     }
   }
+  void push_back(const NamedAnyModule& named) { add(named.name(), named.module(), named.bind()); }
+  /// Appends the modules of another Sequential (shared, not copied), named by position.
+  void extend(const SequentialImpl& other) {
+    for (size_t i = 0; i < other.modules_.size(); ++i) {
+      add(std::to_string(forwards_.size()), other.modules_[i], other.binds_[i]);
+    }
+  }
+  template <typename Container>
+  void extend(const Container& container) {
+    for (const auto& m : container) push_back(m);
+  }
   /// Clones every module, keeping the names.
   std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override;
   Tensor forward(Tensor input);
+  /// forward<torch::Tensor>(x), as libtorch spells a typed call.
+  template <typename ReturnType, typename = std::enable_if_t<std::is_same_v<ReturnType, Tensor>>>
+  Tensor forward(Tensor input) {
+    return forward(std::move(input));
+  }
   size_t size() const noexcept { return forwards_.size(); }
   bool is_empty() const noexcept { return forwards_.empty(); }
   std::shared_ptr<Module> ptr(size_t index) const { return modules_.at(index); }
@@ -404,22 +456,25 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   auto end() const { return modules_.end(); }
 
  private:
-  // A module's forward bound to a pointer of its own type (given as a Module).
-  using Bind = std::function<Tensor(Tensor)> (*)(const std::shared_ptr<Module>&);
+  using Bind = NamedAnyModule::Bind;
   template <typename T>
   void add_typed(std::string name, std::shared_ptr<T> p) {
-    Bind bind = [](const std::shared_ptr<Module>& m) -> std::function<Tensor(Tensor)> {
-      auto typed = std::dynamic_pointer_cast<T>(m);
-      return [typed](Tensor x) { return typed->forward(std::move(x)); };
-    };
-    add(std::move(name), std::move(p), bind);
+    add(std::move(name), std::move(p), NamedAnyModule::bind_of<T>());
   }
   void add(std::string name, std::shared_ptr<Module> module, Bind bind);
   std::vector<std::shared_ptr<Module>> modules_;
   std::vector<std::function<Tensor(Tensor)>> forwards_;
   std::vector<Bind> binds_;
 };
-TORSH_MODULE(Sequential);
+class Sequential : public ModuleHolder<SequentialImpl> {
+ public:
+  using ModuleHolder<SequentialImpl>::ModuleHolder;
+  using Impl = SequentialImpl;
+  Sequential() : ModuleHolder<SequentialImpl>() {}
+  /// Sequential({{"fc", Linear(3, 4)}, {"relu", ReLU()}}).
+  Sequential(std::initializer_list<NamedAnyModule> named_modules)
+      : ModuleHolder<SequentialImpl>(std::make_shared<SequentialImpl>(named_modules)) {}
+};
 
 /// A list of modules registered as "0", "1", ... (no forward of its own).
 class ModuleListImpl : public Cloneable<ModuleListImpl> {

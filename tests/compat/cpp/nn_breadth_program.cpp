@@ -377,11 +377,25 @@ static void packed() {
   values("lstm_proj_packed_c", std::get<1>(pstate));
 }
 
+static void containers() {
+  using namespace torch::nn;
+  torch::manual_seed(61);
+  Sequential named({{"fc1", Linear(3, 4)}, {"act", Hardtanh()}, {"fc2", Linear(4, 2)}});
+  Sequential tail(Softplus(), Linear(2, 2));
+  named->extend(*tail);
+  named->push_back("out", LogSigmoid());
+  std::cout << named << std::endl;
+  for (const auto& p : named->named_parameters()) std::printf("seq %s\n", p.key().c_str());
+  values("sequential_named", named->forward<torch::Tensor>(input({2, 3})));
+  values("sequential_call", named->forward(input({1, 3})));
+}
+
 int main() {
   torch::manual_seed(11);
   activations();
   losses();
   layers();
   packed();
+  containers();
   return 0;
 }
