@@ -1,6 +1,7 @@
 #pragma once
 // torsh::nn, libtorch's C++ frontend: modules, functional, init.
 #include "torsh/nn/activation.h"
+#include "torsh/nn/adaptive.h"
 #include "torsh/nn/containers.h"
 #include "torsh/nn/functional.h"
 #include "torsh/nn/init.h"
@@ -13,3 +14,4 @@
 #include "torsh/nn/rnn.h"
 #include "torsh/nn/transformer.h"
 #include "torsh/nn/utils.h"
+#include "torsh/nn/vision.h"

@@ -182,9 +182,25 @@ void TensorImpl::refresh() {
   }
 }
 
-int64_t Tensor::size(int64_t d) const { return sizes()[detail::wrap_dim(d, dim(), "size")]; }
+namespace {
+// A 0-d tensor has no dims to ask about (wrap_dim would accept -1 and 0 as for one dim).
+void check_has_dims(const Tensor& t, int64_t d) {
+  if (t.dim() == 0) {
+    throw IndexError(
+        detail::str_cat("Dimension specified as ", d, " but tensor has no dimensions"));
+  }
+}
+}  // namespace
 
-int64_t Tensor::stride(int64_t d) const { return strides()[detail::wrap_dim(d, dim(), "stride")]; }
+int64_t Tensor::size(int64_t d) const {
+  check_has_dims(*this, d);
+  return sizes()[detail::wrap_dim(d, dim(), "size")];
+}
+
+int64_t Tensor::stride(int64_t d) const {
+  check_has_dims(*this, d);
+  return strides()[detail::wrap_dim(d, dim(), "stride")];
+}
 
 Scalar Tensor::item() const {
   TORSH_CHECK(numel() == 1, "item(): a Tensor with ", numel(),

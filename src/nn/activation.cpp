@@ -41,15 +41,17 @@ Tensor relu6(const Tensor& input) { return torsh::hardtanh(input, 0.0, 6.0); }
 Tensor mish(const Tensor& input) { return input * torsh::tanh(torsh::softplus(input)); }
 Tensor hardsigmoid(const Tensor& input) {
   check_floating("hardsigmoid_cpu", input);
-  return torsh::clamp(input + 3.0, 0.0, 6.0) / 6.0;
+  // hardtanh's gradient is 0 at the ends, as ATen's hardsigmoid_backward (open interval)
+  return torsh::hardtanh(input + 3.0, 0.0, 6.0) / 6.0;
 }
 Tensor hardswish(const Tensor& input) {
   check_floating("hardswish_cpu", input);
   return input * (torsh::clamp(input + 3.0, 0.0, 6.0) / 6.0);
 }
 Tensor log_sigmoid(const Tensor& input) {
-  // min(x, 0) - log1p(exp(-|x|)): no overflow for large |x|.
-  return torsh::clamp_max(input, 0.0) - torsh::log1p(torsh::exp(-torsh::abs(input)));
+  check_floating("log_sigmoid_cpu", input);
+  // -softplus(-x): no overflow for large |x|, and the gradient sigmoid(-x) (0.5 at 0)
+  return -torsh::softplus(-input);
 }
 Tensor hardshrink(const Tensor& input, const Scalar& lambd) {
   check_floating("hardshrink_cpu", input);
@@ -71,7 +73,16 @@ Tensor threshold(const Tensor& input, const Scalar& threshold, const Scalar& val
   return torsh::where(input <= th, torsh::full_like(input, value), input);
 }
 Tensor& threshold_(Tensor& input, const Scalar& threshold, const Scalar& value) {
-  input.copy_(torsh::threshold(input, threshold, value));
+  TORSH_CHECK(input.scalar_type() != ScalarType::Bool,
+              "\"threshold_cpu\" not implemented for 'Bool'");
+  // an in-place op autograd records (masked_fill_: no gradient where filled)
+  const Tensor th = torsh::full({}, threshold, input.options());
+  Tensor mask;
+  {
+    NoGradGuard no_grad;
+    mask = input <= th;
+  }
+  input.masked_fill_(mask, value);
   return input;
 }
 Tensor glu(const Tensor& input, int64_t dim) {
@@ -83,13 +94,10 @@ Tensor glu(const Tensor& input, int64_t dim) {
   TORSH_CHECK(n % 2 == 0, "Halving dimension must be even, but dimension ", d, " is size ", n);
   return input.narrow(d, 0, n / 2) * torsh::sigmoid(input.narrow(d, n / 2, n / 2));
 }
-Tensor rrelu(const Tensor& input, const Scalar& lower, const Scalar& upper, bool training) {
-  const double lo = lower.to_double(), hi = upper.to_double();
-  TORSH_CHECK(lo <= hi, "Lower bound should be less than or equal to the upper bound");
-  check_floating(training ? "rrelu_with_noise_out_cpu" : "leaky_relu_cpu", input);
-  if (!training) return torsh::leaky_relu(input, (lo + hi) / 2);
-  // ATen's noise: one double uniform per non-positive element, in row-major order, mapped to
-  // [lower, upper) after the bounds are rounded to the input's dtype.
+namespace {
+// ATen's rrelu noise: one double uniform per non-positive element, in row-major order, mapped to
+// [lower, upper) after the bounds are rounded to the input's dtype; 1 elsewhere.
+Tensor rrelu_noise(const Tensor& input, double lo, double hi) {
   Tensor noise;
   {
     NoGradGuard no_grad;
@@ -104,7 +112,67 @@ Tensor rrelu(const Tensor& input, const Scalar& lower, const Scalar& upper, bool
       noise = torsh::masked_scatter(noise, nonpos, (u * (h - l) + l).to(dt));
     }
   }
-  return input * noise;
+  return noise;
+}
+
+void check_rrelu(const Tensor& input, double lo, double hi, bool training) {
+  TORSH_CHECK(lo <= hi, "Lower bound should be less than or equal to the upper bound");
+  check_floating(training ? "rrelu_with_noise_out_cpu" : "leaky_relu_cpu", input);
+}
+}  // namespace
+
+Tensor rrelu(const Tensor& input, const Scalar& lower, const Scalar& upper, bool training) {
+  const double lo = lower.to_double(), hi = upper.to_double();
+  check_rrelu(input, lo, hi, training);
+  if (!training) return torsh::leaky_relu(input, (lo + hi) / 2);
+  return input * rrelu_noise(input, lo, hi);
+}
+Tensor& rrelu_(Tensor& input, const Scalar& lower, const Scalar& upper, bool training) {
+  const double lo = lower.to_double(), hi = upper.to_double();
+  check_rrelu(input, lo, hi, training);
+  if (!training) {
+    input.leaky_relu_((lo + hi) / 2);
+  } else {
+    input.mul_(rrelu_noise(input, lo, hi));
+  }
+  return input;
+}
+Tensor& relu6_(Tensor& input) { return torsh::hardtanh_(input, 0.0, 6.0); }
+Tensor& hardtanh_(Tensor& input, const Scalar& min_val, const Scalar& max_val) {
+  if (!is_floating_point(input.scalar_type())) {
+    // ATen's integer hardtanh_ is a clamp with the bounds converted to the integer type
+    input.clamp_(static_cast<int64_t>(min_val.to_double()),
+                 static_cast<int64_t>(max_val.to_double()));
+  } else {
+    input.hardtanh_(min_val, max_val);
+  }
+  return input;
+}
+Tensor& elu_(Tensor& input, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
+  input.elu_(alpha, scale, input_scale);
+  return input;
+}
+Tensor& leaky_relu_(Tensor& input, const Scalar& negative_slope) {
+  input.leaky_relu_(negative_slope);
+  return input;
+}
+Tensor& relu_(Tensor& input) {
+  input.relu_();
+  return input;
+}
+Tensor& hardswish_(Tensor& input) {
+  check_floating("hardswish_cpu", input);
+  input.mul_(torsh::clamp(input + 3.0, 0.0, 6.0) / 6.0);
+  return input;
+}
+Tensor& hardsigmoid_(Tensor& input) {
+  check_floating("hardsigmoid_cpu", input);
+  input.add_(3.0).clamp_(0.0, 6.0).div_(6.0);
+  return input;
+}
+Tensor& mish_(Tensor& input) {
+  input.mul_(torsh::tanh(torsh::softplus(input)));
+  return input;
 }
 
 }  // namespace torsh
@@ -128,16 +196,15 @@ Tensor softshrink(const Tensor& input, const SoftshrinkFuncOptions& o) {
   return torsh::softshrink(input, o.lambda());
 }
 Tensor hardtanh(Tensor input, const HardtanhFuncOptions& o) {
-  TORSH_CHECK(o.max_val() >= o.min_val(), "max_val must be greater than or equal to min_val");
-  return o.inplace() ? input.hardtanh_(o.min_val(), o.max_val())
+  return o.inplace() ? torsh::hardtanh_(input, o.min_val(), o.max_val())
                      : torsh::hardtanh(input, o.min_val(), o.max_val());
 }
 Tensor relu6(Tensor input, const ReLU6FuncOptions& o) {
-  return o.inplace() ? input.hardtanh_(0.0, 6.0) : torsh::relu6(input);
+  return o.inplace() ? torsh::relu6_(input) : torsh::relu6(input);
 }
 Tensor rrelu(Tensor input, const RReLUFuncOptions& o) {
-  Tensor out = torsh::rrelu(input, o.lower(), o.upper(), o.training());
-  return o.inplace() ? input.copy_(out) : out;
+  return o.inplace() ? torsh::rrelu_(input, o.lower(), o.upper(), o.training())
+                     : torsh::rrelu(input, o.lower(), o.upper(), o.training());
 }
 Tensor logsigmoid(const Tensor& input) { return torsh::log_sigmoid(input); }
 Tensor softmin(const Tensor& input, const SoftminFuncOptions& o) {
@@ -202,6 +269,9 @@ Tensor SoftshrinkImpl::forward(Tensor input) { return F::softshrink(input, optio
 void HardtanhImpl::pretty_print(std::ostream& s) const {
   s << "torch::nn::Hardtanh(min_val=" << options.min_val() << ", max_val=" << options.max_val()
     << inplace_suffix(options.inplace()) << ")";
+}
+void HardtanhImpl::reset() {
+  TORSH_CHECK(options.max_val() > options.min_val(), "max_val must be greater than min_val");
 }
 Tensor HardtanhImpl::forward(Tensor input) { return F::hardtanh(std::move(input), options); }
 void ReLU6Impl::pretty_print(std::ostream& s) const {

@@ -35,14 +35,8 @@ void Module::check_name(const std::string& name, const char* what) const {
 Tensor& Module::register_parameter(std::string name, Tensor tensor, bool requires_grad) {
   check_name(name, "Parameter");
   if (tensor.defined()) {
-    // libtorch keeps a non-leaf as it is (it only sets the flag); like autograd it refuses to
-    // turn requires_grad off on one.
-    if (tensor.is_leaf() || !tensor.requires_grad()) {
-      tensor.requires_grad_(requires_grad);
-    } else {
-      TORSH_CHECK(requires_grad, "register_parameter(\"", name,
-                  "\"): you can only change requires_grad flags of leaf variables.");
-    }
+    // libtorch sets the flag on leaves; a non-leaf that requires grad stays as it is
+    if (tensor.is_leaf() || !tensor.requires_grad()) tensor.requires_grad_(requires_grad);
   }
   return parameters_.insert(std::move(name), std::move(tensor));
 }

@@ -172,6 +172,16 @@ def test_nn_breadth_program_matches_libtorch():
         [line for line in b.splitlines() if line.startswith("torch::nn::")]
 
 
+def test_vision_program_matches_libtorch():
+    """F::affine_grid and F::grid_sample (bilinear, nearest, bicubic; zeros, border and
+    reflection padding; align_corners; 4-D and 5-D; float and double; input, grid and theta
+    gradients; NaN and inf in the grid; empty shapes) and AdaptiveLogSoftmaxWithLoss: values,
+    printing and libtorch's error messages."""
+    a, b = _outputs("vision_program")
+    record("libtorch vision parity")
+    _same_text_close_numbers(a, b, min_lines=100)
+
+
 def test_rnn_program_matches_libtorch():
     """libtorch's recurrent modules (RNN tanh/relu, LSTM bidirectional and with proj_size, GRU
     with dropout in train and eval mode, the three cells, an LSTM classifier trained with Adam):

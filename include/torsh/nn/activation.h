@@ -38,6 +38,18 @@ Tensor glu(const Tensor& input, int64_t dim = -1);
 /// (torch's generator stream); otherwise by (lower + upper) / 2.
 Tensor rrelu(const Tensor& input, const Scalar& lower = 1.0 / 8.0, const Scalar& upper = 1.0 / 3.0,
              bool training = false);
+Tensor& rrelu_(Tensor& input, const Scalar& lower = 1.0 / 8.0, const Scalar& upper = 1.0 / 3.0,
+               bool training = false);
+// The in-place forms libtorch has at top level.
+Tensor& relu_(Tensor& input);
+Tensor& relu6_(Tensor& input);
+Tensor& hardtanh_(Tensor& input, const Scalar& min_val = -1, const Scalar& max_val = 1);
+Tensor& elu_(Tensor& input, const Scalar& alpha = 1, const Scalar& scale = 1,
+             const Scalar& input_scale = 1);
+Tensor& leaky_relu_(Tensor& input, const Scalar& negative_slope = 0.01);
+Tensor& hardswish_(Tensor& input);
+Tensor& hardsigmoid_(Tensor& input);
+Tensor& mish_(Tensor& input);
 
 }  // namespace torsh
 
@@ -59,7 +71,10 @@ struct HardshrinkOptions {
   HardshrinkOptions(double lambda = 0.5) : lambda_(lambda) {}  // NOLINT
   TORSH_ARG(double, lambda);
 };
-using SoftshrinkOptions = HardshrinkOptions;
+struct SoftshrinkOptions {
+  SoftshrinkOptions(double lambda = 0.5) : lambda_(lambda) {}  // NOLINT
+  TORSH_ARG(double, lambda);
+};
 struct HardtanhOptions {
   TORSH_ARG(double, min_val) = -1.0;
   TORSH_ARG(double, max_val) = 1.0;
@@ -73,7 +88,10 @@ struct PReLUOptions {
   TORSH_ARG(int64_t, num_parameters) = 1;
   TORSH_ARG(double, init) = 0.25;
 };
-using ReLU6Options = SELUOptions;
+struct ReLU6Options {
+  ReLU6Options(bool inplace = false) : inplace_(inplace) {}  // NOLINT
+  TORSH_ARG(bool, inplace);
+};
 struct RReLUOptions {
   TORSH_ARG(double, lower) = 1.0 / 8.0;
   TORSH_ARG(double, upper) = 1.0 / 3.0;
@@ -162,12 +180,22 @@ TORSH_ACTIVATION_MODULE(SELU, SELUOptions);
 TORSH_ACTIVATION_MODULE(CELU, CELUOptions);
 TORSH_ACTIVATION_MODULE(Hardshrink, HardshrinkOptions);
 TORSH_ACTIVATION_MODULE(Softshrink, SoftshrinkOptions);
-TORSH_ACTIVATION_MODULE(Hardtanh, HardtanhOptions);
 TORSH_ACTIVATION_MODULE(ReLU6, ReLU6Options);
 TORSH_ACTIVATION_MODULE(RReLU, RReLUOptions);
 TORSH_ACTIVATION_MODULE(GLU, GLUOptions);
 TORSH_ACTIVATION_MODULE(Softplus, SoftplusOptions);
 #undef TORSH_ACTIVATION_MODULE
+
+class HardtanhImpl : public Cloneable<HardtanhImpl> {
+ public:
+  explicit HardtanhImpl(const HardtanhOptions& options = {}) : options(options) { reset(); }
+  /// Checks max_val > min_val, as libtorch's.
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(Tensor input);
+  HardtanhOptions options;
+};
+TORSH_MODULE(Hardtanh);
 
 class SoftminImpl : public Cloneable<SoftminImpl> {
  public:

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -390,6 +391,68 @@ static void containers() {
   values("sequential_call", named->forward(input({1, 3})));
 }
 
+// In-place forms inside a graph, gradients at the kinks, integer inputs, error paths.
+static void edges() {
+  using namespace torch::nn;
+  auto x = input({2, 5});
+  // each in-place op on its own non-leaf (a saved output may not be overwritten later)
+  std::vector<std::function<void(torch::Tensor&)>> ops = {
+      [](torch::Tensor& t) { F::threshold(t, F::ThresholdFuncOptions(0.1, -2).inplace(true)); },
+      [](torch::Tensor& t) { Threshold(ThresholdOptions(0.5, 3).inplace(true))(t); },
+      [](torch::Tensor& t) { RReLU(RReLUOptions().inplace(true))(t); },
+      [](torch::Tensor& t) { F::rrelu(t, F::RReLUFuncOptions().inplace(true).training(true)); },
+      [](torch::Tensor& t) { torch::relu6_(t); },
+      [](torch::Tensor& t) { torch::hardtanh_(t, -1, 4); },
+      [](torch::Tensor& t) { torch::leaky_relu_(t, 0.2); },
+      [](torch::Tensor& t) { torch::elu_(t, 0.5); },
+      [](torch::Tensor& t) { torch::relu_(t); }};
+  torch::manual_seed(71);
+  auto total = torch::zeros({2, 5});
+  for (size_t i = 0; i < ops.size(); ++i) {
+    auto y = x * (1.0 + 0.25 * i);
+    ops[i](y);
+    values("inplace_" + std::to_string(i), y);
+    total = total + y * static_cast<double>(i + 1);
+  }
+  (total * torch::arange(10, torch::kFloat).reshape({2, 5}).cos()).sum().backward();
+  values("inplace_chain_grad", x.grad());
+  auto kinks = torch::tensor({-3.0f, 0.0f, 3.0f}).requires_grad_(true);
+  (torch::hardsigmoid(kinks).sum() + F::logsigmoid(kinks).sum() + torch::hardswish(kinks).sum())
+      .backward();
+  values("kink_grads", kinks.grad());
+  auto ints = torch::tensor({-3, 0, 9});
+  values("hardtanh_int", F::hardtanh(ints.clone(), F::HardtanhFuncOptions().inplace(true)));
+  values("relu6_int", F::relu6(ints.clone(), F::ReLU6FuncOptions(true)));
+  values("hardtanh_swapped",
+         F::hardtanh(x.detach(), F::HardtanhFuncOptions().min_val(1).max_val(-1)));
+  auto z = x.detach().clone();
+  torch::hardswish_(z);
+  torch::hardsigmoid_(z);
+  torch::mish_(z);
+  values("inplace_top", z);
+  for (auto [label, fn] : std::vector<std::pair<std::string, std::function<void()>>>{
+           {"log_sigmoid int",
+            [] {
+              torch::log_sigmoid(torch::tensor({-1, 2}));
+            }},
+           {"size of 0-d", [] { torch::tensor(1.0).size(0); }},
+           {"hardtanh module", [] { Hardtanh(HardtanhOptions().min_val(1).max_val(1)); }},
+           {"glu scalar", [] { F::glu(torch::tensor(1.0)); }}}) {
+    try {
+      fn();
+      std::printf("%s: no error\n", label.c_str());
+    } catch (const c10::Error&) {
+      std::printf("%s: error\n", label.c_str());
+    }
+  }
+  struct Holder : Module {
+    Holder(torch::Tensor t) { w = register_parameter("w", t, /*requires_grad=*/false); }
+    torch::Tensor w;
+  };
+  Holder h(torch::ones({2}, torch::requires_grad()) * 2);
+  std::printf("nonleaf parameter: %d\n", h.w.requires_grad() ? 1 : 0);
+}
+
 int main() {
   torch::manual_seed(11);
   activations();
@@ -397,5 +460,6 @@ int main() {
   layers();
   packed();
   containers();
+  edges();
   return 0;
 }
