@@ -41,12 +41,12 @@ def raw_fashion_mnist(tmp_path_factory):
     return str(root)
 
 
-def _same_text_close_numbers(a, b, min_lines):
+def _same_text_close_numbers(a, b, min_lines, abs_=2e-6):
     """Two printouts: the same lines, words equal, numbers within float32 training tolerance."""
     la, lb = a.splitlines(), b.splitlines()
     assert len(lb) >= min_lines, b
     assert len(la) == len(lb), (a, b)
-    bad = [(x, y) for x, y in zip(la, lb) if not _numbers_close(x, y)]
+    bad = [(x, y) for x, y in zip(la, lb) if not _numbers_close(x, y, abs_=abs_)]
     assert not bad, bad[:5]
 
 
@@ -179,7 +179,9 @@ def test_vision_program_matches_libtorch():
     printing and libtorch's error messages."""
     a, b = _outputs("vision_program")
     record("libtorch vision parity")
-    _same_text_close_numbers(a, b, min_lines=100)
+    # float32 bicubic grid gradients: torch differentiates by its own formula, torsh through
+    # the composition (about 3e-6 apart where terms cancel)
+    _same_text_close_numbers(a, b, min_lines=100, abs_=1e-5)
 
 
 def test_rnn_program_matches_libtorch():
@@ -204,7 +206,7 @@ def test_transformer_program_matches_libtorch():
 
 
 @pytest.mark.parametrize("program", ["spellings_program", "optim_program", "nn_extra_program",
-                                     "nn_breadth_program"])
+                                     "nn_breadth_program", "vision_program"])
 def test_compat_programs_build_as_cxx17(program):
     """libtorch programs are often built as C++17 (g++ 12's default is gnu++17): torsh's
     public headers and the compat header must compile there too."""
