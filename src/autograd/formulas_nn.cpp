@@ -193,8 +193,9 @@ std::vector<Tensor> batch_norm_fused_backward(const Tensor& grad, const Tensor& 
   const ScalarType ct = input.dtype() == kDouble ? kDouble : kFloat;
   const int64_t c = input.size(1);
   const Tensor w = weight.defined() ? weight.to(ct) : Tensor();
-  Tensor mean = training ? save_mean : running_mean.to(ct);
-  Tensor invstd = training ? save_invstd : (running_var.to(ct) + eps).rsqrt();
+  // the saved statistics as returned (16-bit for a 16-bit input with 16-bit parameters, as torch)
+  Tensor mean = training ? save_mean.to(ct) : running_mean.to(ct);
+  Tensor invstd = training ? save_invstd.to(ct) : (running_var.to(ct) + eps).rsqrt();
   Tensor gx, gw, gb;
   if (GradMode::is_enabled()) {
     std::vector<int64_t> dims{0}, shape(static_cast<size_t>(input.dim()), 1);

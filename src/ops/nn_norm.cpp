@@ -137,8 +137,15 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input,
     }
   }
   if (input.dtype() != ct) y = y.to(input.dtype());
-  if (!training) return {y, torsh::empty({0}, o), torsh::empty({0}, o)};
-  return {y, mean, invstd};
+  // torch returns the statistics in the input's dtype, or in float with float parameters
+  bool float_params = false;
+  for (const auto* t : {&weight, &bias, &running_mean, &running_var}) {
+    float_params = float_params || (given(*t) && (*t)->dtype() == kFloat);
+  }
+  const ScalarType st = float_params ? kFloat : input.dtype();
+  const TensorOptions so = o.dtype(st);
+  if (!training) return {y, torsh::empty({0}, so), torsh::empty({0}, so)};
+  return {y, mean.to(st), invstd.to(st)};
 }
 
 Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight,

@@ -165,3 +165,33 @@ def test_low_rank_inputs_raise_as_torch(shape):
         assert got[0] is want[0], (shape, got, want)
         if want[0] is RuntimeError:
             assert got[1] == want[1], (shape, got, want)
+
+
+@pytest.mark.parametrize("param_dtype", [None, "bfloat16", "float32"])
+@pytest.mark.parametrize("training", [True, False])
+def test_bfloat16_statistics_dtype_and_values_match_torch(param_dtype, training):
+    """A bfloat16 input returns its statistics in bfloat16, or in float with float parameters;
+    the output and the input gradient (computed from the returned statistics) as torch's."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 3, 5)).astype(np.float32)
+    out = {}
+    for lib in (torch, torsh):
+        X = lib.tensor(x).bfloat16().requires_grad_()
+        if param_dtype is None and not training:
+            continue
+        pd = None if param_dtype is None else getattr(lib, param_dtype)
+        W = None if pd is None else lib.linspace(0.5, 1.5, 3).to(pd).requires_grad_()
+        B = None if pd is None else lib.zeros(3, dtype=pd)
+        RM = None if pd is None else lib.zeros(3, dtype=pd)
+        RV = None if pd is None else lib.ones(3, dtype=pd)
+        y, m, v = lib.native_batch_norm(X, W, B, RM, RV, training, 0.1, 1e-5)
+        (y.float() * lib.arange(60).reshape(4, 3, 5).float().sin()).sum().backward()
+        out[lib] = (y, m, v, X.grad)
+    if not out:
+        return
+    (ty, tm, tv, tg), (oy, om, ov, og) = out[torch], out[torsh]
+    assert str(om.dtype) == str(tm.dtype) and str(ov.dtype) == str(tv.dtype)
+    assert tuple(om.shape) == tuple(tm.shape) and tuple(ov.shape) == tuple(tv.shape)
+    np.testing.assert_allclose(oy.float().detach().numpy(), ty.float().detach().numpy(),
+                               rtol=1e-2, atol=1e-2)
+    np.testing.assert_allclose(og.float().numpy(), tg.float().numpy(), rtol=2e-2, atol=2e-2)
