@@ -394,6 +394,29 @@ Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
   return g;
 }
 
+namespace {
+bool dense(const Tensor& t) { return detail::is_non_overlapping_and_dense(t.sizes(), t.strides()); }
+
+// torch's obeys_layout_contract: a dense leaf's gradient has its strides (dims of size 1 aside);
+// any other leaf's is contiguous.
+bool obeys_layout_contract(const Tensor& grad, const Tensor& leaf) {
+  if (!dense(leaf)) return grad.is_contiguous();
+  for (int64_t i = 0; i < grad.dim(); ++i) {
+    const int64_t gs = grad.strides()[static_cast<size_t>(i)];
+    const int64_t ls = leaf.strides()[static_cast<size_t>(i)];
+    if (grad.sizes()[static_cast<size_t>(i)] != 1 ? gs != ls : (gs > 1 && ls > 1)) return false;
+  }
+  return true;
+}
+
+Tensor clone_obey_contract(const Tensor& grad, const Tensor& leaf) {
+  if (!dense(leaf)) return grad.detach().clone(MemoryFormat::Contiguous);
+  Tensor out = torsh::empty_strided(leaf.sizes(), leaf.strides(), grad.options());
+  out.copy_(grad.detach());
+  return out;
+}
+}  // namespace
+
 AccumulateGrad::AccumulateGrad(IntrusivePtr<TensorImpl> leaf) : leaf_(std::move(leaf)) {
   input_meta_.push_back({SizeVec(leaf_->sizes()), leaf_->dtype()});
 }
@@ -410,13 +433,13 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   }
   g = reduce_grad(g, input_meta_[0]);
   if (!m.grad.defined()) {
-    // Steal the incoming buffer when nothing else can see it (as torch does); else copy.
-    const bool private_buffer = g.use_count() == 1 && g.is_contiguous() &&
+    // Steal the incoming buffer when nothing else can see it and it has the leaf's layout (as
+    // torch does); else copy it into the leaf's layout (a dense leaf's strides, else
+    // contiguous), torch's layout contract for .grad.
+    const bool private_buffer = g.use_count() == 1 && obeys_layout_contract(g, leaf) &&
                                 g.unsafeGetTensorImpl()->storage().use_count() == 1 &&
                                 meta(g) == nullptr;
-    m.grad = GradMode::is_enabled()
-                 ? g
-                 : (private_buffer ? g : g.detach().clone(MemoryFormat::Contiguous));
+    m.grad = GradMode::is_enabled() ? g : (private_buffer ? g : clone_obey_contract(g, leaf));
   } else if (GradMode::is_enabled()) {
     m.grad = m.grad + g;
   } else {

@@ -234,6 +234,10 @@ std::vector<Tensor> batch_norm_fused_backward(const Tensor& grad, const Tensor& 
     }
   }
   if (gx.defined() && gx.dtype() != input.dtype()) gx = gx.to(input.dtype());
+  if (gx.defined()) {  // in the input's layout (channels_last stays channels_last), as torch
+    const MemoryFormat layout = detail::suggest_memory_format(input.sizes(), input.strides());
+    if (layout != MemoryFormat::Contiguous) gx = gx.contiguous(layout);
+  }
   // (the engine gives bias's gradient its dtype)
   if (gw.defined() && weight.defined() && gw.dtype() != weight.dtype()) {
     gw = gw.to(weight.dtype());

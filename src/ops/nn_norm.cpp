@@ -137,6 +137,9 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input,
     }
   }
   if (input.dtype() != ct) y = y.to(input.dtype());
+  // the output in the input's suggested layout (channels_last stays channels_last), as torch
+  const MemoryFormat layout = detail::suggest_memory_format(input.sizes(), input.strides());
+  if (layout != MemoryFormat::Contiguous) y = y.contiguous(layout);
   // torch returns the statistics in the input's dtype, or in float with float parameters
   bool float_params = false;
   for (const auto* t : {&weight, &bias, &running_mean, &running_var}) {

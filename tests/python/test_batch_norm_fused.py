@@ -195,3 +195,35 @@ def test_bfloat16_statistics_dtype_and_values_match_torch(param_dtype, training)
     np.testing.assert_allclose(oy.float().detach().numpy(), ty.float().detach().numpy(),
                                rtol=1e-2, atol=1e-2)
     np.testing.assert_allclose(og.float().numpy(), tg.float().numpy(), rtol=2e-2, atol=2e-2)
+
+
+def test_channels_last_output_and_gradient_keep_the_layout():
+    """torch.native_batch_norm on a channels_last input returns a channels_last output, and its
+    input gradient is channels_last too."""
+    x = np.random.default_rng(4).standard_normal((2, 3, 4, 5)).astype(np.float32)
+    got = {}
+    for lib in (torch, torsh):
+        X = lib.tensor(x).contiguous(memory_format=lib.channels_last).requires_grad_()
+        y, _, _ = lib.native_batch_norm(X, None, None, None, None, True, 0.1, 1e-5)
+        (y * lib.arange(120).reshape(2, 3, 4, 5).float().cos()).sum().backward()
+        got[lib] = (y.stride(), X.grad.stride(), y.detach().numpy(), X.grad.numpy())
+    assert got[torsh][:2] == got[torch][:2] == ((60, 1, 15, 3), (60, 1, 15, 3))
+    np.testing.assert_allclose(got[torsh][2], got[torch][2], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[torsh][3], got[torch][3], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.randn(2, 3, 4, 5).contiguous(memory_format=lib.channels_last),
+    lambda lib: lib.randn(4, 3).t(),
+    lambda lib: lib.randn(3, 1, 4).permute(2, 1, 0),
+    lambda lib: lib.randn(4, 6)[:, ::2],
+])
+def test_leaf_gradients_follow_the_layout_contract(make):
+    """torch's AccumulateGrad: a dense leaf's .grad has the leaf's strides, whatever layout the
+    incoming gradient has; a non-dense leaf's is contiguous."""
+    strides = {}
+    for lib in (torch, torsh):
+        w = make(lib).detach().requires_grad_()
+        (w * 2).sum().backward()
+        strides[lib] = (w.grad.stride(), w.grad.is_contiguous())
+    assert strides[torsh] == strides[torch]
