@@ -163,7 +163,7 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
       .def_property_readonly("_base",
                              [](const Tensor& t) -> py::object {
                                Tensor b = t._base();
-                               return b.defined() ? py::cast(b) : py::object(py::none());
+                               return b.defined() ? wrap(b) : py::object(py::none());
                              })
       .def("_is_view", &Tensor::is_view)
       // counts one in-place op (squeeze_ and friends, which Python rebinds)

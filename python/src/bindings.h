@@ -147,6 +147,9 @@ class ParsedArgs {
 const Tensor* peek_tensor(PyObject* o);
 /// Sets the torsh Tensor type that peek_tensor recognises.
 void set_tensor_type(PyObject* type);
+/// Makes the Tensor type's instances clear their TensorImpl's Python object when they die (so
+/// wrap() hands out only live objects).
+void install_tensor_dealloc(PyObject* type);
 /// A new instance of the pybind11 class type (or a Python subclass of it) owning value through
 /// holder, built directly: no lookup of the type by name, and no entry in pybind11's instance
 /// registry unless registered (needed only to find the object again from its C++ pointer).

@@ -19,14 +19,44 @@ const Tensor* peek_tensor(PyObject* o) {
 }
 
 py::object wrap(Tensor t) {
+  // The same TensorImpl gives back the same live Python object (torch's PyObject preservation
+  // while the object lives): `t.grad is t.grad`, `v._base is t`.
+  TensorImpl* impl = t.defined() ? t.unsafeGetTensorImpl() : nullptr;
+  if (impl && impl->pyobj()) {
+    return py::reinterpret_borrow<py::object>(static_cast<PyObject*>(impl->pyobj()));
+  }
   // pybind11's cast looks the type up by name and registers each instance in a hash table;
   // a Tensor object owns its own copy of the Tensor and is never looked up by pointer.
   auto value = std::make_unique<Tensor>(std::move(t));
   Tensor* raw = value.get();
   if (PyObject* self = new_instance(g_tensor_type, raw, std::move(value), false)) {
+    if (impl) impl->set_pyobj(self);
     return py::reinterpret_steal<py::object>(self);
   }
   return py::cast(std::move(*raw));
+}
+
+namespace {
+destructor g_base_dealloc = nullptr;
+
+// The Tensor type's dealloc: forgets the object in its TensorImpl, then pybind11's.
+void tensor_dealloc(PyObject* self) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (inst->simple_layout && inst->simple_holder_constructed && inst->simple_value_holder[0]) {
+    const auto* t = static_cast<const Tensor*>(inst->simple_value_holder[0]);
+    if (t->defined() && t->unsafeGetTensorImpl()->pyobj() == self) {
+      t->unsafeGetTensorImpl()->set_pyobj(nullptr);
+    }
+  }
+  g_base_dealloc(self);
+}
+}  // namespace
+
+void install_tensor_dealloc(PyObject* type) {
+  auto* tp = reinterpret_cast<PyTypeObject*>(type);
+  if (tp->tp_dealloc == tensor_dealloc) return;
+  g_base_dealloc = tp->tp_dealloc;
+  tp->tp_dealloc = tensor_dealloc;
 }
 
 void set_python_error() {

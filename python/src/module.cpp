@@ -174,6 +174,7 @@ PYBIND11_MODULE(_C, m) {
     return make(*args, **kwargs).cast<Tensor>();
   }));
   set_tensor_type(cls.ptr());
+  install_tensor_dealloc(cls.ptr());
   register_tensor_type(cls);
   register_operators(cls);
   register_generated(m, cls);

@@ -156,7 +156,10 @@ Tensor pad_sequence(const std::vector<Tensor>& sequences, bool batch_first, doub
   }
   std::vector<Tensor> columns;
   for (const Tensor& s : sequences) {
-    Tensor seq = s.to(first.scalar_type());
+    // each sequence broadcast to the first's trailing dims, as ATen's copy into the output
+    std::vector<int64_t> shape = first.sizes().vec();
+    shape[0] = s.size(0);
+    Tensor seq = s.to(first.scalar_type()).expand(shape);
     if (seq.size(0) < max_len) {
       std::vector<int64_t> fill = first.sizes().vec();
       fill[0] = max_len - seq.size(0);

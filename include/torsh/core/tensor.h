@@ -66,6 +66,10 @@ class TensorImpl : public RefCounted, public Pooled<TensorImpl> {
   void set_wrapped_number(bool w) { wrapped_number_ = w; }
   AutogradMetaInterface* autograd_meta() const { return autograd_meta_; }
   void set_autograd_meta(AutogradMetaInterface* m);
+  /// The Python object wrapping this tensor, if the Python binding made one that is alive (it
+  /// clears this when the object dies); read and written under the GIL only.
+  void* pyobj() const { return pyobj_; }
+  void set_pyobj(void* o) { pyobj_ = o; }
 
  private:
   void refresh();
@@ -78,6 +82,7 @@ class TensorImpl : public RefCounted, public Pooled<TensorImpl> {
   bool contiguous_ = true;
   bool wrapped_number_ = false;
   AutogradMetaInterface* autograd_meta_ = nullptr;
+  void* pyobj_ = nullptr;
 };
 
 class Tensor;

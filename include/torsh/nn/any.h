@@ -1,6 +1,7 @@
 #pragma once
 // libtorch's AnyModule: any module, held by pointer, whose forward takes and returns tensors
 // (up to 8 tensor arguments; libtorch's AnyValue for other types is not supported).
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,13 @@ class AnyModule {
     r.call_ = call_;
     r.rebind_ = rebind_;
     return r;
+  }
+  /// The one-tensor forward of m (a module of the held type, e.g. a clone) as a function.
+  std::function<Tensor(Tensor)> bind_to(std::shared_ptr<Module> m) const {
+    TORSH_CHECK(!is_empty(), "Cannot bind an empty AnyModule");
+    return [call = call_, m = std::move(m)](Tensor x) {
+      return call(*m, std::vector<Tensor>{std::move(x)});
+    };
   }
   /// The module's forward on tensor arguments (an undefined Tensor{} for an absent mask).
   template <typename Return = Tensor, typename... Args>

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "torsh/nn/any.h"
 #include "torsh/nn/module.h"
 #include "torsh/nn/options.h"
 
@@ -370,7 +371,7 @@ TORSH_MODULE(Functional);
 class NamedAnyModule {
  public:
   /// A module's forward bound to a pointer of its own type (given as a Module).
-  using Bind = std::function<Tensor(Tensor)> (*)(const std::shared_ptr<Module>&);
+  using Bind = std::function<std::function<Tensor(Tensor)>(const std::shared_ptr<Module>&)>;
   template <typename T>
   static Bind bind_of() {
     return [](const std::shared_ptr<Module>& m) -> std::function<Tensor(Tensor)> {
@@ -378,11 +379,20 @@ class NamedAnyModule {
       return [typed](Tensor x) { return typed->forward(std::move(x)); };
     };
   }
-  template <typename Holder, typename = std::enable_if_t<detail::HasPtr<Holder>::value>>
+  template <typename Holder, typename Contained = typename Holder::ContainedType>
   NamedAnyModule(std::string name, const Holder& holder)
+      : name_(std::move(name)), module_(holder.ptr()), bind_(bind_of<Contained>()) {}
+  /// {"fc", AnyModule(Linear(3, 4))}.
+  NamedAnyModule(std::string name, const AnyModule& any)
       : name_(std::move(name)),
-        module_(holder.ptr()),
-        bind_(bind_of<typename Holder::ContainedType>()) {}
+        module_(any.ptr()),
+        bind_([any](const std::shared_ptr<Module>& m) { return any.bind_to(m); }) {}
+  /// {"fc", LinearImpl(3, 4)}: the module itself (moved into a shared_ptr).
+  template <typename T, typename = std::enable_if_t<std::is_base_of_v<Module, T>>>
+  NamedAnyModule(std::string name, T module)
+      : name_(std::move(name)),
+        module_(std::make_shared<T>(std::move(module))),
+        bind_(bind_of<T>()) {}
   template <typename T, typename = std::enable_if_t<std::is_base_of_v<Module, T>>>
   NamedAnyModule(std::string name, std::shared_ptr<T> module)
       : name_(std::move(name)), module_(std::move(module)), bind_(bind_of<T>()) {}
@@ -411,11 +421,18 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   void pretty_print(std::ostream& stream) const override;
   template <typename M>
   void push_back(M&& module) {
-    push_back(std::to_string(forwards_.size()), std::forward<M>(module));
+    if constexpr (std::is_same_v<std::decay_t<M>, NamedAnyModule>) {
+      add(module.name(), module.module(), module.bind());
+    } else {
+      push_back(std::to_string(forwards_.size()), std::forward<M>(module));
+    }
   }
   template <typename Holder>
   void push_back(std::string name, Holder holder) {
-    if constexpr (detail::HasPtr<Holder>::value) {
+    if constexpr (std::is_same_v<std::decay_t<Holder>, AnyModule>) {
+      NamedAnyModule named(name, holder);
+      add(std::move(name), named.module(), named.bind());
+    } else if constexpr (detail::HasPtr<Holder>::value) {
       add_typed(std::move(name), holder.ptr());
     } else if constexpr (std::is_convertible_v<Holder, std::shared_ptr<Module>>) {
       add_typed(std::move(name), holder);
@@ -423,11 +440,12 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
       add_typed(std::move(name), std::make_shared<std::decay_t<Holder>>(std::move(holder)));
     }
   }
-  void push_back(const NamedAnyModule& named) { add(named.name(), named.module(), named.bind()); }
   /// Appends the modules of another Sequential (shared, not copied), named by position.
   void extend(const SequentialImpl& other) {
-    for (size_t i = 0; i < other.modules_.size(); ++i) {
-      add(std::to_string(forwards_.size()), other.modules_[i], other.binds_[i]);
+    const auto modules = other.modules_;  // a copy: extending a Sequential by itself
+    const auto binds = other.binds_;
+    for (size_t i = 0; i < modules.size(); ++i) {
+      add(std::to_string(forwards_.size()), modules[i], binds[i]);
     }
   }
   template <typename Container>

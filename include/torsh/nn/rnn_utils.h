@@ -27,6 +27,8 @@ class PackedSequence {
   /// The same sequence with data (and the indices) converted; batch_sizes stays on the CPU.
   PackedSequence to(TensorOptions options) const;
   PackedSequence cpu() const { return to(TensorOptions().device(kCPU)); }
+  /// torsh runs on the CPU only: raises as Tensor::to(kCUDA) does.
+  PackedSequence cuda() const { return to(TensorOptions().device(Device(DeviceType::CUDA))); }
   bool is_cuda() const { return data_.is_cuda(); }
   bool is_pinned() const { return false; }
   PackedSequence pin_memory() const { return *this; }

@@ -389,6 +389,19 @@ static void containers() {
   for (const auto& p : named->named_parameters()) std::printf("seq %s\n", p.key().c_str());
   values("sequential_named", named->forward<torch::Tensor>(input({2, 3})));
   values("sequential_call", named->forward(input({1, 3})));
+  Sequential anys;
+  anys->push_back(AnyModule(Linear(3, 4)));
+  anys->push_back("act", AnyModule(ReLU()));
+  AnyModule last(Linear(4, 2));
+  anys->push_back(last);
+  Sequential mixed({{"a", AnyModule(Linear(3, 4))}, {"fc", LinearImpl(4, 2)}});
+  anys->extend(*anys);  // by itself: doubles once
+  std::cout << anys << std::endl << mixed << std::endl;
+  auto copy = std::dynamic_pointer_cast<SequentialImpl>(mixed->clone());
+  values("sequential_any", mixed->forward(input({2, 3})));
+  values("sequential_any_clone", copy->forward(input({2, 3})));
+  values("pad_sequence_broadcast",
+         torch::nn::utils::rnn::pad_sequence({torch::ones({2, 3}), torch::ones({3, 1}) * 2}));
 }
 
 // In-place forms inside a graph, gradients at the kinks, integer inputs, error paths.
