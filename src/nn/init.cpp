@@ -151,4 +151,27 @@ void register_weight_and_bias(Module& m, const std::vector<int64_t>& shape, int6
                    : m.register_parameter("bias", Tensor(), false);
 }
 
+void register_norm_state(Module& m, int64_t n, bool affine, bool track, NormState s) {
+  s.weight = m.register_parameter("weight", affine ? torsh::empty({n}) : Tensor(), affine);
+  s.bias = m.register_parameter("bias", affine ? torsh::empty({n}) : Tensor(), affine);
+  s.running_mean = m.register_buffer("running_mean", track ? torsh::zeros({n}) : Tensor());
+  s.running_var = m.register_buffer("running_var", track ? torsh::ones({n}) : Tensor());
+  s.num_batches_tracked = m.register_buffer(
+      "num_batches_tracked", track ? torsh::zeros({}, TensorOptions(kLong)) : Tensor());
+  reset_norm_state(affine, track, s);
+}
+
+void reset_norm_state(bool affine, bool track, NormState s) {
+  if (track) {
+    NoGradGuard guard;
+    s.running_mean.zero_();
+    s.running_var.fill_(1);
+    s.num_batches_tracked.zero_();
+  }
+  if (affine) {
+    init::ones_(s.weight);
+    init::zeros_(s.bias);
+  }
+}
+
 }  // namespace torsh::nn::detail

@@ -26,4 +26,20 @@ void check_channels(int64_t in_channels, int64_t out_channels, int64_t groups);
 void register_weight_and_bias(Module& m, const std::vector<int64_t>& shape, int64_t out,
                               bool with_bias, Tensor& weight, Tensor& bias);
 
+/// The state a BatchNorm or InstanceNorm holds, by reference to its members.
+struct NormState {
+  Tensor& weight;
+  Tensor& bias;
+  Tensor& running_mean;
+  Tensor& running_var;
+  Tensor& num_batches_tracked;
+};
+
+/// Registers weight and bias ([n], undefined unless affine) and the buffers running_mean,
+/// running_var and num_batches_tracked (undefined unless track), as libtorch's norms do, then
+/// resets them (reset_norm_state).
+void register_norm_state(Module& m, int64_t n, bool affine, bool track, NormState s);
+/// Running statistics to 0, 1 and 0 (when tracked); weight to ones and bias to zeros (affine).
+void reset_norm_state(bool affine, bool track, NormState s);
+
 }  // namespace torsh::nn::detail

@@ -225,43 +225,21 @@ BatchNormNdImpl<D, Derived>::BatchNormNdImpl(const BatchNormOptions& options_) :
 
 template <size_t D, typename Derived>
 void BatchNormNdImpl<D, Derived>::reset() {
-  const int64_t n = options.num_features();
-  if (options.affine()) {
-    weight = this->register_parameter("weight", torsh::empty({n}));
-    bias = this->register_parameter("bias", torsh::empty({n}));
-  } else {
-    weight = this->register_parameter("weight", Tensor(), false);
-    bias = this->register_parameter("bias", Tensor(), false);
-  }
-  if (options.track_running_stats()) {
-    running_mean = this->register_buffer("running_mean", torsh::zeros({n}));
-    running_var = this->register_buffer("running_var", torsh::ones({n}));
-    num_batches_tracked =
-        this->register_buffer("num_batches_tracked", torsh::zeros({}, TensorOptions(kLong)));
-  } else {
-    running_mean = this->register_buffer("running_mean", Tensor());
-    running_var = this->register_buffer("running_var", Tensor());
-    num_batches_tracked = this->register_buffer("num_batches_tracked", Tensor());
-  }
-  reset_parameters();
+  detail::register_norm_state(*this, options.num_features(), options.affine(),
+                              options.track_running_stats(),
+                              {weight, bias, running_mean, running_var, num_batches_tracked});
 }
 
 template <size_t D, typename Derived>
 void BatchNormNdImpl<D, Derived>::reset_running_stats() {
-  if (!options.track_running_stats()) return;
-  NoGradGuard guard;
-  running_mean.zero_();
-  running_var.fill_(1);
-  num_batches_tracked.zero_();
+  detail::reset_norm_state(false, options.track_running_stats(),
+                           {weight, bias, running_mean, running_var, num_batches_tracked});
 }
 
 template <size_t D, typename Derived>
 void BatchNormNdImpl<D, Derived>::reset_parameters() {
-  reset_running_stats();
-  if (options.affine()) {
-    init::ones_(weight);
-    init::zeros_(bias);
-  }
+  detail::reset_norm_state(options.affine(), options.track_running_stats(),
+                           {weight, bias, running_mean, running_var, num_batches_tracked});
 }
 
 template <size_t D, typename Derived>
