@@ -111,9 +111,6 @@ Tensor interpolate(const Tensor& input, const InterpolateFuncOptions& o) {
   TORSH_CHECK(!o.antialias() || (nd == 4 && (std::holds_alternative<enumtype::kBilinear>(mode) ||
                                              std::holds_alternative<enumtype::kBicubic>(mode))),
               "Anti-alias option is only supported for bilinear and bicubic modes");
-  TORSH_CHECK(!o.antialias(),
-              "interpolate: antialias=true is not implemented in torsh's C++ "
-              "API (Python's torch.nn.functional.interpolate has it)");
   const int64_t needs = std::holds_alternative<enumtype::kLinear>(mode)      ? 3
                         : std::holds_alternative<enumtype::kTrilinear>(mode) ? 5
                         : std::holds_alternative<enumtype::kBilinear>(mode)  ? 4
@@ -141,6 +138,12 @@ Tensor interpolate(const Tensor& input, const InterpolateFuncOptions& o) {
   }
   if (nd == 3 && std::holds_alternative<enumtype::kLinear>(mode)) {
     return torsh::upsample_linear1d(input, size, align, scales[0]);
+  }
+  if (o.antialias() && std::holds_alternative<enumtype::kBilinear>(mode)) {
+    return torsh::_upsample_bilinear2d_aa(input, size, align, scales[0], scales[1]);
+  }
+  if (o.antialias()) {
+    return torsh::_upsample_bicubic2d_aa(input, size, align, scales[0], scales[1]);
   }
   if (nd == 4 && std::holds_alternative<enumtype::kBilinear>(mode)) {
     return torsh::upsample_bilinear2d(input, size, align, scales[0], scales[1]);

@@ -1,9 +1,9 @@
 // Resampling layers of torch.nn.functional: the upsample ops behind F.interpolate (nearest,
-// nearest-exact, linear/bilinear/trilinear, bicubic), pixel_shuffle/pixel_unshuffle and
-// im2col/col2im (F.unfold/F.fold). Composed of torsh ops (index_select taps with per-position
-// weights, views, slices), so gradients come from the parts. The interpolation weights are
-// computed as torch 1.13 computes them (float for float tensors), and the taps combined in its
-// order, innermost dim first.
+// nearest-exact, linear/bilinear/trilinear, bicubic, antialiased bilinear/bicubic),
+// pixel_shuffle/pixel_unshuffle and im2col/col2im (F.unfold/F.fold). Composed of torsh ops
+// (index_select taps with per-position weights, views, slices), so gradients come from the parts.
+// The interpolation weights are computed as torch 1.13 computes them (float for float tensors), and
+// the taps combined in its order, innermost dim first.
 #include <cmath>
 #include <string>
 
@@ -141,6 +141,65 @@ Tensor upsample(const char* op, int nd, const Tensor& self, IntArrayRef output_s
   return low ? x.to(self.dtype()) : x;
 }
 
+// Antialiased bilinear/bicubic (torch's _upsample_{bilinear,bicubic}2d_aa): a separable
+// resampling whose filter support widens by the downscaling factor, as one dense [out, in]
+// weight matrix per spatial dim (rows normalised to sum to 1), applied with two matmuls.
+Tensor aa_weights(int64_t in, int64_t out, bool align_corners, std::optional<double> scale_opt,
+                  bool bicubic, ScalarType dtype) {
+  const double scale = area_scale<double>(in, out, align_corners, scale_opt);
+  const double interp = bicubic ? 4.0 : 2.0;
+  const double support = scale >= 1.0 ? interp * 0.5 * scale : interp * 0.5;
+  const double invscale = scale >= 1.0 ? 1.0 / scale : 1.0;
+  auto filter = [bicubic](double x) {
+    x = std::abs(x);
+    if (!bicubic) return x < 1.0 ? 1.0 - x : 0.0;
+    const double a = -0.5;
+    if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
+    if (x < 2.0) return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
+    return 0.0;
+  };
+  std::vector<double> w(static_cast<size_t>(in * out), 0.0);
+  std::vector<double> row;
+  for (int64_t i = 0; i < out; ++i) {
+    const double center = scale * (static_cast<double>(i) + 0.5);
+    const int64_t lo = std::max<int64_t>(static_cast<int64_t>(center - support + 0.5), 0);
+    const int64_t hi = std::min<int64_t>(static_cast<int64_t>(center + support + 0.5), in);
+    row.clear();
+    double total = 0.0;
+    for (int64_t j = lo; j < hi; ++j) {
+      row.push_back(filter((static_cast<double>(j) - center + 0.5) * invscale));
+      total += row.back();
+    }
+    for (int64_t j = lo; j < hi; ++j) {
+      const double v = row[static_cast<size_t>(j - lo)];
+      w[static_cast<size_t>(i * in + j)] = total != 0.0 ? v / total : v;
+    }
+  }
+  return torsh::tensor(w, TensorOptions(kDouble)).reshape({out, in}).to(dtype);
+}
+
+Tensor upsample_aa(const char* op, const Tensor& self, IntArrayRef output_size, bool align_corners,
+                   std::optional<double> scales_h, std::optional<double> scales_w, bool bicubic) {
+  TORSH_CHECK(output_size.size() == 2, op,
+              ": It is expected output_size equals to 2, but got size ", output_size.size());
+  TORSH_CHECK(self.dim() == 4, op, ": It is expected input_size equals to 4, but got size ",
+              self.dim());
+  const int64_t in_h = self.size(2), in_w = self.size(3);
+  const int64_t out_h = output_size[0], out_w = output_size[1];
+  TORSH_CHECK(in_h > 0 && in_w > 0 && out_h > 0 && out_w > 0, op,
+              ": Input and output sizes should be greater than 0, but got input (H: ", in_h,
+              ", W: ", in_w, ") output (H: ", out_h, ", W: ", out_w, ")");
+  TORSH_CHECK(self.numel() > 0, op,
+              ": Non-empty 4D data tensor expected but got a tensor with sizes ",
+              detail::shape_str(self.sizes()));
+  const ScalarType t = self.dtype();
+  TORSH_CHECK(t == kFloat || t == kDouble, "\"compute_indices_weights_aa\" not implemented for '",
+              scalar_type_name(t), "'");
+  const Tensor wh = aa_weights(in_h, out_h, align_corners, scales_h, bicubic, t);
+  const Tensor ww = aa_weights(in_w, out_w, align_corners, scales_w, bicubic, t);
+  return torsh::matmul(torsh::matmul(wh, self), ww.t());
+}
+
 }  // namespace
 
 Tensor upsample_nearest1d(const Tensor& self, IntArrayRef output_size,
@@ -194,6 +253,17 @@ Tensor upsample_bicubic2d(const Tensor& self, IntArrayRef output_size, bool alig
                           std::optional<double> scales_h, std::optional<double> scales_w) {
   return upsample("upsample_bicubic2d", 2, self, output_size, {scales_h, scales_w}, Mode::kCubic,
                   align_corners);
+}
+
+Tensor _upsample_bilinear2d_aa(const Tensor& self, IntArrayRef output_size, bool align_corners,
+                               std::optional<double> scales_h, std::optional<double> scales_w) {
+  return upsample_aa("_upsample_bilinear2d_aa", self, output_size, align_corners, scales_h,
+                     scales_w, false);
+}
+Tensor _upsample_bicubic2d_aa(const Tensor& self, IntArrayRef output_size, bool align_corners,
+                              std::optional<double> scales_h, std::optional<double> scales_w) {
+  return upsample_aa("_upsample_bicubic2d_aa", self, output_size, align_corners, scales_h, scales_w,
+                     true);
 }
 
 Tensor pixel_shuffle(const Tensor& self, int64_t upscale_factor) {

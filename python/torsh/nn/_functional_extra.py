@@ -5,7 +5,7 @@ pairwise_distance, pdist, prelu, bilinear); here they call the torsh op of the s
 interpolate follows torch's Python argument handling (size / scale_factor /
 recompute_scale_factor / align_corners) and then calls torsh's upsample op with the output size
 and the scales ATen's ``.vec`` overloads would pass. The rest (rrelu, local_response_norm,
-gumbel_softmax, embedding_bag, affine_grid and antialiased interpolation) are composed here
+gumbel_softmax, embedding_bag and affine_grid) are composed here
 from torsh ops. Re-exported by torsh.nn.functional.
 """
 import math
@@ -114,8 +114,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return pool(input, output_size)
     if (mode, nd) in (("linear", 3), ("bilinear", 4), ("trilinear", 5), ("bicubic", 4)):
         if antialias:
-            return _upsample_antialiased(input, output_size, scale_factors, align_corners,
-                                         mode == "bicubic")
+            op = torsh._C._upsample_bicubic2d_aa if mode == "bicubic" else \
+                torsh._C._upsample_bilinear2d_aa
+            return _upsample_call(op, input, output_size, scale_factors, align_corners)
         op = {"linear": torsh.upsample_linear1d, "bilinear": torsh.upsample_bilinear2d,
               "trilinear": torsh.upsample_trilinear3d, "bicubic": torsh.upsample_bicubic2d}[mode]
         return _upsample_call(op, input, output_size, scale_factors, align_corners)
@@ -128,71 +129,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         "Input Error: Only 3D, 4D and 5D input Tensors supported (got {}D) for the modes: "
         "nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {})".format(
             nd, mode))
-
-
-# Antialiased bilinear/bicubic (torch's _upsample_{bilinear,bicubic}2d_aa): a separable
-# resampling whose filter support widens by the downscaling factor, written as one weight
-# matrix per spatial dim.
-
-def _aa_filter_linear(x):
-    x = abs(x)
-    return 1.0 - x if x < 1.0 else 0.0
-
-
-def _aa_filter_cubic(x, a=-0.5):
-    x = abs(x)
-    if x < 1.0:
-        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0
-    if x < 2.0:
-        return (((x - 5.0) * x + 8.0) * x - 4.0) * a
-    return 0.0
-
-
-def _area_pixel_scale(in_size, out_size, align_corners, scale):
-    if align_corners:
-        return (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
-    if scale is not None and scale > 0:
-        return 1.0 / scale
-    return in_size / out_size
-
-
-def _aa_weights(in_size, out_size, align_corners, scale, bicubic, dtype):
-    interp_size = 4 if bicubic else 2
-    filt = _aa_filter_cubic if bicubic else _aa_filter_linear
-    scale = _area_pixel_scale(in_size, out_size, align_corners, scale)
-    support = interp_size * 0.5 * scale if scale >= 1.0 else interp_size * 0.5
-    invscale = 1.0 / scale if scale >= 1.0 else 1.0
-    rows = []
-    for i in range(out_size):
-        center = scale * (i + 0.5)
-        xmin = max(int(center - support + 0.5), 0)
-        xsize = min(int(center + support + 0.5), in_size) - xmin
-        ws = [filt((j + xmin - center + 0.5) * invscale) for j in range(xsize)]
-        total = sum(ws)
-        row = [0.0] * in_size
-        for j, w in enumerate(ws):
-            row[xmin + j] = w / total if total != 0.0 else w
-        rows.append(row)
-    return torsh.tensor(rows, dtype=dtype).reshape(out_size, in_size)
-
-
-def _upsample_antialiased(input, output_size, scale_factors, align_corners, bicubic):
-    in_h, in_w = input.size(2), input.size(3)
-    if output_size is not None:
-        out_h, out_w = output_size
-        scale_h = scale_w = None
-    else:
-        out_h, out_w = _output_size_from_scales(input, scale_factors)
-        scale_h, scale_w = (float(s) for s in scale_factors)
-    if input.numel() == 0 and in_h > 0 and in_w > 0:
-        raise RuntimeError("Non-empty 4D data tensor expected but got a tensor with sizes "
-                           "{}".format(list(input.shape)))
-    if not (in_h > 0 and in_w > 0 and out_h > 0 and out_w > 0):
-        raise RuntimeError("Input and output sizes should be greater than 0, but got input (H: "
-                           "{}, W: {}) output (H: {}, W: {})".format(in_h, in_w, out_h, out_w))
-    wh = _aa_weights(in_h, out_h, align_corners, scale_h, bicubic, input.dtype)
-    ww = _aa_weights(in_w, out_w, align_corners, scale_w, bicubic, input.dtype)
-    return torsh.matmul(torsh.matmul(wh, input), ww.t())
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

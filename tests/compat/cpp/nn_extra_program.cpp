@@ -1,6 +1,7 @@
 // libtorch's resampling functionals and modules (F::pad in every mode, F::interpolate in every
-// mode with sizes and scales, Upsample, F::normalize, pixel shuffle), Unflatten, the containers
-// (ModuleDict, ParameterDict, ParameterList) and init::orthogonal_: printing, shapes, values.
+// mode with sizes and scales and antialiased, Upsample, F::normalize, pixel shuffle), Unflatten,
+// the containers (ModuleDict, ParameterDict, ParameterList) and init::orthogonal_: printing,
+// shapes, values.
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -62,6 +63,25 @@ int main() {
                                          .mode(torch::kTrilinear)
                                          .align_corners(false)
                                          .recompute_scale_factor(true)));
+  auto big = torch::sin(torch::arange(2 * 9 * 13, torch::kFloat).reshape({1, 2, 9, 13}));
+  values("bilinear_aa_down", F::interpolate(big, F::InterpolateFuncOptions()
+                                                     .size(std::vector<int64_t>{4, 5})
+                                                     .mode(torch::kBilinear)
+                                                     .align_corners(false)
+                                                     .antialias(true)));
+  values("bicubic_aa_scale", F::interpolate(big, F::InterpolateFuncOptions()
+                                                     .scale_factor(std::vector<double>{0.4, 0.7})
+                                                     .mode(torch::kBicubic)
+                                                     .align_corners(true)
+                                                     .antialias(true)));
+  try {
+    F::interpolate(x, F::InterpolateFuncOptions()
+                          .size(std::vector<int64_t>{4, 4})
+                          .mode(torch::kNearest)
+                          .antialias(true));
+  } catch (const c10::Error&) {
+    std::printf("nearest with antialias: error\n");
+  }
   try {
     F::interpolate(x, F::InterpolateFuncOptions()
                           .size(std::vector<int64_t>{4, 4})
