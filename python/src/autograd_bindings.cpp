@@ -171,17 +171,22 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
            [](const Tensor& t) { t.unsafeGetTensorImpl()->storage()->bump_version(); })
       .def_property_readonly("retains_grad", &Tensor::retains_grad)
       .def("retain_grad", &Tensor::retain_grad)
-      .def("detach", &Tensor::detach)
+      .def("detach", [](const Tensor& t) { return wrap(t.detach()); })
       // t.data: the same memory outside the graph; assigning rebinds this Python object to the
       // new data (its dtype, shape and storage) and keeps a leaf's requires_grad and grad, as
       // torch's `param.data = new` does (Module.to(dtype) converts parameters in place).
       .def_property(
-          "data", [](const Tensor& t) { return t.detach(); },
+          "data", [](const Tensor& t) { return wrap(t.detach()); },
           [](py::object self, const Tensor& data) {
             Tensor& t = self.cast<Tensor&>();
             const bool leaf_rg = t.is_leaf() && t.requires_grad();
             Tensor grad = t.grad();
+            // this object now stands for the new TensorImpl: the old one (alive elsewhere, or
+            // freed by the assignment) must not give this object back
+            TensorImpl* old = t.unsafeGetTensorImpl();
+            if (old && old->pyobj() == self.ptr()) old->set_pyobj(nullptr);
             t = data.detach();
+            t.unsafeGetTensorImpl()->set_pyobj(self.ptr());
             if (leaf_rg) t.requires_grad_(true);
             if (grad.defined()) t.mutable_grad() = grad;
           })

@@ -84,6 +84,20 @@ void register_tensor_type(py::class_<Tensor>& cls) {
   cls.def("__repr__", [](const Tensor& t) { return repr(t); })
       .def("element_size", &Tensor::element_size)
       .def("storage_offset", &Tensor::storage_offset)
+      // Tensor.resize_'s core (argument parsing and the requires-grad check: _extra_api.py)
+      .def("_resize_",
+           [](py::object self, const std::vector<int64_t>& sizes, py::handle fmt) {
+             const Tensor& t = self.cast<const Tensor&>();
+             const auto f = to_memory_format("resize_", fmt.ptr());
+             TORSH_CHECK(!f || *f != MemoryFormat::Preserve, "Unsupported memory format", *f);
+             t.resize_(sizes);
+             if (f && *f != MemoryFormat::Contiguous) {
+               TensorImpl* impl = t.unsafeGetTensorImpl();
+               impl->set_geometry(sizes, detail::strides_for_format(sizes, *f),
+                                  impl->storage_offset());
+             }
+             return self;
+           })
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
       .def_property_readonly("device", [](const Tensor& t) { return t.device(); })
       .def_property_readonly("is_cuda", [](const Tensor&) { return false; })

@@ -535,6 +535,33 @@ def _rebind(self, node_name, view, inplace_op=True):
     return self
 
 
+def _resize_(self, *sizes, memory_format=None):
+    """Tensor.resize_: new sizes with contiguous (or ``memory_format``) strides over the same
+    storage, grown in place when it is too small (the new elements are uninitialised)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (list, tuple)):
+        sizes = sizes[0]
+    if self.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    return self._resize_(list(sizes), memory_format)
+
+
+def _resize_as_(self, the_template, *, memory_format=None):
+    return _resize_(self, the_template.shape, memory_format=memory_format)
+
+
+def _set_(self, source=None):
+    """Tensor.set_(source): this tensor becomes a view of all of source (its storage, sizes,
+    strides and offset); set_() makes it empty."""
+    if source is None:
+        source = torsh.empty(0, dtype=self.dtype)
+    if not isinstance(source, Tensor):
+        raise TypeError(f"set_(): argument 'source' must be Tensor, not {type(source).__name__}")
+    if source.dtype != self.dtype:
+        raise RuntimeError(f"set_(): expected source of dtype {self.dtype}, but got "
+                           f"{source.dtype}")
+    return _rebind(self, "SetBackward0", source.detach())
+
+
 def _squeeze_(self, dim=None):
     if dim is None:
         return _rebind(self, "SqueezeBackward2", self.squeeze())
@@ -699,6 +726,9 @@ def _methods():
             torsh.allclose(self, other, rtol, atol, equal_nan),
         "equal": lambda self, other: torsh.equal(self, other),
         "lerp_": _lerp_,
+        "resize_": _resize_,
+        "resize_as_": _resize_as_,
+        "set_": _set_,
         "squeeze_": _squeeze_,
         "unsqueeze_": _unsqueeze_,
         "t_": _t_,
