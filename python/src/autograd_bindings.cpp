@@ -269,6 +269,7 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
           }
           node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
           for (size_t i = 0; i < outputs.size(); ++i) {
+            if (outputs[i].is_none()) continue;  // not differentiable, or not a tensor
             const Tensor& t = outputs[i].cast<const Tensor&>();
             if (t.is_floating_point() || t.is_complex()) {
               autograd::set_history(t, node, static_cast<uint32_t>(i));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/tls.h"
+#include "reduce_grad.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
@@ -365,7 +366,8 @@ bool rebase_view(const Tensor& self, const std::shared_ptr<Node>& fn) {
   return true;
 }
 
-Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
+namespace {
+Tensor reduce_grad_impl(const Tensor& grad, const InputMeta& im, const Node* fn, size_t index) {
   Tensor g = grad;
   if (!g.sizes().equals(im.sizes)) {
     const int64_t lead = g.dim() - static_cast<int64_t>(im.sizes.size());
@@ -375,8 +377,10 @@ Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
       const int64_t want = im.sizes[static_cast<size_t>(i)];
       expandable = want == 1 || want == g.sizes()[static_cast<size_t>(i + lead)];
     }
-    TORSH_CHECK(expandable, "Function returned an invalid gradient - got ",
-                detail::shape_str(g.sizes()), " but expected shape compatible with ",
+    TORSH_CHECK(expandable, "Function ", fn ? fn->name() : std::string(),
+                fn ? " returned an invalid gradient at index " : "returned an invalid gradient",
+                fn ? std::to_string(index) : std::string(), " - got ", detail::shape_str(g.sizes()),
+                " but expected shape compatible with ",
                 detail::shape_str(IntArrayRef(im.sizes.data(), im.sizes.size())));
     std::vector<int64_t> dims;
     for (int64_t i = 0; i < g.dim(); ++i) {
@@ -392,6 +396,15 @@ Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
     if (g.dtype() != im.dtype) g = g.to(im.dtype);
   }
   return g;
+}
+}  // namespace
+
+Tensor reduce_grad(const Tensor& grad, const InputMeta& im) {
+  return reduce_grad_impl(grad, im, nullptr, 0);
+}
+
+Tensor reduce_grad_of(const Tensor& grad, Node& fn, size_t index) {
+  return reduce_grad_impl(grad, fn.input_meta()[index], &fn, index);
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "reduce_grad.h"
 #include "torsh/autograd/engine.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
@@ -208,7 +209,7 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
       Node* next = edges[i].function.get();
       if (!next) continue;
       if (i < outs.size() && outs[i].defined() && next->needed) {
-        add_to(next, edges[i].input_nr, reduce_grad(outs[i], n->input_meta()[i]));
+        add_to(next, edges[i].input_nr, reduce_grad_of(outs[i], *n, i));
       }
       if (--next->dependencies == 0 && !next->queued) {
         next->queued = true;
