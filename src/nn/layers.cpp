@@ -462,27 +462,8 @@ void CrossMapLRN2dImpl::pretty_print(std::ostream& s) const {
 }
 
 Tensor CrossMapLRN2dImpl::forward(const Tensor& input) {
-  TORSH_CHECK(input.dim() == 4,
-              "Expected input.dim() == 4 to be true, but got false.  (Could this error message be "
-              "improved?  If so, please report an enhancement request to PyTorch.)");
-  // libtorch's running window: channel c sums the squares of channels
-  // [c - pre + 1, c + pre - 1] (clipped), but channel 0 is never taken out of the sum.
-  const int64_t channels = input.size(1);
-  const int64_t size = options.size();
-  const int64_t pre = (size - 1) / 2 + 1;
-  Tensor window = torsh::zeros({channels, channels}, TensorOptions(kDouble));
-  auto* w = window.data_ptr<double>();
-  for (int64_t c = 0; c < channels; ++c) {
-    const int64_t hi = std::min(c + pre - 1, channels - 1);
-    const int64_t lo = c > pre ? c - pre + 1 : 0;
-    for (int64_t j = lo; j <= hi; ++j) w[c * channels + j] = 1;
-    w[c * channels] = 1;
-  }
-  const Tensor squares = input.mul(input).reshape({input.size(0), channels, -1});
-  const Tensor sums = torsh::matmul(window.to(input.scalar_type()), squares).view(input.sizes());
-  const Tensor scale =
-      sums.mul(options.alpha() / static_cast<double>(size)).add(Scalar(options.k()));
-  return input * scale.pow(-options.beta());
+  return torsh::_cross_map_lrn2d(input, options.size(), options.alpha(), options.beta(),
+                                 options.k());
 }
 
 // ---- Bilinear, Fold, Unfold

@@ -1,12 +1,13 @@
 // torsh/nn/layers.h (part 2): max pooling with indices, adaptive max pooling, max unpooling,
 // power-average pooling and fractional max pooling, functionals and modules, with libtorch 1.13's
-// checks and printing. Unpooling and fractional pooling are composed from torsh's ops (scatter,
-// gather), so autograd comes with them.
+// checks and printing. Unpooling is the op table's max_unpool2d/3d (ops/nn_misc.cpp); fractional
+// pooling is composed from torsh's ops (gather), so autograd comes with it.
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "ops/nn_misc.h"
 #include "torsh/core/grad_mode.h"
 #include "torsh/generated/functions.h"
 #include "torsh/nn/layers.h"
@@ -35,74 +36,6 @@ std::vector<int64_t> list_with_default(const ExpandingArrayWithOptionalElem<D>& 
     out.push_back(size[i] ? *size[i] : defaults[defaults.size() - D + i]);
   }
   return out;
-}
-
-// "4x4" / "1x4x4", as ATen's unpooling messages print output sizes.
-std::string by(IntArrayRef sizes) {
-  std::string s;
-  for (size_t i = 0; i < sizes.size(); ++i) s += (i ? "x" : "") + std::to_string(sizes[i]);
-  return s;
-}
-
-// ATen's max_unpool2d / max_unpool3d argument checks (1.13 wording).
-void check_unpool(const Tensor& input, const Tensor& indices, IntArrayRef output_size,
-                  IntArrayRef stride, size_t d) {
-  const char* fn =
-      d == 2 ? "max_unpooling2d_forward_out_cpu()" : "max_unpooling3d_forward_out_cpu()";
-  if (d == 2) {
-    TORSH_CHECK(indices.scalar_type() == kLong,
-                "elements in indices should be type int64 but got: ",
-                scalar_type_name(indices.scalar_type()));
-    TORSH_CHECK(input.dim() == 3 || input.dim() == 4,
-                "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with ",
-                input.dim(), " dimensions.");
-    TORSH_CHECK(output_size.size() == 2,
-                "There should be exactly two elements (height, width) in output_size, but got ",
-                output_size.size(), " elements.");
-  } else {
-    TORSH_CHECK(indices.scalar_type() == kLong, "elements in indices should be type int64");
-    TORSH_CHECK(input.dim() == 4 || input.dim() == 5,
-                "Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with ",
-                input.dim(), " dimensions.");
-    TORSH_CHECK(output_size.size() == 3,
-                "There should be exactly three elements (depth, height, width) in output_size, but "
-                "got ",
-                output_size.size(), " elements.");
-  }
-  TORSH_CHECK(input.sizes().vec() == indices.sizes().vec(),
-              "Expected shape of indices to be same as that of the input tensor (",
-              ::torsh::detail::shape_str(input.sizes()),
-              ") but got indices tensor with shape: ", ::torsh::detail::shape_str(indices.sizes()));
-  for (int64_t i = 1; i < input.dim(); ++i) {
-    TORSH_CHECK(input.size(i) > 0, fn,
-                ": Expected input to have non-zero size for non-batch dimensions, but got ",
-                ::torsh::detail::shape_str(input.sizes()), " with dimension ", i, " being empty.");
-  }
-  if (d == 3) {
-    TORSH_CHECK(stride[0] > 0 && stride[1] > 0 && stride[2] > 0,
-                "strides should be greater than zero, but got stride: ",
-                ::torsh::detail::shape_str(stride));
-  }
-}
-
-// max_unpool2d / max_unpool3d proper: each value scattered to its index in its zeroed
-// [prod(output_size)] plane. The gradient is the output gradient gathered at the indices.
-Tensor unpool(const Tensor& input, const Tensor& indices, IntArrayRef output_size, size_t d) {
-  const bool batched = input.dim() == static_cast<int64_t>(d) + 2;
-  const Tensor x = batched ? input : input.unsqueeze(0);
-  const Tensor idx = (batched ? indices : indices.unsqueeze(0)).contiguous();
-  const int64_t n = x.size(0), c = x.size(1), plane = product(output_size);
-  const int64_t* p = idx.data_ptr<int64_t>();
-  for (int64_t i = 0, count = idx.numel(); i < count; ++i) {
-    TORSH_CHECK(p[i] >= 0 && p[i] < plane, "Found an invalid max index: ", p[i],
-                " (output volumes are of size ", by(output_size));
-  }
-  Tensor out = torsh::zeros({n, c, plane}, x.options());
-  if (x.numel() > 0) out = out.scatter(2, idx.reshape({n, c, -1}), x.reshape({n, c, -1}));
-  std::vector<int64_t> shape{n, c};
-  shape.insert(shape.end(), output_size.begin(), output_size.end());
-  out = out.view(shape);
-  return batched ? out : out.squeeze(0);
 }
 
 // libtorch's _unpool_output_size: (in - 1) * stride + kernel - 2 * padding per spatial dim, or
@@ -292,24 +225,23 @@ Tensor max_unpool1d(const Tensor& input, const Tensor& indices,
                                                  options.padding(), options.output_size());
   size.push_back(1);
   const Tensor x = input.unsqueeze(3), idx = indices.unsqueeze(3);
-  check_unpool(x, idx, size, {}, 2);
-  return unpool(x, idx, size, 2).squeeze(3);
+  return torsh::max_unpool2d(x, idx, size).squeeze(3);
 }
 
 Tensor max_unpool2d(const Tensor& input, const Tensor& indices,
                     const MaxUnpool2dFuncOptions& options) {
-  check_unpool(input, indices, {1, 1}, {}, 2);
+  native::check_max_unpool(input, indices, {1, 1}, {}, 2);
   const std::vector<int64_t> size = unpool_output_size(
       input, options.kernel_size(), options.stride(), options.padding(), options.output_size());
-  return unpool(input, indices, size, 2);
+  return torsh::max_unpool2d(input, indices, size);
 }
 
 Tensor max_unpool3d(const Tensor& input, const Tensor& indices,
                     const MaxUnpool3dFuncOptions& options) {
-  check_unpool(input, indices, {1, 1, 1}, options.stride(), 3);
+  native::check_max_unpool(input, indices, {1, 1, 1}, options.stride(), 3);
   const std::vector<int64_t> size = unpool_output_size(
       input, options.kernel_size(), options.stride(), options.padding(), options.output_size());
-  return unpool(input, indices, size, 3);
+  return torsh::max_unpool3d(input, indices, size, options.stride(), options.padding());
 }
 
 Tensor lp_pool1d(const Tensor& input, const LPPool1dFuncOptions& options) {

@@ -8,7 +8,7 @@ batch-size checks of the normalisations and lp_pool as a power of an average poo
 Re-exported by torsh.nn.functional.
 """
 import torsh
-from torsh.nn.modules.utils import _pair, _list_with_default
+from torsh.nn.modules.utils import _single, _pair, _triple, _list_with_default
 
 __all__ = [
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
@@ -17,7 +17,8 @@ __all__ = [
     "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
     "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
     "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
-    "adaptive_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "batch_norm",
+    "adaptive_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "max_unpool1d",
+    "max_unpool2d", "max_unpool3d", "batch_norm",
     "instance_norm", "group_norm", "pad",
 ]
 
@@ -204,6 +205,55 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     else:
         mean = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return _lp_from_mean(mean, kh * kw, norm_type)
+
+
+# Max unpooling: the output size checked (or defaulted) here, then the op scatters each value
+# to its index in a zeroed plane (1-D runs as 2-D with a trailing size-1 dim, as torch).
+
+def _unpool_output_size(input, kernel_size, stride, padding, output_size):
+    default = [(input.size(-len(kernel_size) + d) - 1) * stride[d] + kernel_size[d] -
+               2 * padding[d] for d in range(len(kernel_size))]
+    if output_size is None:
+        return default
+    output_size = list(output_size)
+    if len(output_size) == len(kernel_size) + 2:
+        output_size = output_size[2:]
+    if len(output_size) != len(kernel_size):
+        raise ValueError("output_size should be a sequence containing {} or {} elements, but it "
+                         "has a length of '{}'".format(len(kernel_size), len(kernel_size) + 2,
+                                                       len(output_size)))
+    for d in range(len(kernel_size)):
+        lo, hi = default[d] - stride[d], default[d] + stride[d]
+        if not lo < output_size[d] < hi:
+            raise ValueError('invalid output_size "{}" (dim {} must be between {} and {})'.format(
+                output_size, d, lo, hi))
+    return output_size
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    r"""A partial inverse of max_pool1d: each value put back at its index, zeros elsewhere."""
+    kernel_size = _single(kernel_size)
+    stride = kernel_size if stride is None else _single(stride)
+    size = _unpool_output_size(input, kernel_size, stride, _single(padding), output_size)
+    return torsh.max_unpool2d(input.unsqueeze(-1), indices.unsqueeze(-1),
+                              list(size) + [1]).squeeze(-1)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    r"""A partial inverse of max_pool2d: each value put back at its index, zeros elsewhere."""
+    kernel_size = _pair(kernel_size)
+    stride = kernel_size if stride is None else _pair(stride)
+    size = _unpool_output_size(input, kernel_size, stride, _pair(padding), output_size)
+    return torsh.max_unpool2d(input, indices, size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    r"""A partial inverse of max_pool3d: each value put back at its index, zeros elsewhere."""
+    kernel_size = _triple(kernel_size)
+    stride = kernel_size if stride is None else _triple(stride)
+    padding = _triple(padding)
+    size = _unpool_output_size(input, kernel_size, stride, padding, output_size)
+    return torsh.max_unpool3d(input, indices, size, stride, padding)
 
 
 # Normalisation

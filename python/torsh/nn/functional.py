@@ -23,6 +23,7 @@ __all__ = [
     "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "layer_norm",
     "embedding", "normalize", "one_hot", "multi_head_attention_forward",
+    "selu_", "celu_", "channel_shuffle", "native_channel_shuffle",
 ] + _functional_conv.__all__
 
 
@@ -83,11 +84,27 @@ def selu(input, inplace=False):
     return torsh.elu(input, _SELU_ALPHA, _SELU_SCALE)
 
 
+def selu_(input):
+    return selu(input, inplace=True)
+
+
 def celu(input, alpha=1.0, inplace=False):
     # torch's celu kernel is elu(x, alpha, scale=1, input_scale=1/alpha).
     if inplace:
         return input.elu_(alpha, 1.0, 1.0 / alpha)
     return torsh.elu(input, alpha, 1.0, 1.0 / alpha)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, inplace=True)
+
+
+def channel_shuffle(input, groups):
+    r"""(N, C, *) with C = g * m: channels regrouped as (N, m, g, *) read in order."""
+    return torsh.channel_shuffle(input, groups)
+
+
+native_channel_shuffle = channel_shuffle
 
 
 def gelu(input, approximate="none"):

@@ -96,3 +96,11 @@ from torsh.nn.modules.pooling_fractional import (  # noqa: E402
 from torsh.nn.modules.loss_ctc import CTCLoss  # noqa: E402
 
 __all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d", "CTCLoss"]
+
+from torsh.nn.modules.pooling import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d  # noqa: E402
+from torsh.nn.modules.pixelshuffle import ChannelShuffle  # noqa: E402
+from torsh.nn.modules.normalization import CrossMapLRN2d  # noqa: E402
+from torsh.nn.modules.loss import NLLLoss2d  # noqa: E402
+
+__all__ += ["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "ChannelShuffle", "CrossMapLRN2d",
+            "NLLLoss2d"]

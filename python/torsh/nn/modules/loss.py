@@ -1,11 +1,13 @@
 """torch.nn loss modules, with torch's reduction handling (the deprecated size_average/reduce
 arguments map onto ``reduction``); weights are registered as buffers as in torch."""
+import warnings
+
 from torsh.nn import _reduction as _Reduction
 from torsh.nn import functional as F
 from torsh.nn.modules.module import Module
 
 __all__ = ["L1Loss", "NLLLoss", "KLDivLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
-           "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss"]
+           "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss2d"]
 
 
 class _Loss(Module):
@@ -44,6 +46,17 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input, target):
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """Deprecated alias of NLLLoss (warns on construction, as torch)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        warnings.warn("NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in "
+                      "replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss"
+                      " for more details.")
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class KLDivLoss(_Loss):

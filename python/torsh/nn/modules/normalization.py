@@ -104,3 +104,25 @@ class LocalResponseNorm(Module):
 
 
 __all__ += ["LocalResponseNorm"]
+
+
+class CrossMapLRN2d(Module):
+    r"""Local response normalisation across channels of a 4-D input with torch's running-window
+    sums (the legacy Lua-torch layer)."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        assert input.dim() == 4
+        return torsh._C._cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
+
+
+__all__ += ["CrossMapLRN2d"]

@@ -2,7 +2,7 @@
 from torsh.nn import functional as F
 from torsh.nn.modules.module import Module
 
-__all__ = ["PixelShuffle", "PixelUnshuffle"]
+__all__ = ["PixelShuffle", "PixelUnshuffle", "ChannelShuffle"]
 
 
 class PixelShuffle(Module):
@@ -35,3 +35,19 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self):
         return "downscale_factor={}".format(self.downscale_factor)
+
+
+class ChannelShuffle(Module):
+    r"""Regroups (N, g * m, *) channels as (N, m, g, *) read in order, g = groups."""
+
+    __constants__ = ["groups"]
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return "groups={}".format(self.groups)

@@ -1,11 +1,12 @@
 """torch.nn pooling layers: max, average, power-average and adaptive pooling in 1, 2, 3 dims."""
 from torsh.nn import functional as F
 from torsh.nn.modules.module import Module
-from torsh.nn.modules.utils import _single
+from torsh.nn.modules.utils import _single, _pair, _triple
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "LPPool1d", "LPPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
-           "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d"]
+           "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "MaxUnpool1d",
+           "MaxUnpool2d", "MaxUnpool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -201,3 +202,40 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
 class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     r"""3D average pooling to a given output size (an entry of None keeps the input's)."""
     _pool = "adaptive_avg_pool3d"
+
+
+class _MaxUnpoolNd(Module):
+    """A partial inverse of max pooling (stride defaults to kernel_size)."""
+
+    _ntuple = staticmethod(_single)
+    _fn = "max_unpool1d"
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = self._ntuple(kernel_size)
+        self.stride = self._ntuple(stride if stride is not None else kernel_size)
+        self.padding = self._ntuple(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return getattr(F, self._fn)(input, indices, self.kernel_size, self.stride, self.padding,
+                                    output_size)
+
+    def extra_repr(self):
+        return "kernel_size={}, stride={}, padding={}".format(self.kernel_size, self.stride,
+                                                              self.padding)
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    r"""Inverse of MaxPool1d on (N, C, L) or (C, L) with its indices."""
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    r"""Inverse of MaxPool2d on (N, C, H, W) or (C, H, W) with its indices."""
+    _ntuple = staticmethod(_pair)
+    _fn = "max_unpool2d"
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    r"""Inverse of MaxPool3d on (N, C, D, H, W) or (C, D, H, W) with its indices."""
+    _ntuple = staticmethod(_triple)
+    _fn = "max_unpool3d"
