@@ -1,8 +1,11 @@
-"""torch.linalg: the norms (vector_norm, matrix_norm for 'fro' and ord 1, -1, inf, -inf).
-The SVD-based norms (matrix 'nuc', 2, -2) are left for the linalg ops and raise."""
+"""torch.linalg: the norms (vector_norm, matrix_norm for 'fro' and ord 1, -1, inf, -inf),
+multi_dot, cross and qr (with the legacy torch.qr / Tensor.qr). The SVD-based norms (matrix
+'nuc', 2, -2) are left for the linalg ops and raise."""
+import collections
 import math
 
 from torsh import _C
+from torsh._legacy_types import _cpp_name
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -94,3 +97,50 @@ def cross(input, other, *, dim=-1, out=None):
     if out is None:
         return _C.linalg_cross(input, other, dim=dim)
     return _C.linalg_cross(input, other, dim=dim, out=out)
+
+
+def qr(A, mode="reduced", *, out=None):
+    """torch.linalg.qr: A = QR with Q orthonormal columns and R upper triangular, per matrix of
+    a batch (float and double; LAPACK's geqrf + orgqr, as torch). mode 'reduced', 'complete' or
+    'r' (R only, Q empty). Its derivative is not implemented yet."""
+    res = _C.linalg_qr(A, mode)
+    if out is None:
+        return res
+    for dst, src in zip(out, res):
+        if dst.dtype != src.dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {_cpp_name(src.dtype)}, "
+                               f"but got {_cpp_name(dst.dtype)} instead")
+    for dst, src in zip(out, res):
+        dst.resize_(src.shape).copy_(src)
+    return type(res)(tuple(out))
+
+
+_qr_fields = collections.namedtuple("qr", ["Q", "R"])
+
+
+class _QrResult(_qr_fields):
+    """torch.return_types.qr: (Q, R) of the legacy torch.qr."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.return_types.qr(\nQ={self.Q!r},\nR={self.R!r})"
+
+
+_QrResult.__name__ = _QrResult.__qualname__ = "qr"
+_QrResult.__module__ = "torsh.return_types"
+
+
+def _legacy_qr(input, some=True, *, out=None):
+    """torch.qr (deprecated in torch for linalg.qr): some=True is mode 'reduced', False
+    'complete'."""
+    return _QrResult(*qr(input, "reduced" if some else "complete", out=out))
+
+
+def _install():
+    import torsh
+    torsh.qr = _legacy_qr
+    torsh.Tensor.qr = lambda self, some=True: _legacy_qr(self, some)
+    torsh.return_types.qr = _QrResult
+
+
+_install()

@@ -88,35 +88,12 @@ Tensor orthogonal_(Tensor tensor, double gain) {
   const int64_t rows = tensor.size(0);
   const int64_t cols = rows == 0 ? 0 : tensor.numel() / rows;
   if (tensor.numel() == 0) return tensor;
-  // libtorch: Q of the reduced QR of a normal [rows, cols] draw (transposed when wide), its
-  // columns' signs set by R's diagonal. That Q is the one with a positive R diagonal, which
-  // Gram-Schmidt (twice, in double) computes directly.
-  Tensor a = torsh::randn({rows, cols}).to(kDouble);
+  // libtorch: Q of the reduced QR (LAPACK, as linalg_qr) of a normal [rows, cols] draw
+  // (transposed when wide), its columns' signs set by R's diagonal.
+  Tensor a = torsh::randn({rows, cols});
   if (rows < cols) a = a.t();
-  a = a.contiguous();
-  const int64_t m = a.size(0), n = a.size(1);
-  std::vector<double> q(static_cast<size_t>(m * n));
-  const double* ap = a.data_ptr<double>();
-  for (int64_t j = 0; j < n; ++j) {
-    std::vector<double> v(static_cast<size_t>(m));
-    for (int64_t r = 0; r < m; ++r) v[static_cast<size_t>(r)] = ap[r * n + j];
-    for (int pass = 0; pass < 2; ++pass) {
-      for (int64_t i = 0; i < j; ++i) {
-        double dot = 0;
-        for (int64_t r = 0; r < m; ++r)
-          dot += q[static_cast<size_t>(r * n + i)] * v[static_cast<size_t>(r)];
-        for (int64_t r = 0; r < m; ++r)
-          v[static_cast<size_t>(r)] -= dot * q[static_cast<size_t>(r * n + i)];
-      }
-    }
-    double norm = 0;
-    for (double x : v) norm += x * x;
-    norm = std::sqrt(norm);
-    for (int64_t r = 0; r < m; ++r) {
-      q[static_cast<size_t>(r * n + j)] = norm > 0 ? v[static_cast<size_t>(r)] / norm : 0.0;
-    }
-  }
-  Tensor qt = torsh::tensor(q, TensorOptions(kDouble)).view({m, n});
+  auto [q, r] = torsh::linalg_qr(a);
+  Tensor qt = q * r.diagonal(0, -2, -1).sign();
   if (rows < cols) qt = qt.t();
   tensor.view({rows, cols}).copy_(qt);
   tensor.mul_(gain);
