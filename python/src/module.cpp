@@ -7,6 +7,7 @@
 
 #include "bindings.h"
 #include "torsh/core/print_options.h"
+#include "torsh/core/thread_generator.h"
 #include "torsh/core/warning.h"
 
 namespace torsh::python {
@@ -134,6 +135,10 @@ PYBIND11_MODULE(_C, m) {
   m.def(
       "set_rng_state", [](const Tensor& state) { set_rng_state(state); }, py::arg("new_state"));
   m.def("default_generator", [] { return default_generator(); });
+  // a DataLoader worker thread's own default generator, seeded as torch seeds a worker process
+  m.def("_set_thread_generator", [](std::optional<uint64_t> seed) {
+    set_thread_default_generator(seed ? std::optional<Generator>(Generator(*seed)) : std::nullopt);
+  });
   m.def("set_num_threads", &set_num_threads);
   m.def("get_num_threads", &get_num_threads);
   m.def("get_default_dtype", [] { return dtype_obj(get_default_dtype()); });

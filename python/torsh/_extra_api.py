@@ -689,7 +689,7 @@ def set_num_interop_threads(n):
 
 def seed():
     """torch.seed: seeds the default generator non-deterministically; returns the seed."""
-    return torsh.default_generator.seed()
+    return torsh._C.default_generator().seed()
 
 
 def is_anomaly_enabled():

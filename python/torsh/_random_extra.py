@@ -288,7 +288,7 @@ class _UniformStream:
     number read."""
 
     def __init__(self, generator):
-        self._gen = generator if generator is not None else torsh.default_generator
+        self._gen = generator if generator is not None else torsh._C.default_generator()
         self._state = self._gen.get_state()
         self._buf, self._pos, self._used = [], 0, 0
 

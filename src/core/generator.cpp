@@ -1,4 +1,5 @@
 #include "torsh/core/generator.h"
+#include "torsh/core/thread_generator.h"
 
 #include <cmath>
 #include <cstring>
@@ -162,7 +163,14 @@ Tensor get_rng_state() { return default_generator().get_state(); }
 
 void set_rng_state(const Tensor& state) { default_generator().set_state(state); }
 
+namespace {
+thread_local std::optional<Generator> t_thread_generator;
+}  // namespace
+
+void set_thread_default_generator(std::optional<Generator> g) { t_thread_generator = std::move(g); }
+
 Generator& default_generator() {
+  if (t_thread_generator) return *t_thread_generator;
   static Generator* g = new Generator();
   return *g;
 }

@@ -8,11 +8,13 @@ is the same as torch's. What differs from processes:
 
 * each worker gets a shallow copy of the dataset (attributes it sets stay per worker, objects
   they point to are shared);
-* the global random generators (torsh's default generator, ``random``, ``numpy.random``) are
-  shared and are not reseeded per worker; ``get_worker_info().seed`` still gives torch's
-  per-worker seed (base_seed + worker id), so a dataset that draws random numbers should
-  draw them from its own ``torsh.Generator`` seeded from it (e.g. in ``worker_init_fn``) to
-  be reproducible;
+* torsh's default generator is per worker, as in a worker process: each worker thread has
+  its own, seeded with torch's per-worker seed (base_seed + worker id, also
+  ``get_worker_info().seed``), so ``torsh.rand`` in a dataset gives torch's values and
+  ``torsh.manual_seed`` in ``worker_init_fn`` seeds only that worker; Python's ``random`` and
+  ``numpy.random`` are shared by the threads and are not reseeded per worker (a dataset that
+  draws from them should use its own ``random.Random`` / ``numpy`` generator seeded from
+  ``get_worker_info().seed``);
 * ``pin_memory`` is accepted and ignored (no CUDA), and ``multiprocessing_context`` is only
   validated.
 

@@ -7,6 +7,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Optional
 
+from torsh import _C
+
 _worker_local = threading.local()
 
 
@@ -92,6 +94,9 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
     data_queue. _ResumeIteration restarts the fetcher (persistent workers)."""
     from torsh.utils.data.dataloader import _DatasetKind
     seed = base_seed + worker_id
+    # the worker's own default generator seeded as torch seeds a worker process: torsh.rand in
+    # the dataset, and torsh.manual_seed in worker_init_fn, use this stream, not the main one
+    _C._set_thread_generator(seed)
     _worker_local.info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
                                     dataset=dataset)
     init_exception = None
