@@ -103,6 +103,9 @@ def qr(A, mode="reduced", *, out=None):
     """torch.linalg.qr: A = QR with Q orthonormal columns and R upper triangular, per matrix of
     a batch (float and double; LAPACK's geqrf + orgqr, as torch). mode 'reduced', 'complete' or
     'r' (R only, Q empty). Its derivative is not implemented yet."""
+    if not isinstance(mode, str):
+        raise TypeError(f"linalg_qr(): argument 'mode' (position 2) must be str, not "
+                        f"{type(mode).__name__}")
     res = _C.linalg_qr(A, mode)
     if out is None:
         return res
@@ -130,16 +133,30 @@ _QrResult.__name__ = _QrResult.__qualname__ = "qr"
 _QrResult.__module__ = "torsh.return_types"
 
 
-def _legacy_qr(input, some=True, *, out=None):
+_QR_WARNED = []
+
+
+def _legacy_qr(input, some=True, *, out=None, _position=2):
     """torch.qr (deprecated in torch for linalg.qr): some=True is mode 'reduced', False
-    'complete'."""
+    'complete'. Warns once per process, as torch."""
+    if not isinstance(some, bool):
+        raise TypeError(f"qr(): argument 'some' (position {_position}) must be bool, not "
+                        f"{type(some).__name__}")
+    if not _QR_WARNED:
+        _QR_WARNED.append(True)
+        import warnings
+        warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in "
+                      "a future PyTorch release.\nThe boolean parameter 'some' has been replaced "
+                      "with a string parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be "
+                      "replaced with\nQ, R = torch.linalg.qr(A, 'reduced' if some else "
+                      "'complete')")
     return _QrResult(*qr(input, "reduced" if some else "complete", out=out))
 
 
 def _install():
     import torsh
     torsh.qr = _legacy_qr
-    torsh.Tensor.qr = lambda self, some=True: _legacy_qr(self, some)
+    torsh.Tensor.qr = lambda self, some=True: _legacy_qr(self, some, _position=1)
     torsh.return_types.qr = _QrResult
 
 

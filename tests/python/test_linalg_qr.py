@@ -51,6 +51,9 @@ def test_qr_results_and_legacy_forms():
     lambda lib, t: lib.linalg.qr(t(torch.randn(3))),
     lambda lib, t: lib.linalg.qr(t(torch.ones(3, 3, dtype=torch.long))),
     lambda lib, t: lib.linalg.qr(t(torch.randn(3, 3)), mode="full"),
+    lambda lib, t: lib.linalg.qr(t(torch.randn(3, 3)), 4),
+    lambda lib, t: lib.qr(t(torch.randn(3, 3)), 4),
+    lambda lib, t: t(torch.randn(3, 3)).qr(1),
     lambda lib, t: lib.linalg.qr(t(torch.randn(3, 3, dtype=torch.float64)),
                                  out=(lib.empty(0), lib.empty(0))),
 ])
