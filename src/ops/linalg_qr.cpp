@@ -24,38 +24,28 @@ void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda
 namespace torsh::native {
 namespace {
 
-void geqrf(int m, int n, float* a, float* tau, std::vector<float>& work, int* info) {
+template <typename T>
+struct Lapack;
+template <>
+struct Lapack<float> {
+  static constexpr auto geqrf = sgeqrf_;
+  static constexpr auto orgqr = sorgqr_;
+};
+template <>
+struct Lapack<double> {
+  static constexpr auto geqrf = dgeqrf_;
+  static constexpr auto orgqr = dorgqr_;
+};
+
+// A LAPACK call made twice: a workspace-size query (lwork = -1), then the real one.
+template <typename T, typename Call>
+void with_workspace(std::vector<T>& work, Call call) {
   int lwork = -1;
-  float query = 0;
-  sgeqrf_(&m, &n, a, &m, tau, &query, &lwork, info);
+  T query = 0;
+  call(&query, &lwork);
   lwork = std::max(1, static_cast<int>(query));
   work.resize(static_cast<size_t>(lwork));
-  sgeqrf_(&m, &n, a, &m, tau, work.data(), &lwork, info);
-}
-void geqrf(int m, int n, double* a, double* tau, std::vector<double>& work, int* info) {
-  int lwork = -1;
-  double query = 0;
-  dgeqrf_(&m, &n, a, &m, tau, &query, &lwork, info);
-  lwork = std::max(1, static_cast<int>(query));
-  work.resize(static_cast<size_t>(lwork));
-  dgeqrf_(&m, &n, a, &m, tau, work.data(), &lwork, info);
-}
-void orgqr(int m, int n, int k, float* a, const float* tau, std::vector<float>& work, int* info) {
-  int lwork = -1;
-  float query = 0;
-  sorgqr_(&m, &n, &k, a, &m, tau, &query, &lwork, info);
-  lwork = std::max(1, static_cast<int>(query));
-  work.resize(static_cast<size_t>(lwork));
-  sorgqr_(&m, &n, &k, a, &m, tau, work.data(), &lwork, info);
-}
-void orgqr(int m, int n, int k, double* a, const double* tau, std::vector<double>& work,
-           int* info) {
-  int lwork = -1;
-  double query = 0;
-  dorgqr_(&m, &n, &k, a, &m, tau, &query, &lwork, info);
-  lwork = std::max(1, static_cast<int>(query));
-  work.resize(static_cast<size_t>(lwork));
-  dorgqr_(&m, &n, &k, a, &m, tau, work.data(), &lwork, info);
+  call(work.data(), &lwork);
 }
 
 // One batch of matrices: a holds each m x n matrix column-major (the batch's transposed
@@ -69,7 +59,11 @@ void qr_batch(T* a, int64_t batch, int m, int n, bool want_q, int qcols, int rro
   for (int64_t b = 0; b < batch; ++b) {
     T* mat = a + b * static_cast<int64_t>(m) * n;
     int info = 0;
-    if (k > 0) geqrf(m, n, mat, tau.data(), work, &info);
+    if (k > 0) {
+      with_workspace(work, [&](T* w, const int* lw) {
+        Lapack<T>::geqrf(&m, &n, mat, &m, tau.data(), w, lw, &info);
+      });
+    }
     TORSH_CHECK(info == 0, "linalg.qr: LAPACK geqrf failed with info ", info);
     T* rb = r + b * static_cast<int64_t>(rrows) * n;
     for (int i = 0; i < rrows; ++i) {
@@ -81,7 +75,11 @@ void qr_batch(T* a, int64_t batch, int m, int n, bool want_q, int qcols, int rro
     // orgqr forms the first qcols columns of Q from the k reflectors in place
     qbuf.assign(static_cast<size_t>(m) * static_cast<size_t>(qcols), T(0));
     std::copy(mat, mat + static_cast<int64_t>(m) * std::min(n, qcols), qbuf.begin());
-    if (qcols > 0) orgqr(m, qcols, k, qbuf.data(), tau.data(), work, &info);
+    if (qcols > 0) {
+      with_workspace(work, [&](T* w, const int* lw) {
+        Lapack<T>::orgqr(&m, &qcols, &k, qbuf.data(), &m, tau.data(), w, lw, &info);
+      });
+    }
     TORSH_CHECK(info == 0, "linalg.qr: LAPACK orgqr failed with info ", info);
     T* qb = q + b * static_cast<int64_t>(m) * qcols;
     for (int i = 0; i < m; ++i) {
