@@ -2,8 +2,8 @@
 parametrizations (see parametrize.py).
 
 ``orthogonal`` is not available: every one of its maps needs a linear-algebra op torsh lacks
-(matrix_exp, linalg.solve, linalg.householder_product, and linalg.qr / geqrf for the
-right inverse); it raises NotImplementedError.
+(matrix_exp, linalg.solve, linalg.householder_product; linalg.qr exists but has no derivative
+yet); it raises NotImplementedError.
 """
 import torsh
 from torsh import Tensor
@@ -17,12 +17,12 @@ __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
-    r"""Not implemented: needs matrix_exp, linalg.solve, linalg.householder_product and
-    linalg.qr, which torsh does not have yet."""
+    r"""Not implemented: needs matrix_exp, linalg.solve and linalg.householder_product (and
+    linalg.qr's derivative), which torsh does not have yet."""
     raise NotImplementedError(
         "torsh.nn.utils.parametrizations.orthogonal needs torch.matrix_exp, "
-        "torch.linalg.solve, torch.linalg.householder_product and torch.linalg.qr, which "
-        "torsh does not implement yet")
+        "torch.linalg.solve, torch.linalg.householder_product and the derivative of "
+        "torch.linalg.qr, which torsh does not implement yet")
 
 
 class _SpectralNorm(Module):
