@@ -14,6 +14,8 @@ class BackwardHookFunction(Function):
     @staticmethod
     def forward(ctx, callback, *tensors):
         ctx.callback = callback
+        # the hooks see torch's raw node gradients: None for an output that got none
+        ctx.set_materialize_grads(False)
         # New tensor objects over the same memory: the graph attaches to them, not the inputs.
         return tuple(t.detach() for t in tensors)
 
