@@ -7,7 +7,8 @@ from torsh._C import *  # noqa: F401,F403
 from torsh._C import Tensor, Generator, device, dtype  # noqa: F401
 from torsh._C import return_types  # noqa: F401  (torch.return_types: named tuples of tensors)
 from torsh._size import Size  # noqa: F401
-from torsh._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
+from torsh._grad_mode import (enable_grad, inference_mode, is_inference_mode_enabled,  # noqa: F401
+                              no_grad, set_grad_enabled)
 import sys as _sys  # noqa: E402
 
 _sys.modules[__name__ + ".return_types"] = return_types

@@ -1,6 +1,7 @@
 """Grad-mode context managers, usable as decorators: no_grad, enable_grad, set_grad_enabled,
 inference_mode."""
 import functools
+import threading
 
 from torsh import _C
 
@@ -44,11 +45,37 @@ class enable_grad(_GradModeContext):
         super().__init__(True)
 
 
+_INFERENCE = threading.local()
+
+
+def is_inference_mode_enabled():
+    """torch.is_inference_mode_enabled: inside an enabled inference_mode block (this thread)."""
+    return getattr(_INFERENCE, "on", False)
+
+
 class inference_mode(_GradModeContext):
-    """Like no_grad (tensors are not marked as inference tensors yet)."""
+    """Like no_grad, and is_inference_mode_enabled() is True inside (tensors are not marked as
+    inference tensors yet). inference_mode(False) enables grad mode, as torch's."""
 
     def __init__(self, mode=True):
         super().__init__(not mode)
+        self._inference = bool(mode)
+
+    def __enter__(self):
+        self._prev_inference = is_inference_mode_enabled()
+        _INFERENCE.on = self._inference
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        _INFERENCE.on = self._prev_inference
+        return super().__exit__(*exc)
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(self._inference):
+                return fn(*args, **kwargs)
+        return wrapper
 
 
 class set_grad_enabled(_GradModeContext):

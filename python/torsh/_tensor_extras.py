@@ -105,8 +105,19 @@ def _set_imag(self, value):
     torsh.imag(self).copy_(value if isinstance(value, torsh.Tensor) else torsh.tensor(value))
 
 
+def _tensor_format(self, format_spec):
+    """format(t, spec) as torch: a 0-d plain Tensor formats its Python number; anything else
+    is str(t) with an empty spec, and a TypeError with any other."""
+    if self.dim() == 0 and type(self) is _C.Tensor:
+        return self.item().__format__(format_spec)
+    if format_spec:
+        raise TypeError(f"unsupported format string passed to {type(self).__name__}.__format__")
+    return str(self)
+
+
 def install():
     T = _C.Tensor
+    T.__format__ = _tensor_format
     # Tensor.real / Tensor.imag: views of the parts (torsh has no conjugate or negative bit, so
     # is_conj and is_neg are always False).
     T.real = property(lambda self: torsh.real(self), _set_real)

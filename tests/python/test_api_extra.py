@@ -698,3 +698,48 @@ def test_fill_with_a_tensor_that_requires_grad():
         (x * L.arange(4.0)).sum().backward()
         return [t0.grad.item(), t1.grad.item(), a.grad.tolist(), y.tolist(), z.dtype == L.float64]
     assert run(torsh) == run(torch)
+
+
+@pytest.mark.parametrize("make,spec", [
+    (lambda lib: lib.tensor(0.25), ""), (lambda lib: lib.tensor(1.5), ".4f"),
+    (lambda lib: lib.tensor(7), ">4"), (lambda lib: lib.tensor(1234567), ","),
+    (lambda lib: lib.tensor(3.0).mean(), "e"), (lambda lib: lib.tensor([1.0, 2.0]), ""),
+    (lambda lib: lib.tensor(True), ""), (lambda lib: lib.tensor([1.0, 2.0]), ".2f"),
+    (lambda lib: lib.nn.Parameter(lib.tensor(2.0)), ".2f"),
+    (lambda lib: lib.nn.Parameter(lib.tensor(2.0)), ""),
+])
+def test_format_matches_torch(make, spec):
+    """f"{loss:.4f}" formats a 0-d tensor's number; other tensors take only an empty spec."""
+    def fmt(lib):
+        try:
+            return format(make(lib), spec)
+        except TypeError as e:
+            return ("TypeError", str(e))
+    assert fmt(torsh) == fmt(torch)
+
+
+@pytest.mark.parametrize("lib", [torch, torsh], ids=["torch", "torsh"])
+def test_inference_mode_flag_and_anomaly_context(lib):
+    assert not lib.is_inference_mode_enabled()
+    with lib.inference_mode():
+        assert lib.is_inference_mode_enabled() and not lib.is_grad_enabled()
+        with lib.inference_mode(False):
+            assert not lib.is_inference_mode_enabled()
+    assert not lib.is_inference_mode_enabled() and lib.is_grad_enabled()
+    with lib.no_grad():
+        with lib.inference_mode(False):
+            assert lib.is_grad_enabled()  # mode=False enables grad
+
+    @lib.inference_mode()
+    def inside():
+        return lib.is_inference_mode_enabled()
+    assert inside()
+    x = lib.tensor([1.0, 0.0], requires_grad=True)
+    with lib.autograd.set_detect_anomaly(True):
+        assert lib.is_anomaly_enabled()
+        with pytest.raises(RuntimeError, match="returned nan values"):
+            (x.sqrt() * 0 + x).sum().backward()
+    assert not lib.is_anomaly_enabled()
+    lib.autograd.set_detect_anomaly(True)
+    assert lib.is_anomaly_enabled()
+    lib.autograd.set_detect_anomaly(False)

@@ -34,9 +34,20 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                           create_graph, list(_as_tuple(inputs)))
 
 
-def set_detect_anomaly(mode):
-    """Anomaly mode: backward raises as soon as a node returns NaN, naming the forward op."""
-    _C._set_detect_anomaly(bool(mode))
+class set_detect_anomaly:
+    """Anomaly mode on or off: backward raises as soon as a node returns NaN, naming the forward
+    op. Takes effect when called; as a context manager it restores the previous mode on exit."""
+
+    def __init__(self, mode, check_nan=True):
+        self._prev = _C._is_anomaly_enabled()
+        _C._set_detect_anomaly(bool(mode))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _C._set_detect_anomaly(self._prev)
+        return False
 
 
 class detect_anomaly:
