@@ -53,7 +53,26 @@ contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
-strided = "strided"
+
+
+class layout:
+    """torch.layout: how a tensor's elements are stored. Every torsh tensor is strided (dense);
+    the sparse layouts exist as names only."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return "torch." + self._name
+
+    def __reduce__(self):
+        return self._name
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+sparse_csr = layout("sparse_csr")
+_mkldnn = layout("_mkldnn")
 
 
 def _tensor_arg(fn, t):
@@ -159,6 +178,7 @@ from torsh._deterministic import (are_deterministic_algorithms_enabled,  # noqa:
                                   set_deterministic_debug_mode, use_deterministic_algorithms)
 from torsh import backends, testing  # noqa: F401,E402
 from torsh import _aliases, _extra_api  # noqa: E402
+from torsh._frombuffer import e, frombuffer, inf, nan, pi  # noqa: F401,E402
 from torsh._extra_api import finfo, iinfo  # noqa: F401,E402
 _extra_api.install()  # torch.dist, isin, cov, windows, ... and their Tensor methods
 _aliases.install()  # torch.absolute & co., torch.abs_(t) & co.

@@ -130,6 +130,11 @@ def install():
         T.transpose_ = T.swapaxes_  # torch's swapaxes_ is transpose_'s alias
     T.is_complex = lambda self: self.dtype.is_complex
     T.is_sparse = property(lambda self: False)
+    # every torsh tensor is a dense strided CPU tensor
+    T.layout = property(lambda self: torsh.strided)
+    for flag in ("is_meta", "is_quantized", "is_nested", "is_mkldnn", "is_sparse_csr",
+                 "is_vulkan", "is_ipu", "is_xpu", "is_mps", "is_ort"):
+        setattr(T, flag, property(lambda self: False))
     from torsh import _legacy_types, _random_extra
     _legacy_types.install()  # Tensor.type with legacy type names
     _random_extra.install()  # Tensor.multinomial, Tensor.bernoulli

@@ -32,3 +32,39 @@ def manual_seed(seed):
 
 def manual_seed_all(seed):
     """Seeds every CUDA generator; none here."""
+
+
+def seed_all():
+    """Seeds every CUDA generator randomly; none here."""
+
+
+def empty_cache():
+    """Releases cached CUDA memory; there is none (a no-op, as torch without CUDA)."""
+
+
+def memory_allocated(device=None):
+    return 0
+
+
+def max_memory_allocated(device=None):
+    return 0
+
+
+def memory_reserved(device=None):
+    return 0
+
+
+def max_memory_reserved(device=None):
+    return 0
+
+
+def get_device_name(device=None):
+    _lazy_init()
+
+
+def get_device_properties(device):
+    _lazy_init()
+
+
+def is_bf16_supported():
+    _lazy_init()

@@ -1,0 +1,63 @@
+"""Small parts of torch's API that ordinary scripts touch, against torch 1.13: frombuffer
+(memory shared with the buffer, torch's argument errors), the math constants, Tensor.layout and
+the is_* flags of a dense CPU tensor, and torch.cuda's answers on a machine without CUDA."""
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+import torsh
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(dtype="float32"), dict(dtype="int16", count=1, offset=2), dict(dtype="uint8", offset=7),
+    dict(dtype="float64"), dict(dtype="int32", count=2),
+])
+def test_frombuffer_matches_torch_and_shares_memory(kwargs):
+    def run(lib):
+        buf = bytearray(range(8))
+        kw = dict(kwargs, dtype=getattr(lib, kwargs["dtype"]))
+        t = lib.frombuffer(buf, **kw)
+        before = t.tolist()
+        buf[7] = 200  # the tensor sees writes to the buffer
+        return before, t.tolist(), str(t.dtype)
+    assert run(torsh) == run(torch)
+
+
+@pytest.mark.parametrize("buf,kwargs", [
+    (bytearray(8), dict(count=3)), (bytearray(8), dict(offset=9)),
+    (bytearray(8), dict(offset=3, dtype="int64")), (bytearray(0), {}), (bytearray(8), dict(count=0)),
+])
+def test_frombuffer_errors_match_torch(buf, kwargs):
+    def run(lib):
+        kw = dict(kwargs)
+        kw["dtype"] = getattr(lib, kw.get("dtype", "float32"))
+        with pytest.raises(Exception) as info:
+            lib.frombuffer(buf, **kw)
+        return type(info.value), str(info.value)
+    assert run(torsh) == run(torch)
+
+
+def test_constants_layout_and_flags():
+    for name in ("pi", "e", "inf"):
+        assert getattr(torsh, name) == getattr(torch, name)
+    assert np.isnan(torsh.nan)
+    t, r = torsh.zeros(2), torch.zeros(2)
+    assert repr(t.layout) == repr(r.layout) == "torch.strided"
+    assert t.layout == torsh.strided and t.layout != torsh.sparse_coo
+    assert repr(torsh.sparse_coo) == repr(torch.sparse_coo)
+    assert pickle.loads(pickle.dumps(torsh.strided)) is torsh.strided
+    for flag in ("is_meta", "is_quantized", "is_nested", "is_mkldnn", "is_sparse_csr"):
+        assert getattr(t, flag) is getattr(r, flag) is False
+
+
+def test_cuda_queries_without_cuda_answer_as_torch():
+    for name in ("memory_allocated", "max_memory_allocated", "memory_reserved", "device_count"):
+        assert getattr(torsh.cuda, name)() == getattr(torch.cuda, name)()
+    assert torsh.cuda.empty_cache() is None and torch.cuda.empty_cache() is None
+    for name in ("get_device_name", "is_bf16_supported", "current_device", "synchronize"):
+        with pytest.raises(AssertionError):
+            getattr(torch.cuda, name)()
+        with pytest.raises(AssertionError):
+            getattr(torsh.cuda, name)()
