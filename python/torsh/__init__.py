@@ -177,6 +177,10 @@ from torsh._deterministic import (are_deterministic_algorithms_enabled,  # noqa:
                                   is_deterministic_algorithms_warn_only_enabled,
                                   set_deterministic_debug_mode, use_deterministic_algorithms)
 from torsh import backends, testing  # noqa: F401,E402
+from torsh import amp, cpu  # noqa: F401,E402
+from torsh.cuda import amp as _cuda_amp  # noqa: F401,E402  (torch.cuda.amp)
+from torsh.amp import (autocast, get_autocast_cpu_dtype, get_autocast_gpu_dtype,  # noqa: F401,E402
+                       is_autocast_cpu_enabled, is_autocast_enabled)
 from torsh import _aliases, _extra_api  # noqa: E402
 from torsh._frombuffer import e, frombuffer, inf, nan, pi  # noqa: F401,E402
 from torsh._extra_api import finfo, iinfo  # noqa: F401,E402

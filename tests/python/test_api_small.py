@@ -61,3 +61,38 @@ def test_cuda_queries_without_cuda_answer_as_torch():
             getattr(torch.cuda, name)()
         with pytest.raises(AssertionError):
             getattr(torsh.cuda, name)()
+
+
+def _amp_run(lib):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lib.manual_seed(0)
+        scaler = lib.cuda.amp.GradScaler()
+        model = lib.nn.Linear(3, 1)
+        opt = lib.optim.SGD(model.parameters(), lr=0.1)
+        losses = []
+        for _ in range(3):
+            with lib.cuda.amp.autocast():
+                loss = model(lib.ones(4, 3)).pow(2).mean()
+            opt.zero_grad()
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+            losses.append(round(loss.item(), 6))
+        with lib.autocast("cpu", enabled=False):
+            assert not lib.is_autocast_cpu_enabled()
+    messages = sorted({str(w.message) for w in caught})
+    return losses, scaler.is_enabled(), scaler.get_scale(), scaler.state_dict(), messages
+
+
+def test_cuda_amp_without_cuda_runs_in_float32_as_torch():
+    assert _amp_run(torsh) == _amp_run(torch)
+
+
+def test_cpu_autocast_raises_instead_of_running_in_float32():
+    with pytest.raises(NotImplementedError):
+        with torsh.autocast("cpu", dtype=torsh.bfloat16):
+            pass
+    with pytest.raises(RuntimeError, match="device_type must be 'cuda' or 'cpu'"):
+        torsh.autocast("tpu")
