@@ -5,6 +5,7 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <random>
 
 #include "core/generator_state.h"
 #include "torsh/core/tensor.h"
@@ -171,7 +172,13 @@ void set_thread_default_generator(std::optional<Generator> g) { t_thread_generat
 
 Generator& default_generator() {
   if (t_thread_generator) return *t_thread_generator;
-  static Generator* g = new Generator();
+  // as torch's default CPU generator: seeded from the OS's random device at start-up, so an
+  // unseeded program draws differently each run (torch.initial_seed() tells the seed)
+  static Generator* g = [] {
+    std::random_device rd;
+    const uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | static_cast<uint64_t>(rd());
+    return new Generator(seed);
+  }();
   return *g;
 }
 
