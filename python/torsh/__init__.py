@@ -34,10 +34,8 @@ complex64, complex128, cfloat, cdouble = _C.complex64, _C.complex128, _C.cfloat,
 bool = _C.bool  # noqa: A001 - torch.bool shadows the builtin in this namespace, as in torch
 
 
-class memory_format:
-    """torch.memory_format: the dim order asked of a tensor's strides (contiguous_format,
-    channels_last for NHWC 4-D tensors, channels_last_3d for NDHWC 5-D ones, preserve_format to
-    keep the source's)."""
+class _NamedConstant:
+    """A module-level constant of torch (repr 'torch.<name>'; pickles as that name)."""
 
     def __init__(self, name):
         self._name = name
@@ -47,6 +45,12 @@ class memory_format:
 
     def __reduce__(self):
         return self._name
+
+
+class memory_format(_NamedConstant):
+    """torch.memory_format: the dim order asked of a tensor's strides (contiguous_format,
+    channels_last for NHWC 4-D tensors, channels_last_3d for NDHWC 5-D ones, preserve_format to
+    keep the source's)."""
 
 
 contiguous_format = memory_format("contiguous_format")
@@ -55,18 +59,9 @@ channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
 
 
-class layout:
+class layout(_NamedConstant):
     """torch.layout: how a tensor's elements are stored. Every torsh tensor is strided (dense);
     the sparse layouts exist as names only."""
-
-    def __init__(self, name):
-        self._name = name
-
-    def __repr__(self):
-        return "torch." + self._name
-
-    def __reduce__(self):
-        return self._name
 
 
 strided = layout("strided")
