@@ -33,7 +33,18 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
     return;
   }
   if (py::isinstance<Tensor>(obj)) {
-    infer_tensor(obj.cast<const Tensor&>(), sizes, depth, kind, values);
+    // as torch: a tensor inside a sequence is one value (a one-element tensor of any shape)
+    const Tensor& t = obj.cast<const Tensor&>();
+    TORSH_CHECK_VALUE(depth == sizes.size() || t.dim() == 0, "expected sequence of length ",
+                      depth < sizes.size() ? sizes[depth] : 0, " at dim ", depth, " (got ",
+                      t.dim() > 0 ? t.size(0) : 0, ")");
+    TORSH_CHECK_VALUE(t.numel() == 1,
+                      "only one element tensors can be converted to Python scalars");
+    TORSH_CHECK_VALUE(depth == sizes.size(), "tensor(): expected sequence of length ",
+                      depth < sizes.size() ? sizes[depth] : 0, " at dim ", depth,
+                      " (got a number)");
+    kind = kind == ScalarType::Undefined ? t.dtype() : promote_types(kind, t.dtype());
+    values.push_back(t.reshape({-1}).select(0, 0).item());
     return;
   }
   if (is_number(obj)) {

@@ -14,3 +14,13 @@ class Size(tuple):
     def __getitem__(self, item):
         r = tuple.__getitem__(self, item)
         return Size(r) if isinstance(item, slice) else r
+
+    # torch.Size arithmetic stays a Size when the Size is on the left (and for n * size); a
+    # tuple on the left gives a tuple, as torch's
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__

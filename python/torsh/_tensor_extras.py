@@ -115,9 +115,27 @@ def _tensor_format(self, format_spec):
     return str(self)
 
 
+def _tensor_contains(self, element):
+    """`x in t`: whether any element of t equals x (a number or a tensor broadcast against t)."""
+    if isinstance(element, (torsh.Tensor, int, float, complex, bool)):
+        return bool((element == self).any().item())
+    raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                       f"{type(element)}.")
+
+
+def _tensor_copy(self):
+    """copy.copy(t): a new tensor object over the same memory (a leaf keeping requires_grad),
+    as torch's tensors copy through their pickling."""
+    r = self.detach()
+    return r.requires_grad_(self.requires_grad) if self.requires_grad else r
+
+
 def install():
     T = _C.Tensor
     T.__format__ = _tensor_format
+    T.__contains__ = _tensor_contains
+    T.__reversed__ = lambda self: self if self.dim() == 0 else self.flip(0)
+    T.__copy__ = _tensor_copy
     # Tensor.real / Tensor.imag: views of the parts (torsh has no conjugate or negative bit, so
     # is_conj and is_neg are always False).
     T.real = property(lambda self: torsh.real(self), _set_real)

@@ -96,3 +96,37 @@ def test_cpu_autocast_raises_instead_of_running_in_float32():
             pass
     with pytest.raises(RuntimeError, match="device_type must be 'cuda' or 'cpu'"):
         torsh.autocast("tpu")
+
+
+def _sequence_protocols(lib):
+    import copy
+    out = []
+    x = lib.zeros(2, 3)
+    out.append([type(v).__name__ for v in (x.shape + (4,), (4,) + x.shape, x.shape * 2,
+                                           2 * x.shape)])
+    out.append([str(v) for v in (x.shape + (4,), x.shape * 2)])
+    out.append(reversed(lib.tensor([1, 2, 3])).tolist())
+    out.append([lib.tensor([1, 2]) in lib.tensor([[1, 2], [3, 4]]), 5 in lib.tensor([1, 2]),
+                2.0 in lib.tensor([1, 2])])
+    y = copy.copy(x)
+    y[0, 0] = 1
+    out.append((x[0, 0].item(), y is x))
+    w = lib.ones(2, requires_grad=True)
+    c = copy.copy(w)
+    out.append((c.requires_grad, c.is_leaf, c is w))
+    for data in ([lib.ones(1), lib.zeros(1)], [[lib.tensor(1.0)], [lib.tensor(2.0)]],
+                 [lib.ones(1, 1)], [lib.tensor(1), lib.tensor(2.5)], [1, lib.tensor(2)]):
+        t = lib.tensor(data)
+        out.append((t.tolist(), str(t.dtype)))
+    for bad in ([lib.ones(2), lib.zeros(2)], [[1, 2], lib.tensor([3])]):
+        with pytest.raises(ValueError) as info:
+            lib.tensor(bad)
+        out.append(str(info.value))
+    with pytest.raises(RuntimeError) as info:
+        "a" in lib.tensor([1])
+    out.append(str(info.value))
+    return out
+
+
+def test_size_arithmetic_reversed_contains_copy_and_nested_tensors_match_torch():
+    assert _sequence_protocols(torsh) == _sequence_protocols(torch)
