@@ -160,6 +160,7 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
       .def_property_readonly("grad_fn", [](const Tensor& t) { return wrap_node(t.grad_fn()); })
       .def_property_readonly("output_nr", &Tensor::output_nr)
       .def_property_readonly("_version", &Tensor::_version)
+      .def("is_inference", &Tensor::is_inference)
       .def_property_readonly("_base",
                              [](const Tensor& t) -> py::object {
                                Tensor b = t._base();
@@ -223,6 +224,8 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
 
   m.def("is_grad_enabled", &GradMode::is_enabled);
   m.def("_set_grad_enabled", &GradMode::set_enabled);
+  m.def("_is_inference_mode_enabled", &InferenceMode::is_enabled);
+  m.def("_set_inference_mode", &InferenceMode::set_enabled);
   m.def("_set_detect_anomaly", &autograd::set_detect_anomaly);
   m.def("_is_anomaly_enabled", &autograd::is_anomaly_enabled);
   m.def("_is_checkpoint_valid", &autograd::is_checkpoint_valid);

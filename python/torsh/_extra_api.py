@@ -166,9 +166,9 @@ def is_signed(input):
 
 
 def is_inference(input):
-    """torch.is_inference: False (torsh's inference_mode does not mark tensors)."""
+    """torch.is_inference: whether input was created under inference_mode."""
     _check_tensor("is_inference", "input", 1, input)
-    return False
+    return input.is_inference()
 
 
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -692,12 +692,8 @@ def seed():
     return torsh._C.default_generator().seed()
 
 
-def is_anomaly_enabled():
-    return bool(_C._is_anomaly_enabled())
-
-
-def set_anomaly_enabled(enabled):
-    _C._set_detect_anomaly(bool(enabled))
+from torsh.autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: E402
+                                         is_anomaly_enabled, set_anomaly_enabled)
 
 
 _FUNCTIONS = (
@@ -705,7 +701,7 @@ _FUNCTIONS = (
     isin, unflatten, trapezoid, trapz, cumulative_trapezoid, cov, corrcoef, vander, frexp,
     ldexp, hann_window, hamming_window, blackman_window, bartlett_window, kaiser_window,
     renorm, get_num_interop_threads, set_num_interop_threads, seed, is_anomaly_enabled,
-    set_anomaly_enabled,
+    set_anomaly_enabled, is_anomaly_check_nan_enabled,
 )
 
 
@@ -715,7 +711,6 @@ def _methods():
         "is_signed": is_signed,
         "is_nonzero": is_nonzero,
         "is_same_size": is_same_size,
-        "is_inference": is_inference,
         "cov": lambda self, *, correction=1, fweights=None, aweights=None: cov(
             self, correction=correction, fweights=fweights, aweights=aweights),
         "corrcoef": corrcoef,

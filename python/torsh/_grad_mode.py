@@ -1,7 +1,6 @@
 """Grad-mode context managers, usable as decorators: no_grad, enable_grad, set_grad_enabled,
 inference_mode."""
 import functools
-import threading
 
 from torsh import _C
 
@@ -45,29 +44,28 @@ class enable_grad(_GradModeContext):
         super().__init__(True)
 
 
-_INFERENCE = threading.local()
-
-
 def is_inference_mode_enabled():
     """torch.is_inference_mode_enabled: inside an enabled inference_mode block (this thread)."""
-    return getattr(_INFERENCE, "on", False)
+    return _C._is_inference_mode_enabled()
 
 
 class inference_mode(_GradModeContext):
-    """Like no_grad, and is_inference_mode_enabled() is True inside (tensors are not marked as
-    inference tensors yet). inference_mode(False) enables grad mode, as torch's."""
+    """Like no_grad, and every tensor created inside is an inference tensor
+    (``t.is_inference()``): outside inference mode it cannot be written in place, saved for
+    backward or made to require grad (torch's errors). inference_mode(False) enables grad
+    mode and creates normal tensors, as torch's."""
 
     def __init__(self, mode=True):
         super().__init__(not mode)
         self._inference = bool(mode)
 
     def __enter__(self):
-        self._prev_inference = is_inference_mode_enabled()
-        _INFERENCE.on = self._inference
+        self._prev_inference = _C._is_inference_mode_enabled()
+        _C._set_inference_mode(self._inference)
         return super().__enter__()
 
     def __exit__(self, *exc):
-        _INFERENCE.on = self._prev_inference
+        _C._set_inference_mode(self._prev_inference)
         return super().__exit__(*exc)
 
     def __call__(self, fn):

@@ -17,16 +17,30 @@ namespace torsh {
 namespace {
 TORSH_TLS_FAST thread_local bool t_grad_enabled = true;
 TORSH_TLS_FAST thread_local int t_op_depth = 0;
+TORSH_TLS_FAST thread_local bool t_inference_mode = false;
 std::atomic<uint64_t> g_sequence_nr{0};
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }
 void GradMode::set_enabled(bool enabled) { t_grad_enabled = enabled; }
+bool InferenceMode::is_enabled() { return t_inference_mode; }
+void InferenceMode::set_enabled(bool enabled) { t_inference_mode = enabled; }
+void StorageImpl::check_inference_write() const {
+  TORSH_CHECK(t_op_depth > 0 || t_inference_mode,
+              "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+              "make a clone to get a normal tensor before doing inplace update.See "
+              "https://github.com/pytorch/rfcs/pull/17 for more details.");
+}
 int detail::OpDepth::get() { return t_op_depth; }
 void detail::OpDepth::enter() { ++t_op_depth; }
 void detail::OpDepth::leave() { --t_op_depth; }
 
 namespace autograd {
+
+namespace {
+// The version counter without the inference-tensor check of Tensor::_version().
+uint32_t storage_version(const Tensor& t) { return t.unsafeGetTensorImpl()->storage()->version(); }
+}  // namespace
 
 Node::Node() : sequence_nr_(g_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
 
@@ -105,7 +119,7 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   m.grad_fn = node;
   m.output_nr = output_nr;
   m.requires_grad = true;
-  m.attr_version = t._version();
+  m.attr_version = storage_version(t);
 }
 
 void add_input(Node& node, const Tensor& t) {
@@ -322,12 +336,12 @@ class AsStridedBackward : public Node {
 // with; its gradient must flow through the base's current history instead (y = c.t(); y[0].mul_(w)
 // changes y). Regenerated lazily, when an edge to the view is taken, as torch does.
 void refresh_view_history(const Tensor& t, AutogradMeta& m) {
-  if (!m.base.defined() || t._version() == m.attr_version || !requires_grad(m.base)) return;
+  if (!m.base.defined() || storage_version(t) == m.attr_version || !requires_grad(m.base)) return;
   const Tensor& base = m.base;
   ViewGeometry g = geometry_of(t, base);
   m.grad_fn = std::make_shared<AsStridedBackward>(base, std::move(g));
   m.output_nr = 0;
-  m.attr_version = t._version();
+  m.attr_version = storage_version(t);
 }
 }  // namespace
 
@@ -480,8 +494,11 @@ void pop_saved_tensor_hooks() {
 
 SavedVariable::SavedVariable(const Tensor& t, bool is_output, const std::shared_ptr<Node>& node) {
   if (!t.defined()) return;
+  TORSH_CHECK(!t.is_inference() || InferenceMode::is_enabled(),
+              "Inference tensors cannot be saved for backward. To work around you can make a "
+              "clone to get a normal tensor and use it in autograd.");
   saved_ = true;
-  version_ = t._version();
+  version_ = storage_version(t);
   requires_grad_ = autograd::requires_grad(t);
   is_output_ = is_output;
   if (requires_grad_) {
@@ -535,7 +552,7 @@ Tensor SavedVariable::unpack(const char* node_name) const {
                 " returned no tensor");
     data = data.detach();
   } else {
-    const uint32_t now = data_._version();
+    const uint32_t now = storage_version(data_);
     TORSH_CHECK(now == version_,
                 "one of the variables needed for gradient computation has been modified by an "
                 "inplace operation: [",
@@ -579,6 +596,9 @@ const Tensor& Tensor::requires_grad_(bool r) const {
   TORSH_CHECK(!r || is_floating_point() || is_complex(),
               "requires_grad_(): only Tensors of floating point and complex dtype can require "
               "gradients");
+  TORSH_CHECK(!r || !is_inference() || InferenceMode::is_enabled(),
+              "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+              "allowed.");
   if (!r && !am) return *this;
   meta_or_create(*this).requires_grad = r;
   return *this;
@@ -608,7 +628,12 @@ uint32_t Tensor::output_nr() const {
   return m ? m->output_nr : 0;
 }
 
-uint32_t Tensor::_version() const { return impl_->storage()->version(); }
+uint32_t Tensor::_version() const {
+  TORSH_CHECK(!is_inference(), "Inference tensors do not track version counter.");
+  return impl_->storage()->version();
+}
+
+bool Tensor::is_inference() const { return impl_->storage()->is_inference(); }
 
 void Tensor::set_data(const Tensor& new_data) const {
   TORSH_CHECK(defined() && new_data.defined(), "set_data(): both tensors must be defined");

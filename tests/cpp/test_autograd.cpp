@@ -199,3 +199,45 @@ TEST(Autograd, QueueCallbackRunsAfterAccumulation) {
   ((w * 2).sum() + (v * 3).sum()).backward();
   EXPECT_EQ(seen.size(), 2u);  // a new pass, new callbacks; none left over from the last
 }
+
+// Inference tensors (c10::InferenceMode): made under the guard, refused afterwards for in-place
+// writes, saving for backward, requires_grad and the version counter, as libtorch's.
+TEST(Autograd, InferenceTensors) {
+  Tensor normal = ones({3});
+  Tensor inf, view_of_normal, computed;
+  {
+    InferenceMode guard;
+    EXPECT_TRUE(InferenceMode::is_enabled());
+    EXPECT_FALSE(GradMode::is_enabled());
+    inf = ones({3});
+    view_of_normal = normal.narrow(0, 0, 2);
+    computed = normal * 2;
+    inf.add_(1);  // in-place inside inference mode is allowed
+    {
+      InferenceMode off(false);
+      EXPECT_FALSE(InferenceMode::is_enabled());
+      EXPECT_FALSE(ones({1}).is_inference());
+    }
+  }
+  EXPECT_FALSE(InferenceMode::is_enabled());
+  EXPECT_TRUE(GradMode::is_enabled());
+  EXPECT_TRUE(inf.is_inference());
+  EXPECT_TRUE(computed.is_inference());
+  EXPECT_TRUE(inf.narrow(0, 0, 1).is_inference());
+  EXPECT_FALSE(view_of_normal.is_inference());
+  EXPECT_FALSE(normal.is_inference());
+  EXPECT_FALSE(inf.clone().is_inference());
+  EXPECT_TRUE(allclose(inf, full({3}, 2.0)));
+  EXPECT_THROW(inf.add_(1), Error);
+  EXPECT_THROW(inf.copy_(normal), Error);
+  EXPECT_THROW(inf.fill_(0), Error);
+  EXPECT_THROW(inf.narrow(0, 0, 1).mul_(2), Error);
+  EXPECT_THROW(add_out(inf, normal, normal), Error);
+  EXPECT_TRUE(allclose(inf, full({3}, 2.0)));  // nothing was written by the refused calls
+  EXPECT_THROW(inf.requires_grad_(true), Error);
+  EXPECT_THROW(inf._version(), Error);
+  Tensor w = ones({3}).requires_grad_(true);
+  EXPECT_THROW(w * inf, Error);  // mul saves inf for w's gradient
+  (w + inf).sum().backward();    // add saves nothing
+  EXPECT_TRUE(allclose(w.grad(), ones({3})));
+}

@@ -409,6 +409,11 @@ class Gen:
         if op.ag:
             self.nodes.setdefault(self.family, []).append(op.ag.node_class())
         body = self.function_body(op)
+        # An inference tensor cannot be written in place outside inference mode: refused before
+        # the kernel runs (torch's error; StorageImpl::check_write).
+        written = [a.name for a in s.args if a.type == "Tensor" and (a.alias or "").endswith("!")]
+        body = "".join(f"  {n}.unsafeGetTensorImpl()->storage()->check_write();\n"
+                       for n in written) + body
         if "function" in variants:
             self.emit_function(op, body)
         else:
@@ -510,6 +515,7 @@ class Gen:
                         f'differentiation, but one of the arguments requires grad.");\n')
         self.defs.setdefault(self.family, []).append(
             f"Tensor& {s.name}_out({', '.join(['Tensor& out'] + op.params)}) {{\n{rg_check}"
+            f"  out.unsafeGetTensorImpl()->storage()->check_write();\n"
             f"  {{\n    detail::OpGuard guard;\n    native::{native}(out, {op.call_args});\n  }}\n"
             f"  out.unsafeGetTensorImpl()->storage()->bump_version();\n  return out;\n}}")
 
@@ -564,7 +570,8 @@ class Gen:
         self.methods.append(f"Tensor& {name}({', '.join(mp_d)}) const;")
         call = ", ".join(["self"] + mnames)
         lines = [f"Tensor& Tensor::{name}({', '.join(mp)}) const {{",
-                 "  Tensor& self = const_cast<Tensor&>(*this);"]
+                 "  Tensor& self = const_cast<Tensor&>(*this);",
+                 "  self.unsafeGetTensorImpl()->storage()->check_write();"]
         if ag:
             lines += [f"  const bool rg = GradMode::is_enabled() && ({ag.rg_expr()});",
                       f"  std::shared_ptr<autograd::generated::{ag.cls}> node;",

@@ -29,10 +29,25 @@ class NoGradGuard : public AutoGradMode {
   NoGradGuard() : AutoGradMode(false) {}
 };
 
-/// Inference mode: no recording (torch::InferenceMode; tensors are not marked specially yet).
-class InferenceMode : public AutoGradMode {
+/// Inference mode for a scope (c10::InferenceMode): no recording, and every tensor whose storage
+/// is allocated inside is an inference tensor (is_inference()): outside inference mode it cannot
+/// be written in place, saved for backward or made to require grad, as in torch.
+class InferenceMode {
  public:
-  explicit InferenceMode(bool enabled = true) : AutoGradMode(!enabled) {}
+  explicit InferenceMode(bool enabled = true) : grad_(!enabled), prev_(is_enabled()) {
+    set_enabled(enabled);
+  }
+  ~InferenceMode() { set_enabled(prev_); }
+  InferenceMode(const InferenceMode&) = delete;
+  InferenceMode& operator=(const InferenceMode&) = delete;
+  /// Whether inference mode is on for this thread.
+  static bool is_enabled();
+  /// Sets this thread's flag alone (grad mode unchanged); the Python binding's switch.
+  static void set_enabled(bool enabled);
+
+ private:
+  AutoGradMode grad_;
+  bool prev_;
 };
 
 namespace detail {

@@ -32,11 +32,23 @@ class StorageImpl : public RefCounted, public Pooled<StorageImpl> {
   uint32_t version() const { return version_; }
   /// Counts an in-place write, unless an op's implementation makes it (detail::OpDepth).
   void bump_version() {
-    if (detail::OpDepth::get() == 0) ++version_;
+    if (detail::OpDepth::get() == 0) {
+      check_write();
+      ++version_;
+    }
+  }
+  /// Whether this is an inference tensor's storage (allocated under InferenceMode).
+  bool is_inference() const { return inference_; }
+  /// Raises torch's error for a user's in-place write to an inference tensor outside inference
+  /// mode; in-place ops call it before writing.
+  void check_write() const {
+    if (inference_) check_inference_write();
   }
 
  private:
+  void check_inference_write() const;
   uint32_t version_ = 0;
+  bool inference_ = InferenceMode::is_enabled();
   bool owned_ = false;
   void* data_;
   size_t nbytes_;

@@ -271,8 +271,10 @@ class Tensor {
   /// True for tensors created by the user rather than by a recorded op.
   bool is_leaf() const;
   uint32_t output_nr() const;
-  /// The storage's version counter (bumped by in-place writes).
+  /// The storage's version counter (bumped by in-place writes); inference tensors have none.
   uint32_t _version() const;
+  /// Whether the storage was allocated under InferenceMode (torch's inference tensors).
+  bool is_inference() const;
   /// Makes this tensor (and every handle to it) use new_data's storage, dtype and geometry,
   /// keeping its own autograd state: requires_grad, grad, hooks (libtorch's set_data).
   void set_data(const Tensor& new_data) const;
