@@ -1,5 +1,6 @@
 """torch.linalg: the norms (vector_norm, matrix_norm for 'fro' and ord 1, -1, inf, -inf),
-multi_dot, cross and qr (with the legacy torch.qr / Tensor.qr). The SVD-based norms (matrix
+multi_dot, cross, qr (with the legacy torch.qr / Tensor.qr) and solve_triangular (with the
+legacy torch.triangular_solve / Tensor.triangular_solve). The SVD-based norms (matrix
 'nuc', 2, -2) are left for the linalg ops and raise."""
 import collections
 import math
@@ -102,7 +103,8 @@ def cross(input, other, *, dim=-1, out=None):
 def qr(A, mode="reduced", *, out=None):
     """torch.linalg.qr: A = QR with Q orthonormal columns and R upper triangular, per matrix of
     a batch (float and double; LAPACK's geqrf + orgqr, as torch). mode 'reduced', 'complete' or
-    'r' (R only, Q empty). Its derivative is not implemented yet."""
+    'r' (R only, Q empty). Differentiable for real inputs in modes 'reduced' and 'complete'
+    (the latter when rows <= cols), as torch."""
     if not isinstance(mode, str):
         raise TypeError(f"linalg_qr(): argument 'mode' (position 2) must be str, not "
                         f"{type(mode).__name__}")
@@ -153,11 +155,66 @@ def _legacy_qr(input, some=True, *, out=None, _position=2):
     return _QrResult(*qr(input, "reduced" if some else "complete", out=out))
 
 
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """torch.linalg.solve_triangular: X with A X = B (left) or X A = B, reading only A's upper
+    or lower triangle (unitriangular: its diagonal taken as ones); batches broadcast."""
+    if out is None:
+        return _C.linalg_solve_triangular(A, B, upper=upper, left=left,
+                                          unitriangular=unitriangular)
+    return _C.linalg_solve_triangular(A, B, upper=upper, left=left, unitriangular=unitriangular,
+                                      out=out)
+
+
+_ts_fields = collections.namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+
+
+class _TriangularSolveResult(_ts_fields):
+    """torch.return_types.triangular_solve: (solution, cloned_coefficient)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return (f"torch.return_types.triangular_solve(\nsolution={self.solution!r},\n"
+                f"cloned_coefficient={self.cloned_coefficient!r})")
+
+
+_TriangularSolveResult.__name__ = _TriangularSolveResult.__qualname__ = "triangular_solve"
+_TriangularSolveResult.__module__ = "torsh.return_types"
+_TS_WARNED = []
+
+
+def _triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """torch.triangular_solve (deprecated in torch for linalg.solve_triangular): the solution X
+    of op(A) X = input, op(A) = A or A^T, and a copy of A. Warns once per process, as torch."""
+    if not _TS_WARNED:
+        _TS_WARNED.append(True)
+        import warnings
+        warnings.warn("torch.triangular_solve is deprecated in favor of "
+                      "torch.linalg.solve_triangular and will be removed in a future PyTorch "
+                      "release.\ntorch.linalg.solve_triangular has its arguments reversed and "
+                      "does not return a copy of one of the inputs.\nX = "
+                      "torch.triangular_solve(B, A).solution\nshould be replaced with\nX = "
+                      "torch.linalg.solve_triangular(A, B).")
+    coef = A.mT if transpose else A
+    x = _C.linalg_solve_triangular(coef, input, upper=upper != bool(transpose),
+                                   unitriangular=unitriangular)
+    clone = A.clone()
+    if out is not None:
+        for dst, src in zip(out, (x, clone)):
+            dst.resize_(src.shape).copy_(src)
+        return _TriangularSolveResult(*out)
+    return _TriangularSolveResult(x, clone)
+
+
 def _install():
     import torsh
     torsh.qr = _legacy_qr
     torsh.Tensor.qr = lambda self, some=True: _legacy_qr(self, some, _position=1)
     torsh.return_types.qr = _QrResult
+    torsh.triangular_solve = _triangular_solve
+    torsh.Tensor.triangular_solve = (
+        lambda self, A, upper=True, transpose=False, unitriangular=False:
+        _triangular_solve(self, A, upper, transpose, unitriangular))
+    torsh.return_types.triangular_solve = _TriangularSolveResult
 
 
 _install()

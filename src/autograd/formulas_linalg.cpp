@@ -68,4 +68,53 @@ Tensor euclidean_dist_backward(const Tensor& grad, const Tensor& x1, const Tenso
          ratio.transpose(-2, -1).matmul(x1);
 }
 
+std::vector<Tensor> linalg_solve_triangular_backward(const Tensor& grad, const Tensor& A,
+                                                     const Tensor& X, bool upper, bool left,
+                                                     bool unitriangular,
+                                                     const std::array<bool, 2>& output_mask) {
+  if (!grad.defined()) return {Tensor(), Tensor()};
+  const Tensor a = A.to(X.scalar_type());
+  // B = A X (left) or X A: gB solves A^T gB = grad (left) or gB A^T = grad (right)
+  Tensor gB =
+      torsh::linalg_solve_triangular(a.transpose(-2, -1), grad, !upper, left, unitriangular);
+  Tensor gA;
+  if (output_mask[0]) {
+    Tensor full = left ? -gB.matmul(X.transpose(-2, -1)) : -X.transpose(-2, -1).matmul(gB);
+    const int64_t skip = unitriangular ? 1 : 0;
+    gA = upper ? full.triu(skip) : full.tril(-skip);
+  }
+  return {gA, output_mask[1] ? gB : Tensor()};
+}
+
+namespace {
+// gA for a square or tall A = QR (Q m x n orthonormal columns, R n x n upper triangular).
+Tensor qr_backward_tall(const Tensor& gQ, const Tensor& gR, const Tensor& Q, const Tensor& R) {
+  Tensor M = R.matmul(gR.transpose(-2, -1)) - gQ.transpose(-2, -1).matmul(Q);
+  Tensor sym =
+      M.tril() + M.tril(-1).transpose(-2, -1);  // the symmetric matrix of M's lower triangle
+  Tensor b = gQ + Q.matmul(sym);
+  return torsh::linalg_solve_triangular(R.transpose(-2, -1), b, /*upper=*/false, /*left=*/false,
+                                        false);
+}
+}  // namespace
+
+Tensor linalg_qr_backward(const Tensor& gQ, const Tensor& gR, const Tensor& Q, const Tensor& R,
+                          const std::string& mode) {
+  TORSH_CHECK(mode != "r", "The derivative of linalg.qr depends on Q, which is not computed when ",
+              "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to ",
+              "differentiate through linalg.qr.");
+  const int64_t m = Q.size(-2), n = R.size(-1);
+  TORSH_CHECK(!(mode == "complete" && m > n), "The QR decomposition is not differentiable when ",
+              "mode='complete' and nrows > ncols.");
+  if (!gQ.defined() && !gR.defined()) return Tensor();
+  const Tensor gq = gQ.defined() ? gQ : torsh::zeros_like(Q);
+  const Tensor gr = gR.defined() ? gR : torsh::zeros_like(R);
+  if (m >= n) return qr_backward_tall(gq, gr, Q, R);
+  // A = [X Y] with X = Q U square and Y = Q V: X's part sees gQ + Y gV^T, Y's is Q gV
+  const Tensor U = R.narrow(-1, 0, m), V = R.narrow(-1, m, n - m);
+  const Tensor gU = gr.narrow(-1, 0, m), gV = gr.narrow(-1, m, n - m);
+  const Tensor gX = qr_backward_tall(gq + Q.matmul(V).matmul(gV.transpose(-2, -1)), gU, Q, U);
+  return torsh::cat({gX, Q.matmul(gV)}, -1);
+}
+
 }  // namespace torsh::autograd::formulas

@@ -61,11 +61,42 @@ def test_qr_errors_match_torch(call):
     raises_like(lambda: call(torch, lambda v: v), lambda: call(torsh, to_torsh))
 
 
-def test_qr_backward_raises_instead_of_a_wrong_gradient():
-    a = torsh.randn(4, 3, requires_grad=True)
-    q, r = torsh.linalg.qr(a)
-    with pytest.raises(RuntimeError, match="linalg_qr"):
-        (q.sum() + r.sum()).backward()
+def _qr_loss(lib, a, mode, use):
+    q, r = lib.linalg.qr(a, mode)
+    wq = lib.linspace(-1, 1, q.numel(), dtype=a.dtype).reshape(q.shape)
+    wr = lib.linspace(0.5, 2, r.numel(), dtype=a.dtype).reshape(r.shape)
+    return ((q * wq).sum() if "Q" in use else 0) + ((r * wr).sum() if "R" in use else 0)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (4, 4), (3, 5), (2, 4, 3), (2, 3, 6), (1, 1)])
+@pytest.mark.parametrize("mode", ["reduced", "complete"])
+@pytest.mark.parametrize("use", ["QR", "Q", "R"])
+def test_qr_backward_matches_torch(shape, mode, use):
+    if mode == "complete" and shape[-2] > shape[-1]:
+        pytest.skip("not differentiable (checked in test_qr_backward_errors)")
+    a = torch.randn(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
+    ta = a.clone().requires_grad_()
+    _qr_loss(torch, ta, mode, use).backward()
+    sa = to_torsh(a).requires_grad_()
+    _qr_loss(torsh, sa, mode, use).backward()
+    same(sa.grad, ta.grad)
+
+
+def test_qr_gradcheck_and_gradgradcheck():
+    a = torsh.randn(4, 3, dtype=torsh.float64, requires_grad=True)
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.qr(x), (a,))
+    assert torsh.autograd.gradgradcheck(lambda x: torsh.linalg.qr(x), (a,))
+    w = torsh.randn(3, 5, dtype=torsh.float64, requires_grad=True)
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.qr(x, "complete"), (w,))
+
+
+@pytest.mark.parametrize("mode,shape", [("r", (4, 3)), ("complete", (5, 3))])
+def test_qr_backward_errors(mode, shape):
+    def run(lib, t):
+        a = t(torch.randn(shape, dtype=torch.float64)).requires_grad_()
+        q, r = lib.linalg.qr(a, mode)
+        r.sum().backward()
+    raises_like(lambda: run(torch, lambda v: v), lambda: run(torsh, to_torsh))
 
 
 @pytest.mark.parametrize("shape,gain", [((6, 4), 1), ((4, 6), 1), ((3, 2, 5), 2.0), ((8, 8), 0.5)])
