@@ -9,6 +9,7 @@
 #include "ops/linalg_basic.h"
 #include "ops/scalar_check.h"
 #include "ops/shape.h"
+#include "ops/stubs.h"
 #include "torsh/generated/functions.h"
 #include "torsh/generated/native.h"
 #include "torsh/ops.h"
@@ -207,14 +208,45 @@ void outer_out(Tensor& out, const Tensor& self, const Tensor& vec2) {
   }
 }
 
+namespace {
+// Float and double products go through GEMM with its own alpha and beta, as torch calls it (the
+// same bits: the kernel may fuse beta * C into its accumulation, and NaN in an operand stays
+// when alpha is 0). C starts as self, or zeros when beta is 0 (GEMM then ignores it).
+bool gemm_dtype(ScalarType t) { return t == kFloat || t == kDouble; }
+
+Tensor gemm_output(const Tensor& se, const std::vector<int64_t>& shape, ScalarType t,
+                   const Scalar& beta) {
+  Tensor c = torsh::empty(shape, t);
+  if (is_zero(beta)) {
+    c.zero_();
+  } else {
+    c.copy_(se);
+  }
+  return c;
+}
+
+void gemm_into(const Tensor& a, const Tensor& b, const Tensor& c, const Scalar& alpha,
+               const Scalar& beta) {
+  detail::addmm_stub(a.device().type, "addmm")(a, b, c, alpha.to<double>(), beta.to<double>());
+}
+}  // namespace
+
 void addmm_out(Tensor& out, const Tensor& self, const Tensor& mat1, const Tensor& mat2,
                const Scalar& beta, const Scalar& alpha) {
   check_mm_args(self, mat1, mat2, "addmm");
   const std::vector<int64_t> shape{mat1.sizes()[0], mat2.sizes()[1]};
   check_inplace_size(out, self, shape);
   const Tensor se = out.is_same(self) ? self : expand_self(self, shape);
+  const ScalarType t = mat1.dtype();
+  if (gemm_dtype(t) && shape[0] > 0 && shape[1] > 0 && mat1.sizes()[1] > 0) {
+    const Scalar b = coerce(beta, t), a = coerce(alpha, t);
+    Tensor c = gemm_output(se, shape, t, b);
+    gemm_into(mat1, mat2, c, a, b);
+    write_out(out, c, self, "addmm", OutRule::kStrict);
+    return;
+  }
   Tensor r = epilogue(
-      se, [&] { return torsh::mm(mat1, mat2); }, beta, alpha, mat1.dtype());
+      se, [&] { return torsh::mm(mat1, mat2); }, beta, alpha, t);
   write_out(out, r, self, "addmm", OutRule::kStrict);
 }
 
@@ -287,6 +319,17 @@ void baddbmm_out(Tensor& out, const Tensor& self, const Tensor& batch1, const Te
   // torch 1.13 runs small products (k * n * m < 400) through a plain loop that multiplies the
   // sum by alpha even when alpha == 0 (NaN in the batches propagates); larger ones through GEMM.
   const bool small = batch1.sizes()[2] * shape[1] * shape[2] < 400;
+  const ScalarType t = batch1.dtype();
+  if (!small && gemm_dtype(t) && shape[0] > 0 && shape[1] > 0 && shape[2] > 0 &&
+      batch1.sizes()[2] > 0) {
+    const Scalar b = coerce(beta, t), a = coerce(alpha, t);
+    Tensor c = gemm_output(se, shape, t, b);
+    for (int64_t i = 0; i < shape[0]; ++i) {
+      gemm_into(batch1.select(0, i), batch2.select(0, i), c.select(0, i), a, b);
+    }
+    write_out(out, c, self, "baddbmm", OutRule::kStrict);
+    return;
+  }
   Tensor r = epilogue(
       se, [&] { return torsh::bmm(batch1, batch2); }, beta, alpha, batch1.dtype(), !small);
   write_out(out, r, self, "baddbmm", OutRule::kStrict);
@@ -311,6 +354,19 @@ void addbmm_out(Tensor& out, const Tensor& self, const Tensor& batch1, const Ten
     TORSH_CHECK(out.dtype() == self.dtype(), "addbmm(): self and mat2 must have the same dtype");
   }
   check_not_bool(batch1, "addmm_impl_cpu_");
+  const ScalarType t = batch1.dtype();
+  if (gemm_dtype(t) && batch1.sizes()[0] > 0 && shape[0] > 0 && shape[1] > 0 &&
+      batch1.sizes()[2] > 0) {
+    // torch's order: C = beta * self + alpha * A0 B0, then C += alpha * Ai Bi for each batch
+    const Scalar b = coerce(beta, t), a = coerce(alpha, t);
+    Tensor c = gemm_output(se, shape, t, b);
+    for (int64_t i = 0; i < batch1.sizes()[0]; ++i) {
+      gemm_into(batch1.select(0, i), batch2.select(0, i), c, a, i == 0 ? b : Scalar(1.0));
+    }
+    if (out.is_same(self) && !out.sizes().equals(c.sizes())) out.resize_(c.sizes());
+    write_out(out, c, self, "addbmm", OutRule::kStrict);
+    return;
+  }
   Tensor r = epilogue(
       se,
       [&] {

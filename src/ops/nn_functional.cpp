@@ -22,9 +22,15 @@ Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Ten
               "and a weight of at most 2 dims, got input ",
               detail::shape_str(input.sizes()), " and weight ", detail::shape_str(weight.sizes()));
   const bool has_bias = bias && bias->defined();
-  // torch: addmm for a 2-d input with a bias, else matmul (+ bias)
+  // torch: addmm for a 2-d input with a bias, and for a contiguous 3-d one viewed as 2-d (the
+  // bias added inside GEMM, as torch 1.13); else matmul (+ bias)
   if (input.dim() == 2 && weight.dim() == 2 && has_bias) {
     return torsh::addmm(*bias, input, weight.t());
+  }
+  if (input.dim() == 3 && weight.dim() == 2 && has_bias && input.is_contiguous()) {
+    const int64_t b = input.size(0), s = input.size(1);
+    Tensor out = torsh::addmm(*bias, input.view({b * s, input.size(2)}), weight.t());
+    return out.view({b, s, out.size(1)});
   }
   Tensor out = torsh::matmul(input, weight.dim() == 2 ? weight.t() : weight);
   return has_bias ? out + *bias : out;

@@ -24,6 +24,7 @@ KernelStub<ScatterKernel> scatter_stub;
 KernelStub<ScatterFillKernel> scatter_fill_stub;
 KernelStub<IndexAddKernel> index_add_stub;
 KernelStub<MmKernel> mm_stub;
+KernelStub<AddmmKernel> addmm_stub;
 KernelStub<ArangeKernel> arange_stub;
 KernelStub<LinspaceKernel> linspace_stub;
 KernelStub<UniformKernel> uniform_stub;

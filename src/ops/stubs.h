@@ -142,5 +142,11 @@ extern KernelStub<RandpermKernel> randperm_stub;
 /// out[M,N] = a[M,K] @ b[K,N] for 2-D operands of one dtype; out is contiguous (M, N, K may be 0).
 using MmKernel = void (*)(const Tensor& a, const Tensor& b, const Tensor& out);
 extern KernelStub<MmKernel> mm_stub;
+/// out = alpha * a @ b + beta * out for float or double 2-D operands with M, N, K > 0 (GEMM's
+/// own alpha and beta, as torch's addmm calls it: the same bits, NaN in a or b kept when
+/// alpha == 0, out's values ignored when beta == 0); out is contiguous.
+using AddmmKernel = void (*)(const Tensor& a, const Tensor& b, const Tensor& out, double alpha,
+                             double beta);
+extern KernelStub<AddmmKernel> addmm_stub;
 
 }  // namespace torsh::detail

@@ -56,6 +56,7 @@ void register_complex_kernels();
 
 // matmul_kernels.cpp
 void mm_kernel(const Tensor& a, const Tensor& b, const Tensor& out);
+void addmm_kernel(const Tensor& a, const Tensor& b, const Tensor& out, double alpha, double beta);
 
 // creation_kernels.cpp
 void arange_kernel(const Tensor& out, const Scalar& start, const Scalar& step);

@@ -31,6 +31,31 @@ GemmOperand as_gemm_operand(const Tensor& m) {
 
 }  // namespace
 
+// out = alpha * a @ b + beta * out through GEMM (float or double; out contiguous, M, N, K > 0).
+void gemm(const Tensor& a, const Tensor& b, const Tensor& out, double alpha, double beta) {
+  const GemmOperand A = as_gemm_operand(a), B = as_gemm_operand(b);
+  const auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
+  const int m = static_cast<int>(a.sizes()[0]), n = static_cast<int>(b.sizes()[1]);
+  const int k = static_cast<int>(a.sizes()[1]);
+  const int lda = static_cast<int>(A.ld), ldb = static_cast<int>(B.ld);
+  if (a.dtype() == kFloat) {
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, static_cast<float>(alpha),
+                static_cast<const float*>(A.t.data_ptr()), lda,
+                static_cast<const float*>(B.t.data_ptr()), ldb, static_cast<float>(beta),
+                out.data_ptr<float>(), n);
+  } else {
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, static_cast<const double*>(A.t.data_ptr()),
+                lda, static_cast<const double*>(B.t.data_ptr()), ldb, beta, out.data_ptr<double>(),
+                n);
+  }
+}
+
+void addmm_kernel(const Tensor& a, const Tensor& b, const Tensor& out, double alpha, double beta) {
+  TORSH_CHECK(a.dtype() == kFloat || a.dtype() == kDouble, "addmm: GEMM kernel for float and ",
+              "double only");
+  gemm(a, b, out, alpha, beta);
+}
+
 void mm_kernel(const Tensor& a, const Tensor& b, const Tensor& out) {
   const int64_t M = a.sizes()[0], K = a.sizes()[1], N = b.sizes()[1];
   if (M == 0 || N == 0) return;
@@ -39,20 +64,18 @@ void mm_kernel(const Tensor& a, const Tensor& b, const Tensor& out) {
     return;
   }
   const ScalarType t = a.dtype();
-  if (t == kFloat || t == kDouble || is_complex(t)) {
+  if (t == kFloat || t == kDouble) {
+    gemm(a, b, out, 1.0, 0.0);
+    return;
+  }
+  if (is_complex(t)) {
     const GemmOperand A = as_gemm_operand(a), B = as_gemm_operand(b);
     const auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
     const int m = static_cast<int>(M), n = static_cast<int>(N), k = static_cast<int>(K);
     const int lda = static_cast<int>(A.ld), ldb = static_cast<int>(B.ld);
     const void* pa = A.t.data_ptr();
     const void* pb = B.t.data_ptr();
-    if (t == kFloat) {
-      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, static_cast<const float*>(pa), lda,
-                  static_cast<const float*>(pb), ldb, 0.0f, out.data_ptr<float>(), n);
-    } else if (t == kDouble) {
-      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, static_cast<const double*>(pa), lda,
-                  static_cast<const double*>(pb), ldb, 0.0, out.data_ptr<double>(), n);
-    } else if (t == kComplexFloat) {
+    if (t == kComplexFloat) {
       const std::complex<float> one(1), zero(0);
       cblas_cgemm(CblasRowMajor, ta, tb, m, n, k, &one, pa, lda, pb, ldb, &zero, out.data_ptr(), n);
     } else {

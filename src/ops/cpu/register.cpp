@@ -53,6 +53,7 @@ void register_cpu_kernels() {
   index_add_stub.set(kCPU, &cpu::index_add_kernel);
 
   mm_stub.set(kCPU, &cpu::mm_kernel);
+  addmm_stub.set(kCPU, &cpu::addmm_kernel);
 
   arange_stub.set(kCPU, &cpu::arange_kernel);
   linspace_stub.set(kCPU, &cpu::linspace_kernel);
