@@ -90,7 +90,8 @@ def numel(t):
     return _tensor_arg("numel", t).numel()
 
 
-__version__ = "0.1.0"
+from torsh import torch_version, version  # noqa: F401,E402
+from torsh.torch_version import __version__  # noqa: E402  (a str comparable with tuples)
 
 
 _nonzero = _C.nonzero
@@ -174,11 +175,19 @@ from torsh._deterministic import (are_deterministic_algorithms_enabled,  # noqa:
 from torsh import backends, testing  # noqa: F401,E402
 from torsh import amp, cpu  # noqa: F401,E402
 from torsh.cuda import amp as _cuda_amp  # noqa: F401,E402  (torch.cuda.amp)
-from torsh.amp import (autocast, get_autocast_cpu_dtype, get_autocast_gpu_dtype,  # noqa: F401,E402
-                       is_autocast_cpu_enabled, is_autocast_enabled)
+from torsh.amp import (autocast, autocast_decrement_nesting,  # noqa: F401,E402
+                       autocast_increment_nesting, clear_autocast_cache, get_autocast_cpu_dtype,
+                       get_autocast_gpu_dtype, is_autocast_cache_enabled,
+                       is_autocast_cpu_enabled, is_autocast_enabled, set_autocast_cache_enabled,
+                       set_autocast_cpu_dtype, set_autocast_cpu_enabled, set_autocast_enabled,
+                       set_autocast_gpu_dtype)
 from torsh import _aliases, _extra_api  # noqa: E402
 from torsh._frombuffer import e, frombuffer, inf, nan, pi  # noqa: F401,E402
 from torsh._extra_api import finfo, iinfo  # noqa: F401,E402
 _extra_api.install()  # torch.dist, isin, cov, windows, ... and their Tensor methods
 _aliases.install()  # torch.absolute & co., torch.abs_(t) & co.
 from torsh._printing import set_printoptions  # noqa: F401,E402
+from torsh import distributions  # noqa: F401,E402  (torch.distributions)
+from torsh._asarray import asarray  # noqa: F401,E402
+from torsh._matmul_precision import (get_float32_matmul_precision,  # noqa: F401,E402
+                                     set_float32_matmul_precision)

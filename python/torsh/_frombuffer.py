@@ -12,9 +12,29 @@ pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
 _WARNED = []
 
 
-def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+_MISSING = object()
+
+
+def _check_int(name, value):
+    if not isinstance(value, int):
+        raise TypeError(f"frombuffer(): argument '{name}' must be int, not {type(value).__name__}")
+
+
+def frombuffer(buffer, *, dtype=_MISSING, count=-1, offset=0, requires_grad=False):
+    if dtype is _MISSING:
+        raise TypeError('frombuffer() missing 1 required positional arguments: "dtype"')
+    if not isinstance(dtype, torsh.dtype):
+        raise TypeError(f"frombuffer(): argument 'dtype' must be torch.dtype, not "
+                        f"{type(dtype).__name__}")
+    _check_int("count", count)
+    _check_int("offset", offset)
     size = torsh.empty(0, dtype=dtype).element_size()
-    view = memoryview(buffer)
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    if not view.c_contiguous:
+        raise RuntimeError("could not retrieve buffer from object")
     length = view.nbytes
     if length == 0 or count == 0:
         raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")

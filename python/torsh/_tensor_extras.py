@@ -153,6 +153,8 @@ def install():
     for flag in ("is_meta", "is_quantized", "is_nested", "is_mkldnn", "is_sparse_csr",
                  "is_vulkan", "is_ipu", "is_xpu", "is_mps", "is_ort"):
         setattr(T, flag, property(lambda self: False))
+    # torch.Generator.device: torsh's generators are all CPU generators
+    _C.Generator.device = property(lambda self: torsh.device("cpu"))
     from torsh import _legacy_types, _random_extra
     _legacy_types.install()  # Tensor.type with legacy type names
     _random_extra.install()  # Tensor.multinomial, Tensor.bernoulli

@@ -34,37 +34,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                           create_graph, list(_as_tuple(inputs)))
 
 
-class set_detect_anomaly:
-    """Anomaly mode on or off: backward raises as soon as a node returns NaN, naming the forward
-    op. Takes effect when called; as a context manager it restores the previous mode on exit."""
+from torsh.autograd import anomaly_mode  # noqa: E402
+from torsh.autograd.anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401,E402
+from torsh.autograd import _once_differentiable  # noqa: E402
+from torsh.autograd import function as _function_module  # noqa: E402
 
-    def __init__(self, mode, check_nan=True):
-        self._prev = _C._is_anomaly_enabled()
-        _C._set_detect_anomaly(bool(mode))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        _C._set_detect_anomaly(self._prev)
-        return False
-
-
-class detect_anomaly:
-    """Context manager enabling anomaly detection."""
-
-    def __init__(self, check_nan=True):
-        self.check_nan = check_nan
-
-    def __enter__(self):
-        self._prev = _C._is_anomaly_enabled()
-        _C._set_detect_anomaly(self.check_nan)
-        return self
-
-    def __exit__(self, *exc):
-        _C._set_detect_anomaly(self._prev)
-        return False
-
+# torch.autograd.function.once_differentiable (kept out of function.py, attached to its module)
+_function_module.once_differentiable = _once_differentiable.once_differentiable
 
 from torsh.autograd import functional  # noqa: F401,E402  (uses grad above)
 

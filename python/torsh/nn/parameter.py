@@ -65,6 +65,12 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
     def __reduce_ex__(self, proto):
         return (_rebuild_parameter, (self.detach(), self.requires_grad, OrderedDict()))
 
+    def __copy__(self):
+        # torch copies a Parameter through its __reduce_ex__: a new Parameter (of the rebuilt
+        # class) over the same memory, with the same requires_grad
+        rebuild, args = self.__reduce_ex__(2)
+        return rebuild(*args)
+
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
     return Parameter(data, requires_grad)
@@ -105,6 +111,9 @@ class UninitializedTensorMixin:
 
     def __reduce_ex__(self, proto):
         return (self.__class__, (self.requires_grad,))
+
+    def __copy__(self):
+        return self.__class__(self.requires_grad)
 
 
 def is_lazy(param):

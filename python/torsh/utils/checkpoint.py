@@ -1,5 +1,5 @@
 """Activation checkpointing: run a function without keeping its intermediates and recompute
-them during backward (torch.utils.checkpoint.checkpoint)."""
+them during backward (torch.utils.checkpoint.checkpoint, checkpoint_sequential)."""
 import warnings
 import weakref
 
@@ -138,3 +138,31 @@ def checkpoint(function, *args, use_reentrant=True, **kwargs):
     if use_reentrant:
         return CheckpointFunction.apply(function, preserve, *args)
     return _checkpoint_without_reentrant(function, preserve, *args, **kwargs)
+
+
+def checkpoint_sequential(functions, segments, input, **kwargs):
+    """Runs a sequential model (an nn.Sequential or a list of modules/functions) in `segments`
+    chunks, checkpointing every chunk but the last: only each chunk's input is kept, the
+    activations inside are recomputed in backward. preserve_rng_state=True (keyword) as in
+    checkpoint."""
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
+
+    def run_function(start, end, functions):
+        def forward(input):
+            for j in range(start, end + 1):
+                input = functions[j](input)
+            return input
+        return forward
+
+    if isinstance(functions, torsh.nn.Sequential):
+        functions = list(functions.children())
+
+    segment_size = len(functions) // segments
+    end = -1
+    for start in range(0, segment_size * (segments - 1), segment_size):
+        end = start + segment_size - 1
+        input = checkpoint(run_function(start, end, functions), input,
+                           preserve_rng_state=preserve)
+    return run_function(end + 1, len(functions) - 1, functions)(input)

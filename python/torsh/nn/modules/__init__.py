@@ -104,3 +104,8 @@ from torsh.nn.modules.loss import NLLLoss2d  # noqa: E402
 
 __all__ += ["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "ChannelShuffle", "CrossMapLRN2d",
             "NLLLoss2d"]
+
+from torsh.nn.modules.batchnorm import SyncBatchNorm  # noqa: E402
+from torsh.nn.modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
+
+__all__ += ["SyncBatchNorm", "AdaptiveLogSoftmaxWithLoss"]

@@ -5,7 +5,7 @@ from torsh.nn import init
 from torsh.nn.parameter import Parameter
 from torsh.nn.modules.module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
 
 class _NormBase(Module):
@@ -122,3 +122,53 @@ class BatchNorm3d(_BatchNorm):
     def _check_input_dim(self, input):
         if input.dim() != 5:
             raise ValueError("expected 5D input (got {}D input)".format(input.dim()))
+
+
+class SyncBatchNorm(_BatchNorm):
+    r"""Batch normalisation with statistics synchronised across processes; it needs CUDA
+    tensors, so here (no CUDA) forward raises torch's ValueError, as torch on a CPU-only
+    machine. It exists so that models converted with :meth:`convert_sync_batchnorm` build,
+    save and load."""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, process_group=None, device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device=device,
+                         dtype=dtype)
+        self.process_group = process_group
+
+    def _check_input_dim(self, input):
+        if input.dim() < 2:
+            raise ValueError("expected at least 2D input (got {}D input)".format(input.dim()))
+
+    def _check_non_zero_input_channels(self, input):
+        if input.size(1) == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+
+    def forward(self, input):
+        if not input.is_cuda:
+            raise ValueError("SyncBatchNorm expected input tensor to be on GPU")
+        raise AssertionError("Torch not compiled with CUDA enabled")  # a torsh tensor is on CPU
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        r"""Returns ``module`` with every BatchNorm*D layer replaced by a SyncBatchNorm sharing
+        its parameters and buffers (a BatchNorm*D module itself gives a new SyncBatchNorm).
+        As torch 1.13, the new layers start in training mode."""
+        module_output = module
+        if isinstance(module, _BatchNorm):
+            module_output = SyncBatchNorm(module.num_features, module.eps, module.momentum,
+                                          module.affine, module.track_running_stats,
+                                          process_group)
+            if module.affine:
+                with torsh.no_grad():
+                    module_output.weight = module.weight
+                    module_output.bias = module.bias
+            module_output.running_mean = module.running_mean
+            module_output.running_var = module.running_var
+            module_output.num_batches_tracked = module.num_batches_tracked
+            if hasattr(module, "qconfig"):
+                module_output.qconfig = module.qconfig
+        for name, child in module.named_children():
+            module_output.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        del module
+        return module_output

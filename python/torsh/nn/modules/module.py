@@ -303,8 +303,9 @@ class Module:
 
     def to(self, *args, **kwargs):
         r"""Moves and/or casts the parameters and buffers: to(device=None, dtype=None,
-        non_blocking=False), to(dtype, non_blocking=False), to(tensor, non_blocking=False).
-        Only floating point parameters and buffers are cast to ``dtype``."""
+        non_blocking=False), to(dtype, non_blocking=False), to(tensor, non_blocking=False),
+        to(memory_format=torch.channels_last). Only floating point parameters and buffers are
+        cast to ``dtype``; only 4-D and 5-D ones take ``memory_format``."""
         device, dtype, non_blocking, convert_to_format = _parse_to(args, dict(kwargs))
         if dtype is not None and not dtype.is_floating_point:
             raise TypeError("nn.Module.to only accepts floating point or complex "
@@ -315,6 +316,10 @@ class Module:
                 t = t.to(device)
             if dtype is not None and t.is_floating_point():
                 t = t.to(dtype)
+            # memory_format applies to the 4-D and 5-D tensors only (channels_last on a 5-D one
+            # raises, as torch)
+            if convert_to_format is not None and t.dim() in (4, 5):
+                t = t.to(memory_format=convert_to_format)
             return t
 
         return self._apply(convert)
