@@ -358,3 +358,19 @@ def test_conv_dtype_mismatch_errors():
     x, w = randn(1, 2, 5, 5), randn(3, 2, 3, 3, dtype=torch.float32)
     _err_pair(TF.conv2d, F.conv2d, x, w)
     _err_pair(TF.conv2d, F.conv2d, x, randn(3, 2, 3, 3), randn(3, dtype=torch.float32))
+
+
+@pytest.mark.parametrize("shape,weight", [((300, 3, 32, 32), (32, 3, 3, 3)),
+                                          ((130, 1, 28, 28), (160, 1, 5, 5))])
+def test_large_batch_forward_runs_in_slices_with_the_same_values(shape, weight):
+    """Batches whose output exceeds 16 MiB run through oneDNN slice by slice (the last slice
+    shorter); the values must be those of torch and of the last image computed alone."""
+    g = torch.Generator().manual_seed(4)
+    x, w, b = torch.randn(shape, generator=g), torch.randn(weight, generator=g), \
+        torch.randn(weight[0], generator=g)
+    ref = TF.conv2d(x, w, b, padding=1)
+    with torsh.no_grad():
+        got = F.conv2d(to_torsh(x), to_torsh(w), to_torsh(b), padding=1)
+        last = F.conv2d(to_torsh(x[-1:]), to_torsh(w), to_torsh(b), padding=1)
+    assert_close(got, ref, rtol=1e-4, atol=1e-4)
+    assert_close(got[-1:], torch.from_numpy(last.numpy()), rtol=1e-5, atol=1e-5)

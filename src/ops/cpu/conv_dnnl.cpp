@@ -5,6 +5,7 @@
 // im2col + GEMM.
 #include "ops/cpu/conv_dnnl.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -126,7 +127,8 @@ bool guarded(const Tensor& x, const Tensor& w, const Tensor& y, const ConvGeomet
 
 }  // namespace
 
-bool dnnl_conv_forward(const Tensor& out, const Tensor& input, const Tensor& weight,
+namespace {
+bool conv_forward_once(const Tensor& out, const Tensor& input, const Tensor& weight,
                        const Tensor& bias, const ConvGeometry& g) {
   return guarded(input, weight, out, g, [&](const ConvDesc& d, dnnl::stream& s) {
     auto pd = forward_pd(d, bias.defined(), dnnl::prop_kind::forward_inference);
@@ -141,6 +143,30 @@ bool dnnl_conv_forward(const Tensor& out, const Tensor& input, const Tensor& wei
     dnnl::convolution_forward(pd).execute(s, args);
     copy_out(dst, dst_u, s);
   });
+}
+
+// Output bytes per slice of images above which a forward runs slice by slice.
+constexpr int64_t kSliceBytes = int64_t(16) << 20;
+}  // namespace
+
+bool dnnl_conv_forward(const Tensor& out, const Tensor& input, const Tensor& weight,
+                       const Tensor& bias, const ConvGeometry& g) {
+  // A large batch (inference over many images) runs in slices of images: the primitive's
+  // blocked output and reordered input then take one slice's memory, not a second copy of the
+  // whole output (the results are the same: images are independent).
+  const int64_t n = input.dim() > 0 ? input.size(0) : 0;
+  const int64_t per_image = n > 0 ? out.nbytes() / n : 0;
+  const int64_t slice = std::max<int64_t>(1, kSliceBytes / std::max<int64_t>(per_image, 1));
+  if (n <= slice || !out.is_contiguous() || !input.is_contiguous()) {
+    return conv_forward_once(out, input, weight, bias, g);
+  }
+  for (int64_t i = 0; i < n; i += slice) {
+    const int64_t c = std::min(slice, n - i);
+    if (!conv_forward_once(out.narrow(0, i, c), input.narrow(0, i, c), weight, bias, g)) {
+      return false;  // the caller's path recomputes the whole output
+    }
+  }
+  return true;
 }
 
 bool dnnl_conv_backward_input(const Tensor& grad_input, const Tensor& grad_output,
