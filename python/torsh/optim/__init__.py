@@ -13,5 +13,6 @@ from torsh.optim.radam import RAdam  # noqa: F401
 from torsh.optim.asgd import ASGD  # noqa: F401
 from torsh.optim.rprop import Rprop  # noqa: F401
 from torsh.optim.lbfgs import LBFGS  # noqa: F401
+from torsh.optim.sparse_adam import SparseAdam  # noqa: F401
 from torsh.optim import lr_scheduler  # noqa: F401
 from torsh.optim import swa_utils  # noqa: F401
