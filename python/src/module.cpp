@@ -9,6 +9,7 @@
 #include "torsh/core/print_options.h"
 #include "torsh/core/thread_generator.h"
 #include "torsh/core/warning.h"
+#include "torsh/linalg_extra.h"
 
 namespace torsh::python {
 
@@ -151,6 +152,7 @@ PYBIND11_MODULE(_C, m) {
     return dtype_obj(result_type(to_tensor_arg(a), to_tensor_arg(b)));
   });
   m.def("empty_cache", &empty_cache);
+  m.def("_geqrf", [](const Tensor& a) { return geqrf(a); });
   m.def("equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); });
   m.def("allclose", &allclose, py::arg("input"), py::arg("other"), py::arg("rtol") = 1e-5,
         py::arg("atol") = 1e-8, py::arg("equal_nan") = false);

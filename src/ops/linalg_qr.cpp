@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "torsh/generated/native.h"
+#include "torsh/linalg_extra.h"
 #include "torsh/ops.h"
 
 extern "C" {
@@ -90,7 +91,49 @@ void qr_batch(T* a, int64_t batch, int m, int n, bool want_q, int qcols, int rro
   }
 }
 
+// geqrf per matrix of a batch: a holds each m x n matrix column-major and is overwritten with
+// the reflectors and R; tau (b, k) row-major.
+template <typename T>
+void geqrf_batch(T* a, int64_t batch, int m, int n, T* tau) {
+  const int k = std::min(m, n);
+  std::vector<T> work;
+  for (int64_t b = 0; b < batch; ++b) {
+    int info = 0;
+    with_workspace(work, [&](T* w, const int* lw) {
+      Lapack<T>::geqrf(&m, &n, a + b * static_cast<int64_t>(m) * n, &m, tau + b * k, w, lw, &info);
+    });
+    TORSH_CHECK(info == 0, "geqrf: LAPACK geqrf failed with info ", info);
+  }
+}
+
 }  // namespace
+
+std::tuple<Tensor, Tensor> geqrf_impl(const Tensor& A);  // (no header: geqrf below)
+std::tuple<Tensor, Tensor> geqrf_impl(const Tensor& A) {
+  TORSH_CHECK(A.dim() >= 2, "torch.geqrf: input must have at least 2 dimensions.");
+  const ScalarType t = A.scalar_type();
+  TORSH_CHECK(t == kFloat || t == kDouble, "torch.geqrf: torsh supports float and double input, ",
+              "got ", scalar_type_name(t));
+  const int64_t m64 = A.size(-2), n64 = A.size(-1);
+  TORSH_CHECK(m64 <= INT32_MAX && n64 <= INT32_MAX, "geqrf: matrix too large for LAPACK");
+  const int m = static_cast<int>(m64), n = static_cast<int>(n64), k = std::min(m, n);
+  std::vector<int64_t> tau_shape(A.sizes().begin(), A.sizes().end() - 2);
+  int64_t batch = 1;
+  for (int64_t s : tau_shape) batch *= s;
+  tau_shape.push_back(k);
+  // LAPACK's column-major result, seen as a row-major tensor of the input's shape (torch's
+  // layout too: the result's last two dims have strides (1, m))
+  Tensor a = A.detach().transpose(-2, -1).contiguous();
+  Tensor tau = torsh::empty(tau_shape, A.options());
+  if (batch > 0 && k > 0) {
+    if (t == kFloat) {
+      geqrf_batch<float>(a.data_ptr<float>(), batch, m, n, tau.data_ptr<float>());
+    } else {
+      geqrf_batch<double>(a.data_ptr<double>(), batch, m, n, tau.data_ptr<double>());
+    }
+  }
+  return {a.transpose(-2, -1), tau};
+}
 
 std::tuple<Tensor, Tensor> linalg_qr(const Tensor& A, std::string_view mode) {
   TORSH_CHECK(mode == "reduced" || mode == "complete" || mode == "r", "qr received unrecognized ",
@@ -140,3 +183,7 @@ std::tuple<Tensor, Tensor> linalg_qr(const Tensor& A, std::string_view mode) {
 }
 
 }  // namespace torsh::native
+
+namespace torsh {
+std::tuple<Tensor, Tensor> geqrf(const Tensor& A) { return native::geqrf_impl(A); }
+}  // namespace torsh

@@ -490,12 +490,6 @@ def test_parametrizations_weight_norm_against_hook_weight_norm(kind, dim):
     assert_close(to_np(mt(torch.from_numpy(x))), to_np(fresh(torsh.from_numpy(x))), 1e-5, 1e-5)
 
 
-def test_parametrizations_orthogonal_is_a_documented_gap():
-    # Needs matrix_exp, linalg.solve, linalg.householder_product and linalg.qr.
-    with pytest.raises(NotImplementedError, match="matrix_exp"):
-        torsh.nn.utils.parametrizations.orthogonal(torsh.nn.Linear(3, 3))
-
-
 # RMSNorm (torch 2.4; torch 1.13 has none): a float64 numpy reference, gradcheck, and torch's
 # autograd on the same formula written from torch ops.
 

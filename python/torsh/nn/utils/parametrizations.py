@@ -1,28 +1,16 @@
-"""torch.nn.utils.parametrizations: spectral_norm (torch 1.13) and weight_norm (torch 2.x) as
-parametrizations (see parametrize.py).
-
-``orthogonal`` is not available: every one of its maps needs a linear-algebra op torsh lacks
-(matrix_exp, linalg.solve, linalg.householder_product; linalg.qr exists but has no derivative
-yet); it raises NotImplementedError.
-"""
+"""torch.nn.utils.parametrizations: orthogonal (_orthogonal.py), spectral_norm (torch 1.13) and
+weight_norm (torch 2.x) as parametrizations (see parametrize.py). orthogonal's "cayley" map
+needs torch.linalg.solve, which torsh lacks: asking for it raises NotImplementedError."""
 import torsh
 from torsh import Tensor
 from torsh._grad_mode import no_grad
 from torsh.nn import functional as F
 from torsh.nn.modules.module import Module
 from torsh.nn.utils import parametrize
+from torsh.nn.utils._orthogonal import orthogonal  # noqa: F401
 from torsh.nn.utils.weight_norm import _norm_except_dim, _weight_norm
 
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
-
-
-def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
-    r"""Not implemented: needs matrix_exp, linalg.solve and linalg.householder_product (and
-    linalg.qr's derivative), which torsh does not have yet."""
-    raise NotImplementedError(
-        "torsh.nn.utils.parametrizations.orthogonal needs torch.matrix_exp, "
-        "torch.linalg.solve, torch.linalg.householder_product and the derivative of "
-        "torch.linalg.qr, which torsh does not implement yet")
 
 
 class _SpectralNorm(Module):
