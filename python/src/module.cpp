@@ -153,6 +153,7 @@ PYBIND11_MODULE(_C, m) {
   });
   m.def("empty_cache", &empty_cache);
   m.def("_geqrf", [](const Tensor& a) { return geqrf(a); });
+  m.def("_linalg_gesv", [](const Tensor& a, const Tensor& b) { return linalg_gesv(a, b); });
   m.def("equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); });
   m.def("allclose", &allclose, py::arg("input"), py::arg("other"), py::arg("rtol") = 1e-5,
         py::arg("atol") = 1e-8, py::arg("equal_nan") = false);

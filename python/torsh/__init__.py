@@ -115,6 +115,8 @@ Tensor.norm = _tensor_norm
 from torsh import linalg  # noqa: F401,E402
 from torsh import _linalg_extra  # noqa: E402
 _linalg_extra._install()  # torch.linalg.matrix_exp, householder_product, torch.orgqr
+from torsh import _linalg_solve  # noqa: E402
+_linalg_solve._install()  # torch.linalg.solve, inv, LinAlgError; torch.inverse
 from torsh._linalg_basic import cdist, chain_matmul, einsum, tensordot  # noqa: F401,E402
 from torsh._unique import _unique2, histogram, unique, unique_consecutive  # noqa: F401,E402
 import warnings as _warnings  # noqa: E402

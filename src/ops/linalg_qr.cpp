@@ -123,7 +123,7 @@ std::tuple<Tensor, Tensor> geqrf_impl(const Tensor& A) {
   tau_shape.push_back(k);
   // LAPACK's column-major result, seen as a row-major tensor of the input's shape (torch's
   // layout too: the result's last two dims have strides (1, m))
-  Tensor a = A.detach().transpose(-2, -1).contiguous();
+  Tensor a = A.detach().transpose(-2, -1).clone(MemoryFormat::Contiguous);  // LAPACK writes it
   Tensor tau = torsh::empty(tau_shape, A.options());
   if (batch > 0 && k > 0) {
     if (t == kFloat) {
@@ -171,7 +171,7 @@ std::tuple<Tensor, Tensor> linalg_qr(const Tensor& A, std::string_view mode) {
     }
     return {q, r};
   }
-  Tensor a = A.detach().transpose(-2, -1).contiguous();  // each matrix column-major
+  Tensor a = A.detach().transpose(-2, -1).clone(MemoryFormat::Contiguous);  // LAPACK writes it
   if (t == kFloat) {
     qr_batch<float>(a.data_ptr<float>(), batch, m, n, want_q, qcols, rrows,
                     want_q ? q.data_ptr<float>() : nullptr, r.data_ptr<float>());

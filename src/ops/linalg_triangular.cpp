@@ -61,7 +61,7 @@ Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left,
       IntArrayRef(A.sizes().data(), static_cast<size_t>(A.dim() - 2)), kOp);
   const int64_t rows = B.size(-2), cols = B.size(-1);
   const Tensor a = A.detach().to(t).expand(batched(batch, n, n)).contiguous();
-  Tensor x = B.detach().to(t).expand(batched(batch, rows, cols)).clone();
+  Tensor x = B.detach().to(t).expand(batched(batch, rows, cols)).clone(MemoryFormat::Contiguous);
   int64_t count = 1;
   for (int64_t s : batch) count *= s;
   if (count == 0 || rows == 0 || cols == 0) return x;

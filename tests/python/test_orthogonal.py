@@ -109,6 +109,7 @@ def _model(lib, kind):
     ("square", None, True), ("tall", None, True), ("wide", None, True),
     ("square", "householder", True), ("tall", "matrix_exp", True),
     ("square", "householder", False), ("tall", "householder", False),
+    ("square", "cayley", True), ("wide", "cayley", True),
     ("batch", None, True)])
 def test_orthogonal_parametrization_matches_torch(kind, map_, trivial):
     mods = []
@@ -150,8 +151,3 @@ def test_orthogonal_parametrization_matches_torch(kind, map_, trivial):
 ])
 def test_orthogonal_errors_match_torch(call):
     raises_like(lambda: call(torch), lambda: call(torsh))
-
-
-def test_cayley_map_is_a_documented_gap():
-    with pytest.raises(NotImplementedError, match="linalg.solve"):
-        torsh.nn.utils.parametrizations.orthogonal(torsh.nn.Linear(3, 3), orthogonal_map="cayley")

@@ -134,9 +134,6 @@ def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization
     if orth_enum is None:
         raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
                          f'Got: {orthogonal_map}')
-    if orth_enum == _OrthMaps.cayley and not hasattr(torsh.linalg, "solve"):
-        raise NotImplementedError("orthogonal_map='cayley' needs torch.linalg.solve, which torsh "
-                                  "does not implement yet; use 'matrix_exp' or 'householder'")
     orth = _Orthogonal(weight, orth_enum, use_trivialization=use_trivialization)
     parametrize.register_parametrization(module, name, orth, unsafe=True)
     return module

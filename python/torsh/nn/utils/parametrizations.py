@@ -1,6 +1,5 @@
 """torch.nn.utils.parametrizations: orthogonal (_orthogonal.py), spectral_norm (torch 1.13) and
-weight_norm (torch 2.x) as parametrizations (see parametrize.py). orthogonal's "cayley" map
-needs torch.linalg.solve, which torsh lacks: asking for it raises NotImplementedError."""
+weight_norm (torch 2.x) as parametrizations (see parametrize.py)."""
 import torsh
 from torsh import Tensor
 from torsh._grad_mode import no_grad
