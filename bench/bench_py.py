@@ -52,6 +52,8 @@ def main():
         return nn(lib)
     if sys.argv[2:] == ["attention"]:  # scaled dot-product attention: time and peak memory
         return attention(lib)
+    if sys.argv[2:] == ["vision"]:  # grid_sample: time and the memory a call adds
+        return vision(lib)
     if sys.argv[2:] == ["optim"]:  # one optimizer step per optimizer on the MLP's parameters
         return optim(lib)
     rss_after_free(lib)  # first: a clean process to measure
@@ -219,6 +221,33 @@ def nn(lib):
     lstm = lib.nn.LSTM(256, 256, num_layers=2)
     seq = lib.randn(64, 32, 256)
     run("py_lstm_fwdbwd_2x256_seq64_b32", lambda: lstm(seq)[0].sum().backward(), 1, 5)
+
+
+def vision(lib):
+    """grid_sample as a spatial transformer uses it: [32, 16, 64, 64] sampled at an affine grid
+    of the same size (bilinear forward, forward + backward w.r.t. input and grid; bicubic
+    forward), a 3-D [4, 8, 32, 32, 32] volume, and the peak RSS one forward + backward adds."""
+    F = lib.nn.functional
+    lib.manual_seed(0)
+    theta = lib.eye(2, 3).repeat(32, 1, 1) + 0.1 * lib.randn(32, 2, 3)
+    x = lib.randn(32, 16, 64, 64)
+    g = F.affine_grid(theta, (32, 16, 64, 64), align_corners=False)
+    run("py_grid_sample_bilinear_fwd_32x16x64x64",
+        lambda: F.grid_sample(x, g, align_corners=False), 3, 9)
+    run("py_grid_sample_bicubic_fwd_32x16x64x64",
+        lambda: F.grid_sample(x, g, mode="bicubic", align_corners=False), 2, 9)
+    xg, gg = x.clone().requires_grad_(), g.clone().requires_grad_()
+    rss0 = rss_mib()
+    run("py_grid_sample_bilinear_fwdbwd_32x16x64x64",
+        lambda: F.grid_sample(xg, gg, align_corners=False).sum().backward(), 2, 9)
+    with open("/proc/self/status") as f:
+        hwm = [int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM")][0]
+    print(f"py_grid_sample_fwdbwd_peak_added_MiB {hwm - rss0:.1f}", flush=True)
+    theta3 = lib.eye(3, 4).repeat(4, 1, 1) + 0.1 * lib.randn(4, 3, 4)
+    v = lib.randn(4, 8, 32, 32, 32)
+    g3 = F.affine_grid(theta3, (4, 8, 32, 32, 32), align_corners=False)
+    run("py_grid_sample_3d_fwd_4x8x32x32x32",
+        lambda: F.grid_sample(v, g3, align_corners=False), 2, 9)
 
 
 def attention(lib):

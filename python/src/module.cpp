@@ -10,6 +10,7 @@
 #include "torsh/core/thread_generator.h"
 #include "torsh/core/warning.h"
 #include "torsh/linalg_extra.h"
+#include "torsh/nn/vision_ops.h"
 
 namespace torsh::python {
 
@@ -154,6 +155,8 @@ PYBIND11_MODULE(_C, m) {
   m.def("empty_cache", &empty_cache);
   m.def("_geqrf", [](const Tensor& a) { return geqrf(a); });
   m.def("_linalg_gesv", [](const Tensor& a, const Tensor& b) { return linalg_gesv(a, b); });
+  m.def("grid_sampler", &grid_sampler, py::arg("input"), py::arg("grid"),
+        py::arg("interpolation_mode"), py::arg("padding_mode"), py::arg("align_corners"));
   m.def("equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); });
   m.def("allclose", &allclose, py::arg("input"), py::arg("other"), py::arg("rtol") = 1e-5,
         py::arg("atol") = 1e-8, py::arg("equal_nan") = false);

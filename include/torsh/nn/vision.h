@@ -1,9 +1,10 @@
 #pragma once
 // libtorch's vision functionals: F::affine_grid and F::grid_sample (GridSampleFuncOptions), and
 // the ATen entry points under them, torch::affine_grid_generator and torch::grid_sampler (whose
-// integer mode 2 is bicubic, which libtorch 1.13's GridSampleFuncOptions does not offer). Composed
-// from torsh's differentiable ops, following the arithmetic of torch's CPU kernels, so that
-// values and the gradients w.r.t. input, grid and theta match torch's to rounding.
+// integer mode 2 is bicubic, which libtorch 1.13's GridSampleFuncOptions does not offer; declared
+// in vision_ops.h). affine_grid is composed from torsh's differentiable ops; grid_sample runs
+// native kernels in the arithmetic of torch's CPU kernels, so that values and the gradients
+// w.r.t. input, grid and theta match torch's to rounding.
 #include <cstdint>
 #include <optional>
 #include <variant>
@@ -12,6 +13,7 @@
 #include "torsh/nn/module.h"
 #include "torsh/nn/options.h"
 #include "torsh/nn/resample.h"
+#include "torsh/nn/vision_ops.h"
 
 // grid_sample's padding tags torch::kBorder and torch::kReflection; guarded so that another
 // header may define them too.
@@ -33,19 +35,6 @@ struct kReflection {};
 inline constexpr enumtype::kReflection kReflection{};
 }  // namespace torsh
 #endif
-
-namespace torsh {
-
-/// ATen's affine_grid_generator: the (N, H, W, 2) or (N, D, H, W, 3) grid of theta (N, 2, 3) or
-/// (N, 3, 4) for size (N, C, H, W) or (N, C, D, H, W), without F::affine_grid's checks.
-Tensor affine_grid_generator(const Tensor& theta, IntArrayRef size, bool align_corners);
-
-/// ATen's grid_sampler: interpolation_mode 0 bilinear, 1 nearest, 2 bicubic (4-D only);
-/// padding_mode 0 zeros, 1 border, 2 reflection.
-Tensor grid_sampler(const Tensor& input, const Tensor& grid, int64_t interpolation_mode,
-                    int64_t padding_mode, bool align_corners);
-
-}  // namespace torsh
 
 namespace torsh::nn::functional {
 

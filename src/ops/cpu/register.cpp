@@ -4,6 +4,7 @@
 #include "ops/cpu/kernels.h"
 #include "ops/functors/kernels.h"
 #include "ops/stubs_cumulative.h"
+#include "ops/stubs_grid.h"
 #include "ops/stubs_nn.h"
 #include "ops/stubs_sort.h"
 #include "ops/stubs_stats.h"
@@ -32,6 +33,7 @@ void register_cpu_kernels() {
   cpu::register_sort_kernels();
   cpu::register_unique_kernels();
   cpu::register_nn_kernels();
+  cpu::register_grid_sample_kernels();
 
   copy_stub.set(kCPU, &cpu::copy_kernel);
   fill_stub.set(kCPU, &cpu::fill_kernel);
