@@ -37,6 +37,28 @@ inline int64_t to_index(T v) {
 
 inline bool inside(int64_t i, int64_t size) { return i >= 0 && i < size; }
 
+// Runs body(b0, b1) (an always-inline lambda) compiled for AVX2 and FMA when the CPU has them,
+// else for the baseline: the same results, as every fused product is a std::fma (one instruction
+// there, a libm call here).
+#define TORSH_INLINE __attribute__((always_inline))
+template <typename F>
+__attribute__((target("avx2,fma"))) void run_fma(const F& body, int64_t b0, int64_t b1) {
+  body(b0, b1);
+}
+template <typename F>
+void run_baseline(const F& body, int64_t b0, int64_t b1) {
+  body(b0, b1);
+}
+template <typename F>
+void run_best(const F& body, int64_t b0, int64_t b1) {
+  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (fma) {
+    run_fma(body, b0, b1);
+  } else {
+    run_baseline(body, b0, b1);
+  }
+}
+
 // ---- the 2-D kernel's coordinates along one axis --------------------------------------------
 
 template <typename T>
@@ -55,17 +77,17 @@ struct Axis2 {
         twice_span(align_corners ? static_cast<T>(n - 1) * 2 : static_cast<T>(n) * 2),
         empty(align_corners ? n <= 1 : n <= 0) {}
 
-  T unnormalize(T in) const {
+  TORSH_INLINE T unnormalize(T in) const {
     return align ? (in + T(1)) * scale : std::fma(in + T(1), scale, T(-0.5));
   }
   // Clamp to [0, max]; NaN goes to 0.
-  T clip(T in) const {
+  TORSH_INLINE T clip(T in) const {
     const T lo = in > T(0) ? in : T(0);
     return lo < max_val ? lo : max_val;
   }
   // The clamp with its gradient: 1 strictly inside, 0 on or beyond a border; NaN stays NaN with
   // gradient 1.
-  T clip_grad(T in, bool* in_bounds) const {
+  TORSH_INLINE T clip_grad(T in, bool* in_bounds) const {
     if (std::isnan(in)) {
       *in_bounds = true;
       return in;
@@ -78,7 +100,7 @@ struct Axis2 {
     return *in_bounds ? in : max_val;
   }
   // |x - low| folded by whole double spans (trunc), then mirrored once in the second half.
-  T reflect(T in, T* grad) const {
+  TORSH_INLINE T reflect(T in, T* grad) const {
     if (empty) {
       if (grad) *grad = T(0);
       return T(0);
@@ -94,15 +116,15 @@ struct Axis2 {
     return align ? r : r + low;
   }
   // The padding of an unnormalised coordinate.
-  T coordinates(T in) const {
+  TORSH_INLINE T coordinates(T in) const {
     if (padding == kBorder) return clip(in);
     if (padding == kReflection) return clip(reflect(in, nullptr));
     return in;
   }
   // A grid value's sampling coordinate.
-  T apply(T in) const { return coordinates(unnormalize(in)); }
+  TORSH_INLINE T apply(T in) const { return coordinates(unnormalize(in)); }
   // apply, with d coordinate / d grid value in *grad.
-  T apply_grad(T in, T* grad) const {
+  TORSH_INLINE T apply_grad(T in, T* grad) const {
     const T u = unnormalize(in);
     bool in_bounds = false;
     if (padding == kBorder) {
@@ -126,10 +148,12 @@ struct Axis2 {
 // The cubic convolution weights (A = -0.75) of the taps at -1, 0, 1, 2 for fraction t. The
 // products and sums fuse as in torch's AVX2 build (its intrinsics contract to FMA).
 template <typename T>
-inline void cubic_coeffs(T t, T* c) {
+TORSH_INLINE inline void cubic_coeffs(T t, T* c) {
   const T a = T(-0.75);
-  auto outer = [a](T x) { return ((a * x - T(5) * a) * x + T(8) * a) * x - T(4) * a; };
-  auto inner = [a](T x) { return std::fma(std::fma(a + T(2), x, -(a + T(3))) * x, x, T(1)); };
+  auto outer = [a](T x) TORSH_INLINE { return ((a * x - T(5) * a) * x + T(8) * a) * x - T(4) * a; };
+  auto inner = [a](T x) TORSH_INLINE {
+    return std::fma(std::fma(a + T(2), x, -(a + T(3))) * x, x, T(1));
+  };
   c[0] = outer(t + T(1));
   c[1] = inner(t);
   c[2] = inner(T(1) - t);
@@ -138,7 +162,7 @@ inline void cubic_coeffs(T t, T* c) {
 
 // Minus the derivatives of the cubic weights w.r.t. t, as torch's kernel writes them.
 template <typename T>
-inline void cubic_coeffs_grad(T t, T* c) {
+TORSH_INLINE inline void cubic_coeffs_grad(T t, T* c) {
   const T a = T(-0.75);
   const T two_a3 = -(T(2) * (a + T(3)));
   T x = T(-1) - t;
@@ -154,13 +178,13 @@ inline void cubic_coeffs_grad(T t, T* c) {
 // w0 v0 + w1 v1 + w2 v2 + w3 v3, fused as torch's AVX2 build sums the bilinear corners and the
 // cubic rows.
 template <typename T>
-inline T dot4(const T* w, T v0, T v1, T v2, T v3) {
+TORSH_INLINE inline T dot4(const T* w, T v0, T v1, T v2, T v3) {
   return std::fma(w[3], v3, std::fma(w[2], v2, std::fma(w[1], v1, w[0] * v0)));
 }
 
 // The same sum as that build forms it along a cubic row (only the first two products fuse).
 template <typename T>
-inline T dot4_row(const T* w, T v0, T v1, T v2, T v3) {
+TORSH_INLINE inline T dot4_row(const T* w, T v0, T v1, T v2, T v3) {
   return std::fma(w[0], v0, w[1] * v1) + w[2] * v2 + w[3] * v3;
 }
 
@@ -249,7 +273,7 @@ inline void set_tap(Taps& t, int k, int64_t iy, int64_t ix, const Geometry& g) {
 }
 
 template <typename T>
-inline void bilinear_point2(Point2<T>& q, T x, T y, const Geometry& g) {
+TORSH_INLINE inline void bilinear_point2(Point2<T>& q, T x, T y, const Geometry& g) {
   const T xw = std::floor(x);
   const T yn = std::floor(y);
   const T w = x - xw;
@@ -282,8 +306,8 @@ inline void bilinear_point2(Point2<T>& q, T x, T y, const Geometry& g) {
 
 // The 16 taps (row-major: y tap, then x tap) and the cubic weights of one point.
 template <typename T>
-void bicubic_point2(Point2<T>& q, T x, T y, const Axis2<T>& ax, const Axis2<T>& ay,
-                    const Geometry& g) {
+TORSH_INLINE inline void bicubic_point2(Point2<T>& q, T x, T y, const Axis2<T>& ax,
+                                        const Axis2<T>& ay, const Geometry& g) {
   const T fx = std::floor(x);
   const T fy = std::floor(y);
   cubic_coeffs(x - fx, q.w);
@@ -309,7 +333,7 @@ void forward_2d(const Tensor& out, const Tensor& input, const Tensor& grid, int6
   const int64_t taps = interp == kBicubic ? 16 : 4;
   const int64_t grain =
       std::max<int64_t>(1, kGrainSize / (kBlock * taps * std::max<int64_t>(1, g.c)));
-  parallel_for(0, g.n * blocks, grain, [&](int64_t b0, int64_t b1) {
+  auto body = [&](int64_t b0, int64_t b1) TORSH_INLINE {
     Point2<T> pts[kBlock];
     for (int64_t blk = b0; blk < b1; ++blk) {
       const int64_t b = blk / blocks;
@@ -367,7 +391,8 @@ void forward_2d(const Tensor& out, const Tensor& input, const Tensor& grid, int6
         }
       }
     }
-  });
+  };
+  parallel_for(0, g.n * blocks, grain, [&](int64_t b0, int64_t b1) { run_best(body, b0, b1); });
 }
 
 // ---- 2-D backward -----------------------------------------------------------------------------
@@ -427,7 +452,7 @@ void backward_2d(const Tensor& grad_input, const Tensor& grad_grid, const Tensor
   T* gi = grad_input.defined() ? grad_input.data_ptr<T>() : nullptr;
   T* gg = grad_grid.data_ptr<T>();
   const bool flat = flat_grid(grid);
-  parallel_for(0, g.n, 1, [&](int64_t n0, int64_t n1) {
+  auto body = [&](int64_t n0, int64_t n1) TORSH_INLINE {
     Point2<T> pts[kBlock];
     T gx[kBlock];
     T gy[kBlock];
@@ -496,7 +521,8 @@ void backward_2d(const Tensor& grad_input, const Tensor& grad_grid, const Tensor
         }
       }
     }
-  });
+  };
+  parallel_for(0, g.n, 1, [&](int64_t n0, int64_t n1) { run_best(body, n0, n1); });
 }
 
 // ---- the 3-D kernel's coordinates along one axis ----------------------------------------------
