@@ -82,14 +82,15 @@ def test_threads_give_the_same_bits(dims, mode, padding, align):
     x, g = make(dims, np.float32, 11, False)
     x = np.concatenate([x] * 3)  # 9 samples
     g = np.concatenate([g] * 3)
-    before = torsh.get_num_threads()
+    before = torsh.get_num_threads(), torch.get_num_threads()  # one OpenMP runtime: both
     try:
         torsh.set_num_threads(1)
         one = run(torsh, x, g, mode, padding, align, (True, True), None)
         torsh.set_num_threads(2)
         two = run(torsh, x, g, mode, padding, align, (True, True), None)
     finally:
-        torsh.set_num_threads(before)
+        torsh.set_num_threads(before[0])
+        torch.set_num_threads(before[1])
     for k, (u, v) in enumerate(zip(one, two)):
         np.testing.assert_array_equal(v, u, err_msg=f"{dims}d {mode} {padding} #{k}")
 

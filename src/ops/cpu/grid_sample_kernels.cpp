@@ -1,7 +1,7 @@
-// The CPU's grid_sampler kernels, in the arithmetic of torch's: the 2-D ones follow its vectorised
-// kernel (coordinate mapping and gradient multipliers per padding mode, masked reads of the 4 or
-// 16 taps, weights and sums in its order), the 3-D ones its scalar kernel (fmod reflection, a
-// clamp that sends NaN to the border, coordinates beyond the int range read as outside).
+// The CPU's grid_sampler kernels, in the arithmetic of torch's: the 2-D ones (here) follow its
+// vectorised AVX2 kernel (coordinate mapping and gradient multipliers per padding mode, masked
+// reads of the 4 or 16 taps, weights and sums in its order and with its build's FMA
+// contractions), the 3-D ones (grid_sample_kernels_3d.cpp) its scalar kernel.
 // Points go in blocks: a block's taps and weights are computed once, then every channel is read
 // through them, so that one input plane is walked at a time. The forward splits batch x blocks
 // over threads; the backward splits the batch, as each sample's input gradient is summed into.
@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "cpu/parallel.h"
+#include "ops/cpu/grid_sample.h"
 #include "ops/stubs_grid.h"
 
 namespace torsh::detail {
@@ -20,22 +21,7 @@ KernelStub<GridSamplerBackwardKernel> grid_sampler_backward_stub;
 namespace cpu {
 namespace {
 
-constexpr int64_t kBilinear = 0;
-constexpr int64_t kNearest = 1;
-constexpr int64_t kBicubic = 2;
-constexpr int64_t kBorder = 1;
-constexpr int64_t kReflection = 2;
-constexpr int64_t kBlock = 64;    // output points per block
-constexpr int64_t kOutside = -1;  // the offset of a tap outside the input
-
-// A floored or rounded coordinate as an index (truncating, as the kernels' int conversion);
-// values beyond any index, and NaN, give -2, which every bounds check rejects.
-template <typename T>
-inline int64_t to_index(T v) {
-  return (v > T(-2) && v < T(4.0e18)) ? static_cast<int64_t>(v) : -2;
-}
-
-inline bool inside(int64_t i, int64_t size) { return i >= 0 && i < size; }
+using namespace grid_sample;  // NOLINT
 
 // Runs body(b0, b1) (an always-inline lambda) compiled for AVX2 and FMA when the CPU has them,
 // else for the baseline: the same results, as every fused product is a std::fma (one instruction
@@ -188,74 +174,7 @@ TORSH_INLINE inline T dot4_row(const T* w, T v0, T v1, T v2, T v3) {
   return std::fma(w[0], v0, w[1] * v1) + w[2] * v2 + w[3] * v3;
 }
 
-// A masked read: zero for a tap outside the input.
-template <typename T>
-inline T at(const T* plane, int64_t off) {
-  return off == kOutside ? T(0) : plane[off];
-}
-
-// The geometry of one call: sizes and strides, the output points' count, the grid's strides.
-struct Geometry {
-  int64_t n = 0, c = 0;
-  int64_t in[3] = {1, 1, 1};         // D, H, W (D = 1 for 4-D)
-  int64_t in_s[3] = {0, 0, 0};       // their strides in input
-  int64_t out[3] = {1, 1, 1};        // output D, H, W
-  int64_t grid_s[4] = {0, 0, 0, 0};  // grid strides of D, H, W and the coordinate dim
-  int64_t in_sn = 0, in_sc = 0, grid_sn = 0;
-  int64_t points = 0, planes = 0;  // output points per plane, input elements per plane
-
-  Geometry(const Tensor& input, const Tensor& grid) {
-    const int64_t nd = input.dim() - 2;
-    n = input.size(0);
-    c = input.size(1);
-    in_sn = input.stride(0);
-    in_sc = input.stride(1);
-    grid_sn = grid.stride(0);
-    for (int64_t k = 0; k < nd; ++k) {
-      in[3 - nd + k] = input.size(2 + k);
-      in_s[3 - nd + k] = input.stride(2 + k);
-      out[3 - nd + k] = grid.size(1 + k);
-      grid_s[3 - nd + k] = grid.stride(1 + k);
-    }
-    grid_s[3] = grid.stride(-1);
-    points = out[0] * out[1] * out[2];
-    planes = in[0] * in[1] * in[2];
-  }
-  // Walks the grid's coordinates (x first) of sample b's output points from p on, without a
-  // division per point.
-  template <typename T>
-  struct Cursor {
-    const Geometry& geo;
-    const T* base;
-    int64_t d, h, w;
-    Cursor(const Geometry& g, const T* grid, int64_t b, int64_t p)
-        : geo(g),
-          base(grid + b * g.grid_sn),
-          d(p / (g.out[1] * g.out[2])),
-          h((p / g.out[2]) % g.out[1]),
-          w(p % g.out[2]) {}
-    const T* next() {
-      const T* c = base + d * geo.grid_s[0] + h * geo.grid_s[1] + w * geo.grid_s[2];
-      if (++w == geo.out[2]) {
-        w = 0;
-        if (++h == geo.out[1]) {
-          h = 0;
-          ++d;
-        }
-      }
-      return c;
-    }
-  };
-};
-
 // ---- 2-D forward ------------------------------------------------------------------------------
-
-// Taps of one point: per tap the input offset (kOutside when masked) and the contiguous offset
-// into a gradient plane; weights per mode.
-struct Taps {
-  int64_t off[16];
-  int64_t goff[16];
-};
 
 template <typename T>
 struct Point2 {
@@ -525,249 +444,15 @@ void backward_2d(const Tensor& grad_input, const Tensor& grad_grid, const Tensor
   parallel_for(0, g.n, 1, [&](int64_t n0, int64_t n1) { run_best(body, n0, n1); });
 }
 
-// ---- the 3-D kernel's coordinates along one axis ----------------------------------------------
-
-// Whether floor(q) cast to int is odd (an out-of-range cast reads as INT_MIN: even).
-template <typename T>
-inline bool odd_floor(T q) {
-  const T f = std::floor(q);
-  if (!(f >= T(-2147483648.0) && f < T(2147483648.0))) return false;
-  return (static_cast<int64_t>(f) & 1) != 0;
-}
-
-template <typename T>
-struct Axis3 {
-  int64_t size, padding;
-  bool align;
-
-  T unnormalize(T c) const {
-    if (align) return ((c + T(1)) / T(2)) * static_cast<T>(size - 1);
-    return ((c + T(1)) * static_cast<T>(size) - T(1)) / T(2);
-  }
-  T unnormalize_grad() const {
-    return align ? static_cast<T>(size - 1) / T(2) : static_cast<T>(size) / T(2);
-  }
-  // std::min(size - 1, std::max(x, 0)): NaN goes to size - 1.
-  T clip(T in) const { return std::min(static_cast<T>(size - 1), std::max(in, T(0))); }
-  // The clamp with its gradient (0 at and beyond the borders); NaN passes with gradient 1.
-  T clip_grad(T in, T* grad) const {
-    const T hi = static_cast<T>(size - 1);
-    if (in <= T(0)) {
-      *grad = T(0);
-      return T(0);
-    }
-    if (in >= hi) {
-      *grad = T(0);
-      return hi;
-    }
-    *grad = T(1);
-    return in;
-  }
-  // Reflection by fmod of the span, odd flip counts mirrored; gradient +-1 when asked.
-  T reflect(T in, T* grad) const {
-    const int64_t twice_low = align ? 0 : -1;
-    const int64_t twice_high = align ? 2 * (size - 1) : 2 * size - 1;
-    if (twice_low == twice_high) {
-      if (grad) *grad = T(0);
-      return T(0);
-    }
-    const T low = static_cast<T>(twice_low) / T(2);
-    const T span = static_cast<T>(twice_high - twice_low) / T(2);
-    T v = in - low;
-    T mult = T(1);
-    if (v < T(0)) {
-      mult = T(-1);
-      v = -v;
-    }
-    const T extra = std::fmod(v, span);
-    const bool odd = odd_floor(v / span);
-    if (grad) *grad = odd ? -mult : mult;
-    return odd ? span - extra + low : extra + low;
-  }
-  // A non-finite or out-of-int-range coordinate reads as outside.
-  static T safe(T x) {
-    if (!std::isfinite(x) || x > static_cast<T>(2147483646) || x < static_cast<T>(-2147483648.0)) {
-      return T(-100);
-    }
-    return x;
-  }
-  T source(T c) const {
-    T x = unnormalize(c);
-    if (padding == kBorder) x = clip(x);
-    if (padding == kReflection) x = clip(reflect(x, nullptr));
-    return safe(x);
-  }
-  T source_grad(T c, T* grad) const {
-    T x = unnormalize(c);
-    *grad = unnormalize_grad();
-    T gc = T(1);
-    if (padding == kBorder) {
-      x = clip_grad(x, &gc);
-      *grad = *grad * gc;
-    } else if (padding == kReflection) {
-      T gr = T(1);
-      x = reflect(x, &gr);
-      x = clip_grad(x, &gc);
-      *grad = *grad * gr * gc;
-    }
-    return safe(x);
-  }
-};
-
-// Taps and weights of one 3-D point: corners in torch's order (tnw, tne, tsw, tse, bnw, bne,
-// bsw, bse: z, then y, then x, low before high), per-axis weights (low corner, high corner).
-template <typename T>
-struct Point3 {
-  Taps t;
-  T wx[2], wy[2], wz[2];
-  T gmult[3];
-};
-
-inline void set_tap3(Taps& t, int k, int64_t iz, int64_t iy, int64_t ix, const Geometry& g) {
-  const bool ok = inside(iz, g.in[0]) && inside(iy, g.in[1]) && inside(ix, g.in[2]);
-  t.off[k] = ok ? iz * g.in_s[0] + iy * g.in_s[1] + ix * g.in_s[2] : kOutside;
-  t.goff[k] = ok ? (iz * g.in[1] + iy) * g.in[2] + ix : kOutside;
-}
-
-template <typename T>
-void point3(Point3<T>& q, T x, T y, T z, int64_t interp, const Geometry& g) {
-  if (interp == kNearest) {
-    set_tap3(q.t, 0, static_cast<int64_t>(std::round(z)), static_cast<int64_t>(std::round(y)),
-             static_cast<int64_t>(std::round(x)), g);
-    return;
-  }
-  const T fx = std::floor(x), fy = std::floor(y), fz = std::floor(z);
-  q.wx[0] = (fx + T(1)) - x;
-  q.wx[1] = x - fx;
-  q.wy[0] = (fy + T(1)) - y;
-  q.wy[1] = y - fy;
-  q.wz[0] = (fz + T(1)) - z;
-  q.wz[1] = z - fz;
-  const auto ix = static_cast<int64_t>(fx), iy = static_cast<int64_t>(fy);
-  const auto iz = static_cast<int64_t>(fz);
-  for (int k = 0; k < 8; ++k) set_tap3(q.t, k, iz + (k >> 2), iy + ((k >> 1) & 1), ix + (k & 1), g);
-}
-
-template <typename T>
-void forward_3d(const Tensor& out, const Tensor& input, const Tensor& grid, int64_t interp,
-                int64_t padding, bool align) {
-  const Geometry g(input, grid);
-  const Axis3<T> ax{g.in[2], padding, align}, ay{g.in[1], padding, align};
-  const Axis3<T> az{g.in[0], padding, align};
-  const T* inp = input.data_ptr<T>();
-  const T* gp = grid.data_ptr<T>();
-  T* op = out.data_ptr<T>();
-  const int64_t blocks = (g.points + kBlock - 1) / kBlock;
-  const int64_t grain = std::max<int64_t>(1, kGrainSize / (kBlock * 8 * std::max<int64_t>(1, g.c)));
-  parallel_for(0, g.n * blocks, grain, [&](int64_t b0, int64_t b1) {
-    Point3<T> pts[kBlock];
-    for (int64_t blk = b0; blk < b1; ++blk) {
-      const int64_t b = blk / blocks;
-      const int64_t p0 = (blk % blocks) * kBlock;
-      const int64_t np = std::min(kBlock, g.points - p0);
-      Geometry::Cursor<T> cur(g, gp, b, p0);
-      for (int64_t i = 0; i < np; ++i) {
-        const T* c = cur.next();
-        const int64_t s = g.grid_s[3];
-        point3(pts[i], ax.source(c[0]), ay.source(c[s]), az.source(c[2 * s]), interp, g);
-      }
-      for (int64_t ch = 0; ch < g.c; ++ch) {
-        const T* plane = inp + b * g.in_sn + ch * g.in_sc;
-        T* o = op + (b * g.c + ch) * g.points + p0;
-        for (int64_t i = 0; i < np; ++i) {
-          const Point3<T>& q = pts[i];
-          if (interp == kNearest) {
-            o[i] = at(plane, q.t.off[0]);
-            continue;
-          }
-          T acc = T(0);
-          for (int k = 0; k < 8; ++k) {
-            if (q.t.off[k] == kOutside) continue;
-            acc += plane[q.t.off[k]] * (q.wx[k & 1] * q.wy[(k >> 1) & 1] * q.wz[k >> 2]);
-          }
-          o[i] = acc;
-        }
-      }
-    }
-  });
-}
-
-template <typename T>
-void backward_3d(const Tensor& grad_input, const Tensor& grad_grid, const Tensor& grad_output,
-                 const Tensor& input, const Tensor& grid, int64_t interp, int64_t padding,
-                 bool align) {
-  const Geometry g(input, grid);
-  const Axis3<T> ax{g.in[2], padding, align}, ay{g.in[1], padding, align};
-  const Axis3<T> az{g.in[0], padding, align};
-  const T* inp = input.data_ptr<T>();
-  const T* gp = grid.data_ptr<T>();
-  const T* go = grad_output.data_ptr<T>();
-  T* gi = grad_input.defined() ? grad_input.data_ptr<T>() : nullptr;
-  T* gg = grad_grid.data_ptr<T>();
-  parallel_for(0, g.n, 1, [&](int64_t n0, int64_t n1) {
-    Point3<T> pts[kBlock];
-    T acc[kBlock][3];
-    for (int64_t b = n0; b < n1; ++b) {
-      for (int64_t p0 = 0; p0 < g.points; p0 += kBlock) {
-        const int64_t np = std::min(kBlock, g.points - p0);
-        Geometry::Cursor<T> cur(g, gp, b, p0);
-        for (int64_t i = 0; i < np; ++i) {
-          const T* c = cur.next();
-          const int64_t s = g.grid_s[3];
-          Point3<T>& q = pts[i];
-          const T x = ax.source_grad(c[0], &q.gmult[0]);
-          const T y = ay.source_grad(c[s], &q.gmult[1]);
-          const T z = az.source_grad(c[2 * s], &q.gmult[2]);
-          point3(q, x, y, z, interp, g);
-          acc[i][0] = acc[i][1] = acc[i][2] = T(0);
-        }
-        for (int64_t ch = 0; ch < g.c; ++ch) {
-          const T* plane = inp + b * g.in_sn + ch * g.in_sc;
-          T* gplane = gi ? gi + (b * g.c + ch) * g.planes : nullptr;
-          const T* gop = go + (b * g.c + ch) * g.points + p0;
-          for (int64_t i = 0; i < np; ++i) {
-            const Point3<T>& q = pts[i];
-            const T gout = gop[i];
-            if (interp == kNearest) {
-              if (gplane && q.t.goff[0] != kOutside) gplane[q.t.goff[0]] += gout;
-              continue;
-            }
-            for (int k = 0; k < 8; ++k) {
-              const T wx = q.wx[k & 1], wy = q.wy[(k >> 1) & 1], wz = q.wz[k >> 2];
-              if (gplane && q.t.goff[k] != kOutside) gplane[q.t.goff[k]] += wx * wy * wz * gout;
-            }
-            for (int k = 0; k < 8; ++k) {
-              if (q.t.off[k] == kOutside) continue;
-              const T v = plane[q.t.off[k]];
-              const T wx = q.wx[k & 1], wy = q.wy[(k >> 1) & 1], wz = q.wz[k >> 2];
-              const T tx = v * wy * wz * gout, ty = v * wx * wz * gout, tz = v * wx * wy * gout;
-              acc[i][0] = (k & 1) ? acc[i][0] + tx : acc[i][0] - tx;
-              acc[i][1] = ((k >> 1) & 1) ? acc[i][1] + ty : acc[i][1] - ty;
-              acc[i][2] = (k >> 2) ? acc[i][2] + tz : acc[i][2] - tz;
-            }
-          }
-        }
-        T* out = gg + (b * g.points + p0) * 3;
-        for (int64_t i = 0; i < np; ++i) {
-          for (int k = 0; k < 3; ++k) {
-            out[3 * i + k] = interp == kNearest ? T(0) : pts[i].gmult[k] * acc[i][k];
-          }
-        }
-      }
-    }
-  });
-}
-
 void grid_sampler_forward_kernel(const Tensor& out, const Tensor& input, const Tensor& grid,
                                  int64_t interp, int64_t padding, bool align) {
   if (out.numel() == 0) return;
-  const bool two = input.dim() == 4;
-  if (input.scalar_type() == kFloat) {
-    two ? forward_2d<float>(out, input, grid, interp, padding, align)
-        : forward_3d<float>(out, input, grid, interp, padding, align);
+  if (input.dim() == 5) {
+    grid_sample::forward_3d(out, input, grid, interp, padding, align);
+  } else if (input.scalar_type() == kFloat) {
+    forward_2d<float>(out, input, grid, interp, padding, align);
   } else {
-    two ? forward_2d<double>(out, input, grid, interp, padding, align)
-        : forward_3d<double>(out, input, grid, interp, padding, align);
+    forward_2d<double>(out, input, grid, interp, padding, align);
   }
 }
 
@@ -778,17 +463,13 @@ void grid_sampler_backward_kernel(const Tensor& grad_input, const Tensor& grad_g
     if (grad_grid.numel() != 0) grad_grid.zero_();
     return;
   }
-  const bool two = input.dim() == 4;
-  if (input.scalar_type() == kFloat) {
-    two ? backward_2d<float>(grad_input, grad_grid, grad_output, input, grid, interp, padding,
-                             align)
-        : backward_3d<float>(grad_input, grad_grid, grad_output, input, grid, interp, padding,
+  if (input.dim() == 5) {
+    grid_sample::backward_3d(grad_input, grad_grid, grad_output, input, grid, interp, padding,
                              align);
+  } else if (input.scalar_type() == kFloat) {
+    backward_2d<float>(grad_input, grad_grid, grad_output, input, grid, interp, padding, align);
   } else {
-    two ? backward_2d<double>(grad_input, grad_grid, grad_output, input, grid, interp, padding,
-                              align)
-        : backward_3d<double>(grad_input, grad_grid, grad_output, input, grid, interp, padding,
-                              align);
+    backward_2d<double>(grad_input, grad_grid, grad_output, input, grid, interp, padding, align);
   }
 }
 
