@@ -95,7 +95,16 @@ void check_float_kernel(const Tensor& t, const char* kernel) {
               scalar_type_name(s), "'");
 }
 
-void check_grid_sampler(const Tensor& input, const Tensor& grid, int64_t mode) {
+void check_grid_sampler(const Tensor& input, const Tensor& grid, int64_t mode, int64_t padding) {
+  // torch 1.13 leaves the output uninitialised for other values; torsh refuses them
+  TORSH_CHECK(mode >= 0 && mode <= 2,
+              "grid_sampler(): expected interpolation_mode to be 0 (bilinear), 1 (nearest) or 2 "
+              "(bicubic), but got: ",
+              mode);
+  TORSH_CHECK(padding >= 0 && padding <= 2,
+              "grid_sampler(): expected padding_mode to be 0 (zeros), 1 (border) or 2 "
+              "(reflection), but got: ",
+              padding);
   TORSH_CHECK(input.defined(), "grid_sampler(): expected input to not be undefined");
   TORSH_CHECK(grid.defined(), "grid_sampler(): expected grid to not be undefined");
   TORSH_CHECK(input.size(0) == grid.size(0),
@@ -173,7 +182,7 @@ Tensor affine_grid_generator(const Tensor& theta, IntArrayRef size, bool align_c
 
 Tensor grid_sampler(const Tensor& input, const Tensor& grid, int64_t interpolation_mode,
                     int64_t padding_mode, bool align_corners) {
-  check_grid_sampler(input, grid, interpolation_mode);
+  check_grid_sampler(input, grid, interpolation_mode, padding_mode);
   return GridSamplerFn::apply(input, grid, interpolation_mode, padding_mode, align_corners);
 }
 

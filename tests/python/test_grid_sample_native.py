@@ -147,3 +147,38 @@ def test_second_derivative_raises_as_torch(dims):
     assert results[1][0] == results[0][0]
     same(results[0][1], results[1][1], "create_graph input grad")
     same(results[0][2], results[1][2], "create_graph grid grad")
+
+
+@pytest.mark.parametrize("dims", [4, 5])
+@pytest.mark.parametrize("align", [False, True])
+def test_nearest_ties_and_far_points(dims, align):
+    """Coordinates exactly between two pixels (2-D rounds half to even, 3-D half away from
+    zero, as torch's kernels), and grid values far beyond the input (1e16: no overflow, read as
+    outside or clamped to the border as in torch)."""
+    size = 4
+    x = np.arange(2 * size ** (dims - 2), dtype=np.float64).reshape((1, 2) + (size,) * (dims - 2))
+    pix = np.array([-0.5, 0.5, 1.5, 2.5, 3.5]) if not align else np.array([0.5, 1.5, 2.5])
+    coords = (2 * pix + 1) / size - 1 if not align else 2 * pix / (size - 1) - 1
+    coords = np.concatenate([coords, [1e16, -1e16, 3e17]])
+    k = len(coords)
+    g = np.zeros((1,) + (k,) * (dims - 2) + (dims - 2,))
+    for axis in range(dims - 2):
+        shape = [1] * (dims - 2)
+        shape[dims - 3 - axis] = k  # coordinate `axis` (x first) varies along its spatial dim
+        g[..., axis] = coords.reshape(shape)
+    for mode in ("nearest", "bilinear"):
+        for padding in ("zeros", "border", "reflection"):
+            a = run(torch, x, g, mode, padding, align, (True, True), None)
+            b = run(torsh, x, g, mode, padding, align, (True, True), None)
+            for i, (u, v) in enumerate(zip(a, b)):
+                same(u, v, f"grid_sample ties {dims}d {mode} {padding} {align} #{i}")
+
+
+def test_invalid_modes_raise():
+    """torch.grid_sampler leaves the output uninitialised for an unknown mode number; torsh
+    raises a RuntimeError naming the argument."""
+    x, g = torsh.zeros(1, 1, 2, 2), torsh.zeros(1, 1, 1, 2)
+    for args, word in (((3, 0), "interpolation_mode"), ((-1, 0), "interpolation_mode"),
+                       ((0, 3), "padding_mode")):
+        with pytest.raises(RuntimeError, match=word):
+            torsh.grid_sampler(x, g, *args, False)

@@ -212,14 +212,18 @@ TORSH_INLINE inline void bilinear_point2(Point2<T>& q, T x, T y, const Geometry&
   // west/east columns and north/south rows: inside, input offset, gradient offset
   const bool col_ok[2] = {inside(ix, g.in[2]), ix >= -1 && inside(ix + 1, g.in[2])};
   const bool row_ok[2] = {inside(iy, g.in[1]), iy >= -1 && inside(iy + 1, g.in[1])};
-  const int64_t col[2] = {ix * g.in_s[2], (ix + 1) * g.in_s[2]};
-  const int64_t row[2] = {iy * g.in_s[1], (iy + 1) * g.in_s[1]};
-  const int64_t grow[2] = {iy * g.in[2], (iy + 1) * g.in[2]};
+  // offsets from indices clamped next to the input (no overflow for far points; a used tap is
+  // inside, where the clamp changes nothing)
+  const int64_t cx = std::clamp<int64_t>(ix, -1, g.in[2]);
+  const int64_t cy = std::clamp<int64_t>(iy, -1, g.in[1]);
+  const int64_t col[2] = {cx * g.in_s[2], (cx + 1) * g.in_s[2]};
+  const int64_t row[2] = {cy * g.in_s[1], (cy + 1) * g.in_s[1]};
+  const int64_t grow[2] = {cy * g.in[2], (cy + 1) * g.in[2]};
   for (int k = 0; k < 4; ++k) {
     const int r = k >> 1, c = k & 1;
     const bool ok = row_ok[r] && col_ok[c];
     q.t.off[k] = ok ? row[r] + col[c] : kOutside;
-    q.t.goff[k] = ok ? grow[r] + ix + c : kOutside;
+    q.t.goff[k] = ok ? grow[r] + cx + c : kOutside;
   }
 }
 
