@@ -18,4 +18,24 @@ std::tuple<Tensor, Tensor> geqrf(const Tensor& A);
 /// in Python is the front end.
 std::tuple<Tensor, Tensor> linalg_gesv(const Tensor& A, const Tensor& B);
 
+// The raw batched LAPACK factorisations under torch.linalg's Python front end
+// (python/torsh/_linalg_decomp.py): A [b, m, n] float or double, no checks beyond that, no
+// history, LAPACK's info per matrix.
+
+/// potrf: the Cholesky factor of each symmetric positive-definite matrix (lower, or upper when
+/// upper), read from that triangle of A; info i > 0: the leading minor of order i is not
+/// positive-definite.
+std::tuple<Tensor, Tensor> linalg_potrf(const Tensor& A, bool upper);
+/// getrf: LU with partial pivoting (L below the diagonal, unit diagonal implied, U on and
+/// above), LAPACK's 1-based int32 pivots; info i > 0: U(i, i) is exactly zero.
+std::tuple<Tensor, Tensor, Tensor> linalg_getrf(const Tensor& A);
+/// gesdd: (U, S, Vh, info) with A = U diag(S) Vh, S descending; U [b, m, m or k] and Vh
+/// [b, n or k, n] (k = min(m, n)) by full_matrices; only S (U and Vh undefined) without
+/// compute_uv.
+std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_gesdd(const Tensor& A, bool full_matrices,
+                                                        bool compute_uv);
+/// syevd: (eigenvalues ascending, eigenvectors as columns or undefined, info) of each symmetric
+/// matrix, read from its lower (or upper) triangle.
+std::tuple<Tensor, Tensor, Tensor> linalg_syevd(const Tensor& A, bool upper, bool compute_v);
+
 }  // namespace torsh

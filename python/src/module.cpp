@@ -155,6 +155,17 @@ PYBIND11_MODULE(_C, m) {
   m.def("empty_cache", &empty_cache);
   m.def("_geqrf", [](const Tensor& a) { return geqrf(a); });
   m.def("_linalg_gesv", [](const Tensor& a, const Tensor& b) { return linalg_gesv(a, b); });
+  m.def("_linalg_potrf", [](const Tensor& a, bool upper) { return linalg_potrf(a, upper); });
+  m.def("_linalg_getrf", [](const Tensor& a) { return linalg_getrf(a); });
+  m.def("_linalg_gesdd", [](const Tensor& a, bool full, bool uv) {
+    auto [u, s, vh, info] = linalg_gesdd(a, full, uv);
+    return py::make_tuple(u.defined() ? py::cast(u) : py::none(), s,
+                          vh.defined() ? py::cast(vh) : py::none(), info);
+  });
+  m.def("_linalg_syevd", [](const Tensor& a, bool upper, bool v) {
+    auto [w, q, info] = linalg_syevd(a, upper, v);
+    return py::make_tuple(w, q.defined() ? py::cast(q) : py::none(), info);
+  });
   m.def("grid_sampler", &grid_sampler, py::arg("input"), py::arg("grid"),
         py::arg("interpolation_mode"), py::arg("padding_mode"), py::arg("align_corners"));
   m.def("equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); });

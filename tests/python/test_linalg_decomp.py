@@ -1,0 +1,184 @@
+"""torch.linalg's LAPACK factorisations against torch 1.13: cholesky(_ex), det, slogdet, logdet,
+svd, svdvals, eigh, eigvalsh, pinv, matrix_rank, matrix_power and the legacy torch.cholesky /
+torch.svd / torch.pinverse / Tensor methods. The factors come from the same OpenBLAS LAPACK
+calls on the same column-major copies, so they are compared bit for bit; gradients (torch's
+formulas) to 1e-10 in double, plus gradcheck; errors by type and message."""
+import numpy as np
+import pytest
+import torch
+
+import torsh
+from conftest import record
+
+rng = np.random.default_rng(1234)
+SHAPES = [(4, 4), (2, 3, 3), (2, 1, 5, 5), (0, 3, 3), (1, 1)]
+RECT = [(5, 3), (3, 5), (2, 4, 2), (2, 2, 6)]
+
+
+def spd(shape):
+    a = rng.standard_normal(shape)
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def run(fn, arrays, grad=True):
+    """fn's outputs in both libraries, and the gradients of a fixed weighting of them."""
+    out = []
+    for L in (torch, torsh):
+        ts = [L.tensor(a, requires_grad=grad) for a in arrays]
+        r = fn(L, *ts)
+        rs = tuple(r) if isinstance(r, tuple) else (r,)
+        gs = []
+        if grad:
+            loss = sum((x * L.tensor(np.cos(np.arange(x.numel())).reshape(tuple(x.shape)))).sum()
+                       for x in rs if x.is_floating_point())
+            gs = [g.numpy() for g in L.autograd.grad(loss, ts)]
+        out.append(([x.detach().numpy() for x in rs], gs, type(r).__name__))
+    return out
+
+
+def check(name, fn, arrays, exact=True, grad=True, gtol=1e-10):
+    (va, ga, ta), (vb, gb, tb) = run(fn, arrays, grad)
+    record(f"linalg {name}")
+    assert ta == tb, (ta, tb)
+    for a, b in zip(va, vb):
+        assert a.dtype == b.dtype and a.shape == b.shape, (name, a.dtype, b.dtype)
+        if exact:
+            np.testing.assert_array_equal(b, a, err_msg=name)
+        else:
+            np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12, err_msg=name)
+    for a, b in zip(ga, gb):
+        np.testing.assert_allclose(b, a, rtol=gtol, atol=gtol, err_msg=name + " grad")
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky(shape, upper):
+    check("cholesky", lambda L, a: L.linalg.cholesky(a, upper=upper), [spd(shape)])
+    check("cholesky_ex", lambda L, a: L.linalg.cholesky_ex(a, upper=upper), [spd(shape)],
+          grad=False)
+    check("torch.cholesky", lambda L, a: L.cholesky(a, upper), [spd(shape)])
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_det_slogdet_logdet(shape):
+    a = rng.standard_normal(shape)
+    grad = shape[0] != 0  # torch 1.13's det backward fails on an empty batch
+    check("det", lambda L, x: L.linalg.det(x), [a], grad=grad)
+    check("Tensor.det", lambda L, x: x.det(), [a], grad=grad)
+    check("slogdet", lambda L, x: L.linalg.slogdet(x), [a], exact=False)
+    check("torch.slogdet", lambda L, x: L.slogdet(x), [a], exact=False)
+    check("logdet", lambda L, x: L.logdet(x), [spd(shape)], exact=False)
+
+
+def test_det_of_singular_matrices():
+    a = rng.standard_normal((3, 4, 4))
+    a[..., 0] = a[..., 3]  # exactly singular in torch's LU for some, tiny det for others
+    check("det singular", lambda L, x: L.linalg.det(x), [a])
+    a = rng.standard_normal((4, 4))
+    a[1] = 0  # an exactly zero row
+    check("det zero row", lambda L, x: L.linalg.det(x), [a])
+    check("logdet negative/zero", lambda L, x: L.logdet(x),
+          [np.stack([-np.eye(3), np.diag([1.0, 0.0, 2.0])])], exact=False, grad=False)
+
+
+@pytest.mark.parametrize("shape", SHAPES + RECT)
+@pytest.mark.parametrize("full", [False, True])
+def test_svd(shape, full):
+    a = rng.standard_normal(shape)
+    # with full matrices torch differentiates only through the first min(m, n) columns
+    check("svd", lambda L, x: L.linalg.svd(x, full_matrices=full), [a],
+          grad=not full or shape[-1] == shape[-2])
+    check("svdvals", lambda L, x: L.linalg.svdvals(x), [a])
+    check("torch.svd", lambda L, x: L.svd(x, some=not full), [a],
+          grad=not full or shape[-1] == shape[-2])
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh(shape, uplo):
+    a = rng.standard_normal(shape)
+    sym = a + np.swapaxes(a, -1, -2)
+    check("eigh", lambda L, x: L.linalg.eigh(x, UPLO=uplo), [sym])
+    check("eigvalsh", lambda L, x: L.linalg.eigvalsh(x, UPLO=uplo), [sym])
+
+
+@pytest.mark.parametrize("shape", RECT + [(4, 4)])
+def test_pinv_and_rank(shape):
+    a = rng.standard_normal(shape)
+    check("pinv", lambda L, x: L.linalg.pinv(x), [a], exact=False, gtol=1e-9)
+    check("pinverse", lambda L, x: L.pinverse(x), [a], exact=False, gtol=1e-9)
+    low = a.copy()
+    low[..., -1] = low[..., 0]  # rank deficient
+    check("matrix_rank", lambda L, x: L.linalg.matrix_rank(x), [low], grad=False)
+    check("matrix_rank atol", lambda L, x: L.linalg.matrix_rank(x, atol=0.5, rtol=0.1), [a],
+          grad=False)
+    check("pinv rank deficient", lambda L, x: L.linalg.pinv(x), [low], exact=False, grad=False)
+
+
+def test_pinv_hermitian():
+    s = spd((2, 4, 4))
+    check("pinv hermitian", lambda L, x: L.linalg.pinv(x, hermitian=True), [s], exact=False,
+          gtol=1e-9)
+    check("matrix_rank hermitian", lambda L, x: L.linalg.matrix_rank(x, hermitian=True), [s],
+          grad=False)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5, -1, -3])
+def test_matrix_power(n):
+    a = rng.standard_normal((2, 3, 3)) + 2 * np.eye(3)
+    check("matrix_power", lambda L, x: L.linalg.matrix_power(x, n), [a], exact=False, gtol=1e-9)
+    check("Tensor.matrix_power", lambda L, x: x.matrix_power(n), [a], exact=False, gtol=1e-9)
+
+
+def test_float32():
+    a = rng.standard_normal((3, 4, 4)).astype(np.float32)
+    s = (a @ np.swapaxes(a, -1, -2) + 4 * np.eye(4)).astype(np.float32)
+    for name, fn, arr in (("cholesky", lambda L, x: L.linalg.cholesky(x), s),
+                          ("svd", lambda L, x: L.linalg.svd(x), a),
+                          ("eigh", lambda L, x: L.linalg.eigh(x), s),
+                          ("det", lambda L, x: L.linalg.det(x), a)):
+        check(name + " f32", fn, [arr], grad=False)
+
+
+def test_gradcheck():
+    a = torsh.tensor(rng.standard_normal((2, 3, 3)), requires_grad=True)
+    s = torsh.tensor(spd((3, 3)), requires_grad=True)
+    r = torsh.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.det(x), (a,))
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.slogdet(x)[1], (a,))
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.cholesky(x + x.mT), (s,))
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.eigvalsh(x + x.mT), (s,))
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.svdvals(x), (r,))
+    assert torsh.autograd.gradcheck(lambda x: torsh.linalg.pinv(x), (r,))
+    # eigenvectors and singular vectors are defined up to sign: gauge-invariant functions
+    assert torsh.autograd.gradcheck(
+        lambda x: (lambda w, q: (q * w.unsqueeze(-2)) @ q.mT)(*torsh.linalg.eigh(x + x.mT)), (s,))
+    assert torsh.autograd.gradcheck(
+        lambda x: (lambda u, sv, vh: u @ vh)(*torsh.linalg.svd(x, full_matrices=False)), (r,))
+
+
+def test_errors_match_torch():
+    def same(fn, *arrays):
+        errs = []
+        for L in (torch, torsh):
+            with pytest.raises(Exception) as e:
+                fn(L, *[L.tensor(a) for a in arrays])
+            errs.append(e.value)
+        record("linalg error")
+        assert isinstance(errs[1], RuntimeError) and isinstance(errs[0], RuntimeError)
+        assert type(errs[1]).__name__ == type(errs[0]).__name__, errs
+        return str(errs[0]), str(errs[1])
+
+    not_pd = np.stack([np.eye(3), np.diag([1.0, -1.0, 1.0])])
+    a, b = same(lambda L, x: L.linalg.cholesky(x), not_pd)
+    assert a == b
+    a, b = same(lambda L, x: L.linalg.cholesky(x), np.diag([1.0, 2.0, -3.0]))
+    assert a == b
+    same(lambda L, x: L.linalg.cholesky_ex(x, check_errors=True), not_pd)
+    same(lambda L, x: L.linalg.det(x), np.zeros((2, 3)))
+    same(lambda L, x: L.linalg.eigh(x), np.zeros(3))
+    same(lambda L, x: L.linalg.svd(x), np.zeros(3))
+    same(lambda L, x: L.linalg.cholesky(x), np.zeros((3, 3), dtype=np.int64))
+    same(lambda L, x: L.linalg.eigh(x, UPLO="X"), np.eye(3))
+    info = torsh.linalg.cholesky_ex(torsh.tensor(not_pd)).info
+    assert info.tolist() == [0, 2] and info.dtype == torsh.int32
