@@ -515,14 +515,19 @@ def test_cpu_autocast_other_dtype_warns_then_fails_on_entry():
     same(enter, messages=True)
 
 
-def test_cpu_autocast_enabled_not_implemented():
-    # torch runs the ops in bfloat16; torsh does not implement that and says so
-    for make in (lambda: torsh.autocast("cpu"), lambda: torsh.cpu.amp.autocast(),
-                 lambda: torsh.autocast("cpu", dtype=torsh.bfloat16),
-                 lambda: torsh.set_autocast_cpu_enabled(True)):
-        with pytest.raises(NotImplementedError, match="CPU autocast"):
-            make()
-    assert torsh.is_autocast_cpu_enabled() is False
+def test_cpu_autocast_enables_as_torch():
+    # every spelling turns CPU autocast on in bfloat16 (ops: tests/python/test_autocast_cpu.py)
+    for L in (torch, torsh):
+        for make in (lambda: L.autocast("cpu"), lambda: L.cpu.amp.autocast(),
+                     lambda: L.autocast("cpu", dtype=L.bfloat16)):
+            with make():
+                assert L.is_autocast_cpu_enabled() is True
+                assert L.get_autocast_cpu_dtype() == L.bfloat16
+            assert L.is_autocast_cpu_enabled() is False
+        L.set_autocast_cpu_enabled(True)
+        assert L.is_autocast_cpu_enabled() is True
+        L.set_autocast_cpu_enabled(False)
+        assert L.is_autocast_cpu_enabled() is False
 
 
 def test_autocast_state_functions():

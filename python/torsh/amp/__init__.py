@@ -2,22 +2,17 @@
 
 This build has no CUDA, so CUDA autocast warns and disables itself, as torch without CUDA does
 (the CUDA flags can still be set and read: they govern CUDA ops only, and there are none). CPU
-autocast (ops running in bfloat16) is not implemented: enabling it raises NotImplementedError
-instead of silently running in float32; autocast('cpu', enabled=False) is a no-op context
-manager and decorator, as scripts use it to switch mixed precision off."""
+autocast runs torch 1.13's op lists in bfloat16 and float32 (torsh.amp._cpu_autocast); its state
+is per thread, as torch's."""
 import functools
 import warnings
 
 import torsh
+from torsh.amp import _cpu_autocast as _cpu
 
 __all__ = ["autocast"]
 
-_state = {"gpu_enabled": False, "cpu_enabled": False, "gpu_dtype": None, "cpu_dtype": None,
-          "cache_enabled": True, "nesting": 0}
-
-_CPU_AUTOCAST_MISSING = (
-    "torsh does not implement CPU autocast (ops running in bfloat16) yet; use "
-    "autocast('cpu', enabled=False), or cast the model and its inputs with .to(torch.bfloat16)")
+_state = {"gpu_enabled": False, "gpu_dtype": None, "cache_enabled": True}
 
 
 def _check_bool(value):
@@ -42,15 +37,13 @@ def set_autocast_enabled(enabled):
 
 
 def is_autocast_cpu_enabled():
-    """Whether CPU autocast is on: never, as it is not implemented."""
-    return _state["cpu_enabled"]
+    """Whether CPU autocast is on in this thread."""
+    return _cpu.enabled()
 
 
 def set_autocast_cpu_enabled(enabled):
     _check_bool(enabled)
-    if enabled:
-        raise NotImplementedError(_CPU_AUTOCAST_MISSING)
-    _state["cpu_enabled"] = False
+    _cpu.set_enabled(enabled)
 
 
 def get_autocast_gpu_dtype():
@@ -63,7 +56,7 @@ def set_autocast_gpu_dtype(dtype):
 
 
 def get_autocast_cpu_dtype():
-    return _state["cpu_dtype"] or torsh.bfloat16
+    return _cpu.dtype()
 
 
 def set_autocast_cpu_dtype(dtype):
@@ -71,7 +64,7 @@ def set_autocast_cpu_dtype(dtype):
     if dtype != torsh.bfloat16:
         raise RuntimeError("Currently, AutocastCPU only support Bfloat16 as the "
                            "autocast_cpu_dtype")
-    _state["cpu_dtype"] = dtype
+    _cpu.set_dtype(dtype)
 
 
 def is_autocast_cache_enabled():
@@ -84,24 +77,24 @@ def set_autocast_cache_enabled(enabled):
 
 
 def autocast_increment_nesting():
-    _state["nesting"] += 1
-    return _state["nesting"]
+    """This thread's depth of autocast regions, plus one (torch keeps it per thread)."""
+    return _cpu.add_nesting(1)
 
 
 def autocast_decrement_nesting():
-    _state["nesting"] -= 1
-    return _state["nesting"]
+    return _cpu.add_nesting(-1)
 
 
 def clear_autocast_cache():
-    """There is no cast cache to clear (no op runs autocast)."""
+    """Drops this thread's cached casts of weights (done when the outermost region exits)."""
+    _cpu.clear_cache()
 
 
 class autocast:
     """torch.autocast(device_type, dtype=None, enabled=True, cache_enabled=None): a context
     manager and decorator. Here 'cuda' warns and disables itself (no CUDA), 'cpu' with a dtype
-    other than bfloat16 warns and disables itself (as torch), and enabled 'cpu' bfloat16 raises
-    NotImplementedError."""
+    other than bfloat16 warns and disables itself (as torch 1.13), and 'cpu' bfloat16 runs the
+    autocast op lists (see torsh.amp._cpu_autocast)."""
 
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
         self.device = device_type
@@ -129,8 +122,6 @@ class autocast:
                 not torsh.cuda.is_bf16_supported():
             raise RuntimeError("Current CUDA Device does not support bfloat16. Please switch "
                                "dtype to float16.")
-        if device_type == "cpu" and enabled:
-            raise NotImplementedError(_CPU_AUTOCAST_MISSING)
         self._enabled = enabled
 
     def __enter__(self):

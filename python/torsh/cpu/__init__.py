@@ -1,2 +1,2 @@
-"""torch.cpu: amp.autocast (see torsh.amp: CPU autocast is not implemented yet)."""
+"""torch.cpu: amp.autocast (CPU autocast, see torsh.amp)."""
 from torsh.cpu import amp  # noqa: F401

@@ -1,5 +1,4 @@
-"""torch.cpu.amp.autocast: CPU autocast, which torsh does not implement yet (enabling it raises
-NotImplementedError; enabled=False is a no-op)."""
+"""torch.cpu.amp.autocast: torch.autocast("cpu", ...) with torch 1.13's argument order."""
 import torsh
 from torsh import amp as _amp
 
