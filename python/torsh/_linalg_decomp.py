@@ -569,3 +569,115 @@ def _install():
     T.svd = lambda self, some=True, compute_uv=True: _svd_legacy(self, some, compute_uv)
     T.pinverse = lambda self, rcond=1e-15: _pinverse(self, rcond)
     T.matrix_power = lambda self, n: matrix_power(self, n)
+
+
+# ---- compositions: matmul, diagonal, vecdot, inv_ex, solve_ex, cond, tensorinv, tensorsolve --
+
+_InvEx = _result_type("linalg_inv_ex", ["inverse", "info"])
+_SolveEx = _result_type("linalg_solve_ex", ["result", "info"])
+
+
+def _info_of(A):
+    """LAPACK's getrf info per matrix (0, or the first exactly zero pivot's 1-based order)."""
+    a, batch = _flat(A.detach())
+    return _C._linalg_getrf(a)[2].reshape(batch).to(torsh.int32)
+
+
+def inv_ex(A, *, check_errors=False, out=None):
+    """torch.linalg.inv_ex: (inverse, info); a singular matrix gives info > 0 instead of an
+    error (and an inverse of its (i, i) = inf / NaN, as LAPACK leaves it) unless check_errors."""
+    _check("inv_ex", A)
+    info = _info_of(A)
+    if check_errors or not bool((info > 0).any()):
+        return _InvEx(torsh.linalg.inv(A, out=out), info)
+    eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)
+    safe = torsh.where((info > 0)[..., None, None], eye, A)
+    result = torsh.linalg.inv(safe)
+    result = torsh.where((info > 0)[..., None, None], torsh.full_like(result, float("nan")),
+                         result)
+    return _InvEx(_write_out(out, result), info)
+
+
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    """torch.linalg.solve_ex: (solution, info) (info > 0 for a singular matrix: NaN solution)."""
+    _check("solve_ex", A)
+    info = _info_of(A)
+    if check_errors or not bool((info > 0).any()):
+        return _SolveEx(torsh.linalg.solve(A, B, left=left, out=out), info)
+    eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)
+    bad = (info > 0)[..., None, None]
+    x = torsh.linalg.solve(torsh.where(bad, eye, A), B, left=left)
+    nan = torsh.full_like(x, float("nan"))
+    x = torsh.where(bad if x.dim() == A.dim() else bad[..., 0], nan, x)
+    return _SolveEx(_write_out(out, x), info)
+
+
+def matmul(input, other, *, out=None):
+    """torch.linalg.matmul: torch.matmul."""
+    return torsh.matmul(input, other, out=out) if out is not None else torsh.matmul(input, other)
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """torch.linalg.diagonal: torch.diagonal with the last two dims by default."""
+    return torsh.diagonal(A, offset, dim1, dim2)
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    """torch.linalg.vecdot: sum(conj(x) * y) over dim, broadcasting."""
+    prod = (x.conj() if x.is_complex() else x) * y
+    return _write_out(out, prod.sum(dim))
+
+
+def cond(A, p=None, *, out=None):
+    """torch.linalg.cond: the condition number in the p-norm (the ratio of the extreme singular
+    values for p None, 2 or -2; norm(A) norm(inv(A)) for 'fro', 'nuc', inf, -inf, 1, -1)."""
+    _check("cond", A, square=p not in (None, 2, -2))
+    if p in (None, 2, -2):
+        S = svdvals(A)
+        r = S[..., 0] / S[..., -1] if p != -2 else S[..., -1] / S[..., 0]
+        return _write_out(out, r)
+    return _write_out(out, torsh.linalg.matrix_norm(A, p) *
+                      torsh.linalg.matrix_norm(torsh.linalg.inv(A), p))
+
+
+def tensorinv(A, ind=2, *, out=None):
+    """torch.linalg.tensorinv: the inverse of A viewed as a matrix of its first ind dims by the
+    rest, reshaped to A.shape[ind:] + A.shape[:ind]."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows = list(A.shape[:ind])
+    cols = list(A.shape[ind:])
+    m, n = 1, 1
+    for v in rows:
+        m *= v
+    for v in cols:
+        n *= v
+    if m != n:
+        raise RuntimeError("Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           "prod(self.shape[:ind]), but got "
+                           f"{n} != {m}")
+    return _write_out(out, torsh.linalg.inv(A.reshape(m, n)).reshape(*cols, *rows))
+
+
+def tensorsolve(A, B, dims=None, *, out=None):
+    """torch.linalg.tensorsolve: X with tensordot(A, X, X.dim()) = B (dims of A moved last
+    first)."""
+    if dims is not None:
+        nd = A.dim()
+        dims = [d % nd for d in dims]
+        keep = [d for d in range(nd) if d not in dims]
+        A = A.permute(*keep, *dims)
+    rest = list(A.shape[B.dim():])
+    n = 1
+    for v in rest:
+        n *= v
+    m = B.numel()
+    if m != n:
+        raise RuntimeError("Expected self to satisfy the requirement prod(self.shape[other.ndim:"
+                           f"]) == prod(self.shape[:other.ndim]), but got {n} != {m}")
+    x = torsh.linalg.solve(A.reshape(m, n), B.reshape(m))
+    return _write_out(out, x.reshape(rest))
+
+
+__all__ += ["inv_ex", "solve_ex", "matmul", "diagonal", "vecdot", "cond", "tensorinv",
+            "tensorsolve"]

@@ -1,5 +1,5 @@
 """torch.norm and Tensor.norm (torch 1.13's Python front end in torch/functional.py): a string
-p picks the Frobenius norm ('fro') or the nuclear norm ('nuc', not implemented in torsh yet); a
+p picks the Frobenius norm ('fro') or the nuclear norm ('nuc', the sum of the singular values); a
 number p the vector p-norm over dim (every dim when None), on the table's norm overloads."""
 from torsh import _C
 
@@ -19,9 +19,19 @@ def _frobenius_norm(input, dim, keepdim, out=None):
     return _C.sqrt(_C.sum(input * input, dim, keepdim), **kw)
 
 
-def _nuclear_norm():
-    raise RuntimeError("norm(): the nuclear norm (p='nuc') is not implemented in torsh yet "
-                       "(it needs the SVD of the linalg ops)")
+def _nuclear_norm(input, dim, keepdim, out):
+    """torch.norm(p='nuc'): the sum of the singular values over two dims (a 2-d input's own
+    without dim)."""
+    if dim is None:
+        if input.dim() != 2:
+            n = input.dim()
+            raise RuntimeError(f"Expected a tensor with 2 dimensions, but got a tensor with {n} "
+                               f"dimension{'' if n == 1 else 's'} instead.")
+        dim = [0, 1]
+    if len(dim) != 2:
+        raise RuntimeError("nuclear norm requires a 'dim' argument of size 2")
+    import torsh
+    return torsh.linalg.matrix_norm(input, "nuc", dim=dim, keepdim=keepdim, out=out)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
@@ -45,7 +55,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         if p == "nuc":
             if dtype is not None:
                 raise ValueError("dtype argument is not supported in nuclear norm")
-            _nuclear_norm()
+            return _nuclear_norm(input, _dim, keepdim, out)
         raise RuntimeError(f"only valid string values are 'fro' and 'nuc', found {p}")
     if _dim is None:
         _dim = list(range(ndim))

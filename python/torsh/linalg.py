@@ -5,6 +5,7 @@ legacy torch.triangular_solve / Tensor.triangular_solve). The SVD-based norms (m
 import collections
 import math
 
+import torsh
 from torsh import _C
 from torsh._legacy_types import _cpp_name
 
@@ -22,7 +23,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
-    """torch.linalg.matrix_norm: 'fro' or ord in (1, -1, inf, -inf) over the two dims."""
+    """torch.linalg.matrix_norm: 'fro', 'nuc' or ord in (1, -1, 2, -2, inf, -inf) over the two
+    dims (nuc and +-2 from the singular values)."""
     if not isinstance(A, _C.Tensor):
         raise TypeError(f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, "
                         f"not {type(A).__name__}")
@@ -51,8 +53,18 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor "
                            f"as input. Got {str(A.dtype)[6:].capitalize()}")
     if ord == "nuc" or (not isinstance(ord, str) and abs(ord) == 2.0):
-        raise RuntimeError(f"linalg.matrix_norm: ord={ord!r} needs the singular values (SVD), "
-                           "not implemented in torsh yet")
+        # the singular values of the two dims moved last
+        B = A.movedim((dim[0], dim[1]), (-2, -1))
+        if dtype is not None:
+            B = B.to(dtype)
+        S = torsh.linalg.svdvals(B)
+        r = S.sum(-1) if ord == "nuc" else (S.amax(-1) if ord > 0 else S.amin(-1))
+        if keepdim:
+            r = r.unsqueeze(min(dim)).unsqueeze(max(dim))
+        if out is not None:
+            out.resize_(r.shape).copy_(r)
+            return out
+        return r
     if ord == "fro":
         return vector_norm(A, 2, dim, keepdim, dtype=dtype, out=out)
     if abs(ord) == math.inf:

@@ -77,11 +77,14 @@ INF = float("inf")
 
 def samples_reduce_norm(meta, rng):
     """torch.norm(input, p, dim, keepdim, dtype=): numeric p (2, 1, inf, -inf, 0, 3, 0.5),
-    'fro', 'nuc' (not implemented: RuntimeError, as torch for the bad uses below)."""
+    'fro', 'nuc' (over two dims, and of a 2-d input)."""
     for dt in FLOATS:
         x = make(values(rng, (3, 4, 5), dt), dt)
         for p in [2, 1, INF, -INF, 0, 3, 0.5, 1.5, "fro"]:
             yield (x, p), {}, f"[{dt} p={p}]"
+        if dt in ("float32", "float64"):
+            yield (x, "nuc"), {"dim": (0, 2)}, f"[{dt} p=nuc dim]"
+            yield (make(values(rng, (4, 3), dt), dt), "nuc"), {}, f"[{dt} p=nuc 2-d]"
             for dims in [0, -1, (0, 2), [1]]:
                 yield (x, p, dims, True), {}, f"[{dt} p={p} dim={dims} keepdim]"
                 yield (x, p, dims), {}, f"[{dt} p={p} dim={dims}]"

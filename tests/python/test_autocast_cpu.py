@@ -82,6 +82,9 @@ OPS = {
     "linalg.cholesky": lambda L, d: L.linalg.cholesky(t(L, SPD, d)),
     "linalg.qr": lambda L, d: L.linalg.qr(t(L, A, d))[1],
     "quantile": lambda L, d: L.quantile(t(L, A, d), 0.5),
+    "fft.rfft": lambda L, d: L.fft.rfft(t(L, A, d)).real,
+    "linalg.svd": lambda L, d: L.linalg.svd(t(L, A, d))[1],
+    "linalg.eigh": lambda L, d: L.linalg.eigh(t(L, SPD, d))[0],
     # the widest type
     "cat": lambda L, d: L.cat([t(L, A, d), L.tensor(B)]),
     "stack": lambda L, d: L.stack([t(L, A, d), L.tensor(B)]),

@@ -212,8 +212,6 @@ def test_ln_structured_conv(dim, n):
     ok(run, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="torsh has no nuclear norm yet (torsh.norm(p='nuc') "
-                   "raises RuntimeError: it needs an SVD)")
 def test_ln_structured_nuc():
     # the nuclear norm needs exactly two reduced dims: fine for a 3-d weight, an error for 2-d
     def run3(L):

@@ -79,15 +79,21 @@ def test_linalg_norms(name, samples):
 
 
 @pytest.mark.parametrize("ord", ["nuc", 2, -2])
-def test_matrix_norm_svd_orders_raise(ord):
-    """Known gap: the SVD-based matrix norms are left for the linalg ops; they raise a
-    RuntimeError naming the order instead of computing something else."""
-    x = torsh.ones(3, 4)
-    with pytest.raises(RuntimeError, match="not implemented"):
-        torsh.linalg.matrix_norm(x, ord)
-    if ord == "nuc":
-        with pytest.raises(RuntimeError, match="not implemented"):
-            torsh.norm(x, "nuc")
+@pytest.mark.parametrize("dim,keepdim", [((-2, -1), False), ((0, 2), True), ((2, 0), False)])
+def test_matrix_norm_svd_orders(ord, dim, keepdim):
+    """The SVD-based matrix norms (the sum, largest or smallest singular value) against torch,
+    values and gradients."""
+    a = np.random.default_rng(5).standard_normal((3, 4, 5))
+    res = []
+    for L in (torch, torsh):
+        x = L.tensor(a, requires_grad=True)
+        y = L.linalg.matrix_norm(x, ord, dim=dim, keepdim=keepdim)
+        z = L.linalg.norm(x, ord, dim=dim, keepdim=keepdim)
+        g, = L.autograd.grad((y * L.arange(y.numel()).reshape(y.shape)).sum(), x)
+        res.append((y.detach().numpy(), z.detach().numpy(), g.numpy()))
+    for u, v in zip(*res):
+        assert u.shape == v.shape
+        np.testing.assert_allclose(v, u, rtol=1e-10, atol=1e-10)
 
 
 def test_linalg_norm_out():

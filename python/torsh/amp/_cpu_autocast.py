@@ -4,8 +4,8 @@ their floating arguments as torch's do.
 - lower precision (bfloat16): the matrix products and convolutions (linear, mm, matmul, bmm,
   addmm, baddbmm, addbmm, conv1d/2d/3d, einsum, tensordot, linalg.multi_dot, `@`);
 - float32: the losses, conv_transpose1d/2d/3d, the 3-D pools, max_unpool, reflection and
-  replication padding, grid_sample, prod, cdist, trace, quantile and the decompositions and
-  inverses of torch.linalg;
+  replication padding, grid_sample, prod, cdist, trace, quantile, the decompositions and
+  inverses of torch.linalg and the transforms of torch.fft;
 - the widest floating type of the arguments: cat, stack, index_copy.
 
 A float64 argument is never cast (torch's eligibility rule). Casts of leaf tensors that require
@@ -49,6 +49,8 @@ _FP32 = {
     "torsh.linalg": ["inv", "inv_ex", "solve", "solve_triangular", "qr", "svd", "svdvals",
                      "eigh", "eigvalsh", "cholesky", "cholesky_ex", "matrix_norm", "pinv",
                      "householder_product", "lstsq"],
+    "torsh.fft": ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2",
+                  "irfft2", "rfftn", "irfftn", "hfft", "ihfft"],
     "Tensor": ["prod", "trace", "inverse", "pinverse", "quantile", "nanquantile", "cholesky"],
 }
 _PROMOTE = {"torsh": ["cat", "concat", "stack"], "Tensor": ["index_copy"]}
