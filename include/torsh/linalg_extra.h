@@ -26,8 +26,9 @@ std::tuple<Tensor, Tensor> linalg_gesv(const Tensor& A, const Tensor& B);
 /// upper), read from that triangle of A; info i > 0: the leading minor of order i is not
 /// positive-definite.
 std::tuple<Tensor, Tensor> linalg_potrf(const Tensor& A, bool upper);
-/// getrf: LU with partial pivoting (L below the diagonal, unit diagonal implied, U on and
-/// above), LAPACK's 1-based int32 pivots; info i > 0: U(i, i) is exactly zero.
+/// getrf: LU with partial pivoting of each [m, n] matrix (L below the diagonal, unit diagonal
+/// implied, U on and above), LAPACK's 1-based int32 pivots [b, min(m, n)]; info i > 0: U(i, i)
+/// is exactly zero.
 std::tuple<Tensor, Tensor, Tensor> linalg_getrf(const Tensor& A);
 /// gesdd: (U, S, Vh, info) with A = U diag(S) Vh, S descending; U [b, m, m or k] and Vh
 /// [b, n or k, n] (k = min(m, n)) by full_matrices; only S (U and Vh undefined) without

@@ -119,6 +119,8 @@ from torsh import _linalg_solve  # noqa: E402
 _linalg_solve._install()  # torch.linalg.solve, inv, LinAlgError; torch.inverse
 from torsh import _linalg_decomp  # noqa: E402
 _linalg_decomp._install()  # torch.linalg.cholesky, det, slogdet, svd, eigh, pinv, ...; legacy forms
+from torsh import _linalg_lu  # noqa: E402
+_linalg_lu._install()  # torch.linalg.lu_factor(_ex), lu, lu_solve; torch.lu, lu_unpack, lu_solve
 from torsh._linalg_basic import cdist, chain_matmul, einsum, tensordot  # noqa: F401,E402
 from torsh._unique import _unique2, histogram, unique, unique_consecutive  # noqa: F401,E402
 import warnings as _warnings  # noqa: E402

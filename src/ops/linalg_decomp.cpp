@@ -1,5 +1,6 @@
 // The LAPACK steps of torch.linalg's factorisations, per matrix of a batch, as torch's CPU
-// kernels call them: potrf (cholesky), getrf (LU: det, slogdet), gesdd (svd), syevd (eigh).
+// kernels call them: potrf (cholesky), getrf (LU: lu_factor, det, slogdet), gesdd (svd),
+// syevd (eigh).
 // The Python front end (python/torsh/_linalg_decomp.py) checks, broadcasts, raises torch's
 // errors from the info codes and differentiates; these are the raw batched calls on float or
 // double [b, m, n] tensors.
@@ -54,12 +55,12 @@ void potrf(char uplo, int n, T* a, int* info) {
 }
 
 template <typename T>
-void getrf(int n, T* a, int* ipiv, int* info) {
-  const int ld = std::max(n, 1);
+void getrf(int m, int n, T* a, int* ipiv, int* info) {
+  const int ld = std::max(m, 1);
   if constexpr (std::is_same_v<T, float>) {
-    sgetrf_(&n, &n, a, &ld, ipiv, info);
+    sgetrf_(&m, &n, a, &ld, ipiv, info);
   } else {
-    dgetrf_(&n, &n, a, &ld, ipiv, info);
+    dgetrf_(&m, &n, a, &ld, ipiv, info);
   }
 }
 
@@ -101,15 +102,17 @@ void cholesky_impl(Tensor& a, Tensor& info, bool upper) {
 
 template <typename T>
 void lu_impl(Tensor& a, Tensor& pivots, Tensor& info) {
+  // a: column-major copies of [m, n] matrices, stored as [b, n, m]
   const int64_t batch = a.size(0);
-  const int n = static_cast<int>(a.size(1));
+  const int n = static_cast<int>(a.size(1)), m = static_cast<int>(a.size(2));
+  const int k = std::min(m, n);
   T* p = a.data_ptr<T>();
-  std::vector<int> ipiv(static_cast<size_t>(std::max(n, 1)));
+  std::vector<int> ipiv(static_cast<size_t>(std::max(k, 1)));
   for (int64_t i = 0; i < batch; ++i) {
     int r = 0;
-    getrf<T>(n, p + i * static_cast<int64_t>(n) * n, ipiv.data(), &r);
-    for (int j = 0; j < n; ++j)
-      pivots.data_ptr<int32_t>()[i * n + j] = ipiv[static_cast<size_t>(j)];
+    getrf<T>(m, n, p + i * static_cast<int64_t>(m) * n, ipiv.data(), &r);
+    for (int j = 0; j < k; ++j)
+      pivots.data_ptr<int32_t>()[i * k + j] = ipiv[static_cast<size_t>(j)];
     info.data_ptr<int64_t>()[i] = r;
   }
 }
@@ -132,12 +135,12 @@ std::tuple<Tensor, Tensor> linalg_potrf(const Tensor& A, bool upper) {
 }
 
 std::tuple<Tensor, Tensor, Tensor> linalg_getrf(const Tensor& A) {
-  check_batch("linalg_getrf", A, true);
+  check_batch("linalg_getrf", A, false);
   Tensor a = column_major(A);
-  const int64_t n = A.size(1);
-  Tensor pivots = torsh::zeros({A.size(0), n}, TensorOptions(kInt));
+  const int64_t k = std::min(A.size(1), A.size(2));
+  Tensor pivots = torsh::zeros({A.size(0), k}, TensorOptions(kInt));
   Tensor info = torsh::zeros({A.size(0)}, TensorOptions(kLong));
-  if (A.size(0) > 0 && n > 0) {
+  if (A.size(0) > 0 && k > 0) {
     if (A.scalar_type() == kFloat) {
       lu_impl<float>(a, pivots, info);
     } else {

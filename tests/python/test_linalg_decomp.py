@@ -204,3 +204,36 @@ def test_compositions():
           exact=False, gtol=1e-8)
     sing = np.stack([np.eye(3), np.zeros((3, 3))])
     check("inv_ex singular", lambda L, x: L.linalg.inv_ex(x), [sing], exact=False, grad=False)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3), (5, 3), (2, 3, 5)])
+def test_lu_family(shape):
+    a = rng.standard_normal(shape)
+    square = shape[-1] == shape[-2]
+    check("lu_factor", lambda L, x: L.linalg.lu_factor(x), [a], grad=square)
+    check("lu_factor_ex", lambda L, x: L.linalg.lu_factor_ex(x), [a], grad=square)
+    check("lu", lambda L, x: L.linalg.lu(x), [a], exact=False, grad=square, gtol=1e-9)
+    check("torch.lu", lambda L, x: L.lu(x, get_infos=True), [a], grad=square)
+    check("lu_unpack", lambda L, x: L.lu_unpack(*L.linalg.lu_factor(x)), [a], exact=False,
+          grad=square, gtol=1e-9)
+    if square:
+        b = rng.standard_normal(shape[:-1] + (2,))
+        for left, adjoint in ((True, False), (True, True), (False, False), (False, True)):
+            bb = b if left else np.swapaxes(b, -1, -2)
+            check(f"lu_solve {left} {adjoint}", lambda L, x, y: L.linalg.lu_solve(
+                *L.linalg.lu_factor(x), y, left=left, adjoint=adjoint), [a, bb], exact=False,
+                gtol=1e-9)
+        check("torch.lu_solve", lambda L, x, y: L.lu_solve(y, *L.linalg.lu_factor(x)), [a, b],
+              exact=False, gtol=1e-9)
+
+
+def test_lu_errors():
+    z = np.zeros((2, 3, 3))
+    z[0] = np.eye(3)
+    msgs = []
+    for L in (torch, torsh):
+        with pytest.raises(RuntimeError) as e:
+            L.linalg.lu_factor(L.tensor(z))
+        msgs.append(str(e.value))
+        assert L.linalg.lu_factor_ex(L.tensor(z)).info.tolist() == [0, 1]
+    assert msgs[0] == msgs[1]

@@ -1,0 +1,189 @@
+"""torch.linalg's LU family over LAPACK getrf (torsh::linalg_getrf on the column-major copy torch
+makes, so LU and pivots are torch's bits): lu_factor(_ex), lu, lu_unpack, lu_solve and the
+legacy torch.lu / torch.lu_unpack / torch.lu_solve. The derivative of the factorisation is torch
+1.13's linalg_lu_backward for square matrices, written with triangular solves (rectangular
+factorisations raise when differentiated); lu_unpack and lu_solve are compositions of
+differentiable torsh ops."""
+import numpy as np
+
+import torsh
+from torsh import _C
+from torsh._linalg_decomp import _check, _flat, _needs_grad, _result_type
+from torsh._linalg_solve import LinAlgError, _write_out
+
+__all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve"]
+
+_LuFactor = _result_type("linalg_lu_factor", ["LU", "pivots"])
+_LuFactorEx = _result_type("linalg_lu_factor_ex", ["LU", "pivots", "info"])
+_Lu = _result_type("linalg_lu", ["P", "L", "U"])
+_LuUnpack = _result_type("lu_unpack", ["P", "L", "U"])
+_LuWithInfo = _result_type("_lu_with_info", ["LU", "pivots", "info"])
+
+
+def _getrf(A):
+    a, batch = _flat(A)
+    lu, piv, info = _C._linalg_getrf(a)
+    k = min(A.size(-2), A.size(-1))
+    return lu.reshape(A.shape), piv.reshape(*batch, k), info.reshape(batch).to(torsh.int32)
+
+
+def _permutation(pivots, m, dtype):
+    """The permutation matrices P [..., m, m] with A = P L U for LAPACK's 1-based pivots."""
+    piv = pivots.detach().reshape(-1, pivots.size(-1)).numpy() if pivots.dim() else \
+        np.zeros((1, 0), np.int32)
+    mats = np.zeros((piv.shape[0], m, m))
+    for b in range(piv.shape[0]):
+        perm = np.arange(m)
+        for i, p in enumerate(piv[b]):
+            j = int(p) - 1
+            perm[i], perm[j] = perm[j], perm[i]
+        mats[b, perm, np.arange(m)] = 1.0
+    return torsh.from_numpy(mats).to(dtype).reshape(*pivots.shape[:-1], m, m)
+
+
+def _unpack_LU(LU):
+    m, n = LU.size(-2), LU.size(-1)
+    k = min(m, n)
+    L = LU[..., :, :k].tril(-1) + torsh.eye(m, k, dtype=LU.dtype)
+    U = LU[..., :k, :].triu()
+    return L, U
+
+
+class _LuFactorFn(torsh.autograd.Function):
+    @staticmethod
+    def forward(ctx, A):
+        LU, piv, info = _getrf(A)
+        ctx.save_for_backward(LU, piv)
+        ctx.mark_non_differentiable(piv, info)
+        return LU, piv, info
+
+    @staticmethod
+    def backward(ctx, gLU, gpiv, ginfo):
+        LU, piv = ctx.saved_tensors
+        m, n = LU.size(-2), LU.size(-1)
+        if m != n:
+            raise RuntimeError("linalg.lu_factor: the derivative of a rectangular LU "
+                               "factorisation is not implemented in torsh")
+        L, U = _unpack_LU(LU)
+        P = _permutation(piv, m, LU.dtype)
+        # torch's linalg_lu_backward (m == n): gA = P L^{-H} (L^H gL o tril_-1 + gU U^H o triu)
+        # U^{-H}, with gL the strictly lower part of gLU and gU its upper part
+        gL, gU = gLU.tril(-1), gLU.triu()
+        gR = torsh.matmul(L.mT, gL).tril(-1) + torsh.matmul(gU, U.mT).triu()
+        gA = torsh.linalg.solve_triangular(L.mT, gR, upper=True, unitriangular=True)
+        gA = torsh.linalg.solve_triangular(U.mT, gA, upper=False, left=False)
+        return torsh.matmul(P, gA)
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    """torch.linalg.lu_factor_ex: (LU, pivots, info), LAPACK's compact LU with partial
+    pivoting; info > 0 marks an exactly zero pivot."""
+    _check("lu_factor_ex", A, square=False)
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    if _needs_grad(A):
+        LU, piv, info = _LuFactorFn.apply(A)
+    else:
+        LU, piv, info = _getrf(A)
+    if check_errors:
+        _raise_zero_pivot("torch.linalg.lu_factor_ex", info)
+    if out is not None:
+        for o, r in zip(out, (LU, piv, info)):
+            o.resize_(r.shape).copy_(r)
+        return _LuFactorEx(*out)
+    return _LuFactorEx(LU, piv, info)
+
+
+def _raise_zero_pivot(op, info):
+    flat = info.reshape(-1)
+    bad = (flat > 0).nonzero()
+    if bad.numel() == 0:
+        return
+    i = int(bad[0, 0])
+    where = f"(Batch element {i}): " if info.dim() else ""
+    j = int(flat[i])
+    raise LinAlgError(f"{op}: {where}U[{j},{j}] is zero and using it on lu_solve would result "
+                      "in a division by zero. If you still want to perform the factorization, "
+                      "consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+
+
+def lu_factor(A, *, pivot=True, out=None):
+    """torch.linalg.lu_factor: (LU, pivots); an exactly singular matrix raises LinAlgError."""
+    LU, piv, info = lu_factor_ex(A, pivot=pivot)
+    _raise_zero_pivot("torch.linalg.lu_factor", info)
+    if out is not None:
+        for o, r in zip(out, (LU, piv)):
+            o.resize_(r.shape).copy_(r)
+        return _LuFactor(*out)
+    return _LuFactor(LU, piv)
+
+
+def _lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """torch.lu_unpack: (P, L, U) from lu_factor's result (empty tensors for the parts not
+    asked for)."""
+    m = LU_data.size(-2)
+    if unpack_data:
+        L, U = _unpack_LU(LU_data)
+    else:
+        L = U = torsh.empty(0, dtype=LU_data.dtype)
+    P = _permutation(LU_pivots, m, LU_data.dtype) if unpack_pivots else \
+        torsh.empty(0, dtype=LU_data.dtype)
+    if out is not None:
+        for o, r in zip(out, (P, L, U)):
+            _write_out(o, r)
+        return _LuUnpack(*out)
+    return _LuUnpack(P, L, U)
+
+
+def lu(A, *, pivot=True, out=None):
+    """torch.linalg.lu: (P, L, U) with A = P L U."""
+    LU, piv, _ = lu_factor_ex(A, pivot=pivot)
+    P, L, U = _lu_unpack(LU, piv)
+    if out is not None:
+        for o, r in zip(out, (P, L, U)):
+            _write_out(o, r)
+        return _Lu(*out)
+    return _Lu(P, L, U)
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    """torch.linalg.lu_solve: X with A X = B (X A = B when not left; A^H for adjoint), A given
+    by lu_factor's (LU, pivots); triangular solves, differentiable in LU and B."""
+    _check("lu_solve", LU)
+    P, L, U = _lu_unpack(LU, pivots)
+    if not left:  # X A = B  <=>  A^H X^H = B^H
+        X = lu_solve(LU, pivots, B.mT, left=True, adjoint=not adjoint)
+        return _write_out(out, X.mT)
+    if adjoint:  # A^H = U^H L^H P^H
+        Y = torsh.linalg.solve_triangular(U.mT, B, upper=False)
+        Y = torsh.linalg.solve_triangular(L.mT, Y, upper=True, unitriangular=True)
+        return _write_out(out, torsh.matmul(P, Y))
+    Y = torsh.matmul(P.mT, B)
+    Y = torsh.linalg.solve_triangular(L, Y, upper=False, unitriangular=True)
+    return _write_out(out, torsh.linalg.solve_triangular(U, Y, upper=True))
+
+
+def _lu_legacy(A, pivot=True, get_infos=False, out=None):
+    """torch.lu (deprecated, warns as torch): (LU, pivots), raising on an exactly singular
+    matrix, or _lu_with_info(LU, pivots, info) with get_infos."""
+    import warnings
+    warnings.warn("torch.lu is deprecated in favor of torch.linalg.lu_factor / "
+                  "torch.linalg.lu_factor_ex and will be removed in a future PyTorch release.")
+    LU, piv, info = lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
+    return _LuWithInfo(LU, piv, info) if get_infos else (LU, piv)
+
+
+def _lu_solve_legacy(b, LU_data, LU_pivots, *, out=None):
+    """torch.lu_solve(b, LU_data, LU_pivots): linalg.lu_solve with the old argument order."""
+    return lu_solve(LU_data, LU_pivots, b, out=out)
+
+
+def _install():
+    for name in __all__:
+        setattr(torsh.linalg, name, globals()[name])
+    torsh.lu_unpack = _lu_unpack
+    torsh.lu = _lu_legacy
+    torsh.lu_solve = _lu_solve_legacy
+    torsh.Tensor.lu = lambda self, pivot=True, get_infos=False: _lu_legacy(self, pivot, get_infos)
+    torsh.Tensor.lu_solve = lambda self, LU_data, LU_pivots: _lu_solve_legacy(self, LU_data,
+                                                                             LU_pivots)
