@@ -187,3 +187,59 @@ def _install():
     torsh.Tensor.lu = lambda self, pivot=True, get_infos=False: _lu_legacy(self, pivot, get_infos)
     torsh.Tensor.lu_solve = lambda self, LU_data, LU_pivots: _lu_solve_legacy(self, LU_data,
                                                                              LU_pivots)
+
+
+# ---- lstsq ----------------------------------------------------------------------------------
+
+_Lstsq = _result_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """torch.linalg.lstsq: the least-squares (minimum-norm when underdetermined) solution X of
+    A X = B, as pinv(A, rtol=rcond) B (differentiable: torch 1.13's derivative is the pinv
+    one), with torch's outputs per driver: rank (not for 'gels'), the squared residuals (m > n,
+    full rank; not for the default 'gelsy') and the singular values ('gelsd', 'gelss')."""
+    from torsh._linalg_decomp import pinv, svdvals
+    if driver is None:
+        driver = "gelsy"
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, "
+                           "gelsd, gelss)")
+    _check("lstsq", A, square=False)
+    if not isinstance(B, torsh.Tensor):
+        raise TypeError(f"linalg_lstsq(): argument 'b' (position 2) must be Tensor, not "
+                        f"{type(B).__name__}")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
+                           f"dtype, but got input's dtype {A.dtype} and other's dtype {B.dtype}")
+    vector = B.dim() == A.dim() - 1
+    Bm = B.unsqueeze(-1) if vector else B
+    if Bm.dim() < 2 or Bm.size(-2) != A.size(-2):
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    m, n = A.size(-2), A.size(-1)
+    if rcond is None:
+        rcond = torsh.finfo(A.dtype).eps * max(m, n)
+    X = torsh.matmul(pinv(A, rtol=rcond), Bm)
+    batch = tuple(X.shape[:-2])
+    empty = torsh.empty(0, dtype=A.dtype)
+    with torsh.no_grad():
+        S = svdvals(A)
+        top = S.amax(-1, keepdim=True) if S.size(-1) else torsh.zeros_like(S[..., :1])
+        rank = (S > rcond * top).sum(-1)
+    full = m > n and bool((rank == n).all())
+    if driver != "gelsy" and full:
+        with torsh.no_grad():  # only the solution is differentiable (torch)
+            residuals = ((torsh.matmul(A, X) - Bm) ** 2).sum(-2)
+        if vector:
+            residuals = residuals.squeeze(-1)
+    else:
+        residuals = empty
+    if driver == "gels":
+        rank = torsh.empty(0, dtype=torsh.int64)
+    else:
+        rank = rank.expand(batch) if rank.dim() < len(batch) else rank
+    sv = S.expand(*batch, S.size(-1)) if driver in ("gelsd", "gelss") else empty
+    return _Lstsq(X.squeeze(-1) if vector else X, residuals, rank, sv)
+
+
+__all__ += ["lstsq"]

@@ -237,3 +237,23 @@ def test_lu_errors():
         msgs.append(str(e.value))
         assert L.linalg.lu_factor_ex(L.tensor(z)).info.tolist() == [0, 1]
     assert msgs[0] == msgs[1]
+
+
+@pytest.mark.parametrize("driver", [None, "gelsy", "gelsd", "gelss", "gels"])
+@pytest.mark.parametrize("shape", [(5, 3), (2, 6, 4), (3, 5)])
+def test_lstsq(driver, shape):
+    a = rng.standard_normal(shape)
+    b = rng.standard_normal(shape[:-1] + (2,))
+    if driver == "gels" and shape[-2] < shape[-1]:
+        return  # torch's gels needs full column rank (m >= n)
+    check("lstsq", lambda L, x, y: L.linalg.lstsq(x, y, driver=driver), [a, b], exact=False,
+          gtol=1e-9)
+
+
+def test_lstsq_errors():
+    for args in ((np.ones((5, 3)), np.ones((4, 2))),):
+        for L in (torch, torsh):
+            with pytest.raises(RuntimeError, match="should match"):
+                L.linalg.lstsq(L.tensor(args[0]), L.tensor(args[1]))
+            with pytest.raises(RuntimeError, match="driver"):
+                L.linalg.lstsq(L.tensor(args[0]), L.tensor(args[0]), driver="foo")
