@@ -38,5 +38,8 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_gesdd(const Tensor& A, bool fu
 /// syevd: (eigenvalues ascending, eigenvectors as columns or undefined, info) of each symmetric
 /// matrix, read from its lower (or upper) triangle.
 std::tuple<Tensor, Tensor, Tensor> linalg_syevd(const Tensor& A, bool upper, bool compute_v);
+/// geev: (real parts, imaginary parts of the eigenvalues, LAPACK's real right eigenvectors as
+/// columns (a complex pair as two columns: re, im) or undefined, info) of each square matrix.
+std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_geev(const Tensor& A, bool compute_v);
 
 }  // namespace torsh

@@ -162,6 +162,10 @@ PYBIND11_MODULE(_C, m) {
     return py::make_tuple(u.defined() ? py::cast(u) : py::none(), s,
                           vh.defined() ? py::cast(vh) : py::none(), info);
   });
+  m.def("_linalg_geev", [](const Tensor& a, bool v) {
+    auto [wr, wi, vr, info] = linalg_geev(a, v);
+    return py::make_tuple(wr, wi, vr.defined() ? py::cast(vr) : py::none(), info);
+  });
   m.def("_linalg_syevd", [](const Tensor& a, bool upper, bool v) {
     auto [w, q, info] = linalg_syevd(a, upper, v);
     return py::make_tuple(w, q.defined() ? py::cast(q) : py::none(), info);

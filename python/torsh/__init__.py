@@ -121,6 +121,8 @@ from torsh import _linalg_decomp  # noqa: E402
 _linalg_decomp._install()  # torch.linalg.cholesky, det, slogdet, svd, eigh, pinv, ...; legacy forms
 from torsh import _linalg_lu  # noqa: E402
 _linalg_lu._install()  # torch.linalg.lu_factor(_ex), lu, lu_solve; torch.lu, lu_unpack, lu_solve
+from torsh import _linalg_eig  # noqa: E402
+_linalg_eig._install()  # torch.linalg.eig, eigvals
 from torsh._linalg_basic import cdist, chain_matmul, einsum, tensordot  # noqa: F401,E402
 from torsh._unique import _unique2, histogram, unique, unique_consecutive  # noqa: F401,E402
 import warnings as _warnings  # noqa: E402

@@ -1,6 +1,6 @@
 // The LAPACK steps of torch.linalg's factorisations, per matrix of a batch, as torch's CPU
 // kernels call them: potrf (cholesky), getrf (LU: lu_factor, det, slogdet), gesdd (svd),
-// syevd (eigh).
+// syevd (eigh), geev (eig).
 // The Python front end (python/torsh/_linalg_decomp.py) checks, broadcasts, raises torch's
 // errors from the info codes and differentiates; these are the raw batched calls on float or
 // double [b, m, n] tensors.
@@ -25,6 +25,12 @@ void ssyevd_(const char* jobz, const char* uplo, const int* n, float* a, const i
              float* work, const int* lwork, int* iwork, const int* liwork, int* info);
 void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
              double* work, const int* lwork, int* iwork, const int* liwork, int* info);
+void sgeev_(const char* jobvl, const char* jobvr, const int* n, float* a, const int* lda, float* wr,
+            float* wi, float* vl, const int* ldvl, float* vr, const int* ldvr, float* work,
+            const int* lwork, int* info);
+void dgeev_(const char* jobvl, const char* jobvr, const int* n, double* a, const int* lda,
+            double* wr, double* wi, double* vl, const int* ldvl, double* vr, const int* ldvr,
+            double* work, const int* lwork, int* info);
 }
 
 namespace torsh {
@@ -194,7 +200,59 @@ void eigh_impl(Tensor& a, Tensor& w, Tensor& info, char jobz, char uplo) {
     info.data_ptr<int64_t>()[i] = r;
   }
 }
+template <typename T>
+void geev(char jobvr, int n, T* a, T* wr, T* wi, T* vr, T* work, int lwork, int* info) {
+  const int ld = std::max(n, 1);
+  const char jobvl = 'N';
+  T vl = 0;
+  const int ldvl = 1;
+  if constexpr (std::is_same_v<T, float>) {
+    sgeev_(&jobvl, &jobvr, &n, a, &ld, wr, wi, &vl, &ldvl, vr, &ld, work, &lwork, info);
+  } else {
+    dgeev_(&jobvl, &jobvr, &n, a, &ld, wr, wi, &vl, &ldvl, vr, &ld, work, &lwork, info);
+  }
+}
+
+template <typename T>
+void eig_impl(Tensor& a, Tensor& wr, Tensor& wi, Tensor& vr, Tensor& info, bool compute_v) {
+  const int64_t batch = a.size(0);
+  const int n = static_cast<int>(a.size(1));
+  const char jobvr = compute_v ? 'V' : 'N';
+  T query = 0;
+  int r = 0;
+  T dummy = 0;
+  T* vp = compute_v ? vr.data_ptr<T>() : &dummy;
+  geev<T>(jobvr, n, a.data_ptr<T>(), wr.data_ptr<T>(), wi.data_ptr<T>(), vp, &query, -1, &r);
+  const int lwork = std::max(1, static_cast<int>(query));
+  std::vector<T> work(static_cast<size_t>(lwork));
+  const int64_t nn = static_cast<int64_t>(n) * n;
+  for (int64_t i = 0; i < batch; ++i) {
+    geev<T>(jobvr, n, a.data_ptr<T>() + i * nn, wr.data_ptr<T>() + i * n, wi.data_ptr<T>() + i * n,
+            compute_v ? vp + i * nn : vp, work.data(), lwork, &r);
+    info.data_ptr<int64_t>()[i] = r;
+  }
+}
+
 }  // namespace
+
+std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_geev(const Tensor& A, bool compute_v) {
+  check_batch("linalg_geev", A, true);
+  Tensor a = column_major(A);
+  const int64_t batch = A.size(0), n = A.size(1);
+  Tensor wr = torsh::empty({batch, n}, A.options());
+  Tensor wi = torsh::empty({batch, n}, A.options());
+  Tensor vr = compute_v ? torsh::zeros({batch, n, n}, A.options()) : Tensor();
+  Tensor info = torsh::zeros({batch}, TensorOptions(kLong));
+  if (batch > 0 && n > 0) {
+    if (A.scalar_type() == kFloat) {
+      eig_impl<float>(a, wr, wi, vr, info, compute_v);
+    } else {
+      eig_impl<double>(a, wr, wi, vr, info, compute_v);
+    }
+  }
+  // column-major eigenvector columns read row-major are rows: transpose back
+  return {wr, wi, compute_v ? vr.transpose(1, 2).contiguous() : Tensor(), info};
+}
 
 std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_gesdd(const Tensor& A, bool full_matrices,
                                                         bool compute_uv) {

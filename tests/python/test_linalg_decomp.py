@@ -257,3 +257,21 @@ def test_lstsq_errors():
                 L.linalg.lstsq(L.tensor(args[0]), L.tensor(args[1]))
             with pytest.raises(RuntimeError, match="driver"):
                 L.linalg.lstsq(L.tensor(args[0]), L.tensor(args[0]), driver="foo")
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (5, 5), (0, 2, 2)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_eig_and_eigvals(shape, dtype):
+    a = rng.standard_normal(shape).astype(dtype)
+    check("eig", lambda L, x: L.linalg.eig(x), [a], grad=False)
+    check("eigvals", lambda L, x: L.linalg.eigvals(x), [a], grad=False)
+
+
+def test_eig_derivative_raises():
+    """torsh has no complex solve yet: differentiating eig raises instead of giving zeros."""
+    x = torsh.tensor(rng.standard_normal((3, 3)), requires_grad=True)
+    for fn in (lambda t: torsh.linalg.eigvals(t), lambda t: torsh.linalg.eig(t)[1]):
+        y = fn(x)
+        assert y.requires_grad
+        with pytest.raises(RuntimeError, match="not implemented in torsh"):
+            y.abs().sum().backward()
