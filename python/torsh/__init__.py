@@ -204,3 +204,5 @@ from torsh._matmul_precision import (get_float32_matmul_precision,  # noqa: F401
 from torsh import special  # noqa: F401,E402  (torch.special)
 from torsh import fft  # noqa: F401,E402  (torch.fft)
 from torsh import jit  # noqa: F401,E402  (torch.jit, run eagerly)
+from torsh import _stft  # noqa: E402
+_stft._install()  # torch.stft, torch.istft
