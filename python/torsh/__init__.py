@@ -206,3 +206,5 @@ from torsh import fft  # noqa: F401,E402  (torch.fft)
 from torsh import jit  # noqa: F401,E402  (torch.jit, run eagerly)
 from torsh import _stft  # noqa: E402
 _stft._install()  # torch.stft, torch.istft
+from torsh import _extra_api2  # noqa: E402
+_extra_api2._install()  # torch.gradient, rsub, nuclear_norm, cholesky_solve, ...
