@@ -1,7 +1,9 @@
 """More of torch's top-level functions, composed from torsh ops: torch.gradient (numpy's
 second-order central differences with one- or two-sided edges, uniform or coordinate spacing),
 rsub, nuclear_norm, frobenius_norm, cholesky_solve, cholesky_inverse, igamma / igammac,
-get_device, set_warn_always / is_warn_always_enabled."""
+get_device, set_warn_always / is_warn_always_enabled; the Tensor methods apply_ / map_ / map2_
+(a Python callable per element, in place), polygamma_ / igamma_ / igammac_, unsafe_chunk /
+unsafe_split(_with_sizes), names (all None: torsh has no named tensors) and has_names."""
 import numbers
 
 import torsh
@@ -178,6 +180,40 @@ def is_warn_always_enabled():
     return _warn_always[0]
 
 
+# ---- Tensor methods -----------------------------------------------------------------------
+
+def _apply_(self, callable):
+    """Tensor.apply_: callable on each element, in place (CPU, as torch)."""
+    import numpy as np
+    vals = np.vectorize(callable, otypes=[np.asarray(self.detach().numpy()).dtype])(
+        self.detach().numpy())
+    with torsh.no_grad():
+        self.copy_(torsh.tensor(vals, dtype=self.dtype))
+    return self
+
+
+def _map_(self, tensor, callable):
+    """Tensor.map_: self[i] = callable(self[i], tensor[i]) (tensor broadcast to self)."""
+    import numpy as np
+    other = tensor.expand_as(self).detach().numpy()
+    vals = np.vectorize(callable, otypes=[self.detach().numpy().dtype])(self.detach().numpy(),
+                                                                       other)
+    with torsh.no_grad():
+        self.copy_(torsh.tensor(vals, dtype=self.dtype))
+    return self
+
+
+def _map2_(self, x, y, callable):
+    """Tensor.map2_: self[i] = callable(self[i], x[i], y[i])."""
+    import numpy as np
+    a, b = x.expand_as(self).detach().numpy(), y.expand_as(self).detach().numpy()
+    vals = np.vectorize(callable, otypes=[self.detach().numpy().dtype])(self.detach().numpy(),
+                                                                       a, b)
+    with torsh.no_grad():
+        self.copy_(torsh.tensor(vals, dtype=self.dtype))
+    return self
+
+
 def _install():
     for name in __all__:
         setattr(torsh, name, globals()[name])
@@ -186,3 +222,17 @@ def _install():
     T.cholesky_inverse = lambda self, upper=False: cholesky_inverse(self, upper)
     T.igamma = lambda self, other: igamma(self, other)
     T.igammac = lambda self, other: igammac(self, other)
+    T.igamma_ = lambda self, other: self.copy_(igamma(self, other))
+    T.igammac_ = lambda self, other: self.copy_(igammac(self, other))
+    T.polygamma_ = lambda self, n: self.copy_(torsh.polygamma(n, self))
+    T.apply_ = _apply_
+    T.map_ = _map_
+    T.map2_ = _map2_
+    T.unsafe_chunk = lambda self, chunks, dim=0: self.chunk(chunks, dim)
+    T.unsafe_split = lambda self, split_size, dim=0: self.split(split_size, dim)
+    T.unsafe_split_with_sizes = lambda self, split_sizes, dim=0: self.split(list(split_sizes),
+                                                                            dim)
+    torsh.unsafe_chunk = lambda input, chunks, dim=0: input.chunk(chunks, dim)
+    torsh.unsafe_split = lambda input, split_size, dim=0: input.split(split_size, dim)
+    T.names = property(lambda self: (None,) * self.dim())
+    T.has_names = lambda self: False

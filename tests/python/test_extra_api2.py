@@ -67,3 +67,23 @@ def test_small_functions():
     assert torsh.is_warn_always_enabled()
     torsh.set_warn_always(False)
     assert not torsh.is_warn_always_enabled()
+
+
+def test_tensor_methods():
+    a = rng.standard_normal((3, 4))
+    b = rng.standard_normal((4,))
+    for L in (torch, torsh):
+        x = L.tensor(a)
+        outs = [x.clone().apply_(lambda v: v * 2 + 1), x.clone().map_(L.tensor(b), lambda u, v: u - v),
+                x.clone().map2_(L.tensor(a), L.tensor(b), lambda u, v, w: u * v + w),
+                x.abs().clone().polygamma_(1), x.abs().clone().igamma_(L.tensor(a).abs() + 1)]
+        outs += list(x.unsafe_chunk(2, 1)) + list(x.unsafe_split(3, 1))
+        outs += list(x.unsafe_split_with_sizes([1, 3], 1))
+        if L is torch:
+            ref = [o.numpy() for o in outs]
+            names = x.names
+        else:
+            record("tensor methods")
+            for u, v in zip(ref, [o.numpy() for o in outs]):
+                np.testing.assert_allclose(v, u, rtol=1e-10, atol=1e-10)
+            assert x.names == names == (None, None) and not x.has_names()
