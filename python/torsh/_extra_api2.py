@@ -182,33 +182,12 @@ def is_warn_always_enabled():
 
 # ---- Tensor methods -----------------------------------------------------------------------
 
-def _apply_(self, callable):
-    """Tensor.apply_: callable on each element, in place (CPU, as torch)."""
+def _elementwise_(self, callable, *others):
+    """self[i] = callable(self[i], *(o[i] for o in others)) in place, the others broadcast to
+    self (Tensor.apply_ / map_ / map2_: a Python callable per element, CPU, as torch)."""
     import numpy as np
-    vals = np.vectorize(callable, otypes=[np.asarray(self.detach().numpy()).dtype])(
-        self.detach().numpy())
-    with torsh.no_grad():
-        self.copy_(torsh.tensor(vals, dtype=self.dtype))
-    return self
-
-
-def _map_(self, tensor, callable):
-    """Tensor.map_: self[i] = callable(self[i], tensor[i]) (tensor broadcast to self)."""
-    import numpy as np
-    other = tensor.expand_as(self).detach().numpy()
-    vals = np.vectorize(callable, otypes=[self.detach().numpy().dtype])(self.detach().numpy(),
-                                                                       other)
-    with torsh.no_grad():
-        self.copy_(torsh.tensor(vals, dtype=self.dtype))
-    return self
-
-
-def _map2_(self, x, y, callable):
-    """Tensor.map2_: self[i] = callable(self[i], x[i], y[i])."""
-    import numpy as np
-    a, b = x.expand_as(self).detach().numpy(), y.expand_as(self).detach().numpy()
-    vals = np.vectorize(callable, otypes=[self.detach().numpy().dtype])(self.detach().numpy(),
-                                                                       a, b)
+    args = [self.detach().numpy()] + [o.expand_as(self).detach().numpy() for o in others]
+    vals = np.vectorize(callable, otypes=[args[0].dtype])(*args)
     with torsh.no_grad():
         self.copy_(torsh.tensor(vals, dtype=self.dtype))
     return self
@@ -225,9 +204,9 @@ def _install():
     T.igamma_ = lambda self, other: self.copy_(igamma(self, other))
     T.igammac_ = lambda self, other: self.copy_(igammac(self, other))
     T.polygamma_ = lambda self, n: self.copy_(torsh.polygamma(n, self))
-    T.apply_ = _apply_
-    T.map_ = _map_
-    T.map2_ = _map2_
+    T.apply_ = lambda self, callable: _elementwise_(self, callable)
+    T.map_ = lambda self, tensor, callable: _elementwise_(self, callable, tensor)
+    T.map2_ = lambda self, x, y, callable: _elementwise_(self, callable, x, y)
     T.unsafe_chunk = lambda self, chunks, dim=0: self.chunk(chunks, dim)
     T.unsafe_split = lambda self, split_size, dim=0: self.split(split_size, dim)
     T.unsafe_split_with_sizes = lambda self, split_sizes, dim=0: self.split(list(split_sizes),
