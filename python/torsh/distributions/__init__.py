@@ -15,36 +15,45 @@ from torsh.distributions.categorical import Categorical
 from torsh.distributions.cauchy import Cauchy
 from torsh.distributions.chi2 import Chi2
 from torsh.distributions.constraint_registry import biject_to, transform_to
+from torsh.distributions.continuous_bernoulli import ContinuousBernoulli
 from torsh.distributions.dirichlet import Dirichlet
 from torsh.distributions.distribution import Distribution
 from torsh.distributions.exp_family import ExponentialFamily
 from torsh.distributions.exponential import Exponential
+from torsh.distributions.fishersnedecor import FisherSnedecor
 from torsh.distributions.gamma import Gamma
 from torsh.distributions.geometric import Geometric
 from torsh.distributions.gumbel import Gumbel
 from torsh.distributions.half_normal import HalfCauchy, HalfNormal
 from torsh.distributions.independent import Independent
 from torsh.distributions.kl import kl_divergence, register_kl
+from torsh.distributions.kumaraswamy import Kumaraswamy
 from torsh.distributions.laplace import Laplace
 from torsh.distributions.log_normal import LogNormal
+from torsh.distributions.logistic_normal import LogisticNormal
 from torsh.distributions.mixture_same_family import MixtureSameFamily
 from torsh.distributions.multinomial import Multinomial
 from torsh.distributions.multivariate_normal import MultivariateNormal
+from torsh.distributions.negative_binomial import NegativeBinomial
 from torsh.distributions.normal import Normal
 from torsh.distributions.one_hot_categorical import (OneHotCategorical,
                                                      OneHotCategoricalStraightThrough)
+from torsh.distributions.pareto import Pareto
 from torsh.distributions.poisson import Poisson
 from torsh.distributions.studentT import StudentT
 from torsh.distributions.transformed_distribution import TransformedDistribution
 from torsh.distributions.transforms import *  # noqa: F401,F403
 from torsh.distributions.uniform import Uniform
+from torsh.distributions.weibull import Weibull
 
 __all__ = [
-    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "Dirichlet",
-    "Distribution", "Exponential", "ExponentialFamily", "Gamma", "Geometric", "Gumbel",
-    "HalfCauchy", "HalfNormal", "Independent", "Laplace", "LogNormal", "MixtureSameFamily",
-    "Multinomial", "MultivariateNormal", "Normal", "OneHotCategorical",
-    "OneHotCategoricalStraightThrough", "Poisson", "StudentT", "TransformedDistribution",
-    "Uniform", "biject_to", "kl_divergence", "register_kl", "transform_to",
+    "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2", "ContinuousBernoulli",
+    "Dirichlet", "Distribution", "Exponential", "ExponentialFamily", "FisherSnedecor",
+    "Gamma", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "Kumaraswamy",
+    "Laplace", "LogNormal", "LogisticNormal", "MixtureSameFamily", "Multinomial",
+    "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical",
+    "OneHotCategoricalStraightThrough", "Pareto", "Poisson", "StudentT",
+    "TransformedDistribution", "Uniform", "Weibull", "biject_to", "kl_divergence",
+    "register_kl", "transform_to",
 ]
 __all__.extend(transforms.__all__)

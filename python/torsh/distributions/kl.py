@@ -11,6 +11,7 @@ from torsh.distributions.beta import Beta
 from torsh.distributions.binomial import Binomial
 from torsh.distributions.categorical import Categorical
 from torsh.distributions.cauchy import Cauchy
+from torsh.distributions.continuous_bernoulli import ContinuousBernoulli
 from torsh.distributions.dirichlet import Dirichlet
 from torsh.distributions.exp_family import ExponentialFamily
 from torsh.distributions.exponential import Exponential
@@ -23,6 +24,7 @@ from torsh.distributions.laplace import Laplace
 from torsh.distributions.multivariate_normal import MultivariateNormal
 from torsh.distributions.normal import Normal
 from torsh.distributions.one_hot_categorical import OneHotCategorical
+from torsh.distributions.pareto import Pareto
 from torsh.distributions.poisson import Poisson
 from torsh.distributions.transformed_distribution import TransformedDistribution
 from torsh.distributions.uniform import Uniform
@@ -462,3 +464,108 @@ def _kl_uniform_normal(p, q):
     width = p.high - p.low
     second = ((p.high - q.loc).pow(3) - (p.low - q.loc).pow(3)) / (3 * width)
     return -width.log() - _normal_log_density_mean(q, p.mean, second)
+
+
+# ContinuousBernoulli and Pareto: the pairs torch 1.13 registers for them.
+
+@register_kl(ContinuousBernoulli, ContinuousBernoulli)
+def _kl_continuousbernoulli_continuousbernoulli(p, q):
+    # log p(x) - log q(x) = x (logit_p - logit_q) + log C_p + log(1 - p) - log C_q - log(1 - q)
+    return (p.mean * (p.logits - q.logits) +
+            p._cont_bern_log_norm() + torsh.log1p(-p.probs) -
+            q._cont_bern_log_norm() - torsh.log1p(-q.probs))
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p, q):
+    alpha_ratio = q.alpha / p.alpha
+    result = q.alpha * (p.scale / q.scale).log() - alpha_ratio.log() + alpha_ratio - 1
+    return _where_inf(p.support.lower_bound < q.support.lower_bound, result)
+
+
+for _p, _param, _qs in [
+        (Beta, "concentration1", (Pareto,)),
+        (ContinuousBernoulli, "probs", (Pareto,)),
+        (Exponential, "rate", (ContinuousBernoulli, Pareto)),
+        (Gamma, "concentration", (ContinuousBernoulli, Pareto)),
+        (Gumbel, "loc", (ContinuousBernoulli, Pareto)),
+        (Laplace, "loc", (ContinuousBernoulli, Pareto)),
+        (Normal, "loc", (ContinuousBernoulli, Pareto)),
+        (Pareto, "scale", (Beta, ContinuousBernoulli, Uniform))]:
+    for _q in _qs:
+        register_kl(_p, _q)(_infinite(_param))
+
+
+def _continuous_bernoulli_log_density_mean(q, mean):
+    """E[log q(x)] for q ContinuousBernoulli, given E[x]."""
+    return mean * q.logits + torsh.log1p(-q.probs) + q._cont_bern_log_norm()
+
+
+@register_kl(Beta, ContinuousBernoulli)
+def _kl_beta_continuousbernoulli(p, q):
+    return -p.entropy() - _continuous_bernoulli_log_density_mean(q, p.mean)
+
+
+@register_kl(ContinuousBernoulli, Exponential)
+def _kl_continuousbernoulli_exponential(p, q):
+    return -p.entropy() - torsh.log(q.rate) + q.rate * p.mean
+
+
+@register_kl(ContinuousBernoulli, Normal)
+def _kl_continuousbernoulli_normal(p, q):
+    second = p.variance + (p.mean - q.loc).pow(2)
+    return -p.entropy() - _normal_log_density_mean(q, p.mean, second)
+
+
+@register_kl(ContinuousBernoulli, Uniform)
+def _kl_continuousbernoulli_uniform(p, q):
+    result = -p.entropy() + (q.high - q.low).log()
+    # torch 1.13's mask: infinite wherever q.low >= 0 or q.high <= 1 (so also for q covering
+    # exactly [0, 1], and for any q with low >= 0)
+    lower, upper = p.support.lower_bound, p.support.upper_bound
+    return _where_inf(torsh.ge(q.low, lower) | torsh.le(q.high, upper), result)
+
+
+@register_kl(Uniform, ContinuousBernoulli)
+def _kl_uniform_continuousbernoulli(p, q):
+    result = -p.entropy() - _continuous_bernoulli_log_density_mean(q, p.mean)
+    # torch 1.13's mask: infinite wherever p.high >= 1 or p.low <= 0 (the closed ends
+    # included)
+    lower, upper = q.support.lower_bound, q.support.upper_bound
+    return _where_inf(torsh.ge(p.high, upper) | torsh.le(p.low, lower), result)
+
+
+def _pareto_mean_log(p):
+    """E[log x] for x ~ Pareto(scale, alpha): log(scale) + 1 / alpha."""
+    return p.scale.log() + p.alpha.reciprocal()
+
+
+@register_kl(Pareto, Exponential)
+def _kl_pareto_exponential(p, q):
+    result = -p.entropy() - q.rate.log() + q.rate * p.alpha * p.scale / (p.alpha - 1)
+    return _where_inf(p.alpha <= 1, result)  # infinite mean
+
+
+@register_kl(Pareto, Gamma)
+def _kl_pareto_gamma(p, q):
+    mean = p.alpha * p.scale / (p.alpha - 1)
+    result = -p.entropy() - _gamma_log_density_mean(q, mean, _pareto_mean_log(p))
+    return _where_inf(p.alpha <= 1, result)  # infinite mean
+
+
+@register_kl(Pareto, Normal)
+def _kl_pareto_normal(p, q):
+    mean = p.alpha * p.scale / (p.alpha - 1)
+    variance = p.alpha * (p.scale / (p.alpha - 1)).pow(2) / (p.alpha - 2)
+    second = variance + (mean - q.loc).pow(2)
+    result = -p.entropy() - _normal_log_density_mean(q, mean, second)
+    return _where_inf(p.alpha <= 2, result)  # infinite variance
+
+
+@register_kl(Uniform, Pareto)
+def _kl_uniform_pareto(p, q):
+    # log q(x) = log(alpha) + alpha log(scale) - (alpha + 1) log(x) on x >= scale
+    width = p.high - p.low
+    result = (-width.log() - q.alpha.log() - q.alpha * q.scale.log() +
+              (q.alpha + 1) * _uniform_mean_log(p))
+    return _where_inf(p.low < q.support.lower_bound, result)
