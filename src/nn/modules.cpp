@@ -480,7 +480,9 @@ void SequentialImpl::pretty_print(std::ostream& s) const { s << "torch::nn::Sequ
 
 void SequentialImpl::add(std::string name, std::shared_ptr<Module> module, Bind bind) {
   register_module(std::move(name), module);
-  forwards_.push_back(bind(module));
+  NamedAnyModule::Bound bound = bind(module);
+  forwards_.push_back(std::move(bound.tensor));
+  any_forwards_.push_back(std::move(bound.any));
   binds_.push_back(bind);
   modules_.push_back(std::move(module));
 }
@@ -497,6 +499,12 @@ Tensor SequentialImpl::forward(Tensor input) {
   TORSH_CHECK(!forwards_.empty(), "Cannot call forward() on an empty Sequential");
   for (auto& f : forwards_) input = f(std::move(input));
   return input;
+}
+
+std::any SequentialImpl::forward_any(Tensor input) {
+  TORSH_CHECK(!forwards_.empty(), "Cannot call forward() on an empty Sequential");
+  for (size_t i = 0; i + 1 < forwards_.size(); ++i) input = forwards_[i](std::move(input));
+  return any_forwards_.back()(std::move(input));
 }
 
 void ModuleListImpl::pretty_print(std::ostream& s) const { s << "torch::nn::ModuleList"; }

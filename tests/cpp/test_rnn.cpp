@@ -57,3 +57,27 @@ TEST(Rnn, BadShapesRaise) {
   EXPECT_THROW(gru->forward(randn({2, 3}), zeros({1, 4})), Error);
   EXPECT_EQ(gru->forward(randn({3}), zeros({4})).sizes().vec(), std::vector<int64_t>{4});
 }
+
+// libtorch's Sequential ending in a recurrent module: forward<ReturnType> gives the last
+// module's own value (the tuple), equal to calling the modules one by one; a module that does
+// not return a tensor anywhere else, or a wrong ReturnType, raises.
+TEST(Rnn, SequentialEndingInLstm) {
+  manual_seed(3);
+  nn::Linear fc(3, 4);
+  nn::LSTM lstm(nn::LSTMOptions(4, 5));
+  nn::Sequential seq(fc, nn::ReLU(), lstm);
+  Tensor x = randn({6, 2, 3});
+  using Out = std::tuple<Tensor, std::tuple<Tensor, Tensor>>;
+  auto [out, state] = seq->forward<Out>(x);
+  auto [ref, ref_state] = lstm->forward(torsh::relu(fc->forward(x)));
+  EXPECT_TRUE(torsh::equal(out, ref));
+  EXPECT_TRUE(torsh::equal(std::get<0>(state), std::get<0>(ref_state)));
+  EXPECT_TRUE(torsh::equal(std::get<1>(state), std::get<1>(ref_state)));
+  EXPECT_THROW(seq->forward(x), Error);                      // the tuple is not a Tensor
+  EXPECT_THROW(seq->forward<std::tuple<Tensor>>(x), Error);  // not the type returned
+  nn::Sequential middle(lstm, nn::ReLU());
+  EXPECT_THROW(middle->forward(x.narrow(2, 0, 1).expand({6, 2, 4})), Error);
+  // a Sequential of tensor modules still answers forward<Tensor> and forward
+  nn::Sequential plain(fc, nn::ReLU());
+  EXPECT_TRUE(torsh::equal(plain->forward<Tensor>(x), plain->forward(x)));
+}

@@ -1,12 +1,14 @@
 #pragma once
 // libtorch's layer modules (XImpl + TORSH_MODULE holder), with torch's parameter names, default
 // initialisation (the same values as torch for the same seed) and printing.
+#include <any>
 #include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -365,18 +367,39 @@ class FunctionalImpl : public Cloneable<FunctionalImpl> {
 };
 TORSH_MODULE(Functional);
 
-/// Modules called one after the other, each forward taking and returning one tensor.
+/// Modules called one after the other, each forward taking and returning one tensor (the last
+/// may return another type, read with forward<ReturnType>()).
 /// A module with its name, for Sequential's initializer list (libtorch's NamedAnyModule):
 /// {"fc", Linear(3, 4)}.
 class NamedAnyModule {
  public:
+  /// A module's forward on one tensor, as a tensor-to-tensor function (raising when the
+  /// module returns something else, e.g. LSTM's tuple) and as one returning its value in a
+  /// std::any (for Sequential::forward<ReturnType> when it is the last module).
+  struct Bound {
+    std::function<Tensor(Tensor)> tensor;
+    std::function<std::any(Tensor)> any;
+  };
   /// A module's forward bound to a pointer of its own type (given as a Module).
-  using Bind = std::function<std::function<Tensor(Tensor)>(const std::shared_ptr<Module>&)>;
+  using Bind = std::function<Bound(const std::shared_ptr<Module>&)>;
   template <typename T>
   static Bind bind_of() {
-    return [](const std::shared_ptr<Module>& m) -> std::function<Tensor(Tensor)> {
+    return [](const std::shared_ptr<Module>& m) -> Bound {
       auto typed = std::dynamic_pointer_cast<T>(m);
-      return [typed](Tensor x) { return typed->forward(std::move(x)); };
+      using R = decltype(typed->forward(std::declval<Tensor>()));
+      Bound b;
+      if constexpr (std::is_convertible_v<R, Tensor>) {
+        b.tensor = [typed](Tensor x) -> Tensor { return typed->forward(std::move(x)); };
+        b.any = [typed](Tensor x) -> std::any { return Tensor(typed->forward(std::move(x))); };
+      } else {
+        b.tensor = [name = m->name()](Tensor) -> Tensor {
+          throw Error("Sequential: " + name +
+                      "'s forward() does not return a Tensor: it can only be the last module, "
+                      "called with forward<ReturnType>()");
+        };
+        b.any = [typed](Tensor x) -> std::any { return typed->forward(std::move(x)); };
+      }
+      return b;
     };
   }
   template <typename Holder, typename Contained = typename Holder::ContainedType>
@@ -384,9 +407,10 @@ class NamedAnyModule {
       : name_(std::move(name)), module_(holder.ptr()), bind_(bind_of<Contained>()) {}
   /// {"fc", AnyModule(Linear(3, 4))}.
   NamedAnyModule(std::string name, const AnyModule& any)
-      : name_(std::move(name)),
-        module_(any.ptr()),
-        bind_([any](const std::shared_ptr<Module>& m) { return any.bind_to(m); }) {}
+      : name_(std::move(name)), module_(any.ptr()), bind_([any](const std::shared_ptr<Module>& m) {
+          auto f = any.bind_to(m);
+          return Bound{f, [f](Tensor x) -> std::any { return f(std::move(x)); }};
+        }) {}
   /// {"fc", LinearImpl(3, 4)}: the module itself (moved into a shared_ptr).
   template <typename T, typename = std::enable_if_t<std::is_base_of_v<Module, T>>>
   NamedAnyModule(std::string name, T module)
@@ -455,10 +479,19 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   /// Clones every module, keeping the names.
   std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override;
   Tensor forward(Tensor input);
-  /// forward<torch::Tensor>(x), as libtorch spells a typed call.
-  template <typename ReturnType, typename = std::enable_if_t<std::is_same_v<ReturnType, Tensor>>>
-  Tensor forward(Tensor input) {
-    return forward(std::move(input));
+  /// forward<ReturnType>(x), as libtorch spells a typed call: Tensor, or the type the last
+  /// module's forward returns (e.g. LSTM's std::tuple<Tensor, std::tuple<Tensor, Tensor>>).
+  template <typename ReturnType>
+  ReturnType forward(Tensor input) {
+    if constexpr (std::is_same_v<ReturnType, Tensor>) {
+      return forward(std::move(input));
+    } else {
+      std::any r = forward_any(std::move(input));
+      auto* value = std::any_cast<ReturnType>(&r);
+      TORSH_CHECK(value != nullptr, "The type of the return value is ", r.type().name(),
+                  ", but you asked for type ", typeid(ReturnType).name());
+      return std::move(*value);
+    }
   }
   size_t size() const noexcept { return forwards_.size(); }
   bool is_empty() const noexcept { return forwards_.empty(); }
@@ -481,7 +514,10 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   }
   void add(std::string name, std::shared_ptr<Module> module, Bind bind);
   std::vector<std::shared_ptr<Module>> modules_;
+  /// Runs every module but the last as tensor-to-tensor, the last returning its value.
+  std::any forward_any(Tensor input);
   std::vector<std::function<Tensor(Tensor)>> forwards_;
+  std::vector<std::function<std::any(Tensor)>> any_forwards_;
   std::vector<Bind> binds_;
 };
 class Sequential : public ModuleHolder<SequentialImpl> {
