@@ -94,12 +94,15 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     with a uniform step or the given coordinates."""
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
-    if dim is None:
-        dims = list(range(input.dim()))
-    elif isinstance(dim, int):
-        dims = [dim % input.dim()]
-    else:
-        dims = [d % input.dim() for d in dim]
+    nd = input.dim()
+    raw = list(range(nd)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    for d in raw:
+        if not -nd <= d < nd:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, "
+                             f"{nd - 1}], but got {d})")
+    dims = [d % nd for d in raw]
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("dim " + str(dims[0]) + " appears multiple times in the list of dims")
     steps = _spacings(input, spacing, dims)
     f = input if input.is_floating_point() or input.is_complex() else \
         input.to(torsh.get_default_dtype())
@@ -123,8 +126,8 @@ def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
     return torsh.norm(input, "nuc", dim=dim, keepdim=keepdim, out=out)
 
 
-def frobenius_norm(input, dim=(-2, -1), keepdim=False, *, out=None):
-    """torch.frobenius_norm: the 2-norm of the elements over dim."""
+def frobenius_norm(input, dim=None, keepdim=False, *, out=None):
+    """torch.frobenius_norm: the 2-norm of the elements over dim (every element without)."""
     return torsh.norm(input, "fro", dim=dim, keepdim=keepdim, out=out)
 
 

@@ -58,7 +58,10 @@ def _check(op, A, square=True, name="A"):
 
 def _flat(A):
     batch = tuple(A.shape[:-2])
-    return A.reshape(-1, A.size(-2), A.size(-1)), batch
+    count = 1
+    for b in batch:
+        count *= b
+    return A.reshape(count, A.size(-2), A.size(-1)), batch
 
 
 def _needs_grad(*tensors):
@@ -319,24 +322,11 @@ def _Svd_out(out, U, S, Vh):
     return _SvdResult(*out)
 
 
-class _Svdvals(torsh.autograd.Function):
-    @staticmethod
-    def forward(ctx, A):
-        U, S, Vh = _gesdd(A, False, True)
-        ctx.save_for_backward(U, Vh)
-        return S
-
-    @staticmethod
-    def backward(ctx, gS):
-        U, Vh = ctx.saved_tensors
-        return torsh.matmul(U * gS.unsqueeze(-2), Vh)
-
-
 def svdvals(A, *, driver=None, out=None):
     """torch.linalg.svdvals: the singular values, descending."""
     _check("svdvals", A, square=False)
-    if _needs_grad(A):
-        return _write_out(out, _Svdvals.apply(A))
+    if _needs_grad(A):  # through svd, whose saved factors are outputs (second derivatives)
+        return _write_out(out, _Svd.apply(A, False)[1])
     return _write_out(out, _gesdd(A, False, False)[1])
 
 
@@ -351,6 +341,10 @@ def _svd_legacy(input, some=True, compute_uv=True, *, out=None):
         return _SvdLegacy(torsh.zeros(*batch, m, m, dtype=input.dtype), S,
                           torsh.zeros(*batch, n, n, dtype=input.dtype))
     U, S, Vh = svd(input, full_matrices=not some)
+    if out is not None:
+        for o, r in zip(out, (U, S, Vh.mT)):
+            _write_out(o, r)
+        return _SvdLegacy(*out)
     return _SvdLegacy(U, S, Vh.mT)
 
 
@@ -419,25 +413,12 @@ def eigh(A, UPLO="L", *, out=None):
     return _EighResult(w, Q)
 
 
-class _Eigvalsh(torsh.autograd.Function):
-    @staticmethod
-    def forward(ctx, A, upper):
-        w, Q = _syevd(A, upper, True)
-        ctx.save_for_backward(Q)
-        return w
-
-    @staticmethod
-    def backward(ctx, gw):
-        Q, = ctx.saved_tensors
-        return torsh.matmul(Q * gw.unsqueeze(-2), Q.mT), None
-
-
 def eigvalsh(A, UPLO="L", *, out=None):
     """torch.linalg.eigvalsh: the eigenvalues of each symmetric matrix, ascending."""
     _check("eigvalsh", A)
     upper = _check_uplo(UPLO)
-    if _needs_grad(A):
-        return _write_out(out, _Eigvalsh.apply(A, upper))
+    if _needs_grad(A):  # through eigh, whose saved factors are outputs (second derivatives)
+        return _write_out(out, _Eigh.apply(A, upper)[0])
     return _write_out(out, _syevd(A, upper, False)[0])
 
 
@@ -448,8 +429,14 @@ def _tolerance(S, m, n, atol, rtol, dtype):
     eps * max(m, n) when neither is given, to 0 when only atol is."""
     eps = torsh.finfo(dtype).eps
     if rtol is None:
-        rtol = eps * max(m, n) if atol is None or (isinstance(atol, (int, float)) and
-                                                    atol <= 0) else 0.0
+        default = eps * max(m, n)
+        if atol is None:
+            rtol = default
+        elif isinstance(atol, torsh.Tensor):  # element-wise: the default where atol <= 0
+            rtol = torsh.where(atol > 0, torsh.zeros_like(atol, dtype=S.dtype),
+                               torsh.full_like(atol, default, dtype=S.dtype))
+        else:
+            rtol = default if atol <= 0 else 0.0
     atol = 0.0 if atol is None else atol
     top = S.amax(-1, keepdim=True) if S.size(-1) > 0 else torsh.zeros_like(S[..., :1])
     rtol_t = rtol if not isinstance(rtol, torsh.Tensor) else rtol.unsqueeze(-1)
@@ -532,9 +519,11 @@ def matrix_power(A, n, *, out=None):
     """torch.linalg.matrix_power: A^n by repeated squaring (the inverse's power for n < 0, the
     identity for n = 0)."""
     _check("matrix_power", A)
-    if not isinstance(n, int) or isinstance(n, bool):
+    import numbers
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
         raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not "
                         f"{type(n).__name__}")
+    n = int(n)
     if n == 0:  # as torch: a copy of A overwritten, so the result is in A's graph (zero grad)
         eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)
         return _write_out(out, A.clone(memory_format=torsh.contiguous_format).copy_(eye))
@@ -588,28 +577,38 @@ def inv_ex(A, *, check_errors=False, out=None):
     error (and an inverse of its (i, i) = inf / NaN, as LAPACK leaves it) unless check_errors."""
     _check("inv_ex", A)
     info = _info_of(A)
+    if out is not None:
+        r = inv_ex(A, check_errors=check_errors)
+        _write_out(out[0], r.inverse)
+        out[1].resize_(r.info.shape).copy_(r.info)
+        return _InvEx(out[0], out[1])
     if check_errors or not bool((info > 0).any()):
-        return _InvEx(torsh.linalg.inv(A, out=out), info)
+        return _InvEx(torsh.linalg.inv(A), info)
     eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)
     safe = torsh.where((info > 0)[..., None, None], eye, A)
     result = torsh.linalg.inv(safe)
     result = torsh.where((info > 0)[..., None, None], torsh.full_like(result, float("nan")),
                          result)
-    return _InvEx(_write_out(out, result), info)
+    return _InvEx(result, info)
 
 
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     """torch.linalg.solve_ex: (solution, info) (info > 0 for a singular matrix: NaN solution)."""
     _check("solve_ex", A)
     info = _info_of(A)
+    if out is not None:
+        r = solve_ex(A, B, left=left, check_errors=check_errors)
+        _write_out(out[0], r.result)
+        out[1].resize_(r.info.shape).copy_(r.info)
+        return _SolveEx(out[0], out[1])
     if check_errors or not bool((info > 0).any()):
-        return _SolveEx(torsh.linalg.solve(A, B, left=left, out=out), info)
+        return _SolveEx(torsh.linalg.solve(A, B, left=left), info)
     eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)
     bad = (info > 0)[..., None, None]
     x = torsh.linalg.solve(torsh.where(bad, eye, A), B, left=left)
     nan = torsh.full_like(x, float("nan"))
     x = torsh.where(bad if x.dim() == A.dim() else bad[..., 0], nan, x)
-    return _SolveEx(_write_out(out, x), info)
+    return _SolveEx(x, info)
 
 
 def matmul(input, other, *, out=None):
@@ -636,8 +635,12 @@ def cond(A, p=None, *, out=None):
         S = svdvals(A)
         r = S[..., 0] / S[..., -1] if p != -2 else S[..., -1] / S[..., 0]
         return _write_out(out, r)
-    return _write_out(out, torsh.linalg.matrix_norm(A, p) *
-                      torsh.linalg.matrix_norm(torsh.linalg.inv(A), p))
+    # a singular matrix has condition number inf (torch), its inverse taken as the identity
+    singular = (_info_of(A) > 0)
+    eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)
+    inv = torsh.linalg.inv(torsh.where(singular[..., None, None], eye, A))
+    r = torsh.linalg.matrix_norm(A, p) * torsh.linalg.matrix_norm(inv, p)
+    return _write_out(out, torsh.where(singular, torsh.full_like(r, float("inf")), r))
 
 
 def tensorinv(A, ind=2, *, out=None):

@@ -75,7 +75,13 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     """torch.istft: the signal whose stft is input (complex (..., freq, frames)), by inverse
     transforms of the frames, the window and a windowed overlap-add."""
     if not input.is_complex():
-        raise RuntimeError("istft requires a complex-valued input tensor")
+        if input.dim() >= 1 and input.size(-1) == 2 and input.is_floating_point():
+            warnings.warn("istft will require a complex-valued input tensor in a future "
+                          "PyTorch release. Matching the output from stft with "
+                          "return_complex=True. ")
+            input = torsh.view_as_complex(input.contiguous())
+        else:
+            raise RuntimeError("istft requires a complex-valued input tensor")
     hop_length, win_length = _lengths(n_fft, hop_length, win_length)
     batched = input.dim() == 3
     spec = input if batched else input.unsqueeze(0)

@@ -200,3 +200,18 @@ def test_weight_cast_cache():
     assert w.grad.dtype == torsh.float32
     np.testing.assert_array_equal(w.grad.numpy(), np.full((3, 3), 4.0, np.float32))
     assert torsh.amp._cpu_autocast._cache() == {}
+
+
+def test_modules_calling_linear_directly():
+    """Attention, transformer and recurrent modules reach torch.linear without F: cast too."""
+    outs = []
+    for L in (torch, torsh):
+        L.manual_seed(0)
+        x = L.tensor(A3[:, :, :4].copy()).float()
+        mha = L.nn.MultiheadAttention(4, 1)
+        enc = L.nn.TransformerEncoderLayer(4, 1, 8)
+        cell = L.nn.RNNCell(4, 4)
+        with L.autocast("cpu"):
+            outs.append([str(mha(x, x, x)[0].dtype), str(enc(x).dtype), str(cell(x[0]).dtype)])
+    record("autocast modules")
+    assert outs[0] == outs[1], outs

@@ -69,3 +69,16 @@ def test_script_returns_its_argument_and_save_raises(tmp_path):
         torsh.jit.load(str(tmp_path / "m.pt"))
     with torsh.jit.optimized_execution(True), torsh.jit.fuser("fuser1"):
         assert torsh.jit.is_scripting() is False
+
+
+def test_script_module_is_a_module():
+    class M(torsh.jit.ScriptModule):
+        def __init__(self):
+            super().__init__()
+            self.fc = torsh.nn.Linear(2, 2)
+
+        @torsh.jit.script_method
+        def forward(self, x):
+            return self.fc(x)
+    m = M()
+    assert len(list(m.parameters())) == 2 and m(torsh.ones(1, 2)).shape == (1, 2)

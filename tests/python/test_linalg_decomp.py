@@ -275,3 +275,55 @@ def test_eig_derivative_raises():
         assert y.requires_grad
         with pytest.raises(RuntimeError, match="not implemented in torsh"):
             y.abs().sum().backward()
+
+
+def test_second_derivatives_of_spectral_functions():
+    a = rng.standard_normal((3, 4))
+    s = spd((3, 3))
+    cases = [("svdvals", lambda L, x: L.linalg.svdvals(x).pow(3).sum(), a),
+             ("eigvalsh", lambda L, x: L.linalg.eigvalsh(x).pow(3).sum(), s),
+             ("nuc", lambda L, x: L.linalg.matrix_norm(x, "nuc") ** 2, a),
+             ("cond", lambda L, x: L.linalg.cond(x) ** 2, s)]
+    w = rng.standard_normal(a.shape)
+    for name, fn, arr in cases:
+        res = []
+        for L in (torch, torsh):
+            x = L.tensor(arr, requires_grad=True)
+            g, = L.autograd.grad(fn(L, x), x, create_graph=True)
+            gg, = L.autograd.grad((g * L.tensor(w[:arr.shape[0], :arr.shape[1]])).sum(), x)
+            res.append(gg.numpy())
+        record(f"linalg second derivative {name}")
+        np.testing.assert_allclose(res[1], res[0], rtol=1e-8, atol=1e-8, err_msg=name)
+
+
+def test_review_edge_cases():
+    # pinv / matrix_rank with a tensor atol of 0 keep the default rtol (torch)
+    m = np.array([[1.0, 0.0], [0.0, 1e-17]])
+    check("pinv atol tensor", lambda L, x: L.linalg.pinv(x, atol=L.tensor(0.0)), [m],
+          exact=False, grad=False)
+    check("rank atol tensor", lambda L, x: L.linalg.matrix_rank(x, atol=L.tensor(0.0)), [m],
+          grad=False)
+    # empty batches and empty matrices
+    for shape in ((2, 0, 0), (0, 0)):
+        z = np.zeros(shape)
+        check("det empty", lambda L, x: L.linalg.det(x), [z], grad=False)
+        check("slogdet empty", lambda L, x: L.linalg.slogdet(x), [z], grad=False)
+        check("eigh empty", lambda L, x: L.linalg.eigh(x), [z], grad=False)
+        check("cholesky empty", lambda L, x: L.linalg.cholesky(x), [z], grad=False)
+    check("svd empty", lambda L, x: L.linalg.svd(x), [np.zeros((2, 0, 3))], grad=False)
+    # cond of a singular matrix is inf
+    sing = np.stack([np.eye(3), np.zeros((3, 3))])
+    for p in ("fro", 1, float("inf")):
+        check(f"cond singular {p}", lambda L, x: L.linalg.cond(x, p), [sing], exact=False,
+              grad=False)
+    # out= tuples
+    a = rng.standard_normal((3, 3)) + 3 * np.eye(3)
+    for L in (torch, torsh):
+        o = (L.empty(0, dtype=L.float64), L.empty(0, dtype=L.int32))
+        r = L.linalg.inv_ex(L.tensor(a), out=o)
+        assert r[0] is o[0] and r[1] is o[1]
+        o3 = tuple(L.empty(0, dtype=L.float64) for _ in range(3))
+        r = L.svd(L.tensor(a), out=o3)
+        assert all(x is y for x, y in zip(r, o3))
+    np.testing.assert_allclose(torsh.frobenius_norm(torsh.ones(2, 3, 4)).numpy(),
+                               torch.frobenius_norm(torch.ones(2, 3, 4)).numpy())

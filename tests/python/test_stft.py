@@ -97,3 +97,13 @@ def test_errors_and_warning():
             torch.stft(torch.tensor(SIG), return_complex=True, **bad)
     with pytest.raises(RuntimeError, match="complex"):
         torsh.istft(x, 16)
+
+
+def test_istft_real_pairs_input():
+    spec = torch.stft(torch.tensor(SIG), 16, return_complex=True)
+    pairs = torch.view_as_real(spec).numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = torch.istft(torch.tensor(pairs), 16).numpy()
+        b = torsh.istft(torsh.tensor(pairs), 16).numpy()
+    np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-10)

@@ -26,7 +26,8 @@ _enabled_threads = set()
 _installed = []  # (owner, name, original)
 
 _LOWER = {
-    "torsh": ["mm", "matmul", "bmm", "addmm", "baddbmm", "addbmm", "conv1d", "conv2d", "conv3d",
+    "torsh": ["linear", "mm", "matmul", "bmm", "addmm", "baddbmm", "addbmm", "conv1d", "conv2d",
+              "conv3d",
               "einsum", "tensordot", "chain_matmul"],
     "torsh.nn.functional": ["linear", "conv1d", "conv2d", "conv3d"],
     "torsh.linalg": ["multi_dot", "matmul"],
@@ -75,9 +76,11 @@ def set_enabled(value):
         return
     _tls.enabled = value
     with _lock:
+        # threads that ended with autocast on no longer count
+        _enabled_threads.intersection_update(t.ident for t in threading.enumerate())
         if value:
             _enabled_threads.add(threading.get_ident())
-            if len(_enabled_threads) == 1 and not _installed:
+            if not _installed:
                 _install()
         else:
             _enabled_threads.discard(threading.get_ident())
@@ -124,25 +127,26 @@ def _cast(value, to):
     if isinstance(value, torsh.Tensor):
         return _cast_one(value, to)
     if isinstance(value, (list, tuple)) and any(isinstance(v, torsh.Tensor) for v in value):
-        return type(value)(_cast(v, to) for v in value)
+        items = [_cast(v, to) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
     return value
 
 
 def _widest(args, kwargs):
-    order = {torsh.bfloat16: 0, torsh.float16: 1, torsh.float32: 2}
-    best = dtype()
+    seen = {dtype()}
 
     def visit(v):
-        nonlocal best
         if isinstance(v, torsh.Tensor):
-            if _eligible(v) and order.get(v.dtype, 2) > order.get(best, 2):
-                best = v.dtype
+            if _eligible(v):
+                seen.add(v.dtype)
         elif isinstance(v, (list, tuple)):
             for e in v:
                 visit(e)
     for v in (*args, *kwargs.values()):
         visit(v)
-    return best
+    if len(seen) == 1:
+        return seen.pop()
+    return torsh.float32  # float32 present, or two different 16-bit types (torch's promotion)
 
 
 def _wrap(fn, policy):

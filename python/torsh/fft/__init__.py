@@ -139,6 +139,8 @@ def _check_input(op, x):
 
 
 def _wrap_dim(op, d, ndim):
+    if ndim == 0:
+        raise RuntimeError(f"fft_{op}: a 0-dimensional tensor has no dimension to transform")
     if not -ndim <= d < max(ndim, 1):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, "
                          f"{ndim - 1}], but got {d})")
@@ -341,8 +343,8 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, require
     """torch.fft.fftfreq: the sample frequencies [0, 1, ..., -1] / (d n)."""
     dtype = dtype or torsh.get_default_dtype()
     r = torsh.arange(n, dtype=dtype)
-    r = torsh.where(r < (n + 1) // 2, r, r - n) if n > 0 else r
-    r = r * (1.0 / (n * d))
+    if n > 0:
+        r = torsh.where(r < (n + 1) // 2, r, r - n) * (1.0 / (n * d))
     r.requires_grad_(requires_grad)
     return _out(out, r)
 
@@ -351,7 +353,9 @@ def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requir
     """torch.fft.rfftfreq: the non-negative sample frequencies of rfft, [0, ..., n // 2] /
     (d n)."""
     dtype = dtype or torsh.get_default_dtype()
-    r = torsh.arange(n // 2 + 1, dtype=dtype) * (1.0 / (n * d))
+    r = torsh.arange(n // 2 + 1 if n > 0 else 0, dtype=dtype)
+    if n > 0:
+        r = r * (1.0 / (n * d))
     r.requires_grad_(requires_grad)
     return _out(out, r)
 
@@ -362,7 +366,7 @@ def _shift(x, dim, sign):
     elif isinstance(dim, int):
         dim = [dim]
     dim = list(dim)
-    shifts = [sign * (x.size(d) // 2) if sign > 0 else -(x.size(d) // 2) for d in dim]
+    shifts = [sign * (x.size(d) // 2) for d in dim]
     return torsh.roll(x, shifts, dim)
 
 

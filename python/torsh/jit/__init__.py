@@ -22,8 +22,14 @@ class Error(RuntimeError):
     """torch.jit.Error: an exception raised inside TorchScript code."""
 
 
-class ScriptModule:
-    """torch.jit.ScriptModule: never instantiated here (script returns the module itself)."""
+def _module_base():
+    import torsh.nn
+    return torsh.nn.Module
+
+
+class ScriptModule(_module_base()):
+    """torch.jit.ScriptModule: an nn.Module, as with torch's JIT disabled (older code subclasses
+    it; script returns modules themselves)."""
 
 
 class ScriptFunction:
