@@ -57,3 +57,14 @@ __all__ = [
     "register_kl", "transform_to",
 ]
 __all__.extend(transforms.__all__)
+from torsh.distributions.lkj_cholesky import LKJCholesky  # noqa: E402
+from torsh.distributions.lowrank_multivariate_normal import LowRankMultivariateNormal  # noqa: E402
+from torsh.distributions.relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli  # noqa: E402
+from torsh.distributions.relaxed_categorical import (ExpRelaxedCategorical,  # noqa: E402
+                                                     RelaxedOneHotCategorical)
+from torsh.distributions.von_mises import VonMises  # noqa: E402
+from torsh.distributions.wishart import Wishart  # noqa: E402
+
+__all__ += ["ExpRelaxedCategorical", "LKJCholesky", "LogitRelaxedBernoulli",
+            "LowRankMultivariateNormal", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+            "VonMises", "Wishart"]
