@@ -320,13 +320,14 @@ def test_log_prob_and_entropy_gradients(name):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             d, params = CASES[name](lib, "float64", True)
-        value = v if lib is torch else torsh.from_numpy(v.numpy().copy())
+        value = (v.clone() if lib is torch else torsh.from_numpy(v.numpy().copy()))
+        value.requires_grad_()
         total = d.log_prob(value).sum()
         try:
             total = total + d.entropy().sum()
         except NotImplementedError:
             pass
-        grads.append(lib.autograd.grad(total, params, allow_unused=True) if params else ())
+        grads.append(lib.autograd.grad(total, params + [value], allow_unused=True))
     for ga, gb in zip(*grads):
         assert (ga is None) == (gb is None)
         if ga is not None:

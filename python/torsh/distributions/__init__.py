@@ -59,12 +59,10 @@ __all__ = [
 __all__.extend(transforms.__all__)
 from torsh.distributions.lkj_cholesky import LKJCholesky  # noqa: E402
 from torsh.distributions.lowrank_multivariate_normal import LowRankMultivariateNormal  # noqa: E402
-from torsh.distributions.relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli  # noqa: E402
-from torsh.distributions.relaxed_categorical import (ExpRelaxedCategorical,  # noqa: E402
-                                                     RelaxedOneHotCategorical)
+from torsh.distributions.relaxed_bernoulli import RelaxedBernoulli  # noqa: E402
+from torsh.distributions.relaxed_categorical import RelaxedOneHotCategorical  # noqa: E402
 from torsh.distributions.von_mises import VonMises  # noqa: E402
 from torsh.distributions.wishart import Wishart  # noqa: E402
 
-__all__ += ["ExpRelaxedCategorical", "LKJCholesky", "LogitRelaxedBernoulli",
-            "LowRankMultivariateNormal", "RelaxedBernoulli", "RelaxedOneHotCategorical",
-            "VonMises", "Wishart"]
+__all__ += ["LKJCholesky", "LowRankMultivariateNormal", "RelaxedBernoulli",
+            "RelaxedOneHotCategorical", "VonMises", "Wishart"]  # (torch keeps the bases private)
