@@ -30,6 +30,20 @@ def _result_type(name, fields):
     return cls
 
 
+def _results(cls, out, *values, check_dtype=True):
+    """cls(*values), or the values written into the out= tensors and cls(*out): a floating or
+    complex result through _write_out (torch's dtype check, unless check_dtype is False), an
+    integer one (info, pivots) resized and copied."""
+    if out is None:
+        return cls(*values)
+    for o, r in zip(out, values):
+        if check_dtype and (r.is_floating_point() or r.is_complex()):
+            _write_out(o, r)
+        else:
+            o.resize_(r.shape).copy_(r)
+    return cls(*out)
+
+
 _CholeskyEx = _result_type("linalg_cholesky_ex", ["L", "info"])
 _Slogdet = _result_type("linalg_slogdet", ["sign", "logabsdet"])
 _SlogdetLegacy = _result_type("slogdet", ["sign", "logabsdet"])
@@ -108,23 +122,28 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
         L, info = _potrf(A, upper)
     if check_errors:
         _raise_not_pd("linalg.cholesky_ex", info)
-    if out is not None:
-        _write_out(out[0], L)
-        out[1].resize_(info.shape).copy_(info)
-        return _CholeskyEx(out[0], out[1])
-    return _CholeskyEx(L, info)
+    return _results(_CholeskyEx, out, L, info)
 
 
-def _raise_not_pd(op, info):
+def _first_failure(info):
+    """(torch's "(Batch element i): " prefix, LAPACK's info) of the first matrix whose info is
+    positive, or None."""
     flat = info.reshape(-1)
     bad = (flat > 0).nonzero()
     if bad.numel() == 0:
-        return
+        return None
     i = int(bad[0, 0])
-    where = f"(Batch element {i}): " if info.dim() else ""
+    return (f"(Batch element {i}): " if info.dim() else ""), int(flat[i])
+
+
+def _raise_not_pd(op, info):
+    failure = _first_failure(info)
+    if failure is None:
+        return
+    where, order = failure
     raise LinAlgError(f"{op}: {where}The factorization could not be completed because the "
                       f"input is not positive-definite (the leading minor of order "
-                      f"{int(flat[i])} is not positive-definite).")
+                      f"{order} is not positive-definite).")
 
 
 def cholesky(A, *, upper=False, out=None):
@@ -212,11 +231,7 @@ def slogdet(A, *, out=None):
     singular one. Only logabsdet carries a gradient, A^{-T} (as torch)."""
     _check("slogdet", A)
     sign, logabs = _slogdet_parts(A)
-    if out is not None:
-        _write_out(out[0], sign)
-        _write_out(out[1], logabs)
-        return _Slogdet(out[0], out[1])
-    return _Slogdet(sign, logabs)
+    return _results(_Slogdet, out, sign, logabs)
 
 
 def _slogdet_legacy(input):
@@ -311,15 +326,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
         U, S, Vh = _Svd.apply(A, full_matrices)
     else:
         U, S, Vh = _gesdd(A, full_matrices, True)
-    if out is not None:
-        return _Svd_out(out, U, S, Vh)
-    return _SvdResult(U, S, Vh)
-
-
-def _Svd_out(out, U, S, Vh):
-    for o, r in zip(out, (U, S, Vh)):
-        _write_out(o, r)
-    return _SvdResult(*out)
+    return _results(_SvdResult, out, U, S, Vh)
 
 
 def svdvals(A, *, driver=None, out=None):
@@ -341,11 +348,7 @@ def _svd_legacy(input, some=True, compute_uv=True, *, out=None):
         return _SvdLegacy(torsh.zeros(*batch, m, m, dtype=input.dtype), S,
                           torsh.zeros(*batch, n, n, dtype=input.dtype))
     U, S, Vh = svd(input, full_matrices=not some)
-    if out is not None:
-        for o, r in zip(out, (U, S, Vh.mT)):
-            _write_out(o, r)
-        return _SvdLegacy(*out)
-    return _SvdLegacy(U, S, Vh.mT)
+    return _results(_SvdLegacy, out, U, S, Vh.mT)
 
 
 # ---- eigh ----------------------------------------------------------------------------------
@@ -406,11 +409,7 @@ def eigh(A, UPLO="L", *, out=None):
         w, Q = _Eigh.apply(A, upper)
     else:
         w, Q = _syevd(A, upper, True)
-    if out is not None:
-        _write_out(out[0], w)
-        _write_out(out[1], Q)
-        return _EighResult(out[0], out[1])
-    return _EighResult(w, Q)
+    return _results(_EighResult, out, w, Q)
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
@@ -578,10 +577,7 @@ def inv_ex(A, *, check_errors=False, out=None):
     _check("inv_ex", A)
     info = _info_of(A)
     if out is not None:
-        r = inv_ex(A, check_errors=check_errors)
-        _write_out(out[0], r.inverse)
-        out[1].resize_(r.info.shape).copy_(r.info)
-        return _InvEx(out[0], out[1])
+        return _results(_InvEx, out, *inv_ex(A, check_errors=check_errors))
     if check_errors or not bool((info > 0).any()):
         return _InvEx(torsh.linalg.inv(A), info)
     eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)
@@ -597,10 +593,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     _check("solve_ex", A)
     info = _info_of(A)
     if out is not None:
-        r = solve_ex(A, B, left=left, check_errors=check_errors)
-        _write_out(out[0], r.result)
-        out[1].resize_(r.info.shape).copy_(r.info)
-        return _SolveEx(out[0], out[1])
+        return _results(_SolveEx, out, *solve_ex(A, B, left=left, check_errors=check_errors))
     if check_errors or not bool((info > 0).any()):
         return _SolveEx(torsh.linalg.solve(A, B, left=left), info)
     eye = torsh.eye(A.size(-1), dtype=A.dtype).expand(A.shape)

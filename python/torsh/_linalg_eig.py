@@ -6,7 +6,7 @@ Their derivative needs complex linear solves, which torsh does not have yet: dif
 through eig or eigvals raises a RuntimeError (never a silent zero)."""
 import torsh
 from torsh import _C
-from torsh._linalg_decomp import _check, _flat, _needs_grad, _result_type
+from torsh._linalg_decomp import _check, _flat, _needs_grad, _result_type, _results
 from torsh._linalg_solve import LinAlgError, _write_out
 
 __all__ = ["eig", "eigvals"]
@@ -65,11 +65,7 @@ def eig(A, *, out=None):
     w, V = _geev(A, True)
     if _needs_grad(A):
         w, V = _NoDerivative.apply(A, w, V)
-    if out is not None:
-        _write_out(out[0], w)
-        _write_out(out[1], V)
-        return _Eig(out[0], out[1])
-    return _Eig(w, V)
+    return _results(_Eig, out, w, V)
 
 
 def eigvals(A, *, out=None):

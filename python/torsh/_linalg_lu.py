@@ -8,7 +8,8 @@ import numpy as np
 
 import torsh
 from torsh import _C
-from torsh._linalg_decomp import _check, _flat, _needs_grad, _result_type
+from torsh._linalg_decomp import (_check, _first_failure, _flat, _needs_grad, _result_type,
+                                  _results)
 from torsh._linalg_solve import LinAlgError, _write_out
 
 __all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve"]
@@ -87,21 +88,14 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
         LU, piv, info = _getrf(A)
     if check_errors:
         _raise_zero_pivot("torch.linalg.lu_factor_ex", info)
-    if out is not None:
-        for o, r in zip(out, (LU, piv, info)):
-            o.resize_(r.shape).copy_(r)
-        return _LuFactorEx(*out)
-    return _LuFactorEx(LU, piv, info)
+    return _results(_LuFactorEx, out, LU, piv, info, check_dtype=False)
 
 
 def _raise_zero_pivot(op, info):
-    flat = info.reshape(-1)
-    bad = (flat > 0).nonzero()
-    if bad.numel() == 0:
+    failure = _first_failure(info)
+    if failure is None:
         return
-    i = int(bad[0, 0])
-    where = f"(Batch element {i}): " if info.dim() else ""
-    j = int(flat[i])
+    where, j = failure
     raise LinAlgError(f"{op}: {where}U[{j},{j}] is zero and using it on lu_solve would result "
                       "in a division by zero. If you still want to perform the factorization, "
                       "consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
@@ -111,11 +105,7 @@ def lu_factor(A, *, pivot=True, out=None):
     """torch.linalg.lu_factor: (LU, pivots); an exactly singular matrix raises LinAlgError."""
     LU, piv, info = lu_factor_ex(A, pivot=pivot)
     _raise_zero_pivot("torch.linalg.lu_factor", info)
-    if out is not None:
-        for o, r in zip(out, (LU, piv)):
-            o.resize_(r.shape).copy_(r)
-        return _LuFactor(*out)
-    return _LuFactor(LU, piv)
+    return _results(_LuFactor, out, LU, piv, check_dtype=False)
 
 
 def _lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
@@ -128,22 +118,14 @@ def _lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=
         L = U = torsh.empty(0, dtype=LU_data.dtype)
     P = _permutation(LU_pivots, m, LU_data.dtype) if unpack_pivots else \
         torsh.empty(0, dtype=LU_data.dtype)
-    if out is not None:
-        for o, r in zip(out, (P, L, U)):
-            _write_out(o, r)
-        return _LuUnpack(*out)
-    return _LuUnpack(P, L, U)
+    return _results(_LuUnpack, out, P, L, U)
 
 
 def lu(A, *, pivot=True, out=None):
     """torch.linalg.lu: (P, L, U) with A = P L U."""
     LU, piv, _ = lu_factor_ex(A, pivot=pivot)
     P, L, U = _lu_unpack(LU, piv)
-    if out is not None:
-        for o, r in zip(out, (P, L, U)):
-            _write_out(o, r)
-        return _Lu(*out)
-    return _Lu(P, L, U)
+    return _results(_Lu, out, P, L, U)
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):

@@ -5,8 +5,8 @@ import torsh
 import torsh.nn.functional as F
 from torsh.distributions import constraints
 from torsh.distributions.exp_family import ExponentialFamily
-from torsh.distributions.utils import (broadcast_all, lazy_property, logits_to_probs,
-                                       probs_to_logits)
+from torsh.distributions.utils import (broadcast_all, expand_probs_or_logits, lazy_property,
+                                       logits_to_probs, probs_to_logits)
 
 __all__ = ["Bernoulli"]
 
@@ -35,12 +35,7 @@ class Bernoulli(ExponentialFamily):
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Bernoulli, _instance)
         batch_shape = torsh.Size(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-            new._param = new.logits
+        expand_probs_or_logits(self, new, batch_shape)
         super(Bernoulli, new).__init__(batch_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new

@@ -3,8 +3,8 @@ import torsh
 from torsh.distributions import constraints
 from torsh.distributions._sampling import binomial
 from torsh.distributions.distribution import Distribution
-from torsh.distributions.utils import (broadcast_all, lazy_property, logits_to_probs,
-                                       probs_to_logits)
+from torsh.distributions.utils import (broadcast_all, expand_probs_or_logits, lazy_property,
+                                       logits_to_probs, probs_to_logits)
 
 __all__ = ["Binomial"]
 
@@ -39,12 +39,7 @@ class Binomial(Distribution):
         new = self._get_checked_instance(Binomial, _instance)
         batch_shape = torsh.Size(batch_shape)
         new.total_count = self.total_count.expand(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-            new._param = new.logits
+        expand_probs_or_logits(self, new, batch_shape)
         super(Binomial, new).__init__(batch_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new

@@ -2,7 +2,8 @@
 import torsh
 from torsh.distributions import constraints
 from torsh.distributions.distribution import Distribution
-from torsh.distributions.utils import lazy_property, logits_to_probs, probs_to_logits
+from torsh.distributions.utils import (expand_probs_or_logits, lazy_property, logits_to_probs,
+                                       probs_to_logits)
 
 __all__ = ["Categorical"]
 
@@ -35,12 +36,7 @@ class Categorical(Distribution):
         new = self._get_checked_instance(Categorical, _instance)
         batch_shape = torsh.Size(batch_shape)
         param_shape = tuple(batch_shape) + (self._num_events,)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(param_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(param_shape)
-            new._param = new.logits
+        expand_probs_or_logits(self, new, param_shape)
         new._num_events = self._num_events
         super(Categorical, new).__init__(batch_shape, validate_args=False)
         new._validate_args = self._validate_args

@@ -85,6 +85,15 @@ class lazy_property:
         return value
 
 
+def expand_probs_or_logits(self, new, shape):
+    """Sets on new (an expand() result) whichever of self's probs and logits are set, expanded
+    to shape, with new._param the parameter the distribution was built from."""
+    for name in ("probs", "logits"):
+        if name in self.__dict__:
+            setattr(new, name, getattr(self, name).expand(shape))
+            new._param = getattr(new, name)
+
+
 def tril_matrix_to_vec(mat, diag=0):
     """The lower-triangular entries (row by row, up to diagonal `diag`) of the last two dims
     as a vector."""
