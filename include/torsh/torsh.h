@@ -19,5 +19,6 @@
 #include "torsh/ops.h"
 #include "torsh/optim.h"
 #include "torsh/optim_lbfgs.h"
+#include "torsh/random_sampling.h"
 #include "torsh/safetensors.h"
 #include "torsh/serialize.h"

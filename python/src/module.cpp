@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <cctype>
+#include <random>
 
 #include "bindings.h"
 #include "torsh/core/print_options.h"
@@ -11,6 +12,7 @@
 #include "torsh/core/warning.h"
 #include "torsh/linalg_extra.h"
 #include "torsh/nn/vision_ops.h"
+#include "torsh/random_sampling.h"
 
 namespace torsh::python {
 
@@ -30,6 +32,15 @@ uint64_t seed_from_python(py::handle s) {
     u = static_cast<unsigned long long>(i);
   }
   return static_cast<uint64_t>(u);
+}
+
+// torch's Generator.seed(): 64 non-deterministic bits (from the OS's entropy source, as torch
+// reads /dev/urandom) become the generator's seed, and are returned.
+uint64_t reseed_nondeterministic(Generator& g) {
+  std::random_device rd;
+  const uint64_t s = (static_cast<uint64_t>(rd()) << 32) ^ static_cast<uint64_t>(rd());
+  g.set_current_seed(s);
+  return s;
 }
 
 const ScalarType kAllTypes[] = {kFloat, kDouble, kHalf, kBFloat16, kLong,         kInt,
@@ -103,21 +114,24 @@ PYBIND11_MODULE(_C, m) {
              return Generator();
            }),
            py::arg("device") = "cpu")
-      .def("manual_seed",
-           [](Generator& g, py::handle s) {
-             g.set_current_seed(seed_from_python(s));
-             return g;
-           })
+      // manual_seed and set_state return the generator itself, as torch's do
+      .def(
+          "manual_seed",
+          [](Generator& g, py::handle s) -> Generator& {
+            g.set_current_seed(seed_from_python(s));
+            return g;
+          },
+          py::return_value_policy::reference)
       .def("initial_seed", &Generator::current_seed)
-      .def("seed", [](Generator& g) { return g.current_seed(); })
+      .def("seed", [](Generator& g) { return reseed_nondeterministic(g); })
       .def("get_state", &Generator::get_state)
       .def(
           "set_state",
-          [](Generator& g, const Tensor& state) {
+          [](Generator& g, const Tensor& state) -> Generator& {
             g.set_state(state);
             return g;
           },
-          py::arg("new_state"));
+          py::arg("new_state"), py::return_value_policy::reference);
 
   m.def("_get_printoptions", [] {
     const PrintOptions o = get_printoptions();
@@ -128,15 +142,22 @@ PYBIND11_MODULE(_C, m) {
                                 int64_t linewidth, std::optional<bool> sci_mode) {
     set_printoptions(PrintOptions{precision, threshold, edgeitems, linewidth, sci_mode});
   });
-  m.def("manual_seed", [](py::handle s) {
-    manual_seed(seed_from_python(s));
-    return default_generator();
-  });
+  // the default generator is one Python object: torch.manual_seed(s) is torch.default_generator
+  m.def(
+      "manual_seed",
+      [](py::handle s) -> Generator& {
+        manual_seed(seed_from_python(s));
+        return default_generator();
+      },
+      py::return_value_policy::reference);
+  m.def("seed", [] { return reseed_nondeterministic(default_generator()); });
   m.def("initial_seed", [] { return default_generator().current_seed(); });
   m.def("get_rng_state", [] { return get_rng_state(); });
   m.def(
       "set_rng_state", [](const Tensor& state) { set_rng_state(state); }, py::arg("new_state"));
-  m.def("default_generator", [] { return default_generator(); });
+  m.def(
+      "default_generator", []() -> Generator& { return default_generator(); },
+      py::return_value_policy::reference);
   // a DataLoader worker thread's own default generator, seeded as torch seeds a worker process
   m.def("_set_thread_generator", [](std::optional<uint64_t> seed) {
     set_thread_default_generator(seed ? std::optional<Generator>(Generator(*seed)) : std::nullopt);
@@ -170,6 +191,19 @@ PYBIND11_MODULE(_C, m) {
     auto [w, q, info] = linalg_syevd(a, upper, v);
     return py::make_tuple(w, q.defined() ? py::cast(q) : py::none(), info);
   });
+  // torch's samplers (torsh/random_sampling.h); python/torsh/_random_extra.py parses arguments
+  using OptGen = std::optional<Generator>;
+  m.def("_sample_bernoulli", [](const Tensor& p, OptGen g) { return bernoulli(p, g); });
+  m.def("_sample_multinomial", [](const Tensor& p, int64_t n, bool replacement, OptGen g) {
+    return multinomial(p, n, replacement, g);
+  });
+  m.def("_sample_normal_tt",
+        [](const Tensor& m, const Tensor& s, OptGen g) { return normal(m, s, g); });
+  m.def("_sample_normal_ts", [](const Tensor& m, double s, OptGen g) { return normal(m, s, g); });
+  m.def("_sample_normal_st", [](double m, const Tensor& s, OptGen g) { return normal(m, s, g); });
+  m.def("_sample_poisson", [](const Tensor& r, OptGen g) { return poisson(r, g); });
+  m.def("_sample_binomial",
+        [](const Tensor& c, const Tensor& p, OptGen g) { return binomial(c, p, g); });
   m.def("grid_sampler", &grid_sampler, py::arg("input"), py::arg("grid"),
         py::arg("interpolation_mode"), py::arg("padding_mode"), py::arg("align_corners"));
   m.def("equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); });

@@ -333,21 +333,23 @@ Tensor swapaxes(const Tensor& self, int64_t axis0, int64_t axis1) {
 
 Tensor broadcast_to(const Tensor& self, IntArrayRef size) { return self.expand(size); }
 
+SizeVec detail_shape::infer_size(IntArrayRef a, IntArrayRef b) {
+  const int64_t n = static_cast<int64_t>(std::max(a.size(), b.size()));
+  SizeVec out(static_cast<size_t>(n));
+  for (int64_t i = n - 1; i >= 0; --i) {
+    const int64_t ia = i - (n - static_cast<int64_t>(a.size()));
+    const int64_t ib = i - (n - static_cast<int64_t>(b.size()));
+    const int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
+    TORSH_CHECK(da == db || da == 1 || db == 1, "The size of tensor a (", da,
+                ") must match the size of tensor b (", db, ") at non-singleton dimension ", i);
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
 std::vector<Tensor> broadcast_tensors(TensorList tensors) {
   SizeVec shape;
-  for (const Tensor& t : tensors) {
-    const int64_t n = std::max<int64_t>(static_cast<int64_t>(shape.size()), t.dim());
-    SizeVec next(n);
-    for (int64_t i = n - 1; i >= 0; --i) {
-      const int64_t ia = i - (n - static_cast<int64_t>(shape.size()));
-      const int64_t ib = i - (n - t.dim());
-      const int64_t a = ia >= 0 ? shape[ia] : 1, b = ib >= 0 ? t.sizes()[ib] : 1;
-      TORSH_CHECK(a == b || a == 1 || b == 1, "The size of tensor a (", a,
-                  ") must match the size of tensor b (", b, ") at non-singleton dimension ", i);
-      next[i] = a == 1 ? b : a;
-    }
-    shape = next;
-  }
+  for (const Tensor& t : tensors) shape = detail_shape::infer_size(shape, t.sizes());
   std::vector<Tensor> out;
   for (const Tensor& t : tensors) out.push_back(t.expand(shape));
   return out;

@@ -229,3 +229,12 @@ def test_compat_programs_build_as_cxx17(program):
            "-I", os.path.join(BUILD, "generated", "include"), src]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-4000:]
+
+
+def test_sampling_program_draws_what_libtorch_draws():
+    """torch::bernoulli / multinomial / at::normal / poisson / binomial / randint_like from C++:
+    the same samples, gradients, node name and error messages as libtorch's."""
+    a, b = _outputs("sampling_program")
+    record("libtorch parity")
+    assert b.count("\n") >= 23
+    assert a == b

@@ -1,9 +1,8 @@
-"""The samplers torch's distributions call that torsh has no op for: torch._standard_gamma,
-torch._sample_dirichlet and torch.binomial, with their reparameterisation gradients
-(torch._standard_gamma_grad, torch._dirichlet_grad).
+"""The samplers torch's distributions call that torsh has no op for: torch._standard_gamma and
+torch._sample_dirichlet, with their reparameterisation gradients (torch._standard_gamma_grad,
+torch._dirichlet_grad); torch.binomial is C++ (torsh/random_sampling.h).
 
-The samplers run torch's per-element CPU algorithms (Marsaglia-Tsang for the gamma; BTRS or
-geometric inversion for the binomial) in Python over the same scalar draws from the default
+The samplers run torch's per-element CPU algorithm (Marsaglia-Tsang for the gamma) in Python over the same scalar draws from the default
 generator (53-bit uniforms; Box-Muller normals with the generator's cached second value), so a
 seed gives torch's samples. One Python loop per element: fine for the sizes distributions are
 sampled at, slow for millions of draws.
@@ -163,94 +162,6 @@ def _sample_dirichlet_values(alpha):
     high = np.nextafter(np_dtype(1), np_dtype(0))
     ratio = np.minimum(high, np.maximum(np.finfo(np_dtype).tiny, ratio))
     return torsh.from_numpy(np.ascontiguousarray(ratio))
-
-
-def _stirling_tail(k):
-    """log(k!) minus its Stirling approximation (k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2;
-    a series in 1/(k + 1) beyond the first ten."""
-    if k <= 9:
-        return math.lgamma(k + 1.0) - ((k + 0.5) * math.log(k + 1.0) - (k + 1.0) +
-                                       0.5 * math.log(2.0 * math.pi))
-    kp1sq = (k + 1.0) * (k + 1.0)
-    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1.0)
-
-
-def _btrs(n, p, stream, single):
-    """Hörmann's transformed rejection with squeeze (BTRS), for n * p >= 10, p <= 1/2."""
-    def f(v):
-        return float(_F32(v)) if single else v
-    spq = float(np.sqrt(_F32(_F32(n) * _F32(p)) * _F32(1 - _F32(p)))) if single else \
-        math.sqrt(n * p * (1 - p))
-    b = 1.15 + 2.53 * spq
-    a = -0.0873 + 0.0248 * b + 0.01 * p
-    c = f(n * p) + 0.5
-    v_r = 0.92 - 4.2 / b
-    r = f(_F32(p) / _F32(1 - _F32(p))) if single else p / (1 - p)
-    alpha = (2.83 + 5.1 / b) * spq
-    m = math.floor(f((n + 1) * p))
-    while True:
-        u = stream.uniform() - 0.5
-        v = stream.uniform()
-        us = 0.5 - abs(u)
-        k = math.floor((2 * a / us + b) * u + c)
-        if k < 0 or k > n:
-            continue
-        if us >= 0.07 and v <= v_r:
-            return k
-        v = math.log(v * alpha / (a / (us * us) + b)) if v > 0 else -math.inf
-        if single:
-            last = float(np.log(_F32(_F32(r) * _F32(n - k + 1)) / _F32(k + 1)))
-        else:
-            last = math.log(r * (n - k + 1) / (k + 1))
-        bound = ((m + 0.5) * math.log((m + 1) / (r * (n - m + 1))) +
-                 (n + 1) * math.log((n - m + 1) / (n - k + 1)) +
-                 (k + 0.5) * last +
-                 _stirling_tail(m) + _stirling_tail(n - m) -
-                 _stirling_tail(k) - _stirling_tail(n - k))
-        if v <= bound:
-            return k
-
-
-def _binomial_inversion(n, p, stream, single):
-    """Counts geometric waiting times until they pass n, for n * p < 10."""
-    log_q = float(np.log1p(-_F32(p))) if single else math.log1p(-p)
-    total, count = 0.0, 0
-    while True:
-        u = stream.uniform()
-        if u == 0.0:  # log(0) / log_q is +inf: the count ends here
-            return count
-        total += math.ceil(math.log(u) / log_q)
-        if total > n:
-            return count
-        count += 1
-
-
-def _binomial_one(n, p, stream, single):
-    if math.isnan(n) or math.isnan(p):
-        return math.nan
-    if n <= 0.0 or p <= 0.0:
-        return 0.0
-    if p >= 1.0:
-        return n
-    flip = p > 0.5
-    q = (float(_F32(1.0 - p)) if single else 1.0 - p) if flip else p
-    mean = float(_F32(n) * _F32(q)) if single else n * q
-    k = _btrs(n, q, stream, single) if mean >= 10.0 else _binomial_inversion(n, q, stream, single)
-    return n - k if flip else k
-
-
-def binomial(count, prob):
-    """torch.binomial(count, prob): one Binomial(count, prob) draw per element (count and prob
-    broadcast), in their dtype; no gradient."""
-    _check_float(count, "binomial_cpu")
-    count, prob = torsh.broadcast_tensors(count.detach(), prob.detach())
-    single = count.dtype == torsh.float32
-    ns = count.contiguous().reshape(-1).tolist()
-    ps = prob.to(count.dtype).contiguous().reshape(-1).tolist()
-
-    def draw(stream):
-        return [float(_binomial_one(n, p, stream, single)) for n, p in zip(ns, ps)]
-    return torsh.tensor(_run(draw), dtype=count.dtype).reshape(tuple(count.shape))
 
 
 _TINY = 1e-300

@@ -1,7 +1,6 @@
 """Binomial(total_count, probs or logits)."""
 import torsh
 from torsh.distributions import constraints
-from torsh.distributions._sampling import binomial
 from torsh.distributions.distribution import Distribution
 from torsh.distributions.utils import (broadcast_all, expand_probs_or_logits, lazy_property,
                                        logits_to_probs, probs_to_logits)
@@ -78,7 +77,7 @@ class Binomial(Distribution):
     def sample(self, sample_shape=torsh.Size()):
         shape = tuple(self._extended_shape(sample_shape))
         with torsh.no_grad():
-            return binomial(self.total_count.expand(shape), self.probs.expand(shape))
+            return torsh.binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:
