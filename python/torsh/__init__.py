@@ -173,8 +173,8 @@ def as_tensor(data, *, dtype=None, device=None):
         return t if dtype is None or dtype == t.dtype else t.to(dtype)
     return _C.tensor(data, dtype=dtype, device=device)
 from torsh.serialization import load, save  # noqa: F401,E402  (torch.save / torch.load)
-from torsh._random_extra import (bernoulli, multinomial, normal, poisson,  # noqa: F401,E402
-                                 randint_like)
+from torsh._random_extra import (bernoulli, binomial, multinomial,  # noqa: F401,E402
+                                 normal, poisson, randint_like)
 from torsh._legacy_types import (BFloat16Tensor, BoolTensor, ByteTensor,  # noqa: F401,E402
                                  CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                                  LongTensor, ShortTensor, set_default_tensor_type)
@@ -208,3 +208,6 @@ from torsh import _stft  # noqa: E402
 _stft._install()  # torch.stft, torch.istft
 from torsh import _extra_api2  # noqa: E402
 _extra_api2._install()  # torch.gradient, rsub, nuclear_norm, cholesky_solve, ...
+from torsh import _extra_api3  # noqa: E402
+_extra_api3._install()  # the *_copy views, histogramdd, torch.lstm & co., ...
+from torsh import futures, multiprocessing  # noqa: F401,E402  (torch.futures, torch.multiprocessing)

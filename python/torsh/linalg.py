@@ -217,6 +217,51 @@ def _triangular_solve(input, A, upper=True, transpose=False, unitriangular=False
     return _TriangularSolveResult(x, clone)
 
 
+_VANDER_FLOATS = ("torch.float32", "torch.float64", "torch.complex64", "torch.complex128")
+_VANDER_INTS = ("torch.uint8", "torch.int8", "torch.int16", "torch.int32", "torch.int64")
+_VANDER_BAD = {"torch.bool": "Bool", "torch.float16": "Half", "torch.bfloat16": "BFloat16",
+               "torch.complex32": "ComplexHalf"}
+
+
+def vander(x, *, N=None):
+    """torch.linalg.vander: x[..., i] ** j for j = 0 .. N-1 in a new last dim (N defaults to
+    x.shape[-1]; a 0-dim x counts as one element). Integer inputs give int64, as cumprod
+    does; float and complex keep their dtype."""
+    if not isinstance(x, _C.Tensor):
+        raise TypeError(f"linalg_vander(): argument 'x' (position 1) must be Tensor, not "
+                        f"{type(x).__name__}")
+    if N is not None:
+        if isinstance(N, bool) or (isinstance(N, _C.Tensor) and N.is_floating_point()):
+            raise TypeError(f"linalg_vander(): argument 'N' must be int, not "
+                            f"{type(N).__name__}")
+        try:
+            N = N.__index__()
+        except (AttributeError, TypeError, RuntimeError, ValueError):
+            raise TypeError(f"linalg_vander(): argument 'N' must be int, not "
+                            f"{type(N).__name__}") from None
+    dt = str(x.dtype)
+    if dt not in _VANDER_FLOATS and dt not in _VANDER_INTS:
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer "
+                           f"tensors, but got {_VANDER_BAD.get(dt, dt[6:])}")
+    if x.dim() == 0:
+        x = x.unsqueeze(-1)
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    shape = tuple(x.shape) + (n - 1,)
+    base = x.unsqueeze(-1).expand(shape)
+    if x.is_complex():
+        # no complex cumprod kernel: the same running product, one power at a time
+        powers = [x]
+        for _ in range(n - 2):
+            powers.append(powers[-1] * x)
+        higher = torsh.stack(powers, -1)
+    else:
+        higher = torsh.cumprod(base, -1)
+    ones = higher.new_ones(tuple(x.shape) + (1,))
+    return torsh.cat([ones, higher], -1)
+
+
 def _install():
     import torsh
     torsh.qr = _legacy_qr

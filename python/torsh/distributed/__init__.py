@@ -23,6 +23,10 @@ __all__ = [
     "get_world_size", "init_process_group", "irecv", "is_available", "is_initialized",
     "is_mpi_available", "isend", "new_group", "recv", "reduce", "reduce_scatter",
     "reduce_scatter_tensor", "scatter", "scatter_object_list", "send",
+    "P2POp", "batch_isend_irecv", "all_reduce_coalesced", "all_gather_coalesced",
+    "monitored_barrier", "new_subgroups", "new_subgroups_by_enumeration", "DebugLevel",
+    "get_debug_level", "set_debug_level", "set_debug_level_from_env", "reduce_op",
+    "supports_complex", "is_ucc_available", "GradBucket",
 ]
 
 default_pg_timeout = datetime.timedelta(minutes=30)
@@ -459,3 +463,17 @@ def recv(tensor, src=None, group=None, tag=0):
 
 from torsh.distributed._objects import (all_gather_object, broadcast_object_list,  # noqa: E402
                                         gather_object, scatter_object_list)
+
+from torsh.distributed._p2p import P2POp, batch_isend_irecv  # noqa: E402
+from torsh.distributed._coalesced import (all_gather_coalesced,  # noqa: E402
+                                          all_reduce_coalesced, monitored_barrier)
+from torsh.distributed._subgroup_lists import (new_subgroups,  # noqa: E402
+                                               new_subgroups_by_enumeration)
+from torsh.distributed._debug import (DebugLevel, _make_reduce_op,  # noqa: E402
+                                      get_debug_level, is_ucc_available, set_debug_level,
+                                      set_debug_level_from_env, supports_complex)
+from torsh.distributed._comm import _DEFAULT_FIRST_BUCKET_BYTES, GradBucket  # noqa: E402,F401
+from torsh import futures as _futures  # noqa: E402,F401  (torch.futures: Work.get_future's type)
+
+reduce_op = _make_reduce_op()  # deprecated: use ReduceOp
+set_debug_level_from_env()  # as torch, at import: TORCH_DISTRIBUTED_DEBUG=OFF|INFO|DETAIL

@@ -24,7 +24,8 @@ from torsh.distributions.fishersnedecor import FisherSnedecor
 from torsh.distributions.gamma import Gamma
 from torsh.distributions.geometric import Geometric
 from torsh.distributions.gumbel import Gumbel
-from torsh.distributions.half_normal import HalfCauchy, HalfNormal
+from torsh.distributions.half_cauchy import HalfCauchy
+from torsh.distributions.half_normal import HalfNormal
 from torsh.distributions.independent import Independent
 from torsh.distributions.kl import kl_divergence, register_kl
 from torsh.distributions.kumaraswamy import Kumaraswamy

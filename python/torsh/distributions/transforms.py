@@ -691,3 +691,13 @@ class LowerCholeskyTransform(Transform):
 
     def _inverse(self, y):
         return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
+
+
+# the rest of torch's transforms live in transforms_extra (it imports Transform from here)
+from torsh.distributions.transforms_extra import (CatTransform,  # noqa: E402
+                                                  CorrCholeskyTransform,
+                                                  CumulativeDistributionTransform,
+                                                  StackTransform)
+
+__all__ += ["CatTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform",
+            "StackTransform"]

@@ -30,6 +30,25 @@ def check_backward_validity(inputs):
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None")
 
 
+def get_device_states(*args):
+    """The CUDA devices the tensor arguments live on and each device's RNG state. Non-tensors and
+    CPU tensors are ignored, so on CPU (torsh has no CUDA tensors) both lists are empty."""
+    devices = list({a.get_device() for a in args if isinstance(a, torsh.Tensor) and a.is_cuda})
+    states = []
+    for d in devices:
+        with torsh.cuda.device(d):
+            states.append(torsh.cuda.get_rng_state())
+    return devices, states
+
+
+def set_device_states(devices, states):
+    """Restores the RNG state of each device from get_device_states (pairs zipped, so empty
+    lists do nothing)."""
+    for d, s in zip(devices, states):
+        with torsh.cuda.device(d):
+            torsh.cuda.set_rng_state(s)
+
+
 class CheckpointFunction(Function):
     """Reentrant mode: forward runs without a graph; backward reruns it with one and calls
     backward() through it, so gradients also reach tensors the function captured."""

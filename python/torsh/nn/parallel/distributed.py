@@ -8,12 +8,18 @@ MiB), in reverse order; a bucket's all-reduce starts as soon as its last gradien
 communication overlaps the rest of backward; when backward returns every ``.grad`` is the mean
 over ranks. Differences from torch: the buckets are fixed at construction (torch rebuilds them
 once, in gradient-arrival order, after the first iteration); the averages are the same.
+
+``register_comm_hook(state, hook)`` switches to the Python HookReducer (_comm_hooks.py), which
+buckets as torch does (rebuilding included) and makes each bucket's ``.grad`` values the
+hook's future result.
 """
 import contextlib
+import inspect
 
 import torsh
 import torsh.distributed as dist
 from torsh.nn.modules.module import Module
+from torsh.nn.parallel._comm_hooks import HookReducer
 
 __all__ = ["DistributedDataParallel"]
 
@@ -59,6 +65,7 @@ class DistributedDataParallel(Module):
         self.require_backward_grad_sync = True
         self.require_forward_param_sync = True
         self.bucket_bytes_cap = int(bucket_cap_mb * 1024 * 1024)
+        self._first_bucket_bytes = dist._DEFAULT_FIRST_BUCKET_BYTES  # read here, as torch
         self.broadcast_bucket_size = int(250 * 1024 * 1024)
         pg = dist._pg(process_group)
         # Parameters in model order, each once, as torch's reducer sees them.
@@ -97,15 +104,49 @@ class DistributedDataParallel(Module):
 
     def forward(self, *inputs, **kwargs):
         grad = torsh.is_grad_enabled()
-        if grad and self.require_backward_grad_sync:
-            self.reducer.prepare_for_backward()
+        sync = grad and self.require_backward_grad_sync
+        hooked = isinstance(self.reducer, HookReducer)
+        if sync:
+            if hooked:
+                self.reducer.prepare_for_forward()
+            else:
+                self.reducer.prepare_for_backward()
         if self.require_forward_param_sync and self.broadcast_buffers:
             buffers = list(self.module.buffers())
             if buffers:
                 _flat_broadcast(buffers, self.process_group)
         output = self.module(*inputs, **kwargs)
-        self.require_forward_param_sync = grad and self.require_backward_grad_sync
+        if sync and hooked:
+            self.reducer.prepare_for_backward(output)
+        self.require_forward_param_sync = sync
         return output
+
+    def register_comm_hook(self, state, hook):
+        """Registers ``hook(state, bucket: dist.GradBucket) -> torch.futures.Future[Tensor]``:
+        it receives each gradient bucket (local gradients, not divided by the world size) and
+        its future's tensor becomes the bucket's gradients. Once per model, before backward."""
+        self._check_comm_hook(hook)
+        if isinstance(self.reducer, HookReducer):
+            raise RuntimeError("register_comm_hook or register_builtin_comm_hook can only be "
+                               "called once.")
+        # The C++ Reducer goes (its autograd hooks with it): the hook path does the reduction.
+        self.reducer = HookReducer(self._params, self.process_group,
+                                   [self._first_bucket_bytes, self.bucket_bytes_cap],
+                                   self.find_unused_parameters, self.static_graph, state, hook)
+
+    def _check_comm_hook(self, hook):
+        if not callable(hook):
+            raise TypeError("Communication hook must be callable.")
+        sig = inspect.signature(hook)
+        # as torch: the hook's second parameter must be named `bucket`
+        bucket_annotation = sig.parameters["bucket"].annotation
+        if bucket_annotation is not inspect.Parameter.empty and \
+                bucket_annotation != dist.GradBucket:
+            raise ValueError("Communication hook: bucket annotation should be dist.GradBucket.")
+        if sig.return_annotation is not inspect.Signature.empty and \
+                sig.return_annotation != torsh.futures.Future[torsh.Tensor]:
+            raise ValueError("Communication hook: return annotation should be "
+                             "torch.futures.Future[torch.Tensor].")
 
     @contextlib.contextmanager
     def no_sync(self):

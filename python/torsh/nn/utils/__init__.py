@@ -10,3 +10,8 @@ from torsh.nn.utils import parametrize  # noqa: F401
 from torsh.nn.utils import parametrizations  # noqa: F401
 from torsh.nn.utils import stateless  # noqa: F401
 from torsh.nn.utils import prune  # noqa: F401
+from torsh.nn.utils.fusion import fuse_conv_bn_eval, fuse_conv_bn_weights  # noqa: F401
+from torsh.nn.utils import fusion  # noqa: F401
+from torsh.nn.utils.memory_format import convert_conv2d_weight_memory_format  # noqa: F401
+from torsh.nn.utils import memory_format  # noqa: F401
+from torsh.nn.utils.fusion import skip_init  # noqa: F401
