@@ -143,6 +143,43 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
                                }
                                return py::tuple(l);
                              })
+      .def("register_hook",
+           [](Node& n, py::function fn) {
+             // torch's Node.register_hook: fn(grad_inputs, grad_outputs) after the node ran,
+             // returning None or replacements for grad_inputs
+             const size_t pos = n.post_hooks.size();
+             std::string name = n.name();
+             n.post_hooks.push_back(
+                 [fn, name](const autograd::variable_list& gi,
+                            const autograd::variable_list& go) -> autograd::variable_list {
+                   py::gil_scoped_acquire gil;
+                   auto as_tuple = [](const autograd::variable_list& v) {
+                     py::tuple t(v.size());
+                     for (size_t i = 0; i < v.size(); ++i) {
+                       t[i] = v[i].defined() ? py::cast(v[i]) : py::none();
+                     }
+                     return t;
+                   };
+                   py::object r = fn(as_tuple(gi), as_tuple(go));
+                   if (r.is_none()) return {};
+                   py::sequence seq = r.cast<py::sequence>();
+                   TORSH_CHECK(seq.size() == gi.size(), "hook '", name,
+                               "' has returned an incorrect number of values (got ", seq.size(),
+                               ", but expected ", gi.size(), ")");
+                   autograd::variable_list out;
+                   for (py::handle h : seq)
+                     out.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+                   return out;
+                 });
+             std::weak_ptr<Node> weak = n.shared_from_this();
+             py::cpp_function remove([weak, pos] {
+               if (auto p = weak.lock(); p && pos < p->post_hooks.size()) {
+                 p->post_hooks[pos] = nullptr;
+               }
+             });
+             return py::module_::import("torsh._tensor_extras")
+                 .attr("TensorHookHandle")(remove, pos);
+           })
       .def("__repr__", [](Node& n) {
         char buf[32];
         std::snprintf(buf, sizeof(buf), "%p", static_cast<void*>(&n));

@@ -62,8 +62,24 @@ int set_requires_grad(PyObject* self, PyObject* value, void*) {
 }
 PyObject* get_grad(PyObject* self, void*) {
   return guarded([&]() -> PyObject* {
-    const Tensor& g = self_of(self).grad();
-    if (!g.defined()) Py_RETURN_NONE;
+    const Tensor& t = self_of(self);
+    const Tensor& g = t.grad();
+    if (!g.defined()) {
+      if (!t.is_leaf() && !t.retains_grad()) {  // torch's warning for a non-leaf's .grad
+        if (PyErr_WarnEx(PyExc_UserWarning,
+                         "The .grad attribute of a Tensor that is not a leaf Tensor is being "
+                         "accessed. Its .grad attribute won't be populated during "
+                         "autograd.backward(). If you indeed want the .grad field to be populated "
+                         "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+                         "access the non-leaf Tensor by mistake, make sure you access the leaf "
+                         "Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
+                         "informations.",
+                         1) != 0) {
+          return nullptr;
+        }
+      }
+      Py_RETURN_NONE;
+    }
     return wrap(g).release().ptr();
   });
 }

@@ -3,6 +3,10 @@
 // type caster, errors, and torch's named tuples of tensors (torch.return_types).
 #include "bindings.h"
 
+#include <structmember.h>
+
+#include <string>
+
 namespace torsh::python {
 
 namespace {
@@ -103,9 +107,35 @@ void add_methods(py::handle cls, PyMethodDef* defs) {
   }
 }
 
+namespace {
+// torch's repr of its named tuples: "torch.return_types.max(\nvalues=...,\nindices=...)".
+PyObject* return_type_repr(PyObject* self) {
+  PyTypeObject* type = Py_TYPE(self);
+  std::string name = type->tp_name;
+  std::string out = "torch.return_types." + name.substr(name.rfind('.') + 1) + "(";
+  const Py_ssize_t n = PyTuple_GET_SIZE(self);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* r = PyObject_Repr(PyTuple_GET_ITEM(self, i));
+    if (!r) return nullptr;
+    const char* text = PyUnicode_AsUTF8(r);
+    if (!text) {
+      Py_DECREF(r);
+      return nullptr;
+    }
+    out += std::string("\n") + type->tp_members[i].name + "=" + text + (i + 1 < n ? "," : "");
+    Py_DECREF(r);
+  }
+  out += ")";
+  return PyUnicode_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size()));
+}
+}  // namespace
+
 PyTypeObject* make_return_type(py::module_& return_types, PyStructSequence_Desc* desc) {
   PyTypeObject* type = PyStructSequence_NewType(desc);
   if (!type) throw py::error_already_set();
+  type->tp_repr = return_type_repr;
+  type->tp_str = return_type_repr;
+  PyType_Modified(type);
   std::string full = desc->name;
   return_types.attr(full.substr(full.rfind('.') + 1).c_str()) =
       py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(type));

@@ -194,7 +194,21 @@ variable_list run(const std::vector<Edge>& roots, const variable_list& root_grad
     const bool is_leaf_sink = dynamic_cast<AccumulateGrad*>(n) != nullptr;
     variable_list outs;
     if (n->needed && !(is_leaf_sink && (!accumulate || (only_leaves && !only_leaves->count(n))))) {
+      variable_list grad_outputs;
+      if (!n->post_hooks.empty()) grad_outputs = grads;
       outs = n->apply(std::move(grads));
+      if (!n->post_hooks.empty()) {  // the hooks see gradients in the inputs' shapes, as torch
+        for (size_t i = 0; i < outs.size() && i < n->next_edges().size(); ++i) {
+          if (outs[i].defined() && n->next_edges()[i].function) {
+            outs[i] = reduce_grad_of(outs[i], *n, i);
+          }
+        }
+      }
+      for (auto& hook : n->post_hooks) {
+        if (!hook) continue;
+        variable_list r = hook(outs, grad_outputs);
+        if (!r.empty()) outs = std::move(r);
+      }
       if (g_anomaly) {
         for (size_t i = 0; i < outs.size(); ++i) {
           TORSH_CHECK(!has_nan(outs[i]), "Function '", n->name(), "' returned nan values in its ",

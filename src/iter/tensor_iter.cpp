@@ -29,7 +29,7 @@ ScalarType combine_categories(ScalarType higher, ScalarType lower) {
 SizeVec broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op) {
   size_t n = std::max(a.size(), b.size());
   SizeVec out(n);
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = n; i-- > 0;) {  // from the last dim, as torch reports the first mismatch
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     TORSH_CHECK(da == db || da == 1 || db == 1, op, "(): The size of tensor a (", da,

@@ -245,6 +245,15 @@ void addmm_out(Tensor& out, const Tensor& self, const Tensor& mat1, const Tensor
     write_out(out, c, self, "addmm", OutRule::kStrict);
     return;
   }
+  if ((t == kBFloat16 || t == kHalf) && shape[0] > 0 && shape[1] > 0 && mat1.sizes()[1] > 0) {
+    // torch's reduced-precision GEMM accumulates in float and rounds beta * C + alpha * A B
+    // once (F.linear's bias included), not the product and then the sum.
+    const Scalar b = coerce(beta, t), a = coerce(alpha, t);
+    Tensor c = gemm_output(se.to(kFloat), shape, kFloat, b);
+    gemm_into(mat1.to(kFloat), mat2.to(kFloat), c, a, b);
+    write_out(out, c.to(t), self, "addmm", OutRule::kStrict);
+    return;
+  }
   Tensor r = epilogue(
       se, [&] { return torsh::mm(mat1, mat2); }, beta, alpha, t);
   write_out(out, r, self, "addmm", OutRule::kStrict);

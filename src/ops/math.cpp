@@ -230,6 +230,9 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
               scalar_type_name(self.dtype()), " for `weight` but got dtype ",
               scalar_type_name(weight.dtype()));
   check_floating("lerp", self);
+  if (compute_type(self.dtype()) != self.dtype()) {  // in float, rounded once (torch's opmath)
+    return native::lerp(self.to(kFloat), end.to(kFloat), weight.to(kFloat)).to(self.dtype());
+  }
   const Tensor diff = torsh::sub(end, self);
   const Tensor low = torsh::add(self, torsh::mul(weight, diff));
   const Tensor high = torsh::sub(end, torsh::mul(diff, torsh::sub(scalar_like(1.0), weight)));
@@ -244,6 +247,11 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
   // torch converts the weight to the (op-math) dtype with its overflow check.
   detail::check_scalar_fits(weight, compute_type(self.dtype()));
   const double w = weight.to_double();
+  if (compute_type(self.dtype()) != self.dtype()) {  // in float, rounded once (torch's opmath)
+    return native::lerp(self.to(kFloat), end.to(kFloat),
+                        Scalar(static_cast<double>(static_cast<float>(w))))
+        .to(self.dtype());
+  }
   const Tensor diff = torsh::sub(end, self);
   if (w < 0.5) return torsh::add(self, torsh::mul(diff, scalar_like(w)));
   return torsh::sub(end, torsh::mul(diff, scalar_like(1.0 - w)));

@@ -2,6 +2,7 @@
 // the parts). reduction is torch's enum: 0 none, 1 mean, 2 sum.
 #include <cmath>
 
+#include <string>
 #include <tuple>
 
 #include "ops/complex.h"
@@ -70,15 +71,30 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Te
   TORSH_CHECK(target.dtype() == kLong, "nll_loss(): expected scalar type Long but found ",
               scalar_type_name(target.dtype()));
   check_float("nll_loss", self);
-  // [N, C, d1...] with target [N, d1...], or [C] with a 0-d target
+  // [N, C, d1...] with target [N, d1...], or [C] with a 0-d target; torch's checks in its order
   const bool batched = self.dim() >= 2;
   const int64_t c = self.size(batched ? 1 : 0);
-  bool shapes = batched ? target.dim() == self.dim() - 1 && target.size(0) == self.size(0)
-                        : target.dim() == 0;
-  for (int64_t i = 2; shapes && i < self.dim(); ++i) shapes = target.size(i - 1) == self.size(i);
-  TORSH_CHECK(shapes, "nll_loss(): expected target of shape ",
-              batched ? "[N, d1, ...] matching input " : "[] for input ",
-              detail::shape_str(self.sizes()), ", got ", detail::shape_str(target.sizes()));
+  TORSH_CHECK_VALUE(!batched || target.dim() == 0 || self.size(0) == target.size(0),
+                    "Expected input batch_size (", self.size(0), ") to match target batch_size (",
+                    target.size(0), ").");
+  const std::string got = detail::shape_str(self.sizes()), tgot = detail::shape_str(target.sizes());
+  if (self.dim() <= 2) {
+    TORSH_CHECK(target.dim() <= 1, "0D or 1D target tensor expected, multi-target not supported");
+    TORSH_CHECK(batched ? target.dim() == 1 : target.dim() == 0, "size mismatch (got input: ", got,
+                ", target: ", tgot, ")");
+  } else if (self.dim() == 4) {
+    TORSH_CHECK(target.dim() == 3,
+                "only batches of spatial targets supported (3D tensors) but got targets of "
+                "dimension: ",
+                target.dim());
+    TORSH_CHECK(target.size(1) == self.size(2) && target.size(2) == self.size(3),
+                "size mismatch (got input: ", got, " , target: ", tgot);
+  } else {
+    SizeVec want{self.size(0)};
+    for (int64_t i = 2; i < self.dim(); ++i) want.push_back(self.size(i));
+    TORSH_CHECK(target.sizes().equals(want), "Expected target size ", detail::shape_str(want),
+                ", got ", tgot);
+  }
   const bool has_w = weight && weight->defined();
   TORSH_CHECK(!has_w || (weight->dim() == 1 && weight->numel() == c),
               "weight tensor should be defined either for all ", c,

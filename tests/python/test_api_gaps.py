@@ -634,7 +634,11 @@ def test_version_module():
                     L.version.__version__ == L.__version__))
     same(lambda L: (type(L.__version__).__name__, isinstance(L.__version__, str),
                     [c.__name__ for c in type(L.__version__).__mro__[1:]]))
-    assert torsh.__version__ == "0.1.0"
+    # the torch API implemented, torsh's own version as the local label
+    assert torsh.__version__ == torch.__version__ and torsh.version.torsh == "0.1.0"
+    for other in ("1.10", (1, 12), "1.13", (1, 13), "1.13.0a0", "1.14", "2.0"):
+        assert (torsh.__version__ >= other) == (torch.__version__ >= other), other
+        assert (torsh.__version__ < other) == (torch.__version__ < other), other
 
 
 @pytest.mark.parametrize("other", [(1, 13), (1, 13, 0), "1.13", "1.13.0a0", "1.9", "1.10",

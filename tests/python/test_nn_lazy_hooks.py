@@ -300,12 +300,6 @@ def test_full_and_non_full_hooks_do_not_mix():
             m.register_backward_hook(lambda *a: None)
 
 
-def test_non_full_backward_hook_is_a_documented_gap():
-    # torch's deprecated hook reports the last autograd node's gradients; torsh raises.
-    with pytest.raises(NotImplementedError, match="register_full_backward_hook"):
-        torsh.nn.ReLU().register_backward_hook(lambda *a: None)
-
-
 # Lazy modules
 
 LAZY_CASES = [

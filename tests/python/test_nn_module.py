@@ -584,13 +584,6 @@ def test_global_forward_hooks():
     assert len(seen) == 3
 
 
-def test_old_style_backward_hook_not_implemented():
-    # the non-full register_backward_hook is a documented gap (test_nn_lazy_hooks.py covers the
-    # full hooks against torch)
-    with pytest.raises(NotImplementedError):
-        nn.ReLU().register_backward_hook(lambda *a: None)
-
-
 def test_deepcopy_of_a_module_copies_its_parameters():
     a, b = _pair(_small)
     c = copy.deepcopy(b)

@@ -53,6 +53,10 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<std::function<Tensor(const Tensor&)>>& pre_hooks(uint32_t output_nr);
   /// Name of the op that created the node, reported by anomaly mode.
   std::string forward_trace;
+  /// Hooks run after apply (torch's Node.register_hook): hook(grad_inputs, grad_outputs) may
+  /// return replacements for the gradients the node produced (empty: keep them); removed hooks
+  /// are null.
+  std::vector<std::function<variable_list(const variable_list&, const variable_list&)>> post_hooks;
 
   // Per-run engine state, valid while `run_id` matches the running backward pass (a graph is
   // backpropagated by one thread at a time).

@@ -37,3 +37,9 @@ def _parse_to(args, kwargs):
         elif not isinstance(device, torsh.device):
             device = torsh.device(device)
     return device, dtype, non_blocking, memory_format
+
+
+def to_empty(self, *, device):
+    """Module.to_empty: every parameter and buffer replaced by an uninitialised tensor of the same
+    shape and dtype on `device` (no values copied); returns the module."""
+    return self._apply(lambda t: torsh.empty_like(t, device=device))

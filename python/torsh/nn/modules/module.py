@@ -1,13 +1,10 @@
 """torch.nn.Module: the base class of layers, with torch 1.13's registration, traversal,
-state_dict, hooks and repr.
-
-Full backward hooks (``register_full_backward_hook``, ``register_module_full_backward_hook``)
-follow torch 1.13: the module's tensor inputs and outputs pass through an identity autograd
-Function whose backward hands the gradients to the hooks. The deprecated non-full hooks
-(``register_backward_hook``, ``register_module_backward_hook``) raise NotImplementedError: in
-torch their ``grad_input`` is whatever the last autograd node of ``forward`` sees, an
-implementation detail torsh's graphs do not reproduce.
-"""
+state_dict, hooks and repr. Full backward hooks (``register_full_backward_hook``,
+``register_module_full_backward_hook``) follow torch 1.13: the module's tensor inputs and outputs
+pass through an identity autograd Function whose backward hands the gradients to the hooks. The
+deprecated non-full hooks (``register_backward_hook``, ``register_module_backward_hook``)
+hook torch's way: on the grad_fn of forward's first output tensor (``grad_input`` is what that
+node computes, which can differ from torch's where torsh builds an op from other nodes)."""
 import itertools
 import warnings
 from collections import OrderedDict, namedtuple
@@ -18,7 +15,9 @@ from torsh import Tensor
 from torsh.nn.parameter import Parameter
 from torsh.nn._hooks import RemovableHandle
 from torsh.nn.modules._backward_hook import BackwardHookFunction, _BackwardHook  # noqa: F401
-from torsh.nn.modules._module_to import _parse_to
+from torsh.nn.modules._backward_hook import (_attach_non_full_hooks, _register_global_backward_hook,
+                                             _split_backward_hooks)
+from torsh.nn.modules._module_to import _parse_to, to_empty as _to_empty
 
 __all__ = ["register_module_forward_pre_hook", "register_module_forward_hook",
            "register_module_backward_hook", "register_module_full_backward_hook", "Module"]
@@ -28,12 +27,6 @@ _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 _global_forward_pre_hooks = OrderedDict()
 _global_forward_hooks = OrderedDict()
 _global_backward_hooks = OrderedDict()
-
-_NON_FULL_HOOK_MSG = (
-    "{} is not implemented in torsh: the deprecated non-full backward hook reports the "
-    "gradients of the last autograd node of forward, which depends on how each op is built. "
-    "Use {} instead.")
-
 
 def _typename(o):
     """torch.typename: 'torch.FloatTensor' for tensors, else the qualified class name."""
@@ -85,17 +78,14 @@ def register_module_forward_hook(hook):
 
 
 def register_module_backward_hook(hook):
-    """Not implemented (see the module docstring); use register_module_full_backward_hook."""
-    raise NotImplementedError(_NON_FULL_HOOK_MSG.format(
-        "register_module_backward_hook", "register_module_full_backward_hook"))
+    """Registers the deprecated non-full backward hook for every module (see the docstring)."""
+    return _register_global_backward_hook(_global_backward_hooks, hook, False)
 
 
 def register_module_full_backward_hook(hook):
     """Registers ``hook(module, grad_input, grad_output)`` for every module, called before the
     modules' own full backward hooks."""
-    handle = RemovableHandle(_global_backward_hooks)
-    _global_backward_hooks[handle.id] = hook
-    return handle
+    return _register_global_backward_hook(_global_backward_hooks, hook, True)
 
 
 def _forward_unimplemented(self, *input):
@@ -286,6 +276,8 @@ class Module:
     def cpu(self):
         return self._apply(lambda t: t.cpu())
 
+    to_empty = _to_empty  # parameters and buffers replaced by uninitialised ones on `device`
+
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
 
@@ -327,12 +319,15 @@ class Module:
     # Hooks
 
     def register_backward_hook(self, hook):
-        """Not implemented (see the module docstring); use register_full_backward_hook."""
+        """The deprecated non-full hook ``hook(module, grad_input, grad_output)``, run on the
+        grad_fn of forward's first output tensor (see the module docstring)."""
         if self._is_full_backward_hook is True:
             raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
                                "on a single Module. Please use only one of them.")
-        raise NotImplementedError(_NON_FULL_HOOK_MSG.format(
-            "torsh.nn.Module.register_backward_hook", "register_full_backward_hook"))
+        self._is_full_backward_hook = False
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        return handle
 
     def register_full_backward_hook(self, hook):
         r"""Registers ``hook(module, grad_input, grad_output) -> tuple(Tensor) or None``, called
@@ -387,7 +382,7 @@ class Module:
         if not (self._backward_hooks or self._forward_hooks or self._forward_pre_hooks
                 or _global_backward_hooks or _global_forward_hooks or _global_forward_pre_hooks):
             return forward_call(*input, **kwargs)
-        backward_hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
+        backward_hooks, non_full_hooks = _split_backward_hooks(self, _global_backward_hooks)
         for hook in (*_global_forward_pre_hooks.values(), *self._forward_pre_hooks.values()):
             result = hook(self, input)
             if result is not None:
@@ -405,6 +400,8 @@ class Module:
                 result = hook_result
         if bw_hook is not None:
             result = bw_hook.setup_output_hook(result)
+        if non_full_hooks:
+            _attach_non_full_hooks(self, non_full_hooks, input, result)
         return result
 
     __call__ = _call_impl
