@@ -91,7 +91,7 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              const auto f = to_memory_format("resize_", fmt.ptr());
              TORSH_CHECK(!f || *f != MemoryFormat::Preserve, "Unsupported memory format", *f);
              t.resize_(sizes);
-             if (f && *f != MemoryFormat::Contiguous) {
+             if (f) {  // an explicit format restrides, contiguous_format included (as torch)
                TensorImpl* impl = t.unsafeGetTensorImpl();
                impl->set_geometry(sizes, detail::strides_for_format(sizes, *f),
                                   impl->storage_offset());

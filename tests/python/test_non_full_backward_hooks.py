@@ -76,8 +76,20 @@ def test_guided_backprop_replaces_grad_input():
     np.testing.assert_allclose(gs, gt, rtol=1e-5, atol=1e-6)
 
 
+def _global_kind(L, value=None, set_=False):
+    """The kind of the global backward hooks (full, non-full, unset), which outlives the hooks'
+    handles in both libraries: read, or set to `value`."""
+    holder, key = ((torch.nn.modules.module.__dict__, "_global_is_full_backward_hook")
+                   if L is torch else (torsh.nn.modules._backward_hook._GLOBAL_KIND, "is_full"))
+    old = holder[key]
+    if set_:
+        holder[key] = value
+    return old
+
+
 def test_hook_kinds_do_not_mix_and_global_hooks_run():
     for L in (torch, torsh):
+        saved = _global_kind(L, None, set_=True)  # other tests may have set a kind
         m = L.nn.Linear(2, 2)
         m.register_backward_hook(lambda *a: None)
         with pytest.raises(RuntimeError, match="Cannot use both"):
@@ -94,11 +106,7 @@ def test_hook_kinds_do_not_mix_and_global_hooks_run():
                 L.nn.Linear(2, 2)(L.ones(1, 2, requires_grad=True)).sum().backward()
         finally:
             h.remove()
-            # the kind of global hook outlives its handles in both: reset for the other tests
-            if L is torch:
-                torch.nn.modules.module._global_is_full_backward_hook = None
-            else:
-                torsh.nn.modules._backward_hook._GLOBAL_KIND["is_full"] = None
+            _global_kind(L, saved, set_=True)
         assert seen == ["Linear"]
 
 

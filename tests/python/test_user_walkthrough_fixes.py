@@ -161,3 +161,18 @@ def test_binomial_distribution_samples_as_torch(seed):
         d = L.distributions.Binomial(L.tensor([[30.0], [200.0]]), probs=L.rand(2, 50))
         return d.sample((3,)).tolist()
     _both(run)
+
+
+def test_resize_with_an_explicit_memory_format_restrides():
+    def run(L):
+        out = []
+        for size, fmt in (((2, 3, 4, 5), L.contiguous_format), ((2, 3, 4, 5), None),
+                          ((2, 3, 4, 6), None), ((2, 3, 4, 5), L.channels_last)):
+            x = L.arange(120.0).reshape(2, 3, 4, 5).to(memory_format=L.channels_last)
+            y = x.resize_(size) if fmt is None else x.resize_(size, memory_format=fmt)
+            out.append((y.stride(), y.is_contiguous()))
+        x = L.arange(20.0).reshape(4, 5).t()
+        out.append((x.resize_(5, 4).stride(),
+                    x.resize_(5, 4, memory_format=L.contiguous_format).stride()))
+        return out
+    _both(run)
