@@ -43,6 +43,7 @@ from torsh.autograd import function as _function_module  # noqa: E402
 _function_module.once_differentiable = _once_differentiable.once_differentiable
 
 from torsh.autograd import functional  # noqa: F401,E402  (uses grad above)
+from torsh.autograd import profiler  # noqa: F401,E402
 
 
 def variable(*args, **kwargs):
