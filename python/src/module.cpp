@@ -217,6 +217,15 @@ PYBIND11_MODULE(_C, m) {
                          "tensor(): argument 'dtype' must be torch.dtype, not ",
                          Py_TYPE(dtype.ptr())->tp_name);
         if (!device.is_none()) placement_device(device);
+        if (py::isinstance<Tensor>(data) &&
+            PyErr_WarnEx(PyExc_UserWarning,
+                         "To copy construct from a tensor, it is recommended to use "
+                         "sourceTensor.clone().detach() or "
+                         "sourceTensor.clone().detach().requires_grad_(True), rather than "
+                         "torch.tensor(sourceTensor).",
+                         1) != 0) {
+          throw py::error_already_set();
+        }
         Tensor t = tensor_from_data(
             data, dtype.is_none() ? std::nullopt : std::optional<ScalarType>(to_dtype(dtype)));
         if (requires_grad) t.requires_grad_(true);

@@ -99,6 +99,12 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              return self;
            })
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
+      // (address, bytes) of the whole storage under t: Tensor.storage() (python/torsh/_storage.py)
+      .def("_storage_info",
+           [](const Tensor& t) {
+             const auto& st = t.unsafeGetTensorImpl()->storage();
+             return py::make_tuple(reinterpret_cast<uintptr_t>(st->data()), st->nbytes());
+           })
       .def_property_readonly("device", [](const Tensor& t) { return t.device(); })
       .def_property_readonly("is_cuda", [](const Tensor&) { return false; })
       .def("is_floating_point", &Tensor::is_floating_point)

@@ -211,3 +211,10 @@ _extra_api2._install()  # torch.gradient, rsub, nuclear_norm, cholesky_solve, ..
 from torsh import _extra_api3  # noqa: E402
 _extra_api3._install()  # the *_copy views, histogramdd, torch.lstm & co., ...
 from torsh import futures, multiprocessing  # noqa: F401,E402  (torch.futures, torch.multiprocessing)
+from torsh import profiler  # noqa: F401,E402  (torch.profiler)
+from torsh import _clamp_inplace  # noqa: E402
+_clamp_inplace.install()  # Tensor.clamp_/clip_/clamp_min_/clamp_max_ with tensor bounds
+from torsh import _foreach  # noqa: E402
+_foreach.install()  # torch._foreach_*
+from torsh import _storage  # noqa: E402
+_storage.install()  # Tensor.storage(), torch.TypedStorage, torch.is_storage

@@ -20,10 +20,13 @@ class _GradModeContext:
         _C._set_grad_enabled(self._prev)
         return False
 
+    def _clone(self):
+        return self.__class__()
+
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            with self._clone():
                 return fn(*args, **kwargs)
         return wrapper
 
@@ -90,3 +93,6 @@ class set_grad_enabled(_GradModeContext):
     def __exit__(self, *exc):
         _C._set_grad_enabled(self._prev)
         return False
+
+    def _clone(self):  # torch's clone(): the decorated function runs under set_grad_enabled(mode)
+        return set_grad_enabled(self._mode)

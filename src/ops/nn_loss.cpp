@@ -68,7 +68,7 @@ Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction, d
 Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
                 int64_t reduction, int64_t ignore_index) {
   TORSH_CHECK(self.dim() >= 1, "nll_loss(): input tensor should be 1D or more, got 0D");
-  TORSH_CHECK(target.dtype() == kLong, "nll_loss(): expected scalar type Long but found ",
+  TORSH_CHECK(target.dtype() == kLong, "expected scalar type Long but found ",
               scalar_type_name(target.dtype()));
   check_float("nll_loss", self);
   // [N, C, d1...] with target [N, d1...], or [C] with a 0-d target; torch's checks in its order
@@ -188,11 +188,12 @@ Tensor cross_entropy_loss(const Tensor& self, const Tensor& target,
   Tensor logp = torsh::log_softmax(self, cdim);
   const int64_t c = self.size(cdim);
   const bool has_w = weight && weight->defined();
-  if (is_floating_point(target.dtype())) {
-    // class probabilities: -sum(w_c * p_c * logp_c) over classes
-    TORSH_CHECK(target.sizes().equals(self.sizes()),
-                "cross_entropy(): expected target of the input's shape ",
-                detail::shape_str(self.sizes()), ", got ", detail::shape_str(target.sizes()));
+  if (target.sizes().equals(self.sizes())) {
+    // class probabilities (torch tells them by the target's shape): -sum(w_c * p_c * logp_c)
+    TORSH_CHECK(is_floating_point(target.dtype()),
+                "Expected floating point type for target with class probabilities, got ",
+                scalar_type_name(target.dtype()));
+    TORSH_CHECK(ignore_index < 0, "ignore_index is not supported for floating point target");
     Tensor t = label_smoothing > 0 ? target * (1 - label_smoothing) + label_smoothing / c : target;
     Tensor prod = logp * t;
     if (has_w) {

@@ -37,12 +37,21 @@ Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& it
     for (int64_t k = 0; k < n; ++k) p.indices.emplace_back(std::nullopt);
     dim += n;
   };
+  // torch's error names the entry's position in the subscript as the dimension
+  auto select = [&](int64_t index, int64_t position) {
+    const int64_t size = r.size(dim);
+    TORSH_CHECK_INDEX(index >= -size && index < size, "index ", index,
+                      " is out of bounds for dimension ", position, " with size ", size);
+    r = r.select(dim, index);
+  };
+  int64_t entry_dim = -1;
   for (const auto& it : items) {
+    ++entry_dim;
     switch (it.kind()) {
       case K::kTensor: {
         Tensor t = it.tensor();
         if (t.dim() == 0 && is_integral(t.dtype(), false) && t.dtype() != kByte) {
-          r = r.select(dim, t.item().to_long());  // a 0-dim integer index acts as an int
+          select(t.item().to_long(), entry_dim);  // a 0-dim integer index acts as an int
           break;
         }
         const bool mask = is_mask(t);
@@ -63,7 +72,7 @@ Subscript apply_subscript(const Tensor& self, const std::vector<TensorIndex>& it
         whole(self.dim() - consumed);
         break;
       case K::kInteger:
-        r = r.select(dim, it.integer());
+        select(it.integer(), entry_dim);
         break;
       case K::kSlice: {
         const Slice& s = it.slice();

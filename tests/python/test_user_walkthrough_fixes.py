@@ -176,3 +176,81 @@ def test_resize_with_an_explicit_memory_format_restrides():
                     x.resize_(5, 4, memory_format=L.contiguous_format).stride()))
         return out
     _both(run)
+
+
+# ---- second walk-through (helper-68) ----
+
+@pytest.mark.parametrize("index", [(1, 4), (5,), (slice(None), 7), (Ellipsis, 3), (-5,),
+                                   (None, 1, 9), "tensors"])
+def test_integer_index_errors_name_torchs_dimension(index):
+    def run(L):
+        x = L.zeros(3, 4, 2)
+        key = (L.tensor(1), L.tensor(6)) if index == "tensors" else index
+        with pytest.raises(IndexError) as e:
+            x[key]
+        return str(e.value)
+    _both(run)
+
+
+@pytest.mark.parametrize("case", ["probs_ignore_index", "probs_default", "float_indices",
+                                  "long_probs"])
+def test_cross_entropy_target_kind_follows_its_shape(case):
+    def run(L):
+        x = L.zeros(6, 4)
+        tgt, kw = {"probs_ignore_index": (L.full((6, 4), 0.25), {"ignore_index": 1}),
+                   "probs_default": (L.full((6, 4), 0.25), {}),
+                   "float_indices": (L.zeros(6), {}),
+                   "long_probs": (L.zeros(6, 4, dtype=L.long), {})}[case]
+        try:
+            return round(float(L.nn.functional.cross_entropy(x, tgt, **kw)), 6)
+        except RuntimeError as e:
+            return str(e).split("\n")[0]
+    _both(run)
+
+
+def test_inplace_clamp_takes_tensor_bounds():
+    def run(L):
+        t = L.arange(7.0) - 3
+        lo, hi = L.zeros(7), L.linspace(0.5, 2, 7)
+        out = [t.clone().clamp_(lo, hi).tolist(), t.clone().clamp_(min=lo).tolist(),
+               t.clone().clamp_max_(hi).tolist(), t.clone().clamp_min_(lo).tolist(),
+               t.clone().clip_(lo, hi).tolist(), L.clamp_(t.clone(), lo).tolist(),
+               t.clone().clamp_(0.0, 1.0).tolist()]
+        x = L.arange(4.0).requires_grad_(True)
+        y = x * 1
+        y.clamp_(L.ones(4), L.full((4,), 2.0))
+        y.sum().backward()
+        out.append(x.grad.tolist())
+        with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+            t.clone().clamp_(L.zeros(2, 7))
+        return out
+    _both(run)
+
+
+def test_copy_construct_warning_and_complex_modules():
+    import warnings
+
+    def run(L):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            L.tensor(L.ones(2))
+            L.tensor([L.tensor(1.0), L.tensor(2.0)])
+            m = L.nn.Linear(2, 2).to(L.complex64)
+        with pytest.raises(TypeError, match="only accepts floating point or complex"):
+            m.to(L.int32)
+        return [str(x.message)[:60] for x in w], str(m.weight.dtype), str(m.bias.dtype)
+    _both(run)
+
+
+def test_set_grad_enabled_as_a_decorator():
+    def run(L):
+        try:
+            @L.set_grad_enabled(False)
+            def f(x):
+                return (x * 2).requires_grad, L.is_grad_enabled()
+            at_decoration = L.is_grad_enabled()  # torch sets the mode when decorating
+            L.set_grad_enabled(True)
+            return at_decoration, f(L.ones(1, requires_grad=True)), L.is_grad_enabled()
+        finally:
+            L.set_grad_enabled(True)
+    _both(run)

@@ -43,3 +43,20 @@ def to_empty(self, *, device):
     """Module.to_empty: every parameter and buffer replaced by an uninitialised tensor of the same
     shape and dtype on `device` (no values copied); returns the module."""
     return self._apply(lambda t: torsh.empty_like(t, device=device))
+
+
+def _check_to_dtype(dtype):
+    """Module.to's dtype: floating point or complex (complex with torch's warning)."""
+    if dtype is None:
+        return
+    if not (dtype.is_floating_point or dtype.is_complex):
+        raise TypeError("nn.Module.to only accepts floating point or complex "
+                        "dtypes, but got desired dtype={}".format(dtype))
+    if dtype.is_complex:
+        import warnings
+        warnings.warn(
+            "Complex modules are a new feature under active development whose design may change, "
+            "and some modules might not work as expected when using complex tensors as "
+            "parameters or buffers. Please file an issue at "
+            "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+            "if a complex module does not work as expected.")

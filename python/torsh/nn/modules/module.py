@@ -17,7 +17,7 @@ from torsh.nn._hooks import RemovableHandle
 from torsh.nn.modules._backward_hook import BackwardHookFunction, _BackwardHook  # noqa: F401
 from torsh.nn.modules._backward_hook import (_attach_non_full_hooks, _register_global_backward_hook,
                                              _split_backward_hooks)
-from torsh.nn.modules._module_to import _parse_to, to_empty as _to_empty
+from torsh.nn.modules._module_to import _check_to_dtype, _parse_to, to_empty as _to_empty
 
 __all__ = ["register_module_forward_pre_hook", "register_module_forward_hook",
            "register_module_backward_hook", "register_module_full_backward_hook", "Module"]
@@ -299,14 +299,12 @@ class Module:
         to(memory_format=torch.channels_last). Only floating point parameters and buffers are
         cast to ``dtype``; only 4-D and 5-D ones take ``memory_format``."""
         device, dtype, non_blocking, convert_to_format = _parse_to(args, dict(kwargs))
-        if dtype is not None and not dtype.is_floating_point:
-            raise TypeError("nn.Module.to only accepts floating point or complex "
-                            "dtypes, but got desired dtype={}".format(dtype))
+        _check_to_dtype(dtype)
 
         def convert(t):
             if device is not None:
                 t = t.to(device)
-            if dtype is not None and t.is_floating_point():
+            if dtype is not None and (t.is_floating_point() or t.is_complex()):
                 t = t.to(dtype)
             # memory_format applies to the 4-D and 5-D tensors only (channels_last on a 5-D one
             # raises, as torch)
