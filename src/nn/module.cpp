@@ -22,6 +22,8 @@ const std::string& Module::name() const noexcept {
     char* d = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
     name_ = status == 0 && d != nullptr ? std::string(d) : std::string(mangled);
     std::free(d);
+    // libtorch's spelling of its modules' names: torch::nn::Conv2dImpl
+    if (name_.rfind("torsh::", 0) == 0) name_.replace(0, 5, "torch");
   }
   return name_;
 }

@@ -137,5 +137,26 @@ int main() {
   std::printf("loaded list: %zu\n", loaded.size());
   values("loaded0", loaded.at(0));
   values("loaded1", loaded.at(1));
+
+  // libtorch's int-dim variance overloads, Scalar division overloads, _unique, Scalar printing,
+  // make_generator, c10::toString, backward's full form and module names
+  torch::Tensor v = torch::arange(6, torch::kFloat).reshape({2, 3});
+  values("var0", torch::var(v, 0));
+  values("std1", torch::std(v, 1));
+  values("var_mean1", std::get<0>(torch::var_mean(v, 1)));
+  values("std_mean0", std::get<1>(torch::std_mean(v, 0, false)));
+  values("div_floor", torch::div(v - 2.5, 2, "floor"));
+  values("floor_divide", torch::floor_divide(v, 4));
+  values("unique", std::get<0>(torch::_unique(torch::tensor({3, 1, 3, 2}))));
+  std::cout << "items " << v.sum().item() << " " << torch::tensor(3).item() << " "
+            << torch::Scalar(true) << " " << c10::toString(torch::kFloat) << std::endl;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(123);
+  values("generator", torch::rand({3}, gen));
+  torch::Tensor xg = torch::ones({2}, torch::requires_grad());
+  torch::Tensor yg = (xg * xg).sum();
+  torch::autograd::backward({yg}, {}, c10::nullopt, false, {xg});
+  values("backward_inputs", xg.grad());
+  torch::nn::Sequential named(torch::nn::Linear(2, 2), torch::nn::ReLU());
+  for (const auto& m : named->modules(false)) std::cout << m->name() << std::endl;
   return 0;
 }

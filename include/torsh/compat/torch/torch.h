@@ -6,6 +6,8 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <tuple>
 
 #include "torsh/torsh.h"
 
@@ -101,7 +103,60 @@ namespace autograd {
 inline void backward(const variable_list& tensors, const variable_list& grad_tensors = {}) {
   torsh::autograd::backward(tensors, grad_tensors, false, false, {});
 }
+// libtorch's full form: retain_graph unset means create_graph.
+inline void backward(const variable_list& tensors, const variable_list& grad_tensors,
+                     std::optional<bool> retain_graph, bool create_graph = false,
+                     const variable_list& inputs = {}) {
+  torsh::autograd::backward(tensors, grad_tensors, retain_graph.value_or(create_graph),
+                            create_graph, inputs);
+}
 }  // namespace autograd
+
+// libtorch's int-dim overloads of the variance family (an int is a dim, not `unbiased`).
+inline Tensor var(const Tensor& t, int dim, bool unbiased = true, bool keepdim = false) {
+  return torsh::var(t, IntArrayRef{dim}, unbiased, keepdim);
+}
+inline Tensor std(const Tensor& t, int dim, bool unbiased = true, bool keepdim = false) {
+  return torsh::std(t, IntArrayRef{dim}, unbiased, keepdim);
+}
+inline std::tuple<Tensor, Tensor> var_mean(const Tensor& t, int dim, bool unbiased = true,
+                                           bool keepdim = false) {
+  return torsh::var_mean(t, IntArrayRef{dim}, unbiased, keepdim);
+}
+inline std::tuple<Tensor, Tensor> std_mean(const Tensor& t, int dim, bool unbiased = true,
+                                           bool keepdim = false) {
+  return torsh::std_mean(t, IntArrayRef{dim}, unbiased, keepdim);
+}
+
+// libtorch's Scalar overloads of div with a rounding mode and of floor_divide.
+inline Tensor div(const Tensor& a, const Scalar& b, std::optional<std::string_view> mode) {
+  return torsh::div(a, detail::wrap_scalar(b), mode);
+}
+inline Tensor floor_divide(const Tensor& a, const Scalar& b) {
+  return torsh::floor_divide(a, detail::wrap_scalar(b));
+}
+/// torch::_unique(t, sorted, return_inverse): (values, inverse).
+inline std::tuple<Tensor, Tensor> _unique(const Tensor& t, bool sorted = true,
+                                          bool return_inverse = false) {
+  auto [values, inverse, counts] = torsh::_unique2(t, sorted, return_inverse, false);
+  (void)counts;
+  return {values, inverse};
+}
+
+/// c10::Scalar's printing: the number (true/false for booleans).
+inline std::ostream& operator<<(std::ostream& os, const Scalar& s) {
+  if (s.is_boolean()) return os << (s.to_bool() ? "true" : "false");
+  if (s.is_complex()) return os << s.to_complex();
+  if (s.is_floating_point()) return os << s.to_double();
+  return os << s.to_long();
+}
+
+/// at::CPUGeneratorImpl and at::make_generator<CPUGeneratorImpl>(seed): a seeded Generator.
+struct CPUGeneratorImpl {};
+template <typename Impl = CPUGeneratorImpl>
+Generator make_generator(uint64_t seed = 67280421310721ULL) {
+  return Generator(seed);
+}
 
 }  // namespace torsh
 
@@ -113,6 +168,8 @@ using torsh::TypeMeta;
 // c10's spellings of the core types.
 namespace c10 {
 using torsh::str;
+/// c10::toString(ScalarType): "Float", "Long", ...
+inline const char* toString(torsh::ScalarType t) { return torsh::scalar_type_name(t); }
 inline torsh::ScalarType typeMetaToScalarType(torsh::TypeMeta t) { return t.toScalarType(); }
 inline torsh::TypeMeta scalarTypeToTypeMeta(torsh::ScalarType t) {
   return torsh::TypeMeta::fromScalarType(t);
