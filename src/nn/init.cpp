@@ -1,6 +1,7 @@
 // torsh::nn::init: torch's initialisation formulas (the same as torch.nn.init's).
 #include "torsh/nn/init.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -80,6 +81,38 @@ Tensor kaiming_uniform_(Tensor tensor, double a, FanModeType mode, NonlinearityT
 Tensor kaiming_normal_(Tensor tensor, double a, FanModeType mode, NonlinearityType nonlinearity) {
   const double std = kaiming_std(tensor, a, mode, nonlinearity);
   return normal_(std::move(tensor), 0, std);
+}
+
+Tensor eye_(Tensor matrix) {
+  NoGradGuard no_grad;
+  TORSH_CHECK(matrix.dim() == 2, "Only tensors with 2 dimensions are supported");
+  return torsh::eye_out(matrix, matrix.size(0), matrix.size(1));
+}
+
+Tensor dirac_(Tensor tensor) {
+  NoGradGuard no_grad;
+  const int64_t dims = tensor.dim();
+  TORSH_CHECK(dims >= 3 && dims <= 5, "Only tensors with 3, 4, or 5 dimensions are supported");
+  tensor.zero_();
+  for (int64_t d = 0; d < std::min(tensor.size(0), tensor.size(1)); ++d) {
+    Tensor t = tensor.select(0, d).select(0, d);
+    for (int64_t k = 2; k < dims; ++k) t = t.select(0, tensor.size(k) / 2);
+    t.fill_(1);
+  }
+  return tensor;
+}
+
+Tensor sparse_(Tensor tensor, double sparsity, double std) {
+  NoGradGuard no_grad;
+  TORSH_CHECK(tensor.dim() == 2, "Only tensors with 2 dimensions are supported");
+  const int64_t rows = tensor.size(0), columns = tensor.size(1);
+  const auto num_zeros = static_cast<int64_t>(std::ceil(sparsity * static_cast<double>(rows)));
+  tensor.normal_(0, std);
+  for (int64_t column = 0; column < columns; ++column) {
+    Tensor zero_rows = torsh::randperm(rows, TensorOptions(kLong)).slice(0, 0, num_zeros);
+    tensor.select(1, column).index_fill_(0, zero_rows, 0);
+  }
+  return tensor;
 }
 
 Tensor orthogonal_(Tensor tensor, double gain) {

@@ -59,5 +59,12 @@ Tensor kaiming_normal_(Tensor tensor, double a = 0, FanModeType mode = torsh::kF
 /// Q of the QR of a normal draw, sign-corrected so the same seed gives libtorch's values (to
 /// rounding).
 Tensor orthogonal_(Tensor tensor, double gain = 1.0);
+/// The identity in a 2-d tensor (ones on the main diagonal).
+Tensor eye_(Tensor matrix);
+/// A 3-5 d convolution weight that passes each of the first min(out, in) channels through.
+Tensor dirac_(Tensor tensor);
+/// N(0, std) values with ceil(sparsity * rows) random rows zeroed in each column of a 2-d tensor
+/// (libtorch's draws: the normal fill, then one randperm per column).
+Tensor sparse_(Tensor tensor, double sparsity, double std = 0.01);
 
 }  // namespace torsh::nn::init

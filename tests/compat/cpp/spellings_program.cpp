@@ -158,5 +158,10 @@ int main() {
   values("backward_inputs", xg.grad());
   torch::nn::Sequential named(torch::nn::Linear(2, 2), torch::nn::ReLU());
   for (const auto& m : named->modules(false)) std::cout << m->name() << std::endl;
+  values("init_eye", torch::nn::init::eye_(torch::empty({2, 3})));
+  values("init_dirac", torch::nn::init::dirac_(torch::empty({2, 3, 3})));
+  torch::manual_seed(5);
+  values("init_sparse", torch::nn::init::sparse_(torch::empty({4, 3}), 0.5));
+  values("after_sparse", torch::rand({2}));
   return 0;
 }
