@@ -54,9 +54,13 @@ def outer(p):
     return out
 
 
-def outer_names(lib, p):
-    # torsh's own tree (cpu_parent) is what is tested; torch's is read with that allowance
-    return top_level(p) if lib is torsh else [e.name for e in outer(p)]
+def outer_names(lib, p, keep=None):
+    """Top-level event names. torch's tree is read with its whole-microsecond allowance and,
+    given `keep`, only the op names the workload calls (torch also records ops its ops call)."""
+    if lib is not torch:
+        return top_level(p)
+    names = [e.name for e in outer(p)]
+    return names if keep is None else [n for n in names if n in keep]
 
 
 def tensor_shapes(shapes):
@@ -160,10 +164,10 @@ def test_counts_match_torch():
         a, b = inputs(lib)
         with aprof(lib).profile() as p:
             workload(lib, a=a, b=b)
-        names = [n for n in outer_names(lib, p) if n in WORKLOAD_OPS or lib is torsh]
+        names = outer_names(lib, p, WORKLOAD_OPS)
         counts[lib] = {k: names.count(k) for k in names}
-        if lib is torsh:
-            assert counts[lib] == {e.key: e.count for e in p.key_averages()}
+        averages = {e.key: e.count for e in p.key_averages()}
+    assert counts[torsh] == averages  # torsh's key_averages count the same events
     # the workload's calls counted by hand; torch's own count can include an op its whole-
     # microsecond times show outside its parent, so torch is held to at least these
     expected = {"aten::mm": 4, "aten::relu": 3, "aten::add": 6, "aten::sum": 3, "aten::mul": 3}
@@ -194,10 +198,21 @@ def test_record_function_range_contains_its_ops(lib):
     within = [e.name for e in p.function_events if e is not blk and inside(e, blk, lib)]
     assert [n for n in within if n in ("aten::mm", "aten::relu", "aten::neg")] == \
         ["aten::mm", "aten::relu"]
-    if lib is torsh:
-        assert [c.name for c in blk.cpu_children] == ["aten::mm", "aten::relu"]
-        assert all(c.cpu_parent is blk for c in blk.cpu_children)
-        assert 0 <= blk.self_cpu_time_total <= blk.cpu_time_total
+
+
+def test_record_function_children_and_self_time():
+    # the parent/child links themselves (torch's whole-microsecond times make its own
+    # links unreliable, so the ranges are compared with torch above)
+    a, b = inputs(torsh)
+    with torsh.autograd.profiler.profile() as p:
+        with torsh.autograd.profiler.record_function("my_block"):
+            torsh.mm(a, b)
+            torsh.relu(a)
+        torsh.neg(a)
+    blk = next(e for e in p.function_events if e.name == "my_block")
+    assert [c.name for c in blk.cpu_children] == ["aten::mm", "aten::relu"]
+    assert all(c.cpu_parent is blk for c in blk.cpu_children)
+    assert 0 <= blk.self_cpu_time_total <= blk.cpu_time_total
 
 
 @LIBS
@@ -219,10 +234,23 @@ def test_record_function_decorator_and_nesting(lib):
     for name, parent in (("inner", "deco"), ("aten::exp", "inner")):
         for e in (e for e in evs if e.name == name):
             assert any(q.name == parent and inside(e, q, lib) for q in evs)
-            if lib is torsh:
-                assert e.cpu_parent.name == parent
     # outside a profiler it does nothing and still returns the function's value
     assert f(a).shape == (3, 4)
+
+
+def test_record_function_nesting_links_parents():
+    rf = torsh.profiler.record_function
+
+    @rf("deco")
+    def f(x):
+        with rf("inner"):
+            return torsh.exp(x)
+
+    a, _ = inputs(torsh)
+    with torsh.profiler.profile() as p:
+        f(a)
+    parents = {e.name: e.cpu_parent.name for e in p.events() if e.cpu_parent is not None}
+    assert parents == {"inner": "deco", "aten::exp": "inner"}
 
 
 def test_input_shapes_match_torch():
@@ -236,12 +264,12 @@ def test_input_shapes_match_torch():
             lib.add(a, a)
             lib.relu(a)
             a.sum()
-        tops = p.function_events if lib is torch else \
-            [e for e in p.function_events if e.cpu_parent is None]
-        ev = [(e.name, tensor_shapes(e.input_shapes)) for e in (outer(p) if lib is torch
-                                                                  else tops)
-              if lib is torsh or e.name in ("aten::mm", "aten::t", "aten::add", "aten::relu",
-                                            "aten::sum")]
+        if lib is torch:  # its tree with the allowance, only the ops the workload calls
+            tops = [e for e in outer(p) if e.name in ("aten::mm", "aten::t", "aten::add",
+                                                      "aten::relu", "aten::sum")]
+        else:
+            tops = [e for e in p.function_events if e.cpu_parent is None]
+        ev = [(e.name, tensor_shapes(e.input_shapes)) for e in tops]
         grouped = sorted((e.key, str(tensor_shapes(e.input_shapes)), e.count)
                          for e in p.key_averages(group_by_input_shape=True)
                          if e.key in ("aten::mm", "aten::add", "aten::relu"))
@@ -432,7 +460,7 @@ def test_tensorboard_trace_handler(tmp_path):
 
 
 def test_chrome_trace(tmp_path):
-    names = {}
+    names, traces = {}, {}
     for lib in (torch, torsh):
         a, b = inputs(lib)
         with aprof(lib).profile(record_shapes=True) as p:
@@ -445,15 +473,16 @@ def test_chrome_trace(tmp_path):
         evs = data["traceEvents"] if isinstance(data, dict) else data
         xs = [e for e in evs if e["ph"] == "X" and e.get("cat") != "Trace"]
         assert all(e["ts"] >= 0 and e["dur"] >= 0 for e in xs)
-        if lib is torsh:
-            assert sorted(e["name"] for e in xs) == sorted(e.name for e in p.function_events)
-            blk = next(e for e in xs if e["name"] == "blk")
-            relu = next(e for e in xs if e["name"] == "aten::relu")
-            assert blk["ts"] <= relu["ts"] and relu["ts"] + relu["dur"] <= blk["ts"] + blk["dur"]
-            assert next(e for e in xs if e["name"] == "aten::mm")["args"]["Input Dims"] == \
-                [[3, 4], [4, 5]]
+        traces[lib] = (xs, p)
         names[lib] = {e["name"] for e in xs} & {"aten::mm", "aten::relu", "blk"}
     assert names[torsh] == names[torch] == {"aten::mm", "aten::relu", "blk"}
+    # torsh's trace holds exactly its events, nested and with shapes (torch's adds its own)
+    xs, p = traces[torsh]
+    assert sorted(e["name"] for e in xs) == sorted(e.name for e in p.function_events)
+    blk = next(e for e in xs if e["name"] == "blk")
+    relu = next(e for e in xs if e["name"] == "aten::relu")
+    assert blk["ts"] <= relu["ts"] and relu["ts"] + relu["dur"] <= blk["ts"] + blk["dur"]
+    assert next(e for e in xs if e["name"] == "aten::mm")["args"]["Input Dims"] == [[3, 4], [4, 5]]
 
 
 def test_profiler_package_gz_export(tmp_path):
@@ -537,7 +566,7 @@ def test_exception_inside_op_closes_event():
                 lib.mm(a, a)
             lib.relu(a)
         assert all(e.time_range.end >= e.time_range.start for e in p.function_events)
-        out[lib] = [n for n in outer_names(lib, p) if lib is torsh or n in WORKLOAD_OPS]
+        out[lib] = outer_names(lib, p, WORKLOAD_OPS)
     assert out[torsh] == out[torch] == ["aten::mm", "aten::relu"]
     assert torsh.Tensor.__dict__["__add__"] is not None and torsh.mm.__class__.__name__ == \
         "builtin_function_or_method"
@@ -590,7 +619,7 @@ def test_only_the_profiling_thread_is_recorded(lib):
 
 
 def test_with_flops_matches_torch():
-    out = {}
+    out, counts = {}, {}
     for lib in (torch, torsh):
         a, b = inputs(lib)
         x, w = lib.ones(2, 3, 8, 8), lib.ones(4, 3, 3, 3)
@@ -604,11 +633,11 @@ def test_with_flops_matches_torch():
             lib.conv2d(x, w, stride=2, padding=1)
         out[lib] = [(e.name, e.flops) for e in outer(p) if e.name in (
             "aten::mm", "aten::addmm", "aten::bmm", "aten::mul", "aten::add", "aten::conv2d")]
-        if lib is torsh:
-            assert len(out[lib]) == len(p.function_events) == 6
+        counts[lib] = (len(out[lib]), len(p.function_events))
         assert "Total FLOPs" in p.key_averages().table()
         assert p.function_events[0].input_shapes       # with_flops records shapes
     assert out[torsh] == out[torch]
+    assert counts[torsh] == (6, 6)  # torsh records just the six calls
 
 
 def test_with_stack_names_the_calling_function():
@@ -635,8 +664,7 @@ def test_nn_forward_matches_torch():
         x = lib.ones(3, 4)
         with aprof(lib).profile() as p:
             y = model(x)
-        names[lib] = [n for n in outer_names(lib, p)
-                      if lib is torsh or n in ("aten::linear", "aten::relu")]
+        names[lib] = outer_names(lib, p, ("aten::linear", "aten::relu"))
         with aprof(lib).profile() as p:
             y.sum().backward()
         assert "aten::sum" in top_level(p)       # torch adds autograd::engine events here

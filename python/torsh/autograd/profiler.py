@@ -239,6 +239,20 @@ def _flops(name, args, kwargs):
     return 0
 
 
+def _record_call(r, name, label, fn, args, kwargs):
+    """fn(*args, **kwargs) recorded by recorder r as the range `name`."""
+    ev = [name, 0, 0, _shapes(args, kwargs) if r.record_shapes else None, None, 0,
+          _FUNCTION_SCOPE]
+    if r.extras:
+        r.annotate(ev, args, kwargs, label)
+    r.events.append(ev)
+    ev[1] = _now()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        ev[2] = _now()
+
+
 def _op_wrapper(fn, name, label=None):
     """fn, recorded as the range `name` when the calling thread is being profiled (label: the
     innermost stack entry, the builtin called, as torch's Python tracer names it)."""
@@ -248,16 +262,7 @@ def _op_wrapper(fn, name, label=None):
         r = get(_get_ident())
         if r is None:
             return fn(*args, **kwargs)
-        ev = [name, 0, 0, _shapes(args, kwargs) if r.record_shapes else None, None, 0,
-              _FUNCTION_SCOPE]
-        if r.extras:
-            r.annotate(ev, args, kwargs, label)
-        r.events.append(ev)
-        ev[1] = _now()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            ev[2] = _now()
+        return _record_call(r, name, label, fn, args, kwargs)
     return op
 
 
@@ -270,16 +275,7 @@ def _select_wrapper(fn, choose):
         name = None if r is None else choose(args, kwargs)
         if name is None:
             return fn(*args, **kwargs)
-        ev = [name, 0, 0, _shapes(args, kwargs) if r.record_shapes else None, None, 0,
-              _FUNCTION_SCOPE]
-        if r.extras:
-            r.annotate(ev, args, kwargs, None)
-        r.events.append(ev)
-        ev[1] = _now()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            ev[2] = _now()
+        return _record_call(r, name, None, fn, args, kwargs)
     return op
 
 
