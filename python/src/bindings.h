@@ -11,6 +11,29 @@
 namespace py = pybind11;
 
 namespace torsh::python {
+py::object wrap(Tensor t);
+}  // namespace torsh::python
+
+// Every Tensor pybind11 hands to Python goes through wrap(): a TensorImpl that already has a live
+// Python object gives that object back (torch's PyObject preservation: `t[1:]._base is t` for a
+// tensor made by torch.tensor too), and a new object is recorded in its TensorImpl.
+namespace pybind11::detail {
+template <>
+struct type_caster<torsh::Tensor> : public type_caster_base<torsh::Tensor> {
+  static handle cast(const torsh::Tensor& src, return_value_policy, handle) {
+    return torsh::python::wrap(src).release();
+  }
+  static handle cast(torsh::Tensor&& src, return_value_policy, handle) {
+    return torsh::python::wrap(std::move(src)).release();
+  }
+  static handle cast(const torsh::Tensor* src, return_value_policy, handle) {
+    if (!src) return none().release();
+    return torsh::python::wrap(*src).release();
+  }
+};
+}  // namespace pybind11::detail
+
+namespace torsh::python {
 
 /// Python's view of a dtype: torsh.float32 and friends.
 struct PyDtype {
@@ -179,12 +202,45 @@ PyObject* new_instance(PyTypeObject* type, void* value, Holder&& holder, bool re
 /// Sets the Python error for the exception being handled (call inside a catch block): torsh
 /// errors map to RuntimeError, IndexError, TypeError or ValueError as in torch.
 void set_python_error();
+// ---- torch_function.cpp: torch's __torch_function__ protocol ----
+/// The torsh Tensor type (exact).
+extern PyTypeObject* g_tensor_type;
+/// Number of active TorchFunctionModes: while any is, every call goes through the protocol.
+extern int g_torch_function_modes;
+/// Whether a call with these arguments (self, then n values: positional, then keyword) goes to
+/// __torch_function__: one of them (or an item of a list/tuple argument) is a Tensor subclass
+/// instance or another object whose type defines it (and does not disable it), or a mode is
+/// active; never while the calling thread has the protocol disabled.
+bool wants_torch_function(PyObject* self, PyObject* const* args, Py_ssize_t n);
+/// The same for an operator's operands (b null for a unary operator).
+bool operator_wants_torch_function(PyObject* a, PyObject* b);
+/// Hands the call of a registered entry point to torsh.overrides._dispatch with the public API
+/// object of its name (torsh.<name>, or Tensor.<name> for a method, self first in the args).
+PyObject* dispatch_torch_function(void* entry, PyObject* self, PyObject* const* args,
+                                  Py_ssize_t nargs, PyObject* kwnames);
+/// The same for the Tensor method `name` (Tensor.<name>, self first) and for the getter of the
+/// attribute `name` (Tensor.<name>.__get__(self)).
+PyObject* dispatch_method(const char* name, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                          PyObject* kwnames);
+PyObject* dispatch_getter(const char* name, PyObject* self);
+/// The same for an operator: Tensor.<dunder>(a[, b[, c]]) (b, c null when absent).
+PyObject* dispatch_operator(const char* dunder, PyObject* a, PyObject* b, PyObject* c = nullptr);
+/// Remembers a builtin entry point's name (add_functions/add_methods).
+void register_entry(void* entry, const char* name, PyObject* builtin, bool method);
+/// Registers _C's protocol switches, Tensor.as_subclass and Tensor._make_subclass.
+void register_torch_function(py::module_& m, py::class_<Tensor>& cls);
+
 /// A generated op's Python entry point body: (self or null, the call's arguments) -> result.
 using OpImpl = py::object (*)(PyObject* self, const CallArgs& c);
 /// A METH_FASTCALL | METH_KEYWORDS entry point running Impl and turning exceptions into Python
 /// errors.
 template <OpImpl Impl>
 PyObject* fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  const Py_ssize_t n = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+  if (wants_torch_function(self, args, n)) [[unlikely]] {
+    return dispatch_torch_function(reinterpret_cast<void*>(&fastcall<Impl>), self, args, nargs,
+                                   kwnames);
+  }
   try {
     return Impl(self, CallArgs{args, nargs, kwnames}).release().ptr();
   } catch (...) {
@@ -263,6 +319,10 @@ py::object to_numpy(const Tensor& t, bool force = false);
 Tensor getitem(const Tensor& self, py::handle index);
 /// self[index] = value (a tensor or a number).
 void setitem(const Tensor& self, py::handle index, py::handle value);
+/// The Tensor type's mapping slots (with the __torch_function__ check): self[index] and
+/// self[index] = value (value null: deletion, refused).
+PyObject* subscript_slot(PyObject* self, PyObject* index);
+int assign_subscript_slot(PyObject* self, PyObject* index, PyObject* value);
 /// Points the Tensor type's mapping slots at getitem/setitem directly (after the dunders are
 /// defined).
 void install_subscript_slots(py::handle cls);

@@ -31,6 +31,19 @@ PyObject* make_size(IntArrayRef sizes) {
   return r;
 }
 
+// A subclass instance (or an active mode) sends the attribute through __torch_function__.
+#define TORSH_GETTER_PROTOCOL(name)                                 \
+  if ((g_torch_function_modes || Py_TYPE(self) != g_tensor_type) && \
+      operator_wants_torch_function(self, nullptr)) [[unlikely]] {  \
+    return dispatch_getter(name, self);                             \
+  }
+#define TORSH_METHOD_PROTOCOL(name)                                                        \
+  if ((g_torch_function_modes || Py_TYPE(self) != g_tensor_type) &&                        \
+      wants_torch_function(self, args, nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0))) \
+      [[unlikely]] {                                                                       \
+    return dispatch_method(name, self, args, nargs, kwnames);                              \
+  }
+
 template <typename F>
 PyObject* guarded(F&& f) {
   try {
@@ -41,13 +54,24 @@ PyObject* guarded(F&& f) {
   }
 }
 
-PyObject* get_shape(PyObject* self, void*) { return make_size(self_of(self).sizes()); }
-PyObject* get_ndim(PyObject* self, void*) { return PyLong_FromLongLong(self_of(self).dim()); }
+PyObject* get_shape(PyObject* self, void*) {
+  TORSH_GETTER_PROTOCOL("shape")
+  return make_size(self_of(self).sizes());
+}
+PyObject* get_ndim(PyObject* self, void*) {
+  TORSH_GETTER_PROTOCOL("ndim")
+  return PyLong_FromLongLong(self_of(self).dim());
+}
 PyObject* get_dtype(PyObject* self, void*) {
+  TORSH_GETTER_PROTOCOL("dtype")
   return guarded([&] { return dtype_obj(self_of(self).dtype()).release().ptr(); });
 }
-PyObject* get_is_leaf(PyObject* self, void*) { return PyBool_FromLong(self_of(self).is_leaf()); }
+PyObject* get_is_leaf(PyObject* self, void*) {
+  TORSH_GETTER_PROTOCOL("is_leaf")
+  return PyBool_FromLong(self_of(self).is_leaf());
+}
 PyObject* get_requires_grad(PyObject* self, void*) {
+  TORSH_GETTER_PROTOCOL("requires_grad")
   return PyBool_FromLong(self_of(self).requires_grad());
 }
 int set_requires_grad(PyObject* self, PyObject* value, void*) {
@@ -61,6 +85,7 @@ int set_requires_grad(PyObject* self, PyObject* value, void*) {
   }
 }
 PyObject* get_grad(PyObject* self, void*) {
+  TORSH_GETTER_PROTOCOL("grad")
   return guarded([&]() -> PyObject* {
     const Tensor& t = self_of(self);
     const Tensor& g = t.grad();
@@ -152,17 +177,32 @@ PyObject* per_dim(const char* method, PyObject* self, PyObject* const* args, Py_
 }
 
 PyObject* m_size(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  TORSH_METHOD_PROTOCOL("size")
   return per_dim("size", self, args, nargs, kwnames, true);
 }
 PyObject* m_stride(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  TORSH_METHOD_PROTOCOL("stride")
   return per_dim("stride", self, args, nargs, kwnames, false);
 }
 
-PyObject* m_dim(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_of(self).dim()); }
-PyObject* m_numel(PyObject* self, PyObject*) { return PyLong_FromLongLong(self_of(self).numel()); }
+PyObject* m_dim(PyObject* self, PyObject*) {
+  PyObject* const* args = nullptr;
+  const Py_ssize_t nargs = 0;
+  PyObject* kwnames = nullptr;
+  TORSH_METHOD_PROTOCOL("dim")
+  return PyLong_FromLongLong(self_of(self).dim());
+}
+PyObject* m_numel(PyObject* self, PyObject*) {
+  PyObject* const* args = nullptr;
+  const Py_ssize_t nargs = 0;
+  PyObject* kwnames = nullptr;
+  TORSH_METHOD_PROTOCOL("numel")
+  return PyLong_FromLongLong(self_of(self).numel());
+}
 
 // contiguous(memory_format=torch.contiguous_format): self itself when already dense in that format.
 PyObject* m_contiguous(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  TORSH_METHOD_PROTOCOL("contiguous")
   return guarded([&]() -> PyObject* {
     TORSH_CHECK_TYPE(nargs == 0, "contiguous() takes 0 positional arguments but ", nargs,
                      nargs == 1 ? " was given" : " were given");  // memory_format is keyword-only

@@ -9,9 +9,7 @@
 
 namespace torsh::python {
 
-namespace {
 PyTypeObject* g_tensor_type = nullptr;
-}  // namespace
 
 void set_tensor_type(PyObject* type) { g_tensor_type = reinterpret_cast<PyTypeObject*>(type); }
 
@@ -37,7 +35,8 @@ py::object wrap(Tensor t) {
     if (impl) impl->set_pyobj(self);
     return py::reinterpret_steal<py::object>(self);
   }
-  return py::cast(std::move(*raw));
+  return py::reinterpret_steal<py::object>(py::detail::type_caster_base<Tensor>::cast(
+      std::move(*raw), py::return_value_policy::move, py::handle()));
 }
 
 namespace {
@@ -92,6 +91,7 @@ void add_functions(py::module_& m, PyMethodDef* defs) {
   for (PyMethodDef* d = defs; d->ml_name; ++d) {
     PyObject* f = PyCFunction_NewEx(d, nullptr, module_name.ptr());
     if (!f || PyObject_SetAttrString(m.ptr(), d->ml_name, f) != 0) throw py::error_already_set();
+    register_entry(reinterpret_cast<void*>(d->ml_meth), d->ml_name, f, false);
     Py_DECREF(f);
   }
 }
@@ -103,6 +103,7 @@ void add_methods(py::handle cls, PyMethodDef* defs) {
     if (!m || PyObject_SetAttrString(cls.ptr(), d->ml_name, m) != 0) {
       throw py::error_already_set();
     }
+    register_entry(reinterpret_cast<void*>(d->ml_meth), d->ml_name, m, true);
     Py_DECREF(m);
   }
 }

@@ -167,10 +167,12 @@ void setitem(const Tensor& self, py::handle index, py::handle value) {
   }
 }
 
-namespace {
-// The mapping slots, called by CPython directly for `t[i]` and `t[i] = v` (the dunders pybind11
-// defines stay for explicit calls).
+// The mapping slots, called by CPython directly for `t[i]` and `t[i] = v`, and by the dunders
+// (which Python subclasses go through).
 PyObject* subscript_slot(PyObject* self, PyObject* index) {
+  if (operator_wants_torch_function(self, index)) [[unlikely]] {
+    return dispatch_operator("__getitem__", self, index);
+  }
   try {
     return wrap(getitem(*peek_tensor(self), index)).release().ptr();
   } catch (...) {
@@ -180,6 +182,12 @@ PyObject* subscript_slot(PyObject* self, PyObject* index) {
 }
 
 int assign_subscript_slot(PyObject* self, PyObject* index, PyObject* value) {
+  if (value && (operator_wants_torch_function(self, index) ||
+                operator_wants_torch_function(value, nullptr))) [[unlikely]] {
+    PyObject* r = dispatch_operator("__setitem__", self, index, value);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+  }
   try {
     if (!value) throw TypeError("'Tensor' object does not support item deletion");
     setitem(*peek_tensor(self), index, value);
@@ -189,7 +197,6 @@ int assign_subscript_slot(PyObject* self, PyObject* index, PyObject* value) {
     return -1;
   }
 }
-}  // namespace
 
 void install_subscript_slots(py::handle cls) {
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());

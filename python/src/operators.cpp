@@ -25,9 +25,37 @@ Tensor reflect_div(const Tensor& self, const Tensor& number) {
   return mul(reciprocal_of(self), number);
 }
 
+// An operator's operands going to __torch_function__: Tensor.<dunder>(a, b) when a is a tensor
+// or takes part in the protocol, else Tensor.<reflected>(b, a) (`1 + sub` is sub.__radd__(1)).
+PyObject* operator_protocol(const char* dunder, const char* reflected, PyObject* a, PyObject* b) {
+  if (peek_tensor(a) || !peek_tensor(b)) return dispatch_operator(dunder, a, b);
+  return dispatch_operator(reflected, b, a);
+}
+
+struct SlotNames {
+  const char* dunder;
+  const char* reflected;
+};
+// The public API object torch hands to __torch_function__ for each operator (its methods where
+// torch's operator is that method: `x + 1` is Tensor.add(x, 1), `1 + x` Tensor.add(x, 1)).
+constexpr SlotNames kSlotNames[] = {{"add", "add"},
+                                    {"sub", "__rsub__"},
+                                    {"mul", "mul"},
+                                    {"div", "__rtruediv__"},
+                                    {"remainder", "__rmod__"},
+                                    {"__floordiv__", "__rfloordiv__"},
+                                    {"__and__", "__rand__"},
+                                    {"__or__", "__ror__"},
+                                    {"__xor__", "__rxor__"},
+                                    {"__lshift__", "__rlshift__"},
+                                    {"__rshift__", "__rrshift__"}};
+
 // kDivision: `x / self` for any other x is self.reciprocal() * x, which numpy arrays answer.
-template <BinFn Fn, BinFn Reflect, bool kDivision = false>
+template <BinFn Fn, BinFn Reflect, int kName, bool kDivision = false>
 PyObject* number_slot(PyObject* a, PyObject* b) {
+  if (operator_wants_torch_function(a, b)) [[unlikely]] {
+    return operator_protocol(kSlotNames[kName].dunder, kSlotNames[kName].reflected, a, b);
+  }
   try {
     const Tensor* ta = peek_tensor(a);
     const Tensor* tb = peek_tensor(b);
@@ -64,21 +92,21 @@ struct SlotOp {
   binaryfunc fn;
 };
 const SlotOp kSlotOps[] = {
-    {"__add__", "__radd__", &PyNumberMethods::nb_add, number_slot<add2, reflect<add2>>},
-    {"__sub__", "__rsub__", &PyNumberMethods::nb_subtract, number_slot<sub2, reflect<sub2>>},
-    {"__mul__", "__rmul__", &PyNumberMethods::nb_multiply, number_slot<mul2, reflect<mul2>>},
+    {"__add__", "__radd__", &PyNumberMethods::nb_add, number_slot<add2, reflect<add2>, 0>},
+    {"__sub__", "__rsub__", &PyNumberMethods::nb_subtract, number_slot<sub2, reflect<sub2>, 1>},
+    {"__mul__", "__rmul__", &PyNumberMethods::nb_multiply, number_slot<mul2, reflect<mul2>, 2>},
     {"__truediv__", "__rtruediv__", &PyNumberMethods::nb_true_divide,
-     number_slot<div2, reflect_div, true>},
-    {"__mod__", "__rmod__", &PyNumberMethods::nb_remainder, number_slot<mod2, reflect<mod2>>},
+     number_slot<div2, reflect_div, 3, true>},
+    {"__mod__", "__rmod__", &PyNumberMethods::nb_remainder, number_slot<mod2, reflect<mod2>, 4>},
     {"__floordiv__", "__rfloordiv__", &PyNumberMethods::nb_floor_divide,
-     number_slot<floordiv2, reflect<floordiv2>>},
-    {"__and__", "__rand__", &PyNumberMethods::nb_and, number_slot<and2, reflect<and2>>},
-    {"__or__", "__ror__", &PyNumberMethods::nb_or, number_slot<or2, reflect<or2>>},
-    {"__xor__", "__rxor__", &PyNumberMethods::nb_xor, number_slot<xor2, reflect<xor2>>},
+     number_slot<floordiv2, reflect<floordiv2>, 5>},
+    {"__and__", "__rand__", &PyNumberMethods::nb_and, number_slot<and2, reflect<and2>, 6>},
+    {"__or__", "__ror__", &PyNumberMethods::nb_or, number_slot<or2, reflect<or2>, 7>},
+    {"__xor__", "__rxor__", &PyNumberMethods::nb_xor, number_slot<xor2, reflect<xor2>, 8>},
     {"__lshift__", "__rlshift__", &PyNumberMethods::nb_lshift,
-     number_slot<lshift2, reflect<lshift2>>},
+     number_slot<lshift2, reflect<lshift2>, 9>},
     {"__rshift__", "__rrshift__", &PyNumberMethods::nb_rshift,
-     number_slot<rshift2, reflect<rshift2>>}};
+     number_slot<rshift2, reflect<rshift2>, 10>}};
 
 py::object call_slot(binaryfunc fn, py::handle a, py::handle b) {
   PyObject* r = fn(a.ptr(), b.ptr());
@@ -86,20 +114,25 @@ py::object call_slot(binaryfunc fn, py::handle a, py::handle b) {
   return py::reinterpret_steal<py::object>(r);
 }
 
+const Tensor& self_tensor(py::handle self, const char* dunder) {
+  const Tensor* t = peek_tensor(self.ptr());
+  if (!t) {
+    throw TypeError(detail::str_cat("descriptor '", dunder,
+                                    "' requires a 'torch._C._TensorBase' object but received a '",
+                                    Py_TYPE(self.ptr())->tp_name, "'"));
+  }
+  return *t;
+}
+
+py::object protocol_result(PyObject* r) {
+  if (!r) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r);
+}
+
 py::object not_implemented() { return py::reinterpret_borrow<py::object>(Py_NotImplemented); }
 
-// Comparisons: called through pybind11 as methods (rich comparison is not a number slot).
-struct CompareOp {
-  const char* dunder;
-  BinFn fn;
-};
-const CompareOp kCompareOps[] = {
-    {"__eq__", [](const Tensor& a, const Tensor& b) { return eq(a, b); }},
-    {"__ne__", [](const Tensor& a, const Tensor& b) { return ne(a, b); }},
-    {"__lt__", [](const Tensor& a, const Tensor& b) { return lt(a, b); }},
-    {"__le__", [](const Tensor& a, const Tensor& b) { return le(a, b); }},
-    {"__gt__", [](const Tensor& a, const Tensor& b) { return gt(a, b); }},
-    {"__ge__", [](const Tensor& a, const Tensor& b) { return ge(a, b); }}};
+// The comparison dunders, indexed as CPython's rich-comparison ops (Py_LT ... Py_GE).
+const char* const kCompareDunders[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
 
 struct InplaceOp {
   const char* dunder;
@@ -126,7 +159,12 @@ const BinFn kRichCompare[] = {[](const Tensor& a, const Tensor& b) { return lt(a
                               [](const Tensor& a, const Tensor& b) { return gt(a, b); },
                               [](const Tensor& a, const Tensor& b) { return ge(a, b); }};
 
+const char* const kCompareNames[] = {"lt", "le", "eq", "ne", "gt", "ge"};
+
 PyObject* richcompare_slot(PyObject* a, PyObject* b, int op) {
+  if (op >= 0 && op <= 5 && operator_wants_torch_function(a, b)) [[unlikely]] {
+    return dispatch_operator(kCompareNames[op], a, b);
+  }
   try {
     const Tensor* ta = peek_tensor(a);
     if (!ta || op < 0 || op > 5) Py_RETURN_NOTIMPLEMENTED;
@@ -140,6 +178,9 @@ PyObject* richcompare_slot(PyObject* a, PyObject* b, int op) {
 }
 
 PyObject* matmul_slot(PyObject* a, PyObject* b) {
+  if (operator_wants_torch_function(a, b)) [[unlikely]] {
+    return operator_protocol("matmul", "__rmatmul__", a, b);
+  }
   try {
     const Tensor* ta = peek_tensor(a);
     const Tensor* tb = peek_tensor(b);
@@ -152,6 +193,7 @@ PyObject* matmul_slot(PyObject* a, PyObject* b) {
 }
 
 Tensor neg_op(const Tensor& t) { return t.neg(); }
+Tensor abs_op(const Tensor& t) { return t.abs(); }
 // torch's `~` refuses floating tensors with a TypeError before reaching bitwise_not.
 Tensor invert_op(const Tensor& t) {
   TORSH_CHECK_TYPE(!t.is_floating_point(),
@@ -160,8 +202,14 @@ Tensor invert_op(const Tensor& t) {
 }
 
 // `-t` and `~t` as number slots.
-template <Tensor (*Fn)(const Tensor&)>
+template <Tensor (*Fn)(const Tensor&), int kName>
 PyObject* unary_slot(PyObject* a) {
+  if (operator_wants_torch_function(a, nullptr)) [[unlikely]] {
+    return dispatch_operator(kName == 0   ? "__neg__"
+                             : kName == 1 ? "__invert__"
+                                          : "abs",
+                             a, nullptr);
+  }
   try {
     return wrap(Fn(*peek_tensor(a))).release().ptr();
   } catch (...) {
@@ -178,23 +226,32 @@ void register_operators(py::class_<Tensor>& cls) {
     cls.def(op.dunder, [fn](py::handle self, py::handle o) { return call_slot(fn, self, o); });
     cls.def(op.reflected, [fn](py::handle self, py::handle o) { return call_slot(fn, o, self); });
   }
-  for (const CompareOp& op : kCompareOps) {
-    BinFn fn = op.fn;
-    cls.def(op.dunder, [fn](const Tensor& t, py::handle o) -> py::object {
-      if (!py::isinstance<Tensor>(o) && !is_number(o)) return not_implemented();
-      return wrap(fn(t, to_tensor_arg(o)));
+  // Python subclasses reach the operators through these dunders: each runs the slot function
+  // (with its __torch_function__ check).
+  for (int op = 0; op < 6; ++op) {
+    cls.def(kCompareDunders[op], [op](py::handle self, py::handle o) -> py::object {
+      self_tensor(self, kCompareDunders[op]);
+      return protocol_result(richcompare_slot(self.ptr(), o.ptr(), op));
     });
   }
   // A number exponent or base takes pow's Scalar overloads, as in torch (which refuse negative
   // integer powers of integers).
   cls.def("__pow__",
-          [](const Tensor& t, py::handle o) -> py::object {
+          [](py::handle self, py::handle o) -> py::object {
+            if (operator_wants_torch_function(self.ptr(), o.ptr())) {
+              return protocol_result(dispatch_operator("__pow__", self.ptr(), o.ptr()));
+            }
+            const Tensor& t = self_tensor(self, "__pow__");
             if (is_number(o)) return wrap(pow(t, to_scalar(o)));
             if (!py::isinstance<Tensor>(o)) return not_implemented();
             return py::cast(pow(t, o.cast<const Tensor&>()));
           })
       .def("__rpow__",
-           [](const Tensor& t, py::handle o) -> py::object {
+           [](py::handle self, py::handle o) -> py::object {
+             if (operator_wants_torch_function(self.ptr(), o.ptr())) {
+               return protocol_result(dispatch_operator("__rpow__", self.ptr(), o.ptr()));
+             }
+             const Tensor& t = self_tensor(self, "__rpow__");
              // As torch's Tensor.__rpow__: tensor(other, dtype=result_type(other, self)) ** self
              // (the number converted with torch.tensor's overflow check).
              if (!is_number(o)) return not_implemented();
@@ -203,14 +260,30 @@ void register_operators(py::class_<Tensor>& cls) {
              return wrap(pow(tensor_from_scalars({s}, {}, dt), t));
            })
       .def("__matmul__",
-           [](const Tensor& a, py::handle b) -> py::object {
-             if (!py::isinstance<Tensor>(b)) return not_implemented();
-             return py::cast(matmul(a, b.cast<const Tensor&>()));
+           [](py::handle a, py::handle b) {
+             self_tensor(a, "__matmul__");
+             return protocol_result(matmul_slot(a.ptr(), b.ptr()));
            })
-      .def("__neg__", [](const Tensor& t) { return t.neg(); })
-      .def("__invert__", &invert_op)
+      .def("__rmatmul__",
+           [](py::handle a, py::handle b) {
+             self_tensor(a, "__rmatmul__");
+             return protocol_result(matmul_slot(b.ptr(), a.ptr()));
+           })
+      .def("__neg__",
+           [](py::handle t) {
+             self_tensor(t, "__neg__");
+             return protocol_result(unary_slot<&neg_op, 0>(t.ptr()));
+           })
+      .def("__invert__",
+           [](py::handle t) {
+             self_tensor(t, "__invert__");
+             return protocol_result(unary_slot<&invert_op, 1>(t.ptr()));
+           })
       .def("__pos__", [](const Tensor& t) { return t; })
-      .def("__abs__", [](const Tensor& t) { return t.abs(); });
+      .def("__abs__", [](py::handle t) {
+        self_tensor(t, "__abs__");
+        return protocol_result(unary_slot<&abs_op, 2>(t.ptr()));
+      });
   for (const InplaceOp& op : kInplaceOps) {
     const char* method = op.method;
     cls.def(op.dunder, [method](py::object self, py::handle o) {
@@ -224,8 +297,8 @@ void register_operators(py::class_<Tensor>& cls) {
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
   for (const SlotOp& op : kSlotOps) type->tp_as_number->*op.slot = op.fn;
   type->tp_as_number->nb_matrix_multiply = matmul_slot;
-  type->tp_as_number->nb_negative = unary_slot<&neg_op>;
-  type->tp_as_number->nb_invert = unary_slot<&invert_op>;
+  type->tp_as_number->nb_negative = unary_slot<&neg_op, 0>;
+  type->tp_as_number->nb_invert = unary_slot<&invert_op, 1>;
   type->tp_richcompare = richcompare_slot;
   PyType_Modified(type);
 }

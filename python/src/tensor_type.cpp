@@ -77,11 +77,45 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
       self, t.to(device, dtype, non_blocking.ptr() == Py_True, copy.ptr() == Py_True, fmt));
 }
 
+// torch's repr names a subclass instance by its class ("M([1., 2.])", continuation lines
+// indented to match); plain tensors and nn.Parameter read "tensor(".
+std::string subclass_repr(py::handle self) {
+  const Tensor* t = peek_tensor(self.ptr());
+  if (!t) {
+    throw TypeError(
+        detail::str_cat("__repr__(): expected a Tensor, got ", Py_TYPE(self.ptr())->tp_name));
+  }
+  std::string text = repr(*t);
+  PyTypeObject* type = Py_TYPE(self.ptr());
+  if (type == g_tensor_type) return text;
+  static PyObject* parameter =
+      py::object(py::module_::import("torsh.nn.parameter").attr("Parameter")).release().ptr();
+  if (reinterpret_cast<PyObject*>(type) == parameter) return text;
+  const std::string plain = "tensor(";
+  if (text.compare(0, plain.size(), plain) != 0) return text;
+  const std::string name = py::str(py::handle(reinterpret_cast<PyObject*>(type)).attr("__name__"));
+  const std::string pad(name.size() + 1, ' ');
+  const std::string old_pad(plain.size(), ' ');
+  std::string out = name + "(";
+  size_t pos = plain.size();
+  while (pos <= text.size()) {
+    const size_t nl = text.find('\n', pos);
+    out += text.substr(pos, nl == std::string::npos ? std::string::npos : nl + 1 - pos);
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+    if (text.compare(pos, old_pad.size(), old_pad) == 0) {
+      out += pad;
+      pos += old_pad.size();
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void register_tensor_type(py::class_<Tensor>& cls) {
   // shape, size, dim, ndim, numel, dtype and contiguous: fast_attrs.cpp.
-  cls.def("__repr__", [](const Tensor& t) { return repr(t); })
+  cls.def("__repr__", [](py::handle self) { return subclass_repr(self); })
       .def("element_size", &Tensor::element_size)
       .def("storage_offset", &Tensor::storage_offset)
       // Tensor.resize_'s core (argument parsing and the requires-grad check: _extra_api.py)
@@ -223,8 +257,20 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              TORSH_CHECK_TYPE(t.dim() > 0, "iteration over a 0-d tensor");
              return py::iter(py::cast(t.unbind(0)));
            })
-      .def("__getitem__", &getitem)
-      .def("__setitem__", &setitem)
+      .def("__getitem__",
+           [](py::handle self, py::handle index) {
+             if (!peek_tensor(self.ptr())) throw TypeError("__getitem__(): self must be a Tensor");
+             PyObject* r = subscript_slot(self.ptr(), index.ptr());
+             if (!r) throw py::error_already_set();
+             return py::reinterpret_steal<py::object>(r);
+           })
+      .def("__setitem__",
+           [](py::handle self, py::handle index, py::handle value) {
+             if (!peek_tensor(self.ptr())) throw TypeError("__setitem__(): self must be a Tensor");
+             if (assign_subscript_slot(self.ptr(), index.ptr(), value.ptr()) != 0) {
+               throw py::error_already_set();
+             }
+           })
       .def("__bool__",
            [](const Tensor& t) {
              TORSH_CHECK(t.numel() > 0, "Boolean value of Tensor with no values is ambiguous");

@@ -218,3 +218,4 @@ from torsh import _foreach  # noqa: E402
 _foreach.install()  # torch._foreach_*
 from torsh import _storage  # noqa: E402
 _storage.install()  # Tensor.storage(), torch.TypedStorage, torch.is_storage
+from torsh import overrides  # noqa: F401,E402  (torch.overrides: __torch_function__)

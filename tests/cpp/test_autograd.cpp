@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "torsh/autograd/alias.h"
 #include "torsh/autograd/engine.h"
 #include "torsh/autograd/node.h"
 #include "torsh/core/grad_mode.h"
@@ -240,4 +241,20 @@ TEST(Autograd, InferenceTensors) {
   EXPECT_THROW(w * inf, Error);  // mul saves inf for w's gradient
   (w + inf).sum().backward();    // add saves nothing
   EXPECT_TRUE(allclose(w.grad(), ones({3})));
+}
+
+TEST(Autograd, AliasSharesStorageAndPassesGradientThrough) {
+  Tensor x = tensor({1.0, 2.0, 3.0}).requires_grad_();
+  Tensor a = torsh::alias(x);
+  EXPECT_EQ(a.grad_fn()->name(), "AliasBackward0");
+  EXPECT_EQ(a.data_ptr(), x.data_ptr());
+  EXPECT_TRUE(a.sizes().equals(x.sizes()));
+  (a * a).sum().backward();  // d/dx sum(x^2) = 2x, hand-derived
+  EXPECT_TRUE(allclose(x.grad(), tensor({2.0, 4.0, 6.0})));
+  Tensor plain = tensor({1.0, 2.0});
+  Tensor b = torsh::alias(plain);
+  EXPECT_EQ(b.grad_fn(), nullptr);
+  plain.add_(1);  // a view: sees the write and shares the version counter
+  EXPECT_TRUE(allclose(b, tensor({2.0, 3.0})));
+  EXPECT_EQ(b._version(), plain._version());
 }

@@ -488,3 +488,6 @@ from torsh.nn import _functional_sampling  # noqa: E402
 from torsh.nn._functional_sampling import *  # noqa: F401,F403,E402
 
 __all__ += _functional_sampling.__all__
+
+from torsh import _tf_wrap  # noqa: E402
+_tf_wrap.wrap_namespace(globals())  # the __torch_function__ check (torch.overrides)

@@ -52,6 +52,9 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         # The object is complete after __new__; Tensor has no Python constructor to call.
         pass
 
+    # As torch's: results of ops on parameters are plain tensors.
+    __torch_function__ = torsh._C._disabled_torch_function_impl
+
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
