@@ -53,7 +53,7 @@ void infer(py::handle obj, std::vector<int64_t>& sizes, size_t depth, ScalarType
                       " (got a number)");
     Scalar s = to_scalar(obj);
     ScalarType k = s.is_floating_point() ? get_default_dtype()
-                   : s.is_complex()      ? get_default_complex_dtype()
+                   : s.is_complex()      ? to_complex_type(get_default_dtype())
                                          : s.type();
     kind = kind == ScalarType::Undefined ? k : promote_types(kind, k);
     values.push_back(s);
@@ -109,6 +109,8 @@ Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
   ScalarType kind = ScalarType::Undefined;
   infer(data, sizes, 0, kind, values);
   if (kind == ScalarType::Undefined) kind = get_default_dtype();  // torch.tensor([])
+  // A complex number with no dtype= under a float16/bfloat16 default: torch's error.
+  if (!dtype && is_complex(kind)) (void)get_default_complex_dtype();
   return tensor_from_scalars(values, sizes, dtype ? *dtype : kind);
 }
 

@@ -163,12 +163,17 @@ bool can_cast(ScalarType from, ScalarType to) {
   return true;
 }
 
-ScalarType get_default_complex_dtype() { return to_complex_type(get_default_dtype()); }
+ScalarType get_default_complex_dtype() {
+  const ScalarType d = get_default_dtype();
+  // torch has complex32 for a float16 default and nothing for bfloat16; torsh has neither.
+  TORSH_CHECK(d == kFloat || d == kDouble, "invalid default scalar type for complex");
+  return to_complex_type(d);
+}
 
 ScalarType get_default_dtype() { return g_default_dtype.load(std::memory_order_relaxed); }
 
 void set_default_dtype(ScalarType t) {
-  TORSH_CHECK_TYPE(t == kFloat || t == kDouble,
+  TORSH_CHECK_TYPE(t == kFloat || t == kDouble || t == kHalf || t == kBFloat16,
                    "set_default_dtype(): only floating-point types are supported as the default "
                    "type, got ",
                    dtype_name(t));

@@ -232,7 +232,7 @@ std::string repr(const Tensor& t) {
   // Empty tensors show every dtype but the default float one, as torch does.
   const bool default_dtype =
       dt == get_default_dtype() ||
-      (t.numel() > 0 && (dt == kLong || dt == kBool || dt == get_default_complex_dtype()));
+      (t.numel() > 0 && (dt == kLong || dt == kBool || dt == to_complex_type(get_default_dtype())));
   if (t.numel() == 0) {
     if (t.dim() != 1) {
       std::string s = "size=(";
