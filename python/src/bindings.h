@@ -205,8 +205,9 @@ void set_python_error();
 // ---- torch_function.cpp: torch's __torch_function__ protocol ----
 /// The torsh Tensor type (exact).
 extern PyTypeObject* g_tensor_type;
-/// Number of active TorchFunctionModes: while any is, every call goes through the protocol.
-extern int g_torch_function_modes;
+/// The calling thread's number of active TorchFunctionModes: while any is, every call of that
+/// thread goes through the protocol.
+extern thread_local int g_torch_function_modes __attribute__((tls_model("initial-exec")));
 /// Whether a call with these arguments (self, then n values: positional, then keyword) goes to
 /// __torch_function__: one of them (or an item of a list/tuple argument) is a Tensor subclass
 /// instance or another object whose type defines it (and does not disable it), or a mode is
@@ -223,8 +224,15 @@ PyObject* dispatch_torch_function(void* entry, PyObject* self, PyObject* const* 
 PyObject* dispatch_method(const char* name, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
                           PyObject* kwnames);
 PyObject* dispatch_getter(const char* name, PyObject* self);
+/// The same for a call of api itself (a wrapped Python function, function_wrapper.cpp).
+PyObject* dispatch_callable(PyObject* api, PyObject* const* args, Py_ssize_t nargs,
+                            PyObject* kwnames);
+/// Registers torsh._C._TorchFunctionWrapper and _C._wrap_function (function_wrapper.cpp).
+void register_function_wrapper(py::module_& m);
 /// The same for an operator: Tensor.<dunder>(a[, b[, c]]) (b, c null when absent).
 PyObject* dispatch_operator(const char* dunder, PyObject* a, PyObject* b, PyObject* c = nullptr);
+/// A binary operator's dispatch_operator, a TypeError becoming NotImplemented (as torch's).
+PyObject* dispatch_binary_operator(const char* dunder, PyObject* a, PyObject* b);
 /// Remembers a builtin entry point's name (add_functions/add_methods).
 void register_entry(void* entry, const char* name, PyObject* builtin, bool method);
 /// Gives torsh.sum/prod/mean (over dims), matmul, mm, bmm, softmax, log_softmax, index_select,

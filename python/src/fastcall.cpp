@@ -24,7 +24,9 @@ py::object wrap(Tensor t) {
   // The same TensorImpl gives back the same live Python object (torch's PyObject preservation
   // while the object lives): `t.grad is t.grad`, `v._base is t`.
   TensorImpl* impl = t.defined() ? t.unsafeGetTensorImpl() : nullptr;
-  if (impl && impl->pyobj()) {
+  // An object being deallocated (a subclass instance whose __dict__ is being cleared: its
+  // refcount is already 0) is not handed out again; a new one takes its place.
+  if (impl && impl->pyobj() && Py_REFCNT(static_cast<PyObject*>(impl->pyobj())) > 0) {
     return py::reinterpret_borrow<py::object>(static_cast<PyObject*>(impl->pyobj()));
   }
   // pybind11's cast looks the type up by name and registers each instance in a hash table;

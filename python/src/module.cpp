@@ -248,6 +248,7 @@ PYBIND11_MODULE(_C, m) {
   register_operators(cls);
   register_generated(m, cls);
   register_torch_function(m, cls);
+  register_function_wrapper(m);
   register_out_variants(m);
   register_autograd(m, cls);
   register_distributed(m);

@@ -28,8 +28,8 @@ Tensor reflect_div(const Tensor& self, const Tensor& number) {
 // An operator's operands going to __torch_function__: Tensor.<dunder>(a, b) when a is a tensor
 // or takes part in the protocol, else Tensor.<reflected>(b, a) (`1 + sub` is sub.__radd__(1)).
 PyObject* operator_protocol(const char* dunder, const char* reflected, PyObject* a, PyObject* b) {
-  if (peek_tensor(a) || !peek_tensor(b)) return dispatch_operator(dunder, a, b);
-  return dispatch_operator(reflected, b, a);
+  if (peek_tensor(a) || !peek_tensor(b)) return dispatch_binary_operator(dunder, a, b);
+  return dispatch_binary_operator(reflected, b, a);
 }
 
 struct SlotNames {
@@ -163,7 +163,7 @@ const char* const kCompareNames[] = {"lt", "le", "eq", "ne", "gt", "ge"};
 
 PyObject* richcompare_slot(PyObject* a, PyObject* b, int op) {
   if (op >= 0 && op <= 5 && operator_wants_torch_function(a, b)) [[unlikely]] {
-    return dispatch_operator(kCompareNames[op], a, b);
+    return dispatch_binary_operator(kCompareNames[op], a, b);
   }
   try {
     const Tensor* ta = peek_tensor(a);
@@ -239,7 +239,7 @@ void register_operators(py::class_<Tensor>& cls) {
   cls.def("__pow__",
           [](py::handle self, py::handle o) -> py::object {
             if (operator_wants_torch_function(self.ptr(), o.ptr())) {
-              return protocol_result(dispatch_operator("__pow__", self.ptr(), o.ptr()));
+              return protocol_result(dispatch_binary_operator("__pow__", self.ptr(), o.ptr()));
             }
             const Tensor& t = self_tensor(self, "__pow__");
             if (is_number(o)) return wrap(pow(t, to_scalar(o)));
@@ -249,7 +249,7 @@ void register_operators(py::class_<Tensor>& cls) {
       .def("__rpow__",
            [](py::handle self, py::handle o) -> py::object {
              if (operator_wants_torch_function(self.ptr(), o.ptr())) {
-               return protocol_result(dispatch_operator("__rpow__", self.ptr(), o.ptr()));
+               return protocol_result(dispatch_binary_operator("__rpow__", self.ptr(), o.ptr()));
              }
              const Tensor& t = self_tensor(self, "__rpow__");
              // As torch's Tensor.__rpow__: tensor(other, dtype=result_type(other, self)) ** self

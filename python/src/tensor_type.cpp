@@ -252,10 +252,16 @@ void register_tensor_type(py::class_<Tensor>& cls) {
              return t.sizes()[0];
            })
       .def("__iter__",
-           [](const Tensor& t) {
-             // torch: iter(self.unbind(0)); a 0-d tensor is not iterable.
-             TORSH_CHECK_TYPE(t.dim() > 0, "iteration over a 0-d tensor");
-             return py::iter(py::cast(t.unbind(0)));
+           [](py::handle self) {
+             // torch: iter(self.unbind(0)); a 0-d tensor is not iterable. A subclass instance
+             // (or an active mode) calls self.unbind, which __torch_function__ sees.
+             const Tensor* t = peek_tensor(self.ptr());
+             if (!t) throw TypeError("__iter__(): self must be a Tensor");
+             TORSH_CHECK_TYPE(t->dim() > 0, "iteration over a 0-d tensor");
+             if (Py_TYPE(self.ptr()) != g_tensor_type || g_torch_function_modes) {
+               return py::iter(self.attr("unbind")(0));
+             }
+             return py::iter(py::cast(t->unbind(0)));
            })
       .def("__getitem__",
            [](py::handle self, py::handle index) {

@@ -14,10 +14,10 @@
 
 namespace torsh::python {
 
-int g_torch_function_modes = 0;
+thread_local int g_torch_function_modes __attribute__((tls_model("initial-exec"))) = 0;
 
 namespace {
-thread_local bool t_torch_function_disabled = false;
+thread_local bool t_torch_function_disabled __attribute__((tls_model("initial-exec"))) = false;
 PyObject* g_disabled_impl = nullptr;  // _C._disabled_torch_function_impl
 PyObject* g_tf_name = nullptr;        // interned "__torch_function__"
 PyObject* g_dispatch = nullptr;       // torsh.overrides._dispatch, imported on first use
@@ -203,17 +203,6 @@ py::object wrap_attribute(const std::string& name, py::object original, bool pro
   if (!d) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(d);
 }
-// _C._wants_torch_function(*args, **kwargs): whether a call with these arguments goes to
-// __torch_function__ (the check of the Python-level functions' wrappers).
-PyObject* wants_torch_function_py(PyObject*, PyObject* const* args, Py_ssize_t nargs,
-                                  PyObject* kwnames) {
-  const Py_ssize_t n = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
-  return PyBool_FromLong(wants_torch_function(nullptr, args, n));
-}
-PyMethodDef kWantsDef = {
-    "_wants_torch_function",
-    reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&wants_torch_function_py)),
-    METH_FASTCALL | METH_KEYWORDS, nullptr};
 }  // namespace
 
 bool torch_function_disabled() { return t_torch_function_disabled; }
@@ -263,6 +252,17 @@ PyObject* dispatch_method(const char* name, PyObject* self, PyObject* const* arg
   }
 }
 
+PyObject* dispatch_callable(PyObject* api, PyObject* const* args, Py_ssize_t nargs,
+                            PyObject* kwnames) {
+  try {
+    auto [call_args, kwargs] = pack_call(nullptr, args, nargs, kwnames);
+    return call_dispatch(api, call_args, kwargs);
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
 PyObject* dispatch_getter(const char* name, PyObject* self) {
   try {
     return call_dispatch(class_attr(name).attr("__get__"), py::make_tuple(py::handle(self)),
@@ -284,6 +284,17 @@ PyObject* dispatch_operator(const char* dunder, PyObject* a, PyObject* b, PyObje
     set_python_error();
     return nullptr;
   }
+}
+
+PyObject* dispatch_binary_operator(const char* dunder, PyObject* a, PyObject* b) {
+  // torch's binary operators turn a TypeError from the protocol into NotImplemented (so that
+  // `sub == None` is False, and Python tries the other operand).
+  PyObject* r = dispatch_operator(dunder, a, b);
+  if (!r && PyErr_ExceptionMatches(PyExc_TypeError)) {
+    PyErr_Clear();
+    Py_RETURN_NOTIMPLEMENTED;
+  }
+  return r;
 }
 
 void register_torch_function(py::module_& m, py::class_<Tensor>& cls) {
@@ -316,6 +327,7 @@ void register_torch_function(py::module_& m, py::class_<Tensor>& cls) {
     t_torch_function_disabled = disabled;
     return prev;
   });
+  // The calling thread's number of active modes (torsh.overrides keeps a stack per thread).
   m.def("_set_torch_function_mode_count", [](int n) { g_torch_function_modes = n; });
   m.def("_has_torch_function", [](py::handle args) {
     for (py::handle a : args) {
@@ -332,13 +344,6 @@ void register_torch_function(py::module_& m, py::class_<Tensor>& cls) {
   m.def("_wrap_tensor_attribute", [](const std::string& name, py::object original, bool property) {
     return wrap_attribute(name, std::move(original), property);
   });
-  {
-    PyObject* f = PyCFunction_NewEx(&kWantsDef, nullptr, nullptr);
-    if (!f || PyObject_SetAttrString(m.ptr(), kWantsDef.ml_name, f) != 0) {
-      throw py::error_already_set();
-    }
-    Py_DECREF(f);
-  }
   cls.def(
       "as_subclass",
       [](const Tensor& self, py::handle cls) { return wrap_as(torsh::alias(self), cls); },

@@ -174,7 +174,7 @@ def _rebuild_from_type_v2(func, new_type, args, state):
         return ret  # torch drops a plain tensor's state too
     if new_type is not type(ret) and isinstance(new_type, type) \
             and issubclass(new_type, torsh.Tensor):
-        ret.__class__ = new_type
+        ret = ret.as_subclass(new_type)
     if state:
         setstate = getattr(ret, "__setstate__", None)
         if setstate is not None and not isinstance(state, tuple):

@@ -20,10 +20,14 @@ def _tensor_deepcopy(self, memo):
                            "the deepcopy protocol at the moment")
     with torsh.no_grad():
         new = self.clone()
+        if type(self) is not torsh.Tensor and type(new) is not type(self):
+            new = new.as_subclass(type(self))
     if self.requires_grad:
         new.requires_grad_(True)
     if self.grad is not None:
         new.grad = copy.deepcopy(self.grad, memo)
+    if type(self) is not torsh.Tensor:  # a subclass instance's attributes, as torch copies them
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
     memo[id(self)] = new
     return new
 
@@ -46,7 +50,18 @@ def _rebuild_tensor(array, dtype_name, requires_grad):
     return t
 
 
+def _rebuild_subclass(array, dtype_name, requires_grad, cls, state):
+    t = _rebuild_tensor(array, dtype_name, False).as_subclass(cls)
+    if requires_grad:
+        t.requires_grad_(True)
+    t.__dict__.update(state)
+    return t
+
+
 def _tensor_reduce_ex(self, proto):
+    if type(self) is not torsh.Tensor:  # a subclass: its class and attributes travel too
+        return (_rebuild_subclass, (_raw(self), repr(self.dtype), self.requires_grad, type(self),
+                                    dict(self.__dict__)))
     return (_rebuild_tensor, (_raw(self), repr(self.dtype), self.requires_grad))
 
 

@@ -14,6 +14,7 @@ builtins they call, with those builtins as ``func``.
 """
 import contextlib
 import functools
+import threading
 import types
 import warnings
 
@@ -49,40 +50,50 @@ class DisableTorchFunction:
 _C.DisableTorchFunction = DisableTorchFunction
 
 # ---- modes -------------------------------------------------------------------------------------
-_mode_stack = []
+# One stack per thread, as torch's; the C binding keeps each thread's count.
+_modes = threading.local()
+
+
+def _stack():
+    stack = getattr(_modes, "stack", None)
+    if stack is None:
+        stack = _modes.stack = []
+    return stack
 
 
 def _sync_mode_count():
-    _C._set_torch_function_mode_count(len(_mode_stack))
+    _C._set_torch_function_mode_count(len(_stack()))
 
 
 def _push_mode(mode):
-    _mode_stack.append(mode)
+    _stack().append(mode)
     _sync_mode_count()
 
 
 def _pop_mode():
-    if not _mode_stack:
+    stack = _stack()
+    if not stack:
         raise RuntimeError("Trying to pop from an empty mode stack")
-    mode = _mode_stack.pop()
+    mode = stack.pop()
     _sync_mode_count()
     return mode
 
 
 def _len_torch_function_stack():
-    return len(_mode_stack)
+    return len(_stack())
 
 
 def _get_current_function_mode():
-    return _mode_stack[-1] if _mode_stack else None
+    stack = _stack()
+    return stack[-1] if stack else None
 
 
 def _get_current_function_mode_stack():
-    return list(_mode_stack)
+    return list(_stack())
 
 
 def _is_torch_function_mode_enabled():
-    return bool(_mode_stack) and _C._is_torch_function_enabled()
+    return bool(_stack()) and _C._is_torch_function_enabled()
 
 
 @contextlib.contextmanager
@@ -96,13 +107,14 @@ def _pop_mode_temporarily():
 
 @contextlib.contextmanager
 def _no_torch_function_mode():
-    saved = list(_mode_stack)
-    _mode_stack.clear()
+    stack = _stack()
+    saved = list(stack)
+    stack.clear()
     _sync_mode_count()
     try:
         yield
     finally:
-        _mode_stack[:] = saved
+        stack[:] = saved
         _sync_mode_count()
 
 
@@ -333,7 +345,8 @@ def _public_callables(module):
         if name.startswith("_"):
             continue
         obj = getattr(module, name)
-        if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType,
+                            _C._TorchFunctionWrapper)):
             out.append(obj)
     return out
 
@@ -426,7 +439,7 @@ _UNWRAPPED = {
     "__or__", "__ror__", "__xor__", "__rxor__", "__lshift__", "__rlshift__", "__rshift__",
     "__rrshift__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__imod__",
     "__ifloordiv__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
-    "_bump_version", "_is_view", "_resize_", "_storage_info", "_base",
+    "_bump_version", "_is_view", "_resize_", "_storage_info", "_base", "__iter__",
 }
 
 
@@ -450,10 +463,12 @@ _wrap_tensor_attributes()
 
 # ---- public functions written in Python (nn.functional wraps its own: torsh/_tf_wrap.py) ---
 def _install_function_wrappers():
-    from torsh import _tf_wrap
+    from torsh import _tf_wrap, fft, linalg, special
     ignored = {f.__name__ for f in get_ignored_functions()}
     _tf_wrap.wrap_namespace(vars(torsh), skip=ignored | {"typename", "compile", "vmap", "cond",
                                                          "is_tensor"})
+    for module in (linalg, fft, special):
+        _tf_wrap.wrap_namespace(vars(module))
 
 
 _install_function_wrappers()

@@ -204,9 +204,13 @@ def _pickler_class(base):
                     return (_glob("torch._utils", "_rebuild_parameter"),
                             (obj.detach(), obj.requires_grad, OrderedDict()))
                 rec, offset = self._table.add(obj)
-                return (_glob("torch._utils", "_rebuild_tensor_v2"),
-                        (rec, offset, tuple(obj.shape), tuple(obj.stride()), obj.requires_grad,
-                         OrderedDict()))
+                args = (rec, offset, tuple(obj.shape), tuple(obj.stride()), obj.requires_grad,
+                        OrderedDict())
+                if type(obj) is not Tensor:  # a subclass: its class and attributes, as torch's
+                    return (_glob("torch._tensor", "_rebuild_from_type_v2"),
+                            (_glob("torch._utils", "_rebuild_tensor_v2"), type(obj), args,
+                             dict(obj.__dict__)))
+                return (_glob("torch._utils", "_rebuild_tensor_v2"), args)
             tp = type(obj)
             if tp is torsh.Size:
                 return (_glob("torch", "Size"), (tuple(obj),))

@@ -258,3 +258,134 @@ def test_subclass_repr():
         graph = L.ones(2, requires_grad=True).as_subclass(Named) * 1
         return repr(short), repr(grid), str(grid), repr(graph), repr(L.nn.Parameter(L.ones(1)))
     _both(run)
+
+
+def test_comparison_with_objects_that_are_not_tensors():
+    def run(L):
+        class M(L.Tensor):
+            pass
+        m = L.ones(2).as_subclass(M)
+        return [m == None, m != None, m in [None], m is None]  # noqa: E711
+    _both(run)
+
+
+def test_parameter_of_a_subclass_instance():
+    def run(L):
+        class S(L.Tensor):
+            pass
+        s = L.ones(2).as_subclass(S)
+        p = L.nn.Parameter(s)
+        m = L.nn.Linear(2, 2)
+        m.weight = L.nn.Parameter(L.ones(2, 2).as_subclass(S))
+        return (type(p).__name__, p._is_param, isinstance(p, L.nn.Parameter), p.requires_grad,
+                p.data_ptr() == s.data_ptr(), [type(x).__name__ for x in m.parameters()])
+    _both(run)
+
+
+def test_subclass_instances_survive_pickle_save_and_deepcopy():
+    import copy
+    import io
+    import pickle
+
+    def run(L):
+        global _PickledSub  # pickle finds classes by their module-level name
+
+        class _PickledSub(L.Tensor):
+            # torch's deepcopy needs new_empty to keep the class
+            def new_empty(self, *args, **kwargs):
+                return super().new_empty(*args, **kwargs).as_subclass(_PickledSub)
+        s = L.arange(3.0).as_subclass(_PickledSub)
+        s.note = "n"
+        out = []
+        for c in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
+            out.append((type(c).__name__, getattr(c, "note", None), c.tolist()))
+        buf = io.BytesIO()
+        L.save(s, buf)
+        buf.seek(0)
+        c = L.load(buf)
+        out.append((type(c).__name__, getattr(c, "note", None), c.tolist()))
+        return out
+    _both(run)
+
+
+def test_iteration_and_namespaces_keep_the_subclass():
+    def run(L):
+        class M(L.Tensor):
+            pass
+        x = L.arange(6.0).reshape(2, 3).as_subclass(M)
+        return ([type(r).__name__ for r in x], type(L.linalg.norm(x)).__name__,
+                type(L.linalg.matrix_norm(x)).__name__, type(L.fft.fft(x)).__name__,
+                type(L.special.expit(x)).__name__)
+    _both(run)
+
+
+def test_modes_belong_to_their_thread():
+    import threading
+
+    def run(L):
+        seen_by_main = []
+
+        class Recorder(L.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                seen_by_main.append(threading.current_thread().name)
+                return func(*args, **(kwargs or {}))
+
+        done = threading.Event()
+        errors = []
+
+        def worker():
+            try:
+                for _ in range(200):
+                    L.add(L.ones(1), 1)
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(repr(e))
+            done.set()
+
+        with Recorder():
+            t = threading.Thread(target=worker, name="worker")
+            t.start()
+            L.mul(L.ones(1), 2)
+            t.join()
+        return sorted(set(seen_by_main)), errors
+    _both(run)
+
+
+def test_wrapped_functions_keep_signatures_and_warning_locations():
+    import inspect
+    import warnings
+
+    def run(L):
+        F = L.nn.functional
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            F.mse_loss(L.ones(2, 1), L.ones(2))
+        return (list(inspect.signature(F.relu).parameters),
+                list(inspect.signature(F.cross_entropy).parameters),
+                [w.filename == __file__ for w in caught], F.relu.__name__)
+    _both(run)
+
+
+def test_a_dying_subclass_instance_is_not_handed_out_again(tmp_path):
+    # A subclass instance whose __dict__ holds an object that reaches the same TensorImpl while
+    # the instance is being deallocated: torsh gives a new object (torch keeps the old one
+    # alive); either way the interpreter must not crash.
+    import subprocess
+    import sys
+    script = tmp_path / "dying.py"
+    script.write_text(
+        "import torsh as torch, gc\n"
+        "class S(torch.Tensor): pass\n"
+        "class D:\n"
+        "    def __init__(self, v): self.v = v\n"
+        "    def __del__(self): self.v._base.add_(1)\n"
+        "s = torch.Tensor._make_subclass(S, torch.ones(3))\n"
+        "v = s[1:]\n"
+        "s.d = D(v); del v\n"
+        "del s\n"
+        "gc.collect(); print('survived')\n")
+    import os
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(torsh.__file__)))
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "survived"

@@ -43,9 +43,17 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         if not isinstance(data, Tensor):
             raise TypeError(f"_make_subclass(): argument 'data' (position 2) must be Tensor, not "
                             f"{type(data).__name__}")
-        t = data.detach()
-        t.requires_grad_(requires_grad)
-        t.__class__ = cls
+        if type(data) is Tensor or type(data) is Parameter:
+            return Tensor._make_subclass(cls, data, requires_grad)
+        # A custom tensor subclass stays itself, marked as a parameter (as torch does).
+        t = data.detach().requires_grad_(requires_grad)
+        if type(t) is not type(data):
+            raise RuntimeError(f"Creating a Parameter from an instance of type {type(data).__name__} "
+                               "requires that detach() returns an instance of the same type, but "
+                               f"return type {type(t).__name__} was found instead. To use the type "
+                               "as a Parameter, please correct the detach() semantics defined by "
+                               "its __torch_dispatch__() implementation.")
+        t._is_param = True
         return t
 
     def __init__(self, data=None, requires_grad=True):
