@@ -68,20 +68,30 @@ class PyFunctionNode : public Node {
     }
     py::object res = backward_(*args);
     py::tuple outs = py::isinstance<py::tuple>(res) ? res.cast<py::tuple>() : py::make_tuple(res);
-    TORSH_CHECK(outs.size() >= next_edges_.size(), "function ", name_,
-                " returned an incorrect number of gradients (expected ", next_edges_.size(),
-                ", got ", outs.size(), ")");
+    TORSH_CHECK(outs.size() >= num_inputs_, "function ", name_,
+                " returned an incorrect number of gradients (expected ", num_inputs_, ", got ",
+                outs.size(), ")");
+    // One gradient per forward input; the edges (torch's next_functions) are the tensors'.
     autograd::variable_list r;
-    for (size_t i = 0; i < next_edges_.size(); ++i) {
-      r.push_back(outs[i].is_none() ? Tensor() : outs[i].cast<Tensor>());
+    for (size_t pos : tensor_inputs_) {
+      r.push_back(outs[pos].is_none() ? Tensor() : outs[pos].cast<Tensor>());
     }
     return r;
   }
   std::string name() const override { return name_; }
+  /// Records forward input `pos`: an edge when it is a tensor (as torch, none otherwise).
+  void add_forward_input(size_t pos, const Tensor* t) {
+    ++num_inputs_;
+    if (!t) return;
+    tensor_inputs_.push_back(pos);
+    autograd::add_input(*this, *t);
+  }
 
  private:
   py::object backward_;
   std::string name_;
+  size_t num_inputs_ = 0;
+  std::vector<size_t> tensor_inputs_;
 };
 }  // namespace
 
@@ -299,14 +309,8 @@ void register_autograd(py::module_& m, py::class_<Tensor>& cls) {
   m.def("_attach_function",
         [](py::object backward, std::string name, py::list inputs, py::list outputs) {
           auto node = std::make_shared<PyFunctionNode>(std::move(backward), std::move(name));
-          for (auto in : inputs) {
-            if (py::isinstance<Tensor>(in)) {
-              autograd::add_input(*node, in.cast<const Tensor&>());
-            } else {
-              node->mutable_next_edges().push_back({});
-              node->input_meta().push_back({});
-            }
-          }
+          size_t pos = 0;
+          for (auto in : inputs) node->add_forward_input(pos++, peek_tensor(in.ptr()));
           node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
           for (size_t i = 0; i < outputs.size(); ++i) {
             if (outputs[i].is_none()) continue;  // not differentiable, or not a tensor

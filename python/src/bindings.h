@@ -236,7 +236,7 @@ PyObject* dispatch_binary_operator(const char* dunder, PyObject* a, PyObject* b)
 /// Remembers a builtin entry point's name (add_functions/add_methods).
 void register_entry(void* entry, const char* name, PyObject* builtin, bool method);
 /// Gives torsh.sum/prod/mean (over dims), matmul, mm, bmm, softmax, log_softmax, index_select,
-/// argmax and argmin their out= (out_variants.cpp).
+/// argmax, argmin, all, any, lerp and conj_physical their out= (out_variants.cpp).
 void register_out_variants(py::module_& m);
 /// Registers _C's protocol switches, Tensor.as_subclass and Tensor._make_subclass.
 void register_torch_function(py::module_& m, py::class_<Tensor>& cls);

@@ -216,10 +216,28 @@ Tensor from_numpy(py::handle h) {
   std::vector<int64_t> sizes, strides;
   for (py::ssize_t i = 0; i < arr.ndim(); ++i) {
     sizes.push_back(arr.shape(i));
-    TORSH_CHECK_VALUE(arr.strides(i) % es == 0 && arr.strides(i) >= 0,
-                      "from_numpy(): given numpy array strides not a multiple of the element byte "
-                      "size, or negative. Copy the numpy array to reallocate the memory.");
+    TORSH_CHECK_VALUE(arr.strides(i) >= 0,
+                      "At least one stride in the given numpy array is negative, and tensors with "
+                      "negative strides are not currently supported. (You can probably work "
+                      "around this by making a copy of your array  with array.copy().) ");
+    TORSH_CHECK_VALUE(arr.strides(i) % es == 0,
+                      "given numpy array strides not a multiple of the element byte size. Copy "
+                      "the numpy array to reallocate the memory.");
     strides.push_back(arr.strides(i) / es);
+  }
+  // torch warns once per process that the tensor of a read-only array is writable.
+  static bool warned = false;
+  if (!warned && !arr.writeable()) {
+    warned = true;
+    if (PyErr_WarnEx(PyExc_UserWarning,
+                     "The given NumPy array is not writable, and PyTorch does not support "
+                     "non-writable tensors. This means writing to this tensor will result in "
+                     "undefined behavior. You may want to copy the array to protect its data or "
+                     "make it writable before converting it to a tensor. This type of warning "
+                     "will be suppressed for the rest of this program.",
+                     1) != 0) {
+      throw py::error_already_set();
+    }
   }
   PyObject* owner = arr.ptr();
   Py_INCREF(owner);

@@ -1,5 +1,6 @@
 // out= for functions whose table entries have no out variant (torch.sum/prod/mean over dims,
-// matmul, mm, bmm, softmax, index_select, argmax, argmin). Each is the generated function behind
+// matmul, mm, bmm, softmax, log_softmax, index_select, argmax, argmin, all, any, lerp,
+// conj_physical). Each is the generated function behind
 // a builtin that, only when out= is given, calls it without out= and writes the result into out
 // as torch's out= does: the autograd refusal, the dtype rules of the op, the resize (with torch's
 // warning when out had elements), out itself returned.
@@ -18,6 +19,9 @@ enum class OutDtype {
   kSameIndex,     // the same, with index_select's message
   kAccumulate,    // out's dtype is the computation dtype unless dtype= is given (sum, prod)
   kFloatingOnly,  // as kAccumulate for floating/complex out, else torch's cast error (mean)
+  kBool,          // out must be bool (uint8 for a uint8 input): all, any
+  kCast,          // the result is cast to out's dtype where torch.can_cast allows it (lerp)
+  kFound,         // the same dtype, with "Found dtype ... but expected ..." (conj_physical)
 };
 
 struct OutOp {
@@ -36,6 +40,10 @@ constexpr OutOp kOutOps[] = {
     {"index_select", OutDtype::kSameIndex},
     {"argmax", OutDtype::kSame},
     {"argmin", OutDtype::kSame},
+    {"all", OutDtype::kBool},
+    {"any", OutDtype::kBool},
+    {"lerp", OutDtype::kCast},
+    {"conj_physical", OutDtype::kFound},
 };
 
 // torch's C++ type names, as its out= dtype messages print them.
@@ -146,7 +154,21 @@ PyObject* call_with_out(const Adapter& a, PyObject* const* args, Py_ssize_t narg
   py::object result = py::reinterpret_steal<py::object>(r);
   const Tensor* res = peek_tensor(result.ptr());
   if (!res) throw Error(detail::str_cat(a.op->name, "(): out= expects a tensor result"));
-  if (res->dtype() != out->dtype()) {
+  const bool cast_ok = a.op->rule == OutDtype::kCast && can_cast(res->dtype(), out->dtype());
+  if (res->dtype() != out->dtype() && !cast_ok) {
+    if (a.op->rule == OutDtype::kBool) {
+      throw Error(detail::str_cat(a.op->name, " only supports bool tensor for result, got: ",
+                                  scalar_type_name(out->dtype())));
+    }
+    if (a.op->rule == OutDtype::kCast) {
+      throw Error(detail::str_cat("result type ", scalar_type_name(res->dtype()),
+                                  " can't be cast to the desired output type ",
+                                  scalar_type_name(out->dtype())));
+    }
+    if (a.op->rule == OutDtype::kFound) {
+      throw Error(detail::str_cat("Found dtype ", scalar_type_name(out->dtype()), " but expected ",
+                                  scalar_type_name(res->dtype())));
+    }
     if (a.op->rule == OutDtype::kSameIndex) {
       throw Error("index_select(): self and result must have the same scalar type");
     }

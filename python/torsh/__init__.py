@@ -97,9 +97,13 @@ from torsh.torch_version import __version__  # noqa: E402  (a str comparable wit
 _nonzero = _C.nonzero
 
 
-def nonzero(input, *, as_tuple=False):
+def nonzero(input, *, out=None, as_tuple=False):
     """torch.nonzero: the indices of the nonzero elements, as one [n, ndim] tensor or, with
     as_tuple=True, one index tensor per dim (torch.where(input))."""
+    if out is not None and not as_tuple:
+        from torsh import _out
+        _out.check_grad("nonzero", input)
+        return _out.write("nonzero", out, _nonzero(input), "nonzero")
     return _C.where(input) if as_tuple else _nonzero(input)
 
 

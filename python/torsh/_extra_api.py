@@ -12,6 +12,7 @@ import numpy as np
 
 import torsh
 from torsh import _C
+from torsh import _out
 from torsh._C import Tensor
 from torsh._random_extra import _scalar_type
 from torsh._windows import (bartlett_window, blackman_window, hamming_window, hann_window,
@@ -191,7 +192,15 @@ def _isin_operand(t, other):
     return torsh.tensor(t).to(torsh.result_type(other, t))
 
 
-def isin(elements, test_elements, *, assume_unique=False, invert=False):
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+    """torch.isin with out=."""
+    if out is not None:
+        return _out.write("isin", out, _isin(elements, test_elements, assume_unique=assume_unique,
+                                               invert=invert))
+    return _isin(elements, test_elements, assume_unique=assume_unique, invert=invert)
+
+
+def _isin(elements, test_elements, *, assume_unique=False, invert=False):
     """torch.isin: whether each element of `elements` is in `test_elements` (either may be a
     Python number); a bool tensor of elements' shape."""
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
@@ -452,10 +461,13 @@ def frexp(input):
     return _FrexpResult(mantissa, torsh.from_numpy(exponent.copy(order="C")))
 
 
-def ldexp(input, other):
+def ldexp(input, other, *, out=None):
     """torch.ldexp: input * 2 ** other."""
     _check_tensor("ldexp", "input", 1, input)
     _check_tensor("ldexp", "other", 2, other)
+    if out is not None:
+        _out.check_grad("ldexp", input, other)
+        return _out.write("ldexp", out, input * torsh.pow(2.0, other), "cast")
     return input * torsh.pow(2.0, other)
 
 
@@ -464,7 +476,15 @@ def _tensor_ldexp_(self, other):
     return self.mul_(torsh.pow(2.0, other))
 
 
-def renorm(input, p, dim, maxnorm):
+def renorm(input, p, dim, maxnorm, *, out=None):
+    """torch.renorm with out=."""
+    if out is not None:
+        _out.check_grad("renorm", input)
+        return _out.write("renorm", out, _renorm(input, p, dim, maxnorm))
+    return _renorm(input, p, dim, maxnorm)
+
+
+def _renorm(input, p, dim, maxnorm):
     """torch.renorm: each slice along dim whose p-norm exceeds maxnorm is scaled to norm
     maxnorm (by maxnorm / (norm + 1e-7))."""
     _check_tensor("renorm", "input", 1, input)

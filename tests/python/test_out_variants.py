@@ -1,5 +1,5 @@
 """out= on torch.sum/prod/mean over dims, matmul, mm, bmm, softmax, log_softmax, index_select,
-argmax and argmin against torch 1.13: values written into out, out returned, the dtype rules
+argmax, argmin, all, any, lerp, conj_physical, nonzero, renorm, isin and ldexp against torch 1.13: values written into out, out returned, the dtype rules
 (out's dtype as the reductions' computation dtype, the same dtype elsewhere), resizing with
 torch's warning, the autograd refusal, out=None, and the overloads that have no out=."""
 import warnings
@@ -21,7 +21,7 @@ def _run(L, call, x, out):
             return type(e).__name__, str(e).split(" - ")[0]
     values = [round(v, 4) for v in out.flatten().tolist()]
     return ("ok", tuple(out.shape), str(out.dtype).replace("torsh", "torch"), r is out, values,
-            [str(w.message)[:60] for w in caught])
+            sorted({str(w.message)[:60] for w in caught}))  # torch's lerp warns twice
 
 
 CASES = {
@@ -47,6 +47,25 @@ CASES = {
     "argmax": (lambda L, x, o: L.argmax(x, 0, out=o), "int64"),
     "argmax_into_float": (lambda L, x, o: L.argmax(x, 0, out=o), None),
     "argmin": (lambda L, x, o: L.argmin(x, 1, out=o), "int64"),
+    "all_dim": (lambda L, x, o: L.all(x, 1, out=o), "bool"),
+    "any": (lambda L, x, o: L.any(x, out=o), "bool"),
+    "any_into_float": (lambda L, x, o: L.any(x, out=o), None),
+    "all_uint8": (lambda L, x, o: L.all(x.to(L.uint8), 0, out=o), "uint8"),
+    "lerp": (lambda L, x, o: L.lerp(x, x * 2, 0.5, out=o), None),
+    "lerp_into_double": (lambda L, x, o: L.lerp(x, x * 2, 0.5, out=o), "float64"),
+    "lerp_into_long": (lambda L, x, o: L.lerp(x, x * 2, 0.5, out=o), "int64"),
+    "conj_physical": (lambda L, x, o: L.conj_physical(x, out=o), None),
+    "conj_physical_into_double": (lambda L, x, o: L.conj_physical(x, out=o), "float64"),
+    # functions written in Python (torsh/_out.py)
+    "nonzero": (lambda L, x, o: L.nonzero(x, out=o), "int64"),
+    "nonzero_into_float": (lambda L, x, o: L.nonzero(x, out=o), None),
+    "renorm": (lambda L, x, o: L.renorm(x, 1, 0, 1, out=o), None),
+    "renorm_into_double": (lambda L, x, o: L.renorm(x, 1, 0, 1, out=o), "float64"),
+    "isin": (lambda L, x, o: L.isin(x, x[0], out=o), "bool"),
+    "isin_into_float": (lambda L, x, o: L.isin(x, x[0], out=o), None),
+    "ldexp": (lambda L, x, o: L.ldexp(x, L.tensor([1]), out=o), None),
+    "ldexp_into_double": (lambda L, x, o: L.ldexp(x, L.tensor([1]), out=o), "float64"),
+    "ldexp_into_long": (lambda L, x, o: L.ldexp(x, L.tensor([1]), out=o), "int64"),
 }
 
 

@@ -36,3 +36,20 @@ def _list_with_default(out_size, defaults):
         raise ValueError("Input dimension should be at least {}".format(len(out_size) + 1))
     tail = list(defaults)[len(defaults) - len(out_size):]
     return [d if v is None else v for v, d in zip(out_size, tail)]
+
+
+def consume_prefix_in_state_dict_if_present(state_dict, prefix):
+    """Removes ``prefix`` from the keys of ``state_dict`` that start with it, in place (the
+    "module." DataParallel/DDP put in front of every key), and from the keys of its
+    ``_metadata``, where the wrapper's own entry ("module") becomes the root entry ("")."""
+    for key in sorted(state_dict.keys()):
+        if key.startswith(prefix):
+            state_dict[key[len(prefix):]] = state_dict.pop(key)
+    # torch looks for the metadata under this key (and then reads the attribute)
+    if "_metadata" in state_dict:
+        metadata = state_dict._metadata
+        for key in list(metadata.keys()):
+            if not key:
+                continue
+            if key == prefix.replace(".", "") or key.startswith(prefix):
+                metadata[key[len(prefix):]] = metadata.pop(key)
