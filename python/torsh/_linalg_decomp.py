@@ -52,7 +52,7 @@ _SvdLegacy = _result_type("svd", ["U", "S", "V"])
 _EighResult = _result_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
 
-def _check(op, A, square=True, name="A"):
+def _check(op, A, square=True, name="A", any_dtype=False):
     if not isinstance(A, torsh.Tensor):
         raise TypeError(f"linalg_{op}(): argument '{name}' (position 1) must be Tensor, not "
                         f"{type(A).__name__}")
@@ -62,6 +62,8 @@ def _check(op, A, square=True, name="A"):
     if square and A.size(-1) != A.size(-2):
         raise RuntimeError(f"linalg.{op}: {name} must be batches of square matrices, but they "
                            f"are {A.size(-2)} by {A.size(-1)} matrices")
+    if any_dtype:
+        return
     if not (A.is_floating_point() or A.is_complex()):
         raise RuntimeError(f"linalg.{op}: Expected a floating point or complex tensor as input. "
                            f"Got {_name(A.dtype)}")
@@ -517,7 +519,10 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None)
 def matrix_power(A, n, *, out=None):
     """torch.linalg.matrix_power: A^n by repeated squaring (the inverse's power for n < 0, the
     identity for n = 0)."""
-    _check("matrix_power", A)
+    # Any dtype matmul takes (integers, bfloat16, complex), as torch; inv checks n < 0's.
+    _check("matrix_power", A, any_dtype=True)
+    if A.dtype == torsh.bool:
+        raise RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'')
     import numbers
     if not isinstance(n, numbers.Integral) or isinstance(n, bool):
         raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not "

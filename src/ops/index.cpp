@@ -265,6 +265,7 @@ Tensor index_select_backward(const Tensor& grad, IntArrayRef self_sizes, int64_t
 }
 
 Tensor nonzero(const Tensor& self) {
+  if (self.is_complex()) return native::nonzero(torsh::ne(self, detail::wrap_scalar(Scalar(0))));
   return detail::nonzero_stub(self.device().type, "nonzero")(self);
 }
 

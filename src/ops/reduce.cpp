@@ -44,6 +44,10 @@ Tensor sum_or_prod(const Tensor& self, OptionalIntArrayRef dim, bool keepdim,
 // any/all.
 template <bool kAll>
 Tensor any_or_all(const Tensor& self, std::optional<int64_t> dim, bool keepdim, const char* op) {
+  // A complex value is true when it is not zero (torch reduces complex inputs too).
+  if (self.is_complex()) {
+    return any_or_all<kAll>(torsh::ne(self, detail::wrap_scalar(Scalar(0))), dim, keepdim, op);
+  }
   std::vector<int64_t> d;
   if (dim) d.push_back(*dim);
   auto mask = detail::reduced_mask(self, dim ? OptionalIntArrayRef(d) : std::nullopt, op);

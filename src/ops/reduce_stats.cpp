@@ -253,6 +253,9 @@ void nanmean_out(Tensor& out, const Tensor& self, OptionalIntArrayRef dim, bool 
 
 namespace {
 Tensor count_nonzero_impl(const Tensor& self, OptionalIntArrayRef dim) {
+  if (self.is_complex()) {  // counts the values that are not zero, as for real inputs
+    return count_nonzero_impl(torsh::ne(self, detail::wrap_scalar(Scalar(0))), dim);
+  }
   auto mask = detail::reduced_mask(self, dim, "count_nonzero");
   Tensor r = keepdim_output(self, mask, kLong);
   auto it = detail::reduction_iter("count_nonzero", self, &r, 1, false);

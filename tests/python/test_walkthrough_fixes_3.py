@@ -85,3 +85,34 @@ def test_from_numpy_warns_once_about_read_only_arrays():
     outs = [subprocess.run([sys.executable, "-c", script, lib], capture_output=True, text=True,
                            env=env, timeout=300).stdout for lib in ("torch", "torsh")]
     assert outs[0] == outs[1] and "not writable" in outs[0]
+
+
+def test_complex_inputs_to_nonzero_any_all_count_nonzero():
+    def run(L):
+        z = L.tensor([[1 + 2j, 0j], [0j, 0j]])
+        return [z.nonzero().tolist(), z.any().item(), z.all().item(), z.any(1).tolist(),
+                z.all(0).tolist(), L.count_nonzero(z).item(), L.count_nonzero(z, 0).tolist(),
+                L.argwhere(z).tolist(), z.to(L.complex128).nonzero().tolist()]
+    _both(run)
+
+
+def test_matrix_power_of_any_matmul_dtype():
+    def run(L):
+        A = L.tensor([[1, 1], [0, 1]])
+        out = []
+        for call in (lambda: L.matrix_power(A, 3), lambda: L.linalg.matrix_power(A, 0),
+                     lambda: L.matrix_power(A, -1),
+                     lambda: L.linalg.matrix_power(A.to(L.bfloat16), 2),
+                     lambda: L.linalg.matrix_power(A.to(L.uint8), 5),
+                     lambda: L.linalg.matrix_power(A.bool(), 2),
+                     lambda: L.linalg.matrix_power(L.ones(2, 3), 2),
+                     lambda: L.linalg.matrix_power(A.to(L.complex64), 3),
+                     lambda: L.linalg.matrix_power(A.to(L.int32)[None].expand(2, 2, 2), 2),
+                     lambda: L.linalg.matrix_power(A.float(), -2)):
+            try:
+                r = call()
+                out.append((r.tolist(), str(r.dtype).replace("torsh", "torch")))
+            except RuntimeError as e:
+                out.append(str(e))
+        return out
+    _both(run)
