@@ -62,16 +62,17 @@ void register_device(py::module_& m) {
       .def_property_readonly("index",
                              [](const Device& d) -> py::object {
                                if (!d.has_index()) return py::none();
-                               return py::int_(d.index);
+                               return py::int_(static_cast<int>(d.index()));
                              })
       .def("__repr__",
            [](const Device& d) {
              std::string r = "device(type='" + device_type_name(d.type) + "'";
-             if (d.has_index()) r += ", index=" + std::to_string(d.index);
+             if (d.has_index()) r += ", index=" + std::to_string(static_cast<int>(d.index()));
              return r + ")";
            })
       .def("__str__", &Device::str)
-      .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 256 + d.index + 1; })
+      .def("__hash__",
+           [](const Device& d) { return static_cast<int>(d.type()) * 256 + d.index + 1; })
       .def("__eq__",
            [](const Device& a, py::handle b) -> py::object {
              if (!py::isinstance<Device>(b))

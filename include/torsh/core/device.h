@@ -40,10 +40,20 @@ constexpr DeviceType kXPU = DeviceType::XPU;
 /// The lowercase name torch uses for t: "cpu", "cuda", "mps", ...
 std::string device_type_name(DeviceType t);
 
+/// A Device member that reads both as a value (`d.type == DeviceType::CPU`) and through
+/// libtorch's accessor (`d.type()`).
+template <typename T>
+struct DeviceField {
+  T value;
+  constexpr DeviceField(T v) : value(v) {}        // NOLINT(google-explicit-constructor)
+  constexpr operator T() const { return value; }  // NOLINT(google-explicit-constructor)
+  constexpr T operator()() const { return value; }
+};
+
 /// A device type and index (c10::Device); index -1 means "the current one".
 struct Device {
-  DeviceType type = DeviceType::CPU;
-  int8_t index = -1;
+  DeviceField<DeviceType> type = DeviceType::CPU;
+  DeviceField<int8_t> index = int8_t{-1};
   Device() = default;
   Device(DeviceType t, int8_t i = -1) : type(t), index(i) {}  // NOLINT
   /// Parses torch's device strings: "cpu", "cuda", "cuda:1", "mps", ...; throws torsh::Error
@@ -52,6 +62,7 @@ struct Device {
   bool is_cpu() const { return type == DeviceType::CPU; }
   bool is_cuda() const { return type == DeviceType::CUDA; }
   bool has_index() const { return index >= 0; }
+  void set_index(int8_t i) { index = i; }
   bool operator==(const Device& o) const { return type == o.type && index == o.index; }
   bool operator!=(const Device& o) const { return !(*this == o); }
   /// "cpu", "cuda:1": the string that parses back to this device.

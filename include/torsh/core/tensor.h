@@ -310,6 +310,20 @@ class Tensor {
   Tensor& operator/=(const Scalar& o);
   Tensor operator-() const;
 
+  // libtorch's methods beyond the op table (src/ops/tensor_methods_extra.cpp).
+  /// var/std over one dim: an int is a dim here, not `unbiased` (libtorch's overloads).
+  Tensor var(int dim, bool unbiased = true, bool keepdim = false) const;
+  Tensor var(int64_t dim, bool unbiased = true, bool keepdim = false) const;
+  Tensor std(int dim, bool unbiased = true, bool keepdim = false) const;
+  Tensor std(int64_t dim, bool unbiased = true, bool keepdim = false) const;
+  /// Same sizes and elements (torch::equal).
+  bool equal(const Tensor& other) const;
+  /// |self - other| <= atol + rtol * |other| everywhere (torch::allclose).
+  bool allclose(const Tensor& other, double rtol = 1e-5, double atol = 1e-8,
+                bool equal_nan = false) const;
+  /// Whether the dtype holds negative values (every dtype but uint8 and bool).
+  bool is_signed() const;
+
 #include "torsh/generated/tensor_methods.h"
 
  private:

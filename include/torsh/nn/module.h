@@ -130,6 +130,15 @@ class OrderedDict {
 };
 
 /// The base of every module: parameters, buffers and child modules registered by name.
+namespace detail {
+/// Whether T is a module holder (nn::Linear and friends: it names its Impl as ContainedType).
+/// C++17, as the public headers must build for libtorch programs compiled as C++17.
+template <typename T, typename = void>
+struct is_module_holder : std::false_type {};
+template <typename T>
+struct is_module_holder<T, std::void_t<typename T::ContainedType>> : std::true_type {};
+}  // namespace detail
+
 class Module : public std::enable_shared_from_this<Module> {
  public:
   Module();
@@ -195,9 +204,23 @@ class Module : public std::enable_shared_from_this<Module> {
   OrderedDict<std::string, Tensor>& parameter_slots() { return parameters_; }
   OrderedDict<std::string, Tensor>& buffer_slots() { return buffers_; }
 
+  /// This module as ModuleType (an Impl class, or a holder such as nn::Linear for its Impl), or
+  /// null when it is not one (libtorch's Module::as).
   template <typename ModuleType>
-  ModuleType* as() noexcept {
-    return dynamic_cast<ModuleType*>(this);
+  auto as() noexcept {
+    if constexpr (detail::is_module_holder<ModuleType>::value) {
+      return dynamic_cast<typename ModuleType::ContainedType*>(this);
+    } else {
+      return dynamic_cast<ModuleType*>(this);
+    }
+  }
+  template <typename ModuleType>
+  auto as() const noexcept {
+    if constexpr (detail::is_module_holder<ModuleType>::value) {
+      return dynamic_cast<const typename ModuleType::ContainedType*>(this);
+    } else {
+      return dynamic_cast<const ModuleType*>(this);
+    }
   }
 
  protected:

@@ -163,5 +163,33 @@ int main() {
   torch::manual_seed(5);
   values("init_sparse", torch::nn::init::sparse_(torch::empty({4, 3}), 0.5));
   values("after_sparse", torch::rand({2}));
+
+  // libtorch's Tensor methods beyond the op table, Device accessors, Module::as with a holder,
+  // torch::print
+  values("m_var0", v.var(0));
+  values("m_std1", v.std(1, false, true));
+  values("m_var_unbiased", v.var(false));
+  std::printf("equal %d %d allclose %d %d\n", v.equal(v.clone()), v.equal(v + 1),
+              v.allclose(v + 1e-9), v.allclose(v + 1));
+  std::printf("signed %d %d %d %d\n", v.is_signed(), torch::ones({1}, torch::kUInt8).is_signed(),
+              torch::ones({1}, torch::kBool).is_signed(),
+              torch::ones({1}, torch::kLong).is_signed());
+  torch::Device dev = v.device();
+  std::printf("device %d %d %d %s\n", dev.type() == torch::kCPU, dev.is_cpu(),
+              static_cast<int>(dev.index()), dev.str().c_str());
+  torch::Device cuda1(torch::kCUDA, 1);
+  cuda1.set_index(2);
+  std::printf("cuda %d %d %s\n", cuda1.type() == torch::kCUDA, static_cast<int>(cuda1.index()),
+              cuda1.str().c_str());
+  torch::nn::Sequential holder_seq(torch::nn::Linear(2, 3));
+  auto* lin = holder_seq[0]->as<torch::nn::Linear>();
+  auto* lin_impl = holder_seq[0]->as<torch::nn::LinearImpl>();
+  auto* not_relu = holder_seq[0]->as<torch::nn::ReLU>();
+  std::printf("as %d %d %d %ld\n", lin != nullptr, lin == lin_impl, not_relu == nullptr,
+              static_cast<long>(lin->weight.size(0)));
+  torch::print(v);
+  std::cout << std::endl;
+  torch::print(std::cout, v.sum(), 80);
+  std::cout << std::endl;
   return 0;
 }

@@ -2,6 +2,7 @@
 // libtorch compatibility: `#include <torch/torch.h>` resolves here when include/torsh/compat is
 // on the include path, and `torch::` names the torsh API.
 #include <cstdint>
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -111,6 +112,12 @@ inline void backward(const variable_list& tensors, const variable_list& grad_ten
                             create_graph, inputs);
 }
 }  // namespace autograd
+
+/// at::print: the tensor as operator<< writes it (libtorch's operator<< is print(os, t, 80)).
+inline std::ostream& print(std::ostream& stream, const Tensor& t, int64_t /*linesize*/ = 80) {
+  return stream << t;
+}
+inline void print(const Tensor& t, int64_t linesize = 80) { print(std::cout, t, linesize); }
 
 // libtorch's int-dim overloads of the variance family (an int is a dim, not `unbiased`).
 inline Tensor var(const Tensor& t, int dim, bool unbiased = true, bool keepdim = false) {
