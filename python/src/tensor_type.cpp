@@ -77,6 +77,41 @@ py::object tensor_to(py::handle self, const py::args& args, const py::kwargs& kw
       self, t.to(device, dtype, non_blocking.ptr() == Py_True, copy.ptr() == Py_True, fmt));
 }
 
+// Tensor.to as a METH_FASTCALL method: the __torch_function__ check, then `t.to(t.dtype)` (the
+// common no-op) answered at once; every other call goes through tensor_to.
+PyObject* to_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  if ((g_torch_function_modes || Py_TYPE(self) != g_tensor_type) &&
+      wants_torch_function(self, args, nargs + nkw)) [[unlikely]] {
+    return dispatch_method("to", self, args, nargs, kwnames);
+  }
+  try {
+    const Tensor* t = peek_tensor(self);
+    if (!t) throw TypeError("to(): self must be a Tensor");
+    if (nkw == 0 && nargs == 1 && is_dtype(args[0]) && to_dtype(args[0]) == t->dtype()) {
+      Py_INCREF(self);
+      return self;
+    }
+    py::tuple positional(nargs);
+    for (Py_ssize_t i = 0; i < nargs; ++i) {
+      positional[i] = py::reinterpret_borrow<py::object>(args[i]);
+    }
+    py::dict keywords;
+    for (Py_ssize_t i = 0; i < nkw; ++i) {
+      keywords[PyTuple_GET_ITEM(kwnames, i)] = py::reinterpret_borrow<py::object>(args[nargs + i]);
+    }
+    return tensor_to(self, py::args(positional), py::kwargs(keywords)).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyMethodDef kToDef[] = {
+    {"to", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&to_fastcall)),
+     METH_FASTCALL | METH_KEYWORDS, nullptr},
+    {nullptr, nullptr, 0, nullptr}};
+
 // torch's repr names a subclass instance by its class ("M([1., 2.])", continuation lines
 // indented to match); plain tensors and nn.Parameter read "tensor(".
 std::string subclass_repr(py::handle self) {
@@ -218,7 +253,7 @@ void register_tensor_type(py::class_<Tensor>& cls) {
             return from_numpy(a);
           },
           py::arg("array"), py::arg("context") = py::none())
-      .def("to", &tensor_to)
+      .def("to", &tensor_to)  // replaced by to_fastcall (kToDef) once the class is built
       .def(
           "type",
           [](const Tensor& t, std::optional<PyDtype> dt) -> py::object {
@@ -323,6 +358,7 @@ void register_tensor_type(py::class_<Tensor>& cls) {
         py::kw_only(), py::arg("memory_format") = py::none());
   }
   install_subscript_slots(cls);
+  add_methods(cls, kToDef);  // over the pybind11 definition above
 }
 
 }  // namespace torsh::python
