@@ -46,37 +46,8 @@ constexpr OutOp kOutOps[] = {
     {"conj_physical", OutDtype::kFound},
 };
 
-// torch's C++ type names, as its out= dtype messages print them.
-const char* cpp_type_name(ScalarType t) {
-  switch (t) {
-    case kFloat:
-      return "float";
-    case kDouble:
-      return "double";
-    case kHalf:
-      return "c10::Half";
-    case kBFloat16:
-      return "c10::BFloat16";
-    case kLong:
-      return "long int";
-    case kInt:
-      return "int";
-    case kShort:
-      return "short int";
-    case kChar:
-      return "signed char";
-    case kByte:
-      return "unsigned char";
-    case kBool:
-      return "bool";
-    case kComplexFloat:
-      return "c10::complex<float>";
-    case kComplexDouble:
-      return "c10::complex<double>";
-    default:
-      return scalar_type_name(t);
-  }
-}
+// torch's C++ type names, as its out= dtype messages print them ("float", "long int").
+const char* cpp_type_name(ScalarType t) { return TypeMeta::fromScalarType(t).name(); }
 
 struct Adapter {
   PyObject* original;

@@ -4,6 +4,7 @@ torch's deprecation warning when ``out`` had elements), and ``out`` itself is re
 import warnings
 
 import torsh
+from torsh._random_extra import _scalar_type
 
 # torch's C++ type names, as its out= dtype messages print them
 _CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
@@ -11,13 +12,6 @@ _CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
               "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
               "bool": "bool", "complex64": "c10::complex<float>",
               "complex128": "c10::complex<double>"}
-# torch's ScalarType names (Float, Long, ...)
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half",
-                 "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
-                 "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
-                 "complex128": "ComplexDouble"}
-
-
 def _short(dtype):
     return str(dtype).rsplit(".", 1)[-1]
 
@@ -39,11 +33,11 @@ def write(op, out, result, rule="same"):
     if rd != od:
         if rule == "cast":
             if not torsh.can_cast(result.dtype, out.dtype):
-                raise RuntimeError(f"result type {_SCALAR_NAMES[rd]} can't be cast to the "
-                                   f"desired output type {_SCALAR_NAMES[od]}")
+                raise RuntimeError(f"result type {_scalar_type(result.dtype)} can't be cast to "
+                                   f"the desired output type {_scalar_type(out.dtype)}")
         elif rule == "nonzero":
             raise RuntimeError(f"nonzero: Expected out tensor to have scalar type Long but got "
-                               f"scalar type{_SCALAR_NAMES[od]}")
+                               f"scalar type{_scalar_type(out.dtype)}")
         else:
             raise RuntimeError(f"Expected out tensor to have dtype {_CPP_NAMES[rd]}, but got "
                                f"{_CPP_NAMES[od]} instead")
