@@ -59,6 +59,30 @@ bool requires_grad_arg(PyObject* o) {
   return false;
 }
 
+// A call's arguments without its keyword argument at position skip (out=), to which more
+// keywords may be added; call() runs the original function with them.
+struct ArgsWithout {
+  std::vector<PyObject*> values;
+  py::list names;
+  Py_ssize_t nargs;
+  ArgsWithout(PyObject* const* args, Py_ssize_t n, PyObject* kwnames, Py_ssize_t skip)
+      : values(args, args + n), nargs(n) {
+    const Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t i = 0; i < nkw; ++i) {
+      if (i != skip) add(PyTuple_GET_ITEM(kwnames, i), args[n + i]);
+    }
+  }
+  void add(py::handle name, PyObject* value) {
+    names.append(name);
+    values.push_back(value);
+  }
+  PyObject* call(PyObject* original) {
+    py::tuple kw(names);
+    return PyObject_Vectorcall(original, values.data(), static_cast<size_t>(nargs),
+                               PyTuple_GET_SIZE(kw.ptr()) ? kw.ptr() : nullptr);
+  }
+};
+
 PyObject* call_with_out(const Adapter& a, PyObject* const* args, Py_ssize_t nargs,
                         PyObject* kwnames, Py_ssize_t out_pos) {
   const Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
@@ -91,16 +115,11 @@ PyObject* call_with_out(const Adapter& a, PyObject* const* args, Py_ssize_t narg
   }
   // The call without out= (and, for the accumulating reductions, with out's dtype as dtype=).
   bool has_dtype = false;
-  std::vector<PyObject*> values(args, args + nargs);
-  py::list names;
+  ArgsWithout call(args, nargs, kwnames, out_pos);
   for (Py_ssize_t i = 0; i < nkw; ++i) {
-    if (i == out_pos) continue;
-    PyObject* name = PyTuple_GET_ITEM(kwnames, i);
-    if (PyUnicode_CompareWithASCIIString(name, "dtype") == 0 && args[nargs + i] != Py_None) {
-      has_dtype = true;
-    }
-    names.append(py::handle(name));
-    values.push_back(args[nargs + i]);
+    has_dtype =
+        has_dtype || (i != out_pos && args[nargs + i] != Py_None &&
+                      PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), "dtype") == 0);
   }
   py::object dtype_holder;
   if (reduction && !has_dtype) {
@@ -114,13 +133,9 @@ PyObject* call_with_out(const Adapter& a, PyObject* const* args, Py_ssize_t narg
                                   scalar_type_name(od)));
     }
     dtype_holder = dtype_obj(od);
-    names.append(py::str("dtype"));
-    values.push_back(dtype_holder.ptr());
+    call.add(py::str("dtype"), dtype_holder.ptr());
   }
-  py::tuple kw(names);
-  const Py_ssize_t n_pos = nargs;
-  PyObject* r = PyObject_Vectorcall(a.original, values.data(), static_cast<size_t>(n_pos),
-                                    PyTuple_GET_SIZE(kw.ptr()) ? kw.ptr() : nullptr);
+  PyObject* r = call.call(a.original);
   if (!r) throw py::error_already_set();
   py::object result = py::reinterpret_steal<py::object>(r);
   const Tensor* res = peek_tensor(result.ptr());
@@ -164,22 +179,6 @@ PyObject* call_with_out(const Adapter& a, PyObject* const* args, Py_ssize_t narg
   return out_obj;
 }
 
-// The call without its keyword argument at position skip (out=None).
-PyObject* call_without(PyObject* original, PyObject* const* args, Py_ssize_t nargs,
-                       PyObject* kwnames, Py_ssize_t skip) {
-  const Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
-  std::vector<PyObject*> values(args, args + nargs);
-  py::list names;
-  for (Py_ssize_t i = 0; i < nkw; ++i) {
-    if (i == skip) continue;
-    names.append(py::handle(PyTuple_GET_ITEM(kwnames, i)));
-    values.push_back(args[nargs + i]);
-  }
-  py::tuple kw(names);
-  return PyObject_Vectorcall(original, values.data(), static_cast<size_t>(nargs),
-                             nkw > 1 ? kw.ptr() : nullptr);
-}
-
 PyObject* out_adapter(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   const auto* a = static_cast<const Adapter*>(PyCapsule_GetPointer(self, nullptr));
   if (!a) return nullptr;
@@ -188,7 +187,8 @@ PyObject* out_adapter(PyObject* self, PyObject* const* args, Py_ssize_t nargs, P
     for (Py_ssize_t i = 0; i < nkw; ++i) {
       if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), "out") != 0) continue;
       try {
-        if (args[nargs + i] == Py_None) return call_without(a->original, args, nargs, kwnames, i);
+        if (args[nargs + i] == Py_None)
+          return ArgsWithout(args, nargs, kwnames, i).call(a->original);
         return call_with_out(*a, args, nargs, kwnames, i);
       } catch (...) {
         set_python_error();

@@ -71,15 +71,6 @@ py::object dispatcher() {
   return py::reinterpret_borrow<py::object>(g_dispatch);
 }
 
-PyObject* call_dispatch(py::handle api, py::tuple args, py::dict kwargs) {
-  try {
-    return dispatcher()(api, args, kwargs).release().ptr();
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
-}
-
 py::object tensor_class() {
   return py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(g_tensor_type));
 }
@@ -128,6 +119,21 @@ py::object class_attr(const char* name) {
   return py::reinterpret_borrow<py::object>(a);
 }
 
+// Every entry of the protocol: the public API object (api(), looked up only now), then
+// torsh.overrides._dispatch(api, (self, *args), kwargs); Python's error on failure.
+template <typename Api>
+PyObject* dispatch_with(Api api, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                        PyObject* kwnames) {
+  try {
+    py::object func = api();
+    auto [call_args, kwargs] = pack_call(self, args, nargs, kwnames);
+    return dispatcher()(func, call_args, kwargs).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
 // Tensor attributes defined outside the generated entry points (pybind11 methods, methods
 // written in Python, properties) are wrapped in a trampoline: a method descriptor that checks
 // the call for the protocol and otherwise calls the original with self first. One template
@@ -144,16 +150,13 @@ int g_num_wrapped = 0;
 
 PyObject* dispatch_wrapped(const Wrapped& w, PyObject* self, PyObject* const* args,
                            Py_ssize_t nargs, PyObject* kwnames) {
-  try {
-    // torch's func for a property is the getter's __get__ (Tensor.T.__get__).
-    py::object api =
-        w.property ? class_attr(w.name.c_str()).attr("__get__") : class_attr(w.name.c_str());
-    auto [call_args, kwargs] = pack_call(self, args, nargs, kwnames);
-    return call_dispatch(api, call_args, kwargs);
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
+  // torch's func for a property is the getter's __get__ (Tensor.T.__get__).
+  return dispatch_with(
+      [&] {
+        py::object attr = class_attr(w.name.c_str());
+        return w.property ? py::object(attr.attr("__get__")) : attr;
+      },
+      self, args, nargs, kwnames);
 }
 
 PyObject* run_wrapped(int index, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
@@ -226,64 +229,38 @@ void register_entry(void* entry, const char* name, PyObject* builtin, bool metho
 
 PyObject* dispatch_torch_function(void* entry, PyObject* self, PyObject* const* args,
                                   Py_ssize_t nargs, PyObject* kwnames) {
-  try {
+  const auto api = [&] {
     auto& table = entries(self != nullptr);
     auto it = table.find(entry);
     if (it == table.end()) throw Error("__torch_function__: unregistered entry point");
     py::object owner = self ? tensor_class() : py::module_::import("torsh");
-    py::object api = py::getattr(owner, it->second.name.c_str(), py::none());
-    if (api.is_none()) api = py::reinterpret_borrow<py::object>(it->second.builtin);
-    auto [call_args, kwargs] = pack_call(self, args, nargs, kwnames);
-    return call_dispatch(api, call_args, kwargs);
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
+    py::object found = py::getattr(owner, it->second.name.c_str(), py::none());
+    return found.is_none() ? py::reinterpret_borrow<py::object>(it->second.builtin) : found;
+  };
+  return dispatch_with(api, self, args, nargs, kwnames);
 }
 
 PyObject* dispatch_method(const char* name, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
                           PyObject* kwnames) {
-  try {
-    auto [call_args, kwargs] = pack_call(self, args, nargs, kwnames);
-    return call_dispatch(class_attr(name), call_args, kwargs);
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
+  return dispatch_with([&] { return class_attr(name); }, self, args, nargs, kwnames);
 }
 
 PyObject* dispatch_callable(PyObject* api, PyObject* const* args, Py_ssize_t nargs,
                             PyObject* kwnames) {
-  try {
-    auto [call_args, kwargs] = pack_call(nullptr, args, nargs, kwnames);
-    return call_dispatch(api, call_args, kwargs);
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
+  return dispatch_with([&] { return py::reinterpret_borrow<py::object>(api); }, nullptr, args,
+                       nargs, kwnames);
 }
 
 PyObject* dispatch_getter(const char* name, PyObject* self) {
-  try {
-    return call_dispatch(class_attr(name).attr("__get__"), py::make_tuple(py::handle(self)),
-                         py::dict());
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
+  return dispatch_with([&] { return py::object(class_attr(name).attr("__get__")); }, self, nullptr,
+                       0, nullptr);
 }
 
 PyObject* dispatch_operator(const char* dunder, PyObject* a, PyObject* b, PyObject* c) {
-  try {
-    py::object api = tensor_class().attr(dunder);
-    py::tuple call_args = c   ? py::make_tuple(py::handle(a), py::handle(b), py::handle(c))
-                          : b ? py::make_tuple(py::handle(a), py::handle(b))
-                              : py::make_tuple(py::handle(a));
-    return call_dispatch(api, call_args, py::dict());
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
+  PyObject* const operands[3] = {a, b, c};
+  const Py_ssize_t n = c ? 3 : b ? 2 : 1;
+  return dispatch_with([&] { return py::object(tensor_class().attr(dunder)); }, nullptr, operands,
+                       n, nullptr);
 }
 
 PyObject* dispatch_binary_operator(const char* dunder, PyObject* a, PyObject* b) {

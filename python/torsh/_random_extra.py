@@ -174,15 +174,19 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     return result.requires_grad_(True) if requires_grad else result
 
 
+def _check_generator(op, generator):
+    if generator is not None and not isinstance(generator, torsh.Generator):
+        raise TypeError(f"{op}(): argument 'generator' must be torch.Generator, not "
+                        f"{type(generator).__name__}")
+
+
 def poisson(input, generator=None):
     """torch.poisson: one Poisson draw per element with the element as its rate, in input's
-    dtype; the element loop runs in Python (scalar rejection sampling)."""
+    dtype (torch's CPU algorithm, in C++: torsh::poisson)."""
     if not isinstance(input, torsh.Tensor):
         raise TypeError(f"poisson(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    if generator is not None and not isinstance(generator, torsh.Generator):
-        raise TypeError(f"poisson(): argument 'generator' must be torch.Generator, not "
-                        f"{type(generator).__name__}")
+    _check_generator("poisson", generator)
     if _dtype_name(input.dtype) not in _FLOATS + ("bfloat16",):
         raise RuntimeError(f'"poisson_cpu" not implemented for \'{_scalar_type(input.dtype)}\'')
     return _C._sample_poisson(input, generator)
@@ -194,9 +198,7 @@ def binomial(count, prob, generator=None):
         if not isinstance(v, torsh.Tensor):
             raise TypeError(f"binomial(): argument '{name}' must be Tensor, not "
                             f"{type(v).__name__}")
-    if generator is not None and not isinstance(generator, torsh.Generator):
-        raise TypeError(f"binomial(): argument 'generator' must be torch.Generator, not "
-                        f"{type(generator).__name__}")
+    _check_generator("binomial", generator)
     return _C._sample_binomial(count, prob, generator)
 
 

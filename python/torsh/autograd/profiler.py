@@ -668,9 +668,10 @@ class record_function(ContextDecorator):
         return fut.then(close)
 
 
-class emit_itt(object):
-    """torch's ITT annotation context manager: this build has no ITT, so entering it raises
-    the RuntimeError torch raises without ITT."""
+class _Annotation(object):
+    """torch's ITT/NVTX annotation context managers: not reentrant, and unavailable in this
+    build (_unavailable raises torch's error for a build without the tool)."""
+    _tool = ""
 
     def __init__(self, enabled=True, record_shapes=False):
         self.enabled = enabled
@@ -681,29 +682,29 @@ class emit_itt(object):
         if not self.enabled:
             return
         if self.entered:
-            raise RuntimeError("ITT annotation context manager is not reentrant")
+            raise RuntimeError(f"{self._tool} annotation context manager is not reentrant")
         self.entered = True
-        raise RuntimeError("Can't use ITT profiler - PyTorch was compiled without ITT")
+        self._unavailable()
 
     def __exit__(self, exc_type, exc_val, exc_tb):
         return False
 
 
-class emit_nvtx(object):
+class emit_itt(_Annotation):
+    """torch's ITT annotation context manager: this build has no ITT, so entering it raises
+    the RuntimeError torch raises without ITT."""
+    _tool = "ITT"
+
+    def _unavailable(self):
+        raise RuntimeError("Can't use ITT profiler - PyTorch was compiled without ITT")
+
+
+class emit_nvtx(_Annotation):
     """torch's NVTX annotation context manager: it needs CUDA, so entering it fails as
     torch.cuda.synchronize() does without CUDA."""
+    _tool = "NVTX"
 
-    def __init__(self, enabled=True, record_shapes=False):
-        self.enabled = enabled
-        self.entered = False
-        self.record_shapes = record_shapes
-
-    def __enter__(self):
-        if not self.enabled:
-            return
-        if self.entered:
-            raise RuntimeError("NVTX annotation context manager is not reentrant")
-        self.entered = True
+    def _unavailable(self):
         import torsh
         torsh.cuda.synchronize()
         raise RuntimeError("NVTX profiling needs CUDA")
